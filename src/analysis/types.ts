@@ -1,0 +1,165 @@
+/**
+ * The facts `analyze(dir)` returns about a Go module. Every fact carries the
+ * evidence that produced it, so `init`, `lint`, `build` and `verify` can say why.
+ * Paths in evidence are relative to the module root, with forward slashes.
+ */
+
+export interface Evidence {
+  file: string;
+  /** 1-based line number. */
+  line: number;
+  /** The trimmed source line, for display. */
+  text?: string;
+}
+
+/** Which engine produced the package facts: `go list` when Go is installed, otherwise slimgo's own scanner. */
+export type AnalysisEngine = "go-list" | "scanner";
+
+export interface GoModRequire {
+  path: string;
+  version: string;
+  indirect: boolean;
+  evidence: Evidence;
+}
+
+export interface GoModReplace {
+  oldPath: string;
+  oldVersion?: string;
+  newPath: string;
+  newVersion?: string;
+  evidence: Evidence;
+}
+
+export interface GoModFile {
+  /** Module path from the `module` directive. */
+  path: string;
+  pathEvidence: Evidence;
+  /** The `go` directive, e.g. "1.22" or "1.22.3". */
+  go?: string;
+  goEvidence?: Evidence;
+  /** The `toolchain` directive without the "go" prefix, e.g. "1.22.5". */
+  toolchain?: string;
+  toolchainEvidence?: Evidence;
+  requires: GoModRequire[];
+  replaces: GoModReplace[];
+}
+
+export interface GoWorkFile {
+  file: string;
+  go?: string;
+  uses: { dir: string; evidence: Evidence }[];
+}
+
+/** A run-time need of the program, with the source lines that show it. */
+export interface RuntimeNeed {
+  needed: boolean;
+  evidence: Evidence[];
+}
+
+export interface RuntimeNeeds {
+  /** Outbound TLS: the program needs root certificates. */
+  tlsRoots: RuntimeNeed;
+  /** Loads time zones; `embeddedTzdata` when it imports time/tzdata (then the image needs no zoneinfo). */
+  zoneinfo: RuntimeNeed & { embeddedTzdata: boolean };
+  /** Creates temporary files: needs a writable /tmp. */
+  tmp: RuntimeNeed;
+  /** Uses os/user: needs a passwd entry for its uid. */
+  user: RuntimeNeed;
+}
+
+export interface CgoFacts {
+  required: boolean;
+  /** Files that `import "C"`. */
+  evidence: Evidence[];
+  /** Dependencies known to need cgo, with a pure-Go alternative when one exists. */
+  dependencies: { module: string; alternative?: string; evidence: Evidence }[];
+}
+
+export interface ListeningPort {
+  port: number;
+  source: "literal" | "flag" | "env";
+  /** For source "env": the variable read, e.g. "PORT". */
+  envVar?: string;
+  evidence: Evidence;
+}
+
+export interface HealthEndpoint {
+  path: string;
+  evidence: Evidence;
+}
+
+/** A flag that turns the binary into its own health probe (e.g. `-health`). */
+export interface HealthFlag {
+  /** Flag name without dashes. */
+  name: string;
+  evidence: Evidence;
+}
+
+export interface VersionVariable {
+  /** The `-X` symbol, e.g. "main.version". */
+  symbol: string;
+  role: "version" | "commit" | "date" | "other";
+  evidence: Evidence;
+}
+
+export interface EnvVariable {
+  name: string;
+  /** The default the code falls back to, when one is visible. */
+  default?: string;
+  evidence: Evidence;
+}
+
+export interface EmbedDirective {
+  patterns: string[];
+  evidence: Evidence;
+}
+
+export interface DataDirectory {
+  /** Path the program reads at run time that is not embedded. */
+  path: string;
+  evidence: Evidence;
+}
+
+export interface ProgramFacts {
+  needs: RuntimeNeeds;
+  cgo: CgoFacts;
+  ports: ListeningPort[];
+  healthEndpoints: HealthEndpoint[];
+  healthFlag?: HealthFlag;
+  versionVariables: VersionVariable[];
+  envVariables: EnvVariable[];
+  embeds: EmbedDirective[];
+  dataDirectories: DataDirectory[];
+  /** Import paths of every package in the program's build graph (module-internal and external). */
+  imports: string[];
+  /** True when the program serves HTTP or listens on a port. */
+  isServer: boolean;
+}
+
+export interface MainPackage {
+  /** Directory relative to the module root: "." or "cmd/api". */
+  dir: string;
+  importPath: string;
+  /** Binary name: last element of the import path (the module's last element for the root). */
+  binary: string;
+  /** Where `func main` is declared. */
+  evidence: Evidence;
+  facts: ProgramFacts;
+}
+
+export interface ModuleAnalysis {
+  /** Absolute path of the module root (the directory holding go.mod). */
+  root: string;
+  engine: AnalysisEngine;
+  goMod: GoModFile;
+  goWork?: GoWorkFile;
+  vendored: boolean;
+  vendorEvidence?: Evidence;
+  mainPackages: MainPackage[];
+  /** The main package `init`/`build` use by default; undefined when the choice is ambiguous (ask via --main). */
+  primary?: MainPackage;
+  primaryReason: string;
+  /** Version variables named in a Makefile or .goreleaser config, beside those found in main packages. */
+  buildConfigVersionVariables: VersionVariable[];
+  warnings: string[];
+}
