@@ -1,0 +1,29 @@
+/** The module's own build scripts (Makefile, GoReleaser config): what they already say about the build. */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Evidence } from "./types.js";
+
+export const BUILD_CONFIG_FILES = ["Makefile", "makefile", "GNUmakefile", ".goreleaser.yml", ".goreleaser.yaml"];
+
+export interface BuildConfigLine {
+  file: string;
+  line: number;
+  raw: string;
+}
+
+export function readBuildConfigLines(root: string): BuildConfigLine[] {
+  const out: BuildConfigLine[] = [];
+  for (const file of BUILD_CONFIG_FILES) {
+    const abs = path.join(root, file);
+    if (!existsSync(abs)) continue;
+    readFileSync(abs, "utf8").split("\n").forEach((raw, index) => out.push({ file, line: index + 1, raw }));
+  }
+  return out;
+}
+
+/** Lines that build with `-tags …timetzdata…` (or a GoReleaser `tags:` list naming it): tzdata is embedded. */
+export function timetzdataTagEvidence(lines: BuildConfigLine[]): Evidence[] {
+  return lines
+    .filter((l) => /-tags[= ]['"]?[\w, ]*\btimetzdata\b/.test(l.raw) || /^\s*-\s*timetzdata\s*$/.test(l.raw))
+    .map((l) => ({ file: l.file, line: l.line, text: l.raw.trim() }));
+}

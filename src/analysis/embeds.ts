@@ -1,0 +1,55 @@
+/** `//go:embed` directives, and relative paths read from disk at run time that no embed covers. */
+import { callArguments, isQualified, type GoSourceFile } from "./go-source.js";
+import { evidenceAt } from "./evidence.js";
+import type { DataDirectory, EmbedDirective } from "./types.js";
+
+export function embedDirectives(files: GoSourceFile[]): EmbedDirective[] {
+  return files.flatMap((src) => src.embeds.map((e) => ({ patterns: e.patterns, evidence: evidenceAt(src, e.line) })));
+}
+
+/** Calls that read a path from the file system, with the index of the path argument. */
+const DISK_READS: { pkg: string; names: RegExp }[] = [
+  { pkg: "os", names: /^(Open|OpenFile|ReadFile|ReadDir|DirFS|Stat)$/ },
+  { pkg: "io/ioutil", names: /^(ReadFile|ReadDir)$/ },
+  { pkg: "net/http", names: /^Dir$/ },
+  { pkg: "html/template", names: /^(ParseGlob|ParseFiles)$/ },
+  { pkg: "text/template", names: /^(ParseGlob|ParseFiles)$/ },
+];
+
+/** The first path literal of a read: `"dir/file"` or `filepath.Join("dir", …)`. */
+function pathArgument(src: GoSourceFile, start: number): string | undefined {
+  const t = src.tokens;
+  if (t[start]?.kind === "string") return t[start]!.value;
+  const isJoin = isQualified(src, start, "path/filepath", "Join") || isQualified(src, start, "path", "Join");
+  if (isJoin && t[start + 3]?.value === "(" && t[start + 4]?.kind === "string") return t[start + 4]!.value;
+  return undefined;
+}
+
+function covered(p: string, embeds: EmbedDirective[]): boolean {
+  const clean = p.replace(/^\.\//, "").replace(/\/+$/, "");
+  return embeds.some((e) =>
+    e.patterns.some((raw) => {
+      const pattern = raw.replace(/^all:/, "").replace(/\/+$/, "");
+      if (clean === pattern || clean.startsWith(`${pattern}/`)) return true;
+      const glob = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}(/|$)`);
+      return glob.test(clean);
+    }),
+  );
+}
+
+export function dataDirectories(files: GoSourceFile[], embeds: EmbedDirective[]): DataDirectory[] {
+  const out: DataDirectory[] = [];
+  const seen = new Set<string>();
+  for (const src of files) {
+    src.tokens.forEach((tok, i) => {
+      if (!DISK_READS.some((r) => isQualified(src, i, r.pkg, r.names)) || src.tokens[i + 3]?.value !== "(") return;
+      const arg = callArguments(src.tokens, i + 3)[0];
+      const p = arg ? pathArgument(src, arg.start) : undefined;
+      if (!p || p.startsWith("/") || p === "." || p === "" || /^[a-z]+:/.test(p)) return;
+      if (covered(p, embeds) || seen.has(p)) return;
+      seen.add(p);
+      out.push({ path: p, evidence: evidenceAt(src, tok.line) });
+    });
+  }
+  return out;
+}

@@ -1,0 +1,372 @@
+/**
+ * A scanner of Go source files: tokens with line numbers, comments, the package clause,
+ * imports, header build constraints, `//go:embed` directives and top-level function bodies.
+ * Hand-written: no maintained Go lexer exists for Node, and the analysis must work without Go.
+ * It lexes comments, interpreted/raw strings and runes properly, so text inside them never
+ * reads as code (an `import "C"` in a comment does not count).
+ */
+
+export type TokenKind = "ident" | "string" | "number" | "char" | "op";
+
+export interface Token {
+  kind: TokenKind;
+  /** Identifier or operator text; for strings, the decoded value. */
+  value: string;
+  line: number;
+}
+
+export interface GoComment {
+  /** The full comment, including `//` or `/* *\/`. */
+  text: string;
+  line: number;
+}
+
+export interface GoImport {
+  path: string;
+  /** Explicit name: an alias, "." or "_". */
+  name?: string;
+  line: number;
+}
+
+export interface GoSourceFile {
+  /** Path relative to the module root, forward slashes. */
+  file: string;
+  lines: string[];
+  tokens: Token[];
+  comments: GoComment[];
+  packageName?: string;
+  packageLine?: number;
+  imports: GoImport[];
+  /** Local package name -> import path, for resolving `http.Get` and friends. */
+  localNames: Map<string, string>;
+  goBuild?: { expr: string; line: number };
+  plusBuild: { expr: string; line: number }[];
+  embeds: { patterns: string[]; line: number }[];
+  /** Line of a top-level `func main()`. */
+  mainFuncLine?: number;
+  /** Token index ranges [start, end) of top-level function declarations. */
+  functions: { start: number; end: number }[];
+}
+
+const OPERATORS = [
+  "<<=", ">>=", "&^=", "...",
+  "&&", "||", "<-", "++", "--", "==", "!=", "<=", ">=", ":=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<", ">>", "&^",
+];
+
+const OPERATORS_BY_FIRST = new Map<string, string[]>();
+for (const op of OPERATORS) OPERATORS_BY_FIRST.set(op[0]!, [...(OPERATORS_BY_FIRST.get(op[0]!) ?? []), op]);
+
+const IDENT_START = /[\p{L}_]/u;
+const IDENT_PART = /[\p{L}\p{N}_]/u;
+
+function isIdentStart(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+  return IDENT_START.test(c);
+}
+
+function isIdentPart(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+  return IDENT_PART.test(c);
+}
+
+export function lexGo(text: string): { tokens: Token[]; comments: GoComment[] } {
+  const tokens: Token[] = [];
+  const comments: GoComment[] = [];
+  let i = 0;
+  let line = 1;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === "\n") {
+      line++;
+      i++;
+      continue;
+    }
+    if (c === " " || c === "\t" || c === "\r" || c === "\uFEFF") {
+      i++;
+      continue;
+    }
+    if (c === "/" && text[i + 1] === "/") {
+      const end = text.indexOf("\n", i);
+      const stop = end === -1 ? n : end;
+      comments.push({ text: text.slice(i, stop).replace(/\r$/, ""), line });
+      i = stop;
+      continue;
+    }
+    if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end === -1 ? n : end + 2;
+      const body = text.slice(i, stop);
+      comments.push({ text: body, line });
+      line += countNewlines(body);
+      i = stop;
+      continue;
+    }
+    if (c === '"') {
+      let j = i + 1;
+      while (j < n && text[j] !== '"' && text[j] !== "\n") j += text[j] === "\\" ? 2 : 1;
+      tokens.push({ kind: "string", value: decodeInterpreted(text.slice(i + 1, Math.min(j, n))), line });
+      i = j + 1;
+      continue;
+    }
+    if (c === "`") {
+      const end = text.indexOf("`", i + 1);
+      const stop = end === -1 ? n : end;
+      const body = text.slice(i + 1, stop);
+      tokens.push({ kind: "string", value: body.replace(/\r/g, ""), line });
+      line += countNewlines(body);
+      i = stop + 1;
+      continue;
+    }
+    if (c === "'") {
+      let j = i + 1;
+      while (j < n && text[j] !== "'" && text[j] !== "\n") j += text[j] === "\\" ? 2 : 1;
+      tokens.push({ kind: "char", value: text.slice(i, j + 1), line });
+      i = j + 1;
+      continue;
+    }
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdentPart(text[j]!)) j++;
+      tokens.push({ kind: "ident", value: text.slice(i, j), line });
+      i = j;
+      continue;
+    }
+    if (isDigit(c) || (c === "." && isDigit(text[i + 1] ?? ""))) {
+      let j = i + 1;
+      while (j < n) {
+        const d = text[j]!;
+        if (/[0-9a-zA-Z_.]/.test(d)) j++;
+        else if ((d === "+" || d === "-") && endsWithExponent(text.slice(i, j))) j++;
+        else break;
+      }
+      tokens.push({ kind: "number", value: text.slice(i, j), line });
+      i = j;
+      continue;
+    }
+    const op = (OPERATORS_BY_FIRST.get(c) ?? []).find((o) => text.startsWith(o, i)) ?? c;
+    tokens.push({ kind: "op", value: op, line });
+    i += op.length;
+  }
+  return { tokens, comments };
+}
+
+function isDigit(c: string): boolean {
+  return c >= "0" && c <= "9";
+}
+
+function endsWithExponent(numberSoFar: string): boolean {
+  const last = numberSoFar[numberSoFar.length - 1] ?? "";
+  return /^0[xX]/.test(numberSoFar) ? last === "p" || last === "P" : last === "e" || last === "E";
+}
+
+function countNewlines(s: string): number {
+  let k = 0;
+  for (const ch of s) if (ch === "\n") k++;
+  return k;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"', "'": "'" };
+
+function decodeInterpreted(body: string): string {
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/g, (_m, e: string) => {
+    if (e.length === 1) return SIMPLE_ESCAPES[e] ?? e;
+    if (e[0] === "x" || e[0] === "u" || e[0] === "U") return String.fromCodePoint(parseInt(e.slice(1), 16));
+    return String.fromCharCode(parseInt(e, 8));
+  });
+}
+
+/** Scans one Go source file. `file` is its path relative to the module root. */
+export function scanGoSource(file: string, text: string): GoSourceFile {
+  const { tokens, comments } = lexGo(text);
+  const src: GoSourceFile = {
+    file,
+    lines: text.split("\n"),
+    tokens,
+    comments,
+    imports: [],
+    localNames: new Map(),
+    plusBuild: [],
+    embeds: [],
+    functions: [],
+  };
+  let i = 0;
+  if (tokens[0]?.value === "package" && tokens[1]?.kind === "ident") {
+    src.packageName = tokens[1].value;
+    src.packageLine = tokens[0].line;
+    i = 2;
+  }
+  i = readImports(tokens, i, src.imports);
+  for (const imp of src.imports) {
+    if (imp.name === "_" || imp.name === ".") continue;
+    src.localNames.set(imp.name ?? defaultPackageName(imp.path), imp.path);
+  }
+  const headerEnd = src.packageLine ?? Number.MAX_SAFE_INTEGER;
+  for (const c of comments) {
+    const goBuild = /^\/\/go:build\s+(.*)$/.exec(c.text);
+    if (goBuild && c.line < headerEnd && !src.goBuild) src.goBuild = { expr: goBuild[1]!.trim(), line: c.line };
+    const plusBuild = /^\/\/\s*\+build\s+(.*)$/.exec(c.text);
+    if (plusBuild && c.line < headerEnd) src.plusBuild.push({ expr: plusBuild[1]!.trim(), line: c.line });
+    const embed = /^\/\/go:embed\s+(.*)$/.exec(c.text);
+    if (embed) src.embeds.push({ patterns: splitEmbedPatterns(embed[1]!), line: c.line });
+  }
+  findFunctions(src, i);
+  return src;
+}
+
+function readImports(tokens: Token[], start: number, out: GoImport[]): number {
+  let i = start;
+  while (tokens[i]?.value === ";") i++;
+  while (tokens[i]?.kind === "ident" && tokens[i]!.value === "import") {
+    i++;
+    if (tokens[i]?.value === "(") {
+      i++;
+      while (i < tokens.length && tokens[i]!.value !== ")") {
+        const next = readImportSpec(tokens, i, out);
+        i = next > i ? next : i + 1;
+      }
+      i++;
+    } else {
+      i = readImportSpec(tokens, i, out);
+    }
+    while (tokens[i]?.value === ";") i++;
+  }
+  return i;
+}
+
+function readImportSpec(tokens: Token[], i: number, out: GoImport[]): number {
+  const t = tokens[i];
+  if (!t) return i;
+  if ((t.kind === "ident" || t.value === ".") && tokens[i + 1]?.kind === "string") {
+    out.push({ path: tokens[i + 1]!.value, name: t.value, line: t.line });
+    return i + 2;
+  }
+  if (t.kind === "string") {
+    out.push({ path: t.value, line: t.line });
+    return i + 1;
+  }
+  return i;
+}
+
+/** The name a package is referred to by when imported without a name: its last path element, minus a /vN suffix. */
+export function defaultPackageName(importPath: string): string {
+  const parts = importPath.split("/");
+  let last = parts[parts.length - 1] ?? importPath;
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2]!;
+  if (last.startsWith("go-")) last = last.slice(3);
+  return last.replace(/\.v\d+$/, "").replace(/[^\p{L}\p{N}_]/gu, "_");
+}
+
+function splitEmbedPatterns(s: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|`([^`]*)`|(\S+)/g;
+  for (let m = re.exec(s); m; m = re.exec(s)) out.push(m[1] !== undefined ? decodeInterpreted(m[1]) : (m[2] ?? m[3]!));
+  return out;
+}
+
+/** Records top-level `func` declarations (token ranges) and the line of `func main()`. */
+function findFunctions(src: GoSourceFile, from: number): void {
+  const t = src.tokens;
+  let depth = 0;
+  for (let i = from; i < t.length; i++) {
+    const tok = t[i]!;
+    if (tok.value === "{") depth++;
+    else if (tok.value === "}") depth--;
+    if (depth !== 0 || tok.kind !== "ident" || tok.value !== "func") continue;
+    if (t[i + 1]?.value === "main" && t[i + 2]?.value === "(" && t[i + 3]?.value === ")") src.mainFuncLine ??= tok.line;
+    const end = functionEnd(t, i);
+    src.functions.push({ start: i, end });
+    i = end - 1;
+  }
+}
+
+/** Index just past the closing brace of the function declared at `start`; interface{} and struct{} in the signature are skipped. */
+function functionEnd(t: Token[], start: number): number {
+  let parens = 0;
+  let j = start + 1;
+  for (; j < t.length; j++) {
+    const v = t[j]!.value;
+    if (v === "(" || v === "[") parens++;
+    else if (v === ")" || v === "]") parens--;
+    else if (v === "{") {
+      const prev = t[j - 1]?.value;
+      if (prev === "interface" || prev === "struct") {
+        j = matching(t, j) - 1;
+        continue;
+      }
+      if (parens === 0) return matching(t, j);
+    } else if (parens === 0 && t[j]!.kind === "ident" && (v === "func" || v === "var" || v === "type" || v === "const") && j > start + 1) {
+      // A declaration without a body (assembly-implemented function).
+      return j;
+    }
+  }
+  return j;
+}
+
+/** Index just past the bracket that closes the one opening at `open`. */
+export function matching(t: Token[], open: number): number {
+  const o = t[open]!.value;
+  const c = o === "(" ? ")" : o === "[" ? "]" : "}";
+  let depth = 0;
+  for (let j = open; j < t.length; j++) {
+    if (t[j]!.value === o) depth++;
+    else if (t[j]!.value === c && --depth === 0) return j + 1;
+  }
+  return t.length;
+}
+
+/** Arguments of the call whose `(` is at `open`, each as a token index range [start, end). */
+export function callArguments(t: Token[], open: number): { start: number; end: number }[] {
+  const close = matching(t, open) - 1;
+  const args: { start: number; end: number }[] = [];
+  let depth = 0;
+  let argStart = open + 1;
+  for (let j = open + 1; j < close; j++) {
+    const v = t[j]!.value;
+    if (v === "(" || v === "[" || v === "{") depth++;
+    else if (v === ")" || v === "]" || v === "}") depth--;
+    else if (v === "," && depth === 0) {
+      args.push({ start: argStart, end: j });
+      argStart = j + 1;
+    }
+  }
+  if (argStart < close) args.push({ start: argStart, end: close });
+  return args;
+}
+
+/** True when tokens at `i` are `<pkg>.<member>` where <pkg> is the file's local name for `importPath`. */
+export function isQualified(src: GoSourceFile, i: number, importPath: string, member: string | RegExp): boolean {
+  const t = src.tokens;
+  const pkg = t[i];
+  const name = t[i + 2];
+  if (!pkg || !name || pkg.kind !== "ident" || t[i + 1]?.value !== "." || name.kind !== "ident") return false;
+  if (src.localNames.get(pkg.value) !== importPath) return false;
+  if (i > 0 && t[i - 1]?.value === ".") return false;
+  return typeof member === "string" ? name.value === member : member.test(name.value);
+}
+
+/** The function range holding token `i`, or undefined at package level. */
+export function enclosingFunction(src: GoSourceFile, i: number): { start: number; end: number } | undefined {
+  return src.functions.find((f) => f.start <= i && i < f.end);
+}
+
+/** Name and parameter names of the top-level function declared at `fn.start` (methods: the name after the receiver). */
+export function functionSignature(src: GoSourceFile, fn: { start: number }): { name?: string; params: string[] } {
+  const t = src.tokens;
+  let j = fn.start + 1;
+  if (t[j]?.value === "(") j = matching(t, j);
+  const name = t[j]?.kind === "ident" ? t[j]!.value : undefined;
+  if (name === undefined) return { params: [] };
+  j++;
+  if (t[j]?.value === "[") j = matching(t, j);
+  if (t[j]?.value !== "(") return { name, params: [] };
+  const params = callArguments(t, j).map((a) => (t[a.start]?.kind === "ident" ? t[a.start]!.value : "_"));
+  return { name, params };
+}
+
+/** The trimmed text of a 1-based line. */
+export function lineText(src: GoSourceFile, line: number): string {
+  return (src.lines[line - 1] ?? "").trim();
+}

@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { inputError } from "../errors.js";
+import { readModLines } from "./gomod.js";
+import type { GoWorkFile } from "./types.js";
+
+const GO_WORK_VERBS = new Set(["go", "toolchain", "godebug", "use", "replace"]);
+
+/** The go.work that Go would use for a module at `root`: the first one found from root upward. */
+export function findGoWork(root: string): string | undefined {
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "go.work");
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Parses go.work text. `file` is its path relative to the module root (evidence uses it). */
+export function parseGoWork(text: string, file: string): GoWorkFile {
+  const work: GoWorkFile = { file, uses: [] };
+  for (const l of readModLines(text, file)) {
+    if (!GO_WORK_VERBS.has(l.verb)) {
+      throw inputError(`${file}:${l.line}: unknown directive ${JSON.stringify(l.verb)}: expected one of go, toolchain, use, replace`, { file, line: l.line });
+    }
+    if (l.verb === "go" && l.args[0] !== undefined) work.go = l.args[0];
+    if (l.verb === "use") {
+      if (l.args.length !== 1) throw inputError(`${file}:${l.line}: usage: use ./dir`, { file, line: l.line });
+      work.uses.push({ dir: l.args[0]!, evidence: { file, line: l.line, text: l.text } });
+    }
+  }
+  return work;
+}
+
+export function readGoWork(root: string): GoWorkFile | undefined {
+  const found = findGoWork(root);
+  if (!found) return undefined;
+  const rel = path.relative(root, found).split(path.sep).join("/");
+  return parseGoWork(readFileSync(found, "utf8"), rel);
+}

@@ -1,0 +1,133 @@
+/**
+ * `analyze(dir)`: facts about a Go module, each with evidence (file:line relative to the module root).
+ * Which packages and files are in the build comes from `go list` when Go is installed, else from
+ * slimgo's own scanner; line-level facts always come from the scanner reading those files.
+ * Never runs user code, never touches the network.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { inputError } from "../errors.js";
+import { readBuildConfigLines, timetzdataTagEvidence } from "./build-config.js";
+import { hostGoarch, type BuildContext } from "./build-constraints.js";
+import { evidenceAt } from "./evidence.js";
+import { listPackagesWithGo } from "./go-list.js";
+import { parseGoMod } from "./gomod.js";
+import { readGoWork } from "./gowork.js";
+import { binaryName, choosePrimary } from "./main-packages.js";
+import { listPackagesByScanning, programGraph, SourceCache, type PackageFiles } from "./package-graph.js";
+import { programFacts } from "./program-facts.js";
+import type { AnalysisEngine, MainPackage, ModuleAnalysis } from "./types.js";
+import { readVendor } from "./vendor.js";
+import { buildConfigVersionVariables } from "./version-vars.js";
+
+export type * from "./types.js";
+export { parseGoMod } from "./gomod.js";
+export { parseGoWork } from "./gowork.js";
+export { evalGoBuild, evalPlusBuild, fileNameIncluded, type BuildContext } from "./build-constraints.js";
+export { scanGoSource, type GoSourceFile } from "./go-source.js";
+
+export interface AnalyzeOptions {
+  /** "auto" (default): `go list` when Go is installed, else the scanner. "go-list" falls back to the scanner with a warning. */
+  engine?: "auto" | "go-list" | "scanner";
+  /** The go binary to run (default "go" on PATH). */
+  goBinary?: string;
+  /** Target architecture for build constraints (default: this machine's). GOOS is always linux. */
+  goarch?: string;
+}
+
+/** The directory holding go.mod: `dir` itself or its nearest parent. */
+export function findModuleRoot(dir: string): string {
+  const start = path.resolve(dir);
+  if (!existsSync(start) || !statSync(start).isDirectory()) {
+    throw inputError(`${dir} is not a directory: pass the directory of a Go module`, { file: dir });
+  }
+  for (let d = start; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, "go.mod"))) return d;
+    if (path.dirname(d) === d) throw inputError(`no go.mod in ${dir} or its parents: run slimgo in a Go module`, { file: dir });
+  }
+}
+
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+}
+
+export async function analyze(dir: string, options: AnalyzeOptions = {}): Promise<ModuleAnalysis> {
+  const root = findModuleRoot(dir);
+  const goModPath = path.join(root, "go.mod");
+  const goMod = parseGoMod(readFileSync(goModPath, "utf8"), displayPath(goModPath));
+  const goWork = readGoWork(root);
+  const vendor = readVendor(root);
+  const warnings: string[] = [];
+  const ctx: BuildContext = {
+    goos: "linux",
+    goarch: options.goarch ?? hostGoarch(),
+    cgo: true,
+    goMinor: Number(/^1\.(\d+)/.exec(goMod.go ?? "1.16")?.[1] ?? 16),
+  };
+  const cache = new SourceCache(root);
+
+  let engine: AnalysisEngine = "scanner";
+  let listed: PackageFiles[] | undefined;
+  if ((options.engine ?? "auto") !== "scanner") {
+    try {
+      listed = await listPackagesWithGo(root, goMod.path, ctx, {
+        goBinary: options.goBinary ?? "go",
+        vendored: vendor.vendored,
+        useWorkspace: goWork !== undefined,
+      });
+      engine = "go-list";
+    } catch (err) {
+      warnings.push(goListFailure(err));
+    }
+  }
+  const packages = listed ?? listPackagesByScanning(root, goMod.path, ctx, cache);
+  const byImportPath = new Map(packages.map((p) => [p.importPath, p]));
+
+  const buildConfig = readBuildConfigLines(root);
+  const tzdataTag = timetzdataTagEvidence(buildConfig);
+  const requiredModules = new Set([...goMod.requires.map((r) => r.path), ...vendor.modules.map((m) => m.path)]);
+  const mainPackages: MainPackage[] = [];
+  for (const pkg of packages) {
+    const files = pkg.files.map((f) => cache.get(f));
+    if (!files.some((f) => f.packageName === "main")) continue;
+    const withMain = files.find((f) => f.mainFuncLine !== undefined);
+    if (!withMain) continue;
+    const facts = programFacts(programGraph(pkg, byImportPath, cache), requiredModules, tzdataTag);
+    mainPackages.push({
+      dir: pkg.dir,
+      importPath: pkg.importPath,
+      binary: binaryName(pkg.importPath),
+      evidence: evidenceAt(withMain, withMain.mainFuncLine!),
+      facts,
+    });
+    for (const d of facts.dataDirectories) {
+      const warning = `${d.path} is read from disk at run time (${d.evidence.file}:${d.evidence.line}) but not embedded: copy it into the image or //go:embed it`;
+      if (!warnings.includes(warning)) warnings.push(warning);
+    }
+  }
+
+  const { primary, reason } = choosePrimary(mainPackages, goMod.path);
+  const analysis: ModuleAnalysis = {
+    root,
+    engine,
+    goMod,
+    vendored: vendor.vendored,
+    mainPackages,
+    primaryReason: reason,
+    buildConfigVersionVariables: buildConfigVersionVariables(buildConfig),
+    warnings,
+  };
+  if (goWork) analysis.goWork = goWork;
+  if (vendor.evidence) analysis.vendorEvidence = vendor.evidence;
+  if (primary) analysis.primary = primary;
+  return analysis;
+}
+
+function goListFailure(err: unknown): string {
+  const e = err as { code?: unknown; stderr?: unknown; killed?: boolean; message?: string };
+  if (e.code === "ENOENT") return "go is not installed: used slimgo's scanner of Go source instead of go list";
+  if (e.killed) return "go list timed out: used slimgo's scanner of Go source instead";
+  const detail = String(e.stderr || e.message || err).trim().split("\n").map((l) => l.trim()).join(" ").slice(0, 300);
+  return `go list failed (${detail}): used slimgo's scanner of Go source instead`;
+}

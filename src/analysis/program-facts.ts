@@ -1,0 +1,32 @@
+import { cgoFacts } from "./cgo.js";
+import { dataDirectories, embedDirectives } from "./embeds.js";
+import type { Program } from "./package-graph.js";
+import { runtimeNeeds } from "./runtime-needs.js";
+import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts } from "./server.js";
+import type { Evidence, ProgramFacts } from "./types.js";
+import { versionVariables } from "./version-vars.js";
+
+/** Facts about one program, computed over the files of its build graph (main package first). */
+export function programFacts(program: Program, requiredModules: Set<string>, tzdataTag: Evidence[] = []): ProgramFacts {
+  const files = program.files;
+  const main = program.packages[0]!;
+  const mainFiles = files.filter((f) => main.files.includes(f.file));
+  const embeds = embedDirectives(files);
+  const imports = new Set<string>();
+  for (const f of files) for (const imp of f.imports) if (imp.path !== "C") imports.add(imp.path);
+  const facts: ProgramFacts = {
+    needs: runtimeNeeds(files, tzdataTag),
+    cgo: cgoFacts(files, requiredModules),
+    ports: listeningPorts(files),
+    healthEndpoints: healthEndpoints(files),
+    versionVariables: versionVariables(mainFiles),
+    envVariables: environmentVariables(files),
+    embeds,
+    dataDirectories: dataDirectories(files, embeds),
+    imports: [...imports].sort(),
+    isServer: isServer(files),
+  };
+  const flag = healthFlag(files);
+  if (flag) facts.healthFlag = flag;
+  return facts;
+}

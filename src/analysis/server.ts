@@ -1,0 +1,205 @@
+/**
+ * Server facts: listening ports, health endpoints, a self-probe flag, environment variables.
+ * Heuristics over tokens, each keeping the line that shows it.
+ */
+import { callArguments, enclosingFunction, isQualified, type GoSourceFile, type Token } from "./go-source.js";
+import { compareEvidence, evidenceAt } from "./evidence.js";
+import type { EnvVariable, Evidence, HealthEndpoint, HealthFlag, ListeningPort } from "./types.js";
+
+const ADDRESS = /^(?:[A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]*\]):(\d{1,5})$/;
+const LISTEN_CALLS = new Set(["ListenAndServe", "ListenAndServeTLS", "Listen", "ListenTCP", "Run", "Start", "Serve"]);
+const ADDRESS_NAME = /addr|port|listen|bind/i;
+const HEALTH_PATH = /^\/(?:.*\/)?(health|healthz|healthcheck|livez|live|liveness|alive|readyz|ready|readiness|ping|status)\/?$/i;
+const HANDLER_METHODS = new Set(["HandleFunc", "Handle", "Get", "GET", "Head", "HEAD", "Any", "Method", "MethodFunc", "Path"]);
+
+function str(t: Token | undefined): string | undefined {
+  return t?.kind === "string" ? t.value : undefined;
+}
+
+function portOf(value: string): number | undefined {
+  const m = ADDRESS.exec(value) ?? /^(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[1]) : NaN;
+  return port > 0 && port < 65536 ? port : undefined;
+}
+
+/** `flag.X(` or `fs.X(` on a FlagSet-like receiver that is not another package. */
+function flagCall(src: GoSourceFile, i: number, names: RegExp): boolean {
+  const t = src.tokens;
+  if (t[i + 1]?.value !== "." || t[i + 3]?.value !== "(" || !names.test(t[i + 2]?.value ?? "")) return false;
+  if (isQualified(src, i, "flag", names)) return true;
+  return t[i]!.kind === "ident" && !src.localNames.has(t[i]!.value) && t[i - 1]?.value !== ".";
+}
+
+export interface EnvLookup extends EnvVariable {
+  /** Where the default value appears, when it does. */
+  defaultEvidence?: Evidence;
+}
+
+/**
+ * `os.Getenv("X")`/`os.LookupEnv("X")`, with the default when visible: `v := os.Getenv("X")` followed by
+ * `v = "default"` in the same function, `cmp.Or(os.Getenv("X"), "default")`, or a helper `getenv("X", "default")`.
+ */
+export function envLookups(src: GoSourceFile): EnvLookup[] {
+  const t = src.tokens;
+  const out: EnvLookup[] = [];
+  for (let i = 0; i < t.length; i++) {
+    const tok = t[i]!;
+    if (isQualified(src, i, "os", /^(Getenv|LookupEnv)$/) && t[i + 3]?.value === "(") {
+      const name = str(t[i + 4]);
+      if (name === undefined) continue;
+      const found: EnvLookup = { name, evidence: evidenceAt(src, tok.line) };
+      const dflt = defaultAfterAssignment(src, i) ?? cmpOrDefault(src, i);
+      if (dflt) {
+        found.default = dflt.value;
+        found.defaultEvidence = evidenceAt(src, dflt.line);
+      }
+      out.push(found);
+    } else if (tok.kind === "ident" && /env/i.test(tok.value) && t[i - 1]?.value !== "." && t[i - 1]?.value !== "func" && t[i + 1]?.value === "(") {
+      const args = callArguments(t, i + 1);
+      const [a, b] = args;
+      if (args.length === 2 && a && b && a.end - a.start === 1 && b.end - b.start === 1) {
+        const name = str(t[a.start]);
+        const value = str(t[b.start]);
+        if (name !== undefined && value !== undefined && /^[A-Z_][A-Z0-9_]*$/.test(name)) {
+          out.push({ name, default: value, evidence: evidenceAt(src, tok.line), defaultEvidence: evidenceAt(src, t[b.start]!.line) });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** For `v := os.Getenv(..)` (or `v, ok := os.LookupEnv(..)`), the first later `v = "literal"` in the same function. */
+function defaultAfterAssignment(src: GoSourceFile, i: number): { value: string; line: number } | undefined {
+  const t = src.tokens;
+  if (t[i - 1]?.value !== ":=" && t[i - 1]?.value !== "=") return undefined;
+  let k = i - 2;
+  if (t[k]?.kind === "ident" && t[k - 1]?.value === ",") k -= 2;
+  const variable = t[k];
+  if (variable?.kind !== "ident") return undefined;
+  const end = enclosingFunction(src, i)?.end ?? t.length;
+  for (let j = i + 4; j < end - 2; j++) {
+    if (t[j]!.value === variable.value && t[j]!.kind === "ident" && t[j - 1]?.value !== "." && t[j + 1]?.value === "=") {
+      const value = str(t[j + 2]);
+      const next = t[j + 3]?.value;
+      if (value !== undefined && (next === undefined || next === "}" || next === ";" || t[j + 3]!.line !== t[j + 2]!.line)) {
+        return { value, line: t[j + 2]!.line };
+      }
+    }
+  }
+  return undefined;
+}
+
+function cmpOrDefault(src: GoSourceFile, i: number): { value: string; line: number } | undefined {
+  const t = src.tokens;
+  if (t[i - 1]?.value !== "(" || !isQualified(src, i - 4, "cmp", "Or")) return undefined;
+  const args = callArguments(t, i - 1);
+  const second = args[1];
+  const value = second && second.end - second.start === 1 ? str(t[second.start]) : undefined;
+  return value === undefined ? undefined : { value, line: t[second!.start]!.line };
+}
+
+export function environmentVariables(files: GoSourceFile[]): EnvVariable[] {
+  const byName = new Map<string, EnvVariable>();
+  for (const src of files) {
+    for (const e of envLookups(src)) {
+      const known = byName.get(e.name);
+      if (!known) byName.set(e.name, e.default === undefined ? { name: e.name, evidence: e.evidence } : { name: e.name, default: e.default, evidence: e.evidence });
+      else if (known.default === undefined && e.default !== undefined) known.default = e.default;
+    }
+  }
+  return [...byName.values()].sort((a, b) => compareEvidence(a.evidence, b.evidence));
+}
+
+/** Ports from address literals in listen calls or address-named variables, address/port flag defaults, and PORT-style variables. */
+export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
+  const out: ListeningPort[] = [];
+  for (const src of files) {
+    const t = src.tokens;
+    t.forEach((tok, i) => {
+      if (tok.kind === "string" && ADDRESS.test(tok.value) && isListenAddress(t, i)) {
+        out.push({ port: portOf(tok.value)!, source: "literal", evidence: evidenceAt(src, tok.line) });
+      }
+      if (flagCall(src, i, /^(String|StringVar|Int|IntVar|Uint|UintVar)$/)) {
+        const args = callArguments(t, i + 3);
+        const isVar = t[i + 2]!.value.endsWith("Var");
+        const name = args[isVar ? 1 : 0];
+        const dflt = args[isVar ? 2 : 1];
+        const flagName = name ? str(t[name.start]) : undefined;
+        if (flagName && ADDRESS_NAME.test(flagName) && dflt && dflt.end - dflt.start === 1) {
+          const d = t[dflt.start]!;
+          const port = d.kind === "string" ? (ADDRESS.test(d.value) ? portOf(d.value) : undefined) : d.kind === "number" ? portOf(d.value) : undefined;
+          if (port) out.push({ port, source: "flag", evidence: evidenceAt(src, d.line) });
+        }
+      }
+    });
+    for (const e of envLookups(src)) {
+      if (e.default === undefined || !e.defaultEvidence) continue;
+      const portish = /(^|_)PORT$/i.test(e.name) ? portOf(e.default) : /ADDR(ESS)?$/i.test(e.name) && ADDRESS.test(e.default) ? portOf(e.default) : undefined;
+      if (portish) out.push({ port: portish, source: "env", envVar: e.name, evidence: e.defaultEvidence });
+    }
+  }
+  const unique = new Map<string, ListeningPort>();
+  for (const p of out.sort((a, b) => compareEvidence(a.evidence, b.evidence))) {
+    const key = `${p.port}|${p.source}|${p.envVar ?? ""}`;
+    if (!unique.has(key)) unique.set(key, p);
+  }
+  return [...unique.values()];
+}
+
+/** The address literal at `i` is passed to a listen call, set as `Addr`, or given to an address-named variable. */
+function isListenAddress(t: Token[], i: number): boolean {
+  const prev = t[i - 1]?.value;
+  if (prev === "(" && LISTEN_CALLS.has(t[i - 2]?.value ?? "")) return true;
+  if (prev === "," && t[i - 2]?.kind === "string" && t[i - 3]?.value === "(" && /^Listen/.test(t[i - 4]?.value ?? "")) return true;
+  if ((prev === ":" || prev === "=") && t[i - 2]?.value === "Addr") return true;
+  if ((prev === "=" || prev === ":=") && t[i - 2]?.kind === "ident" && ADDRESS_NAME.test(t[i - 2]!.value)) return true;
+  return false;
+}
+
+export function healthEndpoints(files: GoSourceFile[]): HealthEndpoint[] {
+  const out: HealthEndpoint[] = [];
+  const seen = new Set<string>();
+  for (const src of files) {
+    const t = src.tokens;
+    t.forEach((tok, i) => {
+      if (tok.kind !== "ident" || !HANDLER_METHODS.has(tok.value) || t[i - 1]?.value !== "." || t[i + 1]?.value !== "(") return;
+      const pattern = str(t[i + 2]);
+      if (pattern === undefined) return;
+      const routePath = pattern.replace(/^[A-Z]+\s+/, "");
+      if (!HEALTH_PATH.test(routePath) || seen.has(routePath)) return;
+      seen.add(routePath);
+      out.push({ path: routePath, evidence: evidenceAt(src, tok.line) });
+    });
+  }
+  return out;
+}
+
+/** A bool flag whose name contains "health": the binary can probe itself. */
+export function healthFlag(files: GoSourceFile[]): HealthFlag | undefined {
+  for (const src of files) {
+    const t = src.tokens;
+    for (let i = 0; i < t.length; i++) {
+      if (!flagCall(src, i, /^(Bool|BoolVar)$/)) continue;
+      const args = callArguments(t, i + 3);
+      const nameArg = args[t[i + 2]!.value === "BoolVar" ? 1 : 0];
+      const name = nameArg ? str(t[nameArg.start]) : undefined;
+      if (name && /health/i.test(name)) return { name: name.replace(/^-+/, ""), evidence: evidenceAt(src, t[nameArg!.start]!.line) };
+    }
+  }
+  return undefined;
+}
+
+/** Serves HTTP or listens: ListenAndServe, http.Server{}, net.Listen, grpc.NewServer. */
+export function isServer(files: GoSourceFile[]): boolean {
+  return files.some((src) =>
+    src.tokens.some((tok, i) => {
+      const t = src.tokens;
+      if (t[i - 1]?.value === "." && /^(ListenAndServe|ListenAndServeTLS)$/.test(tok.value) && t[i + 1]?.value === "(") return true;
+      if (isQualified(src, i, "net/http", /^(Serve|ServeTLS)$/)) return true;
+      if (isQualified(src, i, "net/http", "Server") && t[i + 3]?.value === "{") return true;
+      if (isQualified(src, i, "net", /^(Listen|ListenTCP|ListenPacket|ListenUDP|ListenUnix)$/)) return true;
+      return isQualified(src, i, "google.golang.org/grpc", "NewServer");
+    }),
+  );
+}

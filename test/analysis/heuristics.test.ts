@@ -1,0 +1,271 @@
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { scanGoSource, type GoSourceFile } from "../../src/analysis/index.js";
+import { runtimeNeeds } from "../../src/analysis/runtime-needs.js";
+import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts } from "../../src/analysis/server.js";
+import { buildConfigVersionVariables, versionVariables } from "../../src/analysis/version-vars.js";
+import { dataDirectories, embedDirectives } from "../../src/analysis/embeds.js";
+import { cgoFacts } from "../../src/analysis/cgo.js";
+import { readBuildConfigLines, timetzdataTagEvidence } from "../../src/analysis/build-config.js";
+
+/** A main.go from lines, so tests can name evidence lines directly. */
+const go = (...lines: string[]): GoSourceFile[] => [scanGoSource("main.go", lines.join("\n"))];
+const lines = (list: { evidence: { line: number } }[] | { line: number }[]) =>
+  list.map((e) => ("evidence" in e ? e.evidence.line : e.line));
+
+describe("runtime needs", () => {
+  test("TLS roots: HTTPS literals, outbound requests, tls.Dial, x509 pools and HTTPS SDKs", () => {
+    const files = go(
+      "package main",
+      'import (\n\t"crypto/tls"\n\t"crypto/x509"\n\t"net/http"\n\t"cloud.google.com/go/storage"\n)', // lines 2-7
+      "func main() {",
+      '\thttp.Get(url)', // 9
+      '\ttls.Dial("tcp", "db:5432", nil)', // 10
+      "\tx509.SystemCertPool()", // 11
+      '\t_ = "https://api.example.com"', // 12
+      "\t_ = storage.NewClient", // 13
+      "}",
+    );
+    assert.deepEqual(lines(runtimeNeeds(files).tlsRoots.evidence), [6, 9, 10, 11, 12]);
+  });
+
+  test("a server that only listens, or probes itself over http://, needs no roots", () => {
+    const files = go(
+      "package main",
+      'import "net/http"',
+      "func main() {",
+      '\thttp.ListenAndServe(":8080", nil)',
+      "}",
+      "func probe() {",
+      "\tc := &http.Client{}",
+      '\tc.Get("http://127.0.0.1:8080/healthz")',
+      '\thttp.Get("http://localhost:" + port)',
+      "}",
+      "func check(port string) int {",
+      '\treturn get("http://127.0.0.1:" + port + "/healthz", 3)',
+      "}",
+      "func get(url string, tries int) int {",
+      "\tc := http.Client{}",
+      "\tc.Get(url)",
+      "\treturn 0",
+      "}",
+    );
+    assert.deepEqual(runtimeNeeds(files).tlsRoots, { needed: false, evidence: [] });
+  });
+
+  test("a client in a function without a local URL needs roots", () => {
+    const files = go(
+      "package main",
+      'import "net/http"',
+      "func newClient() *http.Client {",
+      "\treturn &http.Client{}", // 4
+      "}",
+      "var c = http.DefaultClient", // 6
+      "func fetch(url string) {",
+      "\thttp.DefaultClient.Get(url)", // 8
+      "}",
+      'func main() { fetch("http://127.0.0.1/"); fetch(os.Args[1]) }',
+    );
+    assert.deepEqual(lines(runtimeNeeds(files).tlsRoots.evidence), [4, 6, 8]);
+  });
+
+  test("zoneinfo, embedded tzdata, temp files and os/user", () => {
+    const files = go(
+      "package main",
+      'import (\n\t"io/ioutil"\n\t"os"\n\tu "os/user"\n\t"time"\n\t_ "time/tzdata"\n)', // 2-8
+      "func main() {",
+      '\ttime.LoadLocation("Europe/Madrid")', // 10
+      '\tos.Getenv("TZ")', // 11
+      "\tos.MkdirTemp(\"\", \"x\")", // 12
+      "\tioutil.TempFile(\"\", \"y\")", // 13
+      "\tu.Current()", // 14
+      "\tr.ParseMultipartForm(32 << 20)", // 15
+      "}",
+    );
+    const needs = runtimeNeeds(files);
+    assert.deepEqual(lines(needs.zoneinfo.evidence), [7, 10, 11]);
+    const tagOnly = runtimeNeeds(go("package main", 'import "time"', 'var l, _ = time.LoadLocation("UTC")'), [{ file: "Makefile", line: 4 }]);
+    assert.deepEqual(tagOnly.zoneinfo, { needed: true, embeddedTzdata: true, evidence: [{ file: "Makefile", line: 4 }, { file: "main.go", line: 3, text: 'var l, _ = time.LoadLocation("UTC")' }] });
+    assert.equal(needs.zoneinfo.needed, true);
+    assert.equal(needs.zoneinfo.embeddedTzdata, true);
+    assert.deepEqual(lines(needs.tmp.evidence), [12, 13, 15]);
+    assert.deepEqual(lines(needs.user.evidence), [5, 14]);
+  });
+
+  test("calls through a shadowing local name do not count", () => {
+    const files = go("package main", "func main() {", "\ttime := clock{}", "\ttime.LoadLocation(\"UTC\")", "}");
+    assert.equal(runtimeNeeds(files).zoneinfo.needed, false);
+  });
+});
+
+describe("server facts", () => {
+  test("ports from listen literals, Addr fields, address variables, flags and env defaults", () => {
+    const files = go(
+      "package main",
+      'import (\n\t"flag"\n\t"net"\n\t"net/http"\n\t"os"\n)', // 2-7
+      'const metricsAddr = "127.0.0.1:9090"', // 8
+      "func main() {",
+      '\taddr := flag.String("listen", ":8443", "address")', // 10
+      '\tdebug := flag.Int("debug-port", 6060, "pprof port")', // 11
+      '\tflag.Parse()',
+      '\tgo http.ListenAndServe(":8080", nil)', // 13
+      '\tsrv := &http.Server{Addr: "0.0.0.0:8081"}', // 14
+      '\tnet.Listen("tcp", ":7000")', // 15
+      '\tgrpcPort, ok := os.LookupEnv("GRPC_PORT")', // 16
+      "\tif !ok {",
+      '\t\tgrpcPort = "50051"', // 18
+      "\t}",
+      '\t_ = "not an address:80"',
+      "}",
+    );
+    assert.deepEqual(
+      listeningPorts(files).map((p) => [p.port, p.source, p.envVar, p.evidence.line]),
+      [
+        [9090, "literal", undefined, 8],
+        [8443, "flag", undefined, 10],
+        [6060, "flag", undefined, 11],
+        [8080, "literal", undefined, 13],
+        [8081, "literal", undefined, 14],
+        [7000, "literal", undefined, 15],
+        [50051, "env", "GRPC_PORT", 18],
+      ],
+    );
+    assert.equal(isServer(files), true);
+  });
+
+  test("environment variables with defaults from helpers, cmp.Or and reassignment", () => {
+    const files = go(
+      "package main",
+      'import (\n\t"cmp"\n\t"os"\n)', // 2-5
+      "func getenv(key, fallback string) string {",
+      "\tif v := os.Getenv(key); v != \"\" {",
+      "\t\treturn v",
+      "\t}",
+      "\treturn fallback",
+      "}",
+      "func main() {",
+      '\tdb := getenv("DATABASE_URL", "postgres://localhost/app")', // 13
+      '\tlevel := cmp.Or(os.Getenv("LOG_LEVEL"), "info")', // 14
+      '\tport := os.Getenv("PORT")', // 15
+      '\tif port == "" {',
+      '\t\tport = "3000"',
+      "\t}",
+      '\ttoken := os.Getenv("API_TOKEN")', // 19
+      '\tport = os.Getenv("PORT")', // 20
+      "}",
+    );
+    assert.deepEqual(
+      environmentVariables(files).map((e) => [e.name, e.default, e.evidence.line]),
+      [
+        ["DATABASE_URL", "postgres://localhost/app", 13],
+        ["LOG_LEVEL", "info", 14],
+        ["PORT", "3000", 15],
+        ["API_TOKEN", undefined, 19],
+      ],
+    );
+    assert.deepEqual(listeningPorts(files).map((p) => [p.port, p.envVar, p.evidence.line]), [[3000, "PORT", 17]]);
+    assert.equal(isServer(files), false);
+  });
+
+  test("health endpoints on ServeMux, Go 1.22 patterns and routers; a health flag via BoolVar", () => {
+    const files = go(
+      "package main",
+      'import "flag"',
+      "func main() {",
+      '\tvar probe bool',
+      '\tflag.BoolVar(&probe, "healthcheck", false, "probe and exit")', // 5
+      '\tmux.HandleFunc("GET /livez", live)', // 6
+      '\tr.Get("/api/readyz", ready)', // 7
+      '\te.GET("/ping", ping)', // 8
+      '\tmux.HandleFunc("/users", users)',
+      '\tq.Get("status")',
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(files).map((h) => [h.path, h.evidence.line]), [["/livez", 6], ["/api/readyz", 7], ["/ping", 8]]);
+    assert.deepEqual(healthFlag(files), { name: "healthcheck", evidence: { file: "main.go", line: 5, text: 'flag.BoolVar(&probe, "healthcheck", false, "probe and exit")' } });
+  });
+});
+
+describe("version variables", () => {
+  test("package-level string vars named like version, commit, date; not consts, locals or other types", () => {
+    const files = go(
+      "package main",
+      "var version = \"dev\"", // 2
+      "var (",
+      "\tcommit, buildTime string", // 4
+      '\tbuiltBy          = "unknown"', // 5
+      "\trelease int = 3",
+      "\tdate = time.Now()",
+      ")",
+      'const revision = "x"',
+      "func main() {",
+      '\tvar gitCommit = "local"',
+      "}",
+    );
+    assert.deepEqual(
+      versionVariables(files).map((v) => [v.symbol, v.role, v.evidence.line]),
+      [
+        ["main.version", "version", 2],
+        ["main.commit", "commit", 4],
+        ["main.buildTime", "date", 4],
+        ["main.builtBy", "other", 5],
+      ],
+    );
+  });
+
+  const dir = mkdtempSync(path.join(tmpdir(), "slimgo-buildcfg-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("-X flags and the timetzdata tag in .goreleaser.yaml", () => {
+    writeFileSync(
+      path.join(dir, ".goreleaser.yaml"),
+      "builds:\n  - ldflags:\n      - -s -w -X main.version={{.Version}} -X github.com/acme/app/internal/build.Commit={{.Commit}}\n      - -X=main.date={{.Date}}\n    tags:\n      - netgo\n      - timetzdata\n",
+    );
+    const configLines = readBuildConfigLines(dir);
+    assert.deepEqual(timetzdataTagEvidence(configLines).map((e) => `${e.file}:${e.line}`), [".goreleaser.yaml:7"]);
+    assert.deepEqual(
+      buildConfigVersionVariables(configLines).map((v) => [v.symbol, v.role, `${v.evidence.file}:${v.evidence.line}`]),
+      [
+        ["main.version", "version", ".goreleaser.yaml:3"],
+        ["github.com/acme/app/internal/build.Commit", "commit", ".goreleaser.yaml:3"],
+        ["main.date", "date", ".goreleaser.yaml:4"],
+      ],
+    );
+  });
+});
+
+describe("embeds and data directories", () => {
+  test("disk reads not covered by an embed are data directories", () => {
+    const files = go(
+      "package main",
+      'import (\n\t"html/template"\n\t"net/http"\n\t"os"\n\t"path/filepath"\n)', // 2-7
+      "//go:embed assets/* all:migrations", // 8
+      "var content embed.FS",
+      "func main() {",
+      '\tos.ReadFile("assets/logo.png")',
+      '\tos.ReadDir("./migrations")',
+      '\thttp.Dir("public")', // 13
+      '\ttemplate.ParseGlob(filepath.Join("views", "*.tmpl"))', // 14
+      '\tos.Open("/etc/app.conf")',
+      "\tos.Open(name)",
+      "}",
+    );
+    const embeds = embedDirectives(files);
+    assert.deepEqual(embeds.map((e) => [e.patterns, e.evidence.line]), [[["assets/*", "all:migrations"], 8]]);
+    assert.deepEqual(dataDirectories(files, embeds).map((d) => [d.path, d.evidence.line]), [["public", 13], ["views", 14]]);
+  });
+});
+
+describe("cgo", () => {
+  test("a known cgo module counts only when required and imported", () => {
+    const files = go("package main", 'import (\n\t_ "github.com/mattn/go-sqlite3"\n\t"github.com/DataDog/zstd"\n)');
+    const facts = cgoFacts(files, new Set(["github.com/mattn/go-sqlite3"]));
+    assert.equal(facts.required, true);
+    assert.deepEqual(facts.evidence, []);
+    assert.deepEqual(facts.dependencies.map((d) => [d.module, d.alternative, d.evidence.line]), [["github.com/mattn/go-sqlite3", "modernc.org/sqlite", 3]]);
+    assert.equal(cgoFacts(files, new Set()).required, false);
+  });
+});
