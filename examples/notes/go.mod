@@ -1,0 +1,3 @@
+module github.com/slimgo-examples/notes
+
+go 1.19

@@ -1,0 +1,134 @@
+import { relative } from "node:path";
+import type { Command } from "commander";
+import { runtimeNames, type RuntimeName } from "../../dockerfile/runtimes.js";
+import type { Evidence } from "../../analysis/types.js";
+import { oneOf, outputFor, parsePort, withCommonOptions, type CommonOptions } from "../common.js";
+import type { Output } from "../output.js";
+import type { InitResult } from "../../init/index.js";
+
+interface InitFlags extends CommonOptions {
+  main?: string;
+  all?: boolean;
+  runtime?: RuntimeName;
+  shell?: boolean;
+  port?: number;
+  healthcheck?: string;
+  force?: boolean;
+  stdout?: boolean;
+  dryRun?: boolean;
+  diff?: boolean;
+  engine?: "auto" | "go-list" | "scanner";
+}
+
+export function registerInit(program: Command): void {
+  const cmd = program
+    .command("init")
+    .summary("write a Dockerfile and .dockerignore for a Go module, and say why")
+    .description(
+      "Reads the Go module in DIR (default: here) and writes a Dockerfile and .dockerignore that follow the\n" +
+        "production recipe: multi-stage, static binary, the smallest runtime that works, CA certificates,\n" +
+        "zoneinfo and /tmp only where the code needs them, a non-root user, an exec-form entrypoint and a\n" +
+        "health check that needs no shell. Each decision is printed with the source line behind it.",
+    )
+    .argument("[dir]", "Go module directory", ".")
+    .option("--main <pkg>", "main package to build when there are several, e.g. ./cmd/api")
+    .option("--all", "one build target per main package")
+    .option("--runtime <name>", `runtime image: ${runtimeNames.join(", ")}`, oneOf(runtimeNames))
+    .option("--shell", "use a runtime with a shell for debugging (alpine)")
+    .option("--port <n>", "port to EXPOSE and probe (default: read from the source)", parsePort)
+    .option("--healthcheck <path>", "health endpoint path (default: read from the source)")
+    .option("--force", "overwrite an existing Dockerfile or .dockerignore")
+    .option("--stdout", "print the Dockerfile on stdout instead of writing files")
+    .option("--dry-run", "print the decisions and the files, write nothing")
+    .option("--diff", "print a diff against the existing files, write nothing")
+    .option("--engine <engine>", "analysis engine: auto (go list when Go is installed), go-list, scanner", oneOf(["auto", "go-list", "scanner"] as const), "auto");
+  withCommonOptions(cmd)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  slimgo init                          analyse ./ and write Dockerfile + .dockerignore
+  slimgo init --dry-run services/api   show what would be written and why
+  slimgo init --main ./cmd/worker      pick one of several main packages
+  slimgo init --runtime distroless     distroless/static instead of scratch
+  slimgo init --diff                   compare with the Dockerfile you have`,
+    )
+    .action(async (dir: string, flags: InitFlags) => {
+      const { planInit, writeInit } = await import("../../init/index.js");
+      const out = outputFor(flags);
+      const result = await planInit(dir, {
+        main: flags.main,
+        all: flags.all,
+        runtime: flags.runtime,
+        shell: flags.shell,
+        port: flags.port,
+        healthPath: flags.healthcheck,
+        configPath: flags.config,
+        engine: flags.engine,
+      });
+      const dockerfile = result.files[0]!;
+      const preview = flags.stdout || flags.dryRun || flags.diff;
+      if (!preview) await writeInit(result, { force: flags.force });
+
+      if (flags.json) {
+        out.json({
+          module: result.analysis.goMod.path,
+          root: result.analysis.root,
+          engine: result.analysis.engine,
+          programs: result.plan.programs.map((p) => ({ dir: p.main.dir, binary: p.main.binary, runtime: p.runtimeImage })),
+          written: !preview,
+          files: result.files.map((f) => ({ name: f.name, path: f.path, content: f.content, changed: f.existing !== f.content })),
+          decisions: [...result.plan.decisions, ...result.plan.programs.flatMap((p) => p.decisions)],
+          warnings: result.analysis.warnings,
+        });
+        return;
+      }
+      if (flags.stdout) {
+        out.result(dockerfile.content.trimEnd());
+        return;
+      }
+      if (flags.diff) {
+        const { createTwoFilesPatch } = await import("diff");
+        let same = true;
+        for (const f of result.files) {
+          if (f.existing === f.content) continue;
+          same = false;
+          out.result(createTwoFilesPatch(`a/${f.name}`, `b/${f.name}`, f.existing ?? "", f.content, undefined, undefined, { context: 3 }).trimEnd());
+        }
+        if (same) out.info("The files on disk already match what slimgo would write.");
+        return;
+      }
+      for (const w of result.analysis.warnings) out.warn(w);
+      printDecisions(out, result, !preview);
+      if (flags.dryRun) {
+        for (const f of result.files) {
+          out.result(`\n--- ${f.name} (not written: --dry-run)`);
+          out.result(f.content.trimEnd());
+        }
+      }
+    });
+}
+
+function printDecisions(out: Output, result: InitResult, written: boolean): void {
+  const c = out.color;
+  const { analysis, plan } = result;
+  const where = relative(process.cwd(), analysis.root) || ".";
+  const programs = plan.programs.map((p) => `${p.buildTarget} → ${p.main.binary}`).join(", ");
+  out.result(`${c.bold(analysis.goMod.path)} (${programs}), analysed with ${analysis.engine === "go-list" ? "go list" : "slimgo's Go scanner"}`);
+  const decisions = [...plan.decisions, ...plan.programs.flatMap((p) => p.decisions)];
+  const width = Math.max(...decisions.map((d) => d.topic.length));
+  for (const d of decisions) {
+    const ev = d.evidence.length > 0 ? c.dim(` (${formatEvidence(d.evidence)})`) : "";
+    out.result(`  ${c.cyan(d.topic.padEnd(width))}  ${d.choice}: ${d.reason}${ev}`);
+  }
+  const names = result.files.map((f) => (where === "." ? f.name : `${where}/${f.name}`)).join(" and ");
+  if (!written) out.result(`Would write ${names} (--dry-run: nothing written)`);
+  else if (result.files.every((f) => f.existing === f.content)) out.result(`Unchanged: ${names}`);
+  else out.result(`Wrote ${names}`);
+}
+
+function formatEvidence(evidence: Evidence[]): string {
+  const shown = evidence.slice(0, 3).map((e) => `${e.file}:${e.line}`);
+  if (evidence.length > 3) shown.push(`+${evidence.length - 3} more`);
+  return shown.join(", ");
+}

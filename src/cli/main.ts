@@ -1,0 +1,55 @@
+import { Command, CommanderError } from "commander";
+import { ExitCode, SlimgoError } from "../errors.js";
+import { registerInit } from "./commands/init.js";
+import { VERSION } from "../version.js";
+
+export function createProgram(): Command {
+  const program = new Command("slimgo")
+    .description("Production container images for Go services, done the way the recipe says and proved.")
+    .version(VERSION, "-V, --version-info", "print slimgo's version")
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(add --help for usage)")
+    // Set before subcommands are added: commander copies these settings into each one.
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`slimgo: ${text.replace(/^error: /, "")}`) })
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 success, 1 a finding or a failed check, 2 bad usage, bad config or unreadable input.
+Colours are used on a terminal only, never when NO_COLOR is set.
+
+Start with:  slimgo init            write Dockerfile and .dockerignore for the Go module here
+Docs:        README.md and docs/ in the slimgo package`,
+    );
+  registerInit(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws for user errors. */
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
+  } catch (err) {
+    return exitCodeFor(err);
+  }
+}
+
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version exit through here with code 0.
+    if (err.exitCode === 0) return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (err instanceof SlimgoError) {
+    process.stderr.write(`slimgo: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  process.stderr.write(`slimgo: internal error: ${e?.message ?? String(err)}\n`);
+  if (process.env.SLIMGO_DEBUG) process.stderr.write(`${e?.stack ?? ""}\n`);
+  process.stderr.write("This is a bug in slimgo; please report it with the command you ran (set SLIMGO_DEBUG=1 for a stack trace).\n");
+  return ExitCode.usage;
+}

@@ -1,0 +1,193 @@
+import type { DockerfilePlan, ProgramPlan } from "./plan.js";
+import { NONROOT_USER } from "./images.js";
+
+/**
+ * Writes the Dockerfile for a plan. Comments say why, not what. Mount targets are
+ * absolute: BuildKit accepts relative ones, buildah (podman build) does not.
+ */
+export function generateDockerfile(plan: DockerfilePlan): string {
+  const single = plan.programs.length === 1;
+  const cgo = plan.programs.some((p) => p.cgo);
+  const out: string[] = [];
+  out.push("# syntax=docker/dockerfile:1");
+  out.push(`# Written by slimgo init; \`slimgo init --dry-run\` explains each choice.`);
+  out.push(`ARG GO_VERSION=${plan.goVersion}`);
+  out.push("");
+  out.push(...buildStage(plan, cgo));
+  for (const program of plan.programs) {
+    out.push("");
+    out.push(...runtimeStage(plan, program, single ? "runtime" : program.main.binary));
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function buildStage(plan: DockerfilePlan, cgo: boolean): string[] {
+  const lines: string[] = [];
+  if (cgo) {
+    lines.push("# cgo needs a C toolchain for the target, so this stage runs on the target platform.");
+    lines.push(`FROM ${plan.builderImage} AS build`);
+  } else {
+    lines.push(`FROM --platform=$BUILDPLATFORM ${plan.builderImage} AS build`);
+    lines.push("ARG TARGETOS", "ARG TARGETARCH");
+  }
+  const probes = plan.programs.some((p) => p.health.kind === "probe");
+  if (probes) lines.push(...probeBuild(cgo));
+  lines.push("WORKDIR /src");
+  if (plan.downloadModules) {
+    lines.push("# Modules download in their own step, before the source arrives, so source edits reuse it.");
+    lines.push("RUN --mount=type=cache,target=/go/pkg/mod \\");
+    lines.push("    --mount=type=bind,source=go.mod,target=/src/go.mod \\");
+    if (plan.hasGoSum) lines.push("    --mount=type=bind,source=go.sum,target=/src/go.sum \\");
+    lines.push("    go mod download");
+  }
+  const args = uniqueArgs(plan.programs);
+  for (const a of args) lines.push(`ARG ${a.arg}=${a.default}`);
+  for (const program of plan.programs) lines.push(...goBuild(plan, program));
+  lines.push(...rootfsFiles(plan));
+  return lines;
+}
+
+/**
+ * OS files a scratch runtime needs, assembled under /out/rootfs (one tree per distinct set of
+ * needs, so --all targets get only what their program uses).
+ */
+function rootfsFiles(plan: DockerfilePlan): string[] {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const program of plan.programs) {
+    if (!program.makeTmp && !program.writePasswd) continue;
+    const dir = rootfsDir(plan, program);
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    const steps: string[] = [];
+    if (program.makeTmp) steps.push(`mkdir -p ${dir}/tmp && chmod 1777 ${dir}/tmp`);
+    if (program.writePasswd) {
+      lines.push("# os/user needs a passwd entry for the uid the program runs as.");
+      steps.push(
+        `mkdir -p ${dir}/etc`,
+        `printf 'root:x:0:0:root:/root:/sbin/nologin\\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\\n' > ${dir}/etc/passwd`,
+        `printf 'root:x:0:\\nnonroot:x:65532:\\n' > ${dir}/etc/group`,
+      );
+    }
+    lines.push(`RUN ${steps.join(" && \\\n    ")}`);
+  }
+  return lines;
+}
+
+function rootfsDir(plan: DockerfilePlan, program: ProgramPlan): string {
+  const kinds = plan.programs.filter((p) => p.makeTmp || p.writePasswd).map((p) => `${p.makeTmp}-${p.writePasswd}`);
+  if (new Set(kinds).size <= 1) return "/out/rootfs";
+  return `/out/rootfs-${program.makeTmp ? "tmp" : ""}${program.makeTmp && program.writePasswd ? "-" : ""}${program.writePasswd ? "passwd" : ""}`;
+}
+
+function goBuild(plan: DockerfilePlan, program: ProgramPlan): string[] {
+  const ldflags = ["-s", "-w", ...program.versionArgs.map((v) => `-X ${v.symbol}=\${${v.arg}}`)].join(" ");
+  const mounts = [
+    ...(plan.vendored ? [] : ["--mount=type=cache,target=/go/pkg/mod"]),
+    "--mount=type=cache,target=/root/.cache/go-build",
+    "--mount=type=bind,target=/src",
+  ];
+  const env = program.cgo ? "CGO_ENABLED=1" : "CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH";
+  const vendor = plan.vendored ? " -mod=vendor" : "";
+  return [
+    `RUN ${mounts[0]} \\`,
+    ...mounts.slice(1).map((m) => `    ${m} \\`),
+    `    ${env} \\`,
+    `    go build${vendor} -trimpath -ldflags="${ldflags}" -o /out/${program.main.binary} ${program.buildTarget}`,
+  ];
+}
+
+/** A tiny HTTP probe, built once per target platform; the runtime needs no shell or curl for HEALTHCHECK. */
+function probeBuild(cgo: boolean): string[] {
+  const source = [
+    "package main",
+    'import ("bufio"; "net"; "os"; "strings"; "time")',
+    "func main() {",
+    "\taddr := os.Args[1]",
+    '  if len(os.Args) > 3 && os.Getenv(os.Args[3]) != "" { addr = "127.0.0.1:" + os.Getenv(os.Args[3]) }',
+    '  c, err := net.DialTimeout("tcp", addr, 2*time.Second)',
+    "\tif err != nil { os.Exit(1) }",
+    "\t_ = c.SetDeadline(time.Now().Add(2 * time.Second))",
+    '  _, _ = c.Write([]byte("GET " + os.Args[2] + " HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n"))',
+    "\tstatus, err := bufio.NewReader(c).ReadString('\\n')",
+    '  if f := strings.Fields(status); err != nil || len(f) < 2 || f[1][0] != \'2\' { os.Exit(1) }',
+    "}",
+  ];
+  const target = cgo ? "" : "GOOS=$TARGETOS GOARCH=$TARGETARCH ";
+  return [
+    "# The runtime has no shell or curl: HEALTHCHECK runs this small static Go probe instead.",
+    "RUN --mount=type=cache,target=/root/.cache/go-build \\",
+    "    mkdir -p /probe && printf '%s\\n' \\",
+    ...source.map((l) => `      ${shellQuote(l)} \\`),
+    "      > /probe/main.go && \\",
+    `    CGO_ENABLED=0 ${target}go build -trimpath -ldflags="-s -w" -o /out/healthcheck /probe/main.go`,
+  ];
+}
+
+function runtimeStage(plan: DockerfilePlan, program: ProgramPlan, stageName: string): string[] {
+  const lines: string[] = [];
+  lines.push(`FROM ${program.runtimeImage} AS ${stageName}`);
+  lines.push("ARG VERSION=dev", "ARG COMMIT=unknown");
+  const labels = [
+    ...(plan.sourceUrl ? [`org.opencontainers.image.source="${plan.sourceUrl}"`] : []),
+    `org.opencontainers.image.version="\${VERSION}"`,
+    `org.opencontainers.image.revision="\${COMMIT}"`,
+  ];
+  lines.push(`LABEL ${labels.join(" \\\n      ")}`);
+  if (program.copyCaCertificates) {
+    lines.push("COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/");
+  }
+  if (program.copyZoneinfo) {
+    lines.push("COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip");
+    lines.push("ENV ZONEINFO=/zoneinfo.zip");
+  }
+  if (program.makeTmp || program.writePasswd) {
+    lines.push("# Copied as a tree: buildah drops /tmp's sticky 1777 mode when the directory itself is copied.");
+    lines.push(`COPY --from=build ${rootfsDir(plan, program)}/ /`);
+  }
+  if (program.addUserWithShell) lines.push(...addUser(program));
+  for (const dir of program.dataDirectories) {
+    lines.push(`# ${dir} is read at run time but not embedded: add //go:embed, or COPY it here.`);
+  }
+  if (program.health.kind === "probe") lines.push("COPY --from=build /out/healthcheck /usr/local/bin/healthcheck");
+  lines.push(`COPY --from=build /out/${program.main.binary} ${program.binaryPath}`);
+  lines.push(`USER ${NONROOT_USER}`);
+  if (program.port !== undefined) lines.push(`EXPOSE ${program.port}`);
+  const health = healthcheck(program);
+  if (health) lines.push(health);
+  lines.push(`ENTRYPOINT ${jsonArray([program.binaryPath])}`);
+  return lines;
+}
+
+function addUser(program: ProgramPlan): string[] {
+  if (program.runtime === "alpine") {
+    return ["RUN addgroup -S -g 65532 nonroot && adduser -S -D -H -u 65532 -G nonroot nonroot"];
+  }
+  return ["RUN groupadd --system --gid 65532 nonroot && useradd --system --uid 65532 --gid nonroot --no-create-home nonroot"];
+}
+
+function healthcheck(program: ProgramPlan): string | undefined {
+  const timing = "--interval=30s --timeout=5s --start-period=5s --retries=3";
+  switch (program.health.kind) {
+    case "flag":
+      return `HEALTHCHECK ${timing} CMD ${jsonArray(program.health.command)}`;
+    case "probe":
+      return `HEALTHCHECK ${timing} CMD ${jsonArray(["/usr/local/bin/healthcheck", program.health.address, program.health.path, ...(program.health.portEnv ? [program.health.portEnv] : [])])}`;
+    case "none":
+      return undefined;
+  }
+}
+
+function uniqueArgs(programs: ProgramPlan[]): { arg: string; default: string }[] {
+  const seen = new Map<string, string>();
+  for (const p of programs) for (const v of p.versionArgs) if (!seen.has(v.arg)) seen.set(v.arg, v.default);
+  return [...seen].map(([arg, def]) => ({ arg, default: def }));
+}
+
+function jsonArray(items: string[]): string {
+  return `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'"'"'`)}'`;
+}

@@ -1,0 +1,303 @@
+import type { Evidence, MainPackage, ModuleAnalysis } from "../analysis/types.js";
+import type { RuntimeName } from "./runtimes.js";
+import { inputError } from "../errors.js";
+import { builderImage, runtimeImage } from "./images.js";
+
+/** One choice the generator made, why, and the source lines behind it. */
+export interface Decision {
+  topic: string;
+  choice: string;
+  reason: string;
+  evidence: Evidence[];
+}
+
+export type HealthProbe =
+  | { kind: "flag"; command: string[] }
+  | { kind: "probe"; address: string; path: string; /** The port comes from this variable when it is set. */ portEnv?: string }
+  | { kind: "none" };
+
+export interface ProgramPlan {
+  main: MainPackage;
+  /** Absolute path of the binary in the runtime image. */
+  binaryPath: string;
+  /** Package to build, relative to the module root: "." or "./cmd/api". */
+  buildTarget: string;
+  runtime: RuntimeName;
+  runtimeImage: string;
+  cgo: boolean;
+  copyCaCertificates: boolean;
+  copyZoneinfo: boolean;
+  makeTmp: boolean;
+  writePasswd: boolean;
+  /** alpine/debian need a user entry created when the program resolves its user. */
+  addUserWithShell: boolean;
+  port?: number;
+  health: HealthProbe;
+  /** `-X` symbol to build-arg name, e.g. main.version -> VERSION. */
+  versionArgs: { symbol: string; arg: string; default: string }[];
+  /** Run-time data directories that are not embedded (a note is written; they are not copied). */
+  dataDirectories: string[];
+  decisions: Decision[];
+}
+
+export interface DockerfilePlan {
+  goVersion: string;
+  builderImage: string;
+  vendored: boolean;
+  downloadModules: boolean;
+  hasGoSum: boolean;
+  /** https URL of the repository, for the org.opencontainers.image.source label. */
+  sourceUrl?: string;
+  programs: ProgramPlan[];
+  decisions: Decision[];
+}
+
+export interface PlanOptions {
+  /** Main package directory (./cmd/x or cmd/x) to build; default: the analysis' primary. */
+  main?: string;
+  /** One target per main package. */
+  all?: boolean;
+  runtime?: RuntimeName;
+  /** Debugging shell wanted: alpine runtime. */
+  shell?: boolean;
+  port?: number;
+  /** Health endpoint path override. */
+  healthPath?: string;
+  /** Whether go.sum exists at the module root. */
+  hasGoSum: boolean;
+}
+
+const DEFAULT_GO_VERSION = "1.22";
+
+export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): DockerfilePlan {
+  const decisions: Decision[] = [];
+  const goVersion = chooseGoVersion(analysis, decisions);
+  const mains = chooseMains(analysis, options);
+  const programs = mains.map((main) => planProgram(analysis, main, options, mains.length > 1));
+  const cgo = programs.some((p) => p.cgo);
+
+  decisions.push({
+    topic: "builder",
+    choice: cgo ? builderImage.cgo("${GO_VERSION}") : builderImage.static("${GO_VERSION}"),
+    reason: cgo
+      ? "cgo links against glibc, so the build runs on Debian to match the glibc runtime"
+      : "CGO_ENABLED=0 gives a static binary, so the small Alpine builder is enough; it runs on the build host's platform and cross-compiles with GOOS/GOARCH",
+    evidence: [],
+  });
+
+  const downloadModules = !analysis.vendored && analysis.goMod.requires.length > 0;
+  decisions.push(
+    analysis.vendored
+      ? { topic: "modules", choice: "vendored: no download step", reason: "vendor/ is in the build context and go build uses it", evidence: analysis.vendorEvidence ? [analysis.vendorEvidence] : [] }
+      : downloadModules
+        ? { topic: "modules", choice: "go mod download in its own cached step", reason: "go.mod and go.sum are mounted before the source, so a source edit does not refetch modules", evidence: analysis.goMod.requires.slice(0, 3).map((r) => r.evidence) }
+        : { topic: "modules", choice: "no download step", reason: "go.mod requires no modules", evidence: [analysis.goMod.pathEvidence] },
+  );
+
+  return {
+    goVersion,
+    builderImage: cgo ? builderImage.cgo("${GO_VERSION}") : builderImage.static("${GO_VERSION}"),
+    vendored: analysis.vendored,
+    downloadModules,
+    hasGoSum: options.hasGoSum,
+    sourceUrl: sourceUrlOf(analysis.goMod.path),
+    programs,
+    decisions,
+  };
+}
+
+function chooseGoVersion(analysis: ModuleAnalysis, decisions: Decision[]): string {
+  const { toolchain, toolchainEvidence, go, goEvidence } = analysis.goMod;
+  if (toolchain && toolchainEvidence) {
+    decisions.push({ topic: "Go version", choice: toolchain, reason: "the toolchain line names the exact Go release", evidence: [toolchainEvidence] });
+    return toolchain;
+  }
+  if (go && goEvidence) {
+    decisions.push({ topic: "Go version", choice: go, reason: "the go line is the oldest Go that builds the module", evidence: [goEvidence] });
+    return go;
+  }
+  decisions.push({ topic: "Go version", choice: DEFAULT_GO_VERSION, reason: "go.mod has no go line; add one (go mod edit -go=X)", evidence: [analysis.goMod.pathEvidence] });
+  return DEFAULT_GO_VERSION;
+}
+
+function chooseMains(analysis: ModuleAnalysis, options: PlanOptions): MainPackage[] {
+  if (analysis.mainPackages.length === 0) {
+    throw inputError(`${analysis.root}: no main package (package main with func main) found: slimgo builds programs, not libraries`);
+  }
+  if (options.all) return analysis.mainPackages;
+  if (options.main) {
+    const wanted = normaliseDir(options.main);
+    const found = analysis.mainPackages.find((m) => m.dir === wanted);
+    if (!found) {
+      const known = analysis.mainPackages.map((m) => `./${m.dir === "." ? "" : m.dir}`).join(", ");
+      throw inputError(`--main ${options.main}: not a main package of ${analysis.goMod.path}; choose one of ${known}`);
+    }
+    return [found];
+  }
+  if (analysis.primary) return [analysis.primary];
+  const known = analysis.mainPackages.map((m) => `./${m.dir}`).join(", ");
+  throw inputError(`${analysis.root}: several main packages and none is primary (${known}): pass --main ./cmd/NAME, or --all for one target each`);
+}
+
+function normaliseDir(dir: string): string {
+  const d = dir.replace(/\\/g, "/").replace(/^\.\//, "").replace(/\/+$/, "");
+  return d === "" || d === "." ? "." : d;
+}
+
+function planProgram(analysis: ModuleAnalysis, main: MainPackage, options: PlanOptions, several: boolean): ProgramPlan {
+  const f = main.facts;
+  const decisions: Decision[] = [];
+  const who = several ? `${main.binary}: ` : "";
+  const cgo = f.cgo.required;
+  const runtime = chooseRuntime(options, cgo);
+  const image = runtimeImageFor(runtime, cgo);
+
+  if (cgo) {
+    if (options.runtime === "scratch" || options.runtime === "alpine") {
+      const alt = f.cgo.dependencies.find((d) => d.alternative);
+      throw inputError(
+        `${f.cgo.evidence[0]?.file ?? f.cgo.dependencies[0]?.evidence.file ?? "go.mod"}: ${main.binary} needs cgo, which links glibc; --runtime ${options.runtime} cannot run it: use --runtime distroless or debian` +
+          (alt ? `, or switch ${alt.module} to ${alt.alternative} and build statically` : ""),
+      );
+    }
+    const alt = f.cgo.dependencies.find((d) => d.alternative);
+    decisions.push({
+      topic: `${who}cgo`,
+      choice: "CGO_ENABLED=1 on a glibc runtime",
+      reason: "the program uses cgo" + (alt ? `; ${alt.module} has a pure-Go alternative, ${alt.alternative}, that would allow a static binary on scratch` : ""),
+      evidence: [...f.cgo.evidence, ...f.cgo.dependencies.map((d) => d.evidence)],
+    });
+  }
+  decisions.push({ topic: `${who}runtime`, choice: image, reason: runtimeReason(runtime, options, cgo), evidence: [] });
+
+  const bare = runtime === "scratch";
+  const copyCa = f.needs.tlsRoots.needed && (bare || runtime === "debian");
+  const zone = f.needs.zoneinfo.needed && !f.needs.zoneinfo.embeddedTzdata;
+  const copyZoneinfo = zone && runtime !== "distroless";
+  const makeTmp = f.needs.tmp.needed && bare;
+  const writePasswd = f.needs.user.needed && bare;
+  const addUserWithShell = f.needs.user.needed && (runtime === "alpine" || runtime === "debian");
+
+  pushNeed(decisions, `${who}CA certificates`, f.needs.tlsRoots.needed, copyCa ? "copied from the builder" : "provided by the runtime image", "the program makes outbound TLS calls", f.needs.tlsRoots.evidence);
+  if (f.needs.zoneinfo.needed && f.needs.zoneinfo.embeddedTzdata) {
+    decisions.push({ topic: `${who}zoneinfo`, choice: "not copied", reason: "the program embeds time/tzdata", evidence: f.needs.zoneinfo.evidence });
+  } else {
+    pushNeed(decisions, `${who}zoneinfo`, zone, copyZoneinfo ? "Go's zoneinfo.zip copied, ZONEINFO set" : "provided by the runtime image", "the program loads time zones", f.needs.zoneinfo.evidence);
+  }
+  pushNeed(decisions, `${who}/tmp`, f.needs.tmp.needed, makeTmp ? "created with mode 1777" : "provided by the runtime image", "the program creates temporary files", f.needs.tmp.evidence);
+  pushNeed(decisions, `${who}passwd entry`, f.needs.user.needed, writePasswd ? "/etc/passwd and /etc/group written for uid 65532" : addUserWithShell ? "user 65532 added" : "provided by the runtime image", "the program resolves its user with os/user", f.needs.user.evidence);
+
+  const portFact = f.ports[0];
+  const port = options.port ?? portFact?.port;
+  if (port !== undefined) {
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}`, reason: options.port ? "--port" : describePortSource(portFact!), evidence: portFact && !options.port ? [portFact.evidence] : [] });
+  } else if (f.isServer) {
+    decisions.push({ topic: `${who}port`, choice: "none", reason: "the program listens but the port could not be read from the source; pass --port", evidence: [] });
+  }
+
+  const binaryPath = `/usr/local/bin/${main.binary}`;
+  const health = chooseHealth(main, binaryPath, port, options, decisions, who);
+  const versionArgs = f.versionVariables.map((v) => ({ symbol: v.symbol, arg: argNameFor(v.symbol, v.role), default: v.role === "version" ? "dev" : "unknown" }));
+  if (versionArgs.length > 0) {
+    decisions.push({ topic: `${who}version`, choice: versionArgs.map((v) => `-X ${v.symbol}=\${${v.arg}}`).join(" "), reason: "package-level version variables are set at link time from build args", evidence: f.versionVariables.map((v) => v.evidence) });
+  }
+  const dataDirectories = f.dataDirectories.map((d) => d.path);
+  for (const d of f.dataDirectories) {
+    decisions.push({ topic: `${who}data`, choice: `${d.path} is not in the image`, reason: "it is read at run time but not embedded: use //go:embed or COPY it", evidence: [d.evidence] });
+  }
+
+  return {
+    main,
+    binaryPath,
+    buildTarget: main.dir === "." ? "." : `./${main.dir}`,
+    runtime,
+    runtimeImage: image,
+    cgo,
+    copyCaCertificates: copyCa,
+    copyZoneinfo,
+    makeTmp,
+    writePasswd,
+    addUserWithShell,
+    port,
+    health,
+    versionArgs,
+    dataDirectories,
+    decisions,
+  };
+}
+
+function chooseRuntime(options: PlanOptions, cgo: boolean): RuntimeName {
+  if (options.runtime) return options.runtime;
+  if (options.shell) return cgo ? "debian" : "alpine";
+  return cgo ? "distroless" : "scratch";
+}
+
+function runtimeImageFor(runtime: RuntimeName, cgo: boolean): string {
+  switch (runtime) {
+    case "scratch":
+      return runtimeImage.scratch;
+    case "distroless":
+      return cgo ? runtimeImage.distrolessBase : runtimeImage.distrolessStatic;
+    case "alpine":
+      return runtimeImage.alpine;
+    case "debian":
+      return runtimeImage.debian;
+  }
+}
+
+function runtimeReason(runtime: RuntimeName, options: PlanOptions, cgo: boolean): string {
+  if (options.runtime) return `--runtime ${options.runtime}`;
+  if (options.shell) return `--shell: a shell for debugging${cgo ? " (glibc for cgo)" : ""}`;
+  return cgo ? "cgo needs glibc: distroless/base has it and no shell" : "a static binary needs no OS: scratch holds only what the program uses";
+}
+
+function pushNeed(decisions: Decision[], topic: string, needed: boolean, choice: string, reason: string, evidence: Evidence[]): void {
+  if (needed) decisions.push({ topic, choice, reason, evidence });
+}
+
+function describePortSource(p: { source: string; envVar?: string }): string {
+  if (p.source === "env") return `default of the ${p.envVar ?? "PORT"} environment variable`;
+  if (p.source === "flag") return "default of the listen flag";
+  return "the listen address in the source";
+}
+
+function chooseHealth(main: MainPackage, binaryPath: string, port: number | undefined, options: PlanOptions, decisions: Decision[], who: string): HealthProbe {
+  const f = main.facts;
+  if (f.healthFlag) {
+    const command = [binaryPath, `-${f.healthFlag.name}`];
+    decisions.push({ topic: `${who}health check`, choice: `the binary's own probe: ${command.join(" ")}`, reason: "the program has a health flag, so no shell or curl is needed", evidence: [f.healthFlag.evidence] });
+    return { kind: "flag", command };
+  }
+  const endpoint = options.healthPath ?? f.healthEndpoints[0]?.path;
+  if (endpoint && port !== undefined) {
+    decisions.push({
+      topic: `${who}health check`,
+      choice: `a static probe compiled in the build stage, GET ${endpoint} on port ${port}`,
+      reason: "the runtime has no shell or curl; a tiny Go probe works everywhere",
+      evidence: options.healthPath ? [] : f.healthEndpoints.slice(0, 1).map((h) => h.evidence),
+    });
+    const portEnv = options.port === undefined && f.ports[0]?.source === "env" ? f.ports[0].envVar : undefined;
+    return { kind: "probe", address: `127.0.0.1:${port}`, path: endpoint, portEnv };
+  }
+  if (f.isServer) {
+    decisions.push({ topic: `${who}health check`, choice: "none", reason: "no health endpoint found: add one (e.g. /healthz) or pass --healthcheck PATH", evidence: [] });
+  }
+  return { kind: "none" };
+}
+
+function argNameFor(symbol: string, role: string): string {
+  if (role === "version") return "VERSION";
+  if (role === "commit") return "COMMIT";
+  if (role === "date") return "BUILD_DATE";
+  const name = symbol.slice(symbol.lastIndexOf(".") + 1);
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+}
+
+function sourceUrlOf(modulePath: string): string | undefined {
+  const [host] = modulePath.split("/");
+  if (!host || !host.includes(".")) return undefined;
+  const parts = modulePath.split("/");
+  // github.com/org/repo/v2 -> github.com/org/repo
+  const repo = /^(github\.com|gitlab\.com|bitbucket\.org)$/.test(host) ? parts.slice(0, 3) : parts.filter((p) => !/^v\d+$/.test(p));
+  return `https://${repo.join("/")}`;
+}

@@ -1,0 +1,14 @@
+/**
+ * slimgo as a library: the same functions the CLI uses.
+ * Data path: analyze (facts with evidence) → plan (decisions) → generate (files).
+ */
+export { analyze } from "./analysis/index.js";
+export type * from "./analysis/types.js";
+export { planDockerfile, type DockerfilePlan, type ProgramPlan, type Decision, type PlanOptions } from "./dockerfile/plan.js";
+export { generateDockerfile } from "./dockerfile/generate.js";
+export { generateDockerignore } from "./dockerfile/dockerignore.js";
+export { planInit, writeInit, type InitOptions, type InitResult } from "./init/index.js";
+export { loadConfig, parseConfig } from "./config/load.js";
+export type { SlimgoConfig } from "./config/schema.js";
+export type { RuntimeName } from "./dockerfile/runtimes.js";
+export { SlimgoError, ExitCode } from "./errors.js";

@@ -1,0 +1,49 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, writeFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig, parseConfig } from "../../src/config/load.js";
+import { SlimgoError } from "../../src/errors.js";
+
+function expectConfigError(text: string, pattern: RegExp) {
+  assert.throws(() => parseConfig(text, "/m/slimgo.yaml"), (err: unknown) => {
+    assert.ok(err instanceof SlimgoError, `expected SlimgoError, got ${String(err)}`);
+    assert.equal(err.exitCode, 2);
+    assert.match(err.message, pattern);
+    return true;
+  });
+}
+
+test("a valid config is read with its values", () => {
+  const config = parseConfig("main: ./cmd/api\ninit:\n  runtime: distroless\nlint:\n  ignore: [SG101]\n  failure-threshold: error\n", "slimgo.yaml");
+  assert.equal(config.main, "./cmd/api");
+  assert.equal(config.init?.runtime, "distroless");
+  assert.deepEqual(config.lint?.ignore, ["SG101"]);
+  assert.equal(config.lint?.["failure-threshold"], "error");
+});
+
+test("an unknown key names the key and its line", () => {
+  expectConfigError("main: ./cmd/api\ninit:\n  runtme: scratch\n", /slimgo\.yaml:3: init\.runtme: unknown key/);
+});
+
+test("a wrong value names the key, its line and what is allowed", () => {
+  expectConfigError("init:\n  runtime: ubuntu\n", /slimgo\.yaml:2: init\.runtime: .*"scratch"/);
+  expectConfigError("build:\n  user: nobody\n", /slimgo\.yaml:2: build\.user: must be a numeric uid/);
+});
+
+test("broken YAML names the line", () => {
+  expectConfigError("main: ./cmd/api\ninit: [unclosed\n", /slimgo\.yaml:\d+: invalid YAML/);
+});
+
+test("a missing default file is an empty config; a missing --config file is an error", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "slimgo-config-"));
+  try {
+    assert.deepEqual(await loadConfig(dir), { config: {} });
+    await assert.rejects(loadConfig(dir, join(dir, "nope.yaml")), /nope\.yaml: cannot read config/);
+    await writeFile(join(dir, "slimgo.yaml"), "init:\n  port: 99999\n");
+    await assert.rejects(loadConfig(dir), /slimgo\.yaml:2: init\.port/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,91 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { planDockerfile } from "../../src/dockerfile/plan.js";
+import { generateDockerfile } from "../../src/dockerfile/generate.js";
+import { generateDockerignore } from "../../src/dockerfile/dockerignore.js";
+import { mainPackage, moduleAnalysis } from "../support/analysis.js";
+
+const ev = (file: string, line: number) => ({ file, line });
+
+test("a static server with no needs gets scratch, a non-root user and nothing else", () => {
+  const main = mainPackage(".", "app", { isServer: true, ports: [{ port: 8080, source: "literal", evidence: ev("main.go", 9) }] });
+  const plan = planDockerfile(moduleAnalysis([main]), { hasGoSum: false });
+  const text = generateDockerfile(plan);
+  assert.equal(plan.programs[0]!.runtimeImage, "scratch");
+  assert.match(text, /^FROM scratch AS runtime$/m);
+  assert.match(text, /^USER 65532:65532$/m);
+  assert.match(text, /^EXPOSE 8080$/m);
+  assert.doesNotMatch(text, /ca-certificates|zoneinfo|\/tmp|passwd/);
+  assert.doesNotMatch(text, /go mod download/, "no requires: no download step");
+  const health = plan.programs[0]!.decisions.find((d) => d.topic === "health check");
+  assert.match(health?.reason ?? "", /no health endpoint/);
+});
+
+test("each run-time need adds exactly its file, with the evidence in the decision", () => {
+  const needs = {
+    tlsRoots: { needed: true, evidence: [ev("client.go", 12)] },
+    zoneinfo: { needed: true, evidence: [ev("tz.go", 4)], embeddedTzdata: false },
+    tmp: { needed: true, evidence: [ev("upload.go", 20)] },
+    user: { needed: true, evidence: [ev("main.go", 7)] },
+  };
+  const plan = planDockerfile(moduleAnalysis([mainPackage(".", "app", { needs })]), { hasGoSum: false });
+  const text = generateDockerfile(plan);
+  assert.match(text, /COPY --from=build \/etc\/ssl\/certs\/ca-certificates\.crt \/etc\/ssl\/certs\//);
+  assert.match(text, /ENV ZONEINFO=\/zoneinfo\.zip/);
+  assert.match(text, /chmod 1777 \/out\/rootfs\/tmp/);
+  assert.match(text, /> \/out\/rootfs\/etc\/passwd/);
+  assert.match(text, /^COPY --from=build \/out\/rootfs\/ \/$/m);
+  const topics = Object.fromEntries(plan.programs[0]!.decisions.map((d) => [d.topic, d]));
+  assert.deepEqual(topics["CA certificates"]?.evidence, [ev("client.go", 12)]);
+  assert.deepEqual(topics["zoneinfo"]?.evidence, [ev("tz.go", 4)]);
+});
+
+test("embedded tzdata needs no zoneinfo; distroless provides certificates itself", () => {
+  const needs = {
+    tlsRoots: { needed: true, evidence: [ev("c.go", 1)] },
+    zoneinfo: { needed: true, evidence: [ev("t.go", 2)], embeddedTzdata: true },
+    tmp: { needed: false, evidence: [] },
+    user: { needed: false, evidence: [] },
+  };
+  const text = generateDockerfile(planDockerfile(moduleAnalysis([mainPackage(".", "app", { needs })]), { hasGoSum: false, runtime: "distroless" }));
+  assert.match(text, /^FROM gcr\.io\/distroless\/static-debian12:nonroot AS runtime$/m);
+  assert.doesNotMatch(text, /zoneinfo|ca-certificates/);
+});
+
+test("cgo picks a glibc builder and runtime, and refuses scratch with the pure-Go way out", () => {
+  const cgo = { required: true, evidence: [], dependencies: [{ module: "github.com/mattn/go-sqlite3", alternative: "modernc.org/sqlite", evidence: ev("go.mod", 5) }] };
+  const analysis = moduleAnalysis([mainPackage(".", "app", { cgo })]);
+  const text = generateDockerfile(planDockerfile(analysis, { hasGoSum: true }));
+  assert.match(text, /^FROM golang:\$\{GO_VERSION\}-bookworm AS build$/m);
+  assert.match(text, /CGO_ENABLED=1/);
+  assert.match(text, /^FROM gcr\.io\/distroless\/base-debian12:nonroot AS runtime$/m);
+  assert.throws(() => planDockerfile(analysis, { hasGoSum: true, runtime: "scratch" }), /needs cgo.*modernc\.org\/sqlite/);
+});
+
+test("several main packages: --main picks one, an unknown one lists the choices, --all makes a target each", () => {
+  const analysis = moduleAnalysis([mainPackage("cmd/api", "api"), mainPackage("cmd/worker", "worker")]);
+  assert.throws(() => planDockerfile(analysis, { hasGoSum: false }), /pass --main \.\/cmd\/NAME/);
+  assert.throws(() => planDockerfile(analysis, { hasGoSum: false, main: "./cmd/nope" }), /choose one of \.\/cmd\/api, \.\/cmd\/worker/);
+  assert.equal(planDockerfile(analysis, { hasGoSum: false, main: "./cmd/worker/" }).programs[0]!.main.binary, "worker");
+  const all = generateDockerfile(planDockerfile(analysis, { hasGoSum: false, all: true }));
+  assert.match(all, /^FROM scratch AS api$/m);
+  assert.match(all, /^FROM scratch AS worker$/m);
+  assert.match(all, /-o \/out\/api \.\/cmd\/api/);
+});
+
+test("the toolchain line wins over the go line for the builder version", () => {
+  const analysis = moduleAnalysis([mainPackage(".", "app")]);
+  analysis.goMod.toolchain = "1.22.5";
+  analysis.goMod.toolchainEvidence = ev("go.mod", 4);
+  const plan = planDockerfile(analysis, { hasGoSum: false });
+  assert.match(generateDockerfile(plan), /^ARG GO_VERSION=1\.22\.5$/m);
+  assert.deepEqual(plan.decisions.find((d) => d.topic === "Go version")?.evidence, [ev("go.mod", 4)]);
+});
+
+test(".dockerignore keeps vendor/ only for vendored modules, and always keeps secrets out", () => {
+  const plain = generateDockerignore({ vendored: false }).split("\n");
+  const vendored = generateDockerignore({ vendored: true }).split("\n");
+  for (const lines of [plain, vendored]) for (const p of [".git", ".env", ".env.*"]) assert.ok(lines.includes(p), p);
+  assert.ok(plain.includes("vendor/"));
+  assert.ok(!vendored.includes("vendor/"));
+});

@@ -1,0 +1,118 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { copyModule, runSlimgo } from "../support/cli.js";
+
+const dirs: string[] = [];
+after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function fixture(name: string): Promise<string> {
+  const dir = await copyModule(name);
+  dirs.push(dir);
+  return dir;
+}
+
+test("init writes Dockerfile and .dockerignore, prints each decision with its evidence", async () => {
+  const dir = await fixture("zoneinfo");
+  const r = await runSlimgo(["init", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /zoneinfo\s+Go's zoneinfo\.zip copied, ZONEINFO set: the program loads time zones \(main\.go:\d+\)/);
+  assert.match(r.stdout, /^Wrote .*Dockerfile and .*\.dockerignore$/m);
+  assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /^ENTRYPOINT \["\/usr\/local\/bin\/zoneinfo"\]$/m);
+  assert.match(await readFile(join(dir, ".dockerignore"), "utf8"), /^\.env$/m);
+
+  const again = await runSlimgo(["init", dir]);
+  assert.equal(again.code, 0, "re-running on unchanged files is not an error");
+  assert.match(again.stdout, /^Unchanged: /m);
+});
+
+test("init refuses to overwrite a different Dockerfile, and writes nothing at all then", async () => {
+  const dir = await fixture("root-main");
+  await writeFile(join(dir, "Dockerfile"), "FROM golang\n");
+  const r = await runSlimgo(["init", dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^slimgo: .*Dockerfile already exists: pass --force to overwrite, or --diff to compare\n$/);
+  assert.equal(await readFile(join(dir, "Dockerfile"), "utf8"), "FROM golang\n");
+  assert.ok(!(await readdir(dir)).includes(".dockerignore"), ".dockerignore must not be written alone");
+
+  const diff = await runSlimgo(["init", "--diff", dir]);
+  assert.equal(diff.code, 0);
+  assert.match(diff.stdout, /^-FROM golang$/m);
+  assert.match(diff.stdout, /^\+FROM scratch AS runtime$/m);
+
+  const forced = await runSlimgo(["init", "--force", dir]);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /^FROM scratch AS runtime$/m);
+});
+
+test("--dry-run and --stdout write nothing; --json is one parseable document", async () => {
+  const dir = await fixture("tempfiles");
+  const dry = await runSlimgo(["init", "--dry-run", dir]);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /--- Dockerfile \(not written: --dry-run\)/);
+  const stdout = await runSlimgo(["init", "--stdout", dir]);
+  assert.match(stdout.stdout, /^# syntax=docker\/dockerfile:1\n/);
+  assert.match(stdout.stdout, /^COPY --from=build \/out\/rootfs\/ \/$/m);
+  const json = await runSlimgo(["init", "--json", "--dry-run", dir]);
+  const doc = JSON.parse(json.stdout);
+  assert.equal(doc.written, false);
+  assert.equal(doc.module, "example.com/tempfiles");
+  const tmp = doc.decisions.find((d: { topic: string }) => d.topic === "/tmp");
+  assert.ok(tmp.evidence.length > 0 && tmp.evidence[0].file === "main.go", JSON.stringify(tmp));
+  assert.deepEqual((await readdir(dir)).filter((f) => /Dockerfile|dockerignore/.test(f)), []);
+});
+
+test("a malformed go.mod is a one-line error naming file and line, exit 2, nothing written", async () => {
+  const dir = await fixture("malformed-gomod");
+  const r = await runSlimgo(["init", dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^slimgo: .*go\.mod:\d+: .+\n$/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  assert.deepEqual((await readdir(dir)).filter((f) => /Dockerfile|dockerignore/.test(f)), []);
+});
+
+test("a directory without go.mod, bad flags and an ambiguous main package are usage errors (exit 2)", async () => {
+  const empty = await mkdtemp(join(tmpdir(), "slimgo-empty-"));
+  dirs.push(empty);
+  const none = await runSlimgo(["init", empty]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no go\.mod/);
+
+  const badRuntime = await runSlimgo(["init", "--runtime", "ubuntu", empty]);
+  assert.equal(badRuntime.code, 2);
+  assert.match(badRuntime.stderr, /must be one of scratch, distroless, alpine, debian/);
+
+  const unknown = await runSlimgo(["init", "--frobnicate"]);
+  assert.equal(unknown.code, 2);
+
+  const multi = await fixture("multi-cmd");
+  const ambiguous = await runSlimgo(["init", multi]);
+  assert.equal(ambiguous.code, 2);
+  assert.match(ambiguous.stderr, /pass --main \.\/cmd\/NAME/);
+  const picked = await runSlimgo(["init", "--dry-run", "--main", "./cmd/worker", multi]);
+  assert.equal(picked.code, 0, picked.stderr);
+  assert.match(picked.stdout, /-o \/out\/worker \.\/cmd\/worker/);
+});
+
+test("without a Go toolchain the scanner gives the same Dockerfile and says so", async () => {
+  const dir = await fixture("multi-cmd");
+  const withGo = await runSlimgo(["init", "--stdout", "--main", "./cmd/api", dir]);
+  const noGo = await runSlimgo(["init", "--main", "./cmd/api", "--dry-run", dir], { env: { PATH: "/nonexistent" } });
+  assert.equal(noGo.code, 0, noGo.stderr);
+  assert.match(noGo.stdout, /analysed with slimgo's Go scanner/);
+  const scannerDockerfile = noGo.stdout.split("--- Dockerfile (not written: --dry-run)\n")[1]!.split("\n--- .dockerignore")[0]!;
+  assert.equal(scannerDockerfile.trim(), withGo.stdout.trim());
+});
+
+test("--help teaches: examples and exit codes; colours never with NO_COLOR", async () => {
+  const top = await runSlimgo(["--help"]);
+  assert.equal(top.code, 0);
+  assert.match(top.stdout, /Exit codes: 0 success, 1 a finding or a failed check, 2 bad usage/);
+  const init = await runSlimgo(["init", "--help"]);
+  assert.match(init.stdout, /Examples:\n\s+slimgo init /);
+  const dir = await fixture("root-main");
+  const colored = await runSlimgo(["init", "--dry-run", dir], { env: { FORCE_COLOR: "1", NO_COLOR: "" } });
+  assert.doesNotMatch(colored.stdout, /\u001b\[/, "NO_COLOR set (even empty) disables colour");
+});

@@ -1,0 +1,40 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { cp, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const SLIMGO_BIN = fileURLToPath(new URL("../../../bin/slimgo.js", import.meta.url));
+export const FIXTURES = fileURLToPath(new URL("../../../test/fixtures/", import.meta.url));
+export const EXAMPLES = fileURLToPath(new URL("../../../examples/", import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI (bin/slimgo.js) as a user would, with NO_COLOR unless `env` says otherwise. */
+export function runSlimgo(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SLIMGO_BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: "1", ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 128, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** Copies a fixture module (test/fixtures/NAME) or example (examples/NAME) to a fresh temp dir. */
+export async function copyModule(name: string, from: "fixtures" | "examples" = "fixtures"): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `slimgo-${name}-`));
+  await cp(join(from === "fixtures" ? FIXTURES : EXAMPLES, name), dir, { recursive: true });
+  return dir;
+}
