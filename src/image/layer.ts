@@ -1,0 +1,82 @@
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+import { createGunzip, gunzipSync } from "node:zlib";
+import { SlimgoError } from "../errors.js";
+import { sha256, VerifyingStream, type Digest } from "./digest.js";
+import { compressionOfLayer } from "./media-types.js";
+import type { Layer } from "./types.js";
+
+/** The uncompressed tar of a stored layer blob. */
+export function decompressLayer(stored: Readable, mediaType: string): Readable {
+  switch (compressionOfLayer(mediaType)) {
+    case "none":
+      return stored;
+    case "gzip": {
+      const gunzip = createGunzip();
+      stored.on("error", (err) => gunzip.destroy(err));
+      return stored.pipe(gunzip);
+    }
+    case "zstd":
+      throw new SlimgoError(`layer media type ${mediaType}: zstd layers need Node 22 or later`);
+  }
+}
+
+export interface StoredLayerFacts {
+  digest: Digest;
+  diffId: Digest;
+  size: number;
+  mediaType: string;
+  annotations?: Record<string, string>;
+}
+
+/**
+ * A layer whose stored bytes come from `openStored`. With `verify`, every read is checked
+ * against the digest and size (for blobs from outside: a layout, an archive, a registry).
+ */
+export function layerFromOpener(facts: StoredLayerFacts, openStored: () => Promise<Readable>, verify: boolean): Layer {
+  const open = async (): Promise<Readable> => {
+    const stored = await openStored();
+    if (!verify) return stored;
+    const check = new VerifyingStream(facts.digest, facts.size, `layer ${facts.digest}`);
+    stored.on("error", (err) => check.destroy(err));
+    return stored.pipe(check);
+  };
+  const layer: Layer = {
+    digest: facts.digest,
+    diffId: facts.diffId,
+    size: facts.size,
+    mediaType: facts.mediaType,
+    open,
+    openUncompressed: async () => {
+      const uncompressed = decompressLayer(await open(), facts.mediaType);
+      if (!verify) return uncompressed;
+      const check = new VerifyingStream(facts.diffId, undefined, `layer ${facts.digest} (uncompressed)`);
+      uncompressed.on("error", (err) => check.destroy(err));
+      return uncompressed.pipe(check);
+    },
+  };
+  if (facts.annotations !== undefined) layer.annotations = facts.annotations;
+  return layer;
+}
+
+/** A layer stored in a file on disk (a blob slimgo wrote, or one in a layout). */
+export function layerFromFile(path: string, facts: StoredLayerFacts, verify = false): Layer {
+  return layerFromOpener(facts, async () => createReadStream(path), verify);
+}
+
+/** A small layer held in memory; digest and diffID are computed here. */
+export function layerFromBuffer(blob: Buffer, mediaType: string): Layer {
+  const compression = compressionOfLayer(mediaType);
+  if (compression === "zstd") throw new SlimgoError(`layer media type ${mediaType}: zstd layers need Node 22 or later`);
+  const diffId = compression === "gzip" ? sha256(gunzipSync(blob)) : sha256(blob);
+  return layerFromOpener({ digest: sha256(blob), diffId, size: blob.length, mediaType }, async () => Readable.from([blob]), false);
+}
+
+/** The same blob announced under another media type (Docker ↔ OCI of the same compression). */
+export function withLayerMediaType(layer: Layer, mediaType: string): Layer {
+  if (layer.mediaType === mediaType) return layer;
+  if (compressionOfLayer(layer.mediaType) !== compressionOfLayer(mediaType)) {
+    throw new SlimgoError(`cannot relabel a ${layer.mediaType} layer as ${mediaType}: the compression differs`);
+  }
+  return { ...layer, mediaType };
+}

@@ -1,0 +1,135 @@
+import { inputError } from "../errors.js";
+import { isDigest } from "./digest.js";
+
+/** Where an image lives, parsed from what a user typed. */
+export type ImageReference =
+  | { transport: "oci"; dir: string; tag?: string }
+  | { transport: "oci-archive"; file: string; tag?: string }
+  | { transport: "docker-archive"; file: string; ref?: string }
+  | { transport: "podman" | "docker-daemon"; name: string }
+  | RegistryReference;
+
+export interface RegistryReference {
+  transport: "registry";
+  /** Host with optional port; Docker Hub is "docker.io". */
+  registry: string;
+  /** Path inside the registry; Docker Hub official images get "library/". */
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+const DOCKER_HUB = "docker.io";
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]{1,5})?$/;
+
+/**
+ * Parses `oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]`, `docker-archive:FILE[:REF]`, `podman:NAME`,
+ * `docker:NAME`, `docker://REF` and registry references `[HOST/]REPO[:TAG][@sha256:…]`.
+ */
+export function parseImageReference(input: string): ImageReference {
+  const value = input.trim();
+  if (value === "") throw inputError("empty image reference: give oci:DIR, oci-archive:FILE, docker-archive:FILE or REGISTRY/REPO:TAG");
+  const transport = /^(oci|oci-archive|docker-archive|podman|docker|containers-storage):(?!\/\/)(.*)$/.exec(value);
+  if (transport !== null) {
+    const [, kind, rest = ""] = transport;
+    if (rest === "") throw inputError(`"${input}": nothing after "${kind}:"`);
+    switch (kind) {
+      case "oci":
+      case "oci-archive": {
+        // skopeo's rule: the path ends at the first ":"; the rest is the ref name.
+        const colon = rest.indexOf(":");
+        const path = colon === -1 ? rest : rest.slice(0, colon);
+        const tag = colon === -1 ? undefined : rest.slice(colon + 1);
+        if (tag === "") throw inputError(`"${input}": empty tag after the path`);
+        if (kind === "oci") return tag === undefined ? { transport: "oci", dir: path } : { transport: "oci", dir: path, tag };
+        return tag === undefined ? { transport: "oci-archive", file: path } : { transport: "oci-archive", file: path, tag };
+      }
+      case "docker-archive": {
+        const colon = rest.indexOf(":");
+        if (colon === -1) return { transport: "docker-archive", file: rest };
+        const ref = rest.slice(colon + 1);
+        if (ref === "") throw inputError(`"${input}": empty reference after the file`);
+        return { transport: "docker-archive", file: rest.slice(0, colon), ref };
+      }
+      case "podman":
+      case "containers-storage":
+        return { transport: "podman", name: rest };
+      default:
+        return { transport: "docker-daemon", name: rest };
+    }
+  }
+  return parseRegistryReference(value.replace(/^docker:\/\//, ""));
+}
+
+/** Parses `[HOST/]REPO[:TAG][@DIGEST]`, normalising Docker Hub (`nginx` → `docker.io/library/nginx`). */
+export function parseRegistryReference(input: string): RegistryReference {
+  let rest = input;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!isDigest(digest)) throw inputError(`"${input}": "${digest}" is not a digest (expected sha256: and 64 hex digits)`);
+  }
+  let tag: string | undefined;
+  const lastColon = rest.lastIndexOf(":");
+  if (lastColon > rest.lastIndexOf("/")) {
+    tag = rest.slice(lastColon + 1);
+    rest = rest.slice(0, lastColon);
+    if (!TAG.test(tag)) throw inputError(`"${input}": "${tag}" is not a valid tag (letters, digits, _ . -; at most 128)`);
+  }
+  const parts = rest.split("/");
+  let registry = DOCKER_HUB;
+  const first = parts[0] ?? "";
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["))) {
+    if (!HOST.test(first)) throw inputError(`"${input}": "${first}" is not a valid registry host`);
+    registry = first === "index.docker.io" || first === "registry-1.docker.io" ? DOCKER_HUB : first;
+    parts.shift();
+  }
+  if (parts.length === 0 || parts.some((p) => !COMPONENT.test(p))) {
+    throw inputError(`"${input}" is not an image reference: repository names are lowercase letters, digits and separators (e.g. ghcr.io/org/app:1.0)`);
+  }
+  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
+  const repository = parts.join("/");
+  if (repository.length > 255) throw inputError(`"${input}": repository name longer than 255 characters`);
+  const ref: RegistryReference = { transport: "registry", registry, repository };
+  if (tag !== undefined) ref.tag = tag;
+  if (digest !== undefined) ref.digest = digest;
+  if (tag === undefined && digest === undefined) ref.tag = "latest";
+  return ref;
+}
+
+/** The full name `HOST/REPO[:TAG][@DIGEST]` (what goes into `org.opencontainers.image.ref.name`). */
+export function formatRegistryReference(ref: RegistryReference): string {
+  return `${ref.registry}/${ref.repository}${ref.tag !== undefined ? `:${ref.tag}` : ""}${ref.digest !== undefined ? `@${ref.digest}` : ""}`;
+}
+
+/** A reference as the user would type it back. */
+export function formatImageReference(ref: ImageReference): string {
+  switch (ref.transport) {
+    case "oci":
+      return `oci:${ref.dir}${ref.tag !== undefined ? `:${ref.tag}` : ""}`;
+    case "oci-archive":
+      return `oci-archive:${ref.file}${ref.tag !== undefined ? `:${ref.tag}` : ""}`;
+    case "docker-archive":
+      return `docker-archive:${ref.file}${ref.ref !== undefined ? `:${ref.ref}` : ""}`;
+    case "podman":
+      return `podman:${ref.name}`;
+    case "docker-daemon":
+      return `docker:${ref.name}`;
+    case "registry":
+      return formatRegistryReference(ref);
+  }
+}
+
+/**
+ * The full reference to record for a local name: `app:1` → `localhost/app:1` as podman names
+ * local images, `ghcr.io/o/app` → `ghcr.io/o/app:latest`. Used for layout ref names and RepoTags.
+ */
+export function fullLocalName(name: string): string {
+  const hasHost = name.includes("/") && /[.:]|^localhost$/.test(name.split("/")[0]!);
+  const ref = parseRegistryReference(hasHost ? name : `localhost/${name}`);
+  return formatRegistryReference(ref);
+}

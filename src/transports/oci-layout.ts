@@ -1,0 +1,202 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { ExitCode, SlimgoError, inputError } from "../errors.js";
+import { canonicalJsonBytes } from "../image/canonical-json.js";
+import { VerifyingStream, digestAlgorithm, digestHex, verifyBytes } from "../image/digest.js";
+import { loadDescriptor, type BlobReader } from "../image/load.js";
+import { MediaType } from "../image/media-types.js";
+import { parseIndexManifest } from "../image/parse.js";
+import { fullLocalName } from "../image/reference.js";
+import { descriptorOf, isImageIndex, platformOf, type Descriptor, type ImageOrIndex, type IndexManifest } from "../image/types.js";
+import { blobsOf, type BlobToWrite } from "./blobs.js";
+
+export const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
+const LAYOUT_FILE = "oci-layout";
+const LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
+const MAX_INDEX_JSON = 16 * 1024 * 1024;
+
+function blobPath(dir: string, digest: string): string {
+  return join(dir, "blobs", digestAlgorithm(digest), digestHex(digest));
+}
+
+/** Blobs of a layout directory, checked against their digests. */
+export function layoutBlobReader(dir: string, what = `oci:${dir}`): BlobReader {
+  const pathOf = async (d: Descriptor): Promise<string> => {
+    const path = blobPath(dir, d.digest);
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined || !info.isFile()) {
+      throw new SlimgoError(`${what}: blob ${d.digest} is missing from the layout`, { exitCode: ExitCode.findings });
+    }
+    if (info.size !== d.size) {
+      throw new SlimgoError(`${what}: blob ${d.digest} has ${info.size} bytes, ${d.size} declared (corrupt or tampered)`, { exitCode: ExitCode.findings });
+    }
+    return path;
+  };
+  return {
+    what,
+    readBlob: async (d) => readFile(await pathOf(d)),
+    openBlob: async (d) => createReadStream(await pathOf(d)),
+  };
+}
+
+async function readLayoutIndex(dir: string, what: string): Promise<IndexManifest> {
+  const path = join(dir, "index.json");
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined) throw inputError(`${dir} is not an OCI layout (no index.json): give a directory written by slimgo, skopeo or buildah`, { file: dir });
+  if (info.size > MAX_INDEX_JSON) throw inputError(`${path} is larger than ${MAX_INDEX_JSON} bytes; refusing it`, { file: path });
+  return parseIndexManifest(await readFile(path), `${what}: index.json`);
+}
+
+function refNames(index: IndexManifest): string[] {
+  return index.manifests.map((m) => m.annotations?.[REF_NAME_ANNOTATION]).filter((r): r is string => r !== undefined);
+}
+
+/**
+ * The index.json entry `ref` names: an exact ref name, else the unique entry whose full
+ * reference has that tag (`1.0` finds `localhost/app:1.0`), else a digest; without `ref`,
+ * the only entry.
+ */
+export function selectEntry(index: IndexManifest, ref: string | undefined, what: string): Descriptor {
+  const entries = index.manifests;
+  if (ref === undefined) {
+    if (entries.length === 1) return entries[0]!;
+    if (entries.length === 0) throw inputError(`${what}: the layout holds no images`);
+    throw inputError(`${what}: the layout holds ${entries.length} images; add :REF, one of ${refNames(index).join(", ") || "(unnamed)"}`);
+  }
+  const exact = entries.filter((m) => m.annotations?.[REF_NAME_ANNOTATION] === ref);
+  if (exact.length >= 1) return exact[exact.length - 1]!;
+  const byTag = entries.filter((m) => {
+    const name = m.annotations?.[REF_NAME_ANNOTATION];
+    return name !== undefined && (name.endsWith(`:${ref}`) || name === fullLocalNameOrSelf(ref));
+  });
+  if (byTag.length === 1) return byTag[0]!;
+  const byDigest = entries.filter((m) => m.digest === ref);
+  if (byDigest.length >= 1) return byDigest[0]!;
+  if (byTag.length > 1) throw inputError(`${what}: "${ref}" matches ${byTag.length} images; give the full name`);
+  throw inputError(`${what}: no image named "${ref}"; the layout has ${refNames(index).join(", ") || "only unnamed images"}`);
+}
+
+function fullLocalNameOrSelf(ref: string): string {
+  try {
+    return fullLocalName(ref);
+  } catch {
+    return ref;
+  }
+}
+
+/** Reads `oci:DIR[:REF]`. Every blob is verified against its digest as it is read. */
+export async function readOciLayout(dir: string, ref?: string): Promise<ImageOrIndex> {
+  const what = `oci:${dir}`;
+  const index = await readLayoutIndex(dir, what);
+  return loadDescriptor(layoutBlobReader(dir, what), selectEntry(index, ref, what));
+}
+
+/** The refs and descriptors a layout lists. */
+export async function listOciLayout(dir: string): Promise<Descriptor[]> {
+  return (await readLayoutIndex(dir, `oci:${dir}`)).manifests;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined)) !== undefined;
+}
+
+function tempName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.slimgo-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+}
+
+/** Stores one blob atomically (temp file, then rename); returns false when it was already there. */
+async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
+  const path = blobPath(dir, blob.digest);
+  const info = await stat(path).catch(() => undefined);
+  if (info !== undefined && info.size === blob.size) return false;
+  await mkdir(dirname(path), { recursive: true });
+  const temp = tempName(path);
+  try {
+    if (blob.bytes !== undefined) {
+      verifyBytes(blob.bytes, blob.digest, `blob ${blob.digest}`);
+      await writeFile(temp, blob.bytes);
+    } else {
+      const source = await blob.open!();
+      await pipeline(source, new VerifyingStream(blob.digest, blob.size, `blob ${blob.digest}`), createWriteStream(temp));
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  return true;
+}
+
+export interface WriteLayoutOptions {
+  /** Name for the entry, stored as a full reference (`app:1` → `localhost/app:1`). */
+  ref?: string;
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes blobs, then index.json, into an existing or new layout directory. */
+async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOptions, created: string[]): Promise<Descriptor> {
+  await mkdir(join(dir, "blobs"), { recursive: true });
+  for (const blob of blobsOf(item)) {
+    if (await writeBlob(dir, blob)) created.push(blobPath(dir, blob.digest));
+  }
+  const existing: IndexManifest = (await exists(join(dir, "index.json")))
+    ? await readLayoutIndex(dir, `oci:${dir}`)
+    : { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+  const refName = options.ref === undefined ? undefined : fullLocalName(options.ref);
+  const annotations = refName === undefined ? undefined : { [REF_NAME_ANNOTATION]: refName };
+  const entry = descriptorOf(item, { ...(annotations ? { annotations } : {}), ...(isImageIndex(item) ? {} : { platform: platformOf(item) }) });
+  const kept = existing.manifests.filter((m) => {
+    const name = m.annotations?.[REF_NAME_ANNOTATION];
+    return refName === undefined ? !(m.digest === entry.digest && name === undefined) : name !== refName;
+  });
+  const index: IndexManifest = { ...existing, schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [...kept, entry] };
+  await writeFile(join(dir, LAYOUT_FILE), LAYOUT_CONTENT);
+  const indexTemp = tempName(join(dir, "index.json"));
+  await writeFile(indexTemp, canonicalJsonBytes(index));
+  await syncFile(indexTemp);
+  await rename(indexTemp, join(dir, "index.json"));
+  return entry;
+}
+
+/**
+ * Writes an image or index to the OCI layout at `dir`, adding to what is there (index.json is
+ * merged; an entry with the same ref name is replaced). A new layout is built beside `dir` and
+ * renamed into place; in an existing one blobs land by rename and index.json is replaced last,
+ * and blobs added by a failed write are removed, so a failure leaves the old layout intact.
+ */
+export async function writeOciLayout(dir: string, item: ImageOrIndex, options: WriteLayoutOptions = {}): Promise<Descriptor> {
+  const info = await stat(dir).catch(() => undefined);
+  if (info !== undefined && !info.isDirectory()) throw inputError(`${dir} exists and is not a directory: give a directory for the OCI layout`, { file: dir });
+  if (info !== undefined && !(await exists(join(dir, "index.json"))) && !(await exists(join(dir, LAYOUT_FILE)))) {
+    if ((await readdir(dir)).length > 0) throw inputError(`${dir} is a non-empty directory that is not an OCI layout: give a new or empty directory`, { file: dir });
+  }
+  if (info === undefined) {
+    await mkdir(dirname(dir), { recursive: true });
+    const temp = tempName(dir);
+    try {
+      const entry = await writeInto(temp, item, options, []);
+      await rename(temp, dir);
+      return entry;
+    } catch (err) {
+      await rm(temp, { recursive: true, force: true });
+      throw err;
+    }
+  }
+  const created: string[] = [];
+  try {
+    return await writeInto(dir, item, options, created);
+  } catch (err) {
+    await Promise.all(created.map((p) => rm(p, { force: true })));
+    throw err;
+  }
+}
