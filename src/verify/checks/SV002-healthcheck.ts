@@ -1,0 +1,31 @@
+import { checkProgram } from "../command.js";
+import { imageEnv } from "../image-paths.js";
+import { fail, pass, skip, type VerifyCheck } from "../types.js";
+
+export const check: VerifyCheck = {
+  id: "SV002",
+  name: "healthcheck",
+  title: "The HEALTHCHECK command exists in the image and is executable; CMD-SHELL only where the image has a shell",
+  async run(view) {
+    const test = view.config.Healthcheck?.Test ?? [];
+    const [kind, ...rest] = test;
+    if (kind === undefined) return skip("no HEALTHCHECK in the image config (OCI image configs cannot carry one; Docker v2 configs can)");
+    if (kind === "NONE") return skip("HEALTHCHECK NONE: health checks are disabled", [`Healthcheck.Test ${JSON.stringify(test)}`]);
+    const env = imageEnv(view);
+    const evidence = [`Healthcheck.Test ${JSON.stringify(test)}`];
+    if (kind === "CMD-SHELL") {
+      const shell = view.config.Shell && view.config.Shell.length > 0 ? view.config.Shell : ["/bin/sh", "-c"];
+      const verdict = await checkProgram(view, shell, env);
+      evidence.push(...verdict.evidence);
+      if (!verdict.ok) {
+        return fail(`HEALTHCHECK CMD-SHELL runs through ${shell[0]}, and ${verdict.problem}: use exec form, HEALTHCHECK CMD ["/path/to/probe", "arg"]`, evidence);
+      }
+      return pass(`HEALTHCHECK runs through ${shell[0]}, which is in the image`, evidence);
+    }
+    if (kind !== "CMD") return fail(`HEALTHCHECK test type ${kind} is not one the runtime knows (CMD, CMD-SHELL, NONE)`, evidence);
+    const verdict = await checkProgram(view, rest, env);
+    evidence.push(...verdict.evidence);
+    if (!verdict.ok) return fail(`the HEALTHCHECK command ${verdict.problem}: COPY the probe into the image or fix the HEALTHCHECK path`, evidence);
+    return pass(`${rest[0]} is an executable file in the image (exec form)`, evidence);
+  },
+};

@@ -1,0 +1,27 @@
+import { resolveImageUser } from "../users.js";
+import { fail, pass, type VerifyCheck } from "../types.js";
+
+const FIX = "set USER to a non-root numeric uid, e.g. USER 65532:65532";
+
+export const check: VerifyCheck = {
+  id: "SV005",
+  name: "non-root-user",
+  title: "The container runs as a non-root user (numeric, or a name the image's /etc/passwd resolves)",
+  async run(view) {
+    const user = await resolveImageUser(view);
+    switch (user.kind) {
+      case "default":
+        return fail(`no USER in the image config, so the container runs as root: ${FIX}`, ["User is empty"]);
+      case "unknown-name": {
+        const why = user.passwdExists ? "/etc/passwd has no entry for it" : "the image has no /etc/passwd";
+        return fail(`USER ${user.name} cannot be resolved (${why}), so the runtime refuses to start the container: ${FIX}`, [`User "${user.spec}"`]);
+      }
+      case "numeric":
+      case "named": {
+        const evidence = [`User "${user.spec}" → uid ${user.uid}${user.entry ? ` (/etc/passwd:${user.entry.line} ${user.entry.name})` : ""}`];
+        if (user.uid === 0) return fail(`USER ${user.spec} is root (uid 0): ${FIX}`, evidence);
+        return pass(`runs as uid ${user.uid}`, evidence);
+      }
+    }
+  },
+};

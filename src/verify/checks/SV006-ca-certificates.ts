@@ -1,0 +1,66 @@
+import type { ImageView } from "../image-view.js";
+import { imageEnv, pathsUnder, resolveImagePath } from "../image-paths.js";
+import { binariesNeeding } from "../needs.js";
+import { fail, pass, skip, type VerifyCheck } from "../types.js";
+
+/** Where Go's crypto/x509 looks on Linux (root_linux.go), in its order. */
+export const GO_CERT_FILES = [
+  "/etc/ssl/certs/ca-certificates.crt",
+  "/etc/pki/tls/certs/ca-bundle.crt",
+  "/etc/ssl/ca-bundle.pem",
+  "/etc/pki/tls/cacert.pem",
+  "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+  "/etc/ssl/cert.pem",
+];
+export const GO_CERT_DIRS = ["/etc/ssl/certs", "/etc/pki/tls/certs"];
+
+/** Roots compiled into the binary (Go 1.20+); no files needed. */
+const EMBEDDED_ROOTS_PACKAGE = "golang.org/x/crypto/x509roots/fallback";
+
+function nonEmptyFile(view: ImageView, path: string): string | undefined {
+  const resolved = resolveImagePath(view, path);
+  return resolved?.entry?.type === "file" && resolved.entry.size > 0 ? resolved.path : undefined;
+}
+
+function certsInDir(view: ImageView, dir: string): number {
+  const resolved = resolveImagePath(view, dir);
+  if (resolved?.entry?.type !== "dir") return 0;
+  let count = 0;
+  for (const [path, entry] of pathsUnder(view, resolved.path)) {
+    if (path.slice(resolved.path.length + 1).includes("/")) continue; // Go reads one level only
+    if (entry.type === "symlink" ? nonEmptyFile(view, path) !== undefined : entry.type === "file" && entry.size > 0) count++;
+  }
+  return count;
+}
+
+export const check: VerifyCheck = {
+  id: "SV006",
+  name: "ca-certificates",
+  title: "CA certificates are where Go looks for them when a binary opens TLS client connections",
+  async run(view) {
+    const needs = binariesNeeding(view, "tlsClient").filter((n) => !(n.binary.info.linked?.packages ?? []).includes(EMBEDDED_ROOTS_PACKAGE));
+    if (needs.length === 0) return skip("no Go binary opens TLS client connections with the system roots");
+    const evidence = needs.map((n) => n.evidence);
+    const env = imageEnv(view);
+    const certFile = env.get("SSL_CERT_FILE");
+    const certDir = env.get("SSL_CERT_DIR");
+    // SSL_CERT_FILE and SSL_CERT_DIR replace Go's default file and directory lists.
+    const files = certFile !== undefined && certFile !== "" ? [certFile] : GO_CERT_FILES;
+    const dirs = certDir !== undefined && certDir !== "" ? certDir.split(":").filter(Boolean) : GO_CERT_DIRS;
+    if (certFile) evidence.push(`SSL_CERT_FILE=${certFile}`);
+    if (certDir) evidence.push(`SSL_CERT_DIR=${certDir}`);
+    for (const file of files) {
+      const found = nonEmptyFile(view, file);
+      if (found !== undefined) return pass(`CA bundle ${file} is in the image`, [...evidence, `${file} → ${found}, ${resolveImagePath(view, found)?.entry?.size ?? 0} bytes`]);
+    }
+    for (const dir of dirs) {
+      const count = certsInDir(view, dir);
+      if (count > 0) return pass(`${count} certificate file${count === 1 ? "" : "s"} in ${dir}`, [...evidence, `${dir}: ${count} files`]);
+    }
+    evidence.push(`none of ${[...files, ...dirs].join(", ")} is in the image`);
+    return fail(
+      'a Go binary makes TLS client connections but the image has no CA certificates, so every HTTPS call fails with "x509: failed to load system roots": COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/',
+      evidence,
+    );
+  },
+};

@@ -1,0 +1,67 @@
+/**
+ * The image user as the runtime resolves it: `USER name[:group]` or `uid[:gid]`, names looked up
+ * in the image's own /etc/passwd. Hand-written: the passwd format is seven colon-separated fields.
+ */
+import type { ImageView } from "./image-view.js";
+import { readImageFile } from "./image-paths.js";
+
+export interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+  shell: string;
+  line: number;
+}
+
+/** /etc/passwd is read up to this size; real ones are a few kilobytes. */
+const MAX_PASSWD_BYTES = 1024 * 1024;
+
+export function parsePasswd(text: string): PasswdEntry[] {
+  const entries: PasswdEntry[] = [];
+  text.split("\n").forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const fields = line.split(":");
+    if (fields.length < 7) return;
+    const [name, , uid, gid, , home, shell] = fields as [string, string, string, string, string, string, string];
+    if (!/^\d+$/.test(uid) || !/^\d+$/.test(gid)) return;
+    entries.push({ name, uid: Number(uid), gid: Number(gid), home, shell, line: index + 1 });
+  });
+  return entries;
+}
+
+/** The image's /etc/passwd entries; undefined when the image has no /etc/passwd. */
+export async function readPasswd(view: ImageView): Promise<PasswdEntry[] | undefined> {
+  const data = await readImageFile(view, "/etc/passwd", MAX_PASSWD_BYTES);
+  return data === undefined ? undefined : parsePasswd(data.toString("utf8"));
+}
+
+export type ImageUser =
+  /** No USER: the runtime's default, root. */
+  | { kind: "default"; spec: ""; uid: 0 }
+  | { kind: "numeric"; spec: string; uid: number; entry?: PasswdEntry }
+  | { kind: "named"; spec: string; name: string; uid: number; entry: PasswdEntry }
+  /** A name the image's /etc/passwd does not list: the runtime refuses to start the container. */
+  | { kind: "unknown-name"; spec: string; name: string; passwdExists: boolean };
+
+/** Resolves the config's User field against the image's /etc/passwd. */
+export async function resolveImageUser(view: ImageView): Promise<ImageUser> {
+  const spec = (view.config.User ?? "").trim();
+  if (spec === "") return { kind: "default", spec: "", uid: 0 };
+  const userPart = spec.split(":")[0] ?? "";
+  const passwd = await readPasswd(view);
+  if (/^\d+$/.test(userPart)) {
+    const uid = Number(userPart);
+    const entry = passwd?.find((e) => e.uid === uid);
+    return { kind: "numeric", spec, uid, ...(entry === undefined ? {} : { entry }) };
+  }
+  const entry = passwd?.find((e) => e.name === userPart);
+  if (entry === undefined) return { kind: "unknown-name", spec, name: userPart, passwdExists: passwd !== undefined };
+  return { kind: "named", spec, name: userPart, uid: entry.uid, entry };
+}
+
+/** The uid the container process runs as, when it can be known. */
+export function userUid(user: ImageUser): number | undefined {
+  return user.kind === "unknown-name" ? undefined : user.uid;
+}

@@ -1,0 +1,272 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { checks } from "../../src/verify/index.js";
+import type { CheckStatus, VerifyOptions } from "../../src/verify/types.js";
+import { fakeView, goBinary, type FakeImage } from "./fake-view.js";
+
+interface Case {
+  name: string;
+  image: FakeImage;
+  options?: VerifyOptions;
+  status: CheckStatus;
+  /** The message (or, with `evidence`, an evidence line) must match. */
+  message?: RegExp;
+  evidence?: RegExp;
+}
+
+function table(checkName: string, cases: Case[]): void {
+  const check = checks.find((c) => c.name === checkName);
+  describe(`${check?.id} ${checkName}`, () => {
+    for (const c of cases) {
+      test(c.name, async () => {
+        assert.ok(check, `no check named ${checkName}`);
+        const result = await check.run(fakeView(c.image), c.options ?? {});
+        assert.equal(result.status, c.status, `${result.message}\n${result.evidence.join("\n")}`);
+        if (c.message) assert.match(result.message, c.message);
+        if (c.evidence) assert.ok(result.evidence.some((e) => c.evidence!.test(e)), `no evidence line matches ${c.evidence}: ${JSON.stringify(result.evidence)}`);
+      });
+    }
+  });
+}
+
+const exe = { content: "\x7fELF", mode: 0o755 };
+const passwd = "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n";
+
+table("entrypoint", [
+  { name: "exec form binary passes", image: { config: { Entrypoint: ["/app"] }, files: { "/app": exe } }, status: "pass", message: /exec form/ },
+  { name: "missing binary fails", image: { config: { Entrypoint: ["/app"] } }, status: "fail", message: /\/app does not exist/ },
+  { name: "non-executable file fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": { content: "x", mode: 0o644 } } }, status: "fail", message: /not executable \(mode 0644\)/ },
+  { name: "directory fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": { dir: true } } }, status: "fail", message: /is a directory/ },
+  { name: "no entrypoint and no cmd fails", image: {}, status: "fail", message: /neither ENTRYPOINT nor CMD/ },
+  { name: "cmd alone is the program", image: { config: { Cmd: ["/usr/local/bin/app", "-v"] }, files: { "/usr/local/bin/app": exe } }, status: "pass" },
+  {
+    name: "symlink followed inside the image",
+    image: { config: { Entrypoint: ["/usr/bin/app"] }, files: { "/usr/bin/app": { symlink: "../local/app" }, "/usr/local/app": exe } },
+    status: "pass",
+    evidence: /\/usr\/bin\/app → \.\.\/local\/app/,
+  },
+  {
+    name: "absolute symlink resolves from the image root",
+    image: { config: { Entrypoint: ["/bin/app"] }, files: { "/bin": { symlink: "/usr/bin" }, "/usr/bin/app": exe } },
+    status: "pass",
+  },
+  { name: "dangling symlink fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": { symlink: "/nowhere" } } }, status: "fail" },
+  { name: "symlink loop fails", image: { config: { Entrypoint: ["/a"] }, files: { "/a": { symlink: "/b" }, "/b": { symlink: "/a" } } }, status: "fail" },
+  { name: "bare name found through PATH", image: { config: { Entrypoint: ["app"], Env: ["PATH=/opt/bin:/bin"] }, files: { "/opt/bin/app": exe } }, status: "pass" },
+  { name: "bare name not in PATH fails", image: { config: { Entrypoint: ["app"], Env: ["PATH=/bin"] }, files: { "/opt/bin/app": exe } }, status: "fail", message: /not found in the image's PATH/ },
+  { name: "relative path taken from WorkingDir", image: { config: { Entrypoint: ["./app"], WorkingDir: "/srv" }, files: { "/srv/app": exe } }, status: "pass" },
+  { name: "shell form without a shell fails", image: { config: { Entrypoint: ["/bin/sh", "-c", "/app"] }, files: { "/app": exe } }, status: "fail", message: /shell form needs \/bin\/sh/ },
+  {
+    name: "shell form with busybox sh passes",
+    image: { config: { Entrypoint: ["/bin/sh", "-c", "exec /app --serve"] }, files: { "/bin/sh": { symlink: "busybox" }, "/bin/busybox": exe, "/app": exe } },
+    status: "pass",
+    message: /shell form/,
+  },
+  {
+    name: "shell form whose program is missing fails",
+    image: { config: { Entrypoint: ["/bin/sh", "-c", "/app --serve"] }, files: { "/bin/sh": exe } },
+    status: "fail",
+    message: /runs \/app/,
+  },
+  {
+    name: "script whose interpreter is missing fails",
+    image: { config: { Entrypoint: ["/entrypoint.sh"] }, files: { "/entrypoint.sh": { content: "#!/bin/bash\nexec /app\n", mode: 0o755 } } },
+    status: "fail",
+    message: /interpreter \/bin\/bash is not in the image/,
+  },
+  {
+    name: "script with its interpreter passes",
+    image: { config: { Entrypoint: ["/entrypoint.sh"] }, files: { "/entrypoint.sh": { content: "#!/bin/sh\nexec /app\n", mode: 0o755 }, "/bin/sh": exe } },
+    status: "pass",
+  },
+]);
+
+table("healthcheck", [
+  { name: "no healthcheck skips", image: { config: { Entrypoint: ["/app"] } }, status: "skip" },
+  { name: "NONE skips", image: { config: { Healthcheck: { Test: ["NONE"] } } }, status: "skip" },
+  { name: "CMD probe present passes", image: { config: { Healthcheck: { Test: ["CMD", "/probe", "127.0.0.1:8080"] } }, files: { "/probe": exe } }, status: "pass" },
+  { name: "CMD probe missing fails", image: { config: { Healthcheck: { Test: ["CMD", "/probe"] } } }, status: "fail", message: /HEALTHCHECK command \/probe does not exist/ },
+  { name: "CMD curl on scratch fails", image: { config: { Healthcheck: { Test: ["CMD", "curl", "-f", "http://localhost/"] } } }, status: "fail", message: /curl is not found/ },
+  { name: "CMD-SHELL without a shell fails", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "wget -q -O- localhost"] } } }, status: "fail", message: /CMD-SHELL runs through \/bin\/sh/ },
+  { name: "CMD-SHELL with a shell passes", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "true"] } }, files: { "/bin/sh": exe } }, status: "pass" },
+]);
+
+table("linking", [
+  { name: "no Go binaries skips", image: {}, status: "skip" },
+  { name: "static binary passes", image: { goBinaries: [goBinary("/app")] }, status: "pass", message: /statically linked/ },
+  {
+    name: "glibc-linked binary on scratch fails",
+    image: { goBinaries: [goBinary("/app", { interpreter: "/lib64/ld-linux-x86-64.so.2", needed: ["libc.so.6"] })] },
+    status: "fail",
+    evidence: /missing interpreter \/lib64\/ld-linux-x86-64.so.2, libc.so.6/,
+  },
+  {
+    name: "glibc-linked binary with loader and libc in the multiarch dir passes",
+    image: {
+      goBinaries: [goBinary("/app", { interpreter: "/lib64/ld-linux-x86-64.so.2", needed: ["libc.so.6"] })],
+      files: {
+        "/lib64/ld-linux-x86-64.so.2": { symlink: "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" },
+        "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2": exe,
+        "/lib/x86_64-linux-gnu/libc.so.6": exe,
+      },
+    },
+    status: "pass",
+    evidence: /needs libc.so.6 → \/lib\/x86_64-linux-gnu\/libc.so.6/,
+  },
+  {
+    name: "merged /usr: /lib is a link to usr/lib",
+    image: {
+      goBinaries: [goBinary("/app", { interpreter: "/lib/ld-musl-x86_64.so.1", needed: ["libc.musl-x86_64.so.1"] })],
+      files: { "/lib": { symlink: "usr/lib" }, "/usr/lib/ld-musl-x86_64.so.1": exe, "/usr/lib/libc.musl-x86_64.so.1": { symlink: "ld-musl-x86_64.so.1" } },
+    },
+    status: "pass",
+  },
+  {
+    name: "a needed library missing fails even when the loader is there",
+    image: { goBinaries: [goBinary("/app", { interpreter: "/lib64/ld-linux-x86-64.so.2", needed: ["libc.so.6", "libsqlite3.so.0"] })], files: { "/lib64/ld-linux-x86-64.so.2": exe, "/lib64/libc.so.6": exe } },
+    status: "fail",
+    evidence: /missing libsqlite3.so.0/,
+  },
+]);
+
+table("architecture", [
+  { name: "no Go binaries skips", image: {}, status: "skip" },
+  { name: "matching architecture passes", image: { goBinaries: [goBinary("/app")] }, status: "pass" },
+  { name: "arm64 binary in an amd64 image fails", image: { goBinaries: [goBinary("/app", { goarch: "arm64" })] }, status: "fail", message: /exec format error/ },
+  { name: "arm64 binary in an arm64 image passes", image: { platform: { os: "linux", architecture: "arm64" }, goBinaries: [goBinary("/app", { goarch: "arm64" })] }, status: "pass" },
+  { name: "GOOS=darwin binary fails", image: { goBinaries: [goBinary("/app", { goos: "darwin" })] }, status: "fail" },
+]);
+
+table("non-root-user", [
+  { name: "empty user is root and fails", image: {}, status: "fail", message: /runs as root/ },
+  { name: "numeric uid passes without passwd", image: { config: { User: "65532:65532" } }, status: "pass", message: /uid 65532/ },
+  { name: "uid 0 fails", image: { config: { User: "0" } }, status: "fail", message: /root \(uid 0\)/ },
+  { name: "0:0 fails", image: { config: { User: "0:0" } }, status: "fail" },
+  { name: "root by name fails", image: { config: { User: "root" }, files: { "/etc/passwd": passwd } }, status: "fail" },
+  { name: "name resolved through passwd passes", image: { config: { User: "nonroot" }, files: { "/etc/passwd": passwd } }, status: "pass", evidence: /\/etc\/passwd:2 nonroot/ },
+  { name: "name without passwd entry fails", image: { config: { User: "app" }, files: { "/etc/passwd": passwd } }, status: "fail", message: /has no entry/ },
+  { name: "name with no passwd file fails", image: { config: { User: "app" } }, status: "fail", message: /no \/etc\/passwd/ },
+]);
+
+const tlsApp = goBinary("/app", { tlsClient: true });
+table("ca-certificates", [
+  { name: "no TLS client skips", image: { goBinaries: [goBinary("/app")] }, status: "skip" },
+  { name: "scratch without certificates fails", image: { goBinaries: [tlsApp] }, status: "fail", message: /no CA certificates/, evidence: /\/app links crypto\/tls/ },
+  { name: "Debian bundle passes", image: { goBinaries: [tlsApp], files: { "/etc/ssl/certs/ca-certificates.crt": "-----BEGIN CERTIFICATE-----\n" } }, status: "pass" },
+  { name: "RHEL bundle passes", image: { goBinaries: [tlsApp], files: { "/etc/pki/tls/certs/ca-bundle.crt": "-----BEGIN CERTIFICATE-----\n" } }, status: "pass" },
+  { name: "empty bundle fails", image: { goBinaries: [tlsApp], files: { "/etc/ssl/certs/ca-certificates.crt": "" } }, status: "fail" },
+  { name: "certificate directory passes", image: { goBinaries: [tlsApp], files: { "/etc/ssl/certs/one.pem": "-----BEGIN CERTIFICATE-----\n" } }, status: "pass", message: /1 certificate file in \/etc\/ssl\/certs/ },
+  {
+    name: "SSL_CERT_FILE pointing to a file passes",
+    image: { goBinaries: [tlsApp], config: { Env: ["SSL_CERT_FILE=/certs/roots.pem"] }, files: { "/certs/roots.pem": "-----BEGIN CERTIFICATE-----\n" } },
+    status: "pass",
+  },
+  {
+    name: "SSL_CERT_FILE replaces the defaults",
+    image: { goBinaries: [tlsApp], config: { Env: ["SSL_CERT_FILE=/certs/missing.pem"] }, files: { "/etc/ssl/cert.pem": "-----BEGIN CERTIFICATE-----\n" } },
+    status: "fail",
+  },
+  { name: "SSL_CERT_DIR passes", image: { goBinaries: [tlsApp], config: { Env: ["SSL_CERT_DIR=/certs"] }, files: { "/certs/a.pem": "x" } }, status: "pass" },
+  { name: "embedded fallback roots skip", image: { goBinaries: [goBinary("/app", { tlsClient: true, packages: ["golang.org/x/crypto/x509roots/fallback"] })] }, status: "skip" },
+]);
+
+const zoneApp = goBinary("/app", { zoneinfo: true });
+table("zoneinfo", [
+  { name: "no time zone loading skips", image: { goBinaries: [goBinary("/app")] }, status: "skip" },
+  { name: "no zoneinfo fails", image: { goBinaries: [zoneApp] }, status: "fail", message: /unknown time zone/ },
+  { name: "/usr/share/zoneinfo passes", image: { goBinaries: [zoneApp], files: { "/usr/share/zoneinfo/Europe/Madrid": "TZif2" } }, status: "pass" },
+  { name: "embedded time/tzdata passes", image: { goBinaries: [goBinary("/app", { zoneinfo: true, embeddedTzdata: true })] }, status: "pass", message: /embeds time\/tzdata/ },
+  { name: "ZONEINFO zip passes", image: { goBinaries: [zoneApp], config: { Env: ["ZONEINFO=/zoneinfo.zip"] }, files: { "/zoneinfo.zip": "PK" } }, status: "pass" },
+  { name: "ZONEINFO pointing nowhere fails", image: { goBinaries: [zoneApp], config: { Env: ["ZONEINFO=/zoneinfo.zip"] } }, status: "fail", evidence: /not in the image/ },
+  { name: "empty zoneinfo directory fails", image: { goBinaries: [zoneApp], files: { "/usr/share/zoneinfo": { dir: true } } }, status: "fail" },
+]);
+
+const tmpApp = goBinary("/app", { tempFiles: true });
+table("writable-tmp", [
+  { name: "no temp files skips", image: { goBinaries: [goBinary("/app")] }, status: "skip" },
+  { name: "missing /tmp fails", image: { goBinaries: [tmpApp], config: { User: "65532" } }, status: "fail", message: /\/tmp does not exist/ },
+  { name: "/tmp 1777 passes", image: { goBinaries: [tmpApp], config: { User: "65532" }, files: { "/tmp": { dir: true, mode: 0o1777 } } }, status: "pass" },
+  { name: "/tmp 0755 root-owned fails for a non-root user", image: { goBinaries: [tmpApp], config: { User: "65532" }, files: { "/tmp": { dir: true, mode: 0o755 } } }, status: "fail", message: /not writable/ },
+  { name: "/tmp owned by the image user passes", image: { goBinaries: [tmpApp], config: { User: "65532" }, files: { "/tmp": { dir: true, mode: 0o700, uid: 65532 } } }, status: "pass" },
+  { name: "TMPDIR to a writable dir passes", image: { goBinaries: [tmpApp], config: { User: "65532", Env: ["TMPDIR=/scratch"] }, files: { "/scratch": { dir: true, mode: 0o1777 } } }, status: "pass" },
+  { name: "/tmp as a file fails", image: { goBinaries: [tmpApp], config: { User: "65532" }, files: { "/tmp": "x" } }, status: "fail" },
+]);
+
+const userApp = goBinary("/app", { osUser: true });
+table("passwd-entry", [
+  { name: "no os/user skips", image: { goBinaries: [goBinary("/app")] }, status: "skip" },
+  { name: "no /etc/passwd fails", image: { goBinaries: [userApp], config: { User: "65532" } }, status: "fail", message: /no \/etc\/passwd/ },
+  { name: "uid without entry fails", image: { goBinaries: [userApp], config: { User: "1000" }, files: { "/etc/passwd": passwd } }, status: "fail", message: /no entry for uid 1000/ },
+  { name: "uid with entry passes", image: { goBinaries: [userApp], config: { User: "65532:65532" }, files: { "/etc/passwd": passwd } }, status: "pass" },
+]);
+
+table("no-toolchain", [
+  { name: "a clean image passes", image: { files: { "/app": exe } }, status: "pass" },
+  { name: "GOROOT tree fails", image: { files: { "/usr/local/go/pkg/tool/linux_amd64/compile": exe, "/usr/local/go/src/runtime/proc.go": "package runtime" } }, status: "fail", evidence: /Go installation at \/usr\/local\/go/ },
+  { name: "the go command fails", image: { goBinaries: [goBinary("/go/bin/go", { mainPath: "cmd/go" })] }, status: "fail", message: /Go toolchain/ },
+  { name: "build cache fails", image: { files: { "/root/.cache/go-build/ab/abcdef-d": "x" } }, status: "fail", evidence: /\/root\/.cache\/go-build: 1 cached files/ },
+  { name: "empty cache mount point passes", image: { files: { "/root/.cache/go-build": { dir: true } } }, status: "pass" },
+  { name: "module cache fails", image: { files: { "/go/pkg/mod/cache/download/x/@v/list": "v1" } }, status: "fail", evidence: /\/go\/pkg\/mod/ },
+  { name: "go.mod fails", image: { files: { "/src/go.mod": "module x", "/src/main.go": "package main" } }, status: "fail", evidence: /module file \/src\/go.mod/ },
+  { name: "a few .go files pass", image: { files: { "/data/a.go": "x", "/data/b.go": "y" } }, status: "pass" },
+  {
+    name: "a source tree fails",
+    image: { files: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`/app/pkg/f${i}.go`, "package pkg"])) },
+    status: "fail",
+    evidence: /12 .go files/,
+  },
+]);
+
+table("no-secret-files", [
+  { name: "a clean image passes", image: { files: { "/app": exe, "/etc/ssl/certs/ca-certificates.crt": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" } }, status: "pass" },
+  { name: ".env fails", image: { files: { "/app/.env": "DB_PASSWORD=hunter2" } }, status: "fail", evidence: /\.env file: \/app\/.env/ },
+  { name: ".env.production fails", image: { files: { "/app/.env.production": "A=1" } }, status: "fail" },
+  { name: ".env.example passes", image: { files: { "/app/.env.example": "A=" } }, status: "pass" },
+  { name: ".git directory fails", image: { files: { "/src/.git": { dir: true }, "/src/.git/HEAD": "ref: refs/heads/main" } }, status: "fail", evidence: /git repository: \/src\/.git/ },
+  {
+    name: "PEM private key under any name fails",
+    image: { files: { "/etc/app/tls.dat": "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAtest\n-----END RSA PRIVATE KEY-----\n" } },
+    status: "fail",
+    evidence: /private key: \/etc\/app\/tls.dat/,
+  },
+  { name: "OpenSSH id_ed25519 fails", image: { files: { "/root/.ssh/id_ed25519": "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n" } }, status: "fail" },
+  { name: "public key passes", image: { files: { "/root/.ssh/id_ed25519.pub": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB test@example.com\n" } }, status: "pass" },
+  { name: "docker config with auth fails", image: { files: { "/root/.docker/config.json": '{"auths":{"ghcr.io":{"auth":"dXNlcjpwYXNz"}}}' } }, status: "fail", evidence: /registry credentials/ },
+  { name: "docker config without credentials passes", image: { files: { "/root/.docker/config.json": '{"auths":{}}' } }, status: "pass" },
+  { name: ".npmrc with a token fails", image: { files: { "/app/.npmrc": "//registry.npmjs.org/:_authToken=npm_abc\n" } }, status: "fail" },
+  { name: ".npmrc without a token passes", image: { files: { "/app/.npmrc": "registry=https://registry.npmjs.org/\n" } }, status: "pass" },
+  { name: ".aws/credentials fails", image: { files: { "/root/.aws/credentials": "[default]\naws_access_key_id = AKIA\naws_secret_access_key = abc\n" } }, status: "fail" },
+  { name: ".netrc with a password fails", image: { files: { "/root/.netrc": "machine github.com login x password y\n" } }, status: "fail" },
+]);
+
+table("no-secrets-in-config", [
+  { name: "plain env passes", image: { config: { Env: ["PATH=/bin", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", "PORT=8080"] } }, status: "pass" },
+  { name: "API token in env fails, masked", image: { config: { Env: ["GITHUB_TOKEN=ghp_supersecretvalue"] } }, status: "fail", evidence: /^Env GITHUB_TOKEN=\*\*\*\*$/ },
+  { name: "empty secret-looking env passes", image: { config: { Env: ["DB_PASSWORD="] } }, status: "pass" },
+  { name: "public key name passes", image: { config: { Env: ["PUBLIC_KEY=abc"] } }, status: "pass" },
+  { name: "label with a secret fails", image: { config: { Labels: { "org.example.api-token": "abc" } } }, status: "fail", evidence: /Label org.example.api-token=\*\*\*\*/ },
+  { name: "ordinary labels pass", image: { config: { Labels: { "org.opencontainers.image.source": "https://example.com" } } }, status: "pass" },
+  { name: "build arg in history fails", image: { history: [{ created_by: "|1 NPM_TOKEN=abc123 /bin/sh -c npm ci" }] }, status: "fail", evidence: /history\[0\] NPM_TOKEN=\*\*\*\*/ },
+  { name: "ENV in history fails", image: { history: [{ created_by: '/bin/sh -c #(nop) ENV AWS_SECRET_ACCESS_KEY="abc"' }] }, status: "fail" },
+  { name: "ordinary build args pass", image: { history: [{ created_by: "|2 TARGETOS=linux TARGETARCH=amd64 /bin/sh -c go build" }, { created_by: "RUN --mount=type=secret,id=token make" }] }, status: "pass" },
+]);
+
+table("max-size", [
+  { name: "no budget skips", image: {}, status: "skip" },
+  { name: "within budget passes", image: { files: { "/app": { content: "x", size: 1000 } } }, options: { maxSize: 2000 }, status: "pass" },
+  { name: "over budget fails (uncompressed)", image: { files: { "/app": { content: "x", size: 3000 } } }, options: { maxSize: 2000 }, status: "fail", evidence: /uncompressed size 3000 bytes/ },
+  { name: "compressed size is preferred", image: { files: { "/app": { content: "x", size: 3000 } }, compressedSize: 1500 }, options: { maxSize: 2000 }, status: "pass", message: /compressed/ },
+]);
+
+table("no-shell", [
+  { name: "not requested skips", image: { files: { "/bin/sh": exe } }, status: "skip" },
+  { name: "busybox sh fails", image: { files: { "/bin/sh": { symlink: "busybox" }, "/bin/busybox": exe } }, options: { noShell: true }, status: "fail" },
+  { name: "scratch passes", image: { files: { "/app": exe } }, options: { noShell: true }, status: "pass" },
+]);
+
+table("no-package-manager", [
+  { name: "not requested skips", image: {}, status: "skip" },
+  { name: "apk fails", image: { files: { "/sbin/apk": exe } }, options: { noPackageManager: true }, status: "fail", message: /\/sbin\/apk/ },
+  { name: "dpkg fails", image: { files: { "/usr/bin/dpkg": exe } }, options: { noPackageManager: true }, status: "fail" },
+  { name: "scratch passes", image: { files: { "/app": exe } }, options: { noPackageManager: true }, status: "pass" },
+]);

@@ -1,0 +1,170 @@
+/**
+ * Real images built with podman: each deliberately wrong Dockerfile fails the check it is about
+ * (and, on scratch, only that one), and the image built from `slimgo init`'s Dockerfile passes.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { verifyImage } from "../../src/verify/index.js";
+import type { VerifyReport } from "../../src/verify/types.js";
+import { copyModule, FIXTURES, runSlimgo } from "../support/cli.js";
+import { podmanBuild, removeImages, runTool } from "../support/podman.js";
+import { ensureStandInImages } from "../support/standins.js";
+import { skipContainers, skipUnless } from "../support/tools.js";
+import { withLocalImage } from "./local-image.js";
+
+const skip = skipContainers() || skipUnless("skopeo", "gcc");
+const images: string[] = [];
+const dirs: string[] = [];
+let binaries = "";
+
+async function hostBuild(fixture: string, output: string, cgo = false): Promise<void> {
+  await runTool("go", ["build", "-trimpath", "-ldflags=-s -w", "-o", join(binaries, output), "."], {
+    cwd: join(FIXTURES, fixture),
+    env: { CGO_ENABLED: cgo ? "1" : "0", GOFLAGS: "", GOWORK: "off", GOPROXY: "off" },
+    timeoutMs: 180_000,
+  });
+}
+
+/** Builds a context holding the host-built binaries plus `extra` files, with `dockerfile`. */
+async function buildImage(name: string, dockerfile: string, extra: Record<string, string> = {}): Promise<string> {
+  const context = await mkdtemp(join(tmpdir(), `slimgo-verify-${name}-`));
+  dirs.push(context);
+  await cp(binaries, context, { recursive: true });
+  for (const [file, content] of Object.entries(extra)) await writeFile(join(context, file), content);
+  await writeFile(join(context, "Dockerfile"), dockerfile);
+  const tag = `localhost/slimgo-test/verify-${name}:latest`;
+  images.push(tag);
+  await podmanBuild({ context, tag, format: "docker", noCache: true });
+  return tag;
+}
+
+async function verify(tag: string): Promise<VerifyReport> {
+  return withLocalImage(tag, (view) => verifyImage(view, { reference: tag }));
+}
+
+function failed(report: VerifyReport): string[] {
+  return report.checks.filter((c) => c.status === "fail").map((c) => c.name);
+}
+
+function explain(report: VerifyReport): string {
+  return report.checks.map((c) => `${c.status} ${c.name}: ${c.message}\n  ${c.evidence.join("\n  ")}`).join("\n");
+}
+
+describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
+  before(async () => {
+    await ensureStandInImages();
+    binaries = await mkdtemp(join(tmpdir(), "slimgo-verify-bin-"));
+    dirs.push(binaries);
+    await hostBuild("cli-tool", "wordcount");
+    await hostBuild("tls-client", "tlsclient");
+    await hostBuild("zoneinfo", "zoneinfo");
+    await hostBuild("tempfiles", "tempfiles");
+    await hostBuild("cgo", "cgosum", true);
+  });
+
+  after(async () => {
+    await removeImages(...images);
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
+  const wrong: { name: string; check: string; dockerfile: string; extra?: Record<string, string>; evidence: RegExp }[] = [
+    {
+      name: "cgo-on-scratch",
+      check: "linking",
+      dockerfile: 'FROM scratch\nCOPY cgosum /app\nUSER 65532\nENTRYPOINT ["/app"]\n',
+      evidence: /\/app: dynamic, missing interpreter \/lib64\/ld-linux-x86-64\.so\.2, libc\.so\.6/,
+    },
+    { name: "root-user", check: "non-root-user", dockerfile: 'FROM scratch\nCOPY wordcount /app\nENTRYPOINT ["/app"]\n', evidence: /User is empty/ },
+    {
+      name: "tls-without-certs",
+      check: "ca-certificates",
+      dockerfile: 'FROM scratch\nCOPY tlsclient /app\nUSER 65532\nENTRYPOINT ["/app"]\n',
+      evidence: /\/app links crypto\/tls/,
+    },
+    {
+      name: "zoneinfo-missing",
+      check: "zoneinfo",
+      dockerfile: 'FROM scratch\nCOPY zoneinfo /app\nUSER 65532\nENTRYPOINT ["/app"]\n',
+      evidence: /\/app links time\.LoadLocation/,
+    },
+    {
+      name: "tempfiles-without-tmp",
+      check: "writable-tmp",
+      dockerfile: 'FROM scratch\nCOPY tempfiles /app\nUSER 65532\nENTRYPOINT ["/app"]\n',
+      evidence: /\/app links os\.CreateTemp/,
+    },
+    {
+      name: "shell-form-on-scratch",
+      check: "entrypoint",
+      dockerfile: "FROM scratch\nCOPY wordcount /app\nUSER 65532\nENTRYPOINT /app -w\n",
+      evidence: /Entrypoint \["\/bin\/sh","-c","\/app -w"\]/,
+    },
+    {
+      name: "dotenv-copied",
+      check: "no-secret-files",
+      dockerfile: 'FROM scratch\nCOPY wordcount /app\nCOPY .env /srv/.env\nUSER 65532\nENTRYPOINT ["/app"]\n',
+      extra: { ".env": "DATABASE_PASSWORD=hunter2\n" },
+      evidence: /\.env file: \/srv\/\.env/,
+    },
+  ];
+
+  for (const c of wrong) {
+    test(`${c.name} fails ${c.check}, and only that`, async () => {
+      const report = await verify(await buildImage(c.name, c.dockerfile, c.extra));
+      assert.deepEqual(failed(report), [c.check], explain(report));
+      const result = report.checks.find((r) => r.name === c.check)!;
+      assert.ok(result.evidence.some((e) => c.evidence.test(e)), `evidence ${JSON.stringify(result.evidence)} lacks ${c.evidence}`);
+    });
+  }
+
+  test("toolchain left in a single-stage golang image fails no-toolchain", async () => {
+    const dockerfile = [
+      "FROM golang:1.19",
+      "WORKDIR /src",
+      "COPY go.mod main.go ./",
+      "RUN go build -o /usr/local/bin/wordcount .",
+      "USER nobody",
+      'ENTRYPOINT ["/usr/local/bin/wordcount"]',
+      "",
+    ].join("\n");
+    const context = await copyModule("cli-tool");
+    dirs.push(context);
+    await writeFile(join(context, "Dockerfile"), dockerfile);
+    const tag = "localhost/slimgo-test/verify-toolchain:latest";
+    images.push(tag);
+    await podmanBuild({ context, tag, noCache: true, format: "docker" });
+    const report = await verify(tag);
+    assert.ok(failed(report).includes("no-toolchain"), explain(report));
+    const evidence = report.checks.find((r) => r.name === "no-toolchain")!.evidence.join("\n");
+    assert.match(evidence, /Go installation at \/usr\/local\/go/);
+    assert.match(evidence, /\/root\/\.cache\/go-build: \d+ cached files/);
+    assert.match(evidence, /module file \/src\/go\.mod/);
+    assert.equal(report.checks.find((r) => r.name === "entrypoint")!.status, "pass", explain(report));
+  });
+
+  const initCases: { fixture: string; mustPass: string[] }[] = [
+    { fixture: "tls-client", mustPass: ["ca-certificates"] },
+    { fixture: "zoneinfo", mustPass: ["zoneinfo"] },
+    { fixture: "tempfiles", mustPass: ["writable-tmp"] },
+  ];
+  for (const c of initCases) {
+    test(`the image built from \`slimgo init\`'s Dockerfile for ${c.fixture} passes every check`, async () => {
+      const dir = await copyModule(c.fixture);
+      dirs.push(dir);
+      const init = await runSlimgo(["init", dir]);
+      assert.equal(init.code, 0, init.stderr);
+      const tag = `localhost/slimgo-test/verify-init-${c.fixture}:latest`;
+      images.push(tag);
+      await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+      const report = await verify(tag);
+      assert.deepEqual(failed(report), [], explain(report));
+      // The checks that matter for this program ran rather than skipped.
+      for (const name of ["entrypoint", "healthcheck", "linking", "architecture", "non-root-user", ...c.mustPass]) {
+        assert.equal(report.checks.find((r) => r.name === name)?.status, "pass", `${name}\n${explain(report)}`);
+      }
+    });
+  }
+});
