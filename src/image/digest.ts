@@ -5,30 +5,37 @@ import { SlimgoError, ExitCode } from "../errors.js";
 /** A content digest such as `sha256:0123…`; only sha256 is produced, sha256 and sha512 are read. */
 export type Digest = string;
 
+export type DigestAlgorithm = "sha256" | "sha512";
+
 const DIGEST_PATTERN = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
+/** True when `value` has the shape of a digest that can be verified: sha256 or sha512. */
 export function isDigest(value: string): boolean {
   return DIGEST_PATTERN.test(value);
 }
 
-export function sha256(data: Buffer | string): Digest {
-  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
+/** `ALGORITHM:HEX` of some bytes. */
+export function digestOf(data: Uint8Array | string, algorithm: DigestAlgorithm = "sha256"): Digest {
+  return `${algorithm}:${createHash(algorithm).update(data).digest("hex")}`;
+}
+
+export function sha256(data: Uint8Array | string): Digest {
+  return digestOf(data, "sha256");
 }
 
 /** The hex part of a digest, checked so it is safe to use as a file name. */
 export function digestHex(digest: Digest): string {
-  if (!isDigest(digest)) throw new SlimgoError(`"${digest}" is not a valid sha256 digest`);
-  return digest.slice(digest.indexOf(":") + 1);
+  return digest.slice(digestAlgorithm(digest).length + 1);
 }
 
-export function digestAlgorithm(digest: Digest): "sha256" | "sha512" {
-  if (!isDigest(digest)) throw new SlimgoError(`"${digest}" is not a valid sha256 digest`);
+export function digestAlgorithm(digest: Digest): DigestAlgorithm {
+  if (!isDigest(digest)) throw new SlimgoError(`"${digest}" is not a valid digest (expected sha256: and 64 hex digits, or sha512: and 128)`);
   return digest.startsWith("sha512:") ? "sha512" : "sha256";
 }
 
 /** Throws when `data` does not hash to `expected`: the blob was corrupted or tampered with. */
-export function verifyBytes(data: Buffer, expected: Digest, what: string): void {
-  const actual = `${digestAlgorithm(expected)}:${createHash(digestAlgorithm(expected)).update(data).digest("hex")}`;
+export function verifyBytes(data: Uint8Array, expected: Digest, what: string): void {
+  const actual = digestOf(data, digestAlgorithm(expected));
   if (actual !== expected) throw digestMismatch(what, expected, actual);
 }
 
@@ -38,9 +45,21 @@ export function digestMismatch(what: string, expected: Digest, actual: Digest): 
   });
 }
 
+/** What a VerifyingStream saw when the content was not what was expected. */
+export interface ContentMismatch {
+  expected: Digest;
+  expectedSize: number | undefined;
+  /** Undefined when the stream stopped early because more bytes came than were declared. */
+  actual: Digest | undefined;
+  /** Bytes seen so far. */
+  bytes: number;
+}
+
 /**
  * A pass-through stream that hashes what flows through it and fails at the end when the
  * digest or size differs from what was expected, so a reader never trusts an unverified blob.
+ * `what` names the blob in the default errors; a function instead builds the error itself
+ * (so a caller such as the registry client can raise its own kind).
  */
 export class VerifyingStream extends Transform {
   private readonly hash;
@@ -49,7 +68,7 @@ export class VerifyingStream extends Transform {
   constructor(
     private readonly expected: Digest,
     private readonly expectedSize: number | undefined,
-    private readonly what: string,
+    private readonly what: string | ((mismatch: ContentMismatch) => Error),
   ) {
     super();
     this.hash = createHash(digestAlgorithm(expected));
@@ -58,7 +77,11 @@ export class VerifyingStream extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
     if (this.expectedSize !== undefined && this.bytes > this.expectedSize) {
-      done(new SlimgoError(`${this.what}: blob is larger than its declared ${this.expectedSize} bytes`, { exitCode: ExitCode.findings }));
+      done(
+        typeof this.what === "function"
+          ? this.what(this.mismatch(undefined))
+          : new SlimgoError(`${this.what}: blob is larger than its declared ${this.expectedSize} bytes`, { exitCode: ExitCode.findings }),
+      );
       return;
     }
     this.hash.update(chunk);
@@ -66,16 +89,27 @@ export class VerifyingStream extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.expectedSize !== undefined && this.bytes !== this.expectedSize) {
-      done(new SlimgoError(`${this.what}: blob has ${this.bytes} bytes but ${this.expectedSize} were declared (truncated or tampered)`, { exitCode: ExitCode.findings }));
-      return;
-    }
     const actual = `${digestAlgorithm(this.expected)}:${this.hash.digest("hex")}`;
-    if (actual !== this.expected) {
-      done(digestMismatch(this.what, this.expected, actual));
+    const sizeMatches = this.expectedSize === undefined || this.bytes === this.expectedSize;
+    if (sizeMatches && actual === this.expected) {
+      done();
       return;
     }
-    done();
+    if (typeof this.what === "function") {
+      done(this.what(this.mismatch(actual)));
+      return;
+    }
+    done(
+      sizeMatches
+        ? digestMismatch(this.what, this.expected, actual)
+        : new SlimgoError(`${this.what}: blob has ${this.bytes} bytes but ${this.expectedSize} were declared (truncated or tampered)`, {
+            exitCode: ExitCode.findings,
+          }),
+    );
+  }
+
+  private mismatch(actual: Digest | undefined): ContentMismatch {
+    return { expected: this.expected, expectedSize: this.expectedSize, actual, bytes: this.bytes };
   }
 }
 

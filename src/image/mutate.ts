@@ -13,6 +13,8 @@ import {
 } from "./media-types.js";
 import {
   descriptorOf,
+  isImageIndex,
+  type ImageOrIndex,
   platformOf,
   platformString,
   type ConfigFile,
@@ -162,4 +164,11 @@ export function buildIndex(images: Image[], options: { format?: ImageFormat; ann
   }
   const rawManifest = canonicalJsonBytes(index);
   return { mediaType, rawManifest, digest: sha256(rawManifest), index, manifests: children };
+}
+
+/** An image or index with every manifest in `format` (an index is rebuilt over converted children). */
+export function convertFormat(item: ImageOrIndex, format: ImageFormat): ImageOrIndex {
+  if (!isImageIndex(item)) return withFormat(item, format);
+  if (formatOfMediaType(item.mediaType) === format) return item;
+  return buildIndex(item.manifests.map((m) => m.image), { format, annotations: item.index.annotations });
 }

@@ -19,10 +19,19 @@ export interface RegistryReference {
   digest?: string;
 }
 
-const DOCKER_HUB = "docker.io";
+/** Docker Hub as references name it; index.docker.io and registry-1.docker.io are the same registry. */
+export const DOCKER_HUB = "docker.io";
+const DOCKER_HUB_ALIASES = new Set([DOCKER_HUB, "index.docker.io", "registry-1.docker.io"]);
+
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]{1,5})?$/;
+
+/** One spelling per registry: host names are case-insensitive and Docker Hub has aliases. */
+export function normaliseRegistry(registry: string): string {
+  const lower = registry.toLowerCase();
+  return DOCKER_HUB_ALIASES.has(lower) ? DOCKER_HUB : lower;
+}
 
 /**
  * Parses `oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]`, `docker-archive:FILE[:REF]`, `podman:NAME`,
@@ -63,37 +72,50 @@ export function parseImageReference(input: string): ImageReference {
   return parseRegistryReference(value.replace(/^docker:\/\//, ""));
 }
 
-/** Parses `[HOST/]REPO[:TAG][@DIGEST]`, normalising Docker Hub (`nginx` → `docker.io/library/nginx`). */
+/**
+ * Parses `[HOST[:PORT]/]REPO[:TAG][@DIGEST]` ("alpine", "ghcr.io/org/app:v1",
+ * "127.0.0.1:5000/app@sha256:…"). The first path component is a registry only when it has a
+ * "." or ":" or is "localhost" (Docker's rule); otherwise the image is on Docker Hub and
+ * one-component names get "library/". Without tag or digest the tag is "latest".
+ */
 export function parseRegistryReference(input: string): RegistryReference {
-  let rest = input;
+  const bad = (why: string) =>
+    inputError(`invalid image reference "${input}": ${why} (expected HOST[:PORT]/REPO[:TAG][@sha256:DIGEST])`);
+  let rest = input.trim();
+  if (rest === "") throw bad("it is empty");
+  if (rest.includes("://")) throw bad("leave out the scheme");
+
   let digest: string | undefined;
   const at = rest.indexOf("@");
   if (at !== -1) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!isDigest(digest)) throw inputError(`"${input}": "${digest}" is not a digest (expected sha256: and 64 hex digits)`);
+    if (!isDigest(digest)) throw bad(`"${digest}" is not a sha256 or sha512 digest`);
   }
   let tag: string | undefined;
   const lastColon = rest.lastIndexOf(":");
   if (lastColon > rest.lastIndexOf("/")) {
     tag = rest.slice(lastColon + 1);
     rest = rest.slice(0, lastColon);
-    if (!TAG.test(tag)) throw inputError(`"${input}": "${tag}" is not a valid tag (letters, digits, _ . -; at most 128)`);
+    if (!TAG.test(tag)) throw bad(`"${tag}" is not a valid tag (letters, digits, _ . -; at most 128)`);
   }
+
   const parts = rest.split("/");
   let registry = DOCKER_HUB;
   const first = parts[0] ?? "";
   if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["))) {
-    if (!HOST.test(first)) throw inputError(`"${input}": "${first}" is not a valid registry host`);
-    registry = first === "index.docker.io" || first === "registry-1.docker.io" ? DOCKER_HUB : first;
+    if (!HOST.test(first)) throw bad(`"${first}" is not a valid registry host`);
+    registry = normaliseRegistry(first);
     parts.shift();
   }
-  if (parts.length === 0 || parts.some((p) => !COMPONENT.test(p))) {
-    throw inputError(`"${input}" is not an image reference: repository names are lowercase letters, digits and separators (e.g. ghcr.io/org/app:1.0)`);
+  if (parts.some((p) => p === "")) throw bad("the repository name is missing or has an empty component");
+  for (const p of parts) {
+    if (!COMPONENT.test(p)) throw bad(`"${p}" is not a valid repository component (lower case letters, digits, . _ -)`);
   }
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
   const repository = parts.join("/");
-  if (repository.length > 255) throw inputError(`"${input}": repository name longer than 255 characters`);
+  if (repository.length > 255) throw bad("the repository name is longer than 255 characters");
+
   const ref: RegistryReference = { transport: "registry", registry, repository };
   if (tag !== undefined) ref.tag = tag;
   if (digest !== undefined) ref.digest = digest;
@@ -102,7 +124,7 @@ export function parseRegistryReference(input: string): RegistryReference {
 }
 
 /** The full name `HOST/REPO[:TAG][@DIGEST]` (what goes into `org.opencontainers.image.ref.name`). */
-export function formatRegistryReference(ref: RegistryReference): string {
+export function formatRegistryReference(ref: Pick<RegistryReference, "registry" | "repository" | "tag" | "digest">): string {
   return `${ref.registry}/${ref.repository}${ref.tag !== undefined ? `:${ref.tag}` : ""}${ref.digest !== undefined ? `@${ref.digest}` : ""}`;
 }
 

@@ -1,0 +1,163 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspect } from "node:util";
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { RegistryClient } from "../../src/registry/client.js";
+import { resolveCredentials } from "../../src/registry/credentials.js";
+import { RegistryError } from "../../src/registry/errors.js";
+import { skipUnlessRegistryTools } from "./support/skip.js";
+import { blobOf } from "./support/image.js";
+import { startRegistry, type TestRegistry } from "../support/registry.js";
+
+const base64 = (s: string) => Buffer.from(s).toString("base64");
+
+/** A temp DOCKER_CONFIG with config.json and a docker-credential-test helper that knows one server. */
+function makeDockerConfig(config: object, helperServer = "", helperUser = "", helperSecret = "") {
+  const dir = mkdtempSync(join(tmpdir(), "slimgo-docker-config-"));
+  writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+  const helper = join(dir, "docker-credential-test");
+  writeFileSync(
+    helper,
+    `#!/bin/sh
+[ "$1" = get ] || exit 2
+read -r server
+echo "$server" >> "${join(dir, "asked")}"
+if [ "$server" = "${helperServer}" ]; then
+  printf '{"ServerURL":"%s","Username":"%s","Secret":"%s"}\\n' "$server" "${helperUser}" "${helperSecret}"
+else
+  echo "credentials not found in native keychain"
+  exit 1
+fi
+`,
+  );
+  chmodSync(helper, 0o755);
+  const env: NodeJS.ProcessEnv = { PATH: `${dir}:${process.env.PATH ?? ""}`, DOCKER_CONFIG: dir, HOME: dir };
+  const asked = () => {
+    try {
+      return readFileSync(join(dir, "asked"), "utf8").split("\n").filter((l) => l !== "");
+    } catch {
+      return [];
+    }
+  };
+  return { dir, env, asked, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+describe("credentials from the Docker config and the environment", () => {
+  const cleanups: Array<() => void> = [];
+  after(() => cleanups.forEach((c) => c()));
+  const config = (...args: Parameters<typeof makeDockerConfig>) => {
+    const made = makeDockerConfig(...args);
+    cleanups.push(made.cleanup);
+    return made;
+  };
+
+  test("auths entries give user and password, whatever form the key has", async () => {
+    const { env } = config({
+      auths: {
+        "https://registry.example.com/v1/": { auth: base64("bob:pa:ss") },
+        "https://index.docker.io/v1/": { auth: base64("hubuser:hubpass") },
+        "127.0.0.1:5000": { identitytoken: "refresh-me" },
+      },
+    });
+    assert.deepEqual(await resolveCredentials("registry.example.com", { env }), {
+      username: "bob",
+      password: "pa:ss",
+      source: join(env.DOCKER_CONFIG as string, "config.json"),
+    });
+    assert.equal((await resolveCredentials("docker.io", { env }))?.username, "hubuser");
+    assert.equal((await resolveCredentials("127.0.0.1:5000", { env }))?.identityToken, "refresh-me");
+    assert.equal(await resolveCredentials("other.example.com", { env }), undefined);
+  });
+
+  test("credHelpers come first, then credsStore, then auths", async () => {
+    const { env, asked } = config(
+      {
+        credHelpers: { "helped.example.com": "test" },
+        credsStore: "test",
+        auths: { "helped.example.com": { auth: base64("file:ignored") }, "filed.example.com": { auth: base64("file:used") } },
+      },
+      "helped.example.com",
+      "helperuser",
+      "helpersecret",
+    );
+    assert.deepEqual(await resolveCredentials("helped.example.com", { env }), {
+      username: "helperuser",
+      password: "helpersecret",
+      source: "docker-credential-test",
+    });
+    // The store does not know this one, so the auths entry is used.
+    assert.equal((await resolveCredentials("filed.example.com", { env }))?.password, "used");
+    assert.deepEqual(asked(), ["helped.example.com", "filed.example.com"]);
+  });
+
+  test("a helper answering <token> gives an identity token; Docker Hub is asked by its v1 URL", async () => {
+    const { env, asked } = config({ credsStore: "test" }, "https://index.docker.io/v1/", "<token>", "oauth-refresh");
+    assert.deepEqual(await resolveCredentials("docker.io", { env }), { identityToken: "oauth-refresh", source: "docker-credential-test" });
+    assert.deepEqual(asked(), ["https://index.docker.io/v1/"]);
+  });
+
+  test("SLIMGO_REGISTRY_USERNAME and SLIMGO_REGISTRY_PASSWORD override the Docker config", async () => {
+    const { env } = config({ auths: { "r.example.com": { auth: base64("file:user") } } });
+    const withVars = { ...env, SLIMGO_REGISTRY_USERNAME: "ci", SLIMGO_REGISTRY_PASSWORD: "ci-token" };
+    assert.deepEqual(await resolveCredentials("r.example.com", { env: withVars }), {
+      username: "ci",
+      password: "ci-token",
+      source: "SLIMGO_REGISTRY_*",
+    });
+    await assert.rejects(resolveCredentials("r.example.com", { env: { ...env, SLIMGO_REGISTRY_USERNAME: "ci" } }), /set both SLIMGO_REGISTRY_USERNAME and SLIMGO_REGISTRY_PASSWORD/);
+  });
+
+  test("a missing helper and a broken config.json are one-line errors", async () => {
+    const { env } = config({ credHelpers: { "x.example.com": "nosuchhelper" } });
+    await assert.rejects(resolveCredentials("x.example.com", { env }), /docker-credential-nosuchhelper is not on PATH/);
+    const broken = config({});
+    writeFileSync(join(broken.dir, "config.json"), "{ not json");
+    await assert.rejects(resolveCredentials("x.example.com", { env: broken.env }), /config\.json is not valid JSON: fix it or point DOCKER_CONFIG/);
+  });
+
+  test("no config at all means anonymous", async () => {
+    const { env, dir } = config({});
+    rmSync(join(dir, "config.json"));
+    assert.equal(await resolveCredentials("x.example.com", { env }), undefined);
+  });
+});
+
+describe("credentials from the Docker config against a registry with basic auth", { skip: skipUnlessRegistryTools("htpasswd") }, () => {
+  let registry: TestRegistry;
+  const user = () => registry.users[0]?.user ?? "";
+  const password = () => registry.users[0]?.password ?? "";
+  const cleanups: Array<() => void> = [];
+  before(async () => {
+    registry = await startRegistry({ auth: "basic" });
+  });
+  after(async () => {
+    cleanups.forEach((c) => c());
+    await registry?.stop();
+  });
+
+  test("pushes with an auths entry and with a credential helper", async () => {
+    const fromAuths = makeDockerConfig({ auths: { [`http://${registry.host}`]: { auth: base64(`${user()}:${password()}`) } } });
+    const fromHelper = makeDockerConfig({ credHelpers: { [registry.host]: "test" } }, registry.host, user(), password());
+    cleanups.push(fromAuths.cleanup, fromHelper.cleanup);
+    for (const { env } of [fromAuths, fromHelper]) {
+      const client = new RegistryClient(registry.host, { insecure: true, credentials: () => resolveCredentials(registry.host, { env }) });
+      const result = await client.pushBlob("creds", blobOf(Buffer.from(`pushed with ${env.DOCKER_CONFIG}\n`)));
+      assert.equal(result.outcome, "uploaded");
+    }
+  });
+
+  test("a helper with a wrong secret gives an error that names the registry and user only", async () => {
+    const secret = "helper-wrong-secret";
+    const made = makeDockerConfig({ credsStore: "test" }, registry.host, user(), secret);
+    cleanups.push(made.cleanup);
+    const client = new RegistryClient(registry.host, { insecure: true, credentials: () => resolveCredentials(registry.host, { env: made.env }) });
+    await assert.rejects(client.ping(), (err: unknown) => {
+      assert.ok(err instanceof RegistryError);
+      assert.match(err.message, new RegExp(`^${registry.host.replace(/\./g, "\\.")}: authentication failed for user ${user()} \\(401\\)`));
+      assert.ok(!`${inspect(err, { depth: 10 })}${err.stack}`.includes(secret));
+      return true;
+    });
+  });
+});
