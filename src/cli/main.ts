@@ -1,6 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode, SlimgoError } from "../errors.js";
 import { registerInit } from "./commands/init.js";
+import { registerBuild } from "./commands/build.js";
+import { registerInspect } from "./commands/inspect.js";
+import { registerVerify } from "./commands/verify.js";
 import { VERSION } from "../version.js";
 
 export function createProgram(): Command {
@@ -23,6 +26,9 @@ Start with:  slimgo init            write Dockerfile and .dockerignore for the G
 Docs:        README.md and docs/ in the slimgo package`,
     );
   registerInit(program);
+  registerBuild(program);
+  registerInspect(program);
+  registerVerify(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import type { DockerfilePlan, ProgramPlan } from "./plan.js";
 import { NONROOT_USER } from "./images.js";
+import { HEALTH_PROBE_PATH, HEALTH_PROBE_SOURCE_LINES, healthProbeCommand } from "./health-probe.js";
 
 /**
  * Writes the Dockerfile for a plan. Comments say why, not what. Mount targets are
@@ -99,26 +100,12 @@ function goBuild(plan: DockerfilePlan, program: ProgramPlan): string[] {
 
 /** A tiny HTTP probe, built once per target platform; the runtime needs no shell or curl for HEALTHCHECK. */
 function probeBuild(cgo: boolean): string[] {
-  const source = [
-    "package main",
-    'import ("bufio"; "net"; "os"; "strings"; "time")',
-    "func main() {",
-    "\taddr := os.Args[1]",
-    '  if len(os.Args) > 3 && os.Getenv(os.Args[3]) != "" { addr = "127.0.0.1:" + os.Getenv(os.Args[3]) }',
-    '  c, err := net.DialTimeout("tcp", addr, 2*time.Second)',
-    "\tif err != nil { os.Exit(1) }",
-    "\t_ = c.SetDeadline(time.Now().Add(2 * time.Second))",
-    '  _, _ = c.Write([]byte("GET " + os.Args[2] + " HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n"))',
-    "\tstatus, err := bufio.NewReader(c).ReadString('\\n')",
-    '  if f := strings.Fields(status); err != nil || len(f) < 2 || f[1][0] != \'2\' { os.Exit(1) }',
-    "}",
-  ];
   const target = cgo ? "" : "GOOS=$TARGETOS GOARCH=$TARGETARCH ";
   return [
     "# The runtime has no shell or curl: HEALTHCHECK runs this small static Go probe instead.",
     "RUN --mount=type=cache,target=/root/.cache/go-build \\",
     "    mkdir -p /probe && printf '%s\\n' \\",
-    ...source.map((l) => `      ${shellQuote(l)} \\`),
+    ...HEALTH_PROBE_SOURCE_LINES.map((l) => `      ${shellQuote(l)} \\`),
     "      > /probe/main.go && \\",
     `    CGO_ENABLED=0 ${target}go build -trimpath -ldflags="-s -w" -o /out/healthcheck /probe/main.go`,
   ];
@@ -149,7 +136,7 @@ function runtimeStage(plan: DockerfilePlan, program: ProgramPlan, stageName: str
   for (const dir of program.dataDirectories) {
     lines.push(`# ${dir} is read at run time but not embedded: add //go:embed, or COPY it here.`);
   }
-  if (program.health.kind === "probe") lines.push("COPY --from=build /out/healthcheck /usr/local/bin/healthcheck");
+  if (program.health.kind === "probe") lines.push(`COPY --from=build /out/healthcheck ${HEALTH_PROBE_PATH}`);
   lines.push(`COPY --from=build /out/${program.main.binary} ${program.binaryPath}`);
   lines.push(`USER ${NONROOT_USER}`);
   if (program.port !== undefined) lines.push(`EXPOSE ${program.port}`);
@@ -172,7 +159,7 @@ function healthcheck(program: ProgramPlan): string | undefined {
     case "flag":
       return `HEALTHCHECK ${timing} CMD ${jsonArray(program.health.command)}`;
     case "probe":
-      return `HEALTHCHECK ${timing} CMD ${jsonArray(["/usr/local/bin/healthcheck", program.health.address, program.health.path, ...(program.health.portEnv ? [program.health.portEnv] : [])])}`;
+      return `HEALTHCHECK ${timing} CMD ${jsonArray(healthProbeCommand(program.health.address, program.health.path, program.health.portEnv))}`;
     case "none":
       return undefined;
   }

@@ -72,7 +72,7 @@ const DEFAULT_GO_VERSION = "1.22";
 export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): DockerfilePlan {
   const decisions: Decision[] = [];
   const goVersion = chooseGoVersion(analysis, decisions);
-  const mains = chooseMains(analysis, options);
+  const mains = selectMainPackages(analysis, options);
   const programs = mains.map((main) => planProgram(analysis, main, options, mains.length > 1));
   const cgo = programs.some((p) => p.cgo);
 
@@ -120,7 +120,8 @@ function chooseGoVersion(analysis: ModuleAnalysis, decisions: Decision[]): strin
   return DEFAULT_GO_VERSION;
 }
 
-function chooseMains(analysis: ModuleAnalysis, options: PlanOptions): MainPackage[] {
+/** The main packages to build: all, the one named, or the primary; an ambiguous choice is a usage error. */
+export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: string; all?: boolean }): MainPackage[] {
   if (analysis.mainPackages.length === 0) {
     throw inputError(`${analysis.root}: no main package (package main with func main) found: slimgo builds programs, not libraries`);
   }

@@ -1,0 +1,56 @@
+import type { ContainerConfig, HealthConfig } from "../image/types.js";
+import type { VersionInfo } from "./version-info.js";
+
+export interface ImageSettings {
+  binaryPath: string;
+  /** Arguments after the entrypoint (Cmd). */
+  args: string[];
+  user: string;
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  ports: number[];
+  healthcheck?: string[];
+}
+
+const SECOND = 1_000_000_000;
+
+/** The container config: exec-form entrypoint, numeric non-root user, sorted env and labels. */
+export function containerConfig(settings: ImageSettings, baseEnv: string[] = []): ContainerConfig {
+  const env = new Map<string, string>();
+  for (const e of baseEnv) {
+    const i = e.indexOf("=");
+    if (i > 0) env.set(e.slice(0, i), e.slice(i + 1));
+  }
+  if (!env.has("PATH")) env.set("PATH", "/usr/local/bin:/usr/bin:/bin");
+  for (const [k, v] of Object.entries(settings.env)) env.set(k, v);
+  const config: ContainerConfig = {
+    User: settings.user,
+    Entrypoint: [settings.binaryPath],
+    Env: [...env].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`),
+    WorkingDir: "/",
+    Labels: settings.labels,
+  };
+  if (settings.args.length > 0) config.Cmd = settings.args;
+  if (settings.ports.length > 0) config.ExposedPorts = Object.fromEntries(settings.ports.map((p) => [`${p}/tcp`, {}]));
+  if (settings.healthcheck) config.Healthcheck = healthConfig(settings.healthcheck);
+  return config;
+}
+
+export function healthConfig(command: string[]): HealthConfig {
+  return { Test: ["CMD", ...command], Interval: 30 * SECOND, Timeout: 5 * SECOND, StartPeriod: 5 * SECOND, Retries: 3 };
+}
+
+/** OCI labels (config) and annotations (manifest) that say where the image came from. */
+export function provenance(info: VersionInfo, base?: { name: string; digest: string }): Record<string, string> {
+  const out: Record<string, string> = {
+    "org.opencontainers.image.created": info.created,
+    "org.opencontainers.image.revision": info.commit,
+    "org.opencontainers.image.version": info.version,
+  };
+  if (info.source) out["org.opencontainers.image.source"] = info.source;
+  if (base) {
+    out["org.opencontainers.image.base.name"] = base.name;
+    out["org.opencontainers.image.base.digest"] = base.digest;
+  }
+  return out;
+}

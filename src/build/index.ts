@@ -1,0 +1,286 @@
+/**
+ * `slimgo build`: Go source to image values, with no Docker daemon (after ko's pkg/build).
+ * Publishing those images somewhere is src/publish's job.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import { join, relative, resolve, sep } from "node:path";
+import { analyze } from "../analysis/index.js";
+import type { MainPackage, ModuleAnalysis } from "../analysis/types.js";
+import { loadConfig } from "../config/load.js";
+import { selectMainPackages } from "../dockerfile/plan.js";
+import { healthProbeCommand, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
+import { inputError } from "../errors.js";
+import { parseImageReference } from "../image/reference.js";
+import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
+import { isImageIndex, platformOf, type HistoryEntry, type Image, type ImageIndex, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
+import type { ImageFormat } from "../image/media-types.js";
+import { layerFromFiles } from "../tar/layer.js";
+import type { TarEntry } from "../tar/write.js";
+import { readLocalImage, isLocalReference } from "../transports/index.js";
+import { baseLayerEntries, describeBaseLayer, NONROOT_UID, ZONEINFO_PATH } from "./base-layer.js";
+import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
+import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
+import { containerConfig, provenance } from "./image-config.js";
+import { cacheKey, LayerCache } from "./layer-cache.js";
+import { parsePlatforms, platformKey } from "./platforms.js";
+import { readVersionInfo, type VersionInfo } from "./version-info.js";
+
+export interface BuildOptions {
+  /** Main package directories to build (./cmd/api); default: the primary one. */
+  mains?: string[];
+  all?: boolean;
+  platforms?: string[];
+  version?: string;
+  /** Base image reference; default: slimgo's own minimal base. */
+  base?: string;
+  format?: ImageFormat | "auto";
+  /** Health endpoint path or http://127.0.0.1:PORT/path; "none" for no health check. */
+  healthcheck?: string;
+  env?: Record<string, string>;
+  args?: string[];
+  labels?: Record<string, string>;
+  user?: string;
+  ldflags?: string[];
+  flags?: string[];
+  goEnv?: Record<string, string>;
+  assets?: string;
+  configPath?: string;
+  /** Resolves a registry base image; the CLI passes the registry client here. */
+  pullBase?: (ref: string) => Promise<ImageOrIndex>;
+  onProgress?: (message: string) => void;
+}
+
+export interface BuiltProgram {
+  main: MainPackage;
+  /** One image for one platform, an index for several. */
+  image: ImageOrIndex;
+  format: ImageFormat;
+  platforms: { platform: string; binaryBytes: number; compileMs: number; digest: string }[];
+  healthcheck?: string[];
+  notes: string[];
+}
+
+export interface BuildResult {
+  analysis: ModuleAnalysis;
+  version: VersionInfo;
+  programs: BuiltProgram[];
+}
+
+const LAYER_MTIME = 0;
+
+export async function buildImages(dir: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const progress = options.onProgress ?? (() => {});
+  const analysis = await analyze(dir);
+  const { config } = await loadConfig(analysis.root, options.configPath);
+  const b = config.build ?? {};
+  const mains = chooseMains(analysis, options, config.main);
+  const go = await findGoToolchain();
+  checkToolchain(go, analysis);
+  for (const main of mains) refuseCgo(main);
+  const platforms = parsePlatforms(options.platforms ?? b.platforms);
+  const version = await readVersionInfo(analysis.root, options.version);
+  const cache = new LayerCache();
+  const work = await mkdtemp(join(tmpdir(), "slimgo-build-"));
+  const zoneinfoZip = join(go.goroot, "lib", "time", "zoneinfo.zip");
+  const haveZoneinfoZip = existsSync(zoneinfoZip);
+
+  try {
+    const baseRef = options.base ?? b.base;
+    const base = baseRef ? await loadBase(baseRef, options.pullBase) : undefined;
+    const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
+    progress(`compiling ${jobs.length} binar${jobs.length === 1 ? "y" : "ies"} with Go ${go.version} (${jobs.map((j) => `${j.main.binary} ${platformKey(j.platform)}`).join(", ")})`);
+    const compiled = await inParallel(
+      jobs.map(({ main, platform }) => async () => {
+        const tzdataTag = main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && !haveZoneinfoZip && !base;
+        const result = await goBuild(go, {
+          moduleRoot: analysis.root,
+          target: main.dir === "." ? "." : `./${main.dir}`,
+          binary: main.binary,
+          platform,
+          xflags: main.facts.versionVariables.map((v) => `${v.symbol}=${valueFor(v.role, version)}`),
+          extraLdflags: b.ldflags ?? [],
+          extraFlags: [...(b.flags ?? []), ...(options.flags ?? [])],
+          extraEnv: { ...(b["go-env"] ?? {}), ...(options.goEnv ?? {}) },
+          tags: tzdataTag ? ["timetzdata"] : [],
+          outDir: join(work, main.binary),
+        });
+        progress(`  ${main.binary} ${platformKey(platform)}: ${(result.size / 1e6).toFixed(1)} MB in ${(result.ms / 1000).toFixed(1)} s`);
+        return { main, platform, result, tzdataTag };
+      }),
+      availableParallelism(),
+    );
+
+    const programs: BuiltProgram[] = [];
+    for (const main of mains) {
+      const notes: string[] = [];
+      const health = healthFor(main, options.healthcheck);
+      const needsProbe = health?.[0] === HEALTH_PROBE_PATH;
+      const format: ImageFormat = options.format && options.format !== "auto" ? options.format : health ? "docker" : "oci";
+      if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
+      const images: Image[] = [];
+      const built: BuiltProgram["platforms"] = [];
+      for (const c of compiled.filter((x) => x.main === main)) {
+        if (c.tzdataTag) notes.push(`this Go has no lib/time/zoneinfo.zip, so time zone data is embedded in the binary (-tags timetzdata)`);
+        const layers: { layer: Layer; history: HistoryEntry }[] = [];
+        const historyAt = (createdBy: string): HistoryEntry => ({ created: version.created, created_by: createdBy, comment: "slimgo build" });
+        let image: Image;
+        if (base) {
+          image = withFormat(pickPlatform(base.image, c.platform, base.ref), format);
+        } else {
+          image = emptyImage(c.platform, format);
+          const baseOptions = { caCertificates: main.facts.needs.tlsRoots.needed, zoneinfoZip: main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && haveZoneinfoZip ? zoneinfoZip : undefined };
+          const entries = baseLayerEntries(baseOptions);
+          layers.push({ layer: await cachedLayer(cache, entries, format, ["base", ...(baseOptions.zoneinfoZip ? [{ file: baseOptions.zoneinfoZip }] : [])]), history: historyAt(describeBaseLayer(baseOptions)) });
+        }
+        if (needsProbe) {
+          const probe = await buildHealthProbe(go, c.platform, join(work, "probe"));
+          layers.push({ layer: await cachedLayer(cache, [binaryEntry(HEALTH_PROBE_PATH, probe)], format, [{ file: probe }]), history: historyAt("slimgo build: health probe (no shell needed)") });
+        }
+        const assets = options.assets ?? b.assets;
+        if (assets) {
+          const entries = await assetEntries(analysis.root, assets);
+          layers.push({ layer: await cachedLayer(cache, entries, format, entries.map((e) => (e.sourcePath ? { file: e.sourcePath } : e.path))), history: historyAt(`slimgo build: assets ${assets}`) });
+        }
+        const binaryPath = `/usr/local/bin/${main.binary}`;
+        layers.push({ layer: await cachedLayer(cache, [binaryEntry(binaryPath, c.result.path)], format, [binaryPath, { file: c.result.path }]), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
+
+        image = appendLayers(image, layers.map((l) => l.layer), layers.map((l) => l.history));
+        const labels = { ...provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined), ...(b.labels ?? {}), ...(options.labels ?? {}) };
+        const env = { ...(b.env ?? {}), ...(options.env ?? {}) };
+        if (!base && !c.tzdataTag && main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata) env.ZONEINFO = ZONEINFO_PATH;
+        image = withConfig(image, {
+          created: version.created,
+          config: containerConfig(
+            {
+              binaryPath,
+              args: options.args ?? b.args ?? [],
+              user: options.user ?? b.user ?? `${NONROOT_UID}:${NONROOT_UID}`,
+              env,
+              labels: sortedRecord(labels),
+              ports: [...new Set(main.facts.ports.map((p) => p.port))],
+              healthcheck: health,
+            },
+            image.config.config.Env,
+          ),
+        });
+        image = withAnnotations(image, sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined)));
+        images.push(image);
+        built.push({ platform: platformKey(c.platform), binaryBytes: c.result.size, compileMs: Math.round(c.result.ms), digest: image.digest });
+      }
+      const item: ImageOrIndex = images.length === 1 ? images[0]! : buildIndex(images, { format });
+      programs.push({ main, image: item, format, platforms: built, healthcheck: health, notes: [...new Set(notes)] });
+    }
+    return { analysis, version, programs };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function chooseMains(analysis: ModuleAnalysis, options: BuildOptions, configMain?: string): MainPackage[] {
+  if (options.mains && options.mains.length > 0) {
+    return options.mains.flatMap((m) => selectMainPackages(analysis, { main: m }));
+  }
+  return selectMainPackages(analysis, { all: options.all, main: configMain });
+}
+
+function refuseCgo(main: MainPackage): void {
+  const cgo = main.facts.cgo;
+  if (!cgo.required) return;
+  const where = cgo.evidence[0] ?? cgo.dependencies[0]?.evidence;
+  const alt = cgo.dependencies.find((d) => d.alternative);
+  throw inputError(
+    `${where ? `${where.file}:${where.line}: ` : ""}${main.binary} needs cgo, and slimgo build makes static CGO_ENABLED=0 binaries: ` +
+      (alt ? `switch ${alt.module} to ${alt.alternative}, or ` : "") +
+      `build with the Dockerfile from \`slimgo init\`, which uses a glibc builder and runtime`,
+    where ? { file: where.file, line: where.line } : {},
+  );
+}
+
+function healthFor(main: MainPackage, override: string | undefined): string[] | undefined {
+  if (override === "none") return undefined;
+  const binaryPath = `/usr/local/bin/${main.binary}`;
+  const port = main.facts.ports[0];
+  if (override) {
+    const url = /^https?:\/\//.test(override) ? new URL(override) : undefined;
+    const path = url ? url.pathname : override;
+    const address = url ? `${url.hostname}:${url.port || "80"}` : `127.0.0.1:${port?.port ?? 8080}`;
+    return healthProbeCommand(address, path, url ? undefined : port?.envVar);
+  }
+  if (main.facts.healthFlag) return [binaryPath, `-${main.facts.healthFlag.name}`];
+  const endpoint = main.facts.healthEndpoints[0];
+  if (endpoint && port) return healthProbeCommand(`127.0.0.1:${port.port}`, endpoint.path, port.source === "env" ? port.envVar : undefined);
+  return undefined;
+}
+
+function valueFor(role: string, version: VersionInfo): string {
+  if (role === "commit") return version.commit;
+  if (role === "date") return version.created;
+  return version.version;
+}
+
+function binaryEntry(path: string, source: string): TarEntry {
+  return { path, type: "file", mode: 0o755, sourcePath: source };
+}
+
+async function cachedLayer(cache: LayerCache, entries: TarEntry[], format: ImageFormat, keyParts: (string | { file: string })[]): Promise<Layer> {
+  const described = entries.map((e) => `${e.path}|${e.type}|${e.mode}|${e.uid ?? 0}|${typeof e.content === "string" ? e.content : e.content ? e.content.toString("base64") : ""}`);
+  const key = await cacheKey([format, String(LAYER_MTIME), ...described, ...keyParts]);
+  const { layer } = await cache.getOrBuild(key, (blobDir) => layerFromFiles(entries, { mtime: LAYER_MTIME, uid: 0, gid: 0, blobDir, format }));
+  return layer;
+}
+
+async function assetEntries(root: string, assets: string): Promise<TarEntry[]> {
+  const dir = resolve(root, assets);
+  const rel = relative(root, dir);
+  if (rel.startsWith("..") || rel === "") throw inputError(`--assets ${assets}: must be a directory inside the module (${root})`);
+  const entries: TarEntry[] = [];
+  const walk = async (d: string) => {
+    for (const name of (await readdir(d)).sort()) {
+      const full = join(d, name);
+      const s = await stat(full);
+      const path = `/${relative(root, full).split(sep).join("/")}`;
+      if (s.isDirectory()) {
+        entries.push({ path, type: "dir", mode: 0o755 });
+        await walk(full);
+      } else if (s.isFile()) entries.push({ path, type: "file", mode: s.mode & 0o111 ? 0o755 : 0o644, sourcePath: full });
+    }
+  };
+  try {
+    await walk(dir);
+  } catch (err) {
+    throw inputError(`--assets ${assets}: cannot read (${(err as Error).message})`);
+  }
+  return entries;
+}
+
+async function loadBase(ref: string, pullBase: BuildOptions["pullBase"]): Promise<{ ref: string; image: ImageOrIndex }> {
+  const parsed = parseImageReference(ref);
+  if (isLocalReference(parsed)) return { ref, image: await readLocalImage(parsed) };
+  if (!pullBase) throw inputError(`--base ${ref}: registry bases need the registry client`);
+  return { ref, image: await pullBase(ref) };
+}
+
+function pickPlatform(item: ImageOrIndex, platform: Platform, ref: string): Image {
+  if (!isImageIndex(item)) {
+    const p = platformOf(item);
+    if (p.architecture !== platform.architecture) throw inputError(`--base ${ref} is ${platformKey(p)} only; it has no ${platformKey(platform)} image`);
+    return item;
+  }
+  const match = item.manifests.find((m) => {
+    const p = m.descriptor.platform ?? platformOf(m.image);
+    return p.os === platform.os && p.architecture === platform.architecture && (platform.variant === undefined || p.variant === undefined || p.variant === platform.variant);
+  });
+  if (!match) {
+    const have = item.manifests.map((m) => platformKey(m.descriptor.platform ?? platformOf(m.image))).join(", ");
+    throw inputError(`--base ${ref} has no ${platformKey(platform)} image (it has ${have})`);
+  }
+  return match.image;
+}
+
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export type { ImageIndex };

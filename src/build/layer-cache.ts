@@ -1,0 +1,69 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readFile, stat, writeFile, rename } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { layerFromFile } from "../image/layer.js";
+import type { Layer } from "../image/types.js";
+import type { Digest } from "../image/digest.js";
+
+/** `$SLIMGO_CACHE_DIR`, else `$XDG_CACHE_HOME/slimgo`, else `~/.cache/slimgo`. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SLIMGO_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "slimgo");
+}
+
+interface CachedLayerFacts {
+  digest: Digest;
+  diffId: Digest;
+  size: number;
+  mediaType: string;
+}
+
+/**
+ * Compressed layers keyed by what went into them (file contents and layer settings): a rebuild
+ * whose binary did not change reuses the blob instead of compressing it again.
+ */
+export class LayerCache {
+  readonly blobDir: string;
+  private readonly indexDir: string;
+
+  constructor(root = cacheDir()) {
+    this.blobDir = join(root, "blobs");
+    this.indexDir = join(root, "layers");
+  }
+
+  async getOrBuild(key: string, build: (blobDir: string) => Promise<Layer>): Promise<{ layer: Layer; cached: boolean }> {
+    const entry = join(this.indexDir, `${key}.json`);
+    try {
+      const facts = JSON.parse(await readFile(entry, "utf8")) as CachedLayerFacts;
+      const path = join(this.blobDir, `sha256-${facts.digest.slice("sha256:".length)}`);
+      if ((await stat(path)).size === facts.size) return { layer: layerFromFile(path, facts), cached: true };
+    } catch {
+      // Not cached yet, or the cache was cleaned: build it.
+    }
+    await mkdir(this.indexDir, { recursive: true });
+    const layer = await build(this.blobDir);
+    const facts: CachedLayerFacts = { digest: layer.digest, diffId: layer.diffId, size: layer.size, mediaType: layer.mediaType };
+    const tmp = `${entry}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(facts));
+    await rename(tmp, entry);
+    return { layer, cached: false };
+  }
+}
+
+/** A cache key from strings and file contents. */
+export async function cacheKey(parts: (string | { file: string })[]): Promise<string> {
+  const hash = createHash("sha256");
+  for (const part of parts) {
+    if (typeof part === "string") hash.update(`s:${part}\0`);
+    else {
+      hash.update("f:");
+      await pipeline(createReadStream(part.file), async function* (source) {
+        for await (const chunk of source) hash.update(chunk as Buffer);
+      });
+      hash.update("\0");
+    }
+  }
+  return hash.digest("hex");
+}

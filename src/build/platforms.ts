@@ -1,0 +1,44 @@
+import { inputError } from "../errors.js";
+import type { Platform } from "../image/types.js";
+
+/** `--platform all`: the Linux platforms Go services are commonly shipped for. */
+export const COMMON_PLATFORMS = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/ppc64le", "linux/s390x", "linux/riscv64"];
+
+const GOARCH_BY_NODE_ARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64", ia32: "386" };
+const KNOWN_ARCH = new Set(["amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64", "mips64le", "loong64"]);
+
+/** The build host's platform: the default, so an ARM laptop builds ARM images. */
+export function hostPlatform(): Platform {
+  const architecture = GOARCH_BY_NODE_ARCH[process.arch] ?? process.arch;
+  return architecture === "arm" ? { os: "linux", architecture, variant: "v7" } : { os: "linux", architecture };
+}
+
+/** Parses `linux/amd64,linux/arm64`, `all`, or nothing (the host's platform). */
+export function parsePlatforms(spec: string | string[] | undefined): Platform[] {
+  const items = (Array.isArray(spec) ? spec : spec === undefined ? [] : [spec]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) return [hostPlatform()];
+  const expanded = items.flatMap((s) => (s === "all" ? COMMON_PLATFORMS : [s]));
+  const seen = new Map<string, Platform>();
+  for (const item of expanded) {
+    const [os, architecture, variant, extra] = item.split("/");
+    if (os !== "linux" || !architecture || extra !== undefined || !KNOWN_ARCH.has(architecture)) {
+      throw inputError(`--platform ${item}: expected linux/ARCH[/VARIANT] with ARCH one of ${[...KNOWN_ARCH].join(", ")}, or "all"`);
+    }
+    const platform: Platform = { os, architecture };
+    if (variant) platform.variant = variant;
+    else if (architecture === "arm") platform.variant = "v7";
+    seen.set(platformKey(platform), platform);
+  }
+  return [...seen.values()];
+}
+
+export function platformKey(p: Platform): string {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+}
+
+/** GOOS/GOARCH/GOARM for a platform. */
+export function goEnvFor(p: Platform): Record<string, string> {
+  const env: Record<string, string> = { GOOS: p.os, GOARCH: p.architecture };
+  if (p.architecture === "arm") env.GOARM = (p.variant ?? "v7").replace(/^v/, "");
+  return env;
+}

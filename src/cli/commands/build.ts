@@ -1,0 +1,175 @@
+import { statSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { InvalidArgumentError, type Command } from "commander";
+import { inputError } from "../../errors.js";
+import { oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
+
+interface BuildFlags extends CommonOptions {
+  platform?: string[];
+  all?: boolean;
+  version?: string;
+  base?: string;
+  format?: "oci" | "docker" | "auto";
+  healthcheck?: string;
+  env?: Record<string, string>;
+  arg?: string[];
+  label?: Record<string, string>;
+  user?: string;
+  assets?: string;
+  push?: string;
+  tag?: string[];
+  ociLayout?: string;
+  tarball?: string;
+  load?: string | boolean;
+  name?: string;
+  insecureRegistry?: string[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const keyValue = (value: string, previous: Record<string, string> = {}) => {
+  const i = value.indexOf("=");
+  if (i <= 0) throw new InvalidArgumentError("expected KEY=VALUE");
+  return { ...previous, [value.slice(0, i)]: value.slice(i + 1) };
+};
+
+export function registerBuild(program: Command): void {
+  const cmd = program
+    .command("build")
+    .summary("build images from a Go module with no Docker daemon, reproducibly, for any platforms")
+    .description(
+      "Compiles the module's main package (CGO_ENABLED=0, -trimpath, -s -w, version variables set) for each\n" +
+        "platform and assembles the image in TypeScript: slimgo's minimal base (passwd with uid 65532, /tmp,\n" +
+        "and CA certificates and zoneinfo only when the code needs them), then assets, then the binary.\n" +
+        "Same source and flags give the same digest. Publishes to any mix of registry, OCI layout, tarball\n" +
+        "and local podman/docker.",
+    )
+    .argument("[targets...]", "module directory, or main package directories (./cmd/api ...)", ["."])
+    .option("--platform <list>", "linux/amd64,linux/arm64,... or all (default: this machine's)", collect)
+    .option("--all", "build every main package, each into its own image")
+    .option("--version <v>", "version for -X main.version and labels (default: git describe, else dev)")
+    .option("--base <ref>", "base image: REGISTRY/REPO:TAG or oci:DIR[:TAG] (default: slimgo's own)")
+    .option("--format <format>", "manifest media types: oci, docker, or auto (docker when there is a health check)", oneOf(["oci", "docker", "auto"] as const), "auto")
+    .option("--healthcheck <path|url>", "health endpoint to probe (default: detected), or none")
+    .option("--env <KEY=VALUE>", "environment variable in the image (repeatable)", keyValue)
+    .option("--arg <arg>", "argument passed to the entrypoint (repeatable)", collect)
+    .option("--label <KEY=VALUE>", "image label (repeatable)", keyValue)
+    .option("--user <uid:gid>", "numeric user (default 65532:65532)")
+    .option("--assets <dir>", "directory inside the module copied into the image at the same path")
+    .option("--push <ref>", "push to REGISTRY/REPO[:TAG] (with --all: a REGISTRY/PREFIX for each binary)")
+    .option("-t, --tag <tag>", "tag to push or name the image with (repeatable; default: latest)", collect)
+    .option("--oci-layout <dir>", "add the image to an OCI layout directory")
+    .option("--tarball <file>", "write a tarball that docker load and podman load accept")
+    .option("--load [engine]", "load into the local podman or docker (default: podman if installed)")
+    .option("--name <name>", "image name for local outputs (default: localhost/BINARY)")
+    .option("--insecure-registry <host>", "plain-HTTP registry you trust (repeatable)", collect);
+  withCommonOptions(cmd)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  slimgo build --tarball notes.tar                      build for this machine, load later with podman load
+  slimgo build --platform linux/amd64,linux/arm64 --push ghcr.io/acme/notes -t 1.2.0
+  slimgo build --oci-layout ./out --base oci:./distroless
+  slimgo build ./cmd/api ./cmd/worker --load
+
+Registry credentials come from ~/.docker/config.json (auths, credsStore, credHelpers) or
+SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.`,
+    )
+    .action(async (targets: string[], flags: BuildFlags) => {
+      const out = outputFor(flags);
+      const [{ buildImages }, { publishAll, destinationsFor }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
+      const { moduleDir, mains } = resolveTargets(targets);
+      const destinations = destinationsFor({
+        push: flags.push,
+        ociLayout: flags.ociLayout,
+        tarball: flags.tarball,
+        load: flags.load,
+        insecureRegistries: flags.insecureRegistry,
+        onProgress: (m) => out.info(m),
+      });
+      if (destinations.length === 0) out.warn("no destination given: the image is built but not published (add --push, --oci-layout, --tarball or --load)");
+      const result = await buildImages(moduleDir, {
+        mains,
+        all: flags.all,
+        platforms: flags.platform,
+        version: flags.version,
+        base: flags.base,
+        format: flags.format,
+        healthcheck: flags.healthcheck,
+        env: flags.env,
+        args: flags.arg,
+        labels: flags.label,
+        user: flags.user,
+        assets: flags.assets,
+        configPath: flags.config,
+        onProgress: (m) => out.info(m),
+      });
+      for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
+      const published = await publishAll(result.programs, destinations, {
+        several: result.programs.length > 1,
+        name: flags.name,
+        tags: flags.tag ?? [],
+        onProgress: (m) => out.info(m),
+      });
+      if (flags.json) {
+        out.json({
+          module: result.analysis.goMod.path,
+          version: result.version,
+          programs: result.programs.map((p, i) => ({
+            binary: p.main.binary,
+            package: p.main.dir === "." ? "." : `./${p.main.dir}`,
+            digest: p.image.digest,
+            mediaType: p.image.mediaType,
+            platforms: p.platforms,
+            healthcheck: p.healthcheck ?? null,
+            published: published[i],
+            notes: p.notes,
+          })),
+        });
+        return;
+      }
+      result.programs.forEach((p, i) => {
+        const refs = published[i] ?? [];
+        if (refs.length === 0) out.result(`${p.main.binary}@${p.image.digest}`);
+        for (const r of refs) out.result(r.reference);
+      });
+    });
+}
+
+/** `[dir]` or main package directories, which must all be in one module. */
+function resolveTargets(targets: string[]): { moduleDir: string; mains?: string[] } {
+  const dirs = targets.map((t) => resolve(t));
+  for (const [i, d] of dirs.entries()) {
+    let isDir = false;
+    try {
+      isDir = statSync(d).isDirectory();
+    } catch {
+      // reported below
+    }
+    if (!isDir) throw inputError(`${targets[i]}: not a directory: give the module directory or main package directories like ./cmd/api`);
+  }
+  if (dirs.length === 1 && hasGoMod(dirs[0]!)) return { moduleDir: dirs[0]! };
+  const root = findRoot(dirs[0]!);
+  if (!root) throw inputError(`${targets[0]}: no go.mod in it or its parents: run slimgo build in a Go module`);
+  const mains = dirs.map((d, i) => {
+    const rel = relative(root, d);
+    if (rel.startsWith("..")) throw inputError(`${targets[i]}: not inside the module at ${root}`);
+    return rel === "" ? "." : rel;
+  });
+  return { moduleDir: root, mains };
+}
+
+function hasGoMod(dir: string): boolean {
+  try {
+    return statSync(resolve(dir, "go.mod")).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function findRoot(dir: string): string | undefined {
+  for (let d = dir; ; d = resolve(d, "..")) {
+    if (hasGoMod(d)) return d;
+    if (resolve(d, "..") === d) return undefined;
+  }
+}

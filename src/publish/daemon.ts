@@ -1,0 +1,49 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inputError } from "../errors.js";
+import { isImageIndex, platformOf, type Image, type ImageOrIndex } from "../image/types.js";
+import { hostPlatform } from "../build/platforms.js";
+import { writeDockerArchive } from "../transports/docker-archive.js";
+import type { Published, Publisher } from "./types.js";
+
+/** Loads the image into the local podman or docker through its CLI (`load -i`), then tags it. */
+export function daemonPublisher(engine: "podman" | "docker"): Publisher {
+  return {
+    description: `local ${engine}`,
+    async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {
+      const image = hostImage(item, engine);
+      const dir = await mkdtemp(join(tmpdir(), "slimgo-load-"));
+      const ref = `${name}:${tags[0] ?? "latest"}`;
+      try {
+        const file = join(dir, "image.tar");
+        await writeDockerArchive(file, image, { ref });
+        await cli(engine, ["load", "-i", file]);
+        for (const tag of tags.slice(1)) await cli(engine, ["tag", ref, `${name}:${tag}`]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      return { kind: engine, reference: `${engine}:${ref}@${image.digest}`, digest: image.digest };
+    },
+  };
+}
+
+/** A local engine runs one platform: the host's image from an index. */
+function hostImage(item: ImageOrIndex, engine: string): Image {
+  if (!isImageIndex(item)) return item;
+  const host = hostPlatform();
+  const match = item.manifests.find((m) => platformOf(m.image).architecture === host.architecture);
+  if (!match) throw inputError(`--load: the build has no ${host.os}/${host.architecture} image for the local ${engine}`);
+  return match.image;
+}
+
+function cli(engine: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(engine, args, { maxBuffer: 8 * 1024 * 1024 }, (err, _out, stderr) => {
+      if (!err) return resolve();
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return reject(inputError(`--load: ${engine} is not installed (or not on PATH)`));
+      reject(inputError(`${engine} ${args[0]} failed: ${stderr.trim().split("\n").pop() ?? err.message}`));
+    });
+  });
+}

@@ -1,0 +1,87 @@
+import { execFileSync } from "node:child_process";
+import type { BuiltProgram } from "../build/index.js";
+import { inputError } from "../errors.js";
+import { daemonPublisher } from "./daemon.js";
+import { ociLayoutPublisher } from "./oci-layout.js";
+import { registryPublisher } from "./registry.js";
+import { tarballPublisher } from "./tarball.js";
+import type { Published, Publisher } from "./types.js";
+
+export type { Published, Publisher } from "./types.js";
+export { ociLayoutPublisher, tarballPublisher, daemonPublisher, registryPublisher };
+
+export interface DestinationFlags {
+  push?: string;
+  ociLayout?: string;
+  tarball?: string;
+  load?: string | boolean;
+  insecureRegistries?: string[];
+  onProgress?: (message: string) => void;
+}
+
+export interface Destination {
+  /** The publisher for one program's image (a push target per binary with several). */
+  for(binary: string, several: boolean): Publisher;
+  /** Registries go first: a push that fails then leaves nothing written locally. */
+  remote: boolean;
+}
+
+export function destinationsFor(flags: DestinationFlags): Destination[] {
+  const out: Destination[] = [];
+  if (flags.push) {
+    const push = flags.push;
+    out.push({
+      remote: true,
+      for: (binary, several) => registryPublisher(several ? `${push.replace(/\/+$/, "")}/${binary}` : push, { insecureRegistries: flags.insecureRegistries, onProgress: flags.onProgress }),
+    });
+  }
+  if (flags.ociLayout) {
+    const p = ociLayoutPublisher(flags.ociLayout);
+    out.push({ remote: false, for: () => p });
+  }
+  if (flags.tarball) {
+    const file = flags.tarball;
+    out.push({ remote: false, for: (binary, several) => tarballPublisher(several ? file.replace(/(\.tar)?$/, `-${binary}$1`) : file) });
+  }
+  if (flags.load) {
+    const engine = flags.load === true ? localEngine() : flags.load;
+    if (engine !== "podman" && engine !== "docker") throw inputError(`--load ${engine}: expected podman or docker`);
+    const p = daemonPublisher(engine);
+    out.push({ remote: false, for: () => p });
+  }
+  return out;
+}
+
+function localEngine(): "podman" | "docker" {
+  for (const engine of ["podman", "docker"] as const) {
+    try {
+      execFileSync("sh", ["-c", `command -v ${engine}`], { stdio: "ignore" });
+      return engine;
+    } catch {
+      // try the next one
+    }
+  }
+  throw inputError("--load: neither podman nor docker is installed; use --tarball FILE and load it where one is");
+}
+
+/** Publishes every program to every destination, registries first; returns what each got. */
+export async function publishAll(
+  programs: BuiltProgram[],
+  destinations: Destination[],
+  options: { several: boolean; name?: string; tags: string[]; onProgress?: (m: string) => void },
+): Promise<Published[][]> {
+  const ordered = [...destinations].sort((a, b) => Number(b.remote) - Number(a.remote));
+  const results: Published[][] = programs.map(() => []);
+  for (const destination of ordered) {
+    for (const [i, program] of programs.entries()) {
+      const publisher = destination.for(program.main.binary, options.several);
+      const name = options.name && !options.several ? options.name : `localhost/${program.main.binary}`;
+      options.onProgress?.(`publishing ${program.main.binary} to ${publisher.description}`);
+      const tags = options.tags.length > 0 ? options.tags : ["latest"];
+      const published = await publisher.publish(program.image, name, tags);
+      for (const n of published.notes ?? []) options.onProgress?.(`  note: ${n}`);
+      results[i]!.push(published);
+    }
+  }
+  return results;
+}

@@ -1,0 +1,22 @@
+import { convertFormat } from "../image/mutate.js";
+import { formatOfMediaType } from "../image/media-types.js";
+import type { ImageOrIndex } from "../image/types.js";
+import { writeOciLayout } from "../transports/oci-layout.js";
+import type { Published, Publisher } from "./types.js";
+
+/**
+ * Adds the image to an OCI layout directory. Layout tools (skopeo's oci:, umoci) only accept OCI
+ * media types there, so a Docker-format image is stored in its OCI form, with its own digest.
+ */
+export function ociLayoutPublisher(dir: string): Publisher {
+  return {
+    description: `OCI layout ${dir}`,
+    async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {
+      const stored = convertFormat(item, "oci");
+      const notes: string[] = [];
+      if (formatOfMediaType(item.mediaType) !== "oci") notes.push("stored with OCI media types (layout tools require them); HEALTHCHECK survives only in Docker-format outputs for podman");
+      for (const tag of tags) await writeOciLayout(dir, stored, { ref: `${name}:${tag}` });
+      return { kind: "oci-layout", reference: `oci:${dir}:${name}:${tags[0] ?? "latest"}@${stored.digest}`, digest: stored.digest, notes };
+    },
+  };
+}

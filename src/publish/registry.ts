@@ -1,0 +1,80 @@
+import { Readable } from "node:stream";
+import { inputError } from "../errors.js";
+import { parseImageReference } from "../image/reference.js";
+import { isImageIndex, type Image, type ImageOrIndex } from "../image/types.js";
+import { inParallel } from "../build/go-build.js";
+import { RegistryClient, isNamedInsecure, type PushBlobResult } from "../registry/index.js";
+import type { Published, Publisher } from "./types.js";
+
+export interface RegistryPublishOptions {
+  /** Registries the user named as plain HTTP. */
+  insecureRegistries?: string[];
+  /** Repository in the same registry to mount shared blobs from (e.g. the base image's). */
+  mountFrom?: string;
+  onProgress?: (message: string) => void;
+}
+
+export interface PushStats {
+  uploaded: number;
+  existing: number;
+  mounted: number;
+  bytes: number;
+}
+
+/**
+ * Pushes to REGISTRY/REPO: blobs that the registry lacks (HEAD first), child manifests by digest,
+ * then the image or index under each tag.
+ */
+export function registryPublisher(target: string, options: RegistryPublishOptions = {}): Publisher {
+  const ref = parseImageReference(target);
+  if (ref.transport !== "registry") throw inputError(`--push ${target}: expected REGISTRY/REPO[:TAG], e.g. ghcr.io/org/app:1.0`);
+  if (ref.digest) throw inputError(`--push ${target}: push to a tag, not a digest`);
+  const client = new RegistryClient(ref.registry, { insecure: isNamedInsecure(ref.registry, options.insecureRegistries ?? []) });
+  let stats: PushStats = { uploaded: 0, existing: 0, mounted: 0, bytes: 0 };
+  const progress = options.onProgress ?? (() => {});
+  const count = (r: PushBlobResult, size: number) => {
+    if (r.outcome === "uploaded") {
+      stats.uploaded++;
+      stats.bytes += size;
+    } else if (r.outcome === "mounted") stats.mounted++;
+    else stats.existing++;
+  };
+
+  const pushImage = async (image: Image) => {
+    const blobs = [
+      ...image.layers.map((l) => ({ digest: l.digest, size: l.size, open: () => l.open() })),
+      { digest: image.manifest.config.digest, size: image.rawConfig.length, open: () => Readable.from([image.rawConfig]) },
+    ];
+    await inParallel(
+      blobs.map((blob) => async () => {
+        const result = await client.pushBlob(ref.repository, blob, { mountFrom: options.mountFrom ? [options.mountFrom] : [] });
+        count(result, blob.size);
+        if (result.outcome === "uploaded") progress(`  pushed ${blob.digest.slice(0, 19)} (${(blob.size / 1e6).toFixed(1)} MB)`);
+      }),
+      3,
+    );
+  };
+
+  return {
+    description: `registry ${ref.registry}/${ref.repository}`,
+    async publish(item: ImageOrIndex, _name: string, tags: string[]): Promise<Published> {
+      stats = { uploaded: 0, existing: 0, mounted: 0, bytes: 0 };
+      const targetTags = ref.tag && ref.tag !== "latest" && !tags.includes(ref.tag) ? [ref.tag, ...tags] : tags.length > 0 ? tags : [ref.tag ?? "latest"];
+      if (isImageIndex(item)) {
+        for (const child of item.manifests) {
+          await pushImage(child.image);
+          await client.putManifest(ref.repository, child.image.digest, child.image.rawManifest, child.image.mediaType);
+        }
+      } else {
+        await pushImage(item);
+      }
+      for (const tag of targetTags) await client.putManifest(ref.repository, tag, item.rawManifest, item.mediaType);
+      return {
+        kind: "registry",
+        reference: `${ref.registry}/${ref.repository}:${targetTags[0]}@${item.digest}`,
+        digest: item.digest,
+        blobs: { uploaded: stats.uploaded, existing: stats.existing, mounted: stats.mounted, uploadedBytes: stats.bytes },
+      };
+    },
+  };
+}

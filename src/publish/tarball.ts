@@ -1,0 +1,19 @@
+import type { ImageOrIndex } from "../image/types.js";
+import { isImageIndex } from "../image/types.js";
+import { writeDockerArchive } from "../transports/docker-archive.js";
+import type { Published, Publisher } from "./types.js";
+
+/**
+ * Writes a tarball that `docker load` and `podman load` accept: one image as a docker-archive that
+ * is also an OCI layout, several platforms as an OCI archive.
+ */
+export function tarballPublisher(file: string): Publisher {
+  return {
+    description: `tarball ${file}`,
+    async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {
+      await writeDockerArchive(file, item, { ref: `${name}:${tags[0] ?? "latest"}` });
+      const kind = isImageIndex(item) ? "oci-archive" : "docker-archive";
+      return { kind: "tarball", reference: `${kind}:${file}@${item.digest}`, digest: item.digest };
+    },
+  };
+}

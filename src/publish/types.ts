@@ -1,0 +1,22 @@
+import type { ImageOrIndex } from "../image/types.js";
+
+/** Where an image went: the reference a user can pull or run, and the digest stored there. */
+export interface Published {
+  /** e.g. "oci-layout", "tarball", "registry", "podman". */
+  kind: string;
+  /** The reference with digest, e.g. registry.example.com/app:1.0@sha256:… */
+  reference: string;
+  digest: string;
+  notes?: string[];
+  /** Registry pushes: blobs uploaded, already there, or mounted from another repository. */
+  blobs?: { uploaded: number; existing: number; mounted: number; uploadedBytes: number };
+}
+
+/**
+ * One destination for built images (after ko's pkg/publish). `name` is the image's full name
+ * without tag, e.g. "localhost/notes"; `tags` the tags to give it.
+ */
+export interface Publisher {
+  readonly description: string;
+  publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published>;
+}

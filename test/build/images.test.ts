@@ -1,0 +1,176 @@
+/**
+ * `slimgo build` proved with the real tools: skopeo and umoci read its OCI layouts, podman loads
+ * its tarballs and runs them, and digests are reproducible.
+ */
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { copyModule, runSlimgo } from "../support/cli.js";
+import { freePort, healthcheckRun, podman, removeImages, removeStartedContainers, runContainer, runTool, waitForHttp, type ContainerHandle } from "../support/podman.js";
+import { skipContainers, skipUnless } from "../support/tools.js";
+import { readElf } from "../../src/gobinary/index.js";
+
+const temps: string[] = [];
+const images: string[] = [];
+async function temp(prefix: string): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), `slimgo-build-${prefix}-`));
+  temps.push(d);
+  return d;
+}
+async function fixture(name: string, from: "fixtures" | "examples" = "fixtures"): Promise<string> {
+  const d = await copyModule(name, from);
+  temps.push(d);
+  return d;
+}
+const FIXED_TIME = { SOURCE_DATE_EPOCH: "1700000000" };
+
+after(async () => {
+  await removeStartedContainers();
+  await removeImages(...images);
+  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function build(args: string[], env: Record<string, string> = FIXED_TIME) {
+  const r = await runSlimgo(["build", "--json", ...args], { env });
+  assert.equal(r.code, 0, `slimgo build ${args.join(" ")} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as {
+    programs: { binary: string; digest: string; platforms: { platform: string }[]; healthcheck: string[] | null; published: { kind: string; reference: string; digest: string }[] }[];
+  };
+}
+
+async function processUid(container: ContainerHandle): Promise<number> {
+  const pid = (await container.inspect()).State.Pid as number;
+  return Number(/^Uid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, "utf8"))?.[1]);
+}
+
+describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
+  test("the example builds to an OCI layout that skopeo and umoci accept", { skip: skipUnless("skopeo", "umoci") }, async () => {
+    const dir = await fixture("notes", "examples");
+    const out = await temp("layout");
+    const layout = join(out, "layout");
+    const result = await build([dir, "--oci-layout", layout, "-t", "1.0"]);
+    const published = result.programs[0]!.published[0]!;
+    assert.match(published.reference, /^oci:.*:localhost\/notes:1\.0@sha256:[0-9a-f]{64}$/);
+    const inspect = JSON.parse((await runTool("skopeo", ["inspect", `oci:${layout}:localhost/notes:1.0`])).stdout);
+    assert.equal(inspect.Digest, published.digest);
+    assert.equal(inspect.Architecture, process.arch === "arm64" ? "arm64" : "amd64");
+    assert.equal(inspect.Layers.length, 2, "base, then the binary (no probe: the example has its own -health flag)");
+    const config = JSON.parse((await runTool("skopeo", ["inspect", "--config", "--raw", `oci:${layout}:localhost/notes:1.0`])).stdout);
+    assert.deepEqual(config.config.Entrypoint, ["/usr/local/bin/notes"]);
+    assert.equal(config.config.User, "65532:65532");
+    assert.deepEqual(Object.keys(config.config.ExposedPorts), ["8080/tcp"]);
+    assert.equal(config.created, "2023-11-14T22:13:20Z", "created comes from SOURCE_DATE_EPOCH");
+    assert.match(config.history.at(-1).created_by, /go build -trimpath/);
+    const bundle = join(out, "bundle");
+    await runTool("umoci", ["unpack", "--image", `${layout}:localhost/notes:1.0`, bundle]);
+    const passwd = await readFile(join(bundle, "rootfs/etc/passwd"), "utf8");
+    assert.match(passwd, /^nonroot:x:65532:65532:/m);
+  });
+
+  test("the tarball loads into podman and runs: health, non-root, HEALTHCHECK, time zones, SIGTERM", { skip: skipContainers() }, async () => {
+    const dir = await fixture("notes", "examples");
+    const tarball = join(await temp("tar"), "notes.tar");
+    await build([dir, "--tarball", tarball, "-t", "build-test"]);
+    images.push("localhost/notes:build-test");
+    const loaded = await podman(["load", "-i", tarball]);
+    assert.match(loaded.stdout + loaded.stderr, /localhost\/notes:build-test/);
+    const port = await freePort();
+    const c = await runContainer({ image: "localhost/notes:build-test", env: { PORT: String(port) } });
+    try {
+      assert.equal(await waitForHttp(`http://127.0.0.1:${port}/healthz`), 200);
+      assert.equal(await processUid(c), 65532);
+      const health = await healthcheckRun(c.id);
+      assert.ok(health.healthy, `podman runs the image's HEALTHCHECK: ${health.output}`);
+      await fetch(`http://127.0.0.1:${port}/notes`, { method: "POST", body: JSON.stringify({ text: "hi" }) });
+      const zoned = await (await fetch(`http://127.0.0.1:${port}/notes?tz=Europe/Madrid`)).text();
+      assert.match(zoned, /\+0[12]:00"/, `time zones load in the image: ${zoned}`);
+      const stop = await c.stop(10);
+      assert.equal(stop.exitCode, 0);
+      assert.ok(stop.ms < 5000);
+    } finally {
+      await c.remove();
+    }
+  });
+
+  test("TLS roots are in the image when the program calls out, and the probe checks health without a shell", { skip: skipContainers() }, async () => {
+    const dir = await fixture("tls-client");
+    const tarball = join(await temp("tls"), "tls.tar");
+    const result = await build([dir, "--tarball", tarball, "-t", "build-test"]);
+    assert.deepEqual(result.programs[0]!.healthcheck, ["/usr/local/bin/healthcheck", "127.0.0.1:8080", "/healthz", "PORT"]);
+    images.push("localhost/tlsclient:build-test");
+    await podman(["load", "-i", tarball]);
+    const port = await freePort();
+    const c = await runContainer({ image: "localhost/tlsclient:build-test", env: { PORT: String(port), ZEN_URL: "https://127.0.0.1:1/zen" } });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+      assert.ok((await healthcheckRun(c.id)).healthy, "the compiled probe follows PORT");
+      const certs = await podman(["run", "--rm", "--entrypoint", "/usr/local/bin/healthcheck", "localhost/tlsclient:build-test", "x"], { allowFailure: true });
+      assert.notEqual(certs.code, 127, "the probe binary exists and runs");
+      const bundle = await podman(["image", "mount", "localhost/tlsclient:build-test"]);
+      const pem = await readFile(join(bundle.stdout.trim(), "etc/ssl/certs/ca-certificates.crt"), "utf8");
+      assert.ok((pem.match(/BEGIN CERTIFICATE/g) ?? []).length > 100, "Mozilla's root store is in the image");
+      await podman(["image", "unmount", "localhost/tlsclient:build-test"]);
+    } finally {
+      await c.remove();
+    }
+  });
+
+  test("two builds of the same source give the same digest; a one-line change changes only the binary layer", { skip: skipUnless("skopeo") }, async () => {
+    const dir = await fixture("root-main");
+    const first = await build([dir]);
+    const second = await build([dir]);
+    assert.equal(second.programs[0]!.digest, first.programs[0]!.digest);
+
+    const layoutA = join(await temp("repro"), "a");
+    const layoutB = join(await temp("repro"), "b");
+    await build([dir, "--oci-layout", layoutA]);
+    const main = join(dir, "main.go");
+    await writeFile(main, (await readFile(main, "utf8")).replace('fmt.Fprintln(w, "ok")', 'fmt.Fprintln(w, "OK")'));
+    await build([dir, "--oci-layout", layoutB]);
+    const layers = async (l: string) => JSON.parse((await runTool("skopeo", ["inspect", `oci:${l}:localhost/rootmain:latest`])).stdout).Layers as string[];
+    const [a, b] = [await layers(layoutA), await layers(layoutB)];
+    assert.equal(a.length, b.length);
+    assert.deepEqual(a.slice(0, -1), b.slice(0, -1), "base and probe layers are unchanged");
+    assert.notEqual(a.at(-1), b.at(-1), "the binary layer changed");
+  });
+
+  test("two platforms give an index whose arm64 binary is an aarch64 ELF", { skip: skipUnless("skopeo", "umoci") }, async () => {
+    const dir = await fixture("cli-tool");
+    const out = await temp("multi");
+    const layout = join(out, "layout");
+    const result = await build([dir, "--platform", "linux/amd64,linux/arm64", "--oci-layout", layout]);
+    const binary = result.programs[0]!.binary;
+    assert.deepEqual(result.programs[0]!.platforms.map((p) => p.platform), ["linux/amd64", "linux/arm64"]);
+    const raw = JSON.parse((await runTool("skopeo", ["inspect", "--raw", `oci:${layout}:localhost/${binary}:latest`])).stdout);
+    assert.equal(raw.mediaType, "application/vnd.oci.image.index.v1+json");
+    assert.deepEqual(raw.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture), ["amd64", "arm64"]);
+    const arm = join(out, "arm");
+    await runTool("skopeo", ["copy", "--override-arch", "arm64", `oci:${layout}:localhost/${binary}:latest`, `oci:${arm}:arm`]);
+    await runTool("umoci", ["unpack", "--image", `${arm}:arm`, join(out, "bundle")]);
+    const elf = await readElf(join(out, `bundle/rootfs/usr/local/bin/${binary}`));
+    assert.equal(elf.goarch, "arm64");
+    assert.equal(elf.interpreter, undefined, "static");
+  });
+
+  test("clear errors: a Go too old for go.mod, cgo, a bad platform — exit 2 and nothing written", async () => {
+    const out = await temp("errors");
+    const tooNew = await runSlimgo(["build", await fixture("toolchain-line"), "--oci-layout", join(out, "a")]);
+    assert.equal(tooNew.code, 2);
+    assert.match(tooNew.stderr, /go\.mod:\d+: the module needs Go 1\.21\.5 \(toolchain line\) but go is Go 1\.\d+/);
+    const cgo = await runSlimgo(["build", await fixture("cgo"), "--oci-layout", join(out, "b")]);
+    assert.equal(cgo.code, 2);
+    assert.match(cgo.stderr, /needs cgo.*slimgo init/);
+    const platform = await runSlimgo(["build", await fixture("root-main"), "--platform", "windows/amd64", "--oci-layout", join(out, "c")]);
+    assert.equal(platform.code, 2);
+    assert.match(platform.stderr, /--platform windows\/amd64: expected linux\/ARCH/);
+    const broken = await fixture("root-main");
+    await writeFile(join(broken, "main.go"), "package main\n\nfunc main() { undefined() }\n");
+    const compile = await runSlimgo(["build", broken, "--oci-layout", join(out, "d")]);
+    assert.equal(compile.code, 2);
+    assert.match(compile.stderr, /go build of \. for linux\/\w+ failed:\n[\s\S]*main\.go:3:\d+: undefined/);
+    const { readdir } = await import("node:fs/promises");
+    assert.deepEqual(await readdir(out), [], "no layout was started");
+  });
+});

@@ -1,0 +1,137 @@
+/** `slimgo build --push` against the real distribution registry, with auth and injected faults. */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { copyModule, runSlimgo } from "../support/cli.js";
+import { runTool } from "../support/podman.js";
+import { startRegistry, type TestRegistry } from "../support/registry.js";
+import { startFaultProxy } from "../registry/support/proxy.js";
+import { skipUnless } from "../support/tools.js";
+
+const temps: string[] = [];
+const registries: TestRegistry[] = [];
+let module = "";
+const env = { SOURCE_DATE_EPOCH: "1700000000", SLIMGO_CACHE_DIR: join(tmpdir(), `slimgo-push-cache-${process.pid}`) };
+temps.push(env.SLIMGO_CACHE_DIR);
+
+interface BuildJson {
+  programs: { digest: string; published: { kind: string; reference: string; digest: string; blobs?: { uploaded: number; existing: number } }[] }[];
+}
+
+async function push(registry: string, repo: string, extra: string[] = [], extraEnv: Record<string, string> = {}) {
+  return runSlimgo(["build", "--json", module, "--push", `${registry}/${repo}`, "--insecure-registry", registry, ...extra], { env: { ...env, ...extraEnv } });
+}
+
+async function skopeoInspect(registry: TestRegistry, ref: string, raw = false): Promise<Record<string, any>> {
+  const creds = registry.auth === "none" ? [] : ["--creds", `${registry.users[0]!.user}:${registry.users[0]!.password}`];
+  return JSON.parse((await runTool("skopeo", ["inspect", ...(raw ? ["--raw"] : []), "--tls-verify=false", ...creds, `docker://${registry.host}/${ref}`])).stdout);
+}
+
+describe("slimgo build --push", { skip: skipUnless("go", "docker-registry", "skopeo", "htpasswd"), concurrency: 1 }, () => {
+  before(async () => {
+    module = await copyModule("root-main");
+    temps.push(module);
+  });
+  after(async () => {
+    await Promise.all(registries.map((r) => r.stop()));
+    await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
+  test("anonymous: skopeo reads back the image; a second push uploads nothing", async () => {
+    const registry = await startRegistry();
+    registries.push(registry);
+    const first = await push(registry.host, "team/rootmain", ["-t", "1.0"]);
+    assert.equal(first.code, 0, first.stderr);
+    const result = JSON.parse(first.stdout) as BuildJson;
+    const published = result.programs[0]!.published[0]!;
+    assert.equal(published.reference, `${registry.host}/team/rootmain:1.0@${result.programs[0]!.digest}`);
+    assert.ok(published.blobs!.uploaded >= 3, "base, probe and binary layers plus config");
+    const inspected = await skopeoInspect(registry, "team/rootmain:1.0");
+    assert.equal(inspected.Digest, published.digest);
+    assert.equal(inspected.Labels["org.opencontainers.image.created"], "2023-11-14T22:13:20Z");
+
+    const second = JSON.parse((await push(registry.host, "team/rootmain", ["-t", "1.0"])).stdout) as BuildJson;
+    assert.equal(second.programs[0]!.digest, published.digest, "reproducible");
+    assert.equal(second.programs[0]!.published[0]!.blobs!.uploaded, 0, "every blob was already there");
+  });
+
+  test("two platforms push an index that skopeo reads for each architecture", async () => {
+    const registry = await startRegistry();
+    registries.push(registry);
+    const r = await push(registry.host, "multi", ["--platform", "linux/amd64,linux/arm64", "-t", "2.0"]);
+    assert.equal(r.code, 0, r.stderr);
+    const raw = await skopeoInspect(registry, "multi:2.0", true);
+    assert.equal(raw.mediaType, "application/vnd.docker.distribution.manifest.list.v2+json", "Docker format: the image has a HEALTHCHECK");
+    assert.deepEqual(raw.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture), ["amd64", "arm64"]);
+    const arm = JSON.parse((await runTool("skopeo", ["inspect", "--tls-verify=false", "--override-arch", "arm64", `docker://${registry.host}/multi:2.0`])).stdout);
+    assert.equal(arm.Architecture, "arm64");
+  });
+
+  test("basic auth with credentials from the environment; wrong ones give a clear error without the password", async () => {
+    const registry = await startRegistry({ auth: "basic" });
+    registries.push(registry);
+    const { user, password } = registry.users[0]!;
+    const ok = await push(registry.host, "private/app", [], { SLIMGO_REGISTRY_USERNAME: user, SLIMGO_REGISTRY_PASSWORD: password });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal((await skopeoInspect(registry, "private/app:latest")).Digest, (JSON.parse(ok.stdout) as BuildJson).programs[0]!.digest);
+
+    const bad = await push(registry.host, "private/app", [], { SLIMGO_REGISTRY_USERNAME: user, SLIMGO_REGISTRY_PASSWORD: "wrong-password-123" });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, new RegExp(`slimgo: ${registry.host.replace(/\./g, "\\.")}: authentication failed for user ${user}`));
+    assert.doesNotMatch(bad.stdout + bad.stderr, /wrong-password-123|Basic [A-Za-z0-9+/=]{8,}/);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /, "no stack trace");
+  });
+
+  test("bearer tokens from a token endpoint, credentials from ~/.docker/config.json", async () => {
+    const registry = await startRegistry({ auth: "token" });
+    registries.push(registry);
+    const dockerConfig = await mkdtemp(join(tmpdir(), "slimgo-dockercfg-"));
+    temps.push(dockerConfig);
+    const { user, password } = registry.users[0]!;
+    await writeFile(join(dockerConfig, "config.json"), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${user}:${password}`).toString("base64") } } }));
+    const r = await push(registry.host, "tokened/app", [], { DOCKER_CONFIG: dockerConfig });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(registry.tokenRequests > 0, "the token endpoint was used");
+    assert.equal((await skopeoInspect(registry, "tokened/app:latest")).Digest, (JSON.parse(r.stdout) as BuildJson).programs[0]!.digest);
+  });
+
+  test("a registry that drops uploads and answers 500, then recovers, ends with a correct image", async () => {
+    const registry = await startRegistry();
+    registries.push(registry);
+    let faults = 0;
+    const proxy = await startFaultProxy(registry.host, (req) => {
+      if (faults < 2 && (req.method === "PUT" || req.method === "PATCH") && req.path.includes("/blobs/uploads/")) {
+        faults++;
+        return faults === 1 ? "drop" : { status: 500 };
+      }
+      return "pass";
+    });
+    try {
+      const r = await push(proxy.host, "flaky/app");
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(faults, 2, "both faults were injected");
+      assert.equal((await skopeoInspect(registry, "flaky/app:latest")).Digest, (JSON.parse(r.stdout) as BuildJson).programs[0]!.digest);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  test("a registry that keeps failing: a clear error after bounded retries, and nothing written locally", async () => {
+    const registry = await startRegistry();
+    registries.push(registry);
+    const proxy = await startFaultProxy(registry.host, (req) => (req.method === "GET" && req.path === "/v2/" ? "pass" : { status: 503 }));
+    const out = await mkdtemp(join(tmpdir(), "slimgo-push-fail-"));
+    temps.push(out);
+    try {
+      const r = await push(proxy.host, "down/app", ["--oci-layout", join(out, "layout"), "--tarball", join(out, "app.tar")]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, new RegExp(`slimgo: ${proxy.host.replace(/\./g, "\\.")}.*503.*gave up after \\d+ tries`));
+      assert.deepEqual(await readdir(out), [], "the push runs before local outputs, so nothing was written");
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
