@@ -37,10 +37,10 @@ export function registerBuild(program: Command): void {
     .command("build")
     .summary("build images from a Go module with no Docker daemon, reproducibly, for any platforms")
     .description(
-      "Compiles the module's main package (CGO_ENABLED=0, -trimpath, -s -w, version variables set) for each\n" +
-        "platform and assembles the image in TypeScript: slimgo's minimal base (passwd with uid 65532, /tmp,\n" +
-        "and CA certificates and zoneinfo only when the code needs them), then assets, then the binary.\n" +
-        "Same source and flags give the same digest. Publishes to any mix of registry, OCI layout, tarball\n" +
+      "Compiles the module's main package (CGO_ENABLED=0, -trimpath, -s -w, version variables set) for each " +
+        "platform and assembles the image in TypeScript: slimgo's minimal base (passwd with uid 65532, /tmp, " +
+        "and CA certificates and zoneinfo only when the code needs them), then assets, then the binary. " +
+        "Same source and flags give the same digest. Publishes to any mix of registry, OCI layout, tarball " +
         "and local podman/docker.",
     )
     .argument("[targets...]", "module directory, or main package directories (./cmd/api ...)", ["."])

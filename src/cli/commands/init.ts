@@ -5,6 +5,7 @@ import type { Evidence } from "../../analysis/types.js";
 import { oneOf, outputFor, parsePort, withCommonOptions, type CommonOptions } from "../common.js";
 import type { Output } from "../output.js";
 import type { InitResult } from "../../init/index.js";
+import { ciProviders, type CiProvider } from "../../ci/plan.js";
 
 interface InitFlags extends CommonOptions {
   main?: string;
@@ -18,6 +19,9 @@ interface InitFlags extends CommonOptions {
   dryRun?: boolean;
   diff?: boolean;
   engine?: "auto" | "go-list" | "scanner";
+  compose?: boolean;
+  dev?: boolean;
+  ci?: CiProvider;
 }
 
 export function registerInit(program: Command): void {
@@ -25,9 +29,9 @@ export function registerInit(program: Command): void {
     .command("init")
     .summary("write a Dockerfile and .dockerignore for a Go module, and say why")
     .description(
-      "Reads the Go module in DIR (default: here) and writes a Dockerfile and .dockerignore that follow the\n" +
-        "production recipe: multi-stage, static binary, the smallest runtime that works, CA certificates,\n" +
-        "zoneinfo and /tmp only where the code needs them, a non-root user, an exec-form entrypoint and a\n" +
+      "Reads the Go module in DIR (default: here) and writes a Dockerfile and .dockerignore that follow the " +
+        "production recipe: multi-stage, static binary, the smallest runtime that works, CA certificates, " +
+        "zoneinfo and /tmp only where the code needs them, a non-root user, an exec-form entrypoint and a " +
         "health check that needs no shell. Each decision is printed with the source line behind it.",
     )
     .argument("[dir]", "Go module directory", ".")
@@ -37,7 +41,11 @@ export function registerInit(program: Command): void {
     .option("--shell", "use a runtime with a shell for debugging (alpine)")
     .option("--port <n>", "port to EXPOSE and probe (default: read from the source)", parsePort)
     .option("--healthcheck <path>", "health endpoint path (default: read from the source)")
-    .option("--force", "overwrite an existing Dockerfile or .dockerignore")
+    .option("--compose", "write compose.yaml with the backing services the code uses (default for servers)")
+    .option("--no-compose", "do not write compose.yaml")
+    .option("--dev", "add a `develop: watch:` section to compose.yaml for `docker compose watch`")
+    .option("--ci <provider>", `CI pipeline: ${ciProviders.join(", ")} (github-slimgo builds with slimgo build --push, no Docker)`, oneOf(ciProviders))
+    .option("--force", "overwrite existing files (Dockerfile, compose.yaml, pipeline ...)")
     .option("--stdout", "print the Dockerfile on stdout instead of writing files")
     .option("--dry-run", "print the decisions and the files, write nothing")
     .option("--diff", "print a diff against the existing files, write nothing")
@@ -51,7 +59,10 @@ Examples:
   slimgo init --dry-run services/api   show what would be written and why
   slimgo init --main ./cmd/worker      pick one of several main packages
   slimgo init --runtime distroless     distroless/static instead of scratch
-  slimgo init --diff                   compare with the Dockerfile you have`,
+  slimgo init --diff                   compare with the Dockerfile you have
+  slimgo init --dev                    compose.yaml with a rebuild-on-save loop (docker compose watch)
+  slimgo init --ci github              .github/workflows/image.yml: lint, build, scan, push
+  slimgo init --all                    one target per main package, and docker-bake.hcl`,
     )
     .action(async (dir: string, flags: InitFlags) => {
       const { planInit, writeInit } = await import("../../init/index.js");
@@ -65,6 +76,9 @@ Examples:
         healthPath: flags.healthcheck,
         configPath: flags.config,
         engine: flags.engine,
+        compose: flags.compose,
+        dev: flags.dev,
+        ci: flags.ci,
       });
       const dockerfile = result.files[0]!;
       const preview = flags.stdout || flags.dryRun || flags.diff;
@@ -77,8 +91,8 @@ Examples:
           engine: result.analysis.engine,
           programs: result.plan.programs.map((p) => ({ dir: p.main.dir, binary: p.main.binary, runtime: p.runtimeImage })),
           written: !preview,
-          files: result.files.map((f) => ({ name: f.name, path: f.path, content: f.content, changed: f.existing !== f.content })),
-          decisions: [...result.plan.decisions, ...result.plan.programs.flatMap((p) => p.decisions)],
+          files: result.files.map((f) => ({ name: f.name, path: f.path, ...(f.secret ? { secret: true } : { content: f.content }), changed: f.existing !== f.content })),
+          decisions: [...result.plan.decisions, ...result.plan.programs.flatMap((p) => p.decisions), ...result.decisions],
           warnings: result.analysis.warnings,
         });
         return;
@@ -93,6 +107,10 @@ Examples:
         for (const f of result.files) {
           if (f.existing === f.content) continue;
           same = false;
+          if (f.secret) {
+            out.result(`${f.name} would change (holds a password: not shown)`);
+            continue;
+          }
           out.result(createTwoFilesPatch(`a/${f.name}`, `b/${f.name}`, f.existing ?? "", f.content, undefined, undefined, { context: 3 }).trimEnd());
         }
         if (same) out.info("The files on disk already match what slimgo would write.");
@@ -103,7 +121,7 @@ Examples:
       if (flags.dryRun) {
         for (const f of result.files) {
           out.result(`\n--- ${f.name} (not written: --dry-run)`);
-          out.result(f.content.trimEnd());
+          out.result(f.secret ? "(holds a password: not shown)" : f.content.trimEnd());
         }
       }
     });
@@ -115,16 +133,20 @@ function printDecisions(out: Output, result: InitResult, written: boolean): void
   const where = relative(process.cwd(), analysis.root) || ".";
   const programs = plan.programs.map((p) => `${p.buildTarget} → ${p.main.binary}`).join(", ");
   out.result(`${c.bold(analysis.goMod.path)} (${programs}), analysed with ${analysis.engine === "go-list" ? "go list" : "slimgo's Go scanner"}`);
-  const decisions = [...plan.decisions, ...plan.programs.flatMap((p) => p.decisions)];
+  const decisions = [...plan.decisions, ...plan.programs.flatMap((p) => p.decisions), ...result.decisions];
   const width = Math.max(...decisions.map((d) => d.topic.length));
   for (const d of decisions) {
     const ev = d.evidence.length > 0 ? c.dim(` (${formatEvidence(d.evidence)})`) : "";
     out.result(`  ${c.cyan(d.topic.padEnd(width))}  ${d.choice}: ${d.reason}${ev}`);
   }
-  const names = result.files.map((f) => (where === "." ? f.name : `${where}/${f.name}`)).join(" and ");
-  if (!written) out.result(`Would write ${names} (--dry-run: nothing written)`);
-  else if (result.files.every((f) => f.existing === f.content)) out.result(`Unchanged: ${names}`);
-  else out.result(`Wrote ${names}`);
+  // The Dockerfile and .dockerignore get their own line; compose, CI and bake files the next.
+  const groups = [result.files.slice(0, 2), result.files.slice(2)].filter((g) => g.length > 0);
+  for (const group of groups) {
+    const names = group.map((f) => (where === "." ? f.name : `${where}/${f.name}`)).join(group.length > 2 ? ", " : " and ");
+    if (!written) out.result(`Would write ${names} (--dry-run: nothing written)`);
+    else if (group.every((f) => f.existing === f.content)) out.result(`Unchanged: ${names}`);
+    else out.result(`Wrote ${names}`);
+  }
 }
 
 function formatEvidence(evidence: Evidence[]): string {
