@@ -26,6 +26,12 @@ import { containerConfig, provenance } from "./image-config.js";
 import { cacheKey, LayerCache } from "./layer-cache.js";
 import { parsePlatforms, platformKey } from "./platforms.js";
 import { readVersionInfo, type VersionInfo } from "./version-info.js";
+import { readGoBinary } from "../gobinary/index.js";
+import { spdxFromBuildInfo } from "../sbom/spdx.js";
+import { canonicalJsonBytes } from "../image/canonical-json.js";
+import { descriptorOf } from "../image/types.js";
+import { VERSION as SLIMGO_VERSION } from "../version.js";
+import type { Descriptor } from "../image/types.js";
 
 export interface BuildOptions {
   /** Main package directories to build (./cmd/api); default: the primary one. */
@@ -59,7 +65,16 @@ export interface BuiltProgram {
   format: ImageFormat;
   platforms: { platform: string; binaryBytes: number; compileMs: number; digest: string }[];
   healthcheck?: string[];
+  /** One SPDX 2.3 SBOM per platform image, from the binary's build information. */
+  sboms: Sbom[];
   notes: string[];
+}
+
+export interface Sbom {
+  platform: string;
+  /** The platform image the SBOM describes. */
+  subject: Descriptor;
+  document: Buffer;
 }
 
 export interface BuildResult {
@@ -121,6 +136,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
       const images: Image[] = [];
       const built: BuiltProgram["platforms"] = [];
+      const sboms: Sbom[] = [];
       for (const c of compiled.filter((x) => x.main === main)) {
         if (c.tzdataTag) notes.push(`this Go has no lib/time/zoneinfo.zip, so time zone data is embedded in the binary (-tags timetzdata)`);
         const layers: { layer: Layer; history: HistoryEntry }[] = [];
@@ -167,10 +183,15 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         });
         image = withAnnotations(image, sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined)));
         images.push(image);
+        const info = await readGoBinary(c.result.path);
+        if (info?.buildInfo) {
+          const document = canonicalJsonBytes(spdxFromBuildInfo(info.buildInfo, { name: `${main.binary} ${platformKey(c.platform)}`, imageDigest: image.digest, created: version.created, tool: `slimgo-${SLIMGO_VERSION}` }));
+          sboms.push({ platform: platformKey(c.platform), subject: descriptorOf(image, { platform: c.platform }), document });
+        }
         built.push({ platform: platformKey(c.platform), binaryBytes: c.result.size, compileMs: Math.round(c.result.ms), digest: image.digest });
       }
       const item: ImageOrIndex = images.length === 1 ? images[0]! : buildIndex(images, { format });
-      programs.push({ main, image: item, format, platforms: built, healthcheck: health, notes: [...new Set(notes)] });
+      programs.push({ main, image: item, format, platforms: built, healthcheck: health, sboms, notes: [...new Set(notes)] });
     }
     return { analysis, version, programs };
   } finally {

@@ -172,3 +172,9 @@ export function convertFormat(item: ImageOrIndex, format: ImageFormat): ImageOrI
   if (formatOfMediaType(item.mediaType) === format) return item;
   return buildIndex(item.manifests.map((m) => m.image), { format, annotations: item.index.annotations });
 }
+
+/** Canonical bytes of an OCI index over descriptors (e.g. a referrers list). */
+export function buildIndexOfDescriptors(manifests: Descriptor[]): Buffer {
+  const index: IndexManifest = { schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests };
+  return canonicalJsonBytes(index);
+}

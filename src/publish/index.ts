@@ -6,6 +6,7 @@ import { ociLayoutPublisher } from "./oci-layout.js";
 import { registryPublisher } from "./registry.js";
 import { tarballPublisher } from "./tarball.js";
 import type { Published, Publisher } from "./types.js";
+import { SPDX_MEDIA_TYPE } from "../sbom/artifact.js";
 
 export type { Published, Publisher } from "./types.js";
 export { ociLayoutPublisher, tarballPublisher, daemonPublisher, registryPublisher };
@@ -78,7 +79,8 @@ export async function publishAll(
       const name = options.name && !options.several ? options.name : `localhost/${program.main.binary}`;
       options.onProgress?.(`publishing ${program.main.binary} to ${publisher.description}`);
       const tags = options.tags.length > 0 ? options.tags : ["latest"];
-      const published = await publisher.publish(program.image, name, tags);
+      const attachments = program.sboms.map((sbom) => ({ subject: sbom.subject, document: sbom.document, mediaType: SPDX_MEDIA_TYPE }));
+      const published = await publisher.publish(program.image, name, tags, attachments);
       for (const n of published.notes ?? []) options.onProgress?.(`  note: ${n}`);
       results[i]!.push(published);
     }

@@ -4,7 +4,9 @@ import { parseImageReference } from "../image/reference.js";
 import { isImageIndex, type Image, type ImageOrIndex } from "../image/types.js";
 import { inParallel } from "../build/go-build.js";
 import { RegistryClient, isNamedInsecure, type PushBlobResult } from "../registry/index.js";
-import type { Published, Publisher } from "./types.js";
+import type { Attachment, Published, Publisher } from "./types.js";
+import { referrersTag, sbomArtifact } from "../sbom/artifact.js";
+import { buildIndexOfDescriptors } from "../image/mutate.js";
 
 export interface RegistryPublishOptions {
   /** Registries the user named as plain HTTP. */
@@ -57,7 +59,7 @@ export function registryPublisher(target: string, options: RegistryPublishOption
 
   return {
     description: `registry ${ref.registry}/${ref.repository}`,
-    async publish(item: ImageOrIndex, _name: string, tags: string[]): Promise<Published> {
+    async publish(item: ImageOrIndex, _name: string, tags: string[], attachments: Attachment[] = []): Promise<Published> {
       stats = { uploaded: 0, existing: 0, mounted: 0, bytes: 0 };
       const targetTags = ref.tag && ref.tag !== "latest" && !tags.includes(ref.tag) ? [ref.tag, ...tags] : tags.length > 0 ? tags : [ref.tag ?? "latest"];
       if (isImageIndex(item)) {
@@ -69,7 +71,21 @@ export function registryPublisher(target: string, options: RegistryPublishOption
         await pushImage(item);
       }
       for (const tag of targetTags) await client.putManifest(ref.repository, tag, item.rawManifest, item.mediaType);
+      const attached: string[] = [];
+      for (const a of attachments) {
+        const artifact = sbomArtifact(a.document, a.subject);
+        for (const blob of artifact.blobs) {
+          count(await client.pushBlob(ref.repository, { digest: blob.digest, size: blob.bytes.length, open: () => Readable.from([blob.bytes]) }), blob.bytes.length);
+        }
+        await client.putManifest(ref.repository, artifact.digest, artifact.manifest, artifact.mediaType);
+        // Registries without the referrers API find referrers through this tag (OCI distribution 1.1).
+        const referrers = buildIndexOfDescriptors([{ mediaType: artifact.mediaType, digest: artifact.digest, size: artifact.manifest.length, artifactType: a.mediaType }]);
+        await client.putManifest(ref.repository, referrersTag(a.subject.digest), referrers, "application/vnd.oci.image.index.v1+json");
+        attached.push(artifact.digest);
+        progress(`  attached SBOM ${artifact.digest.slice(0, 19)} to ${a.subject.digest.slice(0, 19)}`);
+      }
       return {
+        attached,
         kind: "registry",
         reference: `${ref.registry}/${ref.repository}:${targetTags[0]}@${item.digest}`,
         digest: item.digest,

@@ -1,4 +1,11 @@
-import type { ImageOrIndex } from "../image/types.js";
+import type { Descriptor, ImageOrIndex } from "../image/types.js";
+
+/** Documents that describe an image (SBOMs), attached where the destination can hold them. */
+export interface Attachment {
+  subject: Descriptor;
+  document: Buffer;
+  mediaType: string;
+}
 
 /** Where an image went: the reference a user can pull or run, and the digest stored there. */
 export interface Published {
@@ -10,6 +17,8 @@ export interface Published {
   notes?: string[];
   /** Registry pushes: blobs uploaded, already there, or mounted from another repository. */
   blobs?: { uploaded: number; existing: number; mounted: number; uploadedBytes: number };
+  /** Artifacts pushed beside the image (SBOMs), by digest. */
+  attached?: string[];
 }
 
 /**
@@ -18,5 +27,5 @@ export interface Published {
  */
 export interface Publisher {
   readonly description: string;
-  publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published>;
+  publish(item: ImageOrIndex, name: string, tags: string[], attachments?: Attachment[]): Promise<Published>;
 }

@@ -23,6 +23,7 @@ interface BuildFlags extends CommonOptions {
   load?: string | boolean;
   name?: string;
   insecureRegistry?: string[];
+  sbomDir?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -61,7 +62,8 @@ export function registerBuild(program: Command): void {
     .option("--tarball <file>", "write a tarball that docker load and podman load accept")
     .option("--load [engine]", "load into the local podman or docker (default: podman if installed)")
     .option("--name <name>", "image name for local outputs (default: localhost/BINARY)")
-    .option("--insecure-registry <host>", "plain-HTTP registry you trust (repeatable)", collect);
+    .option("--insecure-registry <host>", "plain-HTTP registry you trust (repeatable)", collect)
+    .option("--sbom-dir <dir>", "write an SPDX 2.3 SBOM per image (with --push, SBOMs are also pushed beside the image)");
   withCommonOptions(cmd)
     .addHelpText(
       "after",
@@ -105,6 +107,10 @@ SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.`,
         onProgress: (m) => out.info(m),
       });
       for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
+      if (flags.sbomDir) {
+        const { writeSboms } = await import("../../sbom/index.js");
+        for (const f of await writeSboms(result.programs, flags.sbomDir)) out.info(`wrote SBOM ${f}`);
+      }
       const published = await publishAll(result.programs, destinations, {
         several: result.programs.length > 1,
         name: flags.name,
@@ -122,6 +128,7 @@ SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.`,
             mediaType: p.image.mediaType,
             platforms: p.platforms,
             healthcheck: p.healthcheck ?? null,
+            sboms: p.sboms.map((s) => ({ platform: s.platform, subject: s.subject.digest })),
             published: published[i],
             notes: p.notes,
           })),
