@@ -1,12 +1,18 @@
-import { access, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { access, mkdir, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { analyze } from "../analysis/index.js";
 import type { AnalysisEngine, ModuleAnalysis } from "../analysis/types.js";
 import type { RuntimeName } from "../dockerfile/runtimes.js";
 import { loadConfig } from "../config/load.js";
 import { generateDockerfile } from "../dockerfile/generate.js";
 import { generateDockerignore } from "../dockerfile/dockerignore.js";
-import { planDockerfile, type DockerfilePlan } from "../dockerfile/plan.js";
+import { planDockerfile, type Decision, type DockerfilePlan } from "../dockerfile/plan.js";
+import { generateBake } from "../bake/generate.js";
+import { generatePipeline, type CiProvider } from "../ci/index.js";
+import { generateCompose } from "../compose/generate.js";
+import { dotEnvValue, mergeDotEnv, mergeGitignore, newPassword } from "../compose/local-files.js";
+import { planCompose, type ComposePlan } from "../compose/plan.js";
+import { VERSION } from "../version.js";
 import { inputError } from "../errors.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 
@@ -19,6 +25,14 @@ export interface InitOptions {
   healthPath?: string;
   configPath?: string;
   engine?: "auto" | AnalysisEngine;
+  /** compose.yaml (and its secrets); default: when a planned program is a server. */
+  compose?: boolean;
+  /** A `develop: watch:` section in compose.yaml (implies compose). */
+  dev?: boolean;
+  /** A CI pipeline for this provider. */
+  ci?: CiProvider;
+  /** docker-bake.hcl; default: with `all`. */
+  bake?: boolean;
 }
 
 export interface GeneratedFile {
@@ -28,11 +42,22 @@ export interface GeneratedFile {
   content: string;
   /** The file already on disk, if any. */
   existing?: string;
+  /** Lines merged into a file the user owns (.gitignore, .env): never a clash, no --force needed. */
+  merge?: boolean;
+  /** Holds a password: never printed. */
+  secret?: boolean;
+  /** File mode when written (default 0644). */
+  mode?: number;
+  /** Mode of the file's directory when init creates it. */
+  dirMode?: number;
 }
 
 export interface InitResult {
   analysis: ModuleAnalysis;
   plan: DockerfilePlan;
+  compose?: ComposePlan;
+  /** Decisions about the files beyond the Dockerfile (compose, CI, bake). */
+  decisions: Decision[];
   files: GeneratedFile[];
 }
 
@@ -55,17 +80,76 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     { name: ".dockerignore", content: generateDockerignore({ vendored: analysis.vendored }) },
   ].map((f) => ({ ...f, path: join(analysis.root, f.name) }));
   for (const f of files) f.existing = await readIfExists(f.path);
-  return { analysis, plan, files };
+  const result: InitResult = { analysis, plan, decisions: [], files };
+
+  if (options.dev && options.compose === false) throw inputError("--dev adds a watch section to compose.yaml: drop --no-compose");
+  const wantCompose = options.compose ?? (options.dev || plan.programs.some((p) => p.main.facts.isServer));
+  if (wantCompose) await addCompose(result, options.dev ?? false);
+  if (options.ci) {
+    const pipeline = generatePipeline(options.ci, plan, VERSION);
+    await addFile(result, { name: pipeline.name, content: pipeline.content });
+  }
+  if (options.bake ?? (options.all && plan.programs.length > 1)) {
+    await addFile(result, { name: "docker-bake.hcl", content: generateBake(plan, analysis.goMod.path) });
+  }
+  return result;
+}
+
+/** compose.yaml, its secret files, `.env` lines for connection URLs and `.gitignore` entries. */
+async function addCompose(result: InitResult, dev: boolean): Promise<void> {
+  const root = result.analysis.root;
+  const dotEnvPath = join(root, ".env");
+  const dotEnv = await readIfExists(dotEnvPath);
+  const passwords = new Map<string, string>();
+  const secretFiles = new Map<string, string | undefined>();
+  const password = (secret: string): string => {
+    const known = passwords.get(secret);
+    if (known) return known;
+    // Keep the password a database volume was initialised with: the secret file, else .env.
+    const onDisk = secretFiles.get(secret)?.trim() || dotEnvValue(dotEnv, `${secret.replace(/_password$/, "").toUpperCase()}_PASSWORD`);
+    const value = onDisk || newPassword();
+    passwords.set(secret, value);
+    return value;
+  };
+  for (const name of ["postgres_password", "mysql_password", "mongodb_password"]) {
+    secretFiles.set(name, await readIfExists(join(root, "secrets", `${name}.txt`)));
+  }
+  const compose = planCompose(result.analysis, result.plan, { dev, password });
+  result.compose = compose;
+  result.decisions.push(...compose.decisions);
+  await addFile(result, { name: "compose.yaml", content: generateCompose(compose) });
+  for (const s of compose.secrets) {
+    const existing = await readIfExists(join(root, s.file));
+    // A secret file the user already has (for example the connection URL) is kept as it is.
+    // Readable by any uid (database images read it after dropping root), but inside a 0700
+    // directory, so only the owner reaches it on the host; a bind mount does not need the directory.
+    await addFile(result, { name: s.file, content: existing ?? `${s.value}\n`, secret: true, mode: 0o644, dirMode: 0o700 });
+  }
+  if (Object.keys(compose.dotEnv).length > 0) {
+    await addFile(result, { name: ".env", content: mergeDotEnv(dotEnv, compose.dotEnv), merge: true, secret: true, mode: 0o600 });
+  }
+  if (compose.secrets.length > 0 || Object.keys(compose.dotEnv).length > 0) {
+    const gitignorePath = join(root, ".gitignore");
+    await addFile(result, { name: ".gitignore", content: mergeGitignore(await readIfExists(gitignorePath), [".env", "secrets/"]), merge: true });
+  }
+}
+
+async function addFile(result: InitResult, file: Omit<GeneratedFile, "path" | "existing">): Promise<void> {
+  const path = join(result.analysis.root, file.name);
+  const existing = await readIfExists(path);
+  result.files.push(existing === undefined ? { ...file, path } : { ...file, path, existing });
 }
 
 /** Writes the planned files; refuses to replace existing ones unless `force`. All or nothing. */
 export async function writeInit(result: InitResult, options: { force?: boolean } = {}): Promise<void> {
-  const clashing = result.files.filter((f) => f.existing !== undefined && f.existing !== f.content);
+  const clashing = result.files.filter((f) => !f.merge && f.existing !== undefined && f.existing !== f.content);
   if (clashing.length > 0 && !options.force) {
     const names = clashing.map((f) => f.path).join(" and ");
     throw inputError(`${names} already exist${clashing.length === 1 ? "s" : ""}: pass --force to overwrite, or --diff to compare`, { file: clashing[0]!.path });
   }
-  await writeFilesAtomically(result.files.map((f) => ({ path: f.path, content: f.content })));
+  const changed = result.files.filter((f) => f.existing !== f.content);
+  for (const f of changed) await mkdir(dirname(f.path), { recursive: true, ...(f.dirMode ? { mode: f.dirMode } : {}) });
+  await writeFilesAtomically(changed.map((f) => ({ path: f.path, content: f.content, ...(f.mode ? { mode: f.mode } : {}) })));
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -32,11 +32,13 @@ export function registerInit(program: Command): void {
       "Reads the Go module in DIR (default: here) and writes a Dockerfile and .dockerignore that follow the " +
         "production recipe: multi-stage, static binary, the smallest runtime that works, CA certificates, " +
         "zoneinfo and /tmp only where the code needs them, a non-root user, an exec-form entrypoint and a " +
-        "health check that needs no shell. Each decision is printed with the source line behind it.",
+        "health check that needs no shell. Each decision is printed with the source line behind it. " +
+        "For servers it also writes compose.yaml with the databases and brokers the code uses; --ci writes a " +
+        "CI pipeline, --all a docker-bake.hcl. See docs/init.md.",
     )
     .argument("[dir]", "Go module directory", ".")
     .option("--main <pkg>", "main package to build when there are several, e.g. ./cmd/api")
-    .option("--all", "one build target per main package")
+    .option("--all", "one build target per main package, and docker-bake.hcl to build them all")
     .option("--runtime <name>", `runtime image: ${runtimeNames.join(", ")}`, oneOf(runtimeNames))
     .option("--shell", "use a runtime with a shell for debugging (alpine)")
     .option("--port <n>", "port to EXPOSE and probe (default: read from the source)", parsePort)

@@ -1,0 +1,131 @@
+/**
+ * .github/workflows/image.yml: lint (SARIF to code scanning), then build, scan and push a
+ * multi-platform image, either with Docker Buildx or daemonless with `slimgo build --push`.
+ */
+import { Document } from "yaml";
+import { ACTIONS, CI_PLATFORMS, slimgoCommand } from "./actions.js";
+import type { PipelinePlan } from "./plan.js";
+
+type Step = Record<string, unknown>;
+
+export function generateGithubWorkflow(plan: PipelinePlan): string {
+  const image = plan.daemonless ? daemonlessJob(plan) : buildxJob(plan);
+  const workflow = {
+    name: "image",
+    on: { push: { branches: [plan.defaultBranch], tags: ["v*"] }, pull_request: { branches: [plan.defaultBranch] } },
+    permissions: { contents: "read" },
+    env: { REGISTRY: "ghcr.io" },
+    jobs: { lint: lintJob(plan), image },
+  };
+  const doc = new Document(workflow, { aliasDuplicateObjects: false });
+  doc.commentBefore = [
+    " Written by slimgo init. Builds, scans and pushes the image to ghcr.io with the workflow's GITHUB_TOKEN.",
+    " Actions are pinned to release tags; let Dependabot or Renovate bump them (or pin commit SHAs).",
+  ].join("\n");
+  return doc.toString({ lineWidth: 0 });
+}
+
+function lintJob(plan: PipelinePlan): Record<string, unknown> {
+  return {
+    name: "slimgo lint",
+    "runs-on": "ubuntu-latest",
+    permissions: { contents: "read", "security-events": "write" },
+    steps: [
+      { uses: ACTIONS.checkout },
+      { uses: ACTIONS.setupNode, with: { "node-version": "20" } },
+      { name: "Lint the Dockerfile against the Go module", run: `${slimgoCommand(plan.slimgoVersion)} lint --format sarif Dockerfile > slimgo.sarif` },
+      { name: "Upload findings to code scanning", if: "always()", uses: ACTIONS.uploadSarif, with: { sarif_file: "slimgo.sarif", category: "slimgo" } },
+    ],
+  };
+}
+
+function matrix(plan: PipelinePlan): Record<string, unknown> {
+  if (plan.services.length <= 1) return {};
+  return { strategy: { "fail-fast": false, matrix: { include: plan.services.map((s) => ({ service: s.name, main: s.main === "." ? "." : `./${s.main}` })) } } };
+}
+
+/** The image name: the repository, plus the service with --all. */
+function imageName(plan: PipelinePlan): string {
+  return plan.services.length > 1 ? "${{ env.REGISTRY }}/${{ github.repository }}/${{ matrix.service }}" : "${{ env.REGISTRY }}/${{ github.repository }}";
+}
+
+function target(plan: PipelinePlan): string {
+  return plan.services.length > 1 ? "${{ matrix.service }}" : (plan.services[0]?.target ?? "runtime");
+}
+
+const gitVersionStep: Step = {
+  name: "Version and commit from git",
+  id: "git",
+  run: ['echo "version=$(git describe --tags --always --dirty)" >> "$GITHUB_OUTPUT"', 'echo "commit=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"'].join("\n"),
+};
+
+const loginStep: Step = {
+  name: "Log in to the registry",
+  if: "github.event_name != 'pull_request'",
+  uses: ACTIONS.login,
+  with: { registry: "${{ env.REGISTRY }}", username: "${{ github.actor }}", password: "${{ secrets.GITHUB_TOKEN }}" },
+};
+
+function scanStep(image: string): Step {
+  return { name: "Scan for vulnerabilities (fails on high or critical)", uses: ACTIONS.scan, with: { image, "fail-build": true, "severity-cutoff": "high", "only-fixed": true } };
+}
+
+function buildxJob(plan: PipelinePlan): Record<string, unknown> {
+  const scope = plan.services.length > 1 ? ",scope=${{ matrix.service }}" : "";
+  const buildArgs = ["VERSION=${{ steps.git.outputs.version }}", "COMMIT=${{ steps.git.outputs.commit }}"].join("\n");
+  const common = { context: ".", target: target(plan), "build-args": buildArgs, "cache-from": `type=gha${scope}` };
+  const steps: Step[] = [
+    { uses: ACTIONS.checkout, with: { "fetch-depth": 0 } },
+    gitVersionStep,
+    ...(plan.needsEmulation ? [{ name: "Emulate arm64 for RUN steps in the runtime stage", uses: ACTIONS.setupQemu }] : []),
+    { uses: ACTIONS.setupBuildx },
+    loginStep,
+    {
+      name: "Tags and labels",
+      id: "meta",
+      uses: ACTIONS.metadata,
+      with: { images: imageName(plan), tags: ["type=ref,event=branch", "type=ref,event=pr", "type=semver,pattern={{version}}", "type=sha"].join("\n") },
+    },
+    { name: "Build for the scan (this runner's platform)", uses: ACTIONS.buildPush, with: { ...common, load: true, tags: "scan:${{ github.sha }}" } },
+    scanStep("scan:${{ github.sha }}"),
+    {
+      name: "Build and push",
+      uses: ACTIONS.buildPush,
+      with: {
+        ...common,
+        platforms: CI_PLATFORMS,
+        push: "${{ github.event_name != 'pull_request' }}",
+        tags: "${{ steps.meta.outputs.tags }}",
+        labels: "${{ steps.meta.outputs.labels }}",
+        "cache-to": `type=gha,mode=max${scope}`,
+        sbom: true,
+        provenance: true,
+      },
+    },
+  ];
+  return { "runs-on": "ubuntu-latest", permissions: { contents: "read", packages: "write" }, ...matrix(plan), steps };
+}
+
+function daemonlessJob(plan: PipelinePlan): Record<string, unknown> {
+  const slimgo = slimgoCommand(plan.slimgoVersion);
+  // `slimgo build` takes the main package directory as its argument.
+  const main = plan.services.length > 1 ? ' "${{ matrix.main }}"' : plan.services[0]?.main && plan.services[0].main !== "." ? ` ./${plan.services[0].main}` : "";
+  const version = '--version "${{ steps.git.outputs.version }}"';
+  const steps: Step[] = [
+    { uses: ACTIONS.checkout, with: { "fetch-depth": 0 } },
+    gitVersionStep,
+    { uses: ACTIONS.setupGo, with: { "go-version-file": "go.mod" } },
+    { uses: ACTIONS.setupNode, with: { "node-version": "20" } },
+    loginStep,
+    { name: "Build for the scan (no Docker daemon)", run: `${slimgo} build${main} ${version} --platform linux/amd64 --tarball image.tar` },
+    scanStep("docker-archive:image.tar"),
+    {
+      name: "Build and push (no Docker daemon)",
+      if: "github.event_name != 'pull_request'",
+      env: { IMAGE: imageName(plan) },
+      // slimgo reads the credentials docker/login-action wrote to ~/.docker/config.json.
+      run: `${slimgo} build${main} ${version} --platform ${CI_PLATFORMS} --sbom-dir sbom --push "\${IMAGE,,}:\${GITHUB_SHA::12}"`,
+    },
+  ];
+  return { "runs-on": "ubuntu-latest", permissions: { contents: "read", packages: "write" }, ...matrix(plan), steps };
+}

@@ -1,0 +1,73 @@
+/**
+ * .gitlab-ci.yml: lint, build and push a multi-platform image with Buildx in Docker-in-Docker
+ * (SBOM and provenance attestations, registry cache), scan it, and only then give it the branch
+ * or release tag. Uses GitLab's predefined $CI_REGISTRY* variables.
+ */
+import { Document } from "yaml";
+import { CI_IMAGES, CI_PLATFORMS, slimgoCommand } from "./actions.js";
+import type { PipelinePlan } from "./plan.js";
+
+export function generateGitlabPipeline(plan: PipelinePlan): string {
+  const several = plan.services.length > 1;
+  const image = several ? "$CI_REGISTRY_IMAGE/$SERVICE" : "$CI_REGISTRY_IMAGE";
+  const target = several ? "$SERVICE" : (plan.services[0]?.target ?? "runtime");
+  const parallel = several ? { parallel: { matrix: [{ SERVICE: plan.services.map((s) => s.name) }] } } : {};
+  const docker = {
+    image: CI_IMAGES.docker,
+    services: [CI_IMAGES.dind],
+    variables: { DOCKER_TLS_CERTDIR: "/certs" },
+    before_script: ['echo "$CI_REGISTRY_PASSWORD" | docker login --username "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"'],
+  };
+  const pipeline = {
+    stages: ["lint", "build", "scan", "release"],
+    variables: { PLATFORMS: CI_PLATFORMS },
+    lint: {
+      stage: "lint",
+      image: CI_IMAGES.node,
+      script: [`${slimgoCommand(plan.slimgoVersion)} lint --format sarif Dockerfile > slimgo.sarif`],
+      artifacts: { when: "always", paths: ["slimgo.sarif"] },
+    },
+    image: {
+      stage: "build",
+      ...docker,
+      ...parallel,
+      script: [
+        ...(plan.needsEmulation ? ["docker run --privileged --rm tonistiigi/binfmt:qemu-v7.0.0 --install arm64"] : []),
+        "docker buildx create --use --driver docker-container",
+        [
+          "docker buildx build",
+          '--platform "$PLATFORMS"',
+          `--target "${target}"`,
+          '--build-arg VERSION="${CI_COMMIT_TAG:-$CI_COMMIT_SHORT_SHA}"',
+          '--build-arg COMMIT="$CI_COMMIT_SHA"',
+          `--cache-from type=registry,ref=${image}:buildcache`,
+          `--cache-to type=registry,ref=${image}:buildcache,mode=max`,
+          "--sbom=true --provenance=true",
+          `--tag "${image}:$CI_COMMIT_SHORT_SHA"`,
+          "--push .",
+        ].join(" "),
+      ],
+    },
+    scan: {
+      stage: "scan",
+      image: { name: CI_IMAGES.trivy, entrypoint: [""] },
+      ...parallel,
+      variables: { TRIVY_USERNAME: "$CI_REGISTRY_USER", TRIVY_PASSWORD: "$CI_REGISTRY_PASSWORD" },
+      script: [`trivy image --exit-code 1 --severity HIGH,CRITICAL --ignore-unfixed "${image}:$CI_COMMIT_SHORT_SHA"`],
+    },
+    release: {
+      stage: "release",
+      ...docker,
+      ...parallel,
+      rules: [{ if: "$CI_COMMIT_TAG" }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }],
+      // Only a scanned image gets the tag people deploy.
+      script: [`docker buildx imagetools create --tag "${image}:\${CI_COMMIT_TAG:-latest}" "${image}:$CI_COMMIT_SHORT_SHA"`],
+    },
+  };
+  const doc = new Document(pipeline, { aliasDuplicateObjects: false });
+  doc.commentBefore = [
+    " Written by slimgo init. Builds and pushes the image to this project's GitLab registry, scans it,",
+    " and tags it for release only when the scan passes. CI images are pinned to release tags.",
+  ].join("\n");
+  return doc.toString({ lineWidth: 0 });
+}

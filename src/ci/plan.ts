@@ -1,0 +1,33 @@
+import type { DockerfilePlan } from "../dockerfile/plan.js";
+
+export type CiProvider = "github" | "gitlab" | "github-slimgo";
+export const ciProviders: readonly CiProvider[] = ["github", "gitlab", "github-slimgo"];
+
+/** What a CI pipeline needs to know about the Dockerfile and the project. */
+export interface PipelinePlan {
+  provider: CiProvider;
+  /** `slimgo build --push` instead of Docker Buildx. */
+  daemonless: boolean;
+  services: { name: string; target: string; main: string }[];
+  /** A runtime stage has RUN steps, so arm64 builds need QEMU (scratch and distroless stages do not). */
+  needsEmulation: boolean;
+  defaultBranch: string;
+  slimgoVersion: string;
+}
+
+export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string): PipelinePlan {
+  const single = dockerfile.programs.length === 1;
+  return {
+    provider,
+    daemonless: provider === "github-slimgo",
+    services: dockerfile.programs.map((p) => ({ name: p.main.binary, target: single ? "runtime" : p.main.binary, main: p.main.dir })),
+    needsEmulation: dockerfile.programs.some((p) => p.addUserWithShell),
+    defaultBranch: "main",
+    slimgoVersion,
+  };
+}
+
+/** Where each provider's pipeline lives, relative to the repository root. */
+export function pipelineFile(provider: CiProvider): string {
+  return provider === "gitlab" ? ".gitlab-ci.yml" : ".github/workflows/image.yml";
+}

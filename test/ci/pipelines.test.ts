@@ -1,0 +1,132 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { copyModule, runSlimgo } from "../support/cli.js";
+import { workflowErrors } from "./workflow-parser.js";
+
+const dirs: string[] = [];
+after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function init(fixture: string, args: string[]): Promise<string> {
+  const dir = await copyModule(fixture);
+  dirs.push(dir);
+  const r = await runSlimgo(["init", ...args, dir]);
+  assert.equal(r.code, 0, r.stderr);
+  return dir;
+}
+
+/** A release tag (v1.2.3 or 0.28.0) or a full commit SHA; never a moving @v4 or @main. */
+const PINNED = /@(v?\d+\.\d+\.\d+|[0-9a-f]{40})$/;
+
+function steps(workflow: any, job: string): any[] {
+  return workflow.jobs[job].steps;
+}
+
+function allUses(workflow: any): string[] {
+  return Object.values(workflow.jobs).flatMap((j: any) => j.steps.filter((s: any) => s.uses).map((s: any) => s.uses as string));
+}
+
+test("--ci github: GitHub's parser accepts the workflow; it builds multi-arch with gha cache, SBOM, provenance, a failing scan and lint SARIF", async () => {
+  const dir = await init("root-main", ["--ci", "github"]);
+  const text = await readFile(join(dir, ".github/workflows/image.yml"), "utf8");
+  assert.deepEqual(await workflowErrors("image.yml", text), []);
+  const wf = parse(text);
+  for (const uses of allUses(wf)) assert.match(uses, PINNED, `${uses} is pinned`);
+
+  const image = steps(wf, "image");
+  const uses = image.map((s) => s.uses?.replace(/@.*/, ""));
+  assert.deepEqual(uses.filter(Boolean), [
+    "actions/checkout",
+    "docker/setup-buildx-action",
+    "docker/login-action",
+    "docker/metadata-action",
+    "docker/build-push-action",
+    "anchore/scan-action",
+    "docker/build-push-action",
+  ]);
+  const login = image.find((s) => s.uses?.startsWith("docker/login-action"));
+  assert.equal(login.with.registry, "${{ env.REGISTRY }}");
+  assert.equal(wf.env.REGISTRY, "ghcr.io");
+  assert.equal(login.with.password, "${{ secrets.GITHUB_TOKEN }}");
+  const scan = image.find((s) => s.uses?.startsWith("anchore/scan-action"));
+  assert.equal(scan.with["fail-build"], true);
+  assert.equal(scan.with["severity-cutoff"], "high");
+  const push = image[image.length - 1];
+  assert.equal(push.with.platforms, "linux/amd64,linux/arm64");
+  assert.equal(push.with["cache-from"], "type=gha");
+  assert.equal(push.with["cache-to"], "type=gha,mode=max");
+  assert.equal(push.with.sbom, true);
+  assert.equal(push.with.provenance, true);
+  assert.equal(push.with.target, "runtime");
+  assert.match(push.with["build-args"], /^VERSION=\$\{\{ steps\.git\.outputs\.version \}\}\nCOMMIT=\$\{\{ steps\.git\.outputs\.commit \}\}$/);
+  assert.equal(image.indexOf(scan) < image.indexOf(push), true, "the scan runs before anything is pushed");
+  assert.equal(wf.jobs.image.permissions.packages, "write");
+
+  const lint = steps(wf, "lint");
+  assert.ok(lint.some((s) => /slimgo@\d+\.\d+\.\d+ lint --format sarif Dockerfile > slimgo\.sarif/.test(s.run ?? "")));
+  const upload = lint.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif"));
+  assert.equal(upload.with.sarif_file, "slimgo.sarif");
+  assert.equal(upload.if, "always()");
+  assert.equal(wf.jobs.lint.permissions["security-events"], "write");
+});
+
+test("GitHub's parser does reject a broken workflow (the check can fail)", async () => {
+  const errors = await workflowErrors("bad.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4.2.2\n        wiht: {}\n");
+  assert.ok(errors.some((e) => /wiht/.test(e)), errors.join("\n"));
+});
+
+test("--ci github --all: a matrix with one entry per service, each image built from its own target", async () => {
+  const dir = await init("three-services", ["--all", "--ci", "github"]);
+  const text = await readFile(join(dir, ".github/workflows/image.yml"), "utf8");
+  assert.deepEqual(await workflowErrors("image.yml", text), []);
+  const wf = parse(text);
+  assert.deepEqual(wf.jobs.image.strategy.matrix.include.map((m: any) => m.service).sort(), ["admin", "api", "worker"]);
+  const push = steps(wf, "image").at(-1);
+  assert.equal(push.with.target, "${{ matrix.service }}");
+  assert.equal(push.with["cache-to"], "type=gha,mode=max,scope=${{ matrix.service }}");
+});
+
+test("--ci github-slimgo: no buildx and no daemon; slimgo build --push after the scan", async () => {
+  const dir = await init("multi-cmd", ["--main", "./cmd/api", "--ci", "github-slimgo"]);
+  const text = await readFile(join(dir, ".github/workflows/image.yml"), "utf8");
+  assert.deepEqual(await workflowErrors("image.yml", text), []);
+  const wf = parse(text);
+  for (const uses of allUses(wf)) assert.match(uses, PINNED, `${uses} is pinned`);
+  const image = steps(wf, "image");
+  assert.ok(!image.some((s) => /docker\/(setup-buildx|build-push)-action/.test(s.uses ?? "")), "no Docker build actions");
+  const push = image.at(-1);
+  assert.match(push.run, /slimgo@[\d.]+ build \.\/cmd\/api .*--platform linux\/amd64,linux\/arm64 .*--push /, "the main package is build's argument");
+  assert.equal(push.if, "github.event_name != 'pull_request'");
+  assert.ok(image.findIndex((s) => s.uses?.startsWith("anchore/scan-action")) < image.length - 1);
+  assert.ok(image.some((s) => s.uses?.startsWith("actions/setup-go") && s.with["go-version-file"] === "go.mod"));
+});
+
+test("--ci gitlab: buildx in dind with $CI_REGISTRY* login, registry cache, attestations, scan before release", async () => {
+  const dir = await init("root-main", ["--ci", "gitlab"]);
+  const pipeline = parse(await readFile(join(dir, ".gitlab-ci.yml"), "utf8"));
+  assert.deepEqual(pipeline.stages, ["lint", "build", "scan", "release"]);
+  for (const job of ["lint", "image", "scan", "release"]) {
+    const img = typeof pipeline[job].image === "string" ? pipeline[job].image : pipeline[job].image.name;
+    assert.match(img, /:\d+\.\d+(\.\d+)?(-[a-z]+)?$/, `${job} image ${img} is pinned`);
+    assert.ok(pipeline.stages.includes(pipeline[job].stage));
+  }
+  assert.match(pipeline.image.before_script[0], /docker login --username "\$CI_REGISTRY_USER" --password-stdin "\$CI_REGISTRY"/);
+  const build = pipeline.image.script.at(-1);
+  assert.match(build, /--platform "\$PLATFORMS"/);
+  assert.equal(pipeline.variables.PLATFORMS, "linux/amd64,linux/arm64");
+  assert.match(build, /--cache-from type=registry,ref=\$CI_REGISTRY_IMAGE:buildcache/);
+  assert.match(build, /--sbom=true --provenance=true/);
+  assert.match(build, /--build-arg COMMIT="\$CI_COMMIT_SHA"/);
+  assert.match(pipeline.scan.script[0], /trivy image --exit-code 1 --severity HIGH,CRITICAL/);
+  assert.match(pipeline.lint.script[0], /lint --format sarif/);
+});
+
+test("--ci with an unknown provider is a usage error", async () => {
+  const dir = await copyModule("root-main");
+  dirs.push(dir);
+  const r = await runSlimgo(["init", "--ci", "jenkins", dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /github, gitlab, github-slimgo/);
+});
