@@ -12,3 +12,6 @@ export { loadConfig, parseConfig } from "./config/load.js";
 export type { SlimgoConfig } from "./config/schema.js";
 export type { RuntimeName } from "./dockerfile/runtimes.js";
 export { SlimgoError, ExitCode } from "./errors.js";
+export { lintDockerfile, applyFixes, rules as lintRules } from "./lint/index.js";
+export type { LintResult, LintConfig, Finding } from "./lint/index.js";
+export { buildImages, type BuildOptions, type BuildResult, type BuiltProgram } from "./build/index.js";

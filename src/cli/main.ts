@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ExitCode, SlimgoError } from "../errors.js";
 import { registerInit } from "./commands/init.js";
 import { registerBuild } from "./commands/build.js";
+import { registerLint } from "./commands/lint.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerVerify } from "./commands/verify.js";
 import { VERSION } from "../version.js";
@@ -26,6 +27,7 @@ Start with:  slimgo init            write Dockerfile and .dockerignore for the G
 Docs:        README.md and docs/ in the slimgo package`,
     );
   registerInit(program);
+  registerLint(program);
   registerBuild(program);
   registerInspect(program);
   registerVerify(program);

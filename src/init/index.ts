@@ -2,11 +2,10 @@ import { access, mkdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { analyze } from "../analysis/index.js";
 import type { AnalysisEngine, ModuleAnalysis } from "../analysis/types.js";
-import type { RuntimeName } from "../dockerfile/runtimes.js";
 import { loadConfig } from "../config/load.js";
 import { generateDockerfile } from "../dockerfile/generate.js";
 import { generateDockerignore } from "../dockerfile/dockerignore.js";
-import { planDockerfile, type Decision, type DockerfilePlan } from "../dockerfile/plan.js";
+import { planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
 import { generatePipeline, type CiProvider } from "../ci/index.js";
 import { generateCompose } from "../compose/generate.js";
@@ -16,13 +15,8 @@ import { VERSION } from "../version.js";
 import { inputError } from "../errors.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 
-export interface InitOptions {
-  main?: string;
-  all?: boolean;
-  runtime?: RuntimeName;
-  shell?: boolean;
-  port?: number;
-  healthPath?: string;
+/** The planner's choices (hasGoSum is read from the module), plus what only init decides. */
+export interface InitOptions extends Omit<PlanOptions, "hasGoSum"> {
   configPath?: string;
   engine?: "auto" | AnalysisEngine;
   /** compose.yaml (and its secrets); default: when a planned program is a server. */

@@ -154,6 +154,38 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     assert.equal(elf.interpreter, undefined, "static");
   });
 
+  test("--all builds every main package into its own image from one analysis, and each runs", { skip: skipContainers() }, async () => {
+    const dir = await fixture("three-services");
+    const tarball = join(await temp("all"), "svc.tar");
+    const result = await build([dir, "--all", "--tarball", tarball, "-t", "build-all"]);
+    assert.deepEqual(result.programs.map((p) => p.binary).sort(), ["admin", "api", "worker"]);
+    for (const p of result.programs) {
+      assert.equal(p.published[0]!.reference, `docker-archive:${tarball.replace(/\.tar$/, `-${p.binary}.tar`)}@${p.digest}`);
+      images.push(`localhost/${p.binary}:build-all`);
+      await podman(["load", "-i", tarball.replace(/\.tar$/, `-${p.binary}.tar`)]);
+    }
+    for (const binary of ["api", "admin"]) {
+      const port = await freePort();
+      const c = await runContainer({ image: `localhost/${binary}:build-all`, env: { PORT: String(port) } });
+      try {
+        const status = await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+        assert.ok(status >= 200 && status < 300, `${binary} answers its health endpoint`);
+        assert.ok((await healthcheckRun(c.id)).healthy, `${binary} HEALTHCHECK`);
+      } finally {
+        await c.remove();
+      }
+    }
+    const worker = await runContainer({ image: "localhost/worker:build-all", env: { POLL_INTERVAL: "100ms" } });
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal((await worker.inspect()).State.Running, true, "the worker keeps running");
+      const stop = await worker.stop(10);
+      assert.equal(stop.exitCode, 0, await worker.logs());
+    } finally {
+      await worker.remove();
+    }
+  });
+
   test("clear errors: a Go too old for go.mod, cgo, a bad platform — exit 2 and nothing written", async () => {
     const out = await temp("errors");
     const tooNew = await runSlimgo(["build", await fixture("toolchain-line"), "--oci-layout", join(out, "a")]);

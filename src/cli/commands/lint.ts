@@ -1,0 +1,138 @@
+import { readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import type { Command } from "commander";
+import type { ModuleAnalysis } from "../../analysis/types.js";
+import { inputError } from "../../errors.js";
+import type { LintConfig, LintResult, Severity } from "../../lint/types.js";
+import { oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
+import { colorEnabled } from "../output.js";
+
+const formats = ["text", "json", "sarif", "github"] as const;
+const thresholds = ["error", "warning", "info", "style", "none"] as const;
+
+interface LintFlags extends CommonOptions {
+  context?: string;
+  format?: (typeof formats)[number];
+  fix?: boolean;
+  dryRun?: boolean;
+  failureThreshold?: Severity | "none";
+  ignore?: string[];
+  module?: boolean;
+}
+
+export function registerLint(program: Command): void {
+  const cmd = program
+    .command("lint")
+    .summary("lint Dockerfiles for Go services, knowing the Go module beside them")
+    .description(
+      "Checks Dockerfiles for the mistakes that make Go images big, slow to build, broken at run time or\n" +
+        "insecure: toolchain in the final image, cgo binaries in scratch, missing cache mounts, shell-form\n" +
+        "commands in shell-less images, root users, secrets, and the general rules hadolint and BuildKit check.\n" +
+        "Rules that need the module (CA certificates, zoneinfo, /tmp, Go version) read the go.mod found from\n" +
+        "the build context upward.",
+    )
+    .argument("[dockerfiles...]", "Dockerfiles to lint; - reads standard input", ["Dockerfile"])
+    .option("--context <dir>", "build context and module directory (default: the Dockerfile's directory)")
+    .option("--format <format>", `output format: ${formats.join(", ")}`, oneOf(formats), "text")
+    .option("--fix", "apply safe fixes in place and print a unified diff")
+    .option("--dry-run", "with --fix: print the diff, change nothing")
+    .option("--failure-threshold <severity>", `lowest severity that makes the exit code 1: ${thresholds.join(", ")}`, oneOf(thresholds))
+    .option("--ignore <ids...>", "rule ids to skip (slimgo, hadolint or BuildKit names)")
+    .option("--no-module", "do not analyse the Go module");
+  withCommonOptions(cmd)
+    .addHelpText(
+      "after",
+      `
+Ignores in the Dockerfile:
+  # slimgo ignore=SG203,SG105        on the line before an instruction
+  # slimgo global ignore=SG103       anywhere
+  # hadolint ignore=DL3006           and  # check=skip=JSONArgsRecommended  are honoured too
+
+Examples:
+  slimgo lint                              lint ./Dockerfile
+  slimgo lint --format sarif > lint.sarif  for GitHub code scanning
+  slimgo lint --fix --dry-run              show the fixes as a diff`,
+    )
+    .action(async (files: string[], flags: LintFlags) => {
+      const lint = await import("../../lint/index.js");
+      const out = outputFor(flags);
+      const format = flags.json ? "json" : (flags.format ?? "text");
+      const results: LintResult[] = [];
+      let fixesShown = false;
+      for (const file of files.length > 0 ? files : ["Dockerfile"]) {
+        const fromStdin = file === "-";
+        const text = readDockerfile(file);
+        const shown = fromStdin ? "Dockerfile" : relative(process.cwd(), resolve(file)) || file;
+        const contextDir = resolve(flags.context ?? (fromStdin ? "." : dirname(file)));
+        if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) throw inputError(`${flags.context ?? contextDir}: build context is not a directory: pass an existing directory to --context`);
+        const module = flags.module === false ? undefined : await analyzeQuietly(contextDir, (m) => out.warn(m));
+        const config = await lintConfig(module?.root ?? contextDir, flags);
+        const options = { file: shown, contextDir, config, ...(module ? { module } : {}) };
+        let result = lint.lintDockerfile(text, options);
+        if (flags.fix) {
+          const fixed = lint.applyFixes(text, result.findings);
+          const diff = lint.unifiedDiff(text, fixed.text, shown);
+          const ignorePath = join(contextDir, ".dockerignore");
+          const currentIgnore = existsSync(ignorePath) ? readFileSync(ignorePath, "utf8") : undefined;
+          const ignoreFix = lint.applyDockerignoreFixes(currentIgnore, result.findings);
+          const ignoreShown = relative(process.cwd(), ignorePath) || ".dockerignore";
+          const ignoreDiff = ignoreFix.added.length > 0 ? lint.unifiedDiff(currentIgnore ?? "", ignoreFix.text, ignoreShown) : "";
+          if (diff) out.result(diff.trimEnd());
+          if (ignoreDiff) out.result(ignoreDiff.trimEnd());
+          fixesShown ||= diff !== "" || ignoreDiff !== "";
+          if (!flags.dryRun) {
+            if (diff && !fromStdin) writeFileSync(file, fixed.text);
+            if (ignoreDiff) writeFileSync(ignorePath, ignoreFix.text);
+          }
+          result = lint.lintDockerfile(fixed.text, options);
+          if (!flags.dryRun) out.info(`${shown}: ${fixed.applied.length + (ignoreDiff ? 1 : 0)} fix(es) ${fromStdin ? "shown" : "applied"}, ${result.findings.length} finding(s) left`);
+        }
+        results.push(result);
+      }
+      if (flags.fix && flags.dryRun) {
+        if (!fixesShown) out.info("Nothing to fix.");
+      } else if (format === "json") process.stdout.write(lint.formatJson(results));
+      else if (format === "sarif") process.stdout.write(lint.formatSarif(results, { rules: lint.rules }));
+      else if (format === "github") process.stdout.write(lint.formatGithub(results));
+      else process.stdout.write(lint.formatText(results, { color: colorEnabled(process.stdout, process.env) }));
+      if (results.some((r) => r.failed)) process.exitCode = 1;
+    });
+}
+
+function readDockerfile(file: string): string {
+  try {
+    return readFileSync(file === "-" ? 0 : file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (err as Error).message;
+    throw inputError(`${file}: cannot read Dockerfile (${why}): pass the path of a Dockerfile, or - for standard input`, { file });
+  }
+}
+
+/** The module for Go-aware rules, or undefined when there is no go.mod (those rules then skip). */
+async function analyzeQuietly(contextDir: string, warn: (m: string) => void): Promise<ModuleAnalysis | undefined> {
+  const { analyze, findModuleRoot } = await import("../../analysis/index.js");
+  let root: string;
+  try {
+    root = findModuleRoot(contextDir);
+  } catch {
+    return undefined;
+  }
+  try {
+    return await analyze(root, { engine: "scanner" });
+  } catch (err) {
+    warn(`${(err as Error).message.split("\n")[0]} (Go-aware rules that need the module are skipped)`);
+    return undefined;
+  }
+}
+
+async function lintConfig(root: string, flags: LintFlags): Promise<LintConfig> {
+  const { loadConfig } = await import("../../config/load.js");
+  const { config } = await loadConfig(root, flags.config);
+  const lint = config.lint ?? {};
+  const result: LintConfig = { ignore: [...(lint.ignore ?? []), ...(flags.ignore ?? [])] };
+  if (lint.severity) result.severity = lint.severity;
+  const threshold = flags.failureThreshold ?? lint["failure-threshold"];
+  if (threshold) result.failureThreshold = threshold;
+  return result;
+}

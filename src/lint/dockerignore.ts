@@ -1,0 +1,50 @@
+/**
+ * Decides whether a context path is excluded by .dockerignore patterns, following Docker's rules:
+ * patterns are matched in order, `!` re-includes, `**` spans directories, a directory's exclusion
+ * covers what is under it. Hand-written: the npm matchers (ignore, minimatch) follow .gitignore or
+ * shell-glob semantics, which differ from Docker's on anchoring and `!`.
+ */
+
+export function normalizePatterns(lines: readonly string[]): string[] {
+  return lines
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => {
+      const negate = l.startsWith("!");
+      let p = negate ? l.slice(1).trim() : l;
+      p = p.replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
+      return (negate ? "!" : "") + p;
+    })
+    .filter((p) => p !== "" && p !== "!");
+}
+
+function toRegExp(pattern: string): RegExp {
+  let re = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === "*") {
+      if (pattern[i + 1] === "*") {
+        i++;
+        if (pattern[i + 1] === "/") {
+          i++;
+          re += "(?:.*/)?";
+        } else re += ".*";
+      } else re += "[^/]*";
+    } else if (c === "?") re += "[^/]";
+    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  // A pattern matching a directory also excludes everything under it.
+  return new RegExp(`^${re}(?:/.*)?$`);
+}
+
+/** True when `path` (context-relative, forward slashes) is excluded. */
+export function isIgnored(patterns: readonly string[], path: string): boolean {
+  const clean = path.replace(/^\.\//, "").replace(/\/+$/, "");
+  let ignored = false;
+  for (const raw of normalizePatterns(patterns)) {
+    const negate = raw.startsWith("!");
+    const p = negate ? raw.slice(1) : raw;
+    if (toRegExp(p).test(clean)) ignored = !negate;
+  }
+  return ignored;
+}

@@ -1,0 +1,50 @@
+import { buildModel } from "../model/build.js";
+import type { Finding, TextEdit } from "../types.js";
+
+/**
+ * Applies the Dockerfile edits of fixable findings. Overlapping fixes are skipped (a later run
+ * picks them up), and a fix whose result no longer parses is dropped, so --fix never breaks a file.
+ */
+export function applyFixes(text: string, findings: readonly Finding[]): { text: string; applied: Finding[] } {
+  const candidates = findings.filter((f) => f.fix && f.fix.edits.length > 0);
+  const applied: Finding[] = [];
+  const taken: { start: number; end: number }[] = [];
+  const chosen: TextEdit[] = [];
+  const baseProblems = buildModel(text).problems.length;
+  for (const f of candidates) {
+    const edits = f.fix?.edits ?? [];
+    const overlaps = edits.some((e) => taken.some((t) => conflicts(e, t)));
+    if (overlaps) continue;
+    const trial = applyEdits(text, [...chosen, ...edits]);
+    if (buildModel(trial).problems.length > baseProblems) continue;
+    chosen.push(...edits);
+    for (const e of edits) taken.push({ start: e.start, end: e.end });
+    applied.push(f);
+  }
+  return { text: applyEdits(text, chosen), applied };
+}
+
+function conflicts(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  if (a.start === b.start) return true;
+  if (Math.max(a.start, b.start) < Math.min(a.end, b.end)) return true;
+  // An insertion strictly inside a replaced span.
+  return (a.start === a.end && a.start > b.start && a.start < b.end) || (b.start === b.end && b.start > a.start && b.start < a.end);
+}
+
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/** The .dockerignore after appending the lines fixes ask for; unchanged when nothing is missing. */
+export function applyDockerignoreFixes(current: string | undefined, findings: readonly Finding[]): { text: string; added: string[] } {
+  const existing = new Set((current ?? "").split(/\r?\n/).map((l) => l.trim()));
+  const added: string[] = [];
+  for (const f of findings) for (const line of f.fix?.dockerignoreAdditions ?? []) if (!existing.has(line) && !added.includes(line)) added.push(line);
+  if (added.length === 0) return { text: current ?? "", added };
+  let text = current ?? "";
+  if (text !== "" && !text.endsWith("\n")) text += "\n";
+  return { text: text + added.join("\n") + "\n", added };
+}

@@ -1,0 +1,62 @@
+import { rules as allRules } from "../rules/index.js";
+import type { LintResult, Rule, Severity } from "../types.js";
+
+const level: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note", style: "note" };
+
+export interface SarifOptions {
+  /** Rules to describe in tool.driver.rules (default: every slimgo rule). */
+  rules?: readonly Rule[];
+  /** Base URL for rule help pages; helpUri = base + rule.meta.docs. */
+  docsBaseUrl?: string;
+  toolVersion?: string;
+}
+
+const defaultDocsBase = "https://github.com/slimgo/slimgo/blob/main/";
+
+/** SARIF 2.1.0 for GitHub code scanning: rule metadata with help URIs, one result per finding. */
+export function formatSarif(results: readonly LintResult[], options: SarifOptions = {}): string {
+  const base = options.docsBaseUrl ?? defaultDocsBase;
+  const rules = (options.rules ?? allRules).map((r) => ({
+    id: r.meta.id,
+    name: r.meta.name.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
+    shortDescription: { text: r.meta.description },
+    fullDescription: { text: r.meta.description },
+    helpUri: base + r.meta.docs,
+    help: { text: `${r.meta.description} See ${base + r.meta.docs}`, markdown: `${r.meta.description} [Rule documentation](${base + r.meta.docs})` },
+    defaultConfiguration: { level: level[r.meta.severity] },
+    properties: { tags: ["dockerfile", r.meta.id.startsWith("SG1") ? "go" : "general"], precision: "high" },
+  }));
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const sarifResults = results.flatMap((r) =>
+    r.findings.map((f) => ({
+      ruleId: f.ruleId,
+      ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
+      level: level[f.severity],
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: toUri(f.file) },
+            region: { startLine: f.line, startColumn: f.column, endLine: Math.max(f.endLine, f.line), endColumn: f.endLine > f.line ? f.endColumn : Math.max(f.endColumn, f.column + 1) },
+          },
+        },
+      ],
+    })),
+  );
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "slimgo", informationUri: base, ...(options.toolVersion ? { version: options.toolVersion, semanticVersion: options.toolVersion } : {}), rules } },
+        results: sarifResults,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + "\n";
+}
+
+function toUri(file: string): string {
+  const forward = file.replace(/\\/g, "/").replace(/^\.\//, "");
+  return forward.split("/").map(encodeURIComponent).join("/");
+}

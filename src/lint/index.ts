@@ -1,0 +1,50 @@
+/**
+ * slimgo's Go-aware Dockerfile linter: parse once into a model, run every rule over it,
+ * apply suppressions and config, and hand back findings with optional safe fixes.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runRules, exceedsThreshold } from "./engine.js";
+import { buildModel } from "./model/build.js";
+import { rules } from "./rules/index.js";
+import type { LintOptions, LintResult } from "./types.js";
+
+export type { Finding, Fix, LintConfig, LintOptions, LintResult, Rule, RuleMeta, Severity, TextEdit } from "./types.js";
+export { severities, severityRank } from "./types.js";
+export { rules } from "./rules/index.js";
+export { applyFixes, applyDockerignoreFixes } from "./fixes/apply.js";
+export { unifiedDiff } from "./diff.js";
+export { formatText } from "./format/text.js";
+export { formatJson } from "./format/json.js";
+export { formatGithub } from "./format/github.js";
+export { formatSarif, type SarifOptions } from "./format/sarif.js";
+export { exceedsThreshold } from "./engine.js";
+export { buildModel } from "./model/build.js";
+
+/** Lints Dockerfile text. Never throws for bad Dockerfile content: parse problems become SG001 findings. */
+export function lintDockerfile(text: string, options: LintOptions = {}): LintResult {
+  const file = options.file ?? "Dockerfile";
+  const model = buildModel(text);
+  const dockerignore = options.dockerignore === null ? undefined : options.dockerignore ?? readDockerignore(options.contextDir);
+  const threshold = options.config?.failureThreshold ?? "warning";
+  const findings = runRules({
+    model,
+    rules,
+    file,
+    ...(options.module !== undefined ? { module: options.module } : {}),
+    ...(options.contextDir !== undefined ? { contextDir: options.contextDir } : {}),
+    ...(dockerignore !== undefined ? { dockerignore } : {}),
+    ...(options.config !== undefined ? { config: options.config } : {}),
+  });
+  return { file, findings, failed: exceedsThreshold(findings, threshold), failureThreshold: threshold };
+}
+
+/** The build context's .dockerignore lines, or undefined when it has none. */
+export function readDockerignore(contextDir: string | undefined): string[] | undefined {
+  if (contextDir === undefined) return undefined;
+  try {
+    return readFileSync(join(contextDir, ".dockerignore"), "utf8").split(/\r?\n/);
+  } catch {
+    return undefined;
+  }
+}

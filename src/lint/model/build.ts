@@ -1,0 +1,402 @@
+import { DockerfileParser, type Instruction, type Dockerfile } from "dockerfile-ast";
+import type { SourceRange } from "../types.js";
+import { parseImageRef } from "./images.js";
+import { joinContinuations, parseScript, parseShell } from "./shell.js";
+import type {
+  CopyEdge,
+  DockerfileModel,
+  FlagModel,
+  HeredocModel,
+  InstructionModel,
+  MountModel,
+  ParseProblem,
+  ShellCommand,
+  StageModel,
+} from "./types.js";
+import { expand, platformArgs, type Lookup } from "./variables.js";
+
+const knownKeywords = new Set([
+  "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+  "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+]);
+
+/** Parses Dockerfile text into the model rules work on. Never throws: problems are collected. */
+export function buildModel(text: string): DockerfileModel {
+  const bom = text.startsWith("\uFEFF") ? 1 : 0;
+  const source = bom ? text.slice(1) : text;
+  const lineStarts = [0];
+  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const offsetAt = (line: number, character: number): number => {
+    const start = lineStarts[Math.max(0, Math.min(line, lineStarts.length - 1))] ?? 0;
+    const next = lineStarts[line + 1] ?? source.length + 1;
+    return bom + Math.min(start + Math.max(0, character), next - 1, source.length);
+  };
+  const positionAt = (offset: number): { line: number; column: number } => {
+    const o = Math.max(0, offset - bom);
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o - (lineStarts[lo] ?? 0) + 1 };
+  };
+
+  const model: DockerfileModel = {
+    text,
+    escape: "\\",
+    directives: readDirectives(source),
+    comments: [],
+    instructions: [],
+    globalArgs: new Map(),
+    stages: [],
+    problems: [],
+    offsetAt,
+    positionAt,
+  };
+
+  let df: Dockerfile;
+  try {
+    df = DockerfileParser.parse(source);
+    model.escape = df.getEscapeCharacter();
+  } catch (error) {
+    model.problems.push({ line: 1, message: `the parser could not read this Dockerfile (${describe(error)})` });
+    return model;
+  }
+  let nodes: Instruction[] = [];
+  try {
+    nodes = df.getInstructions();
+  } catch (error) {
+    model.problems.push({ line: 1, message: `the parser could not list instructions (${describe(error)})` });
+  }
+
+  for (const node of nodes) {
+    let line = 1;
+    try {
+      line = node.getRange().start.line + 1;
+      const instruction = readInstruction(node, model, model.problems);
+      model.instructions.push(instruction);
+    } catch (error) {
+      model.problems.push({ line, message: `the parser failed on this instruction (${describe(error)})` });
+    }
+  }
+
+  model.comments = readComments(source, model.instructions);
+  assignStages(model);
+  return model;
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0]?.slice(0, 120) ?? "unknown error";
+}
+
+/** Whole-line comments outside instructions (the parser drops some, e.g. those before the first FROM). */
+function readComments(source: string, instructions: InstructionModel[]): DockerfileModel["comments"] {
+  const inside = new Set<number>();
+  for (const i of instructions) for (let l = i.range.line + 1; l <= i.range.endLine; l++) inside.add(l);
+  const comments: DockerfileModel["comments"] = [];
+  const lines = source.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*#\s?(.*?)\s*$/.exec(lines[i] ?? "");
+    if (m && !inside.has(i + 1)) comments.push({ line: i + 1, text: m[1] ?? "" });
+  }
+  return comments;
+}
+
+function readDirectives(source: string): DockerfileModel["directives"] {
+  const directives: DockerfileModel["directives"] = new Map();
+  const lines = source.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$/.exec(lines[i] ?? "");
+    if (!m) break;
+    const name = (m[1] as string).toLowerCase();
+    if (directives.has(name)) break;
+    directives.set(name, { value: m[2] as string, line: i + 1 });
+  }
+  return directives;
+}
+
+function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): SourceRange {
+  return { line: r.start.line + 1, column: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
+}
+
+function readInstruction(node: Instruction, model: DockerfileModel, problems: ParseProblem[]): InstructionModel {
+  const keyword = node.getKeyword().toUpperCase();
+  const nodeRange = node.getRange();
+  let range = toRange(nodeRange);
+  const start = model.offsetAt(nodeRange.start.line, nodeRange.start.character);
+  let end = model.offsetAt(nodeRange.end.line, nodeRange.end.character);
+
+  if (!knownKeywords.has(keyword)) {
+    problems.push({ line: range.line, message: `unknown instruction "${node.getInstruction()}": check the spelling or remove the line` });
+  }
+
+  const flags: FlagModel[] = [];
+  const withFlags = node as unknown as { getFlags?: () => { getName(): string; getValue(): string | null; getRange(): Parameters<typeof toRange>[0] }[] };
+  if (typeof withFlags.getFlags === "function") {
+    for (const f of withFlags.getFlags()) flags.push({ name: f.getName(), value: f.getValue(), range: toRange(f.getRange()) });
+  }
+  const mounts: MountModel[] = flags.filter((f) => f.name === "mount").map((f) => parseMount(f.value ?? ""));
+
+  const argNodes = node.getArguments();
+  const args = argNodes.map((a) => a.getValue());
+  const firstArg = argNodes[0];
+  const argsStart = firstArg ? model.offsetAt(firstArg.getRange().start.line, firstArg.getRange().start.character) : end;
+
+  const heredocs: HeredocModel[] = [];
+  // getHeredocs() re-tokenizes the instruction; skip it when there cannot be a heredoc.
+  if ((keyword === "RUN" || keyword === "COPY" || keyword === "ADD") && model.text.slice(start, end).includes("<<")) {
+    const withHeredocs = node as unknown as { getHeredocs?: () => import("dockerfile-ast").Heredoc[] };
+    if (typeof withHeredocs.getHeredocs === "function") {
+      try {
+        for (const h of withHeredocs.getHeredocs()) {
+          const content = h.getContentRange();
+          const delimiter = h.getDelimiterRange();
+          const contentStart = content ? model.offsetAt(content.start.line, content.start.character) : end;
+          const contentEnd = content ? model.offsetAt(content.end.line, content.end.character) : contentStart;
+          heredocs.push({ name: h.getName(), content: model.text.slice(contentStart, contentEnd), contentStart, terminated: delimiter !== null });
+          if (delimiter) {
+            const delimiterEnd = model.offsetAt(delimiter.end.line, delimiter.end.character);
+            if (delimiterEnd > end) {
+              end = delimiterEnd;
+              range = { ...range, endLine: delimiter.end.line + 1, endColumn: delimiter.end.character + 1 };
+            }
+          } else {
+            problems.push({ line: range.line, message: `heredoc <<${h.getName()} is never closed: add a line "${h.getName()}" after its body` });
+          }
+        }
+      } catch (error) {
+        problems.push({ line: range.line, message: `the heredoc in this ${keyword} could not be parsed (${describe(error)}): check its <<NAME marker and closing line` });
+      }
+    }
+  }
+
+  const escape = model.escape;
+  let json: string[] | null = null;
+  let commands: ShellCommand[] = [];
+  const argsText = model.text.slice(argsStart, Math.max(argsStart, end));
+  if (keyword === "RUN" || keyword === "CMD" || keyword === "ENTRYPOINT" || keyword === "SHELL") {
+    json = parseJsonForm(argsText, argsStart, escape);
+  }
+  let shellText: { text: string; base: number } | undefined;
+  if (keyword === "HEALTHCHECK") {
+    const m = /^(\s*)(CMD)(\s+)/i.exec(argsText);
+    if (m) {
+      const base = argsStart + m[0].length;
+      const rest = model.text.slice(base, end);
+      json = parseJsonForm(rest, base, escape);
+      if (json === null) shellText = { text: rest, base };
+    }
+  } else if ((keyword === "RUN" || keyword === "CMD" || keyword === "ENTRYPOINT") && json === null && argNodes.length > 0) {
+    shellText = { text: argsText, base: argsStart };
+  }
+  if (shellText) {
+    if (heredocs.length > 0) {
+      const firstLineEnd = shellText.text.indexOf("\n");
+      const head = firstLineEnd >= 0 ? shellText.text.slice(0, firstLineEnd) : shellText.text;
+      commands = parseShell(head, shellText.base, escape);
+      const headWords = commands.flatMap((c) => c.words.map((w) => w.value));
+      const markersOnly = headWords.every((w) => w.startsWith("<<"));
+      if (markersOnly) commands = [];
+      if (markersOnly || ["sh", "bash", "ash", "dash"].includes(commands[0]?.name ?? "")) for (const h of heredocs) commands.push(...parseScript(h.content, h.contentStart));
+    } else {
+      commands = parseShell(shellText.text, shellText.base, escape);
+    }
+  } else if (json !== null && keyword === "RUN") {
+    const words = json.map((value) => ({ value, start: argsStart, end, quoted: true }));
+    commands = [{ assignments: [], words, name: json[0] ?? "", next: "" }];
+  }
+
+  return { index: model.instructions.length, keyword, range, start, end, stage: -1, flags, mounts, args, argsStart, json, commands, heredocs, node };
+}
+
+function parseMount(value: string): MountModel {
+  const mount: MountModel = {};
+  for (const part of value.split(",")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) mount[part.trim()] = "true";
+    else mount[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return mount;
+}
+
+function parseJsonForm(text: string, base: number, escape: string): string[] | null {
+  const joined = joinContinuations(text, base, escape).chars.trim();
+  if (!joined.startsWith("[") || !joined.endsWith("]")) return null;
+  try {
+    const parsed: unknown = JSON.parse(joined);
+    if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) return parsed as string[];
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+interface Binding {
+  index: number;
+  kind: "ARG" | "ENV";
+  raw: string | undefined;
+  /** Memoized expansion: undefined until computed. */
+  value?: string | null;
+}
+
+/** Per stage: every ARG/ENV binding by name, in instruction order. Built once per model. */
+const scopeIndex = new WeakMap<DockerfileModel, Map<StageModel, Map<string, Binding[]>>>();
+
+function bindingsOf(model: DockerfileModel, stage: StageModel): Map<string, Binding[]> {
+  let perModel = scopeIndex.get(model);
+  if (!perModel) {
+    perModel = new Map();
+    scopeIndex.set(model, perModel);
+  }
+  let byName = perModel.get(stage);
+  if (!byName) {
+    byName = new Map();
+    for (const ins of stage.instructions) {
+      const decls = ins.keyword === "ARG" ? argDeclarations(ins).map((d) => ({ ...d, kind: "ARG" as const })) : ins.keyword === "ENV" ? envDeclarations(ins).map((d) => ({ ...d, kind: "ENV" as const })) : [];
+      for (const d of decls) {
+        const list = byName.get(d.name) ?? [];
+        list.push({ index: ins.index, kind: d.kind, raw: d.value });
+        byName.set(d.name, list);
+      }
+    }
+    perModel.set(stage, byName);
+  }
+  return byName;
+}
+
+/** Scope of variables visible to an instruction inside a stage (ARG and ENV, inherited ENV of parent stages). */
+export function lookupAt(model: DockerfileModel, instruction: InstructionModel): Lookup {
+  if (instruction.stage < 0 || instruction.keyword === "FROM") {
+    return (name) => (model.globalArgs.has(name) ? (model.globalArgs.get(name) ?? null) : platformArgs.includes(name) ? null : undefined);
+  }
+  const stage = model.stages[instruction.stage];
+  if (!stage) return () => undefined;
+  return (name) => resolveIn(model, stage, name, instruction.index, 0);
+}
+
+function resolveIn(model: DockerfileModel, stage: StageModel, name: string, before: number, depth: number): string | null | undefined {
+  if (depth > 32) return null;
+  const list = bindingsOf(model, stage).get(name);
+  let binding: Binding | undefined;
+  if (list) for (let i = list.length - 1; i >= 0; i--) if ((list[i] as Binding).index < before) { binding = list[i]; break; }
+  if (binding) return valueOf(model, stage, name, binding, depth);
+  // Only ENV crosses into a child stage; ARG values stay in the stage that declared them.
+  for (let parent = stage.parent, hops = 0; parent && hops < 32; parent = parent.parent, hops++) {
+    const envs = bindingsOf(model, parent).get(name)?.filter((b) => b.kind === "ENV");
+    const last = envs?.[envs.length - 1];
+    if (last) return valueOf(model, parent, name, last, depth);
+  }
+  return undefined;
+}
+
+function valueOf(model: DockerfileModel, stage: StageModel, name: string, b: Binding, depth: number): string | null {
+  if (b.value !== undefined) return b.value;
+  b.value = null; // guards self-reference while computing
+  const lookup: Lookup = (n) => resolveIn(model, stage, n, b.index, depth + 1);
+  if (b.raw !== undefined) b.value = expandOrNull(b.raw, lookup, model.escape);
+  else b.value = model.globalArgs.has(name) ? (model.globalArgs.get(name) ?? null) : null;
+  return b.value;
+}
+
+function expandOrNull(value: string, lookup: Lookup, escape: string): string | null {
+  const e = expand(unquote(value), lookup, escape);
+  return e.unknown ? null : e.value;
+}
+
+function unquote(value: string): string {
+  if (value.length >= 2 && ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))) {
+    return value.slice(1, -1);
+  }
+  return value;
+}
+
+/** `ARG A=1 B` → [{A, "1"}, {B, undefined}]. */
+export function argDeclarations(ins: InstructionModel): { name: string; value: string | undefined }[] {
+  return ins.args.map((a) => {
+    const eq = a.indexOf("=");
+    return eq < 0 ? { name: a, value: undefined } : { name: a.slice(0, eq), value: unquote(a.slice(eq + 1)) };
+  });
+}
+
+/** `ENV A=1 B=2` and the legacy `ENV A 1`. */
+export function envDeclarations(ins: InstructionModel): { name: string; value: string }[] {
+  const first = ins.args[0];
+  if (first === undefined) return [];
+  if (!first.includes("=")) return [{ name: first, value: ins.args.slice(1).join(" ") }];
+  return ins.args.filter((a) => a.includes("=")).map((a) => {
+    const eq = a.indexOf("=");
+    return { name: a.slice(0, eq), value: unquote(a.slice(eq + 1)) };
+  });
+}
+
+function assignStages(model: DockerfileModel): void {
+  let current: StageModel | undefined;
+  let sawNonArgBeforeFrom = false;
+  for (const ins of model.instructions) {
+    if (ins.keyword === "FROM") {
+      // FROM [--platform=..] image [AS name]: read from the arguments already split, not re-parsed.
+      const image = ins.args[0] ?? "";
+      const stageName = ins.args.length >= 3 && ins.args[1]?.toUpperCase() === "AS" ? ins.args[2] : undefined;
+      const lookup = lookupAt(model, ins);
+      const resolvedImage = expand(image, lookup, model.escape).value;
+      const name = stageName?.toLowerCase();
+      const lowered = resolvedImage.toLowerCase();
+      const parent = model.stages.find((s) => s.name !== undefined && s.name === lowered);
+      const platformFlag = ins.flags.find((f) => f.name === "platform");
+      current = {
+        index: model.stages.length,
+        from: ins,
+        image,
+        resolvedImage,
+        imageRef: parseImageRef(resolvedImage),
+        instructions: [],
+        copyFrom: [],
+        isFinal: false,
+      };
+      if (name !== undefined && name !== "") current.name = name;
+      if (parent) current.parent = parent;
+      if (platformFlag?.value != null) current.platform = platformFlag.value;
+      model.stages.push(current);
+      ins.stage = current.index;
+      current.instructions.push(ins);
+      continue;
+    }
+    if (!current) {
+      if (ins.keyword === "ARG") {
+        for (const { name, value } of argDeclarations(ins)) {
+          model.globalArgs.set(name, value === undefined ? undefined : expand(value, (n) => model.globalArgs.get(n) ?? (model.globalArgs.has(n) ? null : undefined), model.escape).value);
+        }
+      } else if (!sawNonArgBeforeFrom) {
+        sawNonArgBeforeFrom = true;
+        model.problems.push({ line: ins.range.line, message: `${ins.keyword} before the first FROM: only ARG may come before FROM` });
+      }
+      continue;
+    }
+    ins.stage = current.index;
+    current.instructions.push(ins);
+  }
+  const last = model.stages[model.stages.length - 1];
+  if (last) {
+    last.isFinal = true;
+    model.finalStage = last;
+  } else if (model.instructions.length > 0 && !sawNonArgBeforeFrom) {
+    model.problems.push({ line: model.instructions[0]?.range.line ?? 1, message: "no FROM instruction: a Dockerfile must start a build stage with FROM" });
+  }
+  for (const stage of model.stages) {
+    for (const ins of stage.instructions) {
+      const fromFlag = ins.keyword === "COPY" || ins.keyword === "ADD" ? ins.flags.find((f) => f.name === "from") : undefined;
+      const sources = fromFlag ? [fromFlag.value ?? ""] : [];
+      if (ins.keyword === "RUN") for (const m of ins.mounts) if (m.from !== undefined) sources.push(m.from);
+      for (const raw of sources) {
+        const from = expand(raw, lookupAt(model, ins), model.escape).value;
+        const edge: CopyEdge = { instruction: ins, from };
+        const target = /^\d+$/.test(from) ? model.stages[Number(from)] : model.stages.find((s) => s.name === from.toLowerCase());
+        if (target) edge.stage = target;
+        stage.copyFrom.push(edge);
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/** Image references and what slimgo knows about well-known base images. */
+
+export interface ImageRef {
+  /** Registry host, when the reference names one. */
+  registry?: string;
+  /** Repository path without registry, e.g. "library/golang" is reported as "golang". */
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+export function parseImageRef(image: string): ImageRef {
+  let rest = image.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag: string | undefined;
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  if (colon > slash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  let registry: string | undefined;
+  const firstSlash = rest.indexOf("/");
+  if (firstSlash > 0) {
+    const head = rest.slice(0, firstSlash);
+    if (head.includes(".") || head.includes(":") || head === "localhost") {
+      registry = head;
+      rest = rest.slice(firstSlash + 1);
+    }
+  }
+  if ((registry === undefined || registry === "docker.io" || registry === "index.docker.io") && rest.startsWith("library/")) {
+    rest = rest.slice("library/".length);
+  }
+  const ref: ImageRef = { repository: rest.toLowerCase() };
+  if (registry !== undefined) ref.registry = registry.toLowerCase();
+  if (tag !== undefined) ref.tag = tag;
+  if (digest !== undefined) ref.digest = digest;
+  return ref;
+}
+
+export function isScratch(ref: ImageRef): boolean {
+  return ref.registry === undefined && ref.repository === "scratch";
+}
+
+export function isGolangImage(ref: ImageRef): boolean {
+  const repo = ref.repository;
+  return repo === "golang" || repo.endsWith("/golang") || repo === "chainguard/go" || repo === "chainguard/go-fips";
+}
+
+export function isAlpineImage(ref: ImageRef): boolean {
+  return ref.repository === "alpine" || ref.repository.endsWith("/alpine") || /(^|-)alpine/.test(ref.tag ?? "");
+}
+
+export function isDistroless(ref: ImageRef): boolean {
+  return ref.repository.startsWith("distroless/") || ref.repository.includes("/distroless/");
+}
+
+/** distroless/static and Chainguard's static: no libc at all. */
+export function isStaticRuntime(ref: ImageRef): boolean {
+  if (isScratch(ref)) return true;
+  if (isDistroless(ref) && /\/static(-debian\d+)?$/.test(ref.repository)) return true;
+  return ref.repository === "chainguard/static" || ref.repository.endsWith("/chainguard/static");
+}
+
+/** Images with no /bin/sh: scratch, distroless (except :debug tags), Chainguard static. */
+export function hasNoShell(ref: ImageRef): boolean {
+  if (isScratch(ref)) return true;
+  if (isDistroless(ref)) return !(ref.tag ?? "").includes("debug");
+  return ref.repository === "chainguard/static" || ref.repository.endsWith("/chainguard/static");
+}
+
+/** Images whose default user is not root. */
+export function runsAsNonRootByDefault(ref: ImageRef): boolean {
+  if (isDistroless(ref) && (ref.tag ?? "").includes("nonroot")) return true;
+  return ref.registry === "cgr.dev" && !(ref.tag ?? "").includes("dev");
+}
+
+/**
+ * The Go version a golang image tag pins, e.g. "1.22" from "1.22-alpine", "1.22.3" from
+ * "1.22.3-bookworm"; undefined for "latest", "alpine" or unresolved tags.
+ */
+export function goVersionOfTag(tag: string | undefined): string | undefined {
+  if (tag === undefined) return undefined;
+  const m = /^(\d+\.\d+(?:\.\d+)?)(?:rc\d+)?(?:-|$)/.exec(tag);
+  return m?.[1];
+}

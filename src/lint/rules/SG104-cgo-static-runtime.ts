@@ -1,0 +1,53 @@
+import { isAlpineImage, isStaticRuntime } from "../model/images.js";
+import { envForCommand, goBuilds, goFlagValue, rootImage, stageChain, type GoInvocation } from "../model/queries.js";
+import type { StageModel } from "../model/types.js";
+import type { Rule } from "../types.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "SG104",
+    name: "cgo-static-runtime",
+    severity: "error",
+    description: "A binary built with cgo enabled is copied into scratch, distroless/static or alpine (from a glibc builder), where its C library is missing.",
+    docs: "docs/rules/SG104.md",
+    peers: {},
+    fixable: true,
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const builds = goBuilds(model).filter((b) => b.subcommand === "build" || !b.args.some((a) => a.value.includes("@")));
+    const reported = new Set<GoInvocation>();
+    const cgoRequired = ctx.module?.mainPackages.some((p) => p.facts.cgo.required) ?? false;
+    for (const runtime of model.stages) {
+      const runtimeImage = rootImage(runtime);
+      const staticRuntime = isStaticRuntime(runtimeImage);
+      const alpineRuntime = !staticRuntime && isAlpineImage(runtimeImage);
+      if (!staticRuntime && !alpineRuntime) continue;
+      for (const edge of runtime.copyFrom) {
+        if (!edge.stage || edge.stage === runtime) continue;
+        const builder: StageModel = edge.stage;
+        if (alpineRuntime && isAlpineImage(rootImage(builder))) continue;
+        const chain = stageChain(builder);
+        for (const b of builds) {
+          if (!chain.includes(b.stage) || reported.has(b)) continue;
+          const cgo = envForCommand(model, b, "CGO_ENABLED");
+          if (cgo === "0") continue;
+          const ldflags = goFlagValue(b.args, "ldflags") ?? "";
+          if (/extldflags[ =]+["']?-static/.test(ldflags)) continue;
+          reported.add(b);
+          const where = `${runtime.resolvedImage} (line ${runtime.from.range.line})`;
+          const explicit = b.command.assignments.some((a) => a.name === "CGO_ENABLED") || cgo === "1";
+          const fixable = !explicit && b.instruction.json === null && !cgoRequired;
+          const first = b.command.assignments[0]?.word ?? b.command.words[0];
+          ctx.report({
+            at: b.instruction,
+            message: cgoRequired
+              ? `the module needs cgo, but this binary goes into ${where}, which has no C library: use a glibc runtime (distroless/base) or link statically with -ldflags '-extldflags "-static"'`
+              : `cgo is enabled for this go ${b.subcommand}, so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: set CGO_ENABLED=0`,
+            ...(fixable && first ? { fix: { description: "prefix the go command with CGO_ENABLED=0", edits: [{ start: first.start, end: first.start, text: "CGO_ENABLED=0 " }] } } : {}),
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,36 @@
+import { execFormFix } from "../fixes/exec-form.js";
+import { stageHasNoShell } from "../model/queries.js";
+import type { Rule } from "../types.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "SG108",
+    name: "shell-form-without-shell",
+    severity: "error",
+    description: "Shell-form RUN, CMD, ENTRYPOINT or HEALTHCHECK in a stage whose image has no shell (scratch, distroless).",
+    docs: "docs/rules/SG108.md",
+    peers: {},
+    fixable: true,
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const stage of model.stages) {
+      if (!stageHasNoShell(stage)) continue;
+      for (const ins of stage.instructions) {
+        const shellForm =
+          ((ins.keyword === "RUN" || ins.keyword === "CMD" || ins.keyword === "ENTRYPOINT") && ins.json === null && ins.args.length > 0) ||
+          (ins.keyword === "HEALTHCHECK" && ins.json === null && /^\s*CMD\s/i.test(model.text.slice(ins.argsStart, ins.end)));
+        if (!shellForm) continue;
+        const fix = ins.keyword === "RUN" ? undefined : execFormFix(model, ins);
+        ctx.report({
+          at: ins,
+          message:
+            ins.keyword === "RUN"
+              ? `RUN in shell form needs /bin/sh, which ${stage.resolvedImage} does not have: do this work in a builder stage and COPY the result`
+              : `${ins.keyword} in shell form runs through /bin/sh, which ${stage.resolvedImage} does not have, so the container cannot start it: use exec form ["/app", "arg"]`,
+          ...(fix ? { fix } : {}),
+        });
+      }
+    }
+  },
+};

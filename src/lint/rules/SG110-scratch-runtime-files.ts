@@ -1,0 +1,62 @@
+import { isScratch } from "../model/images.js";
+import { copyPaths, goBuilds, goFlagValue, goPackageArgs, rootImage, stageChain, stageCopies } from "../model/queries.js";
+import type { DockerfileModel, StageModel } from "../model/types.js";
+import type { MainPackage, ModuleAnalysis, RuntimeNeed } from "../../analysis/types.js";
+import type { Rule } from "../types.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "SG110",
+    name: "scratch-runtime-files",
+    severity: "warning",
+    description: "A scratch runtime lacks CA certificates, zoneinfo or /tmp that the Go program needs (from the module analysis).",
+    docs: "docs/rules/SG110.md",
+    peers: {},
+    needsModule: true,
+  },
+  check(ctx) {
+    const { model, module } = ctx;
+    const final = model.finalStage;
+    if (!module || !final || !isScratch(rootImage(final))) return;
+    const shipped = programsShippedIn(model, final, module);
+    const programs: MainPackage[] = shipped.length > 0 ? shipped : module.primary ? [module.primary] : module.mainPackages;
+    const need = (pick: (p: MainPackage) => RuntimeNeed): RuntimeNeed | undefined => programs.map(pick).find((n) => n.needed);
+    const evidence = (n: RuntimeNeed): string => {
+      const e = n.evidence[0];
+      return e ? ` (${e.file}:${e.line})` : "";
+    };
+    const envSet = (name: string): boolean => stageChain(final).some((s) => s.instructions.some((i) => i.keyword === "ENV" && i.args.some((a) => a.startsWith(name + "="))));
+
+    const tls = need((p) => p.facts.needs.tlsRoots);
+    if (tls && !stageCopies(final, (p) => /ca-certificates|\/etc\/ssl\/certs|\/etc\/ssl\/?$/.test(p)) && !envSet("SSL_CERT_FILE")) {
+      ctx.report({ at: final.from, message: `the program makes TLS calls${evidence(tls)} but this scratch image has no CA certificates: COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/` });
+    }
+    const zone = programs.map((p) => p.facts.needs.zoneinfo).find((z) => z.needed && !z.embeddedTzdata);
+    const tzdataTag = goBuilds(model).some((b) => /timetzdata/.test(goFlagValue(b.args, "tags") ?? ""));
+    if (zone && !tzdataTag && !stageCopies(final, (p) => /zoneinfo/.test(p)) && !envSet("ZONEINFO")) {
+      ctx.report({ at: final.from, message: `the program loads time zones${evidence(zone)} but this scratch image has no zoneinfo: COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip with ENV ZONEINFO=/zoneinfo.zip, or import time/tzdata` });
+    }
+    const tmp = need((p) => p.facts.needs.tmp);
+    if (tmp && !stageCopies(final, (p) => /^\/tmp\/?$/.test(p)) && !envSet("TMPDIR")) {
+      ctx.report({ at: final.from, message: `the program creates temporary files${evidence(tmp)} but this scratch image has no /tmp: create one in the builder (mkdir -m 1777) and COPY --from=build it to /tmp` });
+    }
+  },
+};
+
+/** Main packages whose binaries the stage copies in: `COPY --from=b /out/x` matched to `go build -o /out/x ./cmd/x`. */
+function programsShippedIn(model: DockerfileModel, stage: StageModel, module: ModuleAnalysis): MainPackage[] {
+  const found = new Set<MainPackage>();
+  for (const edge of stage.copyFrom) {
+    if (!edge.stage) continue;
+    const sources = copyPaths(edge.instruction).sources.map((s) => s.replace(/\/+$/, ""));
+    const chain = stageChain(edge.stage);
+    for (const b of goBuilds(model)) {
+      if (!chain.includes(b.stage)) continue;
+      const out = goFlagValue(b.args, "o");
+      if (out === undefined || !sources.some((s) => s === out || out.startsWith(s + "/"))) continue;
+      const pkgs = goPackageArgs(b.args).map((w) => w.value.replace(/^\.\//, "").replace(/\/+$/, "") || ".");
+      for (const dir of pkgs.length > 0 ? pkgs : ["."]) for (const m of module.mainPackages) if (m.dir === dir) found.add(m);
+    }
+  }
+  return [...found];
+}

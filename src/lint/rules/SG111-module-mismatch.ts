@@ -1,0 +1,83 @@
+import { goVersionOfTag, isGolangImage } from "../model/images.js";
+import { copyPaths, envForCommand, goBuilds, goInvocations, goPackageArgs, rootImage, stageChain, wordRange } from "../model/queries.js";
+import type { StageModel } from "../model/types.js";
+import type { Rule } from "../types.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "SG111",
+    name: "module-mismatch",
+    severity: "error",
+    description: "The Dockerfile disagrees with the Go module: builder Go too old, go.sum copied but absent, go build path missing, cgo needed but disabled.",
+    docs: "docs/rules/SG111.md",
+    peers: {},
+  },
+  check(ctx) {
+    const { model, module } = ctx;
+    const invocations = goInvocations(model);
+    const goStages = new Set<StageModel>(invocations.map((g) => g.stage));
+
+    if (module) {
+      for (const stage of goStages) {
+        const image = rootImage(stage);
+        if (!isGolangImage(image)) continue;
+        const have = goVersionOfTag(image.tag);
+        if (have === undefined) continue;
+        for (const [want, what] of [[module.goMod.go, "go"], [module.goMod.toolchain, "toolchain"]] as const) {
+          if (want === undefined || !olderThan(have, want)) continue;
+          ctx.report({ at: stage.from, message: `builder ${stage.resolvedImage} has Go ${have}, older than go.mod's ${what} ${want}: use golang:${want.split(".").slice(0, 2).join(".")} or newer` });
+          break;
+        }
+      }
+    }
+
+    if (ctx.fileExists("go.sum") === false) {
+      for (const stage of model.stages) {
+        for (const ins of stage.instructions) {
+          const copiesSum = (ins.keyword === "COPY" || ins.keyword === "ADD") && !ins.flags.some((f) => f.name === "from") && copyPaths(ins).sources.some((s) => /(^|\/)go\.sum$/.test(s));
+          const mountsSum = ins.mounts.some((m) => m.type === "bind" && /(^|\/)go\.sum$/.test(m.source ?? m.src ?? ""));
+          if (copiesSum || mountsSum) ctx.report({ at: ins, message: `go.sum is ${copiesSum ? "copied" : "mounted"} but the build context has none (a module without requirements has no go.sum): remove it from this line, or run "go mod tidy" and commit go.sum` });
+        }
+      }
+    }
+
+    for (const b of goBuilds(model)) {
+      // Paths are only comparable with the context when the context root is what the build sees.
+      const wholeContext =
+        b.instruction.mounts.some((m) => m.type === "bind" && (m.source ?? m.src ?? ".").replace(/^\.\/?$/, "") === "" && m.from === undefined) ||
+        stageChain(b.stage).some((s) => s.instructions.some((i) => i.index < b.instruction.index && (i.keyword === "COPY" || i.keyword === "ADD") && !i.flags.some((f) => f.name === "from") && copyPaths(i).sources.some((src) => src === "." || src === "./")));
+      if (!wholeContext) continue;
+      for (const pkg of goPackageArgs(b.args)) {
+        const p = pkg.value;
+        if (!p.startsWith("./") || p.includes("...") || p.includes("$")) continue;
+        const dir = p.replace(/^\.\//, "").replace(/\/$/, "");
+        if (dir === "" || ctx.fileExists(dir) !== false) continue;
+        ctx.report({ at: wordRange(model, pkg), message: `go ${b.subcommand} ${p}: no such directory in the build context${module ? ` (main packages: ${module.mainPackages.map((m) => (m.dir === "." ? "." : "./" + m.dir)).join(", ") || "none"})` : ""}` });
+      }
+    }
+
+    if (module) {
+      const cgo = module.mainPackages.find((m) => m.facts.cgo.required);
+      if (cgo) {
+        for (const b of goBuilds(model)) {
+          if (envForCommand(model, b, "CGO_ENABLED") !== "0") continue;
+          const e = cgo.facts.cgo.evidence[0] ?? cgo.facts.cgo.dependencies[0]?.evidence;
+          ctx.report({ at: b.instruction, message: `the module needs cgo${e ? ` (${e.file}:${e.line})` : ""} but this build sets CGO_ENABLED=0, so it will fail: enable cgo and use a runtime with a C library, or switch to a pure-Go dependency` });
+        }
+      }
+    }
+  },
+};
+
+/** Compares only the components the image tag pins: tag 1.22 satisfies go 1.22.5. */
+function olderThan(have: string, want: string): boolean {
+  const h = have.split(".").map(Number);
+  const w = want.split(".").map((x) => parseInt(x, 10));
+  for (let i = 0; i < h.length; i++) {
+    const a = h[i] ?? 0;
+    const b = w[i] ?? 0;
+    if (Number.isNaN(b)) return false;
+    if (a !== b) return a < b;
+  }
+  return false;
+}

@@ -1,0 +1,41 @@
+import { argDeclarations, envDeclarations } from "../model/build.js";
+import { copyPaths } from "../model/queries.js";
+import type { Rule } from "../types.js";
+
+// Same idea as BuildKit's SecretsUsedInArgOrEnv: split the name into words and look for secret-ish ones.
+const secretWords = new Set(["apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd", "secret", "token"]);
+const notSecretWords = new Set(["public"]);
+const secretFile = /(^|\/)(\.env(\.[\w-]+)?|id_(rsa|dsa|ecdsa|ed25519)|[^/]*\.(pem|key|p12|pfx|jks)|\.npmrc|\.netrc|credentials(\.json)?|\.git-credentials)$/i;
+
+export function looksSecret(name: string): boolean {
+  const words = name.split(/[_\-.]|(?<=[a-z0-9])(?=[A-Z])/).map((w) => w.toLowerCase()).filter(Boolean);
+  return words.some((w) => secretWords.has(w)) && !words.some((w) => notSecretWords.has(w));
+}
+
+export const rule: Rule = {
+  meta: {
+    id: "SG113",
+    name: "secrets",
+    severity: "warning",
+    description: "ARG/ENV names that look like secrets, or .env and key files copied into the final image.",
+    docs: "docs/rules/SG113.md",
+    peers: { buildkit: ["SecretsUsedInArgOrEnv"], trivy: ["DS031"] },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const ins of model.instructions) {
+      const names = ins.keyword === "ARG" ? argDeclarations(ins).map((d) => d.name) : ins.keyword === "ENV" ? envDeclarations(ins).map((d) => d.name) : [];
+      for (const name of names) {
+        if (!looksSecret(name)) continue;
+        ctx.report({ at: ins, message: `${ins.keyword} ${name} looks like a secret, and ${ins.keyword} values are kept in the image metadata: pass it with RUN --mount=type=secret,id=${name.toLowerCase()} instead` });
+      }
+    }
+    const final = model.finalStage;
+    if (!final) return;
+    for (const ins of final.instructions) {
+      if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || ins.flags.some((f) => f.name === "from")) continue;
+      const leaked = copyPaths(ins).sources.filter((s) => secretFile.test(s.replace(/\/+$/, "")));
+      if (leaked.length > 0) ctx.report({ at: ins, message: `${leaked.join(", ")} copied into the final image, where anyone who pulls it can read ${leaked.length > 1 ? "them" : "it"}: mount it as a secret at build time or provide it at run time` });
+    }
+  },
+};

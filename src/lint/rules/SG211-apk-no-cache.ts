@@ -1,0 +1,30 @@
+import type { Rule } from "../types.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "SG211",
+    name: "apk-no-cache",
+    severity: "info",
+    description: "apk add without --no-cache leaves the package index in the layer.",
+    docs: "docs/rules/SG211.md",
+    peers: { hadolint: ["DL3019"], trivy: ["DS025"] },
+    fixable: true,
+  },
+  check(ctx) {
+    for (const ins of ctx.model.instructions) {
+      if (ins.keyword !== "RUN" || ins.mounts.some((m) => m.type === "cache" && /\/var\/cache\/apk/.test(m.target ?? ""))) continue;
+      for (const c of ins.commands) {
+        const words = c.words[0]?.value === "sudo" ? c.words.slice(1) : c.words;
+        if (words[0]?.value !== "apk") continue;
+        const add = words.findIndex((w) => w.value === "add");
+        if (add < 0 || words.some((w) => w.value === "--no-cache")) continue;
+        const addWord = words[add];
+        ctx.report({
+          at: ins,
+          message: "apk add without --no-cache keeps the package index in the image: use apk add --no-cache",
+          ...(addWord && ins.json === null ? { fix: { description: "add --no-cache", edits: [{ start: addWord.end, end: addWord.end, text: " --no-cache" }] } } : {}),
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,35 @@
+/** Every rule slimgo lint runs, in id order. Adding a rule: one file in this folder, one line here. */
+import type { Rule } from "../types.js";
+import { rule as SG001 } from "./SG001-dockerfile-syntax.js";
+import { rule as SG101 } from "./SG101-toolchain-in-final-stage.js";
+import { rule as SG102 } from "./SG102-source-before-module-download.js";
+import { rule as SG103 } from "./SG103-build-cache-mounts.js";
+import { rule as SG104 } from "./SG104-cgo-static-runtime.js";
+import { rule as SG105 } from "./SG105-build-flags.js";
+import { rule as SG106 } from "./SG106-cross-compile-platform.js";
+import { rule as SG107 } from "./SG107-scratch-named-user.js";
+import { rule as SG108 } from "./SG108-shell-form-without-shell.js";
+import { rule as SG109 } from "./SG109-healthcheck-without-tool.js";
+import { rule as SG110 } from "./SG110-scratch-runtime-files.js";
+import { rule as SG111 } from "./SG111-module-mismatch.js";
+import { rule as SG112 } from "./SG112-dockerignore.js";
+import { rule as SG113 } from "./SG113-secrets.js";
+import { rule as SG114 } from "./SG114-go-install-unpinned.js";
+import { rule as SG201 } from "./SG201-base-image-tag.js";
+import { rule as SG202 } from "./SG202-final-user-root.js";
+import { rule as SG203 } from "./SG203-exec-form-cmd.js";
+import { rule as SG204 } from "./SG204-repeated-instruction.js";
+import { rule as SG205 } from "./SG205-stage-name.js";
+import { rule as SG206 } from "./SG206-copy-from-stage.js";
+import { rule as SG207 } from "./SG207-maintainer.js";
+import { rule as SG208 } from "./SG208-relative-workdir.js";
+import { rule as SG209 } from "./SG209-expose.js";
+import { rule as SG210 } from "./SG210-add-instead-of-copy.js";
+import { rule as SG211 } from "./SG211-apk-no-cache.js";
+import { rule as SG212 } from "./SG212-apt-get-install.js";
+import { rule as SG213 } from "./SG213-sudo.js";
+import { rule as SG214 } from "./SG214-cd-in-run.js";
+import { rule as SG215 } from "./SG215-from-platform.js";
+import { rule as SG216 } from "./SG216-undefined-variable.js";
+
+export const rules: readonly Rule[] = [SG001, SG101, SG102, SG103, SG104, SG105, SG106, SG107, SG108, SG109, SG110, SG111, SG112, SG113, SG114, SG201, SG202, SG203, SG204, SG205, SG206, SG207, SG208, SG209, SG210, SG211, SG212, SG213, SG214, SG215, SG216];

@@ -1,0 +1,114 @@
+import type { ModuleAnalysis } from "../analysis/types.js";
+import type { DockerfileModel, InstructionModel } from "./model/types.js";
+
+export type Severity = "error" | "warning" | "info" | "style";
+
+/** Higher is more severe; used for thresholds and sorting. */
+export const severityRank: Record<Severity, number> = { error: 4, warning: 3, info: 2, style: 1 };
+
+export const severities: readonly Severity[] = ["error", "warning", "info", "style"];
+
+/** 1-based lines and columns; endColumn is exclusive. */
+export interface SourceRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Replace text[start, end) of the Dockerfile with `text`. Offsets are UTF-16 indexes into the input. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Fix {
+  description: string;
+  /** Edits to the Dockerfile itself. */
+  edits: TextEdit[];
+  /** Lines to append to the build context's .dockerignore (created when missing). */
+  dockerignoreAdditions?: string[];
+}
+
+export interface Finding extends SourceRange {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  fix?: Fix;
+}
+
+export interface RulePeers {
+  hadolint?: string[];
+  buildkit?: string[];
+  trivy?: string[];
+}
+
+export interface RuleMeta {
+  /** e.g. "SG101". */
+  id: string;
+  /** kebab-case short name, e.g. "toolchain-in-final-stage". */
+  name: string;
+  severity: Severity;
+  /** One sentence: what the rule catches. */
+  description: string;
+  /** Repository-relative docs page, e.g. "docs/rules/SG101.md". */
+  docs: string;
+  peers: RulePeers;
+  /** True when some reports carry a safe fix. */
+  fixable?: boolean;
+  /** True when the rule only runs with a module analysis. */
+  needsModule?: boolean;
+}
+
+export interface Report {
+  /** Where: an instruction (its first line) or an explicit range. */
+  at: InstructionModel | SourceRange;
+  message: string;
+  fix?: Fix;
+}
+
+export interface RuleContext {
+  model: DockerfileModel;
+  module?: ModuleAnalysis;
+  /** Absolute build-context directory, when known. */
+  contextDir?: string;
+  /** .dockerignore patterns; undefined when the context has no .dockerignore (or no context is known). */
+  dockerignore?: string[];
+  /** Whether a context-relative path exists; undefined when no context is known. */
+  fileExists(relativePath: string): boolean | undefined;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+export interface LintConfig {
+  /** Rule ids (or hadolint/BuildKit names of corresponding rules) never reported. */
+  ignore?: string[];
+  /** Per-rule severity overrides; "off" disables the rule. */
+  severity?: Record<string, Severity | "off">;
+  /** Lowest severity that fails the run (exit 1). Default "warning"; "none" never fails. */
+  failureThreshold?: Severity | "none";
+}
+
+export interface LintOptions {
+  file?: string;
+  module?: ModuleAnalysis;
+  contextDir?: string;
+  /** Overrides reading `.dockerignore` from contextDir (null: no .dockerignore). */
+  dockerignore?: string[] | null;
+  config?: LintConfig;
+}
+
+export interface LintResult {
+  file: string;
+  /** Sorted by line, then column, then rule id. */
+  findings: Finding[];
+  /** True when at least one finding is at or above the failure threshold. */
+  failed: boolean;
+  failureThreshold: Severity | "none";
+}

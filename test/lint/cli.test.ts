@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { makeContext } from "./support/context.js";
+
+const lintCommand = fileURLToPath(new URL("../../src/cli/commands/lint.js", import.meta.url));
+const commander = fileURLToPath(new URL("../../../node_modules/commander/index.js", import.meta.url));
+
+// Runs `slimgo lint ...` through the real command registration, as bin/slimgo.js will.
+function slimgoLint(args: string[], cwd: string, input?: string): { status: number; stdout: string; stderr: string } {
+  const script = `
+    import { Command } from ${JSON.stringify(commander)};
+    import { registerLint } from ${JSON.stringify(lintCommand)};
+    const program = new Command("slimgo").exitOverride();
+    registerLint(program);
+    try { await program.parseAsync(${JSON.stringify(["lint", ...args])}, { from: "user" }); }
+    catch (e) { if (e.exitCode !== undefined && e.code === undefined) process.stderr.write("slimgo: " + e.message + "\\n"); process.exitCode = e.exitCode ?? 2; }
+  `;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd, encoding: "utf8", input: input ?? "", env: { ...process.env, NO_COLOR: "1" } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const module = { "go.mod": "module example.com/app\n\ngo 1.19\n\nrequire example.com/dep v1.0.0\n", "go.sum": "", "main.go": "package main\n\nfunc main() {}\n" };
+const good = 'FROM golang:1.19-alpine AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n';
+const bad = "FROM golang:1.19 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT /app\n";
+
+describe("slimgo lint (CLI)", () => {
+  test("exit 0 for a clean Dockerfile, 1 with findings, 2 for an unreadable file", () => {
+    const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n", Dockerfile: good, "bad.Dockerfile": bad });
+    const ok = slimgoLint([], dir);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /no problems/);
+    const fail = slimgoLint(["bad.Dockerfile"], dir);
+    assert.equal(fail.status, 1);
+    assert.match(fail.stdout, /bad\.Dockerfile:6:1 error +SG104/);
+    const missing = slimgoLint(["nope/Dockerfile"], dir);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /nope\/Dockerfile: cannot read Dockerfile/);
+  });
+
+  test("--failure-threshold and config from slimgo.yaml", () => {
+    const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n", Dockerfile: good.replace("USER 65532:65532\n", ""), "slimgo.yaml": "lint:\n  severity:\n    SG202: info\n" });
+    assert.equal(slimgoLint([], dir).status, 0);
+    assert.equal(slimgoLint(["--failure-threshold", "info"], dir).status, 1);
+  });
+
+  test("stdin with --format json and sarif", () => {
+    const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n" });
+    const json = slimgoLint(["-", "--format", "json"], dir, bad);
+    assert.equal(json.status, 1);
+    const parsed = JSON.parse(json.stdout) as { findings: { ruleId: string }[] }[];
+    assert.ok(parsed[0]?.findings.some((f) => f.ruleId === "SG104"));
+    const sarif = JSON.parse(slimgoLint(["-", "--format", "sarif"], dir, bad).stdout) as { version: string };
+    assert.equal(sarif.version, "2.1.0");
+  });
+
+  test("--fix --dry-run prints the diff and changes nothing; --fix writes, and a second --fix changes nothing", () => {
+    const dir = makeContext({ ...module, Dockerfile: bad.replace("COPY go.mod go.sum ./\nRUN go mod download\n", "") });
+    const before = readFileSync(join(dir, "Dockerfile"), "utf8");
+    const dry = slimgoLint(["--fix", "--dry-run"], dir);
+    assert.match(dry.stdout, /^--- a\/Dockerfile\n\+\+\+ b\/Dockerfile\n/m);
+    assert.match(dry.stdout, /^\+RUN CGO_ENABLED=0 go build -trimpath/m);
+    assert.match(dry.stdout, /^\+\+\+ b\/\.dockerignore\n/m);
+    assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8"), before);
+    slimgoLint(["--fix"], dir);
+    const after = readFileSync(join(dir, "Dockerfile"), "utf8");
+    assert.notEqual(after, before);
+    assert.match(after, /ENTRYPOINT \["\/app"\]/);
+    assert.equal(readFileSync(join(dir, ".dockerignore"), "utf8"), ".git\n.env\n");
+    const second = slimgoLint(["--fix", "--dry-run"], dir);
+    assert.doesNotMatch(second.stdout, /^---/m);
+    assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8"), after);
+  });
+});

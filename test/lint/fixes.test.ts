@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { applyDockerignoreFixes, applyFixes, buildModel, lintDockerfile } from "../../src/lint/index.js";
+
+const wrong = `FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN go mod download
+RUN go build -o /out/app ./
+FROM scratch
+MAINTAINER ops@example.com
+COPY --from=build /out/app /app
+USER 65532
+ENTRYPOINT /app
+`;
+
+describe("applyFixes", () => {
+  test("fixes everything safe in one pass and the result parses", () => {
+    const first = lintDockerfile(wrong);
+    const { text, applied } = applyFixes(wrong, first.findings);
+    assert.deepEqual(applied.map((f) => f.ruleId).sort(), ["SG102", "SG104", "SG105", "SG108", "SG207"]);
+    assert.deepEqual(buildModel(text).problems, []);
+    assert.equal(text, `FROM golang:1.22 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app ./
+FROM scratch
+LABEL org.opencontainers.image.authors="ops@example.com"
+COPY --from=build /out/app /app
+USER 65532
+ENTRYPOINT ["/app"]
+`);
+    const again = lintDockerfile(text);
+    assert.deepEqual(again.findings.filter((f) => f.fix && f.fix.edits.length > 0), []);
+    assert.equal(applyFixes(text, again.findings).text, text, "a second --fix changes nothing");
+  });
+
+  test("a fix that would break parsing is dropped", () => {
+    const finding = { ...lintDockerfile("FROM alpine:3.20\nCMD /app\n").findings[0]!, fix: { description: "bad", edits: [{ start: 0, end: 4, text: "FRM" }] } };
+    const { text, applied } = applyFixes("FROM alpine:3.20\nCMD /app\n", [finding]);
+    assert.equal(text, "FROM alpine:3.20\nCMD /app\n");
+    assert.deepEqual(applied, []);
+  });
+
+  test("overlapping fixes: the first wins, the rest wait for the next run", () => {
+    const base = lintDockerfile("FROM alpine:3.20\nUSER 1\nCMD /app\n").findings.find((f) => f.ruleId === "SG203")!;
+    const { applied } = applyFixes("FROM alpine:3.20\nUSER 1\nCMD /app\n", [base, { ...base }]);
+    assert.equal(applied.length, 1);
+  });
+
+  test(".dockerignore additions are appended once", () => {
+    const findings = [{ ruleId: "SG112", severity: "warning" as const, message: "m", file: "Dockerfile", line: 1, column: 1, endLine: 1, endColumn: 1, fix: { description: "d", edits: [], dockerignoreAdditions: [".git", ".env"] } }];
+    assert.deepEqual(applyDockerignoreFixes(undefined, findings), { text: ".git\n.env\n", added: [".git", ".env"] });
+    assert.deepEqual(applyDockerignoreFixes("bin", findings), { text: "bin\n.git\n.env\n", added: [".git", ".env"] });
+    assert.deepEqual(applyDockerignoreFixes(".git\n.env\n", findings), { text: ".git\n.env\n", added: [] });
+  });
+});

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { buildModel, lookupAt } from "../../src/lint/model/build.js";
+import { isIgnored } from "../../src/lint/dockerignore.js";
+import { initDockerfile } from "./support/dockerfiles.js";
+
+describe("Dockerfile model", () => {
+  test("stages: base image resolved from ARG, name, platform, final stage, COPY --from edges", () => {
+    const m = buildModel(initDockerfile);
+    assert.equal(m.stages.length, 2);
+    const [build, runtime] = m.stages;
+    assert.equal(build?.resolvedImage, "golang:1.19-alpine");
+    assert.deepEqual(build?.imageRef, { repository: "golang", tag: "1.19-alpine" });
+    assert.equal(build?.name, "build");
+    assert.equal(build?.platform, "$BUILDPLATFORM");
+    assert.equal(runtime?.isFinal, true);
+    assert.equal(m.finalStage, runtime);
+    assert.deepEqual(runtime?.copyFrom.map((e) => [e.instruction.range.line, e.stage?.name]), [[27, "build"], [28, "build"], [30, "build"], [31, "build"]]);
+  });
+
+  test("RUN split into commands and words across continuations, quotes kept together, offsets point into the text", () => {
+    const m = buildModel(initDockerfile);
+    const run = m.instructions.find((i) => i.keyword === "RUN" && i.commands.some((c) => c.name === "go" && c.words[1]?.value === "build"))!;
+    const cmd = run.commands[0]!;
+    assert.deepEqual(cmd.assignments.map((a) => `${a.name}=${a.value}`), ["CGO_ENABLED=0", "GOOS=$TARGETOS", "GOARCH=$TARGETARCH"]);
+    assert.deepEqual(cmd.words.map((w) => w.value), ["go", "build", "-trimpath", "-ldflags=-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}", "-o", "/out/app", "."]);
+    const ldflags = cmd.words[3]!;
+    assert.equal(m.text.slice(ldflags.start, ldflags.end), '-ldflags="-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}"');
+    assert.deepEqual(run.mounts.map((x) => x.type), ["cache", "cache", "bind"]);
+    const mk = m.instructions.find((i) => i.keyword === "RUN" && i.commands[0]?.name === "mkdir")!;
+    assert.deepEqual(mk.commands.map((c) => [c.name, c.next]), [["mkdir", "&&"], ["chmod", ""]]);
+  });
+
+  test("heredoc bodies become commands; exec form is parsed as JSON", () => {
+    const m = buildModel('FROM alpine:3.20\nRUN <<EOF\napk add git\ncd /src\nEOF\nCMD ["/app", "-x"]\nENTRYPOINT /app -y\n');
+    assert.deepEqual(m.instructions[1]?.commands.map((c) => c.name), ["apk", "cd"]);
+    assert.equal(m.instructions[1]?.heredocs[0]?.name, "EOF");
+    assert.deepEqual(m.instructions[2]?.json, ["/app", "-x"]);
+    assert.equal(m.instructions[3]?.json, null);
+    assert.deepEqual(m.instructions[3]?.commands[0]?.words.map((w) => w.value), ["/app", "-y"]);
+  });
+
+  test("variables: global ARG needs redeclaring, ENV inherits into child stages, defaults apply", () => {
+    const m = buildModel("ARG V=1\nFROM alpine:3.20 AS a\nENV E=from-a\nARG V\nARG W=${V}-w\nRUN true\nFROM a\nRUN true\n");
+    const inA = lookupAt(m, m.instructions[5]!);
+    assert.equal(inA("V"), "1");
+    assert.equal(inA("W"), "1-w");
+    assert.equal(inA("E"), "from-a");
+    const inChild = lookupAt(m, m.instructions[7]!);
+    assert.equal(inChild("E"), "from-a");
+    assert.equal(inChild("W"), undefined, "ARG does not cross stages");
+  });
+
+  test("parse problems are collected, never thrown", () => {
+    assert.deepEqual(buildModel("FROM a\nRUN #<<EOF\\\n\\#COPY \n").problems.map((p) => p.line), [2]);
+    assert.doesNotThrow(() => buildModel("\u0000\uFFFF[[[\\\n"));
+  });
+});
+
+describe(".dockerignore matching", () => {
+  test("Docker's rules: anchored patterns, ** and ! exceptions, directories cover their contents", () => {
+    assert.equal(isIgnored([".git"], ".git"), true);
+    assert.equal(isIgnored([".git/"], ".git/config"), true);
+    assert.equal(isIgnored(["**/.env"], ".env"), true);
+    assert.equal(isIgnored(["*", "!*.go"], "main.go"), false);
+    assert.equal(isIgnored(["*", "!*.go"], ".env"), true);
+    assert.equal(isIgnored(["bin"], "cmd/bin"), false);
+    assert.equal(isIgnored(["# comment", "", "/vendor"], "vendor/modules.txt"), true);
+  });
+});

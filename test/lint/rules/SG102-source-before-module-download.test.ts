@@ -1,0 +1,34 @@
+import { rule } from "../../../src/lint/rules/SG102-source-before-module-download.js";
+import { ruleTester } from "../support/rule-tester.js";
+import { makeContext } from "../support/context.js";
+import { fakeModule } from "../support/module.js";
+import { initDockerfile, recipeDockerfile } from "../support/dockerfiles.js";
+
+const noSum = makeContext({ "go.mod": "module example.com/app\n\ngo 1.19\n", "main.go": "package main\n" });
+
+ruleTester(rule, {
+  valid: [
+    { code: initDockerfile },
+    { code: recipeDockerfile },
+    { name: "module without requirements", code: "FROM golang:1.22\nCOPY . .\nRUN go build .\n", module: fakeModule({ requires: 0 }) },
+    { name: "cache mount on go build", code: "FROM golang:1.22\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build .\n" },
+  ],
+  invalid: [
+    {
+      name: "COPY . . before go mod download",
+      code: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /out/app .\n",
+      lines: [3],
+      message: "before \"go mod download\"",
+      output: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/app .\n",
+    },
+    {
+      name: "no go.sum in the context",
+      code: "FROM golang:1.22\nWORKDIR /src\nCOPY . /src\nRUN go mod download\nRUN go build .\n",
+      contextDir: noSum,
+      lines: [3],
+      output: "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod /src/\nRUN go mod download\nCOPY . /src\nRUN go build .\n",
+    },
+    { name: "no download step at all", code: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n", lines: [3], message: "re-downloads" },
+    { name: "download in a RUN that also builds", code: "FROM golang:1.22\nCOPY . .\nRUN go mod download && go build .\n", lines: [2] },
+  ],
+});

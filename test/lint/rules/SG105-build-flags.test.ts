@@ -1,0 +1,16 @@
+import { rule } from "../../../src/lint/rules/SG105-build-flags.js";
+import { ruleTester } from "../support/rule-tester.js";
+import { initDockerfile, recipeDockerfile } from "../support/dockerfiles.js";
+
+ruleTester(rule, {
+  valid: [
+    { code: initDockerfile },
+    { code: recipeDockerfile },
+    { name: "go install of a pinned tool", code: "FROM golang:1.22\nRUN go install golang.org/x/tools/cmd/stringer@v0.20.0\n" },
+  ],
+  invalid: [
+    { name: "bare go build", code: "FROM golang:1.22\nRUN go build -o /app .\n", lines: [1 + 1], message: "-trimpath", output: "FROM golang:1.22\nRUN go build -trimpath -ldflags=\"-s -w\" -o /app .\n" },
+    { name: "ldflags without -s -w keeps them, adds -trimpath only when missing", code: "FROM golang:1.22\nRUN go build -trimpath -ldflags=\"-X main.v=1\" -o /app .\n", lines: [2], message: "-s -w" },
+    { name: "missing only -trimpath", code: "FROM golang:1.22\nRUN go build -ldflags='-s -w' .\n", lines: [2], output: "FROM golang:1.22\nRUN go build -trimpath -ldflags='-s -w' .\n" },
+  ],
+});

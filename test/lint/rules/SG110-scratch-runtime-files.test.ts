@@ -1,0 +1,23 @@
+import { rule } from "../../../src/lint/rules/SG110-scratch-runtime-files.js";
+import { ruleTester } from "../support/rule-tester.js";
+import { fakeModule } from "../support/module.js";
+import { initDockerfile } from "../support/dockerfiles.js";
+
+const bare = "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /app .\n\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+
+ruleTester(rule, {
+  valid: [
+    { code: initDockerfile, module: fakeModule({ tls: true, zoneinfo: true, tmp: true }) },
+    { name: "needs nothing", code: bare, module: fakeModule() },
+    { name: "no module analysis: rule skips", code: bare },
+    { name: "embedded tzdata", code: bare, module: fakeModule({ zoneinfo: true, embeddedTzdata: true }) },
+    { name: "timetzdata build tag", code: bare.replace("go build", "go build -tags timetzdata"), module: fakeModule({ zoneinfo: true }) },
+    { name: "distroless has the files", code: bare.replace("FROM scratch", "FROM gcr.io/distroless/static-debian12"), module: fakeModule({ tls: true, tmp: true }) },
+  ],
+  invalid: [
+    { name: "TLS without CA certificates", code: bare, module: fakeModule({ tls: true }), lines: [4], message: "CA certificates" },
+    { name: "time zones without zoneinfo", code: bare, module: fakeModule({ zoneinfo: true }), lines: [4], message: "zoneinfo" },
+    { name: "temp files without /tmp", code: bare, module: fakeModule({ tmp: true }), lines: [4], message: "/tmp" },
+    { name: "all three", code: bare, module: fakeModule({ tls: true, zoneinfo: true, tmp: true }), lines: [4, 4, 4] },
+  ],
+});

@@ -1,0 +1,27 @@
+import { rule } from "../../../src/lint/rules/SG111-module-mismatch.js";
+import { ruleTester } from "../support/rule-tester.js";
+import { makeContext } from "../support/context.js";
+import { fakeModule } from "../support/module.js";
+import { initDockerfile, initDockerfileNoSum } from "../support/dockerfiles.js";
+
+const withSum = makeContext({ "go.mod": "module example.com/app\n", "go.sum": "", "main.go": "package main\n", "cmd/api/main.go": "package main\n" });
+const noSum = makeContext({ "go.mod": "module example.com/app\n", "main.go": "package main\n" });
+
+ruleTester(rule, {
+  valid: [
+    { code: initDockerfile, contextDir: withSum, module: fakeModule({ go: "1.19" }) },
+    { code: initDockerfileNoSum, contextDir: noSum, module: fakeModule({ go: "1.19", requires: 0 }) },
+    { name: "tag pins minor only", code: "FROM golang:1.22-alpine\nRUN go build ./cmd/api\n", contextDir: withSum, module: fakeModule({ go: "1.22.5" }) },
+    { name: "a subdirectory copied in: paths are relative to it", code: "FROM golang:1.22\nWORKDIR /src\nCOPY services/api/ .\nRUN go build ./cmd/server\n", contextDir: withSum },
+    { name: "unversioned tag is not judged", code: "FROM golang:alpine\nRUN go build .\n", module: fakeModule({ go: "1.23" }) },
+  ],
+  invalid: [
+    { name: "builder older than go line", code: "FROM golang:1.21-alpine AS build\nRUN go build .\n", module: fakeModule({ go: "1.22" }), lines: [1], message: "older than go.mod's go 1.22" },
+    { name: "builder older than toolchain", code: "FROM golang:1.22.1\nRUN go build .\n", module: fakeModule({ go: "1.22", toolchain: "1.22.5" }), lines: [1], message: "toolchain" },
+    { name: "go.sum copied but absent", code: "FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\n", contextDir: noSum, lines: [2], message: "go.sum" },
+    { name: "go.sum bind-mounted but absent", code: initDockerfile, contextDir: noSum, lines: [7] },
+    { name: "missing build path", code: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/server\n", contextDir: withSum, lines: [4], message: "./cmd/server" },
+    { name: "missing build path under a bind mount of the context", code: "FROM golang:1.22\nRUN --mount=type=bind,target=/src cd /src && go build -o /app ./cmd/worker\n", contextDir: withSum, lines: [2], message: "./cmd/worker" },
+    { name: "cgo required but disabled", code: "FROM golang:1.22\nRUN CGO_ENABLED=0 go build -o /app .\n", module: fakeModule({ cgo: true }), lines: [2], message: "needs cgo" },
+  ],
+});

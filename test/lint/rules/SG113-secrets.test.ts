@@ -1,0 +1,17 @@
+import { rule } from "../../../src/lint/rules/SG113-secrets.js";
+import { ruleTester } from "../support/rule-tester.js";
+import { initDockerfile } from "../support/dockerfiles.js";
+
+ruleTester(rule, {
+  valid: [
+    { code: initDockerfile },
+    { name: "public key name and non-secret names", code: "FROM alpine:3.20\nARG PUBLIC_KEY\nENV KEYBOARD=us TOKENIZER=x\n" },
+    { name: ".env copied into a builder only", code: "FROM golang:1.22 AS b\nCOPY .env /src/.env\nFROM scratch\nCOPY --from=b /app /app\n" },
+  ],
+  invalid: [
+    { name: "ARG token", code: "FROM alpine:3.20\nARG GITHUB_TOKEN\n", lines: [2], message: "secret" },
+    { name: "ENV password", code: "FROM alpine:3.20\nENV DB_PASSWORD=hunter2\n", lines: [2] },
+    { name: ".env in the final image", code: "FROM scratch\nCOPY .env /app/.env\n", lines: [2], message: ".env" },
+    { name: "key file in the final image", code: "FROM scratch\nCOPY certs/server.key /certs/\n", lines: [2] },
+  ],
+});

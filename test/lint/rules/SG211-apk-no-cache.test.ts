@@ -1,0 +1,12 @@
+import { rule } from "../../../src/lint/rules/SG211-apk-no-cache.js";
+import { ruleTester } from "../support/rule-tester.js";
+
+ruleTester(rule, {
+  valid: [
+    { code: "FROM alpine:3.20\nRUN apk add --no-cache ca-certificates\n" },
+    { name: "cache mount", code: "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add git\n" },
+  ],
+  invalid: [
+    { name: "apk add", code: "FROM alpine:3.20\nRUN apk update && apk add git\n", lines: [2], message: "--no-cache", output: "FROM alpine:3.20\nRUN apk update && apk add --no-cache git\n" },
+  ],
+});

@@ -1,0 +1,10 @@
+import { rule } from "../../../src/lint/rules/SG212-apt-get-install.js";
+import { ruleTester } from "../support/rule-tester.js";
+
+ruleTester(rule, {
+  valid: [{ code: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates\n" }],
+  invalid: [
+    { name: "neither flag", code: "FROM debian:12\nRUN apt-get update && apt-get install git\n", lines: [2], message: "-y", output: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends git\n" },
+    { name: "-y only", code: "FROM debian:12\nRUN apt-get install -y git\n", lines: [2], message: "--no-install-recommends", output: "FROM debian:12\nRUN apt-get install --no-install-recommends -y git\n" },
+  ],
+});

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { ModuleAnalysis } from "../../../src/analysis/types.js";
+import { runRules } from "../../../src/lint/engine.js";
+import { applyFixes } from "../../../src/lint/fixes/apply.js";
+import { buildModel } from "../../../src/lint/model/build.js";
+import type { Finding, Rule } from "../../../src/lint/types.js";
+
+export interface CaseOptions {
+  module?: ModuleAnalysis;
+  /** Build context directory (see makeContext). */
+  contextDir?: string;
+  /** .dockerignore lines; omit for "no .dockerignore". */
+  dockerignore?: string[];
+}
+
+export interface ValidCase extends CaseOptions {
+  name?: string;
+  code: string;
+}
+
+export interface InvalidCase extends CaseOptions {
+  name?: string;
+  code: string;
+  /** 1-based lines of the expected findings, in order. */
+  lines: number[];
+  /** Text the message must contain (checked on the first finding). */
+  message?: string | RegExp;
+  /** Expected Dockerfile after applying fixes; omit when the finding has no Dockerfile fix. */
+  output?: string;
+  /** Lines the fixes add to .dockerignore. */
+  dockerignoreAdditions?: string[];
+}
+
+/** Lints with one rule only, the way the engine runs it. */
+export function lintWith(rule: Rule, code: string, o: CaseOptions = {}): Finding[] {
+  return runRules({
+    model: buildModel(code),
+    rules: [rule],
+    file: "Dockerfile",
+    ...(o.module ? { module: o.module } : {}),
+    ...(o.contextDir ? { contextDir: o.contextDir } : {}),
+    ...(o.dockerignore ? { dockerignore: o.dockerignore } : {}),
+  });
+}
+
+/** typescript-eslint's RuleTester shape for node:test: valid must be clean, invalid must match lines and fixes. */
+export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  describe(`${rule.meta.id} ${rule.meta.name}`, () => {
+    cases.valid.forEach((c, i) => {
+      test(`valid #${i + 1}${c.name ? ` ${c.name}` : ""}`, () => {
+        const findings = lintWith(rule, c.code, c);
+        assert.deepEqual(findings.map((f) => `${f.line}: ${f.message}`), []);
+      });
+    });
+    cases.invalid.forEach((c, i) => {
+      test(`invalid #${i + 1}${c.name ? ` ${c.name}` : ""}`, () => {
+        const findings = lintWith(rule, c.code, c);
+        assert.deepEqual(findings.map((f) => f.line), c.lines, findings.map((f) => `${f.line}: ${f.message}`).join("\n"));
+        for (const f of findings) {
+          assert.equal(f.ruleId, rule.meta.id);
+          assert.ok(f.message.length > 20, "message says what is wrong and how to fix it");
+        }
+        if (c.message !== undefined) {
+          const m = findings[0]?.message ?? "";
+          if (typeof c.message === "string") assert.ok(m.includes(c.message), m);
+          else assert.match(m, c.message);
+        }
+        const { text, applied } = applyFixes(c.code, findings);
+        if (c.output === undefined) {
+          assert.equal(applied.length, 0, "no Dockerfile fix expected");
+        } else {
+          assert.equal(text, c.output);
+          assert.deepEqual(buildModel(text).problems, [], "fixed Dockerfile still parses");
+          const after = lintWith(rule, text, c);
+          assert.deepEqual(after.map((f) => f.message), [], "fixed Dockerfile lints clean for this rule");
+          assert.equal(applyFixes(text, after).text, text, "a second --fix changes nothing");
+        }
+        if (c.dockerignoreAdditions !== undefined) {
+          assert.deepEqual(findings.flatMap((f) => f.fix?.dockerignoreAdditions ?? []), c.dockerignoreAdditions);
+          const fixedIgnore = [...(c.dockerignore ?? []), ...c.dockerignoreAdditions];
+          assert.deepEqual(lintWith(rule, c.code, { ...c, dockerignore: fixedIgnore }).map((f) => f.message), [], "lints clean once .dockerignore is fixed");
+        }
+      });
+    });
+  });
+}
