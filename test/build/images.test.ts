@@ -94,6 +94,18 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     }
   });
 
+  test("--load puts the image into the local podman under its name and tags", { skip: skipContainers() }, async () => {
+    const dir = await fixture("cli-tool");
+    const result = await build([dir, "--load", "podman", "-t", "load-a", "-t", "load-b"]);
+    const binary = result.programs[0]!.binary;
+    images.push(`localhost/${binary}:load-a`, `localhost/${binary}:load-b`);
+    assert.match(result.programs[0]!.published[0]!.reference, new RegExp(`^podman:localhost/${binary}:load-a@sha256:`));
+    for (const tag of ["load-a", "load-b"]) {
+      const run = await podman(["run", "--rm", "-i", `localhost/${binary}:${tag}`, "-w"], { input: "a b c d\n" });
+      assert.equal(run.stdout.trim(), "4");
+    }
+  });
+
   test("TLS roots are in the image when the program calls out, and the probe checks health without a shell", { skip: skipContainers() }, async () => {
     const dir = await fixture("tls-client");
     const tarball = join(await temp("tls"), "tls.tar");

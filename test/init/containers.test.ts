@@ -154,6 +154,22 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.equal(config.User, "65532:65532");
   });
 
+  test("cgo: builds on the glibc builder and runs dynamically linked on distroless/base as non-root", async () => {
+    const dir = await copyModule("cgo");
+    dirs.push(dir);
+    assert.equal((await runSlimgo(["init", dir])).code, 0);
+    const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
+    assert.match(dockerfile, /^FROM golang:\$\{GO_VERSION\}-bookworm AS build$/m);
+    assert.match(dockerfile, /^FROM gcr\.io\/distroless\/base-debian12:nonroot AS runtime$/m);
+    const tag = "localhost/slimgo-test/cgo:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    const run = await podman(["run", "--rm", tag, "-a", "40", "-b", "2"]);
+    assert.equal(run.stdout.trim(), "42", "the C code ran");
+    const config = JSON.parse((await podman(["image", "inspect", tag])).stdout)[0].Config;
+    assert.equal(config.User, "65532:65532");
+  });
+
   test("vendored: builds from vendor/ with no module download and no network", async () => {
     const dir = await copyModule("vendored");
     dirs.push(dir);
