@@ -6,14 +6,14 @@ set -euo pipefail
 
 PACKAGES=(
   golang-go podman runc crun skopeo umoci docker-registry busybox-static
-  apache2-utils zip openssl ca-certificates tzdata gcc libc6-dev git
+  apache2-utils zip openssl ca-certificates tzdata gcc libc6-dev git chromium
 )
 # One probe per package: a command or file that exists once it is installed.
 declare -A PROBE=(
   [golang-go]=go [podman]=podman [runc]=runc [crun]=crun [skopeo]=skopeo [umoci]=umoci
   [docker-registry]=docker-registry [busybox-static]=/bin/busybox [apache2-utils]=htpasswd
   [zip]=zip [openssl]=openssl [ca-certificates]=/etc/ssl/certs/ca-certificates.crt
-  [tzdata]=/usr/share/zoneinfo/Europe/Madrid [gcc]=gcc [libc6-dev]=/usr/include/stdio.h [git]=git
+  [tzdata]=/usr/share/zoneinfo/Europe/Madrid [gcc]=gcc [libc6-dev]=/usr/include/stdio.h [git]=git [chromium]=chromium
 )
 CONF=/etc/containers/containers.conf
 

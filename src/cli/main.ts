@@ -3,6 +3,8 @@ import { ExitCode, SlimgoError } from "../errors.js";
 import { registerInit } from "./commands/init.js";
 import { registerBuild } from "./commands/build.js";
 import { registerLint } from "./commands/lint.js";
+import { registerInspect } from "./commands/inspect.js";
+import { registerVerify } from "./commands/verify.js";
 import { VERSION } from "../version.js";
 
 export function createProgram(): Command {
@@ -27,6 +29,8 @@ Docs:        README.md and docs/ in the slimgo package`,
   registerInit(program);
   registerLint(program);
   registerBuild(program);
+  registerInspect(program);
+  registerVerify(program);
   return program;
 }
 

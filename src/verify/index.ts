@@ -11,6 +11,7 @@ export { checks } from "./checks/index.js";
 export { imageViewFromDirectory, parseImageConfig, readImageConfigFile, type DirectoryViewOptions } from "./directory-view.js";
 export { formatJson, formatSarif, formatText, noColors, type SarifOptions, type VerifyColors } from "./format.js";
 export { formatBytes, parseByteSize } from "./size.js";
+export { imageViewFromImage, scanImage } from "./image-view-from-image.js";
 export type * from "./image-view.js";
 export type * from "./types.js";
 

@@ -12,34 +12,14 @@ import type { VerifyReport } from "../../src/verify/types.js";
 import { copyModule, FIXTURES, runSlimgo } from "../support/cli.js";
 import { podmanBuild, removeImages, runTool } from "../support/podman.js";
 import { ensureStandInImages } from "../support/standins.js";
+import { BinaryImages } from "../support/binary-images.js";
 import { skipContainers, skipUnless } from "../support/tools.js";
 import { withLocalImage } from "./local-image.js";
 
 const skip = skipContainers() || skipUnless("skopeo", "gcc");
 const images: string[] = [];
 const dirs: string[] = [];
-let binaries = "";
-
-async function hostBuild(fixture: string, output: string, cgo = false): Promise<void> {
-  await runTool("go", ["build", "-trimpath", "-ldflags=-s -w", "-o", join(binaries, output), "."], {
-    cwd: join(FIXTURES, fixture),
-    env: { CGO_ENABLED: cgo ? "1" : "0", GOFLAGS: "", GOWORK: "off", GOPROXY: "off" },
-    timeoutMs: 180_000,
-  });
-}
-
-/** Builds a context holding the host-built binaries plus `extra` files, with `dockerfile`. */
-async function buildImage(name: string, dockerfile: string, extra: Record<string, string> = {}): Promise<string> {
-  const context = await mkdtemp(join(tmpdir(), `slimgo-verify-${name}-`));
-  dirs.push(context);
-  await cp(binaries, context, { recursive: true });
-  for (const [file, content] of Object.entries(extra)) await writeFile(join(context, file), content);
-  await writeFile(join(context, "Dockerfile"), dockerfile);
-  const tag = `localhost/slimgo-test/verify-${name}:latest`;
-  images.push(tag);
-  await podmanBuild({ context, tag, format: "docker", noCache: true });
-  return tag;
-}
+const made = new BinaryImages("verify");
 
 async function verify(tag: string): Promise<VerifyReport> {
   return withLocalImage(tag, (view) => verifyImage(view, { reference: tag }));
@@ -56,18 +36,16 @@ function explain(report: VerifyReport): string {
 describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
   before(async () => {
     await ensureStandInImages();
-    binaries = await mkdtemp(join(tmpdir(), "slimgo-verify-bin-"));
-    dirs.push(binaries);
-    await hostBuild("cli-tool", "wordcount");
-    await hostBuild("tls-client", "tlsclient");
-    await hostBuild("zoneinfo", "zoneinfo");
-    await hostBuild("tempfiles", "tempfiles");
-    await hostBuild("cgo", "cgosum", true);
+    await made.hostBuild("cli-tool", "wordcount");
+    await made.hostBuild("tls-client", "tlsclient");
+    await made.hostBuild("zoneinfo", "zoneinfo");
+    await made.hostBuild("tempfiles", "tempfiles");
+    await made.hostBuild("cgo", "cgosum", true);
   });
 
   after(async () => {
-    await removeImages(...images);
-    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    await removeImages(...images, ...made.images);
+    await Promise.all([...dirs, ...made.dirs].map((d) => rm(d, { recursive: true, force: true })));
   });
 
   const wrong: { name: string; check: string; dockerfile: string; extra?: Record<string, string>; evidence: RegExp }[] = [
@@ -113,7 +91,7 @@ describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
 
   for (const c of wrong) {
     test(`${c.name} fails ${c.check}, and only that`, async () => {
-      const report = await verify(await buildImage(c.name, c.dockerfile, c.extra));
+      const report = await verify(await made.build(c.name, c.dockerfile, c.extra));
       assert.deepEqual(failed(report), [c.check], explain(report));
       const result = report.checks.find((r) => r.name === c.check)!;
       assert.ok(result.evidence.some((e) => c.evidence.test(e)), `evidence ${JSON.stringify(result.evidence)} lacks ${c.evidence}`);

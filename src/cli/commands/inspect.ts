@@ -1,0 +1,55 @@
+import type { Command } from "commander";
+import { colorEnabled } from "../output.js";
+import { outputFor, withCommonOptions, type CommonOptions } from "../common.js";
+
+interface InspectFlags extends CommonOptions {
+  platform?: string;
+  tree?: boolean;
+  html?: string;
+  insecureRegistry?: string[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerInspect(program: Command): void {
+  const cmd = program
+    .command("inspect")
+    .summary("show what is in an image: layers, config, Go binaries, where the bytes go")
+    .description(
+      "Opens IMAGE and reports its digest, platform(s), sizes, each layer with the instruction that made it and the files it added, changed and removed, the config (secret-looking env values masked), every Go binary with its build information and run-time needs, and the bytes wasted on files later layers replace.\n\nIMAGE: oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, podman:NAME, docker:NAME or REGISTRY/REPO:TAG.",
+    )
+    .argument("<image>", "image reference")
+    .option("--platform <os/arch>", "pick one platform from an index (default: every platform, reported separately)")
+    .option("--tree", "also list the final file tree with sizes")
+    .option("--html <file>", "write a self-contained HTML report (treemaps and verify results) to FILE")
+    .option("--insecure-registry <host>", "reach this registry over plain HTTP (repeatable)", collect);
+  withCommonOptions(cmd)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  slimgo inspect oci:./out:app                 an OCI layout
+  slimgo inspect podman:localhost/app:dev      an image in local podman storage
+  slimgo inspect ghcr.io/org/app:1.4 --platform linux/arm64
+  slimgo inspect docker-archive:app.tar --html report.html`,
+    )
+    .action(async (image: string, flags: InspectFlags) => {
+      const { inspectReference, formatInspectText, formatInspectHtml } = await import("../../inspect/index.js");
+      const { writeFilesAtomically } = await import("../../fsutil/atomic-write.js");
+      const out = outputFor(flags);
+      const { result, verify } = await inspectReference(image, {
+        ...(flags.platform ? { platform: flags.platform } : {}),
+        insecureRegistries: flags.insecureRegistry ?? [],
+        onProgress: (m) => out.info(m),
+        onWarning: (m) => out.warn(m),
+        tree: flags.tree === true,
+        verify: flags.html !== undefined,
+      });
+      if (flags.html !== undefined) {
+        await writeFilesAtomically([{ path: flags.html, content: formatInspectHtml(result, verify) }]);
+        out.info(`wrote ${flags.html}`);
+      }
+      if (flags.json) out.json(result);
+      else process.stdout.write(formatInspectText(result, colorEnabled(process.stdout, process.env) ? out.color : undefined));
+    });
+}

@@ -1,0 +1,58 @@
+import { isImageIndex, type Image } from "../image/index.js";
+import { asInputError, imagesOf, openImage, type OpenImageOptions } from "../sources/index.js";
+import type { TarLimits } from "../tar/read.js";
+import { scanImage, type ImageScan } from "../verify/image-view-from-image.js";
+import { verifyImage, type VerifyImageOptions } from "../verify/index.js";
+import type { VerifyReport } from "../verify/types.js";
+import { inspectionOf } from "./report.js";
+import type { InspectResult } from "./types.js";
+
+export interface RunOptions extends OpenImageOptions {
+  limits?: TarLimits;
+  onWarning?: (message: string) => void;
+}
+
+async function scan(image: Image, reference: string, options: RunOptions): Promise<ImageScan> {
+  try {
+    return await scanImage(image, { ...(options.limits ? { limits: options.limits } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+  } catch (error) {
+    throw asInputError(error, reference);
+  }
+}
+
+export interface InspectRunOptions extends RunOptions {
+  tree?: boolean;
+  /** Also run verify on every image (for the HTML report). */
+  verify?: boolean | VerifyImageOptions;
+}
+
+/** Opens the reference, reads every platform's layers once, and reports on each (and verifies, when asked). */
+export async function inspectReference(reference: string, options: InspectRunOptions = {}): Promise<{ result: InspectResult; verify: VerifyReport[] }> {
+  const item = await openImage(reference, options);
+  const result: InspectResult = { reference, digest: item.digest, mediaType: item.mediaType, index: isImageIndex(item), images: [] };
+  const reports: VerifyReport[] = [];
+  for (const { image } of imagesOf(item)) {
+    const scanned = await scan(image, reference, options);
+    result.images.push(inspectionOf(image, scanned, { reference, tree: options.tree === true }));
+    if (options.verify) {
+      const verifyOptions = typeof options.verify === "object" ? options.verify : {};
+      reports.push(await verifyImage(scanned.view, { ...verifyOptions, reference }));
+    }
+  }
+  return { result, verify: reports };
+}
+
+/** `slimgo verify`: one report per platform of the reference. */
+export async function verifyReference(reference: string, options: RunOptions & VerifyImageOptions = {}): Promise<VerifyReport[]> {
+  const item = await openImage(reference, options);
+  const reports: VerifyReport[] = [];
+  for (const { image } of imagesOf(item)) {
+    const scanned = await scan(image, reference, options);
+    const verifyOptions: VerifyImageOptions = { reference };
+    if (options.maxSize !== undefined) verifyOptions.maxSize = options.maxSize;
+    if (options.noShell) verifyOptions.noShell = true;
+    if (options.noPackageManager) verifyOptions.noPackageManager = true;
+    reports.push(await verifyImage(scanned.view, verifyOptions));
+  }
+  return reports;
+}

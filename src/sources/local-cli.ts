@@ -1,0 +1,66 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inputError } from "../errors.js";
+import type { ImageOrIndex } from "../image/index.js";
+import { readDockerArchive } from "../transports/index.js";
+
+/** Temp dirs holding `save` output; layers are read lazily from them, so they live until exit or dispose. */
+const saved = new Set<string>();
+let exitHookInstalled = false;
+
+function newSaveDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "slimgo-save-"));
+  saved.add(dir);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", disposeSavedImages);
+    // A saved image can be gigabytes: remove it on Ctrl-C or kill too, then die of the same signal.
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+      process.once(signal, () => {
+        disposeSavedImages();
+        process.kill(process.pid, signal);
+      });
+    }
+  }
+  return dir;
+}
+
+/** Removes every archive `podman:`/`docker:` references were saved to. Images opened from them cannot be read afterwards. */
+export function disposeSavedImages(): void {
+  for (const dir of saved) rmSync(dir, { recursive: true, force: true });
+  saved.clear();
+}
+
+function run(cli: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(cli, args, { maxBuffer: 4 * 1024 * 1024, timeout: 30 * 60_000 }, (error, _stdout, stderr) => {
+      if (error === null) return resolve();
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return reject(inputError(`${cli} is not installed here; save the image yourself (${cli} save -o FILE NAME) and pass docker-archive:FILE`));
+      const detail = String(stderr).trim().split("\n").pop() ?? error.message;
+      reject(inputError(`${cli} save failed: ${detail}; check the image name with \`${cli} images\``));
+    });
+  });
+}
+
+/**
+ * Reads a local engine's image through its CLI's `save` (podman or docker), as a docker-archive
+ * in a temp dir, which is then read like any other untrusted archive.
+ */
+export async function readSavedImage(cli: "podman" | "docker", name: string, onProgress?: (message: string) => void): Promise<ImageOrIndex> {
+  if (name.startsWith("-")) throw inputError(`${cli}:${name}: an image name cannot start with "-"`);
+  const dir = newSaveDir();
+  const file = join(dir, "image.tar");
+  onProgress?.(`saving ${name} with ${cli} save`);
+  const args = cli === "podman" ? ["save", "--format", "docker-archive", "-o", file, name] : ["save", "-o", file, name];
+  try {
+    await run(cli, args);
+    return await readDockerArchive(file);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    saved.delete(dir);
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+import { Readable } from "node:stream";
+import { imageFromManifestBytes, indexFromBytes, isIndexMediaType, isManifestMediaType, type BlobReader, type Descriptor, type ImageOrIndex, type RegistryReference } from "../image/index.js";
+import { formatRegistryReference, isNamedInsecure, RegistryClient } from "../registry/index.js";
+
+export interface RegistrySourceOptions {
+  /** Registries (host[:port]) the user named as plain HTTP. */
+  insecureRegistries?: readonly string[];
+  onProgress?: (message: string) => void;
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+function short(digest: string): string {
+  return digest.slice(0, 19);
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/**
+ * Blobs of one repository. Manifests of an index's children come from /manifests/, everything
+ * else from /blobs/; the client checks each against its digest as it streams.
+ */
+export function registryBlobReader(client: RegistryClient, repository: string, what: string, onProgress?: (message: string) => void): BlobReader {
+  return {
+    what,
+    readBlob: async (d: Descriptor) => {
+      if (isManifestMediaType(d.mediaType) || isIndexMediaType(d.mediaType)) return (await client.getManifest(repository, d.digest)).bytes;
+      return readAll(await client.getBlob(repository, d.digest, { size: d.size }));
+    },
+    openBlob: async (d: Descriptor) => {
+      onProgress?.(`pulling layer ${short(d.digest)} (${megabytes(d.size)}) from ${what}`);
+      return client.getBlob(repository, d.digest, { size: d.size });
+    },
+  };
+}
+
+/** Reads an image or index from a registry; layers are fetched when they are read. */
+export async function readRegistryImage(ref: RegistryReference, options: RegistrySourceOptions = {}): Promise<ImageOrIndex> {
+  const what = formatRegistryReference(ref);
+  const client = new RegistryClient(ref.registry, { insecure: isNamedInsecure(ref.registry, options.insecureRegistries ?? []) });
+  options.onProgress?.(`pulling manifest of ${what}`);
+  const fetched = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? "latest");
+  const reader = registryBlobReader(client, ref.repository, what, options.onProgress);
+  const descriptor: Descriptor = { mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.bytes.length };
+  return isIndexMediaType(fetched.mediaType)
+    ? indexFromBytes(reader, fetched.bytes, descriptor)
+    : imageFromManifestBytes(reader, fetched.bytes, descriptor);
+}

@@ -1,0 +1,103 @@
+/**
+ * openImage on a multi-platform image, from an OCI layout and from a registry started here:
+ * every platform is reported separately unless --platform picks one, registry pulls print progress
+ * and give the same digests as the layout, and plain HTTP is used only for registries the user names.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SlimgoError } from "../../src/errors.js";
+import { buildIndex, computeFilesystem, isImageIndex, platformOf, platformString, type Image, type ImageIndex } from "../../src/image/index.js";
+import { imagesOf, openImage } from "../../src/sources/index.js";
+import { writeOciLayout } from "../../src/transports/index.js";
+import { FIXTURES, runSlimgo } from "../support/cli.js";
+import { runTool } from "../support/podman.js";
+import { startRegistry, type TestRegistry } from "../support/registry.js";
+import { skipUnless } from "../support/tools.js";
+import { busyboxImage } from "../transports/fixture.js";
+
+const skip = skipUnless("go", "skopeo", "docker-registry");
+const work = mkdtempSync(join(tmpdir(), "slimgo-sources-"));
+const layout = join(work, "layout");
+let registry: TestRegistry | undefined;
+let index: ImageIndex;
+
+after(async () => {
+  await registry?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function goBinary(arch: "amd64" | "arm64"): Promise<string> {
+  const out = join(work, `wordcount-${arch}`);
+  await runTool("go", ["build", "-trimpath", "-ldflags=-s -w", "-o", out, "."], {
+    cwd: join(FIXTURES, "cli-tool"),
+    env: { CGO_ENABLED: "0", GOOS: "linux", GOARCH: arch, GOFLAGS: "", GOWORK: "off", GOPROXY: "off" },
+    timeoutMs: 180_000,
+  });
+  return out;
+}
+
+describe("openImage with several platforms", { skip, concurrency: 1 }, () => {
+  before(async () => {
+    const images: Image[] = [];
+    for (const arch of ["amd64", "arm64"] as const) {
+      images.push(await busyboxImage(join(work, "blobs"), { binary: await goBinary(arch), platform: { os: "linux", architecture: arch } }));
+    }
+    index = buildIndex(images);
+    await writeOciLayout(layout, index, { ref: "multi:1" });
+    registry = await startRegistry();
+    await runTool("skopeo", ["copy", "-q", "--all", "--dest-tls-verify=false", `oci:${layout}:localhost/multi:1`, `docker://${registry.host}/slimgo-test/multi:1`]);
+  });
+
+  test("an index opens whole, and --platform narrows it to one image", async () => {
+    const item = await openImage(`oci:${layout}:multi:1`);
+    assert.ok(isImageIndex(item));
+    assert.equal(item.digest, index.digest);
+    assert.deepEqual(imagesOf(item).map((i) => platformString(i.platform)), ["linux/amd64", "linux/arm64"]);
+    const arm = await openImage(`oci:${layout}:multi:1`, { platform: "linux/arm64" });
+    assert.ok(!isImageIndex(arm));
+    assert.equal(platformString(platformOf(arm)), "linux/arm64");
+    await assert.rejects(
+      openImage(`oci:${layout}:multi:1`, { platform: "linux/s390x" }),
+      (e: unknown) => e instanceof SlimgoError && e.exitCode === 2 && /has no linux\/s390x image \(it has linux\/amd64, linux\/arm64\)/.test(e.message),
+    );
+  });
+
+  test("the registry copy has the same digests, pulls with progress, and its layers verify", async () => {
+    const progress: string[] = [];
+    const ref = `${registry!.host}/slimgo-test/multi:1`;
+    const item = await openImage(ref, { insecureRegistries: [registry!.host], onProgress: (m) => progress.push(m) });
+    assert.ok(isImageIndex(item));
+    assert.equal(item.digest, index.digest);
+    assert.deepEqual(item.manifests.map((m) => m.image.digest), index.manifests.map((m) => m.image.digest));
+    const arm = imagesOf(item)[1]!.image;
+    const fs = await computeFilesystem(arm);
+    assert.ok(fs.files.has("bin/app"));
+    assert.match(progress.join("\n"), /pulling manifest of 127\.0\.0\.1:\d+\/slimgo-test\/multi:1/);
+    assert.match(progress.join("\n"), /pulling layer sha256:[0-9a-f]{12} \(\d+\.\d MB\)/);
+  });
+
+  test("a registry not named insecure is reached over HTTPS only, and failing that is exit 2", async () => {
+    await assert.rejects(openImage(`${registry!.host}/slimgo-test/multi:1`), (e: unknown) => e instanceof SlimgoError && e.exitCode === 2);
+  });
+
+  test("the CLI reports every platform separately, or the one --platform names", async () => {
+    const all = await runSlimgo(["verify", `${registry!.host}/slimgo-test/multi:1`, "--insecure-registry", registry!.host, "--json"]);
+    const reports = JSON.parse(all.stdout).reports as { platform: string; checks: { name: string; status: string; evidence: string[] }[] }[];
+    assert.deepEqual(reports.map((r) => r.platform), ["linux/amd64", "linux/arm64"]);
+    for (const r of reports) {
+      const arch = r.checks.find((c) => c.name === "architecture")!;
+      assert.equal(arch.status, "pass", JSON.stringify(arch));
+    }
+    assert.match(all.stderr, /pulling layer/);
+    const one = await runSlimgo(["inspect", `oci:${layout}:multi:1`, "--platform", "linux/arm64", "--json"]);
+    assert.equal(one.code, 0, one.stderr);
+    const doc = JSON.parse(one.stdout);
+    assert.equal(doc.images.length, 1);
+    assert.equal(doc.images[0].platform, "linux/arm64");
+    assert.equal(doc.images[0].goBinaries[0].machine, "aarch64");
+    assert.equal(doc.images[0].goBinaries[0].path, "/bin/app");
+  });
+});
