@@ -15,3 +15,6 @@ export { SlimgoError, ExitCode } from "./errors.js";
 export { lintDockerfile, applyFixes, rules as lintRules } from "./lint/index.js";
 export type { LintResult, LintConfig, Finding } from "./lint/index.js";
 export { buildImages, type BuildOptions, type BuildResult, type BuiltProgram } from "./build/index.js";
+export { openImage } from "./sources/index.js";
+export { inspectReference, verifyReference } from "./inspect/index.js";
+export { verifyImage, imageViewFromImage, verifyExitCode } from "./verify/index.js";

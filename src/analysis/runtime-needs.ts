@@ -6,7 +6,7 @@ import { callArguments, enclosingFunction, functionSignature, isQualified, type 
 import { evidenceAt, uniqueEvidence } from "./evidence.js";
 import type { Evidence, RuntimeNeeds } from "./types.js";
 
-type Need = "tlsRoots" | "zoneinfo" | "tmp" | "user";
+type Need = "tlsRoots" | "tlsClientCode" | "zoneinfo" | "tmp" | "user";
 
 interface TokenRule {
   need: Need;
@@ -91,7 +91,13 @@ function isResultType(previous: string | undefined): boolean {
   return previous === "*" || previous === ")";
 }
 
+/** Any net/http client or TLS dial, whatever the URL: the binary then links Go's TLS client. */
+const anyHttpClient = (src: GoSourceFile, i: number) =>
+  httpRequestCall(src, i) || isQualified(src, i, "net/http", /^(Client|Transport|DefaultClient|DefaultTransport)$/);
+
 const TOKEN_RULES: TokenRule[] = [
+  { need: "tlsClientCode", at: anyHttpClient },
+  { need: "tlsClientCode", at: call("crypto/tls", ["Dial", "DialWithDialer", "Client"]) },
   { need: "tlsRoots", at: outboundRequest },
   { need: "tlsRoots", at: httpClient },
   { need: "tlsRoots", at: call("crypto/tls", ["Dial", "DialWithDialer", "Client"]) },
@@ -130,8 +136,19 @@ const IMPORT_RULES: ImportRule[] = [
 ];
 
 /** `tzdataTag`: build-script lines that pass `-tags timetzdata`, which embeds tzdata like importing time/tzdata. */
+/**
+ * text/template and html/template call methods by name, so Go's linker keeps every exported method
+ * of every linked type, Request.ParseMultipartForm included, which spills large uploads to /tmp.
+ * With net/http in the program, the binary can create temp files: evidence is the template import.
+ */
+function templatesKeepMultipart(files: GoSourceFile[]): Evidence[] {
+  const imports = files.flatMap((src) => src.imports.map((imp) => ({ src, imp })));
+  if (!imports.some(({ imp }) => imp.path === "net/http")) return [];
+  return imports.filter(({ imp }) => imp.path === "html/template" || imp.path === "text/template").map(({ src, imp }) => evidenceAt(src, imp.line));
+}
+
 export function runtimeNeeds(files: GoSourceFile[], tzdataTag: Evidence[] = []): RuntimeNeeds {
-  const found: Record<Need, Evidence[]> = { tlsRoots: [], zoneinfo: [], tmp: [], user: [] };
+  const found: Record<Need, Evidence[]> = { tlsRoots: [], tlsClientCode: [], zoneinfo: [], tmp: [], user: [] };
   const tzdata: Evidence[] = [...tzdataTag];
   for (const src of files) {
     for (const imp of src.imports) {
@@ -142,6 +159,7 @@ export function runtimeNeeds(files: GoSourceFile[], tzdataTag: Evidence[] = []):
       for (const rule of TOKEN_RULES) if (rule.at(src, i)) found[rule.need].push(evidenceAt(src, tok.line));
     });
   }
+  found.tmp.push(...templatesKeepMultipart(files));
   const need = (n: Need) => {
     const evidence = uniqueEvidence(found[n]);
     return { needed: evidence.length > 0, evidence };
@@ -149,6 +167,7 @@ export function runtimeNeeds(files: GoSourceFile[], tzdataTag: Evidence[] = []):
   const zone = need("zoneinfo");
   return {
     tlsRoots: need("tlsRoots"),
+    tlsClientCode: need("tlsClientCode"),
     zoneinfo: { needed: zone.needed, evidence: uniqueEvidence([...zone.evidence, ...tzdata]), embeddedTzdata: tzdata.length > 0 },
     tmp: need("tmp"),
     user: need("user"),

@@ -59,6 +59,11 @@ export interface RuntimeNeed {
 export interface RuntimeNeeds {
   /** Outbound TLS: the program needs root certificates. */
   tlsRoots: RuntimeNeed;
+  /**
+   * Any HTTP client or TLS dial, even one that only calls http://127.0.0.1 (a health probe): the
+   * binary links Go's TLS client, so a reader of the binary alone (verify) expects CA certificates.
+   */
+  tlsClientCode?: RuntimeNeed;
   /** Loads time zones; `embeddedTzdata` when it imports time/tzdata (then the image needs no zoneinfo). */
   zoneinfo: RuntimeNeed & { embeddedTzdata: boolean };
   /** Creates temporary files: needs a writable /tmp. */

@@ -9,16 +9,15 @@ import { join, relative, resolve, sep } from "node:path";
 import { analyze } from "../analysis/index.js";
 import type { MainPackage, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
-import { selectMainPackages } from "../dockerfile/plan.js";
+import { needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
 import { healthProbeCommand, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError } from "../errors.js";
-import { parseImageReference } from "../image/reference.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
-import { isImageIndex, platformOf, type HistoryEntry, type Image, type ImageIndex, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
+import type { HistoryEntry, Image, ImageIndex, ImageOrIndex, Layer } from "../image/types.js";
 import type { ImageFormat } from "../image/media-types.js";
 import { layerFromFiles } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
-import { readLocalImage, isLocalReference } from "../transports/index.js";
+import { openImage, pickPlatform } from "../sources/index.js";
 import { baseLayerEntries, describeBaseLayer, NONROOT_UID, ZONEINFO_PATH } from "./base-layer.js";
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
 import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
@@ -53,8 +52,8 @@ export interface BuildOptions {
   goEnv?: Record<string, string>;
   assets?: string;
   configPath?: string;
-  /** Resolves a registry base image; the CLI passes the registry client here. */
-  pullBase?: (ref: string) => Promise<ImageOrIndex>;
+  /** Plain-HTTP registries the user named (for a registry --base). */
+  insecureRegistries?: string[];
   onProgress?: (message: string) => void;
 }
 
@@ -103,7 +102,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
 
   try {
     const baseRef = options.base ?? b.base;
-    const base = baseRef ? await loadBase(baseRef, options.pullBase) : undefined;
+    const base = baseRef ? { ref: baseRef, image: await openImage(baseRef, { insecureRegistries: options.insecureRegistries, onProgress: progress }) } : undefined;
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     progress(`compiling ${jobs.length} binar${jobs.length === 1 ? "y" : "ies"} with Go ${go.version} (${jobs.map((j) => `${j.main.binary} ${platformKey(j.platform)}`).join(", ")})`);
     const compiled = await inParallel(
@@ -143,10 +142,10 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         const historyAt = (createdBy: string): HistoryEntry => ({ created: version.created, created_by: createdBy, comment: "slimgo build" });
         let image: Image;
         if (base) {
-          image = withFormat(pickPlatform(base.image, c.platform, base.ref), format);
+          image = withFormat(pickPlatform(base.image, c.platform, `--base ${base.ref}`), format);
         } else {
           image = emptyImage(c.platform, format);
-          const baseOptions = { caCertificates: main.facts.needs.tlsRoots.needed, zoneinfoZip: main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && haveZoneinfoZip ? zoneinfoZip : undefined };
+          const baseOptions = { caCertificates: needsCaCertificates(main.facts).needed, zoneinfoZip: main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && haveZoneinfoZip ? zoneinfoZip : undefined };
           const entries = baseLayerEntries(baseOptions);
           layers.push({ layer: await cachedLayer(cache, entries, format, ["base", ...(baseOptions.zoneinfoZip ? [{ file: baseOptions.zoneinfoZip }] : [])]), history: historyAt(describeBaseLayer(baseOptions)) });
         }
@@ -274,30 +273,6 @@ async function assetEntries(root: string, assets: string): Promise<TarEntry[]> {
     throw inputError(`--assets ${assets}: cannot read (${(err as Error).message})`);
   }
   return entries;
-}
-
-async function loadBase(ref: string, pullBase: BuildOptions["pullBase"]): Promise<{ ref: string; image: ImageOrIndex }> {
-  const parsed = parseImageReference(ref);
-  if (isLocalReference(parsed)) return { ref, image: await readLocalImage(parsed) };
-  if (!pullBase) throw inputError(`--base ${ref}: registry bases need the registry client`);
-  return { ref, image: await pullBase(ref) };
-}
-
-function pickPlatform(item: ImageOrIndex, platform: Platform, ref: string): Image {
-  if (!isImageIndex(item)) {
-    const p = platformOf(item);
-    if (p.architecture !== platform.architecture) throw inputError(`--base ${ref} is ${platformKey(p)} only; it has no ${platformKey(platform)} image`);
-    return item;
-  }
-  const match = item.manifests.find((m) => {
-    const p = m.descriptor.platform ?? platformOf(m.image);
-    return p.os === platform.os && p.architecture === platform.architecture && (platform.variant === undefined || p.variant === undefined || p.variant === platform.variant);
-  });
-  if (!match) {
-    const have = item.manifests.map((m) => platformKey(m.descriptor.platform ?? platformOf(m.image))).join(", ");
-    throw inputError(`--base ${ref} has no ${platformKey(platform)} image (it has ${have})`);
-  }
-  return match.image;
 }
 
 function sortedRecord(r: Record<string, string>): Record<string, string> {

@@ -1,4 +1,4 @@
-import type { Evidence, MainPackage, ModuleAnalysis } from "../analysis/types.js";
+import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
 import { builderImage, runtimeImage } from "./images.js";
@@ -172,14 +172,15 @@ function planProgram(analysis: ModuleAnalysis, main: MainPackage, options: PlanO
   decisions.push({ topic: `${who}runtime`, choice: image, reason: runtimeReason(runtime, options, cgo), evidence: [] });
 
   const bare = runtime === "scratch";
-  const copyCa = f.needs.tlsRoots.needed && (bare || runtime === "debian");
+  const caCertificates = needsCaCertificates(f);
+  const copyCa = caCertificates.needed && (bare || runtime === "debian");
   const zone = f.needs.zoneinfo.needed && !f.needs.zoneinfo.embeddedTzdata;
   const copyZoneinfo = zone && runtime !== "distroless";
   const makeTmp = f.needs.tmp.needed && bare;
   const writePasswd = f.needs.user.needed && bare;
   const addUserWithShell = f.needs.user.needed && (runtime === "alpine" || runtime === "debian");
 
-  pushNeed(decisions, `${who}CA certificates`, f.needs.tlsRoots.needed, copyCa ? "copied from the builder" : "provided by the runtime image", "the program makes outbound TLS calls", f.needs.tlsRoots.evidence);
+  pushNeed(decisions, `${who}CA certificates`, caCertificates.needed, copyCa ? "copied from the builder" : "provided by the runtime image", caCertificates.reason, caCertificates.evidence);
   if (f.needs.zoneinfo.needed && f.needs.zoneinfo.embeddedTzdata) {
     decisions.push({ topic: `${who}zoneinfo`, choice: "not copied", reason: "the program embeds time/tzdata", evidence: f.needs.zoneinfo.evidence });
   } else {
@@ -225,6 +226,19 @@ function planProgram(analysis: ModuleAnalysis, main: MainPackage, options: PlanO
     dataDirectories,
     decisions,
   };
+}
+
+/**
+ * Certificates go in when the program makes outbound TLS calls, and also when it only uses an HTTP
+ * client for plain-HTTP calls (a health probe): the binary then links Go's TLS client, which is
+ * what `verify` sees, and a URL from configuration may turn out to be https.
+ */
+export function needsCaCertificates(f: ProgramFacts): { needed: boolean; reason: string; evidence: Evidence[] } {
+  if (f.needs.tlsRoots.needed) return { needed: true, reason: "the program makes outbound TLS calls", evidence: f.needs.tlsRoots.evidence };
+  if (f.needs.tlsClientCode?.needed) {
+    return { needed: true, reason: "the program uses an HTTP client (plain HTTP only, so kept for safety: the binary links Go's TLS client)", evidence: f.needs.tlsClientCode.evidence };
+  }
+  return { needed: false, reason: "", evidence: [] };
 }
 
 function chooseRuntime(options: PlanOptions, cgo: boolean): RuntimeName {

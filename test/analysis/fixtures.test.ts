@@ -153,6 +153,8 @@ const EXPECTED: Record<string, FixtureExpectation> = {
     mains: [
       rootServer("embedded", 22, {
         healthEndpoints: ["/healthz @ main.go:34"],
+        // html/template keeps Request.ParseMultipartForm linked, which spills uploads to /tmp.
+        tmp: ["main.go:8"],
         embeds: ["static @ main.go:19"],
         dataDirectories: ["templates @ main.go:39"],
         imports: ["context", "embed", "errors", "html/template", "io/fs", "log", "net/http", "os", "os/signal", "path/filepath", "syscall", "time"],

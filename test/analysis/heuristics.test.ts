@@ -32,6 +32,27 @@ describe("runtime needs", () => {
     assert.deepEqual(lines(runtimeNeeds(files).tlsRoots.evidence), [6, 9, 10, 11, 12]);
   });
 
+  test("a plain-http probe still links Go's TLS client: tlsClientCode records it, tlsRoots does not", () => {
+    const files = go(
+      "package main",
+      'import "net/http"',
+      "func main() {",
+      '\thttp.Get("http://127.0.0.1:8080/healthz")', // 4
+      "}",
+    );
+    const needs = runtimeNeeds(files);
+    assert.equal(needs.tlsRoots.needed, false);
+    assert.deepEqual(lines(needs.tlsClientCode!.evidence), [4]);
+    assert.equal(runtimeNeeds(go("package main", 'import "net/http"', 'func main() { http.ListenAndServe(":8080", nil) }')).tlsClientCode!.needed, false);
+  });
+
+  test("templates with net/http keep multipart parsing linked, so /tmp is needed; either alone is not", () => {
+    const both = go("package main", 'import (\n\t"html/template"\n\t"net/http"\n)', "func main() {}"); // template on line 3
+    assert.deepEqual(lines(runtimeNeeds(both).tmp.evidence), [3]);
+    assert.equal(runtimeNeeds(go("package main", 'import "text/template"', "func main() {}")).tmp.needed, false);
+    assert.equal(runtimeNeeds(go("package main", 'import "net/http"', "func main() {}")).tmp.needed, false);
+  });
+
   test("a server that only listens, or probes itself over http://, needs no roots", () => {
     const files = go(
       "package main",

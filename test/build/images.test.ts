@@ -198,6 +198,30 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     }
   });
 
+  test("every image slimgo build makes from the fixtures passes slimgo verify", async () => {
+    const cases: [string, "fixtures" | "examples", string[]][] = [
+      ["notes", "examples", []],
+      ["root-main", "fixtures", []],
+      ["health-flag", "fixtures", []],
+      ["tls-client", "fixtures", []],
+      ["zoneinfo", "fixtures", []],
+      ["tempfiles", "fixtures", []],
+      ["embed", "fixtures", []],
+      ["cli-tool", "fixtures", []],
+      ["vendored", "fixtures", []],
+      ["multi-cmd", "fixtures", ["--all"]],
+    ];
+    for (const [name, from, extra] of cases) {
+      const dir = await fixture(name, from);
+      const layout = join(await temp(`verify-${name}`), "layout");
+      const result = await build([dir, ...extra, "--oci-layout", layout]);
+      for (const p of result.programs) {
+        const v = await runSlimgo(["verify", `oci:${layout}:localhost/${p.binary}:latest`]);
+        assert.equal(v.code, 0, `${name} (${p.binary}) fails verify:\n${v.stdout}${v.stderr}`);
+      }
+    }
+  });
+
   test("clear errors: a Go too old for go.mod, cgo, a bad platform — exit 2 and nothing written", async () => {
     const out = await temp("errors");
     const tooNew = await runSlimgo(["build", await fixture("toolchain-line"), "--oci-layout", join(out, "a")]);

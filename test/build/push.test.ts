@@ -8,7 +8,8 @@ import { copyModule, runSlimgo } from "../support/cli.js";
 import { runTool } from "../support/podman.js";
 import { startRegistry, type TestRegistry } from "../support/registry.js";
 import { startFaultProxy } from "../registry/support/proxy.js";
-import { skipUnless } from "../support/tools.js";
+import { skipContainers, skipUnless } from "../support/tools.js";
+import { ensureStandInImages } from "../support/standins.js";
 
 const temps: string[] = [];
 const registries: TestRegistry[] = [];
@@ -95,6 +96,24 @@ describe("slimgo build --push", { skip: skipUnless("go", "docker-registry", "sko
     assert.equal(r.code, 0, r.stderr);
     assert.ok(registry.tokenRequests > 0, "the token endpoint was used");
     assert.equal((await skopeoInspect(registry, "tokened/app:latest")).Digest, (JSON.parse(r.stdout) as BuildJson).programs[0]!.digest);
+  });
+
+  test("a base image pushed to the registry first is used through --base, for the right platform", { skip: skipContainers() }, async () => {
+    await ensureStandInImages();
+    const registry = await startRegistry();
+    registries.push(registry);
+    await runTool("skopeo", ["copy", "--dest-tls-verify=false", "containers-storage:gcr.io/distroless/static-debian12:nonroot", `docker://${registry.host}/base/static:nonroot`]);
+    const base = await skopeoInspect(registry, "base/static:nonroot");
+    const r = await push(registry.host, "onbase/app", ["--base", `${registry.host}/base/static:nonroot`]);
+    assert.equal(r.code, 0, r.stderr);
+    const app = await skopeoInspect(registry, "onbase/app:latest");
+    assert.deepEqual(app.Layers.slice(0, base.Layers.length), base.Layers, "the base's layers come first, unchanged");
+    assert.equal(app.Layers.length, base.Layers.length + 2, "then the health probe and the binary; no slimgo base layer");
+    assert.equal(app.Labels["org.opencontainers.image.base.name"], `${registry.host}/base/static:nonroot`);
+    assert.equal(app.Labels["org.opencontainers.image.base.digest"], base.Digest);
+    const config = JSON.parse((await runTool("skopeo", ["inspect", "--config", "--raw", "--tls-verify=false", `docker://${registry.host}/onbase/app:latest`])).stdout);
+    assert.ok(config.config.Env.some((e: string) => e.startsWith("SSL_CERT_FILE=")), "the base's environment is kept");
+    assert.equal(config.config.User, "65532:65532");
   });
 
   test("a registry that drops uploads and answers 500, then recovers, ends with a correct image", async () => {

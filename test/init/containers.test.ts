@@ -117,6 +117,8 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
       const tag = `localhost/slimgo-test/${c.name}:init`;
       images.push(tag);
       await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+      const verified = await runSlimgo(["verify", `podman:${tag}`]);
+      assert.equal(verified.code, 0, `the image fails slimgo verify:\n${verified.stdout}${verified.stderr}`);
 
       const port = await freePort();
       const container = await runContainer({ image: tag, env: { PORT: String(port), ...c.env?.() } });
@@ -146,6 +148,8 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     const tag = "localhost/slimgo-test/cli-tool:init";
     images.push(tag);
     await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    const verified = await runSlimgo(["verify", `podman:${tag}`]);
+    assert.equal(verified.code, 0, `the image fails slimgo verify:\n${verified.stdout}${verified.stderr}`);
     const run = await podman(["run", "--rm", "-i", "--ulimit", "nproc=1000:1000", "--ulimit", "nofile=1000:1000", tag, "-w"], { input: "one two three\n" });
     assert.equal(run.stdout.trim(), "3");
     const version = await podman(["run", "--rm", tag, "-version"]);
@@ -164,6 +168,8 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     const tag = "localhost/slimgo-test/cgo:init";
     images.push(tag);
     await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    const verified = await runSlimgo(["verify", `podman:${tag}`]);
+    assert.equal(verified.code, 0, `the image fails slimgo verify:\n${verified.stdout}${verified.stderr}`);
     const run = await podman(["run", "--rm", tag, "-a", "40", "-b", "2"]);
     assert.equal(run.stdout.trim(), "42", "the C code ran");
     const config = JSON.parse((await podman(["image", "inspect", tag])).stdout)[0].Config;
@@ -180,6 +186,8 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     const tag = "localhost/slimgo-test/vendored:init";
     images.push(tag);
     await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    const verified = await runSlimgo(["verify", `podman:${tag}`]);
+    assert.equal(verified.code, 0, `the image fails slimgo verify:\n${verified.stdout}${verified.stderr}`);
     const run = await podman(["run", "--rm", tag, "-name", "gopher"]);
     assert.match(run.stdout, /gopher/);
   });

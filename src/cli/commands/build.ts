@@ -104,6 +104,7 @@ SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.`,
         user: flags.user,
         assets: flags.assets,
         configPath: flags.config,
+        insecureRegistries: flags.insecureRegistry,
         onProgress: (m) => out.info(m),
       });
       for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
