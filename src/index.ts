@@ -8,7 +8,8 @@ export { planDockerfile, type DockerfilePlan, type ProgramPlan, type Decision, t
 export { generateDockerfile } from "./dockerfile/generate.js";
 export { generateDockerignore } from "./dockerfile/dockerignore.js";
 export { planInit, writeInit, type InitOptions, type InitResult } from "./init/index.js";
-export { loadConfig, parseConfig } from "./config/load.js";
+export { loadConfig } from "./config/load.js";
+export { parseConfig } from "./config/parse.js";
 export type { SlimgoConfig } from "./config/schema.js";
 export type { RuntimeName } from "./dockerfile/runtimes.js";
 export { SlimgoError, ExitCode } from "./errors.js";

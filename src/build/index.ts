@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
-import { analyze } from "../analysis/index.js";
+import { analyze, findModuleRoot } from "../analysis/index.js";
 import type { MainPackage, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
 import { needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
@@ -17,7 +17,6 @@ import type { HistoryEntry, Image, ImageIndex, ImageOrIndex, Layer } from "../im
 import type { ImageFormat } from "../image/media-types.js";
 import { layerFromFiles } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
-import { openImage, pickPlatform } from "../sources/index.js";
 import { baseLayerEntries, describeBaseLayer, NONROOT_UID, ZONEINFO_PATH } from "./base-layer.js";
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
 import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
@@ -52,6 +51,8 @@ export interface BuildOptions {
   goEnv?: Record<string, string>;
   assets?: string;
   configPath?: string;
+  /** Make an SPDX SBOM per image (for --sbom-dir and pushes); reading each binary costs time. */
+  sbom?: boolean;
   /** Plain-HTTP registries the user named (for a registry --base). */
   insecureRegistries?: string[];
   onProgress?: (message: string) => void;
@@ -64,7 +65,7 @@ export interface BuiltProgram {
   format: ImageFormat;
   platforms: { platform: string; binaryBytes: number; compileMs: number; digest: string }[];
   healthcheck?: string[];
-  /** One SPDX 2.3 SBOM per platform image, from the binary's build information. */
+  /** One SPDX 2.3 SBOM per platform image, from the binary's build information (with `sbom`). */
   sboms: Sbom[];
   notes: string[];
 }
@@ -86,15 +87,23 @@ const LAYER_MTIME = 0;
 
 export async function buildImages(dir: string, options: BuildOptions = {}): Promise<BuildResult> {
   const progress = options.onProgress ?? (() => {});
-  const analysis = await analyze(dir);
+  // The toolchain and git lookups are child processes: start them while the module is read.
+  const root = findModuleRoot(dir);
+  const goLookup = findGoToolchain();
+  const versionLookup = readVersionInfo(root, options.version);
+  goLookup.catch(() => undefined);
+  versionLookup.catch(() => undefined);
+  // go build is the authority on what compiles; the analysis only picks the package, flags and
+  // needs, and slimgo's scanner gives the same facts as go list without its start-up cost.
+  const analysis = await analyze(root, { engine: "scanner" });
   const { config } = await loadConfig(analysis.root, options.configPath);
   const b = config.build ?? {};
   const mains = chooseMains(analysis, options, config.main);
-  const go = await findGoToolchain();
+  const go = await goLookup;
   checkToolchain(go, analysis);
   for (const main of mains) refuseCgo(main);
   const platforms = parsePlatforms(options.platforms ?? b.platforms);
-  const version = await readVersionInfo(analysis.root, options.version);
+  const version = await versionLookup;
   const cache = new LayerCache();
   const work = await mkdtemp(join(tmpdir(), "slimgo-build-"));
   const zoneinfoZip = join(go.goroot, "lib", "time", "zoneinfo.zip");
@@ -102,7 +111,9 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
 
   try {
     const baseRef = options.base ?? b.base;
-    const base = baseRef ? { ref: baseRef, image: await openImage(baseRef, { insecureRegistries: options.insecureRegistries, onProgress: progress }) } : undefined;
+    // Image readers (and their manifest validation) load only when there is a base to read.
+    const sources = baseRef ? await import("../sources/index.js") : undefined;
+    const base = baseRef && sources ? { ref: baseRef, image: await sources.openImage(baseRef, { insecureRegistries: options.insecureRegistries, onProgress: progress }), pickPlatform: sources.pickPlatform } : undefined;
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     progress(`compiling ${jobs.length} binar${jobs.length === 1 ? "y" : "ies"} with Go ${go.version} (${jobs.map((j) => `${j.main.binary} ${platformKey(j.platform)}`).join(", ")})`);
     const compiled = await inParallel(
@@ -142,7 +153,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         const historyAt = (createdBy: string): HistoryEntry => ({ created: version.created, created_by: createdBy, comment: "slimgo build" });
         let image: Image;
         if (base) {
-          image = withFormat(pickPlatform(base.image, c.platform, `--base ${base.ref}`), format);
+          image = withFormat(base.pickPlatform(base.image, c.platform, `--base ${base.ref}`), format);
         } else {
           image = emptyImage(c.platform, format);
           const baseOptions = { caCertificates: needsCaCertificates(main.facts).needed, zoneinfoZip: main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && haveZoneinfoZip ? zoneinfoZip : undefined };
@@ -182,7 +193,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         });
         image = withAnnotations(image, sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined)));
         images.push(image);
-        const info = await readGoBinary(c.result.path);
+        const info = options.sbom ? await readGoBinary(c.result.path) : undefined;
         if (info?.buildInfo) {
           const document = canonicalJsonBytes(spdxFromBuildInfo(info.buildInfo, { name: `${main.binary} ${platformKey(c.platform)}`, imageDigest: image.digest, created: version.created, tool: `slimgo-${SLIMGO_VERSION}` }));
           sboms.push({ platform: platformKey(c.platform), subject: descriptorOf(image, { platform: c.platform }), document });

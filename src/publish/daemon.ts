@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { inputError } from "../errors.js";
 import { isImageIndex, platformOf, type Image, type ImageOrIndex } from "../image/types.js";
 import { hostPlatform } from "../build/platforms.js";
-import { writeDockerArchive } from "../transports/docker-archive.js";
 import type { Published, Publisher } from "./types.js";
 
 /** Loads the image into the local podman or docker through its CLI (`load -i`), then tags it. */
@@ -18,7 +17,7 @@ export function daemonPublisher(engine: "podman" | "docker"): Publisher {
       const ref = `${name}:${tags[0] ?? "latest"}`;
       try {
         const file = join(dir, "image.tar");
-        await writeDockerArchive(file, image, { ref });
+        await (await import("../transports/docker-archive.js")).writeDockerArchive(file, image, { ref });
         await cli(engine, ["load", "-i", file]);
         for (const tag of tags.slice(1)) await cli(engine, ["tag", ref, `${name}:${tag}`]);
       } finally {

@@ -1,7 +1,6 @@
 import { convertFormat } from "../image/mutate.js";
 import { formatOfMediaType } from "../image/media-types.js";
 import type { ImageOrIndex } from "../image/types.js";
-import { writeOciLayout } from "../transports/oci-layout.js";
 import type { Published, Publisher } from "./types.js";
 
 /**
@@ -15,7 +14,7 @@ export function ociLayoutPublisher(dir: string): Publisher {
       const stored = convertFormat(item, "oci");
       const notes: string[] = [];
       if (formatOfMediaType(item.mediaType) !== "oci") notes.push("stored with OCI media types (layout tools require them); HEALTHCHECK survives only in Docker-format outputs for podman");
-      for (const tag of tags) await writeOciLayout(dir, stored, { ref: `${name}:${tag}` });
+      for (const tag of tags) await (await import("../transports/oci-layout.js")).writeOciLayout(dir, stored, { ref: `${name}:${tag}` });
       return { kind: "oci-layout", reference: `oci:${dir}:${name}:${tags[0] ?? "latest"}@${stored.digest}`, digest: stored.digest, notes };
     },
   };

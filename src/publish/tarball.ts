@@ -1,6 +1,5 @@
 import type { ImageOrIndex } from "../image/types.js";
 import { isImageIndex } from "../image/types.js";
-import { writeDockerArchive } from "../transports/docker-archive.js";
 import type { Published, Publisher } from "./types.js";
 
 /**
@@ -11,7 +10,7 @@ export function tarballPublisher(file: string): Publisher {
   return {
     description: `tarball ${file}`,
     async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {
-      await writeDockerArchive(file, item, { ref: `${name}:${tags[0] ?? "latest"}` });
+      await (await import("../transports/docker-archive.js")).writeDockerArchive(file, item, { ref: `${name}:${tags[0] ?? "latest"}` });
       const kind = isImageIndex(item) ? "oci-archive" : "docker-archive";
       return { kind: "tarball", reference: `${kind}:${file}@${item.digest}`, digest: item.digest };
     },

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtemp, writeFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, parseConfig } from "../../src/config/load.js";
+import { loadConfig } from "../../src/config/load.js";
+import { parseConfig } from "../../src/config/parse.js";
 import { SlimgoError } from "../../src/errors.js";
 
 function expectConfigError(text: string, pattern: RegExp) {

@@ -105,6 +105,7 @@ SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.`,
         assets: flags.assets,
         configPath: flags.config,
         insecureRegistries: flags.insecureRegistry,
+        sbom: Boolean(flags.sbomDir || flags.push),
         onProgress: (m) => out.info(m),
       });
       for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
