@@ -1,19 +1,12 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { copyModule, runSlimgo } from "../support/cli.js";
+import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { composeSchemaErrors } from "./schema.js";
 
-const dirs: string[] = [];
-after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
-
-async function fixture(name: string): Promise<string> {
-  const dir = await copyModule(name);
-  dirs.push(dir);
-  return dir;
-}
+const fixture = moduleCopies();
 
 async function readCompose(dir: string): Promise<any> {
   return parse(await readFile(join(dir, "compose.yaml"), "utf8"));

@@ -3,16 +3,12 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyModule, runSlimgo } from "../support/cli.js";
+import { moduleCopies, runSlimgo } from "../support/cli.js";
 
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-async function fixture(name: string): Promise<string> {
-  const dir = await copyModule(name);
-  dirs.push(dir);
-  return dir;
-}
+const fixture = moduleCopies();
 
 test("init writes Dockerfile and .dockerignore, prints each decision with its evidence", async () => {
   const dir = await fixture("zoneinfo");

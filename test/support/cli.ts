@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { cp, mkdtemp } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { after } from "node:test";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -37,4 +38,15 @@ export async function copyModule(name: string, from: "fixtures" | "examples" = "
   const dir = await mkdtemp(join(tmpdir(), `slimgo-${name}-`));
   await cp(join(from === "fixtures" ? FIXTURES : EXAMPLES, name), dir, { recursive: true });
   return dir;
+}
+
+/** A `copyModule` whose copies are removed when the test file ends. */
+export function moduleCopies(): (name: string, from?: "fixtures" | "examples") => Promise<string> {
+  const dirs: string[] = [];
+  after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+  return async (name, from = "fixtures") => {
+    const dir = await copyModule(name, from);
+    dirs.push(dir);
+    return dir;
+  };
 }
