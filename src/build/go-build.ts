@@ -18,6 +18,8 @@ export interface GoBuildRequest {
   extraLdflags: string[];
   extraFlags: string[];
   extraEnv: Record<string, string>;
+  /** cgo on: links the C library, so the base image must carry the same one. */
+  cgo?: boolean;
   /** Build tags, e.g. timetzdata when the image carries no zoneinfo. */
   tags: string[];
   outDir: string;
@@ -37,7 +39,7 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   const out = join(dir, req.binary);
   const ldflags = ["-s", "-w", ...req.xflags.map((x) => `-X=${x}`), ...req.extraLdflags].join(" ");
   const args = ["build", "-trimpath", `-ldflags=${ldflags}`, ...(req.tags.length ? [`-tags=${req.tags.join(",")}`] : []), ...req.extraFlags, "-o", out, req.target];
-  const env = { ...process.env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", ...goEnvFor(req.platform), ...req.extraEnv };
+  const env = { ...process.env, CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...goEnvFor(req.platform), ...req.extraEnv };
   const t0 = performance.now();
   await runGo(go, args, req.moduleRoot, env, `${req.target} for ${platformKey(req.platform)}`);
   const { size } = await stat(out);

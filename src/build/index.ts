@@ -13,7 +13,7 @@ import { needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
 import { healthProbeCommand, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError } from "../errors.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
-import type { HistoryEntry, Image, ImageIndex, ImageOrIndex, Layer } from "../image/types.js";
+import type { HistoryEntry, Image, ImageIndex, ImageOrIndex, Layer, Platform } from "../image/types.js";
 import type { ImageFormat } from "../image/media-types.js";
 import { layerFromFiles } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
@@ -22,7 +22,7 @@ import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
 import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
 import { containerConfig, provenance } from "./image-config.js";
 import { cacheKey, LayerCache } from "./layer-cache.js";
-import { parsePlatforms, platformKey } from "./platforms.js";
+import { hostPlatform, parsePlatforms, platformKey } from "./platforms.js";
 import { readVersionInfo, type VersionInfo } from "./version-info.js";
 import { readGoBinary } from "../gobinary/index.js";
 import { spdxFromBuildInfo } from "../sbom/spdx.js";
@@ -51,6 +51,8 @@ export interface BuildOptions {
   goEnv?: Record<string, string>;
   assets?: string;
   configPath?: string;
+  /** Allow cgo: CGO_ENABLED=1 for the host platform only, on a --base that has the C library. */
+  cgo?: boolean;
   /** Make an SPDX SBOM per image (for --sbom-dir and pushes); reading each binary costs time. */
   sbom?: boolean;
   /** Plain-HTTP registries the user named (for a registry --base). */
@@ -101,8 +103,9 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   const mains = chooseMains(analysis, options, config.main);
   const go = await goLookup;
   checkToolchain(go, analysis);
-  for (const main of mains) refuseCgo(main);
   const platforms = parsePlatforms(options.platforms ?? b.platforms);
+  if (options.cgo) checkCgoBuild(platforms, options.base ?? b.base);
+  else for (const main of mains) refuseCgo(main);
   const version = await versionLookup;
   const cache = new LayerCache();
   const work = await mkdtemp(join(tmpdir(), "slimgo-build-"));
@@ -129,6 +132,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           extraFlags: [...(b.flags ?? []), ...(options.flags ?? [])],
           extraEnv: { ...(b["go-env"] ?? {}), ...(options.goEnv ?? {}) },
           tags: tzdataTag ? ["timetzdata"] : [],
+          cgo: options.cgo === true && main.facts.cgo.required,
           outDir: join(work, main.binary),
         });
         progress(`  ${main.binary} ${platformKey(platform)}: ${(result.size / 1e6).toFixed(1)} MB in ${(result.ms / 1000).toFixed(1)} s`);
@@ -216,6 +220,14 @@ function chooseMains(analysis: ModuleAnalysis, options: BuildOptions, configMain
   return selectMainPackages(analysis, { all: options.all, main: configMain });
 }
 
+/** cgo links the build host's C library: only its platform, and only onto a base that has a C library. */
+function checkCgoBuild(platforms: Platform[], base: string | undefined): void {
+  if (!base) throw inputError("--cgo links the C library, so the image needs one: add --base with a glibc image, e.g. gcr.io/distroless/base-debian12:nonroot");
+  const host = hostPlatform();
+  const other = platforms.find((p) => p.architecture !== host.architecture);
+  if (other) throw inputError(`--cgo builds with this machine's C compiler, for ${platformKey(host)} only; ${platformKey(other)} needs its own builder (use the Dockerfile from slimgo init)`);
+}
+
 function refuseCgo(main: MainPackage): void {
   const cgo = main.facts.cgo;
   if (!cgo.required) return;
@@ -224,7 +236,7 @@ function refuseCgo(main: MainPackage): void {
   throw inputError(
     `${where ? `${where.file}:${where.line}: ` : ""}${main.binary} needs cgo, and slimgo build makes static CGO_ENABLED=0 binaries: ` +
       (alt ? `switch ${alt.module} to ${alt.alternative}, or ` : "") +
-      `build with the Dockerfile from \`slimgo init\`, which uses a glibc builder and runtime`,
+      `build with the Dockerfile from \`slimgo init\`, which uses a glibc builder and runtime, or pass --cgo with a glibc --base`,
     where ? { file: where.file, line: where.line } : {},
   );
 }

@@ -11,6 +11,7 @@ import { copyModule, runSlimgo } from "../support/cli.js";
 import { freePort, healthcheckRun, podman, removeImages, removeStartedContainers, runContainer, runTool, waitForHttp, type ContainerHandle } from "../support/podman.js";
 import { skipContainers, skipUnless } from "../support/tools.js";
 import { readElf } from "../../src/gobinary/index.js";
+import { ensureStandInImages } from "../support/standins.js";
 
 const temps: string[] = [];
 const images: string[] = [];
@@ -220,6 +221,33 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
         assert.equal(v.code, 0, `${name} (${p.binary}) fails verify:\n${v.stdout}${v.stderr}`);
       }
     }
+  });
+
+  test("--cgo builds a cgo module onto a glibc --base; the image runs and passes verify", { skip: skipContainers() || skipUnless("skopeo", "gcc") }, async () => {
+    await ensureStandInImages();
+    const out = await temp("cgo");
+    const base = join(out, "base");
+    await runTool("skopeo", ["copy", "containers-storage:gcr.io/distroless/base-debian12:nonroot", `oci:${base}:base`]);
+    const dir = await fixture("cgo");
+    const tarball = join(out, "cgo.tar");
+    const result = await build([dir, "--cgo", "--base", `oci:${base}:base`, "--tarball", tarball, "-t", "cgo-test"]);
+    const binary = result.programs[0]!.binary;
+    images.push(`localhost/${binary}:cgo-test`);
+    await podman(["load", "-i", tarball]);
+    const run = await podman(["run", "--rm", `localhost/${binary}:cgo-test`, "-a", "40", "-b", "2"]);
+    assert.equal(run.stdout.trim(), "42", "the C code runs against the base's glibc");
+    const verified = await runSlimgo(["verify", `docker-archive:${tarball}`, "--json"]);
+    assert.equal(verified.code, 0, verified.stdout);
+    const linking = JSON.parse(verified.stdout).reports[0].checks.find((c: { id: string }) => c.id === "SV003");
+    assert.equal(linking.status, "pass");
+    assert.match(JSON.stringify(linking.evidence), /ld-linux|libc\.so/, "dynamic, with its loader and libc found in the image");
+
+    const noBase = await runSlimgo(["build", dir, "--cgo", "--tarball", join(out, "x.tar")]);
+    assert.equal(noBase.code, 2);
+    assert.match(noBase.stderr, /--cgo links the C library, so the image needs one: add --base/);
+    const cross = await runSlimgo(["build", dir, "--cgo", "--base", `oci:${base}:base`, "--platform", "linux/amd64,linux/arm64", "--tarball", join(out, "y.tar")]);
+    assert.equal(cross.code, 2);
+    assert.match(cross.stderr, /--cgo builds with this machine's C compiler/);
   });
 
   test("clear errors: a Go too old for go.mod, cgo, a bad platform — exit 2 and nothing written", async () => {

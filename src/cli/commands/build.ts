@@ -24,6 +24,7 @@ interface BuildFlags extends CommonOptions {
   name?: string;
   insecureRegistry?: string[];
   sbomDir?: string;
+  cgo?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -55,6 +56,7 @@ export function registerBuild(program: Command): void {
     .option("--arg <arg>", "argument passed to the entrypoint (repeatable)", collect)
     .option("--label <KEY=VALUE>", "image label (repeatable)", keyValue)
     .option("--user <uid:gid>", "numeric user (default 65532:65532)")
+    .option("--cgo", "allow cgo (CGO_ENABLED=1): this machine's platform only, with a --base that has the C library")
     .option("--assets <dir>", "directory inside the module copied into the image at the same path")
     .option("--push <ref>", "push to REGISTRY/REPO[:TAG] (with --all: a REGISTRY/PREFIX for each binary)")
     .option("-t, --tag <tag>", "tag to push or name the image with (repeatable; default: latest)", collect)
@@ -106,6 +108,7 @@ SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.`,
         configPath: flags.config,
         insecureRegistries: flags.insecureRegistry,
         sbom: Boolean(flags.sbomDir || flags.push),
+        cgo: flags.cgo,
         onProgress: (m) => out.info(m),
       });
       for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
