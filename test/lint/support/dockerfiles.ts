@@ -19,7 +19,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \\
     --mount=type=bind,target=/src \\
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \\
     go build -trimpath -ldflags="-s -w -X main.version=\${VERSION} -X main.commit=\${COMMIT}" -o /out/app .
-RUN mkdir -p /out/tmp && chmod 1777 /out/tmp
+RUN mkdir -p /out/rootfs/tmp && chmod 1777 /out/rootfs/tmp
 
 FROM scratch AS runtime
 ARG VERSION=dev
@@ -30,7 +30,7 @@ LABEL org.opencontainers.image.source="https://example.com/app" \\
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
 COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip
 ENV ZONEINFO=/zoneinfo.zip
-COPY --from=build /out/tmp /tmp
+COPY --from=build /out/rootfs/ /
 COPY --from=build /out/app /app
 USER 65532:65532
 EXPOSE 8080
@@ -55,7 +55,7 @@ RUN --mount=type=cache,target=/go/pkg/mod \\
     --mount=type=bind,target=/src \\
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \\
     go build -trimpath -ldflags="-s -w -X main.version=\${VERSION} -X main.commit=\${COMMIT}" -o /out/app .
-RUN mkdir -p /out/tmp && chmod 1777 /out/tmp
+RUN mkdir -p /out/rootfs/tmp && chmod 1777 /out/rootfs/tmp
 
 FROM scratch AS runtime
 ARG VERSION=dev
@@ -66,7 +66,7 @@ LABEL org.opencontainers.image.source="https://example.com/app" \\
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
 COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip
 ENV ZONEINFO=/zoneinfo.zip
-COPY --from=build /out/tmp /tmp
+COPY --from=build /out/rootfs/ /
 COPY --from=build /out/app /app
 USER 65532:65532
 EXPOSE 8080
