@@ -13,7 +13,7 @@ import { needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
 import { healthProbeCommand, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError } from "../errors.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
-import type { HistoryEntry, Image, ImageIndex, ImageOrIndex, Layer, Platform } from "../image/types.js";
+import type { HistoryEntry, Image, ImageOrIndex, Layer, Platform } from "../image/types.js";
 import type { ImageFormat } from "../image/media-types.js";
 import { layerFromFiles } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
@@ -117,6 +117,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     // Image readers (and their manifest validation) load only when there is a base to read.
     const sources = baseRef ? await import("../sources/index.js") : undefined;
     const base = baseRef && sources ? { ref: baseRef, image: await sources.openImage(baseRef, { insecureRegistries: options.insecureRegistries, onProgress: progress }), pickPlatform: sources.pickPlatform } : undefined;
+    const origin = sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined));
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     progress(`compiling ${jobs.length} binar${jobs.length === 1 ? "y" : "ies"} with Go ${go.version} (${jobs.map((j) => `${j.main.binary} ${platformKey(j.platform)}`).join(", ")})`);
     const compiled = await inParallel(
@@ -177,7 +178,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         layers.push({ layer: await cachedLayer(cache, [binaryEntry(binaryPath, c.result.path)], format, [binaryPath, { file: c.result.path }]), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
 
         image = appendLayers(image, layers.map((l) => l.layer), layers.map((l) => l.history));
-        const labels = { ...provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined), ...(b.labels ?? {}), ...(options.labels ?? {}) };
+        const labels = { ...origin, ...(b.labels ?? {}), ...(options.labels ?? {}) };
         const env = { ...(b.env ?? {}), ...(options.env ?? {}) };
         if (!base && !c.tzdataTag && main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata) env.ZONEINFO = ZONEINFO_PATH;
         image = withConfig(image, {
@@ -195,7 +196,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
             image.config.config.Env,
           ),
         });
-        image = withAnnotations(image, sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined)));
+        image = withAnnotations(image, origin);
         images.push(image);
         const info = options.sbom ? await readGoBinary(c.result.path) : undefined;
         if (info?.buildInfo) {
@@ -302,4 +303,3 @@ function sortedRecord(r: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-export type { ImageIndex };

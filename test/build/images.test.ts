@@ -250,6 +250,42 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     assert.match(cross.stderr, /--cgo builds with this machine's C compiler/);
   });
 
+  test("env, entrypoint args, labels, user and assets from flags and slimgo.yaml reach the image, layered by change rate", { skip: skipUnless("skopeo", "umoci") }, async () => {
+    const dir = await fixture("root-main");
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(join(dir, "static"), { recursive: true });
+    await writeFile(join(dir, "static", "banner.txt"), "hello from assets\n");
+    await writeFile(join(dir, "slimgo.yaml"), "build:\n  env: { GOMEMLIMIT: 64MiB, LOG_LEVEL: info }\n  labels: { team: payments }\n  assets: static\n");
+    const layout = join(await temp("settings"), "layout");
+    await build([dir, "--oci-layout", layout, "--env", "LOG_LEVEL=debug", "--arg", "-verbose", "--arg", "x", "--label", "tier=backend", "--user", "1000:1000", "--healthcheck", "none"]);
+    const ref = `oci:${layout}:localhost/rootmain:latest`;
+    const config = JSON.parse((await runTool("skopeo", ["inspect", "--config", "--raw", ref])).stdout).config;
+    assert.ok(config.Env.includes("GOMEMLIMIT=64MiB"), "env from slimgo.yaml");
+    assert.ok(config.Env.includes("LOG_LEVEL=debug"), "--env wins over slimgo.yaml");
+    assert.ok(!config.Env.includes("LOG_LEVEL=info"));
+    assert.deepEqual(config.Cmd, ["-verbose", "x"], "--arg values follow the entrypoint");
+    assert.equal(config.Labels.team, "payments");
+    assert.equal(config.Labels.tier, "backend");
+    assert.equal(config.User, "1000:1000");
+    assert.equal(config.Healthcheck, undefined, "--healthcheck none");
+    const history = JSON.parse((await runTool("skopeo", ["inspect", "--config", "--raw", ref])).stdout).history.map((h: { created_by: string }) => h.created_by);
+    assert.match(history[0], /^slimgo base/);
+    assert.match(history[1], /assets static/);
+    assert.match(history[2], /go build/, "base, then assets, then the binary");
+    const bundle = join(await temp("settings-unpack"), "bundle");
+    await runTool("umoci", ["unpack", "--image", `${layout}:localhost/rootmain:latest`, bundle]);
+    assert.equal(await readFile(join(bundle, "rootfs/static/banner.txt"), "utf8"), "hello from assets\n");
+
+    const bad = await runSlimgo(["build", dir, "--user", "nobody", "--oci-layout", join(await temp("bad-user"), "l")]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--user <uid:gid>.*must be a numeric uid/);
+    const badConfig = await fixture("root-main");
+    await writeFile(join(badConfig, "slimgo.yaml"), "build:\n  user: nobody\n");
+    const r = await runSlimgo(["build", badConfig]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /slimgo\.yaml:2: build\.user: must be a numeric uid/);
+  });
+
   test("clear errors: a Go too old for go.mod, cgo, a bad platform — exit 2 and nothing written", async () => {
     const out = await temp("errors");
     const tooNew = await runSlimgo(["build", await fixture("toolchain-line"), "--oci-layout", join(out, "a")]);

@@ -34,6 +34,12 @@ const keyValue = (value: string, previous: Record<string, string> = {}) => {
   return { ...previous, [value.slice(0, i)]: value.slice(i + 1) };
 };
 
+/** The same rule as slimgo.yaml's build.user: a name needs /etc/passwd, which slimgo's base resolves for 65532 only. */
+const numericUser = (value: string) => {
+  if (!/^\d+(:\d+)?$/.test(value)) throw new InvalidArgumentError("must be a numeric uid[:gid], e.g. 65532:65532");
+  return value;
+};
+
 export function registerBuild(program: Command): void {
   const cmd = program
     .command("build")
@@ -55,7 +61,7 @@ export function registerBuild(program: Command): void {
     .option("--env <KEY=VALUE>", "environment variable in the image (repeatable)", keyValue)
     .option("--arg <arg>", "argument passed to the entrypoint (repeatable)", collect)
     .option("--label <KEY=VALUE>", "image label (repeatable)", keyValue)
-    .option("--user <uid:gid>", "numeric user (default 65532:65532)")
+    .option("--user <uid:gid>", "numeric user (default 65532:65532)", numericUser)
     .option("--cgo", "allow cgo (CGO_ENABLED=1): this machine's platform only, with a --base that has the C library")
     .option("--assets <dir>", "directory inside the module copied into the image at the same path")
     .option("--push <ref>", "push to REGISTRY/REPO[:TAG] (with --all: a REGISTRY/PREFIX for each binary)")

@@ -1,4 +1,8 @@
-/** Image references and what slimgo knows about well-known base images. */
+/**
+ * Image references as written in FROM lines, and what slimgo knows about well-known base images.
+ * Lenient on purpose, unlike src/image/reference.ts: a FROM line may still hold unresolved
+ * variables or invalid text, and lint reports findings instead of throwing.
+ */
 
 export interface ImageRef {
   /** Registry host, when the reference names one. */
