@@ -12,6 +12,7 @@ import { hostGoarch, type BuildContext } from "./build-constraints.js";
 import { evidenceAt } from "./evidence.js";
 import { listPackagesWithGo } from "./go-list.js";
 import { parseGoMod } from "./gomod.js";
+import { displayPath } from "../fsutil/display-path.js";
 import { readGoWork } from "./gowork.js";
 import { binaryName, choosePrimary } from "./main-packages.js";
 import { listPackagesByScanning, programGraph, SourceCache, type PackageFiles } from "./package-graph.js";
@@ -45,11 +46,6 @@ export function findModuleRoot(dir: string): string {
     if (existsSync(path.join(d, "go.mod"))) return d;
     if (path.dirname(d) === d) throw inputError(`no go.mod in ${dir} or its parents: run slimgo in a Go module`, { file: dir });
   }
-}
-
-function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
 }
 
 export async function analyze(dir: string, options: AnalyzeOptions = {}): Promise<ModuleAnalysis> {

@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { displayPath } from "../fsutil/display-path.js";
 import { LineCounter, parseDocument, isNode, type Node } from "yaml";
 import type { z } from "zod";
 import { inputError } from "../errors.js";
@@ -6,7 +6,7 @@ import { configSchema, type SlimgoConfig } from "./schema.js";
 
 /** Parses and validates slimgo.yaml text; errors name the file, line and key. */
 export function parseConfig(text: string, file: string): SlimgoConfig {
-  const shown = relative(process.cwd(), file) || file;
+  const shown = displayPath(file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const yamlError = doc.errors[0];

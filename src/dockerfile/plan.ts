@@ -1,6 +1,7 @@
 import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
+import { displayPath } from "../fsutil/display-path.js";
 import { builderImage, runtimeImage } from "./images.js";
 
 /** One choice the generator made, why, and the source lines behind it. */
@@ -123,7 +124,7 @@ function chooseGoVersion(analysis: ModuleAnalysis, decisions: Decision[]): strin
 /** The main packages to build: all, the one named, or the primary; an ambiguous choice is a usage error. */
 export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: string; all?: boolean }): MainPackage[] {
   if (analysis.mainPackages.length === 0) {
-    throw inputError(`${analysis.root}: no main package (package main with func main) found: slimgo builds programs, not libraries`);
+    throw inputError(`${displayPath(analysis.root)}: no main package (package main with func main) found: slimgo builds programs, not libraries`);
   }
   if (options.all) return analysis.mainPackages;
   if (options.main) {
@@ -137,7 +138,7 @@ export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: s
   }
   if (analysis.primary) return [analysis.primary];
   const known = analysis.mainPackages.map((m) => `./${m.dir}`).join(", ");
-  throw inputError(`${analysis.root}: several main packages and none is primary (${known}): pass --main ./cmd/NAME, or --all for one target each`);
+  throw inputError(`${displayPath(analysis.root)}: several main packages and none is primary (${known}): pass --main ./cmd/NAME, or --all for one target each`);
 }
 
 function normaliseDir(dir: string): string {

@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { displayPath } from "../../fsutil/display-path.js";
 import type { Command } from "commander";
 import { runtimeNames, type RuntimeName } from "../../dockerfile/runtimes.js";
 import type { Evidence } from "../../analysis/types.js";
@@ -132,7 +132,7 @@ Examples:
 function printDecisions(out: Output, result: InitResult, written: boolean): void {
   const c = out.color;
   const { analysis, plan } = result;
-  const where = relative(process.cwd(), analysis.root) || ".";
+  const where = displayPath(analysis.root);
   const programs = plan.programs.map((p) => `${p.buildTarget} → ${p.main.binary}`).join(", ");
   out.result(`${c.bold(analysis.goMod.path)} (${programs}), analysed with ${analysis.engine === "go-list" ? "go list" : "slimgo's Go scanner"}`);
   const decisions = [...plan.decisions, ...plan.programs.flatMap((p) => p.decisions), ...result.decisions];

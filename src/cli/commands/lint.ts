@@ -1,5 +1,6 @@
+import { displayPath } from "../../fsutil/display-path.js";
 import { readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { ModuleAnalysis } from "../../analysis/types.js";
 import { inputError } from "../../errors.js";
@@ -62,7 +63,7 @@ Examples:
       for (const file of files.length > 0 ? files : ["Dockerfile"]) {
         const fromStdin = file === "-";
         const text = readDockerfile(file);
-        const shown = fromStdin ? "Dockerfile" : relative(process.cwd(), resolve(file)) || file;
+        const shown = fromStdin ? "Dockerfile" : displayPath(resolve(file));
         const contextDir = resolve(flags.context ?? (fromStdin ? "." : dirname(file)));
         if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) throw inputError(`${flags.context ?? contextDir}: build context is not a directory: pass an existing directory to --context`);
         const module = flags.module === false ? undefined : await analyzeQuietly(contextDir, (m) => out.warn(m));
@@ -75,7 +76,7 @@ Examples:
           const ignorePath = join(contextDir, ".dockerignore");
           const currentIgnore = existsSync(ignorePath) ? readFileSync(ignorePath, "utf8") : undefined;
           const ignoreFix = lint.applyDockerignoreFixes(currentIgnore, result.findings);
-          const ignoreShown = relative(process.cwd(), ignorePath) || ".dockerignore";
+          const ignoreShown = displayPath(ignorePath);
           const ignoreDiff = ignoreFix.added.length > 0 ? lint.unifiedDiff(currentIgnore ?? "", ignoreFix.text, ignoreShown) : "";
           if (diff) out.result(diff.trimEnd());
           if (ignoreDiff) out.result(ignoreDiff.trimEnd());
