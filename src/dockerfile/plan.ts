@@ -74,7 +74,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
   const decisions: Decision[] = [];
   const goVersion = chooseGoVersion(analysis, decisions);
   const mains = selectMainPackages(analysis, options);
-  const programs = mains.map((main) => planProgram(analysis, main, options, mains.length > 1));
+  const programs = mains.map((main) => planProgram(main, options, mains.length > 1));
   const cgo = programs.some((p) => p.cgo);
 
   decisions.push({
@@ -146,7 +146,7 @@ function normaliseDir(dir: string): string {
   return d === "" || d === "." ? "." : d;
 }
 
-function planProgram(analysis: ModuleAnalysis, main: MainPackage, options: PlanOptions, several: boolean): ProgramPlan {
+function planProgram(main: MainPackage, options: PlanOptions, several: boolean): ProgramPlan {
   const f = main.facts;
   const decisions: Decision[] = [];
   const who = several ? `${main.binary}: ` : "";
@@ -170,7 +170,7 @@ function planProgram(analysis: ModuleAnalysis, main: MainPackage, options: PlanO
       evidence: [...f.cgo.evidence, ...f.cgo.dependencies.map((d) => d.evidence)],
     });
   }
-  decisions.push({ topic: `${who}runtime`, choice: image, reason: runtimeReason(runtime, options, cgo), evidence: [] });
+  decisions.push({ topic: `${who}runtime`, choice: image, reason: runtimeReason(options, cgo), evidence: [] });
 
   const bare = runtime === "scratch";
   const caCertificates = needsCaCertificates(f);
@@ -261,7 +261,7 @@ function runtimeImageFor(runtime: RuntimeName, cgo: boolean): string {
   }
 }
 
-function runtimeReason(runtime: RuntimeName, options: PlanOptions, cgo: boolean): string {
+function runtimeReason(options: PlanOptions, cgo: boolean): string {
   if (options.runtime) return `--runtime ${options.runtime}`;
   if (options.shell) return `--shell: a shell for debugging${cgo ? " (glibc for cgo)" : ""}`;
   return cgo ? "cgo needs glibc: distroless/base has it and no shell" : "a static binary needs no OS: scratch holds only what the program uses";
