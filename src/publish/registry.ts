@@ -7,12 +7,14 @@ import { RegistryClient, isNamedInsecure, type PushBlobResult } from "../registr
 import type { Attachment, Published, Publisher } from "./types.js";
 import { referrersTag, sbomArtifact } from "../sbom/artifact.js";
 import { buildIndexOfDescriptors } from "../image/mutate.js";
+import { pushedLine, trackUpload } from "./upload-progress.js";
 
 export interface RegistryPublishOptions {
   /** Registries the user named as plain HTTP. */
   insecureRegistries?: string[];
   /** Repository in the same registry to mount shared blobs from (e.g. the base image's). */
   mountFrom?: string;
+  /** Lines for a person (stderr): bytes of large uploads as they go, retries, each blob when stored. */
   onProgress?: (message: string) => void;
 }
 
@@ -49,9 +51,12 @@ export function registryPublisher(target: string, options: RegistryPublishOption
     ];
     await inParallel(
       blobs.map((blob) => async () => {
-        const result = await client.pushBlob(ref.repository, blob, { mountFrom: options.mountFrom ? [options.mountFrom] : [] });
+        const result = await client.pushBlob(ref.repository, blob, {
+          mountFrom: options.mountFrom ? [options.mountFrom] : [],
+          onProgress: options.onProgress ? trackUpload(progress) : undefined,
+        });
         count(result, blob.size);
-        if (result.outcome === "uploaded") progress(`  pushed ${blob.digest.slice(0, 19)} (${(blob.size / 1e6).toFixed(1)} MB)`);
+        if (result.outcome === "uploaded") progress(pushedLine(blob.digest, blob.size));
       }),
       3,
     );
