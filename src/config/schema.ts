@@ -1,4 +1,7 @@
-import { z } from "zod";
+import type { z as Zod } from "zod";
+import { zod } from "../lazy-zod.js";
+
+const { z } = zod();
 import { runtimeNames } from "../dockerfile/runtimes.js";
 
 const severity = z.enum(["error", "warning", "info", "style"]);
@@ -44,4 +47,4 @@ export const configSchema = z
   })
   .strict();
 
-export type SlimgoConfig = z.infer<typeof configSchema>;
+export type SlimgoConfig = Zod.infer<typeof configSchema>;

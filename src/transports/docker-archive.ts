@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import { zod } from "../lazy-zod.js";
 import { ExitCode, SlimgoError, inputError } from "../errors.js";
 import { canonicalJsonBytes } from "../image/canonical-json.js";
 import { sha256, type Digest } from "../image/digest.js";
@@ -23,14 +23,22 @@ export async function writeDockerArchive(file: string, item: ImageOrIndex, optio
   await writeLayoutArchive(file, item, { ...options, dockerManifest: !isImageIndex(item) });
 }
 
-const manifestJson = z.array(
-  z.looseObject({
-    Config: z.string(),
-    RepoTags: z.array(z.string()).nullable().optional(),
-    Layers: z.array(z.string()),
-  }),
-);
-type ArchiveEntry = z.infer<typeof manifestJson>[number];
+/** The shape of a docker-archive's manifest.json (zod loads only when an archive is read). */
+function manifestJsonSchema() {
+  const { z } = zod();
+  return z.array(
+    z.looseObject({
+      Config: z.string(),
+      RepoTags: z.array(z.string()).nullable().optional(),
+      Layers: z.array(z.string()),
+    }),
+  );
+}
+interface ArchiveEntry {
+  Config: string;
+  RepoTags?: string[] | null;
+  Layers: string[];
+}
 
 function normalizedName(name: string): string | undefined {
   try {
@@ -101,7 +109,7 @@ export async function readDockerArchive(file: string, ref?: string, limits: TarL
   } catch (err) {
     throw new SlimgoError(`${what}: manifest.json is not valid JSON (${(err as Error).message})`, { exitCode: ExitCode.findings });
   }
-  const result = manifestJson.safeParse(parsed);
+  const result = manifestJsonSchema().safeParse(parsed);
   if (!result.success) throw new SlimgoError(`${what}: manifest.json is malformed (${result.error.issues[0]?.message})`, { exitCode: ExitCode.findings });
   const entry = selectArchiveEntry(result.data, ref, what);
 

@@ -6,10 +6,12 @@
 import { constants } from "node:fs";
 import { lstat, open, readdir, readFile, readlink } from "node:fs/promises";
 import { join, posix } from "node:path";
-import { z } from "zod";
+import { zod } from "../lazy-zod.js";
 import { inputError } from "../errors.js";
 import { isElf, readGoBinary } from "../gobinary/index.js";
 import type { ContainerConfig, FileEntry, FileType, GoBinaryInImage, HistoryEntry, ImageView, Platform } from "./image-view.js";
+
+const { z } = zod();
 
 export interface DirectoryViewOptions {
   /** Give up on trees with more entries than this (default 2,000,000). */
