@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { main } from "../dist/src/cli/main.js";
+// `slimgo build` starts the last build's `go build` before the CLI loads (see src/build/speculation.ts).
+if (process.argv[2] === "build") (await import("../dist/src/build/speculation.js")).speculate(process.cwd());
+const { main } = await import("../dist/src/cli/main.js");
 
 // `slimgo ... | head` closes stdout early: that is not an error.
 process.stdout.on("error", (err) => {

@@ -1,11 +1,14 @@
 import { execFile } from "node:child_process";
-import { mkdir, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { copyFile, mkdir, rename, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { cacheDir } from "./cache-dir.js";
 import { inputError } from "../errors.js";
 import type { Platform } from "../image/types.js";
 import type { GoToolchain } from "./go-toolchain.js";
 import { goEnvFor, platformKey } from "./platforms.js";
 import { HEALTH_PROBE_SOURCE_LINES } from "../dockerfile/health-probe.js";
+import { claimGoBuild, OUTPUT, recordGoBuild, type GoBuildPlan } from "./speculation.js";
 
 export interface GoBuildRequest {
   moduleRoot: string;
@@ -30,6 +33,8 @@ export interface GoBuildResult {
   path: string;
   size: number;
   ms: number;
+  /** The go build was started when slimgo started, from the last build's plan (see speculation.ts). */
+  startedEarly: boolean;
 }
 
 /** `go build` with the recipe's flags: static, trimmed paths, stripped, version variables set. */
@@ -38,22 +43,48 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   await mkdir(dir, { recursive: true });
   const out = join(dir, req.binary);
   const ldflags = ["-s", "-w", ...req.xflags.map((x) => `-X=${x}`), ...req.extraLdflags].join(" ");
-  const args = ["build", "-trimpath", `-ldflags=${ldflags}`, ...(req.tags.length ? [`-tags=${req.tags.join(",")}`] : []), ...req.extraFlags, "-o", out, req.target];
-  const env = { ...process.env, CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...goEnvFor(req.platform), ...req.extraEnv };
+  const plan: GoBuildPlan = {
+    go: go.binary,
+    cwd: req.moduleRoot,
+    args: ["build", "-trimpath", `-ldflags=${ldflags}`, ...(req.tags.length ? [`-tags=${req.tags.join(",")}`] : []), ...req.extraFlags, "-o", OUTPUT, req.target],
+    env: { CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...goEnvFor(req.platform), ...req.extraEnv },
+  };
+  const what = `${req.target} for ${platformKey(req.platform)}`;
   const t0 = performance.now();
-  await runGo(go, args, req.moduleRoot, env, `${req.target} for ${platformKey(req.platform)}`);
+  const early = await claimGoBuild(plan, out);
+  if (early && !early.ok) throw goBuildFailed(what, early.stderr);
+  if (!early) await runGo(go, plan.args.map((a) => (a === OUTPUT ? out : a)), req.moduleRoot, { ...process.env, ...plan.env }, what);
+  recordGoBuild(plan);
   const { size } = await stat(out);
-  return { platform: req.platform, path: out, size, ms: performance.now() - t0 };
+  return { platform: req.platform, path: out, size, ms: early ? early.ms : performance.now() - t0, startedEarly: Boolean(early) };
 }
 
-/** Compiles the shell-free health probe for a platform (standard library only, no module needed). */
+/**
+ * The shell-free health probe for a platform (standard library only, no module needed). Go does
+ * not cache linked binaries, so the probe is kept in slimgo's cache, keyed by toolchain, platform
+ * and source: a rebuild does not link it again.
+ */
 export async function buildHealthProbe(go: GoToolchain, platform: Platform, outDir: string): Promise<string> {
+  const source = `${HEALTH_PROBE_SOURCE_LINES.join("\n")}\n`;
+  const args = ["build", "-trimpath", "-ldflags=-s -w", "-o", OUTPUT, "main.go"];
+  const env: NodeJS.ProcessEnv = { ...process.env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GO111MODULE: "on", GOFLAGS: "", ...goEnvFor(platform) };
+  const goVariables = Object.entries(env).filter(([k]) => k.startsWith("GO") || k === "CGO_ENABLED").sort(([a], [b]) => (a < b ? -1 : 1));
+  const key = createHash("sha256").update(JSON.stringify([go.binary, go.version, go.goroot, goVariables, args, source])).digest("hex");
+  const cached = join(cacheDir(), "health-probes", key.slice(0, 32));
+  if (await stat(cached).then((s) => s.isFile(), () => false)) return cached;
   const dir = join(outDir, `probe-${platformKey(platform).replace(/\//g, "-")}`);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, "main.go"), `${HEALTH_PROBE_SOURCE_LINES.join("\n")}\n`);
+  await writeFile(join(dir, "main.go"), source);
   const out = join(dir, "healthcheck");
-  const env = { ...process.env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GO111MODULE: "on", GOFLAGS: "", ...goEnvFor(platform) };
-  await runGo(go, ["build", "-trimpath", "-ldflags=-s -w", "-o", out, "main.go"], dir, env, `health probe for ${platformKey(platform)}`);
+  await runGo(go, args.map((a) => (a === OUTPUT ? out : a)), dir, env, `health probe for ${platformKey(platform)}`);
+  try {
+    await mkdir(dirname(cached), { recursive: true });
+    const temp = `${cached}.${process.pid}.tmp`;
+    await copyFile(out, temp);
+    await rename(temp, cached);
+  } catch {
+    // An unwritable cache only means linking the probe again next time.
+  }
   return out;
 }
 
@@ -61,10 +92,14 @@ function runGo(go: GoToolchain, args: string[], cwd: string, env: NodeJS.Process
   return new Promise((resolve, reject) => {
     execFile(go.binary, args, { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
       if (!err) return resolve();
-      const detail = stderr.trim().split("\n").slice(0, 20).join("\n") || err.message;
-      reject(inputError(`go build of ${what} failed:\n${detail}`));
+      reject(goBuildFailed(what, stderr, err.message));
     });
   });
+}
+
+function goBuildFailed(what: string, stderr: string, fallback = "go build failed"): Error {
+  const detail = stderr.trim().split("\n").slice(0, 20).join("\n") || fallback;
+  return inputError(`go build of ${what} failed:\n${detail}`);
 }
 
 /** Runs `tasks` with at most `limit` at once, keeping results in order. */

@@ -15,17 +15,17 @@ import { inputError } from "../errors.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
 import type { HistoryEntry, Image, ImageOrIndex, Layer, Platform } from "../image/types.js";
 import type { ImageFormat } from "../image/media-types.js";
-import { layerFromFiles } from "../tar/layer.js";
+import { compressionId, layerFromFiles, tarDigest } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
 import { baseLayerEntries, describeBaseLayer, NONROOT_UID, ZONEINFO_PATH } from "./base-layer.js";
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
+import { abandonGoBuild } from "./speculation.js";
 import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
 import { containerConfig, provenance } from "./image-config.js";
-import { cacheKey, LayerCache } from "./layer-cache.js";
+import { LayerCache } from "./layer-cache.js";
+import { sha256 } from "../image/digest.js";
 import { hostPlatform, parsePlatforms, platformKey } from "./platforms.js";
 import { readVersionInfo, type VersionInfo } from "./version-info.js";
-import { readGoBinary } from "../gobinary/index.js";
-import { spdxFromBuildInfo } from "../sbom/spdx.js";
 import { canonicalJsonBytes } from "../image/canonical-json.js";
 import { descriptorOf } from "../image/types.js";
 import { VERSION as SLIMGO_VERSION } from "../version.js";
@@ -119,6 +119,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const base = baseRef && sources ? { ref: baseRef, image: await sources.openImage(baseRef, { insecureRegistries: options.insecureRegistries, onProgress: progress }), pickPlatform: sources.pickPlatform } : undefined;
     const origin = sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined));
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
+    if (jobs.length !== 1) abandonGoBuild();
     progress(`compiling ${jobs.length} binar${jobs.length === 1 ? "y" : "ies"} with Go ${go.version} (${jobs.map((j) => `${j.main.binary} ${platformKey(j.platform)}`).join(", ")})`);
     const compiled = await inParallel(
       jobs.map(({ main, platform }) => async () => {
@@ -136,7 +137,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           cgo: options.cgo === true && main.facts.cgo.required,
           outDir: join(work, main.binary),
         });
-        progress(`  ${main.binary} ${platformKey(platform)}: ${(result.size / 1e6).toFixed(1)} MB in ${(result.ms / 1000).toFixed(1)} s`);
+        progress(`  ${main.binary} ${platformKey(platform)}: ${(result.size / 1e6).toFixed(1)} MB in ${(result.ms / 1000).toFixed(1)} s${result.startedEarly ? " (started with slimgo, from the last build's plan)" : ""}`);
         return { main, platform, result, tzdataTag };
       }),
       availableParallelism(),
@@ -163,19 +164,19 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           image = emptyImage(c.platform, format);
           const baseOptions = { caCertificates: needsCaCertificates(main.facts).needed, zoneinfoZip: main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && haveZoneinfoZip ? zoneinfoZip : undefined };
           const entries = baseLayerEntries(baseOptions);
-          layers.push({ layer: await cachedLayer(cache, entries, format, ["base", ...(baseOptions.zoneinfoZip ? [{ file: baseOptions.zoneinfoZip }] : [])]), history: historyAt(describeBaseLayer(baseOptions)) });
+          layers.push({ layer: await cachedLayer(cache, entries, format), history: historyAt(describeBaseLayer(baseOptions)) });
         }
         if (needsProbe) {
           const probe = await buildHealthProbe(go, c.platform, join(work, "probe"));
-          layers.push({ layer: await cachedLayer(cache, [binaryEntry(HEALTH_PROBE_PATH, probe)], format, [{ file: probe }]), history: historyAt("slimgo build: health probe (no shell needed)") });
+          layers.push({ layer: await cachedLayer(cache, [binaryEntry(HEALTH_PROBE_PATH, probe)], format), history: historyAt("slimgo build: health probe (no shell needed)") });
         }
         const assets = options.assets ?? b.assets;
         if (assets) {
           const entries = await assetEntries(analysis.root, assets);
-          layers.push({ layer: await cachedLayer(cache, entries, format, entries.map((e) => (e.sourcePath ? { file: e.sourcePath } : e.path))), history: historyAt(`slimgo build: assets ${assets}`) });
+          layers.push({ layer: await cachedLayer(cache, entries, format), history: historyAt(`slimgo build: assets ${assets}`) });
         }
         const binaryPath = `/usr/local/bin/${main.binary}`;
-        layers.push({ layer: await cachedLayer(cache, [binaryEntry(binaryPath, c.result.path)], format, [binaryPath, { file: c.result.path }]), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
+        layers.push({ layer: await cachedLayer(cache, [binaryEntry(binaryPath, c.result.path)], format), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
 
         image = appendLayers(image, layers.map((l) => l.layer), layers.map((l) => l.history));
         const labels = { ...origin, ...(b.labels ?? {}), ...(options.labels ?? {}) };
@@ -198,8 +199,11 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         });
         image = withAnnotations(image, origin);
         images.push(image);
-        const info = options.sbom ? await readGoBinary(c.result.path) : undefined;
-        if (info?.buildInfo) {
+        // The binary reader and SPDX writer load only for builds that make an SBOM.
+        const sbomTools = options.sbom ? await Promise.all([import("../gobinary/index.js"), import("../sbom/spdx.js")]) : undefined;
+        const info = sbomTools ? await sbomTools[0].readGoBinary(c.result.path) : undefined;
+        if (sbomTools && info?.buildInfo) {
+          const { spdxFromBuildInfo } = sbomTools[1];
           const document = canonicalJsonBytes(spdxFromBuildInfo(info.buildInfo, { name: `${main.binary} ${platformKey(c.platform)}`, imageDigest: image.digest, created: version.created, tool: `slimgo-${SLIMGO_VERSION}` }));
           sboms.push({ platform: platformKey(c.platform), subject: descriptorOf(image, { platform: c.platform }), document });
         }
@@ -268,10 +272,12 @@ function binaryEntry(path: string, source: string): TarEntry {
   return { path, type: "file", mode: 0o755, sourcePath: source };
 }
 
-async function cachedLayer(cache: LayerCache, entries: TarEntry[], format: ImageFormat, keyParts: (string | { file: string })[]): Promise<Layer> {
-  const described = entries.map((e) => `${e.path}|${e.type}|${e.mode}|${e.uid ?? 0}|${typeof e.content === "string" ? e.content : e.content ? e.content.toString("base64") : ""}`);
-  const key = await cacheKey([format, String(LAYER_MTIME), ...described, ...keyParts]);
-  const { layer } = await cache.getOrBuild(key, (blobDir) => layerFromFiles(entries, { mtime: LAYER_MTIME, uid: 0, gid: 0, blobDir, format }));
+/** A layer from the compressed-layer cache, keyed by its diffID: a binary that did not change is not compressed again. */
+async function cachedLayer(cache: LayerCache, entries: TarEntry[], format: ImageFormat): Promise<Layer> {
+  const tarOptions = { mtime: LAYER_MTIME, uid: 0, gid: 0 };
+  const diffId = await tarDigest(entries, tarOptions);
+  const key = sha256(`${format}\0${compressionId()}\0${diffId}`).slice("sha256:".length);
+  const { layer } = await cache.getOrBuild(key, (blobDir) => layerFromFiles(entries, { ...tarOptions, blobDir, format, expectedDiffId: diffId }));
   return layer;
 }
 

@@ -1,17 +1,9 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { mkdir, readFile, stat, writeFile, rename } from "node:fs/promises";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { layerFromFile } from "../image/layer.js";
 import type { Layer } from "../image/types.js";
 import type { Digest } from "../image/digest.js";
-
-/** `$SLIMGO_CACHE_DIR`, else `$XDG_CACHE_HOME/slimgo`, else `~/.cache/slimgo`. */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SLIMGO_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "slimgo");
-}
+import { cacheDir } from "./cache-dir.js";
 
 interface CachedLayerFacts {
   digest: Digest;
@@ -21,8 +13,8 @@ interface CachedLayerFacts {
 }
 
 /**
- * Compressed layers keyed by what went into them (file contents and layer settings): a rebuild
- * whose binary did not change reuses the blob instead of compressing it again.
+ * Compressed layers keyed by their uncompressed content (the diffID) and how they are compressed:
+ * a rebuild whose binary did not change reuses the blob instead of compressing it again.
  */
 export class LayerCache {
   readonly blobDir: string;
@@ -50,20 +42,4 @@ export class LayerCache {
     await rename(tmp, entry);
     return { layer, cached: false };
   }
-}
-
-/** A cache key from strings and file contents. */
-export async function cacheKey(parts: (string | { file: string })[]): Promise<string> {
-  const hash = createHash("sha256");
-  for (const part of parts) {
-    if (typeof part === "string") hash.update(`s:${part}\0`);
-    else {
-      hash.update("f:");
-      await pipeline(createReadStream(part.file), async function* (source) {
-        for await (const chunk of source) hash.update(chunk as Buffer);
-      });
-      hash.update("\0");
-    }
-  }
-  return hash.digest("hex");
 }

@@ -5,10 +5,12 @@ import { join } from "node:path";
 import { inputError } from "../errors.js";
 import { isImageIndex, platformOf, type Image, type ImageOrIndex } from "../image/types.js";
 import { hostPlatform } from "../build/platforms.js";
+import { preload } from "./preload.js";
 import type { Published, Publisher } from "./types.js";
 
 /** Loads the image into the local podman or docker through its CLI (`load -i`), then tags it. */
 export function daemonPublisher(engine: "podman" | "docker"): Publisher {
+  const writer = preload(() => import("../transports/docker-archive.js"));
   return {
     description: `local ${engine}`,
     async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {
@@ -17,7 +19,7 @@ export function daemonPublisher(engine: "podman" | "docker"): Publisher {
       const ref = `${name}:${tags[0] ?? "latest"}`;
       try {
         const file = join(dir, "image.tar");
-        await (await import("../transports/docker-archive.js")).writeDockerArchive(file, image, { ref });
+        await (await writer()).writeDockerArchive(file, image, { ref });
         await cli(engine, ["load", "-i", file]);
         for (const tag of tags.slice(1)) await cli(engine, ["tag", ref, `${name}:${tag}`]);
       } finally {

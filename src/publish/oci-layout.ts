@@ -1,6 +1,7 @@
 import { convertFormat } from "../image/mutate.js";
 import { formatOfMediaType } from "../image/media-types.js";
 import type { ImageOrIndex } from "../image/types.js";
+import { preload } from "./preload.js";
 import type { Published, Publisher } from "./types.js";
 
 /**
@@ -8,13 +9,14 @@ import type { Published, Publisher } from "./types.js";
  * media types there, so a Docker-format image is stored in its OCI form, with its own digest.
  */
 export function ociLayoutPublisher(dir: string): Publisher {
+  const writer = preload(() => import("../transports/oci-layout.js"));
   return {
     description: `OCI layout ${dir}`,
     async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {
       const stored = convertFormat(item, "oci");
       const notes: string[] = [];
       if (formatOfMediaType(item.mediaType) !== "oci") notes.push("stored with OCI media types (layout tools require them); HEALTHCHECK survives only in Docker-format outputs for podman");
-      for (const tag of tags) await (await import("../transports/oci-layout.js")).writeOciLayout(dir, stored, { ref: `${name}:${tag}` });
+      for (const tag of tags) await (await writer()).writeOciLayout(dir, stored, { ref: `${name}:${tag}` });
       return { kind: "oci-layout", reference: `oci:${dir}:${name}:${tags[0] ?? "latest"}@${stored.digest}`, digest: stored.digest, notes };
     },
   };

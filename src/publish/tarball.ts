@@ -1,5 +1,6 @@
 import type { ImageOrIndex } from "../image/types.js";
 import { isImageIndex } from "../image/types.js";
+import { preload } from "./preload.js";
 import type { Published, Publisher } from "./types.js";
 
 /**
@@ -7,10 +8,11 @@ import type { Published, Publisher } from "./types.js";
  * is also an OCI layout, several platforms as an OCI archive.
  */
 export function tarballPublisher(file: string): Publisher {
+  const writer = preload(() => import("../transports/docker-archive.js"));
   return {
     description: `tarball ${file}`,
     async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {
-      await (await import("../transports/docker-archive.js")).writeDockerArchive(file, item, { ref: `${name}:${tags[0] ?? "latest"}` });
+      await (await writer()).writeDockerArchive(file, item, { ref: `${name}:${tags[0] ?? "latest"}` });
       const kind = isImageIndex(item) ? "oci-archive" : "docker-archive";
       return { kind: "tarball", reference: `${kind}:${file}@${item.digest}`, digest: item.digest };
     },

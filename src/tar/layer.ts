@@ -1,21 +1,35 @@
-import { mkdirSync, mkdtempSync, rmSync, createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
-import { HashingStream, digestHex } from "../image/digest.js";
+import { SlimgoError } from "../errors.js";
+import { digestHex, type Digest } from "../image/digest.js";
 import { layerFromFile } from "../image/layer.js";
 import { layerMediaType, type ImageFormat } from "../image/media-types.js";
 import type { Layer } from "../image/types.js";
-import { tarStream, type TarEntry, type TarWriteOptions } from "./write.js";
+import { DEFAULT_BLOCK_SIZE, parallelGzip } from "./parallel-gzip.js";
+import { tarChunks, type TarEntry, type TarWriteOptions } from "./write.js";
 
 export interface LayerFromFilesOptions extends TarWriteOptions {
   /** Where the compressed blob is kept (named by digest, so a cache dir works). Default: a temp dir removed at exit. */
   blobDir?: string;
   format?: ImageFormat;
-  /** zlib level, fixed so output is stable. Default 6. */
+  /** zlib level, fixed so output is stable. Default 5 (see DEFAULT_GZIP_LEVEL). */
   gzipLevel?: number;
+  /** The diffID a first pass computed (see tarDigest): the layer is refused if the files changed since. */
+  expectedDiffId?: Digest;
+}
+
+/**
+ * Level 5 compresses a Go binary within 0.5 % of level 6 (about 12 KB on 5.6 MB) in three
+ * quarters of the time; level 4 saves another 15 ms for 60 KB more.
+ */
+export const DEFAULT_GZIP_LEVEL = 5;
+
+/** Everything besides the tar that decides a layer's compressed bytes; part of cache keys. */
+export function compressionId(level = DEFAULT_GZIP_LEVEL): string {
+  return `gzip-parallel-level${level}-block${DEFAULT_BLOCK_SIZE}`;
 }
 
 let processBlobDir: string | undefined;
@@ -29,29 +43,51 @@ function defaultBlobDir(): string {
   return processBlobDir;
 }
 
+/** The diffID (sha256 of the uncompressed tar) the entries give, without compressing anything. */
+export async function tarDigest(entries: TarEntry[], options: TarWriteOptions): Promise<Digest> {
+  const hash = createHash("sha256");
+  for await (const chunk of tarChunks(entries, options)) hash.update(chunk);
+  return `sha256:${hash.digest("hex")}`;
+}
+
 /**
- * Builds a gzip layer from files. The tar is streamed through two hashes and gzip to a file,
- * so a 50 MB binary passes through memory once, in chunks. Node's bundled zlib with a fixed level
- * and no name or time in the gzip header gives the same bytes on every Node version.
+ * Builds a gzip layer from files. The tar passes through memory once, in chunks, on its way to
+ * the diffID hash and the compressor (see parallel-gzip.ts), whose output is hashed and written
+ * aside, then renamed to its digest.
  */
 export async function layerFromFiles(entries: TarEntry[], options: LayerFromFilesOptions): Promise<Layer> {
   const blobDir = options.blobDir ?? defaultBlobDir();
   mkdirSync(blobDir, { recursive: true });
-  const uncompressed = new HashingStream();
-  const compressed = new HashingStream();
+  const uncompressed = createHash("sha256");
+  const compressed = createHash("sha256");
+  let size = 0;
   const temp = join(blobDir, `.partial-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const file = await open(temp, "w");
   try {
-    await pipeline(tarStream(entries, options), uncompressed, createGzip({ level: options.gzipLevel ?? 6 }), compressed, createWriteStream(temp));
-    const digest = compressed.digest();
+    async function* hashed(): AsyncGenerator<Buffer> {
+      for await (const chunk of tarChunks(entries, options)) {
+        uncompressed.update(chunk);
+        yield chunk;
+      }
+    }
+    await parallelGzip(
+      hashed(),
+      async (chunk) => {
+        compressed.update(chunk);
+        size += chunk.length;
+        await file.write(chunk);
+      },
+      { level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL, concurrency: 2 * availableParallelism() },
+    );
+    await file.close();
+    const diffId = `sha256:${uncompressed.digest("hex")}`;
+    if (options.expectedDiffId && diffId !== options.expectedDiffId) throw new SlimgoError("a file changed while its layer was being written: build again");
+    const digest = `sha256:${compressed.digest("hex")}`;
     const path = join(blobDir, `sha256-${digestHex(digest)}`);
     await rename(temp, path);
-    return layerFromFile(path, {
-      digest,
-      diffId: uncompressed.digest(),
-      size: compressed.bytes,
-      mediaType: layerMediaType(options.format ?? "oci", "gzip"),
-    });
+    return layerFromFile(path, { digest, diffId, size, mediaType: layerMediaType(options.format ?? "oci", "gzip") });
   } catch (err) {
+    await file.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw err;
   }

@@ -165,6 +165,7 @@ async function* contentOf(entry: PlannedEntry, size: number): AsyncGenerator<Buf
     yield Buffer.from(entry.content);
     return;
   } else if (entry.sourcePath !== undefined) {
+    // Large reads: each is a job on the same thread pool that compresses the layer.
     stream = createReadStream(entry.sourcePath);
   } else {
     stream = await entry.open!();
@@ -191,7 +192,8 @@ async function sizeOf(entry: PlannedEntry): Promise<number> {
   return entry.size!;
 }
 
-async function* tarChunks(entries: TarEntry[], options: TarWriteOptions): AsyncGenerator<Buffer> {
+/** The archive's bytes in order, as an async iterable (no stream machinery in between). */
+export async function* tarChunks(entries: TarEntry[], options: TarWriteOptions): AsyncGenerator<Buffer> {
   const mtime = Math.floor(options.mtime);
   if (!Number.isFinite(mtime) || mtime < 0) throw inputError(`tar mtime ${options.mtime} is not a time in seconds since 1970`);
   for (const entry of planEntries(entries, options)) {

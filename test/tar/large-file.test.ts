@@ -7,13 +7,14 @@ import { layerFromFiles } from "../../src/tar/layer.js";
 import { walkLayer } from "../../src/tar/read.js";
 
 // Its own file so the peak memory measured is this test's alone (node --test runs each file in a process).
+const SIZE = 256 * 1024 * 1024;
 const work = mkdtempSync(join(tmpdir(), "slimgo-tar-large-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test("a 50 MB binary streams from disk into a layer without being held in memory", async () => {
+test("a 256 MB file streams from disk into a layer without being held in memory", async () => {
   const source = join(work, "big");
   writeFileSync(source, "");
-  truncateSync(source, 50 * 1024 * 1024);
+  truncateSync(source, SIZE);
   const before = process.resourceUsage().maxRSS;
   const layer = await layerFromFiles([{ path: "app", type: "file", sourcePath: source, mode: 0o755 }], { mtime: 0, blobDir: join(work, "blobs") });
   let seen = 0;
@@ -21,7 +22,8 @@ test("a 50 MB binary streams from disk into a layer without being held in memory
     for await (const chunk of entry.chunks()) seen += chunk.length;
   }, { limits: { maxRatio: Number.POSITIVE_INFINITY } });
   const grewKb = process.resourceUsage().maxRSS - before;
-  assert.equal(seen, 50 * 1024 * 1024);
-  // Holding the file whole would add at least 50 MB; streaming adds chunk garbage GC has not yet reclaimed.
-  assert.ok(grewKb < 40 * 1024, `peak memory grew by ${grewKb} KB`);
+  assert.equal(seen, SIZE);
+  // Holding the file whole would add at least 256 MB. Streaming leaves read and block buffers as
+  // garbage until the collector runs, which is some tens of MB (and varies), so the bound is half.
+  assert.ok(grewKb < SIZE / 1024 / 2, `peak memory grew by ${grewKb} KB`);
 });

@@ -1,0 +1,168 @@
+/**
+ * Starts `go build` before slimgo has loaded: the compile is most of a warm rebuild, and Node's
+ * module loading, the module analysis and the git and `go env` lookups (about 100 ms together)
+ * can run while it compiles instead of before it.
+ *
+ * The bin script calls `speculate()` first thing for `slimgo build`. It replays the go build that
+ * the last `slimgo build` in the same directory ran (recorded by `recordGoBuild`), writing to its
+ * own temp path. When the pipeline reaches its go build, `claimGoBuild` compares the request with
+ * what was started: the same go binary, directory, arguments and environment give the same
+ * binary, so the running build is used; anything else kills it and the build runs as usual.
+ *
+ * This module may import only Node built-ins: it runs before anything else is loaded.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import type { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cacheDir } from "./cache-dir.js";
+
+/** The go build a request runs, with `OUTPUT` standing for the `-o` path. */
+export interface GoBuildPlan {
+  go: string;
+  cwd: string;
+  args: string[];
+  /** Variables set on top of slimgo's own environment (CGO_ENABLED, GOOS, GOARCH, ...). */
+  env: Record<string, string>;
+}
+
+export const OUTPUT = "\0output";
+
+interface Running {
+  plan: GoBuildPlan;
+  output: string;
+  startedAt: number;
+  result: Promise<{ code: number | null; stderr: string }>;
+  child: ChildProcess;
+}
+
+let running: Running | undefined;
+/** Where `slimgo build` was started; plans are kept per directory. Unset: no speculation (library use). */
+let launch: { dir: string; env: NodeJS.ProcessEnv } | undefined;
+
+function planFile(launchDir: string, env: NodeJS.ProcessEnv): string {
+  const key = createHash("sha256").update(launchDir).digest("hex").slice(0, 32);
+  return join(cacheDir(env), "go-build-plans", `${key}.json`);
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function samePlan(a: GoBuildPlan, b: GoBuildPlan): boolean {
+  const envKeys = (e: Record<string, string>) => Object.keys(e).sort();
+  return a.go === b.go && a.cwd === b.cwd && sameStrings(a.args, b.args) && sameStrings(envKeys(a.env), envKeys(b.env)) && envKeys(a.env).every((k) => a.env[k] === b.env[k]);
+}
+
+/**
+ * Replays the last go build of a `slimgo build` started in `launchDir`, if there is one, and
+ * records this run's. Never throws: a guess that fails costs nothing.
+ */
+export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.SLIMGO_NO_SPECULATION) return;
+  launch = { dir: launchDir, env };
+  try {
+    const plan = JSON.parse(readFileSync(planFile(launchDir, env), "utf8")) as GoBuildPlan;
+    if (typeof plan.go !== "string" || typeof plan.cwd !== "string" || !Array.isArray(plan.args) || !plan.args.includes(OUTPUT)) return;
+    const dir = mkdtempSync(join(tmpdir(), "slimgo-speculative-"));
+    const output = join(dir, "binary");
+    const child = spawn(plan.go, plan.args.map((a) => (a === OUTPUT ? output : a)), {
+      cwd: plan.cwd,
+      env: { ...env, ...plan.env },
+      stdio: ["ignore", "ignore", "pipe"],
+      // Its own process group, so compile and link die with it when the guess was wrong.
+      detached: true,
+    });
+    let stderr = "";
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    // A guess must not keep slimgo alive: a build that stops early (bad flags) exits at once
+    // and the exit handler below kills the guess. claimGoBuild holds it again.
+    child.unref();
+    (child.stderr as Socket).unref();
+    const result = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      child.on("error", () => resolve({ code: null, stderr }));
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+    running = { plan, output, startedAt: performance.now(), result, child };
+    process.once("exit", () => {
+      stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+  } catch {
+    running = undefined;
+  }
+}
+
+function stop(): void {
+  const r = running;
+  running = undefined;
+  if (r && r.child.exitCode === null && r.child.pid !== undefined) {
+    try {
+      process.kill(-r.child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export interface ClaimedBuild {
+  /** The build succeeded and its binary is at the path the claim asked for. */
+  ok: boolean;
+  stderr: string;
+  /** Since the speculative build started. */
+  ms: number;
+}
+
+/**
+ * The speculative build's outcome when it ran exactly `plan`, with its binary moved to `output`;
+ * undefined (and the speculation stopped) otherwise. Only the first claim can match.
+ */
+export async function claimGoBuild(plan: GoBuildPlan, output: string): Promise<ClaimedBuild | undefined> {
+  const r = running;
+  if (!r) return undefined;
+  if (!samePlan(r.plan, plan)) {
+    stop();
+    return undefined;
+  }
+  running = undefined;
+  r.child.ref();
+  (r.child.stderr as Socket).ref();
+  const { code, stderr } = await r.result;
+  const ms = performance.now() - r.startedAt;
+  if (code !== 0) return { ok: false, stderr, ms };
+  try {
+    renameSync(r.output, output);
+  } catch {
+    // A different file system, or the file is gone: run the build normally.
+    return undefined;
+  }
+  return { ok: true, stderr, ms };
+}
+
+/** Stops a speculative build and records nothing: for builds of several binaries, which gain little. */
+export function abandonGoBuild(): void {
+  stop();
+  launch = undefined;
+}
+
+/** Remembers the go build this `slimgo build` ran, for the next one from the same directory. */
+export function recordGoBuild(plan: GoBuildPlan): void {
+  if (!launch) return;
+  const file = planFile(launch.dir, launch.env);
+  try {
+    const previous = JSON.parse(readFileSync(file, "utf8")) as GoBuildPlan;
+    if (samePlan(previous, plan)) return;
+  } catch {
+    // first build from here
+  }
+  try {
+    mkdirSync(join(file, ".."), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(plan));
+    renameSync(temp, file);
+  } catch {
+    // A cache that cannot be written only costs the head start.
+  }
+}

@@ -1,0 +1,94 @@
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { moduleCopies, runSlimgo } from "../support/cli.js";
+import { skipUnless } from "../support/tools.js";
+
+// slimgo build starts the last build's go build before it has loaded (src/build/speculation.ts).
+// Whatever it guessed, the image must be the one a build without the head start gives.
+
+const copy = moduleCopies();
+const scratch: string[] = [];
+after(() => Promise.all(scratch.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+const STARTED_EARLY = "started with slimgo, from the last build's plan";
+
+describe("slimgo build's early go build", { skip: skipUnless("go") }, () => {
+  let moduleDir: string;
+  let env: Record<string, string>;
+  let run = 0;
+
+  const build = async (extra: string[] = [], extraEnv: Record<string, string> = {}) => {
+    const out = join(moduleDir, "..", `${moduleDir.split("/").pop()}-out-${run++}`);
+    scratch.push(out);
+    const r = await runSlimgo(["build", ".", "--oci-layout", out, "--json", "--verbose", ...extra], { cwd: moduleDir, env: { ...env, ...extraEnv } });
+    const digest = r.code === 0 ? (JSON.parse(r.stdout) as { programs: { digest: string }[] }).programs[0]!.digest : undefined;
+    return { ...r, digest, early: r.stderr.includes(STARTED_EARLY) };
+  };
+  const setMessage = async (message: string) => {
+    const file = join(moduleDir, "main.go");
+    const source = await readFile(file, "utf8");
+    await writeFile(file, source.replace(/"rootmain [^"]*\\n"/, `"${message} %s (%s)\\n"`));
+  };
+
+  test("a rebuild after a source change uses the head start and gives the image a normal build gives", async () => {
+    moduleDir = await copy("root-main");
+    env = { SLIMGO_CACHE_DIR: await tempDir("slimgo-spec-cache-"), SOURCE_DATE_EPOCH: "1700000000", TMPDIR: await tempDir("slimgo-spec-tmp-") };
+    const first = await build();
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.early, false, "nothing to replay on the first build");
+
+    await setMessage("changed");
+    const second = await build();
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.early, true, second.stderr);
+    assert.notEqual(second.digest, first.digest, "the change is in the image");
+
+    const plain = await build([], { SLIMGO_NO_SPECULATION: "1" });
+    assert.equal(plain.early, false);
+    assert.equal(plain.digest, second.digest, "same image as without the head start");
+  });
+
+  test("different flags discard the head start", async () => {
+    const guessed = await build(["--version", "9.9.9"]);
+    assert.equal(guessed.code, 0, guessed.stderr);
+    assert.equal(guessed.early, false, "the last plan had another -X main.version");
+    const plain = await build(["--version", "9.9.9"], { SLIMGO_NO_SPECULATION: "1" });
+    assert.equal(plain.digest, guessed.digest);
+    const again = await build(["--version", "9.9.9"]);
+    assert.equal(again.early, true, "the plan now has 9.9.9");
+    assert.equal(again.digest, guessed.digest);
+  });
+
+  test("a compile error is reported the same way with and without the head start", async () => {
+    const file = join(moduleDir, "main.go");
+    const good = await readFile(file, "utf8");
+    await writeFile(file, good.replace("func main() {", "func main() {\n\tundefinedThing()"));
+    try {
+      const early = await build(["--version", "9.9.9"]);
+      const plain = await build(["--version", "9.9.9"], { SLIMGO_NO_SPECULATION: "1" });
+      assert.equal(early.code, 2);
+      assert.equal(plain.code, 2);
+      assert.match(early.stderr, /main\.go:\d+:\d+: undefined: undefinedThing/);
+      assert.equal(early.stderr.replace(/\s+$/, ""), plain.stderr.replace(/\s+$/, ""));
+    } finally {
+      await writeFile(file, good);
+    }
+  });
+
+  test("a build that stops before compiling leaves no go build running and nothing in TMPDIR", async () => {
+    const r = await build(["--platform", "plan9/amd64"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--platform plan9\/amd64/);
+    // The speculative build's process group is killed at exit and its temp dir removed.
+    assert.deepEqual((await readdir(env.TMPDIR!)).filter((n) => n.startsWith("slimgo-speculative-")), []);
+  });
+});
