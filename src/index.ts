@@ -16,6 +16,7 @@ export { SlimgoError, ExitCode } from "./errors.js";
 export { lintDockerfile, applyFixes, rules as lintRules } from "./lint/index.js";
 export type { LintResult, LintConfig, Finding } from "./lint/index.js";
 export { buildImages, type BuildOptions, type BuildResult, type BuiltProgram } from "./build/index.js";
+export { watchModule, rebuildOnChange, type ModuleWatcher, type WatchOptions, type ChangeBatch, type RebuildLoop, type RebuildLoopOptions } from "./build/watch.js";
 export { openImage } from "./sources/index.js";
 export { inspectReference, verifyReference } from "./inspect/index.js";
 export { verifyImage, imageViewFromImage, verifyExitCode } from "./verify/index.js";

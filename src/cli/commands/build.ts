@@ -1,8 +1,13 @@
 import { statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import { inputError } from "../../errors.js";
+import type { BuildResult } from "../../build/index.js";
+import { describeChanges, rebuildOnChange } from "../../build/watch.js";
+import { inputError, SlimgoError } from "../../errors.js";
+import { displayPath } from "../../fsutil/display-path.js";
+import type { Destination } from "../../publish/index.js";
 import { oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
+import type { Output } from "../output.js";
 
 interface BuildFlags extends CommonOptions {
   platform?: string[];
@@ -25,6 +30,7 @@ interface BuildFlags extends CommonOptions {
   insecureRegistry?: string[];
   sbomDir?: string;
   cgo?: boolean;
+  watch?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -71,7 +77,8 @@ export function registerBuild(program: Command): void {
     .option("--load [engine]", "load into the local podman or docker (default: podman if installed)")
     .option("--name <name>", "image name for local outputs (default: localhost/BINARY)")
     .option("--insecure-registry <host>", "plain-HTTP registry you trust (repeatable)", collect)
-    .option("--sbom-dir <dir>", "write an SPDX 2.3 SBOM per image (with --push, SBOMs are also pushed beside the image)");
+    .option("--sbom-dir <dir>", "write an SPDX 2.3 SBOM per image (with --push, SBOMs are also pushed beside the image)")
+    .option("--watch", "after the first build, rebuild and republish on every change to the module until Ctrl-C");
   withCommonOptions(cmd)
     .addHelpText(
       "after",
@@ -81,6 +88,7 @@ Examples:
   slimgo build --platform linux/amd64,linux/arm64 --push ghcr.io/acme/notes -t 1.2.0
   slimgo build --oci-layout ./out --base oci:./distroless
   slimgo build ./cmd/api ./cmd/worker --load
+  slimgo build --watch --load                           rebuild and reload into podman on every save (Ctrl-C stops)
 
 Registry credentials come from ~/.docker/config.json (auths, credsStore, credHelpers) or
 SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.`,
@@ -98,60 +106,161 @@ SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.`,
         onProgress: (m) => out.info(m),
       });
       if (destinations.length === 0) out.warn("no destination given: the image is built but not published (add --push, --oci-layout, --tarball or --load)");
-      const result = await buildImages(moduleDir, {
-        mains,
-        all: flags.all,
-        platforms: flags.platform,
-        version: flags.version,
-        base: flags.base,
-        format: flags.format,
-        healthcheck: flags.healthcheck,
-        env: flags.env,
-        args: flags.arg,
-        labels: flags.label,
-        user: flags.user,
-        assets: flags.assets,
-        configPath: flags.config,
-        insecureRegistries: flags.insecureRegistry,
-        sbom: Boolean(flags.sbomDir || flags.push),
-        cgo: flags.cgo,
-        onProgress: (m) => out.info(m),
-      });
-      for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
-      if (flags.sbomDir) {
-        const { writeSboms } = await import("../../sbom/index.js");
-        for (const f of await writeSboms(result.programs, flags.sbomDir)) out.info(`wrote SBOM ${f}`);
-      }
-      const published = await publishAll(result.programs, destinations, {
-        several: result.programs.length > 1,
-        name: flags.name,
-        tags: flags.tag ?? [],
-        onProgress: (m) => out.info(m),
-      });
-      if (flags.json) {
-        out.json({
-          module: result.analysis.goMod.path,
-          version: result.version,
-          programs: result.programs.map((p, i) => ({
-            binary: p.main.binary,
-            package: p.main.dir === "." ? "." : `./${p.main.dir}`,
-            digest: p.image.digest,
-            mediaType: p.image.mediaType,
-            platforms: p.platforms,
-            healthcheck: p.healthcheck ?? null,
-            sboms: p.sboms.map((s) => ({ platform: s.platform, subject: s.subject.digest })),
-            published: published[i],
-            notes: p.notes,
-          })),
-        });
-        return;
-      }
-      result.programs.forEach((p, i) => {
-        const refs = published[i] ?? [];
-        if (refs.length === 0) out.result(`${p.main.binary}@${p.image.digest}`);
-        for (const r of refs) out.result(r.reference);
-      });
+      const run: BuildRun = { moduleDir, mains, flags, out, destinations, buildImages, publishAll };
+      if (flags.watch) await watchAndRebuild(run);
+      else await buildPublishReport(run);
     });
+}
+
+/** Everything one build needs, fixed for the life of the command (a watch reuses it for each rebuild). */
+interface BuildRun {
+  moduleDir: string;
+  mains?: string[];
+  flags: BuildFlags;
+  out: Output;
+  destinations: Destination[];
+  buildImages: typeof import("../../build/index.js").buildImages;
+  publishAll: typeof import("../../publish/index.js").publishAll;
+}
+
+/** In watch mode: what set the build off, and since when (performance.now()). */
+interface Trigger {
+  changed: string[];
+  since: number;
+}
+
+/**
+ * One build: compile, publish, and report on stdout. Alone it prints what a one-shot build prints;
+ * with a trigger (watch mode), --json prints one line per build with elapsedMs and changed (NDJSON),
+ * and stderr gets the time it took.
+ */
+async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<BuildResult> {
+  const { flags, out } = run;
+  const result = await run.buildImages(run.moduleDir, {
+    mains: run.mains,
+    all: flags.all,
+    platforms: flags.platform,
+    version: flags.version,
+    base: flags.base,
+    format: flags.format,
+    healthcheck: flags.healthcheck,
+    env: flags.env,
+    args: flags.arg,
+    labels: flags.label,
+    user: flags.user,
+    assets: flags.assets,
+    configPath: flags.config,
+    insecureRegistries: flags.insecureRegistry,
+    sbom: Boolean(flags.sbomDir || flags.push),
+    cgo: flags.cgo,
+    onProgress: (m) => out.info(m),
+  });
+  for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
+  if (flags.sbomDir) {
+    const { writeSboms } = await import("../../sbom/index.js");
+    for (const f of await writeSboms(result.programs, flags.sbomDir)) out.info(`wrote SBOM ${f}`);
+  }
+  const published = await run.publishAll(result.programs, run.destinations, {
+    several: result.programs.length > 1,
+    name: flags.name,
+    tags: flags.tag ?? [],
+    onProgress: (m) => out.info(m),
+  });
+  const elapsedMs = trigger ? Math.round(performance.now() - trigger.since) : 0;
+  if (flags.json) {
+    const summary = {
+      module: result.analysis.goMod.path,
+      version: result.version,
+      programs: result.programs.map((p, i) => ({
+        binary: p.main.binary,
+        package: p.main.dir === "." ? "." : `./${p.main.dir}`,
+        digest: p.image.digest,
+        mediaType: p.image.mediaType,
+        platforms: p.platforms,
+        healthcheck: p.healthcheck ?? null,
+        sboms: p.sboms.map((s) => ({ platform: s.platform, subject: s.subject.digest })),
+        published: published[i],
+        notes: p.notes,
+      })),
+    };
+    if (trigger) out.result(JSON.stringify({ ...summary, elapsedMs, changed: trigger.changed }));
+    else out.json(summary);
+  } else {
+    result.programs.forEach((p, i) => {
+      const refs = published[i] ?? [];
+      if (refs.length === 0) out.result(`${p.main.binary}@${p.image.digest}`);
+      for (const r of refs) out.result(r.reference);
+    });
+  }
+  if (trigger) {
+    const seconds = (elapsedMs / 1000).toFixed(2);
+    out.info(trigger.changed.length === 0 ? `built in ${seconds} s` : `rebuilt in ${seconds} s (${describeChanges(trigger.changed)} changed)`);
+  }
+  return result;
+}
+
+/**
+ * `--watch`: the first build as usual (its failure ends the command with its exit code), then a
+ * rebuild on every change to the module until SIGINT or SIGTERM. A failed rebuild is reported and
+ * the watch goes on. The first signal lets a build in progress finish (outputs are written aside and
+ * renamed, so none is left half-written) and exits 0; a second one exits at once.
+ */
+async function watchAndRebuild(run: BuildRun): Promise<void> {
+  const { out } = run;
+  const first = await buildPublishReport(run, { changed: [], since: performance.now() });
+  let stopping: NodeJS.Signals | undefined;
+  let watchFailure: Error | undefined;
+  let wake = () => {};
+  const stopRequested = new Promise<void>((resolve) => (wake = resolve));
+  const loop = rebuildOnChange(run.moduleDir, {
+    ignore: outputPaths(run.flags, first.programs.map((p) => p.main.binary)),
+    rebuild: async (batch) => {
+      try {
+        await buildPublishReport(run, { changed: batch.files, since: batch.firstSeenAt });
+      } catch (err) {
+        // A Ctrl-C in the terminal interrupts go build too: not a failure worth showing.
+        if (stopping === "SIGINT") return;
+        reportFailure(err);
+        out.info("waiting for the next change");
+      }
+    },
+    onError: (err) => {
+      watchFailure = err;
+      wake();
+    },
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = signal;
+    wake();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    out.info(`watching ${displayPath(run.moduleDir)} for changes (Ctrl-C to stop)`);
+    await stopRequested;
+    if (loop.building) out.info("stopping after the build in progress (Ctrl-C again to stop now)");
+    await loop.stop();
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  if (watchFailure && !stopping) throw inputError(`${displayPath(run.moduleDir)}: stopped watching: ${watchFailure.message}`);
+}
+
+/** As the CLI reports an error that ends a command (src/cli/main.ts), for rebuilds that must not end it. */
+function reportFailure(err: unknown): void {
+  if (err instanceof SlimgoError) process.stderr.write(`slimgo: ${err.message}\n`);
+  else process.stderr.write(`slimgo: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+}
+
+/** Outputs written inside the module, which must not set off rebuilds of their own. */
+function outputPaths(flags: BuildFlags, binaries: string[]): string[] {
+  const paths = [flags.ociLayout, flags.sbomDir, flags.tarball].filter((p): p is string => p !== undefined).map((p) => resolve(p));
+  // With several programs, destinationsFor writes one tarball per binary, named like this.
+  const tarball = flags.tarball;
+  if (tarball && binaries.length > 1) for (const b of binaries) paths.push(resolve(tarball.replace(/(\.tar)?$/, `-${b}$1`)));
+  return paths;
 }
 
 /** `[dir]` or main package directories, which must all be in one module. */

@@ -1,0 +1,340 @@
+/**
+ * `slimgo build --watch`: the watcher on its own (real files, no Go), then the real CLI on a copied
+ * fixture with real go builds into a real OCI layout.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describeChanges, isEditorOrHiddenPath, rebuildOnChange, watchModule, type ChangeBatch } from "../../src/build/watch.js";
+import { copyModule, SLIMGO_BIN } from "../support/cli.js";
+import { runTool } from "../support/podman.js";
+import { hasTool, skipUnless } from "../support/tools.js";
+
+const temps: string[] = [];
+const children: ChildProcessWithoutNullStreams[] = [];
+after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), "slimgo-watch-"));
+  temps.push(d);
+  return d;
+}
+
+/** Resolves with the next value pushed, or rejects after `ms`. */
+class Inbox<T> {
+  private items: T[] = [];
+  private waiter?: (item: T) => void;
+  push(item: T): void {
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w(item);
+    } else this.items.push(item);
+  }
+  next(ms: number, what: string): Promise<T> {
+    const ready = this.items.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    return new Promise((resolve, reject) => {
+      // Unref'd: a wait that lost a race must not keep the test process alive.
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        reject(new Error(`no ${what} within ${ms} ms`));
+      }, ms).unref();
+      this.waiter = (item) => {
+        clearTimeout(timer);
+        resolve(item);
+      };
+    });
+  }
+  /** Asserts nothing arrives for `ms`. */
+  async none(ms: number, what: string): Promise<void> {
+    await sleep(ms);
+    assert.deepEqual(this.items, [], `expected no ${what}`);
+  }
+}
+
+describe("watchModule", () => {
+  test("skips hidden paths, editor files and vim's probe; keeps source and nested paths", () => {
+    const cases: [string, boolean][] = [
+      [".git/index", true],
+      ["pkg/.idea/workspace.xml", true],
+      [".main.go.swp", true],
+      ["main.go.swp", true],
+      ["main.go~", true],
+      [".#main.go", true],
+      ["#main.go#", true],
+      ["4913", true],
+      [".main.go.slimgo-123-abc", true],
+      ["main.go", false],
+      ["cmd/api/main.go", false],
+      ["go.sum", false],
+      ["static/index.html", false],
+    ];
+    for (const [path, ignored] of cases) assert.equal(isEditorOrHiddenPath(path), ignored, path);
+  });
+
+  test("describes changes briefly", () => {
+    assert.equal(describeChanges(["main.go"]), "main.go");
+    assert.equal(describeChanges(["a.go", "b.go"]), "a.go and b.go");
+    assert.equal(describeChanges(["a.go", "b.go", "c.go"]), "a.go, b.go and c.go");
+    assert.equal(describeChanges(["a.go", "b.go", "c.go", "d.go"]), "a.go, b.go and 2 more");
+  });
+
+  test("sees every save by temp file and rename, and in-place writes after them", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "main.go"), "package main\n");
+    const batches = new Inbox<ChangeBatch>();
+    const watcher = watchModule(dir, { onChange: (b) => batches.push(b) });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await writeFile(join(dir, ".main.go.tmp"), `package main // ${i}\n`);
+        await rename(join(dir, ".main.go.tmp"), join(dir, "main.go"));
+        assert.deepEqual((await batches.next(2000, `batch for save ${i}`)).files, ["main.go"]);
+      }
+      await writeFile(join(dir, "main.go"), "package main // in place\n", { flag: "a" });
+      assert.deepEqual((await batches.next(2000, "batch for the in-place write")).files, ["main.go"]);
+    } finally {
+      watcher.close();
+    }
+  });
+
+  test("a temp file that comes and goes is no change; a deletion is one", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "main.go"), "package main\n");
+    await writeFile(join(dir, "old.go"), "package main\n");
+    const batches = new Inbox<ChangeBatch>();
+    const watcher = watchModule(dir, { onChange: (b) => batches.push(b) });
+    try {
+      // What `sed -i` does: a temp file beside the original, renamed over it.
+      await writeFile(join(dir, "sedAbC123"), "package main // edited\n");
+      await rename(join(dir, "sedAbC123"), join(dir, "main.go"));
+      assert.deepEqual((await batches.next(2000, "batch for sed -i")).files, ["main.go"]);
+      await rm(join(dir, "old.go"));
+      assert.deepEqual((await batches.next(2000, "batch for the deletion")).files, ["old.go"]);
+    } finally {
+      watcher.close();
+    }
+  });
+
+  test("watches directories created after it started; ignores output paths and .git", async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, ".git"));
+    await mkdir(join(dir, "out"));
+    const batches = new Inbox<ChangeBatch>();
+    const watcher = watchModule(dir, { ignore: [join(dir, "out"), join(dir, "app.tar")], onChange: (b) => batches.push(b) });
+    try {
+      await mkdir(join(dir, "internal", "store"), { recursive: true });
+      const created = await batches.next(2000, "batch for the new directory");
+      assert.ok(created.files.includes("internal"), `got ${created.files.join(", ")}`);
+      await writeFile(join(dir, "internal", "store", "store.go"), "package store\n");
+      assert.deepEqual((await batches.next(2000, "batch for a file in the new directory")).files, ["internal/store/store.go"]);
+
+      await writeFile(join(dir, ".git", "index"), "x");
+      await writeFile(join(dir, "out", "index.json"), "{}");
+      await writeFile(join(dir, "app.tar"), "x");
+      await writeFile(join(dir, "main.go~"), "x");
+      await batches.none(300, "batch for ignored paths");
+    } finally {
+      watcher.close();
+    }
+  });
+
+  test("changes during a rebuild give exactly one more rebuild, with all of them", async () => {
+    const dir = await tempDir();
+    const calls: string[][] = [];
+    const started = new Inbox<void>();
+    let release = () => {};
+    const loop = rebuildOnChange(dir, {
+      rebuild: async (batch) => {
+        calls.push(batch.files);
+        started.push();
+        await new Promise<void>((r) => (release = r));
+      },
+    });
+    try {
+      await writeFile(join(dir, "a.go"), "package main\n");
+      await started.next(2000, "first rebuild");
+      assert.equal(loop.building, true);
+      await writeFile(join(dir, "b.go"), "package main\n");
+      await sleep(60);
+      await writeFile(join(dir, "c.go"), "package main\n");
+      await sleep(60);
+      release();
+      await started.next(2000, "second rebuild");
+      release();
+      await started.none(300, "third rebuild");
+      assert.deepEqual(calls, [["a.go"], ["b.go", "c.go"]]);
+    } finally {
+      release();
+      await loop.stop();
+    }
+  });
+});
+
+interface WatchLine {
+  elapsedMs: number;
+  changed: string[];
+  programs: { binary: string; digest: string; published: { kind: string; reference: string; digest: string }[] }[];
+}
+
+/** `slimgo build --watch` as a user runs it, with its stdout read line by line. */
+function startWatch(dir: string, args: string[]) {
+  const child = spawn(process.execPath, [SLIMGO_BIN, "build", dir, "--watch", ...args], {
+    env: { ...process.env, NO_COLOR: "1", SOURCE_DATE_EPOCH: "1700000000" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  children.push(child);
+  const lines = new Inbox<string>();
+  let buffered = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    buffered += d;
+    for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
+      lines.push(buffered.slice(0, i));
+      buffered = buffered.slice(i + 1);
+    }
+  });
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    exited,
+    stderr: () => stderr,
+    async nextBuild(ms: number, what: string): Promise<WatchLine> {
+      try {
+        const ended = exited.then(({ code, signal }) => Promise.reject(new Error(`no ${what}: slimgo exited (${code ?? signal})`)));
+        ended.catch(() => undefined);
+        return JSON.parse(await Promise.race([lines.next(ms, what), ended])) as WatchLine;
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; stderr:\n${stderr}`);
+      }
+    },
+    noBuild: (ms: number, what: string) => lines.none(ms, what),
+    async exit(ms: number) {
+      return Promise.race([exited, sleep(ms, undefined, { ref: false }).then(() => assert.fail(`slimgo build --watch still running after ${ms} ms`))]);
+    },
+  };
+}
+
+/** The digest the layout's index.json holds for a ref name, and skopeo's view of it where skopeo is installed. */
+async function layoutDigest(layout: string, ref: string): Promise<string> {
+  const index = JSON.parse(await readFile(join(layout, "index.json"), "utf8")) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+  const entries = index.manifests.filter((m) => m.annotations?.["org.opencontainers.image.ref.name"] === ref);
+  assert.equal(entries.length, 1, `one entry for ${ref} in ${layout}/index.json`);
+  const digest = entries[0]!.digest;
+  if (hasTool("skopeo")) {
+    const inspect = JSON.parse((await runTool("skopeo", ["inspect", `oci:${layout}:${ref}`])).stdout) as { Digest: string };
+    assert.equal(inspect.Digest, digest);
+  }
+  return digest;
+}
+
+async function leftovers(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true });
+  return entries.filter((e) => /\.slimgo-|\.partial|\.tmp$/.test(e));
+}
+
+describe("slimgo build --watch", { skip: skipUnless("go", "git"), concurrency: 1 }, () => {
+  let dir = "";
+  let layout = "";
+  let source = "";
+  let watch: ReturnType<typeof startWatch>;
+  let last: WatchLine;
+
+  before(async () => {
+    dir = await copyModule("root-main");
+    temps.push(dir);
+    // A real repository (go build stamps VCS information from it), so .git/ has real files to touch.
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, stdio: "ignore" });
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-q", "-m", "start");
+    layout = join(dir, "out");
+    source = await readFile(join(dir, "main.go"), "utf8");
+    // Not -q: the progress on stderr shows when a rebuild has started.
+    watch = startWatch(dir, ["--oci-layout", layout, "--json"]);
+  });
+
+  test("the first build prints a line with a digest and writes the layout", async () => {
+    last = await watch.nextBuild(120_000, "first build");
+    assert.deepEqual(last.changed, []);
+    assert.equal(typeof last.elapsedMs, "number");
+    const published = last.programs[0]!.published[0]!;
+    assert.match(published.reference, /^oci:.*:localhost\/rootmain:latest@sha256:[0-9a-f]{64}$/);
+    assert.equal(await layoutDigest(layout, "localhost/rootmain:latest"), published.digest);
+  });
+
+  test("a source change rebuilds and republishes: new digest, the file named, the layout updated", async () => {
+    await writeFile(join(dir, "main.go"), source.replace('"rootmain %s (%s)\\n"', '"rootmain, rebuilt %s (%s)\\n"'));
+    const line = await watch.nextBuild(60_000, "rebuild after editing main.go");
+    assert.deepEqual(line.changed, ["main.go"]);
+    assert.ok(line.elapsedMs > 0);
+    assert.match(watch.stderr(), /rebuilt in \d+\.\d\d s \(main\.go changed\)/);
+    const published = line.programs[0]!.published[0]!;
+    assert.notEqual(published.digest, last.programs[0]!.published[0]!.digest);
+    assert.equal(await layoutDigest(layout, "localhost/rootmain:latest"), published.digest);
+    last = line;
+  });
+
+  test("a compile error is reported with go's file:line and the watch goes on; the fix builds again", async () => {
+    const before = watch.stderr().length;
+    await writeFile(join(dir, "main.go"), `${source}\nthis is not Go\n`);
+    const deadline = Date.now() + 60_000;
+    while (!/main\.go:\d+:\d+/.test(watch.stderr().slice(before)) && Date.now() < deadline) await sleep(50);
+    assert.match(watch.stderr().slice(before), /\.\/main\.go:\d+:\d+: syntax error/);
+    assert.equal(watch.child.exitCode, null, "still running");
+    await writeFile(join(dir, "main.go"), source);
+    const line = await watch.nextBuild(60_000, "rebuild after the fix");
+    assert.deepEqual(line.changed, ["main.go"]);
+    assert.equal(await layoutDigest(layout, "localhost/rootmain:latest"), line.programs[0]!.published[0]!.digest);
+    last = line;
+  });
+
+  test("changes under .git/, in the output layout and editor files set off no build", async () => {
+    await writeFile(join(dir, ".git", "info", "exclude"), "*.log\n"); // go build reads .git: keep it valid
+    await writeFile(join(layout, "stray"), "x");
+    await writeFile(join(dir, "main.go~"), source);
+    await writeFile(join(dir, ".main.go.swp"), "x");
+    await watch.noBuild(1500, "build for ignored paths");
+    await rm(join(layout, "stray"));
+  });
+
+  test("SIGTERM during a rebuild lets it finish, then exits 0 with nothing half-written", async () => {
+    const compiles = () => watch.stderr().split("compiling ").length;
+    const before = compiles();
+    await writeFile(join(dir, "main.go"), source.replace('"ok"', '"still ok"'));
+    const deadline = Date.now() + 10_000;
+    while (compiles() === before && Date.now() < deadline) await sleep(10);
+    assert.ok(compiles() > before, "the rebuild started");
+    watch.child.kill("SIGTERM");
+    const line = await watch.nextBuild(60_000, "the rebuild in progress");
+    assert.deepEqual(line.changed, ["main.go"]);
+    const { code, signal } = await watch.exit(30_000);
+    assert.equal(signal, null);
+    assert.equal(code, 0, watch.stderr());
+    assert.equal(await layoutDigest(layout, "localhost/rootmain:latest"), line.programs[0]!.published[0]!.digest);
+    assert.deepEqual(await leftovers(dir), []);
+  });
+});
+
+describe("slimgo build --watch when the first build fails", { skip: skipUnless("go") }, () => {
+  test("exits with the build's code and does not watch", async () => {
+    const dir = await copyModule("root-main");
+    temps.push(dir);
+    await writeFile(join(dir, "main.go"), `${await readFile(join(dir, "main.go"), "utf8")}\nthis is not Go\n`);
+    const layout = join(dir, "out");
+    const watch = startWatch(dir, ["--oci-layout", layout, "--json", "-q"]);
+    const { code } = await watch.exit(120_000);
+    assert.equal(code, 2);
+    assert.match(watch.stderr(), /\.\/main\.go:\d+:\d+: syntax error/);
+    assert.doesNotMatch(watch.stderr(), /watching/);
+    await assert.rejects(readFile(join(layout, "index.json")), { code: "ENOENT" });
+  });
+});
