@@ -42,7 +42,7 @@ export function destinationsFor(flags: DestinationFlags): Destination[] {
   }
   if (flags.tarball) {
     const file = flags.tarball;
-    out.push({ remote: false, for: (binary, several) => tarballPublisher(several ? file.replace(/(\.tar)?$/, `-${binary}$1`) : file) });
+    out.push({ remote: false, for: (binary, several) => tarballPublisher(tarballPathFor(file, binary, several)) });
   }
   if (flags.load) {
     const engine = flags.load === true ? localEngine() : flags.load;
@@ -51,6 +51,11 @@ export function destinationsFor(flags: DestinationFlags): Destination[] {
     out.push({ remote: false, for: () => p });
   }
   return out;
+}
+
+/** `--tarball FILE` with several programs writes one tarball per binary: app.tar → app-api.tar. */
+export function tarballPathFor(file: string, binary: string, several: boolean): string {
+  return several ? file.replace(/(\.tar)?$/, `-${binary}$1`) : file;
 }
 
 function localEngine(): "podman" | "docker" {

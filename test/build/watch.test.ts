@@ -286,8 +286,11 @@ describe("slimgo build --watch", { skip: skipUnless("go", "git"), concurrency: 1
   test("a compile error is reported with go's file:line and the watch goes on; the fix builds again", async () => {
     const before = watch.stderr().length;
     await writeFile(join(dir, "main.go"), `${source}\nthis is not Go\n`);
-    const deadline = Date.now() + 60_000;
-    while (!/main\.go:\d+:\d+/.test(watch.stderr().slice(before)) && Date.now() < deadline) await sleep(50);
+    // --json: the failure is a line on stdout too, so an NDJSON reader sees it.
+    const failed = (await watch.nextBuild(60_000, "the failed rebuild's line")) as unknown as { error: string; changed: string[]; elapsedMs: number };
+    assert.match(failed.error, /main\.go:\d+:\d+: syntax error/);
+    assert.deepEqual(failed.changed, ["main.go"]);
+    assert.ok(failed.elapsedMs > 0);
     assert.match(watch.stderr().slice(before), /\.\/main\.go:\d+:\d+: syntax error/);
     assert.equal(watch.child.exitCode, null, "still running");
     await writeFile(join(dir, "main.go"), source);

@@ -95,7 +95,7 @@ SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.`,
     )
     .action(async (targets: string[], flags: BuildFlags) => {
       const out = outputFor(flags);
-      const [{ buildImages }, { publishAll, destinationsFor }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
+      const [{ buildImages }, { publishAll, destinationsFor, tarballPathFor }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
       const { moduleDir, mains } = resolveTargets(targets);
       const destinations = destinationsFor({
         push: flags.push,
@@ -106,7 +106,7 @@ SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.`,
         onProgress: (m) => out.info(m),
       });
       if (destinations.length === 0) out.warn("no destination given: the image is built but not published (add --push, --oci-layout, --tarball or --load)");
-      const run: BuildRun = { moduleDir, mains, flags, out, destinations, buildImages, publishAll };
+      const run: BuildRun = { moduleDir, mains, flags, out, destinations, buildImages, publishAll, tarballPathFor };
       if (flags.watch) await watchAndRebuild(run);
       else await buildPublishReport(run);
     });
@@ -121,6 +121,7 @@ interface BuildRun {
   destinations: Destination[];
   buildImages: typeof import("../../build/index.js").buildImages;
   publishAll: typeof import("../../publish/index.js").publishAll;
+  tarballPathFor: typeof import("../../publish/index.js").tarballPathFor;
 }
 
 /** In watch mode: what set the build off, and since when (performance.now()). */
@@ -213,7 +214,7 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
   let wake = () => {};
   const stopRequested = new Promise<void>((resolve) => (wake = resolve));
   const loop = rebuildOnChange(run.moduleDir, {
-    ignore: outputPaths(run.flags, first.programs.map((p) => p.main.binary)),
+    ignore: outputPaths(run.flags, first.programs.map((p) => p.main.binary), run.tarballPathFor),
     rebuild: async (batch) => {
       try {
         await buildPublishReport(run, { changed: batch.files, since: batch.firstSeenAt });
@@ -221,6 +222,8 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
         // A Ctrl-C in the terminal interrupts go build too: not a failure worth showing.
         if (stopping === "SIGINT") return;
         reportFailure(err);
+        // NDJSON readers learn of the failure from stdout too, one line like a build's.
+        if (run.flags.json) out.result(JSON.stringify({ error: err instanceof Error ? err.message : String(err), elapsedMs: Math.round(performance.now() - batch.firstSeenAt), changed: batch.files }));
         out.info("waiting for the next change");
       }
     },
@@ -255,11 +258,10 @@ function reportFailure(err: unknown): void {
 }
 
 /** Outputs written inside the module, which must not set off rebuilds of their own. */
-function outputPaths(flags: BuildFlags, binaries: string[]): string[] {
+function outputPaths(flags: BuildFlags, binaries: string[], tarballPathFor: (file: string, binary: string, several: boolean) => string): string[] {
   const paths = [flags.ociLayout, flags.sbomDir, flags.tarball].filter((p): p is string => p !== undefined).map((p) => resolve(p));
-  // With several programs, destinationsFor writes one tarball per binary, named like this.
   const tarball = flags.tarball;
-  if (tarball && binaries.length > 1) for (const b of binaries) paths.push(resolve(tarball.replace(/(\.tar)?$/, `-${b}$1`)));
+  if (tarball && binaries.length > 1) for (const b of binaries) paths.push(resolve(tarballPathFor(tarball, b, true)));
   return paths;
 }
 
