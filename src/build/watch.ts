@@ -6,7 +6,9 @@
  * true }): on Linux, Node 20's recursive mode watches each file's inode, so it misses every save
  * after the first by editors that write a temp file and rename it over the original (tried here),
  * and it cannot skip .git or output directories, which it would fill with one inotify watch per file.
- * A watch on a directory reports both in-place writes and renames of its entries.
+ * A watch on a directory reports both in-place writes and renames of its entries. chokidar 4 was
+ * tried in its place and measured: its fixed 50 ms throttle of change events drops a second save
+ * that follows within 50 ms (chokidar#1455), and it adds one inotify watch per file.
  */
 import { readdirSync, statSync, watch, type FSWatcher } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";

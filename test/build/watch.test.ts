@@ -276,7 +276,11 @@ describe("slimgo build --watch", { skip: skipUnless("go", "git"), concurrency: 1
     const line = await watch.nextBuild(60_000, "rebuild after editing main.go");
     assert.deepEqual(line.changed, ["main.go"]);
     assert.ok(line.elapsedMs > 0);
-    assert.match(watch.stderr(), /rebuilt in \d+\.\d\d s \(main\.go changed\)/);
+    // The summary is written to stderr just after the JSON line on stdout, so it can arrive a moment later.
+    const summary = /rebuilt in \d+\.\d\d s \(main\.go changed\)/;
+    const deadline = Date.now() + 5_000;
+    while (!summary.test(watch.stderr()) && Date.now() < deadline) await sleep(10);
+    assert.match(watch.stderr(), summary);
     const published = line.programs[0]!.published[0]!;
     assert.notEqual(published.digest, last.programs[0]!.published[0]!.digest);
     assert.equal(await layoutDigest(layout, "localhost/rootmain:latest"), published.digest);
