@@ -32,6 +32,7 @@ export const OUTPUT = "\0output";
 
 interface Running {
   plan: GoBuildPlan;
+  dir: string;
   output: string;
   startedAt: number;
   result: Promise<{ code: number | null; stderr: string }>;
@@ -41,6 +42,7 @@ interface Running {
 let running: Running | undefined;
 /** Where `slimgo build` was started; plans are kept per directory. Unset: no speculation (library use). */
 let launch: { dir: string; env: NodeJS.ProcessEnv } | undefined;
+let exitHandlerInstalled = false;
 
 function planFile(launchDir: string, env: NodeJS.ProcessEnv): string {
   const key = createHash("sha256").update(launchDir).digest("hex").slice(0, 32);
@@ -58,15 +60,22 @@ function samePlan(a: GoBuildPlan, b: GoBuildPlan): boolean {
 
 /**
  * Replays the last go build of a `slimgo build` started in `launchDir`, if there is one, and
- * records this run's. Never throws: a guess that fails costs nothing.
+ * records this run's. `slimgo build --watch` calls it again for each rebuild. Never throws: a
+ * guess that fails costs nothing.
  */
 export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.env): void {
   if (env.SLIMGO_NO_SPECULATION) return;
   launch = { dir: launchDir, env };
+  stop();
+  if (!exitHandlerInstalled) {
+    exitHandlerInstalled = true;
+    process.once("exit", stop);
+  }
+  let dir: string | undefined;
   try {
     const plan = JSON.parse(readFileSync(planFile(launchDir, env), "utf8")) as GoBuildPlan;
     if (typeof plan.go !== "string" || typeof plan.cwd !== "string" || !Array.isArray(plan.args) || !plan.args.includes(OUTPUT)) return;
-    const dir = mkdtempSync(join(tmpdir(), "slimgo-speculative-"));
+    dir = mkdtempSync(join(tmpdir(), "slimgo-speculative-"));
     const output = join(dir, "binary");
     const child = spawn(plan.go, plan.args.map((a) => (a === OUTPUT ? output : a)), {
       cwd: plan.cwd,
@@ -78,33 +87,33 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
     let stderr = "";
     child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     // A guess must not keep slimgo alive: a build that stops early (bad flags) exits at once
-    // and the exit handler below kills the guess. claimGoBuild holds it again.
+    // and the exit handler kills the guess. claimGoBuild holds it again.
     child.unref();
     (child.stderr as Socket).unref();
     const result = new Promise<{ code: number | null; stderr: string }>((resolve) => {
       child.on("error", () => resolve({ code: null, stderr }));
       child.on("close", (code) => resolve({ code, stderr }));
     });
-    running = { plan, output, startedAt: performance.now(), result, child };
-    process.once("exit", () => {
-      stop();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    running = { plan, dir, output, startedAt: performance.now(), result, child };
   } catch {
+    if (dir) rmSync(dir, { recursive: true, force: true });
     running = undefined;
   }
 }
 
+/** Kills the guess, if one is running, and removes its output. */
 function stop(): void {
   const r = running;
   running = undefined;
-  if (r && r.child.exitCode === null && r.child.pid !== undefined) {
+  if (!r) return;
+  if (r.child.exitCode === null && r.child.pid !== undefined) {
     try {
       process.kill(-r.child.pid, "SIGKILL");
     } catch {
       // already gone
     }
   }
+  rmSync(r.dir, { recursive: true, force: true });
 }
 
 export interface ClaimedBuild {
@@ -131,14 +140,16 @@ export async function claimGoBuild(plan: GoBuildPlan, output: string): Promise<C
   (r.child.stderr as Socket).ref();
   const { code, stderr } = await r.result;
   const ms = performance.now() - r.startedAt;
-  if (code !== 0) return { ok: false, stderr, ms };
   try {
+    if (code !== 0) return { ok: false, stderr, ms };
     renameSync(r.output, output);
+    return { ok: true, stderr, ms };
   } catch {
     // A different file system, or the file is gone: run the build normally.
     return undefined;
+  } finally {
+    rmSync(r.dir, { recursive: true, force: true });
   }
-  return { ok: true, stderr, ms };
 }
 
 /** Stops a speculative build and records nothing: for builds of several binaries, which gain little. */

@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import type { BuildResult } from "../../build/index.js";
+import { speculate } from "../../build/speculation.js";
 import { describeChanges, rebuildOnChange } from "../../build/watch.js";
 import { inputError, SlimgoError } from "../../errors.js";
 import { displayPath } from "../../fsutil/display-path.js";
@@ -216,6 +217,8 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
   const loop = rebuildOnChange(run.moduleDir, {
     ignore: outputPaths(run.flags, first.programs.map((p) => p.main.binary), run.tarballPathFor),
     rebuild: async (batch) => {
+      // The last build's go build starts now, while the module is read again (see speculation.ts).
+      speculate(process.cwd());
       try {
         await buildPublishReport(run, { changed: batch.files, since: batch.firstSeenAt });
       } catch (err) {
