@@ -12,8 +12,26 @@ export interface GoToolchain {
   goroot: string;
 }
 
-/** Finds `go` and reads its version and GOROOT; a missing toolchain is a usage error that says how to install one. */
-export async function findGoToolchain(binary = process.env.SLIMGO_GO ?? "go"): Promise<GoToolchain> {
+const found = new Map<string, Promise<GoToolchain>>();
+
+/**
+ * Finds `go` and reads its version and GOROOT; a missing toolchain is a usage error that says how
+ * to install one. Asked once per process and PATH: `slimgo build --watch` does not start `go env`
+ * again for every rebuild.
+ */
+export function findGoToolchain(binary = process.env.SLIMGO_GO ?? "go"): Promise<GoToolchain> {
+  const key = `${binary}\0${process.env.PATH ?? ""}`;
+  let lookup = found.get(key);
+  if (!lookup) {
+    lookup = lookUpGoToolchain(binary);
+    found.set(key, lookup);
+    // A failed lookup is asked again next time (the user may install Go meanwhile).
+    lookup.catch(() => found.delete(key));
+  }
+  return lookup;
+}
+
+async function lookUpGoToolchain(binary: string): Promise<GoToolchain> {
   try {
     const { stdout } = await run(binary, ["env", "GOVERSION", "GOROOT"], { env: { ...process.env, GOTOOLCHAIN: "local" } });
     const [goversion = "", goroot = ""] = stdout.trim().split("\n");
