@@ -8,6 +8,7 @@
  * Run: npx tsc -p . && node dist/bench/build.js [--runs N] [--programs notes,multi-cmd] [--skip cold,push]
  * See bench/README.md for what each number means.
  */
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -130,7 +131,7 @@ interface Row {
   failures: number;
 }
 
-type ToolName = "go" | "slimgo" | "podman-init" | "podman-classic" | "slimgo-nochange" | "slimgo-push" | "skopeo";
+type ToolName = "go" | "slimgo" | "slimgo-watch" | "podman-init" | "podman-classic" | "slimgo-nochange" | "slimgo-push" | "skopeo";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -259,6 +260,8 @@ interface ToolSpec {
   tool: ToolName;
   label: string;
   invocation: (sample: number) => Invocation;
+  /** Instead of running `invocation`: measures a sample itself, right after the edit. */
+  measure?: () => Promise<Outcome>;
   after?: (o: Outcome) => void;
 }
 
@@ -272,7 +275,7 @@ async function sample(section: Section, ws: Workspace, specs: ToolSpec[], runs: 
   for (let i = 1; i <= runs; i++) {
     for (const s of specs) {
       ws.edit();
-      const o = await timed(s.invocation(i));
+      const o = s.measure ? await s.measure() : await timed(s.invocation(i));
       s.after?.(o);
       const row = byTool.get(s.tool) as Row;
       if (o.ok) row.samples.push(o.seconds);
@@ -323,7 +326,82 @@ async function warm(ws: Workspace, files: { initDockerfile: string; classic: str
     const o = await timed(s.invocation(0));
     s.after?.(o);
   }
-  await sample("warm", ws, specs, runs, rows);
+  const watcher = await startWatch(ws, caches, join(out, "layout-watch"));
+  if (watcher) specs.splice(2, 0, { tool: "slimgo-watch", label: "slimgo build --watch, save to image", invocation: () => watcher.invocation, measure: () => watcher.rebuild() });
+  try {
+    await sample("warm", ws, specs, runs, rows);
+  } finally {
+    watcher?.stop();
+  }
+}
+
+/**
+ * A `slimgo build --watch` kept stopped (SIGSTOP) while the other tools run, so their edits cost
+ * it nothing; each sample edits, continues it and times the edit to its NDJSON line (the layout is
+ * written by then). Edits made while it was stopped arrive together and give one build of the
+ * current source.
+ */
+async function startWatch(ws: Workspace, caches: { gocache: string; slimgo: string }, layout: string) {
+  const invocation: Invocation = {
+    cmd: process.execPath,
+    // Not -q: "watching" on stderr says the watch is set up, which is after the first build's line.
+    args: [SLIMGO, "build", ws.program.pkg, "--watch", "--oci-layout", layout, "--json"],
+    cwd: ws.moduleDir,
+    env: { GOCACHE: caches.gocache, SLIMGO_CACHE_DIR: caches.slimgo },
+  };
+  const child = spawn(invocation.cmd, invocation.args, { cwd: invocation.cwd, env: { ...process.env, ...invocation.env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const lines: string[] = [];
+  let waiter: (() => void) | undefined;
+  let buffered = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    buffered += d;
+    for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
+      lines.push(buffered.slice(0, i));
+      buffered = buffered.slice(i + 1);
+      waiter?.();
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const nextLine = async (ms: number): Promise<string | undefined> => {
+    const deadline = Date.now() + ms;
+    while (lines.length === 0 && child.exitCode === null && Date.now() < deadline) {
+      await Promise.race([new Promise<void>((r) => (waiter = r)), exited, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+    }
+    return lines.shift();
+  };
+  const failed = (why: string): Outcome => {
+    console.error(`  FAILED: ${describe(invocation)}: ${why}\n${indent(stderr.trim().split("\n").slice(-25).join("\n"))}`);
+    return { ok: false, seconds: 0, result: { stdout: "", stderr, code: child.exitCode ?? -1 } };
+  };
+  const first = await nextLine(BUILD_TIMEOUT_MS);
+  const deadline = Date.now() + 60_000;
+  while (!/^watching /m.test(stderr) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  if (!first || "error" in (JSON.parse(first) as object) || !/^watching /m.test(stderr)) {
+    failed("no first build, or it did not start watching");
+    child.kill("SIGKILL");
+    return undefined;
+  }
+  child.kill("SIGSTOP");
+  return {
+    invocation,
+    async rebuild(): Promise<Outcome> {
+      const t0 = performance.now();
+      child.kill("SIGCONT");
+      const line = await nextLine(BUILD_TIMEOUT_MS);
+      const seconds = (performance.now() - t0) / 1000;
+      child.kill("SIGSTOP");
+      if (!line) return failed("no line after the edit");
+      const parsed = JSON.parse(line) as { error?: string };
+      if (parsed.error) return failed(parsed.error);
+      return { ok: true, seconds, result: { stdout: line, stderr: "", code: 0 } };
+    },
+    stop(): void {
+      child.kill("SIGCONT");
+      child.kill("SIGTERM");
+    },
+  };
 }
 
 async function cold(ws: Workspace, files: { initDockerfile: string; classic: string } | undefined, runs: number, rows: Row[]): Promise<void> {
@@ -555,6 +633,17 @@ function printTargets(rows: Row[], sizes: SizeReport[], programs: Program[]): vo
     console.log(
       `${p.name}: warm podman build (cache mounts) ÷ slimgo = ${vsPod?.toFixed(2) ?? "-"}x (target ≥ ${WARM_VS_PODMAN_TARGET}x faster): ratio vs target: ${verdict(vsPod === undefined ? undefined : vsPod >= WARM_VS_PODMAN_TARGET)}`,
     );
+    const watch = medianOf(rows, "warm", p.name, "slimgo-watch");
+    if (watch !== undefined) {
+      const watchVsGo = go ? watch / go : undefined;
+      const podVsWatch = pod ? pod / watch : undefined;
+      console.log(
+        `${p.name}: warm slimgo build --watch (save to image) ÷ bare go build = ${watchVsGo?.toFixed(2) ?? "-"}x (target ≤ ${WARM_VS_GO_TARGET}x): ratio vs target: ${verdict(watchVsGo === undefined ? undefined : watchVsGo <= WARM_VS_GO_TARGET)}`,
+      );
+      console.log(
+        `${p.name}: warm podman build (cache mounts) ÷ slimgo build --watch = ${podVsWatch?.toFixed(2) ?? "-"}x (target ≥ ${WARM_VS_PODMAN_TARGET}x faster): ratio vs target: ${verdict(podVsWatch === undefined ? undefined : podVsWatch >= WARM_VS_PODMAN_TARGET)}`,
+      );
+    }
     const pushed = medianOf(rows, "push", p.name, "slimgo-push");
     const nochange = medianOf(rows, "push", p.name, "slimgo-nochange");
     const skopeo = medianOf(rows, "push", p.name, "skopeo");
