@@ -11,6 +11,7 @@ import { parseIndexManifest } from "../image/parse.js";
 import { fullLocalName } from "../image/reference.js";
 import { descriptorOf, isImageIndex, platformOf, type Descriptor, type ImageOrIndex, type IndexManifest } from "../image/types.js";
 import { blobsOf, type BlobToWrite } from "./blobs.js";
+import { pruneReplaced } from "./layout-prune.js";
 
 export const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 const LAYOUT_FILE = "oci-layout";
@@ -165,6 +166,8 @@ async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOp
   await writeFile(indexTemp, canonicalJsonBytes(index));
   await syncFile(indexTemp);
   await rename(indexTemp, join(dir, "index.json"));
+  // The image whose tag this one took is gone from the index: its blobs that nothing else uses go too.
+  await pruneReplaced(dir, existing.manifests.filter((m) => !kept.includes(m)), index.manifests).catch(() => 0);
   return entry;
 }
 
@@ -172,7 +175,9 @@ async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOp
  * Writes an image or index to the OCI layout at `dir`, adding to what is there (index.json is
  * merged; an entry with the same ref name is replaced). A new layout is built beside `dir` and
  * renamed into place; in an existing one blobs land by rename and index.json is replaced last,
- * and blobs added by a failed write are removed, so a failure leaves the old layout intact.
+ * and blobs added by a failed write are removed, so a failure leaves the old layout intact. When
+ * the entry replaces another of the same ref name, the blobs only the replaced one used are removed
+ * (a `--watch` loop would otherwise leave a binary layer behind on every rebuild).
  */
 export async function writeOciLayout(dir: string, item: ImageOrIndex, options: WriteLayoutOptions = {}): Promise<Descriptor> {
   const info = await stat(dir).catch(() => undefined);
