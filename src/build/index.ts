@@ -156,6 +156,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       for (const c of compiled.filter((x) => x.main === main)) {
         if (c.tzdataTag) notes.push(`this Go has no lib/time/zoneinfo.zip, so time zone data is embedded in the binary (-tags timetzdata)`);
         const layers: { layer: Layer; history: HistoryEntry }[] = [];
+        const layerProgress = (what: string) => (layer: Layer, ms: number | undefined) =>
+          progress(`  ${main.binary} ${platformKey(c.platform)}: ${what} layer ${(layer.size / 1e6).toFixed(1)} MB ${ms === undefined ? "(cached)" : `compressed in ${(ms / 1000).toFixed(2)} s`}`);
         const historyAt = (createdBy: string): HistoryEntry => ({ created: version.created, created_by: createdBy, comment: "slimgo build" });
         let image: Image;
         if (base) {
@@ -164,19 +166,19 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           image = emptyImage(c.platform, format);
           const baseOptions = { caCertificates: needsCaCertificates(main.facts).needed, zoneinfoZip: main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && haveZoneinfoZip ? zoneinfoZip : undefined };
           const entries = baseLayerEntries(baseOptions);
-          layers.push({ layer: await cachedLayer(cache, entries, format), history: historyAt(describeBaseLayer(baseOptions)) });
+          layers.push({ layer: await cachedLayer(cache, entries, format, layerProgress("base")), history: historyAt(describeBaseLayer(baseOptions)) });
         }
         if (needsProbe) {
           const probe = await buildHealthProbe(go, c.platform, join(work, "probe"));
-          layers.push({ layer: await cachedLayer(cache, [binaryEntry(HEALTH_PROBE_PATH, probe)], format), history: historyAt("slimgo build: health probe (no shell needed)") });
+          layers.push({ layer: await cachedLayer(cache, [binaryEntry(HEALTH_PROBE_PATH, probe)], format, layerProgress("health probe")), history: historyAt("slimgo build: health probe (no shell needed)") });
         }
         const assets = options.assets ?? b.assets;
         if (assets) {
           const entries = await assetEntries(analysis.root, assets);
-          layers.push({ layer: await cachedLayer(cache, entries, format), history: historyAt(`slimgo build: assets ${assets}`) });
+          layers.push({ layer: await cachedLayer(cache, entries, format, layerProgress("assets")), history: historyAt(`slimgo build: assets ${assets}`) });
         }
         const binaryPath = `/usr/local/bin/${main.binary}`;
-        layers.push({ layer: await cachedLayer(cache, [binaryEntry(binaryPath, c.result.path)], format), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
+        layers.push({ layer: await cachedLayer(cache, [binaryEntry(binaryPath, c.result.path)], format, layerProgress("binary")), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
 
         image = appendLayers(image, layers.map((l) => l.layer), layers.map((l) => l.history));
         const labels = { ...origin, ...(b.labels ?? {}), ...(options.labels ?? {}) };
@@ -272,12 +274,17 @@ function binaryEntry(path: string, source: string): TarEntry {
   return { path, type: "file", mode: 0o755, sourcePath: source };
 }
 
-/** A layer from the compressed-layer cache, keyed by its diffID: a binary that did not change is not compressed again. */
-async function cachedLayer(cache: LayerCache, entries: TarEntry[], format: ImageFormat): Promise<Layer> {
+/**
+ * A layer from the compressed-layer cache, keyed by its diffID: a binary that did not change is
+ * not compressed again. `report` gets the compression time, or undefined for a cached layer.
+ */
+async function cachedLayer(cache: LayerCache, entries: TarEntry[], format: ImageFormat, report: (layer: Layer, ms: number | undefined) => void): Promise<Layer> {
   const tarOptions = { mtime: LAYER_MTIME, uid: 0, gid: 0 };
   const diffId = await tarDigest(entries, tarOptions);
   const key = sha256(`${format}\0${compressionId()}\0${diffId}`).slice("sha256:".length);
-  const { layer } = await cache.getOrBuild(key, (blobDir) => layerFromFiles(entries, { ...tarOptions, blobDir, format, expectedDiffId: diffId }));
+  const t0 = performance.now();
+  const { layer, cached } = await cache.getOrBuild(key, (blobDir) => layerFromFiles(entries, { ...tarOptions, blobDir, format, expectedDiffId: diffId }));
+  report(layer, cached ? undefined : performance.now() - t0);
   return layer;
 }
 
