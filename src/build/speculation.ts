@@ -74,7 +74,9 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
   let dir: string | undefined;
   try {
     const plan = JSON.parse(readFileSync(planFile(launchDir, env), "utf8")) as GoBuildPlan;
-    if (typeof plan.go !== "string" || typeof plan.cwd !== "string" || !Array.isArray(plan.args) || !plan.args.includes(OUTPUT)) return;
+    // Only ever `go build` with the go this slimgo would run: a plan file is not a way to start other programs.
+    if (plan.go !== (env.SLIMGO_GO ?? "go") || plan.args?.[0] !== "build" || typeof plan.cwd !== "string" || !plan.args.includes(OUTPUT)) return;
+    if (typeof plan.env !== "object" || plan.env === null || !plan.args.every((a) => typeof a === "string")) return;
     dir = mkdtempSync(join(tmpdir(), "slimgo-speculative-"));
     const output = join(dir, "binary");
     const child = spawn(plan.go, plan.args.map((a) => (a === OUTPUT ? output : a)), {
@@ -169,9 +171,10 @@ export function recordGoBuild(plan: GoBuildPlan): void {
     // first build from here
   }
   try {
-    mkdirSync(join(file, ".."), { recursive: true });
+    // Private to the user: the plan holds the go build's environment (GOFLAGS, GOPRIVATE, ...).
+    mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 });
     const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(plan));
+    writeFileSync(temp, JSON.stringify(plan), { mode: 0o600 });
     renameSync(temp, file);
   } catch {
     // A cache that cannot be written only costs the head start.

@@ -1,5 +1,7 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -82,6 +84,18 @@ describe("slimgo build's early go build", { skip: skipUnless("go") }, () => {
     } finally {
       await writeFile(file, good);
     }
+  });
+
+  test("a plan file that names another program is not run", async () => {
+    const marker = join(env.TMPDIR!, "planted-plan-ran");
+    const planDir = join(env.SLIMGO_CACHE_DIR!, "go-build-plans");
+    const planFile = join(planDir, `${createHash("sha256").update(moduleDir).digest("hex").slice(0, 32)}.json`);
+    assert.ok(existsSync(planFile), "the earlier builds recorded a plan here");
+    await writeFile(planFile, JSON.stringify({ go: "/usr/bin/touch", cwd: moduleDir, args: ["build", marker, "\0output"], env: {} }));
+    const r = await build();
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.early, false);
+    assert.equal(existsSync(marker), false, "touch did not run");
   });
 
   test("a build that stops before compiling leaves no go build running and nothing in TMPDIR", async () => {
