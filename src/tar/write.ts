@@ -165,7 +165,6 @@ async function* contentOf(entry: PlannedEntry, size: number): AsyncGenerator<Buf
     yield Buffer.from(entry.content);
     return;
   } else if (entry.sourcePath !== undefined) {
-    // Large reads: each is a job on the same thread pool that compresses the layer.
     stream = createReadStream(entry.sourcePath);
   } else {
     stream = await entry.open!();
