@@ -345,3 +345,27 @@ describe("slimgo build --watch when the first build fails", { skip: skipUnless("
     await assert.rejects(readFile(join(layout, "index.json")), { code: "ENOENT" });
   });
 });
+
+describe("slimgo build --watch and a save during the first build", { skip: skipUnless("go") }, () => {
+  test("the save is built right after the first build, into the image a one-shot build of it gives", async () => {
+    const dir = await copyModule("root-main");
+    temps.push(dir);
+    const layout = join(dir, "out");
+    const source = await readFile(join(dir, "main.go"), "utf8");
+    const watch = startWatch(dir, ["--oci-layout", layout, "--json"]);
+    // "compiling" comes after the watch is set up and before the first build has its binary.
+    const deadline = Date.now() + 60_000;
+    while (!/compiling/.test(watch.stderr()) && Date.now() < deadline) await sleep(5);
+    await writeFile(join(dir, "main.go"), source.replace('"rootmain %s (%s)\\n"', '"rootmain, saved early %s (%s)\\n"'));
+    const first = await watch.nextBuild(120_000, "first build");
+    assert.deepEqual(first.changed, []);
+    const second = await watch.nextBuild(60_000, "the build of the save made during the first");
+    assert.deepEqual(second.changed, ["main.go"]);
+    watch.child.kill("SIGTERM");
+    assert.equal((await watch.exit(60_000)).code, 0);
+    const oneShot = join(dir, "..", `${dir.split("/").pop()}-one-shot`);
+    temps.push(oneShot);
+    execFileSync(process.execPath, [SLIMGO_BIN, "build", dir, "--oci-layout", oneShot, "-q"], { env: { ...process.env, SOURCE_DATE_EPOCH: "1700000000", SLIMGO_NO_SPECULATION: "1" } });
+    assert.equal(await layoutDigest(oneShot, "localhost/rootmain:latest"), second.programs[0]!.published[0]!.digest);
+  });
+});

@@ -208,30 +208,38 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
 
 /**
  * `--watch`: the first build as usual (its failure ends the command with its exit code), then a
- * rebuild on every change to the module until SIGINT or SIGTERM. A failed rebuild is reported and
+ * rebuild on every change to the module until SIGINT or SIGTERM. Watching starts before the first
+ * build, so a save made while it runs is built right after it. A failed rebuild is reported and
  * the watch goes on. The first signal lets a build in progress finish (outputs are written aside and
  * renamed, so none is left half-written) and exits 0; a second one exits at once.
  */
 async function watchAndRebuild(run: BuildRun): Promise<void> {
   const { out } = run;
-  const first = await buildPublishReport(run, { changed: [], since: performance.now() });
   let stopping: NodeJS.Signals | undefined;
   let watchFailure: Error | undefined;
   let wake = () => {};
   const stopRequested = new Promise<void>((resolve) => (wake = resolve));
+  let settleFirst: (built: BuildResult | undefined) => void = () => {};
+  const firstBuilt = new Promise<BuildResult | undefined>((resolve) => (settleFirst = resolve));
   const loop = rebuildOnChange(run.moduleDir, {
-    ignore: outputPaths(run.flags, first.programs.map((p) => p.main.binary), run.tarballPathFor),
+    ignore: outputPaths(run.flags, [], run.tarballPathFor),
     rebuild: async (batch) => {
+      const first = await firstBuilt;
+      if (!first) return;
+      // With several programs, --tarball writes one file per binary: outputs, not changes.
+      const outputs = outputPaths(run.flags, first.programs.map((p) => p.main.binary), run.tarballPathFor);
+      const changed = batch.files.filter((f) => !outputs.includes(resolve(run.moduleDir, f)));
+      if (changed.length === 0) return;
       // The last build's go build starts now, while the module is read again (see speculation.ts).
       speculate(process.cwd());
       try {
-        await buildPublishReport(run, { changed: batch.files, since: batch.firstSeenAt });
+        await buildPublishReport(run, { changed, since: batch.firstSeenAt });
       } catch (err) {
         // A Ctrl-C in the terminal interrupts go build too: not a failure worth showing.
         if (stopping === "SIGINT") return;
         reportFailure(err);
         // NDJSON readers learn of the failure from stdout too, one line like a build's.
-        if (run.flags.json) out.result(JSON.stringify({ error: err instanceof Error ? err.message : String(err), elapsedMs: Math.round(performance.now() - batch.firstSeenAt), changed: batch.files }));
+        if (run.flags.json) out.result(JSON.stringify({ error: err instanceof Error ? err.message : String(err), elapsedMs: Math.round(performance.now() - batch.firstSeenAt), changed }));
         out.info("waiting for the next change");
       }
     },
@@ -240,6 +248,13 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
       wake();
     },
   });
+  try {
+    settleFirst(await buildPublishReport(run, { changed: [], since: performance.now() }));
+  } catch (err) {
+    settleFirst(undefined);
+    await loop.stop();
+    throw err;
+  }
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130);
     stopping = signal;
