@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
 import { inputError } from "../errors.js";
 import type { Platform } from "../image/types.js";
@@ -54,7 +55,7 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   const early = await claimGoBuild(plan, out);
   if (early && !early.ok) throw goBuildFailed(what, early.stderr);
   if (!early) await runGo(go, plan.args.map((a) => (a === OUTPUT ? out : a)), req.moduleRoot, { ...process.env, ...plan.env }, what);
-  recordGoBuild(plan);
+  await recordGoBuild(plan);
   const { size } = await stat(out);
   return { platform: req.platform, path: out, size, ms: early ? early.ms : performance.now() - t0, startedEarly: Boolean(early) };
 }
@@ -79,9 +80,7 @@ export async function buildHealthProbe(go: GoToolchain, platform: Platform, outD
   await runGo(go, args.map((a) => (a === OUTPUT ? out : a)), dir, env, `health probe for ${platformKey(platform)}`);
   try {
     await mkdir(dirname(cached), { recursive: true });
-    const temp = `${cached}.${process.pid}.tmp`;
-    await copyFile(out, temp);
-    await rename(temp, cached);
+    await writeFilesAtomically([{ path: cached, content: await readFile(out), mode: 0o755 }]);
   } catch {
     // An unwritable cache only means linking the probe again next time.
   }

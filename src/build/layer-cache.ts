@@ -1,8 +1,9 @@
-import { mkdir, readFile, stat, writeFile, rename } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { layerFromFile } from "../image/layer.js";
 import type { Layer } from "../image/types.js";
 import type { Digest } from "../image/digest.js";
+import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
 
 interface CachedLayerFacts {
@@ -37,9 +38,7 @@ export class LayerCache {
     await mkdir(this.indexDir, { recursive: true });
     const layer = await build(this.blobDir);
     const facts: CachedLayerFacts = { digest: layer.digest, diffId: layer.diffId, size: layer.size, mediaType: layer.mediaType };
-    const tmp = `${entry}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(facts));
-    await rename(tmp, entry);
+    await writeFilesAtomically([{ path: entry, content: JSON.stringify(facts) }]);
     return { layer, cached: false };
   }
 }

@@ -9,14 +9,16 @@
  * what was started: the same go binary, directory, arguments and environment give the same
  * binary, so the running build is used; anything else kills it and the build runs as usual.
  *
- * This module may import only Node built-ins: it runs before anything else is loaded.
+ * It runs before anything else is loaded, so it imports only Node built-ins and two small
+ * modules that do too (cache-dir, fsutil/atomic-write).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
 
 /** The go build a request runs, with `OUTPUT` standing for the `-o` path. */
@@ -143,6 +145,8 @@ export async function claimGoBuild(plan: GoBuildPlan, output: string): Promise<C
   const { code, stderr } = await r.result;
   const ms = performance.now() - r.startedAt;
   try {
+    // Killed by a signal or never started: say nothing of the source; build it the usual way.
+    if (code === null) return undefined;
     if (code !== 0) return { ok: false, stderr, ms };
     renameSync(r.output, output);
     return { ok: true, stderr, ms };
@@ -161,7 +165,7 @@ export function abandonGoBuild(): void {
 }
 
 /** Remembers the go build this `slimgo build` ran, for the next one from the same directory. */
-export function recordGoBuild(plan: GoBuildPlan): void {
+export async function recordGoBuild(plan: GoBuildPlan): Promise<void> {
   if (!launch) return;
   const file = planFile(launch.dir, launch.env);
   try {
@@ -172,10 +176,8 @@ export function recordGoBuild(plan: GoBuildPlan): void {
   }
   try {
     // Private to the user: the plan holds the go build's environment (GOFLAGS, GOPRIVATE, ...).
-    mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(plan), { mode: 0o600 });
-    renameSync(temp, file);
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    await writeFilesAtomically([{ path: file, content: JSON.stringify(plan), mode: 0o600 }]);
   } catch {
     // A cache that cannot be written only costs the head start.
   }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { ExitCode, SlimgoError } from "../errors.js";
+import { ExitCode } from "../errors.js";
+import { reportError } from "./report-error.js";
 import { registerInit } from "./commands/init.js";
 import { registerBuild } from "./commands/build.js";
 import { registerLint } from "./commands/lint.js";
@@ -51,13 +52,5 @@ function exitCodeFor(err: unknown): number {
     if (err.exitCode === 0) return ExitCode.ok;
     return ExitCode.usage;
   }
-  if (err instanceof SlimgoError) {
-    process.stderr.write(`slimgo: ${err.message}\n`);
-    return err.exitCode;
-  }
-  const e = err as Error;
-  process.stderr.write(`slimgo: internal error: ${e?.message ?? String(err)}\n`);
-  if (process.env.SLIMGO_DEBUG) process.stderr.write(`${e?.stack ?? ""}\n`);
-  process.stderr.write("This is a bug in slimgo; please report it with the command you ran (set SLIMGO_DEBUG=1 for a stack trace).\n");
-  return ExitCode.usage;
+  return reportError(err);
 }

@@ -4,11 +4,12 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { BuildResult } from "../../build/index.js";
 import { speculate } from "../../build/speculation.js";
 import { describeChanges, rebuildOnChange } from "../../build/watch.js";
-import { inputError, SlimgoError } from "../../errors.js";
+import { inputError } from "../../errors.js";
 import { displayPath } from "../../fsutil/display-path.js";
 import type { Destination } from "../../publish/index.js";
 import { oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
 import type { Output } from "../output.js";
+import { reportError } from "../report-error.js";
 
 interface BuildFlags extends CommonOptions {
   platform?: string[];
@@ -237,7 +238,7 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
       } catch (err) {
         // A Ctrl-C in the terminal interrupts go build too: not a failure worth showing.
         if (stopping === "SIGINT") return;
-        reportFailure(err);
+        reportError(err);
         // NDJSON readers learn of the failure from stdout too, one line like a build's.
         if (run.flags.json) out.result(JSON.stringify({ error: err instanceof Error ? err.message : String(err), elapsedMs: Math.round(performance.now() - batch.firstSeenAt), changed }));
         out.info("waiting for the next change");
@@ -272,12 +273,6 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
     process.off("SIGTERM", onSignal);
   }
   if (watchFailure && !stopping) throw inputError(`${displayPath(run.moduleDir)}: stopped watching: ${watchFailure.message}`);
-}
-
-/** As the CLI reports an error that ends a command (src/cli/main.ts), for rebuilds that must not end it. */
-function reportFailure(err: unknown): void {
-  if (err instanceof SlimgoError) process.stderr.write(`slimgo: ${err.message}\n`);
-  else process.stderr.write(`slimgo: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
 }
 
 /** Outputs written inside the module, which must not set off rebuilds of their own. */
