@@ -23,6 +23,11 @@ export function sha256(data: Uint8Array | string): Digest {
   return digestOf(data, "sha256");
 }
 
+/** "sha256:1d644cc74ea6": enough of a digest to tell blobs apart in a message. */
+export function shortDigest(digest: Digest): string {
+  return digest.slice(0, digest.indexOf(":") + 13);
+}
+
 /** The hex part of a digest, checked so it is safe to use as a file name. */
 export function digestHex(digest: Digest): string {
   return digest.slice(digestAlgorithm(digest).length + 1);

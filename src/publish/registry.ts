@@ -8,6 +8,7 @@ import type { Attachment, Published, Publisher } from "./types.js";
 import { referrersTag, sbomArtifact } from "../sbom/artifact.js";
 import { buildIndexOfDescriptors } from "../image/mutate.js";
 import { pushedLine, trackUpload } from "./upload-progress.js";
+import { shortDigest } from "../image/digest.js";
 
 export interface RegistryPublishOptions {
   /** Registries the user named as plain HTTP. */
@@ -87,7 +88,7 @@ export function registryPublisher(target: string, options: RegistryPublishOption
         const referrers = buildIndexOfDescriptors([{ mediaType: artifact.mediaType, digest: artifact.digest, size: artifact.manifest.length, artifactType: a.mediaType }]);
         await client.putManifest(ref.repository, referrersTag(a.subject.digest), referrers, "application/vnd.oci.image.index.v1+json");
         attached.push(artifact.digest);
-        progress(`  attached SBOM ${artifact.digest.slice(0, 19)} to ${a.subject.digest.slice(0, 19)}`);
+        progress(`  attached SBOM ${shortDigest(artifact.digest)} to ${shortDigest(a.subject.digest)}`);
       }
       return {
         attached,

@@ -1,3 +1,4 @@
+import { shortDigest } from "../image/digest.js";
 import type { UploadProgress } from "../registry/index.js";
 
 export interface UploadProgressOptions {
@@ -10,11 +11,6 @@ export interface UploadProgressOptions {
 }
 
 const MB = 1e6;
-
-/** "sha256:1d644cc74ea6": enough to tell blobs apart in a line. */
-export function shortDigest(digest: string): string {
-  return digest.slice(0, digest.indexOf(":") + 13);
-}
 
 export function formatMegabytes(bytes: number): string {
   return (bytes / MB).toFixed(1);

@@ -10,7 +10,7 @@ import { pipeline, Readable, Transform, type TransformCallback } from "node:stre
 import { ExitCode } from "../errors.js";
 import { Authenticator, repositoryScope } from "./auth.js";
 import { resolveCredentials, type RegistryCredentials } from "./credentials.js";
-import { digestAlgorithm, digestOf, isDigest, VerifyingStream } from "../image/digest.js";
+import { digestAlgorithm, digestOf, isDigest, shortDigest, VerifyingStream } from "../image/digest.js";
 import { describeFailure, RegistryError } from "./errors.js";
 import { registryEndpoint } from "./reference.js";
 import {
@@ -187,7 +187,7 @@ export class RegistryClient {
       method: "POST",
       url,
       scopes: [repositoryScope(repository, ["pull", "push"]), repositoryScope(fromRepository, ["pull"])],
-      what: `mount of blob ${short(digest)} from ${fromRepository} into ${repository}`,
+      what: `mount of blob ${shortDigest(digest)} from ${fromRepository} into ${repository}`,
       ok: [201, 202],
     });
     await drain(res);
@@ -275,14 +275,14 @@ export class RegistryClient {
       method: "GET",
       url: new URL(`${repository}/blobs/${digest}`, this.base),
       scopes: [repositoryScope(repository, ["pull"])],
-      what: `blob ${short(digest)} in ${repository}`,
+      what: `blob ${shortDigest(digest)} in ${repository}`,
       ok: [200],
     });
-    if (!res.body) throw new RegistryError(this.registry, `blob ${short(digest)} in ${repository}: empty response`);
+    if (!res.body) throw new RegistryError(this.registry, `blob ${shortDigest(digest)} in ${repository}: empty response`);
     const verifier = new VerifyingStream(
       digest,
       options.size,
-      (m) => new RegistryError(this.registry, `blob ${short(digest)} from ${repository} does not match its digest (got ${describeActual(m.actual)}, ${m.bytes} bytes)`),
+      (m) => new RegistryError(this.registry, `blob ${shortDigest(digest)} from ${repository} does not match its digest (got ${describeActual(m.actual)}, ${m.bytes} bytes)`),
     );
     return pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>), verifier, () => undefined);
   }
@@ -313,7 +313,7 @@ export class RegistryClient {
       method: "HEAD",
       url: new URL(`${repository}/blobs/${digest}`, this.base),
       scopes,
-      what: `check for blob ${short(digest)} in ${repository}`,
+      what: `check for blob ${shortDigest(digest)} in ${repository}`,
       ok: [200, 404],
     });
     await drain(res);
@@ -343,7 +343,7 @@ export class RegistryClient {
         method: "PUT",
         url: withDigest(location, blob.digest),
         scopes,
-        what: `upload of blob ${short(blob.digest)} to ${repository}`,
+        what: `upload of blob ${shortDigest(blob.digest)} to ${repository}`,
         ok: [201, 204],
         headers: { "content-type": "application/octet-stream", "content-length": String(blob.size) },
         stream: body,
@@ -365,7 +365,7 @@ export class RegistryClient {
     onProgress?: (p: UploadProgress) => void,
   ): Promise<void> {
     const body = this.verifiedSource(blob, source, onProgress);
-    const what = `upload of blob ${short(blob.digest)} to ${repository}`;
+    const what = `upload of blob ${shortDigest(blob.digest)} to ${repository}`;
     let location = start;
     let offset = 0;
     try {
@@ -412,7 +412,7 @@ export class RegistryClient {
       (m) =>
         new RegistryError(
           this.registry,
-          `blob ${short(blob.digest)} content does not match (got ${describeActual(m.actual)}, ${m.bytes} of ${blob.size} bytes): its source changed or is corrupt`,
+          `blob ${shortDigest(blob.digest)} content does not match (got ${describeActual(m.actual)}, ${m.bytes} of ${blob.size} bytes): its source changed or is corrupt`,
           { exitCode: ExitCode.usage },
         ),
     );
@@ -547,10 +547,6 @@ function describeActual(actual: string | undefined): string {
 }
 
 /** "sha256:0123456789ab" for messages. */
-function short(digest: string): string {
-  return digest.slice(0, digest.indexOf(":") + 13);
-}
-
 async function drain(res: Response): Promise<void> {
   await res.arrayBuffer().catch(() => undefined);
 }

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { imageFromManifestBytes, indexFromBytes, isIndexMediaType, isManifestMediaType, type BlobReader, type Descriptor, type ImageOrIndex, type RegistryReference } from "../image/index.js";
 import { formatRegistryReference, isNamedInsecure, RegistryClient } from "../registry/index.js";
+import { shortDigest } from "../image/digest.js";
 
 export interface RegistrySourceOptions {
   /** Registries (host[:port]) the user named as plain HTTP. */
@@ -12,10 +13,6 @@ async function readAll(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(chunk as Buffer);
   return Buffer.concat(parts);
-}
-
-function short(digest: string): string {
-  return digest.slice(0, 19);
 }
 
 function megabytes(bytes: number): string {
@@ -34,7 +31,7 @@ export function registryBlobReader(client: RegistryClient, repository: string, w
       return readAll(await client.getBlob(repository, d.digest, { size: d.size }));
     },
     openBlob: async (d: Descriptor) => {
-      onProgress?.(`pulling layer ${short(d.digest)} (${megabytes(d.size)}) from ${what}`);
+      onProgress?.(`pulling layer ${shortDigest(d.digest)} (${megabytes(d.size)}) from ${what}`);
       return client.getBlob(repository, d.digest, { size: d.size });
     },
   };
