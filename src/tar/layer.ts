@@ -75,7 +75,12 @@ export async function layerFromFiles(entries: TarEntry[], options: LayerFromFile
       async (chunk) => {
         compressed.update(chunk);
         size += chunk.length;
-        await file.write(chunk);
+        // write() may write less than asked (a full disk can show up this way first).
+        for (let offset = 0; offset < chunk.length; ) {
+          const { bytesWritten } = await file.write(chunk, offset);
+          if (bytesWritten === 0) throw new SlimgoError(`cannot write the layer to ${blobDir}: no space left?`);
+          offset += bytesWritten;
+        }
       },
       { level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL, concurrency: 2 * availableParallelism() },
     );
