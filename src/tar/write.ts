@@ -42,6 +42,7 @@ export interface TarWriteOptions {
 const BLOCK = 512;
 const USTAR_MAX_OCTAL_SIZE = 0o77777777777;
 const USTAR_MAX_ID = 0o7777777;
+const READ_CHUNK = 1024 * 1024;
 
 /** Normalises an archive path: no leading "/" or "./", no empty or "." parts; ".." is refused. */
 export function normalizeArchivePath(path: string): string {
@@ -165,7 +166,8 @@ async function* contentOf(entry: PlannedEntry, size: number): AsyncGenerator<Buf
     yield Buffer.from(entry.content);
     return;
   } else if (entry.sourcePath !== undefined) {
-    stream = createReadStream(entry.sourcePath);
+    // Large reads: every read is a trip through libuv's pool, where it waits behind the gzip blocks.
+    stream = createReadStream(entry.sourcePath, { highWaterMark: READ_CHUNK });
   } else {
     stream = await entry.open!();
   }
