@@ -13,6 +13,17 @@ export interface VersionInfo {
   source?: string;
 }
 
+interface GitFacts {
+  /** What tells that HEAD (or its dirtiness) moved: `git describe --dirty`'s output, or HEAD's hash with an explicit version. */
+  probe?: string;
+  commit?: string;
+  commitTime?: string;
+  origin?: string;
+}
+
+/** The last lookup per directory and settings: a watch loop's rebuilds run one git command, not four. */
+const lastLookup = new Map<string, GitFacts>();
+
 export async function readVersionInfo(dir: string, explicitVersion?: string, env: NodeJS.ProcessEnv = process.env): Promise<VersionInfo> {
   const git = async (...args: string[]) => {
     try {
@@ -21,17 +32,24 @@ export async function readVersionInfo(dir: string, explicitVersion?: string, env
       return undefined;
     }
   };
-  const [describe, commit, commitTime, origin] = await Promise.all([
-    explicitVersion ? Promise.resolve(undefined) : git("describe", "--tags", "--always", "--dirty"),
-    git("rev-parse", "HEAD"),
-    env.SOURCE_DATE_EPOCH ? Promise.resolve(undefined) : git("log", "-1", "--format=%ct"),
-    git("remote", "get-url", "origin"),
-  ]);
-  const epoch = env.SOURCE_DATE_EPOCH ?? commitTime ?? "0";
+  const lookUp = async (probe: Promise<string | undefined>): Promise<GitFacts> => {
+    const [p, head, origin] = await Promise.all([probe, git("log", "-1", "--format=%H %ct"), git("remote", "get-url", "origin")]);
+    const [commit, commitTime] = head?.split(" ") ?? [];
+    return { probe: p, commit, commitTime, origin };
+  };
+  const memoKey = JSON.stringify([dir, explicitVersion ?? null]);
+  const probe = explicitVersion ? git("rev-parse", "HEAD") : git("describe", "--tags", "--always", "--dirty");
+  const last = lastLookup.get(memoKey);
+  // The same describe output (or HEAD) means the same commit: its hash, time and remote are known.
+  // (Outside git the probe fails every time, and there is nothing more to learn.)
+  const facts = last !== undefined && last.probe === (await probe) ? last : await lookUp(probe);
+  lastLookup.set(memoKey, facts);
+  const probed = facts.probe;
+  const epoch = env.SOURCE_DATE_EPOCH ?? facts.commitTime ?? "0";
   const seconds = Number(epoch);
   const created = new Date((Number.isFinite(seconds) ? seconds : 0) * 1000).toISOString().replace(/\.000Z$/, "Z");
-  const info: VersionInfo = { version: explicitVersion ?? describe ?? "dev", commit: commit ?? "unknown", created };
-  const source = origin ? httpsUrlOf(origin) : undefined;
+  const info: VersionInfo = { version: explicitVersion ?? (probed || undefined) ?? "dev", commit: facts.commit || "unknown", created };
+  const source = facts.origin ? httpsUrlOf(facts.origin) : undefined;
   if (source) info.source = source;
   return info;
 }

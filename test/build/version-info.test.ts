@@ -1,0 +1,87 @@
+/**
+ * The version, commit, time and source slimgo stamps into binaries and labels, read from a real
+ * git repository; and that a second lookup in the same process (a watch rebuild) sees every move
+ * of HEAD although it runs fewer git commands.
+ */
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readVersionInfo } from "../../src/build/version-info.js";
+import { skipUnless } from "../support/tools.js";
+
+const scratch: string[] = [];
+after(() => Promise.all(scratch.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function repo(): Promise<{ dir: string; git: (...args: string[]) => string }> {
+  const dir = await mkdtemp(join(tmpdir(), "slimgo-version-"));
+  scratch.push(dir);
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+      encoding: "utf8",
+      env: { ...process.env, GIT_COMMITTER_DATE: "2024-05-01T10:00:00Z", GIT_AUTHOR_DATE: "2024-05-01T10:00:00Z" },
+    }).trim();
+  git("init", "-q");
+  await writeFile(join(dir, "main.go"), "package main\n");
+  git("add", ".");
+  git("commit", "-qm", "first");
+  return { dir, git };
+}
+
+const noEpoch = { ...process.env, SOURCE_DATE_EPOCH: undefined };
+
+describe("version info from git", { skip: skipUnless("git") }, () => {
+  test("tag, commit, commit time and origin, without the origin's credentials", async () => {
+    const { dir, git } = await repo();
+    git("tag", "v1.2.3");
+    git("remote", "add", "origin", "https://user:secret@git.example.com/team/svc.git");
+    const info = await readVersionInfo(dir, undefined, noEpoch);
+    assert.equal(info.version, "v1.2.3");
+    assert.equal(info.commit, git("rev-parse", "HEAD"));
+    assert.equal(info.created, "2024-05-01T10:00:00Z");
+    assert.equal(info.source, "https://git.example.com/team/svc");
+    assert.equal((await readVersionInfo(dir, undefined, { ...noEpoch, SOURCE_DATE_EPOCH: "1700000000" })).created, "2023-11-14T22:13:20Z");
+  });
+
+  test("a later lookup sees an edit, a new commit and a new remote after a commit", async () => {
+    const { dir, git } = await repo();
+    const first = await readVersionInfo(dir, undefined, noEpoch);
+    assert.equal(first.version, git("rev-parse", "--short", "HEAD"));
+
+    await writeFile(join(dir, "main.go"), "package main\n\nfunc main() {}\n");
+    const edited = await readVersionInfo(dir, undefined, noEpoch);
+    assert.equal(edited.version, `${first.version}-dirty`);
+    assert.equal(edited.commit, first.commit);
+
+    git("remote", "add", "origin", "git@git.example.com:team/svc.git");
+    git("commit", "-qam", "second");
+    const committed = await readVersionInfo(dir, undefined, noEpoch);
+    assert.equal(committed.commit, git("rev-parse", "HEAD"));
+    assert.notEqual(committed.commit, first.commit);
+    assert.equal(committed.version, git("rev-parse", "--short", "HEAD"));
+    assert.equal(committed.source, "https://git.example.com/team/svc");
+
+    git("tag", "v2.0.0");
+    assert.equal((await readVersionInfo(dir, undefined, noEpoch)).version, "v2.0.0");
+  });
+
+  test("with --version, a new commit is still seen", async () => {
+    const { dir, git } = await repo();
+    const first = await readVersionInfo(dir, "1.0.0", noEpoch);
+    assert.equal(first.version, "1.0.0");
+    git("commit", "-q", "--allow-empty", "-m", "second");
+    const second = await readVersionInfo(dir, "1.0.0", noEpoch);
+    assert.equal(second.commit, git("rev-parse", "HEAD"));
+    assert.notEqual(second.commit, first.commit);
+  });
+
+  test("outside git: version dev, commit unknown, created at the epoch", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "slimgo-version-nogit-"));
+    scratch.push(dir);
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual(await readVersionInfo(dir, undefined, noEpoch), { version: "dev", commit: "unknown", created: "1970-01-01T00:00:00Z" });
+    }
+  });
+});
