@@ -156,8 +156,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       for (const c of compiled.filter((x) => x.main === main)) {
         if (c.tzdataTag) notes.push(`this Go has no lib/time/zoneinfo.zip, so time zone data is embedded in the binary (-tags timetzdata)`);
         const layers: { layer: Layer; history: HistoryEntry }[] = [];
-        const layerProgress = (what: string) => (layer: Layer, ms: number | undefined) =>
-          progress(`  ${main.binary} ${platformKey(c.platform)}: ${what} layer ${(layer.size / 1e6).toFixed(1)} MB ${ms === undefined ? "(cached)" : `compressed in ${(ms / 1000).toFixed(2)} s`}`);
+        const layerProgress = (what: string) => (layer: Layer, ms: number | undefined, reused: string) =>
+          progress(`  ${main.binary} ${platformKey(c.platform)}: ${what} layer ${(layer.size / 1e6).toFixed(1)} MB ${ms === undefined ? "(cached)" : `compressed in ${(ms / 1000).toFixed(2)} s${reused}`}`);
         const historyAt = (createdBy: string): HistoryEntry => ({ created: version.created, created_by: createdBy, comment: "slimgo build" });
         let image: Image;
         if (base) {
@@ -178,7 +178,9 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           layers.push({ layer: await cachedLayer(cache, entries, format, layerProgress("assets")), history: historyAt(`slimgo build: assets ${assets}`) });
         }
         const binaryPath = `/usr/local/bin/${main.binary}`;
-        layers.push({ layer: await cachedLayer(cache, [binaryEntry(binaryPath, c.result.path)], format, layerProgress("binary")), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
+        // A rebuilt binary keeps many blocks of the last one: its slot lets them be reused.
+        const slot = `${analysis.root}\0${binaryPath}\0${platformKey(c.platform)}`;
+        layers.push({ layer: await cachedLayer(cache, [binaryEntry(binaryPath, c.result.path)], format, layerProgress("binary"), slot), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
 
         image = appendLayers(image, layers.map((l) => l.layer), layers.map((l) => l.history));
         const labels = { ...origin, ...(b.labels ?? {}), ...(options.labels ?? {}) };
@@ -276,15 +278,21 @@ function binaryEntry(path: string, source: string): TarEntry {
 
 /**
  * A layer from the compressed-layer cache, keyed by its diffID: a binary that did not change is
- * not compressed again. `report` gets the compression time, or undefined for a cached layer.
+ * not compressed again. With a `slot`, a changed one reuses the blocks that did not change since
+ * the slot's last layer. `report` gets the compression time, or undefined for a cached layer.
  */
-async function cachedLayer(cache: LayerCache, entries: TarEntry[], format: ImageFormat, report: (layer: Layer, ms: number | undefined) => void): Promise<Layer> {
+async function cachedLayer(cache: LayerCache, entries: TarEntry[], format: ImageFormat, report: (layer: Layer, ms: number | undefined, reused: string) => void, slot?: string): Promise<Layer> {
   const tarOptions = { mtime: LAYER_MTIME, uid: 0, gid: 0 };
   const diffId = await tarDigest(entries, tarOptions);
-  const key = sha256(`${format}\0${compressionId()}\0${diffId}`).slice("sha256:".length);
+  const compression = compressionId();
+  const key = sha256(`${format}\0${compression}\0${diffId}`).slice("sha256:".length);
   const t0 = performance.now();
-  const { layer, cached } = await cache.getOrBuild(key, (blobDir) => layerFromFiles(entries, { ...tarOptions, blobDir, format, expectedDiffId: diffId }));
-  report(layer, cached ? undefined : performance.now() - t0);
+  const { layer, cached, blocks } = await cache.getOrBuild(
+    key,
+    (blobDir, blocks) => layerFromFiles(entries, { ...tarOptions, blobDir, format, expectedDiffId: diffId, blocks }),
+    slot === undefined ? undefined : { slot, compression },
+  );
+  report(layer, cached ? undefined : performance.now() - t0, blocks?.reused ? ` (${blocks.reused} of ${blocks.total} blocks unchanged, reused)` : "");
   return layer;
 }
 

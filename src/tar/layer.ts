@@ -8,7 +8,7 @@ import { digestHex, type Digest } from "../image/digest.js";
 import { layerFromFile } from "../image/layer.js";
 import { layerMediaType, type ImageFormat } from "../image/media-types.js";
 import type { Layer } from "../image/types.js";
-import { DEFAULT_BLOCK_SIZE, parallelGzip } from "./parallel-gzip.js";
+import { DEFAULT_BLOCK_SIZE, parallelGzip, type BlockStore } from "./parallel-gzip.js";
 import { tarChunks, type TarEntry, type TarWriteOptions } from "./write.js";
 
 export interface LayerFromFilesOptions extends TarWriteOptions {
@@ -19,6 +19,8 @@ export interface LayerFromFilesOptions extends TarWriteOptions {
   gzipLevel?: number;
   /** The diffID a first pass computed (see tarDigest): the layer is refused if the files changed since. */
   expectedDiffId?: Digest;
+  /** Blocks compressed before, to take instead of compressing them again (see parallel-gzip.ts). */
+  blocks?: BlockStore;
 }
 
 /**
@@ -27,10 +29,15 @@ export interface LayerFromFilesOptions extends TarWriteOptions {
  */
 export const DEFAULT_GZIP_LEVEL = 5;
 
-/** Everything besides the tar that decides a layer's compressed bytes; part of cache keys. */
+/**
+ * Everything besides the tar that decides a layer's compressed bytes; part of cache keys. zlib's
+ * version is in it because another zlib may deflate the same block to other bytes.
+ */
 export function compressionId(level = DEFAULT_GZIP_LEVEL): string {
-  return `gzip-parallel-level${level}-block${DEFAULT_BLOCK_SIZE}`;
+  return `gzip-parallel-level${level}-block${DEFAULT_BLOCK_SIZE}-zlib${process.versions.zlib}`;
 }
+
+const WRITE_BATCH = 1024 * 1024;
 
 let processBlobDir: string | undefined;
 
@@ -70,20 +77,35 @@ export async function layerFromFiles(entries: TarEntry[], options: LayerFromFile
         yield chunk;
       }
     }
+    const writeAll = async (chunk: Buffer) => {
+      // write() may write less than asked (a full disk can show up this way first).
+      for (let offset = 0; offset < chunk.length; ) {
+        const { bytesWritten } = await file.write(chunk, offset);
+        if (bytesWritten === 0) throw new SlimgoError(`cannot write the layer to ${blobDir}: no space left?`);
+        offset += bytesWritten;
+      }
+    };
+    // Written a MiB at a time (each write waits in libuv's pool behind the blocks being deflated),
+    // copied into one buffer: zlib's outputs are views of larger buffers, which a list would keep.
+    const batch = Buffer.allocUnsafe(WRITE_BATCH);
+    let batched = 0;
+    const flush = async () => {
+      await writeAll(batch.subarray(0, batched));
+      batched = 0;
+    };
     await parallelGzip(
       hashed(),
       async (chunk) => {
         compressed.update(chunk);
         size += chunk.length;
-        // write() may write less than asked (a full disk can show up this way first).
-        for (let offset = 0; offset < chunk.length; ) {
-          const { bytesWritten } = await file.write(chunk, offset);
-          if (bytesWritten === 0) throw new SlimgoError(`cannot write the layer to ${blobDir}: no space left?`);
-          offset += bytesWritten;
-        }
+        if (batched + chunk.length > WRITE_BATCH) await flush();
+        if (chunk.length >= WRITE_BATCH) await writeAll(chunk);
+        else batched += chunk.copy(batch, batched);
       },
-      { level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL, concurrency: 2 * availableParallelism() },
+      // About a MiB queued on the pool keeps every core busy between the main thread's turns.
+      { level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL, concurrency: Math.max(2 * availableParallelism(), Math.ceil(WRITE_BATCH / DEFAULT_BLOCK_SIZE)), blocks: options.blocks },
     );
+    await flush();
     await file.close();
     const diffId = `sha256:${uncompressed.digest("hex")}`;
     if (options.expectedDiffId && diffId !== options.expectedDiffId) throw new SlimgoError("a file changed while its layer was being written: build again");
