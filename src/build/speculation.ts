@@ -8,6 +8,7 @@
  * own temp path. When the pipeline reaches its go build, `claimGoBuild` compares the request with
  * what was started: the same go binary, directory, arguments and environment give the same
  * binary, so the running build is used; anything else kills it and the build runs as usual.
+ * `slimgo build --watch` replays it at the first event of each save (see watch.ts's headStart).
  *
  * It runs before anything else is loaded, so it imports only Node built-ins and two small
  * modules that do too (cache-dir, fsutil/atomic-write).
@@ -62,11 +63,11 @@ function samePlan(a: GoBuildPlan, b: GoBuildPlan): boolean {
 
 /**
  * Replays the last go build of a `slimgo build` started in `launchDir`, if there is one, and
- * records this run's. `slimgo build --watch` calls it again for each rebuild. Never throws: a
- * guess that fails costs nothing.
+ * records this run's. `slimgo build --watch` calls it again for each save. Returns whether a
+ * build was started. Never throws: a guess that fails costs nothing.
  */
-export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.env): void {
-  if (env.SLIMGO_NO_SPECULATION) return;
+export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.SLIMGO_NO_SPECULATION) return false;
   launch = { dir: launchDir, env };
   stop();
   if (!exitHandlerInstalled) {
@@ -77,8 +78,8 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
   try {
     const plan = JSON.parse(readFileSync(planFile(launchDir, env), "utf8")) as GoBuildPlan;
     // Only ever `go build` with the go this slimgo would run: a plan file is not a way to start other programs.
-    if (plan.go !== (env.SLIMGO_GO ?? "go") || plan.args?.[0] !== "build" || typeof plan.cwd !== "string" || !plan.args.includes(OUTPUT)) return;
-    if (typeof plan.env !== "object" || plan.env === null || !plan.args.every((a) => typeof a === "string")) return;
+    if (plan.go !== (env.SLIMGO_GO ?? "go") || plan.args?.[0] !== "build" || typeof plan.cwd !== "string" || !plan.args.includes(OUTPUT)) return false;
+    if (typeof plan.env !== "object" || plan.env === null || !plan.args.every((a) => typeof a === "string")) return false;
     dir = mkdtempSync(join(tmpdir(), "slimgo-speculative-"));
     const output = join(dir, "binary");
     const child = spawn(plan.go, plan.args.map((a) => (a === OUTPUT ? output : a)), {
@@ -99,13 +100,19 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
       child.on("close", (code) => resolve({ code, stderr }));
     });
     running = { plan, dir, output, startedAt: performance.now(), result, child };
+    return true;
   } catch {
     if (dir) rmSync(dir, { recursive: true, force: true });
     running = undefined;
+    return false;
   }
 }
 
 /** Kills the guess, if one is running, and removes its output. */
+export function stopSpeculation(): void {
+  stop();
+}
+
 function stop(): void {
   const r = running;
   running = undefined;

@@ -28,6 +28,8 @@ export interface WatchOptions {
   onError?(err: Error): void;
   /** Quiet time after the last event before a batch is reported. */
   debounceMs?: number;
+  /** Every change as it is seen, before the quiet time (for work that can start at once). */
+  onEvent?(): void;
 }
 
 export interface ModuleWatcher {
@@ -38,6 +40,10 @@ export interface ModuleWatcher {
 export const DEFAULT_DEBOUNCE_MS = 20;
 /** A steady stream of events (a checkout, a generator) still gets a build this often. */
 const MAX_WAIT_MS = 300;
+/** Head starts (each one stops the one before) a batch of changes may set off. */
+export const MAX_HEAD_STARTS = 4;
+/** A save's events (truncate, write; or create, rename) arrive within this, and give one head start. */
+const HEAD_START_DELAY_MS = 2;
 
 /**
  * True for paths that are never module changes: anything hidden (.git/, .idea/, editors' `.#x` locks,
@@ -90,6 +96,7 @@ export function watchModule(root: string, options: WatchOptions): ModuleWatcher 
     firstSeenAt ??= now;
     if (timer) clearTimeout(timer);
     timer = setTimeout(flush, Math.max(0, Math.min(debounceMs, firstSeenAt + MAX_WAIT_MS - now)));
+    options.onEvent?.();
   };
 
   const unwatchTree = (dir: string) => {
@@ -179,8 +186,17 @@ function existsDir(path: string): boolean {
 export interface RebuildLoopOptions {
   ignore?: string[];
   debounceMs?: number;
-  /** Runs one rebuild; report its own failures. Never called while another is running. */
-  rebuild(batch: ChangeBatch): Promise<void>;
+  /**
+   * Starts the slow part of a rebuild while the quiet time runs, when no rebuild is running; false
+   * when it could not. Called 2 ms after a change (a save's several events give one call; a change
+   * after it, another) and at most MAX_HEAD_STARTS times a batch.
+   */
+  headStart?(): boolean;
+  /**
+   * Runs one rebuild; report its own failures. Never called while another is running.
+   * `headStarted`: headStart succeeded after the batch's last change, so what it started saw them all.
+   */
+  rebuild(batch: ChangeBatch, headStarted: boolean): Promise<void>;
   /** The watch itself failed, or `rebuild` threw. */
   onError?(err: Error): void;
 }
@@ -200,13 +216,33 @@ export function rebuildOnChange(root: string, options: RebuildLoopOptions): Rebu
   let waiting: ChangeBatch | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
+  let lastEventAt = -Infinity;
+  let headStartedAt = -Infinity;
+  let headStartsThisBatch = 0;
+  let headStartQueued = false;
+
+  // A checkout or a generator writes many files over many turns: past a few restarts, the
+  // head start is left to the rebuild itself.
+  const onEvent = () => {
+    lastEventAt = performance.now();
+    if (!options.headStart || headStartQueued || headStartsThisBatch >= MAX_HEAD_STARTS) return;
+    headStartQueued = true;
+    setTimeout(() => {
+      headStartQueued = false;
+      if (stopped || running) return;
+      headStartsThisBatch++;
+      if (options.headStart!()) headStartedAt = performance.now();
+    }, HEAD_START_DELAY_MS);
+  };
 
   const next = () => {
     if (stopped || running || !waiting) return;
     const batch = waiting;
     waiting = undefined;
+    const headStarted = headStartedAt >= lastEventAt;
+    headStartsThisBatch = 0;
     running = options
-      .rebuild(batch)
+      .rebuild(batch, headStarted)
       .catch((err: unknown) => options.onError?.(err instanceof Error ? err : new Error(String(err))))
       .finally(() => {
         running = undefined;
@@ -218,6 +254,7 @@ export function rebuildOnChange(root: string, options: RebuildLoopOptions): Rebu
     ignore: options.ignore,
     debounceMs: options.debounceMs,
     onError: options.onError,
+    onEvent,
     onChange: (batch) => {
       waiting = waiting
         ? { files: [...new Set([...waiting.files, ...batch.files])].sort(), firstSeenAt: Math.min(waiting.firstSeenAt, batch.firstSeenAt) }

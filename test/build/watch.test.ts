@@ -5,11 +5,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { describeChanges, isEditorOrHiddenPath, rebuildOnChange, watchModule, type ChangeBatch } from "../../src/build/watch.js";
+import { describeChanges, isEditorOrHiddenPath, MAX_HEAD_STARTS, rebuildOnChange, watchModule, type ChangeBatch } from "../../src/build/watch.js";
 import { copyModule, SLIMGO_BIN } from "../support/cli.js";
 import { runTool } from "../support/podman.js";
 import { hasTool, skipUnless } from "../support/tools.js";
@@ -173,6 +174,76 @@ describe("watchModule", () => {
       assert.deepEqual(calls, [["a.go"], ["b.go", "c.go"]]);
     } finally {
       release();
+      await loop.stop();
+    }
+  });
+});
+
+describe("the rebuild loop's head start", () => {
+  test("starts once per save while idle, and the rebuild learns that it saw every change", async () => {
+    const dir = await tempDir();
+    const order: string[] = [];
+    const built = new Inbox<boolean>();
+    let release = () => {};
+    const loop = rebuildOnChange(dir, {
+      headStart: () => {
+        order.push("head start");
+        return true;
+      },
+      rebuild: async (_batch, headStarted) => {
+        order.push("rebuild");
+        built.push(headStarted);
+        await new Promise<void>((r) => (release = r));
+      },
+    });
+    try {
+      // One save, several events (create and write).
+      const file = join(dir, "a.go");
+      await writeFile(file, "package main\n");
+      assert.equal(await built.next(2000, "first rebuild"), true, "the head start came after the last change");
+      assert.deepEqual(order, ["head start", "rebuild"]);
+
+      // Changes while a rebuild runs start nothing: the next rebuild starts its own.
+      await writeFile(file, "package main\n\nfunc main() {}\n");
+      await sleep(60);
+      release();
+      assert.equal(await built.next(2000, "second rebuild"), false);
+      assert.deepEqual(order, ["head start", "rebuild", "rebuild"]);
+      release();
+    } finally {
+      release();
+      await loop.stop();
+    }
+  });
+
+  test("a change after the last head start, or a refused head start, leaves the start to the rebuild", async () => {
+    const dir = await tempDir();
+    let starts = 0;
+    let accept = true;
+    const built = new Inbox<boolean>();
+    const loop = rebuildOnChange(dir, {
+      debounceMs: 150,
+      headStart: () => {
+        starts++;
+        return accept;
+      },
+      rebuild: async (_batch, headStarted) => built.push(headStarted),
+    });
+    try {
+      // A stream of changes, one per turn: head starts stop after MAX_HEAD_STARTS, and the
+      // later changes are not covered.
+      for (let i = 0; i < MAX_HEAD_STARTS + 3; i++) {
+        writeFileSync(join(dir, `f${i}.go`), "package main\n");
+        await sleep(10);
+      }
+      assert.equal(await built.next(2000, "rebuild after a stream"), false);
+      assert.equal(starts, MAX_HEAD_STARTS);
+
+      accept = false;
+      writeFileSync(join(dir, "g.go"), "package main\n");
+      assert.equal(await built.next(2000, "rebuild after a refused head start"), false);
+      assert.equal(starts, MAX_HEAD_STARTS + 1, "a new batch may head start again");
+    } finally {
       await loop.stop();
     }
   });

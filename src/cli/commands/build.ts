@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import type { BuildResult } from "../../build/index.js";
-import { speculate } from "../../build/speculation.js";
+import { speculate, stopSpeculation } from "../../build/speculation.js";
 import { describeChanges, rebuildOnChange } from "../../build/watch.js";
 import { inputError } from "../../errors.js";
 import { displayPath } from "../../fsutil/display-path.js";
@@ -224,17 +224,20 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
   const stopRequested = new Promise<void>((resolve) => (wake = resolve));
   let settleFirst: (built: BuildResult | undefined) => void = () => {};
   const firstBuilt = new Promise<BuildResult | undefined>((resolve) => (settleFirst = resolve));
+  let firstDone = false;
   const loop = rebuildOnChange(run.moduleDir, {
     ignore: outputPaths(run.flags, [], run.tarballPathFor),
-    rebuild: async (batch) => {
+    // The last build's go build starts at the first sign of a save, while the watcher waits for
+    // the editor to finish and the module is read again; a later change starts it over (see speculation.ts).
+    headStart: () => firstDone && speculate(process.cwd()),
+    rebuild: async (batch, headStarted) => {
       const first = await firstBuilt;
       if (!first) return;
       // With several programs, --tarball writes one file per binary: outputs, not changes.
       const outputs = outputPaths(run.flags, first.programs.map((p) => p.main.binary), run.tarballPathFor);
       const changed = batch.files.filter((f) => !outputs.includes(resolve(run.moduleDir, f)));
-      if (changed.length === 0) return;
-      // The last build's go build starts now, while the module is read again (see speculation.ts).
-      speculate(process.cwd());
+      if (changed.length === 0) return stopSpeculation();
+      if (!headStarted) speculate(process.cwd());
       try {
         await buildPublishReport(run, { changed, since: batch.firstSeenAt });
       } catch (err) {
@@ -253,6 +256,7 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
   });
   try {
     settleFirst(await buildPublishReport(run, { changed: [], since: performance.now() }));
+    firstDone = true;
   } catch (err) {
     settleFirst(undefined);
     await loop.stop();
