@@ -12,6 +12,14 @@ function shapes(): ReturnType<typeof makeSchemas> {
   return schemas;
 }
 
+/**
+ * Loads the checks (and zod, about 65 ms) now: for callers that know they will read a manifest
+ * after a wait they can fill, such as adding to an existing layout while go compiles.
+ */
+export function loadManifestChecks(): void {
+  shapes();
+}
+
 function makeSchemas({ z }: typeof import("zod")) {
   const digest = z.string().regex(/^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/, "not a sha256 digest");
   const stringMap = z.record(z.string(), z.string());

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { convertFormat } from "../image/mutate.js";
 import { formatOfMediaType } from "../image/media-types.js";
 import type { ImageOrIndex } from "../image/types.js";
@@ -9,7 +11,12 @@ import type { Published, Publisher } from "./types.js";
  * media types there, so a Docker-format image is stored in its OCI form, with its own digest.
  */
 export function ociLayoutPublisher(dir: string): Publisher {
-  const writer = preload(() => import("../transports/oci-layout.js"));
+  const writer = preload(async () => {
+    const [module, { loadManifestChecks }] = await Promise.all([import("../transports/oci-layout.js"), import("../image/parse.js")]);
+    // An existing layout's index.json is checked before it is added to: load the checks while go compiles.
+    if (existsSync(join(dir, "index.json"))) loadManifestChecks();
+    return module;
+  });
   return {
     description: `OCI layout ${dir}`,
     async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {

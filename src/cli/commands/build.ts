@@ -257,6 +257,9 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
   try {
     settleFirst(await buildPublishReport(run, { changed: [], since: performance.now() }));
     firstDone = true;
+    // Every rebuild reads back what the last one wrote (index.json, the replaced manifest): load
+    // those checks now, while waiting for a change, not during the first rebuild.
+    void import("../../image/parse.js").then(({ loadManifestChecks }) => loadManifestChecks()).catch(() => undefined);
   } catch (err) {
     settleFirst(undefined);
     await loop.stop();
