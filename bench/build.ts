@@ -5,7 +5,7 @@
  *   mounts) and of a classic multi-stage Dockerfile; push: `slimgo build --push` vs `skopeo copy`
  *   of the same image; size: the image's compressed bytes vs the gzipped binary.
  * Every figure is the median of N runs. Targets are printed as PASS/MISS, never asserted.
- * Run: npx tsc -p . && node dist/bench/build.js [--runs N] [--programs notes,multi-cmd] [--skip cold,push]
+ * Run: npx tsc -p . && node dist/bench/build.js [--runs N] [--programs notes,multi-cmd] [--skip cold,push] [--edit longer|same-length]
  * See bench/README.md for what each number means.
  */
 import { spawn } from "node:child_process";
@@ -39,16 +39,25 @@ const PROGRAMS: Record<string, Program> = {
   "multi-cmd": { name: "multi-cmd ./cmd/api", source: join(REPO_ROOT, "test/fixtures/multi-cmd"), pkg: "./cmd/api" },
 };
 
+/**
+ * longer: each edit makes the string longer, so the linker moves everything after it (the binary's
+ * layout shifts, as with most code changes). same-length: the string keeps its length, so the
+ * binary keeps its layout (as when a constant changes).
+ */
+type EditKind = "longer" | "same-length";
+
 interface Options {
   runs: number;
   programs: Program[];
   skip: Set<Section | "size">;
+  edit: EditKind;
 }
 
 function parseArgs(argv: string[]): Options {
   let runs = Number(process.env.BENCH_RUNS ?? 3);
   let programs = ["notes"];
   const skip = new Set<Section | "size">();
+  let edit: EditKind = "longer";
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -57,6 +66,9 @@ function parseArgs(argv: string[]): Options {
       i++;
     } else if (arg === "--programs" && value) {
       programs = value.split(",");
+      i++;
+    } else if (arg === "--edit" && (value === "longer" || value === "same-length")) {
+      edit = value;
       i++;
     } else if (arg === "--skip" && value) {
       for (const s of value.split(",")) {
@@ -70,12 +82,12 @@ function parseArgs(argv: string[]): Options {
   }
   if (!Number.isInteger(runs) || runs < 1) usage(`--runs must be a positive integer, got ${runs}`);
   for (const p of programs) if (!PROGRAMS[p]) usage(`unknown program ${p}; choose from ${Object.keys(PROGRAMS).join(", ")}`);
-  return { runs, programs: programs.map((p) => PROGRAMS[p] as Program), skip };
+  return { runs, programs: programs.map((p) => PROGRAMS[p] as Program), skip, edit };
 }
 
 function usage(problem: string): never {
   console.error(`bench/build: ${problem}`);
-  console.error("usage: node dist/bench/build.js [--runs N] [--programs notes,multi-cmd] [--skip warm,cold,push,size]");
+  console.error("usage: node dist/bench/build.js [--runs N] [--programs notes,multi-cmd] [--skip warm,cold,push,size] [--edit longer|same-length]");
   process.exit(2);
 }
 
@@ -162,7 +174,10 @@ class Workspace {
   readonly warmPodmanTmp: string;
   private edits = 0;
 
-  constructor(readonly program: Program) {
+  constructor(
+    readonly program: Program,
+    private readonly editKind: EditKind,
+  ) {
     this.root = mkdtempSync(join(tmpdir(), "slimgo-bench-"));
     this.moduleDir = join(this.root, "module");
     cpSync(program.source, this.moduleDir, { recursive: true });
@@ -175,7 +190,8 @@ class Workspace {
   /** Changes one line of the main package, so the next build must compile and link again. */
   edit(): void {
     this.edits++;
-    writeFileSync(join(this.pkgDir, EDIT_FILE), editSource(`bench edit ${this.edits}`));
+    const line = this.editKind === "longer" ? `bench edit ${this.edits} ${"+".repeat(this.edits)}` : `bench edit ${String(this.edits).padStart(6, "0")}`;
+    writeFileSync(join(this.pkgDir, EDIT_FILE), editSource(line));
   }
 
   /** A new empty directory inside the workspace (removed with it). */
@@ -367,7 +383,10 @@ async function startWatch(ws: Workspace, caches: { gocache: string; slimgo: stri
   const nextLine = async (ms: number): Promise<string | undefined> => {
     const deadline = Date.now() + ms;
     while (lines.length === 0 && child.exitCode === null && Date.now() < deadline) {
-      await Promise.race([new Promise<void>((r) => (waiter = r)), exited, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((r) => (waiter = r)), exited, new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+      // A pending 15-minute timer would keep the bench alive long after its table is printed.
+      clearTimeout(timer);
     }
     return lines.shift();
   };
@@ -686,7 +705,7 @@ async function toolVersion(cmd: string, args: string[]): Promise<string> {
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const started = new Date();
-  console.log(`slimgo build benchmark, ${started.toISOString()}, median of ${opts.runs} run(s) each`);
+  console.log(`slimgo build benchmark, ${started.toISOString()}, median of ${opts.runs} run(s) each, edit: ${opts.edit}`);
   console.log(
     `node ${process.version}; ${await toolVersion("go", ["version"])}; ${await toolVersion("podman", ["--version"])}; ` +
       `${await toolVersion("skopeo", ["--version"])}; ${cpus().length} CPUs; load average at start ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
@@ -715,7 +734,7 @@ async function main(): Promise<void> {
   });
   try {
     for (const program of opts.programs) {
-      const ws = new Workspace(program);
+      const ws = new Workspace(program, opts.edit);
       workspaces.push(ws);
       const files = podmanReady ? await setUp(ws) : undefined;
       if (podmanReady && !files) notes.push(`${program.name}: slimgo init failed, podman rows skipped`);
