@@ -14,9 +14,10 @@
  * A block's output depends only on its bytes, the block before it (whose end is the dictionary),
  * the level and whether it is the last. With a `blocks` store, each block gets a key made of those,
  * and a block whose key was compressed before takes the earlier output instead of being deflated
- * again: the bytes are the same ones deflate would give. A rebuilt Go binary keeps about half of
- * its 64 KiB blocks at the same offsets after a one-line change (all but a few when no length
- * changed), so a rebuild deflates about half as much.
+ * again: the bytes are the same ones deflate would give. How many 64 KiB blocks of a rebuilt Go
+ * binary stay where they were depends on the change: all but a few when nothing changed length
+ * (a constant), about half for a longer string in the example service, none when the linker moved
+ * everything.
  */
 import { createHash } from "node:crypto";
 import * as zlib from "node:zlib";
