@@ -3,27 +3,21 @@
  * src/build/gzip-block-cache.ts): the output must be the bytes a fresh compression gives, and only
  * blocks whose bytes and dictionary did not change may be taken.
  */
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { GzipBlockCache } from "../../src/build/gzip-block-cache.js";
 import { parallelGzip, type BlockStore } from "../../src/tar/parallel-gzip.js";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { skipUnless } from "../support/tools.js";
+import { tempDirs } from "../support/temp-dirs.js";
 
 const BLOCK = 64 * 1024;
-const scratch: string[] = [];
-after(() => Promise.all(scratch.map((d) => rm(d, { recursive: true, force: true }))));
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  scratch.push(dir);
-  return dir;
-}
+const temp = tempDirs();
+const tempDir = temp.make;
 
 async function gzip(data: Buffer, blocks?: BlockStore): Promise<Buffer> {
   async function* source() {

@@ -1,25 +1,19 @@
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { skipUnless } from "../support/tools.js";
+import { tempDirs } from "../support/temp-dirs.js";
 
 // slimgo build starts the last build's go build before it has loaded (src/build/speculation.ts).
 // Whatever it guessed, the image must be the one a build without the head start gives.
 
 const copy = moduleCopies();
-const scratch: string[] = [];
-after(() => Promise.all(scratch.map((d) => rm(d, { recursive: true, force: true }))));
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  scratch.push(dir);
-  return dir;
-}
+const temp = tempDirs();
+const tempDir = temp.make;
 
 const STARTED_EARLY = "started with slimgo, from the last build's plan";
 
@@ -30,7 +24,7 @@ describe("slimgo build's early go build", { skip: skipUnless("go") }, () => {
 
   const build = async (extra: string[] = [], extraEnv: Record<string, string> = {}) => {
     const out = join(moduleDir, "..", `${moduleDir.split("/").pop()}-out-${run++}`);
-    scratch.push(out);
+    temp.track(out);
     const r = await runSlimgo(["build", ".", "--oci-layout", out, "--json", "--verbose", ...extra], { cwd: moduleDir, env: { ...env, ...extraEnv } });
     const digest = r.code === 0 ? (JSON.parse(r.stdout) as { programs: { digest: string }[] }).programs[0]!.digest : undefined;
     return { ...r, digest, early: r.stderr.includes(STARTED_EARLY) };

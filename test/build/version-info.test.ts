@@ -3,21 +3,19 @@
  * git repository; and that a second lookup in the same process (a watch rebuild) sees every move
  * of HEAD although it runs fewer git commands.
  */
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readVersionInfo } from "../../src/build/version-info.js";
 import { skipUnless } from "../support/tools.js";
+import { tempDirs } from "../support/temp-dirs.js";
 
-const scratch: string[] = [];
-after(() => Promise.all(scratch.map((d) => rm(d, { recursive: true, force: true }))));
+const temp = tempDirs();
 
 async function repo(): Promise<{ dir: string; git: (...args: string[]) => string }> {
-  const dir = await mkdtemp(join(tmpdir(), "slimgo-version-"));
-  scratch.push(dir);
+  const dir = await temp.make("slimgo-version-");
   const git = (...args: string[]) =>
     execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
       encoding: "utf8",
@@ -78,8 +76,7 @@ describe("version info from git", { skip: skipUnless("git") }, () => {
   });
 
   test("outside git: version dev, commit unknown, created at the epoch", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "slimgo-version-nogit-"));
-    scratch.push(dir);
+    const dir = await temp.make("slimgo-version-nogit-");
     for (let i = 0; i < 2; i++) {
       assert.deepEqual(await readVersionInfo(dir, undefined, noEpoch), { version: "dev", commit: "unknown", created: "1970-01-01T00:00:00Z" });
     }
