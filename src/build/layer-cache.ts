@@ -29,6 +29,10 @@ export class LayerCache {
     this.blockIndexDir = join(root, "gzip-blocks");
   }
 
+  private blockDirs(): { blobs: string; index: string } {
+    return { blobs: this.blobDir, index: this.blockIndexDir };
+  }
+
   private blobPath(digest: Digest): string {
     return join(this.blobDir, `sha256-${digest.slice("sha256:".length)}`);
   }
@@ -47,12 +51,15 @@ export class LayerCache {
     try {
       const facts = JSON.parse(await readFile(entry, "utf8")) as CachedLayerFacts;
       const path = this.blobPath(facts.digest);
-      if ((await stat(path)).size === facts.size) return { layer: layerFromFile(path, facts), cached: true };
+      if ((await stat(path)).size === facts.size) {
+        if (reuse) await GzipBlockCache.point(this.blockDirs(), reuse.slot, path);
+        return { layer: layerFromFile(path, facts), cached: true };
+      }
     } catch {
       // Not cached yet, or the cache was cleaned: build it.
     }
     await mkdir(this.indexDir, { recursive: true });
-    const blocks = reuse ? await GzipBlockCache.open({ blobs: this.blobDir, index: this.blockIndexDir }, reuse.slot, reuse.compression) : undefined;
+    const blocks = reuse ? await GzipBlockCache.open(this.blockDirs(), reuse.slot, reuse.compression) : undefined;
     const layer = await build(this.blobDir, blocks);
     const facts: CachedLayerFacts = { digest: layer.digest, diffId: layer.diffId, size: layer.size, mediaType: layer.mediaType };
     await Promise.all([writeFilesAtomically([{ path: entry, content: JSON.stringify(facts) }]), blocks?.save(this.blobPath(layer.digest))]);

@@ -135,6 +135,28 @@ describe("slimgo build reusing the last binary layer's blocks", { skip: skipUnle
 
     const fresh = await build(await tempDir("slimgo-blocks-empty-"));
     assert.equal(fresh.digest, rebuilt.digest, "reused blocks give the same image as compressing everything");
-    assert.deepEqual((await readdir(join(warmCache, "gzip-blocks"))).length, 1, "one slot for the one binary");
+    assert.equal((await readdir(join(warmCache, "gzip-blocks"))).filter((f) => f.endsWith(".json")).length, 1, "one slot for the one binary");
+  });
+
+  test("after a revert served from the layer cache, the next edit reuses the reverted layer's blocks", async () => {
+    const copy = moduleCopies();
+    const moduleDir = await copy("root-main");
+    const main = join(moduleDir, "main.go");
+    const original = await readFile(main, "utf8");
+    const cache = await tempDir("slimgo-blocks-revert-");
+    const build = async () => {
+      const r = await runSlimgo(["build", ".", "--oci-layout", join(await tempDir("slimgo-blocks-out-"), "layout"), "--verbose"], { cwd: moduleDir, env: { SOURCE_DATE_EPOCH: "1700000000", SLIMGO_NO_SPECULATION: "1", SLIMGO_CACHE_DIR: cache } });
+      assert.equal(r.code, 0, r.stderr);
+      return /binary layer [^\n]*/.exec(r.stderr)![0];
+    };
+    await build();
+    // A longer string moves everything after it: this layer shares no blocks with the first.
+    await writeFile(main, original.replace('"rootmain %s (%s)\\n"', '"rootmain, now a good deal longer %s (%s)\\n"'));
+    await build();
+    await writeFile(main, original);
+    assert.match(await build(), /\(cached\)/, "the revert is the first layer again");
+    // The same length as the original: most blocks are the reverted layer's, none the longer one's.
+    await writeFile(main, original.replace('"rootmain %s (%s)\\n"', '"ROOTMAIN %s (%s)\\n"'));
+    assert.match(await build(), /\(\d+ of \d+ blocks unchanged, reused\)/);
   });
 });
