@@ -10,6 +10,7 @@ import type { GoToolchain } from "./go-toolchain.js";
 import { goEnvFor, platformKey } from "./platforms.js";
 import { HEALTH_PROBE_SOURCE_LINES } from "../dockerfile/health-probe.js";
 import { claimGoBuild, OUTPUT, recordGoBuild, type GoBuildPlan } from "./speculation.js";
+import { keepOutput, leftAsSeeded, seedOutput } from "./go-output-cache.js";
 
 export interface GoBuildRequest {
   moduleRoot: string;
@@ -36,6 +37,8 @@ export interface GoBuildResult {
   ms: number;
   /** The go build was started when slimgo started, from the last build's plan (see speculation.ts). */
   startedEarly: boolean;
+  /** go found the last binary of this program up to date and did not link (see go-output-cache.ts). */
+  upToDate: boolean;
 }
 
 /** `go build` with the recipe's flags: static, trimmed paths, stripped, version variables set. */
@@ -54,10 +57,16 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   const t0 = performance.now();
   const early = await claimGoBuild(plan, out);
   if (early && !early.ok) throw goBuildFailed(what, early.stderr);
-  if (!early) await runGo(go, plan.args.map((a) => (a === OUTPUT ? out : a)), req.moduleRoot, { ...process.env, ...plan.env }, what);
+  let upToDate = early?.upToDate ?? false;
+  if (!early) {
+    const seeded = seedOutput(plan, out);
+    await runGo(go, plan.args.map((a) => (a === OUTPUT ? out : a)), req.moduleRoot, { ...process.env, ...plan.env }, what);
+    upToDate = leftAsSeeded(out, seeded);
+  }
+  if (!upToDate) keepOutput(plan, out);
   await recordGoBuild(plan);
   const { size } = await stat(out);
-  return { platform: req.platform, path: out, size, ms: early ? early.ms : performance.now() - t0, startedEarly: Boolean(early) };
+  return { platform: req.platform, path: out, size, ms: early ? early.ms : performance.now() - t0, startedEarly: Boolean(early), upToDate };
 }
 
 /**

@@ -10,8 +10,8 @@
  * binary, so the running build is used; anything else kills it and the build runs as usual.
  * `slimgo build --watch` replays it at the first event of each save (see watch.ts's headStart).
  *
- * It runs before anything else is loaded, so it imports only Node built-ins and two small
- * modules that do too (cache-dir, fsutil/atomic-write).
+ * It runs before anything else is loaded, so it imports only Node built-ins and small modules
+ * that do too (cache-dir, fsutil/atomic-write, go-output-cache).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -21,6 +21,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
+import { leftAsSeeded, seedOutput } from "./go-output-cache.js";
 
 /** The go build a request runs, with `OUTPUT` standing for the `-o` path. */
 export interface GoBuildPlan {
@@ -37,6 +38,8 @@ interface Running {
   plan: GoBuildPlan;
   dir: string;
   output: string;
+  /** The inode of the last binary put at `output` for go to find (see go-output-cache.ts). */
+  seeded: number | undefined;
   startedAt: number;
   result: Promise<{ code: number | null; stderr: string }>;
   child: ChildProcess;
@@ -82,6 +85,7 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
     if (typeof plan.env !== "object" || plan.env === null || !plan.args.every((a) => typeof a === "string")) return false;
     dir = mkdtempSync(join(tmpdir(), "slimgo-speculative-"));
     const output = join(dir, "binary");
+    const seeded = seedOutput(plan, output, env);
     const child = spawn(plan.go, plan.args.map((a) => (a === OUTPUT ? output : a)), {
       cwd: plan.cwd,
       env: { ...env, ...plan.env },
@@ -99,7 +103,7 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
       child.on("error", () => resolve({ code: null, stderr }));
       child.on("close", (code) => resolve({ code, stderr }));
     });
-    running = { plan, dir, output, startedAt: performance.now(), result, child };
+    running = { plan, dir, output, seeded, startedAt: performance.now(), result, child };
     return true;
   } catch {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -133,6 +137,8 @@ export interface ClaimedBuild {
   stderr: string;
   /** Since the speculative build started. */
   ms: number;
+  /** go found the last binary up to date and did not link. */
+  upToDate: boolean;
 }
 
 /**
@@ -154,9 +160,10 @@ export async function claimGoBuild(plan: GoBuildPlan, output: string): Promise<C
   try {
     // Killed by a signal or never started: say nothing of the source; build it the usual way.
     if (code === null) return undefined;
-    if (code !== 0) return { ok: false, stderr, ms };
+    if (code !== 0) return { ok: false, stderr, ms, upToDate: false };
+    const upToDate = leftAsSeeded(r.output, r.seeded);
     renameSync(r.output, output);
-    return { ok: true, stderr, ms };
+    return { ok: true, stderr, ms, upToDate };
   } catch {
     // A different file system, or the file is gone: run the build normally.
     return undefined;
