@@ -96,9 +96,9 @@ Registry credentials come from ~/.docker/config.json (auths, credsStore, credHel
 SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.
 
 Caches: compressed layers (and where each binary's last layer keeps its compressed blocks, so a
-rebuild compresses only the blocks that changed), the health probe and the go build command of the
-last build started in each directory live in $SLIMGO_CACHE_DIR (default $XDG_CACHE_HOME/slimgo,
-else ~/.cache/slimgo).
+rebuild compresses only the blocks that changed), each program's last binary (go does not link
+again when it is up to date), the health probe and the go build command of the last build started
+in each directory live in $SLIMGO_CACHE_DIR (default $XDG_CACHE_HOME/slimgo, else ~/.cache/slimgo).
 slimgo build starts that go build before it has loaded and keeps its binary only when the build
 turns out the same; SLIMGO_NO_SPECULATION=1 turns this off. SLIMGO_GO names the go binary.`,
     )
