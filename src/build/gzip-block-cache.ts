@@ -39,6 +39,8 @@ function blobIndexPath(dirs: Dirs, blob: string): string {
 
 export class GzipBlockCache implements BlockStore {
   private readonly added: [string, number, number, string][] = [];
+  /** Hashes of the blocks get() checked, so add() need not hash them again. */
+  private readonly checked = new WeakMap<Buffer, string>();
   private offset = GZIP_HEADER.length;
   /** Blocks taken from the last layer, for progress lines. */
   reused = 0;
@@ -85,11 +87,12 @@ export class GzipBlockCache implements BlockStore {
     const block = this.earlier.get(key);
     if (!block || sha256Hex(block.bytes) !== block.hash) return undefined;
     this.reused++;
+    this.checked.set(block.bytes, block.hash);
     return block.bytes;
   }
 
   add(key: string, output: Buffer): void {
-    this.added.push([key, this.offset, output.length, sha256Hex(output)]);
+    this.added.push([key, this.offset, output.length, this.checked.get(output) ?? sha256Hex(output)]);
     this.offset += output.length;
   }
 

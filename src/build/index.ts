@@ -290,7 +290,8 @@ async function cachedLayer(cache: LayerCache, entries: TarEntry[], format: Image
   const t0 = performance.now();
   const { layer, cached, blocks } = await cache.getOrBuild(
     key,
-    (blobDir, blocks) => layerFromFiles(entries, { ...tarOptions, blobDir, format, expectedDiffId: diffId, blocks }),
+    // Binaries (slot layers) are files in this build's own temp dir: nothing else changes them.
+    (blobDir, blocks) => layerFromFiles(entries, { ...tarOptions, blobDir, format, expectedDiffId: diffId, filesAreSettled: slot !== undefined, blocks }),
     slot === undefined ? undefined : { slot, compression },
   );
   report(layer, cached ? undefined : performance.now() - t0, blocks?.reused ? ` (${blocks.reused} of ${blocks.total} blocks unchanged, reused)` : "");

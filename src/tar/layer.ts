@@ -17,8 +17,13 @@ export interface LayerFromFilesOptions extends TarWriteOptions {
   format?: ImageFormat;
   /** zlib level, fixed so output is stable. Default 5 (see DEFAULT_GZIP_LEVEL). */
   gzipLevel?: number;
-  /** The diffID a first pass computed (see tarDigest): the layer is refused if the files changed since. */
+  /**
+   * The diffID a first pass computed (see tarDigest): the layer is refused if the files changed
+   * since. With `filesAreSettled`, it is taken as it is and the tar is not hashed again: for
+   * files only this process writes (a binary in its own temp dir).
+   */
   expectedDiffId?: Digest;
+  filesAreSettled?: boolean;
   /** Blocks compressed before, to take instead of compressing them again (see parallel-gzip.ts). */
   blocks?: BlockStore;
 }
@@ -66,6 +71,7 @@ export async function layerFromFiles(entries: TarEntry[], options: LayerFromFile
   const blobDir = options.blobDir ?? defaultBlobDir();
   mkdirSync(blobDir, { recursive: true });
   const uncompressed = createHash("sha256");
+  const trusted = options.filesAreSettled ? options.expectedDiffId : undefined;
   const compressed = createHash("sha256");
   let size = 0;
   const temp = join(blobDir, `.partial-${process.pid}-${Math.random().toString(36).slice(2)}`);
@@ -73,7 +79,7 @@ export async function layerFromFiles(entries: TarEntry[], options: LayerFromFile
   try {
     async function* hashed(): AsyncGenerator<Buffer> {
       for await (const chunk of tarChunks(entries, options)) {
-        uncompressed.update(chunk);
+        if (!trusted) uncompressed.update(chunk);
         yield chunk;
       }
     }
@@ -107,7 +113,7 @@ export async function layerFromFiles(entries: TarEntry[], options: LayerFromFile
     );
     await flush();
     await file.close();
-    const diffId = `sha256:${uncompressed.digest("hex")}`;
+    const diffId = trusted ?? `sha256:${uncompressed.digest("hex")}`;
     if (options.expectedDiffId && diffId !== options.expectedDiffId) throw new SlimgoError("a file changed while its layer was being written: build again");
     const digest = `sha256:${compressed.digest("hex")}`;
     const path = join(blobDir, `sha256-${digestHex(digest)}`);

@@ -99,6 +99,21 @@ test("layerFromFiles is reproducible and its digests match the bytes", async () 
   assert.notEqual(c.digest, a.digest);
 });
 
+test("a file that changed since its diffID was taken is refused, unless the caller vouches it cannot have", async () => {
+  const source = join(work, "changes");
+  writeFileSync(source, Buffer.alloc(100_000, 1));
+  const files = (): TarEntry[] => [{ path: "app", type: "file", sourcePath: source, mode: 0o755 }];
+  const { tarDigest } = await import("../../src/tar/layer.js");
+  const before = await tarDigest(files(), { mtime: 0 });
+  const settled = await layerFromFiles(files(), { mtime: 0, blobDir: join(work, "blobs-d"), expectedDiffId: before, filesAreSettled: true });
+  const checked = await layerFromFiles(files(), { mtime: 0, blobDir: join(work, "blobs-d"), expectedDiffId: before });
+  assert.equal(settled.digest, checked.digest, "taking the diffID as given changes nothing when the file did not change");
+  assert.equal(settled.diffId, before);
+
+  writeFileSync(source, Buffer.alloc(100_000, 2)); // same size, other bytes
+  await assert.rejects(layerFromFiles(files(), { mtime: 0, blobDir: join(work, "blobs-d"), expectedDiffId: before }), /changed while its layer was being written/);
+});
+
 test("a source file that changes size while archived is an error", async () => {
   const source = join(work, "shrinks");
   writeFileSync(source, "abc");
