@@ -9,7 +9,7 @@
  * cache-dir.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "./cache-dir.js";
 import type { GoBuildPlan } from "./speculation.js";
@@ -34,7 +34,11 @@ function linkOrCopy(from: string, to: string): void {
  */
 export function seedOutput(plan: GoBuildPlan, output: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
   try {
-    linkOrCopy(keptPath(plan, env), output);
+    const kept = keptPath(plan, env);
+    linkOrCopy(kept, output);
+    // A use: the cache is pruned least recently used first (layer-cache.ts pruneBuildCache).
+    const now = new Date();
+    utimesSync(kept, now, now);
     return statSync(output).ino;
   } catch {
     return undefined;

@@ -24,7 +24,7 @@ import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
 import { containerConfig, provenance } from "./image-config.js";
 import { LayerCache } from "./layer-cache.js";
 
-export { pruneLayerCache } from "./layer-cache.js";
+export { pruneBuildCache } from "./layer-cache.js";
 import { sha256 } from "../image/digest.js";
 import { hostPlatform, parsePlatforms, platformKey } from "./platforms.js";
 import { readVersionInfo, type VersionInfo } from "./version-info.js";

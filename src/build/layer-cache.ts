@@ -53,7 +53,7 @@ export class LayerCache {
       const path = this.blobPath(facts.digest);
       if ((await stat(path)).size === facts.size) {
         if (reuse) await GzipBlockCache.point(this.blockDirs(), reuse.slot, path);
-        // Recently used blobs are the last to go when the cache is pruned (pruneLayerCache).
+        // Recently used blobs are the last to go when the cache is pruned (pruneBuildCache).
         const now = new Date();
         await utimes(path, now, now).catch(() => undefined);
         return { layer: layerFromFile(path, facts), cached: true };
@@ -73,41 +73,47 @@ export class LayerCache {
 
 let blobsWritten = 0;
 
-/** `$SLIMGO_CACHE_MAX_MB` megabytes of compressed layers, else 1 GB. */
+/** `$SLIMGO_CACHE_MAX_MB` megabytes for compressed layers and kept binaries, else 1 GB. */
 export function layerCacheBudget(env: NodeJS.ProcessEnv = process.env): number {
   const mb = Number(env.SLIMGO_CACHE_MAX_MB);
   return (Number.isFinite(mb) && mb >= 0 && env.SLIMGO_CACHE_MAX_MB !== "" ? mb : 1000) * 1e6;
 }
 
 /**
- * Keeps the layer cache within `maxBytes`: when this process has written blobs, the least
- * recently used ones beyond the budget go, with the index entries that name them. Call it after
- * the images are published (a pruned blob is compressed again when it is next needed). Every
- * rebuild of a changed binary adds a blob, so without this a watch session would fill the disk.
- * Returns the number of blobs removed.
+ * Keeps the cache's big files, compressed layers and each program's last binary
+ * (go-output-cache.ts), within `maxBytes`: when this process has written a layer, the least
+ * recently used files beyond the budget go, with the index entries that name a removed layer.
+ * Call it after the images are published (a pruned layer is compressed again when next needed, a
+ * pruned binary linked again). Every rebuild of a changed binary adds a layer, so without this a
+ * watch session would fill the disk. Returns the number of files removed.
  */
-export async function pruneLayerCache(root = cacheDir(), maxBytes = layerCacheBudget()): Promise<number> {
+export async function pruneBuildCache(root = cacheDir(), maxBytes = layerCacheBudget()): Promise<number> {
   if (blobsWritten === 0) return 0;
   blobsWritten = 0;
-  const blobDir = join(root, "blobs");
-  const names = (await readdir(blobDir).catch(() => [] as string[])).filter((n) => n.startsWith("sha256-"));
-  const blobs = (await Promise.all(names.map(async (name) => ({ name, info: await stat(join(blobDir, name)).catch(() => undefined) })))).flatMap(({ name, info }) =>
-    info ? [{ name, size: info.size, used: info.mtimeMs }] : [],
-  );
-  let total = blobs.reduce((sum, b) => sum + b.size, 0);
+  const listed = async (dir: string, keep: (name: string) => boolean) => {
+    const names = (await readdir(dir).catch(() => [] as string[])).filter(keep);
+    const files = await Promise.all(names.map(async (name) => ({ name, path: join(dir, name), info: await stat(join(dir, name)).catch(() => undefined) })));
+    return files.flatMap(({ name, path, info }) => (info ? [{ name, path, size: info.size, used: info.mtimeMs }] : []));
+  };
+  const files = [
+    ...(await listed(join(root, "blobs"), (n) => n.startsWith("sha256-"))),
+    ...(await listed(join(root, "go-binaries"), (n) => /^[0-9a-f]{32}$/.test(n))),
+  ];
+  let total = files.reduce((sum, f) => sum + f.size, 0);
   if (total <= maxBytes) return 0;
-  const doomed = new Set<string>();
-  for (const blob of blobs.sort((a, b) => a.used - b.used)) {
+  const doomed: typeof files = [];
+  for (const file of files.sort((a, b) => a.used - b.used)) {
     if (total <= maxBytes) break;
-    doomed.add(blob.name);
-    total -= blob.size;
+    doomed.push(file);
+    total -= file.size;
   }
-  await Promise.all([...doomed].map((name) => Promise.all([rm(join(blobDir, name), { force: true }), rm(join(root, "gzip-blocks", "blobs", `${name}.json`), { force: true })])));
+  await Promise.all(doomed.map((f) => Promise.all([rm(f.path, { force: true }), rm(join(root, "gzip-blocks", "blobs", `${f.name}.json`), { force: true })])));
+  const removedBlobs = new Set(doomed.map((f) => f.name));
   // Index entries naming a removed blob would only cost a failed look-up; they go too.
   const indexDir = join(root, "layers");
   for (const entry of await readdir(indexDir).catch(() => [] as string[])) {
     const facts = await readFile(join(indexDir, entry), "utf8").then((t) => JSON.parse(t) as CachedLayerFacts, () => undefined);
-    if (facts && doomed.has(`sha256-${facts.digest.slice("sha256:".length)}`)) await rm(join(indexDir, entry), { force: true });
+    if (facts && removedBlobs.has(`sha256-${facts.digest.slice("sha256:".length)}`)) await rm(join(indexDir, entry), { force: true });
   }
-  return doomed.size;
+  return doomed.length;
 }

@@ -1,5 +1,5 @@
 /**
- * The layer cache stays within its budget (src/build/layer-cache.ts pruneLayerCache): least
+ * The layer cache stays within its budget (src/build/layer-cache.ts pruneBuildCache): least
  * recently used blobs go first, with the index entries that name them, and a pruned layer is
  * simply compressed again.
  */
@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { LayerCache, pruneLayerCache } from "../../src/build/layer-cache.js";
+import { LayerCache, pruneBuildCache } from "../../src/build/layer-cache.js";
 import { layerFromFiles } from "../../src/tar/layer.js";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { skipUnless } from "../support/tools.js";
@@ -37,7 +37,7 @@ describe("pruning the layer cache", () => {
     // A hit on a makes it the most recently used.
     assert.equal((await cachedLayer(cache, layers[0]!.source, layers[0]!.key)).cached, true);
 
-    const removed = await pruneLayerCache(root, 450_000);
+    const removed = await pruneBuildCache(root, 450_000);
     assert.equal(removed, 2, "two blobs of about 200 KB fit in 450 KB");
     const left = await readdir(join(root, "blobs"));
     assert.deepEqual(left.sort(), [blobOf(layers[0]!.digest), blobOf(layers[3]!.digest)].map((p) => p.split("/").pop()!).sort(), "a (just used) and d (newest) stay");
@@ -49,17 +49,17 @@ describe("pruning the layer cache", () => {
 
   test("does nothing when this process wrote no blob, or the cache is within budget", async () => {
     const root = await temp.make("slimgo-prune-");
-    assert.equal(await pruneLayerCache(root, 0), 0, "nothing written since the last prune");
+    assert.equal(await pruneBuildCache(root, 0), 0, "nothing written since the last prune");
     const source = join(root, "x.bin");
     await writeFile(source, randomBytes(10_000));
     await cachedLayer(new LayerCache(root), source, "k");
-    assert.equal(await pruneLayerCache(root, 1e9), 0);
+    assert.equal(await pruneBuildCache(root, 1e9), 0);
     assert.equal((await readdir(join(root, "blobs"))).length, 1);
   });
 });
 
 describe("slimgo build with SLIMGO_CACHE_MAX_MB", { skip: skipUnless("go") }, () => {
-  test("a budget of 0 empties the layer cache after publishing; the next build compresses again and gives the same image", async () => {
+  test("a budget of 0 empties the cache's layers and binaries after publishing; the next build compresses again and gives the same image", async () => {
     const moduleDir = await moduleCopies()("root-main");
     const cache = await temp.make("slimgo-prune-cache-");
     const build = async () => {
@@ -69,8 +69,9 @@ describe("slimgo build with SLIMGO_CACHE_MAX_MB", { skip: skipUnless("go") }, ()
       return { digest: (JSON.parse(r.stdout) as { programs: { digest: string }[] }).programs[0]!.digest, stderr: r.stderr };
     };
     const first = await build();
-    assert.match(first.stderr, /removed \d+ least recently used layers? from the cache/);
+    assert.match(first.stderr, /removed \d+ least recently used files? \(layers, binaries\) from the cache/);
     assert.deepEqual(await readdir(join(cache, "blobs")), []);
+    assert.deepEqual(await readdir(join(cache, "go-binaries")), [], "the kept binary counts against the budget too");
     const second = await build();
     assert.match(second.stderr, /binary layer [\d.]+ MB compressed/, "not served from the emptied cache");
     assert.equal(second.digest, first.digest);

@@ -99,14 +99,14 @@ Caches: compressed layers (and where each binary's last layer keeps its compress
 rebuild compresses only the blocks that changed), each program's last binary (go does not link
 again when it is up to date), the health probe and the go build command of the last build started
 in each directory live in $SLIMGO_CACHE_DIR (default $XDG_CACHE_HOME/slimgo, else ~/.cache/slimgo).
-Compressed layers are kept within SLIMGO_CACHE_MAX_MB megabytes (default 1000), least recently
-used first out.
+Compressed layers and kept binaries stay within SLIMGO_CACHE_MAX_MB megabytes (default 1000),
+least recently used first out.
 slimgo build starts that go build before it has loaded and keeps its binary only when the build
 turns out the same; SLIMGO_NO_SPECULATION=1 turns this off. SLIMGO_GO names the go binary.`,
     )
     .action(async (targets: string[], flags: BuildFlags) => {
       const out = outputFor(flags);
-      const [{ buildImages, pruneLayerCache }, { publishAll, destinationsFor, tarballPathFor }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
+      const [{ buildImages, pruneBuildCache }, { publishAll, destinationsFor, tarballPathFor }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
       const { moduleDir, mains } = resolveTargets(targets);
       const destinations = destinationsFor({
         push: flags.push,
@@ -117,7 +117,7 @@ turns out the same; SLIMGO_NO_SPECULATION=1 turns this off. SLIMGO_GO names the 
         onProgress: (m) => out.info(m),
       });
       if (destinations.length === 0) out.warn("no destination given: the image is built but not published (add --push, --oci-layout, --tarball or --load)");
-      const run: BuildRun = { moduleDir, mains, flags, out, destinations, buildImages, pruneLayerCache: () => pruneLayerCache(), publishAll, tarballPathFor };
+      const run: BuildRun = { moduleDir, mains, flags, out, destinations, buildImages, pruneBuildCache: () => pruneBuildCache(), publishAll, tarballPathFor };
       if (flags.watch) await watchAndRebuild(run);
       else await buildPublishReport(run);
     });
@@ -131,8 +131,8 @@ interface BuildRun {
   out: Output;
   destinations: Destination[];
   buildImages: typeof import("../../build/index.js").buildImages;
-  /** After publishing: keeps the layer cache within its budget. */
-  pruneLayerCache: () => Promise<number>;
+  /** After publishing: keeps the cache's layers and binaries within its budget. */
+  pruneBuildCache: () => Promise<number>;
   publishAll: typeof import("../../publish/index.js").publishAll;
   tarballPathFor: typeof import("../../publish/index.js").tarballPathFor;
 }
@@ -210,8 +210,8 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
     const seconds = (elapsedMs / 1000).toFixed(2);
     out.info(trigger.changed.length === 0 ? `built in ${seconds} s` : `rebuilt in ${seconds} s (${describeChanges(trigger.changed)} changed)`);
   }
-  const removed = await run.pruneLayerCache();
-  if (removed > 0) out.debug(`removed ${removed} least recently used layer${removed === 1 ? "" : "s"} from the cache (SLIMGO_CACHE_MAX_MB)`);
+  const removed = await run.pruneBuildCache();
+  if (removed > 0) out.debug(`removed ${removed} least recently used file${removed === 1 ? "" : "s"} (layers, binaries) from the cache (SLIMGO_CACHE_MAX_MB)`);
   return result;
 }
 
