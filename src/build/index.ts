@@ -13,7 +13,7 @@ import { needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
 import { healthProbeCommand, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError } from "../errors.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
-import type { HistoryEntry, Image, ImageOrIndex, Layer, Platform } from "../image/types.js";
+import { descriptorOf, type Descriptor, type HistoryEntry, type Image, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
 import type { ImageFormat } from "../image/media-types.js";
 import { compressionId, layerFromFiles, tarDigest } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
@@ -23,15 +23,13 @@ import { abandonGoBuild } from "./speculation.js";
 import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
 import { containerConfig, provenance } from "./image-config.js";
 import { LayerCache } from "./layer-cache.js";
-
-export { pruneBuildCache } from "./layer-cache.js";
 import { sha256 } from "../image/digest.js";
 import { hostPlatform, parsePlatforms, platformKey } from "./platforms.js";
 import { readVersionInfo, type VersionInfo } from "./version-info.js";
 import { canonicalJsonBytes } from "../image/canonical-json.js";
-import { descriptorOf } from "../image/types.js";
 import { VERSION as SLIMGO_VERSION } from "../version.js";
-import type { Descriptor } from "../image/types.js";
+
+export { buildCacheBudget, pruneBuildCache } from "./layer-cache.js";
 
 export interface BuildOptions {
   /** Main package directories to build (./cmd/api); default: the primary one. */

@@ -5,6 +5,7 @@ import type { Layer } from "../image/types.js";
 import type { Digest } from "../image/digest.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
+import { inputError } from "../errors.js";
 import { GzipBlockCache } from "./gzip-block-cache.js";
 
 interface CachedLayerFacts {
@@ -74,9 +75,12 @@ export class LayerCache {
 let blobsWritten = 0;
 
 /** `$SLIMGO_CACHE_MAX_MB` megabytes for compressed layers and kept binaries, else 1 GB. */
-export function layerCacheBudget(env: NodeJS.ProcessEnv = process.env): number {
-  const mb = Number(env.SLIMGO_CACHE_MAX_MB);
-  return (Number.isFinite(mb) && mb >= 0 && env.SLIMGO_CACHE_MAX_MB !== "" ? mb : 1000) * 1e6;
+export function buildCacheBudget(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.SLIMGO_CACHE_MAX_MB?.trim();
+  if (value === undefined || value === "") return 1000 * 1e6;
+  const mb = Number(value);
+  if (!Number.isFinite(mb) || mb < 0) throw inputError(`SLIMGO_CACHE_MAX_MB=${value} is not a number of megabytes: set it to one (0 keeps nothing), or unset it for 1000`);
+  return mb * 1e6;
 }
 
 /**
@@ -87,7 +91,7 @@ export function layerCacheBudget(env: NodeJS.ProcessEnv = process.env): number {
  * pruned binary linked again). Every rebuild of a changed binary adds a layer, so without this a
  * watch session would fill the disk. Returns the number of files removed.
  */
-export async function pruneBuildCache(root = cacheDir(), maxBytes = layerCacheBudget()): Promise<number> {
+export async function pruneBuildCache(root = cacheDir(), maxBytes = buildCacheBudget()): Promise<number> {
   if (blobsWritten === 0) return 0;
   blobsWritten = 0;
   const listed = async (dir: string, keep: (name: string) => boolean) => {

@@ -72,10 +72,10 @@ function samePlan(a: GoBuildPlan, b: GoBuildPlan): boolean {
 export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.SLIMGO_NO_SPECULATION) return false;
   launch = { dir: launchDir, env };
-  stop();
+  stopSpeculation();
   if (!exitHandlerInstalled) {
     exitHandlerInstalled = true;
-    process.once("exit", stop);
+    process.once("exit", stopSpeculation);
   }
   let dir: string | undefined;
   try {
@@ -114,10 +114,6 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
 
 /** Kills the guess, if one is running, and removes its output. */
 export function stopSpeculation(): void {
-  stop();
-}
-
-function stop(): void {
   const r = running;
   running = undefined;
   if (!r) return;
@@ -149,7 +145,7 @@ export async function claimGoBuild(plan: GoBuildPlan, output: string): Promise<C
   const r = running;
   if (!r) return undefined;
   if (!samePlan(r.plan, plan)) {
-    stop();
+    stopSpeculation();
     return undefined;
   }
   running = undefined;
@@ -174,7 +170,7 @@ export async function claimGoBuild(plan: GoBuildPlan, output: string): Promise<C
 
 /** Stops a speculative build and records nothing: for builds of several binaries, which gain little. */
 export function abandonGoBuild(): void {
-  stop();
+  stopSpeculation();
   launch = undefined;
 }
 

@@ -6,6 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LayerCache, pruneBuildCache } from "../../src/build/layer-cache.js";
@@ -75,5 +76,15 @@ describe("slimgo build with SLIMGO_CACHE_MAX_MB", { skip: skipUnless("go") }, ()
     const second = await build();
     assert.match(second.stderr, /binary layer [\d.]+ MB compressed/, "not served from the emptied cache");
     assert.equal(second.digest, first.digest);
+  });
+
+  test("a budget that is not a number is a usage error before anything is built", async () => {
+    const moduleDir = await moduleCopies()("root-main");
+    const out = join(await temp.make("slimgo-prune-out-"), "layout");
+    const r = await runSlimgo(["build", ".", "--oci-layout", out], { cwd: moduleDir, env: { SLIMGO_CACHE_DIR: await temp.make("slimgo-prune-cache-"), SLIMGO_CACHE_MAX_MB: "lots" } });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /SLIMGO_CACHE_MAX_MB=lots is not a number of megabytes/);
+    assert.equal(existsSync(out), false, "nothing written");
   });
 });

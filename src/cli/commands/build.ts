@@ -106,8 +106,10 @@ turns out the same; SLIMGO_NO_SPECULATION=1 turns this off. SLIMGO_GO names the 
     )
     .action(async (targets: string[], flags: BuildFlags) => {
       const out = outputFor(flags);
-      const [{ buildImages, pruneBuildCache }, { publishAll, destinationsFor, tarballPathFor }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
+      const [{ buildImages, buildCacheBudget, pruneBuildCache }, { publishAll, destinationsFor, tarballPathFor }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
       const { moduleDir, mains } = resolveTargets(targets);
+      // Read before building: a bad value is a usage error, not a surprise after the push.
+      const cacheBudget = buildCacheBudget();
       const destinations = destinationsFor({
         push: flags.push,
         ociLayout: flags.ociLayout,
@@ -117,7 +119,7 @@ turns out the same; SLIMGO_NO_SPECULATION=1 turns this off. SLIMGO_GO names the 
         onProgress: (m) => out.info(m),
       });
       if (destinations.length === 0) out.warn("no destination given: the image is built but not published (add --push, --oci-layout, --tarball or --load)");
-      const run: BuildRun = { moduleDir, mains, flags, out, destinations, buildImages, pruneBuildCache: () => pruneBuildCache(), publishAll, tarballPathFor };
+      const run: BuildRun = { moduleDir, mains, flags, out, destinations, buildImages, pruneBuildCache: () => pruneBuildCache(undefined, cacheBudget), publishAll, tarballPathFor };
       if (flags.watch) await watchAndRebuild(run);
       else await buildPublishReport(run);
     });
