@@ -43,6 +43,8 @@ export function compressionId(level = DEFAULT_GZIP_LEVEL): string {
 }
 
 const WRITE_BATCH = 1024 * 1024;
+/** About a MiB of blocks queued on the pool keeps every core busy between the main thread's turns. */
+const QUEUED_BYTES = 1024 * 1024;
 
 let processBlobDir: string | undefined;
 
@@ -64,8 +66,8 @@ export async function tarDigest(entries: TarEntry[], options: TarWriteOptions): 
 
 /**
  * Builds a gzip layer from files. The tar passes through memory once, in chunks, on its way to
- * the diffID hash and the compressor (see parallel-gzip.ts), whose output is hashed and written
- * aside, then renamed to its digest.
+ * the diffID hash (skipped when the caller vouches for `expectedDiffId`) and the compressor (see
+ * parallel-gzip.ts), whose output is hashed and written aside, then renamed to its digest.
  */
 export async function layerFromFiles(entries: TarEntry[], options: LayerFromFilesOptions): Promise<Layer> {
   const blobDir = options.blobDir ?? defaultBlobDir();
@@ -108,13 +110,16 @@ export async function layerFromFiles(entries: TarEntry[], options: LayerFromFile
         if (chunk.length >= WRITE_BATCH) await writeAll(chunk);
         else batched += chunk.copy(batch, batched);
       },
-      // About a MiB queued on the pool keeps every core busy between the main thread's turns.
-      { level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL, concurrency: Math.max(2 * availableParallelism(), Math.ceil(WRITE_BATCH / DEFAULT_BLOCK_SIZE)), blocks: options.blocks },
+      { level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL, concurrency: Math.max(2 * availableParallelism(), Math.ceil(QUEUED_BYTES / DEFAULT_BLOCK_SIZE)), blocks: options.blocks },
     );
     await flush();
     await file.close();
     const diffId = trusted ?? `sha256:${uncompressed.digest("hex")}`;
-    if (options.expectedDiffId && diffId !== options.expectedDiffId) throw new SlimgoError("a file changed while its layer was being written: build again");
+    if (options.expectedDiffId && diffId !== options.expectedDiffId) {
+      const files = entries.flatMap((e) => (e.sourcePath ? [e.sourcePath] : []));
+      const named = files.length <= 3 ? files.join(", ") : `${files.slice(0, 3).join(", ")} or ${files.length - 3} more`;
+      throw new SlimgoError(`${named || "a file"} changed while its layer was being written: build again once it is no longer being written`);
+    }
     const digest = `sha256:${compressed.digest("hex")}`;
     const path = join(blobDir, `sha256-${digestHex(digest)}`);
     await rename(temp, path);
