@@ -50,13 +50,19 @@ function collapse(dir: DirectoryBytes): DirectoryBytes {
 /** Directories of the final file system: top-level ones, each filled with its subdirectories. */
 export function directoryTreemap(root: DirectoryBytes, width = WIDTH, height = HEIGHT): string {
   const parts: string[] = [];
-  const rootFiles = root.bytes - root.children.reduce((s, c) => s + c.bytes, 0);
-  const entries = [...root.children, ...(rootFiles > 0 ? [{ path: "/ (files)", bytes: rootFiles, files: 0, children: [] }] : [])];
+  // Files directly in / (a binary at /app) get one box of their own, not divided further.
+  const rootFiles: DirectoryBytes = {
+    path: "/ (files)",
+    bytes: root.bytes - root.children.reduce((s, c) => s + c.bytes, 0),
+    files: root.files - root.children.reduce((s, c) => s + c.files, 0),
+    children: [],
+  };
+  const entries = [...root.children, ...(rootFiles.bytes > 0 ? [rootFiles] : [])];
   const top = squarify(entries.map((d) => ({ value: d.bytes, data: d })), { x: 0, y: 0, width, height });
   top.forEach((placed, i) => {
     const dir = placed.data;
     const color = PALETTE[i % PALETTE.length]!;
-    parts.push(box(placed, color, `${dir.path}: ${formatBytes(dir.bytes)} in ${dir.files} files`, "dir"));
+    parts.push(box(placed, color, `${dir.path}: ${formatBytes(dir.bytes)} in ${dir.files} file${dir.files === 1 ? "" : "s"}`, "dir"));
     const header = 18;
     const inner = { x: placed.x + 2, y: placed.y + header, width: placed.width - 4, height: placed.height - header - 2 };
     // A directory that is almost all one subdirectory (/usr → /usr/local/go) shows that one's contents.
@@ -64,7 +70,7 @@ export function directoryTreemap(root: DirectoryBytes, width = WIDTH, height = H
     const rest = dir.bytes - shown.children.reduce((s, c) => s + c.bytes, 0);
     const restName = shown === dir ? `${dir.path} (files)` : `${dir.path} (rest)`;
     const children = [...shown.children.map((c) => ({ value: c.bytes, data: c })), ...(rest > 0 ? [{ value: rest, data: { path: restName, bytes: rest, files: 0, children: [] } }] : [])];
-    if (inner.width > 20 && inner.height > 20) {
+    if (dir !== rootFiles && inner.width > 20 && inner.height > 20) {
       for (const sub of squarify(children, inner)) {
         parts.push(box(sub, color, `${sub.data.path}: ${formatBytes(sub.data.bytes)}`, "subdir"));
         parts.push(label(sub, [sub.data.path.slice(dir.path.length + 1) || sub.data.path, formatBytes(sub.data.bytes)], 11));

@@ -34,6 +34,14 @@ describe("slimgo verify options", () => {
     assert.equal(verify.code, 0, verify.stdout);
   });
 
+  test("inspect --html into a directory that does not exist is a one-line error naming it, and nothing is written", async () => {
+    const html = join(work, "no-such-dir", "report.html");
+    const result = await runSlimgo(["inspect", ref, "--html", html]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr.trim(), `slimgo: --html ${html}: ${join(work, "no-such-dir")} is not a directory: create it first, or write the report elsewhere`);
+    assert.equal(result.stdout, "", "the image was not reported either");
+  });
+
   test("docker: without a docker CLI is a one-line error saying what to do instead", { skip: hasTool("docker") ? "a docker CLI is installed here" : false }, async () => {
     const result = await runSlimgo(["verify", "docker:app:1"]);
     assert.equal(result.code, 2);

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { directoryBytes, isSecretEnv, maskEnvLine, squarify } from "../../src/inspect/index.js";
+import { directoryTreemap } from "../../src/inspect/html.js";
 
 describe("squarify", () => {
   const bounds = { x: 10, y: 20, width: 600, height: 300 };
@@ -48,6 +49,15 @@ test("directoryBytes sums files into their directories, biggest first", () => {
   assert.equal(root.bytes, 145);
   assert.deepEqual(root.children.map((c) => [c.path, c.bytes]), [["/usr", 40], ["/etc", 5]]);
   assert.deepEqual(root.children[0]!.children.map((c) => [c.path, c.bytes]), [["/usr/lib", 30], ["/usr/bin", 10]]);
+});
+
+test("the directory treemap gives files directly in / one box with their count, not divided again", () => {
+  const node = (path: string, size: number) => ({ path, type: "file" as const, size, mode: 0o644, uid: 0, gid: 0, layer: 0 });
+  const svg = directoryTreemap(directoryBytes([node("app", 5_000_000), node("etc/passwd", 4000), node("etc/group", 100)]));
+  const titles = [...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+  assert.ok(titles.some((t) => /^\/ \(files\): .* in 1 file$/.test(t!)), titles.join(" | "));
+  assert.ok(titles.some((t) => /^\/etc: .* in 2 files$/.test(t!)), titles.join(" | "));
+  assert.ok(!titles.some((t) => t!.includes("(files) (files)")), titles.join(" | "));
 });
 
 test("env values that look like secrets are masked, by name or by shape", () => {

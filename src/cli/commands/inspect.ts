@@ -1,4 +1,7 @@
+import { statSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Command } from "commander";
+import { inputError } from "../../errors.js";
 import { colorEnabled } from "../output.js";
 import { outputFor, withCommonOptions, type CommonOptions } from "../common.js";
 
@@ -37,6 +40,8 @@ Examples:
       const { inspectReference, formatInspectText, formatInspectHtml } = await import("../../inspect/index.js");
       const { writeFilesAtomically } = await import("../../fsutil/atomic-write.js");
       const out = outputFor(flags);
+      // Checked before the image is read, which can take a while: a typo should not cost a pull.
+      if (flags.html !== undefined) checkWritableDir(flags.html);
       const { result, verify } = await inspectReference(image, {
         ...(flags.platform ? { platform: flags.platform } : {}),
         insecureRegistries: flags.insecureRegistry ?? [],
@@ -46,10 +51,19 @@ Examples:
         verify: flags.html !== undefined,
       });
       if (flags.html !== undefined) {
-        await writeFilesAtomically([{ path: flags.html, content: formatInspectHtml(result, verify) }]);
+        await writeFilesAtomically([{ path: flags.html, content: formatInspectHtml(result, verify) }]).catch((err: NodeJS.ErrnoException) => {
+          throw inputError(`--html ${flags.html}: cannot write the report (${err.code ?? err.message}): check the directory exists and is writable`, { file: flags.html });
+        });
         out.info(`wrote ${flags.html}`);
       }
       if (flags.json) out.json(result);
       else process.stdout.write(formatInspectText(result, colorEnabled(process.stdout, process.env) ? out.color : undefined));
     });
+}
+
+function checkWritableDir(file: string): void {
+  const dir = dirname(file);
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true) {
+    throw inputError(`--html ${file}: ${dir} is not a directory: create it first, or write the report elsewhere`, { file });
+  }
 }
