@@ -172,7 +172,7 @@ export function inspectionOf(image: Image, scan: ImageScan, options: InspectOpti
     config: configReport(image),
     goBinaries: scan.view.goBinaries.map((b) => goBinaryReport(b.path, b.info)),
     directories: directoryBytes(scan.filesystem.files.values()),
-    warnings: scan.filesystem.warnings,
+    warnings: scan.warnings,
   };
   if (image.config.created !== undefined) result.created = image.config.created;
   if (baseName !== undefined || baseDigest !== undefined) result.baseImage = { ...(baseName ? { name: baseName } : {}), ...(baseDigest ? { digest: baseDigest } : {}) };

@@ -12,9 +12,10 @@ export interface RunOptions extends OpenImageOptions {
   onWarning?: (message: string) => void;
 }
 
-async function scan(image: Image, reference: string, options: RunOptions): Promise<ImageScan> {
+/** `warn`: whether warnings go to onWarning too (verify), or only into the result (inspect prints them there). */
+async function scan(image: Image, reference: string, options: RunOptions, warn: boolean): Promise<ImageScan> {
   try {
-    return await scanImage(image, { ...(options.limits ? { limits: options.limits } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    return await scanImage(image, { ...(options.limits ? { limits: options.limits } : {}), ...(warn && options.onWarning ? { onWarning: options.onWarning } : {}) });
   } catch (error) {
     throw asInputError(error, reference);
   }
@@ -32,7 +33,7 @@ export async function inspectReference(reference: string, options: InspectRunOpt
   const result: InspectResult = { reference, digest: item.digest, mediaType: item.mediaType, index: isImageIndex(item), images: [] };
   const reports: VerifyReport[] = [];
   for (const { image } of imagesOf(item)) {
-    const scanned = await scan(image, reference, options);
+    const scanned = await scan(image, reference, options, false);
     result.images.push(inspectionOf(image, scanned, { reference, tree: options.tree === true }));
     if (options.verify) {
       const verifyOptions = typeof options.verify === "object" ? options.verify : {};
@@ -47,7 +48,7 @@ export async function verifyReference(reference: string, options: RunOptions & V
   const item = await openImage(reference, options);
   const reports: VerifyReport[] = [];
   for (const { image } of imagesOf(item)) {
-    const scanned = await scan(image, reference, options);
+    const scanned = await scan(image, reference, options, true);
     const verifyOptions: VerifyImageOptions = { reference };
     if (options.maxSize !== undefined) verifyOptions.maxSize = options.maxSize;
     if (options.noShell) verifyOptions.noShell = true;

@@ -26,6 +26,8 @@ export interface ImageScanOptions {
 export interface ImageScan {
   view: ImageView;
   filesystem: ImageFilesystem;
+  /** The file system's warnings and those from reading Go binaries, each also given to onWarning. */
+  warnings: string[];
 }
 
 /** Files up to this size are kept whole while the budget lasts. */
@@ -128,7 +130,12 @@ export async function scanImage(image: Image, options: ImageScanOptions = {}): P
     };
 
     const filesystem = await computeFilesystem(image, { ...(options.limits ? { limits: options.limits } : {}), onEntry });
-    for (const w of filesystem.warnings) options.onWarning?.(w);
+    const warnings = [...filesystem.warnings];
+    const warn = (w: string) => {
+      warnings.push(w);
+      options.onWarning?.(w);
+    };
+    filesystem.warnings.forEach((w) => options.onWarning?.(w));
 
     const files = new Map<string, FileEntry>();
     for (const [path, node] of [...filesystem.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) files.set(`/${path}`, toEntry(node));
@@ -147,7 +154,7 @@ export async function scanImage(image: Image, options: ImageScanOptions = {}): P
         const info = await readGoBinary(input);
         if (info !== undefined) goBinaries.push({ path: imagePath, info: { ...info, file: imagePath } });
       } catch (error) {
-        options.onWarning?.(`${imagePath}: ${(error as Error).message}`);
+        warn(`${imagePath}: ${(error as Error).message}`);
       }
     }
 
@@ -173,7 +180,7 @@ export async function scanImage(image: Image, options: ImageScanOptions = {}): P
       compressedSize: image.layers.reduce((sum, l) => sum + l.size, 0),
       uncompressedSize: filesystem.totalBytes,
     };
-    return { view, filesystem };
+    return { view, filesystem, warnings };
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
