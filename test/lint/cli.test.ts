@@ -3,23 +3,12 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { makeContext } from "./support/context.js";
+import { SLIMGO_BIN } from "../support/cli.js";
 
-const lintCommand = fileURLToPath(new URL("../../src/cli/commands/lint.js", import.meta.url));
-const commander = fileURLToPath(new URL("../../../node_modules/commander/index.js", import.meta.url));
-
-// Runs `slimgo lint ...` through the real command registration, as bin/slimgo.js will.
+// Runs `slimgo lint ...` through the real bin script, exit codes and all.
 function slimgoLint(args: string[], cwd: string, input?: string): { status: number; stdout: string; stderr: string } {
-  const script = `
-    import { Command } from ${JSON.stringify(commander)};
-    import { registerLint } from ${JSON.stringify(lintCommand)};
-    const program = new Command("slimgo").exitOverride();
-    registerLint(program);
-    try { await program.parseAsync(${JSON.stringify(["lint", ...args])}, { from: "user" }); }
-    catch (e) { if (e.exitCode !== undefined && e.code === undefined) process.stderr.write("slimgo: " + e.message + "\\n"); process.exitCode = e.exitCode ?? 2; }
-  `;
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd, encoding: "utf8", input: input ?? "", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, [SLIMGO_BIN, "lint", ...args], { cwd, encoding: "utf8", input: input ?? "", env: { ...process.env, NO_COLOR: "1" } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -73,5 +62,18 @@ describe("slimgo lint (CLI)", () => {
     const second = slimgoLint(["--fix", "--dry-run"], dir);
     assert.doesNotMatch(second.stdout, /^---/m);
     assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8"), after);
+  });
+
+  test("--fix with --format json or sarif keeps stdout one document (the diff goes to stderr) and writes both files", () => {
+    for (const format of ["json", "sarif"]) {
+      const dir = makeContext({ ...module, Dockerfile: bad.replace("COPY go.mod go.sum ./\nRUN go mod download\n", "") });
+      const dry = slimgoLint(["--fix", "--dry-run", "--format", format], dir);
+      assert.doesNotThrow(() => JSON.parse(dry.stdout), `--dry-run --format ${format}: ${dry.stdout.slice(0, 200)}`);
+      assert.match(dry.stderr, /^\+\+\+ b\/Dockerfile$/m);
+      const fixed = slimgoLint(["--fix", "--format", format], dir);
+      assert.doesNotThrow(() => JSON.parse(fixed.stdout), `--format ${format}: ${fixed.stdout.slice(0, 200)}`);
+      assert.match(readFileSync(join(dir, "Dockerfile"), "utf8"), /ENTRYPOINT \["\/app"\]/);
+      assert.equal(readFileSync(join(dir, ".dockerignore"), "utf8"), ".git\n.env\n");
+    }
   });
 });

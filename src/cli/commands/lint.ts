@@ -1,5 +1,6 @@
 import { displayPath } from "../../fsutil/display-path.js";
-import { readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, existsSync, statSync } from "node:fs";
+import { writeFilesAtomically } from "../../fsutil/atomic-write.js";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { ModuleAnalysis } from "../../analysis/types.js";
@@ -78,19 +79,25 @@ Examples:
           const ignoreFix = lint.applyDockerignoreFixes(currentIgnore, result.findings);
           const ignoreShown = displayPath(ignorePath);
           const ignoreDiff = ignoreFix.added.length > 0 ? lint.unifiedDiff(currentIgnore ?? "", ignoreFix.text, ignoreShown) : "";
-          if (diff) out.result(diff.trimEnd());
-          if (ignoreDiff) out.result(ignoreDiff.trimEnd());
+          // A JSON or SARIF report on stdout must stay one document: the diff goes to stderr then.
+          const showDiff = (d: string) => (format === "text" ? out.result(d.trimEnd()) : process.stderr.write(`${d.trimEnd()}\n`));
+          if (diff) showDiff(diff);
+          if (ignoreDiff) showDiff(ignoreDiff);
           fixesShown ||= diff !== "" || ignoreDiff !== "";
           if (!flags.dryRun) {
-            if (diff && !fromStdin) writeFileSync(file, fixed.text);
-            if (ignoreDiff) writeFileSync(ignorePath, ignoreFix.text);
+            // Both files or neither.
+            await writeFilesAtomically([
+              // The file itself when the Dockerfile is a symlink, as writing in place would.
+              ...(diff && !fromStdin ? [{ path: realpathSync(file), content: fixed.text, mode: statSync(file).mode & 0o777 }] : []),
+              ...(ignoreDiff ? [{ path: ignorePath, content: ignoreFix.text }] : []),
+            ]);
           }
           result = lint.lintDockerfile(fixed.text, options);
           if (!flags.dryRun) out.info(`${shown}: ${fixed.applied.length + (ignoreDiff ? 1 : 0)} fix(es) ${fromStdin ? "shown" : "applied"}, ${result.findings.length} finding(s) left`);
         }
         results.push(result);
       }
-      if (flags.fix && flags.dryRun) {
+      if (flags.fix && flags.dryRun && format === "text") {
         if (!fixesShown) out.info("Nothing to fix.");
       } else if (format === "json") process.stdout.write(lint.formatJson(results));
       else if (format === "sarif") process.stdout.write(lint.formatSarif(results, { rules: lint.rules }));
