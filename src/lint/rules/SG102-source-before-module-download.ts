@@ -37,12 +37,33 @@ export const rule: Rule = {
   },
 };
 
+function stripSlash(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}
+
+/** The absolute WORKDIR in effect at `at` (undefined when a relative or variable one makes it unknown). */
+function workdirAt(stage: StageModel, at: InstructionModel): string | undefined {
+  let dir: string | undefined;
+  for (const i of stage.instructions) {
+    if (i.index >= at.index) break;
+    if (i.keyword !== "WORKDIR") continue;
+    const arg = i.args.join(" ").trim();
+    dir = arg.startsWith("/") && !arg.includes("$") ? stripSlash(arg) : undefined;
+  }
+  return dir;
+}
+
 function moveDownloadFix(ctx: RuleContext, stage: StageModel, sourceCopy: InstructionModel, download: InstructionModel): Fix | undefined {
   const model: DockerfileModel = ctx.model;
   if (!download.commands.every(isModDownload) || download.json !== null) return undefined;
-  if (stage.instructions.some((i) => i.index > sourceCopy.index && i.index < download.index && (i.keyword === "WORKDIR" || i.keyword === "USER"))) return undefined;
+  // Moving the download above these would run it in another directory, as another user, or
+  // without the variables (GOPROXY, GOFLAGS) it was written to see.
+  const between = stage.instructions.filter((i) => i.index > sourceCopy.index && i.index < download.index);
+  if (between.some((i) => ["WORKDIR", "USER", "ENV", "ARG", "SHELL"].includes(i.keyword))) return undefined;
+  // go mod download reads go.mod in the working directory: the copy must land there.
   let dest = copyPaths(sourceCopy).dest;
   if (dest === "." || dest === "") dest = "./";
+  if (dest !== "./" && stripSlash(dest) !== workdirAt(stage, sourceCopy)) return undefined;
   if (!dest.endsWith("/")) dest += "/";
   const goSum = ctx.fileExists("go.sum") === false ? "" : " go.sum";
   const insertAt = lineStartOf(model, sourceCopy.start);

@@ -28,6 +28,21 @@ ruleTester(rule, {
       lines: [3],
       output: "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod /src/\nRUN go mod download\nCOPY . /src\nRUN go build .\n",
     },
+    {
+      name: "a copy to another directory: no fix (go.mod would not be where go mod download runs)",
+      code: "FROM golang:1.22\nWORKDIR /src\nCOPY cmd/ ./cmd/\nRUN go mod download\nRUN go build ./cmd/app\n",
+      lines: [3],
+    },
+    {
+      name: "a copy of one file to a file path: no fix",
+      code: "FROM golang:1.22\nWORKDIR /src\nCOPY main.go /src/main.go\nRUN go mod download\nRUN go build .\n",
+      lines: [3],
+    },
+    {
+      name: "ENV between the copy and the download: no fix (the download would lose GOPROXY)",
+      code: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nENV GOPROXY=https://proxy.example.com GOFLAGS=-mod=mod\nRUN go mod download\nRUN go build .\n",
+      lines: [3],
+    },
     { name: "no download step at all", code: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n", lines: [3], message: "re-downloads" },
     { name: "download in a RUN that also builds", code: "FROM golang:1.22\nCOPY . .\nRUN go mod download && go build .\n", lines: [2] },
   ],
