@@ -212,12 +212,15 @@ function readInstruction(node: Instruction, model: DockerfileModel, problems: Pa
   return { index: model.instructions.length, keyword, range, start, end, stage: -1, flags, mounts, args, argsStart, json, commands, heredocs, node };
 }
 
+/** BuildKit's other names for the same --mount keys: rules read only target and source. */
+const MOUNT_KEY_ALIASES: Record<string, string> = { dst: "target", destination: "target", src: "source" };
+
 function parseMount(value: string): MountModel {
   const mount: MountModel = {};
   for (const part of value.split(",")) {
     const eq = part.indexOf("=");
-    if (eq < 0) mount[part.trim()] = "true";
-    else mount[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+    const key = (eq < 0 ? part : part.slice(0, eq)).trim();
+    mount[MOUNT_KEY_ALIASES[key] ?? key] = eq < 0 ? "true" : part.slice(eq + 1).trim();
   }
   return mount;
 }

@@ -24,7 +24,7 @@ export const rule: Rule = {
       if (download && download.index < sourceCopy.index) continue;
       const laterBuild = builds.find((b) => b.stage === stage && b.instruction.index > sourceCopy.index);
       if (!download && !laterBuild) continue;
-      if (!download && laterBuild && laterBuild.instruction.mounts.some((m) => m.type === "cache" && /\/pkg\/mod\/?$/.test(m.target ?? m.dst ?? m.destination ?? ""))) continue;
+      if (!download && laterBuild && laterBuild.instruction.mounts.some((m) => m.type === "cache" && /\/pkg\/mod\/?$/.test(m.target ?? ""))) continue;
       const fix = download ? moveDownloadFix(ctx, stage, sourceCopy, download) : undefined;
       ctx.report({
         at: sourceCopy,

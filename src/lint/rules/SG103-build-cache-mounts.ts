@@ -15,7 +15,7 @@ export const rule: Rule = {
     for (const b of goBuilds(ctx.model)) {
       if (seen.has(b.instruction.index)) continue;
       seen.add(b.instruction.index);
-      const targets = b.instruction.mounts.filter((m) => m.type === "cache").map((m) => (m.target ?? m.dst ?? m.destination ?? "").replace(/\/+$/, ""));
+      const targets = b.instruction.mounts.filter((m) => m.type === "cache").map((m) => (m.target ?? "").replace(/\/+$/, ""));
       const missing: string[] = [];
       // A lone file outside the module (e.g. a probe built from /probe/main.go) has no modules to cache.
       const pkgs = goPackageArgs(b.args);

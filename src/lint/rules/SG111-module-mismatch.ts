@@ -35,7 +35,7 @@ export const rule: Rule = {
       for (const stage of model.stages) {
         for (const ins of stage.instructions) {
           const copiesSum = (ins.keyword === "COPY" || ins.keyword === "ADD") && !ins.flags.some((f) => f.name === "from") && copyPaths(ins).sources.some((s) => /(^|\/)go\.sum$/.test(s));
-          const mountsSum = ins.mounts.some((m) => m.type === "bind" && /(^|\/)go\.sum$/.test(m.source ?? m.src ?? ""));
+          const mountsSum = ins.mounts.some((m) => m.type === "bind" && /(^|\/)go\.sum$/.test(m.source ?? ""));
           if (copiesSum || mountsSum) ctx.report({ at: ins, message: `go.sum is ${copiesSum ? "copied" : "mounted"} but the build context has none (a module without requirements has no go.sum): remove it from this line, or run "go mod tidy" and commit go.sum` });
         }
       }
@@ -44,7 +44,7 @@ export const rule: Rule = {
     for (const b of goBuilds(model)) {
       // Paths are only comparable with the context when the context root is what the build sees.
       const wholeContext =
-        b.instruction.mounts.some((m) => m.type === "bind" && (m.source ?? m.src ?? ".").replace(/^\.\/?$/, "") === "" && m.from === undefined) ||
+        b.instruction.mounts.some((m) => m.type === "bind" && (m.source ?? ".").replace(/^\.\/?$/, "") === "" && m.from === undefined) ||
         stageChain(b.stage).some((s) => s.instructions.some((i) => i.index < b.instruction.index && (i.keyword === "COPY" || i.keyword === "ADD") && !i.flags.some((f) => f.name === "from") && copyPaths(i).sources.some((src) => src === "." || src === "./")));
       if (!wholeContext) continue;
       for (const pkg of goPackageArgs(b.args)) {

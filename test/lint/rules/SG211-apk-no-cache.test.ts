@@ -5,6 +5,7 @@ ruleTester(rule, {
   valid: [
     { code: "FROM alpine:3.20\nRUN apk add --no-cache ca-certificates\n" },
     { name: "cache mount", code: "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add git\n" },
+    { name: "cache mount with dst=, BuildKit's other name for target=", code: "FROM alpine:3.20\nRUN --mount=type=cache,dst=/var/cache/apk apk add git\n" },
   ],
   invalid: [
     { name: "apk add", code: "FROM alpine:3.20\nRUN apk update && apk add git\n", lines: [2], message: "--no-cache", output: "FROM alpine:3.20\nRUN apk update && apk add --no-cache git\n" },
