@@ -15,14 +15,14 @@ export interface PipelinePlan {
   slimgoVersion: string;
 }
 
-export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string): PipelinePlan {
+export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch = "main"): PipelinePlan {
   const single = dockerfile.programs.length === 1;
   return {
     provider,
     daemonless: provider === "github-slimgo",
     services: dockerfile.programs.map((p) => ({ name: p.main.binary, target: single ? "runtime" : p.main.binary, main: p.main.dir })),
     needsEmulation: dockerfile.programs.some((p) => p.addUserWithShell),
-    defaultBranch: "main",
+    defaultBranch,
     slimgoVersion,
   };
 }

@@ -7,7 +7,7 @@ import { generateDockerfile } from "../dockerfile/generate.js";
 import { generateDockerignore } from "../dockerfile/dockerignore.js";
 import { planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
-import { generatePipeline, type CiProvider } from "../ci/index.js";
+import { defaultBranch, generatePipeline, type CiProvider } from "../ci/index.js";
 import { generateCompose } from "../compose/generate.js";
 import { dotEnvValue, mergeDotEnv, mergeGitignore, newPassword } from "../compose/local-files.js";
 import { planCompose, type ComposePlan } from "../compose/plan.js";
@@ -80,7 +80,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
   const wantCompose = options.compose ?? (options.dev || plan.programs.some((p) => p.main.facts.isServer));
   if (wantCompose) await addCompose(result, options.dev ?? false);
   if (options.ci) {
-    const pipeline = generatePipeline(options.ci, plan, VERSION);
+    const pipeline = generatePipeline(options.ci, plan, VERSION, await defaultBranch(analysis.root));
     await addFile(result, { name: pipeline.name, content: pipeline.content });
   }
   if (options.bake ?? (options.all && plan.programs.length > 1)) {

@@ -123,6 +123,20 @@ test("--ci gitlab: buildx in dind with $CI_REGISTRY* login, registry cache, atte
   assert.match(pipeline.lint.script[0], /lint --format sarif/);
 });
 
+test("--ci github builds on push to the repository's own default branch: master here, main outside git", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const dir = await copyModule("root-main");
+  dirs.push(dir);
+  execFileSync("git", ["-C", dir, "init", "-q", "-b", "master"]);
+  const r = await runSlimgo(["init", "--ci", "github", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const wf = parse(await readFile(join(dir, ".github/workflows/image.yml"), "utf8"));
+  assert.deepEqual(wf.on.push.branches, ["master"]);
+  assert.deepEqual(wf.on.pull_request.branches, ["master"]);
+  const outside = parse(await readFile(join(await init("root-main", ["--ci", "github"]), ".github/workflows/image.yml"), "utf8"));
+  assert.deepEqual(outside.on.push.branches, ["main"]);
+});
+
 test("--ci with an unknown provider is a usage error", async () => {
   const dir = await copyModule("root-main");
   dirs.push(dir);
