@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import type { GoBinaryInfo } from "../gobinary/index.js";
 import { platformOf, platformString, type FileNode, type Image } from "../image/index.js";
 import type { ImageScan } from "../verify/image-view-from-image.js";
+import { needsCaCertificates } from "../verify/needs.js";
 import { maskEnvLine } from "./mask.js";
 import type { ConfigReport, DirectoryBytes, GoBinaryReport, ImageInspection, LayerReport, TreeEntry } from "./types.js";
 
@@ -67,7 +68,7 @@ function configReport(image: Image): ConfigReport {
 function runtimeNeeds(info: GoBinaryInfo): string[] {
   const r = info.runtime;
   const needs: string[] = [];
-  if (r.tlsClient.linked) needs.push("TLS client (needs CA certificates)");
+  if (r.tlsClient.linked) needs.push(needsCaCertificates(info) ? "TLS client (needs CA certificates)" : "TLS client (CA roots embedded: x509roots/fallback)");
   else if (r.x509Roots.linked) needs.push("crypto/x509 system roots");
   if (r.zoneinfo.linked) needs.push(r.zoneinfo.embeddedTzdata ? "time zone loading (time/tzdata embedded)" : "time zone loading (needs zoneinfo)");
   if (r.tempFiles.linked) needs.push("temp files (needs a writable temp dir)");

@@ -1,5 +1,5 @@
 /** Which Go binaries in the image link code with a given run-time need. */
-import type { LinkedNeed } from "../gobinary/index.js";
+import type { GoBinaryInfo, LinkedNeed } from "../gobinary/index.js";
 import type { GoBinaryInImage, ImageView } from "./image-view.js";
 
 export type NeedName = "tlsClient" | "zoneinfo" | "tempFiles" | "osUser";
@@ -21,4 +21,12 @@ export function binariesNeeding(view: Pick<ImageView, "goBinaries">, need: NeedN
       const more = functions.length > SHOWN_FUNCTIONS ? ` and ${functions.length - SHOWN_FUNCTIONS} more` : "";
       return { binary, evidence: `${binary.path} links ${shown}${more}` };
     });
+}
+
+/** golang.org/x/crypto/x509roots/fallback: a binary that links it carries its own CA roots. */
+export const EMBEDDED_ROOTS_PACKAGE = "golang.org/x/crypto/x509roots/fallback";
+
+/** True when the binary opens TLS client connections and needs the image's CA certificates for them. */
+export function needsCaCertificates(info: Pick<GoBinaryInfo, "runtime" | "linked">): boolean {
+  return info.runtime.tlsClient.linked && !(info.linked?.packages ?? []).includes(EMBEDDED_ROOTS_PACKAGE);
 }

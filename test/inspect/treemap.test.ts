@@ -70,3 +70,16 @@ test("env values that look like secrets are masked, by name or by shape", () => 
   assert.equal(isSecretEnv("PUBLIC_KEY", "abc"), false);
   assert.equal(maskEnvLine("TOKEN="), "TOKEN=");
 });
+
+test("inspect and verify agree on CA certificates: a binary with embedded roots is not told it needs them", async () => {
+  const { goBinaryReport } = await import("../../src/inspect/report.js");
+  const { goBinary } = await import("../verify/fake-view.js");
+  const { verifyImage } = await import("../../src/verify/index.js");
+  const { fakeView } = await import("../verify/fake-view.js");
+  const plain = goBinary("/app", { tlsClient: true });
+  const embedded = goBinary("/app", { tlsClient: true, packages: ["golang.org/x/crypto/x509roots/fallback"] });
+  assert.ok(goBinaryReport("/app", plain.info).runtimeNeeds.includes("TLS client (needs CA certificates)"));
+  assert.deepEqual(goBinaryReport("/app", embedded.info).runtimeNeeds, ["TLS client (CA roots embedded: x509roots/fallback)"]);
+  const report = await verifyImage(fakeView({ goBinaries: [embedded] }), { reference: "test" });
+  assert.equal(report.checks.find((c) => c.name === "ca-certificates")?.status, "skip");
+});

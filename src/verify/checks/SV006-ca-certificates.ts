@@ -1,6 +1,6 @@
 import type { ImageView } from "../image-view.js";
 import { imageEnv, pathsUnder, resolveImagePath } from "../image-paths.js";
-import { binariesNeeding } from "../needs.js";
+import { binariesNeeding, needsCaCertificates } from "../needs.js";
 import { fail, pass, skip, type VerifyCheck } from "../types.js";
 
 /** Where Go's crypto/x509 looks on Linux (root_linux.go), in its order. */
@@ -15,7 +15,6 @@ export const GO_CERT_FILES = [
 export const GO_CERT_DIRS = ["/etc/ssl/certs", "/etc/pki/tls/certs"];
 
 /** Roots compiled into the binary (Go 1.20+); no files needed. */
-const EMBEDDED_ROOTS_PACKAGE = "golang.org/x/crypto/x509roots/fallback";
 
 function nonEmptyFile(view: ImageView, path: string): string | undefined {
   const resolved = resolveImagePath(view, path);
@@ -38,7 +37,7 @@ export const check: VerifyCheck = {
   name: "ca-certificates",
   title: "CA certificates are where Go looks for them when a binary opens TLS client connections",
   async run(view) {
-    const needs = binariesNeeding(view, "tlsClient").filter((n) => !(n.binary.info.linked?.packages ?? []).includes(EMBEDDED_ROOTS_PACKAGE));
+    const needs = binariesNeeding(view, "tlsClient").filter((n) => needsCaCertificates(n.binary.info));
     if (needs.length === 0) return skip("no Go binary opens TLS client connections with the system roots");
     const evidence = needs.map((n) => n.evidence);
     const env = imageEnv(view);
