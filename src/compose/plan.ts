@@ -45,8 +45,8 @@ export interface ComposePlan {
 export interface ComposeOptions {
   /** Add a `develop: watch:` section. */
   dev?: boolean;
-  /** The password for a secret name: the one already on disk, or a new random one. */
-  password: (secret: string) => string;
+  /** The password for a backing service's secret: the one already on disk, or a new random one. */
+  password: (password: NonNullable<BackingRecipe["password"]>) => string;
 }
 
 export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan, options: ComposeOptions): ComposePlan {
@@ -61,7 +61,7 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
   const dotEnv: Record<string, string> = {};
   for (const { recipe } of backing) {
     if (!recipe.password) continue;
-    secrets.set(recipe.password.secret, secretFile(recipe.password.secret, options.password(recipe.password.secret)));
+    secrets.set(recipe.password.secret, secretFile(recipe.password.secret, options.password(recipe.password)));
   }
 
   const takenPorts = new Set<number>();
@@ -135,7 +135,7 @@ function wire(app: ComposeApp, service: BackingService, recipe: BackingRecipe, s
     };
   }
   // Compose fills ${...} from .env, which .gitignore and .dockerignore keep out; the password never lands in compose.yaml.
-  dotEnv[recipe.password.envName] = options.password(recipe.password.secret);
+  dotEnv[recipe.password.envName] = options.password(recipe.password);
   app.environment[variable] = connectionValue(recipe, variable, `\${${recipe.password.envName}:?set ${recipe.password.envName} in .env}`);
   return {
     topic: `${who}${recipe.kind}`,

@@ -11,6 +11,7 @@ import { defaultBranch, generatePipeline, type CiProvider } from "../ci/index.js
 import { generateCompose } from "../compose/generate.js";
 import { dotEnvValue, mergeDotEnv, mergeGitignore, newPassword } from "../compose/local-files.js";
 import { planCompose, type ComposePlan } from "../compose/plan.js";
+import { BACKING_RECIPES, type BackingRecipe } from "../compose/backing.js";
 import { VERSION } from "../version.js";
 import { inputError } from "../errors.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
@@ -96,17 +97,18 @@ async function addCompose(result: InitResult, dev: boolean): Promise<void> {
   const dotEnv = await readIfExists(dotEnvPath);
   const passwords = new Map<string, string>();
   const secretFiles = new Map<string, string | undefined>();
-  const password = (secret: string): string => {
+  const password = ({ secret, envName }: NonNullable<BackingRecipe["password"]>): string => {
     const known = passwords.get(secret);
     if (known) return known;
     // Keep the password a database volume was initialised with: the secret file, else .env.
-    const onDisk = secretFiles.get(secret)?.trim() || dotEnvValue(dotEnv, `${secret.replace(/_password$/, "").toUpperCase()}_PASSWORD`);
+    const onDisk = secretFiles.get(secret)?.trim() || dotEnvValue(dotEnv, envName);
     const value = onDisk || newPassword();
     passwords.set(secret, value);
     return value;
   };
-  for (const name of ["postgres_password", "mysql_password", "mongodb_password"]) {
-    secretFiles.set(name, await readIfExists(join(root, "secrets", `${name}.txt`)));
+  // Every recipe's secret file, read before planning (the plan is pure and synchronous).
+  for (const recipe of Object.values(BACKING_RECIPES)) {
+    if (recipe.password) secretFiles.set(recipe.password.secret, await readIfExists(join(root, "secrets", `${recipe.password.secret}.txt`)));
   }
   const compose = planCompose(result.analysis, result.plan, { dev, password });
   result.compose = compose;
