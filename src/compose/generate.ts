@@ -1,9 +1,8 @@
 import { Document, isScalar, isSeq, visit } from "yaml";
+import { HEALTHCHECK_TIMING, healthProbeCommand } from "../dockerfile/health-probe.js";
 import type { ProgramPlan } from "../dockerfile/plan.js";
 import type { ComposeApp, ComposePlan } from "./plan.js";
 
-/** Health check timing, the same as the Dockerfile's HEALTHCHECK. */
-const TIMING = { interval: "30s", timeout: "5s", retries: 3 } as const;
 
 /** compose.yaml for a plan (Compose Specification; no `version:` key, which Compose v2 ignores). */
 export function generateCompose(plan: ComposePlan): string {
@@ -58,7 +57,8 @@ function appService(app: ComposeApp, plan: ComposePlan): Record<string, unknown>
   if (app.secrets.length > 0) s.secrets = app.secrets;
   if (app.dependsOn.length > 0) s.depends_on = Object.fromEntries(app.dependsOn.map((d) => [d, { condition: "service_healthy" }]));
   const health = healthTest(app.program);
-  if (health) s.healthcheck = { test: health, ...TIMING, start_period: "5s" };
+  const t = HEALTHCHECK_TIMING;
+  if (health) s.healthcheck = { test: health, interval: t.interval, timeout: t.timeout, retries: t.retries, start_period: t.startPeriod };
   if (!app.tool) s.restart = "unless-stopped";
   if (plan.watchIgnore && !app.tool) s.develop = { watch: [{ action: "rebuild", path: ".", ignore: plan.watchIgnore }] };
   return s;
@@ -70,7 +70,7 @@ export function healthTest(program: ProgramPlan): string[] | undefined {
     case "flag":
       return ["CMD", ...program.health.command];
     case "probe":
-      return ["CMD", "/usr/local/bin/healthcheck", program.health.address, program.health.path, ...(program.health.portEnv ? [program.health.portEnv] : [])];
+      return ["CMD", ...healthProbeCommand(program.health.address, program.health.path, program.health.portEnv)];
     case "none":
       return undefined;
   }

@@ -1,6 +1,6 @@
 import type { DockerfilePlan, ProgramPlan } from "./plan.js";
 import { NONROOT_USER } from "./images.js";
-import { HEALTH_PROBE_PATH, HEALTH_PROBE_SOURCE_LINES, healthProbeCommand } from "./health-probe.js";
+import { HEALTH_PROBE_PATH, HEALTH_PROBE_SOURCE_LINES, HEALTHCHECK_TIMING, healthProbeCommand } from "./health-probe.js";
 
 /**
  * Writes the Dockerfile for a plan. Comments say why, not what. Mount targets are
@@ -154,7 +154,8 @@ function addUser(program: ProgramPlan): string[] {
 }
 
 function healthcheck(program: ProgramPlan): string | undefined {
-  const timing = "--interval=30s --timeout=5s --start-period=5s --retries=3";
+  const t = HEALTHCHECK_TIMING;
+  const timing = `--interval=${t.interval} --timeout=${t.timeout} --start-period=${t.startPeriod} --retries=${t.retries}`;
   switch (program.health.kind) {
     case "flag":
       return `HEALTHCHECK ${timing} CMD ${jsonArray(program.health.command)}`;

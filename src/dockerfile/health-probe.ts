@@ -22,6 +22,9 @@ export const HEALTH_PROBE_SOURCE_LINES: readonly string[] = [
 export const HEALTH_PROBE_PATH = "/usr/local/bin/healthcheck";
 
 /** The probe's command line for a health endpoint. */
+/** How often and how patiently the image's health check runs: the Dockerfile's HEALTHCHECK and compose.yaml alike. */
+export const HEALTHCHECK_TIMING = { interval: "30s", timeout: "5s", startPeriod: "5s", retries: 3 } as const;
+
 export function healthProbeCommand(address: string, path: string, portEnv?: string): string[] {
   return [HEALTH_PROBE_PATH, address, path, ...(portEnv ? [portEnv] : [])];
 }
