@@ -6,6 +6,7 @@
 # Installs what it needs first: npm dependencies, and Go from the system packages when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/require-node.sh
 npm ci --no-audit --no-fund >/dev/null
 
 echo "== slimgo init examples/notes"

@@ -3,6 +3,7 @@
 # Unit tests alone, without containers: npm run test:unit
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/require-node.sh
 bash scripts/install-testbed.sh
 npm ci --no-audit --no-fund
 npm test
