@@ -13,7 +13,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ULIMIT_FLAGS, podman, runTool, type PodmanResult } from "../test/support/podman.js";
+import { PODMAN_GLOBAL_FLAGS, ULIMIT_FLAGS, podman, runTool, type PodmanResult } from "../test/support/podman.js";
 import { startRegistry, type TestRegistry } from "../test/support/registry.js";
 import { ensureStandInImages } from "../test/support/standins.js";
 
@@ -226,6 +226,18 @@ function slimgoBuild(ws: Workspace, caches: { gocache: string; slimgo: string },
 }
 
 const builtImageIds = new Set<string>();
+/** What an interrupted run must still stop: watch processes and registries (see cleanUp in main). */
+const liveWatchers = new Set<ReturnType<typeof spawn>>();
+const liveRegistries = new Set<TestRegistry>();
+
+/** A JSON line from slimgo, or undefined when it is not one (reported as a failed sample). */
+function parseJsonLine(line: string): { error?: string } | undefined {
+  try {
+    return JSON.parse(line) as { error?: string };
+  } catch {
+    return undefined;
+  }
+}
 let tagCounter = 0;
 
 /**
@@ -237,7 +249,7 @@ function podmanBuild(ws: Workspace, dockerfile: string, tmp: string): Invocation
   return {
     cmd: "podman",
     args: [
-      "--cgroup-manager=cgroupfs", "--runtime", "runc",
+      ...PODMAN_GLOBAL_FLAGS,
       "build", "--isolation", "chroot", ...ULIMIT_FLAGS, "--layers=false", "--no-cache", "-q",
       "-f", dockerfile, "-t", tag, ws.moduleDir,
     ],
@@ -366,6 +378,8 @@ async function startWatch(ws: Workspace, caches: { gocache: string; slimgo: stri
     env: { GOCACHE: caches.gocache, SLIMGO_CACHE_DIR: caches.slimgo },
   };
   const child = spawn(invocation.cmd, invocation.args, { cwd: invocation.cwd, env: { ...process.env, ...invocation.env }, stdio: ["ignore", "pipe", "pipe"] });
+  liveWatchers.add(child);
+  child.on("exit", () => liveWatchers.delete(child));
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   const lines: string[] = [];
@@ -397,8 +411,9 @@ async function startWatch(ws: Workspace, caches: { gocache: string; slimgo: stri
   const first = await nextLine(BUILD_TIMEOUT_MS);
   const deadline = Date.now() + 60_000;
   while (!/^watching /m.test(stderr) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  if (!first || "error" in (JSON.parse(first) as object) || !/^watching /m.test(stderr)) {
-    failed("no first build, or it did not start watching");
+  const firstParsed = first === undefined ? undefined : parseJsonLine(first);
+  if (!firstParsed || firstParsed.error !== undefined || !/^watching /m.test(stderr)) {
+    failed(first !== undefined && !firstParsed ? `its first line is not JSON: ${first.slice(0, 200)}` : "no first build, or it did not start watching");
     child.kill("SIGKILL");
     return undefined;
   }
@@ -412,7 +427,8 @@ async function startWatch(ws: Workspace, caches: { gocache: string; slimgo: stri
       const seconds = (performance.now() - t0) / 1000;
       child.kill("SIGSTOP");
       if (!line) return failed("no line after the edit");
-      const parsed = JSON.parse(line) as { error?: string };
+      const parsed = parseJsonLine(line);
+      if (!parsed) return failed(`not a JSON line: ${line.slice(0, 200)}`);
       if (parsed.error) return failed(parsed.error);
       return { ok: true, seconds, result: { stdout: line, stderr: "", code: 0 } };
     },
@@ -495,6 +511,7 @@ async function push(ws: Workspace, runs: number, rows: Row[], notes: string[]): 
     let registry: TestRegistry | undefined;
     try {
       registry = await startRegistry();
+      liveRegistries.add(registry);
     } catch (e) {
       console.error(`  FAILED: starting docker-registry: ${e instanceof Error ? e.message : String(e)}`);
       skopeo.failures++;
@@ -517,6 +534,7 @@ async function push(ws: Workspace, runs: number, rows: Row[], notes: string[]): 
       record(slimgo, o, i);
       if (o.ok && i === 1) notes.push(`push ${ws.program.name}: slimgo ${pushSummary(o.result.stdout)}`);
     } finally {
+      liveRegistries.delete(registry);
       await registry.stop();
     }
   }
@@ -725,6 +743,12 @@ async function main(): Promise<void> {
 
   const workspaces: Workspace[] = [];
   const cleanUp = async () => {
+    for (const child of liveWatchers) {
+      child.kill("SIGCONT");
+      child.kill("SIGKILL");
+    }
+    await Promise.all([...liveRegistries].map((r) => r.stop().catch(() => undefined)));
+    liveRegistries.clear();
     for (const ws of workspaces.splice(0)) ws.remove();
     if (builtImageIds.size > 0) await podman(["rmi", "-f", ...builtImageIds], { allowFailure: true, timeoutMs: 120_000 }).catch(() => undefined);
     builtImageIds.clear();

@@ -2,11 +2,47 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { buildModel, lookupAt } from "../../src/lint/model/build.js";
 import { isIgnored } from "../../src/lint/dockerignore.js";
-import { initDockerfile } from "./support/dockerfiles.js";
+
+/** A fixed multi-stage Dockerfile in init's shape (with -X version flags): the offsets below are into this text. */
+const sample = `# syntax=docker/dockerfile:1
+ARG GO_VERSION=1.19
+
+FROM --platform=$BUILDPLATFORM golang:\${GO_VERSION}-alpine AS build
+WORKDIR /src
+# Module download gets its own layer, so source edits don't refetch dependencies.
+RUN --mount=type=cache,target=/go/pkg/mod \\
+    --mount=type=bind,source=go.mod,target=/src/go.mod \\
+    --mount=type=bind,source=go.sum,target=/src/go.sum \\
+    go mod download
+ARG TARGETOS TARGETARCH
+ARG VERSION=dev
+ARG COMMIT=unknown
+RUN --mount=type=cache,target=/go/pkg/mod \\
+    --mount=type=cache,target=/root/.cache/go-build \\
+    --mount=type=bind,target=/src \\
+    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \\
+    go build -trimpath -ldflags="-s -w -X main.version=\${VERSION} -X main.commit=\${COMMIT}" -o /out/app .
+RUN mkdir -p /out/rootfs/tmp && chmod 1777 /out/rootfs/tmp
+
+FROM scratch AS runtime
+ARG VERSION=dev
+ARG COMMIT=unknown
+LABEL org.opencontainers.image.source="https://example.com/app" \\
+      org.opencontainers.image.version="\${VERSION}" \\
+      org.opencontainers.image.revision="\${COMMIT}"
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
+COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip
+ENV ZONEINFO=/zoneinfo.zip
+COPY --from=build /out/rootfs/ /
+COPY --from=build /out/app /app
+USER 65532:65532
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["/app", "-health"]
+`;
 
 describe("Dockerfile model", () => {
   test("stages: base image resolved from ARG, name, platform, final stage, COPY --from edges", () => {
-    const m = buildModel(initDockerfile);
+    const m = buildModel(sample);
     assert.equal(m.stages.length, 2);
     const [build, runtime] = m.stages;
     assert.equal(build?.resolvedImage, "golang:1.19-alpine");
@@ -19,7 +55,7 @@ describe("Dockerfile model", () => {
   });
 
   test("RUN split into commands and words across continuations, quotes kept together, offsets point into the text", () => {
-    const m = buildModel(initDockerfile);
+    const m = buildModel(sample);
     const run = m.instructions.find((i) => i.keyword === "RUN" && i.commands.some((c) => c.name === "go" && c.words[1]?.value === "build"))!;
     const cmd = run.commands[0]!;
     assert.deepEqual(cmd.assignments.map((a) => `${a.name}=${a.value}`), ["CGO_ENABLED=0", "GOOS=$TARGETOS", "GOARCH=$TARGETARCH"]);

@@ -19,7 +19,7 @@ ruleTester(rule, {
     { name: "builder older than go line", code: "FROM golang:1.21-alpine AS build\nRUN go build .\n", module: fakeModule({ go: "1.22" }), lines: [1], message: "older than go.mod's go 1.22" },
     { name: "builder older than toolchain", code: "FROM golang:1.22.1\nRUN go build .\n", module: fakeModule({ go: "1.22", toolchain: "1.22.5" }), lines: [1], message: "toolchain" },
     { name: "go.sum copied but absent", code: "FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\n", contextDir: noSum, lines: [2], message: "go.sum" },
-    { name: "go.sum bind-mounted but absent", code: initDockerfile, contextDir: noSum, lines: [7] },
+    { name: "go.sum bind-mounted but absent", code: initDockerfile, contextDir: noSum, lines: [10] }, // the go mod download RUN of init's output
     { name: "missing build path", code: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/server\n", contextDir: withSum, lines: [4], message: "./cmd/server" },
     { name: "missing build path under a bind mount of the context", code: "FROM golang:1.22\nRUN --mount=type=bind,target=/src cd /src && go build -o /app ./cmd/worker\n", contextDir: withSum, lines: [2], message: "./cmd/worker" },
     { name: "cgo required but disabled", code: "FROM golang:1.22\nRUN CGO_ENABLED=0 go build -o /app .\n", module: fakeModule({ cgo: true }), lines: [2], message: "needs cgo" },
