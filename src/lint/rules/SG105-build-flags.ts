@@ -1,4 +1,4 @@
-import { goBuilds, goFlagValue, hasGoFlag } from "../model/queries.js";
+import { envForCommand, goBuilds, goFlagValue, hasGoFlag } from "../model/queries.js";
 import type { Rule, TextEdit } from "../types.js";
 
 export const rule: Rule = {
@@ -14,7 +14,8 @@ export const rule: Rule = {
   check(ctx) {
     for (const b of goBuilds(ctx.model)) {
       if (b.subcommand === "install" && b.args.some((a) => a.value.includes("@"))) continue;
-      const trimpath = hasGoFlag(b.args, "trimpath") || /(^|\s)-trimpath(\s|$)/.test(String(ctx.model.globalArgs.get("GOFLAGS") ?? ""));
+      // GOFLAGS as this go command sees it: inline, exported, go env -w, or ENV/ARG in scope.
+      const trimpath = hasGoFlag(b.args, "trimpath") || /(^|\s)-trimpath(\s|$)/.test(envForCommand(ctx.model, b, "GOFLAGS") ?? "");
       const ldflags = goFlagValue(b.args, "ldflags");
       const stripped = ldflags !== undefined && /(^|\s)-s(\s|$)/.test(ldflags) && /(^|\s)-w(\s|$)/.test(ldflags);
       if (trimpath && stripped) continue;

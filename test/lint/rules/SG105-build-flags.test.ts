@@ -6,11 +6,20 @@ ruleTester(rule, {
   valid: [
     { code: initDockerfile },
     { code: recipeDockerfile },
+    { name: "-trimpath from ENV GOFLAGS in the stage", code: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN go build -ldflags='-s -w' .\n" },
+    { name: "-trimpath from GOFLAGS set on the command", code: "FROM golang:1.22\nRUN GOFLAGS=-trimpath go build -ldflags='-s -w' .\n" },
     { name: "go install of a pinned tool", code: "FROM golang:1.22\nRUN go install golang.org/x/tools/cmd/stringer@v0.20.0\n" },
   ],
   invalid: [
     { name: "bare go build", code: "FROM golang:1.22\nRUN go build -o /app .\n", lines: [1 + 1], message: "-trimpath", output: "FROM golang:1.22\nRUN go build -trimpath -ldflags=\"-s -w\" -o /app .\n" },
     { name: "ldflags without -s -w keeps them, adds -trimpath only when missing", code: "FROM golang:1.22\nRUN go build -trimpath -ldflags=\"-X main.v=1\" -o /app .\n", lines: [2], message: "-s -w" },
+    {
+      name: "a global ARG GOFLAGS the stage does not redeclare does not count",
+      code: "ARG GOFLAGS=-trimpath\nFROM golang:1.22\nRUN go build -ldflags='-s -w' .\n",
+      lines: [3],
+      message: "-trimpath",
+      output: "ARG GOFLAGS=-trimpath\nFROM golang:1.22\nRUN go build -trimpath -ldflags='-s -w' .\n",
+    },
     { name: "missing only -trimpath", code: "FROM golang:1.22\nRUN go build -ldflags='-s -w' .\n", lines: [2], output: "FROM golang:1.22\nRUN go build -trimpath -ldflags='-s -w' .\n" },
   ],
 });
