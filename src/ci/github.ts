@@ -41,7 +41,7 @@ function lintJob(plan: PipelinePlan): Record<string, unknown> {
 
 function matrix(plan: PipelinePlan): Record<string, unknown> {
   if (plan.services.length <= 1) return {};
-  return { strategy: { "fail-fast": false, matrix: { include: plan.services.map((s) => ({ service: s.name, main: s.main === "." ? "." : `./${s.main}` })) } } };
+  return { strategy: { "fail-fast": false, matrix: { include: plan.services.map((s) => ({ service: s.name, main: s.main })) } } };
 }
 
 /** The image name: the repository, plus the service with --all. */
@@ -109,7 +109,7 @@ function buildxJob(plan: PipelinePlan): Record<string, unknown> {
 function daemonlessJob(plan: PipelinePlan): Record<string, unknown> {
   const slimgo = slimgoCommand(plan.slimgoVersion);
   // `slimgo build` takes the main package directory as its argument.
-  const main = plan.services.length > 1 ? ' "${{ matrix.main }}"' : plan.services[0]?.main && plan.services[0].main !== "." ? ` ./${plan.services[0].main}` : "";
+  const main = plan.services.length > 1 ? ' "${{ matrix.main }}"' : plan.services[0]?.main && plan.services[0].main !== "." ? ` ${plan.services[0].main}` : "";
   const version = '--version "${{ steps.git.outputs.version }}"';
   const steps: Step[] = [
     { uses: ACTIONS.checkout, with: { "fetch-depth": 0 } },

@@ -8,6 +8,7 @@ export interface PipelinePlan {
   provider: CiProvider;
   /** `slimgo build --push` instead of Docker Buildx. */
   daemonless: boolean;
+  /** target: the Dockerfile stage; main: the package, "." or "./cmd/api". */
   services: { name: string; target: string; main: string }[];
   /** A runtime stage has RUN steps, so arm64 builds need QEMU (scratch and distroless stages do not). */
   needsEmulation: boolean;
@@ -16,11 +17,10 @@ export interface PipelinePlan {
 }
 
 export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch = "main"): PipelinePlan {
-  const single = dockerfile.programs.length === 1;
   return {
     provider,
     daemonless: provider === "github-slimgo",
-    services: dockerfile.programs.map((p) => ({ name: p.main.binary, target: single ? "runtime" : p.main.binary, main: p.main.dir })),
+    services: dockerfile.programs.map((p) => ({ name: p.main.binary, target: p.stage, main: p.buildTarget })),
     needsEmulation: dockerfile.programs.some((p) => p.addUserWithShell),
     defaultBranch,
     slimgoVersion,

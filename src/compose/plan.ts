@@ -71,7 +71,7 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
     const services = used.get(name) ?? [];
     const app: ComposeApp = {
       name,
-      target: single ? "runtime" : name,
+      target: program.stage,
       program,
       environment: {},
       secrets: [],

@@ -7,7 +7,6 @@ import { HEALTH_PROBE_PATH, HEALTH_PROBE_SOURCE_LINES, HEALTHCHECK_TIMING, healt
  * absolute: BuildKit accepts relative ones, buildah (podman build) does not.
  */
 export function generateDockerfile(plan: DockerfilePlan): string {
-  const single = plan.programs.length === 1;
   const cgo = plan.programs.some((p) => p.cgo);
   const out: string[] = [];
   out.push("# syntax=docker/dockerfile:1");
@@ -17,7 +16,7 @@ export function generateDockerfile(plan: DockerfilePlan): string {
   out.push(...buildStage(plan, cgo));
   for (const program of plan.programs) {
     out.push("");
-    out.push(...runtimeStage(plan, program, single ? "runtime" : program.main.binary));
+    out.push(...runtimeStage(plan, program));
   }
   return `${out.join("\n")}\n`;
 }
@@ -111,9 +110,9 @@ function probeBuild(cgo: boolean): string[] {
   ];
 }
 
-function runtimeStage(plan: DockerfilePlan, program: ProgramPlan, stageName: string): string[] {
+function runtimeStage(plan: DockerfilePlan, program: ProgramPlan): string[] {
   const lines: string[] = [];
-  lines.push(`FROM ${program.runtimeImage} AS ${stageName}`);
+  lines.push(`FROM ${program.runtimeImage} AS ${program.stage}`);
   lines.push("ARG VERSION=dev", "ARG COMMIT=unknown");
   const labels = [
     ...(plan.sourceUrl ? [`org.opencontainers.image.source="${plan.sourceUrl}"`] : []),

@@ -23,6 +23,8 @@ export interface ProgramPlan {
   binaryPath: string;
   /** Package to build, relative to the module root: "." or "./cmd/api". */
   buildTarget: string;
+  /** The Dockerfile stage that is this program's image (`--target`): "runtime", or the binary's name when there are several. */
+  stage: string;
   runtime: RuntimeName;
   runtimeImage: string;
   cgo: boolean;
@@ -213,6 +215,7 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean):
     main,
     binaryPath,
     buildTarget: main.dir === "." ? "." : `./${main.dir}`,
+    stage: several ? main.binary : "runtime",
     runtime,
     runtimeImage: image,
     cgo,
