@@ -35,3 +35,29 @@ export function oneOf<T extends string>(choices: readonly T[]): (value: string) 
     throw new InvalidArgumentError(`must be one of ${choices.join(", ")}`);
   };
 }
+
+/** For repeatable options: each use adds a value. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The image references inspect and verify open, for their descriptions. */
+export const IMAGE_SOURCES_HELP = "IMAGE: oci:DIR[:TAG], oci-archive:FILE[:REF], docker-archive:FILE, podman:NAME, docker:NAME or REGISTRY/REPO:TAG.";
+
+export interface ImageSourceFlags {
+  platform?: string;
+  insecureRegistry?: string[];
+}
+
+/** --platform and --insecure-registry, as inspect and verify take them. */
+export function withImageSourceOptions(cmd: Command, platformHelp: string): Command {
+  return cmd.option("--platform <os/arch>", platformHelp).option("--insecure-registry <host>", "reach this registry over plain HTTP (repeatable)", collect);
+}
+
+/** How to open the image: the flags above, with progress and warnings on stderr. */
+export function imageSourceOptions(flags: ImageSourceFlags, out: Output) {
+  return {
+    ...(flags.platform ? { platform: flags.platform } : {}),
+    insecureRegistries: flags.insecureRegistry ?? [],
+    onProgress: (m: string) => out.info(m),
+    onWarning: (m: string) => out.warn(m),
+  };
+}

@@ -7,7 +7,7 @@ import { describeChanges, rebuildOnChange } from "../../build/watch.js";
 import { inputError } from "../../errors.js";
 import { displayPath } from "../../fsutil/display-path.js";
 import type { Destination } from "../../publish/index.js";
-import { oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
+import { collect, oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
 import type { Output } from "../output.js";
 import { reportError } from "../report-error.js";
 
@@ -35,7 +35,6 @@ interface BuildFlags extends CommonOptions {
   watch?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 const keyValue = (value: string, previous: Record<string, string> = {}) => {
   const i = value.indexOf("=");
   if (i <= 0) throw new InvalidArgumentError("expected KEY=VALUE");

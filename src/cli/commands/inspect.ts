@@ -3,29 +3,24 @@ import { dirname } from "node:path";
 import type { Command } from "commander";
 import { inputError } from "../../errors.js";
 import { colorEnabled } from "../output.js";
-import { outputFor, withCommonOptions, type CommonOptions } from "../common.js";
+import { imageSourceOptions, IMAGE_SOURCES_HELP, outputFor, withCommonOptions, withImageSourceOptions, type CommonOptions, type ImageSourceFlags } from "../common.js";
 
-interface InspectFlags extends CommonOptions {
-  platform?: string;
+interface InspectFlags extends CommonOptions, ImageSourceFlags {
   tree?: boolean;
   html?: string;
-  insecureRegistry?: string[];
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerInspect(program: Command): void {
   const cmd = program
     .command("inspect")
     .summary("show what is in an image: layers, config, Go binaries, where the bytes go")
     .description(
-      "Opens IMAGE and reports its digest, platform(s), sizes, each layer with the instruction that made it and the files it added, changed and removed, the config (secret-looking env values masked), every Go binary with its build information and run-time needs, and the bytes wasted on files later layers replace.\n\nIMAGE: oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, podman:NAME, docker:NAME or REGISTRY/REPO:TAG.",
+      `Opens IMAGE and reports its digest, platform(s), sizes, each layer with the instruction that made it and the files it added, changed and removed, the config (secret-looking env values masked), every Go binary with its build information and run-time needs, and the bytes wasted on files later layers replace.\n\n${IMAGE_SOURCES_HELP}`,
     )
-    .argument("<image>", "image reference")
-    .option("--platform <os/arch>", "pick one platform from an index (default: every platform, reported separately)")
+    .argument("<image>", "image reference");
+  withImageSourceOptions(cmd, "pick one platform from an index (default: every platform, reported separately)")
     .option("--tree", "also list the final file tree with sizes")
-    .option("--html <file>", "write a self-contained HTML report (treemaps and verify results) to FILE")
-    .option("--insecure-registry <host>", "reach this registry over plain HTTP (repeatable)", collect);
+    .option("--html <file>", "write a self-contained HTML report (treemaps and verify results) to FILE");
   withCommonOptions(cmd)
     .addHelpText(
       "after",
@@ -43,10 +38,7 @@ Examples:
       // Checked before the image is read, which can take a while: a typo should not cost a pull.
       if (flags.html !== undefined) checkWritableDir(flags.html);
       const { result, verify } = await inspectReference(image, {
-        ...(flags.platform ? { platform: flags.platform } : {}),
-        insecureRegistries: flags.insecureRegistry ?? [],
-        onProgress: (m) => out.info(m),
-        onWarning: (m) => out.warn(m),
+        ...imageSourceOptions(flags, out),
         tree: flags.tree === true,
         verify: flags.html !== undefined,
       });

@@ -1,32 +1,27 @@
 import type { Command } from "commander";
 import { colorEnabled } from "../output.js";
-import { oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
+import { imageSourceOptions, IMAGE_SOURCES_HELP, oneOf, outputFor, withCommonOptions, withImageSourceOptions, type CommonOptions, type ImageSourceFlags } from "../common.js";
 
-interface VerifyFlags extends CommonOptions {
-  platform?: string;
+interface VerifyFlags extends CommonOptions, ImageSourceFlags {
   maxSize?: string;
   shell?: boolean;
   packageManager?: boolean;
   format?: "text" | "json" | "sarif";
-  insecureRegistry?: string[];
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerVerify(program: Command): void {
   const cmd = program
     .command("verify")
     .summary("prove an image runs its Go binaries the way the recipe says (exit 1 when a check fails)")
     .description(
-      "Opens IMAGE and checks it against what its Go binaries need at run time (read from their build info and linked functions) and against what a production image must not carry: entrypoint and health check exist and need no missing shell, static binaries or the libc they need, the right architecture, a non-root user, CA certificates, zoneinfo, a writable /tmp, passwd entries, no toolchain, source or secrets.\n\nIMAGE: oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, podman:NAME, docker:NAME or REGISTRY/REPO:TAG.",
+      `Opens IMAGE and checks it against what its Go binaries need at run time (read from their build info and linked functions) and against what a production image must not carry: entrypoint and health check exist and need no missing shell, static binaries or the libc they need, the right architecture, a non-root user, CA certificates, zoneinfo, a writable /tmp, passwd entries, no toolchain, source or secrets.\n\n${IMAGE_SOURCES_HELP}`,
     )
-    .argument("<image>", "image reference")
-    .option("--platform <os/arch>", "check one platform of an index (default: every platform)")
+    .argument("<image>", "image reference");
+  withImageSourceOptions(cmd, "check one platform of an index (default: every platform)")
     .option("--max-size <size>", "fail when the image is larger, e.g. 20MB or 25MiB (compressed layers)")
     .option("--no-shell", "fail when the image contains a shell")
     .option("--no-package-manager", "fail when the image contains a package manager")
-    .option("--format <format>", "text, json or sarif", oneOf(["text", "json", "sarif"] as const))
-    .option("--insecure-registry <host>", "reach this registry over plain HTTP (repeatable)", collect);
+    .option("--format <format>", "text, json or sarif", oneOf(["text", "json", "sarif"] as const));
   withCommonOptions(cmd)
     .addHelpText(
       "after",
@@ -45,10 +40,7 @@ Exit codes: 0 every check passed or skipped, 1 a check failed, 2 bad reference o
       const out = outputFor(flags);
       const maxSize = flags.maxSize === undefined ? undefined : parseByteSize(flags.maxSize);
       const reports = await verifyReference(image, {
-        ...(flags.platform ? { platform: flags.platform } : {}),
-        insecureRegistries: flags.insecureRegistry ?? [],
-        onProgress: (m) => out.info(m),
-        onWarning: (m) => out.warn(m),
+        ...imageSourceOptions(flags, out),
         ...(maxSize === undefined ? {} : { maxSize }),
         // commander sets shell/packageManager to false for --no-shell / --no-package-manager.
         noShell: flags.shell === false,
