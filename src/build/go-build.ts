@@ -11,6 +11,7 @@ import { goEnvFor, platformKey } from "./platforms.js";
 import { HEALTH_PROBE_SOURCE_LINES } from "../dockerfile/health-probe.js";
 import { claimGoBuild, OUTPUT, recordGoBuild, type GoBuildPlan } from "./speculation.js";
 import { keepOutput, leftAsSeeded, seedOutput } from "./go-output-cache.js";
+import { goGcEnv } from "./go-gc-env.js";
 
 export interface GoBuildRequest {
   moduleRoot: string;
@@ -51,7 +52,7 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
     go: go.binary,
     cwd: req.moduleRoot,
     args: ["build", "-trimpath", `-ldflags=${ldflags}`, ...(req.tags.length ? [`-tags=${req.tags.join(",")}`] : []), ...req.extraFlags, "-o", OUTPUT, req.target],
-    env: { CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...goEnvFor(req.platform), ...req.extraEnv },
+    env: { CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...goEnvFor(req.platform), ...goGcEnv(go.version), ...req.extraEnv },
   };
   const what = `${req.target} for ${platformKey(req.platform)}`;
   const t0 = performance.now();

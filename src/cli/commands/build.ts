@@ -101,7 +101,10 @@ in each directory live in $SLIMGO_CACHE_DIR (default $XDG_CACHE_HOME/slimgo, els
 Compressed layers and kept binaries stay within SLIMGO_CACHE_MAX_MB megabytes (default 1000),
 least recently used first out.
 slimgo build starts that go build before it has loaded and keeps its binary only when the build
-turns out the same; SLIMGO_NO_SPECULATION=1 turns this off. SLIMGO_GO names the go binary.`,
+turns out the same; SLIMGO_NO_SPECULATION=1 turns this off. SLIMGO_GO names the go binary.
+go build runs with GOGC=off and a GOMEMLIMIT (a quarter of this machine's memory shared by its
+CPUs) unless you set either: the compiler and linker then skip collections they do not need. The
+binary is the same either way.`,
     )
     .action(async (targets: string[], flags: BuildFlags) => {
       const out = outputFor(flags);
