@@ -120,8 +120,10 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const origin = sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined));
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     if (jobs.length !== 1) abandonGoBuild();
+    const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options)]));
+    const historyAt = (createdBy: string): HistoryEntry => ({ created: version.created, created_by: createdBy, comment: "slimgo build" });
     progress(`compiling ${jobs.length} binar${jobs.length === 1 ? "y" : "ies"} with Go ${go.version} (${jobs.map((j) => `${j.main.binary} ${platformKey(j.platform)}`).join(", ")})`);
-    const compiled = await inParallel(
+    const compiling = inParallel(
       jobs.map(({ main, platform }) => async () => {
         const tzdataTag = main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && !haveZoneinfoZip && !base;
         const result = await goBuild(go, {
@@ -143,45 +145,58 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       }),
       availableParallelism(),
     );
-
-    const programs: BuiltProgram[] = [];
-    for (const main of mains) {
-      const notes: string[] = [];
-      const health = healthFor(main, options.healthcheck);
-      const needsProbe = health?.[0] === HEALTH_PROBE_PATH;
-      const format: ImageFormat = options.format && options.format !== "auto" ? options.format : health ? "docker" : "oci";
-      if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
-      const images: Image[] = [];
-      const built: BuiltProgram["platforms"] = [];
-      const sboms: Sbom[] = [];
-      for (const c of compiled.filter((x) => x.main === main)) {
-        if (c.tzdataTag) notes.push(`this Go has no lib/time/zoneinfo.zip, so time zone data is embedded in the binary (-tags timetzdata)`);
+    // The layers under the binary do not depend on the compile: they are made while go runs (the
+    // base layer once for all platforms), and their progress lines are held until the binary's.
+    const baseLayers = new Map<string, Promise<Layer>>();
+    const layersUnder = jobs.map(({ main, platform }) => {
+      const { format, needsProbe } = plans.get(main)!;
+      const messages: string[] = [];
+      const report = (what: string) => layerReport(`  ${main.binary} ${platformKey(platform)}: ${what}`, (m) => messages.push(m));
+      const made = (async () => {
         const layers: { layer: Layer; history: HistoryEntry }[] = [];
-        const layerProgress = (what: string) => (layer: Layer, ms: number | undefined, reused: string) =>
-          progress(`  ${main.binary} ${platformKey(c.platform)}: ${what} layer ${(layer.size / 1e6).toFixed(1)} MB ${ms === undefined ? "(cached)" : `compressed in ${(ms / 1000).toFixed(2)} s${reused}`}`);
-        const historyAt = (createdBy: string): HistoryEntry => ({ created: version.created, created_by: createdBy, comment: "slimgo build" });
-        let image: Image;
-        if (base) {
-          image = withFormat(base.pickPlatform(base.image, c.platform, `--base ${base.ref}`), format);
-        } else {
-          image = emptyImage(c.platform, format);
+        if (!base) {
           const baseOptions = { caCertificates: needsCaCertificates(main.facts).needed, zoneinfoZip: main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && haveZoneinfoZip ? zoneinfoZip : undefined };
-          const entries = baseLayerEntries(baseOptions);
-          layers.push({ layer: await cachedLayer(cache, entries, format, layerProgress("base")), history: historyAt(describeBaseLayer(baseOptions)) });
+          const key = JSON.stringify([format, baseOptions]);
+          let layer = baseLayers.get(key);
+          if (!layer) baseLayers.set(key, (layer = cachedLayer(cache, baseLayerEntries(baseOptions), format, report("base"))));
+          layers.push({ layer: await layer, history: historyAt(describeBaseLayer(baseOptions)) });
         }
         if (needsProbe) {
-          const probe = await buildHealthProbe(go, c.platform, join(work, "probe"));
-          layers.push({ layer: await cachedLayer(cache, [binaryEntry(HEALTH_PROBE_PATH, probe)], format, layerProgress("health probe")), history: historyAt("slimgo build: health probe (no shell needed)") });
+          const probe = await buildHealthProbe(go, platform, join(work, `probe-${main.binary}`));
+          layers.push({ layer: await cachedLayer(cache, [binaryEntry(HEALTH_PROBE_PATH, probe)], format, report("health probe")), history: historyAt("slimgo build: health probe (no shell needed)") });
         }
         const assets = options.assets ?? b.assets;
         if (assets) {
           const entries = await assetEntries(analysis.root, assets);
-          layers.push({ layer: await cachedLayer(cache, entries, format, layerProgress("assets")), history: historyAt(`slimgo build: assets ${assets}`) });
+          layers.push({ layer: await cachedLayer(cache, entries, format, report("assets")), history: historyAt(`slimgo build: assets ${assets}`) });
         }
+        return layers;
+      })();
+      // Awaited after the compile; a failure meanwhile must not count as unhandled.
+      made.catch(() => undefined);
+      return { made, messages };
+    });
+    const compiled = await compiling;
+
+    const programs: BuiltProgram[] = [];
+    for (const main of mains) {
+      const notes: string[] = [];
+      const { health, format } = plans.get(main)!;
+      if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
+      const images: Image[] = [];
+      const built: BuiltProgram["platforms"] = [];
+      const sboms: Sbom[] = [];
+      for (const [i, c] of compiled.entries()) {
+        if (c.main !== main) continue;
+        if (c.tzdataTag) notes.push(`this Go has no lib/time/zoneinfo.zip, so time zone data is embedded in the binary (-tags timetzdata)`);
+        const under = layersUnder[i]!;
+        const layers = await under.made;
+        for (const m of under.messages) progress(m);
+        let image: Image = base ? withFormat(base.pickPlatform(base.image, c.platform, `--base ${base.ref}`), format) : emptyImage(c.platform, format);
         const binaryPath = `/usr/local/bin/${main.binary}`;
         // A rebuilt binary keeps many blocks of the last one: its slot lets them be reused.
         const slot = `${analysis.root}\0${binaryPath}\0${platformKey(c.platform)}`;
-        layers.push({ layer: await cachedLayer(cache, [binaryEntry(binaryPath, c.result.path)], format, layerProgress("binary"), slot), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
+        layers.push({ layer: await cachedLayer(cache, [binaryEntry(binaryPath, c.result.path)], format, layerReport(`  ${main.binary} ${platformKey(c.platform)}: binary`, progress), slot), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
 
         image = appendLayers(image, layers.map((l) => l.layer), layers.map((l) => l.history));
         const labels = { ...origin, ...(b.labels ?? {}), ...(options.labels ?? {}) };
@@ -249,6 +264,18 @@ function refuseCgo(main: MainPackage): void {
       `build with the Dockerfile from \`slimgo init\`, which uses a glibc builder and runtime, or pass --cgo with a glibc --base`,
     where ? { file: where.file, line: where.line } : {},
   );
+}
+
+/** What a program's image carries besides its binary: the health check, whether it needs slimgo's probe, and the format that keeps the check. */
+function imagePlanFor(main: MainPackage, options: BuildOptions): { health: string[] | undefined; needsProbe: boolean; format: ImageFormat } {
+  const health = healthFor(main, options.healthcheck);
+  const format: ImageFormat = options.format && options.format !== "auto" ? options.format : health ? "docker" : "oci";
+  return { health, needsProbe: health?.[0] === HEALTH_PROBE_PATH, format };
+}
+
+/** The progress line of a layer: its size, and how long its compression took or that it was cached. */
+function layerReport(prefix: string, print: (message: string) => void): (layer: Layer, ms: number | undefined, reused: string) => void {
+  return (layer, ms, reused) => print(`${prefix} layer ${(layer.size / 1e6).toFixed(1)} MB ${ms === undefined ? "(cached)" : `compressed in ${(ms / 1000).toFixed(2)} s${reused}`}`);
 }
 
 function healthFor(main: MainPackage, override: string | undefined): string[] | undefined {
