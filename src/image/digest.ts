@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
 import { Transform, type TransformCallback } from "node:stream";
 import { SlimgoError, ExitCode } from "../errors.js";
 
@@ -41,6 +42,25 @@ export function digestAlgorithm(digest: Digest): DigestAlgorithm {
 /** Throws when `data` does not hash to `expected`: the blob was corrupted or tampered with. */
 export function verifyBytes(data: Uint8Array, expected: Digest, what: string): void {
   const actual = digestOf(data, digestAlgorithm(expected));
+  if (actual !== expected) throw digestMismatch(what, expected, actual);
+}
+
+/** Throws when the file at `path` does not hash to `expected` or has another size than `size`. */
+export async function verifyFile(path: string, expected: Digest, size: number, what: string): Promise<void> {
+  const hash = createHash(digestAlgorithm(expected));
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  let bytes = 0;
+  const file = await open(path, "r");
+  try {
+    for (let n = (await file.read(buffer, 0, buffer.length)).bytesRead; n > 0; n = (await file.read(buffer, 0, buffer.length)).bytesRead) {
+      hash.update(buffer.subarray(0, n));
+      bytes += n;
+    }
+  } finally {
+    await file.close();
+  }
+  if (bytes !== size) throw new SlimgoError(`${what}: blob has ${bytes} bytes, ${size} declared (corrupt or tampered)`, { exitCode: ExitCode.findings });
+  const actual = `${digestAlgorithm(expected)}:${hash.digest("hex")}`;
   if (actual !== expected) throw digestMismatch(what, expected, actual);
 }
 

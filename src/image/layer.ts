@@ -62,7 +62,7 @@ export function layerFromOpener(facts: StoredLayerFacts, openStored: () => Promi
 /** A layer stored in a file on disk (a blob slimgo wrote, or one in a layout). */
 export function layerFromFile(path: string, facts: StoredLayerFacts, verify = false): Layer {
   // Large reads: each one is a trip through libuv's pool, which may be busy compressing.
-  return layerFromOpener(facts, async () => createReadStream(path, { highWaterMark: 1024 * 1024 }), verify);
+  return { ...layerFromOpener(facts, async () => createReadStream(path, { highWaterMark: 1024 * 1024 }), verify), storedPath: path };
 }
 
 /** A small layer held in memory; digest and diffID are computed here. */

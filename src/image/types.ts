@@ -102,6 +102,8 @@ export interface Layer {
   annotations?: Record<string, string>;
   /** The stored (compressed) bytes; verified against `digest` by sources that read untrusted data. */
   open(): Promise<Readable>;
+  /** A file that holds exactly the stored bytes, when there is one: a sink on disk may copy it rather than stream it. */
+  storedPath?: string;
   /** The uncompressed tar stream. */
   openUncompressed(): Promise<Readable>;
 }

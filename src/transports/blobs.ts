@@ -2,17 +2,18 @@ import type { Readable } from "node:stream";
 import type { Digest } from "../image/digest.js";
 import { isImageIndex, type Image, type ImageOrIndex } from "../image/types.js";
 
-/** A blob a sink must store: small ones carry their bytes, layers open a stream. */
+/** A blob a sink must store: small ones carry their bytes, layers open a stream (and may name a file holding the bytes). */
 export interface BlobToWrite {
   digest: Digest;
   size: number;
   bytes?: Buffer;
   open?: () => Promise<Readable>;
+  path?: string;
 }
 
 function imageBlobs(image: Image): BlobToWrite[] {
   return [
-    ...image.layers.map((l) => ({ digest: l.digest, size: l.size, open: () => l.open() })),
+    ...image.layers.map((l) => ({ digest: l.digest, size: l.size, open: () => l.open(), ...(l.storedPath ? { path: l.storedPath } : {}) })),
     { digest: image.manifest.config.digest, size: image.rawConfig.length, bytes: image.rawConfig },
     { digest: image.digest, size: image.rawManifest.length, bytes: image.rawManifest },
   ];

@@ -1,10 +1,10 @@
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { constants, createReadStream, createWriteStream } from "node:fs";
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ExitCode, SlimgoError, inputError } from "../errors.js";
 import { canonicalJsonBytes } from "../image/canonical-json.js";
-import { VerifyingStream, digestAlgorithm, digestHex, verifyBytes } from "../image/digest.js";
+import { VerifyingStream, digestAlgorithm, digestHex, verifyBytes, verifyFile } from "../image/digest.js";
 import { loadDescriptor, type BlobReader } from "../image/load.js";
 import { MediaType } from "../image/media-types.js";
 import { parseIndexManifest } from "../image/parse.js";
@@ -118,6 +118,11 @@ async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
     if (blob.bytes !== undefined) {
       verifyBytes(blob.bytes, blob.digest, `blob ${blob.digest}`);
       await writeFile(temp, blob.bytes);
+    } else if (blob.path !== undefined) {
+      // A copy in the kernel (a reflink where the file system has them), then checked: several
+      // times faster than streaming a binary's layer through Node.
+      await copyFile(blob.path, temp, constants.COPYFILE_FICLONE);
+      await verifyFile(temp, blob.digest, blob.size, `blob ${blob.digest}`);
     } else {
       const source = await blob.open!();
       await pipeline(source, new VerifyingStream(blob.digest, blob.size, `blob ${blob.digest}`), createWriteStream(temp));
@@ -133,15 +138,6 @@ async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
 export interface WriteLayoutOptions {
   /** Name for the entry, stored as a full reference (`app:1` → `localhost/app:1`). */
   ref?: string;
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Writes blobs, then index.json, into an existing or new layout directory. */
@@ -164,7 +160,8 @@ async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOp
   await writeFile(join(dir, LAYOUT_FILE), LAYOUT_CONTENT);
   const indexTemp = tempName(join(dir, "index.json"));
   await writeFile(indexTemp, canonicalJsonBytes(index));
-  await syncFile(indexTemp);
+  // Renamed, not fsynced: a failed or interrupted write never leaves half an index.json, and after
+  // a power cut a rebuild restores the layout. (An fsync here cost up to 25 ms a watch rebuild.)
   await rename(indexTemp, join(dir, "index.json"));
   // The image whose tag this one took is gone from the index: its blobs that nothing else uses go too.
   await pruneReplaced(dir, existing.manifests.filter((m) => !kept.includes(m)), index.manifests).catch(() => 0);

@@ -92,6 +92,7 @@ describe("OCI layout", () => {
     const failing: Layer = {
       ...good.layers[1]!,
       digest: `sha256:${"e".repeat(64)}`,
+      storedPath: undefined,
       open: async () =>
         new Readable({
           read() {
@@ -110,6 +111,19 @@ describe("OCI layout", () => {
     const before = filesUnder(existing);
     await assert.rejects(writeOciLayout(existing, broken, { ref: "x" }), /disk on fire/);
     assert.deepEqual([...filesUnder(existing).entries()], [...before.entries()]);
+  });
+
+  test("a layer file copied into a layout is verified: one changed on disk is refused, and no layout is left", async () => {
+    const ownBlobs = join(work, "own-blobs");
+    const image = await busyboxImage(ownBlobs);
+    const stored = image.layers[1]!.storedPath;
+    assert.ok(stored, "layers slimgo writes are files");
+    const bytes = readFileSync(stored);
+    bytes[100] = bytes[100]! ^ 0xff;
+    writeFileSync(stored, bytes);
+    const dir = join(work, "from-changed-file");
+    await assert.rejects(writeOciLayout(dir, image, { ref: "app" }), (err: unknown) => err instanceof SlimgoError && /corrupt or tampered/.test(err.message));
+    assert.equal(existsSync(dir), false);
   });
 
   test("blobs are verified while reading: a tampered layer or config is refused", async () => {
