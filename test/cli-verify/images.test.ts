@@ -6,10 +6,10 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyModule, FIXTURES, runSlimgo, type CliResult } from "../support/cli.js";
+import { copyModule, runSlimgo, type CliResult } from "../support/cli.js";
 import { podmanBuild, removeImages, runTool } from "../support/podman.js";
 import { startRegistry, type TestRegistry } from "../support/registry.js";
 import { ensureStandInImages } from "../support/standins.js";

@@ -16,7 +16,6 @@ import {
   removeImages,
   removeStartedContainers,
   runContainer,
-  runTool,
   waitForHttp,
 } from "../support/podman.js";
 import { STAND_IN_LABEL, STAND_IN_NAMES, ensureStandInImages } from "../support/standins.js";

@@ -4,13 +4,12 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { verifyImage } from "../../src/verify/index.js";
 import type { VerifyReport } from "../../src/verify/types.js";
-import { copyModule, FIXTURES, runSlimgo } from "../support/cli.js";
-import { podmanBuild, removeImages, runTool } from "../support/podman.js";
+import { copyModule, runSlimgo } from "../support/cli.js";
+import { podmanBuild, removeImages } from "../support/podman.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { BinaryImages } from "../support/binary-images.js";
 import { skipContainers, skipUnless } from "../support/tools.js";
