@@ -21,7 +21,6 @@ export const CI_IMAGES = {
   dind: "docker:27.3.1-dind",
   node: "node:20.18.0-bookworm",
   trivy: "aquasec/trivy:0.56.2",
-  golang: (goVersion: string) => `golang:${goVersion}-bookworm`,
 } as const;
 
 /** The platforms every pipeline builds. */
