@@ -1,4 +1,4 @@
-import { argDeclarations, lookupAt } from "../model/build.js";
+import { argDeclarations, envDeclarations, lookupAt } from "../model/build.js";
 import { goBuilds, lineStartOf, stageChain, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
@@ -62,8 +62,8 @@ function settings(model: DockerfileModel, b: GoInvocation, name: string): string
   for (const s of stageChain(b.stage)) {
     for (const i of s.instructions) {
       if (s === b.stage && i.index > b.instruction.index) break;
-      if (i.keyword !== "ENV" && i.keyword !== "ARG") continue;
-      for (const a of i.args) if (a.startsWith(name + "=")) out.push(a.slice(name.length + 1));
+      const decls = i.keyword === "ENV" ? envDeclarations(i) : i.keyword === "ARG" ? argDeclarations(i) : [];
+      for (const d of decls) if (d.name === name && d.value !== undefined) out.push(d.value);
     }
   }
   return out;

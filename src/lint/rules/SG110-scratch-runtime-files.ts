@@ -1,3 +1,4 @@
+import { envDeclarations } from "../model/build.js";
 import { isScratch } from "../model/images.js";
 import { copyPaths, goBuilds, goFlagValue, goPackageArgs, rootImage, stageChain, stageCopies } from "../model/queries.js";
 import type { DockerfileModel, StageModel } from "../model/types.js";
@@ -25,7 +26,7 @@ export const rule: Rule = {
       const e = n.evidence[0];
       return e ? ` (${e.file}:${e.line})` : "";
     };
-    const envSet = (name: string): boolean => stageChain(final).some((s) => s.instructions.some((i) => i.keyword === "ENV" && i.args.some((a) => a.startsWith(name + "="))));
+    const envSet = (name: string): boolean => stageChain(final).some((s) => s.instructions.some((i) => i.keyword === "ENV" && envDeclarations(i).some((d) => d.name === name)));
 
     const tls = need((p) => p.facts.needs.tlsRoots);
     if (tls && !stageCopies(final, (p) => /ca-certificates|\/etc\/ssl\/certs|\/etc\/ssl\/?$/.test(p)) && !envSet("SSL_CERT_FILE")) {

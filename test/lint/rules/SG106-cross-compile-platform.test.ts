@@ -8,11 +8,15 @@ ruleTester(rule, {
     { code: recipeDockerfile },
     { name: "ENV from TARGET args", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nENV GOOS=$TARGETOS GOARCH=$TARGETARCH\nRUN go build -o /app .\n" },
     { name: "single-platform with fixed GOARCH", code: "FROM golang:1.22\nRUN GOARCH=arm64 go build -o /app .\n" },
+    { name: "legacy ENV KEY value form from TARGET args", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nENV GOOS $TARGETOS\nENV GOARCH $TARGETARCH\nRUN go build -o /app .\n" },
+    { name: "TARGET args among several ENV pairs", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nENV CGO_ENABLED=0 GOOS=\"$TARGETOS\" GOARCH=\"$TARGETARCH\"\nRUN go build -o /app .\n" },
   ],
   invalid: [
     { name: "BUILDPLATFORM without GOOS/GOARCH", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [2], message: "GOOS=$TARGETOS GOARCH=$TARGETARCH", output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "declared args are not declared again", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN CGO_ENABLED=0 go build -o /app .\n", lines: [3], output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH CGO_ENABLED=0 go build -o /app .\n" },
     { name: "hard-coded GOARCH in a multi-platform file", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS\nRUN GOOS=$TARGETOS GOARCH=amd64 go build -o /app .\n", lines: [3], message: "hard-coded" },
+    { name: "hard-coded GOARCH in the legacy ENV form", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS\nENV GOARCH amd64\nRUN GOOS=$TARGETOS go build -o /app .\n", lines: [4], message: 'GOARCH is hard-coded to "amd64"' },
+    { name: "hard-coded, quoted GOARCH among several ENV pairs", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS\nENV CGO_ENABLED=0 GOARCH=\"arm64\"\nRUN GOOS=$TARGETOS go build -o /app .\n", lines: [4], message: 'GOARCH is hard-coded to "arm64"' },
     { name: "TARGETARCH not declared in the stage", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n", lines: [2, 2], message: "ARG TARGETARCH" },
   ],
 });

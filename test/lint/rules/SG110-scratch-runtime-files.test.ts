@@ -12,12 +12,15 @@ ruleTester(rule, {
     { name: "no module analysis: rule skips", code: bare },
     { name: "embedded tzdata", code: bare, module: fakeModule({ zoneinfo: true, embeddedTzdata: true }) },
     { name: "timetzdata build tag", code: bare.replace("go build", "go build -tags timetzdata"), module: fakeModule({ zoneinfo: true }) },
+    { name: "SSL_CERT_FILE in the legacy ENV form", code: bare.replace("ENTRYPOINT", "ENV SSL_CERT_FILE /etc/ssl/cert.pem\nENTRYPOINT"), module: fakeModule({ tls: true }) },
+    { name: "ZONEINFO and TMPDIR among several ENV pairs", code: bare.replace("ENTRYPOINT", "ENV TZ=UTC ZONEINFO=/zoneinfo.zip TMPDIR=/data\nENTRYPOINT"), module: fakeModule({ zoneinfo: true, tmp: true }) },
     { name: "distroless has the files", code: bare.replace("FROM scratch", "FROM gcr.io/distroless/static-debian12"), module: fakeModule({ tls: true, tmp: true }) },
   ],
   invalid: [
     { name: "TLS without CA certificates", code: bare, module: fakeModule({ tls: true }), lines: [4], message: "CA certificates" },
     { name: "time zones without zoneinfo", code: bare, module: fakeModule({ zoneinfo: true }), lines: [4], message: "zoneinfo" },
     { name: "temp files without /tmp", code: bare, module: fakeModule({ tmp: true }), lines: [4], message: "/tmp" },
+    { name: "a legacy ENV whose value looks like ZONEINFO=... sets only its own name", code: bare.replace("ENTRYPOINT", "ENV APP_ARGS ZONEINFO=/zoneinfo.zip\nENTRYPOINT"), module: fakeModule({ zoneinfo: true }), lines: [4], message: "zoneinfo" },
     { name: "all three", code: bare, module: fakeModule({ tls: true, zoneinfo: true, tmp: true }), lines: [4, 4, 4] },
   ],
 });
