@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { buildModel, lookupAt } from "../../src/lint/model/build.js";
+import { goInvocations } from "../../src/lint/model/queries.js";
 import { isIgnored } from "../../src/lint/dockerignore.js";
 
 /** A fixed multi-stage Dockerfile in init's shape (with -X version flags): the offsets below are into this text. */
@@ -85,6 +86,19 @@ describe("Dockerfile model", () => {
     const inChild = lookupAt(m, m.instructions[7]!);
     assert.equal(inChild("E"), "from-a");
     assert.equal(inChild("W"), undefined, "ARG does not cross stages");
+  });
+
+  test("go under sudo: assignments after sudo's options reach go, those before it only with -E/--preserve-env", () => {
+    const at = (run: string): { env: string[]; insertAfter: string | undefined } => {
+      const m = buildModel(`FROM golang:1.22\nRUN ${run}\n`);
+      const g = goInvocations(m)[0]!;
+      return { env: g.assignments.map((a) => `${a.name}=${a.value}`), insertAfter: g.envInsertAt === undefined ? undefined : m.text.slice(m.instructions[1]!.argsStart, g.envInsertAt) };
+    };
+    assert.deepEqual(at("A=1 go build ."), { env: ["A=1"], insertAfter: "" });
+    assert.deepEqual(at("A=1 sudo go build ."), { env: [], insertAfter: "A=1 sudo " });
+    assert.deepEqual(at("A=1 B=2 sudo -Eu builder --chdir /src C=3 go build ."), { env: ["A=1", "B=2", "C=3"], insertAfter: "A=1 B=2 sudo -Eu builder --chdir /src " });
+    assert.deepEqual(at("A=1 B=2 sudo --preserve-env=B -ubuilder -- go build ."), { env: ["B=2"], insertAfter: "A=1 B=2 sudo --preserve-env=B -ubuilder -- " });
+    assert.deepEqual(at("sudo -s go build ."), { env: [], insertAfter: undefined });
   });
 
   test("parse problems are collected, never thrown", () => {

@@ -2,12 +2,23 @@
 import type { SourceRange } from "../types.js";
 import { lookupAt } from "./build.js";
 import { hasNoShell, type ImageRef } from "./images.js";
+import { assignmentPattern } from "./shell.js";
 import type { DockerfileModel, InstructionModel, ShellCommand, ShellWord, StageModel } from "./types.js";
 
 export interface GoInvocation {
   instruction: InstructionModel;
   stage: StageModel;
   command: ShellCommand;
+  /**
+   * VAR=value words on the command line that reach go: before the command, or after `sudo` and its
+   * options (sudo resets the environment, so the ones before it count only under -E/--preserve-env).
+   */
+  assignments: ShellCommand["assignments"];
+  /**
+   * Where a fix inserts a VAR=value for go: after `sudo` and its options, else before the command.
+   * Undefined when sudo has an option not in sudoFlags or sudoOptionsWithValue, so the place is not known.
+   */
+  envInsertAt: number | undefined;
   /** "build", "install", "mod", "test", ... */
   subcommand: string;
   /** Words after the subcommand. */
@@ -25,17 +36,77 @@ export function goInvocations(model: DockerfileModel): GoInvocation[] {
       if (ins.keyword !== "RUN") continue;
       for (const command of ins.commands) {
         const words = command.words;
+        let assignments = [...command.assignments];
+        let envInsertAt = (command.assignments[0]?.word ?? words[0])?.start;
         let k = 0;
-        while (k < words.length && ["sudo", "exec", "time", "nice"].includes(words[k]?.value ?? "")) k++;
+        for (;;) {
+          const w = words[k]?.value;
+          if (w === "exec" || w === "time" || w === "nice") k++;
+          else if (w === "sudo") {
+            const options = sudoOptions(words, k + 1);
+            k = options.end;
+            const kept = options.preserveEnv;
+            if (kept !== "all") assignments = assignments.filter((a) => kept.has(a.name));
+            envInsertAt = options.known ? words[k]?.start : undefined;
+            for (let a = words[k]; a && assignmentPattern.test(a.value); a = words[++k]) {
+              const eq = a.value.indexOf("=");
+              assignments.push({ name: a.value.slice(0, eq), value: a.value.slice(eq + 1), word: a });
+            }
+          } else break;
+        }
         const goWord = words[k];
         const subWord = words[k + 1];
         if (!goWord || !subWord) continue;
         if (goWord.value !== "go" && !goWord.value.endsWith("/go")) continue;
-        out.push({ instruction: ins, stage, command, subcommand: subWord.value, args: words.slice(k + 2), goWord, subWord });
+        out.push({ instruction: ins, stage, command, assignments, envInsertAt, subcommand: subWord.value, args: words.slice(k + 2), goWord, subWord });
       }
     }
   }
   return out;
+}
+
+/** sudo options that leave it running the command with VAR=value words as given (-E/--preserve-env are read apart); others (-i, -s, -e, ...) are not known. */
+const sudoFlags = new Set(["A", "B", "H", "k", "N", "n", "P", "S", "askpass", "bell", "set-home", "reset-timestamp", "no-update", "non-interactive", "preserve-groups", "stdin"]);
+const sudoOptionsWithValue = new Set(["C", "D", "g", "p", "R", "r", "T", "t", "u", "close-from", "chdir", "group", "prompt", "chroot", "role", "command-timeout", "type", "user"]);
+
+/**
+ * sudo's options from `from`: the index of the first word after them, whether every option was a
+ * known one, and which of the caller's variables -E/--preserve-env[=list] keeps.
+ */
+function sudoOptions(words: readonly ShellWord[], from: number): { end: number; known: boolean; preserveEnv: "all" | Set<string> } {
+  let known = true;
+  let preserveEnv: "all" | Set<string> = new Set();
+  let i = from;
+  while (i < words.length) {
+    const w = (words[i] as ShellWord).value;
+    if (w === "--") {
+      i++;
+      break;
+    }
+    if (!w.startsWith("-") || w === "-") break;
+    i++;
+    if (w.startsWith("--")) {
+      const eq = w.indexOf("=");
+      const name = w.slice(2, eq < 0 ? undefined : eq);
+      if (sudoOptionsWithValue.has(name)) {
+        if (eq < 0) i++;
+      } else if (name === "preserve-env") {
+        if (eq < 0) preserveEnv = "all";
+        else if (preserveEnv !== "all") for (const v of w.slice(eq + 1).split(",")) preserveEnv.add(v);
+      } else if (!sudoFlags.has(name) || eq >= 0) known = false;
+      continue;
+    }
+    for (let c = 1; c < w.length; c++) {
+      const letter = w[c] as string;
+      if (sudoOptionsWithValue.has(letter)) {
+        if (c === w.length - 1) i++;
+        break;
+      }
+      if (letter === "E") preserveEnv = "all";
+      else if (!sudoFlags.has(letter)) known = false;
+    }
+  }
+  return { end: i, known, preserveEnv };
 }
 
 export function goBuilds(model: DockerfileModel): GoInvocation[] {
@@ -79,8 +150,8 @@ export function goPackageArgs(args: readonly ShellWord[]): ShellWord[] {
  * The value a variable has for a RUN command: an inline assignment, an earlier `export` in the same
  * RUN, or ARG/ENV of the stage and its parents. null when declared but not statically known.
  */
-export function envForCommand(model: DockerfileModel, inv: { instruction: InstructionModel; command: ShellCommand }, name: string): string | null | undefined {
-  const inline = inv.command.assignments.find((a) => a.name === name);
+export function envForCommand(model: DockerfileModel, inv: Pick<GoInvocation, "instruction" | "command" | "assignments">, name: string): string | null | undefined {
+  const inline = inv.assignments.filter((a) => a.name === name).pop();
   if (inline) return inline.value;
   let exported: string | undefined;
   for (const c of inv.instruction.commands) {

@@ -168,7 +168,7 @@ export function tokenize(text: MappedText): Token[] {
 }
 
 const leadingKeywords = new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time", "exec", "fi", "done"]);
-const assignmentPattern = /^[A-Za-z_][A-Za-z0-9_]*=/;
+export const assignmentPattern = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /** Groups tokens into simple commands, stripping shell keywords and `env` prefixes. */
 export function commandsOf(tokens: Token[]): ShellCommand[] {

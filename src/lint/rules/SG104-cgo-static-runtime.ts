@@ -36,15 +36,15 @@ export const rule: Rule = {
           if (/extldflags[ =]+["']?-static/.test(ldflags)) continue;
           reported.add(b);
           const where = `${runtime.resolvedImage} (line ${runtime.from.range.line})`;
-          const explicit = b.command.assignments.some((a) => a.name === "CGO_ENABLED") || cgo === "1";
+          const explicit = b.assignments.some((a) => a.name === "CGO_ENABLED") || cgo === "1";
           const fixable = !explicit && b.instruction.json === null && !cgoRequired;
-          const first = b.command.assignments[0]?.word ?? b.command.words[0];
+          const at = b.envInsertAt;
           ctx.report({
             at: b.instruction,
             message: cgoRequired
               ? `the module needs cgo, but this binary goes into ${where}, which has no C library: use a glibc runtime (distroless/base) or link statically with -ldflags '-extldflags "-static"'`
               : `cgo is enabled for this go ${b.subcommand}, so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: set CGO_ENABLED=0`,
-            ...(fixable && first ? { fix: { description: "prefix the go command with CGO_ENABLED=0", edits: [{ start: first.start, end: first.start, text: "CGO_ENABLED=0 " }] } } : {}),
+            ...(fixable && at !== undefined ? { fix: { description: "prefix the go command with CGO_ENABLED=0", edits: [{ start: at, end: at, text: "CGO_ENABLED=0 " }] } } : {}),
           });
         }
       }

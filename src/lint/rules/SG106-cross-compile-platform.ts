@@ -54,7 +54,7 @@ export const rule: Rule = {
 /** Raw values a variable is set to for this command: inline, `export`, ENV or ARG in the stage chain. */
 function settings(model: DockerfileModel, b: GoInvocation, name: string): string[] {
   const out: string[] = [];
-  for (const a of b.command.assignments) if (a.name === name) out.push(rawValue(model.text.slice(a.word.start, a.word.end), name));
+  for (const a of b.assignments) if (a.name === name) out.push(rawValue(model.text.slice(a.word.start, a.word.end), name));
   for (const c of b.instruction.commands) {
     if (c === b.command) break;
     if (c.name === "export") for (const w of c.words.slice(1)) if (w.value.startsWith(name + "=")) out.push(w.value.slice(name.length + 1));
@@ -75,9 +75,9 @@ function rawValue(word: string, name: string): string {
 
 /** Prefix the command with GOOS/GOARCH from the target args, declaring the args in the stage when needed. */
 function targetFix(model: DockerfileModel, b: GoInvocation): Fix | undefined {
-  const first = b.command.assignments[0]?.word ?? b.command.words[0];
-  if (!first || b.instruction.json !== null) return undefined;
-  const edits: Fix["edits"] = [{ start: first.start, end: first.start, text: "GOOS=$TARGETOS GOARCH=$TARGETARCH " }];
+  const at = b.envInsertAt;
+  if (at === undefined || b.instruction.json !== null) return undefined;
+  const edits: Fix["edits"] = [{ start: at, end: at, text: "GOOS=$TARGETOS GOARCH=$TARGETARCH " }];
   const lookup = lookupAt(model, b.instruction);
   const undeclared = ["TARGETOS", "TARGETARCH"].filter((n) => lookup(n) === undefined);
   if (undeclared.length > 0) {
