@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { test } from "node:test";
-import { rules } from "../../src/lint/index.js";
+import { fileURLToPath } from "node:url";
+import { describe, test } from "node:test";
+import { analyze } from "../../src/analysis/index.js";
+import { lintDockerfile, rules, type LintOptions } from "../../src/lint/index.js";
+import { makeContext } from "./support/context.js";
 
 const root = new URL("../../../", import.meta.url);
 
@@ -23,4 +26,46 @@ test("every rule has a docs page with a bad and a good example, and a row in doc
     assert.match(readme, new RegExp(`\\| \\[${meta.id}\\]\\(${meta.id}\\.md\\) \\| ${meta.name} \\| ${meta.severity} \\|`));
   }
   assert.ok(ids.size >= 29);
+});
+
+const fixture = (name: string): string => fileURLToPath(new URL(`test/fixtures/${name}/`, root));
+
+/**
+ * The build context and module an example is linted with, for the rules whose examples depend on them
+ * (as the page describes them); every other example is linted alone, with no module and no build context.
+ */
+const contexts: Record<string, () => Promise<{ bad: LintOptions; good: LintOptions }[]>> = {
+  // SG110 runs only with a module and the page names none: with each fixture that has one runtime need
+  // (CA certificates, zoneinfo, /tmp), Bad, which lacks all three files, must give a finding and Good none.
+  SG110: async () =>
+    Promise.all(
+      ["tls-client", "zoneinfo", "tempfiles"].map(async (name) => {
+        const module = await analyze(fixture(name), { engine: "scanner" });
+        return { bad: { module }, good: { module } };
+      }),
+    ),
+  // The module the Bad example's comment describes: go 1.22, no requirements (so no go.sum), no cmd/server
+  // (every fixture says go 1.19 or 1.21, so none fits).
+  SG111: async () => {
+    const contextDir = makeContext({ "go.mod": "module example.com/app\n\ngo 1.22\n", "cmd/api/main.go": "package main\n\nfunc main() {}\n" });
+    const options = { contextDir, module: await analyze(contextDir, { engine: "scanner" }) };
+    return [{ bad: options, good: options }];
+  },
+  // SG112 checks only with a build context; the .dockerignore is the one each example's comment describes.
+  SG112: async () => [{ bad: { contextDir: fixture("root-main"), dockerignore: null }, good: { contextDir: fixture("root-main"), dockerignore: [".git", ".env"] } }],
+};
+
+describe("rule docs examples", () => {
+  for (const { meta } of rules) {
+    test(`${meta.id}: the Bad example gives a ${meta.id} finding, the Good example none`, async () => {
+      const text = readFileSync(new URL(meta.docs, root), "utf8");
+      const example = (heading: string): string => new RegExp(`## ${heading}\\n\\n\`\`\`dockerfile\\n([\\s\\S]+?)\`\`\``).exec(text)?.[1] ?? "";
+      const lint = (code: string, options: LintOptions): string[] =>
+        lintDockerfile(code, { file: meta.docs, ...options }).findings.filter((f) => f.ruleId === meta.id).map((f) => `${f.line}: ${f.message}`);
+      for (const { bad, good } of (await contexts[meta.id]?.()) ?? [{ bad: {}, good: {} }]) {
+        assert.notDeepEqual(lint(example("Bad"), bad), [], `the Bad example of ${meta.docs} gives no ${meta.id} finding`);
+        assert.deepEqual(lint(example("Good"), good), [], `the Good example of ${meta.docs} gives ${meta.id} findings`);
+      }
+    });
+  }
 });
