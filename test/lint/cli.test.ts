@@ -30,6 +30,14 @@ describe("slimgo lint (CLI)", () => {
     assert.match(missing.stderr, /nope\/Dockerfile: cannot read Dockerfile/);
   });
 
+  test("Dockerfiles of one module share its analysis: a go.mod that cannot be read is warned about once", () => {
+    const dir = makeContext({ "go.mod": "module\n", "main.go": "package main\n\nfunc main() {}\n", ".dockerignore": ".git\n.env\n", Dockerfile: good, "dev.Dockerfile": good, "deploy/Dockerfile": good });
+    const r = slimgoLint(["Dockerfile", "dev.Dockerfile", "deploy/Dockerfile"], dir);
+    const warnings = r.stderr.split("\n").filter((l) => l.includes("Go-aware rules that need the module are skipped"));
+    assert.equal(warnings.length, 1, r.stderr);
+    assert.match(warnings[0]!, /go\.mod/);
+  });
+
   test("--failure-threshold and config from slimgo.yaml", () => {
     const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n", Dockerfile: good.replace("USER 65532:65532\n", ""), "slimgo.yaml": "lint:\n  severity:\n    SG202: info\n" });
     assert.equal(slimgoLint([], dir).status, 0);

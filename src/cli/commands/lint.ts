@@ -61,13 +61,15 @@ Examples:
       const format = flags.json ? "json" : (flags.format ?? "text");
       const results: LintResult[] = [];
       let fixesShown = false;
+      // Dockerfiles of one module (Dockerfile, Dockerfile.dev, deploy/Dockerfile) share its analysis.
+      const analyses = new Map<string, Promise<ModuleAnalysis | undefined>>();
       for (const file of files.length > 0 ? files : ["Dockerfile"]) {
         const fromStdin = file === "-";
         const text = readDockerfile(file);
         const shown = fromStdin ? "Dockerfile" : displayPath(resolve(file));
         const contextDir = resolve(flags.context ?? (fromStdin ? "." : dirname(file)));
         if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) throw inputError(`${flags.context ?? contextDir}: build context is not a directory: pass an existing directory to --context`);
-        const module = flags.module === false ? undefined : await analyzeQuietly(contextDir, (m) => out.warn(m));
+        const module = flags.module === false ? undefined : await analyzeQuietly(contextDir, analyses, (m) => out.warn(m));
         const config = await lintConfig(module?.root ?? contextDir, flags);
         const options = { file: shown, contextDir, config, ...(module ? { module } : {}) };
         let result = lint.lintDockerfile(text, options);
@@ -117,8 +119,11 @@ function readDockerfile(file: string): string {
   }
 }
 
-/** The module for Go-aware rules, or undefined when there is no go.mod (those rules then skip). */
-async function analyzeQuietly(contextDir: string, warn: (m: string) => void): Promise<ModuleAnalysis | undefined> {
+/**
+ * The module for Go-aware rules, or undefined when there is no go.mod (those rules then skip).
+ * Each module is analysed once per run, and a failure is warned about once.
+ */
+async function analyzeQuietly(contextDir: string, analyses: Map<string, Promise<ModuleAnalysis | undefined>>, warn: (m: string) => void): Promise<ModuleAnalysis | undefined> {
   const { analyze, findModuleRoot } = await import("../../analysis/index.js");
   let root: string;
   try {
@@ -126,12 +131,15 @@ async function analyzeQuietly(contextDir: string, warn: (m: string) => void): Pr
   } catch {
     return undefined;
   }
-  try {
-    return await analyze(root, { engine: "scanner" });
-  } catch (err) {
-    warn(`${(err as Error).message.split("\n")[0]} (Go-aware rules that need the module are skipped)`);
-    return undefined;
+  let analysis = analyses.get(root);
+  if (!analysis) {
+    analysis = analyze(root, { engine: "scanner" }).catch((err: unknown) => {
+      warn(`${(err as Error).message.split("\n")[0]} (Go-aware rules that need the module are skipped)`);
+      return undefined;
+    });
+    analyses.set(root, analysis);
   }
+  return analysis;
 }
 
 async function lintConfig(root: string, flags: LintFlags): Promise<LintConfig> {
