@@ -1,6 +1,7 @@
 /** Verify reports as text for people, JSON for scripts, and SARIF 2.1.0 for code scanning. */
 import { checks } from "./checks/index.js";
 import type { CheckStatus, VerifyReport } from "./types.js";
+import { sarifLog, sarifRuleName, type SarifResult, type SarifRule } from "../sarif/log.js";
 
 /** The colour functions the text report uses (the CLI's Colors fits). */
 export interface VerifyColors {
@@ -58,9 +59,9 @@ const defaultDocsUrl = "https://github.com/slimgo/slimgo/blob/main/docs/verify.m
 /** SARIF 2.1.0: every check as a rule, one result per failed check located at the image reference. */
 export function formatSarif(reports: VerifyReport | readonly VerifyReport[], options: SarifOptions = {}): string {
   const docs = options.docsUrl ?? defaultDocsUrl;
-  const rules = checks.map((c) => ({
+  const rules: SarifRule[] = checks.map((c) => ({
     id: c.id,
-    name: c.name.replace(/(^|-)([a-z])/g, (_m, _d: string, ch: string) => ch.toUpperCase()),
+    name: sarifRuleName(c.name),
     shortDescription: { text: c.title },
     fullDescription: { text: c.title },
     helpUri: `${docs}#${c.id.toLowerCase()}-${c.name}`,
@@ -68,13 +69,11 @@ export function formatSarif(reports: VerifyReport | readonly VerifyReport[], opt
     defaultConfiguration: { level: "error" },
     properties: { tags: ["container", "go"], precision: "high" },
   }));
-  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const results = list(reports).flatMap((report) =>
+  const results: SarifResult[] = list(reports).flatMap((report) =>
     report.checks
       .filter((c) => c.status === "fail")
       .map((c) => ({
         ruleId: c.id,
-        ...(ruleIndex.has(c.id) ? { ruleIndex: ruleIndex.get(c.id) } : {}),
         level: "error",
         message: { text: `${c.message} (${report.platform})` },
         locations: [
@@ -86,15 +85,5 @@ export function formatSarif(reports: VerifyReport | readonly VerifyReport[], opt
         properties: { platform: report.platform, evidence: c.evidence },
       })),
   );
-  const log = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: { driver: { name: "slimgo", informationUri: docs, ...(options.toolVersion ? { version: options.toolVersion, semanticVersion: options.toolVersion } : {}), rules } },
-        results,
-      },
-    ],
-  };
-  return JSON.stringify(log, null, 2) + "\n";
+  return sarifLog({ informationUri: docs, toolVersion: options.toolVersion, rules, results });
 }

@@ -1,7 +1,8 @@
 import { rules as allRules } from "../rules/index.js";
 import type { LintResult, Rule, Severity } from "../types.js";
+import { sarifLog, sarifRuleName, type SarifLevel, type SarifResult, type SarifRule } from "../../sarif/log.js";
 
-const level: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note", style: "note" };
+const level: Record<Severity, SarifLevel> = { error: "error", warning: "warning", info: "note", style: "note" };
 
 export interface SarifOptions {
   /** Rules to describe in tool.driver.rules (default: every slimgo rule). */
@@ -16,9 +17,9 @@ const defaultDocsBase = "https://github.com/slimgo/slimgo/blob/main/";
 /** SARIF 2.1.0 for GitHub code scanning: rule metadata with help URIs, one result per finding. */
 export function formatSarif(results: readonly LintResult[], options: SarifOptions = {}): string {
   const base = options.docsBaseUrl ?? defaultDocsBase;
-  const rules = (options.rules ?? allRules).map((r) => ({
+  const rules: SarifRule[] = (options.rules ?? allRules).map((r) => ({
     id: r.meta.id,
-    name: r.meta.name.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
+    name: sarifRuleName(r.meta.name),
     shortDescription: { text: r.meta.description },
     fullDescription: { text: r.meta.description },
     helpUri: base + r.meta.docs,
@@ -26,11 +27,9 @@ export function formatSarif(results: readonly LintResult[], options: SarifOption
     defaultConfiguration: { level: level[r.meta.severity] },
     properties: { tags: ["dockerfile", r.meta.id.startsWith("SG1") ? "go" : "general"], precision: "high" },
   }));
-  const index = new Map(rules.map((r, i) => [r.id, i]));
-  const sarifResults = results.flatMap((r) =>
+  const sarifResults: SarifResult[] = results.flatMap((r) =>
     r.findings.map((f) => ({
       ruleId: f.ruleId,
-      ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
       level: level[f.severity],
       message: { text: f.message },
       locations: [
@@ -43,17 +42,7 @@ export function formatSarif(results: readonly LintResult[], options: SarifOption
       ],
     })),
   );
-  const log = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: { driver: { name: "slimgo", informationUri: base, ...(options.toolVersion ? { version: options.toolVersion, semanticVersion: options.toolVersion } : {}), rules } },
-        results: sarifResults,
-      },
-    ],
-  };
-  return JSON.stringify(log, null, 2) + "\n";
+  return sarifLog({ informationUri: base, toolVersion: options.toolVersion, rules, results: sarifResults });
 }
 
 function toUri(file: string): string {
