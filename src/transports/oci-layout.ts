@@ -125,7 +125,15 @@ async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
       await verifyFile(temp, blob.digest, blob.size, `blob ${blob.digest}`);
     } else {
       const source = await blob.open!();
-      await pipeline(source, new VerifyingStream(blob.digest, blob.size, `blob ${blob.digest}`), createWriteStream(temp));
+      const sink = createWriteStream(temp);
+      const closed = new Promise<void>((resolve) => sink.once("close", resolve));
+      try {
+        await pipeline(source, new VerifyingStream(blob.digest, blob.size, `blob ${blob.digest}`), sink);
+      } catch (err) {
+        // The temp file is opened asynchronously and may appear after the pipeline failed: remove it once it is closed.
+        await closed;
+        throw err;
+      }
     }
     await rename(temp, path);
   } catch (err) {
