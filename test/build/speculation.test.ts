@@ -92,6 +92,25 @@ describe("slimgo build's early go build", { skip: skipUnless("go") }, () => {
     assert.equal(existsSync(marker), false, "touch did not run");
   });
 
+  test("an early go build killed by a signal is run again the usual way, and the image is right", async () => {
+    const tools = await tempDir("slimgo-spec-go-");
+    const killNext = join(tools, "kill-next-build");
+    // Stands in for go: the next `go build` after killNext appears dies of SIGKILL, as an OOM kill would.
+    const wrapper = join(tools, "go");
+    await writeFile(wrapper, `#!/bin/sh\nif [ "$1" = build ] && [ -e "${killNext}" ]; then rm -f "${killNext}"; kill -KILL $$; fi\nexec go "$@"\n`, { mode: 0o755 });
+    const withWrapper = { SLIMGO_GO: wrapper };
+    assert.equal((await build([], withWrapper)).code, 0, "records a plan that runs the wrapper");
+
+    await setMessage("killed early");
+    await writeFile(killNext, "");
+    const r = await build([], withWrapper);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(existsSync(killNext), false, "the early build ran, and was killed");
+    assert.equal(r.early, false, "the killed build's result is not used");
+    const plain = await build([], { ...withWrapper, SLIMGO_NO_SPECULATION: "1" });
+    assert.equal(r.digest, plain.digest);
+  });
+
   test("a build that stops before compiling leaves no go build running and nothing in TMPDIR", async () => {
     const r = await build(["--platform", "plan9/amd64"]);
     assert.equal(r.code, 2);
