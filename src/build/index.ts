@@ -157,9 +157,16 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         if (!base) {
           const baseOptions = { caCertificates: needsCaCertificates(main.facts).needed, zoneinfoZip: main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && haveZoneinfoZip ? zoneinfoZip : undefined };
           const key = JSON.stringify([format, baseOptions]);
-          let layer = baseLayers.get(key);
-          if (!layer) baseLayers.set(key, (layer = cachedLayer(cache, baseLayerEntries(baseOptions), format, report("base"))));
-          layers.push({ layer: await layer, history: historyAt(describeBaseLayer(baseOptions)) });
+          let making = baseLayers.get(key);
+          const shared = making !== undefined;
+          if (!making) {
+            making = cachedLayer(cache, baseLayerEntries(baseOptions), format, report("base"));
+            baseLayers.set(key, making);
+          }
+          const layer = await making;
+          // Another platform made it: this one's line says it was at hand.
+          if (shared) report("base")(layer, undefined, "");
+          layers.push({ layer, history: historyAt(describeBaseLayer(baseOptions)) });
         }
         if (needsProbe) {
           const probe = await buildHealthProbe(go, platform, join(work, `probe-${main.binary}`));
