@@ -1,16 +1,17 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { after } from "node:test";
 
 const made: string[] = [];
 let hooked = false;
 
-/** A temporary build context holding `files` (path → content); removed after the test file. */
+/** A temporary build context holding `files` (path → content); removed when the test file's process exits. */
 export function makeContext(files: Record<string, string>): string {
+  // At exit, not in an after() hook: makeContext is often first called inside a test, where after()
+  // would clean up only that test's contexts and leave every later one behind.
   if (!hooked) {
     hooked = true;
-    after(() => {
+    process.once("exit", () => {
       for (const d of made) rmSync(d, { recursive: true, force: true });
     });
   }
