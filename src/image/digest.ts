@@ -47,21 +47,19 @@ export function verifyBytes(data: Uint8Array, expected: Digest, what: string): v
 
 /** Throws when the file at `path` does not hash to `expected` or has another size than `size`. */
 export async function verifyFile(path: string, expected: Digest, size: number, what: string): Promise<void> {
-  const hash = createHash(digestAlgorithm(expected));
+  const check = new ContentCheck(expected, size, what);
   const buffer = Buffer.allocUnsafe(1024 * 1024);
-  let bytes = 0;
   const file = await open(path, "r");
   try {
     for (let n = (await file.read(buffer, 0, buffer.length)).bytesRead; n > 0; n = (await file.read(buffer, 0, buffer.length)).bytesRead) {
-      hash.update(buffer.subarray(0, n));
-      bytes += n;
+      const tooLarge = check.update(buffer.subarray(0, n));
+      if (tooLarge) throw tooLarge;
     }
   } finally {
     await file.close();
   }
-  if (bytes !== size) throw new SlimgoError(`${what}: blob has ${bytes} bytes, ${size} declared (corrupt or tampered)`, { exitCode: ExitCode.findings });
-  const actual = `${digestAlgorithm(expected)}:${hash.digest("hex")}`;
-  if (actual !== expected) throw digestMismatch(what, expected, actual);
+  const mismatch = check.finish();
+  if (mismatch) throw mismatch;
 }
 
 export function digestMismatch(what: string, expected: Digest, actual: Digest): SlimgoError {
@@ -87,6 +85,26 @@ export interface ContentMismatch {
  * (so a caller such as the registry client can raise its own kind).
  */
 export class VerifyingStream extends Transform {
+  private readonly check;
+
+  constructor(expected: Digest, expectedSize: number | undefined, what: string | ((mismatch: ContentMismatch) => Error)) {
+    super();
+    this.check = new ContentCheck(expected, expectedSize, what);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const tooLarge = this.check.update(chunk);
+    if (tooLarge) done(tooLarge);
+    else done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(this.check.finish());
+  }
+}
+
+/** Hashes and counts content as it comes, and tells when it is not what was expected (see VerifyingStream for `what`). */
+class ContentCheck {
   private readonly hash;
   private bytes = 0;
 
@@ -95,42 +113,30 @@ export class VerifyingStream extends Transform {
     private readonly expectedSize: number | undefined,
     private readonly what: string | ((mismatch: ContentMismatch) => Error),
   ) {
-    super();
     this.hash = createHash(digestAlgorithm(expected));
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+  /** The error when more bytes came than were declared. */
+  update(chunk: Buffer): Error | undefined {
     this.bytes += chunk.length;
     if (this.expectedSize !== undefined && this.bytes > this.expectedSize) {
-      done(
-        typeof this.what === "function"
-          ? this.what(this.mismatch(undefined))
-          : new SlimgoError(`${this.what}: blob is larger than its declared ${this.expectedSize} bytes`, { exitCode: ExitCode.findings }),
-      );
-      return;
+      return typeof this.what === "function"
+        ? this.what(this.mismatch(undefined))
+        : new SlimgoError(`${this.what}: blob is larger than its declared ${this.expectedSize} bytes`, { exitCode: ExitCode.findings });
     }
     this.hash.update(chunk);
-    done(null, chunk);
+    return undefined;
   }
 
-  override _flush(done: TransformCallback): void {
+  /** The error when the digest or size differs, at the end. */
+  finish(): Error | undefined {
     const actual = `${digestAlgorithm(this.expected)}:${this.hash.digest("hex")}`;
     const sizeMatches = this.expectedSize === undefined || this.bytes === this.expectedSize;
-    if (sizeMatches && actual === this.expected) {
-      done();
-      return;
-    }
-    if (typeof this.what === "function") {
-      done(this.what(this.mismatch(actual)));
-      return;
-    }
-    done(
-      sizeMatches
-        ? digestMismatch(this.what, this.expected, actual)
-        : new SlimgoError(`${this.what}: blob has ${this.bytes} bytes but ${this.expectedSize} were declared (truncated or tampered)`, {
-            exitCode: ExitCode.findings,
-          }),
-    );
+    if (sizeMatches && actual === this.expected) return undefined;
+    if (typeof this.what === "function") return this.what(this.mismatch(actual));
+    return sizeMatches
+      ? digestMismatch(this.what, this.expected, actual)
+      : new SlimgoError(`${this.what}: blob has ${this.bytes} bytes but ${this.expectedSize} were declared (truncated or tampered)`, { exitCode: ExitCode.findings });
   }
 
   private mismatch(actual: Digest | undefined): ContentMismatch {
