@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { PODMAN_GLOBAL_FLAGS, ULIMIT_FLAGS, podman, runTool, type PodmanResult } from "../test/support/podman.js";
 import { startRegistry, type TestRegistry } from "../test/support/registry.js";
@@ -384,14 +385,9 @@ async function startWatch(ws: Workspace, caches: { gocache: string; slimgo: stri
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   const lines: string[] = [];
   let waiter: (() => void) | undefined;
-  let buffered = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => {
-    buffered += d;
-    for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
-      lines.push(buffered.slice(0, i));
-      buffered = buffered.slice(i + 1);
-      waiter?.();
-    }
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    lines.push(line);
+    waiter?.();
   });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   const nextLine = async (ms: number): Promise<string | undefined> => {

@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describeChanges, isEditorOrHiddenPath, MAX_HEAD_STARTS, rebuildOnChange, watchModule, type ChangeBatch } from "../../src/build/watch.js";
 import { copyModule, SLIMGO_BIN } from "../support/cli.js";
@@ -263,15 +264,8 @@ function startWatch(dir: string, args: string[]) {
   });
   children.push(child);
   const lines = new Inbox<string>();
-  let buffered = "";
   let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => {
-    buffered += d;
-    for (let i = buffered.indexOf("\n"); i >= 0; i = buffered.indexOf("\n")) {
-      lines.push(buffered.slice(0, i));
-      buffered = buffered.slice(i + 1);
-    }
-  });
+  createInterface({ input: child.stdout }).on("line", (line) => lines.push(line));
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   return {
