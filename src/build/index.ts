@@ -14,8 +14,8 @@ import { healthProbeCommand, HEALTH_PROBE_PATH } from "../dockerfile/health-prob
 import { inputError } from "../errors.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
 import { descriptorOf, type Descriptor, type HistoryEntry, type Image, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
-import type { ImageFormat } from "../image/media-types.js";
-import { compressionId, layerFromFiles, tarDigest } from "../tar/layer.js";
+import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
+import { compressionId, layerFromFiles, tarDigest, type BuildCompression } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
 import { baseLayerEntries, describeBaseLayer, NONROOT_UID, ZONEINFO_PATH } from "./base-layer.js";
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
@@ -40,6 +40,8 @@ export interface BuildOptions {
   /** Base image reference; default: slimgo's own minimal base. */
   base?: string;
   format?: ImageFormat | "auto";
+  /** How the layers slimgo makes are stored: gzip (default), or none, which skips compressing (for images that stay on this machine). */
+  compression?: BuildCompression;
   /** Health endpoint path or http://127.0.0.1:PORT/path; "none" for no health check. */
   healthcheck?: string;
   env?: Record<string, string>;
@@ -121,6 +123,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     if (jobs.length !== 1) abandonGoBuild();
     const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options)]));
+    const compression = options.compression ?? "gzip";
+    const layerOf = (entries: TarEntry[], format: ImageFormat, report: LayerReport, slot?: string) => cachedLayer(cache, entries, { format, compression }, report, slot);
     const historyAt = (createdBy: string): HistoryEntry => ({ created: version.created, created_by: createdBy, comment: "slimgo build" });
     progress(`compiling ${jobs.length} binar${jobs.length === 1 ? "y" : "ies"} with Go ${go.version} (${jobs.map((j) => `${j.main.binary} ${platformKey(j.platform)}`).join(", ")})`);
     const compiling = inParallel(
@@ -160,7 +164,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           let making = baseLayers.get(key);
           const shared = making !== undefined;
           if (!making) {
-            making = cachedLayer(cache, baseLayerEntries(baseOptions), format, report("base"));
+            making = layerOf(baseLayerEntries(baseOptions), format, report("base"));
             baseLayers.set(key, making);
           }
           const layer = await making;
@@ -170,12 +174,12 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         }
         if (needsProbe) {
           const probe = await buildHealthProbe(go, platform, join(work, `probe-${main.binary}`));
-          layers.push({ layer: await cachedLayer(cache, [binaryEntry(HEALTH_PROBE_PATH, probe)], format, report("health probe")), history: historyAt("slimgo build: health probe (no shell needed)") });
+          layers.push({ layer: await layerOf([binaryEntry(HEALTH_PROBE_PATH, probe)], format, report("health probe")), history: historyAt("slimgo build: health probe (no shell needed)") });
         }
         const assets = options.assets ?? b.assets;
         if (assets) {
           const entries = await assetEntries(analysis.root, assets);
-          layers.push({ layer: await cachedLayer(cache, entries, format, report("assets")), history: historyAt(`slimgo build: assets ${assets}`) });
+          layers.push({ layer: await layerOf(entries, format, report("assets")), history: historyAt(`slimgo build: assets ${assets}`) });
         }
         return layers;
       })();
@@ -203,7 +207,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         const binaryPath = `/usr/local/bin/${main.binary}`;
         // A rebuilt binary keeps many blocks of the last one: its slot lets them be reused.
         const slot = `${analysis.root}\0${binaryPath}\0${platformKey(c.platform)}`;
-        layers.push({ layer: await cachedLayer(cache, [binaryEntry(binaryPath, c.result.path)], format, layerReport(`  ${main.binary} ${platformKey(c.platform)}: binary`, progress), slot), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
+        layers.push({ layer: await layerOf([binaryEntry(binaryPath, c.result.path)], format, layerReport(`  ${main.binary} ${platformKey(c.platform)}: binary`, progress), slot), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
 
         image = appendLayers(image, layers.map((l) => l.layer), layers.map((l) => l.history));
         const labels = { ...origin, ...(b.labels ?? {}), ...(options.labels ?? {}) };
@@ -280,9 +284,15 @@ function imagePlanFor(main: MainPackage, options: BuildOptions): { health: strin
   return { health, needsProbe: health?.[0] === HEALTH_PROBE_PATH, format };
 }
 
+/** Told of a layer: how long making it took (undefined: it was cached), and what was reused. */
+type LayerReport = (layer: Layer, ms: number | undefined, reused: string) => void;
+
 /** The progress line of a layer: its size, and how long its compression took or that it was cached. */
-function layerReport(prefix: string, print: (message: string) => void): (layer: Layer, ms: number | undefined, reused: string) => void {
-  return (layer, ms, reused) => print(`${prefix} layer ${(layer.size / 1e6).toFixed(1)} MB ${ms === undefined ? "(cached)" : `compressed in ${(ms / 1000).toFixed(2)} s${reused}`}`);
+function layerReport(prefix: string, print: (message: string) => void): LayerReport {
+  return (layer, ms, reused) => {
+    const made = compressionOfLayer(layer.mediaType) === "none" ? "written uncompressed in" : "compressed in";
+    print(`${prefix} layer ${(layer.size / 1e6).toFixed(1)} MB ${ms === undefined ? "(cached)" : `${made} ${(ms / 1000).toFixed(2)} s${reused}`}`);
+  };
 }
 
 function healthFor(main: MainPackage, override: string | undefined): string[] | undefined {
@@ -316,17 +326,20 @@ function binaryEntry(path: string, source: string): TarEntry {
  * not compressed again. With a `slot`, a changed one reuses the blocks that did not change since
  * the slot's last layer. `report` gets the compression time, or undefined for a cached layer.
  */
-async function cachedLayer(cache: LayerCache, entries: TarEntry[], format: ImageFormat, report: (layer: Layer, ms: number | undefined, reused: string) => void, slot?: string): Promise<Layer> {
+async function cachedLayer(cache: LayerCache, entries: TarEntry[], stored: { format: ImageFormat; compression: BuildCompression }, report: LayerReport, slot?: string): Promise<Layer> {
   const tarOptions = { mtime: LAYER_MTIME, uid: 0, gid: 0 };
   const diffId = await tarDigest(entries, tarOptions);
-  const compression = compressionId();
-  const key = sha256(`${format}\0${compression}\0${diffId}`).slice("sha256:".length);
+  const { format, compression } = stored;
+  const id = compressionId(compression);
+  const key = sha256(`${format}\0${id}\0${diffId}`).slice("sha256:".length);
   const t0 = performance.now();
+  // Only gzip has blocks to reuse; an uncompressed rebuild leaves the slot's last gzip blocks as they are.
+  const reuse = slot !== undefined && compression === "gzip" ? { slot, compression: id } : undefined;
   const { layer, cached, blocks } = await cache.getOrBuild(
     key,
     // Binaries (slot layers) are files in this build's own temp dir: nothing else changes them.
-    (blobDir, blocks) => layerFromFiles(entries, { ...tarOptions, blobDir, format, expectedDiffId: diffId, filesAreSettled: slot !== undefined, blocks }),
-    slot === undefined ? undefined : { slot, compression },
+    (blobDir, blocks) => layerFromFiles(entries, { ...tarOptions, blobDir, format, compression, expectedDiffId: diffId, filesAreSettled: slot !== undefined, blocks }),
+    reuse,
   );
   report(layer, cached ? undefined : performance.now() - t0, blocks?.reused ? ` (${blocks.reused} of ${blocks.total} blocks unchanged, reused)` : "");
   return layer;

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SlimgoError } from "../errors.js";
 import { digestHex, type Digest } from "../image/digest.js";
 import { layerFromFile } from "../image/layer.js";
-import { layerMediaType, type ImageFormat } from "../image/media-types.js";
+import { layerMediaType, type ImageFormat, type LayerCompression } from "../image/media-types.js";
 import type { Layer } from "../image/types.js";
 import { DEFAULT_BLOCK_SIZE, parallelGzip, type BlockStore } from "./parallel-gzip.js";
 import { tarChunks, type TarEntry, type TarWriteOptions } from "./write.js";
@@ -15,6 +15,8 @@ export interface LayerFromFilesOptions extends TarWriteOptions {
   /** Where the compressed blob is kept (named by digest, so a cache dir works). Default: a temp dir removed at exit. */
   blobDir?: string;
   format?: ImageFormat;
+  /** `none` stores the tar as it is (its digest is its diffID). Default gzip. */
+  compression?: BuildCompression;
   /** zlib level, fixed so output is stable. Default 5 (see DEFAULT_GZIP_LEVEL). */
   gzipLevel?: number;
   /**
@@ -34,11 +36,15 @@ export interface LayerFromFilesOptions extends TarWriteOptions {
  */
 export const DEFAULT_GZIP_LEVEL = 5;
 
+/** The compressions slimgo writes layers with (it reads zstd too, but Node 20 cannot write it). */
+export type BuildCompression = Exclude<LayerCompression, "zstd">;
+
 /**
- * Everything besides the tar that decides a layer's compressed bytes; part of cache keys. zlib's
+ * Everything besides the tar that decides a layer's stored bytes; part of cache keys. zlib's
  * version is in it because another zlib may deflate the same block to other bytes.
  */
-export function compressionId(level = DEFAULT_GZIP_LEVEL): string {
+export function compressionId(compression: BuildCompression = "gzip", level = DEFAULT_GZIP_LEVEL): string {
+  if (compression === "none") return "none";
   return `gzip-parallel-level${level}-block${DEFAULT_BLOCK_SIZE}-zlib${process.versions.zlib}`;
 }
 
@@ -65,17 +71,16 @@ export async function tarDigest(entries: TarEntry[], options: TarWriteOptions): 
 }
 
 /**
- * Builds a gzip layer from files. The tar passes through memory once, in chunks, on its way to
- * the diffID hash (skipped when the caller vouches for `expectedDiffId`) and the compressor (see
- * parallel-gzip.ts), whose output is hashed and written aside, then renamed to its digest.
+ * Builds a layer from files. The tar passes through memory once, in chunks, on its way to the
+ * diffID hash (skipped when the caller vouches for `expectedDiffId`) and, for gzip, the compressor
+ * (see parallel-gzip.ts), whose output is hashed; the blob is written aside, then renamed to its digest.
  */
 export async function layerFromFiles(entries: TarEntry[], options: LayerFromFilesOptions): Promise<Layer> {
   const blobDir = options.blobDir ?? defaultBlobDir();
   mkdirSync(blobDir, { recursive: true });
+  const compression = options.compression ?? "gzip";
   const uncompressed = createHash("sha256");
   const trusted = options.filesAreSettled ? options.expectedDiffId : undefined;
-  const compressed = createHash("sha256");
-  let size = 0;
   const temp = join(blobDir, `.partial-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const file = await open(temp, "w");
   try {
@@ -85,34 +90,28 @@ export async function layerFromFiles(entries: TarEntry[], options: LayerFromFile
         yield chunk;
       }
     }
-    const writeAll = async (chunk: Buffer) => {
-      // write() may write less than asked (a full disk can show up this way first).
-      for (let offset = 0; offset < chunk.length; ) {
-        const { bytesWritten } = await file.write(chunk, offset);
-        if (bytesWritten === 0) throw new SlimgoError(`cannot write the layer to ${blobDir}: no space left?`);
-        offset += bytesWritten;
-      }
-    };
-    // Written a MiB at a time (each write waits in libuv's pool behind the blocks being deflated),
-    // copied into one buffer: zlib's outputs are views of larger buffers, which a list would keep.
-    const batch = Buffer.allocUnsafe(WRITE_BATCH);
-    let batched = 0;
-    const flush = async () => {
-      await writeAll(batch.subarray(0, batched));
-      batched = 0;
-    };
-    await parallelGzip(
-      hashed(),
-      async (chunk) => {
-        compressed.update(chunk);
+    const writer = batchedWriter(file, blobDir);
+    let size = 0;
+    let compressedDigest: Digest | undefined;
+    if (compression === "gzip") {
+      const compressed = createHash("sha256");
+      await parallelGzip(
+        hashed(),
+        async (chunk) => {
+          compressed.update(chunk);
+          size += chunk.length;
+          await writer.add(chunk);
+        },
+        { level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL, concurrency: Math.max(2 * availableParallelism(), Math.ceil(QUEUED_BYTES / DEFAULT_BLOCK_SIZE)), blocks: options.blocks },
+      );
+      compressedDigest = `sha256:${compressed.digest("hex")}`;
+    } else {
+      for await (const chunk of hashed()) {
         size += chunk.length;
-        if (batched + chunk.length > WRITE_BATCH) await flush();
-        if (chunk.length >= WRITE_BATCH) await writeAll(chunk);
-        else batched += chunk.copy(batch, batched);
-      },
-      { level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL, concurrency: Math.max(2 * availableParallelism(), Math.ceil(QUEUED_BYTES / DEFAULT_BLOCK_SIZE)), blocks: options.blocks },
-    );
-    await flush();
+        await writer.add(chunk);
+      }
+    }
+    await writer.flush();
     await file.close();
     const diffId = trusted ?? `sha256:${uncompressed.digest("hex")}`;
     if (options.expectedDiffId && diffId !== options.expectedDiffId) {
@@ -120,13 +119,42 @@ export async function layerFromFiles(entries: TarEntry[], options: LayerFromFile
       const named = files.length <= 3 ? files.join(", ") : `${files.slice(0, 3).join(", ")} or ${files.length - 3} more`;
       throw new SlimgoError(`${named || "a file"} changed while its layer was being written: build again once it is no longer being written`);
     }
-    const digest = `sha256:${compressed.digest("hex")}`;
+    const digest = compressedDigest ?? diffId;
     const path = join(blobDir, `sha256-${digestHex(digest)}`);
     await rename(temp, path);
-    return layerFromFile(path, { digest, diffId, size, mediaType: layerMediaType(options.format ?? "oci", "gzip") });
+    return layerFromFile(path, { digest, diffId, size, mediaType: layerMediaType(options.format ?? "oci", compression) });
   } catch (err) {
     await file.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw err;
   }
+}
+
+/**
+ * Writes chunks a MiB at a time (each write waits in libuv's pool behind the blocks being
+ * deflated), copied into one buffer: zlib's outputs are views of larger buffers, which a list would keep.
+ */
+function batchedWriter(file: FileHandle, blobDir: string): { add(chunk: Buffer): Promise<void>; flush(): Promise<void> } {
+  const writeAll = async (chunk: Buffer) => {
+    // write() may write less than asked (a full disk can show up this way first).
+    for (let offset = 0; offset < chunk.length; ) {
+      const { bytesWritten } = await file.write(chunk, offset);
+      if (bytesWritten === 0) throw new SlimgoError(`cannot write the layer to ${blobDir}: no space left?`);
+      offset += bytesWritten;
+    }
+  };
+  const batch = Buffer.allocUnsafe(WRITE_BATCH);
+  let batched = 0;
+  const flush = async () => {
+    await writeAll(batch.subarray(0, batched));
+    batched = 0;
+  };
+  return {
+    flush,
+    async add(chunk) {
+      if (batched + chunk.length > WRITE_BATCH) await flush();
+      if (chunk.length >= WRITE_BATCH) await writeAll(chunk);
+      else batched += chunk.copy(batch, batched);
+    },
+  };
 }

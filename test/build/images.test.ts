@@ -95,6 +95,37 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     }
   });
 
+  test("--compression none stores the same layers uncompressed: skopeo and umoci read them, podman runs the image", { skip: skipContainers() || skipUnless("skopeo", "umoci") }, async () => {
+    const dir = await fixture("notes", "examples");
+    const out = await temp("uncompressed");
+    const [plain, gzipped] = [join(out, "plain"), join(out, "gzipped")];
+    const none = await build([dir, "--compression", "none", "--oci-layout", plain, "--tarball", join(out, "notes.tar"), "-t", "plain"]);
+    await build([dir, "--oci-layout", gzipped, "-t", "plain"]);
+    const again = await build([dir, "--compression", "none"]);
+    assert.equal(again.programs[0]!.digest, none.programs[0]!.digest, "reproducible uncompressed too");
+    const manifest = async (layout: string) => JSON.parse((await runTool("skopeo", ["inspect", "--raw", `oci:${layout}:localhost/notes:plain`])).stdout) as { layers: { mediaType: string; digest: string }[] };
+    const config = async (layout: string) => JSON.parse((await runTool("skopeo", ["inspect", "--config", "--raw", `oci:${layout}:localhost/notes:plain`])).stdout) as { rootfs: { diff_ids: string[] } };
+    const [m, c] = [await manifest(plain), await config(plain)];
+    assert.deepEqual(m.layers.map((l) => l.mediaType), ["application/vnd.oci.image.layer.v1.tar", "application/vnd.oci.image.layer.v1.tar"]);
+    assert.deepEqual(m.layers.map((l) => l.digest), c.rootfs.diff_ids, "an uncompressed layer's digest is its diffID");
+    assert.deepEqual(c.rootfs.diff_ids, (await config(gzipped)).rootfs.diff_ids, "the same tars as the gzip build");
+    assert.ok((await manifest(gzipped)).layers.every((l) => l.mediaType.endsWith("+gzip")));
+    const bundle = join(out, "bundle");
+    await runTool("umoci", ["unpack", "--image", `${plain}:localhost/notes:plain`, bundle]);
+    assert.match(await readFile(join(bundle, "rootfs/etc/passwd"), "utf8"), /^nonroot:x:65532:65532:/m);
+
+    images.push("localhost/notes:plain");
+    await podman(["load", "-i", join(out, "notes.tar")]);
+    const port = await freePort();
+    const container = await runContainer({ image: "localhost/notes:plain", env: { PORT: String(port) } });
+    try {
+      assert.equal(await waitForHttp(`http://127.0.0.1:${port}/healthz`), 200);
+      assert.ok((await healthcheckRun(container.id)).healthy);
+    } finally {
+      await container.remove();
+    }
+  });
+
   test("--load puts the image into the local podman under its name and tags", { skip: skipContainers() }, async () => {
     const dir = await fixture("cli-tool");
     const result = await build([dir, "--load", "podman", "-t", "load-a", "-t", "load-b"]);

@@ -14,6 +14,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describeChanges, isEditorOrHiddenPath, MAX_HEAD_STARTS, rebuildOnChange, watchModule, type ChangeBatch } from "../../src/build/watch.js";
 import { copyModule, SLIMGO_BIN } from "../support/cli.js";
 import { runTool } from "../support/podman.js";
+import { startRegistry } from "../support/registry.js";
 import { hasTool, skipUnless } from "../support/tools.js";
 
 const temps: string[] = [];
@@ -334,6 +335,10 @@ describe("slimgo build --watch", { skip: skipUnless("go", "git"), concurrency: 1
     const published = last.programs[0]!.published[0]!;
     assert.match(published.reference, /^oci:.*:localhost\/rootmain:latest@sha256:[0-9a-f]{64}$/);
     assert.equal(await layoutDigest(layout, "localhost/rootmain:latest"), published.digest);
+    // Nothing is pushed, so the layers are stored uncompressed, and stderr says so.
+    assert.match(watch.stderr(), /layers are stored uncompressed while watching/);
+    const manifest = JSON.parse(await readFile(join(layout, "blobs", "sha256", published.digest.slice("sha256:".length)), "utf8")) as { layers: { mediaType: string }[] };
+    assert.ok(manifest.layers.length > 0 && manifest.layers.every((l) => l.mediaType === "application/vnd.oci.image.layer.v1.tar"), JSON.stringify(manifest.layers));
   });
 
   test("a source change rebuilds and republishes: new digest, the file named, the layout updated", async () => {
@@ -396,6 +401,29 @@ describe("slimgo build --watch", { skip: skipUnless("go", "git"), concurrency: 1
   });
 });
 
+describe("slimgo build --watch with --push", { skip: skipUnless("go", "docker-registry", "skopeo") }, () => {
+  test("keeps gzip layers: the registry gets what a one-shot push would send", async () => {
+    const dir = await copyModule("root-main");
+    temps.push(dir);
+    const registry = await startRegistry();
+    try {
+      const watch = startWatch(dir, ["--push", `${registry.host}/watched`, "--insecure-registry", registry.host, "--json"]);
+      const first = await watch.nextBuild(120_000, "first build and push");
+      // SIGTERM is handled (exit 0) once the watch is set up, which it says after the first build's line.
+      const deadline = Date.now() + 10_000;
+      while (!/watching/.test(watch.stderr()) && Date.now() < deadline) await sleep(10);
+      watch.child.kill("SIGTERM");
+      assert.equal((await watch.exit(60_000)).code, 0);
+      assert.doesNotMatch(watch.stderr(), /uncompressed/);
+      const manifest = JSON.parse((await runTool("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${registry.host}/watched:latest`])).stdout) as { layers: { mediaType: string }[] };
+      assert.ok(manifest.layers.every((l) => l.mediaType.endsWith("gzip")), JSON.stringify(manifest.layers));
+      assert.match(first.programs[0]!.published[0]!.reference, new RegExp(`^${registry.host}/watched:latest@sha256:`));
+    } finally {
+      await registry.stop();
+    }
+  });
+});
+
 describe("slimgo build --watch when the first build fails", { skip: skipUnless("go") }, () => {
   test("exits with the build's code and does not watch", async () => {
     const dir = await copyModule("root-main");
@@ -412,12 +440,12 @@ describe("slimgo build --watch when the first build fails", { skip: skipUnless("
 });
 
 describe("slimgo build --watch and a save during the first build", { skip: skipUnless("go") }, () => {
-  test("the save is built right after the first build, into the image a one-shot build of it gives", async () => {
+  test("the save is built right after the first build, into the image a one-shot build of it gives (--compression gzip)", async () => {
     const dir = await copyModule("root-main");
     temps.push(dir);
     const layout = join(dir, "out");
     const source = await readFile(join(dir, "main.go"), "utf8");
-    const watch = startWatch(dir, ["--oci-layout", layout, "--json"]);
+    const watch = startWatch(dir, ["--oci-layout", layout, "--json", "--compression", "gzip"]);
     // "compiling" comes after the watch is set up and before the first build has its binary.
     const deadline = Date.now() + 60_000;
     while (!/compiling/.test(watch.stderr()) && Date.now() < deadline) await sleep(5);

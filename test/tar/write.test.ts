@@ -99,6 +99,23 @@ test("layerFromFiles is reproducible and its digests match the bytes", async () 
   assert.notEqual(c.digest, a.digest);
 });
 
+test("layerFromFiles with compression none stores the tar itself: its digest is its diffID", async () => {
+  const source = join(work, "plain-binary");
+  writeFileSync(source, Buffer.alloc(2_500_000, 3)); // over a write batch, so the batching is crossed
+  const files = (): TarEntry[] => [{ path: "app", type: "file", sourcePath: source, mode: 0o755 }];
+  const plain = await layerFromFiles(files(), { mtime: 0, blobDir: join(work, "blobs-plain"), compression: "none" });
+  const gzipped = await layerFromFiles(files(), { mtime: 0, blobDir: join(work, "blobs-plain") });
+  assert.equal(plain.mediaType, "application/vnd.oci.image.layer.v1.tar");
+  assert.equal(plain.digest, plain.diffId);
+  assert.equal(plain.diffId, gzipped.diffId, "the same tar as the gzip layer's");
+  const blob = await buffer(await plain.open());
+  assert.ok(blob.equals(await buffer(tarStream(files(), { mtime: 0 }))));
+  assert.equal(blob.length, plain.size);
+  const docker = await layerFromFiles(files(), { mtime: 0, blobDir: join(work, "blobs-plain"), compression: "none", format: "docker" });
+  assert.equal(docker.mediaType, "application/vnd.docker.image.rootfs.diff.tar");
+  assert.equal(docker.digest, plain.digest);
+});
+
 test("a file that changed since its diffID was taken is refused, unless the caller vouches it cannot have", async () => {
   const source = join(work, "changes");
   writeFileSync(source, Buffer.alloc(100_000, 1));

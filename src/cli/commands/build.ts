@@ -17,6 +17,7 @@ interface BuildFlags extends CommonOptions {
   version?: string;
   base?: string;
   format?: "oci" | "docker" | "auto";
+  compression?: "gzip" | "none";
   healthcheck?: string;
   env?: Record<string, string>;
   arg?: string[];
@@ -64,6 +65,7 @@ export function registerBuild(program: Command): void {
     .option("--version <v>", "version for -X main.version and labels (default: git describe, else dev)")
     .option("--base <ref>", "base image: REGISTRY/REPO:TAG or oci:DIR[:TAG] (default: slimgo's own)")
     .option("--format <format>", "manifest media types: oci, docker, or auto (docker when there is a health check)", oneOf(["oci", "docker", "auto"] as const), "auto")
+    .option("--compression <gzip|none>", "how slimgo's layers are stored: gzip, or none to skip compressing (default: gzip; none for --watch without --push)", oneOf(["gzip", "none"] as const))
     .option("--healthcheck <path|url>", "health endpoint to probe (default: detected), or none")
     .option("--env <KEY=VALUE>", "environment variable in the image (repeatable)", keyValue)
     .option("--arg <arg>", "argument passed to the entrypoint (repeatable)", collect)
@@ -90,6 +92,12 @@ Examples:
   slimgo build --oci-layout ./out --base oci:./distroless
   slimgo build ./cmd/api ./cmd/worker --load
   slimgo build --watch --load                           rebuild and reload into podman on every save (Ctrl-C stops)
+
+Layers are gzipped, in 64 KiB blocks so that a rebuild compresses only the blocks of the binary
+that changed. --watch without --push stores them uncompressed instead (--compression none), as
+podman and docker do with the images they build: the image stays on this machine, a save reaches
+it sooner, and podman load has nothing to decompress. Its digest then differs from a one-shot
+build's; --compression gzip gives that image in the watch too.
 
 Registry credentials come from ~/.docker/config.json (auths, credsStore, credHelpers) or
 SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.
@@ -161,6 +169,7 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
     version: flags.version,
     base: flags.base,
     format: flags.format,
+    compression: compressionFor(flags),
     healthcheck: flags.healthcheck,
     env: flags.env,
     args: flags.arg,
@@ -264,6 +273,7 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
       wake();
     },
   });
+  if (!run.flags.compression && compressionFor(run.flags) === "none") out.info("layers are stored uncompressed while watching, as the image stays on this machine (--compression gzip for a one-shot build's digest)");
   try {
     settleFirst(await buildPublishReport(run, { changed: [], since: performance.now() }));
     firstDone = true;
@@ -292,6 +302,11 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
     process.off("SIGTERM", onSignal);
   }
   if (watchFailure && !stopping) throw inputError(`${displayPath(run.moduleDir)}: stopped watching: ${watchFailure.message}`);
+}
+
+/** Explicit --compression, else none for a watch that publishes only to this machine: compressing is most of a rebuild's time after go. */
+function compressionFor(flags: BuildFlags): "gzip" | "none" {
+  return flags.compression ?? (flags.watch && !flags.push ? "none" : "gzip");
 }
 
 /** Outputs written inside the module, which must not set off rebuilds of their own. */
