@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { buildModel, lookupAt } from "../../src/lint/model/build.js";
+import { buildModel, envDeclarations, lookupAt } from "../../src/lint/model/build.js";
 import { goInvocations } from "../../src/lint/model/queries.js";
 import { isIgnored } from "../../src/lint/dockerignore.js";
 
@@ -86,6 +86,16 @@ describe("Dockerfile model", () => {
     const inChild = lookupAt(m, m.instructions[7]!);
     assert.equal(inChild("E"), "from-a");
     assert.equal(inChild("W"), undefined, "ARG does not cross stages");
+  });
+
+  test("ENV and ARG values: quoted spaces stay in one value, single quotes and escapes keep $ literal", () => {
+    const m = buildModel(
+      'ARG G="a b"\nFROM alpine\nARG G\nENV A="x y" B=2 C=\'p $G\'\nENV D "e f"\nENV E=a\\ b F="$G!" H=\\$G\nENV LEGACY one two\nARG T1 \\\n  T2="t w o"\nRUN true\n',
+    );
+    const at = lookupAt(m, m.instructions.at(-1)!);
+    const values = Object.fromEntries(["G", "A", "B", "C", "D", "E", "F", "H", "LEGACY", "T1", "T2"].map((n) => [n, at(n)]));
+    assert.deepEqual(values, { G: "a b", A: "x y", B: "2", C: "p $G", D: "e f", E: "a b", F: "a b!", H: "$G", LEGACY: "one two", T1: null, T2: "t w o" });
+    assert.deepEqual(envDeclarations(m.instructions[3]!, m).map((d) => [d.name, d.value]), [["A", "x y"], ["B", "2"], ["C", "p $G"]], "three declarations, not five words");
   });
 
   test("go under sudo: assignments after sudo's options reach go, those before it only with -E/--preserve-env", () => {

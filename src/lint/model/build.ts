@@ -13,7 +13,7 @@ import type {
   ShellCommand,
   StageModel,
 } from "./types.js";
-import { expand, platformArgs, type Lookup } from "./variables.js";
+import { expand, expandWord, platformArgs, splitWords, unquoteWord, type Lookup } from "./variables.js";
 
 const knownKeywords = new Set([
   "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
@@ -258,10 +258,10 @@ function bindingsOf(model: DockerfileModel, stage: StageModel): Map<string, Bind
   if (!byName) {
     byName = new Map();
     for (const ins of stage.instructions) {
-      const decls = ins.keyword === "ARG" ? argDeclarations(ins).map((d) => ({ ...d, kind: "ARG" as const })) : ins.keyword === "ENV" ? envDeclarations(ins).map((d) => ({ ...d, kind: "ENV" as const })) : [];
+      const decls = ins.keyword === "ARG" ? argDeclarations(ins, model).map((d) => ({ ...d, kind: "ARG" as const })) : ins.keyword === "ENV" ? envDeclarations(ins, model).map((d) => ({ ...d, kind: "ENV" as const })) : [];
       for (const d of decls) {
         const list = byName.get(d.name) ?? [];
-        list.push({ index: ins.index, kind: d.kind, raw: d.value });
+        list.push({ index: ins.index, kind: d.kind, raw: d.raw });
         byName.set(d.name, list);
       }
     }
@@ -304,35 +304,57 @@ function valueOf(model: DockerfileModel, stage: StageModel, name: string, b: Bin
   return b.value;
 }
 
-function expandOrNull(value: string, lookup: Lookup, escape: string): string | null {
-  const e = expand(unquote(value), lookup, escape);
+function expandOrNull(raw: string, lookup: Lookup, escape: string): string | null {
+  const e = expandWord(raw, lookup, escape);
   return e.unknown ? null : e.value;
 }
 
-function unquote(value: string): string {
-  if (value.length >= 2 && ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))) {
-    return value.slice(1, -1);
+/** One `NAME[=VALUE]` of an ENV or ARG, as the parser splits them (quoted values may hold spaces). */
+export interface Declaration {
+  name: string;
+  /** The value with quotes and escapes removed, variables not expanded; undefined for `ARG NAME`. */
+  value: string | undefined;
+  /** The value as written (quotes and escapes kept), for expandWord. */
+  raw: string | undefined;
+}
+
+const declarationsOf = new WeakMap<InstructionModel, Declaration[]>();
+
+/**
+ * The NAME[=VALUE] words of an ENV or ARG, split at whitespace outside quotes. (dockerfile-ast's
+ * properties read `ARG A B` as A="B", the legacy form only ENV has.)
+ */
+function declarations(ins: InstructionModel, model: { text: string; escape: string }): Declaration[] {
+  let found = declarationsOf.get(ins);
+  if (found === undefined) {
+    const text = joinContinuations(model.text.slice(ins.argsStart, ins.end), ins.argsStart, model.escape).chars;
+    const words = splitWords(text, model.escape);
+    const first = words[0];
+    if (ins.keyword === "ENV" && first !== undefined && !first.includes("=")) {
+      // ENV NAME value...: the value is the rest of the line.
+      const raw = text.trimStart().slice(first.length).trim();
+      found = [{ name: first, value: unquoteWord(raw, model.escape), raw }];
+    } else {
+      found = words.map((w) => {
+        const eq = w.indexOf("=");
+        if (eq < 0) return { name: w, value: undefined, raw: undefined };
+        const raw = w.slice(eq + 1);
+        return { name: w.slice(0, eq), value: unquoteWord(raw, model.escape), raw };
+      });
+    }
+    declarationsOf.set(ins, found);
   }
-  return value;
+  return found;
 }
 
 /** `ARG A=1 B` → [{A, "1"}, {B, undefined}]. */
-export function argDeclarations(ins: InstructionModel): { name: string; value: string | undefined }[] {
-  return ins.args.map((a) => {
-    const eq = a.indexOf("=");
-    return eq < 0 ? { name: a, value: undefined } : { name: a.slice(0, eq), value: unquote(a.slice(eq + 1)) };
-  });
+export function argDeclarations(ins: InstructionModel, model: DockerfileModel): Declaration[] {
+  return ins.keyword === "ARG" ? declarations(ins, model) : [];
 }
 
-/** `ENV A=1 B=2` and the legacy `ENV A 1`. */
-export function envDeclarations(ins: InstructionModel): { name: string; value: string }[] {
-  const first = ins.args[0];
-  if (first === undefined) return [];
-  if (!first.includes("=")) return [{ name: first, value: ins.args.slice(1).join(" ") }];
-  return ins.args.filter((a) => a.includes("=")).map((a) => {
-    const eq = a.indexOf("=");
-    return { name: a.slice(0, eq), value: unquote(a.slice(eq + 1)) };
-  });
+/** `ENV A=1 B="two words"` and the legacy `ENV A 1`. */
+export function envDeclarations(ins: InstructionModel, model: DockerfileModel): (Declaration & { value: string; raw: string })[] {
+  return ins.keyword === "ENV" ? declarations(ins, model).map((d) => ({ name: d.name, value: d.value ?? "", raw: d.raw ?? "" })) : [];
 }
 
 function assignStages(model: DockerfileModel): void {
@@ -369,8 +391,8 @@ function assignStages(model: DockerfileModel): void {
     }
     if (!current) {
       if (ins.keyword === "ARG") {
-        for (const { name, value } of argDeclarations(ins)) {
-          model.globalArgs.set(name, value === undefined ? undefined : expand(value, (n) => model.globalArgs.get(n) ?? (model.globalArgs.has(n) ? null : undefined), model.escape).value);
+        for (const { name, raw } of argDeclarations(ins, model)) {
+          model.globalArgs.set(name, raw === undefined ? undefined : expandWord(raw, (n) => model.globalArgs.get(n) ?? (model.globalArgs.has(n) ? null : undefined), model.escape).value);
         }
       } else if (!sawNonArgBeforeFrom) {
         sawNonArgBeforeFrom = true;

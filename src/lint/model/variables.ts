@@ -25,18 +25,83 @@ export const proxyArgs = [
 ];
 
 export function expand(text: string, lookup: Lookup, escape = "\\", depth = 0): Expansion {
+  return expandText(text, lookup, escape, depth, false);
+}
+
+/**
+ * A word as ENV and ARG values are written (`"a $B"`, `'$literal'`, `a\ b`): quotes are removed,
+ * nothing inside single quotes is expanded, and the escape character makes the next character
+ * literal (inside double quotes only before `"`, `$` and itself), as BuildKit's word lexer does.
+ */
+export function expandWord(text: string, lookup: Lookup, escape = "\\"): Expansion {
+  return expandText(text, lookup, escape, 0, true);
+}
+
+/** A word with its quotes and escapes removed and its `$` references left as they are. */
+export function unquoteWord(text: string, escape = "\\"): string {
+  return expandText(text, undefined, escape, 0, true).value;
+}
+
+/** Splits ENV/ARG arguments at whitespace outside quotes, keeping each word as written. */
+export function splitWords(text: string, escape = "\\"): string[] {
+  const words: string[] = [];
+  let word = "";
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === escape && quote !== "'" && i + 1 < text.length) {
+      word += c + text[++i];
+    } else if (quote !== undefined) {
+      word += c;
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") {
+      word += c;
+      quote = c;
+    } else if (/\s/.test(c)) {
+      if (word !== "") words.push(word);
+      word = "";
+    } else word += c;
+  }
+  if (word !== "") words.push(word);
+  return words;
+}
+
+function expandText(text: string, lookup: Lookup | undefined, escape: string, depth: number, quotes: boolean): Expansion {
   let value = "";
   const undefinedNames: string[] = [];
   let unknown = false;
+  let inDouble = false;
   let i = 0;
   while (i < text.length) {
     const c = text[i] as string;
+    if (quotes && c === "'" && !inDouble) {
+      const close = text.indexOf("'", i + 1);
+      value += close < 0 ? text.slice(i + 1) : text.slice(i + 1, close);
+      i = close < 0 ? text.length : close + 1;
+      continue;
+    }
+    if (quotes && c === '"') {
+      inDouble = !inDouble;
+      i++;
+      continue;
+    }
+    if (quotes && c === escape && i + 1 < text.length) {
+      const next = text[i + 1] as string;
+      if (!inDouble || next === '"' || next === "$" || next === escape) {
+        value += next;
+        i += 2;
+      } else {
+        value += c;
+        i++;
+      }
+      continue;
+    }
     if (c === escape && text[i + 1] === "$") {
       value += "$";
       i += 2;
       continue;
     }
-    if (c !== "$") {
+    if (c !== "$" || lookup === undefined) {
       value += c;
       i++;
       continue;

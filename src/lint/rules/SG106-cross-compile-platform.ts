@@ -15,7 +15,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const { model } = ctx;
-    const multiPlatform = model.stages.some((s) => /\$\{?(BUILD|TARGET)PLATFORM/.test(s.platform ?? "")) || model.instructions.some((i) => i.keyword === "ARG" && argDeclarations(i).some((d) => /^TARGET(ARCH|OS|PLATFORM)$/.test(d.name)));
+    const multiPlatform = model.stages.some((s) => /\$\{?(BUILD|TARGET)PLATFORM/.test(s.platform ?? "")) || model.instructions.some((i) => i.keyword === "ARG" && argDeclarations(i, model).some((d) => /^TARGET(ARCH|OS|PLATFORM)$/.test(d.name)));
     for (const b of goBuilds(model)) {
       if (b.subcommand === "install" && b.args.some((a) => a.value.includes("@"))) continue;
       const onBuildPlatform = stageChain(b.stage).some((s) => /BUILDPLATFORM/.test(s.platform ?? ""));
@@ -62,7 +62,7 @@ function settings(model: DockerfileModel, b: GoInvocation, name: string): string
   for (const s of stageChain(b.stage)) {
     for (const i of s.instructions) {
       if (s === b.stage && i.index > b.instruction.index) break;
-      const decls = i.keyword === "ENV" ? envDeclarations(i) : i.keyword === "ARG" ? argDeclarations(i) : [];
+      const decls = i.keyword === "ENV" ? envDeclarations(i, model) : i.keyword === "ARG" ? argDeclarations(i, model) : [];
       for (const d of decls) if (d.name === name && d.value !== undefined) out.push(d.value);
     }
   }

@@ -26,7 +26,7 @@ export const rule: Rule = {
       const e = n.evidence[0];
       return e ? ` (${e.file}:${e.line})` : "";
     };
-    const envSet = (name: string): boolean => stageChain(final).some((s) => s.instructions.some((i) => i.keyword === "ENV" && envDeclarations(i).some((d) => d.name === name)));
+    const envSet = (name: string): boolean => stageChain(final).some((s) => s.instructions.some((i) => i.keyword === "ENV" && envDeclarations(i, model).some((d) => d.name === name)));
 
     const tls = need((p) => p.facts.needs.tlsRoots);
     if (tls && !stageCopies(final, (p) => /ca-certificates|\/etc\/ssl\/certs|\/etc\/ssl\/?$/.test(p)) && !envSet("SSL_CERT_FILE")) {

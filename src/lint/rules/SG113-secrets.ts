@@ -24,7 +24,7 @@ export const rule: Rule = {
   check(ctx) {
     const { model } = ctx;
     for (const ins of model.instructions) {
-      const names = ins.keyword === "ARG" ? argDeclarations(ins).map((d) => d.name) : ins.keyword === "ENV" ? envDeclarations(ins).map((d) => d.name) : [];
+      const names = ins.keyword === "ARG" ? argDeclarations(ins, model).map((d) => d.name) : ins.keyword === "ENV" ? envDeclarations(ins, model).map((d) => d.name) : [];
       for (const name of names) {
         if (!looksSecret(name)) continue;
         ctx.report({ at: ins, message: `${ins.keyword} ${name} looks like a secret, and ${ins.keyword} values are kept in the image metadata: pass it with RUN --mount=type=secret,id=${name.toLowerCase()} instead` });

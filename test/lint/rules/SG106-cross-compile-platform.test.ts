@@ -9,6 +9,7 @@ ruleTester(rule, {
     { name: "ENV from TARGET args", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nENV GOOS=$TARGETOS GOARCH=$TARGETARCH\nRUN go build -o /app .\n" },
     { name: "single-platform with fixed GOARCH", code: "FROM golang:1.22\nRUN GOARCH=arm64 go build -o /app .\n" },
     { name: "legacy ENV KEY value form from TARGET args", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nENV GOOS $TARGETOS\nENV GOARCH $TARGETARCH\nRUN go build -o /app .\n" },
+    { name: "a quoted ENV value that mentions GOARCH= is one value, not a setting", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nENV NOTE=\"not GOARCH=amd64\" GOOS=$TARGETOS GOARCH=$TARGETARCH\nRUN go build -o /app .\n" },
     { name: "TARGET args among several ENV pairs", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nENV CGO_ENABLED=0 GOOS=\"$TARGETOS\" GOARCH=\"$TARGETARCH\"\nRUN go build -o /app .\n" },
   ],
   invalid: [
