@@ -12,6 +12,7 @@ import { loadConfig } from "../config/load.js";
 import { needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
 import { healthProbeCommand, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError } from "../errors.js";
+import { removeAtExit } from "../fsutil/temp-cleanup.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
 import { descriptorOf, type Descriptor, type HistoryEntry, type Image, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
 import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
@@ -111,6 +112,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   const version = await versionLookup;
   const cache = new LayerCache();
   const work = await mkdtemp(join(tmpdir(), "slimgo-build-"));
+  const forgetWork = removeAtExit(work);
   const zoneinfoZip = join(go.goroot, "lib", "time", "zoneinfo.zip");
   const haveZoneinfoZip = existsSync(zoneinfoZip);
 
@@ -246,6 +248,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     return { analysis, version, programs };
   } finally {
     await rm(work, { recursive: true, force: true });
+    forgetWork();
   }
 }
 

@@ -22,6 +22,7 @@ import { dirname, join } from "node:path";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
 import { leftAsSeeded, seedOutput } from "./go-output-cache.js";
+import { atExit } from "../fsutil/temp-cleanup.js";
 
 /** The go build a request runs, with `OUTPUT` standing for the `-o` path. */
 export interface GoBuildPlan {
@@ -75,7 +76,8 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
   stopSpeculation();
   if (!exitHandlerInstalled) {
     exitHandlerInstalled = true;
-    process.once("exit", stopSpeculation);
+    // Also on Ctrl-C: the guess runs in its own process group, which the terminal's signal misses.
+    atExit(stopSpeculation);
   }
   let dir: string | undefined;
   try {
@@ -116,7 +118,10 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
 export function stopSpeculation(): void {
   const r = running;
   running = undefined;
-  if (!r) return;
+  if (r) killAndRemove(r);
+}
+
+function killAndRemove(r: Running): void {
   if (r.child.exitCode === null && r.child.pid !== undefined) {
     try {
       process.kill(-r.child.pid, "SIGKILL");
@@ -149,9 +154,11 @@ export async function claimGoBuild(plan: GoBuildPlan, output: string): Promise<C
     return undefined;
   }
   running = undefined;
+  // Claimed, it is this build's compile: a Ctrl-C must still reach its process group.
+  const forget = atExit(() => killAndRemove(r));
   r.child.ref();
   (r.child.stderr as Socket).ref();
-  const { code, stderr } = await r.result;
+  const { code, stderr } = await r.result.finally(forget);
   const ms = performance.now() - r.startedAt;
   try {
     // Killed by a signal or never started: say nothing of the source; build it the usual way.

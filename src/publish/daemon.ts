@@ -7,6 +7,7 @@ import { isImageIndex, platformOf, type Image, type ImageOrIndex } from "../imag
 import { hostPlatform } from "../build/platforms.js";
 import { preload } from "./preload.js";
 import type { Published, Publisher } from "./types.js";
+import { removeAtExit } from "../fsutil/temp-cleanup.js";
 
 /** Loads the image into the local podman or docker through its CLI (`load -i`), then tags it. */
 export function daemonPublisher(engine: "podman" | "docker"): Publisher {
@@ -16,6 +17,7 @@ export function daemonPublisher(engine: "podman" | "docker"): Publisher {
     async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {
       const image = hostImage(item, engine);
       const dir = await mkdtemp(join(tmpdir(), "slimgo-load-"));
+      const forget = removeAtExit(dir);
       const ref = `${name}:${tags[0] ?? "latest"}`;
       try {
         const file = join(dir, "image.tar");
@@ -24,6 +26,7 @@ export function daemonPublisher(engine: "podman" | "docker"): Publisher {
         for (const tag of tags.slice(1)) await cli(engine, ["tag", ref, `${name}:${tag}`]);
       } finally {
         await rm(dir, { recursive: true, force: true });
+        forget();
       }
       return { kind: engine, reference: `${engine}:${ref}@${image.digest}`, digest: image.digest };
     },

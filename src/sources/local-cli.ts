@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { inputError } from "../errors.js";
 import type { ImageOrIndex } from "../image/index.js";
 import { readDockerArchive } from "../transports/index.js";
+import { atExit } from "../fsutil/temp-cleanup.js";
 
 /** Temp dirs holding `save` output; layers are read lazily from them, so they live until exit or dispose. */
 const saved = new Set<string>();
@@ -15,14 +16,8 @@ function newSaveDir(): string {
   saved.add(dir);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once("exit", disposeSavedImages);
-    // A saved image can be gigabytes: remove it on Ctrl-C or kill too, then die of the same signal.
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-      process.once(signal, () => {
-        disposeSavedImages();
-        process.kill(process.pid, signal);
-      });
-    }
+    // A saved image can be gigabytes: removed on Ctrl-C or kill too.
+    atExit(disposeSavedImages);
   }
   return dir;
 }

@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+import { createReadStream, mkdtempSync } from "node:fs";
 import { open as openFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { ExitCode, SlimgoError, inputError } from "../errors.js";
 import { walkTar, type TarHeader, type TarLimits, type TarVisitor } from "./read.js";
+import { removeAtExit } from "../fsutil/temp-cleanup.js";
 
 /**
  * A tar file read by byte range: one pass records where each entry's data lies, then entries are
@@ -30,7 +31,7 @@ function tempDir(): string {
   if (processTempDir === undefined) {
     const dir = mkdtempSync(join(tmpdir(), "slimgo-archives-"));
     processTempDir = dir;
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    removeAtExit(dir);
   }
   return processTempDir;
 }

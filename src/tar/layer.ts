@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { removeAtExit } from "../fsutil/temp-cleanup.js";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,7 +59,7 @@ function defaultBlobDir(): string {
   if (processBlobDir === undefined) {
     const dir = mkdtempSync(join(tmpdir(), "slimgo-layers-"));
     processBlobDir = dir;
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    removeAtExit(dir);
   }
   return processBlobDir;
 }
@@ -82,7 +83,11 @@ export async function layerFromFiles(entries: TarEntry[], options: LayerFromFile
   const uncompressed = createHash("sha256");
   const trusted = options.filesAreSettled ? options.expectedDiffId : undefined;
   const temp = join(blobDir, `.partial-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const file = await open(temp, "w");
+  const forget = removeAtExit(temp);
+  const file = await open(temp, "w").catch((err: unknown) => {
+    forget();
+    throw err;
+  });
   try {
     async function* hashed(): AsyncGenerator<Buffer> {
       for await (const chunk of tarChunks(entries, options)) {
@@ -122,10 +127,12 @@ export async function layerFromFiles(entries: TarEntry[], options: LayerFromFile
     const digest = compressedDigest ?? diffId;
     const path = join(blobDir, `sha256-${digestHex(digest)}`);
     await rename(temp, path);
+    forget();
     return layerFromFile(path, { digest, diffId, size, mediaType: layerMediaType(options.format ?? "oci", compression) });
   } catch (err) {
     await file.close().catch(() => undefined);
     await rm(temp, { force: true });
+    forget();
     throw err;
   }
 }

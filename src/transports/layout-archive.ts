@@ -13,6 +13,7 @@ import type { TarFileIndex } from "../tar/file-index.js";
 import { tarStream, type TarEntry } from "../tar/write.js";
 import { blobsOf } from "./blobs.js";
 import { REF_NAME_ANNOTATION } from "./oci-layout.js";
+import { removeAtExit } from "../fsutil/temp-cleanup.js";
 
 export function archiveBlobPath(digest: string): string {
   return `blobs/${digestAlgorithm(digest)}/${digestHex(digest)}`;
@@ -76,12 +77,15 @@ export async function writeLayoutArchive(file: string, item: ImageOrIndex, optio
     entries.push({ path: "manifest.json", type: "file", content: JSON.stringify(manifest) });
   }
   const temp = join(dirname(file), `.${basename(file)}.slimgo-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+  const forget = removeAtExit(temp);
   try {
     await pipeline(tarStream(entries, { mtime: 0 }), createWriteStream(temp));
     await rename(temp, file);
   } catch (err) {
     await rm(temp, { force: true });
     throw err;
+  } finally {
+    forget();
   }
 }
 

@@ -12,6 +12,7 @@ import { fullLocalName } from "../image/reference.js";
 import { descriptorOf, isImageIndex, platformOf, type Descriptor, type ImageOrIndex, type IndexManifest } from "../image/types.js";
 import { blobsOf, type BlobToWrite } from "./blobs.js";
 import { pruneReplaced } from "./layout-prune.js";
+import { removeAtExit } from "../fsutil/temp-cleanup.js";
 
 export const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 const LAYOUT_FILE = "oci-layout";
@@ -114,6 +115,7 @@ async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
   if (info !== undefined && info.size === blob.size) return false;
   await mkdir(dirname(path), { recursive: true });
   const temp = tempName(path);
+  const forget = removeAtExit(temp);
   try {
     if (blob.bytes !== undefined) {
       verifyBytes(blob.bytes, blob.digest, `blob ${blob.digest}`);
@@ -139,6 +141,8 @@ async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
   } catch (err) {
     await rm(temp, { force: true });
     throw err;
+  } finally {
+    forget();
   }
   return true;
 }
@@ -167,10 +171,18 @@ async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOp
   const index: IndexManifest = { ...existing, schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [...kept, entry] };
   await writeFile(join(dir, LAYOUT_FILE), LAYOUT_CONTENT);
   const indexTemp = tempName(join(dir, "index.json"));
-  await writeFile(indexTemp, canonicalJsonBytes(index));
-  // Renamed, not fsynced: a failed or interrupted write never leaves half an index.json, and after
-  // a power cut a rebuild restores the layout. (An fsync here cost up to 25 ms a watch rebuild.)
-  await rename(indexTemp, join(dir, "index.json"));
+  const forgetIndexTemp = removeAtExit(indexTemp);
+  try {
+    await writeFile(indexTemp, canonicalJsonBytes(index));
+    // Renamed, not fsynced: a failed or interrupted write never leaves half an index.json, and after
+    // a power cut a rebuild restores the layout. (An fsync here cost up to 25 ms a watch rebuild.)
+    await rename(indexTemp, join(dir, "index.json"));
+  } catch (err) {
+    await rm(indexTemp, { force: true });
+    throw err;
+  } finally {
+    forgetIndexTemp();
+  }
   // The image whose tag this one took is gone from the index: its blobs that nothing else uses go too.
   await pruneReplaced(dir, existing.manifests.filter((m) => !kept.includes(m)), index.manifests).catch(() => 0);
   return entry;
@@ -193,6 +205,7 @@ export async function writeOciLayout(dir: string, item: ImageOrIndex, options: W
   if (info === undefined) {
     await mkdir(dirname(dir), { recursive: true });
     const temp = tempName(dir);
+    const forget = removeAtExit(temp);
     try {
       const entry = await writeInto(temp, item, options, []);
       await rename(temp, dir);
@@ -200,6 +213,8 @@ export async function writeOciLayout(dir: string, item: ImageOrIndex, options: W
     } catch (err) {
       await rm(temp, { recursive: true, force: true });
       throw err;
+    } finally {
+      forget();
     }
   }
   const created: string[] = [];

@@ -13,6 +13,7 @@ import { computeFilesystem, type FileNode, type Image, type ImageFilesystem } fr
 import { walkLayer, type TarLimits, type TarVisitorEntry } from "../tar/read.js";
 import { parseImageConfig } from "./directory-view.js";
 import type { FileEntry, FileType, GoBinaryInImage, ImageView } from "./image-view.js";
+import { removeAtExit } from "../fsutil/temp-cleanup.js";
 
 export interface ImageScanOptions {
   limits?: TarLimits;
@@ -70,6 +71,7 @@ function toEntry(node: FileNode): FileEntry {
 /** Reads the image's layers once and returns the verify view together with the file system facts inspect shows. */
 export async function scanImage(image: Image, options: ImageScanOptions = {}): Promise<ImageScan> {
   const temp = await mkdtemp(join(tmpdir(), "slimgo-scan-"));
+  const forgetTemp = removeAtExit(temp);
   try {
     const stored = new Map<string, Stored>();
     const elfFiles = new Map<string, { layer: number; file: string }>();
@@ -183,6 +185,7 @@ export async function scanImage(image: Image, options: ImageScanOptions = {}): P
     return { view, filesystem, warnings };
   } finally {
     await rm(temp, { recursive: true, force: true });
+    forgetTemp();
   }
 }
 

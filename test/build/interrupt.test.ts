@@ -1,0 +1,100 @@
+/**
+ * A `slimgo build` stopped by a signal (Ctrl-C in a terminal, SIGTERM from a CI runner) leaves
+ * nothing behind: no temp dirs, no partial files beside its outputs, no go build running on. The
+ * go it runs is a wrapper that hangs in `go build` once told to, so the signal lands mid-compile.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { moduleCopies, runSlimgo, SLIMGO_BIN } from "../support/cli.js";
+import { skipUnless } from "../support/tools.js";
+import { tempDirs } from "../support/temp-dirs.js";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+describe("slimgo build stopped by a signal", { skip: skipUnless("go"), concurrency: 1 }, () => {
+  const copy = moduleCopies();
+  const temp = tempDirs();
+
+  /** A module, a private TMPDIR and cache, and a go that hangs in `go build` while `hang` exists. */
+  async function setup() {
+    const moduleDir = await copy("root-main");
+    const root = await temp.make("slimgo-interrupt-");
+    const tmp = join(root, "tmp");
+    await mkdir(tmp);
+    const hang = join(root, "hang");
+    const pids = join(root, "go-build.pids");
+    const wrapper = join(root, "go");
+    await writeFile(wrapper, `#!/bin/sh\nif [ "$1" = build ] && [ -e "${hang}" ]; then echo $$ >> "${pids}"; exec sleep 120; fi\nexec go "$@"\n`);
+    await chmod(wrapper, 0o755);
+    const env = { TMPDIR: tmp, SLIMGO_GO: wrapper, SLIMGO_CACHE_DIR: join(root, "cache"), SOURCE_DATE_EPOCH: "1700000000" };
+    return { moduleDir, root, tmp, hang, pids, env, out: join(root, "out") };
+  }
+
+  /** Starts `slimgo build` in its own process group (as a terminal runs it), waits for go build to hang, then signals. */
+  async function interrupt(s: Awaited<ReturnType<typeof setup>>, env: Record<string, string>, signal: NodeJS.Signals, toGroup: boolean) {
+    await writeFile(s.hang, "");
+    const child = spawn(process.execPath, [SLIMGO_BIN, "build", ".", "--oci-layout", join(s.out, "oci"), "--tarball", join(s.out, "image.tar")], {
+      cwd: s.moduleDir,
+      env: { ...process.env, NO_COLOR: "1", ...s.env, ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, sig) => resolve({ code, signal: sig })));
+    await until(async () => (await readFile(s.pids, "utf8").catch(() => "")).trim() !== "", 60_000, "go build to start");
+    // The compile is under way, and slimgo has made its temp dirs.
+    await until(async () => (await readdir(s.tmp)).some((e) => e.startsWith("slimgo-build-")), 30_000, "slimgo's build dir");
+    process.kill(toGroup ? -child.pid! : child.pid!, signal);
+    const ended = await Promise.race([exited, sleep(30_000).then(() => undefined)]);
+    assert.ok(ended, `slimgo build still running 30 s after ${signal}:\n${stderr}`);
+    const goPids = (await readFile(s.pids, "utf8")).trim().split("\n").map(Number);
+    return { ended, goPids, stderr };
+  }
+
+  async function assertNothingLeft(s: Awaited<ReturnType<typeof setup>>, goPids: number[]) {
+    await until(() => goPids.every((p) => !alive(p)), 10_000, `go build (${goPids.join(", ")}) to end`);
+    assert.deepEqual((await readdir(s.tmp)).filter((e) => e.startsWith("slimgo-")), [], "slimgo's temp dirs are removed");
+    const blobs = await readdir(join(s.env.SLIMGO_CACHE_DIR, "blobs")).catch(() => []);
+    assert.deepEqual(blobs.filter((b) => b.startsWith(".")), [], "no partial blobs in the cache");
+    assert.deepEqual(await readdir(s.out).catch(() => []), [], "no output, and nothing beside where it would be");
+  }
+
+  test("Ctrl-C during the compile of a build started early from the last plan: slimgo dies of SIGINT, nothing is left, go is stopped", async () => {
+    const s = await setup();
+    // A first build from the module dir records the plan the next one starts before loading.
+    const first = await runSlimgo(["build", ".", "-q"], { cwd: s.moduleDir, env: s.env });
+    assert.equal(first.code, 0, first.stderr);
+    const { ended, goPids } = await interrupt(s, {}, "SIGINT", true);
+    assert.equal(ended.signal, "SIGINT", "dies of the signal, as a shell expects of Ctrl-C");
+    // The early go build runs in its own process group, which the terminal's Ctrl-C does not reach.
+    assert.equal(goPids.length, 1, "the early go build was the compile");
+    await assertNothingLeft(s, goPids);
+  });
+
+  test("SIGTERM sent to slimgo alone (a CI runner's cancel): go is stopped too, and nothing is left", async () => {
+    const s = await setup();
+    const { ended, goPids } = await interrupt(s, { SLIMGO_NO_SPECULATION: "1" }, "SIGTERM", false);
+    assert.equal(ended.signal, "SIGTERM");
+    await assertNothingLeft(s, goPids);
+  });
+});
