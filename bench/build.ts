@@ -425,6 +425,8 @@ async function startWatch(ws: Workspace, caches: { gocache: string; slimgo: stri
       child.kill("SIGCONT");
       const line = await nextLine(BUILD_TIMEOUT_MS);
       const seconds = (performance.now() - t0) / 1000;
+      // After its line the watch prunes the cache: untimed, and not to be left for the next sample.
+      await new Promise((r) => setTimeout(r, 300));
       child.kill("SIGSTOP");
       if (!line) return failed("no line after the edit");
       const parsed = parseJsonLine(line);
