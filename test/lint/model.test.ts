@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { buildModel, envDeclarations, lookupAt } from "../../src/lint/model/build.js";
 import { goInvocations } from "../../src/lint/model/queries.js";
+import { unwrapCommand } from "../../src/lint/model/command-wrappers.js";
 import { isIgnored } from "../../src/lint/dockerignore.js";
 
 /** A fixed multi-stage Dockerfile in init's shape (with -X version flags): the offsets below are into this text. */
@@ -102,13 +103,31 @@ describe("Dockerfile model", () => {
     const at = (run: string): { env: string[]; insertAfter: string | undefined } => {
       const m = buildModel(`FROM golang:1.22\nRUN ${run}\n`);
       const g = goInvocations(m)[0]!;
-      return { env: g.assignments.map((a) => `${a.name}=${a.value}`), insertAfter: g.envInsertAt === undefined ? undefined : m.text.slice(m.instructions[1]!.argsStart, g.envInsertAt) };
+      return { env: g.assignments.map((a) => `${a.name}=${a.value}`), insertAfter: g.envInsert === undefined ? undefined : m.text.slice(m.instructions[1]!.argsStart, g.envInsert.at) };
     };
     assert.deepEqual(at("A=1 go build ."), { env: ["A=1"], insertAfter: "" });
     assert.deepEqual(at("A=1 sudo go build ."), { env: [], insertAfter: "A=1 sudo " });
     assert.deepEqual(at("A=1 B=2 sudo -Eu builder --chdir /src C=3 go build ."), { env: ["A=1", "B=2", "C=3"], insertAfter: "A=1 B=2 sudo -Eu builder --chdir /src " });
     assert.deepEqual(at("A=1 B=2 sudo --preserve-env=B -ubuilder -- go build ."), { env: ["B=2"], insertAfter: "A=1 B=2 sudo --preserve-env=B -ubuilder -- " });
     assert.deepEqual(at("sudo -s go build ."), { env: [], insertAfter: undefined });
+  });
+
+  test("wrappers: sudo, env, nice, nohup, time, doas and exec are taken off, in any mix, with what reaches the command", () => {
+    const unwrap = (run: string): { command: string[]; env: string[]; wrappers: string[]; keepsENV: boolean; insert: string | undefined } => {
+      const m = buildModel(`FROM golang:1.22\nRUN ${run}\n`);
+      const u = unwrapCommand(m.instructions[1]!.commands[0]!);
+      const insert = u.envInsert && `${m.text.slice(m.instructions[1]!.argsStart, u.envInsert.at)}${u.envInsert.throughEnv ? "env " : ""}`;
+      return { command: u.words.map((w) => w.value), env: u.assignments.map((a) => `${a.name}=${a.value}`), wrappers: u.wrappers, keepsENV: u.inherits("X"), insert };
+    };
+    assert.deepEqual(unwrap("A=1 sudo -E env -u A B=2 nice -n 5 go build"), { command: ["go", "build"], env: ["B=2"], wrappers: ["sudo", "env", "nice"], keepsENV: true, insert: "A=1 sudo -E env -u A B=2 nice -n 5 env " });
+    assert.deepEqual(unwrap("sudo --preserve-env=X env -i Y=1 go build"), { command: ["go", "build"], env: ["Y=1"], wrappers: ["sudo", "env"], keepsENV: false, insert: "sudo --preserve-env=X env -i " });
+    assert.deepEqual(unwrap("sudo --preserve-env=X /usr/bin/time -p go build"), { command: ["go", "build"], env: [], wrappers: ["sudo", "time"], keepsENV: true, insert: "sudo --preserve-env=X /usr/bin/time -p env " });
+    assert.deepEqual(unwrap("A=1 exec nohup nice -10 go build"), { command: ["go", "build"], env: ["A=1"], wrappers: ["exec", "nohup", "nice"], keepsENV: true, insert: "A=1 exec nohup nice -10 env " });
+    assert.deepEqual(unwrap("A=1 doas -u builder go build"), { command: ["go", "build"], env: [], wrappers: ["doas"], keepsENV: false, insert: undefined });
+    assert.deepEqual(unwrap("doas env A=1 go build"), { command: ["go", "build"], env: ["A=1"], wrappers: ["doas", "env"], keepsENV: false, insert: "doas env " });
+    assert.deepEqual(unwrap("env - PATH=/bin go build"), { command: ["go", "build"], env: ["PATH=/bin"], wrappers: ["env"], keepsENV: false, insert: "env - " });
+    assert.deepEqual(unwrap("env -S 'go build'"), { command: ["go build"], env: [], wrappers: ["env"], keepsENV: true, insert: undefined }, "env -S is not read: no place to insert");
+    assert.deepEqual(unwrap('su builder -c "go build"'), { command: ["su", "builder", "-c", "go build"], env: [], wrappers: [], keepsENV: true, insert: "" });
   });
 
   test("parse problems are collected, never thrown", () => {

@@ -282,17 +282,33 @@ export function lookupAt(model: DockerfileModel, instruction: InstructionModel):
 
 function resolveIn(model: DockerfileModel, stage: StageModel, name: string, before: number, depth: number): string | null | undefined {
   if (depth > 32) return null;
+  const found = bindingIn(model, stage, name, before);
+  return found ? valueOf(model, found.stage, name, found.binding, depth) : undefined;
+}
+
+/** The ARG or ENV that gives `name` its value before instruction `before` of `stage`, and the stage that holds it. */
+function bindingIn(model: DockerfileModel, stage: StageModel, name: string, before: number): { stage: StageModel; binding: Binding } | undefined {
   const list = bindingsOf(model, stage).get(name);
-  let binding: Binding | undefined;
-  if (list) for (let i = list.length - 1; i >= 0; i--) if ((list[i] as Binding).index < before) { binding = list[i]; break; }
-  if (binding) return valueOf(model, stage, name, binding, depth);
+  if (list) for (let i = list.length - 1; i >= 0; i--) if ((list[i] as Binding).index < before) return { stage, binding: list[i] as Binding };
   // Only ENV crosses into a child stage; ARG values stay in the stage that declared them.
   for (let parent = stage.parent, hops = 0; parent && hops < 32; parent = parent.parent, hops++) {
     const envs = bindingsOf(model, parent).get(name)?.filter((b) => b.kind === "ENV");
     const last = envs?.[envs.length - 1];
-    if (last) return valueOf(model, parent, name, last, depth);
+    if (last) return { stage: parent, binding: last };
   }
   return undefined;
+}
+
+/**
+ * The ARG or ENV instruction whose `name` is in effect at `instruction` (the scoping of lookupAt),
+ * with the value as written there: quotes removed, variables not expanded (undefined for `ARG NAME`).
+ */
+export function declarationAt(model: DockerfileModel, instruction: InstructionModel, name: string): { instruction: InstructionModel; kind: "ARG" | "ENV"; value: string | undefined } | undefined {
+  const stage = instruction.stage < 0 || instruction.keyword === "FROM" ? undefined : model.stages[instruction.stage];
+  const found = stage ? bindingIn(model, stage, name, instruction.index) : undefined;
+  const declaring = found ? model.instructions[found.binding.index] : undefined;
+  if (!found || !declaring) return undefined;
+  return { instruction: declaring, kind: found.binding.kind, value: found.binding.raw === undefined ? undefined : unquoteWord(found.binding.raw, model.escape) };
 }
 
 function valueOf(model: DockerfileModel, stage: StageModel, name: string, b: Binding, depth: number): string | null {

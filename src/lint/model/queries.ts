@@ -1,24 +1,25 @@
 /** Questions rules ask of the model: Go invocations, stage ancestry, copies, ranges. */
 import type { SourceRange } from "../types.js";
+import { unwrapCommand, type EnvInsert } from "./command-wrappers.js";
 import { lookupAt } from "./build.js";
 import { hasNoShell, type ImageRef } from "./images.js";
-import { assignmentPattern } from "./shell.js";
 import type { DockerfileModel, InstructionModel, ShellCommand, ShellWord, StageModel } from "./types.js";
+
+/** `go` or a path to it (`/usr/local/go/bin/go`). */
+function isGoCommand(word: ShellWord | undefined): boolean {
+  return word !== undefined && (word.value === "go" || word.value.endsWith("/go"));
+}
 
 export interface GoInvocation {
   instruction: InstructionModel;
   stage: StageModel;
   command: ShellCommand;
-  /**
-   * VAR=value words on the command line that reach go: before the command, or after `sudo` and its
-   * options (sudo resets the environment, so the ones before it count only under -E/--preserve-env).
-   */
+  /** VAR=value words on the command line that reach go (see UnwrappedCommand). */
   assignments: ShellCommand["assignments"];
-  /**
-   * Where a fix inserts a VAR=value for go: after `sudo` and its options, else before the command.
-   * Undefined when sudo has an option not in sudoFlags or sudoOptionsWithValue, so the place is not known.
-   */
-  envInsertAt: number | undefined;
+  /** Whether a variable of the RUN's environment (ENV, ARG, export) reaches go. */
+  inherits: (name: string) => boolean;
+  /** Where a fix inserts VAR=value words for go; undefined when the place is not known. Use envAssignmentEdit. */
+  envInsert: EnvInsert | undefined;
   /** "build", "install", "mod", "test", ... */
   subcommand: string;
   /** Words after the subcommand. */
@@ -28,85 +29,21 @@ export interface GoInvocation {
   subWord: ShellWord;
 }
 
-/** Every `go <subcommand>` in RUN instructions, in order. */
+/** Every `go <subcommand>` in RUN instructions, in order, wrappers (sudo, env, nice, ...) taken off. */
 export function goInvocations(model: DockerfileModel): GoInvocation[] {
   const out: GoInvocation[] = [];
   for (const stage of model.stages) {
     for (const ins of stage.instructions) {
       if (ins.keyword !== "RUN") continue;
       for (const command of ins.commands) {
-        const words = command.words;
-        let assignments = [...command.assignments];
-        let envInsertAt = (command.assignments[0]?.word ?? words[0])?.start;
-        let k = 0;
-        for (;;) {
-          const w = words[k]?.value;
-          if (w === "exec" || w === "time" || w === "nice") k++;
-          else if (w === "sudo") {
-            const options = sudoOptions(words, k + 1);
-            k = options.end;
-            const kept = options.preserveEnv;
-            if (kept !== "all") assignments = assignments.filter((a) => kept.has(a.name));
-            envInsertAt = options.known ? words[k]?.start : undefined;
-            for (let a = words[k]; a && assignmentPattern.test(a.value); a = words[++k]) {
-              const eq = a.value.indexOf("=");
-              assignments.push({ name: a.value.slice(0, eq), value: a.value.slice(eq + 1), word: a });
-            }
-          } else break;
-        }
-        const goWord = words[k];
-        const subWord = words[k + 1];
-        if (!goWord || !subWord) continue;
-        if (goWord.value !== "go" && !goWord.value.endsWith("/go")) continue;
-        out.push({ instruction: ins, stage, command, assignments, envInsertAt, subcommand: subWord.value, args: words.slice(k + 2), goWord, subWord });
+        const { words, assignments, inherits, envInsert } = unwrapCommand(command);
+        const [goWord, subWord] = words;
+        if (!goWord || !subWord || !isGoCommand(goWord)) continue;
+        out.push({ instruction: ins, stage, command, assignments, inherits, envInsert, subcommand: subWord.value, args: words.slice(2), goWord, subWord });
       }
     }
   }
   return out;
-}
-
-/** sudo options that leave it running the command with VAR=value words as given (-E/--preserve-env are read apart); others (-i, -s, -e, ...) are not known. */
-const sudoFlags = new Set(["A", "B", "H", "k", "N", "n", "P", "S", "askpass", "bell", "set-home", "reset-timestamp", "no-update", "non-interactive", "preserve-groups", "stdin"]);
-const sudoOptionsWithValue = new Set(["C", "D", "g", "p", "R", "r", "T", "t", "u", "close-from", "chdir", "group", "prompt", "chroot", "role", "command-timeout", "type", "user"]);
-
-/**
- * sudo's options from `from`: the index of the first word after them, whether every option was a
- * known one, and which of the caller's variables -E/--preserve-env[=list] keeps.
- */
-function sudoOptions(words: readonly ShellWord[], from: number): { end: number; known: boolean; preserveEnv: "all" | Set<string> } {
-  let known = true;
-  let preserveEnv: "all" | Set<string> = new Set();
-  let i = from;
-  while (i < words.length) {
-    const w = (words[i] as ShellWord).value;
-    if (w === "--") {
-      i++;
-      break;
-    }
-    if (!w.startsWith("-") || w === "-") break;
-    i++;
-    if (w.startsWith("--")) {
-      const eq = w.indexOf("=");
-      const name = w.slice(2, eq < 0 ? undefined : eq);
-      if (sudoOptionsWithValue.has(name)) {
-        if (eq < 0) i++;
-      } else if (name === "preserve-env") {
-        if (eq < 0) preserveEnv = "all";
-        else if (preserveEnv !== "all") for (const v of w.slice(eq + 1).split(",")) preserveEnv.add(v);
-      } else if (!sudoFlags.has(name) || eq >= 0) known = false;
-      continue;
-    }
-    for (let c = 1; c < w.length; c++) {
-      const letter = w[c] as string;
-      if (sudoOptionsWithValue.has(letter)) {
-        if (c === w.length - 1) i++;
-        break;
-      }
-      if (letter === "E") preserveEnv = "all";
-      else if (!sudoFlags.has(letter)) known = false;
-    }
-  }
-  return { end: i, known, preserveEnv };
 }
 
 export function goBuilds(model: DockerfileModel): GoInvocation[] {
@@ -148,20 +85,27 @@ export function goPackageArgs(args: readonly ShellWord[]): ShellWord[] {
 
 /**
  * The value a variable has for a RUN command: an inline assignment, an earlier `export` in the same
- * RUN, or ARG/ENV of the stage and its parents. null when declared but not statically known.
+ * RUN, `go env -w`, or ARG/ENV of the stage and its parents. Exports, ARG and ENV count only when
+ * they reach the command (sudo without -E drops them). null when declared but not statically known.
  */
-export function envForCommand(model: DockerfileModel, inv: Pick<GoInvocation, "instruction" | "command" | "assignments">, name: string): string | null | undefined {
+export function envForCommand(model: DockerfileModel, inv: Pick<GoInvocation, "instruction" | "command" | "assignments" | "inherits">, name: string): string | null | undefined {
   const inline = inv.assignments.filter((a) => a.name === name).pop();
   if (inline) return inline.value;
+  const exported = inv.inherits(name) ? exportedBefore(inv, name) : undefined;
+  if (exported !== undefined) return exported;
+  const fromGoEnv = goEnvWritten(inv.instruction.stage, model, name, inv.instruction.index);
+  if (fromGoEnv !== undefined) return fromGoEnv;
+  return inv.inherits(name) ? lookupAt(model, inv.instruction)(name) : undefined;
+}
+
+/** The value of the last `export NAME=value` before the command in the same RUN. */
+export function exportedBefore(inv: Pick<GoInvocation, "instruction" | "command">, name: string): string | undefined {
   let exported: string | undefined;
   for (const c of inv.instruction.commands) {
     if (c === inv.command) break;
     if (c.name === "export") for (const w of c.words.slice(1)) if (w.value.startsWith(name + "=")) exported = w.value.slice(name.length + 1);
   }
-  if (exported !== undefined) return exported;
-  const fromGoEnv = goEnvWritten(inv.instruction.stage, model, name, inv.instruction.index);
-  if (fromGoEnv !== undefined) return fromGoEnv;
-  return lookupAt(model, inv.instruction)(name);
+  return exported;
 }
 
 function goEnvWritten(stageIndex: number, model: DockerfileModel, name: string, beforeIndex: number): string | undefined {
@@ -171,8 +115,9 @@ function goEnvWritten(stageIndex: number, model: DockerfileModel, name: string, 
     for (const ins of s.instructions) {
       if (ins.keyword !== "RUN" || (s === stage && ins.index > beforeIndex)) continue;
       for (const c of ins.commands) {
-        const v = c.words.map((w) => w.value);
-        if (v[0] === "go" && v[1] === "env" && v[2] === "-w") for (const a of v.slice(3)) if (a.startsWith(name + "=")) found = a.slice(name.length + 1);
+        const words = unwrapCommand(c).words;
+        const v = words.map((w) => w.value);
+        if (isGoCommand(words[0]) && v[1] === "env" && v[2] === "-w") for (const a of v.slice(3)) if (a.startsWith(name + "=")) found = a.slice(name.length + 1);
       }
     }
   }
@@ -223,8 +168,9 @@ export function isSourceCopy(ins: InstructionModel): boolean {
 }
 
 export function isModDownload(command: ShellCommand): boolean {
-  const v = command.words.map((w) => w.value);
-  return v[0] === "go" && v[1] === "mod" && (v[2] === "download" || v[2] === "vendor");
+  const words = unwrapCommand(command).words;
+  const v = words.map((w) => w.value);
+  return isGoCommand(words[0]) && v[1] === "mod" && (v[2] === "download" || v[2] === "vendor");
 }
 
 export function wordRange(model: DockerfileModel, word: { start: number; end: number }): SourceRange {

@@ -167,10 +167,11 @@ export function tokenize(text: MappedText): Token[] {
   return tokens;
 }
 
-const leadingKeywords = new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time", "exec", "fi", "done"]);
+// Wrappers such as time, exec, env and sudo stay in the words: unwrapCommand (queries.ts) reads them.
+const leadingKeywords = new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "fi", "done"]);
 export const assignmentPattern = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
-/** Groups tokens into simple commands, stripping shell keywords and `env` prefixes. */
+/** Groups tokens into simple commands, stripping shell keywords. */
 export function commandsOf(tokens: Token[]): ShellCommand[] {
   const commands: ShellCommand[] = [];
   let words: ShellWord[] = [];
@@ -193,10 +194,6 @@ function toCommand(all: ShellWord[], next: string): ShellCommand {
     const w = all[k];
     if (w === undefined) break;
     if (leadingKeywords.has(w.value) && !w.quoted) {
-      k++;
-      continue;
-    }
-    if (w.value === "env" && !w.quoted && assignmentPattern.test(all[k + 1]?.value ?? "")) {
       k++;
       continue;
     }

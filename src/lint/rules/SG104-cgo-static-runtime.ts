@@ -1,4 +1,5 @@
 import { isAlpineImage, isStaticRuntime } from "../model/images.js";
+import { envAssignmentEdit } from "../model/command-wrappers.js";
 import { envForCommand, goBuilds, goFlagValue, rootImage, stageChain, type GoInvocation } from "../model/queries.js";
 import type { StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
@@ -38,13 +39,14 @@ export const rule: Rule = {
           const where = `${runtime.resolvedImage} (line ${runtime.from.range.line})`;
           const explicit = b.assignments.some((a) => a.name === "CGO_ENABLED") || cgo === "1";
           const fixable = !explicit && b.instruction.json === null && !cgoRequired;
-          const at = b.envInsertAt;
+          const edit = fixable ? envAssignmentEdit(b, "CGO_ENABLED=0") : undefined;
+          const cleared = !b.inherits("CGO_ENABLED") && envForCommand(model, { ...b, inherits: () => true }, "CGO_ENABLED") === "0";
           ctx.report({
             at: b.instruction,
             message: cgoRequired
               ? `the module needs cgo, but this binary goes into ${where}, which has no C library: use a glibc runtime (distroless/base) or link statically with -ldflags '-extldflags "-static"'`
-              : `cgo is enabled for this go ${b.subcommand}, so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: set CGO_ENABLED=0`,
-            ...(fixable && at !== undefined ? { fix: { description: "prefix the go command with CGO_ENABLED=0", edits: [{ start: at, end: at, text: "CGO_ENABLED=0 " }] } } : {}),
+              : `cgo is enabled for this go ${b.subcommand}, so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: set CGO_ENABLED=0${cleared ? " on the go command (the one set earlier does not reach go: sudo without -E, doas and env -i clear the environment)" : ""}`,
+            ...(edit ? { fix: { description: "prefix the go command with CGO_ENABLED=0", edits: [edit] } } : {}),
           });
         }
       }

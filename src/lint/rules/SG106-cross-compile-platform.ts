@@ -1,6 +1,7 @@
-import { argDeclarations, envDeclarations, lookupAt } from "../model/build.js";
-import { goBuilds, lineStartOf, stageChain, type GoInvocation } from "../model/queries.js";
-import type { DockerfileModel } from "../model/types.js";
+import { argDeclarations, declarationAt, lookupAt } from "../model/build.js";
+import { envAssignmentEdit } from "../model/command-wrappers.js";
+import { exportedBefore, goBuilds, lineStartOf, stageChain, type GoInvocation } from "../model/queries.js";
+import type { DockerfileModel, InstructionModel } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -19,14 +20,14 @@ export const rule: Rule = {
     for (const b of goBuilds(model)) {
       if (b.subcommand === "install" && b.args.some((a) => a.value.includes("@"))) continue;
       const onBuildPlatform = stageChain(b.stage).some((s) => /BUILDPLATFORM/.test(s.platform ?? ""));
-      const goarch = settings(model, b, "GOARCH");
-      const goos = settings(model, b, "GOOS");
+      const goarch = setting(model, b, "GOARCH");
+      const goos = setting(model, b, "GOOS");
       if (onBuildPlatform) {
         const missing: string[] = [];
-        if (!goos.some((v) => /TARGETOS|TARGETPLATFORM/.test(v))) missing.push("GOOS=$TARGETOS");
-        if (!goarch.some((v) => /TARGETARCH|TARGETPLATFORM/.test(v))) missing.push("GOARCH=$TARGETARCH");
-        if (missing.length > 0 && !goarch.some((v) => !v.includes("$"))) {
-          const fix = goos.length === 0 && goarch.length === 0 ? targetFix(model, b) : undefined;
+        if (!/TARGETOS|TARGETPLATFORM/.test(goos?.value ?? "")) missing.push("GOOS=$TARGETOS");
+        if (!/TARGETARCH|TARGETPLATFORM/.test(goarch?.value ?? "")) missing.push("GOARCH=$TARGETARCH");
+        if (missing.length > 0 && (goarch === undefined || goarch.value.includes("$"))) {
+          const fix = goos === undefined && goarch === undefined ? targetFix(model, b) : undefined;
           ctx.report({
             at: b.instruction,
             message: `this stage runs on $BUILDPLATFORM but go ${b.subcommand} does not set ${missing.join(" ")}, so every platform gets a binary for the build machine: declare ARG TARGETOS TARGETARCH and pass them`,
@@ -35,15 +36,14 @@ export const rule: Rule = {
           continue;
         }
       }
-      const hardcoded = goarch.find((v) => v !== "" && !v.includes("$"));
+      const hardcoded = goarch !== undefined && goarch.value !== "" && !goarch.value.includes("$") ? goarch.value : undefined;
       if (multiPlatform && hardcoded !== undefined) {
         ctx.report({ at: b.instruction, message: `GOARCH is hard-coded to "${hardcoded}" in a multi-platform Dockerfile: use GOARCH=$TARGETARCH` });
         continue;
       }
-      const lookup = lookupAt(model, b.instruction);
       for (const name of ["TARGETOS", "TARGETARCH"]) {
-        const used = [...goos, ...goarch].some((v) => new RegExp(`\\$\\{?${name}\\b`).test(v));
-        if (used && lookup(name) === undefined) {
+        const undeclared = [goos, goarch].some((s) => s !== undefined && new RegExp(`\\$\\{?${name}\\b`).test(s.value) && lookupAt(model, s.expandedAt)(name) === undefined);
+        if (undeclared) {
           ctx.report({ at: b.instruction, message: `$${name} is used but not declared in this stage, so it is empty: add "ARG ${name}" after FROM` });
         }
       }
@@ -51,22 +51,19 @@ export const rule: Rule = {
   },
 };
 
-/** Raw values a variable is set to for this command: inline, `export`, ENV or ARG in the stage chain. */
-function settings(model: DockerfileModel, b: GoInvocation, name: string): string[] {
-  const out: string[] = [];
-  for (const a of b.assignments) if (a.name === name) out.push(rawValue(model.text.slice(a.word.start, a.word.end), name));
-  for (const c of b.instruction.commands) {
-    if (c === b.command) break;
-    if (c.name === "export") for (const w of c.words.slice(1)) if (w.value.startsWith(name + "=")) out.push(w.value.slice(name.length + 1));
-  }
-  for (const s of stageChain(b.stage)) {
-    for (const i of s.instructions) {
-      if (s === b.stage && i.index > b.instruction.index) break;
-      const decls = i.keyword === "ENV" ? envDeclarations(i, model) : i.keyword === "ARG" ? argDeclarations(i, model) : [];
-      for (const d of decls) if (d.name === name && d.value !== undefined) out.push(d.value);
-    }
-  }
-  return out;
+/**
+ * The value a variable has for go as written (variables not expanded), and the instruction that
+ * expands it: inline, else an `export` earlier in the RUN, else the ENV/ARG in effect (lookupAt's
+ * scoping). Exports, ENV and ARG count only when they reach go (sudo without -E drops them).
+ */
+function setting(model: DockerfileModel, b: GoInvocation, name: string): { value: string; expandedAt: InstructionModel } | undefined {
+  const inline = b.assignments.filter((a) => a.name === name).pop();
+  if (inline) return { value: rawValue(model.text.slice(inline.word.start, inline.word.end), name), expandedAt: b.instruction };
+  if (!b.inherits(name)) return undefined;
+  const exported = exportedBefore(b, name);
+  if (exported !== undefined) return { value: exported, expandedAt: b.instruction };
+  const declared = declarationAt(model, b.instruction, name);
+  return declared?.value === undefined ? undefined : { value: declared.value, expandedAt: declared.instruction };
 }
 
 function rawValue(word: string, name: string): string {
@@ -75,9 +72,9 @@ function rawValue(word: string, name: string): string {
 
 /** Prefix the command with GOOS/GOARCH from the target args, declaring the args in the stage when needed. */
 function targetFix(model: DockerfileModel, b: GoInvocation): Fix | undefined {
-  const at = b.envInsertAt;
-  if (at === undefined || b.instruction.json !== null) return undefined;
-  const edits: Fix["edits"] = [{ start: at, end: at, text: "GOOS=$TARGETOS GOARCH=$TARGETARCH " }];
+  const prefix = envAssignmentEdit(b, "GOOS=$TARGETOS GOARCH=$TARGETARCH");
+  if (prefix === undefined || b.instruction.json !== null) return undefined;
+  const edits: Fix["edits"] = [prefix];
   const lookup = lookupAt(model, b.instruction);
   const undeclared = ["TARGETOS", "TARGETARCH"].filter((n) => lookup(n) === undefined);
   if (undeclared.length > 0) {

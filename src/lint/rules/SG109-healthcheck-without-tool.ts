@@ -1,6 +1,8 @@
+import { unwrapCommand } from "../model/command-wrappers.js";
 import { stageCopies, stageHasNoShell } from "../model/queries.js";
 import { hasNoShell } from "../model/images.js";
 import { rootImage } from "../model/queries.js";
+import type { InstructionModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
 const tools = ["curl", "wget", "sh", "bash", "nc"];
@@ -19,7 +21,7 @@ export const rule: Rule = {
       if (!hasNoShell(rootImage(stage))) continue;
       for (const ins of stage.instructions) {
         if (ins.keyword !== "HEALTHCHECK") continue;
-        const called = ins.json !== null ? [ins.json[0] ?? ""] : ins.commands.map((c) => c.name);
+        const called = calledCommands(ins);
         for (const cmd of called) {
           const base = cmd.split("/").pop() ?? cmd;
           if (!tools.includes(base)) continue;
@@ -35,3 +37,9 @@ export const rule: Rule = {
     }
   },
 };
+
+/** The commands a HEALTHCHECK runs, wrappers (nice, env, ...) taken off; exec form is one command. */
+function calledCommands(ins: InstructionModel): string[] {
+  const commands = ins.json !== null ? [{ assignments: [], words: ins.json.map((value) => ({ value, start: ins.start, end: ins.end, quoted: true })), name: ins.json[0] ?? "", next: "" }] : ins.commands;
+  return commands.map((c) => unwrapCommand(c).words[0]?.value ?? "");
+}

@@ -1,3 +1,4 @@
+import { unwrapCommand } from "../model/command-wrappers.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -14,7 +15,7 @@ export const rule: Rule = {
     for (const ins of ctx.model.instructions) {
       if (ins.keyword !== "RUN" || ins.mounts.some((m) => m.type === "cache" && /\/var\/cache\/apk/.test(m.target ?? ""))) continue;
       for (const c of ins.commands) {
-        const words = c.words[0]?.value === "sudo" ? c.words.slice(1) : c.words;
+        const { words } = unwrapCommand(c);
         if (words[0]?.value !== "apk") continue;
         const add = words.findIndex((w) => w.value === "add");
         if (add < 0 || words.some((w) => w.value === "--no-cache")) continue;

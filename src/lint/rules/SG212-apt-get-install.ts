@@ -1,3 +1,4 @@
+import { unwrapCommand } from "../model/command-wrappers.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -14,12 +15,12 @@ export const rule: Rule = {
     for (const ins of ctx.model.instructions) {
       if (ins.keyword !== "RUN") continue;
       for (const c of ins.commands) {
-        const words = c.words[0]?.value === "sudo" ? c.words.slice(1) : c.words;
+        const { words, assignments } = unwrapCommand(c);
         if (words[0]?.value !== "apt-get" && words[0]?.value !== "apt") continue;
         const install = words.findIndex((w) => w.value === "install");
         if (install < 0) continue;
         const values = words.map((w) => w.value);
-        const yes = values.some((v) => v === "-y" || v === "--yes" || v === "--assume-yes" || v === "-qq" || /^-[a-z]*y[a-z]*$/.test(v)) || c.assignments.some((a) => a.name === "DEBIAN_FRONTEND") && values.includes("-y");
+        const yes = values.some((v) => v === "-y" || v === "--yes" || v === "--assume-yes" || v === "-qq" || /^-[a-z]*y[a-z]*$/.test(v)) || assignments.some((a) => a.name === "DEBIAN_FRONTEND") && values.includes("-y");
         const noRecommends = values.includes("--no-install-recommends") || values.some((v) => /APT::Install-Recommends=(false|0)/i.test(v));
         if (yes && noRecommends) continue;
         const missing = [!yes ? "-y" : "", !noRecommends ? "--no-install-recommends" : ""].filter(Boolean);

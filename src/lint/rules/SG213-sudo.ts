@@ -1,3 +1,4 @@
+import { unwrapCommand } from "../model/command-wrappers.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -12,7 +13,7 @@ export const rule: Rule = {
   check(ctx) {
     for (const ins of ctx.model.instructions) {
       if (ins.keyword !== "RUN") continue;
-      if (ins.commands.some((c) => c.name === "sudo")) ctx.report({ at: ins, message: "do not use sudo in RUN: switch USER root for the step that needs it, then back to the non-root USER" });
+      if (ins.commands.some((c) => unwrapCommand(c).wrappers.includes("sudo"))) ctx.report({ at: ins, message: "do not use sudo in RUN: switch USER root for the step that needs it, then back to the non-root USER" });
     }
   },
 };

@@ -45,5 +45,7 @@ ruleTester(rule, {
     },
     { name: "no download step at all", code: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n", lines: [3], message: "re-downloads" },
     { name: "download in a RUN that also builds", code: "FROM golang:1.22\nCOPY . .\nRUN go mod download && go build .\n", lines: [2] },
+    { name: "go mod download under sudo -E is the download step", code: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN sudo -E go mod download\nRUN go build -o /out/app .\n", lines: [3], message: "before \"go mod download\" (line 4)", output: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN sudo -E go mod download\nCOPY . .\nRUN go build -o /out/app .\n" },
+    { name: "go named by its path", code: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN /usr/local/go/bin/go mod download\nRUN go build -o /out/app .\n", lines: [3], message: "before \"go mod download\" (line 4)", output: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN /usr/local/go/bin/go mod download\nCOPY . .\nRUN go build -o /out/app .\n" },
   ],
 });

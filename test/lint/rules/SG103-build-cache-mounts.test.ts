@@ -11,5 +11,6 @@ ruleTester(rule, {
   invalid: [
     { name: "no mounts", code: "FROM golang:1.22\nRUN go build -o /app .\n", lines: [2], message: "/go/pkg/mod and /root/.cache/go-build" },
     { name: "only the module cache", code: "FROM golang:1.22\nRUN --mount=type=cache,target=/go/pkg/mod go build -o /app .\n", lines: [2], message: "/root/.cache/go-build" },
+    { name: "go build behind time -p", code: "FROM golang:1.22\nRUN time -p go build -o /app .\n", lines: [2] },
   ],
 });

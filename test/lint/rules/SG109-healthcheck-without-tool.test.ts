@@ -12,5 +12,7 @@ ruleTester(rule, {
     { name: "wget health check in scratch", code: "FROM scratch\nCOPY app /app\nHEALTHCHECK CMD wget -q -O- http://localhost:8080/healthz || exit 1\n", lines: [3], message: "wget" },
     { name: "curl in exec form in distroless", code: "FROM gcr.io/distroless/static-debian12\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n", lines: [2], message: "curl" },
     { name: "sh -c in scratch", code: "FROM scratch\nHEALTHCHECK CMD [\"/bin/sh\", \"-c\", \"true\"]\n", lines: [2] },
+    { name: "curl behind nice in exec form", code: "FROM gcr.io/distroless/static-debian12\nHEALTHCHECK CMD [\"nice\", \"curl\", \"-f\", \"http://localhost/\"]\n", lines: [2], message: "curl" },
+    { name: "wget behind env in shell form", code: "FROM scratch\nCOPY app /app\nHEALTHCHECK CMD env -i wget -q -O- http://localhost:8080/healthz || exit 1\n", lines: [3], message: "wget" },
   ],
 });

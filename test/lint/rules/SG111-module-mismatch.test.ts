@@ -14,6 +14,7 @@ ruleTester(rule, {
     { name: "tag pins minor only", code: "FROM golang:1.22-alpine\nRUN go build ./cmd/api\n", contextDir: withSum, module: fakeModule({ go: "1.22.5" }) },
     { name: "a subdirectory copied in: paths are relative to it", code: "FROM golang:1.22\nWORKDIR /src\nCOPY services/api/ .\nRUN go build ./cmd/server\n", contextDir: withSum },
     { name: "unversioned tag is not judged", code: "FROM golang:alpine\nRUN go build .\n", module: fakeModule({ go: "1.23" }) },
+    { name: "ENV CGO_ENABLED=0 does not reach go through sudo, so cgo stays on", code: "FROM golang:1.22\nENV CGO_ENABLED=0\nRUN sudo go build -o /app .\n", module: fakeModule({ cgo: true }) },
   ],
   invalid: [
     { name: "builder older than go line", code: "FROM golang:1.21-alpine AS build\nRUN go build .\n", module: fakeModule({ go: "1.22" }), lines: [1], message: "older than go.mod's go 1.22" },

@@ -11,5 +11,6 @@ ruleTester(rule, {
   invalid: [
     { name: "@latest", code: "FROM golang:1.22\nRUN go install github.com/go-delve/delve/cmd/dlv@latest\n", lines: [2], message: "pin a release" },
     { name: "branch, in a continued RUN", code: "FROM golang:1.22\nRUN apk add git && \\\n    go install -v example.com/tool@main\n", lines: [3] },
+    { name: "go install behind sudo -E env", code: "FROM golang:1.22\nRUN sudo -E env GOBIN=/usr/local/bin go install example.com/tool@latest\n", lines: [2], message: "pin a release" },
   ],
 });

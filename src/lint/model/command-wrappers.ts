@@ -1,0 +1,205 @@
+/**
+ * The wrappers people put in front of a command in a RUN (`sudo -E env CGO_ENABLED=0 go build`,
+ * `nice -n 10 apk add ...`): what runs under them, which VAR=value words and which variables of the
+ * environment reach it, and where a fix can put more.
+ */
+import type { TextEdit } from "../types.js";
+import { assignmentPattern } from "./shell.js";
+import type { ShellCommand, ShellWord } from "./types.js";
+
+/** Where a fix inserts VAR=value words so that they reach a command. */
+export interface EnvInsert {
+  /** Offset of the insertion: right before the command, or before the VAR=value words already in front of it. */
+  at: number;
+  /** The word before is a wrapper that takes a command, not VAR=value words (nice, nohup, time, exec): the words go through `env`. */
+  throughEnv: boolean;
+}
+
+/** A command with the wrappers in front of it (sudo, env, nice, nohup, time, doas, exec) taken off. */
+export interface UnwrappedCommand {
+  /** The command that runs, its name first; empty when there are only wrappers. */
+  words: ShellWord[];
+  /** VAR=value words that reach the command: the shell's leading ones (unless a wrapper dropped them) and those given to sudo or env. */
+  assignments: ShellCommand["assignments"];
+  /** Whether a variable of the RUN's environment (ENV, ARG, export) still reaches the command: sudo without -E, doas and env -i drop them. */
+  inherits: (name: string) => boolean;
+  /** The wrappers taken off, outermost first, by their base name ("sudo", "env", ...). */
+  wrappers: string[];
+  /** Undefined when a wrapper has an option not known here, or after doas: then the place is not known. */
+  envInsert: EnvInsert | undefined;
+}
+
+/** How a wrapper's options are written: letters and long names, with or without a value. */
+interface OptionSyntax {
+  flags: ReadonlySet<string>;
+  withValue: ReadonlySet<string>;
+  /** Long options that may have an `=value` or not (sudo's --preserve-env). */
+  optionalValue?: ReadonlySet<string>;
+  /** `-N` is an option (nice's old form of -n N). */
+  numeric?: boolean;
+}
+
+interface WrapperOption {
+  name: string;
+  value: string | undefined;
+}
+
+/** What a wrapper does to the command after it, read from its options. */
+interface WrapperEffect {
+  /** Variables it keeps from the caller's environment. */
+  keeps: (name: string) => boolean;
+  /** VAR=value words after its options are the command's assignments (sudo, env; time as bash's keyword). */
+  takesAssignments: boolean;
+  /** A fix can put VAR=value words after it: directly, or through `env`. */
+  insert: "direct" | "through-env" | "none";
+}
+
+interface Wrapper {
+  syntax: OptionSyntax;
+  effect: (options: WrapperOption[]) => WrapperEffect;
+}
+
+const keepsAll = (): boolean => true;
+const keepsNone = (): boolean => false;
+const passesThrough: WrapperEffect = { keeps: keepsAll, takesAssignments: false, insert: "through-env" };
+
+const wrappers: Record<string, Wrapper> = {
+  sudo: {
+    syntax: {
+      flags: new Set(["A", "B", "E", "H", "k", "N", "n", "P", "S", "askpass", "bell", "set-home", "reset-timestamp", "no-update", "non-interactive", "preserve-groups", "stdin"]),
+      withValue: new Set(["C", "D", "g", "p", "R", "r", "T", "t", "u", "close-from", "chdir", "group", "prompt", "chroot", "role", "command-timeout", "type", "user"]),
+      optionalValue: new Set(["preserve-env"]),
+    },
+    effect: (options) => ({ keeps: sudoKeeps(options), takesAssignments: true, insert: "direct" }),
+  },
+  env: {
+    // -S splits a string into the command: what runs is not known here, so it is left out of the syntax.
+    syntax: { flags: new Set(["-", "i", "0", "v", "ignore-environment", "null", "debug"]), withValue: new Set(["u", "C", "unset", "chdir"]) },
+    effect: (options) => ({ keeps: envKeeps(options), takesAssignments: true, insert: "direct" }),
+  },
+  nice: { syntax: { flags: new Set(), withValue: new Set(["n", "adjustment"]), numeric: true }, effect: () => passesThrough },
+  nohup: { syntax: { flags: new Set(), withValue: new Set() }, effect: () => passesThrough },
+  // bash's `time` keyword reads VAR=value words after it; /usr/bin/time (dash, ash) does not, so a fix goes through env.
+  time: {
+    syntax: { flags: new Set(["p", "v", "a", "q", "portability", "verbose", "append", "quiet"]), withValue: new Set(["f", "o", "format", "output"]) },
+    effect: () => ({ ...passesThrough, takesAssignments: true }),
+  },
+  // doas clears the environment (unless doas.conf says keepenv) and has no VAR=value words; `doas env ...` may not be permitted.
+  doas: { syntax: { flags: new Set(["n"]), withValue: new Set(["u", "a"]) }, effect: () => ({ keeps: keepsNone, takesAssignments: false, insert: "none" }) },
+  exec: {
+    syntax: { flags: new Set(["c", "l"]), withValue: new Set(["a"]) },
+    effect: (options) => ({ ...passesThrough, keeps: options.some((o) => o.name === "c") ? keepsNone : keepsAll }),
+  },
+};
+
+/** sudo resets the environment; -E/--preserve-env keep all of it, --preserve-env=A,B only those. */
+function sudoKeeps(options: WrapperOption[]): (name: string) => boolean {
+  const kept = new Set<string>();
+  for (const o of options) {
+    if (o.name === "E" || (o.name === "preserve-env" && o.value === undefined)) return keepsAll;
+    if (o.name === "preserve-env") for (const name of o.value?.split(",") ?? []) kept.add(name);
+  }
+  return (name) => kept.has(name);
+}
+
+/** env -i (or `env -`) starts from an empty environment; -u NAME removes one variable. */
+function envKeeps(options: WrapperOption[]): (name: string) => boolean {
+  if (options.some((o) => o.name === "i" || o.name === "ignore-environment" || o.name === "-")) return keepsNone;
+  const removed = new Set(options.filter((o) => o.name === "u" || o.name === "unset").map((o) => o.value));
+  return (name) => !removed.has(name);
+}
+
+/**
+ * The options from `from` on: each with its value, the index of the first word after them, and
+ * whether every one is in the syntax (an unknown letter is read as a flag).
+ */
+function readOptions(words: readonly ShellWord[], from: number, syntax: OptionSyntax): { options: WrapperOption[]; end: number; known: boolean } {
+  const options: WrapperOption[] = [];
+  let known = true;
+  let i = from;
+  while (i < words.length) {
+    const w = (words[i] as ShellWord).value;
+    if (w === "--") return { options, end: i + 1, known };
+    if (!w.startsWith("-") || (w === "-" && !syntax.flags.has("-"))) break;
+    i++;
+    if (w === "-") options.push({ name: "-", value: undefined });
+    else if (syntax.numeric && /^-\d+$/.test(w)) options.push({ name: "n", value: w.slice(1) });
+    else if (w.startsWith("--")) {
+      const eq = w.indexOf("=");
+      const name = w.slice(2, eq < 0 ? undefined : eq);
+      let value = eq < 0 ? undefined : w.slice(eq + 1);
+      if (syntax.withValue.has(name) && value === undefined) value = words[i++]?.value;
+      else if (!syntax.withValue.has(name) && !syntax.optionalValue?.has(name) && (!syntax.flags.has(name) || value !== undefined)) known = false;
+      options.push({ name, value });
+    } else {
+      for (let c = 1; c < w.length; c++) {
+        const name = w[c] as string;
+        if (syntax.withValue.has(name)) {
+          options.push({ name, value: c < w.length - 1 ? w.slice(c + 1) : words[i++]?.value });
+          break;
+        }
+        if (!syntax.flags.has(name)) known = false;
+        options.push({ name, value: undefined });
+      }
+    }
+  }
+  return { options, end: i, known };
+}
+
+/** `sudo`, `/usr/bin/env`, ... → the wrapper's name, or undefined for any other word. */
+function wrapperName(word: ShellWord | undefined): string | undefined {
+  const base = word?.value.split("/").pop() ?? "";
+  return Object.hasOwn(wrappers, base) ? base : undefined;
+}
+
+/**
+ * Takes the wrappers off a command, in any mix and nesting (`sudo -E env CGO_ENABLED=0 go build`),
+ * and says which VAR=value words and which variables of the environment reach what runs. `su -c`
+ * runs a string as a script: it is not a wrapper, so `su` is the command.
+ */
+export function unwrapCommand(command: ShellCommand): UnwrappedCommand {
+  const words = command.words;
+  const first = command.assignments[0]?.word ?? words[0];
+  const out: UnwrappedCommand = { words, assignments: [...command.assignments], inherits: keepsAll, wrappers: [], envInsert: first && { at: first.start, throughEnv: false } };
+  let understood = true;
+  let k = 0;
+  for (let name = wrapperName(words[0]); name !== undefined; name = wrapperName(words[k])) {
+    const wrapper = wrappers[name] as Wrapper;
+    const read = readOptions(words, k + 1, wrapper.syntax);
+    const effect = wrapper.effect(read.options);
+    out.wrappers.push(name);
+    understood &&= read.known;
+    k = read.end;
+    keepOnly(out, effect.keeps);
+    const next = words[k];
+    out.envInsert = !understood || !next || effect.insert === "none" ? undefined : { at: next.start, throughEnv: effect.insert === "through-env" };
+    if (effect.takesAssignments) k = addAssignments(out, words, k);
+  }
+  out.words = words.slice(k);
+  return out;
+}
+
+/** Narrows what reaches the command to the variables a wrapper keeps. */
+function keepOnly(out: UnwrappedCommand, keeps: (name: string) => boolean): void {
+  const outer = out.inherits;
+  out.inherits = (name) => keeps(name) && outer(name);
+  out.assignments = out.assignments.filter((a) => keeps(a.name));
+}
+
+/** Adds the VAR=value words from `from` on (a later one replaces an earlier one of the same name); returns the index after them. */
+function addAssignments(out: UnwrappedCommand, words: readonly ShellWord[], from: number): number {
+  let k = from;
+  for (let w = words[k]; w && assignmentPattern.test(w.value); w = words[++k]) {
+    const name = w.value.slice(0, w.value.indexOf("="));
+    out.assignments = out.assignments.filter((a) => a.name !== name);
+    out.assignments.push({ name, value: w.value.slice(name.length + 1), word: w });
+  }
+  return k;
+}
+
+/** The edit that gives a command these `VAR=value` words where they reach it, or undefined when no such place is known. */
+export function envAssignmentEdit(target: { envInsert: EnvInsert | undefined }, assignments: string): TextEdit | undefined {
+  const slot = target.envInsert;
+  if (slot === undefined) return undefined;
+  return { start: slot.at, end: slot.at, text: `${slot.throughEnv ? "env " : ""}${assignments} ` };
+}
