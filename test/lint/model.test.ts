@@ -89,6 +89,13 @@ describe("Dockerfile model", () => {
     assert.equal(inChild("W"), undefined, "ARG does not cross stages");
   });
 
+  test("variables: an ENV overrides an ARG of the same name, declared before or after it, here or in a parent stage", () => {
+    const m = buildModel("FROM alpine:3.20 AS a\nENV V=env\nARG V=arg\nARG W=arg\nRUN true\nFROM a\nARG V=child-arg\nRUN true\n");
+    assert.equal(lookupAt(m, m.instructions[4]!)("V"), "env");
+    assert.equal(lookupAt(m, m.instructions[4]!)("W"), "arg");
+    assert.equal(lookupAt(m, m.instructions[7]!)("V"), "env");
+  });
+
   test("ENV and ARG values: quoted spaces stay in one value, single quotes and escapes keep $ literal", () => {
     const m = buildModel(
       'ARG G="a b"\nFROM alpine\nARG G\nENV A="x y" B=2 C=\'p $G\'\nENV D "e f"\nENV E=a\\ b F="$G!" H=\\$G\nENV LEGACY one two\nARG T1 \\\n  T2="t w o"\nRUN true\n',

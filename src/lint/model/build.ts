@@ -288,15 +288,17 @@ function resolveIn(model: DockerfileModel, stage: StageModel, name: string, befo
 
 /** The ARG or ENV that gives `name` its value before instruction `before` of `stage`, and the stage that holds it. */
 function bindingIn(model: DockerfileModel, stage: StageModel, name: string, before: number): { stage: StageModel; binding: Binding } | undefined {
-  const list = bindingsOf(model, stage).get(name);
-  if (list) for (let i = list.length - 1; i >= 0; i--) if ((list[i] as Binding).index < before) return { stage, binding: list[i] as Binding };
+  const earlier = (bindingsOf(model, stage).get(name) ?? []).filter((b) => b.index < before);
+  // An ENV always overrides an ARG of the same name, whichever comes first (Docker's documented rule).
+  const env = earlier.filter((b) => b.kind === "ENV").at(-1);
+  if (env) return { stage, binding: env };
   // Only ENV crosses into a child stage; ARG values stay in the stage that declared them.
   for (let parent = stage.parent, hops = 0; parent && hops < 32; parent = parent.parent, hops++) {
-    const envs = bindingsOf(model, parent).get(name)?.filter((b) => b.kind === "ENV");
-    const last = envs?.[envs.length - 1];
-    if (last) return { stage: parent, binding: last };
+    const inherited = bindingsOf(model, parent).get(name)?.filter((b) => b.kind === "ENV").at(-1);
+    if (inherited) return { stage: parent, binding: inherited };
   }
-  return undefined;
+  const arg = earlier.at(-1);
+  return arg ? { stage, binding: arg } : undefined;
 }
 
 /**
