@@ -1,4 +1,5 @@
-import { looksLikeSecretName, maskValue } from "../verify/secrets.js";
+import { looksLikeSecretName } from "../secret-names.js";
+import { maskValue } from "../verify/secrets.js";
 
 /** Values that are credentials whatever the variable is called (token prefixes, PEM keys, URLs with passwords). */
 const SECRET_VALUE = [

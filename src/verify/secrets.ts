@@ -1,21 +1,4 @@
-/**
- * Names that look like they hold secrets, judged like BuildKit's SecretsUsedInArgOrEnv check: a
- * secret-ish word as the whole name or as a word of it, unless a word says the value is public.
- */
-
-/** BuildKit's token list (frontend/dockerfile SecretsUsedInArgOrEnv). */
-const SECRET_WORDS = new Set(["apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd", "secret", "token"]);
-const PUBLIC_WORDS = new Set(["public"]);
-
-/**
- * BuildKit splits ENV and ARG names on "_"; label keys also use "." and "-" (org.example.api-token),
- * so `separators` lets label checks split on those too.
- */
-export function looksLikeSecretName(name: string, separators: RegExp = /_/): boolean {
-  const words = name.toLowerCase().split(separators).filter(Boolean);
-  return words.some((w) => SECRET_WORDS.has(w)) && !words.some((w) => PUBLIC_WORDS.has(w));
-}
-
+/** What the secret checks show of a value (masked) and read from build history lines. */
 /** A value shown in evidence without revealing it. */
 export function maskValue(value: string): string {
   return value === "" ? "" : "****";

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { assignmentsIn, looksLikeSecretName } from "../../src/verify/secrets.js";
+import { looksLikeSecretName } from "../../src/secret-names.js";
+import { assignmentsIn } from "../../src/verify/secrets.js";
 
 test("secret-looking names follow BuildKit's word rule", () => {
   for (const name of ["GITHUB_TOKEN", "api_key", "DB_PASSWORD", "AWS_SECRET_ACCESS_KEY", "passwd", "NPM_AUTH", "apikey", "MY_CREDENTIALS"]) {

@@ -1,16 +1,11 @@
 import { argDeclarations, envDeclarations } from "../model/build.js";
 import { copyPaths } from "../model/queries.js";
 import type { Rule } from "../types.js";
+import { looksLikeSecretName } from "../../secret-names.js";
 
-// Same idea as BuildKit's SecretsUsedInArgOrEnv: split the name into words and look for secret-ish ones.
-const secretWords = new Set(["apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd", "secret", "token"]);
-const notSecretWords = new Set(["public"]);
 const secretFile = /(^|\/)(\.env(\.[\w-]+)?|id_(rsa|dsa|ecdsa|ed25519)|[^/]*\.(pem|key|p12|pfx|jks)|\.npmrc|\.netrc|credentials(\.json)?|\.git-credentials)$/i;
-
-export function looksSecret(name: string): boolean {
-  const words = name.split(/[_\-.]|(?<=[a-z0-9])(?=[A-Z])/).map((w) => w.toLowerCase()).filter(Boolean);
-  return words.some((w) => secretWords.has(w)) && !words.some((w) => notSecretWords.has(w));
-}
+/** Words of an ARG/ENV name: BuildKit's "_", and also "-", "." and camelCase (apiKey). */
+const nameWords = /[_\-.]|(?<=[a-z0-9])(?=[A-Z])/;
 
 export const rule: Rule = {
   meta: {
@@ -26,7 +21,7 @@ export const rule: Rule = {
     for (const ins of model.instructions) {
       const names = ins.keyword === "ARG" ? argDeclarations(ins, model).map((d) => d.name) : ins.keyword === "ENV" ? envDeclarations(ins, model).map((d) => d.name) : [];
       for (const name of names) {
-        if (!looksSecret(name)) continue;
+        if (!looksLikeSecretName(name, nameWords)) continue;
         ctx.report({ at: ins, message: `${ins.keyword} ${name} looks like a secret, and ${ins.keyword} values are kept in the image metadata: pass it with RUN --mount=type=secret,id=${name.toLowerCase()} instead` });
       }
     }

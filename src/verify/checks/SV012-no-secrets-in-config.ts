@@ -1,4 +1,5 @@
-import { assignmentsIn, looksLikeSecretName, maskValue } from "../secrets.js";
+import { looksLikeSecretName } from "../../secret-names.js";
+import { assignmentsIn, maskValue } from "../secrets.js";
 import { fail, pass, type VerifyCheck } from "../types.js";
 
 export const check: VerifyCheck = {

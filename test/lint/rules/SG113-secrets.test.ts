@@ -12,6 +12,7 @@ ruleTester(rule, {
     { name: "ARG token", code: "FROM alpine:3.20\nARG GITHUB_TOKEN\n", lines: [2], message: "secret" },
     { name: "ENV password", code: "FROM alpine:3.20\nENV DB_PASSWORD=hunter2\n", lines: [2] },
     { name: ".env in the final image", code: "FROM scratch\nCOPY .env /app/.env\n", lines: [2], message: ".env" },
+    { name: "camelCase and dashed names", code: "FROM alpine:3.20\nARG apiKey\nENV npm-auth=x\n", lines: [2, 3] },
     { name: "key file in the final image", code: "FROM scratch\nCOPY certs/server.key /certs/\n", lines: [2] },
   ],
 });
