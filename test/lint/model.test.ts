@@ -76,6 +76,8 @@ describe("Dockerfile model", () => {
     assert.deepEqual(m.instructions[2]?.json, ["/app", "-x"]);
     assert.equal(m.instructions[3]?.json, null);
     assert.deepEqual(m.instructions[3]?.commands[0]?.words.map((w) => w.value), ["/app", "-y"]);
+    const wrapped = buildModel("FROM golang:1.22\nRUN time /bin/bash <<EOF\ngo build -o /app .\nEOF\n");
+    assert.deepEqual(wrapped.instructions[1]?.commands.map((c) => c.name), ["time", "go"], "a shell behind a wrapper still reads the heredoc");
   });
 
   test("variables: global ARG needs redeclaring, ENV inherits into child stages, defaults apply", () => {

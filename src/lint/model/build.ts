@@ -1,6 +1,7 @@
 import { DockerfileParser, type Instruction, type Dockerfile } from "dockerfile-ast";
 import type { SourceRange } from "../types.js";
 import { parseImageRef } from "./images.js";
+import { unwrapCommand } from "./command-wrappers.js";
 import { joinContinuations, parseScript, parseShell } from "./shell.js";
 import type {
   CopyEdge,
@@ -200,7 +201,8 @@ function readInstruction(node: Instruction, model: DockerfileModel, problems: Pa
       const headWords = commands.flatMap((c) => c.words.map((w) => w.value));
       const markersOnly = headWords.every((w) => w.startsWith("<<"));
       if (markersOnly) commands = [];
-      if (markersOnly || ["sh", "bash", "ash", "dash"].includes(commands[0]?.name ?? "")) for (const h of heredocs) commands.push(...parseScript(h.content, h.contentStart));
+      const shell = commands[0] ? unwrapCommand(commands[0]).words[0]?.value.split("/").pop() : undefined;
+      if (markersOnly || ["sh", "bash", "ash", "dash"].includes(shell ?? "")) for (const h of heredocs) commands.push(...parseScript(h.content, h.contentStart));
     } else {
       commands = parseShell(shellText.text, shellText.base, escape);
     }
