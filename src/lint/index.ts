@@ -12,7 +12,7 @@ import type { LintOptions, LintResult } from "./types.js";
 export type { Finding, Fix, LintConfig, LintOptions, LintResult, Rule, RuleMeta, Severity, TextEdit } from "./types.js";
 export { severities, severityRank } from "./types.js";
 export { rules } from "./rules/index.js";
-export { applyFixes, applyDockerignoreFixes } from "./fixes/apply.js";
+export { applyFixes, applyDockerignoreFixes, fixFully } from "./fixes/apply.js";
 export { unifiedDiff } from "./diff.js";
 export { formatText } from "./format/text.js";
 export { formatJson } from "./format/json.js";

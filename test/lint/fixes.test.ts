@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { applyDockerignoreFixes, applyFixes, buildModel, lintDockerfile } from "../../src/lint/index.js";
+import { applyDockerignoreFixes, applyFixes, buildModel, fixFully, lintDockerfile } from "../../src/lint/index.js";
 
 const wrong = `FROM golang:1.22 AS build
 WORKDIR /src
@@ -48,6 +48,17 @@ ENTRYPOINT ["/app"]
     const base = lintDockerfile("FROM alpine:3.20\nUSER 1\nCMD /app\n").findings.find((f) => f.ruleId === "SG203")!;
     const { applied } = applyFixes("FROM alpine:3.20\nUSER 1\nCMD /app\n", [base, { ...base }]);
     assert.equal(applied.length, 1);
+  });
+
+  test("fixFully applies, lints again and applies until nothing is left: fixes at the same place land in later passes", () => {
+    const crossBuilt = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build -trimpath -ldflags=\"-s -w\" -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    const first = lintDockerfile(crossBuilt);
+    assert.equal(applyFixes(crossBuilt, first.findings).applied.length, 1, "SG104 and SG106 both insert before go: one pass takes one");
+    const { text, applied, seen } = fixFully(crossBuilt, first.findings, (t) => lintDockerfile(t).findings);
+    assert.deepEqual(applied.map((f) => f.ruleId).sort(), ["SG104", "SG106"]);
+    assert.match(text, /^ARG TARGETOS TARGETARCH\nRUN (GOOS=\$TARGETOS GOARCH=\$TARGETARCH CGO_ENABLED=0|CGO_ENABLED=0 GOOS=\$TARGETOS GOARCH=\$TARGETARCH) go build/m);
+    assert.deepEqual(lintDockerfile(text).findings.filter((f) => f.fix && f.fix.edits.length > 0), []);
+    assert.ok(seen.length >= first.findings.length);
   });
 
   test(".dockerignore additions are appended once", () => {

@@ -74,11 +74,11 @@ Examples:
         const options = { file: shown, contextDir, config, ...(module ? { module } : {}) };
         let result = lint.lintDockerfile(text, options);
         if (flags.fix) {
-          const fixed = lint.applyFixes(text, result.findings);
+          const fixed = lint.fixFully(text, result.findings, (t) => lint.lintDockerfile(t, options).findings);
           const diff = lint.unifiedDiff(text, fixed.text, shown);
           const ignorePath = join(contextDir, ".dockerignore");
           const currentIgnore = existsSync(ignorePath) ? readFileSync(ignorePath, "utf8") : undefined;
-          const ignoreFix = lint.applyDockerignoreFixes(currentIgnore, result.findings);
+          const ignoreFix = lint.applyDockerignoreFixes(currentIgnore, fixed.seen);
           const ignoreShown = displayPath(ignorePath);
           const ignoreDiff = ignoreFix.added.length > 0 ? lint.unifiedDiff(currentIgnore ?? "", ignoreFix.text, ignoreShown) : "";
           // A JSON or SARIF report on stdout must stay one document: the diff goes to stderr then.

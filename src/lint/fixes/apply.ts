@@ -2,8 +2,9 @@ import { buildModel } from "../model/build.js";
 import type { Finding, TextEdit } from "../types.js";
 
 /**
- * Applies the Dockerfile edits of fixable findings. Overlapping fixes are skipped (a later run
- * picks them up), and a fix whose result no longer parses is dropped, so --fix never breaks a file.
+ * Applies the Dockerfile edits of fixable findings, one pass. Overlapping fixes are skipped (the
+ * next pass of fixFully picks them up), and a fix whose result no longer parses is dropped, so --fix
+ * never breaks a file.
  */
 export function applyFixes(text: string, findings: readonly Finding[]): { text: string; applied: Finding[] } {
   const candidates = findings.filter((f) => f.fix && f.fix.edits.length > 0);
@@ -22,6 +23,31 @@ export function applyFixes(text: string, findings: readonly Finding[]): { text: 
     applied.push(f);
   }
   return { text: applyEdits(text, chosen), applied };
+}
+
+/** Passes of fixFully before it stops (ESLint's limit too): fixes that keep making fixes do not loop. */
+const MAX_FIX_PASSES = 10;
+
+/**
+ * Applies fixes pass after pass, linting the result again in between, until no fix applies: fixes
+ * that overlapped one of the previous pass (two rules inserting before the same `go`) land in the
+ * next, so one `--fix` leaves nothing fixable behind. Returns every finding seen, for the
+ * .dockerignore additions.
+ */
+export function fixFully(text: string, findings: readonly Finding[], lint: (text: string) => readonly Finding[]): { text: string; applied: Finding[]; seen: Finding[] } {
+  let current = text;
+  let pending = findings;
+  const applied: Finding[] = [];
+  const seen: Finding[] = [...findings];
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const fixed = applyFixes(current, pending);
+    if (fixed.applied.length === 0 || fixed.text === current) break;
+    applied.push(...fixed.applied);
+    current = fixed.text;
+    pending = lint(current);
+    seen.push(...pending);
+  }
+  return { text: current, applied, seen };
 }
 
 function conflicts(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
