@@ -23,6 +23,8 @@ export interface UnwrappedCommand {
   assignments: ShellCommand["assignments"];
   /** Whether a variable of the RUN's environment (ENV, ARG, export) still reaches the command: sudo without -E, doas and env -i drop them. */
   inherits: (name: string) => boolean;
+  /** The wrapper that drops a variable of the RUN's environment (`sudo`, `env`, ...); undefined when it reaches the command. */
+  droppedBy: (name: string) => string | undefined;
   /** The wrappers taken off, outermost first, by their base name ("sudo", "env", ...). */
   wrappers: string[];
   /** Undefined when a wrapper has an option not known here, or after doas: then the place is not known. */
@@ -160,7 +162,7 @@ function wrapperName(word: ShellWord | undefined): string | undefined {
 export function unwrapCommand(command: ShellCommand): UnwrappedCommand {
   const words = command.words;
   const first = command.assignments[0]?.word ?? words[0];
-  const out: UnwrappedCommand = { words, assignments: [...command.assignments], inherits: keepsAll, wrappers: [], envInsert: first && { at: first.start, throughEnv: false } };
+  const out: UnwrappedCommand = { words, assignments: [...command.assignments], inherits: keepsAll, droppedBy: () => undefined, wrappers: [], envInsert: first && { at: first.start, throughEnv: false } };
   let understood = true;
   let k = 0;
   for (let name = wrapperName(words[0]); name !== undefined; name = wrapperName(words[k])) {
@@ -170,7 +172,7 @@ export function unwrapCommand(command: ShellCommand): UnwrappedCommand {
     out.wrappers.push(name);
     understood &&= read.known;
     k = read.end;
-    keepOnly(out, effect.keeps);
+    keepOnly(out, name, effect.keeps);
     const next = words[k];
     out.envInsert = !understood || !next || effect.insert === "none" ? undefined : { at: next.start, throughEnv: effect.insert === "through-env" };
     if (effect.takesAssignments) k = addAssignments(out, words, k);
@@ -179,10 +181,19 @@ export function unwrapCommand(command: ShellCommand): UnwrappedCommand {
   return out;
 }
 
+/** Why `wrapper` (from droppedBy) keeps `name` from the command, for messages. */
+export function whyDropped(wrapper: string, name: string): string {
+  if (wrapper === "sudo") return `sudo resets the environment; sudo -E or --preserve-env=${name} keeps it`;
+  if (wrapper === "env") return `env -i or -u ${name} removes it`;
+  if (wrapper === "exec") return "exec -c clears the environment";
+  return `${wrapper} resets the environment`;
+}
+
 /** Narrows what reaches the command to the variables a wrapper keeps. */
-function keepOnly(out: UnwrappedCommand, keeps: (name: string) => boolean): void {
-  const outer = out.inherits;
-  out.inherits = (name) => keeps(name) && outer(name);
+function keepOnly(out: UnwrappedCommand, wrapper: string, keeps: (name: string) => boolean): void {
+  const outer = out.droppedBy;
+  out.droppedBy = (name) => outer(name) ?? (keeps(name) ? undefined : wrapper);
+  out.inherits = (name) => out.droppedBy(name) === undefined;
   out.assignments = out.assignments.filter((a) => keeps(a.name));
 }
 

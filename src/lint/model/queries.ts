@@ -18,6 +18,8 @@ export interface GoInvocation {
   assignments: ShellCommand["assignments"];
   /** Whether a variable of the RUN's environment (ENV, ARG, export) reaches go. */
   inherits: (name: string) => boolean;
+  /** The wrapper that keeps a variable of the RUN's environment from go (see UnwrappedCommand). */
+  droppedBy: (name: string) => string | undefined;
   /** Where a fix inserts VAR=value words for go; undefined when the place is not known. Use envAssignmentEdit. */
   envInsert: EnvInsert | undefined;
   /** "build", "install", "mod", "test", ... */
@@ -36,10 +38,10 @@ export function goInvocations(model: DockerfileModel): GoInvocation[] {
     for (const ins of stage.instructions) {
       if (ins.keyword !== "RUN") continue;
       for (const command of ins.commands) {
-        const { words, assignments, inherits, envInsert } = unwrapCommand(command);
+        const { words, assignments, inherits, droppedBy, envInsert } = unwrapCommand(command);
         const [goWord, subWord] = words;
         if (!goWord || !subWord || !isGoCommand(goWord)) continue;
-        out.push({ instruction: ins, stage, command, assignments, inherits, envInsert, subcommand: subWord.value, args: words.slice(2), goWord, subWord });
+        out.push({ instruction: ins, stage, command, assignments, inherits, droppedBy, envInsert, subcommand: subWord.value, args: words.slice(2), goWord, subWord });
       }
     }
   }

@@ -1,5 +1,5 @@
 import { isAlpineImage, isStaticRuntime } from "../model/images.js";
-import { envAssignmentEdit } from "../model/command-wrappers.js";
+import { envAssignmentEdit, whyDropped } from "../model/command-wrappers.js";
 import { envForCommand, goBuilds, goFlagValue, rootImage, stageChain, type GoInvocation } from "../model/queries.js";
 import type { StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
@@ -40,12 +40,13 @@ export const rule: Rule = {
           const explicit = b.assignments.some((a) => a.name === "CGO_ENABLED") || cgo === "1";
           const fixable = !explicit && b.instruction.json === null && !cgoRequired;
           const edit = fixable ? envAssignmentEdit(b, "CGO_ENABLED=0") : undefined;
-          const cleared = !b.inherits("CGO_ENABLED") && envForCommand(model, { ...b, inherits: () => true }, "CGO_ENABLED") === "0";
+          const dropper = b.droppedBy("CGO_ENABLED");
+          const dropped = dropper !== undefined && envForCommand(model, { ...b, inherits: () => true }, "CGO_ENABLED") === "0" ? dropper : undefined;
           ctx.report({
             at: b.instruction,
             message: cgoRequired
               ? `the module needs cgo, but this binary goes into ${where}, which has no C library: use a glibc runtime (distroless/base) or link statically with -ldflags '-extldflags "-static"'`
-              : `cgo is enabled for this go ${b.subcommand}, so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: set CGO_ENABLED=0${cleared ? " on the go command (the one set earlier does not reach go: sudo without -E, doas and env -i clear the environment)" : ""}`,
+              : `cgo is enabled for this go ${b.subcommand}, so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: set CGO_ENABLED=0${dropped ? ` on the go command (the one set earlier does not reach go: ${whyDropped(dropped, "CGO_ENABLED")})` : ""}`,
             ...(edit ? { fix: { description: "prefix the go command with CGO_ENABLED=0", edits: [edit] } } : {}),
           });
         }
