@@ -12,7 +12,7 @@ import { HEALTH_PROBE_SOURCE_LINES } from "../dockerfile/health-probe.js";
 import { claimGoBuild, OUTPUT, recordGoBuild, type GoBuildPlan } from "./speculation.js";
 import { keepOutput, leftAsSeeded, seedOutput } from "./go-output-cache.js";
 import { goGcEnv } from "./go-gc-env.js";
-import { atExit } from "../fsutil/temp-cleanup.js";
+import { stopAtExit } from "../fsutil/temp-cleanup.js";
 
 export interface GoBuildRequest {
   moduleRoot: string;
@@ -102,13 +102,11 @@ function runGo(go: GoToolchain, args: string[], cwd: string, env: NodeJS.Process
   return new Promise((resolve, reject) => {
     // go cleans up after itself on SIGINT; a slimgo that ends first (a failed build of another
     // binary, a SIGTERM sent to it alone) must not leave it compiling into a removed directory.
-    let forget = () => {};
     const child = execFile(go.binary, args, { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
-      forget();
       if (!err) return resolve();
       reject(goBuildFailed(what, stderr, err.message));
     });
-    forget = atExit(() => child.kill("SIGINT"));
+    stopAtExit(child, "SIGINT");
   });
 }
 

@@ -9,6 +9,7 @@
  * --watch` finishes its build first) has its own listener, and then this one stands aside: that
  * command ends with an ordinary exit, which runs the cleanups.
  */
+import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -49,4 +50,11 @@ export function atExit(cleanup: () => void): () => void {
 /** Removes `path` (a file or a directory tree) when the process ends, unless the returned function is called first. */
 export function removeAtExit(path: string): () => void {
   return atExit(() => rmSync(path, { recursive: true, force: true }));
+}
+
+/** Sends `signal` to `child` if this process ends while the child still runs (a go build, a podman load). */
+export function stopAtExit(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): void {
+  const forget = atExit(() => child.kill(signal));
+  child.once("exit", forget);
+  child.once("error", forget);
 }

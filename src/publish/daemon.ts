@@ -7,7 +7,7 @@ import { isImageIndex, platformOf, type Image, type ImageOrIndex } from "../imag
 import { hostPlatform } from "../build/platforms.js";
 import { preload } from "./preload.js";
 import type { Published, Publisher } from "./types.js";
-import { removeAtExit } from "../fsutil/temp-cleanup.js";
+import { removeAtExit, stopAtExit } from "../fsutil/temp-cleanup.js";
 
 /** Loads the image into the local podman or docker through its CLI (`load -i`), then tags it. */
 export function daemonPublisher(engine: "podman" | "docker"): Publisher {
@@ -44,10 +44,12 @@ function hostImage(item: ImageOrIndex, engine: string): Image {
 
 function cli(engine: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(engine, args, { maxBuffer: 8 * 1024 * 1024 }, (err, _out, stderr) => {
+    // A load can take a while: a slimgo stopped by a signal stops it too.
+    const child = execFile(engine, args, { maxBuffer: 8 * 1024 * 1024 }, (err, _out, stderr) => {
       if (!err) return resolve();
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return reject(inputError(`--load: ${engine} is not installed (or not on PATH)`));
       reject(inputError(`${engine} ${args[0]} failed: ${stderr.trim().split("\n").pop() ?? err.message}`));
     });
+    stopAtExit(child);
   });
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { inputError } from "../errors.js";
 import type { ImageOrIndex } from "../image/index.js";
 import { readDockerArchive } from "../transports/index.js";
-import { atExit } from "../fsutil/temp-cleanup.js";
+import { atExit, stopAtExit } from "../fsutil/temp-cleanup.js";
 
 /** Temp dirs holding `save` output; layers are read lazily from them, so they live until exit or dispose. */
 const saved = new Set<string>();
@@ -30,13 +30,15 @@ export function disposeSavedImages(): void {
 
 function run(cli: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(cli, args, { maxBuffer: 4 * 1024 * 1024, timeout: 30 * 60_000 }, (error, _stdout, stderr) => {
+    // A save of a large image takes a while: a slimgo stopped by a signal stops it too.
+    const child = execFile(cli, args, { maxBuffer: 4 * 1024 * 1024, timeout: 30 * 60_000 }, (error, _stdout, stderr) => {
       if (error === null) return resolve();
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ENOENT") return reject(inputError(`${cli} is not installed here; save the image yourself (${cli} save -o FILE NAME) and pass docker-archive:FILE`));
       const detail = String(stderr).trim().split("\n").pop() ?? error.message;
       reject(inputError(`${cli} save failed: ${detail}; check the image name with \`${cli} images\``));
     });
+    stopAtExit(child);
   });
 }
 
