@@ -2,6 +2,11 @@ import { rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
 import { removeAtExit } from "./temp-cleanup.js";
 
+/** A name beside `path` for writing it aside: hidden, and unique to this process and call. */
+export function tempPathBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.slimgo-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+}
+
 /**
  * Writes several files so that either all of them appear or none does: each is written
  * beside its target under a temporary name, and only when every write succeeded are they
@@ -11,7 +16,7 @@ export async function writeFilesAtomically(files: { path: string; content: strin
   const staged: { tmp: string; path: string; forget: () => void }[] = [];
   try {
     for (const f of files) {
-      const tmp = join(dirname(f.path), `.${basename(f.path)}.slimgo-${process.pid}-${Date.now()}.tmp`);
+      const tmp = tempPathBeside(f.path);
       staged.push({ tmp, path: f.path, forget: removeAtExit(tmp) });
       await writeFile(tmp, f.content, { mode: f.mode ?? 0o644, flag: "wx" });
     }
@@ -21,5 +26,24 @@ export async function writeFilesAtomically(files: { path: string; content: strin
     throw err;
   } finally {
     for (const s of staged) s.forget();
+  }
+}
+
+/**
+ * Has `write` fill `temp` (a file or a directory beside `target`), then renames it to `target`.
+ * When the write fails, or the process ends before the rename, `temp` is removed: `target` is
+ * either complete or untouched.
+ */
+export async function writeAside<T>(temp: string, target: string, write: () => Promise<T>): Promise<T> {
+  const forget = removeAtExit(temp);
+  try {
+    const result = await write();
+    await rename(temp, target);
+    return result;
+  } catch (err) {
+    await rm(temp, { recursive: true, force: true });
+    throw err;
+  } finally {
+    forget();
   }
 }

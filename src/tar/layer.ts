@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
-import { removeAtExit } from "../fsutil/temp-cleanup.js";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SlimgoError } from "../errors.js";
+import { removeAtExit } from "../fsutil/temp-cleanup.js";
 import { digestHex, type Digest } from "../image/digest.js";
 import { layerFromFile } from "../image/layer.js";
 import { layerMediaType, type ImageFormat, type LayerCompression } from "../image/media-types.js";

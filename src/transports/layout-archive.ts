@@ -1,6 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { stat } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { inputError } from "../errors.js";
 import { canonicalJsonBytes } from "../image/canonical-json.js";
@@ -13,7 +12,7 @@ import type { TarFileIndex } from "../tar/file-index.js";
 import { tarStream, type TarEntry } from "../tar/write.js";
 import { blobsOf } from "./blobs.js";
 import { REF_NAME_ANNOTATION } from "./oci-layout.js";
-import { removeAtExit } from "../fsutil/temp-cleanup.js";
+import { tempPathBeside, writeAside } from "../fsutil/atomic-write.js";
 
 export function archiveBlobPath(digest: string): string {
   return `blobs/${digestAlgorithm(digest)}/${digestHex(digest)}`;
@@ -76,17 +75,8 @@ export async function writeLayoutArchive(file: string, item: ImageOrIndex, optio
     ];
     entries.push({ path: "manifest.json", type: "file", content: JSON.stringify(manifest) });
   }
-  const temp = join(dirname(file), `.${basename(file)}.slimgo-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
-  const forget = removeAtExit(temp);
-  try {
-    await pipeline(tarStream(entries, { mtime: 0 }), createWriteStream(temp));
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  } finally {
-    forget();
-  }
+  const temp = tempPathBeside(file);
+  await writeAside(temp, file, () => pipeline(tarStream(entries, { mtime: 0 }), createWriteStream(temp)));
 }
 
 /** Blobs of a layout inside a tar file, read by range. */

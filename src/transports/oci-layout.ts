@@ -1,6 +1,6 @@
 import { constants, createReadStream, createWriteStream } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ExitCode, SlimgoError, inputError } from "../errors.js";
 import { canonicalJsonBytes } from "../image/canonical-json.js";
@@ -12,7 +12,7 @@ import { fullLocalName } from "../image/reference.js";
 import { descriptorOf, isImageIndex, platformOf, type Descriptor, type ImageOrIndex, type IndexManifest } from "../image/types.js";
 import { blobsOf, type BlobToWrite } from "./blobs.js";
 import { pruneReplaced } from "./layout-prune.js";
-import { removeAtExit } from "../fsutil/temp-cleanup.js";
+import { tempPathBeside, writeAside } from "../fsutil/atomic-write.js";
 
 export const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 const LAYOUT_FILE = "oci-layout";
@@ -104,9 +104,6 @@ async function exists(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined)) !== undefined;
 }
 
-function tempName(path: string): string {
-  return join(dirname(path), `.${basename(path)}.slimgo-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
-}
 
 /** Stores one blob atomically (temp file, then rename); returns false when it was already there. */
 async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
@@ -114,9 +111,8 @@ async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
   const info = await stat(path).catch(() => undefined);
   if (info !== undefined && info.size === blob.size) return false;
   await mkdir(dirname(path), { recursive: true });
-  const temp = tempName(path);
-  const forget = removeAtExit(temp);
-  try {
+  const temp = tempPathBeside(path);
+  await writeAside(temp, path, async () => {
     if (blob.bytes !== undefined) {
       verifyBytes(blob.bytes, blob.digest, `blob ${blob.digest}`);
       await writeFile(temp, blob.bytes);
@@ -137,13 +133,7 @@ async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
         throw err;
       }
     }
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  } finally {
-    forget();
-  }
+  });
   return true;
 }
 
@@ -170,19 +160,10 @@ async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOp
   });
   const index: IndexManifest = { ...existing, schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [...kept, entry] };
   await writeFile(join(dir, LAYOUT_FILE), LAYOUT_CONTENT);
-  const indexTemp = tempName(join(dir, "index.json"));
-  const forgetIndexTemp = removeAtExit(indexTemp);
-  try {
-    await writeFile(indexTemp, canonicalJsonBytes(index));
-    // Renamed, not fsynced: a failed or interrupted write never leaves half an index.json, and after
-    // a power cut a rebuild restores the layout. (An fsync here cost up to 25 ms a watch rebuild.)
-    await rename(indexTemp, join(dir, "index.json"));
-  } catch (err) {
-    await rm(indexTemp, { force: true });
-    throw err;
-  } finally {
-    forgetIndexTemp();
-  }
+  // Renamed, not fsynced: a failed or interrupted write never leaves half an index.json, and after
+  // a power cut a rebuild restores the layout. (An fsync here cost up to 25 ms a watch rebuild.)
+  const indexTemp = tempPathBeside(join(dir, "index.json"));
+  await writeAside(indexTemp, join(dir, "index.json"), () => writeFile(indexTemp, canonicalJsonBytes(index)));
   // The image whose tag this one took is gone from the index: its blobs that nothing else uses go too.
   await pruneReplaced(dir, existing.manifests.filter((m) => !kept.includes(m)), index.manifests).catch(() => 0);
   return entry;
@@ -204,18 +185,8 @@ export async function writeOciLayout(dir: string, item: ImageOrIndex, options: W
   }
   if (info === undefined) {
     await mkdir(dirname(dir), { recursive: true });
-    const temp = tempName(dir);
-    const forget = removeAtExit(temp);
-    try {
-      const entry = await writeInto(temp, item, options, []);
-      await rename(temp, dir);
-      return entry;
-    } catch (err) {
-      await rm(temp, { recursive: true, force: true });
-      throw err;
-    } finally {
-      forget();
-    }
+    const temp = tempPathBeside(dir);
+    return writeAside(temp, dir, () => writeInto(temp, item, options, []));
   }
   const created: string[] = [];
   try {

@@ -1,4 +1,5 @@
 /** What the secret checks show of a value (masked) and read from build history lines. */
+
 /** A value shown in evidence without revealing it. */
 export function maskValue(value: string): string {
   return value === "" ? "" : "****";

@@ -3,6 +3,7 @@ import { envAssignmentEdit } from "../model/command-wrappers.js";
 import { exportedBefore, goBuilds, lineStartOf, stageChain, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
+import { unquoteWord } from "../model/variables.js";
 
 export const rule: Rule = {
   meta: {
@@ -58,16 +59,12 @@ export const rule: Rule = {
  */
 function setting(model: DockerfileModel, b: GoInvocation, name: string): { value: string; expandedAt: InstructionModel } | undefined {
   const inline = b.assignments.filter((a) => a.name === name).pop();
-  if (inline) return { value: rawValue(model.text.slice(inline.word.start, inline.word.end), name), expandedAt: b.instruction };
+  if (inline) return { value: unquoteWord(model.text.slice(inline.word.start + name.length + 1, inline.word.end), model.escape), expandedAt: b.instruction };
   if (!b.inherits(name)) return undefined;
   const exported = exportedBefore(b, name);
   if (exported !== undefined) return { value: exported, expandedAt: b.instruction };
   const declared = declarationAt(model, b.instruction, name);
   return declared?.value === undefined ? undefined : { value: declared.value, expandedAt: declared.instruction };
-}
-
-function rawValue(word: string, name: string): string {
-  return word.slice(name.length + 1).replace(/^["']|["']$/g, "");
 }
 
 /** Prefix the command with GOOS/GOARCH from the target args, declaring the args in the stage when needed. */
