@@ -11,7 +11,9 @@ import { VERSION } from "../version.js";
 export function createProgram(): Command {
   const program = new Command("slimgo")
     .description("Production container images for Go services, done the way the recipe says and proved.")
-    .version(VERSION, "-V, --version-info", "print slimgo's version")
+    .version(VERSION, "-V, --version", "print slimgo's version")
+    // Options before a command belong to slimgo, after it to the command: build has its own --version.
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .showHelpAfterError("(add --help for usage)")
     // Set before subcommands are added: commander copies these settings into each one.

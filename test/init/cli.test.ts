@@ -102,6 +102,17 @@ test("without a Go toolchain the scanner gives the same Dockerfile and says so",
   assert.equal(scannerDockerfile.trim(), withGo.stdout.trim());
 });
 
+test("slimgo --version prints the package's version; after build it is the image's version", async () => {
+  const pkg = JSON.parse(await readFile(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+  for (const flag of ["--version", "-V"]) {
+    const r = await runSlimgo([flag]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), pkg.version);
+  }
+  const build = await runSlimgo(["build", "--help"]);
+  assert.match(build.stdout, /--version <v>\s+version for -X main.version/);
+});
+
 test("--help teaches: examples and exit codes; colours never with NO_COLOR", async () => {
   const top = await runSlimgo(["--help"]);
   assert.equal(top.code, 0);
