@@ -2,7 +2,6 @@
  * `slimgo build`: Go source to image values, with no Docker daemon (after ko's pkg/build).
  * Publishing those images somewhere is src/publish's job.
  */
-import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
@@ -22,6 +21,7 @@ import { baseLayerEntries, describeBaseLayer, NONROOT_UID, ZONEINFO_PATH } from 
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
 import { abandonGoBuild } from "./speculation.js";
 import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
+import { findGoZoneinfo } from "./go-zoneinfo.js";
 import { containerConfig, provenance } from "./image-config.js";
 import { LayerCache } from "./layer-cache.js";
 import { sha256 } from "../image/digest.js";
@@ -113,8 +113,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   const cache = new LayerCache();
   const work = await mkdtemp(join(tmpdir(), "slimgo-build-"));
   const forgetWork = removeAtExit(work);
-  const zoneinfoZip = join(go.goroot, "lib", "time", "zoneinfo.zip");
-  const haveZoneinfoZip = existsSync(zoneinfoZip);
+  const goZoneinfo = findGoZoneinfo(go.goroot);
 
   try {
     const baseRef = options.base ?? b.base;
@@ -131,7 +130,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     progress(`compiling ${jobs.length} binar${jobs.length === 1 ? "y" : "ies"} with Go ${go.version} (${jobs.map((j) => `${j.main.binary} ${platformKey(j.platform)}`).join(", ")})`);
     const compiling = inParallel(
       jobs.map(({ main, platform }) => async () => {
-        const tzdataTag = main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && !haveZoneinfoZip && !base;
+        const tzdataTag = main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && !goZoneinfo && !base;
         const result = await goBuild(go, {
           moduleRoot: analysis.root,
           target: main.dir === "." ? "." : `./${main.dir}`,
@@ -161,7 +160,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       const made = (async () => {
         const layers: { layer: Layer; history: HistoryEntry }[] = [];
         if (!base) {
-          const baseOptions = { caCertificates: needsCaCertificates(main.facts).needed, zoneinfoZip: main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && haveZoneinfoZip ? zoneinfoZip : undefined };
+          const zoneinfoWanted = main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata;
+          const baseOptions = { caCertificates: needsCaCertificates(main.facts).needed, zoneinfoZip: zoneinfoWanted && goZoneinfo ? await goZoneinfo.zip() : undefined };
           const key = JSON.stringify([format, baseOptions]);
           let making = baseLayers.get(key);
           const shared = making !== undefined;
@@ -201,7 +201,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       const sboms: Sbom[] = [];
       for (const [i, c] of compiled.entries()) {
         if (c.main !== main) continue;
-        if (c.tzdataTag) notes.push(`this Go has no lib/time/zoneinfo.zip, so time zone data is embedded in the binary (-tags timetzdata)`);
+        if (c.tzdataTag) notes.push(`this Go has no time zone data to copy (lib/time/zoneinfo.zip or src/time/tzdata/zipdata.go), so it is embedded in the binary (-tags timetzdata)`);
         const under = layersUnder[i]!;
         const layers = await under.made;
         for (const m of under.messages) progress(m);

@@ -87,6 +87,9 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
       await fetch(`http://127.0.0.1:${port}/notes`, { method: "POST", body: JSON.stringify({ text: "hi" }) });
       const zoned = await (await fetch(`http://127.0.0.1:${port}/notes?tz=Europe/Madrid`)).text();
       assert.match(zoned, /\+0[12]:00"/, `time zones load in the image: ${zoned}`);
+      // From the toolchain's zoneinfo.zip in the base layer (decoded from zipdata.go where Go ships only that), not built into the binary.
+      const env = JSON.parse((await podman(["image", "inspect", "localhost/notes:build-test"])).stdout)[0].Config.Env as string[];
+      assert.ok(env.includes("ZONEINFO=/usr/share/zoneinfo/zoneinfo.zip"), env.join(" "));
       const stop = await c.stop(10);
       assert.equal(stop.exitCode, 0);
       assert.ok(stop.ms < 5000);
