@@ -1,7 +1,7 @@
 /**
  * The wrappers people put in front of a command in a RUN (`sudo -E env CGO_ENABLED=0 go build`,
- * `nice -n 10 apk add ...`): what runs under them, which VAR=value words and which variables of the
- * environment reach it, and where a fix can put more.
+ * `nice -n 10 apk add ...`, `timeout 300 go test`, `gosu builder go build`): what runs under them,
+ * which VAR=value words and which variables of the environment reach it, and where a fix can put more.
  */
 import type { TextEdit } from "../types.js";
 import { assignmentPattern } from "./shell.js";
@@ -15,15 +15,15 @@ export interface EnvInsert {
   throughEnv: boolean;
 }
 
-/** A command with the wrappers in front of it (sudo, env, nice, nohup, time, doas, exec) taken off. */
+/** A command with the wrappers in front of it (sudo, env, nice, timeout, gosu, ...) taken off. */
 export interface UnwrappedCommand {
-  /** The command that runs, its name first; empty when there are only wrappers. */
+  /** The command that runs, its name first; empty when there are only wrappers, or a wrapper that runs nothing (taskset -p). */
   words: ShellWord[];
   /** VAR=value words that reach the command: the shell's leading ones (unless a wrapper dropped them) and those given to sudo or env. */
   assignments: ShellCommand["assignments"];
   /** Whether a variable of the RUN's environment (ENV, ARG, export) still reaches the command: sudo without -E, doas and env -i drop them. */
   inherits: (name: string) => boolean;
-  /** The wrapper that drops a variable of the RUN's environment (`sudo`, `env`, ...); undefined when it reaches the command. */
+  /** The wrapper that drops a variable of the RUN's environment, as messages name it (`sudo`, `env`, `gosu`, ...); undefined when it reaches the command. */
   droppedBy: (name: string) => string | undefined;
   /** The wrappers taken off, outermost first, by their base name ("sudo", "env", ...). */
   wrappers: string[];
@@ -39,6 +39,8 @@ interface OptionSyntax {
   optionalValue?: ReadonlySet<string>;
   /** `-N` is an option (nice's old form of -n N). */
   numeric?: boolean;
+  /** An operand may come before the options: setarch ARCH [options] COMMAND. */
+  leadingOperand?: boolean;
 }
 
 interface WrapperOption {
@@ -54,16 +56,30 @@ interface WrapperEffect {
   takesAssignments: boolean;
   /** A fix can put VAR=value words after it: directly, or through `env`. */
   insert: "direct" | "through-env" | "none";
+  /** Operands between its options and the command: timeout's DURATION, chroot's NEWROOT, gosu's USER, taskset's MASK. */
+  operands?: number;
+  /** With these options it runs no command (taskset -p, ionice -p): the words after are its own. */
+  runsNothing?: boolean;
+  /** How messages name it when it drops a variable ("runuser -l"); its name by default. */
+  label?: string;
 }
 
 interface Wrapper {
   syntax: OptionSyntax;
-  effect: (options: WrapperOption[]) => WrapperEffect;
+  /** undefined when, written this way, it does not run the words after it as a command (runuser without -u). */
+  effect: (options: WrapperOption[]) => WrapperEffect | undefined;
 }
 
 const keepsAll = (): boolean => true;
 const keepsNone = (): boolean => false;
 const passesThrough: WrapperEffect = { keeps: keepsAll, takesAssignments: false, insert: "through-env" };
+const noOptions: OptionSyntax = { flags: new Set(), withValue: new Set() };
+
+/** su's and runuser's options (util-linux; busybox su has -c, -l, -m, -p and -s of them). */
+const switchUserSyntax: OptionSyntax = {
+  flags: new Set(["f", "l", "m", "p", "P", "fast", "login", "preserve-environment", "pty"]),
+  withValue: new Set(["c", "g", "G", "s", "u", "w", "command", "session-command", "group", "supp-group", "shell", "user", "whitelist-environment"]),
+};
 
 const wrappers: Record<string, Wrapper> = {
   sudo: {
@@ -92,7 +108,57 @@ const wrappers: Record<string, Wrapper> = {
     syntax: { flags: new Set(["c", "l"]), withValue: new Set(["a"]) },
     effect: (options) => ({ ...passesThrough, keeps: options.some((o) => o.name === "c") ? keepsNone : keepsAll }),
   },
+  timeout: {
+    syntax: { flags: new Set(["v", "foreground", "preserve-status", "verbose"]), withValue: new Set(["k", "s", "kill-after", "signal"]) },
+    effect: () => ({ ...passesThrough, operands: 1 }),
+  },
+  chroot: { syntax: { flags: new Set(["skip-chdir"]), withValue: new Set(["groups", "userspec"]) }, effect: () => ({ ...passesThrough, operands: 1 }) },
+  // gosu and su-exec read no options, and set HOME for the user they switch to.
+  gosu: { syntax: noOptions, effect: () => ({ ...passesThrough, keeps: (name) => name !== "HOME", operands: 1 }) },
+  "su-exec": { syntax: noOptions, effect: () => ({ ...passesThrough, keeps: (name) => name !== "HOME", operands: 1 }) },
+  // Without -u, runuser runs the user's shell, as su does: then it is the command.
+  runuser: {
+    syntax: switchUserSyntax,
+    effect: (options) => (options.some((o) => o.name === "u" || o.name === "user") ? { ...passesThrough, ...switchUserEffect("runuser", options) } : undefined),
+  },
+  ionice: {
+    syntax: { flags: new Set(["t", "ignore"]), withValue: new Set(["c", "n", "p", "P", "u", "class", "classdata", "pid", "pgid", "uid"]) },
+    effect: (options) => ({ ...passesThrough, runsNothing: options.some((o) => ["p", "P", "u", "pid", "pgid", "uid"].includes(o.name)) }),
+  },
+  stdbuf: { syntax: { flags: new Set(), withValue: new Set(["i", "o", "e", "input", "output", "error"]) }, effect: () => passesThrough },
+  taskset: {
+    syntax: { flags: new Set(["a", "c", "p", "all-tasks", "cpu-list", "pid"]), withValue: new Set() },
+    effect: (options) => (options.some((o) => o.name === "p" || o.name === "pid") ? { ...passesThrough, runsNothing: true } : { ...passesThrough, operands: 1 }),
+  },
+  setarch: {
+    syntax: {
+      leadingOperand: true,
+      flags: new Set(["3", "B", "F", "I", "L", "R", "S", "T", "X", "Z", "v", "3gb", "4gb", "32bit", "addr-compat-layout", "addr-no-randomize", "fdpic-funcptrs", "list", "mmap-page-zero", "read-implies-exec", "short-inode", "sticky-timeouts", "uname-2.6", "verbose", "whole-seconds"]),
+      withValue: new Set(),
+    },
+    effect: (options) => ({ ...passesThrough, runsNothing: options.some((o) => o.name === "list") }),
+  },
 };
+
+/** Set by su and runuser for the user they switch to. util-linux leaves USER and LOGNAME alone when that user is root, busybox does not: counted as set. */
+const setForUser = new Set(["HOME", "SHELL", "USER", "LOGNAME"]);
+
+/**
+ * What su and runuser keep of the caller's environment (util-linux's su(1); busybox su alike): a
+ * login (`-`, -l, --login) clears it but for TERM and the -w names, which cannot keep the variables
+ * it sets (HOME, SHELL, USER, LOGNAME, PATH); otherwise they set HOME, SHELL, USER and LOGNAME,
+ * unless -m or -p keeps everything. PATH as login.defs' ALWAYS_SET_PATH may set it is not counted.
+ */
+function switchUserEffect(command: "su" | "runuser", options: readonly WrapperOption[]): { keeps: (name: string) => boolean; label: string } {
+  const login = options.find((o) => o.name === "l" || o.name === "login");
+  if (login) {
+    const kept = new Set(options.filter((o) => o.name === "w" || o.name === "whitelist-environment").flatMap((o) => o.value?.split(",") ?? []));
+    const label = `${command} ${login.name === "l" ? "-l" : "--login"}`;
+    return { keeps: (name) => name === "TERM" || (kept.has(name) && !setForUser.has(name) && name !== "PATH"), label };
+  }
+  if (options.some((o) => o.name === "m" || o.name === "p" || o.name === "preserve-environment")) return { keeps: keepsAll, label: command };
+  return { keeps: (name) => !setForUser.has(name), label: command };
+}
 
 /** sudo resets the environment; -E/--preserve-env keep all of it, --preserve-env=A,B only those. */
 function sudoKeeps(options: WrapperOption[]): (name: string) => boolean {
@@ -167,12 +233,15 @@ export function unwrapCommand(command: ShellCommand): UnwrappedCommand {
   let k = 0;
   for (let name = wrapperName(words[0]); name !== undefined; name = wrapperName(words[k])) {
     const wrapper = wrappers[name] as Wrapper;
-    const read = readOptions(words, k + 1, wrapper.syntax);
+    const operand = words[k + 1];
+    const leading = wrapper.syntax.leadingOperand && operand && !operand.value.startsWith("-") ? 1 : 0;
+    const read = readOptions(words, k + 1 + leading, wrapper.syntax);
     const effect = wrapper.effect(read.options);
+    if (effect === undefined) break;
     out.wrappers.push(name);
     understood &&= read.known;
-    k = read.end;
-    keepOnly(out, name, effect.keeps);
+    k = effect.runsNothing ? words.length : Math.min(words.length, read.end + (effect.operands ?? 0));
+    keepOnly(out, effect.label ?? name, effect.keeps);
     const next = words[k];
     out.envInsert = !understood || !next || effect.insert === "none" ? undefined : { at: next.start, throughEnv: effect.insert === "through-env" };
     if (effect.takesAssignments) k = addAssignments(out, words, k);
@@ -186,6 +255,13 @@ export function whyDropped(wrapper: string, name: string): string {
   if (wrapper === "sudo") return `sudo resets the environment; sudo -E or --preserve-env=${name} keeps it`;
   if (wrapper === "env") return `env -i or -u ${name} removes it`;
   if (wrapper === "exec") return "exec -c clears the environment";
+  if (wrapper === "gosu" || wrapper === "su-exec") return `${wrapper} sets ${name} for the user it switches to`;
+  const [command, login] = wrapper.split(" ");
+  if (command === "su" || command === "runuser") {
+    if (login === undefined) return `${wrapper} sets ${name} for the user it switches to; ${wrapper} -m keeps it`;
+    const keepable = !setForUser.has(name) && name !== "PATH";
+    return `${wrapper} resets the environment${keepable ? `; ${command} without ${login}, or with -w ${name}, keeps it` : ""}`;
+  }
   return `${wrapper} resets the environment`;
 }
 

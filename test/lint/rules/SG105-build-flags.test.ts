@@ -23,5 +23,6 @@ ruleTester(rule, {
     { name: "missing only -trimpath", code: "FROM golang:1.22\nRUN go build -ldflags='-s -w' .\n", lines: [2], output: "FROM golang:1.22\nRUN go build -trimpath -ldflags='-s -w' .\n" },
     { name: "ENV GOFLAGS=-trimpath does not reach go through sudo", code: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN sudo go build -ldflags='-s -w' .\n", lines: [3], message: "-trimpath", output: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN sudo go build -trimpath -ldflags='-s -w' .\n" },
     { name: "go build behind nice", code: "FROM golang:1.22\nRUN nice -n 19 go build -o /app .\n", lines: [2], output: "FROM golang:1.22\nRUN nice -n 19 go build -trimpath -ldflags=\"-s -w\" -o /app .\n" },
+    { name: "go build behind timeout", code: "FROM golang:1.22\nRUN timeout 600 go build -o /app .\n", lines: [2], output: "FROM golang:1.22\nRUN timeout 600 go build -trimpath -ldflags=\"-s -w\" -o /app .\n" },
   ],
 });
