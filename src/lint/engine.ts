@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, join, normalize } from "node:path";
 import type { ModuleAnalysis } from "../analysis/types.js";
 import { readSuppressions, type Suppressions } from "./ignores.js";
+import { editsFitQuotes } from "./model/nested-scripts.js";
 import type { DockerfileModel, InstructionModel } from "./model/types.js";
 import { severityRank, type Finding, type LintConfig, type Rule, type RuleMeta, type Severity, type SourceRange } from "./types.js";
 
@@ -55,7 +56,8 @@ export function runRules(input: EngineInput): Finding[] {
           endLine: range.endLine,
           endColumn: range.endColumn,
         };
-        if (r.fix) finding.fix = r.fix;
+        // A rule's edit inside `sh -c '...'` may hold text those quotes cannot: then no fix.
+        if (r.fix && editsFitQuotes(model, r.fix.edits)) finding.fix = r.fix;
         findings.push(finding);
       },
       ...(input.module !== undefined ? { module: input.module } : {}),

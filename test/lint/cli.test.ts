@@ -75,6 +75,15 @@ describe("slimgo lint (CLI)", () => {
     assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8"), after);
   });
 
+  test("--fix inside sh -c '...': the fixed Dockerfile lints clean for SG104 and SG105", () => {
+    const nested = bad.replace("RUN go build -o /out/app .", "RUN sh -c 'go build -o /out/app .'");
+    const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n", Dockerfile: nested });
+    slimgoLint(["--fix"], dir);
+    assert.match(readFileSync(join(dir, "Dockerfile"), "utf8"), /^RUN sh -c 'CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o \/out\/app \.'$/m);
+    const after = JSON.parse(slimgoLint(["--format", "json"], dir).stdout) as { findings: { ruleId: string }[] }[];
+    assert.deepEqual(after[0]?.findings.map((f) => f.ruleId).filter((id) => id === "SG104" || id === "SG105"), []);
+  });
+
   test("--fix with --format json or sarif keeps stdout one document (the diff goes to stderr) and writes both files", () => {
     for (const format of ["json", "sarif"]) {
       // A builder on $BUILDPLATFORM: SG104 and SG106 both put variables before go, so one pass cannot take both.

@@ -61,6 +61,20 @@ ENTRYPOINT ["/app"]
     assert.ok(seen.length >= first.findings.length);
   });
 
+  test("fixFully inside sh -c '...' and su - -c '...': every fix lands inside the quotes, and the result lints clean for those rules", () => {
+    const nested = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nENV CGO_ENABLED=0\nRUN sh -c 'go build -o /app .' && su - builder -c 'go build -o /app2 .'\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    const first = lintDockerfile(nested);
+    const { text } = fixFully(nested, first.findings, (t) => lintDockerfile(t).findings);
+    assert.equal(
+      text.split("\n")[3],
+      "RUN sh -c 'GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags=\"-s -w\" -o /app .' && su - builder -c 'CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /app2 .'",
+      "SG106 has no fix under su -, where $TARGETOS would not reach the script",
+    );
+    const after = lintDockerfile(text).findings;
+    assert.deepEqual(after.filter((f) => ["SG104", "SG105"].includes(f.ruleId)), []);
+    assert.deepEqual(after.filter((f) => f.ruleId === "SG106").map((f) => [f.line, f.fix]), [[4, undefined]], "only the su - build is left, without a fix");
+  });
+
   test(".dockerignore additions are appended once", () => {
     const findings = [{ ruleId: "SG112", severity: "warning" as const, message: "m", file: "Dockerfile", line: 1, column: 1, endLine: 1, endColumn: 1, fix: { description: "d", edits: [], dockerignoreAdditions: [".git", ".env"] } }];
     assert.deepEqual(applyDockerignoreFixes(undefined, findings), { text: ".git\n.env\n", added: [".git", ".env"] });

@@ -2,6 +2,7 @@ import { DockerfileParser, type Instruction, type Dockerfile } from "dockerfile-
 import type { SourceRange } from "../types.js";
 import { parseImageRef } from "./images.js";
 import { unwrapCommand } from "./command-wrappers.js";
+import { posixShells, withNestedScripts } from "./nested-scripts.js";
 import { joinContinuations, parseScript, parseShell } from "./shell.js";
 import type {
   CopyEdge,
@@ -202,10 +203,11 @@ function readInstruction(node: Instruction, model: DockerfileModel, problems: Pa
       const markersOnly = headWords.every((w) => w.startsWith("<<"));
       if (markersOnly) commands = [];
       const shell = commands[0] ? unwrapCommand(commands[0]).words[0]?.value.split("/").pop() : undefined;
-      if (markersOnly || ["sh", "bash", "ash", "dash"].includes(shell ?? "")) for (const h of heredocs) commands.push(...parseScript(h.content, h.contentStart));
+      if (markersOnly || posixShells.has(shell ?? "")) for (const h of heredocs) commands.push(...parseScript(h.content, h.contentStart));
     } else {
       commands = parseShell(shellText.text, shellText.base, escape);
     }
+    if (keyword === "RUN") commands = withNestedScripts(commands, model.text, escape);
   } else if (json !== null && keyword === "RUN") {
     const words = json.map((value) => ({ value, start: argsStart, end, quoted: true }));
     commands = [{ assignments: [], words, name: json[0] ?? "", next: "" }];

@@ -5,7 +5,7 @@
  */
 import type { TextEdit } from "../types.js";
 import { assignmentPattern } from "./shell.js";
-import type { ShellCommand, ShellWord } from "./types.js";
+import type { NestedScript, ShellCommand, ShellWord } from "./types.js";
 
 /** Where a fix inserts VAR=value words so that they reach a command. */
 export interface EnvInsert {
@@ -21,10 +21,14 @@ export interface UnwrappedCommand {
   words: ShellWord[];
   /** VAR=value words that reach the command: the shell's leading ones (unless a wrapper dropped them) and those given to sudo or env. */
   assignments: ShellCommand["assignments"];
-  /** Whether a variable of the RUN's environment (ENV, ARG, export) still reaches the command: sudo without -E, doas and env -i drop them. */
-  inherits: (name: string) => boolean;
-  /** The wrapper that drops a variable of the RUN's environment, as messages name it (`sudo`, `env`, `gosu`, ...); undefined when it reaches the command. */
-  droppedBy: (name: string) => string | undefined;
+  /**
+   * Whether a variable of the RUN's environment (ENV, ARG, export) still reaches the command: sudo
+   * without -E, doas, env -i and su - drop them. With `from`, a variable set in that nested script
+   * instead (an export there, for a command in it or in a script inside it).
+   */
+  inherits: (name: string, from?: NestedScript) => boolean;
+  /** The wrapper that drops such a variable, as messages name it (`sudo`, `env`, `su -`, ...); undefined when it reaches the command. */
+  droppedBy: (name: string, from?: NestedScript) => string | undefined;
   /** The wrappers taken off, outermost first, by their base name ("sudo", "env", ...). */
   wrappers: string[];
   /** Undefined when a wrapper has an option not known here, or after doas: then the place is not known. */
@@ -43,9 +47,11 @@ interface OptionSyntax {
   leadingOperand?: boolean;
 }
 
-interface WrapperOption {
+export interface WrapperOption {
   name: string;
   value: string | undefined;
+  /** The word the value is read from: the next one, or the option's own (`--name=value`, `-nVALUE`). */
+  valueWord?: ShellWord;
 }
 
 /** What a wrapper does to the command after it, read from its options. */
@@ -116,10 +122,10 @@ const wrappers: Record<string, Wrapper> = {
   // gosu and su-exec read no options, and set HOME for the user they switch to.
   gosu: { syntax: noOptions, effect: () => ({ ...passesThrough, keeps: (name) => name !== "HOME", operands: 1 }) },
   "su-exec": { syntax: noOptions, effect: () => ({ ...passesThrough, keeps: (name) => name !== "HOME", operands: 1 }) },
-  // Without -u, runuser runs the user's shell, as su does: then it is the command.
+  // Without -u, runuser runs the user's shell, as su does: a `-c` string is a nested script (nested-scripts.ts).
   runuser: {
     syntax: switchUserSyntax,
-    effect: (options) => (options.some((o) => o.name === "u" || o.name === "user") ? { ...passesThrough, ...switchUserEffect("runuser", options) } : undefined),
+    effect: (options) => (options.some((o) => o.name === "u" || o.name === "user") ? { ...passesThrough, ...switchUserEffect("runuser", options, false) } : undefined),
   },
   ionice: {
     syntax: { flags: new Set(["t", "ignore"]), withValue: new Set(["c", "n", "p", "P", "u", "class", "classdata", "pid", "pgid", "uid"]) },
@@ -149,15 +155,35 @@ const setForUser = new Set(["HOME", "SHELL", "USER", "LOGNAME"]);
  * it sets (HOME, SHELL, USER, LOGNAME, PATH); otherwise they set HOME, SHELL, USER and LOGNAME,
  * unless -m or -p keeps everything. PATH as login.defs' ALWAYS_SET_PATH may set it is not counted.
  */
-function switchUserEffect(command: "su" | "runuser", options: readonly WrapperOption[]): { keeps: (name: string) => boolean; label: string } {
+export function switchUserEffect(command: "su" | "runuser", options: readonly WrapperOption[], dashOperand: boolean): { keeps: (name: string) => boolean; label: string } {
   const login = options.find((o) => o.name === "l" || o.name === "login");
-  if (login) {
+  if (dashOperand || login) {
     const kept = new Set(options.filter((o) => o.name === "w" || o.name === "whitelist-environment").flatMap((o) => o.value?.split(",") ?? []));
-    const label = `${command} ${login.name === "l" ? "-l" : "--login"}`;
+    const label = `${command} ${dashOperand ? "-" : login?.name === "l" ? "-l" : "--login"}`;
     return { keeps: (name) => name === "TERM" || (kept.has(name) && !setForUser.has(name) && name !== "PATH"), label };
   }
   if (options.some((o) => o.name === "m" || o.name === "p" || o.name === "preserve-environment")) return { keeps: keepsAll, label: command };
   return { keeps: (name) => !setForUser.has(name), label: command };
+}
+
+/** su's and runuser's arguments: options anywhere before `--` (GNU getopt moves them to the front), and the operands `[-] [USER [ARG...]]`. */
+export function readSwitchUser(words: readonly ShellWord[], from: number): { options: WrapperOption[]; operands: ShellWord[] } {
+  const options: WrapperOption[] = [];
+  const operands: ShellWord[] = [];
+  for (let i = from; i < words.length; ) {
+    const word = words[i] as ShellWord;
+    if (word.value === "--") {
+      operands.push(...words.slice(i + 1));
+      break;
+    }
+    if (word.value.startsWith("-") && word.value !== "-") {
+      i = readOption(words, i, switchUserSyntax, options).next;
+    } else {
+      operands.push(word);
+      i++;
+    }
+  }
+  return { options, operands };
 }
 
 /** sudo resets the environment; -E/--preserve-env keep all of it, --preserve-env=A,B only those. */
@@ -189,29 +215,43 @@ function readOptions(words: readonly ShellWord[], from: number, syntax: OptionSy
     const w = (words[i] as ShellWord).value;
     if (w === "--") return { options, end: i + 1, known };
     if (!w.startsWith("-") || (w === "-" && !syntax.flags.has("-"))) break;
-    i++;
-    if (w === "-") options.push({ name: "-", value: undefined });
-    else if (syntax.numeric && /^-\d+$/.test(w)) options.push({ name: "n", value: w.slice(1) });
-    else if (w.startsWith("--")) {
-      const eq = w.indexOf("=");
-      const name = w.slice(2, eq < 0 ? undefined : eq);
-      let value = eq < 0 ? undefined : w.slice(eq + 1);
-      if (syntax.withValue.has(name) && value === undefined) value = words[i++]?.value;
-      else if (!syntax.withValue.has(name) && !syntax.optionalValue?.has(name) && (!syntax.flags.has(name) || value !== undefined)) known = false;
-      options.push({ name, value });
-    } else {
-      for (let c = 1; c < w.length; c++) {
-        const name = w[c] as string;
-        if (syntax.withValue.has(name)) {
-          options.push({ name, value: c < w.length - 1 ? w.slice(c + 1) : words[i++]?.value });
-          break;
-        }
-        if (!syntax.flags.has(name)) known = false;
-        options.push({ name, value: undefined });
-      }
-    }
+    const read = readOption(words, i, syntax, options);
+    known &&= read.known;
+    i = read.next;
   }
   return { options, end: i, known };
+}
+
+/** Reads the option word at `i` (a cluster of letters, `--name[=value]`) into `options`; returns the index after the option and its value, and whether the syntax knows it. */
+function readOption(words: readonly ShellWord[], i: number, syntax: OptionSyntax, options: WrapperOption[]): { next: number; known: boolean } {
+  const word = words[i] as ShellWord;
+  const w = word.value;
+  let next = i + 1;
+  let known = true;
+  if (w === "-") options.push({ name: "-", value: undefined });
+  else if (syntax.numeric && /^-\d+$/.test(w)) options.push({ name: "n", value: w.slice(1) });
+  else if (w.startsWith("--")) {
+    const eq = w.indexOf("=");
+    const name = w.slice(2, eq < 0 ? undefined : eq);
+    let option: WrapperOption = eq < 0 ? { name, value: undefined } : { name, value: w.slice(eq + 1), valueWord: word };
+    if (syntax.withValue.has(name) && eq < 0) {
+      const valueWord = words[next++];
+      option = valueWord ? { name, value: valueWord.value, valueWord } : { name, value: undefined };
+    } else if (!syntax.withValue.has(name) && !syntax.optionalValue?.has(name) && (!syntax.flags.has(name) || eq >= 0)) known = false;
+    options.push(option);
+  } else {
+    for (let c = 1; c < w.length; c++) {
+      const name = w[c] as string;
+      if (syntax.withValue.has(name)) {
+        const valueWord = c < w.length - 1 ? word : words[next++];
+        options.push(valueWord ? { name, value: valueWord === word ? w.slice(c + 1) : valueWord.value, valueWord } : { name, value: undefined });
+        break;
+      }
+      if (!syntax.flags.has(name)) known = false;
+      options.push({ name, value: undefined });
+    }
+  }
+  return { next, known };
 }
 
 /** `sudo`, `/usr/bin/env`, ... → the wrapper's name, or undefined for any other word. */
@@ -222,13 +262,24 @@ function wrapperName(word: ShellWord | undefined): string | undefined {
 
 /**
  * Takes the wrappers off a command, in any mix and nesting (`sudo -E env CGO_ENABLED=0 go build`),
- * and says which VAR=value words and which variables of the environment reach what runs. `su -c`
- * runs a string as a script: it is not a wrapper, so `su` is the command.
+ * and says which VAR=value words and which variables of the environment reach what runs. `sh -c`
+ * and `su -c` run a string as a script: they are not wrappers but the command, and the script's
+ * commands follow them in the RUN's commands (nested-scripts.ts); for those, what the shell
+ * running the script got counts too.
  */
 export function unwrapCommand(command: ShellCommand): UnwrappedCommand {
   const words = command.words;
   const first = command.assignments[0]?.word ?? words[0];
-  const out: UnwrappedCommand = { words, assignments: [...command.assignments], inherits: keepsAll, droppedBy: () => undefined, wrappers: [], envInsert: first && { at: first.start, throughEnv: false } };
+  const script = command.script;
+  const around = script && scriptEnvironment(script);
+  const out: UnwrappedCommand = {
+    words,
+    assignments: [...command.assignments],
+    inherits: (name, from) => out.droppedBy(name, from) === undefined,
+    droppedBy: (name, from) => (from === script ? undefined : around?.droppedBy(name, from)),
+    wrappers: [],
+    envInsert: first && { at: first.start, throughEnv: false },
+  };
   let understood = true;
   let k = 0;
   for (let name = wrapperName(words[0]); name !== undefined; name = wrapperName(words[k])) {
@@ -250,6 +301,19 @@ export function unwrapCommand(command: ShellCommand): UnwrappedCommand {
   return out;
 }
 
+/**
+ * What the shell running a nested script gets: which variables of the scripts around it reach it
+ * (see UnwrappedCommand.droppedBy), and the VAR=value words of the command that runs it
+ * (`CGO_ENABLED=0 sh -c '...'`), which the script's commands inherit.
+ */
+export function scriptEnvironment(script: NestedScript): Pick<UnwrappedCommand, "droppedBy" | "assignments"> {
+  const host = unwrapCommand(script.host);
+  return {
+    droppedBy: (name, from) => host.droppedBy(name, from) ?? (script.keeps(name) ? undefined : script.shell),
+    assignments: host.assignments.filter((a) => script.keeps(a.name)),
+  };
+}
+
 /** Why `wrapper` (from droppedBy) keeps `name` from the command, for messages. */
 export function whyDropped(wrapper: string, name: string): string {
   if (wrapper === "sudo") return `sudo resets the environment; sudo -E or --preserve-env=${name} keeps it`;
@@ -268,8 +332,7 @@ export function whyDropped(wrapper: string, name: string): string {
 /** Narrows what reaches the command to the variables a wrapper keeps. */
 function keepOnly(out: UnwrappedCommand, wrapper: string, keeps: (name: string) => boolean): void {
   const outer = out.droppedBy;
-  out.droppedBy = (name) => outer(name) ?? (keeps(name) ? undefined : wrapper);
-  out.inherits = (name) => out.droppedBy(name) === undefined;
+  out.droppedBy = (name, from) => outer(name, from) ?? (keeps(name) ? undefined : wrapper);
   out.assignments = out.assignments.filter((a) => keeps(a.name));
 }
 

@@ -1,9 +1,9 @@
 /** Questions rules ask of the model: Go invocations, stage ancestry, copies, ranges. */
 import type { SourceRange } from "../types.js";
-import { unwrapCommand, type EnvInsert } from "./command-wrappers.js";
+import { scriptEnvironment, unwrapCommand, type EnvInsert } from "./command-wrappers.js";
 import { lookupAt } from "./build.js";
 import { hasNoShell, type ImageRef } from "./images.js";
-import type { DockerfileModel, InstructionModel, ShellCommand, ShellWord, StageModel } from "./types.js";
+import type { DockerfileModel, InstructionModel, NestedScript, ShellCommand, ShellWord, StageModel } from "./types.js";
 
 /** `go` or a path to it (`/usr/local/go/bin/go`). */
 function isGoCommand(word: ShellWord | undefined): boolean {
@@ -16,10 +16,10 @@ export interface GoInvocation {
   command: ShellCommand;
   /** VAR=value words on the command line that reach go (see UnwrappedCommand). */
   assignments: ShellCommand["assignments"];
-  /** Whether a variable of the RUN's environment (ENV, ARG, export) reaches go. */
-  inherits: (name: string) => boolean;
-  /** The wrapper that keeps a variable of the RUN's environment from go (see UnwrappedCommand). */
-  droppedBy: (name: string) => string | undefined;
+  /** Whether a variable of the RUN's environment (ENV, ARG, export), or with `from` of that nested script, reaches go (see UnwrappedCommand). */
+  inherits: (name: string, from?: NestedScript) => boolean;
+  /** The wrapper that keeps such a variable from go (see UnwrappedCommand). */
+  droppedBy: (name: string, from?: NestedScript) => string | undefined;
   /** Where a fix inserts VAR=value words for go; undefined when the place is not known. Use envAssignmentEdit. */
   envInsert: EnvInsert | undefined;
   /** "build", "install", "mod", "test", ... */
@@ -31,7 +31,7 @@ export interface GoInvocation {
   subWord: ShellWord;
 }
 
-/** Every `go <subcommand>` in RUN instructions, in order, wrappers (sudo, env, nice, ...) taken off. */
+/** Every `go <subcommand>` in RUN instructions (and the `sh -c` scripts in them), in order, wrappers (sudo, env, nice, ...) taken off. */
 export function goInvocations(model: DockerfileModel): GoInvocation[] {
   const out: GoInvocation[] = [];
   for (const stage of model.stages) {
@@ -93,19 +93,35 @@ export function goPackageArgs(args: readonly ShellWord[]): ShellWord[] {
 export function envForCommand(model: DockerfileModel, inv: Pick<GoInvocation, "instruction" | "command" | "assignments" | "inherits">, name: string): string | null | undefined {
   const inline = inv.assignments.filter((a) => a.name === name).pop();
   if (inline) return inline.value;
-  const exported = inv.inherits(name) ? exportedBefore(inv, name) : undefined;
+  const exported = exportedBefore(inv, name);
   if (exported !== undefined) return exported;
   const fromGoEnv = goEnvWritten(inv.instruction.stage, model, name, inv.instruction.index);
   if (fromGoEnv !== undefined) return fromGoEnv;
   return inv.inherits(name) ? lookupAt(model, inv.instruction)(name) : undefined;
 }
 
-/** The value of the last `export NAME=value` before the command in the same RUN. */
-export function exportedBefore(inv: Pick<GoInvocation, "instruction" | "command">, name: string): string | undefined {
+/**
+ * The value an earlier `export NAME=value` in the RUN gives the command, when it reaches it (sudo
+ * without -E, su - drop it): the last one before it in its own script; else, for a command in a
+ * nested script, NAME=value on the command that runs the script (`NAME=value sh -c '...'`), then
+ * an export before that command, and so on out to the RUN's own level.
+ */
+export function exportedBefore(inv: Pick<GoInvocation, "instruction" | "command" | "inherits">, name: string): string | undefined {
+  for (let at = inv.command; ; ) {
+    const script = at.script;
+    const value = lastExport(inv.instruction, at, name) ?? (script && scriptEnvironment(script).assignments.filter((a) => a.name === name).pop()?.value);
+    if (value !== undefined) return inv.inherits(name, script) ? value : undefined;
+    if (!script) return undefined;
+    at = script.host;
+  }
+}
+
+/** The value of the last `export NAME=value` before `command` in the script it is in. */
+function lastExport(instruction: InstructionModel, command: ShellCommand, name: string): string | undefined {
   let exported: string | undefined;
-  for (const c of inv.instruction.commands) {
-    if (c === inv.command) break;
-    if (c.name === "export") for (const w of c.words.slice(1)) if (w.value.startsWith(name + "=")) exported = w.value.slice(name.length + 1);
+  for (const c of instruction.commands) {
+    if (c === command) break;
+    if (c.name === "export" && c.script === command.script) for (const w of c.words.slice(1)) if (w.value.startsWith(name + "=")) exported = w.value.slice(name.length + 1);
   }
   return exported;
 }

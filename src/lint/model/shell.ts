@@ -167,7 +167,7 @@ export function tokenize(text: MappedText): Token[] {
   return tokens;
 }
 
-// Wrappers such as time, exec, env and sudo stay in the words: unwrapCommand (queries.ts) reads them.
+// Wrappers such as time, exec, env and sudo stay in the words: unwrapCommand (command-wrappers.ts) reads them.
 const leadingKeywords = new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "fi", "done"]);
 export const assignmentPattern = /^[A-Za-z_][A-Za-z0-9_]*=/;
 

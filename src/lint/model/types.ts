@@ -20,6 +20,22 @@ export interface ShellCommand {
   name: string;
   /** The operator that follows this command ("&&", "||", ";", "|", "&", "\n" or "" at the end). */
   next: string;
+  /** The `sh -c '...'` or `su -c '...'` script this command is in; undefined at the RUN's own level. */
+  script?: NestedScript;
+}
+
+/** A script given to a shell as one quoted string (`sh -c 'go build'`), read in place: its words point into the Dockerfile. */
+export interface NestedScript {
+  /** The command that runs the script, in the script around it. */
+  host: ShellCommand;
+  /** The shell as messages name it ("sh", "su -", "runuser -l"). */
+  shell: string;
+  /** Variables of the host's environment the script's shell keeps (su and runuser reset some or all). */
+  keeps: (name: string) => boolean;
+  quote: "'" | '"';
+  /** Offsets of the text between the quotes: [start, end). */
+  start: number;
+  end: number;
 }
 
 export interface FlagModel {

@@ -1,5 +1,5 @@
 import { argDeclarations, declarationAt, lookupAt } from "../model/build.js";
-import { envAssignmentEdit } from "../model/command-wrappers.js";
+import { envAssignmentEdit, scriptEnvironment } from "../model/command-wrappers.js";
 import { exportedBefore, goBuilds, lineStartOf, stageChain, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
@@ -60,9 +60,9 @@ export const rule: Rule = {
 function setting(model: DockerfileModel, b: GoInvocation, name: string): { value: string; expandedAt: InstructionModel } | undefined {
   const inline = b.assignments.filter((a) => a.name === name).pop();
   if (inline) return { value: unquoteWord(model.text.slice(inline.word.start + name.length + 1, inline.word.end), model.escape), expandedAt: b.instruction };
-  if (!b.inherits(name)) return undefined;
   const exported = exportedBefore(b, name);
   if (exported !== undefined) return { value: exported, expandedAt: b.instruction };
+  if (!b.inherits(name)) return undefined;
   const declared = declarationAt(model, b.instruction, name);
   return declared?.value === undefined ? undefined : { value: declared.value, expandedAt: declared.instruction };
 }
@@ -71,6 +71,9 @@ function setting(model: DockerfileModel, b: GoInvocation, name: string): { value
 function targetFix(model: DockerfileModel, b: GoInvocation): Fix | undefined {
   const prefix = envAssignmentEdit(b, "GOOS=$TARGETOS GOARCH=$TARGETARCH");
   if (prefix === undefined || b.instruction.json !== null) return undefined;
+  // In `sh -c '...'` the script's own shell expands $TARGETOS, so the variables must reach it (su - drops them).
+  const script = b.command.script;
+  if (script && ["TARGETOS", "TARGETARCH"].some((n) => scriptEnvironment(script).droppedBy(n) !== undefined)) return undefined;
   const edits: Fix["edits"] = [prefix];
   const lookup = lookupAt(model, b.instruction);
   const undeclared = ["TARGETOS", "TARGETARCH"].filter((n) => lookup(n) === undefined);

@@ -29,6 +29,12 @@ ruleTester(rule, {
       output: "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod /src/\nRUN go mod download\nCOPY . /src\nRUN go build .\n",
     },
     {
+      name: "go mod download in sh -c '...' is seen; moving the RUN is left to the user",
+      code: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN sh -c 'go mod download'\n",
+      lines: [3],
+      message: "before \"go mod download\" (line 4)",
+    },
+    {
       name: "a copy to another directory: no fix (go.mod would not be where go mod download runs)",
       code: "FROM golang:1.22\nWORKDIR /src\nCOPY cmd/ ./cmd/\nRUN go mod download\nRUN go build ./cmd/app\n",
       lines: [3],

@@ -24,5 +24,9 @@ ruleTester(rule, {
     { name: "ENV GOFLAGS=-trimpath does not reach go through sudo", code: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN sudo go build -ldflags='-s -w' .\n", lines: [3], message: "-trimpath", output: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN sudo go build -trimpath -ldflags='-s -w' .\n" },
     { name: "go build behind nice", code: "FROM golang:1.22\nRUN nice -n 19 go build -o /app .\n", lines: [2], output: "FROM golang:1.22\nRUN nice -n 19 go build -trimpath -ldflags=\"-s -w\" -o /app .\n" },
     { name: "go build behind timeout", code: "FROM golang:1.22\nRUN timeout 600 go build -o /app .\n", lines: [2], output: "FROM golang:1.22\nRUN timeout 600 go build -trimpath -ldflags=\"-s -w\" -o /app .\n" },
+    { name: "go build in sh -c '...': the flags go inside the quotes", code: "FROM golang:1.22\nRUN sh -c 'go build -o /app .'\n", lines: [2], output: "FROM golang:1.22\nRUN sh -c 'go build -trimpath -ldflags=\"-s -w\" -o /app .'\n" },
+    { name: "go build in sh -c \"...\": -ldflags=\"-s -w\" would end the quotes, so no fix", code: "FROM golang:1.22\nRUN sh -c \"go build -o /app .\"\n", lines: [2], message: "-trimpath and" },
+    { name: "go build in sh -c \"...\" missing -trimpath only: that fits in the quotes", code: "FROM golang:1.22\nRUN sh -c \"go build -ldflags='-s -w' -o /app .\"\n", lines: [2], output: "FROM golang:1.22\nRUN sh -c \"go build -trimpath -ldflags='-s -w' -o /app .\"\n" },
+    { name: "ENV GOFLAGS=-trimpath does not reach the script of su -", code: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN su - builder -c \"go build -ldflags='-s -w' .\"\n", lines: [3], message: "-trimpath", output: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN su - builder -c \"go build -trimpath -ldflags='-s -w' .\"\n" },
   ],
 });

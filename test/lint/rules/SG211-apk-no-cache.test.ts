@@ -6,11 +6,12 @@ ruleTester(rule, {
     { code: "FROM alpine:3.20\nRUN apk add --no-cache ca-certificates\n" },
     { name: "cache mount", code: "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add git\n" },
     { name: "cache mount with dst=, BuildKit's other name for target=", code: "FROM alpine:3.20\nRUN --mount=type=cache,dst=/var/cache/apk apk add git\n" },
-    { name: "su -c runs a script: su is not apk", code: "FROM alpine:3.20\nRUN su root -c \"apk add git\"\n" },
   ],
   invalid: [
     { name: "apk add", code: "FROM alpine:3.20\nRUN apk update && apk add git\n", lines: [2], message: "--no-cache", output: "FROM alpine:3.20\nRUN apk update && apk add --no-cache git\n" },
     { name: "sudo with an option", code: "FROM alpine:3.20\nRUN sudo -E apk add git\n", lines: [2], output: "FROM alpine:3.20\nRUN sudo -E apk add --no-cache git\n" },
+    { name: "apk add in su -c \"...\"", code: "FROM alpine:3.20\nRUN su root -c \"apk add git\"\n", lines: [2], output: "FROM alpine:3.20\nRUN su root -c \"apk add --no-cache git\"\n" },
+    { name: "apk add in sh -c '...' behind ionice", code: "FROM alpine:3.20\nRUN sh -c 'apk update && ionice -c 3 apk add git'\n", lines: [2], output: "FROM alpine:3.20\nRUN sh -c 'apk update && ionice -c 3 apk add --no-cache git'\n" },
     { name: "doas, nice and env wrappers", code: "FROM alpine:3.20\nRUN doas -u root nice -n 5 env -i PATH=/sbin:/bin apk add git\n", lines: [2], output: "FROM alpine:3.20\nRUN doas -u root nice -n 5 env -i PATH=/sbin:/bin apk add --no-cache git\n" },
   ],
 });

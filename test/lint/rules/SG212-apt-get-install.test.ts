@@ -7,6 +7,7 @@ ruleTester(rule, {
     { name: "neither flag", code: "FROM debian:12\nRUN apt-get update && apt-get install git\n", lines: [2], message: "-y", output: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends git\n" },
     { name: "-y only", code: "FROM debian:12\nRUN apt-get install -y git\n", lines: [2], message: "--no-install-recommends", output: "FROM debian:12\nRUN apt-get install --no-install-recommends -y git\n" },
     { name: "sudo with an option", code: "FROM debian:12\nRUN sudo -E apt-get install git\n", lines: [2], output: "FROM debian:12\nRUN sudo -E apt-get install -y --no-install-recommends git\n" },
+    { name: "in bash -c '...'", code: "FROM debian:12\nRUN bash -euxc 'apt-get update && apt-get install git'\n", lines: [2], output: "FROM debian:12\nRUN bash -euxc 'apt-get update && apt-get install -y --no-install-recommends git'\n" },
     { name: "behind timeout", code: "FROM debian:12\nRUN timeout 600 apt-get install -y git\n", lines: [2], output: "FROM debian:12\nRUN timeout 600 apt-get install --no-install-recommends -y git\n" },
     { name: "env with a variable, then nice", code: "FROM debian:12\nRUN env DEBIAN_FRONTEND=noninteractive nice apt-get install -y git\n", lines: [2], message: "--no-install-recommends", output: "FROM debian:12\nRUN env DEBIAN_FRONTEND=noninteractive nice apt-get install --no-install-recommends -y git\n" },
   ],

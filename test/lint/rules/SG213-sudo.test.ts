@@ -9,5 +9,6 @@ ruleTester(rule, {
     { name: "sudo behind env -i", code: "FROM debian:12\nRUN env -i sudo apt-get update\n", lines: [2] },
     { name: "sudo named by its path", code: "FROM debian:12\nRUN /usr/bin/sudo apt-get update\n", lines: [2] },
     { name: "sudo behind timeout", code: "FROM debian:12\nRUN timeout 60 sudo apt-get update\n", lines: [2] },
+    { name: "sudo in sh -c '...'", code: "FROM debian:12\nRUN sh -c 'sudo apt-get update'\n", lines: [2] },
   ],
 });
