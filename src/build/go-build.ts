@@ -30,6 +30,8 @@ export interface GoBuildRequest {
   /** Build tags, e.g. timetzdata when the image carries no zoneinfo. */
   tags: string[];
   outDir: string;
+  /** Aborted when another part of the build failed: the go build is stopped. */
+  signal?: AbortSignal;
 }
 
 export interface GoBuildResult {
@@ -57,12 +59,13 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   };
   const what = `${req.target} for ${platformKey(req.platform)}`;
   const t0 = performance.now();
-  const early = await claimGoBuild(plan, out);
+  const early = await claimGoBuild(plan, out, req.signal);
+  req.signal?.throwIfAborted();
   if (early && !early.ok) throw goBuildFailed(what, early.stderr);
   let upToDate = early?.upToDate ?? false;
   if (!early) {
     const seeded = seedOutput(plan, out);
-    await runGo(go, plan.args.map((a) => (a === OUTPUT ? out : a)), req.moduleRoot, { ...process.env, ...plan.env }, what);
+    await runGo(go, plan.args.map((a) => (a === OUTPUT ? out : a)), req.moduleRoot, { ...process.env, ...plan.env }, what, req.signal);
     upToDate = leftAsSeeded(out, seeded);
   }
   if (!upToDate) keepOutput(plan, out);
@@ -76,7 +79,7 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
  * not cache linked binaries, so the probe is kept in slimgo's cache, keyed by toolchain, platform
  * and source: a rebuild does not link it again.
  */
-export async function buildHealthProbe(go: GoToolchain, platform: Platform, outDir: string): Promise<string> {
+export async function buildHealthProbe(go: GoToolchain, platform: Platform, outDir: string, signal?: AbortSignal): Promise<string> {
   const source = `${HEALTH_PROBE_SOURCE_LINES.join("\n")}\n`;
   const args = ["build", "-trimpath", "-ldflags=-s -w", "-o", OUTPUT, "main.go"];
   const env: NodeJS.ProcessEnv = { ...process.env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GO111MODULE: "on", GOFLAGS: "", ...goEnvFor(platform) };
@@ -88,7 +91,7 @@ export async function buildHealthProbe(go: GoToolchain, platform: Platform, outD
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "main.go"), source);
   const out = join(dir, "healthcheck");
-  await runGo(go, args.map((a) => (a === OUTPUT ? out : a)), dir, env, `health probe for ${platformKey(platform)}`);
+  await runGo(go, args.map((a) => (a === OUTPUT ? out : a)), dir, env, `health probe for ${platformKey(platform)}`, signal);
   try {
     await mkdir(dirname(cached), { recursive: true });
     await writeFilesAtomically([{ path: cached, content: await readFile(out), mode: 0o755 }]);
@@ -98,13 +101,14 @@ export async function buildHealthProbe(go: GoToolchain, platform: Platform, outD
   return out;
 }
 
-function runGo(go: GoToolchain, args: string[], cwd: string, env: NodeJS.ProcessEnv, what: string): Promise<void> {
+/** Runs go; settles once it has exited, also when `signal` stopped it. */
+function runGo(go: GoToolchain, args: string[], cwd: string, env: NodeJS.ProcessEnv, what: string, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     // go cleans up after itself on SIGINT; a slimgo that ends first (a failed build of another
     // binary, a SIGTERM sent to it alone) must not leave it compiling into a removed directory.
-    const child = execFile(go.binary, args, { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
+    const child = execFile(go.binary, args, { cwd, env, maxBuffer: 16 * 1024 * 1024, signal, killSignal: "SIGINT" }, (err, _stdout, stderr) => {
       if (!err) return resolve();
-      reject(goBuildFailed(what, stderr, err.message));
+      reject(signal?.aborted ? new Error(`go build of ${what} stopped: another part of the build failed`) : goBuildFailed(what, stderr, err.message));
     });
     stopAtExit(child, "SIGINT");
   });
@@ -115,14 +119,21 @@ function goBuildFailed(what: string, stderr: string, fallback = "go build failed
   return inputError(`go build of ${what} failed:\n${detail}`);
 }
 
-/** Runs `tasks` with at most `limit` at once, keeping results in order. */
+/** Runs `tasks` with at most `limit` at once, keeping results in order; none starts after one has failed. */
 export async function inParallel<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
+  let failed = false;
+  // After a failure no task is started: the build has failed already.
   const worker = async () => {
-    while (next < tasks.length) {
+    while (!failed && next < tasks.length) {
       const i = next++;
-      results[i] = await tasks[i]!();
+      try {
+        results[i] = await tasks[i]!();
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));

@@ -113,6 +113,14 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   const cache = new LayerCache();
   const work = await mkdtemp(join(tmpdir(), "slimgo-build-"));
   const forgetWork = removeAtExit(work);
+  // When one part fails, the go builds still running (other platforms, the health probe) stop,
+  // and the work dir goes once they have exited: a watch would otherwise leave them compiling.
+  const failed = new AbortController();
+  const goRuns: Promise<unknown>[] = [];
+  const tracked = <T>(run: Promise<T>): Promise<T> => {
+    goRuns.push(run.catch(() => undefined));
+    return run;
+  };
   const goZoneinfo = findGoZoneinfo(go.goroot);
 
   try {
@@ -131,7 +139,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const compiling = inParallel(
       jobs.map(({ main, platform }) => async () => {
         const tzdataTag = main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata && !goZoneinfo && !base;
-        const result = await goBuild(go, {
+        const result = await tracked(goBuild(go, {
           moduleRoot: analysis.root,
           target: main.dir === "." ? "." : `./${main.dir}`,
           binary: main.binary,
@@ -143,7 +151,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           tags: tzdataTag ? ["timetzdata"] : [],
           cgo: options.cgo === true && main.facts.cgo.required,
           outDir: join(work, main.binary),
-        });
+          signal: failed.signal,
+        }));
         const how = [result.startedEarly ? "started with slimgo, from the last build's plan" : "", result.upToDate ? "up to date, not linked again" : ""].filter(Boolean).join("; ");
         progress(`  ${main.binary} ${platformKey(platform)}: ${(result.size / 1e6).toFixed(1)} MB in ${(result.ms / 1000).toFixed(1)} s${how ? ` (${how})` : ""}`);
         return { main, platform, result, tzdataTag };
@@ -175,7 +184,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           layers.push({ layer, history: historyAt(describeBaseLayer(baseOptions)) });
         }
         if (needsProbe) {
-          const probe = await buildHealthProbe(go, platform, join(work, `probe-${main.binary}`));
+          const probe = await tracked(buildHealthProbe(go, platform, join(work, `probe-${main.binary}`), failed.signal));
           layers.push({ layer: await layerOf([binaryEntry(HEALTH_PROBE_PATH, probe)], format, report("health probe")), history: historyAt("slimgo build: health probe (no shell needed)") });
         }
         const assets = options.assets ?? b.assets;
@@ -246,6 +255,10 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       programs.push({ main, image: item, format, platforms: built, healthcheck: health, sboms, notes: [...new Set(notes)] });
     }
     return { analysis, version, programs };
+  } catch (err) {
+    failed.abort();
+    await Promise.all(goRuns);
+    throw err;
   } finally {
     await rm(work, { recursive: true, force: true });
     forgetWork();

@@ -146,7 +146,7 @@ export interface ClaimedBuild {
  * The speculative build's outcome when it ran exactly `plan`, with its binary moved to `output`;
  * undefined (and the speculation stopped) otherwise. Only the first claim can match.
  */
-export async function claimGoBuild(plan: GoBuildPlan, output: string): Promise<ClaimedBuild | undefined> {
+export async function claimGoBuild(plan: GoBuildPlan, output: string, signal?: AbortSignal): Promise<ClaimedBuild | undefined> {
   const r = running;
   if (!r) return undefined;
   if (!samePlan(r.plan, plan)) {
@@ -156,9 +156,14 @@ export async function claimGoBuild(plan: GoBuildPlan, output: string): Promise<C
   running = undefined;
   // Claimed, it is this build's compile: a Ctrl-C must still reach its process group.
   const forget = atExit(() => killAndRemove(r));
+  const stop = () => killAndRemove(r);
+  signal?.addEventListener("abort", stop, { once: true });
   r.child.ref();
   (r.child.stderr as Socket).ref();
-  const { code, stderr } = await r.result.finally(forget);
+  const { code, stderr } = await r.result.finally(() => {
+    forget();
+    signal?.removeEventListener("abort", stop);
+  });
   const ms = performance.now() - r.startedAt;
   try {
     // Killed by a signal or never started: say nothing of the source; build it the usual way.

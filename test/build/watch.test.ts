@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -258,9 +258,9 @@ interface WatchLine {
 }
 
 /** `slimgo build --watch` as a user runs it, with its stdout read line by line. */
-function startWatch(dir: string, args: string[]) {
+function startWatch(dir: string, args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [SLIMGO_BIN, "build", dir, "--watch", ...args], {
-    env: { ...process.env, NO_COLOR: "1", SOURCE_DATE_EPOCH: "1700000000" },
+    env: { ...process.env, NO_COLOR: "1", SOURCE_DATE_EPOCH: "1700000000", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   children.push(child);
@@ -436,6 +436,45 @@ describe("slimgo build --watch when the first build fails", { skip: skipUnless("
     assert.match(watch.stderr(), /\.\/main\.go:\d+:\d+: syntax error/);
     assert.doesNotMatch(watch.stderr(), /watching/);
     await assert.rejects(readFile(join(layout, "index.json")), { code: "ENOENT" });
+  });
+});
+
+describe("slimgo build --watch when one platform fails", { skip: skipUnless("go") }, () => {
+  test("the other platforms' go builds of that rebuild are stopped, and the watch goes on", async () => {
+    const dir = await copyModule("root-main");
+    temps.push(dir);
+    const root = await tempDir();
+    const [broken, pids, wrapper] = [join(root, "broken"), join(root, "go-build.pids"), join(root, "go")];
+    // While `broken` exists, the arm64 build fails at once and the amd64 one compiles for two minutes.
+    await writeFile(
+      wrapper,
+      `#!/bin/sh\nif [ "$1" = build ] && [ -e "${broken}" ]; then\n  if [ "$GOARCH" = arm64 ]; then echo "./main.go:1:1: syntax error (arm64 only)" >&2; exit 1; fi\n  echo $$ >> "${pids}"; exec sleep 120\nfi\nexec go "$@"\n`,
+    );
+    await chmod(wrapper, 0o755);
+    const watch = startWatch(dir, ["--platform", "linux/amd64,linux/arm64", "--oci-layout", join(dir, "out"), "--json", "-q"], { SLIMGO_GO: wrapper });
+    await watch.nextBuild(240_000, "first build");
+    await writeFile(broken, "");
+    const source = await readFile(join(dir, "main.go"), "utf8");
+    await writeFile(join(dir, "main.go"), `${source}\n// edited\n`);
+    const failed = (await watch.nextBuild(60_000, "the failed rebuild's line")) as unknown as { error: string };
+    assert.match(failed.error, /syntax error \(arm64 only\)/);
+    // The amd64 build may not have started before the failure; one that did is no longer running.
+    const started = (await readFile(pids, "utf8").catch(() => "")).trim().split("\n").filter(Boolean).map(Number);
+    const running = started.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(running, [], "no go build of the failed rebuild runs on");
+    assert.equal(watch.child.exitCode, null, "still watching");
+    await rm(broken);
+    await writeFile(join(dir, "main.go"), source);
+    await watch.nextBuild(60_000, "rebuild after the fix");
+    watch.child.kill("SIGTERM");
+    await watch.exit(30_000);
   });
 });
 
