@@ -4,9 +4,8 @@
  * slimgo's own scanner; line-level facts always come from the scanner reading those files.
  * Never runs user code, never touches the network.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { inputError } from "../errors.js";
 import { readBuildConfigLines, timetzdataTagEvidence } from "./build-config.js";
 import { hostGoarch, type BuildContext } from "./build-constraints.js";
 import { evidenceAt } from "./evidence.js";
@@ -22,6 +21,8 @@ import { readVendor } from "./vendor.js";
 import { buildConfigVersionVariables } from "./version-vars.js";
 
 export type * from "./types.js";
+import { findModuleRoot } from "./module-root.js";
+export { findModuleRoot, moduleRootAbove } from "./module-root.js";
 export { parseGoMod } from "./gomod.js";
 export { parseGoWork } from "./gowork.js";
 export { evalGoBuild, evalPlusBuild, fileNameIncluded, type BuildContext } from "./build-constraints.js";
@@ -34,18 +35,6 @@ export interface AnalyzeOptions {
   goBinary?: string;
   /** Target architecture for build constraints (default: this machine's). GOOS is always linux. */
   goarch?: string;
-}
-
-/** The directory holding go.mod: `dir` itself or its nearest parent. */
-export function findModuleRoot(dir: string): string {
-  const start = path.resolve(dir);
-  if (!existsSync(start) || !statSync(start).isDirectory()) {
-    throw inputError(`${dir} is not a directory: pass the directory of a Go module`, { file: dir });
-  }
-  for (let d = start; ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, "go.mod"))) return d;
-    if (path.dirname(d) === d) throw inputError(`no go.mod in ${dir} or its parents: run slimgo in a Go module`, { file: dir });
-  }
 }
 
 export async function analyze(dir: string, options: AnalyzeOptions = {}): Promise<ModuleAnalysis> {

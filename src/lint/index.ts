@@ -20,6 +20,7 @@ export { formatGithub } from "./format/github.js";
 export { formatSarif, type SarifOptions } from "./format/sarif.js";
 export { exceedsThreshold } from "./engine.js";
 export { buildModel } from "./model/build.js";
+export { likelyBuildContext, type BuildContextGuess } from "./build-context.js";
 
 /** Lints Dockerfile text. Never throws for bad Dockerfile content: parse problems become SG001 findings. */
 export function lintDockerfile(text: string, options: LintOptions = {}): LintResult {

@@ -30,6 +30,26 @@ describe("slimgo lint (CLI)", () => {
     assert.match(missing.stderr, /nope\/Dockerfile: cannot read Dockerfile/);
   });
 
+  test("a Dockerfile in a directory of its own that copies go.mod is linted against the module root above it", () => {
+    const dir = makeContext({
+      ...module,
+      "cmd/server/main.go": "package main\n\nfunc main() {}\n",
+      ".dockerignore": ".git\n.env\n",
+      "deploy/Dockerfile": good.replace("-o /out/app .", "-o /out/app ./cmd/server"),
+      "deploy/runtime.Dockerfile": 'FROM scratch\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n',
+    });
+    const r = slimgoLint(["deploy/Dockerfile"], dir);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /deploy\/Dockerfile: linted with the build context \., as it copies go\.mod and go\.sum, which are in the module root above it; --context chooses another/);
+    const own = slimgoLint(["deploy/Dockerfile", "--context", "deploy"], dir);
+    assert.equal(own.status, 1);
+    assert.match(own.stdout, /SG111 go\.sum is copied but the build context has none/);
+    assert.match(own.stdout, /SG111 go build \.\/cmd\/server: no such directory in the build context/);
+    // One that takes nothing of the module from its context keeps its own directory.
+    const runtime = slimgoLint(["deploy/runtime.Dockerfile"], dir);
+    assert.doesNotMatch(runtime.stderr, /linted with the build context/);
+  });
+
   test("Dockerfiles of one module share its analysis: a go.mod that cannot be read is warned about once", () => {
     const dir = makeContext({ "go.mod": "module\n", "main.go": "package main\n\nfunc main() {}\n", ".dockerignore": ".git\n.env\n", Dockerfile: good, "dev.Dockerfile": good, "deploy/Dockerfile": good });
     const r = slimgoLint(["Dockerfile", "dev.Dockerfile", "deploy/Dockerfile"], dir);

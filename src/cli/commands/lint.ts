@@ -1,7 +1,7 @@
 import { displayPath } from "../../fsutil/display-path.js";
 import { readFileSync, realpathSync, existsSync, statSync } from "node:fs";
 import { writeFilesAtomically } from "../../fsutil/atomic-write.js";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { ModuleAnalysis } from "../../analysis/types.js";
 import { inputError } from "../../errors.js";
@@ -34,7 +34,7 @@ export function registerLint(program: Command): void {
         "the build context upward.",
     )
     .argument("[dockerfiles...]", "Dockerfiles to lint; - reads standard input", ["Dockerfile"])
-    .option("--context <dir>", "build context and module directory (default: the Dockerfile's directory)")
+    .option("--context <dir>", "build context and module directory (default: the Dockerfile's directory, or the module root above it when the Dockerfile copies go.mod or go.sum from there)")
     .option("--format <format>", `output format: ${formats.join(", ")}`, oneOf(formats), "text")
     .option("--fix", "apply safe fixes in place and print a unified diff")
     .option("--dry-run", "with --fix: print the diff, change nothing")
@@ -67,7 +67,9 @@ Examples:
         const fromStdin = file === "-";
         const text = readDockerfile(file);
         const shown = fromStdin ? "Dockerfile" : displayPath(resolve(file));
-        const contextDir = resolve(flags.context ?? (fromStdin ? "." : dirname(file)));
+        const guess = flags.context || fromStdin ? undefined : lint.likelyBuildContext(file, text);
+        if (guess?.why) out.info(`${shown}: linted with the build context ${displayPath(guess.dir)}, as ${guess.why}; --context chooses another`);
+        const contextDir = guess?.dir ?? resolve(flags.context ?? ".");
         if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) throw inputError(`${flags.context ?? contextDir}: build context is not a directory: pass an existing directory to --context`);
         const module = flags.module === false ? undefined : await analyzeQuietly(contextDir, analyses, (m) => out.warn(m));
         const config = await lintConfig(module?.root ?? contextDir, flags);

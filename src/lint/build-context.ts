@@ -1,0 +1,41 @@
+/**
+ * The build context a Dockerfile is linted against when none is given. Go repositories often keep
+ * the Dockerfile in a directory of its own (deploy/, build/package/) and build from the module
+ * root (`docker build -f deploy/Dockerfile .`): a Dockerfile that takes go.mod or go.sum from its
+ * context, in a directory without them, is taken to be built from the module root above it.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { moduleRootAbove } from "../analysis/module-root.js";
+import { buildModel } from "./model/build.js";
+import { copyPaths } from "./model/queries.js";
+
+export interface BuildContextGuess {
+  dir: string;
+  /** Why the context is not the Dockerfile's own directory; undefined when it is. */
+  why?: string;
+}
+
+export function likelyBuildContext(dockerfilePath: string, text: string): BuildContextGuess {
+  const own = resolve(dirname(dockerfilePath));
+  if (existsSync(join(own, "go.mod"))) return { dir: own };
+  const root = moduleRootAbove(own);
+  if (root === undefined) return { dir: own };
+  const taken = moduleFilesFromContext(text);
+  if (taken.length === 0 || taken.some((f) => existsSync(join(own, f)))) return { dir: own };
+  return { dir: root, why: `it copies ${taken.join(" and ")}, which are in the module root above it` };
+}
+
+/** go.mod and go.sum paths the Dockerfile takes from its build context (COPY, ADD, RUN --mount=type=bind). */
+function moduleFilesFromContext(text: string): string[] {
+  const found = new Set<string>();
+  const note = (path: string | undefined) => {
+    const p = path?.replace(/^\.?\//, "");
+    if (p === "go.mod" || p === "go.sum") found.add(p);
+  };
+  for (const ins of buildModel(text).instructions) {
+    if ((ins.keyword === "COPY" || ins.keyword === "ADD") && !ins.flags.some((f) => f.name === "from")) copyPaths(ins).sources.forEach(note);
+    for (const m of ins.mounts) if (m.type === "bind" && m.from === undefined) note(m.source ?? m.src);
+  }
+  return [...found].sort();
+}
