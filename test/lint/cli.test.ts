@@ -43,7 +43,7 @@ describe("slimgo lint (CLI)", () => {
     assert.match(r.stderr, /deploy\/Dockerfile: linted with the build context \., as it copies go\.mod and go\.sum, which are in the module root above it; --context chooses another/);
     const own = slimgoLint(["deploy/Dockerfile", "--context", "deploy"], dir);
     assert.equal(own.status, 1);
-    assert.match(own.stdout, /SG111 go\.sum is copied but the build context has none/);
+    assert.match(own.stdout, /SG111 go\.mod is copied but the build context has none, so the build fails here/);
     assert.match(own.stdout, /SG111 go build \.\/cmd\/server: no such directory in the build context/);
     // One that takes nothing of the module from its context keeps its own directory.
     const runtime = slimgoLint(["deploy/runtime.Dockerfile"], dir);

@@ -31,12 +31,21 @@ export const rule: Rule = {
       }
     }
 
-    if (ctx.fileExists("go.sum") === false) {
+    const hasMod = ctx.fileExists("go.mod");
+    const hasSum = ctx.fileExists("go.sum");
+    if (hasMod === false || hasSum === false) {
       for (const stage of model.stages) {
         for (const ins of stage.instructions) {
-          const copiesSum = (ins.keyword === "COPY" || ins.keyword === "ADD") && !ins.flags.some((f) => f.name === "from") && copyPaths(ins).sources.some((s) => /(^|\/)go\.sum$/.test(s));
-          const mountsSum = ins.mounts.some((m) => m.type === "bind" && /(^|\/)go\.sum$/.test(m.source ?? ""));
-          if (copiesSum || mountsSum) ctx.report({ at: ins, message: `go.sum is ${copiesSum ? "copied" : "mounted"} but the build context has none (a module without requirements has no go.sum): remove it from this line, or run "go mod tidy" and commit go.sum` });
+          const copied = (ins.keyword === "COPY" || ins.keyword === "ADD") && !ins.flags.some((f) => f.name === "from") ? copyPaths(ins).sources : [];
+          const mounted = ins.mounts.filter((m) => m.type === "bind" && m.from === undefined).map((m) => m.source ?? "");
+          const how = (file: string) => (copied.some((p) => moduleFile(p) === file) ? "copied" : mounted.some((p) => moduleFile(p) === file) ? "mounted" : undefined);
+          const mod = how("go.mod");
+          const sum = how("go.sum");
+          if (mod && hasMod === false) {
+            ctx.report({ at: ins, message: `go.mod is ${mod} but the build context has none, so the build fails here: build from the module root (docker build -f path/to/Dockerfile .), or lint with --context set to it` });
+          } else if (sum && hasSum === false && hasMod !== false) {
+            ctx.report({ at: ins, message: `go.sum is ${sum} but the build context has none (a module without requirements has no go.sum): remove it from this line, or run "go mod tidy" and commit go.sum` });
+          }
         }
       }
     }
@@ -68,6 +77,11 @@ export const rule: Rule = {
     }
   },
 };
+
+/** "go.mod" or "go.sum" for a context path naming one at the context's root, else the path. */
+function moduleFile(path: string): string {
+  return path.replace(/^\.?\//, "");
+}
 
 /** Compares only the components the image tag pins: tag 1.22 satisfies go 1.22.5. */
 function olderThan(have: string, want: string): boolean {

@@ -6,6 +6,7 @@ import { initDockerfile, initDockerfileNoSum } from "../support/dockerfiles.js";
 
 const withSum = makeContext({ "go.mod": "module example.com/app\n", "go.sum": "", "main.go": "package main\n", "cmd/api/main.go": "package main\n" });
 const noSum = makeContext({ "go.mod": "module example.com/app\n", "main.go": "package main\n" });
+const notTheModule = makeContext({ "Dockerfile": "" });
 
 ruleTester(rule, {
   valid: [
@@ -20,6 +21,7 @@ ruleTester(rule, {
     { name: "builder older than go line", code: "FROM golang:1.21-alpine AS build\nRUN go build .\n", module: fakeModule({ go: "1.22" }), lines: [1], message: "older than go.mod's go 1.22" },
     { name: "builder older than toolchain", code: "FROM golang:1.22.1\nRUN go build .\n", module: fakeModule({ go: "1.22", toolchain: "1.22.5" }), lines: [1], message: "toolchain" },
     { name: "go.sum copied but absent", code: "FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\n", contextDir: noSum, lines: [2], message: "go.sum" },
+    { name: "go.mod copied from a context that is not the module's: one finding, for go.mod", code: "FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\n", contextDir: notTheModule, lines: [2], message: "go.mod is copied but the build context has none" },
     { name: "go.sum bind-mounted but absent", code: initDockerfile, contextDir: noSum, lines: [10] }, // the go mod download RUN of init's output
     { name: "missing build path", code: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/server\n", contextDir: withSum, lines: [4], message: "./cmd/server" },
     { name: "missing build path under a bind mount of the context", code: "FROM golang:1.22\nRUN --mount=type=bind,target=/src cd /src && go build -o /app ./cmd/worker\n", contextDir: withSum, lines: [2], message: "./cmd/worker" },
