@@ -33,7 +33,10 @@ export const rule: Rule = {
 
     const hasMod = ctx.fileExists("go.mod");
     const hasSum = ctx.fileExists("go.sum");
-    if (hasMod === false || hasSum === false) {
+    // With no go.mod in the context nor above it, the Dockerfile was linted away from its module
+    // (a Dockerfile on its own, standard input): what its context holds is not known.
+    const contextKnown = hasMod === true || module !== undefined;
+    if (contextKnown && (hasMod === false || hasSum === false)) {
       for (const stage of model.stages) {
         for (const ins of stage.instructions) {
           const copied = (ins.keyword === "COPY" || ins.keyword === "ADD") && !ins.flags.some((f) => f.name === "from") ? copyPaths(ins).sources : [];
@@ -55,7 +58,7 @@ export const rule: Rule = {
       const wholeContext =
         b.instruction.mounts.some((m) => m.type === "bind" && (m.source ?? ".").replace(/^\.\/?$/, "") === "" && m.from === undefined) ||
         stageChain(b.stage).some((s) => s.instructions.some((i) => i.index < b.instruction.index && (i.keyword === "COPY" || i.keyword === "ADD") && !i.flags.some((f) => f.name === "from") && copyPaths(i).sources.some((src) => src === "." || src === "./")));
-      if (!wholeContext) continue;
+      if (!wholeContext || !contextKnown) continue;
       for (const pkg of goPackageArgs(b.args)) {
         const p = pkg.value;
         if (!p.startsWith("./") || p.includes("...") || p.includes("$")) continue;

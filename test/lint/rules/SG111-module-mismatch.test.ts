@@ -14,6 +14,7 @@ ruleTester(rule, {
     { code: initDockerfileNoSum, contextDir: noSum, module: fakeModule({ go: "1.19", requires: 0 }) },
     { name: "tag pins minor only", code: "FROM golang:1.22-alpine\nRUN go build ./cmd/api\n", contextDir: withSum, module: fakeModule({ go: "1.22.5" }) },
     { name: "a subdirectory copied in: paths are relative to it", code: "FROM golang:1.22\nWORKDIR /src\nCOPY services/api/ .\nRUN go build ./cmd/server\n", contextDir: withSum },
+    { name: "a Dockerfile linted away from any Go module: what its context holds is not judged", code: "FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app ./cmd/server\n", contextDir: notTheModule },
     { name: "unversioned tag is not judged", code: "FROM golang:alpine\nRUN go build .\n", module: fakeModule({ go: "1.23" }) },
     { name: "ENV CGO_ENABLED=0 does not reach go through sudo, so cgo stays on", code: "FROM golang:1.22\nENV CGO_ENABLED=0\nRUN sudo go build -o /app .\n", module: fakeModule({ cgo: true }) },
   ],
@@ -21,7 +22,7 @@ ruleTester(rule, {
     { name: "builder older than go line", code: "FROM golang:1.21-alpine AS build\nRUN go build .\n", module: fakeModule({ go: "1.22" }), lines: [1], message: "older than go.mod's go 1.22" },
     { name: "builder older than toolchain", code: "FROM golang:1.22.1\nRUN go build .\n", module: fakeModule({ go: "1.22", toolchain: "1.22.5" }), lines: [1], message: "toolchain" },
     { name: "go.sum copied but absent", code: "FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\n", contextDir: noSum, lines: [2], message: "go.sum" },
-    { name: "go.mod copied from a context that is not the module's: one finding, for go.mod", code: "FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\n", contextDir: notTheModule, lines: [2], message: "go.mod is copied but the build context has none" },
+    { name: "go.mod copied from a context inside the module that is not its root: one finding, for go.mod", code: "FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\n", contextDir: notTheModule, module: fakeModule({ go: "1.22" }), lines: [2], message: "go.mod is copied but the build context has none" },
     { name: "go.sum bind-mounted but absent", code: initDockerfile, contextDir: noSum, lines: [10] }, // the go mod download RUN of init's output
     { name: "missing build path", code: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app ./cmd/server\n", contextDir: withSum, lines: [4], message: "./cmd/server" },
     { name: "missing build path under a bind mount of the context", code: "FROM golang:1.22\nRUN --mount=type=bind,target=/src cd /src && go build -o /app ./cmd/worker\n", contextDir: withSum, lines: [2], message: "./cmd/worker" },
