@@ -31,6 +31,7 @@ import { canonicalJsonBytes } from "../image/canonical-json.js";
 import { VERSION as SLIMGO_VERSION } from "../version.js";
 
 export { buildCacheBudget, pruneBuildCache } from "./layer-cache.js";
+export { parsePlatforms } from "./platforms.js";
 
 export interface BuildOptions {
   /** Main package directories to build (./cmd/api); default: the primary one. */

@@ -331,6 +331,9 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     const platform = await runSlimgo(["build", await fixture("root-main"), "--platform", "windows/amd64", "--oci-layout", join(out, "c")]);
     assert.equal(platform.code, 2);
     assert.match(platform.stderr, /--platform windows\/amd64: expected linux\/ARCH/);
+    const unpublished = await runSlimgo(["build", await fixture("root-main"), "--platform", "linux/sparc"]);
+    assert.equal(unpublished.code, 2);
+    assert.doesNotMatch(unpublished.stderr, /no destination given/, "a usage error comes alone, before any warning about the build");
     const broken = await fixture("root-main");
     await writeFile(join(broken, "main.go"), "package main\n\nfunc main() { undefined() }\n");
     const compile = await runSlimgo(["build", broken, "--oci-layout", join(out, "d")]);

@@ -116,10 +116,11 @@ binary is the same either way.`,
     )
     .action(async (targets: string[], flags: BuildFlags) => {
       const out = outputFor(flags);
-      const [{ buildImages, buildCacheBudget, pruneBuildCache }, { publishAll, destinationsFor, tarballPathFor }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
+      const [{ buildImages, buildCacheBudget, pruneBuildCache, parsePlatforms }, { publishAll, destinationsFor, tarballPathFor }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
       const { moduleDir, mains } = resolveTargets(targets);
       // Read before building: a bad value is a usage error, not a surprise after the push.
       const cacheBudget = buildCacheBudget();
+      if (flags.platform) parsePlatforms(flags.platform);
       const destinations = destinationsFor({
         push: flags.push,
         ociLayout: flags.ociLayout,
