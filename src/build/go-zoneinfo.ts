@@ -3,9 +3,10 @@
  *
  * Go's own distribution has it at $GOROOT/lib/time/zoneinfo.zip. Debian's and Ubuntu's golang-go
  * packages leave lib/time out, but ship the same zip as a string constant in
- * $GOROOT/src/time/tzdata/zipdata.go (what `import _ "time/tzdata"` embeds; Go generates that
- * file from the zip with strconv.Quote). Decoding the constant gives the zip byte for byte, so
- * the image gets that Go's time zone data as a file instead of 450 KB more binary in every rebuild.
+ * $GOROOT/src/time/tzdata (what `import _ "time/tzdata"` embeds): zipdata.go up to Go 1.20, made
+ * with strconv.Quote in 60-byte pieces joined by `+`; zzipdata.go from Go 1.21, one literal that
+ * cmd/dist writes with \x escapes. Decoding the constant gives the zip byte for byte, so the image
+ * gets that Go's time zone data as a file instead of 450 KB more binary in every rebuild.
  */
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
@@ -16,25 +17,22 @@ import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
 
 export interface GoZoneinfo {
-  /** Where the toolchain keeps the data: its zoneinfo.zip or zipdata.go. */
+  /** Where the toolchain keeps the data: its zoneinfo.zip, zzipdata.go or zipdata.go. */
   source: string;
-  /** The zoneinfo.zip to put in the image; decoding zipdata.go the first time takes about 0.1 s, so it starts when asked. */
+  /** The zoneinfo.zip to put in the image; decoding the constant the first time takes about 0.1 s, so it starts when asked. */
   zip: () => Promise<string>;
 }
 
 const decoding = new Map<string, Promise<string>>();
 
-/** The toolchain's time zone data, or undefined when it has neither lib/time/zoneinfo.zip nor src/time/tzdata/zipdata.go. */
+/** The toolchain's time zone data, or undefined when it has neither lib/time/zoneinfo.zip nor the tzdata package's constant. */
 export function findGoZoneinfo(goroot: string): GoZoneinfo | undefined {
   const shipped = join(goroot, "lib", "time", "zoneinfo.zip");
   if (existsSync(shipped)) return { source: shipped, zip: async () => shipped };
-  const source = join(goroot, "src", "time", "tzdata", "zipdata.go");
-  let stat;
-  try {
-    stat = statSync(source);
-  } catch {
-    return undefined;
-  }
+  const sources = ["zzipdata.go", "zipdata.go"].map((name) => join(goroot, "src", "time", "tzdata", name));
+  const source = sources.find((path) => existsSync(path));
+  if (source === undefined) return undefined;
+  const stat = statSync(source);
   const key = createHash("sha256").update(`${source}\0${stat.size}\0${stat.mtimeMs}`).digest("hex").slice(0, 32);
   const decoded = join(cacheDir(), "zoneinfo", `${key}.zip`);
   const zip = () => {

@@ -211,7 +211,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       const sboms: Sbom[] = [];
       for (const [i, c] of compiled.entries()) {
         if (c.main !== main) continue;
-        if (c.tzdataTag) notes.push(`this Go has no time zone data to copy (lib/time/zoneinfo.zip or src/time/tzdata/zipdata.go), so it is embedded in the binary (-tags timetzdata)`);
+        if (c.tzdataTag) notes.push(`this Go has no time zone data to copy (lib/time/zoneinfo.zip, or the constant in src/time/tzdata), so it is embedded in the binary (-tags timetzdata)`);
         const under = layersUnder[i]!;
         const layers = await under.made;
         for (const m of under.messages) progress(m);
