@@ -143,7 +143,7 @@ function readInstruction(node: Instruction, model: DockerfileModel, problems: Pa
   const mounts: MountModel[] = flags.filter((f) => f.name === "mount").map((f) => parseMount(f.value ?? ""));
 
   const argNodes = node.getArguments();
-  const args = argNodes.map((a) => a.getValue());
+  let args = argNodes.map((a) => a.getValue());
   const firstArg = argNodes[0];
   const argsStart = firstArg ? model.offsetAt(firstArg.getRange().start.line, firstArg.getRange().start.character) : end;
 
@@ -173,6 +173,12 @@ function readInstruction(node: Instruction, model: DockerfileModel, problems: Pa
         problems.push({ line: range.line, message: `the heredoc in this ${keyword} could not be parsed (${describe(error)}): check its <<NAME marker and closing line` });
       }
     }
+  }
+
+  const firstBody = heredocs[0]?.contentStart;
+  if ((keyword === "COPY" || keyword === "ADD") && firstBody !== undefined) {
+    // The bodies are the contents of <<NAME sources, not more source or destination paths.
+    args = argNodes.filter((a) => model.offsetAt(a.getRange().start.line, a.getRange().start.character) < firstBody).map((a) => a.getValue());
   }
 
   const escape = model.escape;

@@ -12,6 +12,7 @@ ruleTester(rule, {
     { code: recipeDockerfile },
     { name: "module without requirements", code: "FROM golang:1.22\nCOPY . .\nRUN go build .\n", module: fakeModule({ requires: 0 }) },
     { name: "cache mount on go build", code: "FROM golang:1.22\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build .\n" },
+    { name: "a file written from a heredoc is not copied from the context", code: "FROM golang:1.22\nWORKDIR /src\nCOPY <<EOF /src/main.go\npackage main\n\nfunc main() {}\nEOF\nRUN go build -o /hello ./main.go\n" },
   ],
   invalid: [
     {
