@@ -1,4 +1,4 @@
-import { copyPaths, goBuilds, isModDownload, isSourceCopy, lineStartOf } from "../model/queries.js";
+import { copyPaths, goBuilds, isModDownload, isSourceCopy, lineStartOf, stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule, RuleContext } from "../types.js";
 
@@ -19,7 +19,7 @@ export const rule: Rule = {
       const sourceCopy = stage.instructions.find(isSourceCopy);
       if (!sourceCopy) continue;
       const modCopiedFirst = stage.instructions.some((i) => i.index < sourceCopy.index && i.keyword === "COPY" && copyPaths(i).sources.some((s) => /(^|\/)go\.mod$/.test(s)));
-      if (modCopiedFirst) continue;
+      if (modCopiedFirst || modulesBroughtIn(stage, sourceCopy)) continue;
       const download = stage.instructions.find((i) => i.keyword === "RUN" && i.commands.some(isModDownload));
       if (download && download.index < sourceCopy.index) continue;
       const laterBuild = builds.find((b) => b.stage === stage && b.instruction.index > sourceCopy.index);
@@ -36,6 +36,18 @@ export const rule: Rule = {
     }
   },
 };
+
+function downloads(stage: StageModel): boolean {
+  return stage.instructions.some((i) => i.keyword === "RUN" && i.commands.some(isModDownload));
+}
+
+/** The module cache is already there: downloaded in a stage this one is built FROM, or copied from one (COPY --from=modules /go/pkg /go/pkg). */
+function modulesBroughtIn(stage: StageModel, sourceCopy: InstructionModel): boolean {
+  if (stageChain(stage).slice(1).some(downloads)) return true;
+  return stage.copyFrom.some(
+    (e) => e.instruction.index < sourceCopy.index && e.stage !== undefined && e.stage !== stage && stageChain(e.stage).some(downloads) && copyPaths(e.instruction).sources.some((s) => "/go/pkg/mod/".startsWith(stripSlash(s) + "/")),
+  );
+}
 
 function stripSlash(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, "") : path;

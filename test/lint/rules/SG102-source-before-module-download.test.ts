@@ -12,6 +12,8 @@ ruleTester(rule, {
     { code: recipeDockerfile },
     { name: "module without requirements", code: "FROM golang:1.22\nCOPY . .\nRUN go build .\n", module: fakeModule({ requires: 0 }) },
     { name: "cache mount on go build", code: "FROM golang:1.22\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod go build .\n" },
+    { name: "modules downloaded in the stage this one is built FROM", code: "FROM golang:1.22 AS deps\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nFROM deps AS build\nCOPY . .\nRUN go build -o /app .\n" },
+    { name: "module cache copied in from a stage that downloaded it", code: "FROM golang:1.22 AS modules\nWORKDIR /modules\nCOPY go.mod go.sum ./\nRUN go mod download\nFROM golang:1.22 AS build\nCOPY --from=modules /go/pkg /go/pkg\nCOPY . /src\nWORKDIR /src\nRUN go build -o /app .\n" },
     { name: "a file written from a heredoc is not copied from the context", code: "FROM golang:1.22\nWORKDIR /src\nCOPY <<EOF /src/main.go\npackage main\n\nfunc main() {}\nEOF\nRUN go build -o /hello ./main.go\n" },
   ],
   invalid: [
@@ -52,6 +54,7 @@ ruleTester(rule, {
     },
     { name: "no download step at all", code: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n", lines: [3], message: "re-downloads" },
     { name: "download in a RUN that also builds", code: "FROM golang:1.22\nCOPY . .\nRUN go mod download && go build .\n", lines: [2] },
+    { name: "a stage copying the module cache from a stage that never downloaded it", code: "FROM golang:1.22 AS tools\nRUN mkdir -p /go/pkg\nFROM golang:1.22 AS build\nCOPY --from=tools /go/pkg /go/pkg\nCOPY . .\nRUN go build -o /app .\n", lines: [5] },
     { name: "go mod download under sudo -E is the download step", code: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN sudo -E go mod download\nRUN go build -o /out/app .\n", lines: [3], message: "before \"go mod download\" (line 4)", output: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN sudo -E go mod download\nCOPY . .\nRUN go build -o /out/app .\n" },
     { name: "go named by its path", code: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN /usr/local/go/bin/go mod download\nRUN go build -o /out/app .\n", lines: [3], message: "before \"go mod download\" (line 4)", output: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN /usr/local/go/bin/go mod download\nCOPY . .\nRUN go build -o /out/app .\n" },
   ],
