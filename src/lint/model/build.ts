@@ -138,7 +138,7 @@ function readInstruction(node: Instruction, model: DockerfileModel, problems: Pa
   const flags: FlagModel[] = [];
   const withFlags = node as unknown as { getFlags?: () => { getName(): string; getValue(): string | null; getRange(): Parameters<typeof toRange>[0] }[] };
   if (typeof withFlags.getFlags === "function") {
-    for (const f of withFlags.getFlags()) flags.push({ name: f.getName(), value: f.getValue(), range: toRange(f.getRange()) });
+    for (const f of withFlags.getFlags()) flags.push({ name: f.getName(), value: unquoteFlag(f.getValue()), range: toRange(f.getRange()) });
   }
   const mounts: MountModel[] = flags.filter((f) => f.name === "mount").map((f) => parseMount(f.value ?? ""));
 
@@ -220,6 +220,19 @@ function readInstruction(node: Instruction, model: DockerfileModel, problems: Pa
   }
 
   return { index: model.instructions.length, keyword, range, start, end, stage: -1, flags, mounts, args, argsStart, json, commands, heredocs, node };
+}
+
+/** BuildKit reads flags with their quotes taken off: --mount=type=cache,target="/go/pkg/mod" mounts /go/pkg/mod. */
+function unquoteFlag(value: string | null): string | null {
+  if (value === null) return null;
+  let out = "";
+  let quote = "";
+  for (const ch of value) {
+    if (quote === "" && (ch === '"' || ch === "'")) quote = ch;
+    else if (ch === quote) quote = "";
+    else out += ch;
+  }
+  return out;
 }
 
 /** BuildKit's other names for the same --mount keys: rules read only target and source. */

@@ -7,6 +7,7 @@ ruleTester(rule, {
     { code: initDockerfile },
     { code: recipeDockerfile },
     { name: "GOCACHE elsewhere", code: "FROM golang:1.22\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/home/u/.cache/go-build go build .\n" },
+    { name: "quoted targets: BuildKit takes the quotes off flag values", code: "FROM golang:1.22\nRUN --mount=type=cache,target=\"/go/pkg/mod\" --mount=type=cache,target=\"/root/.cache/go-build\" go build .\n" },
   ],
   invalid: [
     { name: "no mounts", code: "FROM golang:1.22\nRUN go build -o /app .\n", lines: [2], message: "/go/pkg/mod and /root/.cache/go-build" },
