@@ -1,4 +1,6 @@
-import { goBuilds, goFlagValue, goPackageArgs } from "../model/queries.js";
+import { lookupAt } from "../model/build.js";
+import { envForCommand, goBuilds, goFlagValue, goPackageArgs } from "../model/queries.js";
+import { expand } from "../model/variables.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -15,14 +17,26 @@ export const rule: Rule = {
     for (const b of goBuilds(ctx.model)) {
       if (seen.has(b.instruction.index)) continue;
       seen.add(b.instruction.index);
-      const targets = b.instruction.mounts.filter((m) => m.type === "cache").map((m) => (m.target ?? "").replace(/\/+$/, ""));
+      const lookup = lookupAt(ctx.model, b.instruction);
+      const targets = b.instruction.mounts.filter((m) => m.type === "cache").map((m) => {
+        const t = expand(m.target ?? "", lookup, ctx.model.escape);
+        return (t.unknown ? (m.target ?? "") : t.value).replace(/\/+$/, "");
+      });
+      // GOMODCACHE and GOCACHE set by ENV, ARG or go env -w: the mount must hold that directory.
+      const covered = (name: string, fallback: (t: string) => boolean): { ok: boolean; dir?: string } => {
+        const dir = envForCommand(ctx.model, b, name)?.replace(/\/+$/, "");
+        if (!dir?.startsWith("/")) return { ok: targets.some(fallback) };
+        return { ok: targets.some((t) => dir === t || dir.startsWith(t + "/")), dir };
+      };
+      const modCache = covered("GOMODCACHE", (t) => /\/pkg\/mod$/.test(t) || t.includes("GOMODCACHE"));
+      const buildCache = covered("GOCACHE", (t) => /go-build$/.test(t) || t.includes("GOCACHE"));
       const missing: string[] = [];
       // A lone file outside the module (e.g. a probe built from /probe/main.go) has no modules to cache.
       const pkgs = goPackageArgs(b.args);
       const standalone = pkgs.length > 0 && pkgs.every((w) => w.value.startsWith("/") && w.value.endsWith(".go"));
       const vendored = goFlagValue(b.args, "mod") === "vendor" || ctx.module?.vendored === true;
-      if (!standalone && !vendored && !targets.some((t) => /\/pkg\/mod$/.test(t) || t.includes("GOMODCACHE"))) missing.push("/go/pkg/mod");
-      if (!targets.some((t) => /go-build$/.test(t) || t.includes("GOCACHE"))) missing.push("/root/.cache/go-build");
+      if (!standalone && !vendored && !modCache.ok) missing.push(modCache.dir ?? "/go/pkg/mod");
+      if (!buildCache.ok) missing.push(buildCache.dir ?? "/root/.cache/go-build");
       if (missing.length === 0) continue;
       ctx.report({
         at: b.instruction,
