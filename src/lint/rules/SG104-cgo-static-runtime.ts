@@ -1,7 +1,7 @@
-import { isAlpineImage, isStaticRuntime } from "../model/images.js";
-import { envAssignmentEdit, whyDropped } from "../model/command-wrappers.js";
+import { goVersionOfTag, isAlpineImage, isGolangImage, isStaticRuntime } from "../model/images.js";
+import { envAssignmentEdit, unwrapCommand, whyDropped } from "../model/command-wrappers.js";
 import { envForCommand, goBuilds, goFlagValue, rootImage, stageChain, type GoInvocation } from "../model/queries.js";
-import type { StageModel } from "../model/types.js";
+import type { DockerfileModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -32,7 +32,7 @@ export const rule: Rule = {
         for (const b of builds) {
           if (!chain.includes(b.stage) || reported.has(b)) continue;
           const cgo = envForCommand(model, b, "CGO_ENABLED");
-          if (cgo === "0") continue;
+          if (cgo === "0" || (cgo === undefined && !hasCCompiler(model, b))) continue;
           const ldflags = goFlagValue(b.args, "ldflags") ?? "";
           if (/extldflags[ =]+["']?-static/.test(ldflags)) continue;
           reported.add(b);
@@ -54,3 +54,27 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * Since Go 1.20, cgo is off by default when no C compiler is found. The golang alpine images have
+ * none until one is installed (apk add gcc, build-base, clang) or CC names one.
+ */
+function hasCCompiler(model: DockerfileModel, b: GoInvocation): boolean {
+  const root = rootImage(b.stage);
+  if (!isGolangImage(root) || !isAlpineImage(root)) return true;
+  const version = goVersionOfTag(root.tag);
+  const [major = 1, minor = 0] = (version ?? "").split(".").map(Number);
+  if (version !== undefined && major === 1 && minor < 20) return true;
+  if (envForCommand(model, b, "CC") !== undefined) return true;
+  return stageChain(b.stage).some((s) =>
+    s.instructions.some(
+      (i) =>
+        i.keyword === "RUN" &&
+        (s !== b.stage || i.index <= b.instruction.index) &&
+        i.commands.some((c) => {
+          const words = unwrapCommand(c).words.map((w) => w.value);
+          return words[0] === "apk" && words.includes("add") && words.some((w) => /^(gcc|build-base|clang\d*|g\+\+|tcc)(=.*)?$/.test(w));
+        }),
+    ),
+  );
+}

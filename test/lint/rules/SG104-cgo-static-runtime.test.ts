@@ -11,6 +11,8 @@ ruleTester(rule, {
     { name: "ARG default", code: "FROM golang:1.22 AS b\nARG CGO_ENABLED=0\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "export in the same RUN", code: "FROM golang:1.22 AS b\nRUN export CGO_ENABLED=0 && go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "alpine builder to alpine runtime", code: "FROM golang:1.22-alpine AS b\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=b /app /app\n" },
+    { name: "alpine builder without a C compiler: Go 1.20+ turns cgo off", code: "FROM golang:1.22-alpine AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
+    { name: "golang:alpine (latest) without a C compiler", code: "FROM golang:alpine AS b\nRUN apk add --no-cache git\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=b /app /app\n" },
     { name: "glibc runtime", code: "FROM golang:1.22 AS b\nRUN go build -o /app .\nFROM gcr.io/distroless/base-debian12\nCOPY --from=b /app /app\n" },
     { name: "sudo -E keeps CGO_ENABLED=0 set before it", code: "FROM golang:1.22 AS b\nRUN CGO_ENABLED=0 sudo -E go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "static external link", code: "FROM golang:1.22 AS b\nRUN go build -ldflags '-linkmode external -extldflags -static' -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
@@ -23,6 +25,9 @@ ruleTester(rule, {
     { name: "bash's time keyword passes VAR=value words on", code: "FROM golang:1.22 AS b\nRUN time CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
   ],
   invalid: [
+    { name: "alpine builder with gcc installed", code: "FROM golang:1.22-alpine AS b\nRUN apk add --no-cache gcc musl-dev\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [3], message: "musl", output: "FROM golang:1.22-alpine AS b\nRUN apk add --no-cache gcc musl-dev\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
+    { name: "alpine builder before Go 1.20 (cgo on without a C compiler)", code: "FROM golang:1.19-alpine AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [2], output: "FROM golang:1.19-alpine AS b\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
+    { name: "alpine builder with CGO_ENABLED=1", code: "FROM golang:1.22-alpine AS b\nENV CGO_ENABLED=1\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [3] },
     {
       name: "glibc builder to scratch",
       code: "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n",
