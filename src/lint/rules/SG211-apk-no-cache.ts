@@ -1,4 +1,5 @@
 import { unwrapCommand } from "../model/command-wrappers.js";
+import type { ShellWord } from "../model/types.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -14,18 +15,21 @@ export const rule: Rule = {
   check(ctx) {
     for (const ins of ctx.model.instructions) {
       if (ins.keyword !== "RUN" || ins.mounts.some((m) => m.type === "cache" && /\/var\/cache\/apk/.test(m.target ?? ""))) continue;
+      const addWords: ShellWord[] = [];
       for (const c of ins.commands) {
         const { words } = unwrapCommand(c);
         if (words[0]?.value !== "apk") continue;
         const add = words.findIndex((w) => w.value === "add");
-        if (add < 0 || words.some((w) => w.value === "--no-cache")) continue;
         const addWord = words[add];
-        ctx.report({
-          at: ins,
-          message: "apk add without --no-cache keeps the package index in the image: use apk add --no-cache",
-          ...(addWord && ins.json === null ? { fix: { description: "add --no-cache", edits: [{ start: addWord.end, end: addWord.end, text: " --no-cache" }] } } : {}),
-        });
+        if (!addWord || words.some((w) => w.value === "--no-cache")) continue;
+        addWords.push(addWord);
       }
+      if (addWords.length === 0) continue;
+      ctx.report({
+        at: ins,
+        message: "apk add without --no-cache keeps the package index in the image: use apk add --no-cache",
+        ...(ins.json === null ? { fix: { description: "add --no-cache", edits: addWords.map((w) => ({ start: w.end, end: w.end, text: " --no-cache" })) } } : {}),
+      });
     }
   },
 };

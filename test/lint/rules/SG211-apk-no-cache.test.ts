@@ -8,6 +8,7 @@ ruleTester(rule, {
     { name: "cache mount with dst=, BuildKit's other name for target=", code: "FROM alpine:3.20\nRUN --mount=type=cache,dst=/var/cache/apk apk add git\n" },
   ],
   invalid: [
+    { name: "several apk add in one RUN: one finding, every one fixed", code: "FROM alpine:3.20\nRUN apk update && apk add wget && apk add git\n", lines: [2], output: "FROM alpine:3.20\nRUN apk update && apk add --no-cache wget && apk add --no-cache git\n" },
     { name: "apk add", code: "FROM alpine:3.20\nRUN apk update && apk add git\n", lines: [2], message: "--no-cache", output: "FROM alpine:3.20\nRUN apk update && apk add --no-cache git\n" },
     { name: "sudo with an option", code: "FROM alpine:3.20\nRUN sudo -E apk add git\n", lines: [2], output: "FROM alpine:3.20\nRUN sudo -E apk add --no-cache git\n" },
     { name: "apk add in su -c \"...\"", code: "FROM alpine:3.20\nRUN su root -c \"apk add git\"\n", lines: [2], output: "FROM alpine:3.20\nRUN su root -c \"apk add --no-cache git\"\n" },
