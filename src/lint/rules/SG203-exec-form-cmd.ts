@@ -22,7 +22,7 @@ export const rule: Rule = {
         const fix = execFormFix(model, ins);
         ctx.report({
           at: ins,
-          message: `${ins.keyword} in shell form runs as a child of /bin/sh, which does not pass on SIGTERM, so the service is killed instead of shutting down: use exec form ["/app"]`,
+          message: `${ins.keyword} in shell form runs as a child of /bin/sh, which does not pass on SIGTERM, so the service is killed instead of shutting down: use exec form ${fix?.edits[0]?.text ?? '(a JSON array, e.g. ["/app", "serve"])'}`,
           ...(fix ? { fix } : {}),
         });
       }
