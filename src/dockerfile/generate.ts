@@ -38,6 +38,7 @@ function buildStage(plan: DockerfilePlan, cgo: boolean): string[] {
     lines.push("RUN --mount=type=cache,target=/go/pkg/mod \\");
     lines.push("    --mount=type=bind,source=go.mod,target=/src/go.mod \\");
     if (plan.hasGoSum) lines.push("    --mount=type=bind,source=go.sum,target=/src/go.sum \\");
+    for (const goMod of plan.replacedGoMods) lines.push(`    --mount=type=bind,source=${goMod},target=/src/${goMod} \\`);
     lines.push("    go mod download");
   }
   const args = uniqueArgs(plan.programs);

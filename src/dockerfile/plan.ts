@@ -1,4 +1,5 @@
-import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts } from "../analysis/types.js";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import type { Evidence, GoModReplace, MainPackage, ModuleAnalysis, ProgramFacts } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
 import { displayPath } from "../fsutil/display-path.js";
@@ -49,6 +50,10 @@ export interface DockerfilePlan {
   vendored: boolean;
   downloadModules: boolean;
   hasGoSum: boolean;
+  /** go.mod files of modules replaced by directories inside the module ("tools/go.mod"): the download step needs them. */
+  replacedGoMods: string[];
+  /** What the Dockerfile cannot do, for the user to fix (a replace that points outside the build context). */
+  warnings: string[];
   /** https URL of the repository, for the org.opencontainers.image.source label. */
   sourceUrl?: string;
   programs: ProgramPlan[];
@@ -97,12 +102,26 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
         : { topic: "modules", choice: "no download step", reason: "go.mod requires no modules", evidence: [analysis.goMod.pathEvidence] },
   );
 
+  const { inside, outside } = localReplaces(analysis);
+  const warnings = analysis.vendored
+    ? []
+    : outside.map(
+        (r) =>
+          `${r.evidence.file}:${r.evidence.line}: replace ${r.oldPath} => ${r.newPath} is outside the module directory, the build context of this Dockerfile, so docker build cannot see it: ` +
+          `run go mod vendor (vendor/ then holds it), or build from a directory that holds both modules`,
+      );
+  if (downloadModules && inside.length > 0) {
+    decisions.push({ topic: "modules", choice: `the go.mod of ${inside.map((r) => r.newPath).join(", ")} mounted for the download`, reason: "go reads a replacement directory's go.mod to download the modules it requires", evidence: inside.map((r) => r.evidence) });
+  }
+
   return {
     goVersion,
     builderImage: cgo ? builderImage.cgo("${GO_VERSION}") : builderImage.static("${GO_VERSION}"),
     vendored: analysis.vendored,
     downloadModules,
     hasGoSum: options.hasGoSum,
+    replacedGoMods: inside.map((r) => `${relativeDir(analysis.root, r.newPath)}/go.mod`),
+    warnings,
     sourceUrl: sourceUrlOf(analysis.goMod.path),
     programs,
     decisions,
@@ -319,4 +338,20 @@ function sourceUrlOf(modulePath: string): string | undefined {
   // github.com/org/repo/v2 -> github.com/org/repo
   const repo = /^(github\.com|gitlab\.com|bitbucket\.org)$/.test(host) ? parts.slice(0, 3) : parts.filter((p) => !/^v\d+$/.test(p));
   return `https://${repo.join("/")}`;
+}
+
+/** Replacements by a directory (`=> ./tools`, `=> ../lib`), split by whether the module directory holds it. */
+function localReplaces(analysis: ModuleAnalysis): { inside: GoModReplace[]; outside: GoModReplace[] } {
+  const local = analysis.goMod.replaces.filter((r) => /^(\.\.?\/|\/)/.test(r.newPath) || r.newPath === "." || r.newPath === "..");
+  const isInside = (r: GoModReplace) => {
+    const rel = relativeDir(analysis.root, r.newPath);
+    return rel !== ".." && !rel.startsWith("../") && !isAbsolute(rel);
+  };
+  // `=> .` is the module itself: nothing more to mount.
+  return { inside: local.filter((r) => isInside(r) && relativeDir(analysis.root, r.newPath) !== "."), outside: local.filter((r) => !isInside(r)) };
+}
+
+/** A replacement directory relative to the module root, with forward slashes. */
+function relativeDir(root: string, dir: string): string {
+  return relative(root, resolve(root, dir)).split(sep).join("/") || ".";
 }

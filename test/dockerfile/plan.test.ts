@@ -89,3 +89,27 @@ test(".dockerignore keeps vendor/ only for vendored modules, and always keeps se
   assert.ok(plain.includes("vendor/"));
   assert.ok(!vendored.includes("vendor/"));
 });
+
+test("a module replaced by a directory: inside the module its go.mod is mounted for the download; outside it, a warning says the build cannot see it", () => {
+  const main = mainPackage(".", "app", {});
+  const goMod = (replaces: { oldPath: string; newPath: string; evidence: { file: string; line: number } }[]) => ({
+    path: "example.com/app",
+    pathEvidence: ev("go.mod", 1),
+    go: "1.19",
+    goEvidence: ev("go.mod", 3),
+    requires: [{ path: "example.com/lib", version: "v0.0.0", indirect: false, evidence: ev("go.mod", 5) }],
+    replaces,
+  });
+  const inside = planDockerfile(moduleAnalysis([main], { goMod: goMod([{ oldPath: "example.com/lib", newPath: "./libs/lib", evidence: ev("go.mod", 7) }]) }), { hasGoSum: true });
+  assert.deepEqual(inside.warnings, []);
+  assert.match(generateDockerfile(inside), /--mount=type=bind,source=libs\/lib\/go\.mod,target=\/src\/libs\/lib\/go\.mod \\\n\s+go mod download/);
+  assert.deepEqual(inside.decisions.find((d) => /libs\/lib mounted/.test(d.choice))?.evidence, [ev("go.mod", 7)]);
+
+  const outside = planDockerfile(moduleAnalysis([main], { goMod: goMod([{ oldPath: "example.com/lib", newPath: "../lib", evidence: ev("go.mod", 7) }]) }), { hasGoSum: true });
+  assert.equal(outside.warnings.length, 1);
+  assert.match(outside.warnings[0]!, /^go\.mod:7: replace example\.com\/lib => \.\.\/lib is outside the module directory, the build context of this Dockerfile, so docker build cannot see it: run go mod vendor/);
+  assert.doesNotMatch(generateDockerfile(outside), /source=\.\.\//, "nothing outside the context is mounted");
+
+  const vendored = planDockerfile(moduleAnalysis([main], { vendored: true, goMod: goMod([{ oldPath: "example.com/lib", newPath: "../lib", evidence: ev("go.mod", 7) }]) }), { hasGoSum: true });
+  assert.deepEqual(vendored.warnings, [], "vendor/ holds the replaced module");
+});

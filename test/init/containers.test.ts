@@ -81,6 +81,15 @@ const servers: ServerCase[] = [
     },
   },
   { name: "notes", from: "examples", healthPath: "/healthz", healthcheck: "flag" },
+  {
+    name: "local-replace",
+    healthPath: "/healthz",
+    healthcheck: "probe",
+    check: async (base) => {
+      // go mod download read greeting/go.mod (mounted beside go.mod), and the build used the replacement.
+      assert.equal((await (await fetch(`${base}/`)).text()).trim(), "hello, gopher");
+    },
+  },
 ];
 
 let upstream: Server | undefined;

@@ -95,7 +95,7 @@ Examples:
           written: !preview,
           files: result.files.map((f) => ({ name: f.name, path: f.path, ...(f.secret ? { secret: true } : { content: f.content }), changed: f.existing !== f.content })),
           decisions: [...result.plan.decisions, ...result.plan.programs.flatMap((p) => p.decisions), ...result.decisions],
-          warnings: result.analysis.warnings,
+          warnings: [...result.analysis.warnings, ...result.plan.warnings],
         });
         return;
       }
@@ -118,7 +118,7 @@ Examples:
         if (same) out.info("The files on disk already match what slimgo would write.");
         return;
       }
-      for (const w of result.analysis.warnings) out.warn(w);
+      for (const w of [...result.analysis.warnings, ...result.plan.warnings]) out.warn(w);
       printDecisions(out, result, !preview);
       if (flags.dryRun) {
         for (const f of result.files) {
