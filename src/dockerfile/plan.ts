@@ -1,5 +1,5 @@
-import { isAbsolute, relative, resolve, sep } from "node:path";
-import type { Evidence, GoModReplace, MainPackage, ModuleAnalysis, ProgramFacts } from "../analysis/types.js";
+import { localReplaces, replacementDir } from "../analysis/local-replaces.js";
+import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
 import { displayPath } from "../fsutil/display-path.js";
@@ -120,7 +120,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
     vendored: analysis.vendored,
     downloadModules,
     hasGoSum: options.hasGoSum,
-    replacedGoMods: inside.map((r) => `${relativeDir(analysis.root, r.newPath)}/go.mod`),
+    replacedGoMods: inside.map((r) => `${replacementDir(analysis.root, r.newPath)}/go.mod`),
     warnings,
     sourceUrl: sourceUrlOf(analysis.goMod.path),
     programs,
@@ -338,20 +338,4 @@ function sourceUrlOf(modulePath: string): string | undefined {
   // github.com/org/repo/v2 -> github.com/org/repo
   const repo = /^(github\.com|gitlab\.com|bitbucket\.org)$/.test(host) ? parts.slice(0, 3) : parts.filter((p) => !/^v\d+$/.test(p));
   return `https://${repo.join("/")}`;
-}
-
-/** Replacements by a directory (`=> ./tools`, `=> ../lib`), split by whether the module directory holds it. */
-function localReplaces(analysis: ModuleAnalysis): { inside: GoModReplace[]; outside: GoModReplace[] } {
-  const local = analysis.goMod.replaces.filter((r) => /^(\.\.?\/|\/)/.test(r.newPath) || r.newPath === "." || r.newPath === "..");
-  const isInside = (r: GoModReplace) => {
-    const rel = relativeDir(analysis.root, r.newPath);
-    return rel !== ".." && !rel.startsWith("../") && !isAbsolute(rel);
-  };
-  // `=> .` is the module itself: nothing more to mount.
-  return { inside: local.filter((r) => isInside(r) && relativeDir(analysis.root, r.newPath) !== "."), outside: local.filter((r) => !isInside(r)) };
-}
-
-/** A replacement directory relative to the module root, with forward slashes. */
-function relativeDir(root: string, dir: string): string {
-  return relative(root, resolve(root, dir)).split(sep).join("/") || ".";
 }

@@ -1,7 +1,9 @@
 import { goVersionOfTag, isGolangImage } from "../model/images.js";
-import { copyPaths, envForCommand, goBuilds, goInvocations, goPackageArgs, rootImage, stageChain, wordRange } from "../model/queries.js";
+import { resolve } from "node:path";
+import { localReplaces, replacementDir } from "../../analysis/local-replaces.js";
+import { copyPaths, envForCommand, goBuilds, goInvocations, goPackageArgs, isModDownload, rootImage, stageChain, wordRange, type GoInvocation } from "../model/queries.js";
 import type { StageModel } from "../model/types.js";
-import type { Rule } from "../types.js";
+import type { Rule, RuleContext } from "../types.js";
 
 export const rule: Rule = {
   meta: {
@@ -68,6 +70,8 @@ export const rule: Rule = {
       }
     }
 
+    if (module && !module.vendored) checkLocalReplaces(ctx, invocations);
+
     if (module) {
       const cgo = module.mainPackages.find((m) => m.facts.cgo.required);
       if (cgo) {
@@ -97,4 +101,51 @@ function olderThan(have: string, want: string): boolean {
     if (a !== b) return a < b;
   }
   return false;
+}
+
+/**
+ * go.mod's replacements by a directory: one outside the module cannot be in a build whose context is
+ * the module; one inside it must be there when go mod download runs, which reads its go.mod.
+ */
+function checkLocalReplaces(ctx: RuleContext, invocations: GoInvocation[]): void {
+  const module = ctx.module!;
+  const { inside, outside } = localReplaces(module);
+  const first = invocations[0];
+  const contextIsModule = ctx.contextDir !== undefined && resolve(ctx.contextDir) === resolve(module.root);
+  if (first && contextIsModule) {
+    for (const r of outside) {
+      ctx.report({
+        at: first.instruction,
+        message: `${r.evidence.file}:${r.evidence.line} replaces ${r.oldPath} with ${r.newPath}, outside the module directory, so this build (its context is the module) cannot see it and go fails: run go mod vendor (vendor/ then holds it), or build from a directory that holds both modules`,
+      });
+    }
+  }
+  if (inside.length === 0) return;
+  for (const d of invocations.filter((g) => isModDownload(g.command))) {
+    const have = contextPathsAt(d);
+    const missing = inside.map((r) => ({ r, goMod: `${replacementDir(module.root, r.newPath)}/go.mod` })).filter(({ goMod }) => !have(goMod));
+    if (missing.length === 0) continue;
+    const names = missing.map((m) => m.goMod).join(", ");
+    const why = missing.map(({ r }) => `${r.evidence.file}:${r.evidence.line} replaces ${r.oldPath} with ${r.newPath}`).join("; ");
+    ctx.report({ at: d.instruction, message: `go mod download reads ${names} (${why}), which this step does not have, so it fails: COPY it beside go.mod before this step, or add a bind mount of it to this RUN` });
+  }
+}
+
+/** Whether a file of the build context is in the stage when `d` runs: copied before it, or bind-mounted on its RUN. */
+function contextPathsAt(d: GoInvocation): (path: string) => boolean {
+  const sources: string[] = [];
+  for (const s of stageChain(d.stage)) {
+    for (const i of s.instructions) {
+      if (s === d.stage && i.index >= d.instruction.index) break;
+      if ((i.keyword === "COPY" || i.keyword === "ADD") && !i.flags.some((f) => f.name === "from")) sources.push(...copyPaths(i).sources);
+    }
+  }
+  for (const m of d.instruction.mounts) if (m.type === "bind" && m.from === undefined) sources.push(m.source ?? ".");
+  const patterns = sources.map((src) => {
+    const p = src.replace(/^\.\//, "").replace(/\/+$/, "");
+    if (p === "" || p === ".") return /^/;
+    const glob = p.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]");
+    return new RegExp(`^${glob}(/|$)`);
+  });
+  return (path) => patterns.some((re) => re.test(path));
 }

@@ -15,6 +15,9 @@ export interface FakeModuleOptions {
   tmp?: boolean;
   cgo?: boolean;
   mainDirs?: string[];
+  /** Directories go.mod replaces modules with (`replace example.com/repN => DIR`, lines 10 on). */
+  replaces?: string[];
+  root?: string;
 }
 
 /** A hand-built ModuleAnalysis for rule tests: only the facts a test names are set. */
@@ -30,9 +33,10 @@ export function fakeModule(o: FakeModuleOptions = {}): ModuleAnalysis {
     isServer: true,
   };
   const mains = (o.mainDirs ?? ["."]).map((dir) => mainPackage(dir, dir === "." ? "app" : dir.split("/").pop() ?? "app", facts));
-  const analysis = moduleAnalysis(mains, { root: "/nonexistent/module", vendored: o.vendored ?? false, primaryReason: "only main package" });
+  const analysis = moduleAnalysis(mains, { root: o.root ?? "/nonexistent/module", vendored: o.vendored ?? false, primaryReason: "only main package" });
   analysis.goMod.go = o.go ?? "1.19";
   analysis.goMod.requires = Array.from({ length: o.requires ?? 1 }, (_, i) => ({ path: `example.com/dep${i}`, version: "v1.0.0", indirect: false, evidence: { file: "go.mod", line: 5 + i } }));
   if (o.toolchain !== undefined) analysis.goMod.toolchain = o.toolchain;
+  analysis.goMod.replaces = (o.replaces ?? []).map((newPath, i) => ({ oldPath: `example.com/rep${i}`, newPath, evidence: { file: "go.mod", line: 10 + i } }));
   return analysis;
 }
