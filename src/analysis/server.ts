@@ -2,7 +2,7 @@
  * Server facts: listening ports, health endpoints, a self-probe flag, environment variables.
  * Heuristics over tokens, each keeping the line that shows it.
  */
-import { callArguments, enclosingFunction, isQualified, type GoSourceFile, type Token } from "./go-source.js";
+import { callArguments, enclosingFunction, isQualified, matching, type GoSourceFile, type Token } from "./go-source.js";
 import { compareEvidence, evidenceAt } from "./evidence.js";
 import type { EnvVariable, Evidence, HealthEndpoint, HealthFlag, ListeningPort } from "./types.js";
 
@@ -169,10 +169,50 @@ export function healthEndpoints(files: GoSourceFile[]): HealthEndpoint[] {
       const routePath = pattern.replace(/^[A-Z]+\s+/, "");
       if (!HEALTH_PATH.test(routePath) || seen.has(routePath)) return;
       seen.add(routePath);
-      out.push({ path: routePath, evidence: evidenceAt(src, tok.line) });
+      const port = httpListenPortBeside(t, i);
+      out.push({ path: routePath, evidence: evidenceAt(src, tok.line), ...(port !== undefined ? { port } : {}) });
     });
   }
   return out;
+}
+
+/**
+ * A program that serves HTTP beside another listener (a gRPC or raw TCP port) registers its health route
+ * in the function that starts the HTTP server: `ListenAndServe(":8081", mux)` there, with the mux the
+ * route is on (or nil for `http.HandleFunc`), gives the route's port.
+ */
+function httpListenPortBeside(t: Token[], i: number): number | undefined {
+  const body = innermostFunctionBody(t, i);
+  if (!body) return undefined;
+  for (let j = body.open + 1; j < body.close; j++) {
+    const tok = t[j]!;
+    if (tok.kind !== "string" || !ADDRESS.test(tok.value) || innermostFunctionBody(t, j)?.open !== body.open) continue;
+    if (t[j - 1]?.value !== "(" || !/^ListenAndServe(TLS)?$/.test(t[j - 2]?.value ?? "")) continue;
+    const handler = callArguments(t, j - 1).at(-1);
+    const handlerName = handler && handler.end - handler.start === 1 ? t[handler.start]!.value : undefined;
+    const receiver = t[i - 2]?.value;
+    if (handlerName === receiver || (receiver === "http" && handlerName === "nil")) return portOf(tok.value);
+  }
+  return undefined;
+}
+
+/** The braces of the innermost function declaration or literal around token `i`. */
+function innermostFunctionBody(t: Token[], i: number): { open: number; close: number } | undefined {
+  for (let j = i - 1; j >= 0; j--) {
+    if (t[j]!.kind !== "ident" || t[j]!.value !== "func") continue;
+    let depth = 0;
+    for (let k = j + 1; k < t.length; k++) {
+      const v = t[k]!.value;
+      if (v === "(" || v === "[") depth++;
+      else if (v === ")" || v === "]") depth--;
+      else if (depth === 0 && v === "{") {
+        const close = matching(t, k) - 1;
+        if (k < i && i < close) return { open: k, close };
+        break;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** A bool flag whose name contains "health": the binary can probe itself. */

@@ -91,6 +91,8 @@ export interface ListeningPort {
 export interface HealthEndpoint {
   path: string;
   evidence: Evidence;
+  /** The port of the HTTP server started beside the route's registration, when the source says. */
+  port?: number;
 }
 
 /** A flag that turns the binary into its own health probe (e.g. `-health`). */

@@ -307,6 +307,9 @@ function chooseHealth(main: MainPackage, binaryPath: string, port: number | unde
     return { kind: "flag", command };
   }
   const endpoint = options.healthPath ?? f.healthEndpoints[0]?.path;
+  const besidePort = options.port === undefined && options.healthPath === undefined ? f.healthEndpoints[0]?.port : undefined;
+  const ownPort = besidePort !== undefined && besidePort !== port;
+  if (ownPort) port = besidePort;
   if (endpoint && port !== undefined) {
     decisions.push({
       topic: `${who}health check`,
@@ -314,7 +317,7 @@ function chooseHealth(main: MainPackage, binaryPath: string, port: number | unde
       reason: "the runtime has no shell or curl; a tiny Go probe works everywhere",
       evidence: options.healthPath ? [] : f.healthEndpoints.slice(0, 1).map((h) => h.evidence),
     });
-    const portEnv = options.port === undefined && f.ports[0]?.source === "env" ? f.ports[0].envVar : undefined;
+    const portEnv = options.port === undefined && !ownPort && f.ports[0]?.source === "env" ? f.ports[0].envVar : undefined;
     return { kind: "probe", address: `127.0.0.1:${port}`, path: endpoint, portEnv };
   }
   if (f.isServer) {

@@ -210,6 +210,44 @@ describe("server facts", () => {
   });
 });
 
+describe("health route beside a second listener", () => {
+  test("the route's port is the HTTP server started in the same function, not the gRPC-style listener", () => {
+    const files = go(
+      "package main",
+      'import ("net"; "net/http"; "os")',
+      "func main() {",
+      '\taddr := os.Getenv("GRPC_ADDR")',
+      '\tif addr == "" { addr = ":50051" }',
+      '\tlis, _ := net.Listen("tcp", addr)',
+      "\tgo func() {",
+      "\t\tmux := http.NewServeMux()",
+      '\t\tmux.HandleFunc("/healthz", ok)',
+      '\t\thttp.ListenAndServe(":8081", mux)',
+      "\t}()",
+      "\tserve(lis)",
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(files).map((h) => [h.path, h.port]), [["/healthz", 8081]]);
+  });
+
+  test("no port from a server on another mux (pprof on DefaultServeMux) or in another function", () => {
+    const files = go(
+      "package main",
+      'import ("net/http"; "os")',
+      "func main() {",
+      '\tgo http.ListenAndServe("localhost:6060", nil)',
+      "\tmux := http.NewServeMux()",
+      '\tmux.HandleFunc("/healthz", ok)',
+      '\thttp.ListenAndServe(":"+os.Getenv("PORT"), mux)',
+      "}",
+      "func debug() {",
+      '\thttp.ListenAndServe(":6061", nil)',
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(files).map((h) => [h.path, h.port]), [["/healthz", undefined]]);
+  });
+});
+
 describe("version variables", () => {
   test("package-level string vars named like version, commit, date; not consts, locals or other types", () => {
     const files = go(

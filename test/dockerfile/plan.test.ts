@@ -113,3 +113,14 @@ test("a module replaced by a directory: inside the module its go.mod is mounted 
   const vendored = planDockerfile(moduleAnalysis([main], { vendored: true, goMod: goMod([{ oldPath: "example.com/lib", newPath: "../lib", evidence: ev("go.mod", 7) }]) }), { hasGoSum: true });
   assert.deepEqual(vendored.warnings, [], "vendor/ holds the replaced module");
 });
+
+test("the health probe dials the port of the HTTP server its route is on, not the first listener (gRPC beside HTTP)", () => {
+  const main = mainPackage("cmd/grpclike", "grpclike", {
+    isServer: true,
+    ports: [{ port: 50051, source: "env", envVar: "GRPC_ADDR", evidence: { file: "cmd/grpclike/main.go", line: 15 } }],
+    healthEndpoints: [{ path: "/healthz", port: 8081, evidence: { file: "cmd/grpclike/main.go", line: 23 } }],
+  });
+  const text = generateDockerfile(planDockerfile(moduleAnalysis([main]), { hasGoSum: false }));
+  assert.match(text, /^EXPOSE 50051$/m);
+  assert.match(text, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
+});
