@@ -148,6 +148,30 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     });
   }
 
+  test("grpc-health: the HEALTHCHECK probes the HTTP health port, not the gRPC-style listener found first", async () => {
+    const dir = await copyModule("grpc-health");
+    dirs.push(dir);
+    assert.equal((await runSlimgo(["init", dir])).code, 0);
+    const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
+    assert.match(dockerfile, /^EXPOSE 50051$/m);
+    assert.match(dockerfile, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
+    const tag = "localhost/slimgo-test/grpc-health:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    const [healthPort, apiPort] = [await freePort(), await freePort()];
+    const container = await runContainer({ image: tag, ports: { 8081: healthPort, 50051: apiPort } });
+    try {
+      assert.equal(await waitForHttp(`http://127.0.0.1:${healthPort}/healthz`), 200);
+      assert.equal(await processUid(container), 65532, "the process runs as the non-root uid");
+      const health = await healthcheckRun(container.id);
+      assert.ok(health.healthy, `HEALTHCHECK passes in the image: ${health.output}`);
+      const stop = await container.stop(10);
+      assert.equal(stop.exitCode, 0, `SIGTERM reaches the process and it exits cleanly: ${await container.logs()}`);
+    } finally {
+      await container.remove();
+    }
+  });
+
   test("cli-tool: a non-server CLI gets no EXPOSE or HEALTHCHECK and runs as non-root", async () => {
     const dir = await copyModule("cli-tool");
     dirs.push(dir);
