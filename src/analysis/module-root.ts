@@ -1,6 +1,7 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { inputError } from "../errors.js";
+import { parseGoWork } from "./gowork.js";
 
 /** The directory holding go.mod: `dir` itself or its nearest parent; undefined when there is none. */
 export function moduleRootAbove(dir: string): string | undefined {
@@ -17,6 +18,13 @@ export function findModuleRoot(dir: string): string {
     throw inputError(`${dir} is not a directory: pass the directory of a Go module`, { file: dir });
   }
   const root = moduleRootAbove(start);
-  if (root === undefined) throw inputError(`no go.mod in ${dir} or its parents: run slimgo in a Go module`, { file: dir });
+  if (root === undefined) {
+    const work = path.join(start, "go.work");
+    if (existsSync(work)) {
+      const uses = parseGoWork(readFileSync(work, "utf8"), "go.work").uses.map((u) => u.dir);
+      throw inputError(`no go.mod in ${dir} or its parents: ${path.join(dir, "go.work")} is a workspace, not a module: run slimgo in one of its modules (${uses.join(", ")})`, { file: dir });
+    }
+    throw inputError(`no go.mod in ${dir} or its parents: run slimgo in a Go module`, { file: dir });
+  }
   return root;
 }

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { localReplaces, replacementDir } from "../analysis/local-replaces.js";
 import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
@@ -110,6 +111,17 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
           `${r.evidence.file}:${r.evidence.line}: replace ${r.oldPath} => ${r.newPath} is outside the module directory, the build context of this Dockerfile, so docker build cannot see it: ` +
           `run go mod vendor (vendor/ then holds it), or build from a directory that holds both modules`,
       );
+  if (downloadModules && analysis.goWork) {
+    const workDir = path.dirname(path.resolve(analysis.root, analysis.goWork.file));
+    for (const use of analysis.goWork.uses) {
+      const dir = path.relative(analysis.root, path.resolve(workDir, use.dir));
+      if (dir !== ".." && !dir.startsWith(`..${path.sep}`)) continue;
+      warnings.push(
+        `${use.evidence.file}:${use.evidence.line}: use ${use.dir}: go build here resolves modules through ${analysis.goWork.file}, but the workspace and ${dir.split(path.sep).join("/")} are outside the module directory, the build context of this Dockerfile, ` +
+          `so the image builds from go.mod alone: every module it requires must be published or replaced by a directory inside the module`,
+      );
+    }
+  }
   if (downloadModules && inside.length > 0) {
     decisions.push({ topic: "modules", choice: `the go.mod of ${inside.map((r) => r.newPath).join(", ")} mounted for the download`, reason: "go reads a replacement directory's go.mod to download the modules it requires", evidence: inside.map((r) => r.evidence) });
   }

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -329,6 +329,21 @@ describe("bad input", () => {
       });
     });
   }
+
+  test("a go.work directory outside any module names the workspace's modules to run slimgo in", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "slimgo-gowork-"));
+    try {
+      writeFileSync(path.join(dir, "go.work"), "go 1.19\n\nuse (\n\t./api\n\t./lib\n)\n");
+      await assert.rejects(analyze(dir), (err: unknown) => {
+        assert.ok(err instanceof SlimgoError);
+        assert.equal(err.exitCode, 2);
+        assert.equal(err.message, `no go.mod in ${dir} or its parents: ${path.join(dir, "go.work")} is a workspace, not a module: run slimgo in one of its modules (./api, ./lib)`);
+        return true;
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test("a directory outside any module says to run slimgo in a Go module", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "slimgo-nomod-"));

@@ -124,3 +124,15 @@ test("the health probe dials the port of the HTTP server its route is on, not th
   assert.match(text, /^EXPOSE 50051$/m);
   assert.match(text, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
 });
+
+test("a module in a go.work whose other modules are outside the module directory: a warning says the image builds from go.mod alone", () => {
+  const main = mainPackage(".", "api", {});
+  const base = moduleAnalysis([main]);
+  const goMod = { ...base.goMod, requires: [{ path: "example.com/lib", version: "v0.0.0", indirect: false, evidence: ev("go.mod", 5) }] };
+  const goWork = (uses: string[]) => ({ file: "../go.work", uses: uses.map((dir, i) => ({ dir, evidence: { file: "../go.work", line: 4 + i, text: dir } })) });
+  const plan = planDockerfile(moduleAnalysis([main], { root: "/src/work/api", goMod, goWork: goWork(["./api", "./lib"]) }), { hasGoSum: false });
+  assert.deepEqual(plan.warnings.length, 1);
+  assert.match(plan.warnings[0]!, /^\.\.\/go\.work:5: use \.\/lib: go build here resolves modules through \.\.\/go\.work, but the workspace and \.\.\/lib are outside the module directory.*builds from go\.mod alone/);
+  const alone = planDockerfile(moduleAnalysis([main], { root: "/src/work/api", goMod, goWork: goWork(["./api"]) }), { hasGoSum: false });
+  assert.deepEqual(alone.warnings, []);
+});
