@@ -1,6 +1,6 @@
 import path from "node:path";
 import { localReplaces, replacementDir } from "../analysis/local-replaces.js";
-import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts } from "../analysis/types.js";
+import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts, VersionVariable } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
 import { displayPath } from "../fsutil/display-path.js";
@@ -82,7 +82,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
   const decisions: Decision[] = [];
   const goVersion = chooseGoVersion(analysis, decisions);
   const mains = selectMainPackages(analysis, options);
-  const programs = mains.map((main) => planProgram(main, options, mains.length > 1));
+  const programs = mains.map((main) => planProgram(main, options, mains.length > 1, analysis.buildConfigVersionVariables));
   const cgo = programs.some((p) => p.cgo);
 
   decisions.push({
@@ -179,7 +179,7 @@ function normaliseDir(dir: string): string {
   return d === "" || d === "." ? "." : d;
 }
 
-function planProgram(main: MainPackage, options: PlanOptions, several: boolean): ProgramPlan {
+function planProgram(main: MainPackage, options: PlanOptions, several: boolean, buildConfigVariables: VersionVariable[] = []): ProgramPlan {
   const f = main.facts;
   const decisions: Decision[] = [];
   const who = several ? `${main.binary}: ` : "";
@@ -233,9 +233,17 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean):
 
   const binaryPath = `/usr/local/bin/${main.binary}`;
   const health = chooseHealth(main, binaryPath, port, options, decisions, who);
-  const versionArgs = f.versionVariables.map((v) => ({ symbol: v.symbol, arg: argNameFor(v.symbol, v.role), default: v.role === "version" ? "dev" : "unknown" }));
+  // The project's own Makefile may stamp a version package (internal/version.Version); make variables in the symbol cannot be resolved here.
+  const fromBuildConfig = buildConfigVariables.filter((v) => !/[$(){}]/.test(v.symbol));
+  const versionVariables = [...f.versionVariables, ...fromBuildConfig].filter((v, i, all) => all.findIndex((o) => o.symbol === v.symbol) === i);
+  const versionArgs = versionVariables.map((v) => ({ symbol: v.symbol, arg: argNameFor(v.symbol, v.role), default: v.role === "version" ? "dev" : "unknown" }));
   if (versionArgs.length > 0) {
-    decisions.push({ topic: `${who}version`, choice: versionArgs.map((v) => `-X ${v.symbol}=\${${v.arg}}`).join(" "), reason: "package-level version variables are set at link time from build args", evidence: f.versionVariables.map((v) => v.evidence) });
+    decisions.push({
+      topic: `${who}version`,
+      choice: versionArgs.map((v) => `-X ${v.symbol}=\${${v.arg}}`).join(" "),
+      reason: fromBuildConfig.length > 0 ? "version variables are set at link time from build args, as the project's build script sets them" : "package-level version variables are set at link time from build args",
+      evidence: versionVariables.map((v) => v.evidence),
+    });
   }
   const dataDirectories = f.dataDirectories.map((d) => d.path);
   for (const d of f.dataDirectories) {

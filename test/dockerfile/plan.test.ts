@@ -136,3 +136,16 @@ test("a module in a go.work whose other modules are outside the module directory
   const alone = planDockerfile(moduleAnalysis([main], { root: "/src/work/api", goMod, goWork: goWork(["./api"]) }), { hasGoSum: false });
   assert.deepEqual(alone.warnings, []);
 });
+
+test("version variables the Makefile sets with -X in another package are wired to build args too; main's own are not repeated, make variables are skipped", () => {
+  const main = mainPackage("cmd/server", "server", {
+    versionVariables: [{ symbol: "main.version", role: "version", evidence: ev("cmd/server/main.go", 9) }],
+  });
+  const mk = (symbol: string, role: "version" | "commit", line: number) => ({ symbol, role, evidence: { file: "Makefile", line, text: `-X ${symbol}=$(V)` } });
+  const analysis = moduleAnalysis([main], {
+    buildConfigVersionVariables: [mk("example.com/billing/internal/version.Version", "version", 3), mk("example.com/billing/internal/version.Commit", "commit", 3), mk("main.version", "version", 4), mk("$(PKG)/version.Version", "version", 5)],
+  });
+  const text = generateDockerfile(planDockerfile(analysis, { hasGoSum: false }));
+  assert.match(text, /-ldflags="-s -w -X main\.version=\$\{VERSION\} -X example\.com\/billing\/internal\/version\.Version=\$\{VERSION\} -X example\.com\/billing\/internal\/version\.Commit=\$\{COMMIT\}"/);
+  assert.match(text, /^ARG COMMIT=unknown$/m);
+});
