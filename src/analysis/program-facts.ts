@@ -2,7 +2,7 @@ import { cgoFacts } from "./cgo.js";
 import { dataDirectories, embedDirectives } from "./embeds.js";
 import type { Program } from "./package-graph.js";
 import { runtimeNeeds } from "./runtime-needs.js";
-import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts } from "./server.js";
+import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand } from "./server.js";
 import type { Evidence, ProgramFacts } from "./types.js";
 import { versionVariables } from "./version-vars.js";
 
@@ -28,5 +28,7 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
   };
   const flag = healthFlag(files);
   if (flag) facts.healthFlag = flag;
+  const subcommand = serveSubcommand(mainFiles);
+  if (subcommand) facts.serveSubcommand = subcommand;
   return facts;
 }

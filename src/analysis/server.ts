@@ -215,6 +215,40 @@ function innermostFunctionBody(t: Token[], i: number): { open: number; close: nu
   return undefined;
 }
 
+/**
+ * A CLI whose server runs under a subcommand (`switch os.Args[1] { case "serve": … ListenAndServe … }`):
+ * without that argument the container would print its usage and exit.
+ */
+export function serveSubcommand(mainFiles: GoSourceFile[]): { name: string; evidence: Evidence } | undefined {
+  for (const src of mainFiles) {
+    const t = src.tokens;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i]!.value !== "switch") continue;
+      const onArgs = ["os", ".", "Args", "[", "1", "]", "{"].every((v, k) => t[i + 1 + k]?.value === v);
+      const onFlagArg = ["flag", ".", "Arg", "(", "0", ")", "{"].every((v, k) => t[i + 1 + k]?.value === v);
+      if (!onArgs && !onFlagArg) continue;
+      const open = i + 7;
+      const close = matching(t, open) - 1;
+      const clauses: number[] = [];
+      for (let j = open + 1, depth = 0; j < close; j++) {
+        const v = t[j]!.value;
+        if (v === "{" || v === "(" || v === "[") depth++;
+        else if (v === "}" || v === ")" || v === "]") depth--;
+        else if (depth === 0 && (v === "case" || v === "default")) clauses.push(j);
+      }
+      clauses.push(close);
+      for (let c = 0; c + 1 < clauses.length; c++) {
+        const label = str(t[clauses[c]! + 1]);
+        if (t[clauses[c]!]!.value !== "case" || label === undefined) continue;
+        for (let j = clauses[c]!; j < clauses[c + 1]!; j++) {
+          if (LISTEN_CALLS.has(t[j]!.value) && t[j - 1]?.value === "." && t[j + 1]?.value === "(") return { name: label, evidence: evidenceAt(src, t[clauses[c]!]!.line) };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
 /** A bool flag whose name contains "health": the binary can probe itself. */
 export function healthFlag(files: GoSourceFile[]): HealthFlag | undefined {
   for (const src of files) {

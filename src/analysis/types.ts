@@ -133,6 +133,8 @@ export interface ProgramFacts {
   ports: ListeningPort[];
   healthEndpoints: HealthEndpoint[];
   healthFlag?: HealthFlag;
+  /** The subcommand the server runs under, when main dispatches on its first argument. */
+  serveSubcommand?: { name: string; evidence: Evidence };
   versionVariables: VersionVariable[];
   envVariables: EnvVariable[];
   embeds: EmbedDirective[];

@@ -143,6 +143,7 @@ function runtimeStage(plan: DockerfilePlan, program: ProgramPlan): string[] {
   const health = healthcheck(program);
   if (health) lines.push(health);
   lines.push(`ENTRYPOINT ${jsonArray([program.binaryPath])}`);
+  if (program.command) lines.push(`CMD ${jsonArray(program.command)}`);
   return lines;
 }
 

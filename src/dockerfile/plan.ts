@@ -21,6 +21,8 @@ export type HealthProbe =
 
 export interface ProgramPlan {
   main: MainPackage;
+  /** Arguments to the entrypoint (CMD), e.g. the subcommand that serves. */
+  command?: string[];
   /** Absolute path of the binary in the runtime image. */
   binaryPath: string;
   /** Package to build, relative to the module root: "." or "./cmd/api". */
@@ -245,6 +247,9 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
       evidence: versionVariables.map((v) => v.evidence),
     });
   }
+  if (f.serveSubcommand) {
+    decisions.push({ topic: `${who}command`, choice: `CMD ["${f.serveSubcommand.name}"]`, reason: "the server runs under this subcommand; without it the program would print its usage and exit", evidence: [f.serveSubcommand.evidence] });
+  }
   const dataDirectories = f.dataDirectories.map((d) => d.path);
   for (const d of f.dataDirectories) {
     decisions.push({ topic: `${who}data`, choice: `${d.path} is not in the image`, reason: "it is read at run time but not embedded: use //go:embed or COPY it", evidence: [d.evidence] });
@@ -268,6 +273,7 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
     versionArgs,
     dataDirectories,
     decisions,
+    ...(f.serveSubcommand ? { command: [f.serveSubcommand.name] } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { scanGoSource, type GoSourceFile } from "../../src/analysis/index.js";
 import { runtimeNeeds } from "../../src/analysis/runtime-needs.js";
-import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts } from "../../src/analysis/server.js";
+import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand } from "../../src/analysis/server.js";
 import { buildConfigVersionVariables, versionVariables } from "../../src/analysis/version-vars.js";
 import { dataDirectories, embedDirectives } from "../../src/analysis/embeds.js";
 import { cgoFacts } from "../../src/analysis/cgo.js";
@@ -245,6 +245,17 @@ describe("health route beside a second listener", () => {
       "}",
     );
     assert.deepEqual(healthEndpoints(files).map((h) => [h.path, h.port]), [["/healthz", undefined]]);
+  });
+});
+
+describe("serve subcommand", () => {
+  test("the case of a switch on os.Args[1] or flag.Arg(0) that starts a listener; none when the default serves or nothing listens", () => {
+    const cli = (on: string, serveCase: string) =>
+      go("package main", 'import ("net/http"; "os"; "flag")', "func main() {", `\tswitch ${on} {`, '\tcase "migrate":', "\t\tmigrate()", `\t${serveCase}`, '\t\thttp.ListenAndServe(":8080", nil)', "\t}", "}");
+    assert.deepEqual(serveSubcommand(cli("os.Args[1]", 'case "serve":')), { name: "serve", evidence: { file: "main.go", line: 7, text: 'case "serve":' } });
+    assert.equal(serveSubcommand(cli("flag.Arg(0)", 'case "server", "run":'))?.name, "server");
+    assert.equal(serveSubcommand(cli("os.Args[1]", "default:")), undefined);
+    assert.equal(serveSubcommand(go("package main", "func main() {", '\tswitch os.Args[1] {', '\tcase "version":', '\t\tprintln("v1")', "\t}", "}")), undefined);
   });
 });
 

@@ -149,3 +149,11 @@ test("version variables the Makefile sets with -X in another package are wired t
   assert.match(text, /-ldflags="-s -w -X main\.version=\$\{VERSION\} -X example\.com\/billing\/internal\/version\.Version=\$\{VERSION\} -X example\.com\/billing\/internal\/version\.Commit=\$\{COMMIT\}"/);
   assert.match(text, /^ARG COMMIT=unknown$/m);
 });
+
+test("a server under a subcommand gets CMD with that subcommand after the ENTRYPOINT", () => {
+  const main = mainPackage(".", "app", { isServer: true, serveSubcommand: { name: "serve", evidence: { file: "main.go", line: 23, text: 'case "serve":' } } });
+  const plan = planDockerfile(moduleAnalysis([main]), { hasGoSum: false });
+  assert.deepEqual(plan.programs[0]!.decisions.find((d) => d.topic === "command")?.evidence, [{ file: "main.go", line: 23, text: 'case "serve":' }]);
+  assert.match(generateDockerfile(plan), /^ENTRYPOINT \["\/usr\/local\/bin\/app"\]\nCMD \["serve"\]$/m);
+  assert.doesNotMatch(generateDockerfile(planDockerfile(moduleAnalysis([mainPackage(".", "app", { isServer: true })]), { hasGoSum: false })), /^CMD/m);
+});

@@ -90,6 +90,7 @@ const servers: ServerCase[] = [
       assert.equal((await (await fetch(`${base}/`)).text()).trim(), "hello, gopher");
     },
   },
+  { name: "subcommand", healthPath: "/healthz", healthcheck: "probe" },
 ];
 
 let upstream: Server | undefined;
