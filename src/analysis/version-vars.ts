@@ -119,3 +119,12 @@ export function buildConfigVersionVariables(lines: BuildConfigLine[]): VersionVa
   }
   return out;
 }
+
+/**
+ * What to stamp into a main package's binary: its own version variables, then the `-X` symbols the
+ * project's build script sets (internal/version.Version), except those naming make or shell variables.
+ */
+export function stampedVersionVariables(own: VersionVariable[], fromBuildConfig: VersionVariable[]): VersionVariable[] {
+  const resolved = fromBuildConfig.filter((v) => !/[$(){}]/.test(v.symbol));
+  return [...own, ...resolved].filter((v, i, all) => all.findIndex((o) => o.symbol === v.symbol) === i);
+}

@@ -6,6 +6,7 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { analyze, findModuleRoot } from "../analysis/index.js";
+import { stampedVersionVariables } from "../analysis/version-vars.js";
 import type { MainPackage, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
 import { needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
@@ -145,7 +146,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           target: main.dir === "." ? "." : `./${main.dir}`,
           binary: main.binary,
           platform,
-          xflags: main.facts.versionVariables.map((v) => `${v.symbol}=${valueFor(v.role, version)}`),
+          xflags: stampedVersionVariables(main.facts.versionVariables, analysis.buildConfigVersionVariables).map((v) => `${v.symbol}=${valueFor(v.role, version)}`),
           extraLdflags: b.ldflags ?? [],
           extraFlags: [...(b.flags ?? []), ...(options.flags ?? [])],
           extraEnv: { ...(b["go-env"] ?? {}), ...(options.goEnv ?? {}) },

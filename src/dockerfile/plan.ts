@@ -1,5 +1,6 @@
 import path from "node:path";
 import { localReplaces, replacementDir } from "../analysis/local-replaces.js";
+import { stampedVersionVariables } from "../analysis/version-vars.js";
 import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts, VersionVariable } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
@@ -235,9 +236,8 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
 
   const binaryPath = `/usr/local/bin/${main.binary}`;
   const health = chooseHealth(main, binaryPath, port, options, decisions, who);
-  // The project's own Makefile may stamp a version package (internal/version.Version); make variables in the symbol cannot be resolved here.
-  const fromBuildConfig = buildConfigVariables.filter((v) => !/[$(){}]/.test(v.symbol));
-  const versionVariables = [...f.versionVariables, ...fromBuildConfig].filter((v, i, all) => all.findIndex((o) => o.symbol === v.symbol) === i);
+  const versionVariables = stampedVersionVariables(f.versionVariables, buildConfigVariables);
+  const fromBuildConfig = versionVariables.filter((v) => !f.versionVariables.includes(v));
   const versionArgs = versionVariables.map((v) => ({ symbol: v.symbol, arg: argNameFor(v.symbol, v.role), default: v.role === "version" ? "dev" : "unknown" }));
   if (versionArgs.length > 0) {
     decisions.push({
