@@ -1,9 +1,15 @@
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { GoModReplace, ModuleAnalysis } from "./types.js";
 
-/** A replacement directory relative to the module root, with forward slashes ("libs/lib", "../lib"). */
+/** A directory (absolute, or relative to the module root) relative to the module root, with forward slashes ("libs/lib", "../lib"). */
 export function replacementDir(root: string, newPath: string): string {
   return relative(root, resolve(root, newPath)).split(sep).join("/") || ".";
+}
+
+/** Whether a directory (absolute, or relative to the module root) lies outside the module directory. */
+export function isOutsideModule(root: string, dir: string): boolean {
+  const rel = replacementDir(root, dir);
+  return rel === ".." || rel.startsWith("../") || isAbsolute(rel);
 }
 
 /**
@@ -12,7 +18,6 @@ export function replacementDir(root: string, newPath: string): string {
  */
 export function localReplaces(analysis: Pick<ModuleAnalysis, "root" | "goMod">): { inside: GoModReplace[]; outside: GoModReplace[] } {
   const local = analysis.goMod.replaces.filter((r) => /^(\.\.?\/|\/)/.test(r.newPath) || r.newPath === "..");
-  const dir = (r: GoModReplace) => replacementDir(analysis.root, r.newPath);
-  const outsideRoot = (r: GoModReplace) => dir(r) === ".." || dir(r).startsWith("../") || isAbsolute(dir(r));
-  return { inside: local.filter((r) => !outsideRoot(r) && dir(r) !== "."), outside: local.filter(outsideRoot) };
+  const outside = (r: GoModReplace) => isOutsideModule(analysis.root, r.newPath);
+  return { inside: local.filter((r) => !outside(r) && replacementDir(analysis.root, r.newPath) !== "."), outside: local.filter(outside) };
 }

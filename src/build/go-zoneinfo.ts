@@ -17,8 +17,6 @@ import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
 
 export interface GoZoneinfo {
-  /** Where the toolchain keeps the data: its zoneinfo.zip, zzipdata.go or zipdata.go. */
-  source: string;
   /** The zoneinfo.zip to put in the image; decoding the constant the first time takes about 0.1 s, so it starts when asked. */
   zip: () => Promise<string>;
 }
@@ -28,7 +26,7 @@ const decoding = new Map<string, Promise<string>>();
 /** The toolchain's time zone data, or undefined when it has neither lib/time/zoneinfo.zip nor the tzdata package's constant. */
 export function findGoZoneinfo(goroot: string): GoZoneinfo | undefined {
   const shipped = join(goroot, "lib", "time", "zoneinfo.zip");
-  if (existsSync(shipped)) return { source: shipped, zip: async () => shipped };
+  if (existsSync(shipped)) return { zip: async () => shipped };
   const sources = ["zzipdata.go", "zipdata.go"].map((name) => join(goroot, "src", "time", "tzdata", name));
   const source = sources.find((path) => existsSync(path));
   if (source === undefined) return undefined;
@@ -44,7 +42,7 @@ export function findGoZoneinfo(goroot: string): GoZoneinfo | undefined {
     }
     return running;
   };
-  return { source, zip };
+  return { zip };
 }
 
 async function decodeInto(source: string, target: string): Promise<string> {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { localReplaces, replacementDir } from "../analysis/local-replaces.js";
+import { isOutsideModule, localReplaces, replacementDir } from "../analysis/local-replaces.js";
 import { stampedVersionVariables } from "../analysis/version-vars.js";
 import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts, VersionVariable } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
@@ -117,10 +117,10 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
   if (downloadModules && analysis.goWork) {
     const workDir = path.dirname(path.resolve(analysis.root, analysis.goWork.file));
     for (const use of analysis.goWork.uses) {
-      const dir = path.relative(analysis.root, path.resolve(workDir, use.dir));
-      if (dir !== ".." && !dir.startsWith(`..${path.sep}`)) continue;
+      const dir = path.resolve(workDir, use.dir);
+      if (!isOutsideModule(analysis.root, dir)) continue;
       warnings.push(
-        `${use.evidence.file}:${use.evidence.line}: use ${use.dir}: go build here resolves modules through ${analysis.goWork.file}, but the workspace and ${dir.split(path.sep).join("/")} are outside the module directory, the build context of this Dockerfile, ` +
+        `${use.evidence.file}:${use.evidence.line}: use ${use.dir}: go build here resolves modules through ${analysis.goWork.file}, but the workspace and ${replacementDir(analysis.root, dir)} are outside the module directory, the build context of this Dockerfile, ` +
           `so the image builds from go.mod alone: every module it requires must be published or replaced by a directory inside the module`,
       );
     }

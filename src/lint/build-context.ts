@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { moduleRootAbove } from "../analysis/module-root.js";
 import { buildModel } from "./model/build.js";
-import { copyPaths } from "./model/queries.js";
+import { moduleFilesTaken } from "./model/queries.js";
 
 export interface BuildContextGuess {
   dir: string;
@@ -29,13 +29,6 @@ export function likelyBuildContext(dockerfilePath: string, text: string): BuildC
 /** go.mod and go.sum paths the Dockerfile takes from its build context (COPY, ADD, RUN --mount=type=bind). */
 function moduleFilesFromContext(text: string): string[] {
   const found = new Set<string>();
-  const note = (path: string | undefined) => {
-    const p = path?.replace(/^\.?\//, "");
-    if (p === "go.mod" || p === "go.sum") found.add(p);
-  };
-  for (const ins of buildModel(text).instructions) {
-    if ((ins.keyword === "COPY" || ins.keyword === "ADD") && !ins.flags.some((f) => f.name === "from")) copyPaths(ins).sources.forEach(note);
-    for (const m of ins.mounts) if (m.type === "bind" && m.from === undefined) note(m.source ?? m.src);
-  }
+  for (const ins of buildModel(text).instructions) for (const file of moduleFilesTaken(ins).keys()) found.add(file);
   return [...found].sort();
 }

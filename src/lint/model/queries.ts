@@ -176,6 +176,18 @@ export function copyPaths(ins: InstructionModel): { sources: string[]; dest: str
   return { sources: clean.slice(0, -1), dest: clean[clean.length - 1] ?? "" };
 }
 
+/** go.mod and go.sum at the build context's root that an instruction takes from it: copied (COPY, ADD) or bind-mounted on a RUN. */
+export function moduleFilesTaken(ins: InstructionModel): Map<"go.mod" | "go.sum", "copied" | "mounted"> {
+  const taken = new Map<"go.mod" | "go.sum", "copied" | "mounted">();
+  const note = (path: string | undefined, how: "copied" | "mounted") => {
+    const p = path?.replace(/^\.?\//, "");
+    if ((p === "go.mod" || p === "go.sum") && !taken.has(p)) taken.set(p, how);
+  };
+  if ((ins.keyword === "COPY" || ins.keyword === "ADD") && !ins.flags.some((f) => f.name === "from")) for (const src of copyPaths(ins).sources) note(src, "copied");
+  for (const m of ins.mounts) if (m.type === "bind" && m.from === undefined) note(m.source, "mounted");
+  return taken;
+}
+
 /** A COPY/ADD from the build context that brings in Go source, not just go.mod/go.sum. */
 export function isSourceCopy(ins: InstructionModel): boolean {
   if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || ins.flags.some((f) => f.name === "from")) return false;

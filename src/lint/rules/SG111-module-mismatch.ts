@@ -1,7 +1,7 @@
 import { goVersionOfTag, isGolangImage } from "../model/images.js";
 import { resolve } from "node:path";
 import { localReplaces, replacementDir } from "../../analysis/local-replaces.js";
-import { copyPaths, envForCommand, goBuilds, goInvocations, goPackageArgs, isModDownload, rootImage, stageChain, wordRange, type GoInvocation } from "../model/queries.js";
+import { copyPaths, envForCommand, goBuilds, goInvocations, goPackageArgs, isModDownload, moduleFilesTaken, rootImage, stageChain, wordRange, type GoInvocation } from "../model/queries.js";
 import type { StageModel } from "../model/types.js";
 import type { Rule, RuleContext } from "../types.js";
 
@@ -41,11 +41,9 @@ export const rule: Rule = {
     if (contextKnown && (hasMod === false || hasSum === false)) {
       for (const stage of model.stages) {
         for (const ins of stage.instructions) {
-          const copied = (ins.keyword === "COPY" || ins.keyword === "ADD") && !ins.flags.some((f) => f.name === "from") ? copyPaths(ins).sources : [];
-          const mounted = ins.mounts.filter((m) => m.type === "bind" && m.from === undefined).map((m) => m.source ?? "");
-          const how = (file: string) => (copied.some((p) => moduleFile(p) === file) ? "copied" : mounted.some((p) => moduleFile(p) === file) ? "mounted" : undefined);
-          const mod = how("go.mod");
-          const sum = how("go.sum");
+          const taken = moduleFilesTaken(ins);
+          const mod = taken.get("go.mod");
+          const sum = taken.get("go.sum");
           if (mod && hasMod === false) {
             ctx.report({ at: ins, message: `go.mod is ${mod} but the build context has none, so the build fails here: build from the module root (docker build -f path/to/Dockerfile .), or lint with --context set to it` });
           } else if (sum && hasSum === false && hasMod !== false) {
@@ -84,11 +82,6 @@ export const rule: Rule = {
     }
   },
 };
-
-/** "go.mod" or "go.sum" for a context path naming one at the context's root, else the path. */
-function moduleFile(path: string): string {
-  return path.replace(/^\.?\//, "");
-}
 
 /** Compares only the components the image tag pins: tag 1.22 satisfies go 1.22.5. */
 function olderThan(have: string, want: string): boolean {
