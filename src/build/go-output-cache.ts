@@ -12,9 +12,10 @@ import { createHash } from "node:crypto";
 import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "./cache-dir.js";
-import type { GoBuildPlan } from "./speculation.js";
+import type { GoBuildPlan } from "./go-build-plan.js";
 
-function keptPath(plan: GoBuildPlan, env: NodeJS.ProcessEnv): string {
+/** Where the program's last binary is kept. */
+export function keptPath(plan: GoBuildPlan, env: NodeJS.ProcessEnv): string {
   const what = [plan.go, plan.cwd, plan.args.at(-1) ?? "", plan.env.GOOS ?? "", plan.env.GOARCH ?? "", plan.env.GOARM ?? ""];
   return join(cacheDir(env), "go-binaries", createHash("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32));
 }

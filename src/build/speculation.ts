@@ -3,58 +3,50 @@
  * module loading, the module analysis and the git and `go env` lookups (about 100 ms together)
  * can run while it compiles instead of before it.
  *
- * The bin script calls `speculate()` first thing for `slimgo build`. It replays the go build that
- * the last `slimgo build` in the same directory ran (recorded by `recordGoBuild`), writing to its
- * own temp path. When the pipeline reaches its go build, `claimGoBuild` compares the request with
- * what was started: the same go binary, directory, arguments and environment give the same
- * binary, so the running build is used; anything else kills it and the build runs as usual.
- * `slimgo build --watch` replays it at the first event of each save (see watch.ts's headStart).
+ * The last `slimgo build` in a directory records its go build (go-build-plan.ts). The next one
+ * replays it, writing to its own temp path: bin/slimgo.js's sh prelude starts it before Node
+ * starts, and hands it over in SLIMGO_LAUNCHED_GO_BUILD; where the prelude did not (no sh or
+ * setsid, or slimgo run as `node bin/slimgo.js`), `speculate()` starts it first thing. When the
+ * pipeline reaches its go build, `claimGoBuild` compares the request with what was started: the
+ * same go binary, directory, arguments and environment give the same binary, so the running
+ * build is used; anything else kills it and the build runs as usual. `slimgo build --watch`
+ * replays it at the first event of each save (see watch.ts's headStart).
  *
  * It runs before anything else is loaded, so it imports only Node built-ins and small modules
- * that do too (cache-dir, fsutil/atomic-write, go-output-cache).
+ * that do too (cache-dir, go-build-plan, fsutil/atomic-write, go-output-cache).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
-import { cacheDir } from "./cache-dir.js";
-import { leftAsSeeded, seedOutput } from "./go-output-cache.js";
+import { formatPlan, OUTPUT, parsePlan, planFile, replayedGo, type GoBuildPlan } from "./go-build-plan.js";
+import { keptPath, leftAsSeeded, seedOutput } from "./go-output-cache.js";
 import { atExit } from "../fsutil/temp-cleanup.js";
 
-/** The go build a request runs, with `OUTPUT` standing for the `-o` path. */
-export interface GoBuildPlan {
-  go: string;
-  cwd: string;
-  args: string[];
-  /** Variables set on top of slimgo's own environment (CGO_ENABLED, GOOS, GOARCH, ...). */
-  env: Record<string, string>;
-}
-
-export const OUTPUT = "\0output";
+export { OUTPUT, type GoBuildPlan } from "./go-build-plan.js";
 
 interface Running {
-  plan: GoBuildPlan;
+  /** What runs; undefined when it cannot be told (then it is not used). */
+  plan(): GoBuildPlan | undefined;
   dir: string;
   output: string;
   /** The inode of the last binary put at `output` for go to find (see go-output-cache.ts). */
-  seeded: number | undefined;
+  seeded(): number | undefined;
   startedAt: number;
+  /** Settles when go has exited; code null when it was killed or never ran. */
   result: Promise<{ code: number | null; stderr: string }>;
-  child: ChildProcess;
+  /** Whether `result` keeps Node running: not while the build is only a guess. */
+  hold(held: boolean): void;
+  /** Kills go and everything it started. */
+  kill(): void;
 }
 
 let running: Running | undefined;
 /** Where `slimgo build` was started; plans are kept per directory. Unset: no speculation (library use). */
 let launch: { dir: string; env: NodeJS.ProcessEnv } | undefined;
 let exitHandlerInstalled = false;
-
-function planFile(launchDir: string, env: NodeJS.ProcessEnv): string {
-  const key = createHash("sha256").update(launchDir).digest("hex").slice(0, 32);
-  return join(cacheDir(env), "go-build-plans", `${key}.json`);
-}
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -65,12 +57,24 @@ function samePlan(a: GoBuildPlan, b: GoBuildPlan): boolean {
   return a.go === b.go && a.cwd === b.cwd && sameStrings(a.args, b.args) && sameStrings(envKeys(a.env), envKeys(b.env)) && envKeys(a.env).every((k) => a.env[k] === b.env[k]);
 }
 
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
 /**
- * Replays the last go build of a `slimgo build` started in `launchDir`, if there is one, and
- * records this run's. `slimgo build --watch` calls it again for each save. Returns whether a
- * build was started. Never throws: a guess that fails costs nothing.
+ * Replays the last go build of a `slimgo build` started in `launchDir`, if there is one (or takes
+ * over the one bin/slimgo.js's sh prelude started). `slimgo build --watch` calls it again for
+ * each save. Returns whether a build was started. Never throws: a guess that fails costs nothing.
  */
 export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const launched = env.SLIMGO_LAUNCHED_GO_BUILD;
+  // Not for the go builds and slimgo processes this one starts.
+  delete env.SLIMGO_LAUNCHED_GO_BUILD;
   if (env.SLIMGO_NO_SPECULATION) return false;
   launch = { dir: launchDir, env };
   stopSpeculation();
@@ -79,12 +83,15 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
     // Also on Ctrl-C: the guess runs in its own process group, which the terminal's signal misses.
     atExit(stopSpeculation);
   }
+  if (launched !== undefined) {
+    running = takeOver(launched, env);
+    if (running) return true;
+  }
   let dir: string | undefined;
   try {
-    const plan = JSON.parse(readFileSync(planFile(launchDir, env), "utf8")) as GoBuildPlan;
-    // Only ever `go build` with the go this slimgo would run: a plan file is not a way to start other programs.
-    if (plan.go !== (env.SLIMGO_GO ?? "go") || plan.args?.[0] !== "build" || typeof plan.cwd !== "string" || !plan.args.includes(OUTPUT)) return false;
-    if (typeof plan.env !== "object" || plan.env === null || !plan.args.every((a) => typeof a === "string")) return false;
+    const read = parsePlan(readFileSync(planFile(launchDir, env), "utf8"), replayedGo(env));
+    if (!read) return false;
+    const { plan } = read;
     dir = mkdtempSync(join(tmpdir(), "slimgo-speculative-"));
     const output = join(dir, "binary");
     const seeded = seedOutput(plan, output, env);
@@ -97,20 +104,120 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
     });
     let stderr = "";
     child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    // A guess must not keep slimgo alive: a build that stops early (bad flags) exits at once
-    // and the exit handler kills the guess. claimGoBuild holds it again.
-    child.unref();
-    (child.stderr as Socket).unref();
     const result = new Promise<{ code: number | null; stderr: string }>((resolve) => {
       child.on("error", () => resolve({ code: null, stderr }));
       child.on("close", (code) => resolve({ code, stderr }));
     });
-    running = { plan, dir, output, seeded, startedAt: performance.now(), result, child };
+    const hold = (held: boolean) => {
+      for (const handle of [child, child.stderr as Socket]) {
+        if (held) handle.ref();
+        else handle.unref();
+      }
+    };
+    // A guess must not keep slimgo alive: a build that stops early (bad flags) exits at once
+    // and the exit handler kills the guess. claimGoBuild holds it again.
+    hold(false);
+    running = { plan: () => plan, dir, output, seeded: () => seeded, startedAt: performance.now(), result, hold, kill: () => child.exitCode === null && killGroup(child.pid) };
     return true;
   } catch {
     if (dir) rmSync(dir, { recursive: true, force: true });
     running = undefined;
     return false;
+  }
+}
+
+/**
+ * The go build bin/slimgo.js's sh prelude started, from `PID:DIR`: PID leads its process group,
+ * and DIR holds the plan it ran, go's output and stderr, and its exit status once it has ended.
+ */
+function takeOver(launched: string, env: NodeJS.ProcessEnv): Running | undefined {
+  const m = /^(\d+):(\/.+)$/.exec(launched);
+  const pid = m ? Number(m[1]) : NaN;
+  const dir = m?.[2];
+  // Only a directory the prelude makes is ever removed here.
+  if (!dir || !(pid > 1) || !basename(dir).startsWith("slimgo-speculative-")) return undefined;
+  let ended = false;
+  let held = false;
+  let timer: NodeJS.Timeout | undefined;
+  let polls = 0;
+  const result = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const poll = () => {
+      let status = "";
+      try {
+        status = readFileSync(join(dir, "status"), "utf8");
+      } catch {
+        // still running
+      }
+      if (/^\d+\n$/.test(status)) {
+        ended = true;
+        const code = Number(status.trim());
+        let stderr = "";
+        try {
+          stderr = readFileSync(join(dir, "stderr"), "utf8");
+        } catch {
+          // nothing said
+        }
+        // 126/127: go did not start; 128+n: killed by a signal. The claim then builds as usual.
+        return resolve({ code: code >= 126 ? null : code, stderr });
+      }
+      // Its sh killed before writing a status would otherwise be waited for forever.
+      if (++polls % 25 === 0 && !alive(pid) && !existsSync(join(dir, "status"))) {
+        ended = true;
+        return resolve({ code: null, stderr: "" });
+      }
+      timer = setTimeout(poll, 2);
+      if (!held) timer.unref();
+    };
+    poll();
+  });
+  const read = () => {
+    try {
+      return parsePlan(readFileSync(join(dir, "plan"), "utf8"), replayedGo(env));
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    plan: () => read()?.plan,
+    dir,
+    output: join(dir, "binary"),
+    seeded: () => {
+      const kept = read()?.kept;
+      if (kept === undefined) return undefined;
+      try {
+        const now = new Date();
+        // A use: the cache is pruned least recently used first (layer-cache.ts pruneBuildCache).
+        utimesSync(kept, now, now);
+        return statSync(kept).ino;
+      } catch {
+        return undefined;
+      }
+    },
+    startedAt: 0,
+    result,
+    hold: (h) => {
+      held = h;
+      if (h) timer?.ref();
+      else timer?.unref();
+    },
+    kill: () => {
+      if (!ended) killGroup(pid);
+    },
+  };
+}
+
+/** Whether process `pid` runs: not gone, nor a zombie (the prelude's sh is Node's child, and Node does not reap it). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -122,13 +229,7 @@ export function stopSpeculation(): void {
 }
 
 function killAndRemove(r: Running): void {
-  if (r.child.exitCode === null && r.child.pid !== undefined) {
-    try {
-      process.kill(-r.child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
+  r.kill();
   rmSync(r.dir, { recursive: true, force: true });
 }
 
@@ -149,7 +250,8 @@ export interface ClaimedBuild {
 export async function claimGoBuild(plan: GoBuildPlan, output: string, signal?: AbortSignal): Promise<ClaimedBuild | undefined> {
   const r = running;
   if (!r) return undefined;
-  if (!samePlan(r.plan, plan)) {
+  const ran = r.plan();
+  if (!ran || !samePlan(ran, plan)) {
     stopSpeculation();
     return undefined;
   }
@@ -158,8 +260,7 @@ export async function claimGoBuild(plan: GoBuildPlan, output: string, signal?: A
   const forget = atExit(() => killAndRemove(r));
   const stop = () => killAndRemove(r);
   signal?.addEventListener("abort", stop, { once: true });
-  r.child.ref();
-  (r.child.stderr as Socket).ref();
+  r.hold(true);
   const { code, stderr } = await r.result.finally(() => {
     forget();
     signal?.removeEventListener("abort", stop);
@@ -169,7 +270,7 @@ export async function claimGoBuild(plan: GoBuildPlan, output: string, signal?: A
     // Killed by a signal or never started: say nothing of the source; build it the usual way.
     if (code === null) return undefined;
     if (code !== 0) return { ok: false, stderr, ms, upToDate: false };
-    const upToDate = leftAsSeeded(r.output, r.seeded);
+    const upToDate = leftAsSeeded(r.output, r.seeded());
     renameSync(r.output, output);
     return { ok: true, stderr, ms, upToDate };
   } catch {
@@ -190,16 +291,21 @@ export function abandonGoBuild(): void {
 export async function recordGoBuild(plan: GoBuildPlan): Promise<void> {
   if (!launch) return;
   const file = planFile(launch.dir, launch.env);
+  const content = formatPlan(plan, keptPath(plan, launch.env));
+  if (content === undefined) {
+    // Not replayable: the last plan must not be replayed instead.
+    rmSync(file, { force: true });
+    return;
+  }
   try {
-    const previous = JSON.parse(readFileSync(file, "utf8")) as GoBuildPlan;
-    if (samePlan(previous, plan)) return;
+    if (readFileSync(file, "utf8") === content) return;
   } catch {
     // first build from here
   }
   try {
     // Private to the user: the plan holds the go build's environment (GOFLAGS, GOPRIVATE, ...).
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    await writeFilesAtomically([{ path: file, content: JSON.stringify(plan), mode: 0o600 }]);
+    await writeFilesAtomically([{ path: file, content, mode: 0o600 }]);
   } catch {
     // A cache that cannot be written only costs the head start.
   }

@@ -1,15 +1,17 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { planFile } from "../../src/build/go-build-plan.js";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { skipUnless } from "../support/tools.js";
 import { tempDirs } from "../support/temp-dirs.js";
 
-// slimgo build starts the last build's go build before it has loaded (src/build/speculation.ts).
-// Whatever it guessed, the image must be the one a build without the head start gives.
+// slimgo build starts the last build's go build before it has loaded (src/build/speculation.ts):
+// run as a program, bin/slimgo.js's sh part starts it before Node; run as `node bin/slimgo.js`,
+// Node starts it first thing. Whatever it guessed, the image must be the one a build without the
+// head start gives.
 
 const copy = moduleCopies();
 const temp = tempDirs();
@@ -17,7 +19,7 @@ const tempDir = temp.make;
 
 const STARTED_EARLY = "started with slimgo, from the last build's plan";
 
-describe("slimgo build's early go build", { skip: skipUnless("go") }, () => {
+for (const asProgram of [false, true]) describe(`slimgo build's early go build, run ${asProgram ? "as a program (sh starts go)" : "as node bin/slimgo.js"}`, { skip: skipUnless("go") }, () => {
   let moduleDir: string;
   let env: Record<string, string>;
   let run = 0;
@@ -25,7 +27,7 @@ describe("slimgo build's early go build", { skip: skipUnless("go") }, () => {
   const build = async (extra: string[] = [], extraEnv: Record<string, string> = {}) => {
     const out = join(moduleDir, "..", `${moduleDir.split("/").pop()}-out-${run++}`);
     temp.track(out);
-    const r = await runSlimgo(["build", ".", "--oci-layout", out, "--json", "--verbose", ...extra], { cwd: moduleDir, env: { ...env, ...extraEnv } });
+    const r = await runSlimgo(["build", ".", "--oci-layout", out, "--json", "--verbose", ...extra], { cwd: moduleDir, env: { ...env, ...extraEnv }, asProgram });
     const digest = r.code === 0 ? (JSON.parse(r.stdout) as { programs: { digest: string }[] }).programs[0]!.digest : undefined;
     return { ...r, digest, early: r.stderr.includes(STARTED_EARLY) };
   };
@@ -80,16 +82,25 @@ describe("slimgo build's early go build", { skip: skipUnless("go") }, () => {
     }
   });
 
-  test("a plan file that names another program is not run", async () => {
+  test("a plan file that would run another program is not run", async () => {
     const marker = join(env.TMPDIR!, "planted-plan-ran");
-    const planDir = join(env.SLIMGO_CACHE_DIR!, "go-build-plans");
-    const planFile = join(planDir, `${createHash("sha256").update(moduleDir).digest("hex").slice(0, 32)}.json`);
-    assert.ok(existsSync(planFile), "the earlier builds recorded a plan here");
-    await writeFile(planFile, JSON.stringify({ go: "/usr/bin/touch", cwd: moduleDir, args: ["build", marker, "\0output"], env: {} }));
-    const r = await build();
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.early, false);
-    assert.equal(existsSync(marker), false, "touch did not run");
+    const file = planFile(moduleDir, env);
+    const recorded = await readFile(file, "utf8");
+    assert.match(recorded, /^slimgo go build plan 1\n/, "the earlier builds recorded a plan here");
+    const [first, cwd, kept] = recorded.split("\n");
+    const planted = [
+      // A command where a variable should be: env would run it (touch MARKER go build OUTPUT).
+      [first, cwd, kept, "/usr/bin/touch", marker, "--", "build", ""],
+      // Arguments that are not a go build.
+      [first, cwd, kept, "--", "run", "touch.go", ""],
+    ];
+    for (const lines of planted) {
+      await writeFile(file, `${lines.join("\n")}\n`);
+      const r = await build();
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.early, false);
+      assert.equal(existsSync(marker), false, "touch did not run");
+    }
   });
 
   test("an early go build killed by a signal is run again the usual way, and the image is right", async () => {
@@ -118,4 +129,63 @@ describe("slimgo build's early go build", { skip: skipUnless("go") }, () => {
     // The speculative build's process group is killed at exit and its temp dir removed.
     assert.deepEqual((await readdir(env.TMPDIR!)).filter((n) => n.startsWith("slimgo-speculative-")), []);
   });
+
+  test(`the early go build is started by ${asProgram ? "sh, before Node" : "Node"}`, async () => {
+    const tools = await tempDir("slimgo-spec-parent-");
+    const parents = join(tools, "parents");
+    // Stands in for go, noting the program that started it.
+    const wrapper = join(tools, "go");
+    await writeFile(wrapper, `#!/bin/sh\n[ "$1" = build ] && ps -o comm= -p $PPID >>"${parents}"\nexec go "$@"\n`, { mode: 0o755 });
+    assert.equal((await build([], { SLIMGO_GO: wrapper })).code, 0, "records a plan that runs the wrapper");
+    await writeFile(parents, "");
+    await setMessage("whose parent");
+    const r = await build([], { SLIMGO_GO: wrapper });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.early, true, r.stderr);
+    assert.deepEqual((await readFile(parents, "utf8")).trim().split("\n"), [asProgram ? "sh" : "node"]);
+  });
+
+  if (asProgram) {
+    test("sh finds the plan Node recorded, from a symlinked directory and with the cache under XDG_CACHE_HOME", async () => {
+      const linkDir = join(await tempDir("slimgo-spec-link-"), "app");
+      await symlink(moduleDir, linkDir);
+      const xdg = await tempDir("slimgo-spec-xdg-");
+      const parents = join(xdg, "parents");
+      const wrapper = join(xdg, "go");
+      await writeFile(wrapper, `#!/bin/sh\n[ "$1" = build ] && ps -o comm= -p $PPID >>"${parents}"\nexec go "$@"\n`, { mode: 0o755 });
+      // As a shell started in the link would run it: PWD names the link.
+      const { SLIMGO_CACHE_DIR: _ownCache, ...withoutCacheDir } = env;
+      const run = () =>
+        runSlimgo(["build", ".", "--oci-layout", join(xdg, `out-${run.count++}`), "--verbose"], {
+          cwd: linkDir,
+          env: { ...withoutCacheDir, XDG_CACHE_HOME: xdg, PWD: linkDir, SLIMGO_GO: wrapper },
+          asProgram,
+        });
+      run.count = 0;
+      assert.equal((await run()).code, 0);
+      await writeFile(parents, "");
+      await setMessage("through a link");
+      const r = await run();
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(r.stderr.includes(STARTED_EARLY), r.stderr);
+      assert.equal((await readFile(parents, "utf8")).trim(), "sh");
+    });
+
+    test("an early go build whose sh dies before it can report is not waited for", { timeout: 60_000 }, async () => {
+      const tools = await tempDir("slimgo-spec-orphan-");
+      const killNext = join(tools, "kill-parent-next");
+      // Stands in for go: the next time, it kills the sh that started it, so no exit status is ever written.
+      const wrapper = join(tools, "go");
+      await writeFile(wrapper, `#!/bin/sh\nif [ "$1" = build ] && [ -e "${killNext}" ]; then rm -f "${killNext}"; kill -KILL $PPID; fi\nexec go "$@"\n`, { mode: 0o755 });
+      assert.equal((await build([], { SLIMGO_GO: wrapper })).code, 0);
+      await setMessage("orphaned");
+      await writeFile(killNext, "");
+      const r = await build([], { SLIMGO_GO: wrapper });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(existsSync(killNext), false, "the early build ran");
+      assert.equal(r.early, false, "its result is not used");
+      const plain = await build([], { SLIMGO_GO: wrapper, SLIMGO_NO_SPECULATION: "1" });
+      assert.equal(r.digest, plain.digest);
+    });
+  }
 });

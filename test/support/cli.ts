@@ -15,10 +15,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI (bin/slimgo.js) as a user would, with NO_COLOR unless `env` says otherwise. */
-export function runSlimgo(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+/**
+ * Runs the real CLI (bin/slimgo.js) with NO_COLOR unless `env` says otherwise: as `node
+ * bin/slimgo.js`, or with `asProgram` as the installed command runs, through its sh part.
+ */
+export function runSlimgo(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string; asProgram?: boolean } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SLIMGO_BIN, ...args], {
+    const child = spawn(options.asProgram ? SLIMGO_BIN : process.execPath, options.asProgram ? args : [SLIMGO_BIN, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: "1", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],

@@ -108,8 +108,9 @@ again when it is up to date), the health probe and the go build command of the l
 in each directory live in $SLIMGO_CACHE_DIR (default $XDG_CACHE_HOME/slimgo, else ~/.cache/slimgo).
 Compressed layers and kept binaries stay within SLIMGO_CACHE_MAX_MB megabytes (default 1000),
 least recently used first out.
-slimgo build starts that go build before it has loaded and keeps its binary only when the build
-turns out the same; SLIMGO_NO_SPECULATION=1 turns this off. SLIMGO_GO names the go binary.
+slimgo build starts that go build before it has loaded (where setsid is found, from a few lines
+of sh before Node starts) and keeps its binary only when the build turns out the same;
+SLIMGO_NO_SPECULATION=1 turns this off. SLIMGO_GO names the go binary.
 go build runs with GOGC=off and a GOMEMLIMIT (a quarter of this machine's memory shared by its
 CPUs) unless you set either: the compiler and linker then skip collections they do not need. The
 binary is the same either way.`,
