@@ -136,6 +136,9 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options)]));
     const compression = options.compression ?? "gzip";
     const layerOf = (entries: TarEntry[], format: ImageFormat, report: LayerReport, slot?: string) => cachedLayer(cache, entries, { format, compression }, report, slot);
+    // A rebuilt binary keeps many blocks of the last one: its slot lets them be reused.
+    const binarySlot = (main: MainPackage, platform: Platform) => `${analysis.root}\0${binaryPathOf(main)}\0${platformKey(platform)}`;
+    if (compression === "gzip") for (const { main, platform } of jobs) cache.readBlocksAhead({ slot: binarySlot(main, platform), compression: compressionId(compression) });
     const historyAt = (createdBy: string): HistoryEntry => ({ created: version.created, created_by: createdBy, comment: "slimgo build" });
     progress(`compiling ${jobs.length} binar${jobs.length === 1 ? "y" : "ies"} with Go ${go.version} (${jobs.map((j) => `${j.main.binary} ${platformKey(j.platform)}`).join(", ")})`);
     const compiling = inParallel(
@@ -217,10 +220,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         const layers = await under.made;
         for (const m of under.messages) progress(m);
         let image: Image = base ? withFormat(base.pickPlatform(base.image, c.platform, `--base ${base.ref}`), format) : emptyImage(c.platform, format);
-        const binaryPath = `/usr/local/bin/${main.binary}`;
-        // A rebuilt binary keeps many blocks of the last one: its slot lets them be reused.
-        const slot = `${analysis.root}\0${binaryPath}\0${platformKey(c.platform)}`;
-        layers.push({ layer: await layerOf([binaryEntry(binaryPath, c.result.path)], format, layerReport(`  ${main.binary} ${platformKey(c.platform)}: binary`, progress), slot), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
+        const binaryPath = binaryPathOf(main);
+        layers.push({ layer: await layerOf([binaryEntry(binaryPath, c.result.path)], format, layerReport(`  ${main.binary} ${platformKey(c.platform)}: binary`, progress), binarySlot(main, c.platform)), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
 
         image = appendLayers(image, layers.map((l) => l.layer), layers.map((l) => l.history));
         const labels = { ...origin, ...(b.labels ?? {}), ...(options.labels ?? {}) };
@@ -315,7 +316,7 @@ function layerReport(prefix: string, print: (message: string) => void): LayerRep
 
 function healthFor(main: MainPackage, override: string | undefined): string[] | undefined {
   if (override === "none") return undefined;
-  const binaryPath = `/usr/local/bin/${main.binary}`;
+  const binaryPath = binaryPathOf(main);
   const port = main.facts.ports[0];
   if (override) {
     const url = /^https?:\/\//.test(override) ? new URL(override) : undefined;
@@ -333,6 +334,10 @@ function valueFor(role: string, version: VersionInfo): string {
   if (role === "commit") return version.commit;
   if (role === "date") return version.created;
   return version.version;
+}
+
+function binaryPathOf(main: MainPackage): string {
+  return `/usr/local/bin/${main.binary}`;
 }
 
 function binaryEntry(path: string, source: string): TarEntry {

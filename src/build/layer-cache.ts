@@ -30,6 +30,22 @@ export class LayerCache {
     this.blockIndexDir = join(root, "gzip-blocks");
   }
 
+  /** Slots whose blocks are being read ahead (see readBlocksAhead). */
+  private readonly blocksAhead = new Map<string, Promise<GzipBlockCache>>();
+
+  /** Starts reading a slot's blocks, for a getOrBuild with that reuse to come (while go compiles the binary). */
+  readBlocksAhead(reuse: { slot: string; compression: string }): void {
+    const key = `${reuse.slot}\0${reuse.compression}`;
+    if (!this.blocksAhead.has(key)) this.blocksAhead.set(key, GzipBlockCache.open(this.blockDirs(), reuse.slot, reuse.compression));
+  }
+
+  private openBlocks(reuse: { slot: string; compression: string }): Promise<GzipBlockCache> {
+    const key = `${reuse.slot}\0${reuse.compression}`;
+    const ahead = this.blocksAhead.get(key);
+    this.blocksAhead.delete(key);
+    return ahead ?? GzipBlockCache.open(this.blockDirs(), reuse.slot, reuse.compression);
+  }
+
   private blockDirs(): { blobs: string; index: string } {
     return { blobs: this.blobDir, index: this.blockIndexDir };
   }
@@ -63,7 +79,7 @@ export class LayerCache {
       // Not cached yet, or the cache was cleaned: build it.
     }
     await mkdir(this.indexDir, { recursive: true });
-    const blocks = reuse ? await GzipBlockCache.open(this.blockDirs(), reuse.slot, reuse.compression) : undefined;
+    const blocks = reuse ? await this.openBlocks(reuse) : undefined;
     const layer = await build(this.blobDir, blocks);
     const facts: CachedLayerFacts = { digest: layer.digest, diffId: layer.diffId, size: layer.size, mediaType: layer.mediaType };
     await Promise.all([writeFilesAtomically([{ path: entry, content: JSON.stringify(facts) }]), blocks?.save(this.blobPath(layer.digest))]);

@@ -145,9 +145,15 @@ export interface WriteLayoutOptions {
 /** Writes blobs, then index.json, into an existing or new layout directory. */
 async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOptions, created: string[]): Promise<Descriptor> {
   await mkdir(join(dir, "blobs"), { recursive: true });
-  for (const blob of blobsOf(item)) {
-    if (await writeBlob(dir, blob)) created.push(blobPath(dir, blob.digest));
-  }
+  // At once: each is written aside and renamed, and nothing refers to them before index.json. All
+  // have settled before a failure is thrown, so the caller's cleanup sees every blob added.
+  const writes = await Promise.allSettled(
+    blobsOf(item).map(async (blob) => {
+      if (await writeBlob(dir, blob)) created.push(blobPath(dir, blob.digest));
+    }),
+  );
+  const failed = writes.find((w): w is PromiseRejectedResult => w.status === "rejected");
+  if (failed) throw failed.reason;
   const existing: IndexManifest = (await exists(join(dir, "index.json")))
     ? await readLayoutIndex(dir, `oci:${dir}`)
     : { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
