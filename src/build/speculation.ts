@@ -143,10 +143,13 @@ function takeOver(launched: string, env: NodeJS.ProcessEnv): Running | undefined
   const result = new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const poll = () => {
       let status = "";
-      try {
-        status = readFileSync(join(dir, "status"), "utf8");
-      } catch {
-        // still running
+      // existsSync first: a failed read every 2 ms would build an error object each time.
+      if (existsSync(join(dir, "status"))) {
+        try {
+          status = readFileSync(join(dir, "status"), "utf8");
+        } catch {
+          // removed meanwhile
+        }
       }
       if (/^\d+\n$/.test(status)) {
         ended = true;
