@@ -39,8 +39,8 @@ slimgo_start_go_build() {
       case $a in --) a=$go ;; "") a=$d/binary ;; esac
       set -- "$@" "$a"
     done
+    [ -z "$kept" ] || ln -- "$kept" "$d/binary" 2>/dev/null
     if cd "$cwd"; then
-      [ -z "$kept" ] || ln "$kept" "$d/binary" 2>/dev/null
       env "$@" 2>"$d/stderr"
       echo $? >"$d/status"
     else
