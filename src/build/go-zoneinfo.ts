@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, utimes } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { SlimgoError } from "../errors.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
@@ -40,9 +40,16 @@ export function findGoZoneinfo(goroot: string): GoZoneinfo | undefined {
       decoding.set(decoded, running);
       running.catch(() => decoding.delete(decoded));
     }
-    return running;
+    return running.then(touched);
   };
   return { zip };
+}
+
+/** A use: the cache is pruned least recently used first (layer-cache.ts pruneBuildCache). */
+async function touched(path: string): Promise<string> {
+  const now = new Date();
+  await utimes(path, now, now).catch(() => undefined);
+  return path;
 }
 
 async function decodeInto(source: string, target: string): Promise<string> {

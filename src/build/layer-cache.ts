@@ -100,12 +100,13 @@ export function buildCacheBudget(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * Keeps the cache's big files, compressed layers and each program's last binary
- * (go-output-cache.ts), within `maxBytes`: when this process has written a layer, the least
- * recently used files beyond the budget go, with the index entries that name a removed layer.
- * Call it after the images are published (a pruned layer is compressed again when next needed, a
- * pruned binary linked again). Every rebuild of a changed binary adds a layer, so without this a
- * watch session would fill the disk. Returns the number of files removed.
+ * Keeps the cache's big files, compressed layers, each program's last binary (go-output-cache.ts)
+ * and the time zone data decoded from a toolchain (go-zoneinfo.ts), within `maxBytes`: when this
+ * process has written a layer, the least recently used files beyond the budget go, with the index
+ * entries that name a removed layer. Call it after the images are published (a pruned layer is
+ * compressed again when next needed, a pruned binary linked again, pruned time zone data decoded
+ * again). Every rebuild of a changed binary adds a layer, so without this a watch session would
+ * fill the disk. Returns the number of files removed.
  */
 export async function pruneBuildCache(root = cacheDir(), maxBytes = buildCacheBudget()): Promise<number> {
   if (blobsWritten === 0) return 0;
@@ -118,6 +119,7 @@ export async function pruneBuildCache(root = cacheDir(), maxBytes = buildCacheBu
   const files = [
     ...(await listed(join(root, "blobs"), (n) => n.startsWith("sha256-"))),
     ...(await listed(join(root, "go-binaries"), (n) => /^[0-9a-f]{32}$/.test(n))),
+    ...(await listed(join(root, "zoneinfo"), (n) => /^[0-9a-f]{32}\.zip$/.test(n))),
   ];
   let total = files.reduce((sum, f) => sum + f.size, 0);
   if (total <= maxBytes) return 0;

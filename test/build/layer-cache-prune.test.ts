@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir, utimes, writeFile } from "node:fs/promises";
+import { mkdir, readdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LayerCache, pruneBuildCache } from "../../src/build/layer-cache.js";
 import { layerFromFiles } from "../../src/tar/layer.js";
@@ -48,6 +48,20 @@ describe("pruning the layer cache", () => {
     assert.equal((await cachedLayer(cache, layers[3]!.source, layers[3]!.key)).cached, true);
   });
 
+  test("counts the time zone data decoded from a toolchain, least recently used first like the rest", async () => {
+    const root = await temp.make("slimgo-prune-");
+    const zoneinfo = join(root, "zoneinfo", `${"a".repeat(32)}.zip`);
+    await mkdir(join(root, "zoneinfo"), { recursive: true });
+    await writeFile(zoneinfo, randomBytes(200_000));
+    await utimes(zoneinfo, new Date(1_700_000_000_000), new Date(1_700_000_000_000));
+    const source = join(root, "app.bin");
+    await writeFile(source, randomBytes(200_000));
+    const { layer } = await cachedLayer(new LayerCache(root), source, "k");
+    assert.equal(await pruneBuildCache(root, 300_000), 1);
+    assert.equal(existsSync(zoneinfo), false, "the older of the two went");
+    assert.ok(existsSync(join(root, "blobs", `sha256-${layer.digest.slice(7)}`)));
+  });
+
   test("does nothing when this process wrote no blob, or the cache is within budget", async () => {
     const root = await temp.make("slimgo-prune-");
     assert.equal(await pruneBuildCache(root, 0), 0, "nothing written since the last prune");
@@ -70,7 +84,7 @@ describe("slimgo build with SLIMGO_CACHE_MAX_MB", { skip: skipUnless("go") }, ()
       return { digest: (JSON.parse(r.stdout) as { programs: { digest: string }[] }).programs[0]!.digest, stderr: r.stderr };
     };
     const first = await build();
-    assert.match(first.stderr, /removed \d+ least recently used files? \(layers, binaries\) from the cache/);
+    assert.match(first.stderr, /removed \d+ least recently used files? \(layers, binaries, time zone data\) from the cache/);
     assert.deepEqual(await readdir(join(cache, "blobs")), []);
     assert.deepEqual(await readdir(join(cache, "go-binaries")), [], "the kept binary counts against the budget too");
     const second = await build();

@@ -106,8 +106,8 @@ Caches: compressed layers (and where each binary's last layer keeps its compress
 rebuild compresses only the blocks that changed), each program's last binary (go does not link
 again when it is up to date), the health probe and the go build command of the last build started
 in each directory live in $SLIMGO_CACHE_DIR (default $XDG_CACHE_HOME/slimgo, else ~/.cache/slimgo).
-Compressed layers and kept binaries stay within SLIMGO_CACHE_MAX_MB megabytes (default 1000),
-least recently used first out.
+Compressed layers, kept binaries and time zone data decoded from the toolchain stay within
+SLIMGO_CACHE_MAX_MB megabytes (default 1000), least recently used first out.
 slimgo build starts that go build before it has loaded (where setsid is found, from a few lines
 of sh before Node starts) and keeps its binary only when the build turns out the same;
 SLIMGO_NO_SPECULATION=1 turns this off. SLIMGO_GO names the go binary.
@@ -226,7 +226,7 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
     out.info(trigger.changed.length === 0 ? `built in ${seconds} s` : `rebuilt in ${seconds} s (${describeChanges(trigger.changed)} changed)`);
   }
   const removed = await run.pruneBuildCache();
-  if (removed > 0) out.debug(`removed ${removed} least recently used file${removed === 1 ? "" : "s"} (layers, binaries) from the cache (SLIMGO_CACHE_MAX_MB)`);
+  if (removed > 0) out.debug(`removed ${removed} least recently used file${removed === 1 ? "" : "s"} (layers, binaries, time zone data) from the cache (SLIMGO_CACHE_MAX_MB)`);
   return result;
 }
 
