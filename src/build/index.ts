@@ -232,7 +232,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           config: containerConfig(
             {
               binaryPath,
-              args: options.args ?? b.args ?? [],
+              args: options.args ?? b.args ?? defaultArgs(main, progress),
               user: options.user ?? b.user ?? `${NONROOT_UID}:${NONROOT_UID}`,
               env,
               labels: sortedRecord(labels),
@@ -334,6 +334,14 @@ function valueFor(role: string, version: VersionInfo): string {
   if (role === "commit") return version.commit;
   if (role === "date") return version.created;
   return version.version;
+}
+
+/** The server's subcommand when it runs under one (`case "serve":`): without it the program would print its usage and exit. */
+function defaultArgs(main: MainPackage, progress: (message: string) => void): string[] {
+  const sub = main.facts.serveSubcommand;
+  if (!sub) return [];
+  progress(`  ${main.binary}: runs \`${main.binary} ${sub.name}\`: the server runs under that subcommand (${sub.evidence.file}:${sub.evidence.line}); --arg or args in slimgo.yaml replace it`);
+  return [sub.name];
 }
 
 function binaryPathOf(main: MainPackage): string {

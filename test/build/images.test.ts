@@ -164,6 +164,26 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     }
   });
 
+  test("a server under a subcommand runs with it (Cmd [\"serve\"]) and becomes healthy; --arg replaces it", { skip: skipContainers() || skipUnless("skopeo") }, async () => {
+    const dir = await fixture("subcommand");
+    const tarball = join(await temp("subcommand"), "subcommand.tar");
+    await build([dir, "--tarball", tarball, "-t", "build-test"]);
+    images.push("localhost/subcommand:build-test");
+    await podman(["load", "-i", tarball]);
+    const port = await freePort();
+    const c = await runContainer({ image: "localhost/subcommand:build-test", env: { PORT: String(port) } });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+      assert.ok((await healthcheckRun(c.id)).healthy);
+    } finally {
+      await c.remove();
+    }
+    const layout = join(await temp("subcommand-arg"), "layout");
+    await build([dir, "--arg", "migrate", "--oci-layout", layout]);
+    const config = JSON.parse((await runTool("skopeo", ["inspect", "--config", "--raw", `oci:${layout}:localhost/subcommand:latest`])).stdout) as { config: { Cmd?: string[] } };
+    assert.deepEqual(config.config.Cmd, ["migrate"]);
+  });
+
   test("two builds of the same source give the same digest; a one-line change changes only the binary layer", { skip: skipUnless("skopeo") }, async () => {
     const dir = await fixture("root-main");
     const first = await build([dir]);
@@ -244,6 +264,7 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
       ["embed", "fixtures", []],
       ["cli-tool", "fixtures", []],
       ["vendored", "fixtures", []],
+      ["subcommand", "fixtures", []],
       ["multi-cmd", "fixtures", ["--all"]],
     ];
     for (const [name, from, extra] of cases) {
