@@ -10,7 +10,7 @@ import { stampedVersionVariables } from "../analysis/version-vars.js";
 import type { MainPackage, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
 import { needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
-import { healthProbeCommand, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
+import { healthProbeCommand, healthTarget, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError } from "../errors.js";
 import { removeAtExit } from "../fsutil/temp-cleanup.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
@@ -324,9 +324,9 @@ function healthFor(main: MainPackage, override: string | undefined): string[] | 
     const address = url ? `${url.hostname}:${url.port || "80"}` : `127.0.0.1:${port?.port ?? 8080}`;
     return healthProbeCommand(address, path, url ? undefined : port?.envVar);
   }
-  if (main.facts.healthFlag) return [binaryPath, `-${main.facts.healthFlag.name}`];
-  const endpoint = main.facts.healthEndpoints[0];
-  if (endpoint && port) return healthProbeCommand(`127.0.0.1:${port.port}`, endpoint.path, port.source === "env" ? port.envVar : undefined);
+  const target = healthTarget(main.facts);
+  if (target.kind === "flag") return [binaryPath, `-${target.flag}`];
+  if (target.kind === "endpoint") return healthProbeCommand(`127.0.0.1:${target.port}`, target.path, target.portEnv);
   return undefined;
 }
 

@@ -6,6 +6,7 @@ import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
 import { displayPath } from "../fsutil/display-path.js";
 import { builderImage, runtimeImage } from "./images.js";
+import { healthTarget } from "./health-probe.js";
 
 /** One choice the generator made, why, and the source lines behind it. */
 export interface Decision {
@@ -235,7 +236,7 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
   }
 
   const binaryPath = `/usr/local/bin/${main.binary}`;
-  const health = chooseHealth(main, binaryPath, port, options, decisions, who);
+  const health = chooseHealth(main, binaryPath, options, decisions, who);
   const versionVariables = stampedVersionVariables(f.versionVariables, buildConfigVariables);
   const fromBuildConfig = versionVariables.filter((v) => !f.versionVariables.includes(v));
   const versionArgs = versionVariables.map((v) => ({ symbol: v.symbol, arg: argNameFor(v.symbol, v.role), default: v.role === "version" ? "dev" : "unknown" }));
@@ -325,28 +326,23 @@ function describePortSource(p: { source: string; envVar?: string }): string {
   return "the listen address in the source";
 }
 
-function chooseHealth(main: MainPackage, binaryPath: string, port: number | undefined, options: PlanOptions, decisions: Decision[], who: string): HealthProbe {
-  const f = main.facts;
-  if (f.healthFlag) {
-    const command = [binaryPath, `-${f.healthFlag.name}`];
-    decisions.push({ topic: `${who}health check`, choice: `the binary's own probe: ${command.join(" ")}`, reason: "the program has a health flag, so no shell or curl is needed", evidence: [f.healthFlag.evidence] });
+function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOptions, decisions: Decision[], who: string): HealthProbe {
+  const target = healthTarget(main.facts, { port: options.port, path: options.healthPath });
+  if (target.kind === "flag") {
+    const command = [binaryPath, `-${target.flag}`];
+    decisions.push({ topic: `${who}health check`, choice: `the binary's own probe: ${command.join(" ")}`, reason: "the program has a health flag, so no shell or curl is needed", evidence: [target.evidence] });
     return { kind: "flag", command };
   }
-  const endpoint = options.healthPath ?? f.healthEndpoints[0]?.path;
-  const besidePort = options.port === undefined && options.healthPath === undefined ? f.healthEndpoints[0]?.port : undefined;
-  const ownPort = besidePort !== undefined && besidePort !== port;
-  if (ownPort) port = besidePort;
-  if (endpoint && port !== undefined) {
+  if (target.kind === "endpoint") {
     decisions.push({
       topic: `${who}health check`,
-      choice: `a static probe compiled in the build stage, GET ${endpoint} on port ${port}`,
+      choice: `a static probe compiled in the build stage, GET ${target.path} on port ${target.port}`,
       reason: "the runtime has no shell or curl; a tiny Go probe works everywhere",
-      evidence: options.healthPath ? [] : f.healthEndpoints.slice(0, 1).map((h) => h.evidence),
+      evidence: target.evidence,
     });
-    const portEnv = options.port === undefined && !ownPort && f.ports[0]?.source === "env" ? f.ports[0].envVar : undefined;
-    return { kind: "probe", address: `127.0.0.1:${port}`, path: endpoint, portEnv };
+    return { kind: "probe", address: `127.0.0.1:${target.port}`, path: target.path, portEnv: target.portEnv };
   }
-  if (f.isServer) {
+  if (main.facts.isServer) {
     decisions.push({ topic: `${who}health check`, choice: "none", reason: "no health endpoint found: add one (e.g. /healthz) or pass --healthcheck PATH", evidence: [] });
   }
   return { kind: "none" };

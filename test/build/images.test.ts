@@ -184,6 +184,23 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     assert.deepEqual(config.config.Cmd, ["migrate"]);
   });
 
+  test("the health check probes the HTTP port its route is served on, not the gRPC-style listener found first, and becomes healthy", { skip: skipContainers() }, async () => {
+    const dir = await fixture("grpc-health");
+    const tarball = join(await temp("grpc-health"), "grpc-health.tar");
+    const result = await build([join(dir, "cmd/grpchealth"), "--tarball", tarball, "-t", "build-test"]);
+    assert.deepEqual(result.programs[0]!.healthcheck, ["/usr/local/bin/healthcheck", "127.0.0.1:8081", "/healthz"]);
+    images.push("localhost/grpchealth:build-test");
+    await podman(["load", "-i", tarball]);
+    const [healthPort, apiPort] = [await freePort(), await freePort()];
+    const c = await runContainer({ image: "localhost/grpchealth:build-test", ports: { 8081: healthPort, 50051: apiPort } });
+    try {
+      assert.equal(await waitForHttp(`http://127.0.0.1:${healthPort}/healthz`), 200);
+      assert.ok((await healthcheckRun(c.id)).healthy);
+    } finally {
+      await c.remove();
+    }
+  });
+
   test("two builds of the same source give the same digest; a one-line change changes only the binary layer", { skip: skipUnless("skopeo") }, async () => {
     const dir = await fixture("root-main");
     const first = await build([dir]);
