@@ -210,6 +210,9 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       const notes: string[] = [];
       const { health, format } = plans.get(main)!;
       if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
+      for (const d of notInImage(main, options.assets ?? b.assets)) {
+        notes.push(`${d.evidence.file}:${d.evidence.line}: ${d.path} is read at run time but is not in the image: embed it with //go:embed, or add it with --assets`);
+      }
       const images: Image[] = [];
       const built: BuiltProgram["platforms"] = [];
       const sboms: Sbom[] = [];
@@ -334,6 +337,13 @@ function valueFor(role: string, version: VersionInfo): string {
   if (role === "commit") return version.commit;
   if (role === "date") return version.created;
   return version.version;
+}
+
+/** The files the program reads from disk relative to its working directory (/) that neither //go:embed nor --assets put in the image. */
+function notInImage(main: MainPackage, assets: string | undefined): MainPackage["facts"]["dataDirectories"] {
+  const clean = (p: string) => p.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+  const dir = assets === undefined ? undefined : clean(assets);
+  return main.facts.dataDirectories.filter((d) => dir === undefined || !(clean(d.path) === dir || clean(d.path).startsWith(`${dir}/`)));
 }
 
 /** The server's subcommand when it runs under one (`case "serve":`): without it the program would print its usage and exit. */

@@ -176,6 +176,20 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     assert.deepEqual(await cmd(["--arg", "migrate"]), ["migrate"]);
   });
 
+  test("a directory the program reads at run time is named when neither //go:embed nor --assets puts it in the image", async () => {
+    const dir = await fixture("embed");
+    const notes = async (extra: string[]) => {
+      const layout = join(await temp("embed-notes"), "layout");
+      const r = await runSlimgo(["build", dir, ...extra, "--oci-layout", layout, "--json"], { env: FIXED_TIME });
+      assert.equal(r.code, 0, r.stderr);
+      return { stderr: r.stderr, notes: (JSON.parse(r.stdout) as { programs: { notes: string[] }[] }).programs[0]!.notes.filter((n) => n.includes("templates")) };
+    };
+    const without = await notes([]);
+    assert.deepEqual(without.notes, ["main.go:39: templates is read at run time but is not in the image: embed it with //go:embed, or add it with --assets"]);
+    assert.match(without.stderr, /^warning: embedded: main\.go:39: templates is read at run time/m);
+    assert.deepEqual((await notes(["--assets", "./templates/"])).notes, []);
+  });
+
   test("the health check probes the HTTP port its route is served on, not the gRPC-style listener found first, and becomes healthy", { skip: skipContainers() }, async () => {
     const dir = await fixture("grpc-health");
     const tarball = join(await temp("grpc-health"), "grpc-health.tar");
