@@ -3,32 +3,20 @@
  * Dockerfile is built with podman (stand-in base images tagged with the official names), the container
  * runs, and the recipe is checked from outside.
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
-import { freePort, healthcheckRun, podman, podmanBuild, removeImages, removeStartedContainers, runContainer, waitForHttp } from "../support/podman.js";
-import { checkServerImage, processUid, SERVER_CASES, startTlsUpstream, type TlsUpstream } from "../support/server-fixtures.js";
+import { freePort, healthcheckRun, podman, podmanBuild, runContainer, waitForHttp } from "../support/podman.js";
+import { checkServerImage, processUid, SERVER_CASES, serverTestBed } from "../support/server-fixtures.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { skipContainers } from "../support/tools.js";
 
-let upstream: TlsUpstream | undefined;
-const dirs: string[] = [];
-const images: string[] = [];
-
 describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers(), concurrency: 1 }, () => {
-  before(async () => {
-    await ensureStandInImages();
-    upstream = await startTlsUpstream();
-  });
-
-  after(async () => {
-    await removeStartedContainers();
-    await removeImages(...images);
-    upstream?.close();
-    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  });
+  const bed = serverTestBed(ensureStandInImages);
+  const dirs = bed.paths;
+  const images = bed.images;
 
   for (const c of SERVER_CASES) {
     test(`${c.name}: builds, serves, runs as non-root, is healthy and stops on SIGTERM`, async () => {
@@ -44,7 +32,7 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
       await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
       const verified = await runSlimgo(["verify", `podman:${tag}`]);
       assert.equal(verified.code, 0, `the image fails slimgo verify:\n${verified.stdout}${verified.stderr}`);
-      await checkServerImage(c, tag, upstream!);
+      await checkServerImage(c, tag, bed.upstream());
     });
   }
 

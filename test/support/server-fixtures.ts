@@ -7,12 +7,13 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FIXTURES } from "./cli.js";
-import { freePort, healthcheckRun, runContainer, waitForHttp, type ContainerHandle } from "./podman.js";
+import { after, before } from "node:test";
+import { freePort, healthcheckRun, removeImages, removeStartedContainers, runContainer, waitForHttp, type ContainerHandle } from "./podman.js";
 
 export interface ServerCase {
   name: string;
@@ -109,6 +110,31 @@ export async function startTlsUpstream(): Promise<TlsUpstream> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What a file of container tests shares: the TLS upstream, and the copies and images to remove at the end. */
+export interface ServerTestBed {
+  upstream(): TlsUpstream;
+  /** Files and directories removed when the tests end. */
+  paths: string[];
+  images: string[];
+}
+
+/** Registers, in the calling describe, the hooks that start the TLS upstream first and remove the containers, images and paths last. */
+export function serverTestBed(setUp?: () => Promise<unknown>): ServerTestBed {
+  let upstream: TlsUpstream | undefined;
+  const bed: ServerTestBed = { upstream: () => upstream!, paths: [], images: [] };
+  before(async () => {
+    await setUp?.();
+    upstream = await startTlsUpstream();
+  });
+  after(async () => {
+    await removeStartedContainers();
+    await removeImages(...bed.images);
+    upstream?.close();
+    await Promise.all(bed.paths.map((p) => rm(p, { recursive: true, force: true })));
+  });
+  return bed;
 }
 
 export async function processUid(container: ContainerHandle): Promise<number> {
