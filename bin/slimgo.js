@@ -31,8 +31,8 @@ slimgo_start_go_build() {
   # Writes the plan it runs (for Node to compare), then runs env NAME=value... go build ..., with
   # the empty line as the -o path, and writes go's exit status (one write) when it has ended.
   setsid sh -c '
-    d=$1 cwd=$2 kept=$3 go=$4
-    shift 4
+    d=$1 cwd=$2 kept=$3 go=$4 owner=$5
+    shift 5
     printf "%s\n" "slimgo go build plan 1" "$cwd" "$kept" "$@" >"$d/plan"
     for a; do
       shift
@@ -46,7 +46,10 @@ slimgo_start_go_build() {
     else
       echo 127 >"$d/status"
     fi
-  ' slimgo-go-build "$slimgo_dir" "$cwd" "$kept" "$slimgo_go" "$@" </dev/null >/dev/null 2>&1 &
+    # Node (the pid of the script that started this, as exec keeps it) removes the dir; when it
+    # has died first (a Ctrl-C before it took the build over), nothing else would.
+    kill -0 "$owner" 2>/dev/null || rm -rf "$d"
+  ' slimgo-go-build "$slimgo_dir" "$cwd" "$kept" "$slimgo_go" "$$" "$@" </dev/null >/dev/null 2>&1 &
   SLIMGO_LAUNCHED_GO_BUILD="$!:$slimgo_dir"
   export SLIMGO_LAUNCHED_GO_BUILD
 }

@@ -1,10 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { planFile } from "../../src/build/go-build-plan.js";
-import { moduleCopies, runSlimgo } from "../support/cli.js";
+import { moduleCopies, runSlimgo, SLIMGO_BIN } from "../support/cli.js";
 import { skipUnless } from "../support/tools.js";
 import { tempDirs } from "../support/temp-dirs.js";
 
@@ -169,6 +170,31 @@ for (const asProgram of [false, true]) describe(`slimgo build's early go build, 
       assert.equal(r.code, 0, r.stderr);
       assert.ok(r.stderr.includes(STARTED_EARLY), r.stderr);
       assert.equal((await readFile(parents, "utf8")).trim(), "sh");
+    });
+
+    test("killed before Node has taken it over, slimgo leaves no temp dir behind once the early go build ends", { timeout: 120_000 }, async () => {
+      const tools = await tempDir("slimgo-spec-early-kill-");
+      const pidFile = join(tools, "slimgo.pid");
+      const killNext = join(tools, "kill-slimgo-next");
+      // Stands in for go: the next time, it kills slimgo (whose pid the test writes) before Node can
+      // take the build over, then builds, so the build outlives it.
+      const wrapper = join(tools, "go");
+      await writeFile(
+        wrapper,
+        `#!/bin/sh\nif [ "$1" = build ] && [ -e "${killNext}" ]; then rm -f "${killNext}"; while [ ! -s "${pidFile}" ]; do :; done; kill -KILL "$(cat "${pidFile}")"; fi\nexec go "$@"\n`,
+        { mode: 0o755 },
+      );
+      assert.equal((await build([], { SLIMGO_GO: wrapper })).code, 0, "records a plan that runs the wrapper");
+      await setMessage("killed at once");
+      await writeFile(killNext, "");
+      const child = spawn(SLIMGO_BIN, ["build", ".", "--oci-layout", join(tools, "out")], { cwd: moduleDir, env: { ...process.env, ...env, SLIMGO_GO: wrapper }, stdio: "ignore" });
+      await writeFile(pidFile, String(child.pid));
+      const signal = await new Promise((resolve) => child.on("exit", (_code, sig) => resolve(sig)));
+      assert.equal(signal, "SIGKILL");
+      assert.equal(existsSync(killNext), false, "the early build had started");
+      const leftovers = async () => (await readdir(env.TMPDIR!)).filter((n) => n.startsWith("slimgo-speculative-"));
+      for (let i = 0; i < 600 && (await leftovers()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(await leftovers(), []);
     });
 
     test("an early go build whose sh dies before it can report is not waited for", { timeout: 60_000 }, async () => {
