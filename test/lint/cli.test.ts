@@ -104,6 +104,17 @@ describe("slimgo lint (CLI)", () => {
     assert.deepEqual(after[0]?.findings.map((f) => f.ruleId).filter((id) => id === "SG104" || id === "SG105"), []);
   });
 
+  test('exec-form ["/bin/sh", "-c", "..."]: a finding inside the JSON string is printed at its line and column, and --fix edits inside it', () => {
+    const dockerfile = 'FROM golang:1.22\nRUN ["/bin/sh", "-c", "apt-get update && apt-get install git"]\nRUN ["/bin/sh", "-c", \\\n    "go install golang.org/x/tools/cmd/goimports@latest"]\n';
+    const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n", Dockerfile: dockerfile });
+    const r = slimgoLint([], dir);
+    // The package word starts line 4 after `    "go install `: column 17.
+    assert.match(r.stdout, /Dockerfile:4:17 warning SG114 go install golang\.org\/x\/tools\/cmd\/goimports@latest follows a moving version/);
+    assert.match(r.stdout, /Dockerfile:2:1 warning SG212 apt-get install without -y and --no-install-recommends/);
+    slimgoLint(["--fix"], dir);
+    assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8").split("\n")[1], 'RUN ["/bin/sh", "-c", "apt-get update && apt-get install -y --no-install-recommends git"]');
+  });
+
   test("--fix with --format json or sarif keeps stdout one document (the diff goes to stderr) and writes both files", () => {
     for (const format of ["json", "sarif"]) {
       // A builder on $BUILDPLATFORM: SG104 and SG106 both put variables before go, so one pass cannot take both.

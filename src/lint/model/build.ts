@@ -2,7 +2,7 @@ import { DockerfileParser, type Instruction, type Dockerfile } from "dockerfile-
 import type { SourceRange } from "../types.js";
 import { parseImageRef } from "./images.js";
 import { unwrapCommand } from "./command-wrappers.js";
-import { posixShells, withNestedScripts } from "./nested-scripts.js";
+import { execFormScript, posixShells, withNestedScripts } from "./nested-scripts.js";
 import { joinContinuations, parseScript, parseShell } from "./shell.js";
 import type {
   CopyEdge,
@@ -216,7 +216,8 @@ function readInstruction(node: Instruction, model: DockerfileModel, problems: Pa
     if (keyword === "RUN") commands = withNestedScripts(commands, model.text, escape);
   } else if (json !== null && keyword === "RUN") {
     const words = json.map((value) => ({ value, start: argsStart, end, quoted: true }));
-    commands = [{ assignments: [], words, name: json[0] ?? "", next: "" }];
+    const host: ShellCommand = { assignments: [], words, name: json[0] ?? "", next: "" };
+    commands = [host, ...execFormScript(host, joinContinuations(argsText, argsStart, escape), model.text, escape)];
   }
 
   return { index: model.instructions.length, keyword, range, start, end, stage: -1, flags, mounts, args, argsStart, json, commands, heredocs, node };

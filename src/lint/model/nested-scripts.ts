@@ -3,7 +3,8 @@
  * '...'`), read as commands of the RUN. Only a string whose characters are, one for one, those in
  * the Dockerfile is read: single-quoted, or double-quoted without `$`, `` ` `` or `\` (which the
  * RUN's shell would expand first). So the commands' words point into the Dockerfile, and a fix can
- * edit inside the quotes when its text needs no escaping there.
+ * edit inside the quotes when its text needs no escaping there. In exec form
+ * (`["/bin/sh", "-c", "go build ."]`) the JSON string is the script: see execFormScript.
  */
 import type { TextEdit } from "../types.js";
 import { readSwitchUser, switchUserEffect, unwrapCommand } from "./command-wrappers.js";
@@ -31,13 +32,62 @@ export function withNestedScripts(commands: readonly ShellCommand[], source: str
 
 /** The script a command runs, when it is one literal string, with the text to parse. */
 function nestedScript(host: ShellCommand, source: string, escape: string): { script: NestedScript; text: MappedText } | undefined {
-  const words = unwrapCommand(host).words;
-  const name = words[0]?.value.split("/").pop() ?? "";
-  const call = posixShells.has(name) ? shellCall(words, name) : name === "su" || name === "runuser" ? switchUserCall(words, name) : undefined;
+  const call = scriptCall(host);
   if (!call) return undefined;
   const literal = literalString(call.word, call.word.value.length - call.value.length, source, escape);
   if (!literal) return undefined;
   return { script: { host, shell: call.shell, keeps: call.keeps, quote: literal.quote, start: literal.start, end: literal.end }, text: literal.text };
+}
+
+/**
+ * The commands of the script an exec-form RUN gives a shell (`["/bin/sh", "-c", "go build ."]`), with
+ * the scripts inside them. `host` is the RUN's one command, `args` its JSON array with Dockerfile line
+ * continuations joined. No shell expands the JSON string first, so a string without a backslash escape
+ * is the script character for character: read in place, in the quote `"`, where editsFitQuotes keeps
+ * a fix from writing `"` or `\` (nor `$` or `` ` ``, as in any double-quoted script). With an escape
+ * (`\"`, `\\`, `\n`, `\u00e9`) the script is still read, but its characters are not those in the file.
+ */
+export function execFormScript(host: ShellCommand, args: MappedText, source: string, escape: string): ShellCommand[] {
+  const call = scriptCall(host);
+  const string = call && jsonStrings(args.chars)[host.words.indexOf(call.word)];
+  if (!call || !string) return [];
+  const { open, close } = string;
+  const { offsets } = args;
+  const found = { host, shell: call.shell, keeps: call.keeps };
+  if (!args.chars.slice(open + 1, close).includes("\\")) {
+    // The script ends the string (after `--command=` for su).
+    const from = close - call.value.length;
+    const script: NestedScript = { ...found, quote: '"', start: offsets[from] as number, end: offsets[close] as number };
+    const inner = commandsOf(tokenize({ chars: call.value, offsets: offsets.slice(from, close + 1) })).map((c) => ({ ...c, script }));
+    return withNestedScripts(inner, source, escape, 1);
+  }
+  // The model has no mark for a word a fix cannot edit (rules check ins.json for the exec-form
+  // command), so the words all point at the whole string, quotes included, and the quote "" makes
+  // editsFitQuotes refuse every edit there. Scripts inside it are not read: their words cannot be found.
+  const start = offsets[open] as number;
+  const end = (offsets[close] as number) + 1;
+  const script: NestedScript = { ...found, quote: "", start, end };
+  const whole = (w: ShellWord): ShellWord => ({ ...w, start, end });
+  return commandsOf(tokenize({ chars: call.value, offsets: [] })).map((c) => ({ ...c, assignments: c.assignments.map((a) => ({ ...a, word: whole(a.word) })), words: c.words.map(whole), script }));
+}
+
+/** Indexes in `chars` of the quotes around each string of a JSON array of strings, in order. */
+function jsonStrings(chars: string): { open: number; close: number }[] {
+  const strings: { open: number; close: number }[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i] !== '"') continue;
+    const open = i;
+    for (i++; i < chars.length && chars[i] !== '"'; i++) if (chars[i] === "\\") i++;
+    strings.push({ open, close: i });
+  }
+  return strings;
+}
+
+/** How a command runs a script given as one string: a POSIX shell's `-c`, or su's and runuser's, behind any wrappers. */
+function scriptCall(host: ShellCommand): ScriptCall | undefined {
+  const words = unwrapCommand(host).words;
+  const name = words[0]?.value.split("/").pop() ?? "";
+  return posixShells.has(name) ? shellCall(words, name) : name === "su" || name === "runuser" ? switchUserCall(words, name) : undefined;
 }
 
 interface ScriptCall {
@@ -98,8 +148,11 @@ function literalString(word: ShellWord, prefix: number, source: string, escape: 
   return { quote, text, start, end: word.end - 1 };
 }
 
-/** Text that cannot go inside a quoted script as it is: it would end the quotes, or be expanded by the RUN's shell. */
-const needsEscaping: Record<NestedScript["quote"], RegExp> = { "'": /'/, '"': /["$`\\]/ };
+/**
+ * Text that cannot go inside a quoted script as it is: it would end the quotes, or be expanded by the
+ * RUN's shell; any text at all in an exec-form script with escapes (quote "").
+ */
+const needsEscaping: Record<NestedScript["quote"], RegExp> = { "'": /'/, '"': /["$`\\]/, "": /(?:)/ };
 
 /** Whether every edit that lands inside a nested script needs no escaping in its quotes (and in those around them). */
 export function editsFitQuotes(model: DockerfileModel, edits: readonly TextEdit[]): boolean {

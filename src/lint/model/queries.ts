@@ -197,6 +197,15 @@ export function isSourceCopy(ins: InstructionModel): boolean {
   });
 }
 
+/**
+ * Whether a fix may edit a command's words where they point: in shell form, or in the script an
+ * exec-form RUN gives a shell (the engine still drops an edit its quotes cannot hold). The words of
+ * the exec-form command itself all point at the whole JSON array.
+ */
+export function editableWords(instruction: InstructionModel, command: ShellCommand): boolean {
+  return instruction.json === null || command.script !== undefined;
+}
+
 export function isModDownload(command: ShellCommand): boolean {
   const words = unwrapCommand(command).words;
   const v = words.map((w) => w.value);

@@ -20,7 +20,7 @@ export interface ShellCommand {
   name: string;
   /** The operator that follows this command ("&&", "||", ";", "|", "&", "\n" or "" at the end). */
   next: string;
-  /** The `sh -c '...'` or `su -c '...'` script this command is in; undefined at the RUN's own level. */
+  /** The `sh -c '...'`, `su -c '...'` or `["sh", "-c", "..."]` script this command is in; undefined at the RUN's own level. */
   script?: NestedScript;
 }
 
@@ -32,8 +32,12 @@ export interface NestedScript {
   shell: string;
   /** Variables of the host's environment the script's shell keeps (su and runuser reset some or all). */
   keeps: (name: string) => boolean;
-  quote: "'" | '"';
-  /** Offsets of the text between the quotes: [start, end). */
+  /**
+   * `'` or `"` around the script; `"` also for the JSON string of an exec-form RUN. "" for such a
+   * string with a backslash escape: its words point at the whole string and no edit may land in it.
+   */
+  quote: "'" | '"' | "";
+  /** Offsets of the text between the quotes: [start, end); the whole string, quotes included, for quote "". */
   start: number;
   end: number;
 }
@@ -73,7 +77,11 @@ export interface InstructionModel {
   argsStart: number;
   /** Exec-form arguments when the instruction is written as a JSON array; null in shell form. */
   json: string[] | null;
-  /** Shell commands for RUN and shell-form CMD/ENTRYPOINT/HEALTHCHECK CMD (heredoc bodies included). */
+  /**
+   * Shell commands for RUN and shell-form CMD/ENTRYPOINT/HEALTHCHECK CMD (heredoc bodies included);
+   * for an exec-form RUN, the JSON array as one command, its words all pointing at the whole array,
+   * then the commands of the script it gives a shell (`["sh", "-c", "..."]`).
+   */
   commands: ShellCommand[];
   heredocs: HeredocModel[];
   /** The parser's node, for the rare rule that needs more. */

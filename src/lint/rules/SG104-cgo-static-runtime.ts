@@ -1,6 +1,6 @@
 import { goVersionOfTag, isAlpineImage, isGolangImage, isStaticRuntime } from "../model/images.js";
 import { envAssignmentEdit, unwrapCommand, whyDropped } from "../model/command-wrappers.js";
-import { envForCommand, goBuilds, goFlagValue, rootImage, stageChain, type GoInvocation } from "../model/queries.js";
+import { editableWords, envForCommand, goBuilds, goFlagValue, rootImage, stageChain, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
@@ -38,7 +38,7 @@ export const rule: Rule = {
           reported.add(b);
           const where = `${runtime.resolvedImage} (line ${runtime.from.range.line})`;
           const explicit = b.assignments.some((a) => a.name === "CGO_ENABLED") || cgo === "1";
-          const fixable = !explicit && b.instruction.json === null && !cgoRequired;
+          const fixable = !explicit && editableWords(b.instruction, b.command) && !cgoRequired;
           const edit = fixable ? envAssignmentEdit(b, "CGO_ENABLED=0") : undefined;
           const dropper = b.droppedBy("CGO_ENABLED");
           const dropped = dropper !== undefined && envForCommand(model, { ...b, inherits: () => true }, "CGO_ENABLED") === "0" ? dropper : undefined;

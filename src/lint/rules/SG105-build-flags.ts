@@ -1,4 +1,4 @@
-import { envForCommand, goBuilds, goFlagValue, hasGoFlag } from "../model/queries.js";
+import { editableWords, envForCommand, goBuilds, goFlagValue, hasGoFlag } from "../model/queries.js";
 import type { Rule, TextEdit } from "../types.js";
 
 export const rule: Rule = {
@@ -21,7 +21,7 @@ export const rule: Rule = {
       if (trimpath && stripped) continue;
       const missing: string[] = [];
       const edits: TextEdit[] = [];
-      const canEdit = b.instruction.json === null;
+      const canEdit = editableWords(b.instruction, b.command);
       let insert = "";
       if (!trimpath) {
         missing.push("-trimpath");

@@ -1,4 +1,5 @@
 import { unwrapCommand } from "../model/command-wrappers.js";
+import { editableWords } from "../model/queries.js";
 import type { ShellWord } from "../model/types.js";
 import type { Rule } from "../types.js";
 
@@ -16,6 +17,7 @@ export const rule: Rule = {
     for (const ins of ctx.model.instructions) {
       if (ins.keyword !== "RUN" || ins.mounts.some((m) => m.type === "cache" && /\/var\/cache\/apk/.test(m.target ?? ""))) continue;
       const addWords: ShellWord[] = [];
+      let editable = true;
       for (const c of ins.commands) {
         const { words } = unwrapCommand(c);
         if (words[0]?.value !== "apk") continue;
@@ -23,12 +25,13 @@ export const rule: Rule = {
         const addWord = words[add];
         if (!addWord || words.some((w) => w.value === "--no-cache")) continue;
         addWords.push(addWord);
+        editable &&= editableWords(ins, c);
       }
       if (addWords.length === 0) continue;
       ctx.report({
         at: ins,
         message: "apk add without --no-cache keeps the package index in the image: use apk add --no-cache",
-        ...(ins.json === null ? { fix: { description: "add --no-cache", edits: addWords.map((w) => ({ start: w.end, end: w.end, text: " --no-cache" })) } } : {}),
+        ...(editable ? { fix: { description: "add --no-cache", edits: addWords.map((w) => ({ start: w.end, end: w.end, text: " --no-cache" })) } } : {}),
       });
     }
   },

@@ -1,4 +1,5 @@
 import { unwrapCommand } from "../model/command-wrappers.js";
+import { editableWords } from "../model/queries.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -28,7 +29,7 @@ export const rule: Rule = {
         ctx.report({
           at: ins,
           message: `${words[0]?.value} install without ${missing.join(" and ")}: ${!yes ? "without -y the build stops at the prompt" : ""}${missing.length === 2 ? "; " : ""}${!noRecommends ? "recommended packages bloat the image" : ""}`,
-          ...(at && ins.json === null ? { fix: { description: `add ${missing.join(" ")}`, edits: [{ start: at.end, end: at.end, text: " " + missing.join(" ") }] } } : {}),
+          ...(at && editableWords(ins, c) ? { fix: { description: `add ${missing.join(" ")}`, edits: [{ start: at.end, end: at.end, text: " " + missing.join(" ") }] } } : {}),
         });
       }
     }

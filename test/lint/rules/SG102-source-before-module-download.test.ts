@@ -15,6 +15,7 @@ ruleTester(rule, {
     { name: "modules downloaded in the stage this one is built FROM", code: "FROM golang:1.22 AS deps\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nFROM deps AS build\nCOPY . .\nRUN go build -o /app .\n" },
     { name: "module cache copied in from a stage that downloaded it", code: "FROM golang:1.22 AS modules\nWORKDIR /modules\nCOPY go.mod go.sum ./\nRUN go mod download\nFROM golang:1.22 AS build\nCOPY --from=modules /go/pkg /go/pkg\nCOPY . /src\nWORKDIR /src\nRUN go build -o /app .\n" },
     { name: "a file written from a heredoc is not copied from the context", code: "FROM golang:1.22\nWORKDIR /src\nCOPY <<EOF /src/main.go\npackage main\n\nfunc main() {}\nEOF\nRUN go build -o /hello ./main.go\n" },
+    { name: "go mod download in an exec-form sh -c before the source", code: 'FROM golang:1.22\nWORKDIR /src\nRUN --mount=type=bind,source=go.mod,target=/src/go.mod --mount=type=bind,source=go.sum,target=/src/go.sum ["/bin/sh", "-c", "go mod download"]\nCOPY . .\nRUN go build -o /app .\n' },
   ],
   invalid: [
     {
@@ -57,5 +58,11 @@ ruleTester(rule, {
     { name: "a stage copying the module cache from a stage that never downloaded it", code: "FROM golang:1.22 AS tools\nRUN mkdir -p /go/pkg\nFROM golang:1.22 AS build\nCOPY --from=tools /go/pkg /go/pkg\nCOPY . .\nRUN go build -o /app .\n", lines: [5] },
     { name: "go mod download under sudo -E is the download step", code: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN sudo -E go mod download\nRUN go build -o /out/app .\n", lines: [3], message: "before \"go mod download\" (line 4)", output: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN sudo -E go mod download\nCOPY . .\nRUN go build -o /out/app .\n" },
     { name: "go named by its path", code: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN /usr/local/go/bin/go mod download\nRUN go build -o /out/app .\n", lines: [3], message: "before \"go mod download\" (line 4)", output: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN /usr/local/go/bin/go mod download\nCOPY . .\nRUN go build -o /out/app .\n" },
+    {
+      name: "go mod download in an exec-form sh -c is seen; moving the RUN is left to the user",
+      code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN ["/bin/sh", "-c", "go mod download"]\n',
+      lines: [3],
+      message: "before \"go mod download\" (line 4)",
+    },
   ],
 });

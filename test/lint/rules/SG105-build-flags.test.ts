@@ -9,6 +9,7 @@ ruleTester(rule, {
     { name: "-trimpath from ENV GOFLAGS in the stage", code: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN go build -ldflags='-s -w' .\n" },
     { name: "-trimpath from GOFLAGS set on the command", code: "FROM golang:1.22\nRUN GOFLAGS=-trimpath go build -ldflags='-s -w' .\n" },
     { name: "go install of a pinned tool", code: "FROM golang:1.22\nRUN go install golang.org/x/tools/cmd/stringer@v0.20.0\n" },
+    { name: "go env -w GOFLAGS=-trimpath in an exec-form bash -ec counts for later builds", code: 'FROM golang:1.22\nRUN ["bash", "-ec", "go env -w GOFLAGS=-trimpath"]\nRUN go build -ldflags=\'-s -w\' .\n' },
   ],
   invalid: [
     { name: "bare go build", code: "FROM golang:1.22\nRUN go build -o /app .\n", lines: [1 + 1], message: "-trimpath", output: "FROM golang:1.22\nRUN go build -trimpath -ldflags=\"-s -w\" -o /app .\n" },
@@ -28,5 +29,8 @@ ruleTester(rule, {
     { name: "go build in sh -c \"...\": -ldflags=\"-s -w\" would end the quotes, so no fix", code: "FROM golang:1.22\nRUN sh -c \"go build -o /app .\"\n", lines: [2], message: "-trimpath and" },
     { name: "go build in sh -c \"...\" missing -trimpath only: that fits in the quotes", code: "FROM golang:1.22\nRUN sh -c \"go build -ldflags='-s -w' -o /app .\"\n", lines: [2], output: "FROM golang:1.22\nRUN sh -c \"go build -trimpath -ldflags='-s -w' -o /app .\"\n" },
     { name: "ENV GOFLAGS=-trimpath does not reach the script of su -", code: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN su - builder -c \"go build -ldflags='-s -w' .\"\n", lines: [3], message: "-trimpath", output: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN su - builder -c \"go build -trimpath -ldflags='-s -w' .\"\n" },
+    { name: 'exec form ["/bin/sh", "-c", "go build"] missing -trimpath only: the flag goes inside the JSON string', code: 'FROM golang:1.22\nRUN ["/bin/sh", "-c", "go build -ldflags=\'-s -w\' -o /app ."]\n', lines: [2], output: 'FROM golang:1.22\nRUN ["/bin/sh", "-c", "go build -trimpath -ldflags=\'-s -w\' -o /app ."]\n' },
+    { name: 'exec form: -ldflags="-s -w" would end the JSON string, so no fix', code: 'FROM golang:1.22\nRUN ["sh", "-c", "go build -o /app ."]\n', lines: [2], message: "-trimpath and" },
+    { name: "exec form with an escape in the JSON string: reported, no fix", code: 'FROM golang:1.22\nRUN ["sh", "-c", "go build -ldflags=\'-s -w\' -o \\"/app\\" ."]\n', lines: [2], message: "without -trimpath:" },
   ],
 });

@@ -37,5 +37,6 @@ ruleTester(rule, {
     { name: "su - builder -c '...': $TARGETOS would not reach the script's shell, so no fix", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN su - builder -c 'go build -o /app .'\n", lines: [3], message: "GOOS=$TARGETOS GOARCH=$TARGETARCH" },
     { name: "ENV GOOS/GOARCH do not reach the script of su -", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nENV GOOS=$TARGETOS GOARCH=$TARGETARCH\nRUN su - builder -c 'go build -o /app .'\n", lines: [4], message: "does not set GOOS=$TARGETOS GOARCH=$TARGETARCH" },
     { name: "nice go build: GOOS/GOARCH go through env", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN nice go build -o /app .\n", lines: [3], output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN nice env GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n" },
+    { name: 'exec form ["sh", "-c", "..."]: reported, without a fix', code: 'FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN ["sh", "-c", "go build -o /app ."]\n', lines: [3], message: "GOOS=$TARGETOS GOARCH=$TARGETARCH" },
   ],
 });

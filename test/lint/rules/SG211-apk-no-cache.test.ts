@@ -14,5 +14,6 @@ ruleTester(rule, {
     { name: "apk add in su -c \"...\"", code: "FROM alpine:3.20\nRUN su root -c \"apk add git\"\n", lines: [2], output: "FROM alpine:3.20\nRUN su root -c \"apk add --no-cache git\"\n" },
     { name: "apk add in sh -c '...' behind ionice", code: "FROM alpine:3.20\nRUN sh -c 'apk update && ionice -c 3 apk add git'\n", lines: [2], output: "FROM alpine:3.20\nRUN sh -c 'apk update && ionice -c 3 apk add --no-cache git'\n" },
     { name: "doas, nice and env wrappers", code: "FROM alpine:3.20\nRUN doas -u root nice -n 5 env -i PATH=/sbin:/bin apk add git\n", lines: [2], output: "FROM alpine:3.20\nRUN doas -u root nice -n 5 env -i PATH=/sbin:/bin apk add --no-cache git\n" },
+    { name: 'apk add in exec form ["sh", "-c", "..."]', code: 'FROM alpine:3.20\nRUN ["sh", "-c", "apk update && apk add git"]\n', lines: [2], output: 'FROM alpine:3.20\nRUN ["sh", "-c", "apk update && apk add --no-cache git"]\n' },
   ],
 });
