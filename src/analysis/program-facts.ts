@@ -28,7 +28,7 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
   };
   const flag = healthFlag(files);
   if (flag) facts.healthFlag = flag;
-  const subcommand = serveSubcommand(mainFiles);
+  const subcommand = serveSubcommand(mainFiles, files);
   if (subcommand) facts.serveSubcommand = subcommand;
   return facts;
 }

@@ -2,7 +2,8 @@
  * Server facts: listening ports, health endpoints, a self-probe flag, environment variables.
  * Heuristics over tokens, each keeping the line that shows it.
  */
-import { callArguments, enclosingFunction, isQualified, matching, type GoSourceFile, type Token } from "./go-source.js";
+import path from "node:path";
+import { callArguments, defaultPackageName, enclosingFunction, functionSignature, isQualified, matching, type GoSourceFile, type Token } from "./go-source.js";
 import { compareEvidence, evidenceAt } from "./evidence.js";
 import type { EnvVariable, Evidence, HealthEndpoint, HealthFlag, ListeningPort } from "./types.js";
 
@@ -11,6 +12,9 @@ const LISTEN_CALLS = new Set(["ListenAndServe", "ListenAndServeTLS", "Listen", "
 const ADDRESS_NAME = /addr|port|listen|bind/i;
 const HEALTH_PATH = /^\/(?:.*\/)?(health|healthz|healthcheck|livez|live|liveness|alive|readyz|ready|readiness|ping|status)\/?$/i;
 const HANDLER_METHODS = new Set(["HandleFunc", "Handle", "Get", "GET", "Head", "HEAD", "Any", "Method", "MethodFunc", "Path"]);
+
+/** Token indexes of an opening bracket and its closing one. */
+type Span = { open: number; close: number };
 
 function str(t: Token | undefined): string | undefined {
   return t?.kind === "string" ? t.value : undefined;
@@ -197,29 +201,34 @@ function httpListenPortBeside(t: Token[], i: number): number | undefined {
 }
 
 /** The braces of the innermost function declaration or literal around token `i`. */
-function innermostFunctionBody(t: Token[], i: number): { open: number; close: number } | undefined {
+function innermostFunctionBody(t: Token[], i: number): Span | undefined {
   for (let j = i - 1; j >= 0; j--) {
     if (t[j]!.kind !== "ident" || t[j]!.value !== "func") continue;
-    let depth = 0;
-    for (let k = j + 1; k < t.length; k++) {
-      const v = t[k]!.value;
-      if (v === "(" || v === "[") depth++;
-      else if (v === ")" || v === "]") depth--;
-      else if (depth === 0 && v === "{") {
-        const close = matching(t, k) - 1;
-        if (k < i && i < close) return { open: k, close };
-        break;
-      }
-    }
+    const body = functionBody(t, j);
+    if (body && body.open < i && i < body.close) return body;
+  }
+  return undefined;
+}
+
+/** The braces of the body of the function declaration or literal whose `func` is at `j`: the first `{` outside its parentheses. */
+function functionBody(t: Token[], j: number): Span | undefined {
+  let depth = 0;
+  for (let k = j + 1; k < t.length; k++) {
+    const v = t[k]!.value;
+    if (v === "(" || v === "[") depth++;
+    else if (v === ")" || v === "]") depth--;
+    else if (depth === 0 && v === "{") return { open: k, close: matching(t, k) - 1 };
   }
   return undefined;
 }
 
 /**
- * A CLI whose server runs under a subcommand (`switch os.Args[1] { case "serve": … ListenAndServe … }`):
- * without that argument the container would print its usage and exit.
+ * A CLI whose server runs under a subcommand: without that argument the container would print its usage
+ * and exit. Either a case of a switch in the main package (`switch os.Args[1] { case "serve": …
+ * ListenAndServe … }`), or a Cobra subcommand anywhere in the program's files (`files`, as Cobra
+ * programs keep their commands in cmd/) whose Run or RunE serves.
  */
-export function serveSubcommand(mainFiles: GoSourceFile[]): { name: string; evidence: Evidence } | undefined {
+export function serveSubcommand(mainFiles: GoSourceFile[], files: GoSourceFile[] = mainFiles): { name: string; evidence: Evidence } | undefined {
   for (const src of mainFiles) {
     const t = src.tokens;
     for (let i = 0; i < t.length; i++) {
@@ -246,7 +255,131 @@ export function serveSubcommand(mainFiles: GoSourceFile[]): { name: string; evid
       }
     }
   }
+  return cobraServeCommand(files);
+}
+
+const COBRA = "github.com/spf13/cobra";
+
+/**
+ * A `cobra.Command{…}` literal (with or without `&`) that is a subcommand and serves. The name is the
+ * first word of its `Use:` string (`"serve [flags]"` → serve), the evidence that line. A subcommand is
+ * one that some `.AddCommand(…)` of the program receives: the literal itself, the variable it is
+ * assigned to, or the top-level function it is built in (`AddCommand(newServeCmd())`); the root
+ * command is never added, so it never counts. It serves when its Run or RunE (a function literal, or a
+ * function named there) starts a listener as isServer counts them, directly or through functions of the
+ * program called by name, two calls deep (see servesWithin).
+ */
+function cobraServeCommand(files: GoSourceFile[]): { name: string; evidence: Evidence } | undefined {
+  const added = addCommandArguments(files);
+  for (const src of files) {
+    const t = src.tokens;
+    for (let i = 0; i < t.length; i++) {
+      if (!isQualified(src, i, COBRA, "Command") || t[i + 3]?.value !== "{") continue;
+      const fields = literalFields(t, i + 3);
+      const use = fields.get("Use");
+      const name = use === undefined ? undefined : str(t[use])?.trim().split(/\s+/)[0];
+      if (!name || !isAdded(src, i, added)) continue;
+      const runs = [fields.get("RunE"), fields.get("Run")].filter((v): v is number => v !== undefined);
+      if (runs.some((v) => runServes(files, src, v))) return { name, evidence: evidenceAt(src, t[use!]!.line) };
+    }
+  }
   return undefined;
+}
+
+/** Identifiers in the arguments of every `.AddCommand(…)` call, and the token spans of those arguments. */
+function addCommandArguments(files: GoSourceFile[]): { names: Set<string>; spans: (Span & { src: GoSourceFile })[] } {
+  const names = new Set<string>();
+  const spans: (Span & { src: GoSourceFile })[] = [];
+  for (const src of files) {
+    const t = src.tokens;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i]!.value !== "AddCommand" || t[i - 1]?.value !== "." || t[i + 1]?.value !== "(") continue;
+      const close = matching(t, i + 1) - 1;
+      spans.push({ src, open: i + 1, close });
+      for (let j = i + 2; j < close; j++) if (t[j]!.kind === "ident") names.add(t[j]!.value);
+    }
+  }
+  return { names, spans };
+}
+
+/** The literal whose type starts at `i` is passed to AddCommand: itself, by its variable, or by the function it is built in. */
+function isAdded(src: GoSourceFile, i: number, added: ReturnType<typeof addCommandArguments>): boolean {
+  const t = src.tokens;
+  if (added.spans.some((s) => s.src === src && s.open < i && i < s.close)) return true;
+  const k = t[i - 1]?.value === "&" ? i - 2 : i - 1;
+  if ((t[k]?.value === "=" || t[k]?.value === ":=") && t[k - 1]?.kind === "ident" && added.names.has(t[k - 1]!.value)) return true;
+  const fn = enclosingFunction(src, i);
+  const builder = fn ? functionSignature(src, fn).name : undefined;
+  return builder !== undefined && added.names.has(builder);
+}
+
+/** `Key: value` fields of the composite literal whose `{` is at `open`: key → index of the value's first token. */
+function literalFields(t: Token[], open: number): Map<string, number> {
+  const fields = new Map<string, number>();
+  const close = matching(t, open) - 1;
+  for (let j = open + 1, depth = 0; j < close; j++) {
+    const v = t[j]!.value;
+    if (v === "{" || v === "(" || v === "[") depth++;
+    else if (v === "}" || v === ")" || v === "]") depth--;
+    else if (depth === 0 && t[j]!.kind === "ident" && t[j + 1]?.value === ":" && (t[j - 1]?.value === "{" || t[j - 1]?.value === ",")) fields.set(v, j + 2);
+  }
+  return fields;
+}
+
+/** The Run/RunE value at `v` serves: a function literal's body, or the body of the function it names (`RunE: runServe`). */
+function runServes(files: GoSourceFile[], src: GoSourceFile, v: number): boolean {
+  const t = src.tokens;
+  if (t[v]?.value === "func") {
+    const body = functionBody(t, v);
+    return body !== undefined && servesWithin(files, src, body, 2);
+  }
+  return functionsNamedAt(files, src, v).some((f) => servesWithin(files, f.src, f.body, 2));
+}
+
+/**
+ * Tokens inside `body` start a listener, or call (by name, `depth` calls deep) a function of the program
+ * that does. Followed: `runServer(…)`, a top-level function of the same package, and `server.Run(…)`, one
+ * of the package imported as `server`. Not followed: methods (`srv.Start()`, `a.server.Run()`), function
+ * values (variables, fields, closures passed around) and functions outside the program's files.
+ */
+function servesWithin(files: GoSourceFile[], src: GoSourceFile, body: Span, depth: number): boolean {
+  const t = src.tokens;
+  for (let j = body.open + 1; j < body.close; j++) if (startsListener(src, j)) return true;
+  if (depth === 0) return false;
+  for (let j = body.open + 1; j < body.close; j++) {
+    const qualified = t[j + 1]?.value === ".";
+    if (t[j]!.kind !== "ident" || t[j + (qualified ? 3 : 1)]?.value !== "(") continue;
+    if (functionsNamedAt(files, src, j).some((f) => servesWithin(files, f.src, f.body, depth - 1))) return true;
+  }
+  return false;
+}
+
+/**
+ * The top-level functions (not methods) of the program that the name at `j` refers to: `pkg.Name` where
+ * pkg is an import of `src` (found by the import path ending in the file's directory), or a bare `Name`
+ * in `src`'s own directory (its package).
+ */
+function functionsNamedAt(files: GoSourceFile[], src: GoSourceFile, j: number): { src: GoSourceFile; body: Span }[] {
+  const t = src.tokens;
+  if (t[j]?.kind !== "ident" || t[j - 1]?.value === "." || t[j - 1]?.value === "func") return [];
+  const importPath = t[j + 1]?.value === "." ? src.localNames.get(t[j]!.value) : undefined;
+  if (t[j + 1]?.value === "." && importPath === undefined) return [];
+  const name = importPath === undefined ? t[j]!.value : t[j + 2]?.value;
+  const inPackage = (f: GoSourceFile): boolean => {
+    const dir = path.posix.dirname(f.file);
+    if (importPath === undefined) return dir === path.posix.dirname(src.file);
+    return dir === "." ? f.packageName === defaultPackageName(importPath) : importPath.endsWith(`/${dir}`);
+  };
+  const out: { src: GoSourceFile; body: Span }[] = [];
+  for (const f of files) {
+    if (!inPackage(f)) continue;
+    for (const fn of f.functions) {
+      if (f.tokens[fn.start + 1]?.value === "(" || functionSignature(f, fn).name !== name) continue;
+      const body = functionBody(f.tokens, fn.start);
+      if (body) out.push({ src: f, body });
+    }
+  }
+  return out;
 }
 
 /** A bool flag whose name contains "health": the binary can probe itself. */
@@ -266,14 +399,15 @@ export function healthFlag(files: GoSourceFile[]): HealthFlag | undefined {
 
 /** Serves HTTP or listens: ListenAndServe, http.Server{}, net.Listen, grpc.NewServer. */
 export function isServer(files: GoSourceFile[]): boolean {
-  return files.some((src) =>
-    src.tokens.some((tok, i) => {
-      const t = src.tokens;
-      if (t[i - 1]?.value === "." && /^(ListenAndServe|ListenAndServeTLS)$/.test(tok.value) && t[i + 1]?.value === "(") return true;
-      if (isQualified(src, i, "net/http", /^(Serve|ServeTLS)$/)) return true;
-      if (isQualified(src, i, "net/http", "Server") && t[i + 3]?.value === "{") return true;
-      if (isQualified(src, i, "net", /^(Listen|ListenTCP|ListenPacket|ListenUDP|ListenUnix)$/)) return true;
-      return isQualified(src, i, "google.golang.org/grpc", "NewServer");
-    }),
-  );
+  return files.some((src) => src.tokens.some((_tok, i) => startsListener(src, i)));
+}
+
+/** Token `i` is one of the calls (or the http.Server literal) isServer counts. */
+function startsListener(src: GoSourceFile, i: number): boolean {
+  const t = src.tokens;
+  if (t[i - 1]?.value === "." && /^(ListenAndServe|ListenAndServeTLS)$/.test(t[i]!.value) && t[i + 1]?.value === "(") return true;
+  if (isQualified(src, i, "net/http", /^(Serve|ServeTLS)$/)) return true;
+  if (isQualified(src, i, "net/http", "Server") && t[i + 3]?.value === "{") return true;
+  if (isQualified(src, i, "net", /^(Listen|ListenTCP|ListenPacket|ListenUDP|ListenUnix)$/)) return true;
+  return isQualified(src, i, "google.golang.org/grpc", "NewServer");
 }

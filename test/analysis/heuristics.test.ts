@@ -259,6 +259,119 @@ describe("serve subcommand", () => {
   });
 });
 
+describe("serve subcommand: Cobra", () => {
+  /** One file of a Cobra program from lines, named by its path in the module. */
+  const file = (name: string, ...lines: string[]): GoSourceFile => scanGoSource(name, lines.join("\n"));
+  const main = file("main.go", "package main", 'import "example.com/app/cmd"', "func main() { cmd.Execute() }");
+  const root = file(
+    "cmd/root.go",
+    "package cmd",
+    'import "github.com/spf13/cobra"',
+    'var rootCmd = &cobra.Command{Use: "app", Short: "the app"}',
+    "func init() { rootCmd.AddCommand(serveCmd) }",
+    "func Execute() { _ = rootCmd.Execute() }",
+  );
+  /** cmd/serve.go: `serveCmd` with this Use and this RunE body. */
+  const serve = (use: string, ...body: string[]) =>
+    file(
+      "cmd/serve.go",
+      "package cmd",
+      'import (\n\t"net/http"\n\n\t"example.com/app/internal/server"\n\t"github.com/spf13/cobra"\n)', // lines 2-7
+      "var serveCmd = &cobra.Command{", // 8
+      `\tUse:   ${JSON.stringify(use)},`, // 9
+      '\tShort: "Run the HTTP server",',
+      "\tRunE: func(cmd *cobra.Command, args []string) error {",
+      ...body.map((l) => `\t\t${l}`),
+      "\t},",
+      "}",
+    );
+  /** The subcommand for a program of these files, main.go its main package. */
+  const sub = (...files: GoSourceFile[]) => serveSubcommand([main], [main, ...files]);
+
+  test("a subcommand whose RunE serves directly: the first word of Use, the Use line as evidence", () => {
+    assert.deepEqual(sub(root, serve("serve", 'return http.ListenAndServe(":8080", nil)')), {
+      name: "serve",
+      evidence: { file: "cmd/serve.go", line: 9, text: 'Use:   "serve",' },
+    });
+    assert.equal(sub(root, serve("serve", "srv := &http.Server{}", "return srv.ListenAndServe()"))?.name, "serve");
+    // Run instead of RunE, the literal without &, passed as &serveCmd; the import under another name.
+    const plain = file(
+      "cmd/serve.go",
+      "package cmd",
+      'import (\n\t"net"\n\tcc "github.com/spf13/cobra"\n)',
+      'var serveCmd = cc.Command{Use: "api", Run: func(cmd *cc.Command, args []string) { net.Listen("tcp", ":9000") }}',
+      "func init() { rootCmd.AddCommand(&serveCmd) }",
+    );
+    assert.equal(sub(root, plain)?.name, "api");
+    // Not Cobra's Command: another package's type with the same name.
+    assert.equal(sub(root, file("cmd/serve.go", "package cmd", 'import ("net/http"; cobra "example.com/app/internal/cli")', 'var serveCmd = &cobra.Command{Use: "serve", RunE: func() error { return http.ListenAndServe(":8080", nil) }}')), undefined);
+  });
+
+  test("a subcommand that serves through a function of another package or its own, one or two calls deep", () => {
+    const server = file(
+      "internal/server/server.go",
+      "package server",
+      'import ("context"; "net/http")',
+      "func Run(ctx context.Context) error { return listen(ctx) }",
+      "func listen(ctx context.Context) error {",
+      '\tsrv := &http.Server{Addr: ":8080"}',
+      "\treturn srv.ListenAndServe()",
+      "}",
+    );
+    assert.deepEqual(sub(root, serve("serve [flags]", "return server.Run(cmd.Context())"), server)?.evidence, { file: "cmd/serve.go", line: 9, text: 'Use:   "serve [flags]",' });
+    const run = file("cmd/run.go", "package cmd", 'import "net/http"', "func runServer() error {", '\treturn http.ListenAndServe(":8080", nil)', "}");
+    assert.equal(sub(root, serve("serve", "return runServer()"), run)?.name, "serve");
+    // The function named as the RunE value, and a constructor passed to AddCommand.
+    const built = file(
+      "cmd/serve.go",
+      "package cmd",
+      'import ("example.com/app/internal/server"; "github.com/spf13/cobra")',
+      "func newServeCmd() *cobra.Command {",
+      '\treturn &cobra.Command{Use: "serve", RunE: runServe}',
+      "}",
+      "func runServe(cmd *cobra.Command, args []string) error { return server.Run(cmd.Context()) }",
+    );
+    const newRoot = file("cmd/root.go", "package cmd", 'import "github.com/spf13/cobra"', "func Execute() {", '\troot := &cobra.Command{Use: "app"}', "\troot.AddCommand(newServeCmd())", "\t_ = root.Execute()", "}");
+    assert.equal(sub(newRoot, built, server)?.name, "serve");
+  });
+
+  test("a root command that serves is not a subcommand: never added, it gives nothing", () => {
+    const servingRoot = file(
+      "cmd/root.go",
+      "package cmd",
+      'import ("net/http"; "github.com/spf13/cobra")',
+      'var rootCmd = &cobra.Command{Use: "app", RunE: func(cmd *cobra.Command, args []string) error { return http.ListenAndServe(":8080", nil) }}',
+      "func Execute() { _ = rootCmd.Execute() }",
+    );
+    assert.equal(sub(servingRoot), undefined);
+    // Found first, the root still does not count: its added subcommand does.
+    const withServe = file("cmd/root.go", ...servingRoot.lines, "func init() { rootCmd.AddCommand(serveCmd) }");
+    assert.equal(sub(withServe, serve("serve", 'return http.ListenAndServe(":8080", nil)'))?.name, "serve");
+  });
+
+  test("a subcommand that does not serve gives nothing, even when it calls the program's functions", () => {
+    const migrate = file(
+      "cmd/migrate.go",
+      "package cmd",
+      'import ("fmt"; "example.com/app/internal/db"; "github.com/spf13/cobra")',
+      'var migrateCmd = &cobra.Command{Use: "migrate", RunE: func(cmd *cobra.Command, args []string) error { fmt.Println("migrating"); return db.Migrate() }}',
+      "func init() { rootCmd.AddCommand(migrateCmd) }",
+    );
+    const db = file("internal/db/db.go", "package db", "func Migrate() error { return apply() }", "func apply() error { return nil }");
+    const onlyMigrate = file("cmd/root.go", "package cmd", 'import "github.com/spf13/cobra"', 'var rootCmd = &cobra.Command{Use: "app"}');
+    assert.equal(sub(onlyMigrate, migrate, db), undefined);
+    // Beside it (found first), the subcommand that serves.
+    assert.equal(sub(root, migrate, db, serve("serve", 'return http.ListenAndServe(":8080", nil)'))?.name, "serve");
+  });
+
+  test("Use with flags and argument text: only its first word names the subcommand", () => {
+    const listen = 'return http.ListenAndServe(":8080", nil)';
+    assert.equal(sub(root, serve("serve [flags]", listen))?.name, "serve");
+    assert.equal(sub(root, serve("http-server --addr ADDR [flags]", listen))?.name, "http-server");
+    assert.equal(sub(root, serve("", listen)), undefined);
+  });
+});
+
 describe("version variables", () => {
   test("package-level string vars named like version, commit, date; not consts, locals or other types", () => {
     const files = go(
