@@ -24,6 +24,15 @@ test("init writes Dockerfile and .dockerignore, prints each decision with its ev
   assert.match(again.stdout, /^Unchanged: /m);
 });
 
+test("a Cobra program's serve subcommand is the CMD, with its Use line in cmd/ as the evidence", async () => {
+  const dir = await fixture("cobra-serve");
+  const r = await runSlimgo(["init", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\s+command\s+CMD \["serve"\]: the server runs under this subcommand; without it the program would print its usage and exit \(cmd\/serve\.go:9\)$/m);
+  const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
+  assert.match(dockerfile, /^ENTRYPOINT \["\/usr\/local\/bin\/cobraserve"\]\nCMD \["serve"\]$/m);
+});
+
 test("init refuses to overwrite a different Dockerfile, and writes nothing at all then", async () => {
   const dir = await fixture("root-main");
   await writeFile(join(dir, "Dockerfile"), "FROM golang\n");

@@ -91,6 +91,7 @@ export const SERVER_CASES: ServerCase[] = [
     },
   },
   { name: "subcommand", healthPath: "/healthz", healthcheck: "probe" },
+  { name: "cobra-serve", healthPath: "/healthz", healthcheck: "probe" },
 ];
 
 /** A local HTTPS server with a self-signed certificate, standing in for an API on the internet. */
