@@ -20,13 +20,15 @@ describe("images built by `slimgo build`", { skip: skipContainers(), concurrency
       bed.paths.push(dir);
       const tarball = join(dir, "..", `${dir.split("/").pop()}.tar`);
       bed.paths.push(tarball);
-      const r = await runSlimgo(["build", c.main ? join(dir, c.main) : dir, "--tarball", tarball, "-t", "build-test", "--json"], { env: { SOURCE_DATE_EPOCH: "1700000000" } });
+      // A tag of its own: images.test.ts runs images of the same names beside this file, and removing
+      // an image removes the containers that run it.
+      const r = await runSlimgo(["build", c.main ? join(dir, c.main) : dir, "--tarball", tarball, "-t", "containers-test", "--json"], { env: { SOURCE_DATE_EPOCH: "1700000000" } });
       assert.equal(r.code, 0, r.stderr);
       const built = (JSON.parse(r.stdout) as { programs: { binary: string; healthcheck: string[] | null }[] }).programs[0]!;
       const probe = built.healthcheck?.[0] === "/usr/local/bin/healthcheck";
       assert.equal(probe ? "probe" : built.healthcheck ? "flag" : "none", c.healthcheck, `health check ${JSON.stringify(built.healthcheck)}`);
 
-      const tag = `localhost/${built.binary}:build-test`;
+      const tag = `localhost/${built.binary}:containers-test`;
       bed.images.push(tag);
       await podman(["load", "-i", tarball]);
       const verified = await runSlimgo(["verify", `podman:${tag}`]);
