@@ -20,9 +20,11 @@ describe("images built by `slimgo build`", { skip: skipContainers(), concurrency
       bed.paths.push(dir);
       const tarball = join(dir, "..", `${dir.split("/").pop()}.tar`);
       bed.paths.push(tarball);
-      // A tag of its own: images.test.ts runs images of the same names beside this file, and removing
-      // an image removes the containers that run it.
-      const r = await runSlimgo(["build", c.main ? join(dir, c.main) : dir, "--tarball", tarball, "-t", "containers-test", "--json"], { env: { SOURCE_DATE_EPOCH: "1700000000" } });
+      // An image of its own (the label makes its ID differ): images.test.ts builds the same fixtures,
+      // reproducibly, beside this file, and `podman rmi -f` of one image ID would remove the other's.
+      const r = await runSlimgo(["build", c.main ? join(dir, c.main) : dir, "--tarball", tarball, "-t", "containers-test", "--label", "slimgo.test=containers", "--json"], {
+        env: { SOURCE_DATE_EPOCH: "1700000000" },
+      });
       assert.equal(r.code, 0, r.stderr);
       const built = (JSON.parse(r.stdout) as { programs: { binary: string; healthcheck: string[] | null }[] }).programs[0]!;
       const probe = built.healthcheck?.[0] === "/usr/local/bin/healthcheck";
