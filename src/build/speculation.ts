@@ -163,11 +163,9 @@ function takeOver(launched: string, env: NodeJS.ProcessEnv): Running | undefined
         // 126/127: go did not start; 128+n: killed by a signal. The claim then builds as usual.
         return resolve({ code: code >= 126 ? null : code, stderr });
       }
-      // Its sh killed before writing a status would otherwise be waited for forever.
-      if (++polls % 25 === 0 && !alive(pid) && !existsSync(join(dir, "status"))) {
-        ended = true;
-        return resolve({ code: null, stderr: "" });
-      }
+      // Its sh killed before writing a status would otherwise be waited for forever. go may still
+      // run in the group, so it is not `ended`: kill() stops it.
+      if (++polls % 25 === 0 && !alive(pid) && !existsSync(join(dir, "status"))) return resolve({ code: null, stderr: "" });
       timer = setTimeout(poll, 2);
       if (!held) timer.unref();
     };
@@ -270,8 +268,12 @@ export async function claimGoBuild(plan: GoBuildPlan, output: string, signal?: A
   });
   const ms = performance.now() - r.startedAt;
   try {
-    // Killed by a signal or never started: say nothing of the source; build it the usual way.
-    if (code === null) return undefined;
+    // Killed by a signal or never started: say nothing of the source; build it the usual way, once
+    // whatever is left of it (a compile whose go died) has stopped.
+    if (code === null) {
+      r.kill();
+      return undefined;
+    }
     if (code !== 0) return { ok: false, stderr, ms, upToDate: false };
     const upToDate = leftAsSeeded(r.output, r.seeded());
     renameSync(r.output, output);

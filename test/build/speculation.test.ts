@@ -200,9 +200,10 @@ for (const asProgram of [false, true]) describe(`slimgo build's early go build, 
     test("an early go build whose sh dies before it can report is not waited for", { timeout: 60_000 }, async () => {
       const tools = await tempDir("slimgo-spec-orphan-");
       const killNext = join(tools, "kill-parent-next");
-      // Stands in for go: the next time, it kills the sh that started it, so no exit status is ever written.
+      // Stands in for go: the next time, it kills the sh that started it, so no exit status is ever
+      // written, and goes on as a long compile would.
       const wrapper = join(tools, "go");
-      await writeFile(wrapper, `#!/bin/sh\nif [ "$1" = build ] && [ -e "${killNext}" ]; then rm -f "${killNext}"; kill -KILL $PPID; fi\nexec go "$@"\n`, { mode: 0o755 });
+      await writeFile(wrapper, `#!/bin/sh\nif [ "$1" = build ] && [ -e "${killNext}" ]; then rm -f "${killNext}"; kill -KILL $PPID; sleep 30; fi\nexec go "$@"\n`, { mode: 0o755 });
       assert.equal((await build([], { SLIMGO_GO: wrapper })).code, 0);
       await setMessage("orphaned");
       await writeFile(killNext, "");
@@ -210,8 +211,20 @@ for (const asProgram of [false, true]) describe(`slimgo build's early go build, 
       assert.equal(r.code, 0, r.stderr);
       assert.equal(existsSync(killNext), false, "the early build ran");
       assert.equal(r.early, false, "its result is not used");
+      assert.deepEqual(await goBuildsWritingInto(env.TMPDIR!), [], "the orphaned go build was stopped");
       const plain = await build([], { SLIMGO_GO: wrapper, SLIMGO_NO_SPECULATION: "1" });
       assert.equal(r.digest, plain.digest);
     });
   }
 });
+
+/** Processes whose command line names a speculative build's output under `tmp`. */
+async function goBuildsWritingInto(tmp: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(`${tmp}/slimgo-speculative-`)) found.push(cmdline.replace(/\0/g, " ").trim());
+  }
+  return found;
+}
