@@ -71,6 +71,8 @@ export interface BuiltProgram {
   image: ImageOrIndex;
   format: ImageFormat;
   platforms: { platform: string; binaryBytes: number; compileMs: number; digest: string }[];
+  /** The arguments the image runs its entrypoint with (Cmd). */
+  args: string[];
   healthcheck?: string[];
   /** One SPDX 2.3 SBOM per platform image, from the binary's build information (with `sbom`). */
   sboms: Sbom[];
@@ -209,6 +211,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     for (const main of mains) {
       const notes: string[] = [];
       const { health, format } = plans.get(main)!;
+      const args = options.args ?? b.args ?? defaultArgs(main, progress);
       if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
       for (const d of notInImage(main, options.assets ?? b.assets)) {
         notes.push(`${d.evidence.file}:${d.evidence.line}: ${d.path} is read at run time but is not in the image: embed it with //go:embed, or add it with --assets`);
@@ -235,7 +238,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           config: containerConfig(
             {
               binaryPath,
-              args: options.args ?? b.args ?? defaultArgs(main, progress),
+              args,
               user: options.user ?? b.user ?? `${NONROOT_UID}:${NONROOT_UID}`,
               env,
               labels: sortedRecord(labels),
@@ -258,7 +261,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         built.push({ platform: platformKey(c.platform), binaryBytes: c.result.size, compileMs: Math.round(c.result.ms), digest: image.digest });
       }
       const item: ImageOrIndex = images.length === 1 ? images[0]! : buildIndex(images, { format });
-      programs.push({ main, image: item, format, platforms: built, healthcheck: health, sboms, notes: [...new Set(notes)] });
+      programs.push({ main, image: item, format, platforms: built, args, healthcheck: health, sboms, notes: [...new Set(notes)] });
     }
     return { analysis, version, programs };
   } catch (err) {

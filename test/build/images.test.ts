@@ -37,7 +37,7 @@ async function build(args: string[], env: Record<string, string> = FIXED_TIME) {
   const r = await runSlimgo(["build", "--json", ...args], { env });
   assert.equal(r.code, 0, `slimgo build ${args.join(" ")} failed:\n${r.stderr}`);
   return JSON.parse(r.stdout) as {
-    programs: { binary: string; digest: string; platforms: { platform: string }[]; healthcheck: string[] | null; published: { kind: string; reference: string; digest: string }[] }[];
+    programs: { binary: string; digest: string; platforms: { platform: string }[]; args: string[]; healthcheck: string[] | null; published: { kind: string; reference: string; digest: string }[] }[];
   };
 }
 
@@ -169,8 +169,10 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     const dir = await fixture("subcommand");
     const cmd = async (extra: string[]) => {
       const layout = join(await temp("subcommand"), "layout");
-      await build([dir, ...extra, "--oci-layout", layout]);
-      return (JSON.parse((await runTool("skopeo", ["inspect", "--config", "--raw", `oci:${layout}:localhost/subcommand:latest`])).stdout) as { config: { Cmd?: string[] } }).config.Cmd;
+      const summary = await build([dir, ...extra, "--platform", "linux/amd64,linux/arm64", "--oci-layout", layout]);
+      const config = (JSON.parse((await runTool("skopeo", ["inspect", "--config", "--raw", "--override-arch", "arm64", `oci:${layout}:localhost/subcommand:latest`])).stdout) as { config: { Cmd?: string[] } }).config;
+      assert.deepEqual(summary.programs[0]!.args, config.Cmd, "--json says what the image runs");
+      return config.Cmd;
     };
     assert.deepEqual(await cmd([]), ["serve"]);
     assert.deepEqual(await cmd(["--arg", "migrate"]), ["migrate"]);

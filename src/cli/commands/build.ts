@@ -206,6 +206,7 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
         digest: p.image.digest,
         mediaType: p.image.mediaType,
         platforms: p.platforms,
+        args: p.args,
         healthcheck: p.healthcheck ?? null,
         sboms: p.sboms.map((s) => ({ platform: s.platform, subject: s.subject.digest })),
         published: published[i],
