@@ -33,11 +33,11 @@ describe("SG218 user-not-in-base, run in a container", { skip: skipContainers(),
     return { code: run.code, output: run.stdout + run.stderr };
   }
 
-  test("USER nonroot on alpine: the container fails to start; the fixed USER 65532 and USER 65532:65532 run", async () => {
+  test("USER nonroot on alpine: the container fails to start; the fixed USER 65532:65532 runs", async () => {
     const findings = lintDockerfile(BAD).findings.filter((f) => f.ruleId === "SG218");
     assert.deepEqual(findings.map((f) => f.line), [2]);
     const fixed = applyFixes(BAD, findings).text;
-    assert.equal(fixed, 'FROM alpine:3.20\nUSER 65532\nCMD ["true"]\n');
+    assert.equal(fixed, 'FROM alpine:3.20\nUSER 65532:65532\nCMD ["true"]\n');
 
     const bad = await buildAndRun("bad", BAD);
     assert.notEqual(bad.code, 0, "the container must not start");
@@ -45,7 +45,5 @@ describe("SG218 user-not-in-base, run in a container", { skip: skipContainers(),
 
     const afterFix = await buildAndRun("fixed", fixed);
     assert.equal(afterFix.code, 0, afterFix.output);
-    const numeric = await buildAndRun("numeric", BAD.replace("USER nonroot", "USER 65532:65532"));
-    assert.equal(numeric.code, 0, numeric.output);
   });
 });

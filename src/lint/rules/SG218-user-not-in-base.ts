@@ -90,11 +90,16 @@ function addedNames(stage: StageModel): null | ((name: string) => boolean) {
 
 const NONROOT_UID = "65532";
 
-/** USER nonroot[:nonroot] or --chown=nonroot[:nonroot] written literally: the name becomes 65532 in place. */
-function nonrootFix(text: string, start: number, spec: string): Fix | undefined {
+/**
+ * USER nonroot[:nonroot] or --chown=nonroot[:nonroot] written literally: the name becomes 65532 in
+ * place. A USER without a group gets 65532 as its group too: a uid with no passwd entry runs in group
+ * 0 (root), while --chown with a uid alone already gives the file that uid as its group.
+ */
+function nonrootFix(text: string, start: number, spec: string, isUser: boolean): Fix | undefined {
   if (text.slice(start, start + spec.length) !== spec || !/^[\w.-]+(:[\w.-]+)?$/.test(spec)) return undefined;
-  const replaced = spec.split(":").map((p) => (p === "nonroot" ? NONROOT_UID : p)).join(":");
-  return { description: `replace nonroot with ${NONROOT_UID}`, edits: [{ start, end: start + spec.length, text: replaced }] };
+  const parts = spec.split(":").map((p) => (p === "nonroot" ? NONROOT_UID : p));
+  if (isUser && parts.length === 1 && parts[0] === NONROOT_UID) parts.push(NONROOT_UID);
+  return { description: `replace nonroot with ${NONROOT_UID}`, edits: [{ start, end: start + spec.length, text: parts.join(":") }] };
 }
 
 export const rule: Rule = {
@@ -143,7 +148,7 @@ export const rule: Rule = {
         const written = ins.keyword === "USER" ? `USER ${e.value}` : `--chown=${e.value}`;
         const consequence = ins.keyword === "USER" ? "so the container fails to start" : "so the build fails";
         const fixable = [missingUser, missingGroup].every((n) => n === undefined || n === "nonroot") && specStart !== undefined;
-        const fix = fixable ? nonrootFix(model.text, specStart as number, spec) : undefined;
+        const fix = fixable ? nonrootFix(model.text, specStart as number, spec, ins.keyword === "USER") : undefined;
         ctx.report({
           at: ins,
           message: `${written}: ${root.resolvedImage} has ${what}, ${consequence}: use a numeric uid:gid such as 65532:65532, or ${fam.create}`,

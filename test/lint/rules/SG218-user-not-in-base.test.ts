@@ -31,7 +31,7 @@ ruleTester(rule, {
       code: "FROM alpine:3.20\nCOPY app /app\nUSER nonroot\n",
       lines: [3],
       message: 'USER nonroot: alpine:3.20 has no user "nonroot" in /etc/passwd, so the container fails to start: use a numeric uid:gid such as 65532:65532, or create the user with adduser',
-      output: "FROM alpine:3.20\nCOPY app /app\nUSER 65532\n",
+      output: "FROM alpine:3.20\nCOPY app /app\nUSER 65532:65532\n",
     },
     {
       name: "golang:1.22-alpine build stage, --chown=app:app",
@@ -48,7 +48,7 @@ ruleTester(rule, {
     },
     { name: "ubuntu + USER app", code: "FROM ubuntu:24.04\nUSER app\n", lines: [2], message: 'no user "app"' },
     { name: "a group alpine does not have", code: "FROM alpine:3.20\nUSER 1000:docker\n", lines: [2], message: 'USER 1000:docker: alpine:3.20 has no group "docker" in /etc/group' },
-    { name: "a stage FROM an alpine stage", code: "FROM alpine:3.20 AS base\nRUN apk add --no-cache ca-certificates\n\nFROM base\nUSER nonroot\n", lines: [5], output: "FROM alpine:3.20 AS base\nRUN apk add --no-cache ca-certificates\n\nFROM base\nUSER 65532\n" },
+    { name: "a stage FROM an alpine stage", code: "FROM alpine:3.20 AS base\nRUN apk add --no-cache ca-certificates\n\nFROM base\nUSER nonroot\n", lines: [5], output: "FROM alpine:3.20 AS base\nRUN apk add --no-cache ca-certificates\n\nFROM base\nUSER 65532:65532\n" },
     { name: "a user from an ARG default: no fix", code: "FROM alpine:3.20\nARG APP_USER=nonroot\nUSER ${APP_USER}\n", lines: [3], message: "USER nonroot:" },
     { name: "users added in another stage do not count", code: "FROM alpine:3.20 AS users\nRUN adduser -D app\n\nFROM alpine:3.20\nCOPY --from=users /home/app /home/app\nUSER app\n", lines: [6] },
   ],
