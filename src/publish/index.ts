@@ -3,13 +3,12 @@ import type { BuiltProgram } from "../build/index.js";
 import { inputError } from "../errors.js";
 import { daemonPublisher } from "./daemon.js";
 import { ociLayoutPublisher } from "./oci-layout.js";
-import { registryPublisher } from "./registry.js";
 import { tarballPublisher } from "./tarball.js";
 import type { Published, Publisher } from "./types.js";
 import { SPDX_MEDIA_TYPE } from "../sbom/artifact.js";
 
 export type { Published, Publisher } from "./types.js";
-export { ociLayoutPublisher, tarballPublisher, daemonPublisher, registryPublisher };
+export { ociLayoutPublisher, tarballPublisher, daemonPublisher };
 
 export interface DestinationFlags {
   push?: string;
@@ -27,10 +26,12 @@ export interface Destination {
   remote: boolean;
 }
 
-export function destinationsFor(flags: DestinationFlags): Destination[] {
+export async function destinationsFor(flags: DestinationFlags): Promise<Destination[]> {
   const out: Destination[] = [];
   if (flags.push) {
     const push = flags.push;
+    // The registry client loads only for builds that push: it would cost every other build start-up time.
+    const { registryPublisher } = await import("./registry.js");
     out.push({
       remote: true,
       for: (binary, several) => registryPublisher(several ? `${push.replace(/\/+$/, "")}/${binary}` : push, { insecureRegistries: flags.insecureRegistries, onProgress: flags.onProgress }),

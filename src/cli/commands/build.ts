@@ -122,7 +122,7 @@ binary is the same either way.`,
       // Read before building: a bad value is a usage error, not a surprise after the push.
       const cacheBudget = buildCacheBudget();
       if (flags.platform) parsePlatforms(flags.platform);
-      const destinations = destinationsFor({
+      const destinations = await destinationsFor({
         push: flags.push,
         ociLayout: flags.ociLayout,
         tarball: flags.tarball,
