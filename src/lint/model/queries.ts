@@ -188,6 +188,15 @@ export function moduleFilesTaken(ins: InstructionModel): Map<"go.mod" | "go.sum"
   return taken;
 }
 
+/** The user[:group] a USER sets or a COPY/ADD --chown gives, as written, with its offset in the Dockerfile when known. */
+export function userSpec(model: DockerfileModel, ins: InstructionModel): { spec: string; start?: number } | undefined {
+  if (ins.keyword === "USER") return ins.args[0] === undefined ? undefined : { spec: ins.args[0], start: ins.argsStart };
+  if (ins.keyword !== "COPY" && ins.keyword !== "ADD") return undefined;
+  const flag = ins.flags.find((f) => f.name === "chown");
+  if (!flag || flag.value === null) return undefined;
+  return { spec: flag.value, start: model.offsetAt(flag.range.line - 1, flag.range.column - 1) + "--chown=".length };
+}
+
 /** A COPY/ADD from the build context that brings in Go source, not just go.mod/go.sum. */
 export function isSourceCopy(ins: InstructionModel): boolean {
   if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || ins.flags.some((f) => f.name === "from")) return false;

@@ -1,6 +1,6 @@
 import { lookupAt } from "../model/build.js";
 import { isScratch } from "../model/images.js";
-import { rootImage, stageCopies } from "../model/queries.js";
+import { rootImage, stageCopies, userSpec } from "../model/queries.js";
 import { expand } from "../model/variables.js";
 import type { Rule } from "../types.js";
 
@@ -19,9 +19,7 @@ export const rule: Rule = {
       if (!isScratch(rootImage(stage))) continue;
       if (stageCopies(stage, (p) => /(^|\/)etc\/passwd$|^\/etc\/?$/.test(p))) continue;
       for (const ins of stage.instructions) {
-        let spec: string | undefined;
-        if (ins.keyword === "USER") spec = ins.args[0];
-        else if (ins.keyword === "COPY" || ins.keyword === "ADD") spec = ins.flags.find((f) => f.name === "chown")?.value ?? undefined;
+        const spec = userSpec(model, ins)?.spec;
         if (spec === undefined) continue;
         const e = expand(spec, lookupAt(model, ins), model.escape);
         if (e.unknown) continue;

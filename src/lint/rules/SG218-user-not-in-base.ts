@@ -1,7 +1,7 @@
 import { lookupAt } from "../model/build.js";
 import { unwrapCommand } from "../model/command-wrappers.js";
 import { isAlpineImage, isDistroless, isGolangImage, isScratch, type ImageRef } from "../model/images.js";
-import { rootImage, stageChain, stageCopies } from "../model/queries.js";
+import { rootImage, stageChain, stageCopies, userSpec } from "../model/queries.js";
 import type { InstructionModel, StageModel } from "../model/types.js";
 import { expand } from "../model/variables.js";
 import type { Fix, Rule } from "../types.js";
@@ -124,17 +124,9 @@ export const rule: Rule = {
       const added = addedNames(stage);
       if (added === null) continue;
       for (const ins of stage.instructions) {
-        let spec: string | undefined;
-        let specStart: number | undefined;
-        if (ins.keyword === "USER") {
-          spec = ins.args[0];
-          specStart = ins.argsStart;
-        } else if (ins.keyword === "COPY" || ins.keyword === "ADD") {
-          const flag = ins.flags.find((f) => f.name === "chown");
-          spec = flag?.value ?? undefined;
-          if (flag) specStart = model.offsetAt(flag.range.line - 1, flag.range.column - 1) + "--chown=".length;
-        }
-        if (spec === undefined) continue;
+        const found = userSpec(model, ins);
+        if (found === undefined) continue;
+        const { spec, start: specStart } = found;
         const e = expand(spec, lookupAt(model, ins), model.escape);
         if (e.unknown) continue;
         const [user = "", group = ""] = e.value.split(":");
