@@ -9,7 +9,7 @@ import { analyze, findModuleRoot } from "../analysis/index.js";
 import { stampedVersionVariables } from "../analysis/version-vars.js";
 import type { MainPackage, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
-import { needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
+import { binaryPathOf, needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
 import { healthProbeCommand, healthTarget, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError } from "../errors.js";
 import { removeAtExit } from "../fsutil/temp-cleanup.js";
@@ -322,16 +322,13 @@ function layerReport(prefix: string, print: (message: string) => void): LayerRep
 
 function healthFor(main: MainPackage, override: string | undefined): string[] | undefined {
   if (override === "none") return undefined;
-  const binaryPath = binaryPathOf(main);
-  const port = main.facts.ports[0];
-  if (override) {
-    const url = /^https?:\/\//.test(override) ? new URL(override) : undefined;
-    const path = url ? url.pathname : override;
-    const address = url ? `${url.hostname}:${url.port || "80"}` : `127.0.0.1:${port?.port ?? 8080}`;
-    return healthProbeCommand(address, path, url ? undefined : port?.envVar);
+  if (override && /^https?:\/\//.test(override)) {
+    const url = new URL(override);
+    return healthProbeCommand(`${url.hostname}:${url.port || "80"}`, url.pathname);
   }
-  const target = healthTarget(main.facts);
-  if (target.kind === "flag") return [binaryPath, `-${target.flag}`];
+  // --healthcheck PATH: on the program's port (8080 when none is known), as init's --health-path.
+  const target = healthTarget(main.facts, override ? { path: override, ...(main.facts.ports.length === 0 ? { port: 8080 } : {}) } : {});
+  if (target.kind === "flag") return [binaryPathOf(main), `-${target.flag}`];
   if (target.kind === "endpoint") return healthProbeCommand(`127.0.0.1:${target.port}`, target.path, target.portEnv);
   return undefined;
 }
@@ -355,10 +352,6 @@ function defaultArgs(main: MainPackage, progress: (message: string) => void): st
   if (!sub) return [];
   progress(`  ${main.binary}: runs \`${main.binary} ${sub.name}\`: the server runs under that subcommand (${sub.evidence.file}:${sub.evidence.line}); --arg or args in slimgo.yaml replace it`);
   return [sub.name];
-}
-
-function binaryPathOf(main: MainPackage): string {
-  return `/usr/local/bin/${main.binary}`;
 }
 
 function binaryEntry(path: string, source: string): TarEntry {

@@ -41,10 +41,11 @@ export type HealthTarget =
 /**
  * The binary's own health flag, else its health endpoint on the port that serves it: the port of
  * the server the route is registered beside (`ListenAndServe(":8081", mux)` next to a gRPC
- * listener), else the program's port. `port` and `path` are the user's choices, which win.
+ * listener), else the program's port. `port` and `path` are the user's choices, which win: a path
+ * the user gives is probed even when the binary has a flag.
  */
 export function healthTarget(facts: ProgramFacts, chosen: { port?: number; path?: string } = {}): HealthTarget {
-  if (facts.healthFlag) return { kind: "flag", flag: facts.healthFlag.name, evidence: facts.healthFlag.evidence };
+  if (facts.healthFlag && chosen.path === undefined) return { kind: "flag", flag: facts.healthFlag.name, evidence: facts.healthFlag.evidence };
   const endpoint = facts.healthEndpoints[0];
   const path = chosen.path ?? endpoint?.path;
   const beside = chosen.port === undefined && chosen.path === undefined ? endpoint?.port : undefined;

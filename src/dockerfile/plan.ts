@@ -235,7 +235,7 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
     decisions.push({ topic: `${who}port`, choice: "none", reason: "the program listens but the port could not be read from the source; pass --port", evidence: [] });
   }
 
-  const binaryPath = `/usr/local/bin/${main.binary}`;
+  const binaryPath = binaryPathOf(main);
   const health = chooseHealth(main, binaryPath, options, decisions, who);
   const versionVariables = stampedVersionVariables(f.versionVariables, buildConfigVariables);
   const fromBuildConfig = versionVariables.filter((v) => !f.versionVariables.includes(v));
@@ -346,6 +346,11 @@ function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOption
     decisions.push({ topic: `${who}health check`, choice: "none", reason: "no health endpoint found: add one (e.g. /healthz) or pass --healthcheck PATH", evidence: [] });
   }
   return { kind: "none" };
+}
+
+/** Where the image keeps the program's binary, in init's Dockerfile and build's image alike. */
+export function binaryPathOf(main: MainPackage): string {
+  return `/usr/local/bin/${main.binary}`;
 }
 
 function argNameFor(symbol: string, role: string): string {

@@ -192,6 +192,13 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     assert.deepEqual((await notes(["--assets", "./templates/"])).notes, []);
   });
 
+  test("--healthcheck PATH is probed on the program's port, also for a binary with its own health flag", async () => {
+    const dir = await fixture("health-flag");
+    const healthcheck = async (extra: string[]) => (await build([dir, ...extra, "--oci-layout", join(await temp("health-path"), "layout")])).programs[0]!.healthcheck;
+    assert.deepEqual(await healthcheck([]), ["/usr/local/bin/healthflag", "-health"]);
+    assert.deepEqual(await healthcheck(["--healthcheck", "/healthz"]), ["/usr/local/bin/healthcheck", "127.0.0.1:8080", "/healthz", "PORT"]);
+  });
+
   test("the health check probes the HTTP port its route is served on, not the gRPC-style listener found first, and becomes healthy", { skip: skipContainers() }, async () => {
     const dir = await fixture("grpc-health");
     const tarball = join(await temp("grpc-health"), "grpc-health.tar");

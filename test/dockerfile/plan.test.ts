@@ -125,6 +125,18 @@ test("the health probe dials the port of the HTTP server its route is on, not th
   assert.match(text, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
 });
 
+test("a health path the user gives is probed even when the binary has a health flag; without one the flag is used", () => {
+  const main = mainPackage(".", "app", {
+    isServer: true,
+    ports: [{ port: 8080, source: "env", envVar: "PORT", evidence: ev("main.go", 9) }],
+    healthFlag: { name: "health", evidence: ev("main.go", 12) },
+    healthEndpoints: [{ path: "/healthz", evidence: ev("main.go", 20) }],
+  });
+  assert.match(generateDockerfile(planDockerfile(moduleAnalysis([main]), { hasGoSum: false })), /CMD \["\/usr\/local\/bin\/app", "-health"\]$/m);
+  const chosen = generateDockerfile(planDockerfile(moduleAnalysis([main]), { hasGoSum: false, healthPath: "/ready" }));
+  assert.match(chosen, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/ready", "PORT"\]$/m);
+});
+
 test("a module in a go.work whose other modules are outside the module directory: a warning says the image builds from go.mod alone", () => {
   const main = mainPackage(".", "api", {});
   const base = moduleAnalysis([main]);

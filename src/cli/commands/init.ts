@@ -42,7 +42,7 @@ export function registerInit(program: Command): void {
     .option("--runtime <name>", `runtime image: ${runtimeNames.join(", ")}`, oneOf(runtimeNames))
     .option("--shell", "use a runtime with a shell for debugging (alpine)")
     .option("--port <n>", "port to EXPOSE and probe (default: read from the source)", parsePort)
-    .option("--healthcheck <path>", "health endpoint path (default: read from the source)")
+    .option("--healthcheck <path>", "health endpoint path, probed even when the binary has a health flag (default: read from the source)")
     .option("--compose", "write compose.yaml with the backing services the code uses (default for servers)")
     .option("--no-compose", "do not write compose.yaml")
     .option("--dev", "add a `develop: watch:` section to compose.yaml for `docker compose watch`")
