@@ -1,8 +1,8 @@
 import { lookupAt } from "../model/build.js";
-import { runsAsNonRootByDefault } from "../model/images.js";
+import { isScratch, runsAsNonRootByDefault } from "../model/images.js";
 import { rootImage, stageChain } from "../model/queries.js";
 import { expand } from "../model/variables.js";
-import type { InstructionModel } from "../model/types.js";
+import type { InstructionModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -24,7 +24,7 @@ export const rule: Rule = {
       if (last) break;
     }
     if (!last) {
-      if (runsAsNonRootByDefault(rootImage(final))) return;
+      if (runsAsNonRootByDefault(rootImage(final)) || isExportStage(final)) return;
       ctx.report({ at: final.from, message: "the final stage has no USER, so the container runs as root: add USER 65532:65532 (or another non-root uid)" });
       return;
     }
@@ -35,3 +35,15 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * A scratch stage that only gathers files and names no process (`docker build --output`, as
+ * `FROM scratch AS export` + `COPY --from=build /out /`): nothing in it runs, as root or not.
+ */
+function isExportStage(final: StageModel): boolean {
+  const chain = stageChain(final);
+  if (!isScratch(rootImage(final))) return false;
+  return chain.every((s) => s.instructions.every((i) => EXPORT_KEYWORDS.has(i.keyword)));
+}
+
+const EXPORT_KEYWORDS = new Set(["FROM", "COPY", "ADD", "ARG", "LABEL"]);
