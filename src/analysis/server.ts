@@ -13,6 +13,20 @@ const ADDRESS_NAME = /addr|port|listen|bind/i;
 const HEALTH_PATH = /^\/(?:.*\/)?(health|healthz|healthcheck|livez|live|liveness|alive|readyz|ready|readiness|ping|status)\/?$/i;
 const HANDLER_METHODS = new Set(["HandleFunc", "Handle", "Get", "GET", "Head", "HEAD", "Any", "Method", "MethodFunc", "Path"]);
 
+/**
+ * Web frameworks whose engine starts its own listener: `r := gin.Default(); r.Run(":8080")`. The
+ * receiver must be bound in the same file to the framework's constructor (`r := gin.New()`) or
+ * declared with its type (`func serve(e *echo.Echo)`), so another type's `Run` or `Start` is not taken.
+ */
+const FRAMEWORK_SERVERS: { importPaths: string[]; constructors: RegExp; type: string; methods: RegExp }[] = [
+  { importPaths: ["github.com/gin-gonic/gin"], constructors: /^(Default|New)$/, type: "Engine", methods: /^(Run|RunTLS|RunUnix|RunListener)$/ },
+  { importPaths: ["github.com/labstack/echo/v4", "github.com/labstack/echo"], constructors: /^New$/, type: "Echo", methods: /^(Start|StartTLS|StartAutoTLS|StartServer)$/ },
+  { importPaths: ["github.com/gofiber/fiber/v2", "github.com/gofiber/fiber"], constructors: /^New$/, type: "App", methods: /^(Listen|ListenTLS|Listener)$/ },
+];
+/** Gin's Run() with no address reads PORT, else serves on 8080. */
+const GIN = "github.com/gin-gonic/gin";
+const GIN_DEFAULT_PORT = 8080;
+
 /** Token indexes of an opening bracket and its closing one. */
 type Span = { open: number; close: number };
 
@@ -137,6 +151,9 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
         }
       }
     });
+    for (let i = 0; i < t.length; i++) {
+      if (t[i + 2]?.value === ")" && frameworkListen(src, i) === GIN) out.push({ port: GIN_DEFAULT_PORT, source: "env", envVar: "PORT", evidence: evidenceAt(src, t[i]!.line) });
+    }
     for (const e of envLookups(src)) {
       if (e.default === undefined || !e.defaultEvidence) continue;
       const portish = /(^|_)PORT$/i.test(e.name) ? portOf(e.default) : /ADDR(ESS)?$/i.test(e.name) && ADDRESS.test(e.default) ? portOf(e.default) : undefined;
@@ -409,5 +426,30 @@ function startsListener(src: GoSourceFile, i: number): boolean {
   if (isQualified(src, i, "net/http", /^(Serve|ServeTLS)$/)) return true;
   if (isQualified(src, i, "net/http", "Server") && t[i + 3]?.value === "{") return true;
   if (isQualified(src, i, "net", /^(Listen|ListenTCP|ListenPacket|ListenUDP|ListenUnix)$/)) return true;
-  return isQualified(src, i, "google.golang.org/grpc", "NewServer");
+  if (isQualified(src, i, "google.golang.org/grpc", "NewServer")) return true;
+  return frameworkListen(src, i) !== undefined;
+}
+
+/** The framework's import path when token `i` is the method of a framework engine that listens (`r.Run(`). */
+function frameworkListen(src: GoSourceFile, i: number): string | undefined {
+  const t = src.tokens;
+  const receiver = t[i - 2];
+  if (t[i - 1]?.value !== "." || t[i + 1]?.value !== "(" || receiver?.kind !== "ident" || t[i - 3]?.value === ".") return undefined;
+  for (const fw of FRAMEWORK_SERVERS) {
+    if (!fw.methods.test(t[i]!.value)) continue;
+    for (const importPath of fw.importPaths) if (boundToFramework(src, receiver.value, importPath, fw)) return importPath;
+  }
+  return undefined;
+}
+
+/** `name` is assigned the framework's constructor (`name := gin.Default()`) or declared with its type (`name *gin.Engine`) in `src`. */
+function boundToFramework(src: GoSourceFile, name: string, importPath: string, fw: { constructors: RegExp; type: string }): boolean {
+  const t = src.tokens;
+  for (let j = 0; j < t.length; j++) {
+    if (t[j]!.value !== name || t[j]!.kind !== "ident" || t[j - 1]?.value === ".") continue;
+    const next = t[j + 1]?.value;
+    if ((next === ":=" || next === "=") && isQualified(src, j + 2, importPath, fw.constructors) && t[j + 5]?.value === "(") return true;
+    if (next === "*" && isQualified(src, j + 2, importPath, fw.type)) return true;
+  }
+  return false;
 }

@@ -191,6 +191,20 @@ describe("server facts", () => {
     assert.equal(isServer(files), false);
   });
 
+  test("Gin, Echo and Fiber engines that listen serve; Gin's Run() with no address reads PORT, else 8080", () => {
+    const gin = go("package main", 'import "github.com/gin-gonic/gin"', "func main() {", "\tr := gin.Default()", '\tr.GET("/healthz", ok)', "\tr.Run()", "}");
+    assert.equal(isServer(gin), true);
+    assert.deepEqual(listeningPorts(gin).map((p) => [p.port, p.source, p.envVar, p.evidence.line]), [[8080, "env", "PORT", 6]]);
+    const echo = go("package main", 'import "github.com/labstack/echo/v4"', "func main() { serve(echo.New()) }", "func serve(e *echo.Echo) {", '\te.Logger.Fatal(e.Start(":1323"))', "}");
+    assert.equal(isServer(echo), true);
+    assert.deepEqual(listeningPorts(echo).map((p) => p.port), [1323]);
+    const fiber = go("package main", 'import fiber "github.com/gofiber/fiber/v2"', "func main() {", "\tapp := fiber.New()", '\tapp.Listen(":3000")', "}");
+    assert.equal(isServer(fiber), true);
+    // Run and Start of other types do not listen: a job runner, and a receiver bound to no framework.
+    assert.equal(isServer(go("package main", 'import "example.com/app/jobs"', "func main() {", "\tr := jobs.New()", "\tr.Run()", "}")), false);
+    assert.equal(isServer(go("package main", 'import "github.com/gin-gonic/gin"', "func main() {", "\tgin.SetMode(gin.ReleaseMode)", "\tw := newWorker()", "\tw.Run()", "}")), false);
+  });
+
   test("health endpoints on ServeMux, Go 1.22 patterns and routers; a health flag via BoolVar", () => {
     const files = go(
       "package main",
@@ -362,6 +376,20 @@ describe("serve subcommand: Cobra", () => {
     assert.equal(sub(onlyMigrate, migrate, db), undefined);
     // Beside it (found first), the subcommand that serves.
     assert.equal(sub(root, migrate, db, serve("serve", 'return http.ListenAndServe(":8080", nil)'))?.name, "serve");
+  });
+
+  test("a subcommand that serves with a Gin engine", () => {
+    const ginServe = file(
+      "cmd/serve.go",
+      "package cmd",
+      'import ("github.com/gin-gonic/gin"; "github.com/spf13/cobra")',
+      'var serveCmd = &cobra.Command{Use: "serve", RunE: func(cmd *cobra.Command, args []string) error { return runGin() }}',
+      "func runGin() error {",
+      "\tr := gin.New()",
+      '\treturn r.Run(":8080")',
+      "}",
+    );
+    assert.equal(sub(root, ginServe)?.name, "serve");
   });
 
   test("Use with flags and argument text: only its first word names the subcommand", () => {
