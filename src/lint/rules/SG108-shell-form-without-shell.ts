@@ -1,13 +1,17 @@
-import { execFormFix } from "../fixes/exec-form.js";
-import { stageHasNoShell } from "../model/queries.js";
+import { execFormFix, shellWrapperFix } from "../fixes/exec-form.js";
+import { stageChain, stageHasNoShell } from "../model/queries.js";
+import type { InstructionModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
+
+/** Programs that are a shell: an exec-form instruction that starts one needs it in the image. */
+const SHELLS = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh)$/;
 
 export const rule: Rule = {
   meta: {
     id: "SG108",
     name: "shell-form-without-shell",
     severity: "error",
-    description: "Shell-form RUN, CMD, ENTRYPOINT or HEALTHCHECK in a stage whose image has no shell (scratch, distroless).",
+    description: "Shell-form RUN, CMD, ENTRYPOINT or HEALTHCHECK, or an exec-form one that starts a shell, in a stage whose image has no shell (scratch, distroless).",
     docs: "docs/rules/SG108.md",
     peers: {},
     fixable: true,
@@ -20,17 +24,36 @@ export const rule: Rule = {
         const shellForm =
           ((ins.keyword === "RUN" || ins.keyword === "CMD" || ins.keyword === "ENTRYPOINT") && ins.json === null && ins.args.length > 0) ||
           (ins.keyword === "HEALTHCHECK" && ins.json === null && /^\s*CMD\s/i.test(model.text.slice(ins.argsStart, ins.end)));
-        if (!shellForm) continue;
-        const fix = ins.keyword === "RUN" ? undefined : execFormFix(model, ins);
+        if (shellForm) {
+          const fix = ins.keyword === "RUN" ? undefined : execFormFix(model, ins);
+          ctx.report({
+            at: ins,
+            message:
+              ins.keyword === "RUN"
+                ? `RUN in shell form needs /bin/sh, which ${stage.resolvedImage} does not have: do this work in a builder stage and COPY the result`
+                : `${ins.keyword} in shell form runs through /bin/sh, which ${stage.resolvedImage} does not have, so the container cannot start it: use exec form ["/app", "arg"]`,
+            ...(fix ? { fix } : {}),
+          });
+          continue;
+        }
+        // HEALTHCHECK ["CMD", "sh", ...] is SG109's: a tool the check calls that the image lacks.
+        const shell = (ins.keyword === "RUN" || ins.keyword === "CMD" || ins.keyword === "ENTRYPOINT") && ins.json?.[0];
+        if (!shell || !SHELLS.test(shell)) continue;
+        const fix = ins.keyword === "RUN" ? undefined : shellWrapperFix(model, ins, cmdInEffect(stage, ins));
         ctx.report({
           at: ins,
           message:
             ins.keyword === "RUN"
-              ? `RUN in shell form needs /bin/sh, which ${stage.resolvedImage} does not have: do this work in a builder stage and COPY the result`
-              : `${ins.keyword} in shell form runs through /bin/sh, which ${stage.resolvedImage} does not have, so the container cannot start it: use exec form ["/app", "arg"]`,
+              ? `RUN starts ${shell}, which ${stage.resolvedImage} does not have: do this work in a builder stage and COPY the result`
+              : `${ins.keyword} starts ${shell}, which ${stage.resolvedImage} does not have, so the container cannot start: run the program itself${fix ? `: ${fix.edits[0]!.text}` : ' (["/app", "arg"])'}`,
           ...(fix ? { fix } : {}),
         });
       }
     }
   },
 };
+
+/** A CMD the image will run with: in the stage before `ins` or after it, or inherited from a parent stage. */
+function cmdInEffect(stage: StageModel, ins: InstructionModel): boolean {
+  return stageChain(stage).some((s) => s.instructions.some((i) => i !== ins && i.keyword === "CMD"));
+}
