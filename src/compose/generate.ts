@@ -21,7 +21,8 @@ export function generateCompose(plan: ComposePlan): string {
   }
   const doc: Record<string, unknown> = { services };
   if (plan.backing.length > 0) doc.volumes = Object.fromEntries(plan.backing.map((b) => [b.volume, {}]));
-  if (plan.secrets.length > 0) doc.secrets = Object.fromEntries(plan.secrets.map((s) => [s.name, { file: `./${s.file}` }]));
+  const secrets = [...plan.secrets.map((s) => [s.name, { file: `./${s.file}` }]), ...plan.buildSecrets.map((s) => [s.name, { file: s.file }])];
+  if (secrets.length > 0) doc.secrets = Object.fromEntries(secrets);
 
   const yaml = new Document(doc, { aliasDuplicateObjects: false });
   yaml.commentBefore = header(plan);
@@ -50,7 +51,9 @@ function header(plan: ComposePlan): string {
 }
 
 function appService(app: ComposeApp, plan: ComposePlan): Record<string, unknown> {
-  const s: Record<string, unknown> = { build: { context: ".", target: app.target } };
+  const build: Record<string, unknown> = { context: ".", target: app.target };
+  if (plan.buildSecrets.length > 0) build.secrets = plan.buildSecrets.map((b) => b.name);
+  const s: Record<string, unknown> = { build };
   if (app.tool) s.profiles = ["tools"];
   if (app.hostPort !== undefined && app.program.port !== undefined) s.ports = [`127.0.0.1:${app.hostPort}:${app.program.port}`];
   if (Object.keys(app.environment).length > 0) s.environment = app.environment;

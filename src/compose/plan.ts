@@ -6,6 +6,7 @@
 import { detectBackingServices, type BackingService } from "../analysis/services.js";
 import type { ModuleAnalysis } from "../analysis/types.js";
 import type { Decision, DockerfilePlan, ProgramPlan } from "../dockerfile/plan.js";
+import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
 import { BACKING_RECIPES, connectionValue, type BackingRecipe } from "./backing.js";
 
 export interface ComposeApp {
@@ -35,6 +36,8 @@ export interface ComposePlan {
   apps: ComposeApp[];
   backing: { recipe: BackingRecipe; volume: string }[];
   secrets: ComposeSecret[];
+  /** Secrets the image build reads (the netrc for private modules), from files outside the project. */
+  buildSecrets: { name: string; file: string }[];
   /** Variables compose reads from `.env` to fill in connection URLs (passwords). */
   dotEnv: Record<string, string>;
   /** `develop.watch` rebuild on source changes, ignoring these paths. */
@@ -102,7 +105,16 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
     return app;
   });
 
-  const plan: ComposePlan = { apps, backing, secrets: [...secrets.values()], dotEnv, decisions };
+  const buildSecrets = dockerfile.moduleFetch ? [{ name: NETRC_SECRET.id, file: NETRC_SECRET.hostFile }] : [];
+  if (buildSecrets.length > 0) {
+    decisions.push({
+      topic: "compose",
+      choice: `build.secrets: [${NETRC_SECRET.id}] from ${NETRC_SECRET.hostFile}`,
+      reason: "the Dockerfile's module download reads credentials from that build secret; `docker compose build` passes it as docker build --secret does",
+      evidence: [],
+    });
+  }
+  const plan: ComposePlan = { apps, backing, secrets: [...secrets.values()], buildSecrets, dotEnv, decisions };
   if (options.dev) {
     plan.watchIgnore = [".git/", "secrets/", ".env", "**/*_test.go", "*.md", ...(analysis.vendored ? [] : ["vendor/"])];
     decisions.push({ topic: "dev loop", choice: "develop.watch: rebuild", reason: "`docker compose watch` rebuilds and restarts the service when Go source changes; tests, docs and secrets are ignored", evidence: [] });

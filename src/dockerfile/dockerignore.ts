@@ -4,7 +4,7 @@
  */
 export function generateDockerignore(options: { vendored: boolean }): string {
   const sections: [string, string[]][] = [
-    ["Version control and secrets never belong in an image.", [".git", ".gitignore", ".env", ".env.*", "*.pem", "*.key", "secrets/"]],
+    ["Version control and secrets never belong in an image.", [".git", ".gitignore", ".env", ".env.*", ".netrc", "*.pem", "*.key", "secrets/"]],
     ["Editor and OS files.", [".idea/", ".vscode/", "*.swp", "*~", ".DS_Store"]],
     ["Build output, test binaries and coverage.", ["bin/", "dist/", "out/", "*.exe", "*.test", "*.out", "coverage.*", "cover.out"]],
     ["Container files change the context without changing the program.", ["Dockerfile*", ".dockerignore", "compose*.y*ml", "docker-compose*.y*ml"]],

@@ -1,4 +1,5 @@
 import type { DockerfilePlan, ProgramPlan } from "./plan.js";
+import { NETRC_BUILD_COMMAND, NETRC_SECRET, type ModuleFetchPlan } from "./module-fetch.js";
 import { NONROOT_USER } from "./images.js";
 import { HEALTH_PROBE_PATH, HEALTH_PROBE_SOURCE_LINES, HEALTHCHECK_TIMING, healthProbeCommand } from "./health-probe.js";
 
@@ -34,8 +35,10 @@ function buildStage(plan: DockerfilePlan, cgo: boolean): string[] {
   if (probes) lines.push(...probeBuild(cgo));
   lines.push("WORKDIR /src");
   if (plan.downloadModules) {
+    if (plan.moduleFetch) lines.push(...moduleFetchSetup(plan.moduleFetch));
     lines.push("# Modules download in their own step, before the source arrives, so source edits reuse it.");
     lines.push("RUN --mount=type=cache,target=/go/pkg/mod \\");
+    if (plan.moduleFetch) lines.push(`    --mount=type=secret,id=${NETRC_SECRET.id},target=${NETRC_SECRET.target} \\`);
     lines.push("    --mount=type=bind,source=go.mod,target=/src/go.mod \\");
     if (plan.hasGoSum) lines.push("    --mount=type=bind,source=go.sum,target=/src/go.sum \\");
     for (const goMod of plan.replacedGoMods) lines.push(`    --mount=type=bind,source=${goMod},target=/src/${goMod} \\`);
@@ -46,6 +49,32 @@ function buildStage(plan: DockerfilePlan, cgo: boolean): string[] {
   for (const program of plan.programs) lines.push(...goBuild(plan, program));
   lines.push(...rootfsFiles(plan));
   return lines;
+}
+
+/**
+ * The developer's proxy and private-module settings as build args (in scope for the rest of the
+ * stage, so go build sees the same ones), and why the download step mounts a secret.
+ */
+function moduleFetchSetup(fetch: ModuleFetchPlan): string[] {
+  const lines: string[] = [];
+  if (fetch.installGit) {
+    lines.push("# Modules outside the proxy (GONOPROXY) are cloned with git.");
+    lines.push("RUN apk add --no-cache git");
+  }
+  lines.push("# Module settings of the machine slimgo init ran on; --build-arg NAME=VALUE overrides them.");
+  for (const a of fetch.args) lines.push(`ARG ${a.name}=${argValue(a.value)}`);
+  lines.push(
+    `# Credentials for private modules and the proxy: ~/.netrc comes in as the build secret "${NETRC_SECRET.id}", mounted for the`,
+    "# download only, so no token lands in a layer. Without it the build still runs for public modules.",
+    `#   ${NETRC_BUILD_COMMAND}    (podman build: the same flag)`,
+  );
+  return lines;
+}
+
+/** An ARG default as Dockerfile syntax: quoted when it holds spaces or quotes, `$` escaped. */
+function argValue(value: string): string {
+  const escaped = value.replace(/[\\"$]/g, "\\$&");
+  return /[\s"'\\$]/.test(value) ? `"${escaped}"` : value;
 }
 
 /**

@@ -7,6 +7,8 @@ import { inputError } from "../errors.js";
 import { displayPath } from "../fsutil/display-path.js";
 import { builderImage, runtimeImage } from "./images.js";
 import { healthTarget } from "./health-probe.js";
+import { planModuleFetch, vendoredPrivateModules, type ModuleFetchPlan } from "./module-fetch.js";
+import type { ModuleFetchSettings } from "../analysis/module-fetch-settings.js";
 
 /** One choice the generator made, why, and the source lines behind it. */
 export interface Decision {
@@ -55,6 +57,8 @@ export interface DockerfilePlan {
   vendored: boolean;
   downloadModules: boolean;
   hasGoSum: boolean;
+  /** Proxy and private-module settings, and the netrc secret, for the download step; absent when public defaults do. */
+  moduleFetch?: ModuleFetchPlan;
   /** go.mod files of modules replaced by directories inside the module ("tools/go.mod"): the download step needs them. */
   replacedGoMods: string[];
   /** What the Dockerfile cannot do, for the user to fix (a replace that points outside the build context). */
@@ -78,6 +82,8 @@ export interface PlanOptions {
   healthPath?: string;
   /** Whether go.sum exists at the module root. */
   hasGoSum: boolean;
+  /** The developer's non-default GOPROXY, GOPRIVATE, ... (read by init); none: public defaults. */
+  moduleFetch?: ModuleFetchSettings;
 }
 
 const DEFAULT_GO_VERSION = "1.22";
@@ -106,6 +112,12 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
         ? { topic: "modules", choice: "go mod download in its own cached step", reason: "go.mod and go.sum are mounted before the source, so a source edit does not refetch modules", evidence: analysis.goMod.requires.slice(0, 3).map((r) => r.evidence) }
         : { topic: "modules", choice: "no download step", reason: "go.mod requires no modules", evidence: [analysis.goMod.pathEvidence] },
   );
+
+  const settings = options.moduleFetch ?? {};
+  // The Debian (cgo) builder has git; the Alpine one does not.
+  const moduleFetch = downloadModules ? planModuleFetch(analysis.goMod, settings, { hasGit: cgo }, decisions) : undefined;
+  const vendoredPrivate = analysis.vendored ? vendoredPrivateModules(analysis.goMod, settings) : undefined;
+  if (vendoredPrivate) decisions.push(vendoredPrivate);
 
   const { inside, outside } = localReplaces(analysis);
   const warnings = analysis.vendored
@@ -136,6 +148,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
     vendored: analysis.vendored,
     downloadModules,
     hasGoSum: options.hasGoSum,
+    ...(moduleFetch ? { moduleFetch } : {}),
     replacedGoMods: inside.map((r) => `${replacementDir(analysis.root, r.newPath)}/go.mod`),
     warnings,
     sourceUrl: sourceUrlOf(analysis.goMod.path),

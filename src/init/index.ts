@@ -13,6 +13,7 @@ import { dotEnvValue, mergeDotEnv, mergeGitignore, newPassword } from "../compos
 import { planCompose, type ComposePlan } from "../compose/plan.js";
 import { BACKING_RECIPES, type BackingRecipe } from "../compose/backing.js";
 import { VERSION } from "../version.js";
+import { readModuleFetchSettings } from "../analysis/module-fetch-settings.js";
 import { inputError } from "../errors.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 
@@ -61,6 +62,8 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
   const analysis = await analyze(dir, { engine: options.engine ?? "auto" });
   const { config } = await loadConfig(analysis.root, options.configPath);
   const hasGoSum = await exists(join(analysis.root, "go.sum"));
+  // Only a module that requires others downloads anything.
+  const moduleFetch = analysis.goMod.requires.length > 0 ? await readModuleFetchSettings({ cwd: analysis.root }) : {};
   const plan = planDockerfile(analysis, {
     main: options.main ?? config.main,
     all: options.all,
@@ -69,6 +72,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     port: options.port ?? config.init?.port,
     healthPath: options.healthPath ?? config.init?.healthcheck,
     hasGoSum,
+    moduleFetch,
   });
   const files: GeneratedFile[] = [
     { name: "Dockerfile", content: generateDockerfile(plan) },

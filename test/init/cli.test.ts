@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 
 const dirs: string[] = [];
@@ -131,4 +132,38 @@ test("--help teaches: examples and exit codes; colours never with NO_COLOR", asy
   const dir = await fixture("root-main");
   const colored = await runSlimgo(["init", "--dry-run", dir], { env: { FORCE_COLOR: "1", NO_COLOR: "" } });
   assert.doesNotMatch(colored.stdout, /\u001b\[/, "NO_COLOR set (even empty) disables colour");
+});
+
+test("a module requiring a private module: the settings become ARGs, the download mounts the netrc secret, compose passes it", async () => {
+  const dir = await fixture("private-module");
+  // GOENV=off: only these settings, not the ones of whoever runs the tests.
+  const env = { GOENV: "off", GOPRIVATE: "example.test/private", GOPROXY: "https://ci-bot:tok3n@goproxy.acme.internal,direct" };
+  const dry = await runSlimgo(["init", "--dry-run", "--compose", dir], { env });
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /^\s+module fetch\s+ARG GOPRIVATE=example\.test\/private: example\.test\/private\/lib matches example\.test\/private \(the GOPRIVATE environment variable\).* \(go\.mod:5\)$/m);
+  assert.match(dry.stdout, /^\s+module fetch\s+ARG GOPROXY=https:\/\/goproxy\.acme\.internal,direct: .*user:password in its URL was removed/m);
+  assert.doesNotMatch(dry.stdout + dry.stderr, /tok3n/, "the token is never printed");
+
+  const r = await runSlimgo(["init", "--compose", dir], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
+  assert.match(dockerfile, /^ARG GOPROXY=https:\/\/goproxy\.acme\.internal,direct\nARG GOPRIVATE=example\.test\/private$/m);
+  assert.match(dockerfile, /^RUN --mount=type=cache,target=\/go\/pkg\/mod \\\n    --mount=type=secret,id=netrc,target=\/root\/\.netrc \\$/m);
+  assert.match(dockerfile, /^RUN apk add --no-cache git$/m, "GOPRIVATE modules are cloned, not proxied");
+  assert.doesNotMatch(dockerfile, /tok3n|ci-bot/);
+  const compose = parseYaml(await readFile(join(dir, "compose.yaml"), "utf8"));
+  assert.deepEqual(compose.services.privateapp.build.secrets, ["netrc"]);
+  assert.deepEqual(compose.secrets, { netrc: { file: "~/.netrc" } });
+  assert.match(await readFile(join(dir, ".dockerignore"), "utf8"), /^\.netrc$/m);
+});
+
+test("settings that name none of the module's requirements change nothing", async () => {
+  const dir = await fixture("private-module");
+  const r = await runSlimgo(["init", "--compose", dir], { env: { GOENV: "off", GOPRIVATE: "github.com/acme/*" } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /module fetch/);
+  const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
+  assert.match(dockerfile, /go mod download/);
+  assert.doesNotMatch(dockerfile, /ARG GO(PROXY|PRIVATE)|type=secret|netrc/);
+  assert.doesNotMatch(await readFile(join(dir, "compose.yaml"), "utf8"), /secrets|netrc/);
 });
