@@ -13,7 +13,7 @@ export { parseConfig } from "./config/parse.js";
 export type { SlimgoConfig } from "./config/schema.js";
 export type { RuntimeName } from "./dockerfile/runtimes.js";
 export { SlimgoError, ExitCode } from "./errors.js";
-export { lintDockerfile, applyFixes, fixFully, rules as lintRules } from "./lint/index.js";
+export { lintDockerfile, applyFixes, applyFileFixes, fixFully, rules as lintRules } from "./lint/index.js";
 export type { LintResult, LintConfig, Finding } from "./lint/index.js";
 export { buildImages, type BuildOptions, type BuildResult, type BuiltProgram } from "./build/index.js";
 export { watchModule, rebuildOnChange, type ModuleWatcher, type WatchOptions, type ChangeBatch, type RebuildLoop, type RebuildLoopOptions } from "./build/watch.js";

@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
-import { isAbsolute, join, normalize } from "node:path";
 import type { ModuleAnalysis } from "../analysis/types.js";
+import { contextExistence, readContextFile } from "./context-files.js";
 import { readSuppressions, type Suppressions } from "./ignores.js";
 import { editsFitQuotes } from "./model/nested-scripts.js";
 import type { DockerfileModel, InstructionModel } from "./model/types.js";
@@ -22,18 +21,9 @@ export function runRules(input: EngineInput): Finding[] {
   const suppressions = readSuppressions(model);
   const ignored = new Set((config?.ignore ?? []).map((c) => c.toUpperCase()));
   const findings: Finding[] = [];
-  const existsCache = new Map<string, boolean>();
-  const fileExists = (relativePath: string): boolean | undefined => {
-    if (input.contextDir === undefined) return undefined;
-    const rel = normalize(relativePath.replace(/^\/+/, ""));
-    if (isAbsolute(rel) || rel.startsWith("..")) return undefined;
-    let hit = existsCache.get(rel);
-    if (hit === undefined) {
-      hit = existsSync(join(input.contextDir, rel));
-      existsCache.set(rel, hit);
-    }
-    return hit;
-  };
+  const { contextDir } = input;
+  const fileExists = contextDir === undefined ? () => undefined : contextExistence(contextDir);
+  const readFile = (relativePath: string): string | undefined => (contextDir === undefined ? undefined : readContextFile(contextDir, relativePath));
 
   for (const rule of input.rules) {
     const meta = rule.meta;
@@ -44,6 +34,7 @@ export function runRules(input: EngineInput): Finding[] {
     const context = {
       model,
       fileExists,
+      readFile,
       report: (r: { at: InstructionModel | SourceRange; message: string; fix?: Finding["fix"] }): void => {
         const range = "keyword" in r.at ? r.at.range : r.at;
         const finding: Finding = {

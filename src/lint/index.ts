@@ -9,10 +9,11 @@ import { buildModel } from "./model/build.js";
 import { rules } from "./rules/index.js";
 import type { LintOptions, LintResult } from "./types.js";
 
-export type { Finding, Fix, LintConfig, LintOptions, LintResult, Rule, RuleMeta, Severity, TextEdit } from "./types.js";
+export type { FileEdits, Finding, Fix, LintConfig, LintOptions, LintResult, Rule, RuleMeta, Severity, TextEdit } from "./types.js";
 export { severities, severityRank } from "./types.js";
 export { rules } from "./rules/index.js";
-export { applyFixes, applyDockerignoreFixes, fixFully } from "./fixes/apply.js";
+export { applyFixes, applyDockerignoreFixes, applyFileFixes, fixFully } from "./fixes/apply.js";
+export { contextPath, readContextFile } from "./context-files.js";
 export { unifiedDiff } from "./diff.js";
 export { formatText } from "./format/text.js";
 export { formatJson } from "./format/json.js";

@@ -16,11 +16,18 @@ export interface SourceRange {
   endColumn: number;
 }
 
-/** Replace text[start, end) of the Dockerfile with `text`. Offsets are UTF-16 indexes into the input. */
+/** Replace text[start, end) of a file (the Dockerfile, unless a FileEdits says which) with `text`. Offsets are UTF-16 indexes into the input. */
 export interface TextEdit {
   start: number;
   end: number;
   text: string;
+}
+
+/** Edits to another file of the build context, such as a script the Dockerfile copies in. */
+export interface FileEdits {
+  /** Context-relative, forward slashes. */
+  path: string;
+  edits: TextEdit[];
 }
 
 export interface Fix {
@@ -29,6 +36,8 @@ export interface Fix {
   edits: TextEdit[];
   /** Lines to append to the build context's .dockerignore (created when missing). */
   dockerignoreAdditions?: string[];
+  /** Edits to other files of the build context. */
+  fileEdits?: FileEdits[];
 }
 
 export interface Finding extends SourceRange {
@@ -78,6 +87,8 @@ export interface RuleContext {
   dockerignore?: string[];
   /** Whether a context-relative path exists; undefined when no context is known. */
   fileExists(relativePath: string): boolean | undefined;
+  /** The text of a context-relative regular file inside the context (see readContextFile); undefined when there is none or no context is known. */
+  readFile(relativePath: string): string | undefined;
   report(report: Report): void;
 }
 

@@ -83,21 +83,28 @@ Examples:
           const ignoreFix = lint.applyDockerignoreFixes(currentIgnore, fixed.seen);
           const ignoreShown = displayPath(ignorePath);
           const ignoreDiff = ignoreFix.added.length > 0 ? lint.unifiedDiff(currentIgnore ?? "", ignoreFix.text, ignoreShown) : "";
+          // Scripts the Dockerfile copies in, such as an entrypoint script (SG219).
+          const fileFixes = lint.applyFileFixes((path) => lint.readContextFile(contextDir, path), fixed.seen).flatMap((f) => {
+            const real = lint.contextPath(contextDir, f.path);
+            return real === undefined ? [] : [{ ...f, real, diff: lint.unifiedDiff(f.before, f.text, displayPath(join(contextDir, f.path))) }];
+          });
           // A JSON or SARIF report on stdout must stay one document: the diff goes to stderr then.
           const showDiff = (d: string) => (format === "text" ? out.result(d.trimEnd()) : process.stderr.write(`${d.trimEnd()}\n`));
           if (diff) showDiff(diff);
           if (ignoreDiff) showDiff(ignoreDiff);
-          fixesShown ||= diff !== "" || ignoreDiff !== "";
+          for (const f of fileFixes) showDiff(f.diff);
+          fixesShown ||= diff !== "" || ignoreDiff !== "" || fileFixes.length > 0;
           if (!flags.dryRun) {
-            // Both files or neither.
+            // All files or none.
             await writeFilesAtomically([
               // The file itself when the Dockerfile is a symlink, as writing in place would.
               ...(diff && !fromStdin ? [{ path: realpathSync(file), content: fixed.text, mode: statSync(file).mode & 0o777 }] : []),
               ...(ignoreDiff ? [{ path: ignorePath, content: ignoreFix.text }] : []),
+              ...fileFixes.map((f) => ({ path: f.real, content: f.text, mode: statSync(f.real).mode & 0o777 })),
             ]);
           }
           result = lint.lintDockerfile(fixed.text, options);
-          if (!flags.dryRun) out.info(`${shown}: ${fixed.applied.length + (ignoreDiff ? 1 : 0)} fix(es) ${fromStdin ? "shown" : "applied"}, ${result.findings.length} finding(s) left`);
+          if (!flags.dryRun) out.info(`${shown}: ${fixed.applied.length + (ignoreDiff ? 1 : 0) + fileFixes.length} fix(es) ${fromStdin ? "shown" : "applied"}, ${result.findings.length} finding(s) left`);
         }
         results.push(result);
       }

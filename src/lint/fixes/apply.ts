@@ -74,3 +74,29 @@ export function applyDockerignoreFixes(current: string | undefined, findings: re
   if (text !== "" && !text.endsWith("\n")) text += "\n";
   return { text: text + added.join("\n") + "\n", added };
 }
+
+/**
+ * The other context files after the edits fixes make to them (`fileEdits`), by context-relative
+ * path; files whose text `read` cannot give, or that end up unchanged, are left out. The same edit
+ * from several findings (each pass of fixFully reports it again) counts once; an edit that overlaps
+ * one already taken is skipped.
+ */
+export function applyFileFixes(read: (path: string) => string | undefined, findings: readonly Finding[]): { path: string; before: string; text: string }[] {
+  const byPath = new Map<string, TextEdit[]>();
+  for (const f of findings) {
+    for (const { path, edits } of f.fix?.fileEdits ?? []) {
+      const taken = byPath.get(path) ?? [];
+      const fresh = edits.filter((e) => !taken.some((t) => t.start === e.start && t.end === e.end && t.text === e.text));
+      if (fresh.some((e) => taken.some((t) => conflicts(e, t)))) continue;
+      byPath.set(path, [...taken, ...fresh]);
+    }
+  }
+  const out: { path: string; before: string; text: string }[] = [];
+  for (const [path, edits] of byPath) {
+    const before = read(path);
+    if (before === undefined) continue;
+    const text = applyEdits(before, edits);
+    if (text !== before) out.push({ path, before, text });
+  }
+  return out;
+}

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { ModuleAnalysis } from "../../../src/analysis/types.js";
 import { runRules } from "../../../src/lint/engine.js";
-import { applyFixes } from "../../../src/lint/fixes/apply.js";
+import { readContextFile } from "../../../src/lint/context-files.js";
+import { applyFileFixes, applyFixes } from "../../../src/lint/fixes/apply.js";
 import { buildModel } from "../../../src/lint/model/build.js";
 import type { Finding, Rule } from "../../../src/lint/types.js";
+import { copyContext } from "./context.js";
 
 export interface CaseOptions {
   module?: ModuleAnalysis;
@@ -30,6 +32,8 @@ export interface InvalidCase extends CaseOptions {
   output?: string;
   /** Lines the fixes add to .dockerignore. */
   dockerignoreAdditions?: string[];
+  /** Other context files the fixes change (path → text after the fix); omit when they change none. */
+  fileOutputs?: Record<string, string>;
 }
 
 /** Lints with one rule only, the way the engine runs it. */
@@ -75,6 +79,12 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
           const after = lintWith(rule, text, c);
           assert.deepEqual(after.map((f) => f.message), [], "fixed Dockerfile lints clean for this rule");
           assert.equal(applyFixes(text, after).text, text, "a second --fix changes nothing");
+        }
+        const fileFixes = c.contextDir === undefined ? [] : applyFileFixes((p) => readContextFile(c.contextDir as string, p), findings);
+        assert.deepEqual(Object.fromEntries(fileFixes.map((f) => [f.path, f.text])), c.fileOutputs ?? {}, "context files the fixes change");
+        if (c.fileOutputs !== undefined) {
+          const fixedContext = copyContext(c.contextDir as string, c.fileOutputs);
+          assert.deepEqual(lintWith(rule, c.code, { ...c, contextDir: fixedContext }).map((f) => f.message), [], "lints clean once the context files are fixed");
         }
         if (c.dockerignoreAdditions !== undefined) {
           assert.deepEqual(findings.flatMap((f) => f.fix?.dockerignoreAdditions ?? []), c.dockerignoreAdditions);
