@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { makeContext } from "./support/context.js";
@@ -113,6 +113,30 @@ describe("slimgo lint (CLI)", () => {
     assert.match(r.stdout, /Dockerfile:2:1 warning SG212 apt-get install without -y and --no-install-recommends/);
     slimgoLint(["--fix"], dir);
     assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8").split("\n")[1], 'RUN ["/bin/sh", "-c", "apt-get update && apt-get install -y --no-install-recommends git"]');
+  });
+
+  test("--fix puts exec in front of the entrypoint script's last command: the script changes (mode kept), the Dockerfile does not, and a second lint is clean", () => {
+    const dockerfile = 'FROM alpine:3.20\nCOPY app /app\nCOPY docker-entrypoint.sh /\nUSER 65532:65532\nENTRYPOINT ["/docker-entrypoint.sh"]\n';
+    const script = "#!/bin/sh\nset -e\necho starting\n/app serve\n";
+    const dir = makeContext({ Dockerfile: dockerfile, "docker-entrypoint.sh": script, app: "" }, { "docker-entrypoint.sh": 0o755 });
+    const first = slimgoLint([], dir);
+    assert.equal(first.status, 1);
+    assert.match(first.stdout, /Dockerfile:5:1 warning SG219 docker-entrypoint\.sh:4 runs "\/app serve" as a child of the shell, which stays PID 1 and does not pass SIGTERM on: docker stop waits 10 s and then kills it; start it with exec: "exec \/app serve" \(fixable\)/);
+    const sarif = slimgoLint(["--fix", "--dry-run", "--format", "sarif"], dir);
+    assert.doesNotThrow(() => JSON.parse(sarif.stdout), sarif.stdout.slice(0, 200));
+    assert.match(sarif.stderr, /^\+\+\+ b\/docker-entrypoint\.sh\n[\s\S]*^-\/app serve\n\+exec \/app serve$/m);
+    const json = JSON.parse(slimgoLint(["--format", "json"], dir).stdout) as { findings: { ruleId: string; fix?: { fileEdits?: { path: string }[] } }[] }[];
+    assert.deepEqual(json[0]?.findings.map((f) => [f.ruleId, f.fix?.fileEdits?.map((e) => e.path)]), [["SG219", ["docker-entrypoint.sh"]]]);
+    assert.equal(readFileSync(join(dir, "docker-entrypoint.sh"), "utf8"), script, "--dry-run changes nothing");
+    const fixed = slimgoLint(["--fix"], dir);
+    assert.equal(fixed.status, 0, fixed.stdout + fixed.stderr);
+    assert.match(fixed.stdout, /^-\/app serve\n\+exec \/app serve$/m);
+    assert.equal(readFileSync(join(dir, "docker-entrypoint.sh"), "utf8"), "#!/bin/sh\nset -e\necho starting\nexec /app serve\n");
+    assert.equal(statSync(join(dir, "docker-entrypoint.sh")).mode & 0o777, 0o755, "the script stays executable");
+    assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8"), dockerfile);
+    const second = slimgoLint([], dir);
+    assert.equal(second.status, 0, second.stdout);
+    assert.match(second.stdout, /no problems/);
   });
 
   test("--fix with --format json or sarif keeps stdout one document (the diff goes to stderr) and writes both files", () => {

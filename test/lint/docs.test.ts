@@ -53,6 +53,11 @@ const contexts: Record<string, () => Promise<{ bad: LintOptions; good: LintOptio
   },
   // SG112 checks only with a build context; the .dockerignore is the one each example's comment describes.
   SG112: async () => [{ bad: { contextDir: fixture("root-main"), dockerignore: null }, good: { contextDir: fixture("root-main"), dockerignore: [".git", ".env"] } }],
+  // SG219 reads the entrypoint script from the build context: the one each example's comment shows.
+  SG219: async () => {
+    const script = (last: string) => makeContext({ app: "", "docker-entrypoint.sh": `#!/bin/sh\nset -e\n/app migrate\n${last}\n` });
+    return [{ bad: { contextDir: script("/app serve") }, good: { contextDir: script("exec /app serve") } }];
+  },
 };
 
 describe("rule docs examples", () => {

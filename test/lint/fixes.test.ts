@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { applyDockerignoreFixes, applyFixes, buildModel, fixFully, lintDockerfile } from "../../src/lint/index.js";
+import { applyDockerignoreFixes, applyFileFixes, applyFixes, buildModel, fixFully, lintDockerfile, readContextFile } from "../../src/lint/index.js";
+import { makeContext } from "./support/context.js";
 
 const wrong = `FROM golang:1.22 AS build
 WORKDIR /src
@@ -80,5 +81,18 @@ ENTRYPOINT ["/app"]
     assert.deepEqual(applyDockerignoreFixes(undefined, findings), { text: ".git\n.env\n", added: [".git", ".env"] });
     assert.deepEqual(applyDockerignoreFixes("bin", findings), { text: "bin\n.git\n.env\n", added: [".git", ".env"] });
     assert.deepEqual(applyDockerignoreFixes(".git\n.env\n", findings), { text: ".git\n.env\n", added: [] });
+  });
+
+  test("a context file's edits from every pass of fixFully land once, beside the Dockerfile's own fixes", () => {
+    // SG203 turns the shell-form ENTRYPOINT into exec form; SG219 reports the script in both passes.
+    const dockerfile = "FROM alpine:3.20\nCOPY app /app\nCOPY docker-entrypoint.sh /\nENTRYPOINT /docker-entrypoint.sh\n";
+    const contextDir = makeContext({ "docker-entrypoint.sh": "#!/bin/sh\n/app serve\n" });
+    const lint = (text: string) => lintDockerfile(text, { contextDir, dockerignore: null }).findings;
+    const fixed = fixFully(dockerfile, lint(dockerfile), lint);
+    assert.equal(fixed.text, 'FROM alpine:3.20\nCOPY app /app\nCOPY docker-entrypoint.sh /\nENTRYPOINT ["/docker-entrypoint.sh"]\n');
+    assert.ok(fixed.seen.filter((f) => f.ruleId === "SG219").length >= 2, "SG219 seen in more than one pass");
+    const files = applyFileFixes((path) => readContextFile(contextDir, path), fixed.seen);
+    assert.deepEqual(files, [{ path: "docker-entrypoint.sh", before: "#!/bin/sh\n/app serve\n", text: "#!/bin/sh\nexec /app serve\n" }]);
+    assert.deepEqual(applyFileFixes(() => undefined, fixed.seen), [], "a file that cannot be read is left out");
   });
 });

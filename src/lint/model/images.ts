@@ -93,3 +93,17 @@ export function goVersionOfTag(tag: string | undefined): string | undefined {
   const m = /^(\d+\.\d+(?:\.\d+)?)(?:rc\d+)?(?:-|$)/.exec(tag);
   return m?.[1];
 }
+
+/**
+ * What slimgo knows of a well-known base image's config: its working directory, and that it sets
+ * no ENTRYPOINT (so a CMD alone is the process the container starts). Undefined for other images,
+ * whose config could say anything (many official images start a docker-entrypoint.sh of their own).
+ */
+export function knownImageConfig(ref: ImageRef): { workdir: string } | undefined {
+  if (isScratch(ref)) return { workdir: "/" };
+  const official = ref.registry === undefined || ref.registry === "docker.io" || ref.registry === "index.docker.io";
+  if (official && ref.repository === "golang") return { workdir: "/go" };
+  if (official && ["alpine", "busybox", "debian", "ubuntu"].includes(ref.repository)) return { workdir: "/" };
+  if (isDistroless(ref) && /\/(static|base|base-nossl|cc)(-debian\d+)?$/.test(ref.repository)) return { workdir: "/" };
+  return undefined;
+}

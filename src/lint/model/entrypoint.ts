@@ -1,0 +1,55 @@
+/**
+ * The process an image starts: its ENTRYPOINT, else its CMD, as the words the runtime executes.
+ * A shell-form one (`ENTRYPOINT /docker-entrypoint.sh`) is `/bin/sh -c '...'`, and sh, bash, dash
+ * and busybox ash exec the only command of such a string in place of themselves: its words are
+ * the process then. Wrappers that exec what follows them (exec, env, gosu, su-exec, ...) are taken off.
+ */
+import { unwrapCommand } from "./command-wrappers.js";
+import { knownImageConfig } from "./images.js";
+import { rootImage, stageChain } from "./queries.js";
+import type { InstructionModel, ShellCommand, StageModel } from "./types.js";
+
+export interface StartedProcess {
+  /** The ENTRYPOINT or CMD that names the program. */
+  instruction: InstructionModel;
+  /** The program and its arguments, wrappers that exec it taken off. */
+  argv: string[];
+}
+
+/** Wrappers that replace themselves with the command after them, so it keeps their PID. */
+const execingWrappers = new Set(["exec", "env", "gosu", "su-exec", "nice", "ionice", "chroot", "setarch", "taskset", "stdbuf", "nohup"]);
+
+/** The process a stage's image starts; undefined when it is not known (a base image's ENTRYPOINT, variables, several commands). */
+export function startedProcess(stage: StageModel): StartedProcess | undefined {
+  const instructions = stageChain(stage)
+    .reverse()
+    .flatMap((s) => s.instructions);
+  const entrypoint = instructions.filter((i) => i.keyword === "ENTRYPOINT").at(-1);
+  const reset = entrypoint?.json !== undefined && entrypoint.json !== null && entrypoint.json.length === 0;
+  let instruction = entrypoint && !reset ? entrypoint : undefined;
+  if (instruction === undefined) {
+    // Without an ENTRYPOINT of its own, the image keeps its base image's, which only known images are known not to have.
+    if (!reset && knownImageConfig(rootImage(stage)) === undefined) return undefined;
+    instruction = instructions.filter((i) => i.keyword === "CMD").at(-1);
+  }
+  if (instruction === undefined) return undefined;
+  const command = instruction.json !== null ? execFormCommand(instruction) : onlyCommand(instruction);
+  if (command === undefined) return undefined;
+  const unwrapped = unwrapCommand(command);
+  if (unwrapped.wrappers.some((w) => !execingWrappers.has(w))) return undefined;
+  const argv = unwrapped.words.map((w) => w.value);
+  return argv.length > 0 ? { instruction, argv } : undefined;
+}
+
+function execFormCommand(ins: InstructionModel): ShellCommand | undefined {
+  const json = ins.json ?? [];
+  if (json.length === 0) return undefined;
+  return { assignments: [], words: json.map((value) => ({ value, start: ins.start, end: ins.end, quoted: true })), name: json[0] ?? "", next: "" };
+}
+
+/** The one simple command of a shell-form instruction with nothing else around it. */
+function onlyCommand(ins: InstructionModel): ShellCommand | undefined {
+  const [command, ...rest] = ins.commands;
+  if (command === undefined || rest.length > 0 || command.assignments.length > 0 || command.next !== "" || ins.heredocs.length > 0) return undefined;
+  return command;
+}

@@ -1,0 +1,153 @@
+import { rule } from "../../../src/lint/rules/SG219-entrypoint-script-without-exec.js";
+import { ruleTester } from "../support/rule-tester.js";
+import { makeContext } from "../support/context.js";
+import { initDockerfile } from "../support/dockerfiles.js";
+
+const plain = '#!/bin/sh\nset -e\n\n# migrations first\n/app migrate\necho "starting"\n/app serve\n\n';
+const scripts = {
+  "docker-entrypoint.sh": plain,
+  "exec.sh": '#!/bin/sh\nset -e\necho "starting"\nexec /app serve\n',
+  "args.sh": '#!/bin/sh\n# runs what CMD gives\n"$@"\n',
+  "forwarding.sh": '#!/bin/sh\n/app serve &\npid=$!\ntrap \'kill -TERM "$pid"\' TERM INT\nwait "$pid"\n',
+  "trapped.sh": "#!/bin/sh\ntrap 'echo bye' TERM\n/app serve\n",
+  "run.py": '#!/usr/bin/env python3\nimport subprocess\nsubprocess.run(["/app", "serve"])\n',
+  "run.zsh": "#!/bin/zsh\n/app serve\n",
+  "env-bash.sh": "#!/usr/bin/env bash\nset -euo pipefail\ncd /srv && ./server --flag\n",
+  "no-shebang.sh": "/app serve\n",
+  "scripts/entrypoint.sh": "#!/bin/sh\nsu-exec app /app serve\n",
+  "ends-in-if.sh": '#!/bin/sh\nif [ "$1" = serve ]; then\n  /app serve\nfi\n',
+  "ends-in-function.sh": '#!/bin/sh\nmain() {\n  /app serve\n}\nmain "$@"\n',
+  "ends-in-exit.sh": "#!/bin/sh\n/app serve\nexit $?\n",
+  "pipeline.sh": "#!/bin/sh\n/app serve | tee /tmp/log\n",
+  "heredoc.sh": "#!/bin/sh\ncat > /tmp/app.conf <<EOF\nport=8080\n/not/a/command\nEOF\nGOMAXPROCS=2 /app \\\n  --port 8080\n",
+  "busybox.sh": "#!/bin/busybox sh\n/app serve\n",
+  "ends-in-case.sh": '#!/bin/sh\ncase "$1" in\n  serve) /app serve ;;\n  *) exec "$@" ;;\nesac\n',
+  "ends-in-loop.sh": "#!/bin/sh\nwhile read -r line; do\n  /app \"$line\"\ndone < /etc/jobs\n",
+  "case-then-run.sh": '#!/bin/sh\ncase "$MODE" in\n  (debug) set -x ;;\nesac\n{ echo "a"; echo "b"; } > /tmp/x\nfor f in /docker-entrypoint.d/*.sh; do . "$f"; done\n/app serve # the service\n',
+};
+const ctx = makeContext(scripts, Object.fromEntries(Object.keys(scripts).map((p) => [p, 0o755])));
+const exec = (script: string, from: string, to = `exec ${from}`): Record<string, string> => ({ [script]: (scripts as Record<string, string>)[script]!.replace(from, to) });
+const alpine = "FROM alpine:3.20\nCOPY app /app\n";
+const fixed = exec("docker-entrypoint.sh", "/app serve\n\n");
+const message = 'docker-entrypoint.sh:7 runs "/app serve" as a child of the shell, which stays PID 1 and does not pass SIGTERM on: docker stop waits 10 s and then kills it; start it with exec: "exec /app serve"';
+
+ruleTester(rule, {
+  valid: [
+    { code: initDockerfile, contextDir: ctx },
+    { name: "the script execs the service", code: alpine + 'COPY exec.sh /\nENTRYPOINT ["/exec.sh"]\n', contextDir: ctx },
+    { name: "the script traps TERM and forwards it to a background child", code: alpine + 'COPY forwarding.sh /\nENTRYPOINT ["/forwarding.sh"]\n', contextDir: ctx },
+    { name: "the script traps TERM", code: alpine + 'COPY trapped.sh /\nENTRYPOINT ["/trapped.sh"]\n', contextDir: ctx },
+    { name: "tini is PID 1", code: alpine + 'COPY docker-entrypoint.sh /\nENTRYPOINT ["/sbin/tini", "--", "/docker-entrypoint.sh"]\n', contextDir: ctx },
+    { name: "dumb-init as ENTRYPOINT, the script as CMD", code: alpine + 'COPY docker-entrypoint.sh /\nENTRYPOINT ["dumb-init", "--"]\nCMD ["/docker-entrypoint.sh"]\n', contextDir: ctx },
+    { name: "the script is not in the build context", code: alpine + 'COPY missing.sh /docker-entrypoint.sh\nENTRYPOINT ["/docker-entrypoint.sh"]\n', contextDir: ctx },
+    { name: "no build context known", code: alpine + 'COPY docker-entrypoint.sh /\nENTRYPOINT ["/docker-entrypoint.sh"]\n' },
+    { name: "a python script", code: alpine + 'COPY run.py /\nENTRYPOINT ["/run.py"]\n', contextDir: ctx },
+    { name: "a zsh script", code: alpine + 'COPY run.zsh /\nENTRYPOINT ["/run.zsh"]\n', contextDir: ctx },
+    { name: "no shebang, run directly: it does not start at all", code: alpine + 'COPY no-shebang.sh /\nENTRYPOINT ["/no-shebang.sh"]\n', contextDir: ctx },
+    { name: "copied from a build stage", code: "FROM alpine:3.20 AS build\nCOPY docker-entrypoint.sh /\n\n" + alpine + 'COPY --from=build /docker-entrypoint.sh /\nENTRYPOINT ["/docker-entrypoint.sh"]\n', contextDir: ctx },
+    { name: "a later --from copy replaces the script", code: alpine + 'COPY docker-entrypoint.sh /\nCOPY --from=tools /bin/ /\nENTRYPOINT ["/docker-entrypoint.sh"]\n', contextDir: ctx },
+    { name: "only a build stage runs it", code: 'FROM alpine:3.20 AS dev\nCOPY docker-entrypoint.sh /\nENTRYPOINT ["/docker-entrypoint.sh"]\n\nFROM alpine:3.20\nCOPY app /app\nENTRYPOINT ["/app"]\n', contextDir: ctx },
+    { name: "the script ends in an if block", code: alpine + 'COPY ends-in-if.sh /\nENTRYPOINT ["/ends-in-if.sh"]\n', contextDir: ctx },
+    { name: "the script ends calling its own function", code: alpine + 'COPY ends-in-function.sh /\nENTRYPOINT ["/ends-in-function.sh"]\n', contextDir: ctx },
+    { name: "the script ends with exit", code: alpine + 'COPY ends-in-exit.sh /\nENTRYPOINT ["/ends-in-exit.sh"]\n', contextDir: ctx },
+    { name: "the script ends in a case block", code: alpine + 'COPY ends-in-case.sh /\nENTRYPOINT ["/ends-in-case.sh"]\n', contextDir: ctx },
+    { name: "the script ends in a loop with a redirection", code: alpine + 'COPY ends-in-loop.sh /\nENTRYPOINT ["/ends-in-loop.sh"]\n', contextDir: ctx },
+    { name: "the service in a pipeline", code: alpine + 'COPY pipeline.sh /\nENTRYPOINT ["/pipeline.sh"]\n', contextDir: ctx },
+    { name: "sh -c runs a string, not the file", code: alpine + 'COPY docker-entrypoint.sh /\nENTRYPOINT ["sh", "-c", "/docker-entrypoint.sh"]\n', contextDir: ctx },
+    { name: "CMD alone on a base image whose ENTRYPOINT is not known", code: 'FROM nginx:1.27\nCOPY docker-entrypoint.sh /\nCMD ["/docker-entrypoint.sh"]\n', contextDir: ctx },
+  ],
+  invalid: [
+    {
+      name: "COPY docker-entrypoint.sh / with ENTRYPOINT in exec form",
+      code: alpine + 'COPY docker-entrypoint.sh /\nENTRYPOINT ["/docker-entrypoint.sh"]\n',
+      contextDir: ctx,
+      lines: [4],
+      message,
+      fileOutputs: fixed,
+    },
+    { name: "shell-form ENTRYPOINT", code: alpine + "COPY docker-entrypoint.sh /\nENTRYPOINT /docker-entrypoint.sh\n", contextDir: ctx, lines: [4], message, fileOutputs: fixed },
+    { name: "CMD alone on alpine", code: alpine + 'COPY docker-entrypoint.sh /\nCMD ["/docker-entrypoint.sh"]\n', contextDir: ctx, lines: [4], message, fileOutputs: fixed },
+    {
+      name: '"$@" without exec',
+      code: alpine + 'COPY args.sh /usr/local/bin/\nENTRYPOINT ["args.sh"]\nCMD ["/app", "serve"]\n',
+      contextDir: ctx,
+      lines: [4],
+      message: `args.sh:3 runs '"$@"' as a child of the shell, which stays PID 1 and does not pass SIGTERM on: docker stop waits 10 s and then kills it; start it with exec: 'exec "$@"'`,
+      fileOutputs: exec("args.sh", '"$@"'),
+    },
+    {
+      name: "a directory copy, the script found on PATH",
+      code: alpine + 'COPY --chmod=755 scripts/ /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\n',
+      contextDir: ctx,
+      lines: [4],
+      message: 'scripts/entrypoint.sh:2 runs "su-exec app /app serve"',
+      fileOutputs: exec("scripts/entrypoint.sh", "su-exec app /app serve"),
+    },
+    {
+      name: "a WORKDIR-relative copy and program",
+      code: "FROM alpine:3.20\nWORKDIR /srv\nCOPY app env-bash.sh ./\nENTRYPOINT [\"./env-bash.sh\"]\n",
+      contextDir: ctx,
+      lines: [4],
+      message: 'env-bash.sh:3 runs "./server --flag" as a child of the shell',
+      fileOutputs: exec("env-bash.sh", "./server --flag"),
+    },
+    {
+      name: "COPY . . into the WORKDIR",
+      code: "FROM alpine:3.20\nWORKDIR /srv\nCOPY . .\nENTRYPOINT [\"/srv/docker-entrypoint.sh\"]\n",
+      contextDir: ctx,
+      lines: [4],
+      message,
+      fileOutputs: fixed,
+    },
+    {
+      name: "a file copied to a directory named without a trailing slash",
+      code: alpine + 'COPY docker-entrypoint.sh /usr/local/bin\nENTRYPOINT ["docker-entrypoint.sh"]\n',
+      contextDir: ctx,
+      lines: [4],
+      message,
+      fileOutputs: fixed,
+    },
+    { name: "a glob source", code: alpine + 'COPY *.sh /\nENTRYPOINT ["/docker-entrypoint.sh"]\n', contextDir: ctx, lines: [4], message, fileOutputs: fixed },
+    {
+      name: 'interpreter form ["sh", "/entrypoint.sh"]: the script needs no shebang',
+      code: alpine + 'COPY no-shebang.sh /entrypoint.sh\nENTRYPOINT ["sh", "-e", "/entrypoint.sh"]\n',
+      contextDir: ctx,
+      lines: [4],
+      message: 'no-shebang.sh:1 runs "/app serve"',
+      fileOutputs: exec("no-shebang.sh", "/app serve"),
+    },
+    {
+      name: 'interpreter form ["/bin/bash", "entrypoint.sh"] in the WORKDIR',
+      code: "FROM debian:bookworm-slim\nWORKDIR /opt/app\nCOPY docker-entrypoint.sh entrypoint.sh\nENTRYPOINT [\"/bin/bash\", \"entrypoint.sh\"]\n",
+      contextDir: ctx,
+      lines: [4],
+      message,
+      fileOutputs: fixed,
+    },
+    {
+      name: "a heredoc before the last command, which has an assignment and a continuation",
+      code: alpine + 'COPY heredoc.sh /\nENTRYPOINT ["/heredoc.sh"]\n',
+      contextDir: ctx,
+      lines: [4],
+      message: 'heredoc.sh:6 runs "GOMAXPROCS=2 /app --port 8080" as a child of the shell, which stays PID 1 and does not pass SIGTERM on: docker stop waits 10 s and then kills it; start it with exec: "GOMAXPROCS=2 exec /app --port 8080"',
+      fileOutputs: exec("heredoc.sh", "GOMAXPROCS=2 /app", "GOMAXPROCS=2 exec /app"),
+    },
+    {
+      name: "case, braces and a loop before the last command",
+      code: alpine + 'COPY case-then-run.sh /\nENTRYPOINT ["/case-then-run.sh"]\n',
+      contextDir: ctx,
+      lines: [4],
+      message: 'case-then-run.sh:7 runs "/app serve" as a child',
+      fileOutputs: exec("case-then-run.sh", "/app serve"),
+    },
+    { name: "#!/bin/busybox sh", code: alpine + 'COPY busybox.sh /\nENTRYPOINT ["/busybox.sh"]\n', contextDir: ctx, lines: [4], message: 'busybox.sh:2 runs "/app serve"', fileOutputs: exec("busybox.sh", "/app serve") },
+    {
+      name: "the final stage built FROM a stage that copies the script and sets ENTRYPOINT",
+      code: 'FROM alpine:3.20 AS base\nCOPY docker-entrypoint.sh /\nENTRYPOINT ["/docker-entrypoint.sh"]\n\nFROM base\nCOPY app /app\n',
+      contextDir: ctx,
+      lines: [3],
+      message,
+      fileOutputs: fixed,
+    },
+  ],
+});
