@@ -2,16 +2,19 @@
  * Lint findings proved by running them: the container the Dockerfile gives fails as the finding says,
  * and the Dockerfile its fix writes runs. SG218: USER nonroot on the alpine stand-in (whose
  * /etc/passwd has root and nobody, as alpine's has no nonroot). SG108: an exec-form ENTRYPOINT that
- * starts sh on the distroless stand-in, which has no shell. Stand-ins: test/support/standins.ts.
+ * starts sh on the distroless stand-in, which has no shell. SG219: an entrypoint script without exec
+ * keeps SIGTERM from the Go program (the alpine stand-in's /bin/sh is busybox ash, as alpine's is),
+ * and the script its fix writes lets it shut down. Stand-ins: test/support/standins.ts.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { applyFixes } from "../../src/lint/fixes/apply.js";
 import { lintDockerfile } from "../../src/lint/index.js";
-import { ULIMIT_FLAGS, podman, podmanBuild, removeImages } from "../support/podman.js";
+import { runSlimgo } from "../support/cli.js";
+import { ULIMIT_FLAGS, podman, podmanBuild, removeImages, removeStartedContainers, runContainer, runTool, type ContainerHandle } from "../support/podman.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { tempDirs } from "../support/temp-dirs.js";
 import { skipContainers } from "../support/tools.js";
@@ -72,3 +75,85 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     assert.match(afterFix.output, /app started: \[serve\]/);
   });
 });
+
+/** A Go service that says "graceful" when SIGTERM reaches it, as a server's shutdown hook would run. */
+const SERVICE = `package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM)
+	fmt.Println("ready")
+	<-stop
+	fmt.Println("graceful")
+}
+`;
+const ENTRYPOINT_DOCKERFILE = 'FROM alpine:3.20\nCOPY app /app\nCOPY docker-entrypoint.sh /\nUSER 65532:65532\nENTRYPOINT ["/docker-entrypoint.sh"]\n';
+const ENTRYPOINT_SCRIPT = "#!/bin/sh\nset -e\necho starting\n/app\n";
+
+describe("SG219 entrypoint-script-without-exec, run in a container", { skip: skipContainers(), concurrency: 1 }, () => {
+  const dirs = tempDirs();
+  const images: string[] = [];
+  let context = "";
+  before(async () => {
+    await ensureStandInImages();
+    context = await dirs.make("slimgo-sg219-");
+    await writeFile(join(context, "main.go"), SERVICE);
+    await runTool("go", ["build", "-trimpath", "-ldflags=-s -w", "-o", "app", "main.go"], { cwd: context, env: { CGO_ENABLED: "0", GOFLAGS: "", GOWORK: "off", GOPROXY: "off" }, timeoutMs: 180_000 });
+    await writeFile(join(context, "docker-entrypoint.sh"), ENTRYPOINT_SCRIPT);
+    await chmod(join(context, "docker-entrypoint.sh"), 0o755);
+    await writeFile(join(context, "Dockerfile"), ENTRYPOINT_DOCKERFILE);
+    await writeFile(join(context, ".dockerignore"), ".git\n.env\nmain.go\n");
+  });
+  after(async () => {
+    await removeStartedContainers();
+    await removeImages(...images);
+  });
+
+  /** Builds the context as it is now, starts it, waits for the service, and stops it with a 3 s grace period. */
+  async function stopAfterStart(name: string): Promise<{ ms: number; exitCode: number; logs: string }> {
+    const tag = `localhost/slimgo-test/sg219-${name}:latest`;
+    images.push(tag);
+    await podmanBuild({ context, tag, noCache: true });
+    const container = await runContainer({ image: tag });
+    try {
+      await waitForLog(container, "ready");
+      const stop = await container.stop(3);
+      return { ...stop, logs: await container.logs() };
+    } finally {
+      await container.remove();
+    }
+  }
+
+  test("without exec the shell keeps SIGTERM from the Go program and podman stop kills it; after --fix it shuts down gracefully at once", async () => {
+    const unfixed = await stopAfterStart("unfixed");
+    assert.ok(unfixed.ms >= 3000, `podman stop took ${Math.round(unfixed.ms)} ms: the shell as PID 1 should have ignored SIGTERM until the kill`);
+    assert.doesNotMatch(unfixed.logs, /graceful/);
+    assert.equal(unfixed.exitCode, 137, "killed");
+
+    const lint = await runSlimgo(["lint", "--fix"], { cwd: context });
+    assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+    assert.equal(await readFile(join(context, "docker-entrypoint.sh"), "utf8"), "#!/bin/sh\nset -e\necho starting\nexec /app\n");
+    assert.equal(await readFile(join(context, "Dockerfile"), "utf8"), ENTRYPOINT_DOCKERFILE);
+
+    const fixed = await stopAfterStart("fixed");
+    assert.match(fixed.logs, /graceful/, `podman stop took ${Math.round(fixed.ms)} ms, and the program never saw SIGTERM`);
+    assert.equal(fixed.exitCode, 0);
+  });
+});
+
+async function waitForLog(container: ContainerHandle, text: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const logs = await container.logs();
+    if (logs.includes(text)) return;
+    if (Date.now() > deadline) throw new Error(`the container did not log "${text}" in ${timeoutMs} ms: ${logs}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
