@@ -100,10 +100,23 @@ interface ScriptCall {
 
 /** `sh -c 'script'`, `bash -euxc '...'`, `bash -o pipefail -c '...'`: the first operand, when an option has a `c`. */
 function shellCall(words: readonly ShellWord[], shell: string): ScriptCall | undefined {
+  const { operand, runsString } = shellOptions(words.map((w) => w.value), 1);
+  const word = words[operand];
+  return runsString && word ? { word, value: word.value, shell, keeps: () => true } : undefined;
+}
+
+/**
+ * The options of a POSIX shell's command line, from `words[from]` on: whether one runs a string
+ * (`-c`, also in a cluster as `-euxc`) or reads standard input (`-s`), and the index of the first
+ * operand (the string, or the script file). `-o`, `+o`, `-O` and `+O` take the next word, also at
+ * the end of a cluster (`-euo pipefail`); `--` and `-` end the options.
+ */
+export function shellOptions(words: readonly string[], from: number): { operand: number; runsString: boolean; readsStdin: boolean } {
   let runsString = false;
-  let i = 1;
+  let readsStdin = false;
+  let i = from;
   for (; i < words.length; i++) {
-    const w = (words[i] as ShellWord).value;
+    const w = words[i] as string;
     if (w === "--" || w === "-") {
       i++;
       break;
@@ -114,11 +127,10 @@ function shellCall(words: readonly ShellWord[], shell: string): ScriptCall | und
       continue;
     }
     if (w.startsWith("-") && w.includes("c")) runsString = true;
-    // -o, +o, -O and +O take the next word, also at the end of a cluster (-euo pipefail).
+    if (w.startsWith("-") && w.includes("s")) readsStdin = true;
     for (const letter of w.slice(1)) if (letter === "o" || letter === "O") i++;
   }
-  const word = words[i];
-  return runsString && word ? { word, value: word.value, shell, keeps: () => true } : undefined;
+  return { operand: i, runsString, readsStdin };
 }
 
 /** `su [-] [USER] -c 'script'` and `runuser`'s su-like form; the shell -s names must be a POSIX one. */

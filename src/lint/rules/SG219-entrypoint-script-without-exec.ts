@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import { startedProcess } from "../model/entrypoint.js";
 import { absoluteIn, contextSourcesOf, workdirAt } from "../model/image-files.js";
 import { lookupAt } from "../model/build.js";
+import { shellOptions } from "../model/nested-scripts.js";
 import { outlineShellScript, type ScriptCommand } from "../model/shell-script.js";
 import type { InstructionModel, ShellWord, StageModel } from "../model/types.js";
 import type { Fix, Rule, RuleContext } from "../types.js";
@@ -67,26 +68,13 @@ function scriptRun(argv: readonly string[]): { path: string; interpreter?: strin
   const program = argv[0] ?? "";
   const name = posix.basename(program);
   if (inits.test(name)) return undefined;
-  let i: number;
-  if (name === "busybox" && (argv[1] === "sh" || argv[1] === "ash")) i = 2;
-  else if (forkingShells.has(name)) i = 1;
+  let from: number;
+  if (name === "busybox" && (argv[1] === "sh" || argv[1] === "ash")) from = 2;
+  else if (forkingShells.has(name)) from = 1;
   else return { path: program };
-  for (; i < argv.length; i++) {
-    const option = argv[i] as string;
-    if (option === "--") {
-      i++;
-      break;
-    }
-    if (!/^[-+]./.test(option)) break;
-    if (option.startsWith("--")) {
-      if (option === "--rcfile" || option === "--init-file") i++;
-      continue;
-    }
-    // -c runs a string, -s reads standard input: no script file.
-    if (/[cs]/.test(option.slice(1))) return undefined;
-    for (const letter of option.slice(1)) if (letter === "o" || letter === "O") i++;
-  }
-  const path = argv[i];
+  const { operand, runsString, readsStdin } = shellOptions(argv, from);
+  // -c runs a string, -s reads standard input: no script file.
+  const path = runsString || readsStdin ? undefined : argv[operand];
   return path === undefined ? undefined : { path, interpreter: name };
 }
 
