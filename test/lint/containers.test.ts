@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { chmod, copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { applyFixes } from "../../src/lint/fixes/apply.js";
@@ -96,6 +96,8 @@ func main() {
 `;
 const ENTRYPOINT_DOCKERFILE = 'FROM alpine:3.20\nCOPY app /app\nCOPY docker-entrypoint.sh /\nUSER 65532:65532\nENTRYPOINT ["/docker-entrypoint.sh"]\n';
 const ENTRYPOINT_SCRIPT = "#!/bin/sh\nset -e\necho starting\n/app\n";
+/** The same behind catatonit (podman's own init, from the host), which passes SIGTERM to its child, the shell, alone. */
+const CATATONIT_DOCKERFILE = 'FROM alpine:3.20\nCOPY app /app\nCOPY catatonit /catatonit\nCOPY docker-entrypoint.sh /\nUSER 65532:65532\nENTRYPOINT ["/catatonit", "--", "/docker-entrypoint.sh"]\n';
 
 describe("SG219 entrypoint-script-without-exec, run in a container", { skip: skipContainers(), concurrency: 1 }, () => {
   const dirs = tempDirs();
@@ -106,11 +108,16 @@ describe("SG219 entrypoint-script-without-exec, run in a container", { skip: ski
     context = await dirs.make("slimgo-sg219-");
     await writeFile(join(context, "main.go"), SERVICE);
     await runTool("go", ["build", "-trimpath", "-ldflags=-s -w", "-o", "app", "main.go"], { cwd: context, env: { CGO_ENABLED: "0", GOFLAGS: "", GOWORK: "off", GOPROXY: "off" }, timeoutMs: 180_000 });
-    await writeFile(join(context, "docker-entrypoint.sh"), ENTRYPOINT_SCRIPT);
-    await chmod(join(context, "docker-entrypoint.sh"), 0o755);
-    await writeFile(join(context, "Dockerfile"), ENTRYPOINT_DOCKERFILE);
+    await copyFile("/usr/bin/catatonit", join(context, "catatonit"));
     await writeFile(join(context, ".dockerignore"), ".git\n.env\nmain.go\n");
   });
+
+  /** The context with this Dockerfile and the entrypoint script as written, before any fix. */
+  async function prepare(dockerfile: string): Promise<void> {
+    await writeFile(join(context, "docker-entrypoint.sh"), ENTRYPOINT_SCRIPT);
+    await chmod(join(context, "docker-entrypoint.sh"), 0o755);
+    await writeFile(join(context, "Dockerfile"), dockerfile);
+  }
   after(async () => {
     await removeStartedContainers();
     await removeImages(...images);
@@ -132,6 +139,7 @@ describe("SG219 entrypoint-script-without-exec, run in a container", { skip: ski
   }
 
   test("without exec the shell keeps SIGTERM from the Go program and podman stop kills it; after --fix it shuts down gracefully at once", async () => {
+    await prepare(ENTRYPOINT_DOCKERFILE);
     const unfixed = await stopAfterStart("unfixed");
     assert.ok(unfixed.ms >= 3000, `podman stop took ${Math.round(unfixed.ms)} ms: the shell as PID 1 should have ignored SIGTERM until the kill`);
     assert.doesNotMatch(unfixed.logs, /graceful/);
@@ -143,6 +151,22 @@ describe("SG219 entrypoint-script-without-exec, run in a container", { skip: ski
     assert.equal(await readFile(join(context, "Dockerfile"), "utf8"), ENTRYPOINT_DOCKERFILE);
 
     const fixed = await stopAfterStart("fixed");
+    assert.match(fixed.logs, /graceful/, `podman stop took ${Math.round(fixed.ms)} ms, and the program never saw SIGTERM`);
+    assert.equal(fixed.exitCode, 0);
+  });
+  test("behind catatonit without -g the shell gets SIGTERM and exits, and the Go program is killed without it; after --fix it shuts down gracefully", async () => {
+    await prepare(CATATONIT_DOCKERFILE);
+    const unfixed = await stopAfterStart("catatonit-unfixed");
+    assert.doesNotMatch(unfixed.logs, /graceful/, "the Go program never saw SIGTERM");
+
+    const found = await runSlimgo(["lint"], { cwd: context });
+    assert.equal(found.code, 1, found.stdout + found.stderr);
+    assert.match(found.stdout, /SG219 docker-entrypoint\.sh:4 runs "\/app" as a child of the shell, catatonit passes SIGTERM only to the shell/);
+    const lint = await runSlimgo(["lint", "--fix"], { cwd: context });
+    assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+    assert.equal(await readFile(join(context, "docker-entrypoint.sh"), "utf8"), "#!/bin/sh\nset -e\necho starting\nexec /app\n");
+
+    const fixed = await stopAfterStart("catatonit-fixed");
     assert.match(fixed.logs, /graceful/, `podman stop took ${Math.round(fixed.ms)} ms, and the program never saw SIGTERM`);
     assert.equal(fixed.exitCode, 0);
   });

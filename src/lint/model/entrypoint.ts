@@ -1,5 +1,6 @@
 /**
- * The process an image starts: its ENTRYPOINT, else its CMD, as the words the runtime executes.
+ * The process an image starts: its ENTRYPOINT (with the CMD's words after an exec-form one), else
+ * its CMD, as the words the runtime executes.
  * A shell-form one (`ENTRYPOINT /docker-entrypoint.sh`) is `/bin/sh -c '...'`, and sh, bash, dash
  * and busybox ash exec the only command of such a string in place of themselves: its words are
  * the process then. Wrappers that exec what follows them (exec, env, gosu, su-exec, ...) are taken off.
@@ -33,7 +34,9 @@ export function startedProcess(stage: StageModel): StartedProcess | undefined {
     instruction = instructions.filter((i) => i.keyword === "CMD").at(-1);
   }
   if (instruction === undefined) return undefined;
-  const command = instruction.json !== null ? execFormCommand(instruction) : onlyCommand(instruction);
+  const cmd = instruction === entrypoint && entrypoint.json !== null ? instructions.filter((i) => i.keyword === "CMD").at(-1) : undefined;
+  if (cmd && cmd.json === null) return undefined;
+  const command = instruction.json !== null ? execFormCommand(instruction, cmd?.json ?? []) : onlyCommand(instruction);
   if (command === undefined) return undefined;
   const unwrapped = unwrapCommand(command);
   if (unwrapped.wrappers.some((w) => !execingWrappers.has(w))) return undefined;
@@ -41,8 +44,8 @@ export function startedProcess(stage: StageModel): StartedProcess | undefined {
   return argv.length > 0 ? { instruction, argv } : undefined;
 }
 
-function execFormCommand(ins: InstructionModel): ShellCommand | undefined {
-  const json = ins.json ?? [];
+function execFormCommand(ins: InstructionModel, cmdArgs: readonly string[]): ShellCommand | undefined {
+  const json = [...(ins.json ?? []), ...cmdArgs];
   if (json.length === 0) return undefined;
   return { assignments: [], words: json.map((value) => ({ value, start: ins.start, end: ins.end, quoted: true })), name: json[0] ?? "", next: "" };
 }

@@ -10,8 +10,25 @@ import type { Fix, Rule, RuleContext } from "../types.js";
 /** Shells that fork the last command of a script file and wait for it (checked for sh, bash, dash and busybox ash). */
 const forkingShells = new Set(["sh", "bash", "ash", "dash"]);
 
-/** Init processes that run as PID 1 and pass signals on to what they start. */
-const inits = /^(tini(-static)?(-[a-z0-9]+)?|dumb-init|catatonit|docker-init|s6-svscan|s6-linux-init|init|runsvdir|runit|supervisord|pid1)$/;
+/**
+ * Inits that run as PID 1 and pass signals on to the one program they start: to it alone by
+ * default, so a shell in between gets SIGTERM, exits, and its child is killed with the container
+ * (checked with catatonit), unless an option makes them signal its whole process group.
+ */
+const childSignallingInits: { name: RegExp; signalsGroup: (options: string[], env: (name: string) => string | undefined) => boolean; takesValue: RegExp }[] = [
+  // tini (docker run --init's docker-init): -g, or TINI_KILL_PROCESS_GROUP set.
+  { name: /^(tini(-static)?(-[a-z0-9]+)?|docker-init)$/, signalsGroup: (o, env) => shortFlag(o, "g") || Boolean(env("TINI_KILL_PROCESS_GROUP")), takesValue: /^-[a-zA-Z]*[pe]$/ },
+  { name: /^catatonit$/, signalsGroup: (o) => shortFlag(o, "g"), takesValue: /^$/ },
+  // dumb-init signals the group unless told to signal only its child.
+  { name: /^dumb-init$/, signalsGroup: (o) => !(o.includes("--single-child") || shortFlag(o, "c")), takesValue: /^(-[a-zA-Z]*r|--rewrite)$/ },
+];
+
+/** Supervisors that run services their own way: not followed. */
+const supervisors = /^(s6-svscan|s6-linux-init|init|runsvdir|runit|supervisord|pid1)$/;
+
+function shortFlag(options: string[], letter: string): boolean {
+  return options.some((o) => /^-[a-zA-Z]+$/.test(o) && o.includes(letter));
+}
 
 /** Shell builtins, and keep-alive commands, that end a script without being the service. */
 const notTheService = new Set([
@@ -37,7 +54,7 @@ export const rule: Rule = {
     if (!stage || ctx.contextDir === undefined) return;
     const started = startedProcess(stage);
     if (!started) return;
-    const run = scriptRun(started.argv);
+    const run = scriptRun(started.argv, (name) => envValue(ctx, started.instruction, name));
     if (!run) return;
     const script = readScript(ctx, stage, started.instruction, run.path, run.interpreter === undefined);
     if (!script) return;
@@ -55,19 +72,37 @@ export const rule: Rule = {
       edits: [],
       fileEdits: [{ path: script.path, edits: [{ start: name.start, end: name.start, text: "exec " }] }],
     };
-    ctx.report({
-      at: started.instruction,
-      message: `${script.path}:${line} runs ${quoted(shown)} as a child of the shell, which stays PID 1 and does not pass SIGTERM on: docker stop waits 10 s and then kills it; start it with exec: ${quoted(withExec)}`,
-      fix,
-    });
+    const why = run.init
+      ? `${run.init} passes SIGTERM only to the shell, which exits, and the service is killed with the container without it: start it with exec: ${quoted(withExec)} (or run ${run.init} -g)`
+      : `which stays PID 1 and does not pass SIGTERM on: docker stop waits 10 s and then kills it; start it with exec: ${quoted(withExec)}`;
+    ctx.report({ at: started.instruction, message: `${script.path}:${line} runs ${quoted(shown)} as a child of the shell, ${why}`, fix });
   },
 };
 
-/** The script a process runs: the program itself, or the file operand of a POSIX shell (`sh -e /entrypoint.sh`). */
-function scriptRun(argv: readonly string[]): { path: string; interpreter?: string } | undefined {
+/**
+ * The script a process runs: the program itself, or the file operand of a POSIX shell (`sh -e
+ * /entrypoint.sh`), also behind an init that signals only its child (`tini -- /entrypoint.sh`), named in `init`.
+ */
+function scriptRun(argv: readonly string[], env: (name: string) => string | undefined): { path: string; interpreter?: string; init?: string } | undefined {
   const program = argv[0] ?? "";
   const name = posix.basename(program);
-  if (inits.test(name)) return undefined;
+  if (supervisors.test(name)) return undefined;
+  const init = childSignallingInits.find((i) => i.name.test(name));
+  if (init) {
+    const options: string[] = [];
+    let i = 1;
+    for (; i < argv.length && argv[i]!.startsWith("-"); i++) {
+      if (argv[i] === "--") {
+        i++;
+        break;
+      }
+      options.push(argv[i]!);
+      if (init.takesValue.test(argv[i]!)) i++;
+    }
+    if (init.signalsGroup(options, env)) return undefined;
+    const inner = scriptRun(argv.slice(i), env);
+    return inner && !inner.init ? { ...inner, init: name } : undefined;
+  }
   let from: number;
   if (name === "busybox" && (argv[1] === "sh" || argv[1] === "ash")) from = 2;
   else if (forkingShells.has(name)) from = 1;
@@ -141,4 +176,10 @@ function oneLine(text: string): string {
 /** In double quotes, or single ones when the text has a double quote (`"$@"`). */
 function quoted(text: string): string {
   return text.includes('"') ? `'${text}'` : `"${text}"`;
+}
+
+/** The value of an ENV or ARG the instruction sees; undefined when unset or not known. */
+function envValue(ctx: RuleContext, at: InstructionModel, name: string): string | undefined {
+  const value = lookupAt(ctx.model, at)(name);
+  return typeof value === "string" ? value : undefined;
 }
