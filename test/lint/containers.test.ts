@@ -2,7 +2,8 @@
  * Lint findings proved by running them: the container the Dockerfile gives fails as the finding says,
  * and the Dockerfile its fix writes runs. SG218: USER nonroot on the alpine stand-in (whose
  * /etc/passwd has root and nobody, as alpine's has no nonroot). SG108: an exec-form ENTRYPOINT that
- * starts sh on the distroless stand-in, which has no shell. SG219: an entrypoint script without exec
+ * starts sh on the distroless stand-in, which has no shell. SG220: `go test | tee` on the golang
+ * stand-in (busybox ash) builds despite a failing test, and fails once the fix adds pipefail. SG219: an entrypoint script without exec
  * keeps SIGTERM from the Go program (the alpine stand-in's /bin/sh is busybox ash, as alpine's is),
  * and the script its fix writes lets it shut down. Stand-ins: test/support/standins.ts.
  */
@@ -50,6 +51,32 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
 
     const afterFix = await buildAndRun("sg218-fixed", fixed);
     assert.equal(afterFix.code, 0, afterFix.output);
+  });
+
+  test("SG220: go test piped into tee builds an image with a failing test; after the fix the build fails", async () => {
+    const bad = "FROM golang:1.19-alpine\nWORKDIR /src\nCOPY . .\nRUN go test ./... 2>&1 | tee /tmp/test.log\n";
+    const findings = lintDockerfile(bad).findings.filter((f) => f.ruleId === "SG220");
+    assert.deepEqual(findings.map((f) => f.line), [4]);
+    const fixed = applyFixes(bad, findings).text;
+    assert.equal(fixed, "FROM golang:1.19-alpine\nWORKDIR /src\nCOPY . .\nRUN set -o pipefail && go test ./... 2>&1 | tee /tmp/test.log\n");
+
+    const build = async (name: string, dockerfile: string) => {
+      const dir = await dirs.make("slimgo-sg220-");
+      await writeFile(join(dir, "Dockerfile"), dockerfile);
+      await writeFile(join(dir, "go.mod"), "module failing\n\ngo 1.19\n");
+      await writeFile(join(dir, "failing_test.go"), 'package failing\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) { t.Fatal("this test fails") }\n');
+      const tag = `localhost/slimgo-test/lint-${name}:latest`;
+      images.push(tag);
+      const result = await podman(["build", "--isolation", "chroot", ...ULIMIT_FLAGS, "--layers=false", "--no-cache", "-t", tag, dir], { allowFailure: true, timeoutMs: 300_000 });
+      return { code: result.code, output: result.stdout + result.stderr };
+    };
+    const before = await build("sg220-bad", bad);
+    assert.match(before.output, /this test fails/);
+    assert.equal(before.code, 0, `the pipeline hid the failing test, so the image built:\n${before.output}`);
+
+    const afterFix = await build("sg220-fixed", fixed);
+    assert.match(afterFix.output, /this test fails/);
+    assert.notEqual(afterFix.code, 0, "with pipefail the failing test fails the build");
   });
 
   test('SG108: ENTRYPOINT ["sh", "-c", ...] on distroless cannot start; the fixed ENTRYPOINT runs the program itself', async () => {

@@ -1,0 +1,107 @@
+import { posix } from "node:path";
+import { isAlpineImage, isGolangImage } from "../model/images.js";
+import { lineStartOf, rootImage, stageChain } from "../model/queries.js";
+import type { DockerfileModel, InstructionModel, NestedScript, ShellCommand, StageModel } from "../model/types.js";
+import type { Fix, Rule } from "../types.js";
+
+/** Commands whose failure a pipeline hides: downloads (the next command reads nothing) and go, whose build or tests may fail. */
+const MASKED = new Set(["curl", "wget", "go"]);
+
+const BASH_PIPEFAIL = 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]';
+
+export const rule: Rule = {
+  meta: {
+    id: "SG220",
+    name: "pipe-without-pipefail",
+    severity: "warning",
+    description: "A download or go command piped into another in a RUN without pipefail: the step takes the last command's status, so the failure goes unnoticed.",
+    docs: "docs/rules/SG220.md",
+    peers: { hadolint: ["DL4006"] },
+    fixable: true,
+  },
+  check(ctx) {
+    for (const stage of ctx.model.stages) {
+      let shellFixOffered = false;
+      for (const ins of stage.instructions) {
+        if (ins.keyword !== "RUN") continue;
+        const shell = shellAt(stage, ins);
+        if (shell.pipefail) continue;
+        const masked = maskedInPipeline(ins.commands);
+        if (!masked) continue;
+        const fix = pipefailFix(ctx.model, stage, ins, masked, shell.json, shellFixOffered);
+        if (fix?.kind === "shell") shellFixOffered = true;
+        const what = masked.command.name === "go" ? `go ${masked.command.words[1]?.value ?? ""}`.trim() : masked.command.name;
+        const consequence = masked.command.name === "go" ? `the step passes even when ${what} fails` : `a failed download goes unnoticed and ${masked.last} runs on nothing`;
+        ctx.report({
+          at: ins,
+          message: `${what} is piped into ${masked.last}, and the RUN takes the status of ${masked.last} alone, so ${consequence}: ${fix?.fix.description ?? `make the shell fail the pipeline (${BASH_PIPEFAIL} where bash is installed, or set -o pipefail && where the shell has it)`}`,
+          ...(fix ? { fix: fix.fix } : {}),
+        });
+      }
+    }
+  },
+};
+
+/** The SHELL in effect at `ins` (the stage's or an ancestor's), and whether it turns pipefail on. */
+function shellAt(stage: StageModel, ins: InstructionModel): { json?: string[]; pipefail: boolean } {
+  for (const s of stageChain(stage)) {
+    const before = s === stage ? s.instructions.filter((i) => i.index < ins.index) : s.instructions;
+    const shell = before.filter((i) => i.keyword === "SHELL" && i.json !== null).at(-1);
+    if (shell?.json) return { json: shell.json, pipefail: shell.json.some((a) => a.includes("pipefail")) };
+  }
+  return { pipefail: false };
+}
+
+/**
+ * The first pipeline member, before its last, that is a download or go, where the script it runs in
+ * has not turned pipefail on before it (`set -o pipefail`, `set -euo pipefail`).
+ */
+function maskedInPipeline(commands: readonly ShellCommand[]): { command: ShellCommand; last: string } | undefined {
+  const pipefailIn = new Set<NestedScript | undefined>();
+  for (let i = 0; i < commands.length; i++) {
+    const command = commands[i]!;
+    if (command.name === "set" && setsPipefail(command)) pipefailIn.add(command.script);
+    if (command.next !== "|" || pipefailIn.has(command.script)) continue;
+    let end = i;
+    while (commands[end]?.next === "|" && commands[end + 1] !== undefined && commands[end + 1]!.script === command.script) end++;
+    if (end === i) continue;
+    const masked = commands.slice(i, end).find((c) => MASKED.has(posix.basename(c.name)));
+    if (masked) return { command: masked, last: posix.basename(commands[end]!.name) || "the last command" };
+    i = end;
+  }
+  return undefined;
+}
+
+function setsPipefail(command: ShellCommand): boolean {
+  const words = command.words.map((w) => w.value);
+  return words.some((w, i) => w === "pipefail" && /^-[a-zA-Z]*o$/.test(words[i - 1] ?? ""));
+}
+
+/**
+ * `set -o pipefail && ` in front of the RUN's script where its shell has it (busybox ash on Alpine,
+ * bash, a SHELL that names one), else `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN on
+ * Debian-based images, whose /bin/sh (dash) has no pipefail but which ship bash; once per stage, as
+ * the SHELL holds for the RUNs after it.
+ */
+function pipefailFix(model: DockerfileModel, stage: StageModel, ins: InstructionModel, masked: { command: ShellCommand }, shell: string[] | undefined, shellFixOffered: boolean): { kind: "set" | "shell"; fix: Fix } | undefined {
+  const first = ins.commands[0];
+  const shellName = shell ? posix.basename(shell[0] ?? "") : undefined;
+  const hasPipefail = shellName ? ["bash", "ash", "zsh", "ksh", "mksh"].includes(shellName) : isAlpineImage(rootImage(stage)) || rootImage(stage).repository === "busybox";
+  if (hasPipefail) {
+    if (ins.json !== null || ins.heredocs.length > 0 || masked.command.script !== undefined || !first || first.script !== undefined) return undefined;
+    const at = first.assignments[0]?.word.start ?? first.words[0]?.start;
+    if (at === undefined) return undefined;
+    return { kind: "set", fix: { description: "start the RUN with set -o pipefail &&", edits: [{ start: at, end: at, text: "set -o pipefail && " }] } };
+  }
+  if (shell !== undefined || shellFixOffered || !shipsBash(stage)) return undefined;
+  const lineStart = lineStartOf(model, ins.start);
+  return { kind: "shell", fix: { description: `add ${BASH_PIPEFAIL} before it (/bin/sh here is dash, which has no pipefail)`, edits: [{ start: lineStart, end: lineStart, text: `${BASH_PIPEFAIL}\n` }] } };
+}
+
+/** Official Debian and Ubuntu images, and the Debian-based golang ones, have bash. */
+function shipsBash(stage: StageModel): boolean {
+  const ref = rootImage(stage);
+  const official = ref.registry === undefined || ref.registry === "docker.io" || ref.registry === "index.docker.io";
+  if (!official || isAlpineImage(ref)) return false;
+  return ref.repository === "debian" || ref.repository === "ubuntu" || isGolangImage(ref);
+}

@@ -1,0 +1,52 @@
+import { rule } from "../../../src/lint/rules/SG220-pipe-without-pipefail.js";
+import { ruleTester } from "../support/rule-tester.js";
+import { initDockerfile, recipeDockerfile } from "../support/dockerfiles.js";
+
+const bashShell = 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n';
+
+ruleTester(rule, {
+  valid: [
+    { code: initDockerfile },
+    { code: recipeDockerfile },
+    { name: "a pipe that hides nothing that matters", code: "FROM alpine:3.20\nRUN echo hello | tr a-z A-Z\n" },
+    { name: "set -o pipefail first", code: "FROM alpine:3.20\nRUN set -o pipefail && wget -qO- https://example.com/install.sh | sh\n" },
+    { name: "set -euo pipefail first", code: "FROM golang:1.22-alpine\nRUN set -euo pipefail; go test ./... 2>&1 | tee /tmp/test.log\n" },
+    { name: "SHELL with pipefail", code: "FROM golang:1.22\n" + bashShell + "RUN go vet ./... | tee vet.log\n" },
+    { name: "SHELL with pipefail in the parent stage", code: "FROM debian:bookworm-slim AS base\n" + bashShell + "FROM base\nRUN curl -fsSL https://example.com/x.tgz | tar -xz\n" },
+    { name: "a download not piped", code: "FROM alpine:3.20\nRUN wget -q https://example.com/x.tgz && tar -xzf x.tgz\n" },
+    { name: "a pipe with nothing after it", code: "FROM alpine:3.20\nRUN curl -fsSL https://example.com/x |\n" },
+    { name: "the download is the last command of the pipeline", code: "FROM alpine:3.20\nRUN echo https://example.com/x | xargs wget -q\n" },
+  ],
+  invalid: [
+    {
+      name: "curl piped into sh on alpine: set -o pipefail",
+      code: "FROM alpine:3.20\nRUN curl -fsSL https://example.com/install.sh | sh\n",
+      lines: [2],
+      message: "curl is piped into sh, and the RUN takes the status of sh alone, so a failed download goes unnoticed and sh runs on nothing: start the RUN with set -o pipefail &&",
+      output: "FROM alpine:3.20\nRUN set -o pipefail && curl -fsSL https://example.com/install.sh | sh\n",
+    },
+    {
+      name: "go test piped into tee on golang alpine, after set -e and an assignment",
+      code: "FROM golang:1.22-alpine\nRUN set -eux; \\\n    CGO_ENABLED=0 go test ./... 2>&1 | tee /tmp/test.log\n",
+      lines: [2],
+      message: "go test is piped into tee, and the RUN takes the status of tee alone, so the step passes even when go test fails",
+      output: "FROM golang:1.22-alpine\nRUN set -o pipefail && set -eux; \\\n    CGO_ENABLED=0 go test ./... 2>&1 | tee /tmp/test.log\n",
+    },
+    {
+      name: "Debian-based golang: SHELL bash with pipefail before the first such RUN, once per stage",
+      code: "FROM golang:1.22-bookworm AS build\nWORKDIR /src\nRUN curl -fsSL https://example.com/tool.tgz | tar -xz -C /usr/local/bin\nRUN go test ./... | tee test.log\n",
+      lines: [3, 4],
+      message: 'add SHELL ["/bin/bash", "-o", "pipefail", "-c"] before it (/bin/sh here is dash, which has no pipefail)',
+      output: "FROM golang:1.22-bookworm AS build\nWORKDIR /src\n" + bashShell + "RUN curl -fsSL https://example.com/tool.tgz | tar -xz -C /usr/local/bin\nRUN go test ./... | tee test.log\n",
+    },
+    {
+      name: "a SHELL without pipefail that names bash: set -o pipefail",
+      code: 'FROM ubuntu:24.04\nSHELL ["/bin/bash", "-c"]\nRUN wget -qO- https://example.com/key.asc | gpg --dearmor -o /usr/share/keyrings/x.gpg\n',
+      lines: [3],
+      output: 'FROM ubuntu:24.04\nSHELL ["/bin/bash", "-c"]\nRUN set -o pipefail && wget -qO- https://example.com/key.asc | gpg --dearmor -o /usr/share/keyrings/x.gpg\n',
+    },
+    { name: "an unknown base: reported, no fix", code: "FROM registry.example.com/base:1\nRUN curl -fsSL https://example.com/i.sh | sh\n", lines: [2], message: "make the shell fail the pipeline" },
+    { name: "inside sh -c '...': reported, no fix", code: "FROM alpine:3.20\nRUN sh -c 'wget -qO- https://example.com/i.sh | sh'\n", lines: [2] },
+    { name: "pipefail set in an outer script does not reach a nested one", code: "FROM alpine:3.20\nRUN set -o pipefail && sh -c 'curl -fsSL https://example.com/i.sh | sh'\n", lines: [2] },
+  ],
+});
