@@ -67,7 +67,7 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
       await writeFile(join(dir, "failing_test.go"), 'package failing\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) { t.Fatal("this test fails") }\n');
       const tag = `localhost/slimgo-test/lint-${name}:latest`;
       images.push(tag);
-      const result = await podman(["build", "--isolation", "chroot", ...ULIMIT_FLAGS, "--layers=false", "--no-cache", "-t", tag, dir], { allowFailure: true, timeoutMs: 300_000 });
+      const result = await podmanBuild({ context: dir, tag, noCache: true, allowFailure: true });
       return { code: result.code, output: result.stdout + result.stderr };
     };
     const before = await build("sg220-bad", bad);

@@ -107,6 +107,8 @@ export interface BuildOptions {
   /** "docker" keeps HEALTHCHECK, SHELL and STOPSIGNAL in the image config (OCI has no such fields). */
   format?: "oci" | "docker";
   timeoutMs?: number;
+  /** Return a failed build's result instead of throwing (for builds that are meant to fail). */
+  allowFailure?: boolean;
 }
 
 /** `podman build --isolation chroot` with this machine's ulimits; returns the build log. */
@@ -118,7 +120,7 @@ export async function podmanBuild(opts: BuildOptions): Promise<PodmanResult> {
   if (opts.noCache) args.push("--no-cache");
   if (opts.format) args.push("--format", opts.format);
   args.push(opts.context);
-  return podman(args, { timeoutMs: opts.timeoutMs ?? 300_000 });
+  return podman(args, { timeoutMs: opts.timeoutMs ?? 300_000, allowFailure: opts.allowFailure ?? false });
 }
 
 export interface RunOptions {
