@@ -2,14 +2,15 @@
  * Lint findings proved by running them: the container the Dockerfile gives fails as the finding says,
  * and the Dockerfile its fix writes runs. SG218: USER nonroot on the alpine stand-in (whose
  * /etc/passwd has root and nobody, as alpine's has no nonroot). SG108: an exec-form ENTRYPOINT that
- * starts sh on the distroless stand-in, which has no shell. SG220: `go test | tee` on the golang
+ * starts sh on the distroless stand-in, which has no shell. SG115: `go get` of a tool on the golang
+ * stand-in installs nothing, and `go install` does. SG220: `go test | tee` on the golang
  * stand-in (busybox ash) builds despite a failing test, and fails once the fix adds pipefail. SG219: an entrypoint script without exec
  * keeps SIGTERM from the Go program (the alpine stand-in's /bin/sh is busybox ash, as alpine's is),
  * and the script its fix writes lets it shut down. Stand-ins: test/support/standins.ts.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmod, copyFile, readFile, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { applyFixes } from "../../src/lint/fixes/apply.js";
@@ -51,6 +52,35 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
 
     const afterFix = await buildAndRun("sg218-fixed", fixed);
     assert.equal(afterFix.code, 0, afterFix.output);
+  });
+
+  test("SG115: go get installs no tool since Go 1.18, so the step that runs it fails; slimgo lint --fix makes it go install, and the build runs it", async () => {
+    const dir = await dirs.make("slimgo-sg115-");
+    const dockerfile = "FROM golang:1.19-alpine\nWORKDIR /src\nCOPY . .\nRUN go get example.com/tool/cmd/hello && hello\n";
+    await writeFile(join(dir, "Dockerfile"), dockerfile);
+    await writeFile(join(dir, ".dockerignore"), ".git\n.env\n");
+    await writeFile(join(dir, "go.mod"), "module app\n\ngo 1.19\n\nrequire example.com/tool v0.0.0\n\nreplace example.com/tool => ./tool\n");
+    await writeFile(join(dir, "main.go"), "package main\n\nfunc main() {}\n");
+    await mkdir(join(dir, "tool/cmd/hello"), { recursive: true });
+    await writeFile(join(dir, "tool/go.mod"), "module example.com/tool\n\ngo 1.19\n");
+    await writeFile(join(dir, "tool/cmd/hello/main.go"), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello from the tool") }\n');
+    const build = async (name: string) => {
+      const tag = `localhost/slimgo-test/lint-${name}:latest`;
+      images.push(tag);
+      const result = await podmanBuild({ context: dir, tag, noCache: true, allowFailure: true });
+      return { code: result.code, output: result.stdout + result.stderr };
+    };
+
+    const before = await build("sg115-bad");
+    assert.notEqual(before.code, 0, before.output);
+    assert.match(before.output, /hello: not found/);
+
+    const lint = await runSlimgo(["lint", "--fix"], { cwd: dir });
+    // SG105 adds its build flags to the go install the SG115 fix writes.
+    assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /^RUN go install (-\S+ )*example\.com\/tool\/cmd\/hello && hello$/m, lint.stdout + lint.stderr);
+    const afterFix = await build("sg115-fixed");
+    assert.equal(afterFix.code, 0, afterFix.output);
+    assert.match(afterFix.output, /hello from the tool/);
   });
 
   test("SG220: go test piped into tee builds an image with a failing test; after the fix the build fails", async () => {
