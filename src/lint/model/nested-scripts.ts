@@ -9,6 +9,7 @@
 import type { TextEdit } from "../types.js";
 import { readSwitchUser, switchUserEffect, unwrapCommand } from "./command-wrappers.js";
 import { commandsOf, joinContinuations, tokenize, type MappedText } from "./shell.js";
+import { shellOptions } from "../../shell/shell-options.js";
 import type { DockerfileModel, NestedScript, ShellCommand, ShellWord } from "./types.js";
 
 /** Shells whose `-c` runs the first operand as a script. */
@@ -103,34 +104,6 @@ function shellCall(words: readonly ShellWord[], shell: string): ScriptCall | und
   const { operand, runsString } = shellOptions(words.map((w) => w.value), 1);
   const word = words[operand];
   return runsString && word ? { word, value: word.value, shell, keeps: () => true } : undefined;
-}
-
-/**
- * The options of a POSIX shell's command line, from `words[from]` on: whether one runs a string
- * (`-c`, also in a cluster as `-euxc`) or reads standard input (`-s`), and the index of the first
- * operand (the string, or the script file). `-o`, `+o`, `-O` and `+O` take the next word, also at
- * the end of a cluster (`-euo pipefail`); `--` and `-` end the options.
- */
-export function shellOptions(words: readonly string[], from: number): { operand: number; runsString: boolean; readsStdin: boolean } {
-  let runsString = false;
-  let readsStdin = false;
-  let i = from;
-  for (; i < words.length; i++) {
-    const w = words[i] as string;
-    if (w === "--" || w === "-") {
-      i++;
-      break;
-    }
-    if (!/^[-+]./.test(w)) break;
-    if (w.startsWith("--")) {
-      if (w === "--rcfile" || w === "--init-file") i++;
-      continue;
-    }
-    if (w.startsWith("-") && w.includes("c")) runsString = true;
-    if (w.startsWith("-") && w.includes("s")) readsStdin = true;
-    for (const letter of w.slice(1)) if (letter === "o" || letter === "O") i++;
-  }
-  return { operand: i, runsString, readsStdin };
 }
 
 /** `su [-] [USER] -c 'script'` and `runuser`'s su-like form; the shell -s names must be a POSIX one. */
