@@ -45,8 +45,8 @@ export type ProcessStart =
   | { kind: "program"; argv: string[]; init?: string }
   /** A POSIX shell given a script file (`sh -e /entrypoint.sh`). */
   | { kind: "script"; shell: string; path: string; args: string[]; init?: string }
-  /** A POSIX shell given a string (`sh -c 'exec /app'`), with the words after it ($0, $1, ...). */
-  | { kind: "string"; shell: string; script: string; args: string[]; init?: string }
+  /** A POSIX shell (`program`, by name `shell`) given a string (`sh -c 'exec /app'`), with the words after it ($0, $1, ...). */
+  | { kind: "string"; program: string; shell: string; script: string; args: string[]; init?: string }
   /** An init that passes signals to the whole process group of what it starts. */
   | { kind: "group-init"; init: string; argv: string[] }
   | { kind: "supervisor"; name: string }
@@ -88,7 +88,7 @@ export function followProcess(argv: readonly string[], env: (name: string) => st
   const shell = name === "busybox" ? "ash" : name;
   if (runsString) {
     const script = argv[operand];
-    return script === undefined ? { kind: "unfollowed", reason: `${name} -c without a string` } : { kind: "string", shell, script, args: argv.slice(operand + 1) };
+    return script === undefined ? { kind: "unfollowed", reason: `${name} -c without a string` } : { kind: "string", program, shell, script, args: argv.slice(operand + 1) };
   }
   const path = readsStdin ? undefined : argv[operand];
   return path === undefined ? { kind: "unfollowed", reason: `${name} reads its commands from standard input` } : { kind: "script", shell, path, args: argv.slice(operand + 1) };
@@ -166,4 +166,43 @@ function oneLine(text: string): string {
 /** In double quotes, or single ones when the text has a double quote (`"$@"`). */
 export function quoteCommand(text: string): string {
   return text.includes('"') ? `'${text}'` : `"${text}"`;
+}
+
+/** What a shell does with the command line a `-c` string ends in. */
+export type StringRun =
+  /** It replaces itself with these words (`exec` taken off): they are PID 1's program then. */
+  | { execs: ShellWord[] }
+  /** It runs the last command as its child and stays PID 1: why. */
+  | { forks: string }
+  | { unknown: string };
+
+/**
+ * How `shell` (by implementation: "ash" for busybox, "bash", "dash"; any other name is not known)
+ * runs the string it got with -c. Seen here (busybox 1.35, bash 5.2, Debian 12's dash 0.5.12):
+ * busybox ash execs the last command of the string, also after `;`, `&&` or `||`, unless a trap
+ * is set; bash execs a sole simple command without redirections, and from 5.1 also the last one
+ * of a list; Debian's dash forks even a sole command. All exec what `exec` names.
+ */
+export function stringRun(shell: string, script: string): StringRun {
+  const outline = outlineShellScript(script);
+  if (!outline) return { unknown: "the string could not be read" };
+  if (outline.commands.some((c) => c.words[0]?.value === "trap")) return { unknown: "the string sets a trap, so the shell handles signals itself" };
+  const execed = lastExec(outline);
+  if (execed) return { execs: execed };
+  const last = outline.last;
+  if (last === undefined) return { unknown: "the string runs nothing" };
+  if (last === "compound") return { unknown: "the string ends in a compound command" };
+  if (last.before === "|" || last.after === "|") return { forks: "the string ends in a pipeline" };
+  if (last.after === "&") return { forks: "the string ends in a background job" };
+  const first = last.words[0];
+  if (last.negated || !first || notTheService.has(first.value) || outline.functions.has(first.value)) return { forks: `the string ends with ${first?.value ?? "a redirection"}, not a program` };
+  const sole = outline.commands.length === 1;
+  const redirects = last.words.some((w) => !w.quoted && /^\d*[<>]/.test(w.value));
+  if (shell === "ash") return { execs: last.words };
+  if (shell === "bash") {
+    if (redirects) return { forks: "bash forks a command that has redirections" };
+    return sole ? { execs: last.words } : { unknown: "bash 5.1 and later exec the last command of a list, older ones fork it" };
+  }
+  if (shell === "dash") return { forks: "dash forks the command (Debian's dash even a sole one)" };
+  return { unknown: `which shell ${shell} is, is not known` };
 }

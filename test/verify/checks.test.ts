@@ -270,3 +270,68 @@ table("no-package-manager", [
   { name: "dpkg fails", image: { files: { "/usr/bin/dpkg": exe } }, options: { noPackageManager: true }, status: "fail" },
   { name: "scratch passes", image: { files: { "/app": exe } }, options: { noPackageManager: true }, status: "pass" },
 ]);
+
+const script = (text: string) => ({ content: text, mode: 0o755 });
+const busyboxSh = { "/bin/sh": { symlink: "busybox" }, "/bin/busybox": exe };
+const dashSh = { "/bin/sh": { symlink: "dash" }, "/usr/bin/dash": exe, "/bin/dash": { symlink: "/usr/bin/dash" } };
+const withoutExec = script("#!/bin/sh\nset -e\necho starting\n/app\n");
+const withExec = script("#!/bin/sh\nset -e\necho starting\nexec /app\n");
+const go = { goBinaries: [goBinary("/app")] };
+
+table("signals", [
+  { name: "a Go binary as the entrypoint passes: it is PID 1", image: { ...go, config: { Entrypoint: ["/app"] }, files: { "/app": exe } }, status: "pass", message: /\/app is a Go binary and is PID 1/ },
+  { name: "any ELF program passes, found through PATH and links", image: { config: { Cmd: ["server"], Env: ["PATH=/usr/bin"] }, files: { "/usr/bin/server": { symlink: "/opt/server" }, "/opt/server": exe } }, status: "pass", message: /\/opt\/server is an ELF program/, evidence: /\/usr\/bin\/server → \/opt\/server/ },
+  {
+    name: "a script that runs the service without exec fails, naming its line",
+    image: { config: { Entrypoint: ["/docker-entrypoint.sh"] }, files: { ...busyboxSh, "/docker-entrypoint.sh": withoutExec, "/app": exe } },
+    status: "fail",
+    message: /^\/docker-entrypoint\.sh:4 runs "\/app" as a child of the shell, which stays PID 1 and does not pass SIGTERM on: podman\/docker stop waits 10 s and then kills it; start it with exec: "exec \/app"$/,
+  },
+  { name: "a script that ends in exec passes, following what it execs", image: { ...go, config: { Entrypoint: ["/docker-entrypoint.sh"] }, files: { ...busyboxSh, "/docker-entrypoint.sh": withExec, "/app": exe } }, status: "pass", message: /\/app is a Go binary/, evidence: /ends in exec/ },
+  {
+    name: 'exec "$@" follows the CMD, a script without exec there fails',
+    image: { config: { Entrypoint: ["/entry.sh"], Cmd: ["/run.sh", "serve"] }, files: { ...busyboxSh, "/entry.sh": script('#!/bin/sh\nexec "$@"\n'), "/run.sh": script("#!/bin/sh\n/app \"$1\"\n"), "/app": exe } },
+    status: "fail",
+    message: /^\/run\.sh:2 runs '\/app "\$1"' as a child of the shell/,
+  },
+  { name: "a script given to sh as its operand, without exec, fails", image: { config: { Entrypoint: ["sh", "-e", "/docker-entrypoint.sh"] }, files: { ...busyboxSh, "/docker-entrypoint.sh": { content: "/app serve\n" }, "/app": exe } }, status: "fail", message: /\/docker-entrypoint\.sh:1 runs "\/app serve"/ },
+  { name: "a script ending in an if block skips", image: { config: { Entrypoint: ["/e.sh"] }, files: { ...busyboxSh, "/e.sh": script('#!/bin/sh\nif [ "$1" = serve ]; then\n  /app\nfi\n'), "/app": exe } }, status: "skip", message: /cannot tell/ },
+  { name: "a script that traps TERM skips", image: { config: { Entrypoint: ["/e.sh"] }, files: { ...busyboxSh, "/e.sh": script("#!/bin/sh\ntrap 'kill $pid' TERM\n/app\n"), "/app": exe } }, status: "skip" },
+  { name: "a zsh script skips", image: { config: { Entrypoint: ["/e.zsh"] }, files: { "/bin/zsh": exe, "/e.zsh": script("#!/bin/zsh\n/app\n"), "/app": exe } }, status: "skip", message: /runs under zsh/ },
+  { name: "shell form, one command, busybox ash execs it", image: { ...go, config: { Entrypoint: ["/bin/sh", "-c", "/app --port 8080"] }, files: { ...busyboxSh, "/app": exe } }, status: "pass", message: /\/app is a Go binary/, evidence: /\/bin\/sh → busybox/ },
+  { name: "shell form, a list: busybox ash execs its last command", image: { ...go, config: { Entrypoint: ["/bin/sh", "-c", "echo starting; /app"] }, files: { ...busyboxSh, "/app": exe } }, status: "pass" },
+  {
+    name: "shell form ending in a pipeline fails: sh stays PID 1",
+    image: { config: { Entrypoint: ["/bin/sh", "-c", "/app | tee /tmp/log"] }, files: { ...busyboxSh, "/app": exe } },
+    status: "fail",
+    message: /^sh stays PID 1 running "\/app \| tee \/tmp\/log" \(the string ends in a pipeline\), so the program never gets SIGTERM.*: use exec form or start it with exec/,
+  },
+  { name: "shell form ending in a background job fails", image: { config: { Entrypoint: ["/bin/sh", "-c", "/app & wait"] }, files: { ...busyboxSh, "/app": exe } }, status: "fail", message: /ends with wait/ },
+  { name: "shell form on dash fails even for one command", image: { config: { Entrypoint: ["/bin/sh", "-c", "/app"] }, files: { ...dashSh, "/app": exe } }, status: "fail", message: /dash forks/ },
+  { name: "shell form on dash whose last command is exec passes", image: { ...go, config: { Entrypoint: ["/bin/sh", "-c", "cd /srv && exec /app"] }, files: { ...dashSh, "/app": exe } }, status: "pass" },
+  { name: "bash -c with a list skips: it depends on the bash version", image: { config: { Entrypoint: ["bash", "-c", "cd /srv; /app"] }, files: { "/bin/bash": exe, "/app": exe } }, status: "skip", message: /bash 5\.1/ },
+  { name: "bash -c with one command passes", image: { config: { Entrypoint: ["bash", "-c", "/app"] }, files: { "/bin/bash": exe, "/app": exe } }, status: "pass" },
+  { name: "shell form without a shell in the image skips (SV001 fails it)", image: { config: { Entrypoint: ["/bin/sh", "-c", "/app"] }, files: { "/app": exe } }, status: "skip" },
+  { name: "tini -g signals the group: passes even in front of a script without exec", image: { config: { Entrypoint: ["/sbin/tini", "-g", "--", "/docker-entrypoint.sh"] }, files: { ...busyboxSh, "/sbin/tini": exe, "/docker-entrypoint.sh": withoutExec, "/app": exe } }, status: "pass", message: /tini passes SIGTERM to the whole process group/ },
+  { name: "catatonit -g passes", image: { config: { Entrypoint: ["/catatonit", "-g", "--"], Cmd: ["/docker-entrypoint.sh"] }, files: { ...busyboxSh, "/catatonit": exe, "/docker-entrypoint.sh": withoutExec, "/app": exe } }, status: "pass" },
+  {
+    name: "catatonit without -g in front of a script without exec fails",
+    image: { config: { Entrypoint: ["/catatonit", "--", "/docker-entrypoint.sh"] }, files: { ...busyboxSh, "/catatonit": exe, "/docker-entrypoint.sh": withoutExec, "/app": exe } },
+    status: "fail",
+    message: /^\/docker-entrypoint\.sh:4 runs "\/app" as a child of the shell, catatonit passes SIGTERM only to the shell, which exits.*\(or run catatonit -g\)$/,
+  },
+  {
+    name: "catatonit without -g in front of sh -c that forks fails, naming the init",
+    image: { config: { Entrypoint: ["/catatonit", "--", "/bin/sh", "-c", "/app | cat"] }, files: { ...busyboxSh, "/catatonit": exe, "/app": exe } },
+    status: "fail",
+    message: /^sh stays catatonit's child running "\/app \| cat" \(the string ends in a pipeline\): catatonit passes SIGTERM only to sh/,
+    evidence: /\/bin\/sh → busybox/,
+  },
+  { name: "catatonit without -g in front of sh -c that execs passes", image: { ...go, config: { Entrypoint: ["/catatonit", "--", "/bin/sh", "-c", "/app"] }, files: { ...busyboxSh, "/catatonit": exe, "/app": exe } }, status: "pass", message: /catatonit passes SIGTERM to it/ },
+  { name: "tini without -g in front of the binary passes", image: { ...go, config: { Entrypoint: ["tini", "--", "/app"] }, files: { "/usr/bin/tini": exe, "/app": exe } }, status: "pass", message: /tini passes SIGTERM to it, its child/ },
+  { name: "tini with TINI_KILL_PROCESS_GROUP passes", image: { config: { Entrypoint: ["tini", "--", "/e.sh"], Env: ["TINI_KILL_PROCESS_GROUP=1"] }, files: { "/usr/bin/tini": exe, "/e.sh": withoutExec } }, status: "pass" },
+  { name: "a python script skips", image: { config: { Entrypoint: ["/run.py"] }, files: { "/usr/bin/python3": exe, "/run.py": script("#!/usr/bin/env python3\nimport subprocess\n") } }, status: "skip", message: /python3/ },
+  { name: "python run directly skips: an interpreter", image: { config: { Cmd: ["python3", "/srv/app.py"] }, files: { "/usr/bin/python3": exe } }, status: "skip", message: /interpreter/ },
+  { name: "a supervisor skips", image: { config: { Entrypoint: ["/usr/bin/supervisord", "-c", "/etc/supervisord.conf"] }, files: { "/usr/bin/supervisord": exe } }, status: "skip", message: /supervisord/ },
+  { name: "no entrypoint skips", image: {}, status: "skip" },
+]);

@@ -39,7 +39,7 @@ test("text shows each check with status and evidence, coloured only when asked",
   assert.match(plain, /^ {2}PASS {2}SV001 entrypoint/m);
   assert.match(plain, /^ {2}SKIP {2}SV007 zoneinfo/m);
   assert.match(plain, /^ {8}\/app links crypto\/tls/m);
-  assert.match(plain, /15 checks: \d+ passed, 3 failed, \d+ skipped/);
+  assert.match(plain, /16 checks: \d+ passed, 3 failed, \d+ skipped/);
   assert.doesNotMatch(plain, /\u001b\[/);
   const red = (s: string) => `\u001b[31m${s}\u001b[39m`;
   const id = (s: string) => s;

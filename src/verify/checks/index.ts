@@ -15,6 +15,7 @@ import { check as noSecretsInConfig } from "./SV012-no-secrets-in-config.js";
 import { check as maxSize } from "./SV013-max-size.js";
 import { check as noShell } from "./SV014-no-shell.js";
 import { check as noPackageManager } from "./SV015-no-package-manager.js";
+import { check as signals } from "./SV016-signals.js";
 
 export const checks: readonly VerifyCheck[] = [
   entrypoint,
@@ -32,4 +33,5 @@ export const checks: readonly VerifyCheck[] = [
   maxSize,
   noShell,
   noPackageManager,
+  signals,
 ];
