@@ -16,7 +16,8 @@ import { after, before, describe, test } from "node:test";
 import { applyFixes } from "../../src/lint/fixes/apply.js";
 import { lintDockerfile } from "../../src/lint/index.js";
 import { runSlimgo } from "../support/cli.js";
-import { ULIMIT_FLAGS, podman, podmanBuild, removeImages, removeStartedContainers, runContainer, runTool, type ContainerHandle } from "../support/podman.js";
+import { buildGracefulService, waitForLog } from "../support/graceful-service.js";
+import { ULIMIT_FLAGS, podman, podmanBuild, removeImages, removeStartedContainers, runContainer } from "../support/podman.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { tempDirs } from "../support/temp-dirs.js";
 import { skipContainers } from "../support/tools.js";
@@ -133,24 +134,6 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
   });
 });
 
-/** A Go service that says "graceful" when SIGTERM reaches it, as a server's shutdown hook would run. */
-const SERVICE = `package main
-
-import (
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
-)
-
-func main() {
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM)
-	fmt.Println("ready")
-	<-stop
-	fmt.Println("graceful")
-}
-`;
 const ENTRYPOINT_DOCKERFILE = 'FROM alpine:3.20\nCOPY app /app\nCOPY docker-entrypoint.sh /\nUSER 65532:65532\nENTRYPOINT ["/docker-entrypoint.sh"]\n';
 const ENTRYPOINT_SCRIPT = "#!/bin/sh\nset -e\necho starting\n/app\n";
 /** The same behind catatonit (podman's own init, from the host), which passes SIGTERM to its child, the shell, alone. */
@@ -163,8 +146,7 @@ describe("SG219 entrypoint-script-without-exec, run in a container", { skip: ski
   before(async () => {
     await ensureStandInImages();
     context = await dirs.make("slimgo-sg219-");
-    await writeFile(join(context, "main.go"), SERVICE);
-    await runTool("go", ["build", "-trimpath", "-ldflags=-s -w", "-o", "app", "main.go"], { cwd: context, env: { CGO_ENABLED: "0", GOFLAGS: "", GOWORK: "off", GOPROXY: "off" }, timeoutMs: 180_000 });
+    await buildGracefulService(context);
     await copyFile("/usr/bin/catatonit", join(context, "catatonit"));
     await writeFile(join(context, ".dockerignore"), ".git\n.env\nmain.go\n");
   });
@@ -228,13 +210,3 @@ describe("SG219 entrypoint-script-without-exec, run in a container", { skip: ski
     assert.equal(fixed.exitCode, 0);
   });
 });
-
-async function waitForLog(container: ContainerHandle, text: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const logs = await container.logs();
-    if (logs.includes(text)) return;
-    if (Date.now() > deadline) throw new Error(`the container did not log "${text}" in ${timeoutMs} ms: ${logs}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
