@@ -151,8 +151,16 @@ export function serviceRun(text: string, command: ScriptCommand): { shown: strin
   };
 }
 
-/** Why the service misses SIGTERM, and what to do, after "… runs X as a child of the shell, ". */
-export function whyNoSignal(init: string | undefined, withExec: string, stopper = "docker stop"): string {
+/**
+ * Why the service misses SIGTERM, and what to do, after "… runs X as a child of the shell, ". An init
+ * that signals the whole group (`signalsGroup`) does not help either: the shell, not PID 1 there,
+ * dies of SIGTERM at once, the init exits with its child, and the container's end kills the service
+ * in the middle of its shutdown (seen with catatonit -g and a service that takes 500 ms to stop).
+ */
+export function whyNoSignal(init: string | undefined, withExec: string, stopper = "docker stop", signalsGroup = false): string {
+  if (init && signalsGroup) {
+    return `${init} passes SIGTERM to the whole group, but the shell dies of it at once, ${init} exits with it, and the service is killed with the container before it can shut down: start it with exec: ${quoteCommand(withExec)}`;
+  }
   return init
     ? `${init} passes SIGTERM only to the shell, which exits, and the service is killed with the container without it: start it with exec: ${quoteCommand(withExec)} (or run ${init} -g)`
     : `which stays PID 1 and does not pass SIGTERM on: ${stopper} waits 10 s and then kills it; start it with exec: ${quoteCommand(withExec)}`;

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runTool, type ContainerHandle } from "./podman.js";
 
-/** As a server's shutdown hook would run on SIGTERM. */
+/** As a server's shutdown hook would run on SIGTERM, taking a moment as draining connections does (so a process killed right after the signal never says "graceful"). */
 export const GRACEFUL_SERVICE = `package main
 
 import (
@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -18,6 +19,7 @@ func main() {
 	signal.Notify(stop, syscall.SIGTERM)
 	fmt.Println("ready")
 	<-stop
+	time.Sleep(300 * time.Millisecond)
 	fmt.Println("graceful")
 }
 `;

@@ -25,6 +25,12 @@ export const check: VerifyCheck = {
   },
 };
 
+/** The init in front of the process, and whether it signals its whole process group (-g) or its child alone. */
+interface Init {
+  name: string;
+  group: boolean;
+}
+
 interface Walk {
   view: ImageView;
   env: ReadonlyMap<string, string>;
@@ -32,38 +38,41 @@ interface Walk {
   evidence: string[];
 }
 
-/** The verdict for the process `argv` starts; `init` is the child-only init in front of it, if any. */
-async function follow(walk: Walk, argv: readonly string[], init: string | undefined, hops: number): Promise<CheckResult> {
+/** The verdict for the process `argv` starts; `init` is the init in front of it, if any. */
+async function follow(walk: Walk, argv: readonly string[], init: Init | undefined, hops: number): Promise<CheckResult> {
   const { evidence } = walk;
-  evidence.push(`runs ${JSON.stringify(argv)}${init ? ` as ${init}'s child` : ""}`);
+  evidence.push(`runs ${JSON.stringify(argv)}${init ? ` as ${init.name}'s child` : ""}`);
   if (hops > MAX_HOPS) return skip(`gave up following after ${MAX_HOPS} programs that exec others`, evidence);
   const started = followProcess(argv, (name) => walk.env.get(name));
+  const inFront = "init" in started && started.init !== undefined ? { name: started.init, group: false } : init;
   switch (started.kind) {
     case "supervisor":
       return skip(`${started.name} supervises its services its own way: not followed`, evidence);
     case "unfollowed":
       return skip(`not followed: ${started.reason}`, evidence);
     case "group-init":
-      return pass(`${started.init} passes SIGTERM to the whole process group it starts, so the program gets it even behind a shell`, evidence);
+      if (init) return skip(`not followed: ${started.init} runs behind ${init.name}`, evidence);
+      evidence.push(`${started.init} passes signals to the whole process group it starts`);
+      return follow(walk, started.argv, { name: started.init, group: true }, hops + 1);
     case "string":
-      return runString(walk, started.program, started.shell, started.script, started.args, started.init ?? init, hops);
+      return runString(walk, started.program, started.shell, started.script, started.args, inFront, hops);
     case "script": {
       const path = findScriptOperand(walk, started.path);
-      return runScript(walk, path, started.args, started.init ?? init, hops);
+      return runScript(walk, path, started.args, inFront, hops);
     }
     case "program":
-      return runProgram(walk, started.argv, started.init ?? init, hops);
+      return runProgram(walk, started.argv, inFront, hops);
   }
 }
 
-async function runProgram(walk: Walk, argv: readonly string[], init: string | undefined, hops: number): Promise<CheckResult> {
+async function runProgram(walk: Walk, argv: readonly string[], init: Init | undefined, hops: number): Promise<CheckResult> {
   const { view, evidence } = walk;
   const program = argv[0] as string;
   const found = findCommand(view, program, walk.env);
   if (found?.entry?.type !== "file") return skip(`${program} is not a file in the image (see SV001)`, evidence);
   evidence.push(...found.links);
   const head = (await readImageFile(view, found.path, 4)) ?? Buffer.alloc(0);
-  const receives = init ? `${init} passes SIGTERM to it, its child` : "is PID 1, so it gets SIGTERM itself";
+  const receives = init ? `${init.name} passes SIGTERM on to it` : "is PID 1, so it gets SIGTERM itself";
   if (head.subarray(0, 2).toString("latin1") === "#!") return runScript(walk, found.path, argv.slice(1), init, hops, true);
   if (!head.equals(Buffer.from("\x7fELF", "latin1"))) return skip(`${found.path} is neither a script nor an ELF program`, evidence);
   const name = posix.basename(found.path);
@@ -86,7 +95,7 @@ function findScriptOperand(walk: Walk, operand: string): string {
 }
 
 /** A script file run by a shell (`sh /entrypoint.sh`), or run directly by its `#!` line (`byShebang`). */
-async function runScript(walk: Walk, path: string, args: readonly string[], init: string | undefined, hops: number, byShebang = false): Promise<CheckResult> {
+async function runScript(walk: Walk, path: string, args: readonly string[], init: Init | undefined, hops: number, byShebang = false): Promise<CheckResult> {
   const { evidence } = walk;
   const bytes = await readImageFile(walk.view, path, MAX_SCRIPT_BYTES);
   if (bytes === undefined) return skip(`${path} could not be read from the image`, evidence);
@@ -99,24 +108,26 @@ async function runScript(walk: Walk, path: string, args: readonly string[], init
   const last = lastServiceCommand(text);
   if (last) {
     const { shown, withExec, line } = serviceRun(text, last);
-    return fail(`${path}:${line} runs ${quoteCommand(shown)} as a child of the shell, ${whyNoSignal(init, withExec, "podman/docker stop")}`, evidence);
+    return fail(`${path}:${line} runs ${quoteCommand(shown)} as a child of the shell, ${whyNoSignal(init?.name, withExec, "podman/docker stop", init?.group)}`, evidence);
   }
   const outline = outlineShellScript(text);
   const execed = outline && lastExec(outline);
   if (!execed) return skip(`${path} does not plainly end in its service: cannot tell whether SIGTERM reaches it (a compound command, a trap, a function or a builtin comes last)`, evidence);
   evidence.push(`${path} ends in exec`);
-  return followExec(walk, `${path} ends in exec, so the shell hands PID 1 to the program`, execed, args, init, hops);
+  return followExec(walk, `${path} ends in exec, so the shell replaces itself with the program`, execed, args, init, hops);
 }
 
 /** A `-c` string, by what the image's shell does with it. */
-async function runString(walk: Walk, program: string, named: string, script: string, args: readonly string[], init: string | undefined, hops: number): Promise<CheckResult> {
+async function runString(walk: Walk, program: string, named: string, script: string, args: readonly string[], init: Init | undefined, hops: number): Promise<CheckResult> {
   const { evidence } = walk;
   const shell = shellImplementation(walk, program);
   if (shell === undefined) return skip(`${program} is not in the image (see SV001)`, evidence);
   const run = stringRun(shell, script);
   if ("forks" in run) {
-    const how = init
-      ? `${named} stays ${init}'s child running ${quoteCommand(script)} (${run.forks}): ${init} passes SIGTERM only to ${named}, and the program is killed with the container without it`
+    const how = init?.group
+      ? `${named} runs ${quoteCommand(script)} as ${init.name}'s child (${run.forks}): ${init.name} passes SIGTERM to the whole group, but ${named} dies of it at once, ${init.name} exits with it, and the program is killed with the container before it can shut down`
+      : init
+      ? `${named} stays ${init.name}'s child running ${quoteCommand(script)} (${run.forks}): ${init.name} passes SIGTERM only to ${named}, and the program is killed with the container without it`
       : `${named} stays PID 1 running ${quoteCommand(script)} (${run.forks}), so the program never gets SIGTERM and podman/docker stop waits and then kills it`;
     return fail(`${how}: use exec form or start it with exec (exec at the front of the last command)`, evidence);
   }
@@ -126,7 +137,7 @@ async function runString(walk: Walk, program: string, named: string, script: str
 }
 
 /** The command a shell execs: followed when its words are literal (or "$@"); else it is PID 1's program, whatever it is. */
-async function followExec(walk: Walk, how: string, words: readonly ShellWord[], args: readonly string[], init: string | undefined, hops: number): Promise<CheckResult> {
+async function followExec(walk: Walk, how: string, words: readonly ShellWord[], args: readonly string[], init: Init | undefined, hops: number): Promise<CheckResult> {
   const argv: string[] = [];
   for (const w of words) {
     if (w.value === "$@" && w.quoted) argv.push(...args);
