@@ -162,7 +162,7 @@ export function whyNoSignal(init: string | undefined, withExec: string, stopper 
     return `${init} passes SIGTERM to the whole group, but the shell dies of it at once, ${init} exits with it, and the service is killed with the container before it can shut down: start it with exec: ${quoteCommand(withExec)}`;
   }
   return init
-    ? `${init} passes SIGTERM only to the shell, which exits, and the service is killed with the container without it: start it with exec: ${quoteCommand(withExec)} (or run ${init} -g)`
+    ? `${init} passes SIGTERM only to the shell, which exits, and the service is killed with the container without it: start it with exec: ${quoteCommand(withExec)}`
     : `which stays PID 1 and does not pass SIGTERM on: ${stopper} waits 10 s and then kills it; start it with exec: ${quoteCommand(withExec)}`;
 }
 

@@ -325,7 +325,7 @@ table("signals", [
     name: "catatonit without -g in front of a script without exec fails",
     image: { config: { Entrypoint: ["/catatonit", "--", "/docker-entrypoint.sh"] }, files: { ...busyboxSh, "/catatonit": exe, "/docker-entrypoint.sh": withoutExec, "/app": exe } },
     status: "fail",
-    message: /^\/docker-entrypoint\.sh:4 runs "\/app" as a child of the shell, catatonit passes SIGTERM only to the shell, which exits.*\(or run catatonit -g\)$/,
+    message: /^\/docker-entrypoint\.sh:4 runs "\/app" as a child of the shell, catatonit passes SIGTERM only to the shell, which exits, and the service is killed with the container without it: start it with exec: "exec \/app"$/,
   },
   {
     name: "catatonit without -g in front of sh -c that forks fails, naming the init",

@@ -1,9 +1,10 @@
 /**
  * The process an image starts: its ENTRYPOINT (with the CMD's words after an exec-form one), else
  * its CMD, as the words the runtime executes.
- * A shell-form one (`ENTRYPOINT /docker-entrypoint.sh`) is `/bin/sh -c '...'`, and sh, bash, dash
- * and busybox ash exec the only command of such a string in place of themselves: its words are
- * the process then. Wrappers that exec what follows them (exec, env, gosu, su-exec, ...) are taken off.
+ * A shell-form one (`ENTRYPOINT /docker-entrypoint.sh`) is `/bin/sh -c '...'`; with only one
+ * command, its words are taken for the process: busybox ash and bash exec it in place of
+ * themselves, and where dash keeps itself in front (Debian), SG203 reports the shell form anyway.
+ * Wrappers that exec what follows them (exec, env, gosu, su-exec, ...) are taken off.
  */
 import { unwrapCommand } from "./command-wrappers.js";
 import { knownImageConfig } from "./images.js";

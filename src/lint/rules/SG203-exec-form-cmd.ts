@@ -1,5 +1,6 @@
 import { execFormFix } from "../fixes/exec-form.js";
-import { stageHasNoShell } from "../model/queries.js";
+import { isAlpineImage } from "../model/images.js";
+import { rootImage, stageHasNoShell } from "../model/queries.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -20,9 +21,13 @@ export const rule: Rule = {
       for (const ins of stage.instructions) {
         if ((ins.keyword !== "CMD" && ins.keyword !== "ENTRYPOINT") || ins.json !== null || ins.args.length === 0) continue;
         const fix = execFormFix(model, ins);
+        const root = rootImage(stage);
+        const why = isAlpineImage(root) || root.repository === "busybox"
+          ? "busybox sh runs a lone last command in its own place, but one in a pipeline, or after a trap, stays its child, which never gets SIGTERM"
+          : "Debian's and Ubuntu's sh (dash) keeps the service as its child and does not pass on SIGTERM, so the service is killed instead of shutting down";
         ctx.report({
           at: ins,
-          message: `${ins.keyword} in shell form runs as a child of /bin/sh, which does not pass on SIGTERM, so the service is killed instead of shutting down: use exec form ${fix?.edits[0]?.text ?? '(a JSON array, e.g. ["/app", "serve"])'}`,
+          message: `${ins.keyword} in shell form runs under /bin/sh -c: ${why}: use exec form ${fix?.edits[0]?.text ?? '(a JSON array, e.g. ["/app", "serve"])'}`,
           ...(fix ? { fix } : {}),
         });
       }

@@ -35,20 +35,28 @@ export const rule: Rule = {
       edits: [],
       fileEdits: [{ path: script.path, edits: [{ start: execAt, end: execAt, text: "exec " }] }],
     };
-    const why = whyNoSignal(run.init, withExec);
+    const why = whyNoSignal(run.init, withExec, "docker stop", run.group);
     ctx.report({ at: started.instruction, message: `${script.path}:${line} runs ${quoteCommand(shown)} as a child of the shell, ${why}`, fix });
   },
 };
 
 /**
  * The script a process runs: the program itself, or the file operand of a POSIX shell (`sh -e
- * /entrypoint.sh`), also behind an init that signals only its child (`tini -- /entrypoint.sh`), named in `init`.
+ * /entrypoint.sh`), also behind an init (`tini -- /entrypoint.sh`), named in `init`; `group` when
+ * that init signals the whole process group (which does not save a service that takes time to stop).
  */
-function scriptRun(argv: readonly string[], env: (name: string) => string | undefined): { path: string; interpreter?: string; init?: string } | undefined {
-  const started = followProcess(argv, env);
-  const init = started.kind === "program" || started.kind === "script" ? started.init : undefined;
+function scriptRun(argv: readonly string[], env: (name: string) => string | undefined): { path: string; interpreter?: string; init?: string; group?: boolean } | undefined {
+  let started = followProcess(argv, env);
+  let groupInit: string | undefined;
+  if (started.kind === "group-init") {
+    groupInit = started.init;
+    started = followProcess(started.argv, env);
+  }
+  const init = groupInit ?? (started.kind === "program" || started.kind === "script" ? started.init : undefined);
+  if ((started.kind === "program" || started.kind === "script") && groupInit !== undefined && started.init !== undefined) return undefined;
   const found = started.kind === "program" ? { path: started.argv[0] as string } : started.kind === "script" ? { path: started.path, interpreter: started.shell } : undefined;
-  return found && (init === undefined ? found : { ...found, init });
+  if (!found) return undefined;
+  return init === undefined ? found : { ...found, init, ...(groupInit !== undefined ? { group: true } : {}) };
 }
 
 /** The script's context path and text, when a COPY/ADD from the build context put it where the process finds it. */
