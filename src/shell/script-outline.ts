@@ -5,8 +5,8 @@
  * Dockerfile commands; a script it cannot follow with confidence (an unterminated heredoc,
  * unbalanced blocks) gives no outline.
  */
-import { assignmentPattern, tokenize } from "../lint/model/shell.js";
-import type { ShellWord } from "../lint/model/types.js";
+import { assignmentPattern, tokenize } from "./tokenize.js";
+import type { ShellWord } from "./types.js";
 
 /** A simple command of the script. Offsets are into the script text. */
 export interface ScriptCommand {

@@ -5,7 +5,7 @@
  * (SV016, from an image); each finds the files its own way.
  */
 import { posix } from "node:path";
-import type { ShellWord } from "../lint/model/types.js";
+import type { ShellWord } from "./types.js";
 import { outlineShellScript, type ScriptCommand, type ScriptOutline } from "./script-outline.js";
 import { shellOptions } from "./shell-options.js";
 

@@ -1,4 +1,4 @@
-import { joinContinuations, tokenize } from "../model/shell.js";
+import { joinContinuations, tokenize } from "../../shell/tokenize.js";
 import type { DockerfileModel, InstructionModel } from "../model/types.js";
 import type { Fix } from "../types.js";
 

@@ -3,7 +3,7 @@ import type { SourceRange } from "../types.js";
 import { parseImageRef } from "./images.js";
 import { unwrapCommand } from "./command-wrappers.js";
 import { execFormScript, posixShells, withNestedScripts } from "./nested-scripts.js";
-import { joinContinuations, parseScript, parseShell } from "./shell.js";
+import { joinContinuations, parseScript, parseShell } from "../../shell/tokenize.js";
 import type {
   CopyEdge,
   DockerfileModel,

@@ -4,7 +4,7 @@
  * which VAR=value words and which variables of the environment reach it, and where a fix can put more.
  */
 import type { TextEdit } from "../types.js";
-import { assignmentPattern } from "./shell.js";
+import { assignmentPattern } from "../../shell/tokenize.js";
 import type { NestedScript, ShellCommand, ShellWord } from "./types.js";
 
 /** Where a fix inserts VAR=value words so that they reach a command. */

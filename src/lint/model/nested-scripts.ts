@@ -8,7 +8,7 @@
  */
 import type { TextEdit } from "../types.js";
 import { readSwitchUser, switchUserEffect, unwrapCommand } from "./command-wrappers.js";
-import { commandsOf, joinContinuations, tokenize, type MappedText } from "./shell.js";
+import { commandsOf, joinContinuations, tokenize, type MappedText } from "../../shell/tokenize.js";
 import { shellOptions } from "../../shell/shell-options.js";
 import type { DockerfileModel, NestedScript, ShellCommand, ShellWord } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { ShellWord } from "../../lint/model/types.js";
+import type { ShellWord } from "../../shell/types.js";
 import { outlineShellScript } from "../../shell/script-outline.js";
 import { followProcess, forkingShells, lastExec, lastServiceCommand, quoteCommand, serviceRun, shebangShell, stringRun, whyNoSignal } from "../../shell/signal-path.js";
 import type { ImageView } from "../image-view.js";

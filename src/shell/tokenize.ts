@@ -1,6 +1,6 @@
 /**
- * Splits the shell text of RUN/CMD/ENTRYPOINT/HEALTHCHECK into simple commands and words,
- * keeping each word's offsets in the Dockerfile so rules can point at it and fixes can edit it.
+ * Splits shell text (a Dockerfile's RUN/CMD/ENTRYPOINT/HEALTHCHECK, or a script) into simple commands
+ * and words, keeping each word's offsets in the text so rules can point at it and fixes can edit it.
  * Hand-written: shell parsers on npm (e.g. shell-quote) drop positions and continuations; this
  * needs neither a full grammar nor execution, only words, quotes and command separators.
  */
