@@ -155,6 +155,11 @@ export function rootImage(stage: StageModel): ImageRef {
   return (chain[chain.length - 1] ?? stage).imageRef;
 }
 
+/** A CMD the image will run with besides `ins`: in the stage, before or after it, or inherited from a parent stage. */
+export function cmdInEffect(stage: StageModel, ins: InstructionModel): boolean {
+  return stageChain(stage).some((s) => s.instructions.some((i) => i !== ins && i.keyword === "CMD"));
+}
+
 /** True when the stage's root image has no shell and no shell was copied in. */
 export function stageHasNoShell(stage: StageModel): boolean {
   if (!hasNoShell(rootImage(stage))) return false;

@@ -1,6 +1,5 @@
 import { execFormFix, shellWrapperFix } from "../fixes/exec-form.js";
-import { stageChain, stageHasNoShell } from "../model/queries.js";
-import type { InstructionModel, StageModel } from "../model/types.js";
+import { cmdInEffect, stageHasNoShell } from "../model/queries.js";
 import type { Rule } from "../types.js";
 
 /** Programs that are a shell: an exec-form instruction that starts one needs it in the image. */
@@ -52,8 +51,3 @@ export const rule: Rule = {
     }
   },
 };
-
-/** A CMD the image will run with: in the stage before `ins` or after it, or inherited from a parent stage. */
-function cmdInEffect(stage: StageModel, ins: InstructionModel): boolean {
-  return stageChain(stage).some((s) => s.instructions.some((i) => i !== ins && i.keyword === "CMD"));
-}

@@ -1,6 +1,9 @@
-import { execFormFix } from "../fixes/exec-form.js";
+import { posix } from "node:path";
+import { stringRun } from "../../shell/signal-path.js";
+import { execFormFix, shellWrapperFix } from "../fixes/exec-form.js";
 import { isAlpineImage } from "../model/images.js";
-import { rootImage, stageHasNoShell } from "../model/queries.js";
+import { cmdInEffect, rootImage, stageHasNoShell } from "../model/queries.js";
+import type { InstructionModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -8,7 +11,7 @@ export const rule: Rule = {
     id: "SG203",
     name: "exec-form-cmd",
     severity: "warning",
-    description: "CMD or ENTRYPOINT in shell form: the process runs under /bin/sh and does not get signals.",
+    description: "CMD or ENTRYPOINT in shell form, or in exec form through sh -c, where the shell stays PID 1: the process runs under /bin/sh and does not get signals.",
     docs: "docs/rules/SG203.md",
     peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
     fixable: true,
@@ -19,7 +22,12 @@ export const rule: Rule = {
       // In images without a shell SG108 reports this as an error.
       if (stageHasNoShell(stage)) continue;
       for (const ins of stage.instructions) {
-        if ((ins.keyword !== "CMD" && ins.keyword !== "ENTRYPOINT") || ins.json !== null || ins.args.length === 0) continue;
+        if (ins.keyword !== "CMD" && ins.keyword !== "ENTRYPOINT") continue;
+        if (ins.json !== null) {
+          reportShellWrapper(ctx, stage, ins);
+          continue;
+        }
+        if (ins.args.length === 0) continue;
         const fix = execFormFix(model, ins);
         const root = rootImage(stage);
         const why = isAlpineImage(root) || root.repository === "busybox"
@@ -34,3 +42,34 @@ export const rule: Rule = {
     }
   },
 };
+
+/** The shell a `["sh", "-c", ...]` names, by implementation: sh is busybox ash on Alpine and busybox, dash on Debian-based images. */
+function shellImplementation(stage: StageModel, program: string): string | undefined {
+  const name = posix.basename(program);
+  if (name === "bash" || name === "ash" || name === "dash") return name;
+  if (name !== "sh") return undefined;
+  const root = rootImage(stage);
+  if (isAlpineImage(root) || root.repository === "busybox") return "ash";
+  const official = root.registry === undefined || root.registry === "docker.io" || root.registry === "index.docker.io";
+  return official && (root.repository === "debian" || root.repository === "ubuntu" || root.repository === "golang") ? "dash" : undefined;
+}
+
+/**
+ * Exec form that starts a shell on a string (`["sh", "-c", "/app serve"]`) is shell form written
+ * out: reported where that shell keeps itself in front of the program (dash always; any shell for a
+ * pipeline or a background job at the end), which then never gets SIGTERM.
+ */
+function reportShellWrapper(ctx: Parameters<Rule["check"]>[0], stage: StageModel, ins: InstructionModel): void {
+  const [program, flag, script] = ins.json ?? [];
+  if (program === undefined || flag !== "-c" || script === undefined) return;
+  const shell = shellImplementation(stage, program);
+  if (shell === undefined) return;
+  const run = stringRun(shell, script);
+  if (!("forks" in run)) return;
+  const fix = shellWrapperFix(ctx.model, ins, cmdInEffect(stage, ins));
+  ctx.report({
+    at: ins,
+    message: `${ins.keyword} ${JSON.stringify(ins.json)} keeps ${posix.basename(program)} as PID 1 with the service as its child (${run.forks.replace(/\s*\(.*\)$/, "")}), and a shell as PID 1 does not pass on SIGTERM, so the service is killed instead of shutting down: ${fix ? `run the program itself, ${fix.edits[0]!.text}` : "run the program itself in exec form, or end the string with exec and the program"}`,
+    ...(fix ? { fix } : {}),
+  });
+}

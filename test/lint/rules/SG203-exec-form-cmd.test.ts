@@ -6,6 +6,9 @@ ruleTester(rule, {
   valid: [
     { code: initDockerfile },
     { name: "exec form", code: "FROM alpine:3.20\nCMD [\"/app\", \"serve\"]\nENTRYPOINT [\"/sbin/tini\", \"--\"]\n" },
+    { name: "sh -c on Alpine: busybox sh runs the last command in its place", code: 'FROM alpine:3.20\nENTRYPOINT ["sh", "-c", "/app migrate && /app serve"]\n' },
+    { name: "sh -c that ends in exec, on Debian", code: 'FROM debian:bookworm-slim\nENTRYPOINT ["/bin/sh", "-c", "/app migrate && exec /app serve"]\n' },
+    { name: "sh -c on an image whose sh is not known", code: 'FROM registry.example.com/base:1\nENTRYPOINT ["sh", "-c", "/app serve"]\n' },
   ],
   invalid: [
     { name: "the message names the command's own exec form", code: "FROM alpine:3.20\nWORKDIR /srv\nENTRYPOINT ./server -v\n", lines: [3], message: 'use exec form ["./server", "-v"]', output: "FROM alpine:3.20\nWORKDIR /srv\nENTRYPOINT [\"./server\", \"-v\"]\n" },
@@ -13,6 +16,15 @@ ruleTester(rule, {
     { name: "shell-form CMD", code: "FROM alpine:3.20\nCMD /app serve --port 8080\n", lines: [2], message: "exec form", output: "FROM alpine:3.20\nCMD [\"/app\", \"serve\", \"--port\", \"8080\"]\n" },
     { name: "quoted words", code: "FROM alpine:3.20\nENTRYPOINT /app \"hello world\"\n", lines: [2], output: "FROM alpine:3.20\nENTRYPOINT [\"/app\", \"hello world\"]\n" },
     { name: "CRLF line endings", code: "FROM alpine:3.20\r\nCMD /app\r\n", lines: [2], output: "FROM alpine:3.20\r\nCMD [\"/app\"]\r\n" },
+    {
+      name: "sh -c on Debian: dash keeps itself in front even of a lone command",
+      code: 'FROM golang:1.22-bookworm\nENTRYPOINT ["sh", "-c", "/app serve"]\n',
+      lines: [2],
+      message: 'ENTRYPOINT ["sh","-c","/app serve"] keeps sh as PID 1 with the service as its child (dash forks the command), and a shell as PID 1 does not pass on SIGTERM, so the service is killed instead of shutting down: run the program itself, ["/app", "serve"]',
+      output: 'FROM golang:1.22-bookworm\nENTRYPOINT ["/app", "serve"]\n',
+    },
+    { name: "a pipeline at the end keeps any shell in front: reported, not rewritten", code: 'FROM alpine:3.20\nCMD ["sh", "-c", "/app serve 2>&1 | tee /tmp/log"]\n', lines: [2], message: "the string ends in a pipeline" },
+    { name: "bash -c with a redirection", code: 'FROM ubuntu:24.04\nCMD ["/bin/bash", "-c", "/app serve > /tmp/log"]\n', lines: [2], message: "bash forks a command that has redirections" },
     { name: "shell syntax: reported, not rewritten", code: "FROM alpine:3.20\nCMD /app --port $PORT && echo done\n", lines: [2] },
   ],
 });
