@@ -13,11 +13,11 @@ import { shellOptions } from "./shell-options.js";
 export const forkingShells = new Set(["sh", "bash", "ash", "dash"]);
 
 /**
- * Inits that run as PID 1 and pass signals on to the one program they start: to it alone by
- * default, so a shell in between gets SIGTERM, exits, and its child is killed with the container
- * (checked with catatonit), unless an option makes them signal its whole process group.
+ * Inits that run as PID 1 and pass signals on to the program they start: to it alone (tini and
+ * catatonit by default), so a shell in between gets SIGTERM, exits, and its child is killed with the
+ * container (checked with catatonit); or to its whole process group (with -g; dumb-init by default).
  */
-const childSignallingInits: { name: RegExp; signalsGroup: (options: string[], env: (name: string) => string | undefined) => boolean; takesValue: RegExp }[] = [
+const inits: { name: RegExp; signalsGroup: (options: string[], env: (name: string) => string | undefined) => boolean; takesValue: RegExp }[] = [
   // tini (docker run --init's docker-init): -g, or TINI_KILL_PROCESS_GROUP set.
   { name: /^(tini(-static)?(-[a-z0-9]+)?|docker-init)$/, signalsGroup: (o, env) => shortFlag(o, "g") || Boolean(env("TINI_KILL_PROCESS_GROUP")), takesValue: /^-[a-zA-Z]*[pe]$/ },
   { name: /^catatonit$/, signalsGroup: (o) => shortFlag(o, "g"), takesValue: /^$/ },
@@ -55,7 +55,8 @@ export type ProcessStart =
 
 /**
  * What `argv` starts: the program itself, a shell's script file or string, also behind an init
- * that signals only its child (`tini -- /entrypoint.sh`), named in `init`. `env` gives the
+ * that signals only its child (`tini -- /entrypoint.sh`), named in `init`; behind one that signals the
+ * whole group, "group-init" with what it starts. `env` gives the
  * environment the init sees (tini reads TINI_KILL_PROCESS_GROUP).
  */
 export function followProcess(argv: readonly string[], env: (name: string) => string | undefined): ProcessStart {
@@ -63,7 +64,7 @@ export function followProcess(argv: readonly string[], env: (name: string) => st
   if (program === undefined || program === "") return { kind: "unfollowed", reason: "no program" };
   const name = posix.basename(program);
   if (supervisors.test(name)) return { kind: "supervisor", name };
-  const init = childSignallingInits.find((i) => i.name.test(name));
+  const init = inits.find((i) => i.name.test(name));
   if (init) {
     const options: string[] = [];
     let i = 1;
