@@ -21,20 +21,21 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const stage of ctx.model.stages) {
-      let shellFixOffered = false;
+      /** The RUN before which the fix puts SHELL bash -o pipefail in this stage, once. */
+      let shellFixAt: InstructionModel | undefined;
       for (const ins of stage.instructions) {
         if (ins.keyword !== "RUN") continue;
         const shell = shellAt(stage, ins);
         if (shell.pipefail) continue;
         const masked = maskedInPipeline(ins.commands);
         if (!masked) continue;
-        const fix = pipefailFix(ctx.model, stage, ins, masked, shell.json, shellFixOffered);
-        if (fix?.kind === "shell") shellFixOffered = true;
+        const fix = pipefailFix(ctx.model, stage, ins, masked, shell.json, shellFixAt !== undefined);
+        if (fix?.kind === "shell") shellFixAt = ins;
         const what = masked.command.name === "go" ? `go ${masked.command.words[1]?.value ?? ""}`.trim() : masked.command.name;
         const consequence = masked.command.name === "go" ? `the step passes even when ${what} fails` : `a failed download goes unnoticed and ${masked.last} runs on nothing`;
         ctx.report({
           at: ins,
-          message: `${what} is piped into ${masked.last}, and the RUN takes the status of ${masked.last} alone, so ${consequence}: ${fix?.fix.description ?? `make the shell fail the pipeline (${BASH_PIPEFAIL} where bash is installed, or set -o pipefail && where the shell has it)`}`,
+          message: `${what} is piped into ${masked.last}, and the RUN takes the status of ${masked.last} alone, so ${consequence}: ${fix?.fix.description ?? (shellFixAt ? `the ${BASH_PIPEFAIL} that the fix adds before line ${shellFixAt.range.line} covers this RUN too` : `make the shell fail the pipeline (${BASH_PIPEFAIL} where bash is installed, or set -o pipefail && where the shell has it)`)}`,
           ...(fix ? { fix: fix.fix } : {}),
         });
       }

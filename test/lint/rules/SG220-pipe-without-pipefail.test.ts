@@ -1,5 +1,7 @@
 import { rule } from "../../../src/lint/rules/SG220-pipe-without-pipefail.js";
-import { ruleTester } from "../support/rule-tester.js";
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { lintWith, ruleTester } from "../support/rule-tester.js";
 import { initDockerfile, recipeDockerfile } from "../support/dockerfiles.js";
 
 const bashShell = 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n';
@@ -49,4 +51,10 @@ ruleTester(rule, {
     { name: "inside sh -c '...': reported, no fix", code: "FROM alpine:3.20\nRUN sh -c 'wget -qO- https://example.com/i.sh | sh'\n", lines: [2] },
     { name: "pipefail set in an outer script does not reach a nested one", code: "FROM alpine:3.20\nRUN set -o pipefail && sh -c 'curl -fsSL https://example.com/i.sh | sh'\n", lines: [2] },
   ],
+});
+
+test("a later RUN of the stage is told that the SHELL the fix adds before the first covers it", () => {
+  const findings = lintWith(rule, "FROM golang:1.22-bookworm AS build\nRUN curl -fsSL https://example.com/tool.tgz | tar -xz\nRUN go test ./... | tee test.log\n");
+  assert.deepEqual(findings.map((f) => [f.line, Boolean(f.fix)]), [[2, true], [3, false]]);
+  assert.match(findings[1]!.message, /the SHELL \["\/bin\/bash", "-o", "pipefail", "-c"\] that the fix adds before line 2 covers this RUN too$/);
 });
