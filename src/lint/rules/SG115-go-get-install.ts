@@ -30,7 +30,7 @@ export const rule: Rule = {
       const fix = installFix(g, tools, ctx.module);
       ctx.report({
         at: g.instruction,
-        message: `go get ${tools.map((t) => t.value).join(" ")} installs nothing since Go 1.18 (it only edits go.mod, and fails outside a module), so the tool is missing when a later step runs it: ${fix ? fix.description : "use go install <package>@<version>"}`,
+        message: `go get ${tools.map((t) => t.value).join(" ")} installs nothing since Go 1.18 (it only edits go.mod, and fails outside a module), so the tool is missing when a later step runs it: ${fix ? fix.description : `use go install ${tools.map((t) => `${t.value.replace(/@.*$/, "")}@<version>`).join(" ")}, with a release to pin`}`,
         ...(fix ? { fix } : {}),
       });
     }

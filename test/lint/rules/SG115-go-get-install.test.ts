@@ -31,7 +31,7 @@ ruleTester(rule, {
       message: "use go install example.com/dep0/cmd/gen (the version go.mod requires)",
       output: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go install example.com/dep0/cmd/gen && gen ./...\n",
     },
-    { name: "no version and no go.mod to pin it: reported, no fix", code: "FROM golang:1.22-alpine\nRUN go get github.com/golang/mock/mockgen\n", lines: [2], message: "use go install <package>@<version>" },
+    { name: "no version and no go.mod to pin it: reported, no fix", code: "FROM golang:1.22-alpine\nRUN go get github.com/golang/mock/mockgen\n", lines: [2], message: "use go install github.com/golang/mock/mockgen@<version>, with a release to pin" },
     { name: "@latest: reported, no fix (it would float)", code: "FROM golang:latest\nRUN go get github.com/golang/mock/mockgen@latest\n", lines: [2] },
     { name: "dependencies: go mod download", code: "FROM golang:1.22-alpine\nWORKDIR /src\nCOPY . .\nRUN go get -d -v ./...\n", lines: [4], message: "use go mod download" },
   ],
