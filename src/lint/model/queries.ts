@@ -1,8 +1,9 @@
 /** Questions rules ask of the model: Go invocations, stage ancestry, copies, ranges. */
+import { posix } from "node:path";
 import type { SourceRange } from "../types.js";
 import { scriptEnvironment, unwrapCommand, type EnvInsert } from "./command-wrappers.js";
 import { lookupAt } from "./build.js";
-import { hasNoShell, type ImageRef } from "./images.js";
+import { hasNoShell, isAlpineImage, type ImageRef } from "./images.js";
 import type { DockerfileModel, InstructionModel, NestedScript, ShellCommand, ShellWord, StageModel } from "./types.js";
 
 /** `go` or a path to it (`/usr/local/go/bin/go`). */
@@ -158,6 +159,17 @@ export function rootImage(stage: StageModel): ImageRef {
 /** A CMD the image will run with besides `ins`: in the stage, before or after it, or inherited from a parent stage. */
 export function cmdInEffect(stage: StageModel, ins: InstructionModel): boolean {
   return stageChain(stage).some((s) => s.instructions.some((i) => i !== ins && i.keyword === "CMD"));
+}
+
+/** The shell a `["sh", "-c", ...]` names, by implementation: sh is busybox ash on Alpine and busybox, dash on Debian-based images. */
+export function shellImplementation(stage: StageModel, program: string): string | undefined {
+  const name = posix.basename(program);
+  if (name === "bash" || name === "ash" || name === "dash") return name;
+  if (name !== "sh") return undefined;
+  const root = rootImage(stage);
+  if (isAlpineImage(root) || root.repository === "busybox") return "ash";
+  const official = root.registry === undefined || root.registry === "docker.io" || root.registry === "index.docker.io";
+  return official && (root.repository === "debian" || root.repository === "ubuntu" || root.repository === "golang") ? "dash" : undefined;
 }
 
 /** True when the stage's root image has no shell and no shell was copied in. */

@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import { stringRun } from "../../shell/signal-path.js";
 import { execFormFix, shellWrapperFix } from "../fixes/exec-form.js";
 import { isAlpineImage } from "../model/images.js";
-import { cmdInEffect, rootImage, stageHasNoShell } from "../model/queries.js";
+import { cmdInEffect, rootImage, shellImplementation, stageHasNoShell } from "../model/queries.js";
 import type { InstructionModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
@@ -42,17 +42,6 @@ export const rule: Rule = {
     }
   },
 };
-
-/** The shell a `["sh", "-c", ...]` names, by implementation: sh is busybox ash on Alpine and busybox, dash on Debian-based images. */
-function shellImplementation(stage: StageModel, program: string): string | undefined {
-  const name = posix.basename(program);
-  if (name === "bash" || name === "ash" || name === "dash") return name;
-  if (name !== "sh") return undefined;
-  const root = rootImage(stage);
-  if (isAlpineImage(root) || root.repository === "busybox") return "ash";
-  const official = root.registry === undefined || root.registry === "docker.io" || root.registry === "index.docker.io";
-  return official && (root.repository === "debian" || root.repository === "ubuntu" || root.repository === "golang") ? "dash" : undefined;
-}
 
 /**
  * Exec form that starts a shell on a string (`["sh", "-c", "/app serve"]`) is shell form written

@@ -1,7 +1,8 @@
-import { followProcess, forkingShells, lastServiceCommand, serviceRun, shebangShell, whyNoSignal, quoteCommand } from "../../shell/signal-path.js";
+import { followProcess, forkingShells, lastServiceCommand, serviceRun, shebangShell, stringRun, whyNoSignal, quoteCommand, type ProcessStart } from "../../shell/signal-path.js";
 import { startedProcess } from "../model/entrypoint.js";
 import { absoluteIn, contextSourcesOf, workdirAt } from "../model/image-files.js";
 import { lookupAt } from "../model/build.js";
+import { shellImplementation } from "../model/queries.js";
 import type { InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule, RuleContext } from "../types.js";
 
@@ -22,7 +23,7 @@ export const rule: Rule = {
     if (!stage || ctx.contextDir === undefined) return;
     const started = startedProcess(stage);
     if (!started) return;
-    const run = scriptRun(started.argv, (name) => envValue(ctx, started.instruction, name));
+    const run = scriptRun(started.argv, (name) => envValue(ctx, started.instruction, name), (program) => shellImplementation(stage, program));
     if (!run) return;
     const script = readScript(ctx, stage, started.instruction, run.path, run.interpreter === undefined);
     if (!script) return;
@@ -42,15 +43,17 @@ export const rule: Rule = {
 
 /**
  * The script a process runs: the program itself, or the file operand of a POSIX shell (`sh -e
- * /entrypoint.sh`), also behind an init (`tini -- /entrypoint.sh`), named in `init`; `group` when
- * that init signals the whole process group (which does not save a service that takes time to stop).
+ * /entrypoint.sh`), or what a `sh -c` string ends in when the stage's shell (`shellOf`) runs it in
+ * its own place (`["sh", "-c", "/entrypoint.sh"]` on Alpine); also behind an init (`tini --
+ * /entrypoint.sh`), named in `init`; `group` when that init signals the whole process group (which
+ * does not save a service that takes time to stop).
  */
-function scriptRun(argv: readonly string[], env: (name: string) => string | undefined): { path: string; interpreter?: string; init?: string; group?: boolean } | undefined {
-  let started = followProcess(argv, env);
+function scriptRun(argv: readonly string[], env: (name: string) => string | undefined, shellOf: (program: string) => string | undefined): { path: string; interpreter?: string; init?: string; group?: boolean } | undefined {
+  let started = execedByString(followProcess(argv, env), env, shellOf);
   let groupInit: string | undefined;
   if (started.kind === "group-init") {
     groupInit = started.init;
-    started = followProcess(started.argv, env);
+    started = execedByString(followProcess(started.argv, env), env, shellOf);
   }
   const init = groupInit ?? (started.kind === "program" || started.kind === "script" ? started.init : undefined);
   if ((started.kind === "program" || started.kind === "script") && groupInit !== undefined && started.init !== undefined) return undefined;
@@ -85,4 +88,15 @@ function searchPath(ctx: RuleContext, at: InstructionModel): string[] {
 function envValue(ctx: RuleContext, at: InstructionModel, name: string): string | undefined {
   const value = lookupAt(ctx.model, at)(name);
   return typeof value === "string" ? value : undefined;
+}
+
+/** For a `-c` string whose last command the shell runs in its own place, what that command starts (keeping the init in front); otherwise `started` itself. */
+function execedByString(started: ProcessStart, env: (name: string) => string | undefined, shellOf: (program: string) => string | undefined): ProcessStart {
+  if (started.kind !== "string") return started;
+  const shell = shellOf(started.program);
+  const run = shell === undefined ? undefined : stringRun(shell, started.script);
+  if (!run || !("execs" in run) || run.execs.some((w) => /[$`*?[]/.test(w.value))) return started;
+  const inner = followProcess(run.execs.map((w) => w.value), env);
+  if (inner.kind !== "program" && inner.kind !== "script") return inner;
+  return started.init === undefined || inner.init !== undefined ? inner : { ...inner, init: started.init };
 }

@@ -53,7 +53,8 @@ ruleTester(rule, {
     { name: "the script ends in a case block", code: alpine + 'COPY ends-in-case.sh /\nENTRYPOINT ["/ends-in-case.sh"]\n', contextDir: ctx },
     { name: "the script ends in a loop with a redirection", code: alpine + 'COPY ends-in-loop.sh /\nENTRYPOINT ["/ends-in-loop.sh"]\n', contextDir: ctx },
     { name: "the service in a pipeline", code: alpine + 'COPY pipeline.sh /\nENTRYPOINT ["/pipeline.sh"]\n', contextDir: ctx },
-    { name: "sh -c runs a string, not the file", code: alpine + 'COPY docker-entrypoint.sh /\nENTRYPOINT ["sh", "-c", "/docker-entrypoint.sh"]\n', contextDir: ctx },
+    { name: "sh -c on Debian: dash forks the script (SG203 reports it), so its last line is not the question", code: 'FROM debian:bookworm-slim\nCOPY app /app\nCOPY docker-entrypoint.sh /\nENTRYPOINT ["sh", "-c", "/docker-entrypoint.sh"]\n', contextDir: ctx },
+    { name: "sh -c that execs a script that execs", code: alpine + 'COPY exec.sh /\nENTRYPOINT ["sh", "-c", "echo starting; /exec.sh"]\n', contextDir: ctx },
     { name: "CMD alone on a base image whose ENTRYPOINT is not known", code: 'FROM nginx:1.27\nCOPY docker-entrypoint.sh /\nCMD ["/docker-entrypoint.sh"]\n', contextDir: ctx },
   ],
   invalid: [
@@ -141,6 +142,7 @@ ruleTester(rule, {
       fileOutputs: exec("case-then-run.sh", "/app serve"),
     },
     { name: "#!/bin/busybox sh", code: alpine + 'COPY busybox.sh /\nENTRYPOINT ["/busybox.sh"]\n', contextDir: ctx, lines: [4], message: 'busybox.sh:2 runs "/app serve"', fileOutputs: exec("busybox.sh", "/app serve") },
+    { name: "sh -c on Alpine: busybox sh runs the script in its own place, and the script forks the service", code: alpine + 'COPY docker-entrypoint.sh /\nENTRYPOINT ["sh", "-c", "/docker-entrypoint.sh"]\n', contextDir: ctx, lines: [4], message, fileOutputs: fixed },
     {
       name: "tini without -g in front of the script: it signals only the shell",
       code: alpine + 'COPY docker-entrypoint.sh /\nENTRYPOINT ["/sbin/tini", "-s", "--", "/docker-entrypoint.sh"]\n',
