@@ -325,6 +325,14 @@ function isAdded(src: GoSourceFile, i: number, added: ReturnType<typeof addComma
   if (added.spans.some((s) => s.src === src && s.open < i && i < s.close)) return true;
   const k = t[i - 1]?.value === "&" ? i - 2 : i - 1;
   if ((t[k]?.value === "=" || t[k]?.value === ":=") && t[k - 1]?.kind === "ident" && added.names.has(t[k - 1]!.value)) return true;
+  // A typed declaration: `var serveCmd *cobra.Command = &cobra.Command{…}`.
+  if (t[k]?.value === "=") {
+    for (let j = k - 1; j >= Math.max(0, k - 6); j--) {
+      if (t[j]!.value !== "var") continue;
+      if (t[j + 1]?.kind === "ident" && added.names.has(t[j + 1]!.value)) return true;
+      break;
+    }
+  }
   const fn = enclosingFunction(src, i);
   const builder = fn ? functionSignature(src, fn).name : undefined;
   return builder !== undefined && added.names.has(builder);

@@ -378,6 +378,16 @@ describe("serve subcommand: Cobra", () => {
     assert.equal(sub(root, migrate, db, serve("serve", 'return http.ListenAndServe(":8080", nil)'))?.name, "serve");
   });
 
+  test("a subcommand declared with its type: var serveCmd *cobra.Command = &cobra.Command{…}", () => {
+    const typed = file(
+      "cmd/serve.go",
+      "package cmd",
+      'import ("net/http"; "github.com/spf13/cobra")',
+      'var serveCmd *cobra.Command = &cobra.Command{Use: "serve", RunE: func(cmd *cobra.Command, args []string) error { return http.ListenAndServe(":8080", nil) }}',
+    );
+    assert.equal(sub(root, typed)?.name, "serve");
+  });
+
   test("a subcommand that serves with a Gin engine", () => {
     const ginServe = file(
       "cmd/serve.go",
