@@ -47,6 +47,11 @@ export function parseImageRef(image: string): ImageRef {
   return ref;
 }
 
+/** An image of Docker Hub's official library (`golang`, `docker.io/library/debian`). */
+export function isOfficialImage(ref: ImageRef): boolean {
+  return ref.registry === undefined || ref.registry === "docker.io" || ref.registry === "index.docker.io";
+}
+
 export function isScratch(ref: ImageRef): boolean {
   return ref.registry === undefined && ref.repository === "scratch";
 }
@@ -101,7 +106,7 @@ export function goVersionOfTag(tag: string | undefined): string | undefined {
  */
 export function knownImageConfig(ref: ImageRef): { workdir: string } | undefined {
   if (isScratch(ref)) return { workdir: "/" };
-  const official = ref.registry === undefined || ref.registry === "docker.io" || ref.registry === "index.docker.io";
+  const official = isOfficialImage(ref);
   if (official && ref.repository === "golang") return { workdir: "/go" };
   if (official && ["alpine", "busybox", "debian", "ubuntu"].includes(ref.repository)) return { workdir: "/" };
   if (isDistroless(ref) && /\/(static|base|base-nossl|cc)(-debian\d+)?$/.test(ref.repository)) return { workdir: "/" };

@@ -3,7 +3,7 @@ import { posix } from "node:path";
 import type { SourceRange } from "../types.js";
 import { scriptEnvironment, unwrapCommand, type EnvInsert } from "./command-wrappers.js";
 import { lookupAt } from "./build.js";
-import { hasNoShell, isAlpineImage, type ImageRef } from "./images.js";
+import { hasNoShell, isAlpineImage, isOfficialImage, type ImageRef } from "./images.js";
 import type { DockerfileModel, InstructionModel, NestedScript, ShellCommand, ShellWord, StageModel } from "./types.js";
 
 /** `go` or a path to it (`/usr/local/go/bin/go`). */
@@ -168,8 +168,7 @@ export function shellImplementation(stage: StageModel, program: string): string 
   if (name !== "sh") return undefined;
   const root = rootImage(stage);
   if (isAlpineImage(root) || root.repository === "busybox") return "ash";
-  const official = root.registry === undefined || root.registry === "docker.io" || root.registry === "index.docker.io";
-  return official && (root.repository === "debian" || root.repository === "ubuntu" || root.repository === "golang") ? "dash" : undefined;
+  return isOfficialImage(root) && (root.repository === "debian" || root.repository === "ubuntu" || root.repository === "golang") ? "dash" : undefined;
 }
 
 /** True when the stage's root image has no shell and no shell was copied in. */

@@ -1,8 +1,7 @@
 import { posix } from "node:path";
 import { stringRun } from "../../shell/signal-path.js";
 import { execFormFix, shellWrapperFix } from "../fixes/exec-form.js";
-import { isAlpineImage } from "../model/images.js";
-import { cmdInEffect, rootImage, shellImplementation, stageHasNoShell } from "../model/queries.js";
+import { cmdInEffect, shellImplementation, stageHasNoShell } from "../model/queries.js";
 import type { InstructionModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
@@ -29,8 +28,7 @@ export const rule: Rule = {
         }
         if (ins.args.length === 0) continue;
         const fix = execFormFix(model, ins);
-        const root = rootImage(stage);
-        const why = isAlpineImage(root) || root.repository === "busybox"
+        const why = shellImplementation(stage, "sh") === "ash"
           ? "busybox sh runs a lone last command in its own place, but one in a pipeline, or after a trap, stays its child, which never gets SIGTERM"
           : "Debian's and Ubuntu's sh (dash) keeps the service as its child and does not pass on SIGTERM, so the service is killed instead of shutting down";
         ctx.report({

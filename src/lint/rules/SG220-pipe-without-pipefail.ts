@@ -1,6 +1,5 @@
 import { posix } from "node:path";
-import { isAlpineImage, isGolangImage } from "../model/images.js";
-import { lineStartOf, rootImage, stageChain } from "../model/queries.js";
+import { lineStartOf, shellImplementation, stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, NestedScript, ShellCommand, StageModel } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
 
@@ -87,22 +86,16 @@ function setsPipefail(command: ShellCommand): boolean {
 function pipefailFix(model: DockerfileModel, stage: StageModel, ins: InstructionModel, masked: { command: ShellCommand }, shell: string[] | undefined, shellFixOffered: boolean): { kind: "set" | "shell"; fix: Fix } | undefined {
   const first = ins.commands[0];
   const shellName = shell ? posix.basename(shell[0] ?? "") : undefined;
-  const hasPipefail = shellName ? ["bash", "ash", "zsh", "ksh", "mksh"].includes(shellName) : isAlpineImage(rootImage(stage)) || rootImage(stage).repository === "busybox";
+  const sh = shellImplementation(stage, "sh");
+  const hasPipefail = shellName ? ["bash", "ash", "zsh", "ksh", "mksh"].includes(shellName) : sh === "ash";
   if (hasPipefail) {
     if (ins.json !== null || ins.heredocs.length > 0 || masked.command.script !== undefined || !first || first.script !== undefined) return undefined;
     const at = first.assignments[0]?.word.start ?? first.words[0]?.start;
     if (at === undefined) return undefined;
     return { kind: "set", fix: { description: "start the RUN with set -o pipefail &&", edits: [{ start: at, end: at, text: "set -o pipefail && " }] } };
   }
-  if (shell !== undefined || shellFixOffered || !shipsBash(stage)) return undefined;
+  // Debian-based images have bash beside dash.
+  if (shell !== undefined || shellFixOffered || sh !== "dash") return undefined;
   const lineStart = lineStartOf(model, ins.start);
   return { kind: "shell", fix: { description: `add ${BASH_PIPEFAIL} before it (/bin/sh here is dash, which has no pipefail)`, edits: [{ start: lineStart, end: lineStart, text: `${BASH_PIPEFAIL}\n` }] } };
-}
-
-/** Official Debian and Ubuntu images, and the Debian-based golang ones, have bash. */
-function shipsBash(stage: StageModel): boolean {
-  const ref = rootImage(stage);
-  const official = ref.registry === undefined || ref.registry === "docker.io" || ref.registry === "index.docker.io";
-  if (!official || isAlpineImage(ref)) return false;
-  return ref.repository === "debian" || ref.repository === "ubuntu" || isGolangImage(ref);
 }
