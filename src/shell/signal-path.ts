@@ -135,7 +135,7 @@ function inForeground(command: ScriptCommand): boolean {
   return command.before !== "|" && command.after !== "|" && command.after !== "&" && !command.negated;
 }
 
-export function trapsTermination(command: ScriptCommand): boolean {
+function trapsTermination(command: ScriptCommand): boolean {
   return command.words[0]?.value === "trap" && command.words.slice(1).some((w) => /^(SIG)?(TERM|INT|QUIT|HUP)$|^(15|2|3|1)$/i.test(w.value));
 }
 
