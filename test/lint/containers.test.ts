@@ -28,15 +28,22 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
   before(() => ensureStandInImages());
   after(() => removeImages(...images));
 
-  /** Builds `dockerfile` (with `prepare` filling the context) under a tag of this test's own and runs it once. */
+  /** Builds the context `dir` under a tag of this test's own; a failed build is returned, not thrown. */
+  async function build(name: string, dir: string): Promise<{ tag: string; code: number; output: string }> {
+    const tag = `localhost/slimgo-test/lint-${name}:latest`;
+    images.push(tag);
+    const result = await podmanBuild({ context: dir, tag, noCache: true, allowFailure: true });
+    return { tag, code: result.code, output: result.stdout + result.stderr };
+  }
+
+  /** Builds `dockerfile` (with `prepare` filling the context) and runs it once. */
   async function buildAndRun(name: string, dockerfile: string, prepare?: (dir: string) => void): Promise<{ code: number; output: string }> {
     const dir = await dirs.make("slimgo-lint-run-");
     await writeFile(join(dir, "Dockerfile"), dockerfile);
     prepare?.(dir);
-    const tag = `localhost/slimgo-test/lint-${name}:latest`;
-    images.push(tag);
-    await podmanBuild({ context: dir, tag, noCache: true });
-    const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, tag], { allowFailure: true, timeoutMs: 60_000 });
+    const built = await build(name, dir);
+    assert.equal(built.code, 0, built.output);
+    const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, built.tag], { allowFailure: true, timeoutMs: 60_000 });
     return { code: run.code, output: run.stdout + run.stderr };
   }
 
@@ -65,21 +72,14 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     await mkdir(join(dir, "tool/cmd/hello"), { recursive: true });
     await writeFile(join(dir, "tool/go.mod"), "module example.com/tool\n\ngo 1.19\n");
     await writeFile(join(dir, "tool/cmd/hello/main.go"), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello from the tool") }\n');
-    const build = async (name: string) => {
-      const tag = `localhost/slimgo-test/lint-${name}:latest`;
-      images.push(tag);
-      const result = await podmanBuild({ context: dir, tag, noCache: true, allowFailure: true });
-      return { code: result.code, output: result.stdout + result.stderr };
-    };
-
-    const before = await build("sg115-bad");
+    const before = await build("sg115-bad", dir);
     assert.notEqual(before.code, 0, before.output);
     assert.match(before.output, /hello: not found/);
 
     const lint = await runSlimgo(["lint", "--fix"], { cwd: dir });
     // SG105 adds its build flags to the go install the SG115 fix writes.
     assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /^RUN go install (-\S+ )*example\.com\/tool\/cmd\/hello && hello$/m, lint.stdout + lint.stderr);
-    const afterFix = await build("sg115-fixed");
+    const afterFix = await build("sg115-fixed", dir);
     assert.equal(afterFix.code, 0, afterFix.output);
     assert.match(afterFix.output, /hello from the tool/);
   });
@@ -91,21 +91,18 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const fixed = applyFixes(bad, findings).text;
     assert.equal(fixed, "FROM golang:1.19-alpine\nWORKDIR /src\nCOPY . .\nRUN set -o pipefail && go test ./... 2>&1 | tee /tmp/test.log\n");
 
-    const build = async (name: string, dockerfile: string) => {
+    const context = async (dockerfile: string) => {
       const dir = await dirs.make("slimgo-sg220-");
       await writeFile(join(dir, "Dockerfile"), dockerfile);
       await writeFile(join(dir, "go.mod"), "module failing\n\ngo 1.19\n");
       await writeFile(join(dir, "failing_test.go"), 'package failing\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) { t.Fatal("this test fails") }\n');
-      const tag = `localhost/slimgo-test/lint-${name}:latest`;
-      images.push(tag);
-      const result = await podmanBuild({ context: dir, tag, noCache: true, allowFailure: true });
-      return { code: result.code, output: result.stdout + result.stderr };
+      return dir;
     };
-    const before = await build("sg220-bad", bad);
+    const before = await build("sg220-bad", await context(bad));
     assert.match(before.output, /this test fails/);
     assert.equal(before.code, 0, `the pipeline hid the failing test, so the image built:\n${before.output}`);
 
-    const afterFix = await build("sg220-fixed", fixed);
+    const afterFix = await build("sg220-fixed", await context(fixed));
     assert.match(afterFix.output, /this test fails/);
     assert.notEqual(afterFix.code, 0, "with pipefail the failing test fails the build");
   });
