@@ -56,6 +56,15 @@ class Inbox<T> {
       };
     });
   }
+  /** Whatever arrives until nothing has for `quietMs` (at most `maxMs` in all). */
+  async settle(quietMs: number, maxMs: number): Promise<T[]> {
+    const deadline = Date.now() + maxMs;
+    for (let seen = -1; seen !== this.items.length && Date.now() < deadline; ) {
+      seen = this.items.length;
+      await sleep(quietMs);
+    }
+    return this.items.splice(0);
+  }
   /** Asserts nothing arrives for `ms`. */
   async none(ms: number, what: string): Promise<void> {
     await sleep(ms);
@@ -283,6 +292,8 @@ function startWatch(dir: string, args: string[], env: Record<string, string> = {
       }
     },
     noBuild: (ms: number, what: string) => lines.none(ms, what),
+    /** Build lines that follow until the watch is quiet for `quietMs`. */
+    settle: async (quietMs: number) => (await lines.settle(quietMs, 30_000)).map((l) => JSON.parse(l) as WatchLine),
     async exit(ms: number) {
       return Promise.race([exited, sleep(ms, undefined, { ref: false }).then(() => assert.fail(`slimgo build --watch still running after ${ms} ms`))]);
     },
@@ -343,9 +354,12 @@ describe("slimgo build --watch", { skip: skipUnless("go", "git"), concurrency: 1
 
   test("a source change rebuilds and republishes: new digest, the file named, the layout updated", async () => {
     await writeFile(join(dir, "main.go"), source.replace('"rootmain %s (%s)\\n"', '"rootmain, rebuilt %s (%s)\\n"'));
-    const line = await watch.nextBuild(60_000, "rebuild after editing main.go");
-    assert.deepEqual(line.changed, ["main.go"]);
-    assert.ok(line.elapsedMs > 0);
+    const first = await watch.nextBuild(60_000, "rebuild after editing main.go");
+    assert.ok(first.elapsedMs > 0);
+    // One save seen as two events on either side of the build's start builds twice (see the compile-error test).
+    const again = await watch.settle(1000);
+    const line = again.at(-1) ?? first;
+    for (const l of [first, ...again]) assert.deepEqual(l.changed, ["main.go"]);
     // The summary is written to stderr just after the JSON line on stdout, so it can arrive a moment later.
     const summary = /rebuilt in \d+\.\d\d s \(main\.go changed\)/;
     const deadline = Date.now() + 5_000;
@@ -367,9 +381,15 @@ describe("slimgo build --watch", { skip: skipUnless("go", "git"), concurrency: 1
     assert.ok(failed.elapsedMs > 0);
     assert.match(watch.stderr().slice(before), /\.\/main\.go:\d+:\d+: syntax error/);
     assert.equal(watch.child.exitCode, null, "still running");
+    for (const l of (await watch.settle(1000)) as unknown as { error: string }[]) assert.match(l.error, /main\.go:\d+:\d+: syntax error/);
     await writeFile(join(dir, "main.go"), source);
-    const line = await watch.nextBuild(60_000, "rebuild after the fix");
-    assert.deepEqual(line.changed, ["main.go"]);
+    const first = await watch.nextBuild(60_000, "rebuild after the fix");
+    // A loaded machine may deliver one save as two events on either side of the build's start (the
+    // build may have read a half-written file then): the watch builds again, for main.go alone.
+    // The next test's "no build" needs those builds over.
+    const again = await watch.settle(1000);
+    const line = again.at(-1) ?? first;
+    for (const l of [first, ...again]) assert.deepEqual(l.changed, ["main.go"]);
     assert.equal(await layoutDigest(layout, "localhost/rootmain:latest"), line.programs[0]!.published[0]!.digest);
     last = line;
   });
