@@ -197,6 +197,11 @@ export interface RebuildLoopOptions {
    * `headStarted`: headStart succeeded after the batch's last change, so what it started saw them all.
    */
   rebuild(batch: ChangeBatch, headStarted: boolean): Promise<void>;
+  /**
+   * A batch whose files are all as they were when the last rebuild that named them started (a
+   * save seen as two events, an attribute change): no rebuild; undo what headStart started.
+   */
+  unchanged?(batch: ChangeBatch): void;
   /** The watch itself failed, or `rebuild` threw. */
   onError?(err: Error): void;
 }
@@ -213,6 +218,7 @@ export interface RebuildLoop {
  * changes while a rebuild runs is merged into exactly one more rebuild after it.
  */
 export function rebuildOnChange(root: string, options: RebuildLoopOptions): RebuildLoop {
+  const moduleRoot = resolve(root);
   let waiting: ChangeBatch | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -220,6 +226,8 @@ export function rebuildOnChange(root: string, options: RebuildLoopOptions): Rebu
   let headStartedAt = -Infinity;
   let headStartsThisBatch = 0;
   let headStartQueued = false;
+  // Each path's state when the last rebuild whose batch named it started.
+  const stateAtRebuild = new Map<string, string>();
 
   // A checkout or a generator writes many files over many turns: past a few restarts, the
   // head start is left to the rebuild itself.
@@ -241,6 +249,10 @@ export function rebuildOnChange(root: string, options: RebuildLoopOptions): Rebu
     waiting = undefined;
     const headStarted = headStartedAt >= lastEventAt;
     headStartsThisBatch = 0;
+    const states = batch.files.map((f) => [f, fileState(join(moduleRoot, f))] as const);
+    const unchanged = states.every(([f, state]) => stateAtRebuild.get(f) === state);
+    for (const [f, state] of states) stateAtRebuild.set(f, state);
+    if (unchanged) return options.unchanged?.(batch);
     running = options
       .rebuild(batch, headStarted)
       .catch((err: unknown) => options.onError?.(err instanceof Error ? err : new Error(String(err))))
@@ -274,6 +286,12 @@ export function rebuildOnChange(root: string, options: RebuildLoopOptions): Rebu
       while (running) await running;
     },
   };
+}
+
+/** What a rebuild would read differently if it changed: the file's identity, size, modification time and mode. */
+function fileState(path: string): string {
+  const info = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return info === undefined ? "absent" : `${info.ino}:${info.size}:${info.mtimeNs}:${info.mode}`;
 }
 
 /** "main.go", "main.go and api/x.go", "main.go, a.go and 3 more" for messages. */

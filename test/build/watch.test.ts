@@ -188,6 +188,30 @@ describe("watchModule", () => {
       await loop.stop();
     }
   });
+
+  test("an event that leaves the files as the last rebuild saw them gives no rebuild; a real change does", async () => {
+    const dir = await tempDir();
+    const file = join(dir, "a.go");
+    await writeFile(file, "package main\n");
+    await chmod(file, 0o644);
+    const rebuilt = new Inbox<string[]>();
+    const unchanged = new Inbox<string[]>();
+    const loop = rebuildOnChange(dir, { rebuild: async (batch) => rebuilt.push(batch.files), unchanged: (batch) => unchanged.push(batch.files) });
+    try {
+      await writeFile(file, "package main\n\nfunc main() {}\n");
+      assert.deepEqual(await rebuilt.next(2000, "rebuild for the write"), ["a.go"]);
+      // chmod to the mode it has: an attribute event, with the content, time and mode unchanged.
+      await chmod(file, 0o644);
+      assert.deepEqual(await unchanged.next(2000, "unchanged batch for the chmod"), ["a.go"]);
+      await rebuilt.none(200, "rebuild for the chmod");
+      await chmod(file, 0o600);
+      assert.deepEqual(await rebuilt.next(2000, "rebuild for the mode change"), ["a.go"]);
+      await writeFile(file, "package main\n\nfunc main() { println() }\n");
+      assert.deepEqual(await rebuilt.next(2000, "rebuild for the second write"), ["a.go"]);
+    } finally {
+      await loop.stop();
+    }
+  });
 });
 
 describe("the rebuild loop's head start", () => {

@@ -271,6 +271,7 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
         out.info("waiting for the next change");
       }
     },
+    unchanged: () => stopSpeculation(),
     onError: (err) => {
       watchFailure = err;
       wake();
