@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { buildModel, envDeclarations, lookupAt } from "../../src/lint/model/build.js";
 import { goInvocations } from "../../src/lint/model/queries.js";
 import { unwrapCommand } from "../../src/lint/model/command-wrappers.js";
-import { isIgnored } from "../../src/lint/dockerignore.js";
+import { isIgnored } from "../../src/dockerfile/dockerignore-patterns.js";
 
 /** A fixed multi-stage Dockerfile in init's shape (with -X version flags): the offsets below are into this text. */
 const sample = `# syntax=docker/dockerfile:1

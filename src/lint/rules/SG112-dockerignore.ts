@@ -1,4 +1,4 @@
-import { isIgnored } from "../dockerignore.js";
+import { isIgnored } from "../../dockerfile/dockerignore-patterns.js";
 import { copyPaths } from "../model/queries.js";
 import type { Rule } from "../types.js";
 

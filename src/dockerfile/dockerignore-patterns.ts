@@ -38,13 +38,19 @@ function toRegExp(pattern: string): RegExp {
 }
 
 /** True when `path` (context-relative, forward slashes) is excluded. */
-export function isIgnored(patterns: readonly string[], path: string): boolean {
+export function isIgnored(lines: readonly string[], path: string): boolean {
+  return excludedBy(lines, path) !== undefined;
+}
+
+/** The .dockerignore line (1-based, with its pattern) that excludes `path`; undefined when `path` is not excluded. */
+export function excludedBy(lines: readonly string[], path: string): { line: number; pattern: string } | undefined {
   const clean = path.replace(/^\.\//, "").replace(/\/+$/, "");
-  let ignored = false;
-  for (const raw of normalizePatterns(patterns)) {
+  let decided: { line: number; pattern: string } | undefined;
+  lines.forEach((line, i) => {
+    const [raw] = normalizePatterns([line]);
+    if (raw === undefined) return;
     const negate = raw.startsWith("!");
-    const p = negate ? raw.slice(1) : raw;
-    if (toRegExp(p).test(clean)) ignored = !negate;
-  }
-  return ignored;
+    if (toRegExp(negate ? raw.slice(1) : raw).test(clean)) decided = negate ? undefined : { line: i + 1, pattern: line.trim() };
+  });
+  return decided;
 }
