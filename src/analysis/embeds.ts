@@ -1,10 +1,68 @@
-/** `//go:embed` directives, and relative paths read from disk at run time that no embed covers. */
+/** `//go:embed` directives, the files they embed, and relative paths read from disk at run time that no embed covers. */
+import { readdirSync } from "node:fs";
+import { join, posix } from "node:path";
 import { callArguments, isQualified, type GoSourceFile } from "./go-source.js";
 import { evidenceAt } from "./evidence.js";
 import type { DataDirectory, EmbedDirective } from "./types.js";
 
 export function embedDirectives(files: GoSourceFile[]): EmbedDirective[] {
   return files.flatMap((src) => src.embeds.map((e) => ({ patterns: e.patterns, evidence: evidenceAt(src, e.line) })));
+}
+
+/**
+ * Module-relative paths of the files one pattern of a directive embeds, read from the module at
+ * `root` (empty when nothing matches, which fails go build). Go's rules: path.Match per element; a
+ * matched directory brings its whole tree except names starting with "." or "_", unless `all:`.
+ */
+export function embeddedFiles(root: string, directive: EmbedDirective, pattern: string): string[] {
+  const all = pattern.startsWith("all:");
+  const elements = pattern.replace(/^all:/, "").split("/");
+  const out: string[] = [];
+  const list = (rel: string) => {
+    try {
+      return readdirSync(join(root, rel), { withFileTypes: true });
+    } catch {
+      return [];
+    }
+  };
+  const addTree = (rel: string) => {
+    for (const e of list(rel)) {
+      if (!all && (e.name.startsWith(".") || e.name.startsWith("_"))) continue;
+      if (e.isFile()) out.push(posix.join(rel, e.name));
+      else if (e.isDirectory()) addTree(posix.join(rel, e.name));
+    }
+  };
+  const match = (rel: string, k: number) => {
+    const element = globElement(elements[k] ?? "");
+    for (const e of list(rel)) {
+      if (!element.test(e.name)) continue;
+      const path = posix.join(rel, e.name);
+      if (k < elements.length - 1) {
+        if (e.isDirectory()) match(path, k + 1);
+      } else if (e.isFile()) out.push(path);
+      else if (e.isDirectory()) addTree(path);
+    }
+  };
+  match(posix.dirname(directive.evidence.file), 0);
+  return out.sort();
+}
+
+/** path.Match syntax for one path element: `*`, `?`, `[a-z]`, `[^a]`, `\x`. */
+function globElement(element: string): RegExp {
+  let re = "";
+  for (let i = 0; i < element.length; i++) {
+    const c = element[i]!;
+    if (c === "*") re += "[^/]*";
+    else if (c === "?") re += "[^/]";
+    else if (c === "\\" && i + 1 < element.length) re += element[++i]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    else if (c === "[") {
+      const close = element.indexOf("]", i + 2);
+      if (close < 0) return /(?!)/;
+      re += `[${element.slice(i + 1, close).replace(/\\/g, "\\\\")}]`;
+      i = close;
+    } else re += c.replace(/[.+^${}()|\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
 }
 
 /** Calls that read a path from the file system, with the index of the path argument. */

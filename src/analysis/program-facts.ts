@@ -24,6 +24,7 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
     embeds,
     dataDirectories: dataDirectories(files, embeds),
     imports: [...imports].sort(),
+    sourceFiles: files.map((f) => f.file),
     isServer: isServer(files),
   };
   const flag = healthFlag(files);

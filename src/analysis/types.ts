@@ -141,6 +141,8 @@ export interface ProgramFacts {
   dataDirectories: DataDirectory[];
   /** Import paths of every package in the program's build graph (module-internal and external). */
   imports: string[];
+  /** Module-relative paths of the Go files the program compiles for linux (its own packages, no tests). */
+  sourceFiles: string[];
   /** True when the program serves HTTP or listens on a port. */
   isServer: boolean;
 }

@@ -5,6 +5,7 @@ import type { AnalysisEngine, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
 import { generateDockerfile } from "../dockerfile/generate.js";
 import { generateDockerignore } from "../dockerfile/dockerignore.js";
+import { buildInputs, type BuildInput } from "../analysis/build-inputs.js";
 import { planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
 import { defaultBranch, generatePipeline, type CiProvider } from "../ci/index.js";
@@ -74,12 +75,13 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     hasGoSum,
     moduleFetch,
   });
+  const dockerignore = generateDockerignore({ vendored: analysis.vendored, inputs: buildInputs(analysis, plan.programs.map((p) => p.main)) });
   const files: GeneratedFile[] = [
     { name: "Dockerfile", content: generateDockerfile(plan) },
-    { name: ".dockerignore", content: generateDockerignore({ vendored: analysis.vendored }) },
+    { name: ".dockerignore", content: dockerignore.text },
   ].map((f) => ({ ...f, path: join(analysis.root, f.name) }));
   for (const f of files) f.existing = await readIfExists(f.path);
-  const result: InitResult = { analysis, plan, decisions: [], files };
+  const result: InitResult = { analysis, plan, decisions: dockerignore.kept.map(keptInContext), files };
 
   if (options.dev && options.compose === false) throw inputError("--dev adds a watch section to compose.yaml: drop --no-compose");
   const wantCompose = options.compose ?? (options.dev || plan.programs.some((p) => p.main.facts.isServer));
@@ -92,6 +94,14 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     await addFile(result, { name: "docker-bake.hcl", content: generateBake(plan, analysis.goMod.path) });
   }
   return result;
+}
+
+/** Why .dockerignore takes back in what one of its patterns drops. */
+function keptInContext(input: BuildInput): Decision {
+  const reason =
+    input.kind === "embed" ? `//go:embed ${input.embed} embeds it` : input.kind === "package" ? `the build compiles package ${input.importPath}` : "the build reads it";
+  const evidence = input.kind === "embed" ? [input.evidence] : [];
+  return { topic: "context", choice: `.dockerignore keeps ${input.pattern} in`, reason: `${reason}, though a pattern for build output or secrets matches it`, evidence };
 }
 
 /** compose.yaml, its secret files, `.env` lines for connection URLs and `.gitignore` entries. */

@@ -149,14 +149,14 @@ const EXPECTED: Record<string, FixtureExpectation> = {
     module: "example.com/embedded",
     go: "1.19",
     primary: ".",
-    warnings: ["templates is read from disk at run time (main.go:39) but not embedded: copy it into the image or //go:embed it"],
+    warnings: ["templates is read from disk at run time (main.go:41) but not embedded: copy it into the image or //go:embed it"],
     mains: [
-      rootServer("embedded", 22, {
-        healthEndpoints: ["/healthz @ main.go:34"],
+      rootServer("embedded", 24, {
+        healthEndpoints: ["/healthz @ main.go:36"],
         // html/template keeps Request.ParseMultipartForm linked, which spills uploads to /tmp.
         tmp: ["main.go:8"],
-        embeds: ["static @ main.go:19"],
-        dataDirectories: ["templates @ main.go:39"],
+        embeds: ["dist @ main.go:21"],
+        dataDirectories: ["templates @ main.go:41"],
         imports: ["context", "embed", "errors", "html/template", "io/fs", "log", "net/http", "os", "os/signal", "path/filepath", "syscall", "time"],
       }),
     ],

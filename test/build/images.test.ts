@@ -187,8 +187,8 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
       return { stderr: r.stderr, notes: (JSON.parse(r.stdout) as { programs: { notes: string[] }[] }).programs[0]!.notes.filter((n) => n.includes("templates")) };
     };
     const without = await notes([]);
-    assert.deepEqual(without.notes, ["main.go:39: templates is read at run time but is not in the image: embed it with //go:embed, or add it with --assets"]);
-    assert.match(without.stderr, /^warning: embedded: main\.go:39: templates is read at run time/m);
+    assert.deepEqual(without.notes, ["main.go:41: templates is read at run time but is not in the image: embed it with //go:embed, or add it with --assets"]);
+    assert.match(without.stderr, /^warning: embedded: main\.go:41: templates is read at run time/m);
     assert.deepEqual((await notes(["--assets", "./templates/"])).notes, []);
   });
 

@@ -83,11 +83,24 @@ test("the toolchain line wins over the go line for the builder version", () => {
 });
 
 test(".dockerignore keeps vendor/ only for vendored modules, and always keeps secrets out", () => {
-  const plain = generateDockerignore({ vendored: false }).split("\n");
-  const vendored = generateDockerignore({ vendored: true }).split("\n");
+  const plain = generateDockerignore({ vendored: false }).text.split("\n");
+  const vendored = generateDockerignore({ vendored: true }).text.split("\n");
   for (const lines of [plain, vendored]) for (const p of [".git", ".env", ".env.*"]) assert.ok(lines.includes(p), p);
   assert.ok(plain.includes("vendor/"));
   assert.ok(!vendored.includes("vendor/"));
+});
+
+test(".dockerignore takes back in, at the end, what the build reads and a pattern drops; nothing else", () => {
+  const evidence = ev("main.go", 9);
+  const inputs = [
+    { kind: "module-file" as const, files: ["go.mod"], pattern: "go.mod" },
+    { kind: "package" as const, importPath: "example.com/app/internal/out", files: ["internal/out/out.go"], pattern: "internal/out/*.go" },
+    { kind: "embed" as const, embed: "dist", evidence, files: ["dist/index.html", "dist/app.js"], pattern: "dist" },
+  ];
+  const { text, kept } = generateDockerignore({ vendored: false, inputs });
+  assert.deepEqual(kept.map((k) => k.pattern), ["dist"]);
+  assert.match(text, /\ndist\/\n[\s\S]*\n# The build reads these, though a pattern above matches them\.\n!dist\n$/);
+  assert.doesNotMatch(generateDockerignore({ vendored: false, inputs: inputs.slice(0, 2) }).text, /^!/m);
 });
 
 test("a module replaced by a directory: inside the module its go.mod is mounted for the download; outside it, a warning says the build cannot see it", () => {

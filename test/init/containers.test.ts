@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
 import { freePort, healthcheckRun, podman, podmanBuild, runContainer, waitForHttp } from "../support/podman.js";
@@ -111,5 +111,25 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.equal(verified.code, 0, `the image fails slimgo verify:\n${verified.stdout}${verified.stderr}`);
     const run = await podman(["run", "--rm", tag, "-name", "gopher"]);
     assert.match(run.stdout, /gopher/);
+  });
+
+  // The generated Dockerfile bind-mounts the context, which buildah fills without reading
+  // .dockerignore (BuildKit reads it), so a COPY shows what a builder takes from the context.
+  test("embed: the .dockerignore init writes keeps the embedded dist/ in the context and build output, .env and .git out", async () => {
+    const dir = await copyModule("embed");
+    dirs.push(dir);
+    assert.equal((await runSlimgo(["init", dir])).code, 0);
+    await mkdir(join(dir, "bin"), { recursive: true });
+    await writeFile(join(dir, "bin", "embedded"), "an old local build\n");
+    await writeFile(join(dir, ".env"), "TOKEN=local\n");
+    await mkdir(join(dir, ".git"), { recursive: true });
+    await writeFile(join(dir, "Dockerfile.context"), "FROM docker.io/library/alpine:3.20\nCOPY . /ctx\nRUN find /ctx -type f | sort\n");
+    const tag = "localhost/slimgo-test/embed-context:init";
+    images.push(tag);
+    const built = await podmanBuild({ context: dir, dockerfile: join(dir, "Dockerfile.context"), tag, noCache: true });
+    const seen = built.stdout.split("\n").filter((l) => l.startsWith("/ctx/"));
+    assert.ok(seen.includes("/ctx/dist/index.html"), seen.join("\n"));
+    assert.ok(seen.includes("/ctx/main.go"), seen.join("\n"));
+    assert.deepEqual(seen.filter((l) => /^\/ctx\/(bin|\.env|\.git)\b/.test(l)), []);
   });
 });

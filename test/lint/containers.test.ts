@@ -84,6 +84,75 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     assert.match(afterFix.output, /hello from the tool/);
   });
 
+  test("SG116: a whitelist .dockerignore loses an imported package (the build fails) and an embedded file (the binary lacks it); slimgo lint --fix keeps both in", async () => {
+    const dir = await dirs.make("slimgo-sg116-");
+    const files: Record<string, string> = {
+      "Dockerfile": 'FROM golang:1.19-alpine AS build\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/api ./cmd/api\n\nFROM scratch\nCOPY --from=build /out/api /api\nUSER 65532:65532\nENTRYPOINT ["/api"]\n',
+      ".dockerignore": ".git\n.env\n*\n!go.mod\n!*.go\n!cmd\n**/*.map\n",
+      "go.mod": "module example.com/app\n\ngo 1.19\n",
+      "internal/greet/greet.go": 'package greet\n\nfunc Hello() string { return "hello from internal/greet" }\n',
+      "cmd/api/main.go": [
+        "package main",
+        "",
+        "import (",
+        '\t"embed"',
+        '\t"fmt"',
+        '\t"io/fs"',
+        "",
+        '\t"example.com/app/internal/greet"',
+        ")",
+        "",
+        "//go:embed static",
+        "var static embed.FS",
+        "",
+        "func main() {",
+        "\tfmt.Println(greet.Hello())",
+        '\t_ = fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {',
+        "\t\tif err == nil && !d.IsDir() {",
+        '\t\t\tfmt.Println("embedded", p)',
+        "\t\t}",
+        "\t\treturn err",
+        "\t})",
+        "}",
+        "",
+      ].join("\n"),
+      "cmd/api/static/index.html": "<h1>notes</h1>\n",
+      "cmd/api/static/app.js.map": "{}\n",
+    };
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(join(dir, path, ".."), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    const run = async (name: string) => {
+      const built = await build(name, dir);
+      assert.equal(built.code, 0, built.output);
+      const ran = await podman(["run", "--rm", ...ULIMIT_FLAGS, built.tag], { allowFailure: true, timeoutMs: 60_000 });
+      assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+      return ran.stdout;
+    };
+
+    const failed = await build("sg116-bad", dir);
+    assert.notEqual(failed.code, 0, "!*.go keeps only the root's Go files, so internal/greet is missing");
+    assert.match(failed.output, /internal\/greet/);
+
+    // With the package back (the first of the two re-includes --fix writes), the build works and the map is silently gone.
+    await writeFile(join(dir, ".dockerignore"), files[".dockerignore"] + "!internal/greet/*.go\n");
+    const partial = await run("sg116-partial");
+    assert.match(partial, /hello from internal\/greet/);
+    assert.match(partial, /embedded static\/index\.html/);
+    assert.doesNotMatch(partial, /app\.js\.map/);
+    const report = await runSlimgo(["lint", "--format", "json"], { cwd: dir });
+    const sg116 = (JSON.parse(report.stdout) as { findings: { ruleId: string; message: string }[] }[]).flatMap((r) => r.findings).filter((f) => f.ruleId === "SG116");
+    assert.deepEqual(sg116.map((f) => f.message.replace(/ that .*/, "")), [".dockerignore line 7 (**/*.map) excludes cmd/api/static/app.js.map"]);
+
+    await writeFile(join(dir, ".dockerignore"), files[".dockerignore"]!);
+    const fix = await runSlimgo(["lint", "--fix"], { cwd: dir });
+    assert.match(await readFile(join(dir, ".dockerignore"), "utf8"), /^!internal\/greet\/\*\.go\n!cmd\/api\/static\n$/m, fix.stdout + fix.stderr);
+    const fixed = await run("sg116-fixed");
+    assert.match(fixed, /hello from internal\/greet/);
+    assert.match(fixed, /embedded static\/app\.js\.map/);
+  });
+
   test("SG220: go test piped into tee builds an image with a failing test; after the fix the build fails", async () => {
     const bad = "FROM golang:1.19-alpine\nWORKDIR /src\nCOPY . .\nRUN go test ./... 2>&1 | tee /tmp/test.log\n";
     const findings = lintDockerfile(bad).findings.filter((f) => f.ruleId === "SG220");

@@ -53,6 +53,16 @@ const contexts: Record<string, () => Promise<{ bad: LintOptions; good: LintOptio
   },
   // SG112 checks only with a build context; the .dockerignore is the one each example's comment describes.
   SG112: async () => [{ bad: { contextDir: fixture("root-main"), dockerignore: null }, good: { contextDir: fixture("root-main"), dockerignore: [".git", ".env"] } }],
+  // SG116: the module and .dockerignore each example's comment describes.
+  SG116: async () => {
+    const contextDir = makeContext({
+      "go.mod": "module example.com/app\n\ngo 1.22\n",
+      "cmd/api/main.go": 'package main\n\nimport "example.com/app/internal/store"\n\nfunc main() { store.Open() }\n',
+      "internal/store/store.go": "package store\n\nfunc Open() {}\n",
+    });
+    const module = await analyze(contextDir, { engine: "scanner" });
+    return [{ bad: { contextDir, module, dockerignore: ["*", "!go.mod", "!*.go"] }, good: { contextDir, module, dockerignore: ["*", "!go.mod", "!**/*.go"] } }];
+  },
   // SG219 reads the entrypoint script from the build context: the one each example's comment shows.
   SG219: async () => {
     const script = (last: string) => makeContext({ app: "", "docker-entrypoint.sh": `#!/bin/sh\nset -e\n/app migrate\n${last}\n` });

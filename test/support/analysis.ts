@@ -13,6 +13,7 @@ export function programFacts(overrides: Partial<ProgramFacts> = {}): ProgramFact
     embeds: [],
     dataDirectories: [],
     imports: [],
+    sourceFiles: [],
     isServer: false,
     ...overrides,
   };

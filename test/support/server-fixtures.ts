@@ -38,7 +38,7 @@ export const SERVER_CASES: ServerCase[] = [
     healthcheck: "probe",
     check: async (base) => {
       const res = await fetch(`${base}/`);
-      const expected = await readFile(join(FIXTURES, "embed/static/index.html"), "utf8");
+      const expected = await readFile(join(FIXTURES, "embed/dist/index.html"), "utf8");
       assert.equal(res.status, 200);
       assert.equal(await res.text(), expected, "embedded files are served from the binary");
     },

@@ -1,0 +1,43 @@
+/** The files of a module that `go build` reads for some of its programs, grouped the way a .dockerignore line would keep each group in. */
+import { existsSync } from "node:fs";
+import { join, posix } from "node:path";
+import { embeddedFiles } from "./embeds.js";
+import type { Evidence, MainPackage, ModuleAnalysis } from "./types.js";
+
+interface InputGroup {
+  /** Module-relative paths, forward slashes. */
+  files: string[];
+  /** The module-relative .dockerignore pattern that takes in the whole group (after a `!`). */
+  pattern: string;
+}
+
+export type BuildInput =
+  | (InputGroup & { kind: "module-file" })
+  | (InputGroup & { kind: "package"; importPath: string })
+  | (InputGroup & { kind: "embed"; embed: string; evidence: Evidence });
+
+export function buildInputs(module: ModuleAnalysis, programs: readonly MainPackage[]): BuildInput[] {
+  const inputs: BuildInput[] = [{ kind: "module-file", files: ["go.mod"], pattern: "go.mod" }];
+  if (existsSync(join(module.root, "go.sum"))) inputs.push({ kind: "module-file", files: ["go.sum"], pattern: "go.sum" });
+
+  const byPackage = new Map<string, string[]>();
+  for (const file of new Set(programs.flatMap((p) => p.facts.sourceFiles))) {
+    const dir = posix.dirname(file);
+    byPackage.set(dir, [...(byPackage.get(dir) ?? []), file]);
+  }
+  for (const [dir, files] of byPackage) {
+    inputs.push({ kind: "package", importPath: dir === "." ? module.goMod.path : `${module.goMod.path}/${dir}`, files, pattern: dir === "." ? "*.go" : `${dir}/*.go` });
+  }
+
+  const seen = new Set<string>();
+  for (const directive of programs.flatMap((p) => p.facts.embeds)) {
+    const dir = posix.dirname(directive.evidence.file);
+    for (const embed of directive.patterns) {
+      const pattern = posix.join(dir, embed.replace(/^all:/, ""));
+      if (seen.has(pattern)) continue;
+      seen.add(pattern);
+      inputs.push({ kind: "embed", embed, evidence: directive.evidence, files: embeddedFiles(module.root, directive, embed), pattern });
+    }
+  }
+  return inputs;
+}
