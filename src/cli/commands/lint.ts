@@ -27,11 +27,12 @@ export function registerLint(program: Command): void {
     .command("lint")
     .summary("lint Dockerfiles for Go services, knowing the Go module beside them")
     .description(
-      "Checks Dockerfiles for the mistakes that make Go images big, slow to build, broken at run time or\n" +
-        "insecure: toolchain in the final image, cgo binaries in scratch, missing cache mounts, shell-form\n" +
-        "commands in shell-less images, root users, secrets, and the general rules hadolint and BuildKit check.\n" +
-        "Rules that need the module (CA certificates, zoneinfo, /tmp, Go version) read the go.mod found from\n" +
-        "the build context upward.",
+      "Checks Dockerfiles for the mistakes that make Go images big, slow to build, broken at run time or " +
+        "insecure: toolchain in the final image, cgo binaries in scratch, missing cache mounts, shell-form " +
+        "commands in shell-less images, a .dockerignore that drops what go build reads, entrypoint scripts " +
+        "that keep SIGTERM from the program, root users, secrets, and the general rules hadolint and BuildKit " +
+        "check. Rules that need the module (CA certificates, zoneinfo, /tmp, Go version, imported packages, " +
+        "embedded files) read the go.mod found from the build context upward.",
     )
     .argument("[dockerfiles...]", "Dockerfiles to lint; - reads standard input", ["Dockerfile"])
     .option("--context <dir>", "build context and module directory (default: the Dockerfile's directory, or the module root above it when the Dockerfile copies go.mod or go.sum from there)")
