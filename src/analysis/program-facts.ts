@@ -4,7 +4,7 @@ import type { Program } from "./package-graph.js";
 import { runtimeNeeds } from "./runtime-needs.js";
 import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand } from "./server.js";
 import type { Evidence, ProgramFacts } from "./types.js";
-import { versionVariables } from "./version-vars.js";
+import { packageLevelNames, versionVariables } from "./version-vars.js";
 
 /** Facts about one program, computed over the files of its build graph (main package first). */
 export function programFacts(program: Program, requiredModules: Set<string>, tzdataTag: Evidence[] = []): ProgramFacts {
@@ -25,6 +25,7 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
     dataDirectories: dataDirectories(files, embeds),
     imports: [...imports].sort(),
     sourceFiles: files.map((f) => f.file),
+    packageLevelNames: program.packages.flatMap((p, i) => packageLevelNames(files.filter((f) => p.files.includes(f.file)), i === 0 ? "main" : p.importPath)),
     isServer: isServer(files),
   };
   const flag = healthFlag(files);

@@ -127,6 +127,16 @@ export interface DataDirectory {
   evidence: Evidence;
 }
 
+/** A package-level variable or constant of the program's own packages, as `-ldflags -X` names it. */
+export interface PackageLevelName {
+  /** "main.version" in the main package, "<import path>.<name>" elsewhere. */
+  symbol: string;
+  /** A string variable, which -X can set; constants and other variables it leaves as they are. */
+  settable: boolean;
+  kind: "var" | "const";
+  evidence: Evidence;
+}
+
 export interface ProgramFacts {
   needs: RuntimeNeeds;
   cgo: CgoFacts;
@@ -143,6 +153,8 @@ export interface ProgramFacts {
   imports: string[];
   /** Module-relative paths of the Go files the program compiles for linux (its own packages, no tests). */
   sourceFiles: string[];
+  /** Package-level variables and constants of the program's own packages, for checking `-X` flags. */
+  packageLevelNames: PackageLevelName[];
   /** True when the program serves HTTP or listens on a port. */
   isServer: boolean;
 }

@@ -5,7 +5,8 @@
 import type { BuildConfigLine } from "./build-config.js";
 import { matching, type GoSourceFile, type Token } from "./go-source.js";
 import { evidenceAt } from "./evidence.js";
-import type { VersionVariable } from "./types.js";
+import { xSymbolProblem } from "./link-symbols.js";
+import type { MainPackage, PackageLevelName, VersionVariable } from "./types.js";
 
 const ROLES: { role: VersionVariable["role"]; name: RegExp }[] = [
   { role: "version", name: /^(version|appVersion|buildVersion|gitVersion|semver|release|ver)$/i },
@@ -21,7 +22,18 @@ export function versionRole(name: string): VersionVariable["role"] | undefined {
 /** Package-level `var name = "…"`, `var name string` and `var ( … )` specs of string type in a main package's files. */
 export function versionVariables(mainFiles: GoSourceFile[]): VersionVariable[] {
   const out: VersionVariable[] = [];
-  for (const src of mainFiles) {
+  for (const d of packageLevelNames(mainFiles, "main")) {
+    const name = d.symbol.slice("main.".length);
+    const role = versionRole(name);
+    if (role && d.settable) out.push({ symbol: d.symbol, role, evidence: d.evidence });
+  }
+  return out;
+}
+
+/** Package-level `var` and `const` names of one package's files (function bodies skipped), named `<symbolPackage>.<name>`. */
+export function packageLevelNames(files: GoSourceFile[], symbolPackage: string): PackageLevelName[] {
+  const out: PackageLevelName[] = [];
+  for (const src of files) {
     const t = src.tokens;
     let fn = 0;
     for (let i = 0; i < t.length; i++) {
@@ -31,12 +43,14 @@ export function versionVariables(mainFiles: GoSourceFile[]): VersionVariable[] {
         fn++;
         continue;
       }
-      if (t[i]!.kind !== "ident" || t[i]!.value !== "var") continue;
+      const kind = t[i]!.kind === "ident" ? t[i]!.value : "";
+      if (kind !== "var" && kind !== "const") continue;
       const specs = t[i + 1]?.value === "(" ? blockSpecs(t, i + 1) : [lineSpec(t, i + 1)];
       for (const spec of specs) {
-        for (const v of stringVariables(spec)) {
-          const role = versionRole(v.value);
-          if (role) out.push({ symbol: `main.${v.value}`, role, evidence: evidenceAt(src, v.line) });
+        const strings = kind === "var" ? stringVariables(spec) : [];
+        for (const name of specNames(spec)) {
+          if (name.value === "_") continue;
+          out.push({ symbol: `${symbolPackage}.${name.value}`, settable: strings.includes(name), kind, evidence: evidenceAt(src, name.line) });
         }
       }
     }
@@ -75,16 +89,20 @@ function blockSpecs(t: Token[], open: number): Token[][] {
   return specs;
 }
 
-/** Names in `a, b T = x, y` whose type is string or whose value is a string literal. */
-function stringVariables(spec: Token[]): Token[] {
+/** The names a spec declares: `a, b` of `a, b T = x, y`. */
+function specNames(spec: Token[]): Token[] {
   const names: Token[] = [];
-  let k = 0;
-  while (spec[k]?.kind === "ident") {
+  for (let k = 0; spec[k]?.kind === "ident"; k += 2) {
     names.push(spec[k]!);
     if (spec[k + 1]?.value !== ",") break;
-    k += 2;
   }
-  k++;
+  return names;
+}
+
+/** Names in `a, b T = x, y` whose type is string or whose value is a string literal. */
+function stringVariables(spec: Token[]): Token[] {
+  const names = specNames(spec);
+  const k = names.length * 2 - 1;
   const eq = spec.findIndex((tok, idx) => idx >= k && tok.value === "=");
   const typeTokens = spec.slice(k, eq === -1 ? spec.length : eq);
   if (typeTokens.length > 0) return typeTokens.length === 1 && typeTokens[0]!.value === "string" ? names : [];
@@ -122,9 +140,22 @@ export function buildConfigVersionVariables(lines: BuildConfigLine[]): VersionVa
 
 /**
  * What to stamp into a main package's binary: its own version variables, then the `-X` symbols the
- * project's build script sets (internal/version.Version), except those naming make or shell variables.
+ * project's build script sets (internal/version.Version), except those naming make or shell variables
+ * and those that would set nothing in this program (`ignored`, with the reason).
  */
-export function stampedVersionVariables(own: VersionVariable[], fromBuildConfig: VersionVariable[]): VersionVariable[] {
-  const resolved = fromBuildConfig.filter((v) => !/[$(){}]/.test(v.symbol));
-  return [...own, ...resolved].filter((v, i, all) => all.findIndex((o) => o.symbol === v.symbol) === i);
+export function stampedVersionVariables(
+  program: MainPackage,
+  fromBuildConfig: VersionVariable[],
+  modulePath: string,
+): { variables: VersionVariable[]; ignored: { variable: VersionVariable; why: string }[] } {
+  const own = program.facts.versionVariables;
+  const ignored: { variable: VersionVariable; why: string }[] = [];
+  const resolved = fromBuildConfig.filter((v) => {
+    if (/[$(){}]/.test(v.symbol) || own.some((o) => o.symbol === v.symbol)) return false;
+    const problem = xSymbolProblem(v.symbol, [program], modulePath);
+    if (problem) ignored.push({ variable: v, why: problem.message });
+    return problem === undefined;
+  });
+  const variables = [...own, ...resolved].filter((v, i, all) => all.findIndex((o) => o.symbol === v.symbol) === i);
+  return { variables, ignored: ignored.filter((g, i) => ignored.findIndex((o) => o.variable.symbol === g.variable.symbol) === i) };
 }

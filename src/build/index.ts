@@ -6,6 +6,7 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { analyze, findModuleRoot } from "../analysis/index.js";
+import { xFlagSymbols, xSymbolProblem } from "../analysis/link-symbols.js";
 import { stampedVersionVariables } from "../analysis/version-vars.js";
 import type { MainPackage, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
@@ -151,7 +152,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           target: main.dir === "." ? "." : `./${main.dir}`,
           binary: main.binary,
           platform,
-          xflags: stampedVersionVariables(main.facts.versionVariables, analysis.buildConfigVersionVariables).map((v) => `${v.symbol}=${valueFor(v.role, version)}`),
+          xflags: stampedVersionVariables(main, analysis.buildConfigVersionVariables, analysis.goMod.path).variables.map((v) => `${v.symbol}=${valueFor(v.role, version)}`),
           extraLdflags: b.ldflags ?? [],
           extraFlags: [...(b.flags ?? []), ...(options.flags ?? [])],
           extraEnv: { ...(b["go-env"] ?? {}), ...(options.goEnv ?? {}) },
@@ -215,6 +216,13 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
       for (const d of notInImage(main, options.assets ?? b.assets)) {
         notes.push(`${d.evidence.file}:${d.evidence.line}: ${d.path} is read at run time but is not in the image: embed it with //go:embed, or add it with --assets`);
+      }
+      for (const { variable, why } of stampedVersionVariables(main, analysis.buildConfigVersionVariables, analysis.goMod.path).ignored) {
+        notes.push(`${variable.evidence.file}:${variable.evidence.line}: -X ${variable.symbol} is left out: ${why}`);
+      }
+      for (const symbol of xFlagSymbols((b.ldflags ?? []).join(" "))) {
+        const problem = xSymbolProblem(symbol, [main], analysis.goMod.path);
+        if (problem) notes.push(`slimgo.yaml build.ldflags: -X ${symbol} sets nothing: ${problem.message}`);
       }
       const images: Image[] = [];
       const built: BuiltProgram["platforms"] = [];

@@ -92,7 +92,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
   const decisions: Decision[] = [];
   const goVersion = chooseGoVersion(analysis, decisions);
   const mains = selectMainPackages(analysis, options);
-  const programs = mains.map((main) => planProgram(main, options, mains.length > 1, analysis.buildConfigVersionVariables));
+  const programs = mains.map((main) => planProgram(main, options, mains.length > 1, analysis.buildConfigVersionVariables, analysis.goMod.path));
   const cgo = programs.some((p) => p.cgo);
 
   decisions.push({
@@ -196,7 +196,7 @@ function normaliseDir(dir: string): string {
   return d === "" || d === "." ? "." : d;
 }
 
-function planProgram(main: MainPackage, options: PlanOptions, several: boolean, buildConfigVariables: VersionVariable[] = []): ProgramPlan {
+function planProgram(main: MainPackage, options: PlanOptions, several: boolean, buildConfigVariables: VersionVariable[], modulePath: string): ProgramPlan {
   const f = main.facts;
   const decisions: Decision[] = [];
   const who = several ? `${main.binary}: ` : "";
@@ -250,7 +250,7 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
 
   const binaryPath = binaryPathOf(main);
   const health = chooseHealth(main, binaryPath, options, decisions, who);
-  const versionVariables = stampedVersionVariables(f.versionVariables, buildConfigVariables);
+  const { variables: versionVariables, ignored } = stampedVersionVariables(main, buildConfigVariables, modulePath);
   const fromBuildConfig = versionVariables.filter((v) => !f.versionVariables.includes(v));
   const versionArgs = versionVariables.map((v) => ({ symbol: v.symbol, arg: argNameFor(v.symbol, v.role), default: v.role === "version" ? "dev" : "unknown" }));
   if (versionArgs.length > 0) {
@@ -260,6 +260,9 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
       reason: fromBuildConfig.length > 0 ? "version variables are set at link time from build args, as the project's build script sets them" : "package-level version variables are set at link time from build args",
       evidence: versionVariables.map((v) => v.evidence),
     });
+  }
+  for (const { variable, why } of ignored) {
+    decisions.push({ topic: `${who}version`, choice: `-X ${variable.symbol} left out`, reason: `the build script sets it, but ${why}`, evidence: [variable.evidence] });
   }
   if (f.serveSubcommand) {
     decisions.push({ topic: `${who}command`, choice: `CMD ["${f.serveSubcommand.name}"]`, reason: "the server runs under this subcommand; without it the program would print its usage and exit", evidence: [f.serveSubcommand.evidence] });

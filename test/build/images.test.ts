@@ -192,6 +192,21 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     assert.deepEqual((await notes(["--assets", "./templates/"])).notes, []);
   });
 
+  test("an -X that would set nothing is named: from slimgo.yaml build.ldflags, and from a Makefile (left out of the build)", async () => {
+    const dir = await fixture("root-main");
+    await writeFile(join(dir, "slimgo.yaml"), "build:\n  ldflags: [\"-X main.Version=from-config\"]\n");
+    await writeFile(join(dir, "Makefile"), "build:\n\tgo build -ldflags \"-X $(PKG).buildDate=x -X main.BuildHost=ci\" .\n");
+    const layout = join(await temp("x-notes"), "layout");
+    const r = await runSlimgo(["build", dir, "--oci-layout", layout, "--json"], { env: FIXED_TIME });
+    assert.equal(r.code, 0, r.stderr);
+    const notes = (JSON.parse(r.stdout) as { programs: { notes: string[] }[] }).programs[0]!.notes.filter((n) => n.includes("-X"));
+    assert.deepEqual(notes, [
+      "Makefile:2: -X main.BuildHost is left out: the main package of . has no string variable BuildHost",
+      "slimgo.yaml build.ldflags: -X main.Version sets nothing: the main package of . has no Version, but has version (main.go:18)",
+    ]);
+    assert.match(r.stderr, /^warning: rootmain: slimgo\.yaml build\.ldflags: -X main\.Version sets nothing/m);
+  });
+
   test("--healthcheck PATH is probed on the program's port, also for a binary with its own health flag", async () => {
     const dir = await fixture("health-flag");
     const healthcheck = async (extra: string[]) => (await build([dir, ...extra, "--oci-layout", join(await temp("health-path"), "layout")])).programs[0]!.healthcheck;

@@ -162,17 +162,34 @@ test("a module in a go.work whose other modules are outside the module directory
   assert.deepEqual(alone.warnings, []);
 });
 
-test("version variables the Makefile sets with -X in another package are wired to build args too; main's own are not repeated, make variables are skipped", () => {
+test("version variables the Makefile sets with -X in another package are wired to build args too; main's own are not repeated, make variables are skipped, stale ones left out", () => {
+  const versionPackage = "example.com/billing/internal/version";
+  const declared = (symbol: string, line: number) => ({ symbol, settable: true, kind: "var" as const, evidence: ev("internal/version/version.go", line) });
   const main = mainPackage("cmd/server", "server", {
     versionVariables: [{ symbol: "main.version", role: "version", evidence: ev("cmd/server/main.go", 9) }],
+    imports: [versionPackage],
+    packageLevelNames: [{ ...declared("main.version", 9), evidence: ev("cmd/server/main.go", 9) }, declared(`${versionPackage}.Version`, 3), declared(`${versionPackage}.Commit`, 4)],
   });
-  const mk = (symbol: string, role: "version" | "commit", line: number) => ({ symbol, role, evidence: { file: "Makefile", line, text: `-X ${symbol}=$(V)` } });
+  const mk = (symbol: string, role: "version" | "commit" | "date", line: number) => ({ symbol, role, evidence: { file: "Makefile", line, text: `-X ${symbol}=$(V)` } });
   const analysis = moduleAnalysis([main], {
-    buildConfigVersionVariables: [mk("example.com/billing/internal/version.Version", "version", 3), mk("example.com/billing/internal/version.Commit", "commit", 3), mk("main.version", "version", 4), mk("$(PKG)/version.Version", "version", 5)],
+    goMod: { ...moduleAnalysis([]).goMod, path: "example.com/billing" },
+    buildConfigVersionVariables: [
+      mk(`${versionPackage}.Version`, "version", 3),
+      mk(`${versionPackage}.Commit`, "commit", 3),
+      mk(`${versionPackage}.BuildDate`, "date", 3),
+      mk("main.version", "version", 4),
+      mk("$(PKG)/version.Version", "version", 5),
+    ],
   });
-  const text = generateDockerfile(planDockerfile(analysis, { hasGoSum: false }));
+  const plan = planDockerfile(analysis, { hasGoSum: false });
+  const text = generateDockerfile(plan);
   assert.match(text, /-ldflags="-s -w -X main\.version=\$\{VERSION\} -X example\.com\/billing\/internal\/version\.Version=\$\{VERSION\} -X example\.com\/billing\/internal\/version\.Commit=\$\{COMMIT\}"/);
   assert.match(text, /^ARG COMMIT=unknown$/m);
+  assert.doesNotMatch(text, /BuildDate/);
+  const leftOut = plan.programs[0]!.decisions.find((d) => d.choice.includes("BuildDate"));
+  assert.equal(leftOut?.choice, `-X ${versionPackage}.BuildDate left out`);
+  assert.match(leftOut?.reason ?? "", /package example\.com\/billing\/internal\/version has no string variable BuildDate/);
+  assert.deepEqual(leftOut?.evidence.map((e) => `${e.file}:${e.line}`), ["Makefile:3"]);
 });
 
 test("a server under a subcommand gets CMD with that subcommand after the ENTRYPOINT", () => {

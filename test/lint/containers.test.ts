@@ -6,7 +6,9 @@
  * stand-in installs nothing, and `go install` does. SG220: `go test | tee` on the golang
  * stand-in (busybox ash) builds despite a failing test, and fails once the fix adds pipefail. SG219: an entrypoint script without exec
  * keeps SIGTERM from the Go program (the alpine stand-in's /bin/sh is busybox ash, as alpine's is),
- * and the script its fix writes lets it shut down. Stand-ins: test/support/standins.ts.
+ * and the script its fix writes lets it shut down. SG116: a whitelist .dockerignore loses an imported
+ * package (the build fails) and an embedded file (the binary lacks it). SG117: -X main.Version for a
+ * `var version` leaves the binary saying dev. Stand-ins: test/support/standins.ts.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -47,6 +49,16 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     return { code: run.code, output: run.stdout + run.stderr };
   }
 
+  /** A build context holding `files` (path → text). */
+  async function contextWith(prefix: string, files: Record<string, string>): Promise<string> {
+    const dir = await dirs.make(prefix);
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(join(dir, path, ".."), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    return dir;
+  }
+
   test("SG218: USER nonroot on alpine: the container fails to start; the fixed USER 65532:65532 runs", async () => {
     const bad = 'FROM alpine:3.20\nUSER nonroot\nCMD ["true"]\n';
     const findings = lintDockerfile(bad).findings.filter((f) => f.ruleId === "SG218");
@@ -63,15 +75,14 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
   });
 
   test("SG115: go get installs no tool since Go 1.18, so the step that runs it fails; slimgo lint --fix makes it go install, and the build runs it", async () => {
-    const dir = await dirs.make("slimgo-sg115-");
-    const dockerfile = "FROM golang:1.19-alpine\nWORKDIR /src\nCOPY . .\nRUN go get example.com/tool/cmd/hello && hello\n";
-    await writeFile(join(dir, "Dockerfile"), dockerfile);
-    await writeFile(join(dir, ".dockerignore"), ".git\n.env\n");
-    await writeFile(join(dir, "go.mod"), "module app\n\ngo 1.19\n\nrequire example.com/tool v0.0.0\n\nreplace example.com/tool => ./tool\n");
-    await writeFile(join(dir, "main.go"), "package main\n\nfunc main() {}\n");
-    await mkdir(join(dir, "tool/cmd/hello"), { recursive: true });
-    await writeFile(join(dir, "tool/go.mod"), "module example.com/tool\n\ngo 1.19\n");
-    await writeFile(join(dir, "tool/cmd/hello/main.go"), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello from the tool") }\n');
+    const dir = await contextWith("slimgo-sg115-", {
+      "Dockerfile": "FROM golang:1.19-alpine\nWORKDIR /src\nCOPY . .\nRUN go get example.com/tool/cmd/hello && hello\n",
+      ".dockerignore": ".git\n.env\n",
+      "go.mod": "module app\n\ngo 1.19\n\nrequire example.com/tool v0.0.0\n\nreplace example.com/tool => ./tool\n",
+      "main.go": "package main\n\nfunc main() {}\n",
+      "tool/go.mod": "module example.com/tool\n\ngo 1.19\n",
+      "tool/cmd/hello/main.go": 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello from the tool") }\n',
+    });
     const before = await build("sg115-bad", dir);
     assert.notEqual(before.code, 0, before.output);
     assert.match(before.output, /hello: not found/);
@@ -85,7 +96,6 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
   });
 
   test("SG116: a whitelist .dockerignore loses an imported package (the build fails) and an embedded file (the binary lacks it); slimgo lint --fix keeps both in", async () => {
-    const dir = await dirs.make("slimgo-sg116-");
     const files: Record<string, string> = {
       "Dockerfile": 'FROM golang:1.19-alpine AS build\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/api ./cmd/api\n\nFROM scratch\nCOPY --from=build /out/api /api\nUSER 65532:65532\nENTRYPOINT ["/api"]\n',
       ".dockerignore": ".git\n.env\n*\n!go.mod\n!*.go\n!cmd\n**/*.map\n",
@@ -119,10 +129,7 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
       "cmd/api/static/index.html": "<h1>notes</h1>\n",
       "cmd/api/static/app.js.map": "{}\n",
     };
-    for (const [path, text] of Object.entries(files)) {
-      await mkdir(join(dir, path, ".."), { recursive: true });
-      await writeFile(join(dir, path), text);
-    }
+    const dir = await contextWith("slimgo-sg116-", files);
     const run = async (name: string) => {
       const built = await build(name, dir);
       assert.equal(built.code, 0, built.output);
@@ -151,6 +158,25 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const fixed = await run("sg116-fixed");
     assert.match(fixed, /hello from internal\/greet/);
     assert.match(fixed, /embedded static\/app\.js\.map/);
+  });
+
+  test("SG117: -X main.Version for var version builds a binary that still says dev; slimgo lint --fix names the variable and the version is stamped", async () => {
+    const dir = await contextWith("slimgo-sg117-", {
+      "Dockerfile": 'FROM golang:1.19-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.Version=1.2.3" -o /out/app .\n\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n',
+      ".dockerignore": ".git\n.env\n",
+      "go.mod": "module example.com/stamped\n\ngo 1.19\n",
+      "main.go": 'package main\n\nimport "fmt"\n\nvar version = "dev"\n\nfunc main() { fmt.Println("version", version) }\n',
+    });
+    const run = async (name: string) => {
+      const built = await build(name, dir);
+      assert.equal(built.code, 0, built.output);
+      return (await podman(["run", "--rm", ...ULIMIT_FLAGS, built.tag], { timeoutMs: 60_000 })).stdout.trim();
+    };
+    assert.equal(await run("sg117-bad"), "version dev", "the linker ignored -X main.Version without a word");
+
+    const lint = await runSlimgo(["lint", "--fix"], { cwd: dir });
+    assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /-X main\.version=1\.2\.3/, lint.stdout + lint.stderr);
+    assert.equal(await run("sg117-fixed"), "version 1.2.3");
   });
 
   test("SG220: go test piped into tee builds an image with a failing test; after the fix the build fails", async () => {

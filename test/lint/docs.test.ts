@@ -63,6 +63,12 @@ const contexts: Record<string, () => Promise<{ bad: LintOptions; good: LintOptio
     const module = await analyze(contextDir, { engine: "scanner" });
     return [{ bad: { contextDir, module, dockerignore: ["*", "!go.mod", "!*.go"] }, good: { contextDir, module, dockerignore: ["*", "!go.mod", "!**/*.go"] } }];
   },
+  // SG117: the main package each example's comment describes.
+  SG117: async () => {
+    const contextDir = makeContext({ "go.mod": "module example.com/app\n\ngo 1.22\n", "main.go": 'package main\n\nvar version = "dev"\n\nfunc main() { println(version) }\n' });
+    const options = { contextDir, module: await analyze(contextDir, { engine: "scanner" }) };
+    return [{ bad: options, good: options }];
+  },
   // SG219 reads the entrypoint script from the build context: the one each example's comment shows.
   SG219: async () => {
     const script = (last: string) => makeContext({ app: "", "docker-entrypoint.sh": `#!/bin/sh\nset -e\n/app migrate\n${last}\n` });

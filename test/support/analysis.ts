@@ -14,6 +14,7 @@ export function programFacts(overrides: Partial<ProgramFacts> = {}): ProgramFact
     dataDirectories: [],
     imports: [],
     sourceFiles: [],
+    packageLevelNames: [],
     isServer: false,
     ...overrides,
   };

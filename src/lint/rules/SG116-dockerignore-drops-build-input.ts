@@ -1,8 +1,7 @@
 import { isAbsolute, relative, sep } from "node:path";
 import { buildInputs } from "../../analysis/build-inputs.js";
-import type { MainPackage, ModuleAnalysis } from "../../analysis/types.js";
 import { excludedBy, isIgnored } from "../../dockerfile/dockerignore-patterns.js";
-import { copyPaths, goBuilds, goPackageArgs, stageChain, type GoInvocation } from "../model/queries.js";
+import { copyPaths, goBuilds, programsBuilt, stageChain, type GoInvocation } from "../model/queries.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -77,23 +76,6 @@ function contextSources(build: GoInvocation): string[] {
 function covers(source: string, path: string): boolean {
   const s = source.replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
   return s === "" || s === "." || isIgnored([s], path);
-}
-
-/** The module's main packages a go build or go install names (`.`, `./cmd/api`, `./...`, `./cmd/...`, an import path; none is `.`). */
-function programsBuilt(build: GoInvocation, module: ModuleAnalysis): MainPackage[] {
-  const args = goPackageArgs(build.args).map((w) => w.value);
-  const modulePath = module.goMod.path;
-  const picked = new Set<MainPackage>();
-  for (const arg of args.length > 0 ? args : ["."]) {
-    let p = arg;
-    if (p === modulePath || p.startsWith(`${modulePath}/`)) p = p === modulePath ? "." : p.slice(modulePath.length + 1);
-    p = p.replace(/^(\.\/)+/, "").replace(/\/+$/, "") || ".";
-    const tree = p === "..." ? "." : p.endsWith("/...") ? p.slice(0, -4) : undefined;
-    for (const m of module.mainPackages) {
-      if (tree !== undefined ? tree === "." || m.dir === tree || m.dir.startsWith(`${tree}/`) : m.dir === p) picked.add(m);
-    }
-  }
-  return [...picked];
 }
 
 function where(by: { line: number; pattern: string }): string {
