@@ -54,16 +54,22 @@ export function goBuilds(model: DockerfileModel): GoInvocation[] {
   return goInvocations(model).filter((g) => g.subcommand === "build" || g.subcommand === "install");
 }
 
-/** Value of a `-name=value` or `-name value` flag among go arguments (one or two dashes). */
-export function goFlagValue(args: readonly ShellWord[], name: string): string | undefined {
+/** Each `-name=value` or `-name value` flag among go arguments (one or two dashes), in order, with the word holding its value. */
+export function goFlags(args: readonly ShellWord[], name: string): { value: string; word: ShellWord }[] {
+  const found: { value: string; word: ShellWord }[] = [];
   for (let i = 0; i < args.length; i++) {
-    const v = args[i]?.value ?? "";
+    const w = args[i]!;
     for (const prefix of [`-${name}`, `--${name}`]) {
-      if (v === prefix) return args[i + 1]?.value ?? "";
-      if (v.startsWith(prefix + "=")) return v.slice(prefix.length + 1);
+      if (w.value === prefix) found.push({ value: args[i + 1]?.value ?? "", word: args[i + 1] ?? w });
+      else if (w.value.startsWith(prefix + "=")) found.push({ value: w.value.slice(prefix.length + 1), word: w });
     }
   }
-  return undefined;
+  return found;
+}
+
+/** The value go uses for a flag among go arguments: the last one given. */
+export function goFlagValue(args: readonly ShellWord[], name: string): string | undefined {
+  return goFlags(args, name).at(-1)?.value;
 }
 
 export function hasGoFlag(args: readonly ShellWord[], name: string): boolean {

@@ -1,4 +1,4 @@
-import { editableWords, envForCommand, goBuilds, goFlagValue, hasGoFlag } from "../model/queries.js";
+import { editableWords, envForCommand, goBuilds, goFlags, hasGoFlag } from "../model/queries.js";
 import type { Rule, TextEdit } from "../types.js";
 
 export const rule: Rule = {
@@ -16,8 +16,9 @@ export const rule: Rule = {
       if (b.subcommand === "install" && b.args.some((a) => a.value.includes("@"))) continue;
       // GOFLAGS as this go command sees it: inline, exported, go env -w, or ENV/ARG in scope.
       const trimpath = hasGoFlag(b.args, "trimpath") || /(^|\s)-trimpath(\s|$)/.test(envForCommand(ctx.model, b, "GOFLAGS") ?? "");
-      const ldflags = goFlagValue(b.args, "ldflags");
-      const stripped = ldflags !== undefined && /(^|\s)-s(\s|$)/.test(ldflags) && /(^|\s)-w(\s|$)/.test(ldflags);
+      const given = goFlags(b.args, "ldflags");
+      const ldflags = given.at(-1)?.value;
+      const stripped = ldflags !== undefined && hasStrip(ldflags);
       if (trimpath && stripped) continue;
       const missing: string[] = [];
       const edits: TextEdit[] = [];
@@ -34,9 +35,13 @@ export const rule: Rule = {
       if (insert !== "") edits.push({ start: b.subWord.end, end: b.subWord.end, text: insert });
       ctx.report({
         at: b.instruction,
-        message: `go ${b.subcommand} without ${missing.join(" and ")}: ${!trimpath ? "-trimpath makes the binary independent of the build directory" : ""}${!trimpath && !stripped ? "; " : ""}${!stripped ? "-s -w drops symbol and DWARF tables (about a third of the size)" : ""}`,
+        message: `go ${b.subcommand} without ${missing.join(" and ")}: ${!trimpath ? "-trimpath makes the binary independent of the build directory" : ""}${!trimpath && !stripped ? "; " : ""}${!stripped ? "-s -w drops symbol and DWARF tables (about a third of the size)" : ""}${!stripped && given.slice(0, -1).some((g) => hasStrip(g.value)) ? `; an earlier -ldflags has them, but go ${b.subcommand} uses only the last: merge them into one` : ""}`,
         ...(edits.length > 0 ? { fix: { description: `add ${edits.map((e) => e.text.trim()).join(" ")}`, edits } } : {}),
       });
     }
   },
 };
+
+function hasStrip(ldflags: string): boolean {
+  return /(^|\s)-s(\s|$)/.test(ldflags) && /(^|\s)-w(\s|$)/.test(ldflags);
+}

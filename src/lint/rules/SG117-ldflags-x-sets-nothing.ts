@@ -1,5 +1,5 @@
 import { xFlagSymbols, xSymbolProblem } from "../../analysis/link-symbols.js";
-import { editableWords, goBuilds, programsBuilt } from "../model/queries.js";
+import { editableWords, goBuilds, goFlags, programsBuilt } from "../model/queries.js";
 import type { ShellWord } from "../model/types.js";
 import type { Rule, TextEdit } from "../types.js";
 
@@ -18,8 +18,14 @@ export const rule: Rule = {
     const { module } = ctx;
     if (!module) return;
     for (const build of goBuilds(ctx.model)) {
-      const ldflags = lastLdflags(build.args);
+      const given = goFlags(build.args, "ldflags");
+      const ldflags = given.at(-1);
       if (!ldflags) continue;
+      for (const replaced of given.slice(0, -1)) {
+        for (const symbol of xFlagSymbols(replaced.value)) {
+          ctx.report({ at: build.instruction, message: `-X ${symbol} sets nothing: it is in an -ldflags that a later -ldflags replaces, as go ${build.subcommand} uses only the last; merge them into one -ldflags` });
+        }
+      }
       const programs = programsBuilt(build, module);
       if (programs.length === 0) continue;
       for (const symbol of xFlagSymbols(ldflags.value)) {
@@ -36,19 +42,6 @@ export const rule: Rule = {
     }
   },
 };
-
-/** The -ldflags go uses: the last one given. */
-function lastLdflags(args: readonly ShellWord[]): { value: string; word: ShellWord } | undefined {
-  let found: { value: string; word: ShellWord } | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const w = args[i]!;
-    const m = /^--?ldflags(=|$)/.exec(w.value);
-    if (!m) continue;
-    if (m[1] === "=") found = { value: w.value.slice(m[0].length), word: w };
-    else if (args[i + 1]) found = { value: args[i + 1]!.value, word: args[i + 1]! };
-  }
-  return found;
-}
 
 /** Replaces the symbol where it stands in the -ldflags word, when it stands there once. */
 function symbolEdit(text: string, word: ShellWord, symbol: string, replacement: string): TextEdit | undefined {

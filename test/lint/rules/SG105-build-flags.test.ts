@@ -13,6 +13,12 @@ ruleTester(rule, {
   ],
   invalid: [
     { name: "bare go build", code: "FROM golang:1.22\nRUN go build -o /app .\n", lines: [1 + 1], message: "-trimpath", output: "FROM golang:1.22\nRUN go build -trimpath -ldflags=\"-s -w\" -o /app .\n" },
+    {
+      name: "-s -w in an -ldflags that a later one replaces: go uses only the last",
+      code: "FROM golang:1.22\nRUN go build -trimpath -ldflags=\"-s -w\" -ldflags=\"-X main.v=1\" -o /app .\n",
+      lines: [2],
+      message: "an earlier -ldflags has them, but go build uses only the last: merge them into one",
+    },
     { name: "ldflags without -s -w keeps them, adds -trimpath only when missing", code: "FROM golang:1.22\nRUN go build -trimpath -ldflags=\"-X main.v=1\" -o /app .\n", lines: [2], message: "-s -w" },
     {
       name: "a global ARG GOFLAGS the stage does not redeclare does not count",
