@@ -147,7 +147,7 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
         if (flagName && ADDRESS_NAME.test(flagName) && dflt && dflt.end - dflt.start === 1) {
           const d = t[dflt.start]!;
           const port = d.kind === "string" ? (ADDRESS.test(d.value) ? portOf(d.value) : undefined) : d.kind === "number" ? portOf(d.value) : undefined;
-          if (port) out.push({ port, source: "flag", evidence: evidenceAt(src, d.line) });
+          if (port) out.push({ port, source: "flag", flag: flagName, evidence: evidenceAt(src, d.line) });
         }
       }
     });

@@ -85,6 +85,8 @@ export interface ListeningPort {
   source: "literal" | "flag" | "env";
   /** For source "env": the variable read, e.g. "PORT". */
   envVar?: string;
+  /** For source "flag": the flag's name, e.g. "addr". */
+  flag?: string;
   evidence: Evidence;
 }
 

@@ -8,7 +8,8 @@
  * keeps SIGTERM from the Go program (the alpine stand-in's /bin/sh is busybox ash, as alpine's is),
  * and the script its fix writes lets it shut down. SG116: a whitelist .dockerignore loses an imported
  * package (the build fails) and an embedded file (the binary lacks it). SG117: -X main.Version for a
- * `var version` leaves the binary saying dev. Stand-ins: test/support/standins.ts.
+ * `var version` leaves the binary saying dev. SG118: a HEALTHCHECK on another port than the program's
+ * never passes. Stand-ins: test/support/standins.ts.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -19,7 +20,7 @@ import { applyFixes } from "../../src/lint/fixes/apply.js";
 import { lintDockerfile } from "../../src/lint/index.js";
 import { runSlimgo } from "../support/cli.js";
 import { buildGracefulService, waitForLog } from "../support/graceful-service.js";
-import { ULIMIT_FLAGS, podman, podmanBuild, removeImages, removeStartedContainers, runContainer } from "../support/podman.js";
+import { ULIMIT_FLAGS, freePort, healthcheckRun, podman, podmanBuild, removeImages, removeStartedContainers, runContainer } from "../support/podman.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { tempDirs } from "../support/temp-dirs.js";
 import { skipContainers } from "../support/tools.js";
@@ -57,6 +58,11 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
       await writeFile(join(dir, path), text);
     }
     return dir;
+  }
+
+  /** A build context for a Go module `modulePath` (go 1.19) with `files`, whose .dockerignore keeps .git and .env out. */
+  function goModuleContext(prefix: string, modulePath: string, files: Record<string, string>): Promise<string> {
+    return contextWith(prefix, { ".dockerignore": ".git\n.env\n", "go.mod": `module ${modulePath}\n\ngo 1.19\n`, ...files });
   }
 
   test("SG218: USER nonroot on alpine: the container fails to start; the fixed USER 65532:65532 runs", async () => {
@@ -161,10 +167,8 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
   });
 
   test("SG117: -X main.Version for var version builds a binary that still says dev; slimgo lint --fix names the variable and the version is stamped", async () => {
-    const dir = await contextWith("slimgo-sg117-", {
+    const dir = await goModuleContext("slimgo-sg117-", "example.com/stamped", {
       "Dockerfile": 'FROM golang:1.19-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.Version=1.2.3" -o /out/app .\n\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n',
-      ".dockerignore": ".git\n.env\n",
-      "go.mod": "module example.com/stamped\n\ngo 1.19\n",
       "main.go": 'package main\n\nimport "fmt"\n\nvar version = "dev"\n\nfunc main() { fmt.Println("version", version) }\n',
     });
     const run = async (name: string) => {
@@ -177,6 +181,34 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const lint = await runSlimgo(["lint", "--fix"], { cwd: dir });
     assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /-X main\.version=1\.2\.3/, lint.stdout + lint.stderr);
     assert.equal(await run("sg117-fixed"), "version 1.2.3");
+  });
+
+  test("SG118: a HEALTHCHECK on a port the program does not listen on never passes; after slimgo lint --fix the container is healthy", async () => {
+    const dir = await goModuleContext("slimgo-sg118-", "example.com/ported", {
+      "Dockerfile": 'FROM golang:1.19-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app .\n\nFROM alpine:3.20\nCOPY --from=build /out/app /usr/local/bin/app\nUSER 65532:65532\nEXPOSE 8080\nHEALTHCHECK --interval=30s CMD wget -q -O /dev/null http://127.0.0.1:8080/healthz || exit 1\nENTRYPOINT ["app"]\n',
+      "main.go": 'package main\n\nimport "net/http"\n\nfunc main() {\n\thttp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })\n\t_ = http.ListenAndServe(":3000", nil)\n}\n',
+    });
+    const healthy = async (name: string) => {
+      const tag = `localhost/slimgo-test/lint-${name}:latest`;
+      images.push(tag);
+      await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+      const container = await runContainer({ image: tag, ports: { 3000: await freePort() } });
+      try {
+        // The program is up once it answers on its own port inside the container.
+        for (let i = 0; i < 100 && (await container.exec(["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3000/healthz"])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+        return await healthcheckRun(container.id);
+      } finally {
+        await container.remove();
+      }
+    };
+    assert.equal((await healthy("sg118-bad")).healthy, false, "the probe asks port 8080, where nothing listens");
+
+    const lint = await runSlimgo(["lint", "--fix"], { cwd: dir });
+    const fixed = await readFile(join(dir, "Dockerfile"), "utf8");
+    assert.match(fixed, /^EXPOSE 3000$/m, lint.stdout + lint.stderr);
+    assert.match(fixed, /http:\/\/127\.0\.0\.1:3000\/healthz/);
+    const after = await healthy("sg118-fixed");
+    assert.equal(after.healthy, true, after.output);
   });
 
   test("SG220: go test piped into tee builds an image with a failing test; after the fix the build fails", async () => {

@@ -69,6 +69,12 @@ const contexts: Record<string, () => Promise<{ bad: LintOptions; good: LintOptio
     const options = { contextDir, module: await analyze(contextDir, { engine: "scanner" }) };
     return [{ bad: options, good: options }];
   },
+  // SG118: the listener each example's comment describes.
+  SG118: async () => {
+    const contextDir = makeContext({ "go.mod": "module example.com/app\n\ngo 1.22\n", "main.go": 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":3000", nil) }\n' });
+    const options = { contextDir, module: await analyze(contextDir, { engine: "scanner" }) };
+    return [{ bad: options, good: options }];
+  },
   // SG219 reads the entrypoint script from the build context: the one each example's comment shows.
   SG219: async () => {
     const script = (last: string) => makeContext({ app: "", "docker-entrypoint.sh": `#!/bin/sh\nset -e\n/app migrate\n${last}\n` });

@@ -6,8 +6,9 @@
  */
 import { posix } from "node:path";
 import { knownImageConfig } from "./images.js";
-import { copyPaths, rootImage, stageChain } from "./queries.js";
-import type { InstructionModel, StageModel } from "./types.js";
+import type { MainPackage, ModuleAnalysis } from "../../analysis/types.js";
+import { copyPaths, goBuilds, goFlagValue, goPackageArgs, rootImage, stageChain } from "./queries.js";
+import type { DockerfileModel, InstructionModel, StageModel } from "./types.js";
 
 /** The absolute working directory in effect at `at` (at the end of the stage when omitted); undefined when a variable or an unknown base image hides it. */
 export function workdirAt(stage: StageModel, at?: InstructionModel): string | undefined {
@@ -101,4 +102,34 @@ function globMatches(glob: string, name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The module's programs a stage copies in from the stages that build them (`COPY --from=b /out/x`
+ * matched to `go build -o /out/x ./cmd/x`), with the image path each binary lands at (undefined
+ * when a variable or an unknown WORKDIR hides it).
+ */
+export function shippedBinaries(model: DockerfileModel, stage: StageModel, module: ModuleAnalysis): { program: MainPackage; path: string | undefined }[] {
+  const found: { program: MainPackage; path: string | undefined }[] = [];
+  for (const s of stageChain(stage)) {
+    for (const edge of s.copyFrom) {
+      if (!edge.stage) continue;
+      const { sources, dest } = copyPaths(edge.instruction);
+      const chain = stageChain(edge.stage);
+      for (const b of goBuilds(model)) {
+        if (!chain.includes(b.stage)) continue;
+        const out = goFlagValue(b.args, "o");
+        if (out === undefined) continue;
+        for (const raw of sources) {
+          const src = raw.replace(/\/+$/, "");
+          if (src !== out && !out.startsWith(src + "/")) continue;
+          const inDir = src === out ? (dest.endsWith("/") || sources.length > 1 ? posix.basename(out) : "") : out.slice(src.length + 1);
+          const path = absoluteIn(workdirAt(s, edge.instruction), inDir === "" ? dest : posix.join(dest, inDir));
+          const pkgs = goPackageArgs(b.args).map((w) => w.value.replace(/^\.\//, "").replace(/\/+$/, "") || ".");
+          for (const dir of pkgs.length > 0 ? pkgs : ["."]) for (const m of module.mainPackages) if (m.dir === dir) found.push({ program: m, path });
+        }
+      }
+    }
+  }
+  return found;
 }

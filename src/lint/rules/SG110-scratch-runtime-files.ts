@@ -1,8 +1,8 @@
 import { envDeclarations } from "../model/build.js";
 import { isScratch } from "../model/images.js";
-import { copyPaths, goBuilds, goFlagValue, goPackageArgs, rootImage, stageChain, stageCopies } from "../model/queries.js";
-import type { DockerfileModel, StageModel } from "../model/types.js";
-import type { MainPackage, ModuleAnalysis, RuntimeNeed } from "../../analysis/types.js";
+import { shippedBinaries } from "../model/image-files.js";
+import { goBuilds, goFlagValue, rootImage, stageChain, stageCopies } from "../model/queries.js";
+import type { MainPackage, RuntimeNeed } from "../../analysis/types.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -19,7 +19,7 @@ export const rule: Rule = {
     const { model, module } = ctx;
     const final = model.finalStage;
     if (!module || !final || !isScratch(rootImage(final))) return;
-    const shipped = programsShippedIn(model, final, module);
+    const shipped = [...new Set(shippedBinaries(model, final, module).map((b) => b.program))];
     const programs: MainPackage[] = shipped.length > 0 ? shipped : module.primary ? [module.primary] : module.mainPackages;
     const need = (pick: (p: MainPackage) => RuntimeNeed): RuntimeNeed | undefined => programs.map(pick).find((n) => n.needed);
     const evidence = (n: RuntimeNeed): string => {
@@ -43,21 +43,3 @@ export const rule: Rule = {
     }
   },
 };
-
-/** Main packages whose binaries the stage copies in: `COPY --from=b /out/x` matched to `go build -o /out/x ./cmd/x`. */
-function programsShippedIn(model: DockerfileModel, stage: StageModel, module: ModuleAnalysis): MainPackage[] {
-  const found = new Set<MainPackage>();
-  for (const edge of stage.copyFrom) {
-    if (!edge.stage) continue;
-    const sources = copyPaths(edge.instruction).sources.map((s) => s.replace(/\/+$/, ""));
-    const chain = stageChain(edge.stage);
-    for (const b of goBuilds(model)) {
-      if (!chain.includes(b.stage)) continue;
-      const out = goFlagValue(b.args, "o");
-      if (out === undefined || !sources.some((s) => s === out || out.startsWith(s + "/"))) continue;
-      const pkgs = goPackageArgs(b.args).map((w) => w.value.replace(/^\.\//, "").replace(/\/+$/, "") || ".");
-      for (const dir of pkgs.length > 0 ? pkgs : ["."]) for (const m of module.mainPackages) if (m.dir === dir) found.add(m);
-    }
-  }
-  return [...found];
-}

@@ -1,0 +1,76 @@
+import { analyze } from "../../../src/analysis/index.js";
+import { rule } from "../../../src/lint/rules/SG118-port-mismatch.js";
+import { ruleTester } from "../support/rule-tester.js";
+import { makeContext } from "../support/context.js";
+
+const moduleWith = async (main: string) => analyze(makeContext({ "go.mod": "module example.com/app\n\ngo 1.19\n", "main.go": main }), { engine: "scanner" });
+
+const literal = await moduleWith('package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":3000", nil) }\n');
+const fromEnv = await moduleWith(
+  'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\tport := os.Getenv("PORT")\n\tif port == "" {\n\t\tport = "8080"\n\t}\n\t_ = http.ListenAndServe(":"+port, nil)\n}\n',
+);
+const fromFlag = await moduleWith(
+  'package main\n\nimport (\n\t"flag"\n\t"net/http"\n)\n\nfunc main() {\n\taddr := flag.String("addr", ":8080", "listen address")\n\tflag.Parse()\n\t_ = http.ListenAndServe(*addr, nil)\n}\n',
+);
+
+/** A two-stage Dockerfile whose runtime stage runs the program as `app` from /usr/local/bin, with `runtime` lines before the ENTRYPOINT. */
+const image = (runtime: string, args = "") =>
+  `FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n\nFROM alpine:3.20\nCOPY --from=build /out/app /usr/local/bin/app\nUSER 65532:65532\n${runtime}\nENTRYPOINT ["app"${args}]\n`;
+const wget = (port: number) => `HEALTHCHECK CMD wget -q -O /dev/null http://127.0.0.1:${port}/healthz || exit 1`;
+
+ruleTester(rule, {
+  valid: [
+    { name: "EXPOSE and HEALTHCHECK on the literal port", code: image(`EXPOSE 3000\n${wget(3000)}`), module: literal },
+    { name: "the PORT default", code: image(`EXPOSE 8080/tcp\n${wget(8080)}`), module: fromEnv },
+    { name: "ENV PORT sets the port", code: image(`ENV PORT=9090\nEXPOSE 9090\n${wget(9090)}`), module: fromEnv },
+    { name: "the -addr flag sets the port", code: image(`EXPOSE 9000\n${wget(9000)}`, ', "-addr", ":9000"'), module: fromFlag },
+    { name: "-addr=... form", code: image("EXPOSE 9000", ', "-addr=:9000"'), module: fromFlag },
+    { name: "ENV PORT from a variable is not known", code: image(`ARG P=1\nENV PORT=\${P}\nEXPOSE 9090`), module: fromEnv },
+    { name: "a probe that follows PORT at run time (slimgo init's)", code: image('ENV PORT=9090\nHEALTHCHECK CMD ["/usr/local/bin/healthcheck", "127.0.0.1:8080", "/healthz", "PORT"]'), module: fromEnv },
+    { name: "the entrypoint runs something else", code: image("EXPOSE 8080").replace('ENTRYPOINT ["app"', 'ENTRYPOINT ["/docker-entrypoint.sh"'), module: literal },
+    { name: "no module known", code: image("EXPOSE 8080") },
+    { name: "a probe with no local port", code: image('HEALTHCHECK CMD ["app", "-health"]'), module: literal },
+  ],
+  invalid: [
+    {
+      name: "EXPOSE a port the program does not listen on",
+      code: image("EXPOSE 8080"),
+      module: literal,
+      lines: [9],
+      message: "EXPOSE 8080, but app listens on 3000 (main.go:5): expose the port the program listens on",
+      output: image("EXPOSE 3000"),
+    },
+    {
+      name: "a health check on the wrong port",
+      code: image(wget(8080)),
+      module: literal,
+      lines: [9],
+      message: "the HEALTHCHECK probes port 8080, but app listens on 3000 (main.go:5): the container never becomes healthy",
+      output: image(wget(3000)),
+    },
+    {
+      name: "ENV PORT moved the program, EXPOSE and the probe stayed",
+      code: image(`ENV PORT=9090\nEXPOSE 8080\n${wget(8080)}`),
+      module: fromEnv,
+      lines: [10, 11],
+      message: "EXPOSE 8080, but app listens on 9090 (ENV PORT=9090)",
+      output: image(`ENV PORT=9090\nEXPOSE 9090\n${wget(9090)}`),
+    },
+    {
+      name: "the PORT default when ENV does not set it",
+      code: image('HEALTHCHECK CMD ["/probe", "http://localhost:3000/healthz"]'),
+      module: fromEnv,
+      lines: [9],
+      message: "app listens on 8080 (PORT unset, main.go:11)",
+      output: image('HEALTHCHECK CMD ["/probe", "http://localhost:8080/healthz"]'),
+    },
+    {
+      name: "an -addr flag in the entrypoint",
+      code: image("EXPOSE 8080", ', "-addr", ":9000"'),
+      module: fromFlag,
+      lines: [9],
+      message: "app listens on 9000 (-addr :9000)",
+      output: image("EXPOSE 9000", ', "-addr", ":9000"'),
+    },
+  ],
+});
