@@ -136,7 +136,9 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
     const t = src.tokens;
     t.forEach((tok, i) => {
       if (tok.kind === "string" && ADDRESS.test(tok.value) && isListenAddress(t, i)) {
-        out.push({ port: portOf(tok.value)!, source: "literal", evidence: evidenceAt(src, tok.line) });
+        // `addr = ":8080"` re-assigns a variable: most often the default when a config or flag left it empty.
+        const fallback = t[i - 1]?.value === "=" && t[i - 2]?.value !== "Addr";
+        out.push({ port: portOf(tok.value)!, source: "literal", ...(fallback ? { fallback: true } : {}), evidence: evidenceAt(src, tok.line) });
       }
       if (flagCall(src, i, /^(String|StringVar|Int|IntVar|Uint|UintVar)$/)) {
         const args = callArguments(t, i + 3);

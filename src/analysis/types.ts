@@ -87,6 +87,8 @@ export interface ListeningPort {
   envVar?: string;
   /** For source "flag": the flag's name, e.g. "addr". */
   flag?: string;
+  /** A literal assigned to an address variable (`addr = ":8080"`), which the program may have set otherwise before. */
+  fallback?: true;
   evidence: Evidence;
 }
 

@@ -71,8 +71,9 @@ interface Listening {
   envVar?: string;
 }
 
-/** The ports the program listens on in this image; undefined when a variable or an argument hides one. */
+/** The ports the program listens on in this image; undefined when a variable, an argument or a config file may decide one. */
 function effectivePorts(program: MainPackage, stage: StageModel, model: DockerfileModel, args: string[]): Listening[] | undefined {
+  if (program.facts.ports.some((p) => p.fallback)) return undefined;
   const env = new Map<string, string>();
   for (const s of stageChain(stage).reverse()) for (const i of s.instructions) if (i.keyword === "ENV") for (const d of envDeclarations(i, model)) env.set(d.name, d.value);
   const out: Listening[] = [];

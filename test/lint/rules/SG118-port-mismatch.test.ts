@@ -12,6 +12,10 @@ const fromEnv = await moduleWith(
 const fromFlag = await moduleWith(
   'package main\n\nimport (\n\t"flag"\n\t"net/http"\n)\n\nfunc main() {\n\taddr := flag.String("addr", ":8080", "listen address")\n\tflag.Parse()\n\t_ = http.ListenAndServe(*addr, nil)\n}\n',
 );
+// The port comes from a config file; ":8080" is only the fallback when it names none.
+const fromConfig = await moduleWith(
+  'package main\n\nimport (\n\t"encoding/json"\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\tvar cfg struct{ Addr string }\n\tf, _ := os.Open("/etc/app.json")\n\t_ = json.NewDecoder(f).Decode(&cfg)\n\taddr := cfg.Addr\n\tif addr == "" {\n\t\taddr = ":8080"\n\t}\n\t_ = http.ListenAndServe(addr, nil)\n}\n',
+);
 
 /** A two-stage Dockerfile whose runtime stage runs the program as `app` from /usr/local/bin, with `runtime` lines before the ENTRYPOINT. */
 const image = (runtime: string, args = "") =>
@@ -29,6 +33,7 @@ ruleTester(rule, {
     { name: "a probe that follows PORT at run time (slimgo init's)", code: image('ENV PORT=9090\nHEALTHCHECK CMD ["/usr/local/bin/healthcheck", "127.0.0.1:8080", "/healthz", "PORT"]'), module: fromEnv },
     { name: "the entrypoint runs something else", code: image("EXPOSE 8080").replace('ENTRYPOINT ["app"', 'ENTRYPOINT ["/docker-entrypoint.sh"'), module: literal },
     { name: "no module known", code: image("EXPOSE 8080") },
+    { name: "a literal that is only the fallback of a configured address", code: image(`EXPOSE 9000\n${wget(9000)}`), module: fromConfig },
     { name: "a probe with no local port", code: image('HEALTHCHECK CMD ["app", "-health"]'), module: literal },
   ],
   invalid: [
