@@ -30,6 +30,18 @@ test("every rule has a docs page with a bad and a good example, and a row in doc
 
 const fixture = (name: string): string => fileURLToPath(new URL(`test/fixtures/${name}/`, root));
 
+/** A build context holding module example.com/app (go 1.22) with `files`, and its analysis. */
+async function moduleContext(files: Record<string, string>): Promise<LintOptions> {
+  const contextDir = makeContext({ "go.mod": "module example.com/app\n\ngo 1.22\n", ...files });
+  return { contextDir, module: await analyze(contextDir, { engine: "scanner" }) };
+}
+
+/** cmd/api imports internal/store, as the comments of SG116's and SG119's examples say. */
+const importsStore = {
+  "cmd/api/main.go": 'package main\n\nimport "example.com/app/internal/store"\n\nfunc main() { store.Open() }\n',
+  "internal/store/store.go": "package store\n\nfunc Open() {}\n",
+};
+
 /**
  * The build context and module an example is linted with, for the rules whose examples depend on them
  * (as the page describes them); every other example is linted alone, with no module and no build context.
@@ -47,32 +59,27 @@ const contexts: Record<string, () => Promise<{ bad: LintOptions; good: LintOptio
   // The module the Bad example's comment describes: go 1.22, no requirements (so no go.sum), no cmd/server
   // (every fixture says go 1.19 or 1.21, so none fits).
   SG111: async () => {
-    const contextDir = makeContext({ "go.mod": "module example.com/app\n\ngo 1.22\n", "cmd/api/main.go": "package main\n\nfunc main() {}\n" });
-    const options = { contextDir, module: await analyze(contextDir, { engine: "scanner" }) };
+    const options = await moduleContext({ "cmd/api/main.go": "package main\n\nfunc main() {}\n" });
     return [{ bad: options, good: options }];
   },
   // SG112 checks only with a build context; the .dockerignore is the one each example's comment describes.
   SG112: async () => [{ bad: { contextDir: fixture("root-main"), dockerignore: null }, good: { contextDir: fixture("root-main"), dockerignore: [".git", ".env"] } }],
-  // SG116: the module and .dockerignore each example's comment describes.
+  // SG116 and SG119: cmd/api imports internal/store, as the examples' comments say; SG116 with each example's .dockerignore.
   SG116: async () => {
-    const contextDir = makeContext({
-      "go.mod": "module example.com/app\n\ngo 1.22\n",
-      "cmd/api/main.go": 'package main\n\nimport "example.com/app/internal/store"\n\nfunc main() { store.Open() }\n',
-      "internal/store/store.go": "package store\n\nfunc Open() {}\n",
-    });
-    const module = await analyze(contextDir, { engine: "scanner" });
-    return [{ bad: { contextDir, module, dockerignore: ["*", "!go.mod", "!*.go"] }, good: { contextDir, module, dockerignore: ["*", "!go.mod", "!**/*.go"] } }];
+    const options = await moduleContext(importsStore);
+    return [{ bad: { ...options, dockerignore: ["*", "!go.mod", "!*.go"] }, good: { ...options, dockerignore: ["*", "!go.mod", "!**/*.go"] } }];
   },
-  // SG117: the main package each example's comment describes.
-  SG117: async () => {
-    const contextDir = makeContext({ "go.mod": "module example.com/app\n\ngo 1.22\n", "main.go": 'package main\n\nvar version = "dev"\n\nfunc main() { println(version) }\n' });
-    const options = { contextDir, module: await analyze(contextDir, { engine: "scanner" }) };
+  SG119: async () => {
+    const options = await moduleContext(importsStore);
     return [{ bad: options, good: options }];
   },
-  // SG118: the listener each example's comment describes.
+  // SG117 and SG118: the main package each example's comment describes.
+  SG117: async () => {
+    const options = await moduleContext({ "main.go": 'package main\n\nvar version = "dev"\n\nfunc main() { println(version) }\n' });
+    return [{ bad: options, good: options }];
+  },
   SG118: async () => {
-    const contextDir = makeContext({ "go.mod": "module example.com/app\n\ngo 1.22\n", "main.go": 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":3000", nil) }\n' });
-    const options = { contextDir, module: await analyze(contextDir, { engine: "scanner" }) };
+    const options = await moduleContext({ "main.go": 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":3000", nil) }\n' });
     return [{ bad: options, good: options }];
   },
   // SG219 reads the entrypoint script from the build context: the one each example's comment shows.

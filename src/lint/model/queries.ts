@@ -1,6 +1,5 @@
 /** Questions rules ask of the model: Go invocations, stage ancestry, copies, ranges. */
 import { posix } from "node:path";
-import type { MainPackage, ModuleAnalysis } from "../../analysis/types.js";
 import type { SourceRange } from "../types.js";
 import { scriptEnvironment, unwrapCommand, type EnvInsert } from "./command-wrappers.js";
 import { lookupAt } from "./build.js";
@@ -91,23 +90,6 @@ export function goPackageArgs(args: readonly ShellWord[]): ShellWord[] {
     out.push(w);
   }
   return out;
-}
-
-/** The module's main packages a go build or go install names (`.`, `./cmd/api`, `./...`, `./cmd/...`, an import path; none is `.`). */
-export function programsBuilt(build: GoInvocation, module: ModuleAnalysis): MainPackage[] {
-  const args = goPackageArgs(build.args).map((w) => w.value);
-  const modulePath = module.goMod.path;
-  const picked = new Set<MainPackage>();
-  for (const arg of args.length > 0 ? args : ["."]) {
-    let p = arg;
-    if (p === modulePath || p.startsWith(`${modulePath}/`)) p = p === modulePath ? "." : p.slice(modulePath.length + 1);
-    p = p.replace(/^(\.\/)+/, "").replace(/\/+$/, "") || ".";
-    const tree = p === "..." ? "." : p.endsWith("/...") ? p.slice(0, -4) : undefined;
-    for (const m of module.mainPackages) {
-      if (tree !== undefined ? tree === "." || m.dir === tree || m.dir.startsWith(`${tree}/`) : m.dir === p) picked.add(m);
-    }
-  }
-  return [...picked];
 }
 
 /**

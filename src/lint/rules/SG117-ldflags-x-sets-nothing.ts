@@ -1,5 +1,6 @@
 import { xFlagSymbols, xSymbolProblem } from "../../analysis/link-symbols.js";
-import { editableWords, goBuilds, goFlags, programsBuilt } from "../model/queries.js";
+import { programsBuilt } from "../model/go-build-context.js";
+import { editableWords, goBuilds, goFlags } from "../model/queries.js";
 import type { ShellWord } from "../model/types.js";
 import type { Rule, TextEdit } from "../types.js";
 

@@ -39,6 +39,8 @@ ruleTester(rule, {
     { name: "a symbol made of variables is not checked", code: build("-X ${PKG}.version=1.0"), module },
     { name: "./... builds cmd/tool, whose main has Version", code: build("-X main.Version=1.0", "./..."), module },
     { name: "no module known", code: build("-X main.Version=1.0") },
+    { name: "a cd before go: where it builds is not known", code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN cd cmd/api && go build -ldflags "-X main.Version=1" .\n', module },
+    { name: "WORKDIR in cmd/tool: . is ./cmd/tool, which has Version", code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nWORKDIR /src/cmd/tool\nRUN go build -ldflags "-X main.Version=1" .\n', module },
     { name: "a local in a function body is not package level, and a program that is not built is not asked", code: build("-X main.version=1", "./cmd/api"), module },
   ],
   invalid: [
@@ -76,6 +78,14 @@ ruleTester(rule, {
       module,
       lines: [2],
       message: "-X main.version sets nothing: it is in an -ldflags that a later -ldflags replaces, as go build uses only the last; merge them into one -ldflags",
+    },
+    {
+      name: "WORKDIR in cmd/api: . is ./cmd/api",
+      code: 'FROM golang:1.22\nWORKDIR /src\nCOPY go.mod ./\nCOPY cmd/ cmd/\nWORKDIR cmd/api\nRUN go build -ldflags "-X main.Version=1" .\n',
+      module,
+      lines: [6],
+      message: "the main package of ./cmd/api has no Version, but has version",
+      output: 'FROM golang:1.22\nWORKDIR /src\nCOPY go.mod ./\nCOPY cmd/ cmd/\nWORKDIR cmd/api\nRUN go build -ldflags "-X main.version=1" .\n',
     },
     { name: "one finding per symbol", code: build("-X main.Version=1 -X main.Commit=abc"), module, lines: [4, 4], output: build("-X main.version=1 -X main.commit=abc") },
   ],

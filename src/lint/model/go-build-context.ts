@@ -1,0 +1,113 @@
+/** What a go build in a Dockerfile takes from the build context, and where the module sits in that context. */
+import { isAbsolute, posix, relative, sep } from "node:path";
+import type { MainPackage, ModuleAnalysis } from "../../analysis/types.js";
+import { isIgnored } from "../../dockerfile/dockerignore-patterns.js";
+import { absoluteIn, workdirAt } from "./image-files.js";
+import { copyPaths, goBuilds, goPackageArgs, stageChain, type GoInvocation } from "./queries.js";
+import type { DockerfileModel } from "./types.js";
+
+/** A go build of the module's programs that takes files from the build context. */
+export interface ContextBuild {
+  build: GoInvocation;
+  programs: MainPackage[];
+  /** "./cmd/api, ./cmd/tool", for messages. */
+  builtFor: string;
+  /** The context path of a module-relative path. */
+  inContext(moduleRelative: string): string;
+  /** Whether a COPY/ADD or bind mount before the build brings in a module-relative path. */
+  brings(moduleRelative: string): boolean;
+}
+
+/** Each go build or go install of the module's programs that copies or mounts something from the context, when the module is inside it. */
+export function contextBuilds(model: DockerfileModel, module: ModuleAnalysis, contextDir: string): ContextBuild[] {
+  const inContext = moduleInContext(contextDir, module.root);
+  if (!inContext) return [];
+  const out: ContextBuild[] = [];
+  for (const build of goBuilds(model)) {
+    const sources = contextSourcesOf(build);
+    const programs = programsBuilt(build, module);
+    if (sources.length === 0 || programs.length === 0) continue;
+    const builtFor = programs.map((p) => (p.dir === "." ? "." : `./${p.dir}`)).join(", ");
+    out.push({ build, programs, builtFor, inContext, brings: (f) => sources.some((s) => covers(s, inContext(f))) });
+  }
+  return out;
+}
+
+/**
+ * The module's main packages a go build or go install names (`.`, `./cmd/api`, `./...`, `./cmd/...`,
+ * an import path; none is `.`), relative to where it runs in the module: the WORKDIR under the
+ * directory go.mod was copied or mounted to. None when that is not known (a `cd` before go in the RUN).
+ */
+export function programsBuilt(build: GoInvocation, module: ModuleAnalysis): MainPackage[] {
+  const here = directoryInModule(build);
+  if (here === undefined) return [];
+  const args = goPackageArgs(build.args).map((w) => w.value);
+  const modulePath = module.goMod.path;
+  const picked = new Set<MainPackage>();
+  for (const arg of args.length > 0 ? args : ["."]) {
+    let p: string;
+    if (arg === modulePath || arg.startsWith(`${modulePath}/`)) p = arg === modulePath ? "." : arg.slice(modulePath.length + 1);
+    else if (arg === "." || arg === ".." || arg.startsWith("./") || arg.startsWith("../") || arg === "...") p = posix.join(here, arg);
+    else continue;
+    if (p === ".." || p.startsWith("../")) continue;
+    const tree = p === "..." ? "." : p.endsWith("/...") ? p.slice(0, -4) : undefined;
+    for (const m of module.mainPackages) {
+      if (tree !== undefined ? tree === "." || m.dir === tree || m.dir.startsWith(`${tree}/`) : m.dir === p) picked.add(m);
+    }
+  }
+  return [...picked];
+}
+
+/** Where in the module a go command runs: "." at the module root; undefined when not known. */
+function directoryInModule(build: GoInvocation): string | undefined {
+  const commands = build.instruction.commands;
+  if (commands.slice(0, commands.indexOf(build.command)).some((c) => c.name === "cd" || c.name === "pushd")) return undefined;
+  const workdir = workdirAt(build.stage, build.instruction);
+  let moduleDir: string | undefined;
+  for (const m of build.instruction.mounts) if ((m.type ?? "bind") === "bind" && m.from === undefined && (m.source ?? ".").replace(/^\.\/?/, "") === "") moduleDir = absoluteIn(workdir, m.target ?? m.dst ?? m.destination ?? "");
+  if (moduleDir === undefined) {
+    for (const stage of stageChain(build.stage).reverse()) {
+      for (const ins of stage.instructions) {
+        if (stage === build.stage && ins.index >= build.instruction.index) break;
+        if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || ins.flags.some((f) => f.name === "from")) continue;
+        const { sources, dest } = copyPaths(ins);
+        const dir = dest.endsWith("/") || dest === "." || sources.length > 1 ? dest : posix.dirname(dest);
+        if (sources.some((s) => ["go.mod", "./go.mod", ".", "./"].includes(s))) moduleDir = absoluteIn(workdirAt(stage, ins), dir);
+      }
+    }
+  }
+  if (moduleDir === undefined || workdir === undefined) return ".";
+  const rel = posix.relative(moduleDir, workdir);
+  return rel === "" ? "." : rel === ".." || rel.startsWith("../") ? undefined : rel;
+}
+
+/** Maps module-relative paths to context-relative ones; undefined when the module is not inside the context. */
+function moduleInContext(contextDir: string, moduleRoot: string): ((moduleRelative: string) => string) | undefined {
+  const prefix = relative(contextDir, moduleRoot).split(sep).join("/");
+  if (prefix.startsWith("..") || isAbsolute(prefix)) return undefined;
+  return (moduleRelative) => (prefix === "" ? moduleRelative : `${prefix}/${moduleRelative}`);
+}
+
+/** Context paths a go build can read: COPY/ADD sources from the context before it in its stage and the stages it builds on, and its bind mounts of the context. */
+function contextSourcesOf(build: GoInvocation): string[] {
+  const sources: string[] = [];
+  for (const stage of stageChain(build.stage)) {
+    for (const ins of stage.instructions) {
+      if (stage === build.stage && ins.index >= build.instruction.index) break;
+      if ((ins.keyword === "COPY" || ins.keyword === "ADD") && !ins.flags.some((f) => f.name === "from")) sources.push(...copyPaths(ins).sources);
+    }
+  }
+  for (const m of build.instruction.mounts) if ((m.type ?? "bind") === "bind" && m.from === undefined) sources.push(m.source ?? ".");
+  return sources;
+}
+
+/** Whether a COPY source (a path or glob, context-relative) brings in `path`, itself or as part of a directory. */
+function covers(source: string, path: string): boolean {
+  const s = source.replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
+  return s === "" || s === "." || isIgnored([s], path);
+}
+
+/** "a.go", or "a.go and 2 more files", for messages. */
+export function listedFiles(paths: readonly string[]): string {
+  return paths.length === 1 ? paths[0]! : `${paths[0]} and ${paths.length - 1} more file${paths.length === 2 ? "" : "s"}`;
+}

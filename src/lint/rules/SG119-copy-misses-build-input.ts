@@ -1,0 +1,58 @@
+import { posix } from "node:path";
+import { buildInputs } from "../../analysis/build-inputs.js";
+import { contextBuilds, listedFiles } from "../model/go-build-context.js";
+import { copyPaths, stageChain, type GoInvocation } from "../model/queries.js";
+import type { Rule } from "../types.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "SG119",
+    name: "copy-misses-build-input",
+    severity: "error",
+    description: "The COPY instructions before a go build bring in only parts of the module, and miss go.mod, go.sum, a package the program imports or files it embeds: the build fails.",
+    docs: "docs/rules/SG119.md",
+    peers: {},
+    needsModule: true,
+  },
+  check(ctx) {
+    const { module, contextDir } = ctx;
+    if (!module || contextDir === undefined) return;
+    const reported = new Set<string>();
+    for (const { build, programs, builtFor, inContext, brings } of contextBuilds(ctx.model, module, contextDir)) {
+      if (sourcesFromElsewhere(build)) continue;
+      for (const input of buildInputs(module, programs)) {
+        const missing = input.files.filter((f) => !brings(f));
+        if (missing.length === 0 || reported.has(input.pattern)) continue;
+        reported.add(input.pattern);
+        const all = missing.length === input.files.length;
+        // A package's directory; an embedded directory or file itself, unless its pattern is a glob.
+        const whole = input.kind === "embed" && !/[*?[]/.test(input.pattern);
+        const dir = whole ? input.pattern : posix.dirname(input.pattern);
+        const isFile = whole && input.files.length === 1 && input.files[0] === input.pattern;
+        const copyAdvice =
+          dir === "." ? `COPY ${inContext(input.pattern)} ./` : isFile ? `COPY ${inContext(dir)} ${dir}` : `COPY ${inContext(dir)}/ ${dir}/`;
+        const message =
+          input.kind === "module-file"
+            ? `no COPY before this go ${build.subcommand} brings in ${inContext(input.pattern)}: ${input.pattern === "go.mod" ? "go finds no module" : "go stops on a missing go.sum entry"}; ${copyAdvice}`
+            : input.kind === "package"
+              ? `go ${build.subcommand} compiles package ${input.importPath} for ${builtFor}, but no COPY before it brings in ${listedFiles(missing.map(inContext))}: the build ${all ? "cannot find the package" : "compiles a different package than this checkout"}; ${copyAdvice}`
+              : `//go:embed ${input.embed} (${input.evidence.file}:${input.evidence.line}) embeds ${listedFiles(missing.map(inContext))}, which no COPY before this go ${build.subcommand} brings in: ${all ? `go build fails ("pattern ${input.embed.replace(/^all:/, "")}: no matching files found")` : "the binary lacks them"}; ${copyAdvice}`;
+        ctx.report({ at: build.instruction, message });
+      }
+    }
+  },
+};
+
+/** The stage gets files another way than COPY from the context: from a stage or image, a URL, a git clone, an archive. */
+function sourcesFromElsewhere(build: GoInvocation): boolean {
+  for (const stage of stageChain(build.stage)) {
+    for (const ins of stage.instructions) {
+      if (stage === build.stage && ins.index > build.instruction.index) break;
+      if ((ins.keyword === "COPY" || ins.keyword === "ADD") && (ins.flags.some((f) => f.name === "from") || copyPaths(ins).sources.some((s) => /:\/\/|^git@/.test(s)))) return true;
+      if (ins.keyword !== "RUN") continue;
+      if (ins.mounts.some((m) => m.from !== undefined)) return true;
+      if (ins.commands.some((c) => c.name === "git" || c.name === "tar" || c.name === "unzip" || c.name === "svn")) return true;
+    }
+  }
+  return false;
+}

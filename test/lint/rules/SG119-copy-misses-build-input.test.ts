@@ -1,0 +1,57 @@
+import { analyze } from "../../../src/analysis/index.js";
+import { rule } from "../../../src/lint/rules/SG119-copy-misses-build-input.js";
+import { ruleTester } from "../support/rule-tester.js";
+import { makeContext } from "../support/context.js";
+
+const ctx = makeContext({
+  "go.mod": "module example.com/app\n\ngo 1.19\n\nrequire example.com/dep v1.0.0\n",
+  "go.sum": "example.com/dep v1.0.0 h1:AAAA=\n",
+  "cmd/api/main.go": 'package main\n\nimport (\n\t"embed"\n\n\t"example.com/app/internal/store"\n)\n\n//go:embed templates\nvar templates embed.FS\n\nfunc main() { store.Open(); _ = templates }\n',
+  "cmd/api/templates/page.html": "<p>hi</p>\n",
+  "internal/store/store.go": "package store\n\nfunc Open() {}\n",
+  "internal/store/store_test.go": "package store\n",
+  "tools/tools.go": "//go:build tools\n\npackage tools\n",
+});
+const module = await analyze(ctx, { engine: "scanner" });
+
+const stage = (copies: string, run = "RUN CGO_ENABLED=0 go build -o /out/api ./cmd/api") => `FROM golang:1.22 AS build\nWORKDIR /src\n${copies}\n${run}\n`;
+const modFiles = "COPY go.mod go.sum ./\nRUN go mod download";
+
+ruleTester(rule, {
+  valid: [
+    { name: "COPY . .", code: stage(`${modFiles}\nCOPY . .`), contextDir: ctx, module },
+    { name: "every directory the program needs", code: stage(`${modFiles}\nCOPY cmd/ cmd/\nCOPY internal/ internal/`), contextDir: ctx, module },
+    { name: "a bind mount of the context", code: stage(modFiles, "RUN --mount=type=bind,target=. go build -o /out/api ./cmd/api"), contextDir: ctx, module },
+    { name: "sources from another stage", code: `FROM scratch AS src\nCOPY cmd/ /src/cmd/\n\n${stage(`${modFiles}\nCOPY --from=src /src /src`)}`, contextDir: ctx, module },
+    { name: "sources from git", code: stage("RUN git clone https://example.com/app.git ."), contextDir: ctx, module },
+    { name: "nothing copied from the context at all", code: stage("RUN echo no sources"), contextDir: ctx, module },
+    { name: "tests and tools are not build input", code: stage(`${modFiles}\nCOPY cmd/ cmd/\nCOPY internal/store/store.go internal/store/`), contextDir: ctx, module },
+    { name: "no build context known", code: stage(`${modFiles}\nCOPY cmd/ cmd/`), module },
+  ],
+  invalid: [
+    {
+      name: "an imported package never copied",
+      code: stage(`${modFiles}\nCOPY cmd/ cmd/`),
+      contextDir: ctx,
+      module,
+      lines: [6],
+      message: "go build compiles package example.com/app/internal/store for ./cmd/api, but no COPY before it brings in internal/store/store.go: the build cannot find the package; COPY internal/store/ internal/store/",
+    },
+    {
+      name: "the embedded directory left behind by a COPY of the Go files",
+      code: stage(`${modFiles}\nCOPY cmd/api/*.go cmd/api/\nCOPY internal/ internal/`),
+      contextDir: ctx,
+      module,
+      lines: [7],
+      message: '//go:embed templates (cmd/api/main.go:9) embeds cmd/api/templates/page.html, which no COPY before this go build brings in: go build fails ("pattern templates: no matching files found"); COPY cmd/api/templates/ cmd/api/templates/',
+    },
+    {
+      name: "go.sum left out",
+      code: stage("COPY go.mod ./\nCOPY cmd/ cmd/\nCOPY internal/ internal/"),
+      contextDir: ctx,
+      module,
+      lines: [6],
+      message: "no COPY before this go build brings in go.sum: go stops on a missing go.sum entry; COPY go.sum ./",
+    },
+  ],
+});
