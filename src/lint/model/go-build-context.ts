@@ -59,7 +59,7 @@ export function programsBuilt(build: GoInvocation, module: ModuleAnalysis): Main
 }
 
 /** Where in the module a go command runs: "." at the module root; undefined when not known. */
-function directoryInModule(build: GoInvocation): string | undefined {
+export function directoryInModule(build: GoInvocation): string | undefined {
   const commands = build.instruction.commands;
   if (commands.slice(0, commands.indexOf(build.command)).some((c) => c.name === "cd" || c.name === "pushd")) return undefined;
   const workdir = workdirAt(build.stage, build.instruction);

@@ -36,6 +36,15 @@ ruleTester(rule, {
       module,
       lines: [6],
       message: "go build compiles package example.com/app/internal/store for ./cmd/api, but no COPY before it brings in internal/store/store.go: the build cannot find the package; COPY internal/store/ internal/store/",
+      output: stage(`${modFiles}\nCOPY cmd/ cmd/\nCOPY internal/store/ internal/store/`),
+    },
+    {
+      name: "a COPY that does not mirror the module: no fix, as where the files belong is not known",
+      code: stage(`${modFiles}\nCOPY cmd/api/ ./`, "RUN CGO_ENABLED=0 go build -o /out/api ./cmd/api"),
+      contextDir: ctx,
+      module,
+      lines: [6],
+      message: "internal/store/store.go",
     },
     {
       name: "the embedded directory left behind by a COPY of the Go files",
@@ -44,6 +53,7 @@ ruleTester(rule, {
       module,
       lines: [7],
       message: '//go:embed templates (cmd/api/main.go:9) embeds cmd/api/templates/page.html, which no COPY before this go build brings in: go build fails ("pattern templates: no matching files found"); COPY cmd/api/templates/ cmd/api/templates/',
+      output: stage(`${modFiles}\nCOPY cmd/api/*.go cmd/api/\nCOPY internal/ internal/\nCOPY cmd/api/templates/ cmd/api/templates/`),
     },
     {
       name: "go.sum left out",
@@ -52,6 +62,7 @@ ruleTester(rule, {
       module,
       lines: [6],
       message: "no COPY before this go build brings in go.sum: go stops on a missing go.sum entry; COPY go.sum ./",
+      output: stage("COPY go.mod ./\nCOPY cmd/ cmd/\nCOPY internal/ internal/\nCOPY go.sum ./"),
     },
   ],
 });
