@@ -118,12 +118,15 @@ export function shippedBinaries(model: DockerfileModel, stage: StageModel, modul
       const chain = stageChain(edge.stage);
       for (const b of goBuilds(model)) {
         if (!chain.includes(b.stage)) continue;
-        const out = goFlagValue(b.args, "o");
+        // -o is relative to where go runs; a COPY --from source, to the root of that stage.
+        const written = goFlagValue(b.args, "o");
+        const out = written === undefined ? undefined : absoluteIn(workdirAt(b.stage, b.instruction), written);
         if (out === undefined) continue;
         for (const raw of sources) {
-          const src = raw.replace(/\/+$/, "");
+          const src = posix.join("/", raw).replace(/\/+$/, "") || "/";
           if (src !== out && !out.startsWith(src + "/")) continue;
-          const inDir = src === out ? (dest.endsWith("/") || sources.length > 1 ? posix.basename(out) : "") : out.slice(src.length + 1);
+          const intoDirectory = dest.endsWith("/") || dest === "." || dest.endsWith("/.") || sources.length > 1;
+          const inDir = src === out ? (intoDirectory ? posix.basename(out) : "") : out.slice(src.length + 1);
           const path = absoluteIn(workdirAt(s, edge.instruction), inDir === "" ? dest : posix.join(dest, inDir));
           const pkgs = goPackageArgs(b.args).map((w) => w.value.replace(/^\.\//, "").replace(/\/+$/, "") || ".");
           for (const dir of pkgs.length > 0 ? pkgs : ["."]) for (const m of module.mainPackages) if (m.dir === dir) found.push({ program: m, path });

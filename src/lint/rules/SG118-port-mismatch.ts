@@ -1,7 +1,7 @@
 import type { ListeningPort, MainPackage } from "../../analysis/types.js";
 import { envDeclarations } from "../model/build.js";
 import { startedProcess } from "../model/entrypoint.js";
-import { shippedBinaries } from "../model/image-files.js";
+import { absoluteIn, shippedBinaries, workdirAt } from "../model/image-files.js";
 import { stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
@@ -23,7 +23,8 @@ export const rule: Rule = {
     if (!module || !final) return;
     const process = startedProcess(final);
     if (!process) return;
-    const program = runProgram(process.argv[0] ?? "", shippedBinaries(model, final, module));
+    const argv0 = process.argv[0] ?? "";
+    const program = runProgram(argv0.includes("/") ? absoluteIn(workdirAt(final), argv0) ?? argv0 : argv0, shippedBinaries(model, final, module));
     if (!program) return;
     const listening = effectivePorts(program, final, model, process.argv.slice(1));
     if (!listening || listening.length === 0) return;

@@ -70,6 +70,14 @@ ruleTester(rule, {
       output: image('HEALTHCHECK CMD ["/probe", "http://localhost:8080/healthz"]'),
     },
     {
+      name: "a relative -o, COPY into the WORKDIR with ., and CMD [\"./main\"]",
+      code: 'FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nRUN go build -o main .\n\nFROM alpine:3.20\nWORKDIR /root/\nCOPY --from=build /app/main .\nEXPOSE 8080\nCMD ["./main"]\n',
+      module: literal,
+      lines: [9],
+      message: "EXPOSE 8080, but app listens on 3000",
+      output: 'FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nRUN go build -o main .\n\nFROM alpine:3.20\nWORKDIR /root/\nCOPY --from=build /app/main .\nEXPOSE 3000\nCMD ["./main"]\n',
+    },
+    {
       name: "an -addr flag in the entrypoint",
       code: image("EXPOSE 8080", ', "-addr", ":9000"'),
       module: fromFlag,
