@@ -72,6 +72,9 @@ function copiesMirrorModule(build: GoInvocation, inContext: (moduleRelative: str
   return true;
 }
 
+/** git subcommands that bring files into the stage (`git config` for private modules does not). */
+const gitFetches = new Set(["clone", "fetch", "pull", "checkout", "archive", "submodule", "worktree", "restore"]);
+
 /** The stage gets files another way than COPY from the context: from a stage or image, a URL, a git clone, an archive. */
 function sourcesFromElsewhere(build: GoInvocation): boolean {
   for (const stage of stageChain(build.stage)) {
@@ -80,7 +83,7 @@ function sourcesFromElsewhere(build: GoInvocation): boolean {
       if ((ins.keyword === "COPY" || ins.keyword === "ADD") && (ins.flags.some((f) => f.name === "from") || copyPaths(ins).sources.some((s) => /:\/\/|^git@/.test(s)))) return true;
       if (ins.keyword !== "RUN") continue;
       if (ins.mounts.some((m) => m.from !== undefined)) return true;
-      if (ins.commands.some((c) => c.name === "git" || c.name === "tar" || c.name === "unzip" || c.name === "svn")) return true;
+      if (ins.commands.some((c) => (c.name === "git" && gitFetches.has(c.words[1]?.value ?? "")) || c.name === "tar" || c.name === "unzip" || c.name === "svn")) return true;
     }
   }
   return false;

@@ -47,6 +47,15 @@ ruleTester(rule, {
       message: "internal/store/store.go",
     },
     {
+      name: "git config for private modules is not a source of files",
+      code: stage(`RUN git config --global url."https://x@example.com/".insteadOf "https://example.com/"\n${modFiles}\nCOPY cmd/ cmd/`),
+      contextDir: ctx,
+      module,
+      lines: [7],
+      message: "internal/store/store.go",
+      output: stage(`RUN git config --global url."https://x@example.com/".insteadOf "https://example.com/"\n${modFiles}\nCOPY cmd/ cmd/\nCOPY internal/store/ internal/store/`),
+    },
+    {
       name: "the embedded directory left behind by a COPY of the Go files",
       code: stage(`${modFiles}\nCOPY cmd/api/*.go cmd/api/\nCOPY internal/ internal/`),
       contextDir: ctx,
