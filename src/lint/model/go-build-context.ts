@@ -3,7 +3,9 @@ import { isAbsolute, posix, relative, sep } from "node:path";
 import type { MainPackage, ModuleAnalysis } from "../../analysis/types.js";
 import { isIgnored } from "../../dockerfile/dockerignore-patterns.js";
 import { absoluteIn, workdirAt } from "./image-files.js";
-import { copyPaths, goBuilds, goPackageArgs, stageChain, type GoInvocation } from "./queries.js";
+import { isGolangImage } from "./images.js";
+import { copyPaths, envForCommand, goBuilds, goFlagValue, goPackageArgs, rootImage, stageChain, type GoInvocation } from "./queries.js";
+import type { StageModel } from "./types.js";
 import type { DockerfileModel } from "./types.js";
 
 /** A go build of the module's programs that takes files from the build context. */
@@ -110,4 +112,57 @@ function covers(source: string, path: string): boolean {
 /** "a.go", or "a.go and 2 more files", for messages. */
 export function listedFiles(paths: readonly string[]): string {
   return paths.length === 1 ? paths[0]! : `${paths[0]} and ${paths.length - 1} more file${paths.length === 2 ? "" : "s"}`;
+}
+
+/**
+ * The module's programs a stage copies in from the stages that build them (`COPY --from=b /out/x`
+ * matched to what `go build -o /out/x ./cmd/x` or `go install ./cmd/x` writes), with the image path
+ * each binary lands at (undefined when a variable or an unknown WORKDIR hides it).
+ */
+export function shippedBinaries(model: DockerfileModel, stage: StageModel, module: ModuleAnalysis): { program: MainPackage; path: string | undefined }[] {
+  const found: { program: MainPackage; path: string | undefined }[] = [];
+  for (const s of stageChain(stage)) {
+    for (const edge of s.copyFrom) {
+      if (!edge.stage) continue;
+      const { sources, dest } = copyPaths(edge.instruction);
+      const chain = stageChain(edge.stage);
+      for (const b of goBuilds(model)) {
+        if (!chain.includes(b.stage)) continue;
+        for (const { program, path: out } of buildOutputs(model, b, module)) {
+          for (const raw of sources) {
+            // A COPY --from source is relative to the root of that stage.
+            const src = posix.join("/", raw).replace(/\/+$/, "") || "/";
+            if (src !== out && !out.startsWith(src + "/")) continue;
+            const intoDirectory = dest.endsWith("/") || dest === "." || dest.endsWith("/.") || sources.length > 1;
+            const inDir = src === out ? (intoDirectory ? posix.basename(out) : "") : out.slice(src.length + 1);
+            found.push({ program, path: absoluteIn(workdirAt(s, edge.instruction), inDir === "" ? dest : posix.join(dest, inDir)) });
+          }
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** The absolute paths a go build or go install writes its programs' binaries to, where known. */
+function buildOutputs(model: DockerfileModel, b: GoInvocation, module: ModuleAnalysis): { program: MainPackage; path: string }[] {
+  const programs = programsBuilt(b, module);
+  const workdir = workdirAt(b.stage, b.instruction);
+  const at = (dir: string | undefined) => (dir === undefined ? [] : programs.map((program) => ({ program, path: posix.join(dir, program.binary) })));
+  const written = goFlagValue(b.args, "o");
+  if (written !== undefined) {
+    const out = absoluteIn(workdir, written);
+    if (out === undefined) return [];
+    // -o names a directory when it ends in a slash, or when the command builds several programs.
+    if (written.endsWith("/") || programs.length > 1) return at(out);
+    return programs.map((program) => ({ program, path: posix.normalize(out) }));
+  }
+  if (b.subcommand === "build") return programs.length === 1 ? at(workdir) : [];
+  // go install: $GOBIN, else $GOPATH/bin (/go in the golang images); cross-compiled ones go elsewhere.
+  const goos = envForCommand(model, b, "GOOS");
+  if (envForCommand(model, b, "GOARCH") !== undefined || (goos !== undefined && goos !== "linux")) return [];
+  const gobin = envForCommand(model, b, "GOBIN");
+  const gopath = envForCommand(model, b, "GOPATH") ?? (isGolangImage(rootImage(b.stage)) ? "/go" : undefined);
+  if (gobin === null || gopath === null) return [];
+  return at(gobin ?? (gopath === undefined ? undefined : posix.join(gopath.split(":")[0]!, "bin")));
 }

@@ -6,9 +6,8 @@
  */
 import { posix } from "node:path";
 import { knownImageConfig } from "./images.js";
-import type { MainPackage, ModuleAnalysis } from "../../analysis/types.js";
-import { copyPaths, goBuilds, goFlagValue, goPackageArgs, rootImage, stageChain } from "./queries.js";
-import type { DockerfileModel, InstructionModel, StageModel } from "./types.js";
+import { copyPaths, rootImage, stageChain } from "./queries.js";
+import type { InstructionModel, StageModel } from "./types.js";
 
 /** The absolute working directory in effect at `at` (at the end of the stage when omitted); undefined when a variable or an unknown base image hides it. */
 export function workdirAt(stage: StageModel, at?: InstructionModel): string | undefined {
@@ -102,37 +101,4 @@ function globMatches(glob: string, name: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The module's programs a stage copies in from the stages that build them (`COPY --from=b /out/x`
- * matched to `go build -o /out/x ./cmd/x`), with the image path each binary lands at (undefined
- * when a variable or an unknown WORKDIR hides it).
- */
-export function shippedBinaries(model: DockerfileModel, stage: StageModel, module: ModuleAnalysis): { program: MainPackage; path: string | undefined }[] {
-  const found: { program: MainPackage; path: string | undefined }[] = [];
-  for (const s of stageChain(stage)) {
-    for (const edge of s.copyFrom) {
-      if (!edge.stage) continue;
-      const { sources, dest } = copyPaths(edge.instruction);
-      const chain = stageChain(edge.stage);
-      for (const b of goBuilds(model)) {
-        if (!chain.includes(b.stage)) continue;
-        // -o is relative to where go runs; a COPY --from source, to the root of that stage.
-        const written = goFlagValue(b.args, "o");
-        const out = written === undefined ? undefined : absoluteIn(workdirAt(b.stage, b.instruction), written);
-        if (out === undefined) continue;
-        for (const raw of sources) {
-          const src = posix.join("/", raw).replace(/\/+$/, "") || "/";
-          if (src !== out && !out.startsWith(src + "/")) continue;
-          const intoDirectory = dest.endsWith("/") || dest === "." || dest.endsWith("/.") || sources.length > 1;
-          const inDir = src === out ? (intoDirectory ? posix.basename(out) : "") : out.slice(src.length + 1);
-          const path = absoluteIn(workdirAt(s, edge.instruction), inDir === "" ? dest : posix.join(dest, inDir));
-          const pkgs = goPackageArgs(b.args).map((w) => w.value.replace(/^\.\//, "").replace(/\/+$/, "") || ".");
-          for (const dir of pkgs.length > 0 ? pkgs : ["."]) for (const m of module.mainPackages) if (m.dir === dir) found.push({ program: m, path });
-        }
-      }
-    }
-  }
-  return found;
 }

@@ -1,6 +1,6 @@
 import { envDeclarations } from "../model/build.js";
 import { isScratch } from "../model/images.js";
-import { shippedBinaries } from "../model/image-files.js";
+import { shippedBinaries } from "../model/go-build-context.js";
 import { goBuilds, goFlagValue, rootImage, stageChain, stageCopies } from "../model/queries.js";
 import type { MainPackage, RuntimeNeed } from "../../analysis/types.js";
 import type { Rule } from "../types.js";

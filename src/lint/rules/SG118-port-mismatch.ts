@@ -1,7 +1,8 @@
 import type { ListeningPort, MainPackage } from "../../analysis/types.js";
 import { envDeclarations } from "../model/build.js";
 import { startedProcess } from "../model/entrypoint.js";
-import { absoluteIn, shippedBinaries, workdirAt } from "../model/image-files.js";
+import { shippedBinaries } from "../model/go-build-context.js";
+import { absoluteIn, workdirAt } from "../model/image-files.js";
 import { stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
