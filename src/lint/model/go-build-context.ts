@@ -1,12 +1,14 @@
-/** What a go build in a Dockerfile takes from the build context, and where the module sits in that context. */
+/**
+ * Go builds in a Dockerfile seen against the module: which programs each builds, what it takes from
+ * the build context, and where the binaries it writes land in the images that copy them.
+ */
 import { isAbsolute, posix, relative, sep } from "node:path";
 import type { MainPackage, ModuleAnalysis } from "../../analysis/types.js";
 import { isIgnored } from "../../dockerfile/dockerignore-patterns.js";
 import { absoluteIn, workdirAt } from "./image-files.js";
 import { isGolangImage } from "./images.js";
 import { copyPaths, envForCommand, goBuilds, goFlagValue, goPackageArgs, rootImage, stageChain, type GoInvocation } from "./queries.js";
-import type { StageModel } from "./types.js";
-import type { DockerfileModel } from "./types.js";
+import type { DockerfileModel, StageModel } from "./types.js";
 
 /** A go build of the module's programs that takes files from the build context. */
 export interface ContextBuild {
