@@ -4,7 +4,7 @@ import { analyze } from "../analysis/index.js";
 import type { AnalysisEngine, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
 import { generateDockerfile } from "../dockerfile/generate.js";
-import { generateDockerignore } from "../dockerfile/dockerignore.js";
+import { generateDockerignore, mergeDockerignore } from "../dockerfile/dockerignore.js";
 import { buildInputs, type BuildInput } from "../analysis/build-inputs.js";
 import { planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
@@ -75,13 +75,20 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     hasGoSum,
     moduleFetch,
   });
-  const dockerignore = generateDockerignore({ vendored: analysis.vendored, inputs: buildInputs(analysis, plan.programs.map((p) => p.main)) });
+  const ignoreOptions = { vendored: analysis.vendored, inputs: buildInputs(analysis, plan.programs.map((p) => p.main)) };
+  const ownIgnore = await readIfExists(join(analysis.root, ".dockerignore"));
+  // A .dockerignore the project has is its own: kept, with what the recipe needs appended.
+  const dockerignore = ownIgnore === undefined ? generateDockerignore(ignoreOptions) : mergeDockerignore(ownIgnore, ignoreOptions);
   const files: GeneratedFile[] = [
     { name: "Dockerfile", content: generateDockerfile(plan) },
-    { name: ".dockerignore", content: dockerignore.text },
+    { name: ".dockerignore", content: dockerignore.text, ...(ownIgnore !== undefined ? { merge: true } : {}) },
   ].map((f) => ({ ...f, path: join(analysis.root, f.name) }));
   for (const f of files) f.existing = await readIfExists(f.path);
-  const result: InitResult = { analysis, plan, decisions: dockerignore.kept.map(keptInContext), files };
+  const decisions = dockerignore.kept.map(keptInContext);
+  if (dockerignore.added.length > 0) {
+    decisions.unshift({ topic: "context", choice: `.dockerignore kept, with ${dockerignore.added.join(", ")} added`, reason: "the existing file let them into the build context", evidence: [] });
+  }
+  const result: InitResult = { analysis, plan, decisions, files };
 
   if (options.dev && options.compose === false) throw inputError("--dev adds a watch section to compose.yaml: drop --no-compose");
   const wantCompose = options.compose ?? (options.dev || plan.programs.some((p) => p.main.facts.isServer));

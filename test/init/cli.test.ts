@@ -34,6 +34,26 @@ test("a Cobra program's serve subcommand is the CMD, with its Use line in cmd/ a
   assert.match(dockerfile, /^ENTRYPOINT \["\/usr\/local\/bin\/cobraserve"\]\nCMD \["serve"\]$/m);
 });
 
+test("init keeps a .dockerignore the project has: its lines first, then the secrets it let through and the embedded dist/ it dropped; a second init changes nothing", async () => {
+  const dir = await fixture("embed");
+  const own = ".git\ndist/\nnode_modules\n";
+  await writeFile(join(dir, ".dockerignore"), own);
+  const r = await runSlimgo(["init", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\s+context\s+\.dockerignore kept, with \.env, \.env\.\*, \.netrc, \*\.pem, \*\.key, secrets\/ added: the existing file let them into the build context$/m);
+  assert.match(r.stdout, /^\s+context\s+\.dockerignore keeps dist in: \/\/go:embed dist embeds it.*\(main\.go:21\)$/m);
+  const merged = await readFile(join(dir, ".dockerignore"), "utf8");
+  assert.ok(merged.startsWith(own), merged);
+  assert.match(merged, /^\.env$/m);
+  assert.match(merged, /^\.netrc$/m);
+  assert.match(merged, /\n!dist\n$/);
+
+  const again = await runSlimgo(["init", "--force", dir]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(await readFile(join(dir, ".dockerignore"), "utf8"), merged);
+  assert.doesNotMatch(again.stdout, /\.dockerignore kept/);
+});
+
 test("init refuses to overwrite a different Dockerfile, and writes nothing at all then", async () => {
   const dir = await fixture("root-main");
   await writeFile(join(dir, "Dockerfile"), "FROM golang\n");
