@@ -107,3 +107,33 @@ test("fuzz: 10,000 mutated Dockerfiles never crash the linter and always get a r
   assert.ok(seen.has("SG001"), "parse problems were exercised");
   assert.ok(seen.size >= 15, `many rules fired: ${[...seen].sort().join(" ")}`);
 });
+
+test("fuzz: 2,000 mutated Go Dockerfiles linted with a module, its build context and a .dockerignore never crash a rule", async () => {
+  const { analyze } = await import("../../src/analysis/index.js");
+  const contextDir = new URL("../../../test/fixtures/multi-cmd/", import.meta.url).pathname;
+  const module = await analyze(contextDir, { engine: "scanner" });
+  const goCorpus = [
+    ...corpus,
+    'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod ./\nCOPY cmd/ cmd/\nWORKDIR /src/cmd/api\nRUN go build -ldflags "-s -w -X main.Version=1" -ldflags "-X main.version=2" -o /out/api .\nFROM alpine:3.20\nCOPY --from=build /out/api /usr/local/bin/\nENV PORT=9000\nEXPOSE 8080\nHEALTHCHECK CMD wget -q http://127.0.0.1:8080/health || exit 1\nENTRYPOINT ["api", "-addr", ":9000"]\n',
+    "FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nRUN --mount=type=bind,target=. go install ./cmd/...\nFROM scratch\nWORKDIR /bin\nCOPY --from=build /go/bin/ .\nCMD [\"./worker\"]\n",
+  ];
+  const names = Object.keys(mutations);
+  const seen = new Set<string>();
+  for (let seed = 1; seed <= 2_000; seed++) {
+    const r = rng(seed);
+    let text = pick(goCorpus, r);
+    const rounds = Math.floor(r() * 3);
+    for (let k = 0; k < rounds; k++) text = (mutations[pick(names, r)] as Mutation)(text, r);
+    let result;
+    try {
+      result = lintDockerfile(text, { file: "Dockerfile", module, contextDir, dockerignore: ["*", "!go.mod", "!*.go", "!cmd"] });
+    } catch (error) {
+      assert.fail(`seed ${seed} crashed the linter: ${(error as Error).stack}`);
+    }
+    for (const f of result.findings) {
+      seen.add(f.ruleId);
+      assert.ok(!f.message.includes("could not check"), `seed ${seed}: rule ${f.ruleId} threw: ${f.message}`);
+    }
+  }
+  for (const id of ["SG116", "SG117", "SG118", "SG119"]) assert.ok(seen.has(id), `${id} ran on some case: ${[...seen].sort().join(" ")}`);
+});
