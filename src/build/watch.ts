@@ -34,6 +34,8 @@ export interface WatchOptions {
 
 export interface ModuleWatcher {
   close(): void;
+  /** Module-relative paths ("/"-separated) of the entries being watched. */
+  paths(): string[];
 }
 
 /** Short: editors finish a save within a few milliseconds, and the wait is part of save-to-image time. */
@@ -176,7 +178,7 @@ export function watchModule(root: string, options: WatchOptions): ModuleWatcher 
 
   if (!existsDir(moduleRoot)) throw new Error(`${moduleRoot} is not a directory`);
   watchTree(moduleRoot);
-  return { close };
+  return { close, paths: () => [...known].map((abs) => relative(moduleRoot, abs).split(sep).join("/")) };
 }
 
 function existsDir(path: string): boolean {
@@ -226,7 +228,7 @@ export function rebuildOnChange(root: string, options: RebuildLoopOptions): Rebu
   let headStartedAt = -Infinity;
   let headStartsThisBatch = 0;
   let headStartQueued = false;
-  // Each path's state when the last rebuild whose batch named it started.
+  // Each path's state when the last rebuild whose batch named it started (or the watch did).
   const stateAtRebuild = new Map<string, string>();
 
   // A checkout or a generator writes many files over many turns: past a few restarts, the
@@ -274,6 +276,8 @@ export function rebuildOnChange(root: string, options: RebuildLoopOptions): Rebu
       next();
     },
   });
+  // The first build, which starts with the watch, reads the module as it is now.
+  for (const path of watcher.paths()) stateAtRebuild.set(path, fileState(join(moduleRoot, path)));
 
   return {
     get building() {
