@@ -33,7 +33,7 @@ export function embeddedFiles(root: string, directive: EmbedDirective, pattern: 
     }
   };
   const match = (rel: string, k: number) => {
-    const element = globElement(elements[k] ?? "");
+    const element = new RegExp(`^${globElement(elements[k] ?? "")}$`);
     for (const e of list(rel)) {
       if (!element.test(e.name)) continue;
       const path = posix.join(rel, e.name);
@@ -47,8 +47,8 @@ export function embeddedFiles(root: string, directive: EmbedDirective, pattern: 
   return out.sort();
 }
 
-/** path.Match syntax for one path element: `*`, `?`, `[a-z]`, `[^a]`, `\x`. */
-function globElement(element: string): RegExp {
+/** A RegExp source for one path element in path.Match syntax: `*`, `?`, `[a-z]`, `[^a]`, `\x`. */
+function globElement(element: string): string {
   let re = "";
   for (let i = 0; i < element.length; i++) {
     const c = element[i]!;
@@ -57,12 +57,12 @@ function globElement(element: string): RegExp {
     else if (c === "\\" && i + 1 < element.length) re += element[++i]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     else if (c === "[") {
       const close = element.indexOf("]", i + 2);
-      if (close < 0) return /(?!)/;
+      if (close < 0) return "(?!)";
       re += `[${element.slice(i + 1, close).replace(/\\/g, "\\\\")}]`;
       i = close;
     } else re += c.replace(/[.+^${}()|\]\\]/g, "\\$&");
   }
-  return new RegExp(`^${re}$`);
+  return re;
 }
 
 /** Calls that read a path from the file system, with the index of the path argument. */
@@ -88,9 +88,7 @@ function covered(p: string, embeds: EmbedDirective[]): boolean {
   return embeds.some((e) =>
     e.patterns.some((raw) => {
       const pattern = raw.replace(/^all:/, "").replace(/\/+$/, "");
-      if (clean === pattern || clean.startsWith(`${pattern}/`)) return true;
-      const glob = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}(/|$)`);
-      return glob.test(clean);
+      return new RegExp(`^${pattern.split("/").map(globElement).join("/")}(/|$)`).test(clean);
     }),
   );
 }

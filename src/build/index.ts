@@ -137,6 +137,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     if (jobs.length !== 1) abandonGoBuild();
     const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options)]));
+    const stamped = new Map(mains.map((main) => [main, stampedVersionVariables(main, analysis.buildConfigVersionVariables, analysis.goMod.path)]));
     const compression = options.compression ?? "gzip";
     const layerOf = (entries: TarEntry[], format: ImageFormat, report: LayerReport, slot?: string) => cachedLayer(cache, entries, { format, compression }, report, slot);
     // A rebuilt binary keeps many blocks of the last one: its slot lets them be reused.
@@ -152,7 +153,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           target: main.dir === "." ? "." : `./${main.dir}`,
           binary: main.binary,
           platform,
-          xflags: stampedVersionVariables(main, analysis.buildConfigVersionVariables, analysis.goMod.path).variables.map((v) => `${v.symbol}=${valueFor(v.role, version)}`),
+          xflags: stamped.get(main)!.variables.map((v) => `${v.symbol}=${valueFor(v.role, version)}`),
           extraLdflags: b.ldflags ?? [],
           extraFlags: [...(b.flags ?? []), ...(options.flags ?? [])],
           extraEnv: { ...(b["go-env"] ?? {}), ...(options.goEnv ?? {}) },
@@ -217,7 +218,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       for (const d of notInImage(main, options.assets ?? b.assets)) {
         notes.push(`${d.evidence.file}:${d.evidence.line}: ${d.path} is read at run time but is not in the image: embed it with //go:embed, or add it with --assets`);
       }
-      for (const { variable, why } of stampedVersionVariables(main, analysis.buildConfigVersionVariables, analysis.goMod.path).ignored) {
+      for (const { variable, why } of stamped.get(main)!.ignored) {
         notes.push(`${variable.evidence.file}:${variable.evidence.line}: -X ${variable.symbol} is left out: ${why}`);
       }
       for (const symbol of xFlagSymbols((b.ldflags ?? []).join(" "))) {

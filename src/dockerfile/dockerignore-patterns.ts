@@ -37,20 +37,30 @@ function toRegExp(pattern: string): RegExp {
   return new RegExp(`^${re}(?:/.*)?$`);
 }
 
-/** True when `path` (context-relative, forward slashes) is excluded. */
-export function isIgnored(lines: readonly string[], path: string): boolean {
-  return excludedBy(lines, path) !== undefined;
+/** Which line of a .dockerignore excludes a path, with its patterns compiled once (for many paths). */
+export interface DockerignoreMatcher {
+  /** The line (1-based, with its pattern) that excludes `path` (context-relative); undefined when `path` is not excluded. */
+  excludedBy(path: string): { line: number; pattern: string } | undefined;
+  isIgnored(path: string): boolean;
 }
 
-/** The .dockerignore line (1-based, with its pattern) that excludes `path`; undefined when `path` is not excluded. */
-export function excludedBy(lines: readonly string[], path: string): { line: number; pattern: string } | undefined {
-  const clean = path.replace(/^\.\//, "").replace(/\/+$/, "");
-  let decided: { line: number; pattern: string } | undefined;
-  lines.forEach((line, i) => {
+export function dockerignoreMatcher(lines: readonly string[]): DockerignoreMatcher {
+  const rules = lines.flatMap((line, i) => {
     const [raw] = normalizePatterns([line]);
-    if (raw === undefined) return;
+    if (raw === undefined) return [];
     const negate = raw.startsWith("!");
-    if (toRegExp(negate ? raw.slice(1) : raw).test(clean)) decided = negate ? undefined : { line: i + 1, pattern: line.trim() };
+    return [{ negate, re: toRegExp(negate ? raw.slice(1) : raw), line: i + 1, pattern: line.trim() }];
   });
-  return decided;
+  const excludedBy = (path: string) => {
+    const clean = path.replace(/^\.\//, "").replace(/\/+$/, "");
+    let decided: { line: number; pattern: string } | undefined;
+    for (const r of rules) if (r.re.test(clean)) decided = r.negate ? undefined : { line: r.line, pattern: r.pattern };
+    return decided;
+  };
+  return { excludedBy, isIgnored: (path) => excludedBy(path) !== undefined };
+}
+
+/** True when `path` (context-relative, forward slashes) is excluded; for one path (see dockerignoreMatcher). */
+export function isIgnored(lines: readonly string[], path: string): boolean {
+  return dockerignoreMatcher(lines).isIgnored(path);
 }

@@ -5,7 +5,7 @@
  * in at the end. A .dockerignore the project already has is kept, with what the recipe needs added.
  */
 import type { BuildInput } from "../analysis/build-inputs.js";
-import { isIgnored } from "./dockerignore-patterns.js";
+import { dockerignoreMatcher } from "./dockerignore-patterns.js";
 
 export interface DockerignoreOptions {
   vendored: boolean;
@@ -45,7 +45,8 @@ export function generateDockerignore(options: DockerignoreOptions): GeneratedDoc
  */
 export function mergeDockerignore(existing: string, options: DockerignoreOptions): GeneratedDockerignore {
   const own = existing.split(/\r?\n/);
-  const added = SECRETS.filter((p) => SECRET_SAMPLES[p] !== undefined && !isIgnored(own, SECRET_SAMPLES[p]!));
+  const ownMatcher = dockerignoreMatcher(own);
+  const added = SECRETS.filter((p) => SECRET_SAMPLES[p] !== undefined && !ownMatcher.isIgnored(SECRET_SAMPLES[p]!));
   const { kept, lines } = takenBack([...own, ...added], options);
   const sections: [string, string[]][] = [];
   if (added.length > 0) sections.push(["Added by slimgo init: version control and secrets never belong in an image.", added]);
@@ -55,9 +56,10 @@ export function mergeDockerignore(existing: string, options: DockerignoreOptions
 }
 
 function takenBack(patterns: readonly string[], options: DockerignoreOptions): { kept: BuildInput[]; lines: string[] } {
-  const kept = (options.inputs ?? []).filter((input) => input.files.some((f) => isIgnored(patterns, f)));
+  const matcher = dockerignoreMatcher(patterns);
+  const kept = (options.inputs ?? []).filter((input) => input.files.some((f) => matcher.isIgnored(f)));
   const lines = kept.map((input) => `!${input.pattern}`);
-  if (options.vendored && isIgnored(patterns, "vendor/modules.txt")) lines.push("!vendor");
+  if (options.vendored && matcher.isIgnored("vendor/modules.txt")) lines.push("!vendor");
   return { kept, lines };
 }
 

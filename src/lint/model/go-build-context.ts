@@ -4,7 +4,7 @@
  */
 import { isAbsolute, posix, relative, sep } from "node:path";
 import type { MainPackage, ModuleAnalysis } from "../../analysis/types.js";
-import { isIgnored } from "../../dockerfile/dockerignore-patterns.js";
+import { dockerignoreMatcher } from "../../dockerfile/dockerignore-patterns.js";
 import { absoluteIn, workdirAt } from "./image-files.js";
 import { isGolangImage } from "./images.js";
 import { copyPaths, envForCommand, goBuilds, goFlagValue, goPackageArgs, rootImage, stageChain, type GoInvocation } from "./queries.js";
@@ -28,11 +28,12 @@ export function contextBuilds(model: DockerfileModel, module: ModuleAnalysis, co
   if (!inContext) return [];
   const out: ContextBuild[] = [];
   for (const build of goBuilds(model)) {
-    const sources = contextSourcesOf(build);
+    const sources = contextPathsReadBy(build);
     const programs = programsBuilt(build, module);
     if (sources.length === 0 || programs.length === 0) continue;
     const builtFor = programs.map((p) => (p.dir === "." ? "." : `./${p.dir}`)).join(", ");
-    out.push({ build, programs, builtFor, inContext, brings: (f) => sources.some((s) => covers(s, inContext(f))) });
+    const brought = copiedFrom(sources);
+    out.push({ build, programs, builtFor, inContext, brings: (f) => brought(inContext(f)) });
   }
   return out;
 }
@@ -93,7 +94,7 @@ function moduleInContext(contextDir: string, moduleRoot: string): ((moduleRelati
 }
 
 /** Context paths a go build can read: COPY/ADD sources from the context before it in its stage and the stages it builds on, and its bind mounts of the context. */
-function contextSourcesOf(build: GoInvocation): string[] {
+function contextPathsReadBy(build: GoInvocation): string[] {
   const sources: string[] = [];
   for (const stage of stageChain(build.stage)) {
     for (const ins of stage.instructions) {
@@ -105,10 +106,15 @@ function contextSourcesOf(build: GoInvocation): string[] {
   return sources;
 }
 
-/** Whether a COPY source (a path or glob, context-relative) brings in `path`, itself or as part of a directory. */
-function covers(source: string, path: string): boolean {
-  const s = source.replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
-  return s === "" || s === "." || isIgnored([s], path);
+/**
+ * Whether COPY sources (paths or globs, context-relative) bring in a context path, itself or as part
+ * of a directory: the same matching as a .dockerignore pattern's.
+ */
+function copiedFrom(sources: readonly string[]): (path: string) => boolean {
+  const clean = sources.map((s) => s.replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, ""));
+  if (clean.some((s) => s === "" || s === ".")) return () => true;
+  const matchers = clean.map((s) => dockerignoreMatcher([s]));
+  return (path) => matchers.some((m) => m.isIgnored(path));
 }
 
 /** "a.go", or "a.go and 2 more files", for messages. */

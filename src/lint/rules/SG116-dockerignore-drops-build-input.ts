@@ -1,5 +1,5 @@
 import { buildInputs } from "../../analysis/build-inputs.js";
-import { excludedBy } from "../../dockerfile/dockerignore-patterns.js";
+import { dockerignoreMatcher } from "../../dockerfile/dockerignore-patterns.js";
 import { contextBuilds, listedFiles } from "../model/go-build-context.js";
 import type { Rule } from "../types.js";
 
@@ -17,10 +17,11 @@ export const rule: Rule = {
   check(ctx) {
     const { module, contextDir, dockerignore } = ctx;
     if (!module || contextDir === undefined || dockerignore === undefined) return;
+    const ignore = dockerignoreMatcher(dockerignore);
     const reported = new Set<string>();
     for (const { build, programs, builtFor, inContext, brings } of contextBuilds(ctx.model, module, contextDir)) {
       // What the build would have read from the context and .dockerignore keeps out of it.
-      const dropped = (moduleRelative: string) => (brings(moduleRelative) ? excludedBy(dockerignore, inContext(moduleRelative)) : undefined);
+      const dropped = (moduleRelative: string) => (brings(moduleRelative) ? ignore.excludedBy(inContext(moduleRelative)) : undefined);
       const report = (key: string, message: string, fixLine: string) => {
         if (reported.has(key)) return;
         reported.add(key);
