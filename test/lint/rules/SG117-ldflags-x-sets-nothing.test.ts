@@ -87,6 +87,14 @@ ruleTester(rule, {
       message: "the main package of ./cmd/api has no Version, but has version",
       output: 'FROM golang:1.22\nWORKDIR /src\nCOPY go.mod ./\nCOPY cmd/ cmd/\nWORKDIR cmd/api\nRUN go build -ldflags "-X main.version=1" .\n',
     },
+    {
+      name: "the context bind-mounted at /src, go run from /src/cmd/api: . is ./cmd/api",
+      code: 'FROM golang:1.22\nWORKDIR /src/cmd/api\nRUN --mount=type=bind,target=/src go build -ldflags "-X main.Version=1" -o /out/api .\n',
+      module,
+      lines: [3],
+      message: "the main package of ./cmd/api has no Version, but has version",
+      output: 'FROM golang:1.22\nWORKDIR /src/cmd/api\nRUN --mount=type=bind,target=/src go build -ldflags "-X main.version=1" -o /out/api .\n',
+    },
     { name: "one finding per symbol", code: build("-X main.Version=1 -X main.Commit=abc"), module, lines: [4, 4], output: build("-X main.version=1 -X main.commit=abc") },
   ],
 });

@@ -91,6 +91,22 @@ ruleTester(rule, {
       output: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go install .\n\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/\nEXPOSE 3000\nENTRYPOINT ["app"]\n',
     },
     {
+      name: "go build without -o writes the binary to the WORKDIR",
+      code: 'FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nRUN go build .\n\nFROM alpine:3.20\nCOPY --from=build /app/app /app\nEXPOSE 8080\nENTRYPOINT ["/app"]\n',
+      module: literal,
+      lines: [8],
+      message: "EXPOSE 8080, but app listens on 3000",
+      output: 'FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nRUN go build .\n\nFROM alpine:3.20\nCOPY --from=build /app/app /app\nEXPOSE 3000\nENTRYPOINT ["/app"]\n',
+    },
+    {
+      name: "go install into $GOBIN",
+      code: 'FROM golang:1.22 AS build\nENV GOBIN=/out\nWORKDIR /src\nCOPY . .\nRUN go install .\n\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nEXPOSE 8080\nENTRYPOINT ["/app"]\n',
+      module: literal,
+      lines: [9],
+      message: "EXPOSE 8080, but app listens on 3000",
+      output: 'FROM golang:1.22 AS build\nENV GOBIN=/out\nWORKDIR /src\nCOPY . .\nRUN go install .\n\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nEXPOSE 3000\nENTRYPOINT ["/app"]\n',
+    },
+    {
       name: "an -o directory",
       code: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/ .\n\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nEXPOSE 8080\nENTRYPOINT ["/app"]\n',
       module: literal,
