@@ -95,6 +95,8 @@ interface Call {
   headers?: Record<string, string>;
   /** Bytes to send, the same on every try. */
   body?: Uint8Array;
+  /** Bytes to send, the same on every try, streamed from a fresh copy each time. */
+  bodyStream?: () => Readable;
   /** A stream that can be sent once: no retries or auth replays inside send(); the caller starts over. */
   stream?: Readable;
   /** Leave retrying to the caller. */
@@ -364,12 +366,16 @@ export class RegistryClient {
     scopes: string[],
     onProgress?: (p: UploadProgress) => void,
   ): Promise<void> {
-    const body = this.verifiedSource(blob, source, onProgress);
+    // Progress counts what each PATCH has streamed, not what was read into the chunk: a chunk
+    // is read whole before it is sent, and counting it then would run a chunk ahead.
+    const body = this.verifiedSource(blob, source);
+    onProgress?.({ digest: blob.digest, uploaded: 0, total: blob.size });
     const what = `upload of blob ${shortDigest(blob.digest)} to ${repository}`;
     let location = start;
     let offset = 0;
     try {
       for await (const chunk of inChunks(body, this.chunkSize)) {
+        const sentBefore = offset;
         const res = await this.send({
           method: "PATCH",
           url: location,
@@ -381,7 +387,7 @@ export class RegistryClient {
             "content-range": `${offset}-${offset + chunk.length - 1}`,
             "content-length": String(chunk.length),
           },
-          body: chunk,
+          bodyStream: () => Readable.from(countedSlices(chunk, (sent) => onProgress?.({ digest: blob.digest, uploaded: sentBefore + sent, total: blob.size }))),
           once: true,
         });
         await drain(res);
@@ -404,7 +410,7 @@ export class RegistryClient {
     this.checkStoredDigest(res, blob.digest);
   }
 
-  /** The source, checked against the blob's digest and size, reporting progress as it is read. */
+  /** The source, checked against the blob's digest and size, reporting progress (if asked) as it is read. */
   private verifiedSource(blob: BlobSource, source: Readable, onProgress?: (p: UploadProgress) => void): Readable {
     const verifier = new VerifyingStream(
       blob.digest,
@@ -424,7 +430,8 @@ export class RegistryClient {
         callback(null, chunk);
       },
     });
-    onProgress?.({ digest: blob.digest, uploaded: 0, total: blob.size });
+    if (!onProgress) return pipeline(source, verifier, () => undefined);
+    onProgress({ digest: blob.digest, uploaded: 0, total: blob.size });
     return pipeline(source, verifier, progress, () => undefined);
   }
 
@@ -454,7 +461,7 @@ export class RegistryClient {
 
   /**
    * One API call: authorization (answering 401 challenges), then retries with backoff on
-   * network failures, 429 and 5xx unless the call is `once` or streams its body.
+   * network failures, 429 and 5xx unless the call is `once` or streams a body it cannot send again.
    * Statuses outside `call.ok` become one-line RegistryErrors.
    */
   private send(call: Call): Promise<Response> {
@@ -464,14 +471,15 @@ export class RegistryClient {
         const authorization = await this.auth.authorization(scopes);
         const headers: Record<string, string> = { "user-agent": this.userAgent, ...call.headers };
         if (authorization) headers.authorization = authorization;
+        const stream = call.stream ?? call.bodyStream?.();
         let res: Response;
         try {
           res = await fetch(call.url, {
             method: call.method,
             headers,
             // Node's fetch takes any Uint8Array or async iterable; the DOM typings are narrower.
-            body: (call.stream ?? call.body) as RequestInit["body"],
-            ...(call.stream ? { duplex: "half" as const, redirect: "error" as const } : {}),
+            body: (stream ?? call.body) as RequestInit["body"],
+            ...(stream ? { duplex: "half" as const, redirect: "error" as const } : {}),
           });
         } catch (err) {
           throw networkError(this.registry, call.what, err, this.insecure);
@@ -546,9 +554,20 @@ function describeActual(actual: string | undefined): string {
   return actual ?? "(more bytes than expected)";
 }
 
-/** "sha256:0123456789ab" for messages. */
+/** Reads and drops a response body, so its connection can be reused. */
 async function drain(res: Response): Promise<void> {
   await res.arrayBuffer().catch(() => undefined);
+}
+
+const SLICE_BYTES = 64 * 1024;
+
+/** `bytes` in slices, calling `sent` with the running count as each slice is taken. */
+function* countedSlices(bytes: Buffer, sent: (count: number) => void): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
+    const slice = bytes.subarray(at, at + SLICE_BYTES);
+    sent(at + slice.length);
+    yield slice;
+  }
 }
 
 /** Re-slices a byte stream into buffers of exactly `size` bytes (the last may be shorter). */

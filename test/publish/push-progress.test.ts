@@ -9,13 +9,14 @@ import { copyModule, runSlimgo } from "../support/cli.js";
 import { runTool } from "../support/podman.js";
 import { startRegistry, type TestRegistry } from "../support/registry.js";
 import { startFaultProxy, type FaultProxy } from "../registry/support/proxy.js";
+import { mostAheadOfLink, startSlowLink, type SlowLink } from "../registry/support/slow-link.js";
 import { skipUnlessRegistryTools } from "../registry/support/skip.js";
 
-// Loopback TCP buffers take about 5 MB before the slow link pushes back, and the client counts
-// bytes as it hands them over; so the layer must be well above that to be seen crawling.
-// 12 MB at 2 MB/s: about six seconds for the asset layer, with several progress lines.
-const ASSET_BYTES = 12_000_000;
-const LINK_BYTES_PER_SECOND = 2_000_000;
+// The client counts bytes as it hands them on, some of them before the link takes them. So the
+// layer is larger than that lead plus three seconds of the link: whatever the lead, the count
+// still crawls for seconds, with a progress line each second.
+const LINK_BYTES_PER_SECOND = 4_000_000;
+const ASSET_BYTES = mostAheadOfLink() + 3 * LINK_BYTES_PER_SECOND;
 
 interface BuildJson {
   programs: { digest: string; published: { reference: string; digest: string }[] }[];
@@ -24,6 +25,7 @@ interface BuildJson {
 describe("push progress on stderr", { skip: skipUnlessRegistryTools("go", "skopeo"), concurrency: 1 }, () => {
   let registry: TestRegistry;
   let proxy: FaultProxy;
+  let link: SlowLink;
   let module = "";
   const cacheDir = join(tmpdir(), `slimgo-progress-cache-${process.pid}`);
   const env = { SOURCE_DATE_EPOCH: "1700000000", SLIMGO_CACHE_DIR: cacheDir };
@@ -36,13 +38,11 @@ describe("push progress on stderr", { skip: skipUnlessRegistryTools("go", "skope
     registry = await startRegistry();
     // The first blob upload loses its connection, so one upload starts over.
     let uploads = 0;
-    proxy = await startFaultProxy(
-      registry.host,
-      (req) => (req.method === "PUT" && req.path.includes("/blobs/uploads/") && uploads++ === 0 ? "drop" : "pass"),
-      { uploadBytesPerSecond: LINK_BYTES_PER_SECOND },
-    );
+    proxy = await startFaultProxy(registry.host, (req) => (req.method === "PUT" && req.path.includes("/blobs/uploads/") && uploads++ === 0 ? "drop" : "pass"));
+    link = await startSlowLink(proxy.host, LINK_BYTES_PER_SECOND);
   });
   after(async () => {
+    await link?.stop();
     await proxy?.stop();
     await registry?.stop();
     await Promise.all([module, cacheDir].filter(Boolean).map((d) => rm(d, { recursive: true, force: true })));
@@ -59,7 +59,7 @@ describe("push progress on stderr", { skip: skipUnlessRegistryTools("go", "skope
 
   test("a slow upload of a large layer shows growing byte counts, then the pushed line; a restart says retrying; stdout stays JSON", async () => {
     const started = Date.now();
-    const r = await runSlimgo(["build", "--json", module, "--assets", "static", "--push", `${proxy.host}/progress/app`, "--insecure-registry", proxy.host], {
+    const r = await runSlimgo(["build", "--json", module, "--assets", "static", "--push", `${link.host}/progress/app`, "--insecure-registry", link.host], {
       env,
     });
     assert.equal(r.code, 0, r.stderr);

@@ -1,8 +1,6 @@
 // An HTTP proxy on 127.0.0.1 in front of a test registry that records every request and can
 // inject faults: drop the connection after part of a request body, or answer an error status.
-// It can also slow request bodies down to a given rate, so uploads take a while.
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
-import { Transform } from "node:stream";
 
 export interface SeenRequest {
   method: string;
@@ -19,24 +17,22 @@ export type Fault = "pass" | "drop" | "corrupt" | { status: number; retryAfter?:
 export interface FaultProxy {
   host: string;
   requests: SeenRequest[];
+  /** Request body bytes that have reached the proxy, all requests together. */
+  bodyBytes(): number;
   stop(): Promise<void>;
-}
-
-export interface ProxyOptions {
-  /** Forward each request body at no more than this many bytes per second. */
-  uploadBytesPerSecond?: number;
 }
 
 export async function startFaultProxy(
   target: string,
   decide: (req: SeenRequest, seen: number) => Fault = () => "pass",
-  options: ProxyOptions = {},
 ): Promise<FaultProxy> {
   const [targetHost, targetPort] = target.split(":");
   const requests: SeenRequest[] = [];
+  let bodyBytes = 0;
   const server: Server = createServer((req: IncomingMessage, res) => {
     const seen: SeenRequest = { method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0] ?? "/" };
     requests.push(seen);
+    req.on("data", (chunk: Buffer) => (bodyBytes += chunk.length));
     const fault = decide(seen, requests.length);
     if (fault === "drop") {
       const hasBody = req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0";
@@ -75,33 +71,18 @@ export async function startFaultProxy(
       },
     );
     upstream.on("error", () => res.destroy());
-    if (options.uploadBytesPerSecond) req.pipe(throttled(options.uploadBytesPerSecond)).pipe(upstream);
-    else req.pipe(upstream);
+    req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as { port: number }).port;
   return {
     host: `127.0.0.1:${port}`,
     requests,
+    bodyBytes: () => bodyBytes,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
-}
-
-/** Passes bytes on no faster than `bytesPerSecond`: each chunk waits until the rate allows it. */
-function throttled(bytesPerSecond: number): Transform {
-  const started = Date.now();
-  let passed = 0;
-  return new Transform({
-    // Small buffers, so the sender feels the limit instead of filling a large queue here.
-    highWaterMark: 16 * 1024,
-    transform(chunk: Buffer, _encoding, callback) {
-      passed += chunk.length;
-      const due = started + (passed / bytesPerSecond) * 1000;
-      setTimeout(() => callback(null, chunk), Math.max(0, due - Date.now()));
-    },
-  });
 }

@@ -1,0 +1,3 @@
+module slimgo.test/slowlink
+
+go 1.19
