@@ -27,6 +27,11 @@ const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]{1,5})?$/;
 
+/** Whether `tag` is a tag a registry accepts: letters, digits, `_ . -`, not starting with `.` or `-`, at most 128. */
+export function isValidTag(tag: string): boolean {
+  return TAG.test(tag);
+}
+
 /** One spelling per registry: host names are case-insensitive and Docker Hub has aliases. */
 export function normaliseRegistry(registry: string): string {
   const lower = registry.toLowerCase();

@@ -388,7 +388,7 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     assert.match(r.stderr, /slimgo\.yaml:2: build\.user: must be a numeric uid/);
   });
 
-  test("clear errors: a Go too old for go.mod, cgo, a bad platform — exit 2 and nothing written", async () => {
+  test("clear errors: a Go too old for go.mod, cgo, a bad platform, a reference given as -t or --name — exit 2 and nothing written", async () => {
     const out = await temp("errors");
     const tooNew = await runSlimgo(["build", await fixture("toolchain-line"), "--oci-layout", join(out, "a")]);
     assert.equal(tooNew.code, 2);
@@ -402,6 +402,13 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     const unpublished = await runSlimgo(["build", await fixture("root-main"), "--platform", "linux/sparc"]);
     assert.equal(unpublished.code, 2);
     assert.doesNotMatch(unpublished.stderr, /no destination given/, "a usage error comes alone, before any warning about the build");
+    const dockerHabit = await runSlimgo(["build", await fixture("root-main"), "-t", "rootmain:1", "--tarball", join(out, "e.tar")]);
+    assert.equal(dockerHabit.code, 2);
+    assert.match(dockerHabit.stderr, /"rootmain:1" is not a tag: -t takes a tag only .*--name rootmain/);
+    assert.doesNotMatch(dockerHabit.stderr, /compiling/, "refused before the compile");
+    const taggedName = await runSlimgo(["build", await fixture("root-main"), "--name", "localhost:5000/rootmain:1", "--tarball", join(out, "f.tar")]);
+    assert.equal(taggedName.code, 2);
+    assert.match(taggedName.stderr, /--name takes the name only, tags go in -t/);
     const broken = await fixture("root-main");
     await writeFile(join(broken, "main.go"), "package main\n\nfunc main() { undefined() }\n");
     const compile = await runSlimgo(["build", broken, "--oci-layout", join(out, "d")]);

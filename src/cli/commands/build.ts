@@ -5,6 +5,7 @@ import type { BuildResult } from "../../build/index.js";
 import { speculate, stopSpeculation } from "../../build/speculation.js";
 import { describeChanges, rebuildOnChange } from "../../build/watch.js";
 import { inputError } from "../../errors.js";
+import { fullLocalName, isValidTag } from "../../image/reference.js";
 import { displayPath } from "../../fsutil/display-path.js";
 import type { Destination } from "../../publish/index.js";
 import { collect, oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
@@ -48,6 +49,31 @@ const numericUser = (value: string) => {
   return value;
 };
 
+/**
+ * `-t` takes a tag, as ko's does; `docker build -t name:tag` habits give a name or a reference, which
+ * would otherwise fail only after the compile, as an invalid reference built from it.
+ */
+const tagOption = (value: string, previous?: string[]) => {
+  if (!isValidTag(value)) {
+    const hint = /[:/@]/.test(value)
+      ? `: -t takes a tag only (e.g. -t 1.2.0): name the image with --name ${value.split(/[:@]/)[0] || "NAME"} for --tarball, --oci-layout and --load, or --push REGISTRY/REPO for a registry`
+      : " (letters, digits, _ . -, not starting with . or -, at most 128)";
+    throw new InvalidArgumentError(`"${value}" is not a tag${hint}`);
+  }
+  return collect(value, previous);
+};
+
+/** The same check a publish makes, before the compile rather than after it. */
+const localName = (value: string) => {
+  try {
+    fullLocalName(value);
+  } catch (e) {
+    throw new InvalidArgumentError(`${(e as Error).message.replace(/^invalid image reference "[^"]*": /, "").replace(/ \(expected [^)]*\)$/, "")}; --name takes NAME or HOST/NAME without a tag (tags go in -t)`);
+  }
+  if (/@|:[^/]*$/.test(value.slice(value.indexOf("/") + 1))) throw new InvalidArgumentError(`"${value}" has a tag or digest: --name takes the name only, tags go in -t`);
+  return value;
+};
+
 export function registerBuild(program: Command): void {
   const cmd = program
     .command("build")
@@ -74,11 +100,11 @@ export function registerBuild(program: Command): void {
     .option("--cgo", "allow cgo (CGO_ENABLED=1): this machine's platform only, with a --base that has the C library")
     .option("--assets <dir>", "directory inside the module copied into the image at the same path")
     .option("--push <ref>", "push to REGISTRY/REPO[:TAG] (with --all: a REGISTRY/PREFIX for each binary)")
-    .option("-t, --tag <tag>", "tag to push or name the image with (repeatable; default: latest)", collect)
+    .option("-t, --tag <tag>", "tag to push or name the image with (repeatable; default: latest)", tagOption)
     .option("--oci-layout <dir>", "add the image to an OCI layout directory")
     .option("--tarball <file>", "write a tarball that docker load and podman load accept")
     .option("--load [engine]", "load into the local podman or docker (default: podman if installed)")
-    .option("--name <name>", "image name for local outputs (default: localhost/BINARY)")
+    .option("--name <name>", "image name for local outputs (default: localhost/BINARY)", localName)
     .option("--insecure-registry <host>", "plain-HTTP registry you trust (repeatable)", collect)
     .option("--sbom-dir <dir>", "write an SPDX 2.3 SBOM per image (with --push, SBOMs are also pushed beside the image)")
     .option("--watch", "after the first build, rebuild and republish on every change to the module until Ctrl-C");
