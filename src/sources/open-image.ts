@@ -13,6 +13,7 @@ import {
 } from "../image/index.js";
 import { readLocalImage } from "../transports/index.js";
 import { readSavedImage } from "./local-cli.js";
+import { localPathReference } from "./local-path.js";
 import { readRegistryImage } from "./registry.js";
 
 export interface OpenImageOptions {
@@ -51,12 +52,18 @@ async function read(ref: ImageReference, options: OpenImageOptions): Promise<Ima
 }
 
 /**
- * Opens `oci:DIR[:TAG]`, `oci-archive:FILE`, `docker-archive:FILE`, `podman:NAME`, `docker:NAME`
- * or a registry reference. Manifests and configs are read and verified now; layers stream (and are
- * verified) when read. With `platform`, an index is narrowed to that one image.
+ * Opens `oci:DIR[:TAG]`, `oci-archive:FILE`, `docker-archive:FILE`, `podman:NAME`, `docker:NAME`,
+ * a registry reference, or a layout or tarball given as a plain path (see local-path.ts). Manifests
+ * and configs are read and verified now; layers stream (and are verified) when read. With `platform`, an index is narrowed to that one image.
  */
 export async function openImage(reference: string, options: OpenImageOptions = {}): Promise<ImageOrIndex> {
-  const ref = parseImageReference(reference);
+  let path: string | undefined;
+  try {
+    path = await localPathReference(reference);
+  } catch (error) {
+    throw asInputError(error, reference);
+  }
+  const ref = parseImageReference(path ?? reference);
   const wanted = options.platform === undefined ? undefined : parsePlatform(options.platform);
   let item: ImageOrIndex;
   try {

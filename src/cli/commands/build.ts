@@ -89,7 +89,7 @@ export function registerBuild(program: Command): void {
     .option("--platform <list>", "linux/amd64,linux/arm64,... or all (default: this machine's)", collect)
     .option("--all", "build every main package, each into its own image")
     .option("--version <v>", "version for -X main.version and labels (default: git describe, else dev)")
-    .option("--base <ref>", "base image: REGISTRY/REPO:TAG or oci:DIR[:TAG] (default: slimgo's own)")
+    .option("--base <ref>", "base image: REGISTRY/REPO:TAG, oci:DIR[:TAG] or the path of a layout or tarball (default: slimgo's own)")
     .option("--format <format>", "manifest media types: oci, docker, or auto (docker when there is a health check)", oneOf(["oci", "docker", "auto"] as const), "auto")
     .option("--compression <gzip|none>", "how slimgo's layers are stored: gzip, or none to skip compressing (default: gzip; none for --watch without --push)", oneOf(["gzip", "none"] as const))
     .option("--healthcheck <path|url>", "health endpoint to probe (default: detected), or none")
