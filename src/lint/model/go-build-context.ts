@@ -123,13 +123,16 @@ export function listedFiles(paths: readonly string[]): string {
 }
 
 /**
- * The module's programs a stage copies in from the stages that build them (`COPY --from=b /out/x`
- * matched to what `go build -o /out/x ./cmd/x` or `go install ./cmd/x` writes), with the image path
- * each binary lands at (undefined when a variable or an unknown WORKDIR hides it).
+ * The module's programs in a stage's image: those it copies in from the stages that build them
+ * (`COPY --from=b /out/x` matched to what `go build -o /out/x ./cmd/x` or `go install ./cmd/x`
+ * writes), and those built in the stage itself or a stage it starts FROM (a single-stage build),
+ * with the image path each binary lands at (undefined when a variable or an unknown WORKDIR hides it).
  */
 export function shippedBinaries(model: DockerfileModel, stage: StageModel, module: ModuleAnalysis): { program: MainPackage; path: string | undefined }[] {
   const found: { program: MainPackage; path: string | undefined }[] = [];
-  for (const s of stageChain(stage)) {
+  const own = stageChain(stage);
+  for (const b of goBuilds(model)) if (own.includes(b.stage)) found.push(...buildOutputs(model, b, module));
+  for (const s of own) {
     for (const edge of s.copyFrom) {
       if (!edge.stage) continue;
       const { sources, dest } = copyPaths(edge.instruction);

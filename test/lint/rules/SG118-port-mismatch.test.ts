@@ -40,6 +40,7 @@ ruleTester(rule, {
     },
     { name: "a literal that is only the fallback of a configured address", code: image(`EXPOSE 9000\n${wget(9000)}`), module: fromConfig },
     { name: "a probe with no local port", code: image('HEALTHCHECK CMD ["app", "-health"]'), module: literal },
+    { name: "a single-stage build that runs another binary than the one it built", code: "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o server .\nEXPOSE 8080\nCMD [\"./other\"]\n", module: literal },
   ],
   invalid: [
     {
@@ -113,6 +114,22 @@ ruleTester(rule, {
       lines: [8],
       message: "EXPOSE 8080, but app listens on 3000",
       output: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/ .\n\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nEXPOSE 3000\nENTRYPOINT ["/app"]\n',
+    },
+    {
+      name: "a single-stage build: the binary go build wrote in the image itself, run in shell form",
+      code: "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o server .\nEXPOSE 8080\nCMD ./server\n",
+      module: literal,
+      lines: [5],
+      message: "EXPOSE 8080, but app listens on 3000",
+      output: "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o server .\nEXPOSE 3000\nCMD ./server\n",
+    },
+    {
+      name: "built in a stage the final stage starts FROM",
+      code: 'FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nRUN go build -o /usr/local/bin/app .\n\nFROM build\nEXPOSE 8080\nENTRYPOINT ["app"]\n',
+      module: literal,
+      lines: [7],
+      message: "EXPOSE 8080, but app listens on 3000",
+      output: 'FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nRUN go build -o /usr/local/bin/app .\n\nFROM build\nEXPOSE 3000\nENTRYPOINT ["app"]\n',
     },
     {
       name: "an -addr flag in the entrypoint",
