@@ -10,7 +10,9 @@
  * package (the build fails) and an embedded file (the binary lacks it). SG117: -X main.Version for a
  * `var version` leaves the binary saying dev. SG118: a HEALTHCHECK on another port than the program's
  * never passes. SG119: a piecemeal COPY that misses an imported package fails the build, and the COPY
- * its fix adds mends it. Stand-ins: test/support/standins.ts.
+ * its fix adds mends it. SG105: a single-stage build whose program loads time zones breaks with
+ * -trimpath (no GOROOT left to find zoneinfo.zip), so its fix leaves -trimpath out. Stand-ins:
+ * test/support/standins.ts.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -182,6 +184,31 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const lint = await runSlimgo(["lint", "--fix"], { cwd: dir });
     assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /-X main\.version=1\.2\.3/, lint.stdout + lint.stderr);
     assert.equal(await run("sg117-fixed"), "version 1.2.3");
+  });
+
+  test("SG105: in a single-stage build that loads time zones, -trimpath makes time.LoadLocation fail (no GOROOT to find zoneinfo.zip); slimgo lint --fix leaves it out and the image still runs", async () => {
+    const dockerfile = (flags: string) => `FROM golang:1.19-alpine\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 go build${flags} -o server .\nUSER 65532:65532\nENTRYPOINT ["/app/server"]\n`;
+    const dir = await goModuleContext("slimgo-sg105-", "example.com/zones", {
+      "Dockerfile": dockerfile(""),
+      "main.go": 'package main\n\nimport (\n\t"fmt"\n\t"os"\n\t"time"\n)\n\nfunc main() {\n\tloc, err := time.LoadLocation("Europe/Paris")\n\tif err != nil {\n\t\tfmt.Println(err)\n\t\tos.Exit(1)\n\t}\n\tfmt.Println("loaded", loc)\n}\n',
+    });
+    const run = async (name: string) => {
+      const built = await build(name, dir);
+      assert.equal(built.code, 0, built.output);
+      const r = await podman(["run", "--rm", ...ULIMIT_FLAGS, built.tag], { allowFailure: true, timeoutMs: 60_000 });
+      return { code: r.code, output: (r.stdout + r.stderr).trim() };
+    };
+    assert.deepEqual(await run("sg105-plain"), { code: 0, output: "loaded Europe/Paris" }, "found through the GOROOT the binary recorded");
+    await writeFile(join(dir, "Dockerfile"), dockerfile(' -trimpath -ldflags="-s -w"'));
+    const trimmed = await run("sg105-trimpath");
+    assert.equal(trimmed.code, 1, "what adding -trimpath would do");
+    assert.match(trimmed.output, /unknown time zone Europe\/Paris/);
+
+    await writeFile(join(dir, "Dockerfile"), dockerfile(""));
+    const lint = await runSlimgo(["lint", "--fix"], { cwd: dir });
+    assert.match(lint.stdout, /SG105 .*not fixed for you: the binary runs in this Go image and loads time zones \(main\.go:10\)/);
+    assert.doesNotMatch(await readFile(join(dir, "Dockerfile"), "utf8"), /-trimpath/);
+    assert.deepEqual(await run("sg105-fixed"), { code: 0, output: "loaded Europe/Paris" });
   });
 
   test("SG118: a HEALTHCHECK on a port the program does not listen on never passes; after slimgo lint --fix the container is healthy", async () => {

@@ -1,4 +1,8 @@
-import { editableWords, envForCommand, goBuilds, goFlags, hasGoFlag } from "../model/queries.js";
+import type { ModuleAnalysis } from "../../analysis/types.js";
+import { envDeclarations } from "../model/build.js";
+import { programsBuilt } from "../model/go-build-context.js";
+import { editableWords, envForCommand, goBuilds, goFlagValue, goFlags, hasGoFlag, stageChain, type GoInvocation } from "../model/queries.js";
+import type { DockerfileModel } from "../model/types.js";
 import type { Rule, TextEdit } from "../types.js";
 
 export const rule: Rule = {
@@ -22,7 +26,9 @@ export const rule: Rule = {
       if (trimpath && stripped) continue;
       const missing: string[] = [];
       const edits: TextEdit[] = [];
-      const canEdit = editableWords(b.instruction, b.command);
+      const zoneinfoViaGoroot = trimpath ? undefined : zoneinfoOnlyFromGoroot(ctx.model, b, ctx.module);
+      // A fix that left -trimpath out would leave the finding standing; the message says what to do first.
+      const canEdit = editableWords(b.instruction, b.command) && zoneinfoViaGoroot === undefined;
       let insert = "";
       if (!trimpath) {
         missing.push("-trimpath");
@@ -35,12 +41,32 @@ export const rule: Rule = {
       if (insert !== "") edits.push({ start: b.subWord.end, end: b.subWord.end, text: insert });
       ctx.report({
         at: b.instruction,
-        message: `go ${b.subcommand} without ${missing.join(" and ")}: ${!trimpath ? "-trimpath makes the binary independent of the build directory" : ""}${!trimpath && !stripped ? "; " : ""}${!stripped ? "-s -w drops symbol and DWARF tables (about a third of the size)" : ""}${!stripped && given.slice(0, -1).some((g) => hasStrip(g.value)) ? `; an earlier -ldflags has them, but go ${b.subcommand} uses only the last: merge them into one` : ""}`,
+        message: `go ${b.subcommand} without ${missing.join(" and ")}: ${!trimpath ? "-trimpath makes the binary independent of the build directory" : ""}${!trimpath && !stripped ? "; " : ""}${!stripped ? "-s -w drops symbol and DWARF tables (about a third of the size)" : ""}${!stripped && given.slice(0, -1).some((g) => hasStrip(g.value)) ? `; an earlier -ldflags has them, but go ${b.subcommand} uses only the last: merge them into one` : ""}${zoneinfoViaGoroot !== undefined ? `; not fixed for you: the binary runs in this Go image and loads time zones (${zoneinfoViaGoroot}), which it may find only in $GOROOT/lib/time/zoneinfo.zip, where a -trimpath binary does not look (its runtime.GOROOT() is empty): set ENV ZONEINFO to that file or import time/tzdata first` : ""}`,
         ...(edits.length > 0 ? { fix: { description: `add ${edits.map((e) => e.text.trim()).join(" ")}`, edits } } : {}),
       });
     }
   },
 };
+
+/**
+ * Where a program this build makes loads time zones (file:line), when the binary runs in the image
+ * that built it (the build's stage is the final stage or one it starts FROM) and nothing but the
+ * toolchain's zoneinfo.zip is known to serve them: no ZONEINFO or GOROOT in the image, no
+ * time/tzdata or -tags timetzdata. Go finds that file through runtime.GOROOT(), which -trimpath
+ * leaves empty, so adding -trimpath there can turn a working time.LoadLocation into "unknown time zone".
+ */
+function zoneinfoOnlyFromGoroot(model: DockerfileModel, b: GoInvocation, module: ModuleAnalysis | undefined): string | undefined {
+  const final = model.finalStage;
+  if (module === undefined || final === undefined || !stageChain(final).includes(b.stage)) return undefined;
+  if (/timetzdata/.test(goFlagValue(b.args, "tags") ?? "")) return undefined;
+  const env = stageChain(final).flatMap((s) => s.instructions.filter((i) => i.keyword === "ENV").flatMap((i) => envDeclarations(i, model).map((d) => d.name)));
+  if (env.includes("ZONEINFO") || env.includes("GOROOT")) return undefined;
+  const zone = programsBuilt(b, module)
+    .map((p) => p.facts.needs.zoneinfo)
+    .find((z) => z.needed && !z.embeddedTzdata);
+  const at = zone?.evidence[0];
+  return zone === undefined ? undefined : at ? `${at.file}:${at.line}` : "time.LoadLocation";
+}
 
 function hasStrip(ldflags: string): boolean {
   return /(^|\s)-s(\s|$)/.test(ldflags) && /(^|\s)-w(\s|$)/.test(ldflags);

@@ -1,6 +1,13 @@
+import { analyze } from "../../../src/analysis/index.js";
 import { rule } from "../../../src/lint/rules/SG105-build-flags.js";
 import { ruleTester } from "../support/rule-tester.js";
+import { makeContext } from "../support/context.js";
 import { initDockerfile, recipeDockerfile } from "../support/dockerfiles.js";
+
+const moduleWith = async (main: string) => analyze(makeContext({ "go.mod": "module example.com/app\n\ngo 1.19\n", "main.go": main }), { engine: "scanner" });
+const loadsZones = await moduleWith('package main\n\nimport "time"\n\nfunc main() { _, _ = time.LoadLocation("Europe/Paris") }\n');
+const embedsZones = await moduleWith('package main\n\nimport (\n\t"time"\n\t_ "time/tzdata"\n)\n\nfunc main() { _, _ = time.LoadLocation("Europe/Paris") }\n');
+const singleStage = (before = "", flags = "") => `FROM golang:1.19-alpine\nWORKDIR /app\n${before}COPY . .\nRUN go build${flags} -o server .\nCMD ["./server"]\n`;
 
 ruleTester(rule, {
   valid: [
@@ -10,8 +17,26 @@ ruleTester(rule, {
     { name: "-trimpath from GOFLAGS set on the command", code: "FROM golang:1.22\nRUN GOFLAGS=-trimpath go build -ldflags='-s -w' .\n" },
     { name: "go install of a pinned tool", code: "FROM golang:1.22\nRUN go install golang.org/x/tools/cmd/stringer@v0.20.0\n" },
     { name: "go env -w GOFLAGS=-trimpath in an exec-form bash -ec counts for later builds", code: 'FROM golang:1.22\nRUN ["bash", "-ec", "go env -w GOFLAGS=-trimpath"]\nRUN go build -ldflags=\'-s -w\' .\n' },
+    { name: "a single-stage build that already has both flags", code: singleStage("", ' -trimpath -ldflags="-s -w"'), module: loadsZones },
   ],
   invalid: [
+    {
+      // -trimpath empties runtime.GOROOT(), the last place time.LoadLocation looks (golang images have no tzdata of their own on Alpine).
+      name: "a single-stage build of a program that loads time zones: -trimpath would lose $GOROOT/lib/time/zoneinfo.zip, so no fix",
+      code: singleStage(),
+      module: loadsZones,
+      lines: [4],
+      message: "not fixed for you: the binary runs in this Go image and loads time zones (main.go:5)",
+    },
+    { name: "the same with ENV ZONEINFO: the fix is safe", code: singleStage("ENV ZONEINFO=/usr/local/go/lib/time/zoneinfo.zip\n"), module: loadsZones, lines: [5], output: singleStage("ENV ZONEINFO=/usr/local/go/lib/time/zoneinfo.zip\n", ' -trimpath -ldflags="-s -w"') },
+    { name: "the same with time/tzdata embedded: the fix is safe", code: singleStage(), module: embedsZones, lines: [4], output: singleStage("", ' -trimpath -ldflags="-s -w"') },
+    {
+      name: "a multi-stage build: the binary runs elsewhere, where GOROOT never was",
+      code: "FROM golang:1.19-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN go build -o /out/server .\nFROM scratch\nCOPY --from=build /out/server /server\nENTRYPOINT [\"/server\"]\n",
+      module: loadsZones,
+      lines: [4],
+      output: "FROM golang:1.19-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN go build -trimpath -ldflags=\"-s -w\" -o /out/server .\nFROM scratch\nCOPY --from=build /out/server /server\nENTRYPOINT [\"/server\"]\n",
+    },
     { name: "bare go build", code: "FROM golang:1.22\nRUN go build -o /app .\n", lines: [1 + 1], message: "-trimpath", output: "FROM golang:1.22\nRUN go build -trimpath -ldflags=\"-s -w\" -o /app .\n" },
     {
       name: "-s -w in an -ldflags that a later one replaces: go uses only the last",
