@@ -179,7 +179,38 @@ table("zoneinfo", [
   { name: "ZONEINFO zip passes", image: { goBinaries: [zoneApp], config: { Env: ["ZONEINFO=/zoneinfo.zip"] }, files: { "/zoneinfo.zip": "PK" } }, status: "pass" },
   { name: "ZONEINFO pointing nowhere fails", image: { goBinaries: [zoneApp], config: { Env: ["ZONEINFO=/zoneinfo.zip"] } }, status: "fail", evidence: /not in the image/ },
   { name: "empty zoneinfo directory fails", image: { goBinaries: [zoneApp], files: { "/usr/share/zoneinfo": { dir: true } } }, status: "fail" },
+  {
+    name: "a binary built without -trimpath in the Go image finds GOROOT's zoneinfo.zip",
+    image: goImage({ trimpath: false, builtIn: "/usr/local/go" }),
+    status: "pass",
+    evidence: /\/app finds \/usr\/local\/go\/lib\/time\/zoneinfo\.zip, through the GOROOT it was built with \(no -trimpath\)/,
+  },
+  {
+    name: "a -trimpath binary there does not look in GOROOT (runtime.GOROOT() is empty)",
+    image: goImage({ trimpath: true, builtIn: "/usr/local/go" }),
+    status: "fail",
+    message: /\/usr\/local\/go\/lib\/time\/zoneinfo\.zip is in the image, but only a binary built without -trimpath.*ENV ZONEINFO=\/usr\/local\/go\/lib\/time\/zoneinfo\.zip/,
+  },
+  { name: "a binary built under another GOROOT does not find this one's zip", image: goImage({ trimpath: false, builtIn: "/usr/lib/go-1.19" }), status: "fail" },
+  { name: "GOROOT set in the image serves a -trimpath binary", image: goImage({ trimpath: true, builtIn: "/usr/local/go", env: ["GOROOT=/usr/local/go"] }), status: "pass", evidence: /GOROOT=\/usr\/local\/go, which has lib\/time\/zoneinfo\.zip/ },
 ]);
+
+/** A golang-like image: a Go installation at /usr/local/go with its zoneinfo.zip, and /app built under `builtIn` (its function table's file names say so). */
+function goImage(o: { trimpath: boolean; builtIn: string; env?: string[] }): FakeImage {
+  const app = goBinary("/app", { zoneinfo: true });
+  app.info.buildInfo!.known.trimpath = o.trimpath;
+  const fileNames = o.trimpath ? "runtime/proc.go\0time/zoneinfo_read.go\0" : `${o.builtIn}/src/runtime/proc.go\0${o.builtIn}/src/time/zoneinfo_read.go\0`;
+  return {
+    goBinaries: [app],
+    ...(o.env ? { config: { Env: o.env } } : {}),
+    files: {
+      "/app": { content: Buffer.concat([Buffer.from("\x7fELF"), Buffer.alloc(4096), Buffer.from(fileNames)]), mode: 0o755 },
+      "/usr/local/go/src/runtime/proc.go": "package runtime\n",
+      "/usr/local/go/pkg/tool/linux_amd64/compile": { content: "\x7fELF", mode: 0o755 },
+      "/usr/local/go/lib/time/zoneinfo.zip": "PK\x03\x04",
+    },
+  };
+}
 
 const tmpApp = goBinary("/app", { tempFiles: true });
 table("writable-tmp", [

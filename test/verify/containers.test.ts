@@ -4,12 +4,13 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verifyImage } from "../../src/verify/index.js";
 import type { VerifyReport } from "../../src/verify/types.js";
 import { copyModule, runSlimgo } from "../support/cli.js";
-import { podmanBuild, removeImages } from "../support/podman.js";
+import { ULIMIT_FLAGS, podman, podmanBuild, removeImages } from "../support/podman.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { BinaryImages } from "../support/binary-images.js";
 import { skipContainers, skipUnless } from "../support/tools.js";
@@ -120,6 +121,26 @@ describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
     assert.match(evidence, /\/root\/\.cache\/go-build: \d+ cached files/);
     assert.match(evidence, /module file \/src\/go\.mod/);
     assert.equal(report.checks.find((r) => r.name === "entrypoint")!.status, "pass", explain(report));
+  });
+
+  test("zoneinfo in a single-stage golang image: passes only when the binary can reach GOROOT's zoneinfo.zip, as running it shows", async () => {
+    const context = await mkdtemp(join(tmpdir(), "slimgo-verify-goroot-"));
+    dirs.push(context);
+    await writeFile(join(context, "go.mod"), "module example.com/zones\n\ngo 1.19\n");
+    await writeFile(
+      join(context, "main.go"),
+      'package main\n\nimport (\n\t"fmt"\n\t"os"\n\t"time"\n)\n\nfunc main() {\n\tif _, err := time.LoadLocation("Europe/Madrid"); err != nil {\n\t\tfmt.Println(err)\n\t\tos.Exit(1)\n\t}\n}\n',
+    );
+    for (const [variant, flags, env] of [["plain", "", ""], ["trimpath", " -trimpath", ""], ["trimpath-goroot", " -trimpath", "ENV GOROOT=/usr/local/go\n"]] as const) {
+      await writeFile(join(context, "Dockerfile"), `FROM golang:1.19-alpine\nWORKDIR /src\nCOPY go.mod main.go ./\nRUN CGO_ENABLED=0 go build${flags} -o /usr/local/bin/zones .\n${env}USER 65532\nENTRYPOINT ["/usr/local/bin/zones"]\n`);
+      const tag = `localhost/slimgo-test/verify-goroot-${variant}:latest`;
+      images.push(tag);
+      await podmanBuild({ context, tag, noCache: true, format: "docker" });
+      const ran = await podman(["run", "--rm", ...ULIMIT_FLAGS, tag], { allowFailure: true, timeoutMs: 60_000 });
+      const zoneinfo = (await verify(tag)).checks.find((c) => c.name === "zoneinfo")!;
+      assert.equal(zoneinfo.status, ran.code === 0 ? "pass" : "fail", `${variant}: the container ${ran.code === 0 ? "loaded the zone" : `failed: ${ran.stdout}`}, verify said ${zoneinfo.status}: ${zoneinfo.message}`);
+      assert.equal(ran.code, variant === "trimpath" ? 1 : 0, `${variant}: ${ran.stdout}${ran.stderr}`);
+    }
   });
 
   const initCases: { fixture: string; mustPass: string[] }[] = [
