@@ -97,7 +97,7 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
       if (s.connectionFileVariable) wired.add(s.connectionFileVariable.name);
       decisions.push(wire(app, s, recipe, secrets, dotEnv, options, who));
     }
-    const portVar = program.main.facts.ports[0]?.envVar;
+    const portVar = program.main.facts.ports[0]?.envVar ?? program.portVariable;
     for (const v of program.main.facts.envVariables) {
       if (wired.has(v.name) || v.name in app.environment) continue;
       app.environment[v.name] = v.name === portVar && program.port !== undefined ? String(program.port) : (v.default ?? null);

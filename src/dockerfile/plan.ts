@@ -43,6 +43,8 @@ export interface ProgramPlan {
   /** alpine/debian need a user entry created when the program resolves its user. */
   addUserWithShell: boolean;
   port?: number;
+  /** The variable the program reads its port from when it has no default: the image sets it to `port` (ENV). */
+  portVariable?: string;
   health: HealthProbe;
   /** `-X` symbol to build-arg name, e.g. main.version -> VERSION. */
   versionArgs: { symbol: string; arg: string; default: string }[];
@@ -242,14 +244,21 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
 
   const portFact = f.ports[0];
   const port = options.port ?? portFact?.port;
-  if (port !== undefined) {
+  // `port := os.Getenv("PORT")` with no fallback: a container that does not set it exits or listens on a random port.
+  const unsetVariable = portFact === undefined && f.isServer ? f.envVariables.find((v) => v.default === undefined && /(^|_)PORT$/i.test(v.name)) : undefined;
+  const portVariable = port !== undefined ? unsetVariable?.name : undefined;
+  if (port !== undefined && unsetVariable !== undefined) {
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, ENV ${unsetVariable.name}=${port}`, reason: `--port; the program reads its port from ${unsetVariable.name}, which has no default, so the image sets it`, evidence: [unsetVariable.evidence] });
+  } else if (port !== undefined) {
     decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}`, reason: options.port ? "--port" : describePortSource(portFact!), evidence: portFact && !options.port ? [portFact.evidence] : [] });
+  } else if (unsetVariable !== undefined) {
+    decisions.push({ topic: `${who}port`, choice: "none", reason: `the program reads its port from ${unsetVariable.name}, which has no default: pass --port N to EXPOSE N and set ENV ${unsetVariable.name}=N`, evidence: [unsetVariable.evidence] });
   } else if (f.isServer) {
     decisions.push({ topic: `${who}port`, choice: "none", reason: "the program listens but the port could not be read from the source; pass --port", evidence: [] });
   }
 
   const binaryPath = binaryPathOf(main);
-  const health = chooseHealth(main, binaryPath, options, decisions, who);
+  const health = chooseHealth(main, binaryPath, options, decisions, who, portVariable);
   const { variables: versionVariables, ignored } = stampedVersionVariables(main, buildConfigVariables, modulePath);
   const fromBuildConfig = versionVariables.filter((v) => !f.versionVariables.includes(v));
   const versionArgs = versionVariables.map((v) => ({ symbol: v.symbol, arg: argNameFor(v.symbol, v.role), default: v.role === "version" ? "dev" : "unknown" }));
@@ -286,6 +295,7 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
     writePasswd,
     addUserWithShell,
     port,
+    ...(portVariable ? { portVariable } : {}),
     health,
     versionArgs,
     dataDirectories,
@@ -342,7 +352,7 @@ function describePortSource(p: { source: string; envVar?: string }): string {
   return "the listen address in the source";
 }
 
-function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOptions, decisions: Decision[], who: string): HealthProbe {
+function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOptions, decisions: Decision[], who: string, portVariable?: string): HealthProbe {
   const target = healthTarget(main.facts, { port: options.port, path: options.healthPath });
   if (target.kind === "flag") {
     const command = [binaryPath, `-${target.flag}`];
@@ -356,7 +366,8 @@ function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOption
       reason: "the runtime has no shell or curl; a tiny Go probe works everywhere",
       evidence: target.evidence,
     });
-    return { kind: "probe", address: `127.0.0.1:${target.port}`, path: target.path, portEnv: target.portEnv };
+    const portEnv = target.portEnv ?? portVariable;
+    return { kind: "probe", address: `127.0.0.1:${target.port}`, path: target.path, ...(portEnv ? { portEnv } : {}) };
   }
   if (main.facts.isServer) {
     decisions.push({ topic: `${who}health check`, choice: "none", reason: "no health endpoint found: add one (e.g. /healthz) or pass --healthcheck PATH", evidence: [] });

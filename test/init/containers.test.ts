@@ -60,6 +60,34 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     }
   });
 
+  test("a PORT with no default: init without --port says so; with --port the image sets ENV PORT, serves there and is healthy", async () => {
+    const dir = await copyModule("cli-tool");
+    dirs.push(dir);
+    await writeFile(
+      join(dir, "main.go"),
+      'package main\n\nimport (\n\t"log"\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\tport := os.Getenv("PORT")\n\tif port == "" {\n\t\tlog.Fatal("PORT must be set")\n\t}\n\thttp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })\n\tlog.Fatal(http.ListenAndServe(":"+port, nil))\n}\n',
+    );
+    const explained = await runSlimgo(["init", "--dry-run", dir]);
+    assert.match(explained.stdout + explained.stderr, /port +none: the program reads its port from PORT, which has no default: pass --port N to EXPOSE N and set ENV PORT=N \(main\.go:10\)/);
+    assert.equal((await runSlimgo(["init", "--port", "7070", dir])).code, 0);
+    const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
+    assert.match(dockerfile, /^ENV PORT=7070\nEXPOSE 7070$/m);
+    assert.match(dockerfile, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:7070", "\/healthz", "PORT"\]$/m, "the probe follows PORT when docker run -e moves it");
+    assert.match(await readFile(join(dir, "compose.yaml"), "utf8"), /PORT: "7070"/);
+    const tag = "localhost/slimgo-test/unset-port:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    const port = await freePort();
+    const container = await runContainer({ image: tag, ports: { 7070: port } });
+    try {
+      assert.equal(await waitForHttp(`http://127.0.0.1:${port}/healthz`), 204, await container.logs());
+      const health = await healthcheckRun(container.id);
+      assert.ok(health.healthy, `HEALTHCHECK passes in the image: ${health.output}`);
+    } finally {
+      await container.remove();
+    }
+  });
+
   test("cli-tool: a non-server CLI gets no EXPOSE or HEALTHCHECK and runs as non-root", async () => {
     const dir = await copyModule("cli-tool");
     dirs.push(dir);
