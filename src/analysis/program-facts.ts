@@ -2,7 +2,7 @@ import { cgoFacts } from "./cgo.js";
 import { dataDirectories, embedDirectives } from "./embeds.js";
 import type { Program } from "./package-graph.js";
 import { runtimeNeeds } from "./runtime-needs.js";
-import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand } from "./server.js";
+import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand, unsetPortVariable } from "./server.js";
 import type { Evidence, ProgramFacts } from "./types.js";
 import { packageLevelNames, versionVariables } from "./version-vars.js";
 
@@ -28,6 +28,8 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
     packageLevelNames: program.packages.flatMap((p, i) => packageLevelNames(files.filter((f) => p.files.includes(f.file)), i === 0 ? "main" : p.importPath)),
     isServer: isServer(files),
   };
+  const portVariable = facts.isServer && facts.ports.length === 0 ? unsetPortVariable(facts.envVariables) : undefined;
+  if (portVariable) facts.portVariable = portVariable;
   const flag = healthFlag(files);
   if (flag) facts.healthFlag = flag;
   const subcommand = serveSubcommand(mainFiles, files);

@@ -170,6 +170,16 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
   return [...unique.values()];
 }
 
+/** The first `PORT`-style variable read with no default. */
+export function unsetPortVariable(variables: readonly EnvVariable[]): EnvVariable | undefined {
+  return variables.find((v) => v.default === undefined && /(^|_)PORT$/i.test(v.name));
+}
+
+/** `8080`, `:8080` or `0.0.0.0:8080` as a variable's value: the port it sets, if it is one. */
+export function portFromValue(value: string): number | undefined {
+  return portOf(value.trim());
+}
+
 /** The address literal at `i` is passed to a listen call, set as `Addr`, or given to an address-named variable. */
 function isListenAddress(t: Token[], i: number): boolean {
   const prev = t[i - 1]?.value;

@@ -161,6 +161,11 @@ export interface ProgramFacts {
   packageLevelNames: PackageLevelName[];
   /** True when the program serves HTTP or listens on a port. */
   isServer: boolean;
+  /**
+   * A server with no port in its source that reads a PORT-style variable with no default
+   * (`port := os.Getenv("PORT")`): the port is whatever the environment sets, and nothing when unset.
+   */
+  portVariable?: EnvVariable;
 }
 
 export interface MainPackage {

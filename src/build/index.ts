@@ -8,7 +8,7 @@ import { join, relative, resolve, sep } from "node:path";
 import { analyze, findModuleRoot } from "../analysis/index.js";
 import { xFlagSymbols, xSymbolProblem } from "../analysis/link-symbols.js";
 import { stampedVersionVariables } from "../analysis/version-vars.js";
-import type { MainPackage, ModuleAnalysis } from "../analysis/types.js";
+import type { ListeningPort, MainPackage, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
 import { binaryPathOf, needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
 import { healthProbeCommand, healthTarget, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
@@ -19,6 +19,7 @@ import { descriptorOf, type Descriptor, type HistoryEntry, type Image, type Imag
 import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
 import { compressionId, layerFromFiles, tarDigest, type BuildCompression } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
+import { portsInImage, unsetPortNote } from "./ports.js";
 import { baseLayerEntries, describeBaseLayer, NONROOT_UID, ZONEINFO_PATH } from "./base-layer.js";
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
 import { abandonGoBuild } from "./speculation.js";
@@ -136,7 +137,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const origin = sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined));
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     if (jobs.length !== 1) abandonGoBuild();
-    const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options)]));
+    const imageEnv = { ...(b.env ?? {}), ...(options.env ?? {}) };
+    const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options, imageEnv)]));
     const stamped = new Map(mains.map((main) => [main, stampedVersionVariables(main, analysis.buildConfigVersionVariables, analysis.goMod.path)]));
     const compression = options.compression ?? "gzip";
     const layerOf = (entries: TarEntry[], format: ImageFormat, report: LayerReport, slot?: string) => cachedLayer(cache, entries, { format, compression }, report, slot);
@@ -215,6 +217,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       const { health, format } = plans.get(main)!;
       const args = options.args ?? b.args ?? defaultArgs(main, progress);
       if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
+      const unsetPort = unsetPortNote(main.facts, imageEnv);
+      if (unsetPort) notes.push(unsetPort);
       for (const d of notInImage(main, options.assets ?? b.assets)) {
         notes.push(`${d.evidence.file}:${d.evidence.line}: ${d.path} is read at run time but is not in the image: embed it with //go:embed, or add it with --assets`);
       }
@@ -240,7 +244,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
 
         image = appendLayers(image, layers.map((l) => l.layer), layers.map((l) => l.history));
         const labels = { ...origin, ...(b.labels ?? {}), ...(options.labels ?? {}) };
-        const env = { ...(b.env ?? {}), ...(options.env ?? {}) };
+        const env = { ...imageEnv };
         if (!base && !c.tzdataTag && main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata) env.ZONEINFO = ZONEINFO_PATH;
         image = withConfig(image, {
           created: version.created,
@@ -251,7 +255,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
               user: options.user ?? b.user ?? `${NONROOT_UID}:${NONROOT_UID}`,
               env,
               labels: sortedRecord(labels),
-              ports: [...new Set(main.facts.ports.map((p) => p.port))],
+              ports: [...new Set(portsInImage(main.facts, imageEnv).map((p) => p.port))],
               healthcheck: health,
             },
             image.config.config.Env,
@@ -312,8 +316,8 @@ function refuseCgo(main: MainPackage): void {
 }
 
 /** What a program's image carries besides its binary: the health check, whether it needs slimgo's probe, and the format that keeps the check. */
-function imagePlanFor(main: MainPackage, options: BuildOptions): { health: string[] | undefined; needsProbe: boolean; format: ImageFormat } {
-  const health = healthFor(main, options.healthcheck);
+function imagePlanFor(main: MainPackage, options: BuildOptions, env: Record<string, string>): { health: string[] | undefined; needsProbe: boolean; format: ImageFormat } {
+  const health = healthFor(main, portsInImage(main.facts, env), options.healthcheck);
   const format: ImageFormat = options.format && options.format !== "auto" ? options.format : health ? "docker" : "oci";
   return { health, needsProbe: health?.[0] === HEALTH_PROBE_PATH, format };
 }
@@ -329,14 +333,14 @@ function layerReport(prefix: string, print: (message: string) => void): LayerRep
   };
 }
 
-function healthFor(main: MainPackage, override: string | undefined): string[] | undefined {
+function healthFor(main: MainPackage, ports: ListeningPort[], override: string | undefined): string[] | undefined {
   if (override === "none") return undefined;
   if (override && /^https?:\/\//.test(override)) {
     const url = new URL(override);
     return healthProbeCommand(`${url.hostname}:${url.port || "80"}`, url.pathname);
   }
   // --healthcheck PATH: on the program's port (8080 when none is known), as init's --health-path.
-  const target = healthTarget(main.facts, override ? { path: override, ...(main.facts.ports.length === 0 ? { port: 8080 } : {}) } : {});
+  const target = healthTarget({ ...main.facts, ports }, override ? { path: override, ...(ports.length === 0 ? { port: 8080 } : {}) } : {});
   if (target.kind === "flag") return [binaryPathOf(main), `-${target.flag}`];
   if (target.kind === "endpoint") return healthProbeCommand(`127.0.0.1:${target.port}`, target.path, target.portEnv);
   return undefined;

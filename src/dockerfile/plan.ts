@@ -245,7 +245,7 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
   const portFact = f.ports[0];
   const port = options.port ?? portFact?.port;
   // `port := os.Getenv("PORT")` with no fallback: a container that does not set it exits or listens on a random port.
-  const unsetVariable = portFact === undefined && f.isServer ? f.envVariables.find((v) => v.default === undefined && /(^|_)PORT$/i.test(v.name)) : undefined;
+  const unsetVariable = f.portVariable;
   const portVariable = port !== undefined ? unsetVariable?.name : undefined;
   if (port !== undefined && unsetVariable !== undefined) {
     decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, ENV ${unsetVariable.name}=${port}`, reason: `--port; the program reads its port from ${unsetVariable.name}, which has no default, so the image sets it`, evidence: [unsetVariable.evidence] });

@@ -5,9 +5,10 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
-import { podman } from "../support/podman.js";
+import { freePort, healthcheckRun, podman, runContainer, waitForHttp } from "../support/podman.js";
 import { checkServerImage, SERVER_CASES, serverTestBed } from "../support/server-fixtures.js";
 import { skipContainers } from "../support/tools.js";
 
@@ -38,4 +39,38 @@ describe("images built by `slimgo build`", { skip: skipContainers(), concurrency
       await checkServerImage(c, tag, bed.upstream());
     });
   }
+
+  test("a server that reads PORT with no default: a warning without --env PORT, and with it the port is exposed, served and health-checked", async () => {
+    const dir = await copyModule("cli-tool");
+    bed.paths.push(dir);
+    await writeFile(
+      join(dir, "main.go"),
+      'package main\n\nimport (\n\t"log"\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\tport := os.Getenv("PORT")\n\tif port == "" {\n\t\tlog.Fatal("PORT must be set")\n\t}\n\thttp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })\n\tlog.Fatal(http.ListenAndServe(":"+port, nil))\n}\n',
+    );
+    const tarball = `${dir}.tar`;
+    bed.paths.push(tarball);
+    const unset = await runSlimgo(["build", dir, "--tarball", tarball, "--json"]);
+    assert.equal(unset.code, 0, unset.stderr);
+    assert.match(unset.stderr, /warning: wordcount: reads its port from PORT \(main\.go:10\), which has no default .*set it with --env PORT=8080/);
+    assert.equal(JSON.parse(unset.stdout).programs[0].healthcheck, null);
+
+    const r = await runSlimgo(["build", dir, "--env", "PORT=7070", "--tarball", tarball, "-t", "port-env", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /reads its port/);
+    assert.deepEqual(JSON.parse(r.stdout).programs[0].healthcheck, ["/usr/local/bin/healthcheck", "127.0.0.1:7070", "/healthz", "PORT"]);
+    const tag = "localhost/wordcount:port-env";
+    bed.images.push(tag);
+    await podman(["load", "-i", tarball]);
+    const config = JSON.parse((await podman(["image", "inspect", tag])).stdout)[0].Config;
+    assert.deepEqual(Object.keys(config.ExposedPorts ?? {}), ["7070/tcp"]);
+    const port = await freePort();
+    const container = await runContainer({ image: tag, ports: { 7070: port } });
+    try {
+      assert.equal(await waitForHttp(`http://127.0.0.1:${port}/healthz`), 204, await container.logs());
+      const health = await healthcheckRun(container.id);
+      assert.ok(health.healthy, `the health check passes: ${health.output}`);
+    } finally {
+      await container.remove();
+    }
+  });
 });

@@ -1,0 +1,31 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { analyze } from "../../src/analysis/index.js";
+import { portsInImage, unsetPortNote } from "../../src/build/ports.js";
+import { makeContext } from "../lint/support/context.js";
+
+const facts = async (main: string) => {
+  const analysis = await analyze(makeContext({ "go.mod": "module example.com/app\n\ngo 1.19\n", "main.go": main }), { engine: "scanner" });
+  return analysis.mainPackages[0]!.facts;
+};
+const withDefault = await facts('package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\tport := os.Getenv("PORT")\n\tif port == "" {\n\t\tport = "8080"\n\t}\n\t_ = http.ListenAndServe(":"+port, nil)\n}\n');
+const noDefault = await facts('package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() { _ = http.ListenAndServe(":"+os.Getenv("PORT"), nil) }\n');
+const literal = await facts('package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":3000", nil) }\n');
+
+test("the image's ENV moves the port a variable's default gave, and a value that is no port leaves it", () => {
+  assert.deepEqual(portsInImage(withDefault, {}).map((p) => p.port), [8080]);
+  assert.deepEqual(portsInImage(withDefault, { PORT: "9090" }).map((p) => p.port), [9090]);
+  assert.deepEqual(portsInImage(withDefault, { PORT: "0.0.0.0:9091" }).map((p) => p.port), [9091]);
+  assert.deepEqual(portsInImage(withDefault, { PORT: "$X" }).map((p) => p.port), [8080]);
+  assert.deepEqual(portsInImage(literal, { PORT: "9090" }).map((p) => p.port), [3000], "a literal port does not follow a variable");
+});
+
+test("a PORT read with no default has a port only when the image sets one, and a note says so otherwise", () => {
+  assert.equal(noDefault.portVariable?.name, "PORT");
+  assert.deepEqual(portsInImage(noDefault, {}), []);
+  assert.match(unsetPortNote(noDefault, {}) ?? "", /^reads its port from PORT \(main\.go:8\), which has no default .*--env PORT=8080/);
+  assert.deepEqual(portsInImage(noDefault, { PORT: "7070" }).map((p) => [p.port, p.envVar]), [[7070, "PORT"]]);
+  assert.equal(unsetPortNote(noDefault, { PORT: "7070" }), undefined);
+  assert.equal(unsetPortNote(withDefault, {}), undefined);
+  assert.equal(literal.portVariable, undefined);
+});
