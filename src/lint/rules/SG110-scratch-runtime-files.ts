@@ -26,20 +26,23 @@ export const rule: Rule = {
       const e = n.evidence[0];
       return e ? ` (${e.file}:${e.line})` : "";
     };
+    // The stage the binary comes from has the files to copy; its name makes the suggestion paste-ready.
+    const builder = final.copyFrom.find((e) => e.stage !== undefined)?.stage;
+    const from = builder === undefined ? "build" : (builder.name ?? String(builder.index));
     const envSet = (name: string): boolean => stageChain(final).some((s) => s.instructions.some((i) => i.keyword === "ENV" && envDeclarations(i, model).some((d) => d.name === name)));
 
     const tls = need((p) => p.facts.needs.tlsRoots);
     if (tls && !stageCopies(final, (p) => /ca-certificates|\/etc\/ssl\/certs|\/etc\/ssl\/?$/.test(p)) && !envSet("SSL_CERT_FILE")) {
-      ctx.report({ at: final.from, message: `the program makes TLS calls${evidence(tls)} but this scratch image has no CA certificates: COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/` });
+      ctx.report({ at: final.from, message: `the program makes TLS calls${evidence(tls)} but this scratch image has no CA certificates: COPY --from=${from} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/` });
     }
     const zone = programs.map((p) => p.facts.needs.zoneinfo).find((z) => z.needed && !z.embeddedTzdata);
     const tzdataTag = goBuilds(model).some((b) => /timetzdata/.test(goFlagValue(b.args, "tags") ?? ""));
     if (zone && !tzdataTag && !stageCopies(final, (p) => /zoneinfo/.test(p)) && !envSet("ZONEINFO")) {
-      ctx.report({ at: final.from, message: `the program loads time zones${evidence(zone)} but this scratch image has no zoneinfo: COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip with ENV ZONEINFO=/zoneinfo.zip, or import time/tzdata` });
+      ctx.report({ at: final.from, message: `the program loads time zones${evidence(zone)} but this scratch image has no zoneinfo: COPY --from=${from} /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip with ENV ZONEINFO=/zoneinfo.zip, or import time/tzdata` });
     }
     const tmp = need((p) => p.facts.needs.tmp);
     if (tmp && !stageCopies(final, (p) => /^\/tmp\/?$/.test(p)) && !envSet("TMPDIR")) {
-      ctx.report({ at: final.from, message: `the program creates temporary files${evidence(tmp)} but this scratch image has no /tmp: create it inside a tree in the builder (mkdir -p /out/rootfs/tmp && chmod 1777 /out/rootfs/tmp) and COPY --from=build /out/rootfs/ / (copying the directory itself loses mode 1777 under buildah)` });
+      ctx.report({ at: final.from, message: `the program creates temporary files${evidence(tmp)} but this scratch image has no /tmp: create it inside a tree in the builder (mkdir -p /out/rootfs/tmp && chmod 1777 /out/rootfs/tmp) and COPY --from=${from} /out/rootfs/ / (copying the directory itself loses mode 1777 under buildah)` });
     }
   },
 };

@@ -22,5 +22,13 @@ ruleTester(rule, {
     { name: "temp files without /tmp", code: bare, module: fakeModule({ tmp: true }), lines: [4], message: "/tmp" },
     { name: "a legacy ENV whose value looks like ZONEINFO=... sets only its own name", code: bare.replace("ENTRYPOINT", "ENV APP_ARGS ZONEINFO=/zoneinfo.zip\nENTRYPOINT"), module: fakeModule({ zoneinfo: true }), lines: [4], message: "zoneinfo" },
     { name: "all three", code: bare, module: fakeModule({ tls: true, zoneinfo: true, tmp: true }), lines: [4, 4, 4] },
+    {
+      name: "the COPY it suggests names the stage the binary comes from",
+      code: bare.replaceAll("build", "builder").replace("go builder", "go build"),
+      module: fakeModule({ tls: true }),
+      lines: [4],
+      message: "COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
+    },
+    { name: "an unnamed stage by its index", code: bare.replace(" AS build", "").replace("--from=build", "--from=0"), module: fakeModule({ zoneinfo: true }), lines: [4], message: "COPY --from=0 /usr/local/go/lib/time/zoneinfo.zip" },
   ],
 });
