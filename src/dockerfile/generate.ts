@@ -1,7 +1,7 @@
 import type { DockerfilePlan, ProgramPlan } from "./plan.js";
 import { NETRC_BUILD_COMMAND, NETRC_SECRET, type ModuleFetchPlan } from "./module-fetch.js";
 import { NONROOT_USER } from "./images.js";
-import { HEALTH_PROBE_PATH, HEALTH_PROBE_SOURCE_LINES, HEALTHCHECK_TIMING, healthProbeCommand } from "./health-probe.js";
+import { HEALTH_PROBE_PATH, HEALTH_PROBE_SOURCE_LINES, healthcheckInstruction, healthProbeCommand } from "./health-probe.js";
 
 /**
  * Writes the Dockerfile for a plan. Comments say why, not what. Mount targets are
@@ -185,13 +185,11 @@ function addUser(program: ProgramPlan): string[] {
 }
 
 function healthcheck(program: ProgramPlan): string | undefined {
-  const t = HEALTHCHECK_TIMING;
-  const timing = `--interval=${t.interval} --timeout=${t.timeout} --start-period=${t.startPeriod} --retries=${t.retries}`;
   switch (program.health.kind) {
     case "flag":
-      return `HEALTHCHECK ${timing} CMD ${jsonArray(program.health.command)}`;
+      return healthcheckInstruction(program.health.command);
     case "probe":
-      return `HEALTHCHECK ${timing} CMD ${jsonArray(healthProbeCommand(program.health.address, program.health.path, program.health.portEnv))}`;
+      return healthcheckInstruction(healthProbeCommand(program.health.address, program.health.path, program.health.portEnv));
     case "none":
       return undefined;
   }

@@ -26,6 +26,12 @@ export const HEALTH_PROBE_PATH = "/usr/local/bin/healthcheck";
 /** How often and how patiently the image's health check runs: the Dockerfile's HEALTHCHECK and compose.yaml alike. */
 export const HEALTHCHECK_TIMING = { interval: "30s", timeout: "5s", startPeriod: "5s", retries: 3 } as const;
 
+/** The Dockerfile's exec-form HEALTHCHECK instruction for `command`, with HEALTHCHECK_TIMING. */
+export function healthcheckInstruction(command: readonly string[]): string {
+  const t = HEALTHCHECK_TIMING;
+  return `HEALTHCHECK --interval=${t.interval} --timeout=${t.timeout} --start-period=${t.startPeriod} --retries=${t.retries} CMD [${command.map((c) => JSON.stringify(c)).join(", ")}]`;
+}
+
 /** The probe's command line for a health endpoint. */
 export function healthProbeCommand(address: string, path: string, portEnv?: string): string[] {
   return [HEALTH_PROBE_PATH, address, path, ...(portEnv ? [portEnv] : [])];

@@ -12,7 +12,8 @@
  * never passes. SG119: a piecemeal COPY that misses an imported package fails the build, and the COPY
  * its fix adds mends it. SG105: a single-stage build whose program loads time zones breaks with
  * -trimpath (no GOROOT left to find zoneinfo.zip), so its fix leaves -trimpath out. Stand-ins:
- * test/support/standins.ts.
+ * test/support/standins.ts. SG120: a -health flag the image never runs leaves podman nothing to check;
+ * the HEALTHCHECK its fix adds makes the container healthy.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -21,9 +22,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { applyFixes } from "../../src/lint/fixes/apply.js";
 import { lintDockerfile } from "../../src/lint/index.js";
-import { runSlimgo } from "../support/cli.js";
+import { copyModule, runSlimgo } from "../support/cli.js";
 import { buildGracefulService, waitForLog } from "../support/graceful-service.js";
-import { ULIMIT_FLAGS, freePort, healthcheckRun, podman, podmanBuild, removeImages, removeStartedContainers, runContainer } from "../support/podman.js";
+import { ULIMIT_FLAGS, freePort, healthcheckRun, podman, podmanBuild, removeImages, removeStartedContainers, runContainer, waitForHttp } from "../support/podman.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { tempDirs } from "../support/temp-dirs.js";
 import { skipContainers } from "../support/tools.js";
@@ -236,6 +237,37 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     assert.match(fixed, /^EXPOSE 3000$/m, lint.stdout + lint.stderr);
     assert.match(fixed, /http:\/\/127\.0\.0\.1:3000\/healthz/);
     const after = await healthy("sg118-fixed");
+    assert.equal(after.healthy, true, after.output);
+  });
+
+  test("SG120: a server with its own -health flag and no HEALTHCHECK has no health podman can check; slimgo lint --fix adds one and the container becomes healthy", async () => {
+    const dir = await copyModule("health-flag");
+    dirs.track(dir);
+    await writeFile(join(dir, ".dockerignore"), ".git\n.env\n");
+    await writeFile(
+      join(dir, "Dockerfile"),
+      'FROM golang:1.19-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/healthflag .\n\nFROM scratch\nCOPY --from=build /out/healthflag /usr/local/bin/healthflag\nUSER 65532:65532\nEXPOSE 8080\nENTRYPOINT ["/usr/local/bin/healthflag"]\n',
+    );
+    const health = async (name: string) => {
+      const tag = `localhost/slimgo-test/lint-${name}:latest`;
+      images.push(tag);
+      await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+      const port = await freePort();
+      const container = await runContainer({ image: tag, ports: { 8080: port } });
+      try {
+        assert.equal(await waitForHttp(`http://127.0.0.1:${port}/healthz`), 200, await container.logs());
+        return await healthcheckRun(container.id);
+      } finally {
+        await container.remove();
+      }
+    };
+    const before = await health("sg120-bad");
+    assert.equal(before.healthy, false);
+    assert.match(before.output, /no defined healthcheck|has no healthcheck/i, "podman has nothing to run");
+
+    const lint = await runSlimgo(["lint", "--fix"], { cwd: dir });
+    assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /^HEALTHCHECK .* CMD \["\/usr\/local\/bin\/healthflag", "-health"\]\nENTRYPOINT/m, lint.stdout + lint.stderr);
+    const after = await health("sg120-fixed");
     assert.equal(after.healthy, true, after.output);
   });
 

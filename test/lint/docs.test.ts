@@ -82,6 +82,14 @@ const contexts: Record<string, () => Promise<{ bad: LintOptions; good: LintOptio
     const options = await moduleContext({ "main.go": 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":3000", nil) }\n' });
     return [{ bad: options, good: options }];
   },
+  // SG120: the health flag the examples' comment describes.
+  SG120: async () => {
+    const options = await moduleContext({
+      "main.go":
+        'package main\n\nimport (\n\t"flag"\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\thealth := flag.Bool("health", false, "probe /healthz")\n\tflag.Parse()\n\tif *health {\n\t\tif r, err := http.Get("http://127.0.0.1:8080/healthz"); err != nil || r.StatusCode != 200 {\n\t\t\tos.Exit(1)\n\t\t}\n\t\tos.Exit(0)\n\t}\n\thttp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {})\n\t_ = http.ListenAndServe(":8080", nil)\n}\n',
+    });
+    return [{ bad: options, good: options }];
+  },
   // SG219 reads the entrypoint script from the build context: the one each example's comment shows.
   SG219: async () => {
     const script = (last: string) => makeContext({ app: "", "docker-entrypoint.sh": `#!/bin/sh\nset -e\n/app migrate\n${last}\n` });

@@ -5,6 +5,7 @@
 import { isAbsolute, posix, relative, sep } from "node:path";
 import type { MainPackage, ModuleAnalysis } from "../../analysis/types.js";
 import { dockerignoreMatcher } from "../../dockerfile/dockerignore-patterns.js";
+import { startedProcess } from "./entrypoint.js";
 import { absoluteIn, workdirAt } from "./image-files.js";
 import { isGolangImage } from "./images.js";
 import { copyPaths, envForCommand, goBuilds, goFlagValue, goPackageArgs, rootImage, stageChain, type GoInvocation } from "./queries.js";
@@ -176,4 +177,22 @@ function buildOutputs(model: DockerfileModel, b: GoInvocation, module: ModuleAna
   const gopath = envForCommand(model, b, "GOPATH") ?? (isGolangImage(rootImage(b.stage)) ? "/go" : undefined);
   if (gobin === null || gopath === null) return [];
   return at(gobin ?? (gopath === undefined ? undefined : posix.join(gopath.split(":")[0]!, "bin")));
+}
+
+/**
+ * The module's program a stage's image starts (its ENTRYPOINT/CMD, wrappers taken off), matched by
+ * the image path it is copied or built to, or by name when it is on PATH; with the arguments it
+ * gets. Undefined when the process is not known or is not one of the module's programs.
+ */
+export function programStartedBy(model: DockerfileModel, stage: StageModel, module: ModuleAnalysis): { program: MainPackage; path: string; args: string[] } | undefined {
+  const process = startedProcess(stage);
+  if (!process) return undefined;
+  const argv0 = process.argv[0] ?? "";
+  const wanted = argv0.includes("/") ? (absoluteIn(workdirAt(stage), argv0) ?? argv0) : argv0;
+  const match = shippedBinaries(model, stage, module).filter(
+    (s): s is { program: MainPackage; path: string } =>
+      s.path !== undefined && (s.path === wanted || (!wanted.includes("/") && /^\/(usr\/(local\/)?)?s?bin\/[^/]+$/.test(s.path) && s.path.endsWith(`/${wanted}`))),
+  );
+  const programs = [...new Set(match.map((m) => m.program))];
+  return programs.length === 1 ? { program: programs[0]!, path: match[0]!.path, args: process.argv.slice(1) } : undefined;
 }

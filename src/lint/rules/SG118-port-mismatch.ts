@@ -1,8 +1,6 @@
 import type { ListeningPort, MainPackage } from "../../analysis/types.js";
 import { envDeclarations } from "../model/build.js";
-import { startedProcess } from "../model/entrypoint.js";
-import { shippedBinaries } from "../model/go-build-context.js";
-import { absoluteIn, workdirAt } from "../model/image-files.js";
+import { programStartedBy } from "../model/go-build-context.js";
 import { stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
@@ -22,12 +20,10 @@ export const rule: Rule = {
     const { model, module } = ctx;
     const final = model.finalStage;
     if (!module || !final) return;
-    const process = startedProcess(final);
-    if (!process) return;
-    const argv0 = process.argv[0] ?? "";
-    const program = runProgram(argv0.includes("/") ? absoluteIn(workdirAt(final), argv0) ?? argv0 : argv0, shippedBinaries(model, final, module));
-    if (!program) return;
-    const listening = effectivePorts(program, final, model, process.argv.slice(1));
+    const started = programStartedBy(model, final, module);
+    if (!started) return;
+    const { program } = started;
+    const listening = effectivePorts(program, final, model, started.args);
     if (!listening || listening.length === 0) return;
     const ports = new Set(listening.map((l) => l.port));
     const describe = `${program.binary} listens on ${listening.map((l) => `${l.port} (${l.why})`).join(" and ")}`;
@@ -59,13 +55,6 @@ export const rule: Rule = {
     });
   },
 };
-
-/** The shipped program an entrypoint runs: by its image path, or by name when it is on PATH. */
-function runProgram(argv0: string, shipped: { program: MainPackage; path: string | undefined }[]): MainPackage | undefined {
-  const match = shipped.filter((s) => s.path !== undefined && (s.path === argv0 || (!argv0.includes("/") && /^\/(usr\/(local\/)?)?s?bin\/[^/]+$/.test(s.path) && s.path.endsWith(`/${argv0}`))));
-  const programs = [...new Set(match.map((m) => m.program))];
-  return programs.length === 1 ? programs[0] : undefined;
-}
 
 interface Listening {
   port: number;
