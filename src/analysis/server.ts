@@ -170,9 +170,12 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
   return [...unique.values()];
 }
 
-/** The first `PORT`-style variable read with no default. */
+/** Names a server's own port goes by; DB_PORT, REDIS_PORT and the like are ports it connects to. */
+const OWN_PORT_VARIABLE = /^(?:(?:HTTP|HTTPS|SERVER|APP|LISTEN|SERVICE|WEB|API|GRPC)_)?PORT$/i;
+
+/** The first variable named like the server's own port (`PORT`, `HTTP_PORT`, …) read with no default. */
 export function unsetPortVariable(variables: readonly EnvVariable[]): EnvVariable | undefined {
-  return variables.find((v) => v.default === undefined && /(^|_)PORT$/i.test(v.name));
+  return variables.find((v) => v.default === undefined && OWN_PORT_VARIABLE.test(v.name));
 }
 
 /** `8080`, `:8080` or `0.0.0.0:8080` as a variable's value: the port it sets, if it is one. */

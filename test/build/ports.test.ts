@@ -10,6 +10,7 @@ const facts = async (main: string) => {
 };
 const withDefault = await facts('package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\tport := os.Getenv("PORT")\n\tif port == "" {\n\t\tport = "8080"\n\t}\n\t_ = http.ListenAndServe(":"+port, nil)\n}\n');
 const noDefault = await facts('package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() { _ = http.ListenAndServe(":"+os.Getenv("PORT"), nil) }\n');
+const databasePort = await facts('package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\t_ = os.Getenv("DB_PORT")\n\t_ = http.ListenAndServe(os.Getenv("ADDR"), nil)\n}\n');
 const literal = await facts('package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":3000", nil) }\n');
 
 test("the image's ENV moves the port a variable's default gave, and a value that is no port leaves it", () => {
@@ -28,4 +29,6 @@ test("a PORT read with no default has a port only when the image sets one, and a
   assert.equal(unsetPortNote(noDefault, { PORT: "7070" }), undefined);
   assert.equal(unsetPortNote(withDefault, {}), undefined);
   assert.equal(literal.portVariable, undefined);
+  assert.equal(databasePort.portVariable, undefined, "DB_PORT is a port the program connects to");
+  assert.equal(unsetPortNote(databasePort, {}), undefined);
 });
