@@ -158,7 +158,7 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
     }
     for (const e of envLookups(src)) {
       if (e.default === undefined || !e.defaultEvidence) continue;
-      const portish = /(^|_)PORT$/i.test(e.name) ? portOf(e.default) : /ADDR(ESS)?$/i.test(e.name) && ADDRESS.test(e.default) ? portOf(e.default) : undefined;
+      const portish = ownListenVariable(e.name, "port") ? portOf(e.default) : ownListenVariable(e.name, "address") && ADDRESS.test(e.default) ? portOf(e.default) : undefined;
       if (portish) out.push({ port: portish, source: "env", envVar: e.name, evidence: e.defaultEvidence });
     }
   }
@@ -170,12 +170,18 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
   return [...unique.values()];
 }
 
-/** Names a server's own port goes by; DB_PORT, REDIS_PORT and the like are ports it connects to. */
-const OWN_PORT_VARIABLE = /^(?:(?:HTTP|HTTPS|SERVER|APP|LISTEN|SERVICE|WEB|API|GRPC)_)?PORT$/i;
+/** What a program connects to rather than serves: DB_PORT, REDIS_ADDR, SMTP_PORT… name another service's port. */
+const CLIENT_PREFIX =
+  /^(?:DB|DATABASE|POSTGRES|POSTGRESQL|PG|PGSQL|MYSQL|MARIADB|SQL|REDIS|MONGO|MONGODB|NATS|KAFKA|AMQP|RABBIT|RABBITMQ|BROKER|QUEUE|SMTP|MAIL|IMAP|ELASTIC|ELASTICSEARCH|ES|MEMCACHE|MEMCACHED|CACHE|ETCD|CONSUL|VAULT|LDAP|S3|MINIO|UPSTREAM|BACKEND|PROXY|OTEL|OTLP|JAEGER|ZIPKIN|STATSD|SENTRY)_/i;
+
+/** A variable named for the address or port the program itself listens on (PORT, HTTP_ADDR), not one it connects to. */
+function ownListenVariable(name: string, kind: "port" | "address"): boolean {
+  return (kind === "port" ? /(^|_)PORT$/i : /ADDR(ESS)?$/i).test(name) && !CLIENT_PREFIX.test(name);
+}
 
 /** The first variable named like the server's own port (`PORT`, `HTTP_PORT`, …) read with no default. */
 export function unsetPortVariable(variables: readonly EnvVariable[]): EnvVariable | undefined {
-  return variables.find((v) => v.default === undefined && OWN_PORT_VARIABLE.test(v.name));
+  return variables.find((v) => v.default === undefined && ownListenVariable(v.name, "port"));
 }
 
 /** `8080`, `:8080` or `0.0.0.0:8080` as a variable's value: the port it sets, if it is one. */

@@ -191,6 +191,22 @@ describe("server facts", () => {
     assert.equal(isServer(files), false);
   });
 
+  test("the default of a port or address the program connects to (DB_PORT, REDIS_ADDR) is not a port it listens on", () => {
+    const files = go(
+      "package main",
+      'import (\n\t"net/http"\n\t"os"\n)', // 2-5
+      "func env(k, d string) string { if v := os.Getenv(k); v != \"\" { return v }; return d }", // 6
+      "func main() {",
+      '\tdb := env("DB_PORT", "5432")', // 8
+      '\tcache := env("REDIS_ADDR", "localhost:6379")', // 9
+      '\tport := env("HTTP_PORT", "8080")', // 10
+      '\tadmin := env("ADMIN_ADDR", ":9090")', // 11
+      '\t_ = http.ListenAndServe(":"+port, nil)',
+      "}",
+    );
+    assert.deepEqual(listeningPorts(files).map((p) => [p.port, p.envVar, p.evidence.line]), [[8080, "HTTP_PORT", 10], [9090, "ADMIN_ADDR", 11]]);
+  });
+
   test("Gin, Echo and Fiber engines that listen serve; Gin's Run() with no address reads PORT, else 8080", () => {
     const gin = go("package main", 'import "github.com/gin-gonic/gin"', "func main() {", "\tr := gin.Default()", '\tr.GET("/healthz", ok)', "\tr.Run()", "}");
     assert.equal(isServer(gin), true);
