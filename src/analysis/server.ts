@@ -146,7 +146,7 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
         const name = args[isVar ? 1 : 0];
         const dflt = args[isVar ? 2 : 1];
         const flagName = name ? str(t[name.start]) : undefined;
-        if (flagName && ADDRESS_NAME.test(flagName) && dflt && dflt.end - dflt.start === 1) {
+        if (flagName && ADDRESS_NAME.test(flagName) && !namesClientAddress(flagName) && dflt && dflt.end - dflt.start === 1) {
           const d = t[dflt.start]!;
           const port = d.kind === "string" ? (ADDRESS.test(d.value) ? portOf(d.value) : undefined) : d.kind === "number" ? portOf(d.value) : undefined;
           if (port) out.push({ port, source: "flag", flag: flagName, evidence: evidenceAt(src, d.line) });
@@ -170,13 +170,20 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
   return [...unique.values()];
 }
 
-/** What a program connects to rather than serves: DB_PORT, REDIS_ADDR, SMTP_PORT… name another service's port. */
-const CLIENT_PREFIX =
-  /^(?:DB|DATABASE|POSTGRES|POSTGRESQL|PG|PGSQL|MYSQL|MARIADB|SQL|REDIS|MONGO|MONGODB|NATS|KAFKA|AMQP|RABBIT|RABBITMQ|BROKER|QUEUE|SMTP|MAIL|IMAP|ELASTIC|ELASTICSEARCH|ES|MEMCACHE|MEMCACHED|CACHE|ETCD|CONSUL|VAULT|LDAP|S3|MINIO|UPSTREAM|BACKEND|PROXY|OTEL|OTLP|JAEGER|ZIPKIN|STATSD|SENTRY)_/i;
+/** What a program connects to rather than serves: DB_PORT, REDIS_ADDR, -smtp-port, redisAddr name another service's address. */
+const CLIENT_WORDS = new Set(
+  "db database postgres postgresql pg pgsql mysql mariadb sql redis mongo mongodb nats kafka amqp rabbit rabbitmq broker queue smtp mail imap elastic elasticsearch es memcache memcached cache etcd consul vault ldap s3 minio upstream backend proxy otel otlp jaeger zipkin statsd sentry".split(" "),
+);
+
+/** Whether a name (PORT, DB_PORT, db-addr, redisAddr) starts with the name of a service the program connects to. */
+function namesClientAddress(name: string): boolean {
+  const first = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_.-]+/)[0] ?? "";
+  return CLIENT_WORDS.has(first.toLowerCase());
+}
 
 /** A variable named for the address or port the program itself listens on (PORT, HTTP_ADDR), not one it connects to. */
 function ownListenVariable(name: string, kind: "port" | "address"): boolean {
-  return (kind === "port" ? /(^|_)PORT$/i : /ADDR(ESS)?$/i).test(name) && !CLIENT_PREFIX.test(name);
+  return (kind === "port" ? /(^|_)PORT$/i : /ADDR(ESS)?$/i).test(name) && !namesClientAddress(name);
 }
 
 /** The first variable named like the server's own port (`PORT`, `HTTP_PORT`, …) read with no default. */
@@ -195,7 +202,7 @@ function isListenAddress(t: Token[], i: number): boolean {
   if (prev === "(" && LISTEN_CALLS.has(t[i - 2]?.value ?? "")) return true;
   if (prev === "," && t[i - 2]?.kind === "string" && t[i - 3]?.value === "(" && /^Listen/.test(t[i - 4]?.value ?? "")) return true;
   if ((prev === ":" || prev === "=") && t[i - 2]?.value === "Addr") return true;
-  if ((prev === "=" || prev === ":=") && t[i - 2]?.kind === "ident" && ADDRESS_NAME.test(t[i - 2]!.value)) return true;
+  if ((prev === "=" || prev === ":=") && t[i - 2]?.kind === "ident" && ADDRESS_NAME.test(t[i - 2]!.value) && !namesClientAddress(t[i - 2]!.value)) return true;
   return false;
 }
 

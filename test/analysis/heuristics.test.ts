@@ -194,17 +194,27 @@ describe("server facts", () => {
   test("the default of a port or address the program connects to (DB_PORT, REDIS_ADDR) is not a port it listens on", () => {
     const files = go(
       "package main",
-      'import (\n\t"net/http"\n\t"os"\n)', // 2-5
-      "func env(k, d string) string { if v := os.Getenv(k); v != \"\" { return v }; return d }", // 6
+      'import (\n\t"flag"\n\t"net/http"\n\t"os"\n)', // 2-6
+      "func env(k, d string) string { if v := os.Getenv(k); v != \"\" { return v }; return d }", // 7
       "func main() {",
-      '\tdb := env("DB_PORT", "5432")', // 8
-      '\tcache := env("REDIS_ADDR", "localhost:6379")', // 9
-      '\tport := env("HTTP_PORT", "8080")', // 10
-      '\tadmin := env("ADMIN_ADDR", ":9090")', // 11
+      '\tdb := env("DB_PORT", "5432")', // 9
+      '\tcache := env("REDIS_ADDR", "localhost:6379")', // 10
+      '\tport := env("HTTP_PORT", "8080")', // 11
+      '\tadmin := env("ADMIN_ADDR", ":9090")', // 12
+      '\tredisAddr := "localhost:6379"', // 13
+      '\tdbPort := flag.Int("db-port", 5432, "database port")', // 14
+      '\tmetrics := flag.String("metrics-addr", ":9100", "metrics listen address")', // 15
       '\t_ = http.ListenAndServe(":"+port, nil)',
       "}",
     );
-    assert.deepEqual(listeningPorts(files).map((p) => [p.port, p.envVar, p.evidence.line]), [[8080, "HTTP_PORT", 10], [9090, "ADMIN_ADDR", 11]]);
+    assert.deepEqual(
+      listeningPorts(files).map((p) => [p.port, p.envVar ?? p.flag, p.evidence.line]),
+      [
+        [8080, "HTTP_PORT", 11],
+        [9090, "ADMIN_ADDR", 12],
+        [9100, "metrics-addr", 15],
+      ],
+    );
   });
 
   test("Gin, Echo and Fiber engines that listen serve; Gin's Run() with no address reads PORT, else 8080", () => {
