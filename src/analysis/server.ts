@@ -172,7 +172,7 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
 
 /** What a program connects to rather than serves: DB_PORT, REDIS_ADDR, -smtp-port, redisAddr name another service's address. */
 const CLIENT_WORDS = new Set(
-  "db database postgres postgresql pg pgsql mysql mariadb sql redis mongo mongodb nats kafka amqp rabbit rabbitmq broker queue smtp mail imap elastic elasticsearch es memcache memcached cache etcd consul vault ldap s3 minio upstream backend proxy otel otlp jaeger zipkin statsd sentry".split(" "),
+  "db database postgres postgresql pg pgsql mysql mariadb sql redis mongo mongodb nats kafka amqp rabbit rabbitmq broker queue smtp mail imap elastic elasticsearch es memcache memcached cache etcd consul vault ldap s3 minio upstream backend otel otlp jaeger zipkin statsd sentry".split(" "),
 );
 
 /** Whether a name (PORT, DB_PORT, db-addr, redisAddr) starts with the name of a service the program connects to. */
