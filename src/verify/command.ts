@@ -16,6 +16,8 @@ export interface CommandVerdict {
   /** What is wrong, phrased to follow "the entrypoint …"; empty when ok. */
   problem: string;
   evidence: string[];
+  /** The image path argv[0] resolved to, when it exists. */
+  path?: string;
 }
 
 /** Checks that argv[0] exists as an executable regular file, and that a script's interpreter does too. */
@@ -45,7 +47,7 @@ export async function checkProgram(view: ImageView, argv: readonly string[], env
       if (!isExecutableFile(viaEnv?.entry)) return { ok: false, problem: `${path} runs ${firstArg} through env, and ${firstArg} is not in the image's PATH`, evidence };
     }
   }
-  return { ok: true, problem: "", evidence };
+  return { ok: true, problem: "", evidence, path };
 }
 
 function describeMissing(program: string, found: ResolvedPath | undefined): string | undefined {

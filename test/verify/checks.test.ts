@@ -89,7 +89,24 @@ table("healthcheck", [
   { name: "CMD curl on scratch fails", image: { config: { Healthcheck: { Test: ["CMD", "curl", "-f", "http://localhost/"] } } }, status: "fail", message: /curl is not found/ },
   { name: "CMD-SHELL without a shell fails", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "wget -q -O- localhost"] } } }, status: "fail", message: /CMD-SHELL runs through \/bin\/sh/ },
   { name: "CMD-SHELL with a shell passes", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "true"] } }, files: { "/bin/sh": exe } }, status: "pass" },
+  { name: "a Go binary run with a flag it defines passes", image: goFlagImage(["-health"]), status: "pass" },
+  {
+    name: "a Go binary run with a flag whose name is nowhere in it fails",
+    image: goFlagImage(["--healthcheck=true"]),
+    status: "fail",
+    message: /runs \/app --healthcheck=true, but the binary defines no flag healthcheck: Go's flag package exits 2/,
+  },
+  { name: "arguments that are not flags are not looked for", image: goFlagImage(["127.0.0.1:8080", "/healthz"]), status: "pass" },
 ]);
+
+/** /app, a Go binary whose string data holds the flag names "health" and "addr", run by the HEALTHCHECK with `args`. */
+function goFlagImage(args: string[]): FakeImage {
+  return {
+    config: { Healthcheck: { Test: ["CMD", "/app", ...args] } },
+    files: { "/app": { content: Buffer.concat([Buffer.from("\x7fELF"), Buffer.alloc(1024), Buffer.from("addrhealthprobe the local /healthz endpoint")]), mode: 0o755 } },
+    goBinaries: [goBinary("/app")],
+  };
+}
 
 table("linking", [
   { name: "no Go binaries skips", image: {}, status: "skip" },

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { verifyImage } from "../../src/verify/index.js";
 import type { VerifyReport } from "../../src/verify/types.js";
 import { copyModule, runSlimgo } from "../support/cli.js";
-import { ULIMIT_FLAGS, podman, podmanBuild, removeImages } from "../support/podman.js";
+import { ULIMIT_FLAGS, freePort, healthcheckRun, podman, podmanBuild, removeImages, runContainer } from "../support/podman.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { BinaryImages } from "../support/binary-images.js";
 import { skipContainers, skipUnless } from "../support/tools.js";
@@ -140,6 +140,34 @@ describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
       const zoneinfo = (await verify(tag)).checks.find((c) => c.name === "zoneinfo")!;
       assert.equal(zoneinfo.status, ran.code === 0 ? "pass" : "fail", `${variant}: the container ${ran.code === 0 ? "loaded the zone" : `failed: ${ran.stdout}`}, verify said ${zoneinfo.status}: ${zoneinfo.message}`);
       assert.equal(ran.code, variant === "trimpath" ? 1 : 0, `${variant}: ${ran.stdout}${ran.stderr}`);
+    }
+  });
+
+  test("a HEALTHCHECK that gives the Go binary a flag it does not define fails healthcheck, as podman's check does; the flag it defines passes both", async () => {
+    const context = await copyModule("health-flag");
+    dirs.push(context);
+    for (const [variant, flag, healthy] of [["typo", "-healthcheck", false], ["right", "-health", true]] as const) {
+      await writeFile(
+        join(context, "Dockerfile"),
+        `FROM golang:1.19-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/healthflag .\n\nFROM scratch\nCOPY --from=build /out/healthflag /healthflag\nUSER 65532\nHEALTHCHECK --interval=30s CMD ["/healthflag", "${flag}"]\nENTRYPOINT ["/healthflag"]\n`,
+      );
+      const tag = `localhost/slimgo-test/verify-health-${variant}:latest`;
+      images.push(tag);
+      await podmanBuild({ context, tag, noCache: true, format: "docker" });
+      const container = await runContainer({ image: tag, ports: { 8080: await freePort() } });
+      try {
+        let check = await healthcheckRun(container.id);
+        for (let i = 0; i < 50 && healthy && !check.healthy; i++) {
+          await new Promise((r) => setTimeout(r, 200));
+          check = await healthcheckRun(container.id);
+        }
+        assert.equal(check.healthy, healthy, `${variant}: podman healthcheck run: ${check.output}`);
+      } finally {
+        await container.remove();
+      }
+      const result = (await verify(tag)).checks.find((c) => c.name === "healthcheck")!;
+      assert.equal(result.status, healthy ? "pass" : "fail", `${variant}: ${result.message}`);
+      if (!healthy) assert.match(result.message, /defines no flag healthcheck/);
     }
   });
 
