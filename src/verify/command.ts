@@ -60,3 +60,23 @@ function describeMissing(program: string, found: ResolvedPath | undefined): stri
   if ((entry.mode & 0o111) === 0) return `${path} is not executable (mode ${entry.mode.toString(8).padStart(4, "0")})`;
   return undefined;
 }
+
+/** Go binaries are read whole elsewhere too; this bounds the search for a flag's name. */
+const MAX_BINARY_BYTES = 512 * 1024 * 1024;
+
+/**
+ * The first flag-like argument (`-health`, `--probe=x`) whose name appears nowhere in the Go binary
+ * it is given to, up to a `--`. A flag the program defines has its name as a string literal in the
+ * binary; the name's absence proves there is none (its presence proves nothing, so only absence fails).
+ */
+export async function undefinedGoFlag(view: ImageView, path: string, args: readonly string[]): Promise<{ arg: string; name: string } | undefined> {
+  if (!view.goBinaries.some((b) => b.path === path)) return undefined;
+  const end = args.indexOf("--");
+  const flags = (end === -1 ? args : args.slice(0, end))
+    .map((arg) => ({ arg, name: /^--?([A-Za-z][\w.-]*)(?:=.*)?$/.exec(arg)?.[1] }))
+    .filter((f): f is { arg: string; name: string } => f.name !== undefined);
+  if (flags.length === 0) return undefined;
+  const bytes = await view.readFile(path, MAX_BINARY_BYTES);
+  if (bytes === undefined) return undefined;
+  return flags.find((f) => !bytes.includes(f.name));
+}

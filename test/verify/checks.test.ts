@@ -79,6 +79,14 @@ table("entrypoint", [
     image: { config: { Entrypoint: ["/entrypoint.sh"] }, files: { "/entrypoint.sh": { content: "#!/bin/sh\nexec /app\n", mode: 0o755 }, "/bin/sh": exe } },
     status: "pass",
   },
+  { name: "a Go binary with the flags it defines passes", image: { ...goFlagImage([]), config: { Entrypoint: ["/app", "-addr", ":8080"] } }, status: "pass" },
+  {
+    name: "a Go binary given a flag whose name is nowhere in it fails: it exits 2 at start",
+    image: { ...goFlagImage([]), config: { Entrypoint: ["/app"], Cmd: ["-adr", ":8080"] } },
+    status: "fail",
+    message: /the container runs \/app -adr, but the binary defines no flag adr/,
+  },
+  { name: "what follows -- is not a flag", image: { ...goFlagImage([]), config: { Entrypoint: ["/app", "--", "-anything"] } }, status: "pass" },
 ]);
 
 table("healthcheck", [

@@ -1,4 +1,4 @@
-import { checkProgram, isShellForm } from "../command.js";
+import { checkProgram, isShellForm, undefinedGoFlag } from "../command.js";
 import { imageEnv } from "../image-paths.js";
 import { fail, pass, type VerifyCheck } from "../types.js";
 
@@ -31,6 +31,11 @@ export const check: VerifyCheck = {
       return pass(`shell form: ${argv[0]} is in the image and runs the command (exec form passes signals straight to the program)`, evidence);
     }
     if (!program.ok) return fail(`the entrypoint ${program.problem}: COPY the binary to that path or fix ENTRYPOINT`, evidence);
+    const unknown = program.path === undefined ? undefined : await undefinedGoFlag(view, program.path, argv.slice(1));
+    if (unknown !== undefined) {
+      evidence.push(`${program.path} is a Go binary with no "${unknown.name}" anywhere in it`);
+      return fail(`the container runs ${program.path} ${unknown.arg}, but the binary defines no flag ${unknown.name}: Go's flag package exits 2 on an unknown flag, so the container stops at once; fix the flag in ENTRYPOINT/CMD`, evidence);
+    }
     return pass(`${argv[0]} is an executable file in the image (exec form)`, evidence);
   },
 };

@@ -1,5 +1,4 @@
-import { checkProgram } from "../command.js";
-import type { ImageView } from "../image-view.js";
+import { checkProgram, undefinedGoFlag } from "../command.js";
 import { imageEnv } from "../image-paths.js";
 import { fail, pass, skip, type VerifyCheck } from "../types.js";
 
@@ -35,20 +34,3 @@ export const check: VerifyCheck = {
     return pass(`${rest[0]} is an executable file in the image (exec form)`, evidence);
   },
 };
-
-/** Go binaries are read whole elsewhere too; this bounds the search for a flag's name. */
-const MAX_BINARY_BYTES = 512 * 1024 * 1024;
-
-/**
- * The first flag-like argument (`-health`, `--probe=x`) whose name appears nowhere in the Go binary
- * it is given to. A flag the program defines has its name as a string literal in the binary; the
- * name's absence proves there is none (its presence proves nothing, so only absence fails).
- */
-async function undefinedGoFlag(view: ImageView, path: string, args: readonly string[]): Promise<{ arg: string; name: string } | undefined> {
-  if (!view.goBinaries.some((b) => b.path === path)) return undefined;
-  const flags = args.map((arg) => ({ arg, name: /^--?([A-Za-z][\w.-]*)(?:=.*)?$/.exec(arg)?.[1] })).filter((f): f is { arg: string; name: string } => f.name !== undefined);
-  if (flags.length === 0) return undefined;
-  const bytes = await view.readFile(path, MAX_BINARY_BYTES);
-  if (bytes === undefined) return undefined;
-  return flags.find((f) => !bytes.includes(f.name));
-}
