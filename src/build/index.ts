@@ -337,7 +337,11 @@ function healthFor(main: MainPackage, ports: ListeningPort[], override: string |
   if (override === "none") return undefined;
   if (override && /^https?:\/\//.test(override)) {
     const url = new URL(override);
-    return healthProbeCommand(`${url.hostname}:${url.port || "80"}`, url.pathname);
+    // The probe dials the container itself over plain HTTP, by IPv4 address (it carries no resolver or TLS).
+    if (url.protocol !== "http:" || !/^(localhost|\d{1,3}(\.\d{1,3}){3})$/.test(url.hostname)) {
+      throw inputError(`--healthcheck ${override}: the health probe GETs plain http:// on localhost or an IPv4 address inside the container, e.g. http://127.0.0.1:8080/healthz; give a path (/healthz) to probe the program's own port`);
+    }
+    return healthProbeCommand(`${url.hostname}:${url.port || "80"}`, `${url.pathname}${url.search}`);
   }
   // --healthcheck PATH: on the program's port (8080 when none is known), as init's --health-path.
   const target = healthTarget({ ...main.facts, ports }, override ? { path: override, ...(ports.length === 0 ? { port: 8080 } : {}) } : {});
