@@ -409,6 +409,9 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     const taggedName = await runSlimgo(["build", await fixture("root-main"), "--name", "localhost:5000/rootmain:1", "--tarball", join(out, "f.tar")]);
     assert.equal(taggedName.code, 2);
     assert.match(taggedName.stderr, /--name takes the name only, tags go in -t/);
+    const tlsProbe = await runSlimgo(["build", await fixture("root-main"), "--healthcheck", "https://127.0.0.1:8080/healthz", "--tarball", join(out, "g.tar")]);
+    assert.equal(tlsProbe.code, 2);
+    assert.match(tlsProbe.stderr, /--healthcheck https:\/\/127\.0\.0\.1:8080\/healthz: the health probe GETs plain http:\/\/ on localhost or an IPv4 address/);
     const broken = await fixture("root-main");
     await writeFile(join(broken, "main.go"), "package main\n\nfunc main() { undefined() }\n");
     const compile = await runSlimgo(["build", broken, "--oci-layout", join(out, "d")]);
