@@ -191,6 +191,14 @@ export function unsetPortVariable(variables: readonly EnvVariable[]): EnvVariabl
   return variables.find((v) => v.default === undefined && ownListenVariable(v.name, "port"));
 }
 
+/**
+ * A variable named for the program's own port or listen address (PORT, LISTEN_ADDR) that it reads
+ * with no default: set at run time, it moves the port, so a health probe should follow it.
+ */
+export function unsetListenVariable(variables: readonly EnvVariable[]): EnvVariable | undefined {
+  return variables.find((v) => v.default === undefined && (ownListenVariable(v.name, "port") || ownListenVariable(v.name, "address")));
+}
+
 /** `8080`, `:8080` or `0.0.0.0:8080` as a variable's value: the port it sets, if it is one. */
 export function portFromValue(value: string): number | undefined {
   return portOf(value.trim());

@@ -2,13 +2,15 @@
  * A tiny HTTP health probe in Go, for images with no shell or curl: `init` writes it into the
  * Dockerfile's build stage and `build` compiles it for each platform.
  * Usage: healthcheck HOST:PORT PATH [PORT_ENV] — exits 0 on a 2xx answer; when PORT_ENV names a
- * set variable, its value replaces the port, so the probe follows the service's own PORT. HOST is
- * an IPv4 address or localhost (a container's health check dials itself).
+ * set variable, its port (the value, or what follows the last ":" of an address such as
+ * LISTEN_ADDR=:9000) replaces the port, so the probe follows the service's own setting. HOST is an
+ * IPv4 address or localhost (a container's health check dials itself).
  *
  * It speaks to the socket through package syscall, not net: net (its resolver, poller and TLS-free
  * HTTP plumbing) made the probe 1.44 MiB (653 KiB gzipped); this one is about 1 MB (450 KiB), most of
  * it Go's runtime. SO_SNDTIMEO bounds the connect and SO_RCVTIMEO the read, 2 s each.
  */
+import { unsetListenVariable } from "../analysis/server.js";
 import type { Evidence, ProgramFacts } from "../analysis/types.js";
 
 export const HEALTH_PROBE_SOURCE_LINES: readonly string[] = [
@@ -16,7 +18,9 @@ export const HEALTH_PROBE_SOURCE_LINES: readonly string[] = [
   'import ("os"; "strconv"; "strings"; "syscall")',
   "func main() {",
   "  addr := os.Args[1]",
-  '  if len(os.Args) > 3 && os.Getenv(os.Args[3]) != "" { addr = "127.0.0.1:" + os.Getenv(os.Args[3]) }',
+  "  if len(os.Args) > 3 {",
+  '    if v := os.Getenv(os.Args[3]); v != "" { addr = "127.0.0.1:" + v[strings.LastIndex(v, ":")+1:] }',
+  "  }",
   '  i := strings.LastIndex(addr, ":")',
   "  port, err := strconv.Atoi(addr[i+1:])",
   "  var ip [4]byte",
@@ -77,6 +81,8 @@ export function healthTarget(facts: ProgramFacts, chosen: { port?: number; path?
   const port = ownPort ? beside : (chosen.port ?? facts.ports[0]?.port);
   if (path === undefined || port === undefined) return { kind: "none" };
   const first = facts.ports[0];
-  const portEnv = chosen.port === undefined && !ownPort && first?.source === "env" ? first.envVar : undefined;
+  // The variable that moves the port at run time: the one whose default gave it, else one the program reads with no default.
+  const follows = first?.source === "env" ? first.envVar : unsetListenVariable(facts.envVariables)?.name;
+  const portEnv = chosen.port === undefined && !ownPort ? follows : undefined;
   return { kind: "endpoint", port, path, ...(portEnv ? { portEnv } : {}), evidence: chosen.path !== undefined || !endpoint ? [] : [endpoint.evidence] };
 }

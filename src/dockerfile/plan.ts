@@ -362,7 +362,7 @@ function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOption
   if (target.kind === "endpoint") {
     decisions.push({
       topic: `${who}health check`,
-      choice: `a static probe compiled in the build stage, GET ${target.path} on port ${target.port}`,
+      choice: `a static probe compiled in the build stage, GET ${target.path} on port ${target.port}${target.portEnv ? `, or on the port ${target.portEnv} sets` : ""}`,
       reason: "the runtime has no shell or curl; a tiny Go probe works everywhere",
       evidence: target.evidence,
     });

@@ -69,8 +69,10 @@ describe("the health probe", { skip: skipUnless("go") }, () => {
     assert.ok(hung.ms < 5_000, `gave up after ${hung.ms} ms (the HEALTHCHECK's own timeout is 5 s)`);
   });
 
-  test("follows the port variable named as its third argument when it is set", async () => {
+  test("follows the port variable named as its third argument when it is set, a port or an address", async () => {
     assert.equal((await run(probe, ["127.0.0.1:1", "/healthz", "PORT"], { PORT: String(httpPort) })).code, 0);
     assert.equal((await run(probe, [`127.0.0.1:${httpPort}`, "/healthz", "PORT"])).code, 0, "unset: the address given");
+    assert.equal((await run(probe, ["127.0.0.1:1", "/healthz", "LISTEN_ADDR"], { LISTEN_ADDR: `:${httpPort}` })).code, 0, "an address: its port");
+    assert.equal((await run(probe, ["127.0.0.1:1", "/healthz", "LISTEN_ADDR"], { LISTEN_ADDR: `0.0.0.0:${httpPort}` })).code, 0);
   });
 });

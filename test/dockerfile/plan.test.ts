@@ -138,6 +138,21 @@ test("the health probe dials the port of the HTTP server its route is on, not th
   assert.match(text, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
 });
 
+test("the probe follows a listen variable the program reads with no default (LISTEN_ADDR over a -listen flag), not a port it connects to", () => {
+  const main = mainPackage(".", "app", {
+    isServer: true,
+    ports: [{ port: 9000, source: "flag", flag: "listen", evidence: ev("main.go", 11) }],
+    envVariables: [
+      { name: "DB_ADDR", evidence: ev("main.go", 12) },
+      { name: "LISTEN_ADDR", evidence: ev("main.go", 13) },
+    ],
+    healthEndpoints: [{ path: "/healthz", evidence: ev("main.go", 16) }],
+  });
+  const plan = planDockerfile(moduleAnalysis([main]), { hasGoSum: false });
+  assert.match(generateDockerfile(plan), /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:9000", "\/healthz", "LISTEN_ADDR"\]$/m);
+  assert.match(plan.programs[0]!.decisions.find((d) => d.topic === "health check")!.choice, /on port 9000, or on the port LISTEN_ADDR sets$/);
+});
+
 test("a health path the user gives is probed even when the binary has a health flag; without one the flag is used", () => {
   const main = mainPackage(".", "app", {
     isServer: true,
