@@ -2,7 +2,7 @@ import { cgoFacts } from "./cgo.js";
 import { dataDirectories, embedDirectives } from "./embeds.js";
 import type { Program } from "./package-graph.js";
 import { runtimeNeeds } from "./runtime-needs.js";
-import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand, unsetPortVariable } from "./server.js";
+import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand, tlsServer, unsetPortVariable } from "./server.js";
 import type { Evidence, ProgramFacts } from "./types.js";
 import { packageLevelNames, versionVariables } from "./version-vars.js";
 
@@ -30,6 +30,8 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
   };
   const portVariable = facts.isServer && facts.ports.length === 0 ? unsetPortVariable(facts.envVariables) : undefined;
   if (portVariable) facts.portVariable = portVariable;
+  const tls = tlsServer(files);
+  if (tls) facts.tlsServer = tls;
   const flag = healthFlag(files);
   if (flag) facts.healthFlag = flag;
   const subcommand = serveSubcommand(mainFiles, files);

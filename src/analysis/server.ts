@@ -199,6 +199,19 @@ export function unsetListenVariable(variables: readonly EnvVariable[]): EnvVaria
   return variables.find((v) => v.default === undefined && (ownListenVariable(v.name, "port") || ownListenVariable(v.name, "address")));
 }
 
+/** The first call that serves TLS: `ListenAndServeTLS(`, `ServeTLS(`, `tls.Listen(`, `tls.NewListener(`, and the frameworks' RunTLS, StartTLS, ListenTLS. */
+export function tlsServer(files: GoSourceFile[]): Evidence | undefined {
+  for (const src of files) {
+    const t = src.tokens;
+    for (let i = 1; i < t.length - 1; i++) {
+      const name = t[i]!.value;
+      if (t[i]!.kind !== "ident" || t[i - 1]?.value !== "." || t[i + 1]?.value !== "(") continue;
+      if (/^(ListenAndServeTLS|ServeTLS|RunTLS|StartTLS|ListenTLS)$/.test(name) || (/^(Listen|NewListener)$/.test(name) && isQualified(src, i - 2, "crypto/tls", name))) return evidenceAt(src, t[i]!.line);
+    }
+  }
+  return undefined;
+}
+
 /** `8080`, `:8080` or `0.0.0.0:8080` as a variable's value: the port it sets, if it is one. */
 export function portFromValue(value: string): number | undefined {
   return portOf(value.trim());

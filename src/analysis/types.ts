@@ -166,6 +166,8 @@ export interface ProgramFacts {
    * (`port := os.Getenv("PORT")`): the port is whatever the environment sets, and nothing when unset.
    */
   portVariable?: EnvVariable;
+  /** Where the program serves TLS (ListenAndServeTLS, ServeTLS, tls.Listen, Gin's RunTLS…): a plain-HTTP probe gets no 2xx there. */
+  tlsServer?: Evidence;
 }
 
 export interface MainPackage {

@@ -219,6 +219,10 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
       const unsetPort = unsetPortNote(main.facts, imageEnv);
       if (unsetPort) notes.push(unsetPort);
+      const tls = main.facts.tlsServer;
+      if (!health && tls && main.facts.healthEndpoints.length > 0 && options.healthcheck === undefined) {
+        notes.push(`no health check: ${main.binary} serves TLS (${tls.file}:${tls.line}) and the health probe speaks plain HTTP only; give the program a -health flag, or serve the health endpoint on a plain-HTTP port and pass --healthcheck http://127.0.0.1:PORT/PATH`);
+      }
       for (const d of notInImage(main, options.assets ?? b.assets)) {
         notes.push(`${d.evidence.file}:${d.evidence.line}: ${d.path} is read at run time but is not in the image: embed it with //go:embed, or add it with --assets`);
       }
@@ -347,6 +351,9 @@ function healthFor(main: MainPackage, ports: ListeningPort[], override: string |
   const target = healthTarget({ ...main.facts, ports }, override ? { path: override, ...(ports.length === 0 ? { port: 8080 } : {}) } : {});
   if (target.kind === "flag") return [binaryPathOf(main), `-${target.flag}`];
   if (target.kind === "endpoint") return healthProbeCommand(`127.0.0.1:${target.port}`, target.path, target.portEnv);
+  if (target.kind === "none" && target.tls && override) {
+    throw inputError(`--healthcheck ${override}: ${main.binary} serves TLS (${target.tls.file}:${target.tls.line}), and the health probe speaks plain HTTP only: give the program a -health flag, or serve the endpoint on a plain-HTTP port and pass http://127.0.0.1:PORT${override}`);
+  }
   return undefined;
 }
 

@@ -64,7 +64,8 @@ export type HealthTarget =
   | { kind: "flag"; flag: string; evidence: Evidence }
   /** GET `path` on `port`; `portEnv` names the variable that moves the port at run time. */
   | { kind: "endpoint"; port: number; path: string; portEnv?: string; evidence: Evidence[] }
-  | { kind: "none" };
+  /** `tls`: the endpoint is served over TLS, which the plain-HTTP probe cannot get a 2xx from. */
+  | { kind: "none"; tls?: Evidence };
 
 /**
  * The binary's own health flag, else its health endpoint on the port that serves it: the port of
@@ -80,6 +81,8 @@ export function healthTarget(facts: ProgramFacts, chosen: { port?: number; path?
   const ownPort = beside !== undefined && beside !== facts.ports[0]?.port;
   const port = ownPort ? beside : (chosen.port ?? facts.ports[0]?.port);
   if (path === undefined || port === undefined) return { kind: "none" };
+  // A health route on a plain server of its own (beside a TLS listener) is still probed; the TLS one is not.
+  if (facts.tlsServer && !ownPort) return { kind: "none", tls: facts.tlsServer };
   const first = facts.ports[0];
   // The variable that moves the port at run time: the one whose default gave it, else one the program reads with no default.
   const follows = first?.source === "env" ? first.envVar : unsetListenVariable(facts.envVariables)?.name;

@@ -369,7 +369,9 @@ function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOption
     const portEnv = target.portEnv ?? portVariable;
     return { kind: "probe", address: `127.0.0.1:${target.port}`, path: target.path, ...(portEnv ? { portEnv } : {}) };
   }
-  if (main.facts.isServer) {
+  if (target.tls) {
+    decisions.push({ topic: `${who}health check`, choice: "none", reason: `the server speaks TLS, and the static probe only plain HTTP: give the program a -health flag that dials itself with TLS, or serve the health endpoint on a plain-HTTP port of its own`, evidence: [target.tls] });
+  } else if (main.facts.isServer) {
     decisions.push({ topic: `${who}health check`, choice: "none", reason: "no health endpoint found: add one (e.g. /healthz) or pass --healthcheck PATH", evidence: [] });
   }
   return { kind: "none" };

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { scanGoSource, type GoSourceFile } from "../../src/analysis/index.js";
 import { runtimeNeeds } from "../../src/analysis/runtime-needs.js";
-import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand } from "../../src/analysis/server.js";
+import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand, tlsServer } from "../../src/analysis/server.js";
 import { buildConfigVersionVariables, versionVariables } from "../../src/analysis/version-vars.js";
 import { dataDirectories, embedDirectives } from "../../src/analysis/embeds.js";
 import { cgoFacts } from "../../src/analysis/cgo.js";
@@ -215,6 +215,14 @@ describe("server facts", () => {
         [9100, "metrics-addr", 15],
       ],
     );
+  });
+
+  test("TLS servers: ListenAndServeTLS, ServeTLS and crypto/tls.Listen serve TLS; tls.Dial does not", () => {
+    const served = go("package main", 'import (\n\t"crypto/tls"\n\t"net/http"\n)', "func main() {", '\t_, _ = tls.Dial("tcp", "db:5432", nil)', '\t_ = http.ListenAndServeTLS(":8443", "c", "k", nil)', "}");
+    assert.equal(tlsServer(served)?.line, 8);
+    const listener = go("package main", 'import (\n\t"crypto/tls"\n)', "func main() {", '\tl, _ := tls.Listen("tcp", ":8443", cfg)', "\t_ = srv.Serve(l)", "}");
+    assert.equal(tlsServer(listener)?.line, 6);
+    assert.equal(tlsServer(go("package main", 'import "net/http"', "func main() {", '\t_ = http.ListenAndServe(":8080", nil)', "}")), undefined);
   });
 
   test("Gin, Echo and Fiber engines that listen serve; Gin's Run() with no address reads PORT, else 8080", () => {

@@ -1,9 +1,11 @@
 /** The health probe slimgo compiles (and init's Dockerfile carries), run against real HTTP servers on 127.0.0.1. */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +24,7 @@ function run(probe: string, args: string[], env: Record<string, string> = {}): P
   });
 }
 
-const listen = <T extends Server | TcpServer>(server: T): Promise<number> =>
+const listen = (server: Server | TcpServer): Promise<number> =>
   new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
 
 describe("the health probe", { skip: skipUnless("go") }, () => {
@@ -67,6 +69,17 @@ describe("the health probe", { skip: skipUnless("go") }, () => {
     const hung = await run(probe, [`127.0.0.1:${silentPort}`, "/healthz"]);
     assert.equal(hung.code, 1);
     assert.ok(hung.ms < 5_000, `gave up after ${hung.ms} ms (the HEALTHCHECK's own timeout is 5 s)`);
+  });
+
+  test("a TLS server never answers it with a 2xx: plain HTTP is all it speaks (so slimgo gives TLS servers no probe)", { skip: skipUnless("openssl") }, async () => {
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1"], { stdio: "ignore" });
+    const tls = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (_req, res) => res.writeHead(204).end());
+    const port = await listen(tls);
+    try {
+      assert.equal((await run(probe, [`127.0.0.1:${port}`, "/healthz"])).code, 1);
+    } finally {
+      await new Promise((r) => tls.close(r));
+    }
   });
 
   test("follows the port variable named as its third argument when it is set, a port or an address", async () => {

@@ -153,6 +153,16 @@ test("the probe follows a listen variable the program reads with no default (LIS
   assert.match(plan.programs[0]!.decisions.find((d) => d.topic === "health check")!.choice, /on port 9000, or on the port LISTEN_ADDR sets$/);
 });
 
+test("a TLS server gets no plain-HTTP probe, and the decision says why; a health route on a plain port of its own beside it does", () => {
+  const tls = { file: "main.go", line: 10 };
+  const main = mainPackage(".", "app", { isServer: true, ports: [{ port: 8443, source: "literal", evidence: tls }], tlsServer: tls, healthEndpoints: [{ path: "/healthz", evidence: ev("main.go", 9) }] });
+  const plan = planDockerfile(moduleAnalysis([main]), { hasGoSum: false });
+  assert.doesNotMatch(generateDockerfile(plan), /HEALTHCHECK/);
+  assert.match(plan.programs[0]!.decisions.find((d) => d.topic === "health check")!.reason, /^the server speaks TLS, and the static probe only plain HTTP/);
+  const beside = mainPackage(".", "app", { ...main.facts, healthEndpoints: [{ path: "/healthz", port: 8081, evidence: ev("main.go", 9) }] });
+  assert.match(generateDockerfile(planDockerfile(moduleAnalysis([beside]), { hasGoSum: false })), /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
+});
+
 test("a health path the user gives is probed even when the binary has a health flag; without one the flag is used", () => {
   const main = mainPackage(".", "app", {
     isServer: true,

@@ -37,7 +37,7 @@ export const rule: Rule = {
       const at = `${endpoint.evidence.file}:${endpoint.evidence.line}`;
       ctx.report({
         at: final.from,
-        message: `${program.binary} serves ${endpoint.path} (${at}), but the image has no HEALTHCHECK, so docker, podman and compose's depends_on: service_healthy cannot tell when it is ready: add one that needs no shell, a -health flag in the program or a small static probe (slimgo init writes one)`,
+        message: `${program.binary} serves ${endpoint.path} (${at}), but the image has no HEALTHCHECK, so docker, podman and compose's depends_on: service_healthy cannot tell when it is ready: add one that needs no shell, ${program.facts.tlsServer ? "a -health flag in the program (it serves TLS, which a plain-HTTP probe cannot check)" : "a -health flag in the program or a small static probe (slimgo init writes one)"}`,
       });
     }
   },
