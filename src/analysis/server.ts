@@ -138,7 +138,7 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
       if (tok.kind === "string" && ADDRESS.test(tok.value) && isListenAddress(t, i)) {
         // `addr = ":8080"` re-assigns a variable: most often the default when a config or flag left it empty.
         const fallback = t[i - 1]?.value === "=" && t[i - 2]?.value !== "Addr";
-        out.push({ port: portOf(tok.value)!, source: "literal", ...(fallback ? { fallback: true } : {}), evidence: evidenceAt(src, tok.line) });
+        out.push({ port: portOf(tok.value)!, source: "literal", ...(fallback ? { fallback: true } : {}), ...loopback(tok.value), evidence: evidenceAt(src, tok.line) });
       }
       if (flagCall(src, i, /^(String|StringVar|Int|IntVar|Uint|UintVar)$/)) {
         const args = callArguments(t, i + 3);
@@ -149,7 +149,7 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
         if (flagName && ADDRESS_NAME.test(flagName) && !namesClientAddress(flagName) && dflt && dflt.end - dflt.start === 1) {
           const d = t[dflt.start]!;
           const port = d.kind === "string" ? (ADDRESS.test(d.value) ? portOf(d.value) : undefined) : d.kind === "number" ? portOf(d.value) : undefined;
-          if (port) out.push({ port, source: "flag", flag: flagName, evidence: evidenceAt(src, d.line) });
+          if (port) out.push({ port, source: "flag", flag: flagName, ...(d.kind === "string" ? loopback(d.value) : {}), evidence: evidenceAt(src, d.line) });
         }
       }
     });
@@ -159,7 +159,7 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
     for (const e of envLookups(src)) {
       if (e.default === undefined || !e.defaultEvidence) continue;
       const portish = ownListenVariable(e.name, "port") ? portOf(e.default) : ownListenVariable(e.name, "address") && ADDRESS.test(e.default) ? portOf(e.default) : undefined;
-      if (portish) out.push({ port: portish, source: "env", envVar: e.name, evidence: e.defaultEvidence });
+      if (portish) out.push({ port: portish, source: "env", envVar: e.name, ...loopback(e.default), evidence: e.defaultEvidence });
     }
   }
   const unique = new Map<string, ListeningPort>();
@@ -168,6 +168,12 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
     if (!unique.has(key)) unique.set(key, p);
   }
   return [...unique.values()];
+}
+
+/** `{ loopback: "localhost:8080" }` for an address on the loopback interface only (localhost, 127.x, [::1]). */
+export function loopback(address: string): { loopback?: string } {
+  const host = /^(.*):\d{1,5}$/.exec(address)?.[1]?.toLowerCase();
+  return host !== undefined && (host === "localhost" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === "[::1]") ? { loopback: address } : {};
 }
 
 /** What a program connects to rather than serves: DB_PORT, REDIS_ADDR, -smtp-port, redisAddr name another service's address. */

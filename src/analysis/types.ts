@@ -89,6 +89,8 @@ export interface ListeningPort {
   flag?: string;
   /** A literal assigned to an address variable (`addr = ":8080"`), which the program may have set otherwise before. */
   fallback?: true;
+  /** The address as written when it is on the loopback interface only ("localhost:8080", "127.0.0.1:8080"): unreachable from outside a container. */
+  loopback?: string;
   evidence: Evidence;
 }
 

@@ -10,7 +10,7 @@ import { xFlagSymbols, xSymbolProblem } from "../analysis/link-symbols.js";
 import { stampedVersionVariables } from "../analysis/version-vars.js";
 import type { ListeningPort, MainPackage, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
-import { binaryPathOf, needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
+import { binaryPathOf, loopbackWarning, needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
 import { healthProbeCommand, healthTarget, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError } from "../errors.js";
 import { removeAtExit } from "../fsutil/temp-cleanup.js";
@@ -219,6 +219,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
       const unsetPort = unsetPortNote(main.facts, imageEnv);
       if (unsetPort) notes.push(unsetPort);
+      const onLoopback = loopbackWarning({ ...main, facts: { ...main.facts, ports: portsInImage(main.facts, imageEnv) } });
+      if (onLoopback) notes.push(onLoopback);
       const tls = main.facts.tlsServer;
       if (!health && tls && main.facts.healthEndpoints.length > 0 && options.healthcheck === undefined) {
         notes.push(`no health check: ${main.binary} serves TLS (${tls.file}:${tls.line}) and the health probe speaks plain HTTP only; give the program a -health flag, or serve the health endpoint on a plain-HTTP port and pass --healthcheck http://127.0.0.1:PORT/PATH`);

@@ -1,4 +1,4 @@
-import { portFromValue } from "../analysis/server.js";
+import { loopback, portFromValue } from "../analysis/server.js";
 import type { ListeningPort, ProgramFacts } from "../analysis/types.js";
 
 /**
@@ -10,7 +10,9 @@ export function portsInImage(facts: ProgramFacts, env: Readonly<Record<string, s
   const moved = facts.ports.map((p) => {
     const value = p.source === "env" && p.envVar !== undefined ? env[p.envVar] : undefined;
     const port = value === undefined ? undefined : portFromValue(value);
-    return port === undefined ? p : { ...p, port };
+    if (port === undefined) return p;
+    const { loopback: _, ...moved } = p;
+    return { ...moved, port, ...loopback(value!.trim()) };
   });
   const variable = facts.portVariable;
   const set = variable === undefined ? undefined : env[variable.name];

@@ -140,6 +140,10 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
       );
     }
   }
+  for (const program of programs) {
+    const note = loopbackWarning(program.main, options.port);
+    if (note) warnings.push(note);
+  }
   if (downloadModules && inside.length > 0) {
     decisions.push({ topic: "modules", choice: `the go.mod of ${inside.map((r) => r.newPath).join(", ")} mounted for the download`, reason: "go reads a replacement directory's go.mod to download the modules it requires", evidence: inside.map((r) => r.evidence) });
   }
@@ -397,4 +401,16 @@ function sourceUrlOf(modulePath: string): string | undefined {
   // github.com/org/repo/v2 -> github.com/org/repo
   const repo = /^(github\.com|gitlab\.com|bitbucket\.org)$/.test(host) ? parts.slice(0, 3) : parts.filter((p) => !/^v\d+$/.test(p));
   return `https://${repo.join("/")}`;
+}
+
+/**
+ * The service port on the loopback interface only (`ListenAndServe("localhost:8080", …)`): in a
+ * container that is the container's own loopback, so published ports and other containers reach
+ * nothing, while a health check run inside still passes. Undefined when --port chose another.
+ */
+export function loopbackWarning(main: MainPackage, chosenPort?: number): string | undefined {
+  // A fallback literal (`if addr == "" { addr = "localhost:8080" }`) stands behind the variable or flag that sets it.
+  const first = main.facts.ports.find((p) => !p.fallback) ?? main.facts.ports[0];
+  if (!first?.loopback || (chosenPort !== undefined && chosenPort !== first.port)) return undefined;
+  return `${first.evidence.file}:${first.evidence.line}: ${main.binary} listens on ${first.loopback}, the container's own loopback: docker run -p, compose ports and other containers reach nothing there, while a health check run inside still passes; listen on :${first.port} (every interface)`;
 }

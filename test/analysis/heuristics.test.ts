@@ -217,6 +217,19 @@ describe("server facts", () => {
     );
   });
 
+  test("a listen address on the loopback interface only is marked, as written", () => {
+    const files = go(
+      "package main",
+      'import (\n\t"flag"\n\t"net/http"\n)', // 2-5
+      "func main() {",
+      '\tdebug := flag.String("debug-addr", "127.0.0.1:6060", "pprof")', // 7
+      '\t_ = http.ListenAndServe("localhost:8080", nil)', // 8
+      '\t_ = http.ListenAndServe(":9090", nil)', // 9
+      "}",
+    );
+    assert.deepEqual(listeningPorts(files).map((p) => [p.port, p.loopback]), [[6060, "127.0.0.1:6060"], [8080, "localhost:8080"], [9090, undefined]]);
+  });
+
   test("TLS servers: ListenAndServeTLS, ServeTLS and crypto/tls.Listen serve TLS; tls.Dial does not", () => {
     const served = go("package main", 'import (\n\t"crypto/tls"\n\t"net/http"\n)', "func main() {", '\t_, _ = tls.Dial("tcp", "db:5432", nil)', '\t_ = http.ListenAndServeTLS(":8443", "c", "k", nil)', "}");
     assert.equal(tlsServer(served)?.line, 8);

@@ -40,6 +40,43 @@ describe("images built by `slimgo build`", { skip: skipContainers(), concurrency
     });
   }
 
+  test("a server on localhost only: the warning is right, the published port answers nothing while the health check passes; on :PORT both work", async () => {
+    const dir = await copyModule("cli-tool");
+    bed.paths.push(dir);
+    const program = (address: string) =>
+      `package main\n\nimport (\n\t"log"\n\t"net/http"\n)\n\nfunc main() {\n\thttp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })\n\tlog.Fatal(http.ListenAndServe("${address}", nil))\n}\n`;
+    const tarball = `${dir}.tar`;
+    bed.paths.push(tarball);
+    const served = async (address: string, tag: string) => {
+      await writeFile(join(dir, "main.go"), program(address));
+      const r = await runSlimgo(["build", dir, "--tarball", tarball, "-t", tag]);
+      assert.equal(r.code, 0, r.stderr);
+      const image = `localhost/wordcount:${tag}`;
+      bed.images.push(image);
+      await podman(["load", "-i", tarball]);
+      const port = await freePort();
+      const container = await runContainer({ image, ports: { 7171: port } });
+      try {
+        let health = await healthcheckRun(container.id);
+        for (let i = 0; i < 50 && !health.healthy; i++) {
+          await new Promise((r) => setTimeout(r, 200));
+          health = await healthcheckRun(container.id);
+        }
+        const outside = await waitForHttp(`http://127.0.0.1:${port}/healthz`, 3_000).then((status) => String(status), (e: Error) => e.message);
+        return { warning: r.stderr, healthy: health.healthy, outside };
+      } finally {
+        await container.remove();
+      }
+    };
+    const local = await served("localhost:7171", "loopback");
+    assert.match(local.warning, /warning: wordcount: main\.go:10: wordcount listens on localhost:7171, the container's own loopback/);
+    assert.equal(local.healthy, true, "the probe runs inside, where localhost answers");
+    assert.match(local.outside, /did not answer/, "the published port reaches nothing");
+    const everywhere = await served(":7171", "every-interface");
+    assert.doesNotMatch(everywhere.warning, /loopback/);
+    assert.deepEqual([everywhere.healthy, everywhere.outside], [true, "204"]);
+  });
+
   test("a server that reads PORT with no default: a warning without --env PORT, and with it the port is exposed, served and health-checked", async () => {
     const dir = await copyModule("cli-tool");
     bed.paths.push(dir);

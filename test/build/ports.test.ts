@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { analyze } from "../../src/analysis/index.js";
 import { portsInImage, unsetPortNote } from "../../src/build/ports.js";
+import { loopbackWarning } from "../../src/dockerfile/plan.js";
 import { makeContext } from "../lint/support/context.js";
 
 const facts = async (main: string) => {
@@ -19,6 +20,16 @@ test("the image's ENV moves the port a variable's default gave, and a value that
   assert.deepEqual(portsInImage(withDefault, { PORT: "0.0.0.0:9091" }).map((p) => p.port), [9091]);
   assert.deepEqual(portsInImage(withDefault, { PORT: "$X" }).map((p) => p.port), [8080]);
   assert.deepEqual(portsInImage(literal, { PORT: "9090" }).map((p) => p.port), [3000], "a literal port does not follow a variable");
+});
+
+test("an address variable the image sets drops the loopback its default had, or gets the one it sets", async () => {
+  const local = await facts('package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\taddr := os.Getenv("LISTEN_ADDR")\n\tif addr == "" {\n\t\taddr = "localhost:8080"\n\t}\n\t_ = http.ListenAndServe(addr, nil)\n}\n');
+  const variable = (env: Record<string, string>) => portsInImage(local, env).find((p) => p.envVar === "LISTEN_ADDR");
+  assert.equal(variable({})?.loopback, "localhost:8080");
+  assert.deepEqual([variable({ LISTEN_ADDR: ":8080" })?.port, variable({ LISTEN_ADDR: ":8080" })?.loopback], [8080, undefined]);
+  assert.equal(variable({ LISTEN_ADDR: "127.0.0.1:9000" })?.loopback, "127.0.0.1:9000");
+  assert.equal(loopbackWarning({ dir: ".", importPath: "example.com/app", binary: "app", evidence: { file: "main.go", line: 1 }, facts: { ...local, ports: portsInImage(local, { LISTEN_ADDR: ":8080" }) } }), undefined);
+  assert.match(loopbackWarning({ dir: ".", importPath: "example.com/app", binary: "app", evidence: { file: "main.go", line: 1 }, facts: local }) ?? "", /app listens on localhost:8080/);
 });
 
 test("a PORT read with no default has a port only when the image sets one, and a note says so otherwise", () => {

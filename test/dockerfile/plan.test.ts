@@ -153,6 +153,16 @@ test("the probe follows a listen variable the program reads with no default (LIS
   assert.match(plan.programs[0]!.decisions.find((d) => d.topic === "health check")!.choice, /on port 9000, or on the port LISTEN_ADDR sets$/);
 });
 
+test("a service port on loopback only is a warning naming the line; --port for another port, or a port on every interface, is not", () => {
+  const main = mainPackage(".", "app", { isServer: true, ports: [{ port: 8080, source: "literal", loopback: "localhost:8080", evidence: ev("main.go", 10) }] });
+  assert.deepEqual(planDockerfile(moduleAnalysis([main]), { hasGoSum: false }).warnings, [
+    "main.go:10: app listens on localhost:8080, the container's own loopback: docker run -p, compose ports and other containers reach nothing there, while a health check run inside still passes; listen on :8080 (every interface)",
+  ]);
+  assert.deepEqual(planDockerfile(moduleAnalysis([main]), { hasGoSum: false, port: 9000 }).warnings, []);
+  const everywhere = mainPackage(".", "app", { isServer: true, ports: [{ port: 8080, source: "literal", evidence: ev("main.go", 10) }] });
+  assert.deepEqual(planDockerfile(moduleAnalysis([everywhere]), { hasGoSum: false }).warnings, []);
+});
+
 test("a TLS server gets no plain-HTTP probe, and the decision says why; a health route on a plain port of its own beside it does", () => {
   const tls = { file: "main.go", line: 10 };
   const main = mainPackage(".", "app", { isServer: true, ports: [{ port: 8443, source: "literal", evidence: tls }], tlsServer: tls, healthEndpoints: [{ path: "/healthz", evidence: ev("main.go", 9) }] });
