@@ -90,6 +90,11 @@ const contexts: Record<string, () => Promise<{ bad: LintOptions; good: LintOptio
     });
     return [{ bad: options, good: options }];
   },
+  // SG121: each example's comment gives the address main.go listens on.
+  SG121: async () => {
+    const listening = (address: string) => moduleContext({ "main.go": `package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe("${address}", nil) }\n` });
+    return [{ bad: await listening("localhost:8080"), good: await listening(":8080") }];
+  },
   // SG219 reads the entrypoint script from the build context: the one each example's comment shows.
   SG219: async () => {
     const script = (last: string) => makeContext({ app: "", "docker-entrypoint.sh": `#!/bin/sh\nset -e\n/app migrate\n${last}\n` });

@@ -196,3 +196,11 @@ export function programStartedBy(model: DockerfileModel, stage: StageModel, modu
   const programs = [...new Set(match.map((m) => m.program))];
   return programs.length === 1 ? { program: programs[0]!, path: match[0]!.path, args: process.argv.slice(1) } : undefined;
 }
+
+/** The final stage and the module's program it starts (see programStartedBy), for rules about the running service. */
+export function finalStageProgram(model: DockerfileModel, module: ModuleAnalysis | undefined): ({ final: StageModel } & NonNullable<ReturnType<typeof programStartedBy>>) | undefined {
+  const final = model.finalStage;
+  if (!module || !final) return undefined;
+  const started = programStartedBy(model, final, module);
+  return started ? { final, ...started } : undefined;
+}

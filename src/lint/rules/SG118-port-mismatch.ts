@@ -1,6 +1,6 @@
 import type { ListeningPort, MainPackage } from "../../analysis/types.js";
 import { envDeclarations } from "../model/build.js";
-import { programStartedBy } from "../model/go-build-context.js";
+import { finalStageProgram } from "../model/go-build-context.js";
 import { stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
@@ -17,12 +17,10 @@ export const rule: Rule = {
     needsModule: true,
   },
   check(ctx) {
-    const { model, module } = ctx;
-    const final = model.finalStage;
-    if (!module || !final) return;
-    const started = programStartedBy(model, final, module);
+    const { model } = ctx;
+    const started = finalStageProgram(model, ctx.module);
     if (!started) return;
-    const { program } = started;
+    const { final, program } = started;
     const listening = effectivePorts(program, final, model, started.args);
     if (!listening || listening.length === 0) return;
     const ports = new Set(listening.map((l) => l.port));

@@ -1,5 +1,5 @@
 import { healthcheckInstruction } from "../../dockerfile/health-probe.js";
-import { programStartedBy } from "../model/go-build-context.js";
+import { finalStageProgram } from "../model/go-build-context.js";
 import { stageChain } from "../model/queries.js";
 import type { Fix, Rule } from "../types.js";
 
@@ -15,14 +15,11 @@ export const rule: Rule = {
     needsModule: true,
   },
   check(ctx) {
-    const { model, module } = ctx;
-    const final = model.finalStage;
-    if (!module || !final) return;
+    const started = finalStageProgram(ctx.model, ctx.module);
+    if (!started) return;
+    const { final, program, path } = started;
     // HEALTHCHECK NONE is a decision, and a base image's own check is inherited: only a chain with none at all counts.
     if (stageChain(final).some((s) => s.instructions.some((i) => i.keyword === "HEALTHCHECK"))) return;
-    const started = programStartedBy(model, final, module);
-    if (!started) return;
-    const { program, path } = started;
     const flag = program.facts.healthFlag;
     const endpoint = program.facts.healthEndpoints[0];
     if (flag) {

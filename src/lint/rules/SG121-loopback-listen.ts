@@ -1,0 +1,35 @@
+import { envDeclarations } from "../model/build.js";
+import { finalStageProgram } from "../model/go-build-context.js";
+import { stageChain } from "../model/queries.js";
+import type { Rule } from "../types.js";
+
+export const rule: Rule = {
+  meta: {
+    id: "SG121",
+    name: "loopback-listen",
+    severity: "warning",
+    description: "The Go program the image runs listens on localhost or 127.0.0.1 only (from its source): published ports and other containers reach nothing, while a health check run inside passes.",
+    docs: "docs/rules/SG121.md",
+    peers: {},
+    needsModule: true,
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const started = finalStageProgram(model, ctx.module);
+    if (!started) return;
+    const { final, program, args } = started;
+    // A fallback literal (`if addr == "" { addr = "localhost:8080" }`) stands behind the variable or flag that sets it.
+    const service = program.facts.ports.find((p) => !p.fallback) ?? program.facts.ports[0];
+    if (!service?.loopback) return;
+    const setByEnv = service.source === "env" && stageChain(final).some((s) => s.instructions.some((i) => i.keyword === "ENV" && envDeclarations(i, model).some((d) => d.name === service.envVar)));
+    const setByFlag = service.source === "flag" && args.some((a) => new RegExp(`^--?${service.flag}(=|$)`).test(a));
+    if (setByEnv || setByFlag) return;
+    const at = `${service.evidence.file}:${service.evidence.line}`;
+    const how = service.source === "env" ? `, or set ENV ${service.envVar}=:${service.port}` : service.source === "flag" ? `, or pass -${service.flag}=:${service.port} in the ENTRYPOINT` : "";
+    const expose = stageChain(final).flatMap((s) => s.instructions).find((i) => i.keyword === "EXPOSE");
+    ctx.report({
+      at: expose ?? final.from,
+      message: `${program.binary} listens on ${service.loopback} (${at}), the container's own loopback: docker run -p, compose ports and other containers reach nothing there, while a health check run inside passes; listen on :${service.port} (every interface)${how}`,
+    });
+  },
+};
