@@ -1,10 +1,11 @@
-import { loopback, portFromValue } from "../analysis/server.js";
+import { loopback, portFromValue, unsetListenVariable } from "../analysis/server.js";
 import type { ListeningPort, ProgramFacts } from "../analysis/types.js";
 
 /**
  * The ports a program listens on in its image, with the image's ENV applied: a variable the image
- * sets (`--env PORT=9090`, `build.env` in slimgo.yaml) moves the port its default gave, and gives
- * one to a server that reads it with no default. A value that is not a port leaves the default.
+ * sets (`--env PORT=9090`, `build.env` in slimgo.yaml) moves the port its default gave, gives one to
+ * a server that reads it with no default, and replaces the port a flag or literal gave when it is a
+ * listen variable read with no default (LISTEN_ADDR). A value that is not a port leaves the default.
  */
 export function portsInImage(facts: ProgramFacts, env: Readonly<Record<string, string>>): ListeningPort[] {
   const moved = facts.ports.map((p) => {
@@ -14,11 +15,13 @@ export function portsInImage(facts: ProgramFacts, env: Readonly<Record<string, s
     const { loopback: _, ...moved } = p;
     return { ...moved, port, ...loopback(value!.trim()) };
   });
-  const variable = facts.portVariable;
+  // A listen variable read with no default: the whole port when the source has none (PORT), else
+  // the override of the flag or literal that gave it (LISTEN_ADDR over -listen), as the health probe takes it.
+  const variable = facts.portVariable ?? (moved[0]?.source === "env" ? undefined : unsetListenVariable(facts.envVariables));
   const set = variable === undefined ? undefined : env[variable.name];
   const port = set === undefined ? undefined : portFromValue(set);
   if (variable === undefined || port === undefined) return moved;
-  return [...moved, { port, source: "env", envVar: variable.name, evidence: variable.evidence }];
+  return [{ port, source: "env", envVar: variable.name, ...loopback(set!.trim()), evidence: variable.evidence }, ...moved.slice(1)];
 }
 
 /** The warning for a server whose port no one sets: without it the image has no port and no health check. */

@@ -32,6 +32,13 @@ test("an address variable the image sets drops the loopback its default had, or 
   assert.match(loopbackWarning({ dir: ".", importPath: "example.com/app", binary: "app", evidence: { file: "main.go", line: 1 }, facts: local }) ?? "", /app listens on localhost:8080/);
 });
 
+test("a listen variable read with no default, set by the image, replaces the port a flag's default gave", async () => {
+  const overridden = await facts('package main\n\nimport (\n\t"flag"\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\taddr := flag.String("listen", ":9000", "address")\n\tflag.Parse()\n\tif v := os.Getenv("LISTEN_ADDR"); v != "" {\n\t\t*addr = v\n\t}\n\t_ = http.ListenAndServe(*addr, nil)\n}\n');
+  assert.deepEqual(portsInImage(overridden, {}).map((p) => p.port), [9000]);
+  assert.deepEqual(portsInImage(overridden, { LISTEN_ADDR: ":8000" }).map((p) => [p.port, p.envVar]), [[8000, "LISTEN_ADDR"]]);
+  assert.deepEqual(portsInImage(overridden, { DB_ADDR: ":5432" }).map((p) => p.port), [9000]);
+});
+
 test("a PORT read with no default has a port only when the image sets one, and a note says so otherwise", () => {
   assert.equal(noDefault.portVariable?.name, "PORT");
   assert.deepEqual(portsInImage(noDefault, {}), []);
