@@ -54,7 +54,8 @@ async function read(ref: ImageReference, options: OpenImageOptions): Promise<Ima
 /**
  * Opens `oci:DIR[:TAG]`, `oci-archive:FILE`, `docker-archive:FILE`, `podman:NAME`, `docker:NAME`,
  * a registry reference, or a layout or tarball given as a plain path (see local-path.ts). Manifests
- * and configs are read and verified now; layers stream (and are verified) when read. With `platform`, an index is narrowed to that one image.
+ * and configs are read and verified now; layers stream (and are verified) when read. With
+ * `platform`, an index is narrowed to that one image.
  */
 export async function openImage(reference: string, options: OpenImageOptions = {}): Promise<ImageOrIndex> {
   let path: string | undefined;

@@ -1,7 +1,7 @@
 /** Whether a command line from the image config (entrypoint, health check) can start in the image. */
 import { posix } from "node:path";
 import type { ImageView } from "./image-view.js";
-import { findCommand, isExecutableFile, readImageFile, type ResolvedPath } from "./image-paths.js";
+import { findCommand, isExecutableFile, MAX_GO_BINARY_BYTES, readImageFile, type ResolvedPath } from "./image-paths.js";
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"]);
 
@@ -61,9 +61,6 @@ function describeMissing(program: string, found: ResolvedPath | undefined): stri
   return undefined;
 }
 
-/** Go binaries are read whole elsewhere too; this bounds the search for a flag's name. */
-const MAX_BINARY_BYTES = 512 * 1024 * 1024;
-
 /**
  * The first flag-like argument (`-health`, `--probe=x`) whose name appears nowhere in the Go binary
  * it is given to, up to a `--`. A flag the program defines has its name as a string literal in the
@@ -76,7 +73,7 @@ export async function undefinedGoFlag(view: ImageView, path: string, args: reado
     .map((arg) => ({ arg, name: /^--?([A-Za-z][\w.-]*)(?:=.*)?$/.exec(arg)?.[1] }))
     .filter((f): f is { arg: string; name: string } => f.name !== undefined);
   if (flags.length === 0) return undefined;
-  const bytes = await view.readFile(path, MAX_BINARY_BYTES);
+  const bytes = await view.readFile(path, MAX_GO_BINARY_BYTES);
   if (bytes === undefined) return undefined;
   return flags.find((f) => !bytes.includes(f.name));
 }

@@ -90,6 +90,9 @@ export function isExecutableFile(entry: FileEntry | undefined): boolean {
   return entry !== undefined && entry.type === "file" && (entry.mode & 0o111) !== 0;
 }
 
+/** The most of a Go binary verify reads to look for strings in it (a flag's name, the GOROOT it was linked under). */
+export const MAX_GO_BINARY_BYTES = 512 * 1024 * 1024;
+
 /** Reads a small file after following symlinks in the image; undefined when absent or not a regular file. */
 export async function readImageFile(view: ImageView, path: string, maxBytes: number): Promise<Buffer | undefined> {
   const resolved = resolveImagePath(view, path);

@@ -2,7 +2,7 @@
 import { posix } from "node:path";
 import type { SourceRange } from "../types.js";
 import { scriptEnvironment, unwrapCommand, type EnvInsert } from "./command-wrappers.js";
-import { lookupAt } from "./build.js";
+import { envDeclarations, lookupAt } from "./build.js";
 import { hasNoShell, isAlpineImage, isOfficialImage, type ImageRef } from "./images.js";
 import type { DockerfileModel, InstructionModel, NestedScript, ShellCommand, ShellWord, StageModel } from "./types.js";
 
@@ -280,4 +280,9 @@ export function stageCopies(stage: StageModel, test: (path: string) => boolean):
 export function lineStartOf(model: DockerfileModel, offset: number): number {
   const i = model.text.lastIndexOf("\n", offset - 1);
   return i + 1;
+}
+
+/** Whether an ENV of `stage` or of a stage it starts FROM declares `name`, whatever the value. */
+export function stageSetsEnv(model: DockerfileModel, stage: StageModel, name: string): boolean {
+  return stageChain(stage).some((s) => s.instructions.some((i) => i.keyword === "ENV" && envDeclarations(i, model).some((d) => d.name === name)));
 }

@@ -1,7 +1,6 @@
 import type { ModuleAnalysis } from "../../analysis/types.js";
-import { envDeclarations } from "../model/build.js";
 import { programsBuilt } from "../model/go-build-context.js";
-import { editableWords, envForCommand, goBuilds, goFlagValue, goFlags, hasGoFlag, stageChain, type GoInvocation } from "../model/queries.js";
+import { editableWords, envForCommand, goBuilds, goFlagValue, goFlags, hasGoFlag, stageChain, stageSetsEnv, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel } from "../model/types.js";
 import type { Rule, TextEdit } from "../types.js";
 
@@ -59,8 +58,7 @@ function zoneinfoOnlyFromGoroot(model: DockerfileModel, b: GoInvocation, module:
   const final = model.finalStage;
   if (module === undefined || final === undefined || !stageChain(final).includes(b.stage)) return undefined;
   if (/timetzdata/.test(goFlagValue(b.args, "tags") ?? "")) return undefined;
-  const env = stageChain(final).flatMap((s) => s.instructions.filter((i) => i.keyword === "ENV").flatMap((i) => envDeclarations(i, model).map((d) => d.name)));
-  if (env.includes("ZONEINFO") || env.includes("GOROOT")) return undefined;
+  if (stageSetsEnv(model, final, "ZONEINFO") || stageSetsEnv(model, final, "GOROOT")) return undefined;
   const zone = programsBuilt(b, module)
     .map((p) => p.facts.needs.zoneinfo)
     .find((z) => z.needed && !z.embeddedTzdata);

@@ -1,7 +1,6 @@
-import { envDeclarations } from "../model/build.js";
 import { isScratch } from "../model/images.js";
 import { shippedBinaries } from "../model/go-build-context.js";
-import { goBuilds, goFlagValue, rootImage, stageChain, stageCopies } from "../model/queries.js";
+import { goBuilds, goFlagValue, rootImage, stageCopies, stageSetsEnv } from "../model/queries.js";
 import type { MainPackage, RuntimeNeed } from "../../analysis/types.js";
 import type { Rule } from "../types.js";
 
@@ -29,7 +28,7 @@ export const rule: Rule = {
     // The stage the binary comes from has the files to copy; its name makes the suggestion paste-ready.
     const builder = final.copyFrom.find((e) => e.stage !== undefined)?.stage;
     const from = builder === undefined ? "build" : (builder.name ?? String(builder.index));
-    const envSet = (name: string): boolean => stageChain(final).some((s) => s.instructions.some((i) => i.keyword === "ENV" && envDeclarations(i, model).some((d) => d.name === name)));
+    const envSet = (name: string): boolean => stageSetsEnv(model, final, name);
 
     const tls = need((p) => p.facts.needs.tlsRoots);
     if (tls && !stageCopies(final, (p) => /ca-certificates|\/etc\/ssl\/certs|\/etc\/ssl\/?$/.test(p)) && !envSet("SSL_CERT_FILE")) {

@@ -1,6 +1,5 @@
-import { envDeclarations } from "../model/build.js";
 import { finalStageProgram } from "../model/go-build-context.js";
-import { stageChain } from "../model/queries.js";
+import { stageChain, stageSetsEnv } from "../model/queries.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -21,7 +20,7 @@ export const rule: Rule = {
     // A fallback literal (`if addr == "" { addr = "localhost:8080" }`) stands behind the variable or flag that sets it.
     const service = program.facts.ports.find((p) => !p.fallback) ?? program.facts.ports[0];
     if (!service?.loopback) return;
-    const setByEnv = service.source === "env" && stageChain(final).some((s) => s.instructions.some((i) => i.keyword === "ENV" && envDeclarations(i, model).some((d) => d.name === service.envVar)));
+    const setByEnv = service.source === "env" && service.envVar !== undefined && stageSetsEnv(model, final, service.envVar);
     const setByFlag = service.source === "flag" && args.some((a) => new RegExp(`^--?${service.flag}(=|$)`).test(a));
     if (setByEnv || setByFlag) return;
     const at = `${service.evidence.file}:${service.evidence.line}`;

@@ -1,6 +1,6 @@
 import { goroots } from "../go-trees.js";
 import type { GoBinaryInImage, ImageView } from "../image-view.js";
-import { imageEnv, pathsUnder, resolveImagePath } from "../image-paths.js";
+import { imageEnv, MAX_GO_BINARY_BYTES, pathsUnder, resolveImagePath } from "../image-paths.js";
 import { binariesNeeding } from "../needs.js";
 import { fail, pass, skip, type VerifyCheck } from "../types.js";
 
@@ -14,9 +14,6 @@ function zoneFileCount(view: ImageView, dir: string): number {
   for (const [, entry] of pathsUnder(view, resolved.path)) if (entry.type === "file" && entry.size > 0) count++;
   return count;
 }
-
-/** Go binaries are read whole elsewhere too; this bounds the search for the recorded GOROOT. */
-const MAX_BINARY_BYTES = 512 * 1024 * 1024;
 
 function hasFile(view: ImageView, path: string): boolean {
   const resolved = resolveImagePath(view, path);
@@ -35,7 +32,7 @@ async function gorootZoneinfo(view: ImageView, binary: GoBinaryInImage): Promise
   if (binary.info.buildInfo?.known.trimpath !== false) return undefined;
   const candidates = goroots(view).filter((root) => hasFile(view, `${root}/lib/time/zoneinfo.zip`));
   if (candidates.length === 0) return undefined;
-  const bytes = await view.readFile(binary.path, MAX_BINARY_BYTES);
+  const bytes = await view.readFile(binary.path, MAX_GO_BINARY_BYTES);
   const recorded = candidates.find((root) => bytes?.includes(`${root}/src/runtime/`));
   return recorded === undefined ? undefined : `${recorded}/lib/time/zoneinfo.zip, through the GOROOT it was built with (no -trimpath)`;
 }
