@@ -67,7 +67,7 @@ function defaultBlobDir(): string {
 /** The diffID (sha256 of the uncompressed tar) the entries give, without compressing anything. */
 export async function tarDigest(entries: TarEntry[], options: TarWriteOptions): Promise<Digest> {
   const hash = createHash("sha256");
-  for await (const chunk of tarChunks(entries, options)) hash.update(chunk);
+  for await (const chunk of tarChunks(entries, options, true)) hash.update(chunk);
   return `sha256:${hash.digest("hex")}`;
 }
 
@@ -89,8 +89,9 @@ export async function layerFromFiles(entries: TarEntry[], options: LayerFromFile
     throw err;
   });
   try {
+    // Each chunk is copied into a gzip block or the write batch, or written, before the next is read.
     async function* hashed(): AsyncGenerator<Buffer> {
-      for await (const chunk of tarChunks(entries, options)) {
+      for await (const chunk of tarChunks(entries, options, true)) {
         if (!trusted) uncompressed.update(chunk);
         yield chunk;
       }

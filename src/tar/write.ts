@@ -6,7 +6,7 @@
  * name, link target, size or id does not fit ustar.
  */
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { SlimgoError, inputError } from "../errors.js";
 
@@ -160,11 +160,29 @@ function headersFor(entry: PlannedEntry, size: number, mtime: number): Buffer[] 
   return out;
 }
 
-async function* contentOf(entry: PlannedEntry, size: number): AsyncGenerator<Buffer> {
+/**
+ * A file's chunks, all read into `buffer`: each chunk is overwritten by the next read. A fresh
+ * buffer per read costs a page fault per 4 KiB on some machines (reading a 5 MB binary took
+ * 25 ms that way against 6 ms into one buffer).
+ */
+async function* chunksInto(buffer: Buffer, path: string): AsyncGenerator<Buffer> {
+  const file = await open(path, "r");
+  try {
+    for (let n = (await file.read(buffer, 0, buffer.length, null)).bytesRead; n > 0; n = (await file.read(buffer, 0, buffer.length, null)).bytesRead) {
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+async function* contentOf(entry: PlannedEntry, size: number, readBuffer: Buffer | undefined): AsyncGenerator<Buffer> {
   let stream: AsyncIterable<Buffer>;
   if (entry.content !== undefined) {
     yield Buffer.from(entry.content);
     return;
+  } else if (entry.sourcePath !== undefined && readBuffer) {
+    stream = chunksInto(readBuffer, entry.sourcePath);
   } else if (entry.sourcePath !== undefined) {
     // Large reads: every read is a trip through libuv's pool, where it waits behind the gzip blocks.
     stream = createReadStream(entry.sourcePath, { highWaterMark: READ_CHUNK });
@@ -193,15 +211,20 @@ async function sizeOf(entry: PlannedEntry): Promise<number> {
   return entry.size!;
 }
 
-/** The archive's bytes in order, as an async iterable (no stream machinery in between). */
-export async function* tarChunks(entries: TarEntry[], options: TarWriteOptions): AsyncGenerator<Buffer> {
+/**
+ * The archive's bytes in order, as an async iterable (no stream machinery in between). With
+ * `inTurn`, the caller is done with each chunk (hashed it, copied it) before it asks for the next,
+ * so files are read into one reused buffer.
+ */
+export async function* tarChunks(entries: TarEntry[], options: TarWriteOptions, inTurn = false): AsyncGenerator<Buffer> {
+  const readBuffer = inTurn ? Buffer.allocUnsafe(READ_CHUNK) : undefined;
   const mtime = Math.floor(options.mtime);
   if (!Number.isFinite(mtime) || mtime < 0) throw inputError(`tar mtime ${options.mtime} is not a time in seconds since 1970`);
   for (const entry of planEntries(entries, options)) {
     const size = await sizeOf(entry);
     yield* headersFor(entry, size, mtime);
     if (entry.type === "file") {
-      yield* contentOf(entry, size);
+      yield* contentOf(entry, size, readBuffer);
       const pad = padding(size);
       if (pad.length > 0) yield pad;
     }

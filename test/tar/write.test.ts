@@ -116,6 +116,37 @@ test("layerFromFiles with compression none stores the tar itself: its digest is 
   assert.equal(docker.digest, plain.digest);
 });
 
+test("files over one read (1 MiB) land byte for byte, each in its place, in gzip and plain layers", async () => {
+  const { randomBytes, createHash } = await import("node:crypto");
+  const { tarDigest } = await import("../../src/tar/layer.js");
+  const { walkLayer } = await import("../../src/tar/read.js");
+  const contents = new Map([
+    ["app/server", randomBytes(2_600_000)],
+    ["app/worker", randomBytes(1_300_000)],
+    ["etc/small", randomBytes(1000)],
+  ]);
+  const files = (): TarEntry[] =>
+    [...contents].map(([path, bytes]) => {
+      const source = join(work, `random-${path.replace("/", "-")}`);
+      writeFileSync(source, bytes);
+      return { path, type: "file", sourcePath: source, mode: 0o755 };
+    });
+  const streamed = await buffer(tarStream(files(), { mtime: 0 }));
+  const diffId = `sha256:${createHash("sha256").update(streamed).digest("hex")}`;
+  assert.equal(await tarDigest(files(), { mtime: 0 }), diffId);
+  for (const compression of ["gzip", "none"] as const) {
+    const layer = await layerFromFiles(files(), { mtime: 0, blobDir: join(work, `blobs-random-${compression}`), compression });
+    assert.equal(layer.diffId, diffId, compression);
+    const seen = new Map<string, Buffer>();
+    await walkLayer(layer, async (entry) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry.chunks()) chunks.push(Buffer.from(chunk));
+      if (entry.header.type === "file") seen.set(entry.header.path, Buffer.concat(chunks));
+    });
+    for (const [path, bytes] of contents) assert.ok(seen.get(path)?.equals(bytes), `${compression}: ${path} has other bytes`);
+  }
+});
+
 test("a file that changed since its diffID was taken is refused, unless the caller vouches it cannot have", async () => {
   const source = join(work, "changes");
   writeFileSync(source, Buffer.alloc(100_000, 1));
