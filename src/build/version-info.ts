@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -25,9 +27,11 @@ interface GitFacts {
 const lastLookup = new Map<string, GitFacts>();
 
 export async function readVersionInfo(dir: string, explicitVersion?: string, env: NodeJS.ProcessEnv = process.env): Promise<VersionInfo> {
+  const inGit = mayBeInGitRepository(dir, env);
   const git = async (...args: string[]) => {
+    if (!inGit) return undefined;
     try {
-      return (await run("git", ["-C", dir, ...args], { timeout: 10_000 })).stdout.trim();
+      return (await run("git", ["-C", dir, ...args], { timeout: 10_000, env })).stdout.trim();
     } catch {
       return undefined;
     }
@@ -52,6 +56,18 @@ export async function readVersionInfo(dir: string, explicitVersion?: string, env
   const source = facts.origin ? httpsUrlOf(facts.origin) : undefined;
   if (source) info.source = source;
   return info;
+}
+
+/**
+ * Whether git could find a repository for `dir`: a `.git` (a directory, or a worktree's file) in it
+ * or above it, or GIT_DIR set. Outside one, git's lookups fail anyway; each costs a process.
+ */
+function mayBeInGitRepository(dir: string, env: NodeJS.ProcessEnv): boolean {
+  if (env.GIT_DIR) return true;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, ".git"))) return true;
+    if (dirname(d) === d) return false;
+  }
 }
 
 /** git@github.com:org/repo.git or https://user:token@host/org/repo.git → https://host/org/repo (no credentials). */

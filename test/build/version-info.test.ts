@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readVersionInfo } from "../../src/build/version-info.js";
 import { skipUnless } from "../support/tools.js";
@@ -80,5 +80,17 @@ describe("version info from git", { skip: skipUnless("git") }, () => {
     for (let i = 0; i < 2; i++) {
       assert.deepEqual(await readVersionInfo(dir, undefined, noEpoch), { version: "dev", commit: "unknown", created: "1970-01-01T00:00:00Z" });
     }
+  });
+
+  test("a module in a subdirectory of the repository, and a repository named by GIT_DIR, are read", async () => {
+    const { dir, git } = await repo();
+    const sub = join(dir, "services", "api");
+    await mkdir(sub, { recursive: true });
+    assert.equal((await readVersionInfo(sub, undefined, noEpoch)).commit, git("rev-parse", "HEAD"));
+
+    const elsewhere = await temp.make("slimgo-version-gitdir-");
+    const viaGitDir = await readVersionInfo(elsewhere, "1.0.0", { ...noEpoch, GIT_DIR: join(dir, ".git") });
+    assert.equal(viaGitDir.commit, git("rev-parse", "HEAD"));
+    assert.equal(viaGitDir.created, "2024-05-01T10:00:00Z");
   });
 });
