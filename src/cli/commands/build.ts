@@ -130,8 +130,9 @@ SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.
 
 Caches: compressed layers (and where each binary's last layer keeps its compressed blocks, so a
 rebuild compresses only the blocks that changed), each program's last binary (go does not link
-again when it is up to date), the health probe and the go build command of the last build started
-in each directory live in $SLIMGO_CACHE_DIR (default $XDG_CACHE_HOME/slimgo, else ~/.cache/slimgo).
+again when it is up to date), the health probe, the go build command of the last build started
+in each directory, and each go executable's version and GOROOT (asked again when the file changes)
+live in $SLIMGO_CACHE_DIR (default $XDG_CACHE_HOME/slimgo, else ~/.cache/slimgo).
 Compressed layers, kept binaries and time zone data decoded from the toolchain stay within
 SLIMGO_CACHE_MAX_MB megabytes (default 1000), least recently used first out.
 slimgo build starts that go build before it has loaded (where setsid is found, from a few lines
