@@ -2,9 +2,9 @@
  * `slimgo build`: Go source to image values, with no Docker daemon (after ko's pkg/build).
  * Publishing those images somewhere is src/publish's job.
  */
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
+import { join } from "node:path";
 import { analyze, findModuleRoot } from "../analysis/index.js";
 import { xFlagSymbols, xSymbolProblem } from "../analysis/link-symbols.js";
 import { stampedVersionVariables } from "../analysis/version-vars.js";
@@ -20,6 +20,7 @@ import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
 import { compressionId, layerFromFiles, tarDigest, type BuildCompression } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
 import { portsInImage, unsetPortNote } from "./ports.js";
+import { assetEntries, cleanAssetPath } from "./assets.js";
 import { baseLayerEntries, describeBaseLayer, NONROOT_UID, ZONEINFO_PATH } from "./base-layer.js";
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
 import { abandonGoBuild } from "./speculation.js";
@@ -56,7 +57,8 @@ export interface BuildOptions {
   ldflags?: string[];
   flags?: string[];
   goEnv?: Record<string, string>;
-  assets?: string;
+  /** Files and directories inside the module, copied into the image at the same paths. */
+  assets?: string | string[];
   configPath?: string;
   /** Allow cgo: CGO_ENABLED=1 for the host platform only, on a --base that has the C library. */
   cgo?: boolean;
@@ -138,6 +140,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     if (jobs.length !== 1) abandonGoBuild();
     const imageEnv = { ...(b.env ?? {}), ...(options.env ?? {}) };
+    const givenAssets = options.assets ?? b.assets ?? [];
+    const assets = typeof givenAssets === "string" ? [givenAssets] : givenAssets;
     const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options, imageEnv)]));
     const stamped = new Map(mains.map((main) => [main, stampedVersionVariables(main, analysis.buildConfigVersionVariables, analysis.goMod.path)]));
     const compression = options.compression ?? "gzip";
@@ -198,10 +202,9 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           const probe = await tracked(buildHealthProbe(go, platform, join(work, `probe-${main.binary}`), failed.signal));
           layers.push({ layer: await layerOf([binaryEntry(HEALTH_PROBE_PATH, probe)], format, report("health probe")), history: historyAt("slimgo build: health probe (no shell needed)") });
         }
-        const assets = options.assets ?? b.assets;
-        if (assets) {
+        if (assets.length > 0) {
           const entries = await assetEntries(analysis.root, assets);
-          layers.push({ layer: await layerOf(entries, format, report("assets")), history: historyAt(`slimgo build: assets ${assets}`) });
+          layers.push({ layer: await layerOf(entries, format, report("assets")), history: historyAt(`slimgo build: assets ${assets.join(" ")}`) });
         }
         return layers;
       })();
@@ -225,7 +228,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       if (!health && tls && main.facts.healthEndpoints.length > 0 && options.healthcheck === undefined) {
         notes.push(`no health check: ${main.binary} serves TLS (${tls.file}:${tls.line}) and the health probe speaks plain HTTP only; give the program a -health flag, or serve the health endpoint on a plain-HTTP port and pass --healthcheck http://127.0.0.1:PORT/PATH`);
       }
-      for (const d of notInImage(main, options.assets ?? b.assets)) {
+      for (const d of notInImage(main, assets)) {
         notes.push(`${d.evidence.file}:${d.evidence.line}: ${d.path} is read at run time but is not in the image: embed it with //go:embed, or add it with --assets`);
       }
       for (const { variable, why } of stamped.get(main)!.ignored) {
@@ -366,10 +369,12 @@ function valueFor(role: string, version: VersionInfo): string {
 }
 
 /** The files the program reads from disk relative to its working directory (/) that neither //go:embed nor --assets put in the image. */
-function notInImage(main: MainPackage, assets: string | undefined): MainPackage["facts"]["dataDirectories"] {
-  const clean = (p: string) => p.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
-  const dir = assets === undefined ? undefined : clean(assets);
-  return main.facts.dataDirectories.filter((d) => dir === undefined || !(clean(d.path) === dir || clean(d.path).startsWith(`${dir}/`)));
+function notInImage(main: MainPackage, assets: string[]): MainPackage["facts"]["dataDirectories"] {
+  const given = assets.map(cleanAssetPath);
+  return main.facts.dataDirectories.filter((d) => {
+    const read = cleanAssetPath(d.path);
+    return !given.some((a) => read === a || read.startsWith(`${a}/`));
+  });
 }
 
 /** The server's subcommand when it runs under one (`case "serve":`): without it the program would print its usage and exit. */
@@ -408,29 +413,6 @@ async function cachedLayer(cache: LayerCache, entries: TarEntry[], stored: { for
   return layer;
 }
 
-async function assetEntries(root: string, assets: string): Promise<TarEntry[]> {
-  const dir = resolve(root, assets);
-  const rel = relative(root, dir);
-  if (rel.startsWith("..") || rel === "") throw inputError(`--assets ${assets}: must be a directory inside the module (${root})`);
-  const entries: TarEntry[] = [];
-  const walk = async (d: string) => {
-    for (const name of (await readdir(d)).sort()) {
-      const full = join(d, name);
-      const s = await stat(full);
-      const path = `/${relative(root, full).split(sep).join("/")}`;
-      if (s.isDirectory()) {
-        entries.push({ path, type: "dir", mode: 0o755 });
-        await walk(full);
-      } else if (s.isFile()) entries.push({ path, type: "file", mode: s.mode & 0o111 ? 0o755 : 0o644, sourcePath: full });
-    }
-  };
-  try {
-    await walk(dir);
-  } catch (err) {
-    throw inputError(`--assets ${assets}: cannot read (${(err as Error).message})`);
-  }
-  return entries;
-}
 
 function sortedRecord(r: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

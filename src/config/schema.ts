@@ -40,7 +40,7 @@ export const configSchema = z
         ldflags: z.array(z.string()).optional(),
         flags: z.array(z.string()).optional(),
         "go-env": z.record(z.string(), z.string()).optional(),
-        assets: z.string().optional(),
+        assets: z.union([z.string(), z.array(z.string())]).optional(),
       })
       .strict()
       .optional(),

@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
 import { freePort, healthcheckRun, podman, runContainer, waitForHttp } from "../support/podman.js";
@@ -75,6 +75,73 @@ describe("images built by `slimgo build`", { skip: skipContainers(), concurrency
     const everywhere = await served(":7171", "every-interface");
     assert.doesNotMatch(everywhere.warning, /loopback/);
     assert.deepEqual([everywhere.healthy, everywhere.outside], [true, "204"]);
+  });
+
+  test("a server that reads a config file, templates and static files from disk: with --assets for each the image serves them and is healthy", async () => {
+    const dir = await copyModule("cli-tool");
+    bed.paths.push(dir);
+    await writeFile(
+      join(dir, "main.go"),
+      `package main
+
+import (
+	"encoding/json"
+	"html/template"
+	"log"
+	"net/http"
+	"os"
+)
+
+func main() {
+	raw, err := os.ReadFile("config.json")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var cfg struct{ Title string }
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		log.Fatal(err)
+	}
+	tmpl := template.Must(template.ParseGlob("templates/*.html"))
+	http.Handle("/static/", http.StripPrefix("/static/", http.FileServer(http.Dir("public"))))
+	http.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { tmpl.ExecuteTemplate(w, "index.html", cfg) })
+	log.Fatal(http.ListenAndServe(":7272", nil))
+}
+`,
+    );
+    await writeFile(join(dir, "config.json"), '{"Title":"Shop from config"}\n');
+    await mkdir(join(dir, "templates"));
+    await writeFile(join(dir, "templates", "index.html"), "<h1>{{.Title}}</h1>\n");
+    await mkdir(join(dir, "public"));
+    await writeFile(join(dir, "public", "site.css"), "body { color: teal }\n");
+    const tarball = `${dir}.tar`;
+    bed.paths.push(tarball);
+
+    const without = await runSlimgo(["build", dir, "--tarball", tarball, "-t", "no-assets"]);
+    assert.equal(without.code, 0, without.stderr);
+    for (const path of ["config.json", "templates/\\*.html", "public"]) assert.match(without.stderr, new RegExp(`warning: wordcount: main\\.go:\\d+: ${path} is read at run time but is not in the image`));
+
+    const r = await runSlimgo(["build", dir, "--tarball", tarball, "-t", "assets", "--assets", "config.json", "--assets", "templates", "--assets", "./public/"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /is not in the image/);
+    const image = "localhost/wordcount:assets";
+    bed.images.push(image);
+    await podman(["load", "-i", tarball]);
+    const port = await freePort();
+    const container = await runContainer({ image, ports: { 7272: port } });
+    try {
+      assert.equal(await waitForHttp(`http://127.0.0.1:${port}/healthz`), 200);
+      assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), "<h1>Shop from config</h1>\n");
+      assert.equal(await (await fetch(`http://127.0.0.1:${port}/static/site.css`)).text(), "body { color: teal }\n");
+      let health = await healthcheckRun(container.id);
+      for (let i = 0; i < 50 && !health.healthy; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        health = await healthcheckRun(container.id);
+      }
+      assert.equal(health.healthy, true);
+    } finally {
+      await container.remove();
+    }
   });
 
   test("a server that reads PORT with no default: a warning without --env PORT, and with it the port is exposed, served and health-checked", async () => {

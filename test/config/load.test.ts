@@ -24,6 +24,12 @@ test("a valid config is read with its values", () => {
   assert.equal(config.lint?.["failure-threshold"], "error");
 });
 
+test("build.assets is one path or a list of them", () => {
+  assert.equal(parseConfig("build:\n  assets: static\n", "slimgo.yaml").build?.assets, "static");
+  assert.deepEqual(parseConfig("build:\n  assets: [static, config.json]\n", "slimgo.yaml").build?.assets, ["static", "config.json"]);
+  expectConfigError("build:\n  assets: { dir: static }\n", /slimgo\.yaml:2: build\.assets/);
+});
+
 test("an unknown key names the key and its line", () => {
   expectConfigError("main: ./cmd/api\ninit:\n  runtme: scratch\n", /slimgo\.yaml:3: init\.runtme: unknown key/);
 });

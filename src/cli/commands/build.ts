@@ -24,7 +24,7 @@ interface BuildFlags extends CommonOptions {
   arg?: string[];
   label?: Record<string, string>;
   user?: string;
-  assets?: string;
+  assets?: string[];
   push?: string;
   tag?: string[];
   ociLayout?: string;
@@ -98,7 +98,7 @@ export function registerBuild(program: Command): void {
     .option("--label <KEY=VALUE>", "image label (repeatable)", keyValue)
     .option("--user <uid:gid>", "numeric user (default 65532:65532)", numericUser)
     .option("--cgo", "allow cgo (CGO_ENABLED=1): this machine's platform only, with a --base that has the C library")
-    .option("--assets <dir>", "directory inside the module copied into the image at the same path")
+    .option("--assets <path>", "file or directory inside the module copied into the image at the same path (repeatable)", collect)
     .option("--push <ref>", "push to REGISTRY/REPO[:TAG] (with --all: a REGISTRY/PREFIX for each binary)")
     .option("-t, --tag <tag>", "tag to push or name the image with (repeatable; default: latest)", tagOption)
     .option("--oci-layout <dir>", "add the image to an OCI layout directory")

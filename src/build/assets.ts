@@ -1,0 +1,61 @@
+/**
+ * The files `--assets` (or `build.assets` in slimgo.yaml) puts in the image: files and directories
+ * inside the module, each at its path relative to the module root, so the program finds them from
+ * its working directory (/) as it did from the module's.
+ */
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import { inputError, SlimgoError } from "../errors.js";
+import type { TarEntry } from "../tar/write.js";
+
+/** Whether `path` is `root` itself or inside it. */
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep));
+}
+
+/**
+ * The tar entries for `assets` (paths relative to `root`). A symbolic link is followed when what it
+ * points to is inside the module; one that leaves it is refused, so that a link to ~/.ssh or /etc
+ * cannot carry files from outside the module into the image.
+ */
+export async function assetEntries(root: string, assets: string[]): Promise<TarEntry[]> {
+  const realRoot = await realpath(root);
+  const entries = new Map<string, TarEntry>();
+  const add = async (full: string, given: string, walking: Set<string> = new Set()): Promise<void> => {
+    const link = await lstat(full);
+    if (link.isSymbolicLink()) {
+      const target = await realpath(full).catch(() => undefined);
+      if (target === undefined || !inside(realRoot, target)) {
+        throw inputError(`--assets ${given}: ${relative(root, full) || "."} is a symbolic link to ${target ?? "nothing"}, outside the module: copy the files into the module, or leave the link out`);
+      }
+    }
+    const info = await stat(full);
+    const path = `/${relative(root, full).split(sep).join("/")}`;
+    if (info.isDirectory()) {
+      const real = await realpath(full);
+      if (walking.has(real)) throw inputError(`--assets ${given}: ${relative(root, full)} is a symbolic link to a directory that contains it: leave the link out`);
+      entries.set(path, { path, type: "dir", mode: 0o755 });
+      const inner = new Set(walking).add(real);
+      for (const name of (await readdir(full)).sort()) await add(join(full, name), given, inner);
+    } else if (info.isFile()) {
+      entries.set(path, { path, type: "file", mode: info.mode & 0o111 ? 0o755 : 0o644, sourcePath: full });
+    }
+  };
+  for (const given of assets) {
+    const full = resolve(root, given);
+    if (!inside(root, full) || full === resolve(root)) throw inputError(`--assets ${given}: must be a file or directory inside the module (${root}), not the module itself`);
+    try {
+      await add(full, given);
+    } catch (err) {
+      if (err instanceof SlimgoError) throw err;
+      throw inputError(`--assets ${given}: cannot read (${(err as Error).message})`);
+    }
+  }
+  return [...entries.values()];
+}
+
+/** The asset paths as given, without "./" or a trailing "/", to compare with paths the program reads. */
+export function cleanAssetPath(path: string): string {
+  return path.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+}
