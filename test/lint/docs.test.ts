@@ -95,6 +95,11 @@ const contexts: Record<string, () => Promise<{ bad: LintOptions; good: LintOptio
     const listening = (address: string) => moduleContext({ "main.go": `package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe("${address}", nil) }\n` });
     return [{ bad: await listening("localhost:8080"), good: await listening(":8080") }];
   },
+  // SG122: main.go reads config.json, which the module has, as the examples' comment says.
+  SG122: async () => {
+    const options = await moduleContext({ "main.go": 'package main\n\nimport "os"\n\nfunc main() { _, _ = os.ReadFile("config.json") }\n', "config.json": "{}\n" });
+    return [{ bad: options, good: options }];
+  },
   // SG219 reads the entrypoint script from the build context: the one each example's comment shows.
   SG219: async () => {
     const script = (last: string) => makeContext({ app: "", "docker-entrypoint.sh": `#!/bin/sh\nset -e\n/app migrate\n${last}\n` });

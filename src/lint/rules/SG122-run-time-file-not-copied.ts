@@ -1,0 +1,73 @@
+import { posix, relative, join } from "node:path";
+import { finalStageProgram } from "../model/go-build-context.js";
+import { absoluteIn, contextSourcesOf, workdirAt } from "../model/image-files.js";
+import { copyPaths, stageChain } from "../model/queries.js";
+import type { StageModel } from "../model/types.js";
+import type { Rule } from "../types.js";
+
+/** The directory part of a glob (`templates/*.html` → `templates`), the path itself otherwise; "" when the glob starts at the top. */
+function fixedPart(path: string): string {
+  const glob = path.search(/[*?[]/);
+  if (glob < 0) return path.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+  return posix.dirname(path.slice(0, glob) + "x").replace(/^\.$/, "");
+}
+
+/**
+ * Whether an instruction of the stage's chain may put something at `imagePath`: a copy from the
+ * build context that lands there (see contextSourcesOf), a copy from a stage or image into it or
+ * into a directory above it (not `/` itself, where a stage's rootfs skeleton goes, unless the whole
+ * stage is copied), or a VOLUME over it, which says the file is mounted at run time.
+ */
+function mayHave(stage: StageModel, imagePath: string): boolean {
+  if (contextSourcesOf(stage, imagePath).length > 0) return true;
+  const covers = (into: string) => into === imagePath || imagePath.startsWith(into === "/" ? "/" : `${into}/`) || into.startsWith(`${imagePath}/`);
+  for (const s of stageChain(stage)) {
+    const workdir = workdirAt(s);
+    for (const ins of s.instructions) {
+      if (ins.keyword === "VOLUME") {
+        const volumes = ins.args.join(" ").replace(/[[\]",]/g, " ").split(/\s+/).filter(Boolean);
+        if (volumes.some((v) => covers(posix.normalize(absoluteIn(workdir, v) ?? v)))) return true;
+      }
+      if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || !ins.flags.some((f) => f.name === "from")) continue;
+      const { sources, dest } = copyPaths(ins);
+      const into = absoluteIn(workdirAt(s, ins), dest === "" ? "." : dest);
+      if (into === undefined) return true;
+      const target = into === "/" ? "/" : into.replace(/\/+$/, "");
+      if (target === "/" && !sources.some((src) => posix.normalize(src) === "/")) continue;
+      if (covers(target)) return true;
+    }
+  }
+  return false;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: "SG122",
+    name: "run-time-file-not-copied",
+    severity: "warning",
+    description: "The Go program the image runs reads a file or directory of the module from disk at run time (os.ReadFile, template.ParseGlob, http.Dir), not embedded, and the final stage neither copies it nor mounts a VOLUME there: the program does not find it in the container.",
+    docs: "docs/rules/SG122.md",
+    peers: {},
+    needsModule: true,
+  },
+  check(ctx) {
+    const started = finalStageProgram(ctx.model, ctx.module);
+    if (!started || !ctx.module || ctx.contextDir === undefined) return;
+    const { final, program } = started;
+    const workdir = workdirAt(final);
+    if (workdir === undefined) return;
+    for (const read of program.facts.dataDirectories) {
+      const path = fixedPart(read.path);
+      if (path === "" || path.startsWith("..")) continue;
+      // Only what the module has: a path the program creates itself, or one mounted in production, is not in the source tree.
+      const inContext = relative(ctx.contextDir, join(ctx.module.root, path));
+      if (inContext.startsWith("..") || ctx.fileExists(inContext) !== true) continue;
+      const imagePath = posix.join(workdir, path);
+      if (mayHave(final, imagePath)) continue;
+      ctx.report({
+        at: final.from,
+        message: `${program.binary} reads ${read.path} from disk at run time (${read.evidence.file}:${read.evidence.line}), relative to its working directory ${workdir}, and the final stage does not copy ${path} there: the program will not find it; COPY ${path} ${imagePath}, embed it with //go:embed, or mount it (VOLUME)`,
+      });
+    }
+  },
+};
