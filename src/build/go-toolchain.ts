@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { accessSync, closeSync, constants, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createHash } from "node:crypto";
-import { delimiter, isAbsolute, join } from "node:path";
+import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { promisify } from "node:util";
 import type { ModuleAnalysis } from "../analysis/types.js";
 import { inputError } from "../errors.js";
@@ -52,7 +52,7 @@ async function lookUpGoToolchain(binary: string): Promise<GoToolchain> {
     const [goversion = "", goroot = ""] = stdout.trim().split("\n");
     const toolchain = { binary, version: goversion.replace(/^go/, ""), goroot };
     if (known && toolchain.version && toolchain.goroot) {
-      await mkdir(join(known, ".."), { recursive: true })
+      await mkdir(dirname(known), { recursive: true })
         .then(() => writeFilesAtomically([{ path: known, content: JSON.stringify({ version: toolchain.version, goroot: toolchain.goroot }) }]))
         .catch(() => undefined);
     }

@@ -62,8 +62,8 @@ export const rule: Rule = {
       // Only what the module has: a path the program creates itself, or one mounted in production, is not in the source tree.
       const inContext = relative(ctx.contextDir, join(ctx.module.root, path));
       if (inContext.startsWith("..") || ctx.fileExists(inContext) !== true) continue;
-      const imagePath = posix.join(workdir, path);
-      if (mayHave(final, imagePath)) continue;
+      const imagePath = absoluteIn(workdir, path);
+      if (imagePath === undefined || mayHave(final, imagePath)) continue;
       ctx.report({
         at: final.from,
         message: `${program.binary} reads ${read.path} from disk at run time (${read.evidence.file}:${read.evidence.line}), relative to its working directory ${workdir}, and the final stage does not copy ${path} there: the program will not find it; COPY ${path} ${imagePath}, embed it with //go:embed, or mount it (VOLUME)`,
