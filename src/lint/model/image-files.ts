@@ -55,8 +55,7 @@ export function contextSourcesOf(stage: StageModel, imagePath: string): string[]
       if (imagePath === into || imagePath.startsWith(into === "/" ? "/" : into + "/")) break;
       continue;
     }
-    const isDirectory = dest.endsWith("/") || dest === "." || sources.length > 1;
-    for (const source of sources) found.push(...sourcesFor(source, into, isDirectory, imagePath));
+    for (const source of sources) found.push(...sourcesFor(source, into, imagePath));
   }
   return found;
 }
@@ -70,8 +69,12 @@ function isRemote(source: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^git@/.test(source);
 }
 
-/** Context paths `source` copied into `into` puts at `imagePath`: as a file (`into` itself or `into/name`), or from inside a directory. */
-function sourcesFor(source: string, into: string, isDirectory: boolean, imagePath: string): string[] {
+/**
+ * Context paths `source` copied into `into` puts at `imagePath`: as a file (`into` itself or
+ * `into/name`), from inside a directory, or as what fills the directory `into` itself
+ * (`COPY templates/ ./templates/` puts the directory's contents there).
+ */
+function sourcesFor(source: string, into: string, imagePath: string): string[] {
   if (source.includes("$")) return [];
   const rel = posix.normalize(source.replace(/^\/+/, "")).replace(/\/+$/, "");
   if (rel.startsWith("..")) return [];
@@ -85,7 +88,7 @@ function sourcesFor(source: string, into: string, isDirectory: boolean, imagePat
     const name = posix.basename(imagePath);
     return globMatches(posix.basename(base), name) ? [dir === "." ? name : `${dir}/${name}`] : [];
   }
-  if (base !== "" && (imagePath === prefix + posix.basename(base) || (!isDirectory && imagePath === into))) out.push(base);
+  if (base !== "" && (imagePath === prefix + posix.basename(base) || imagePath === into)) out.push(base);
   if (imagePath.startsWith(prefix)) {
     const inside = imagePath.slice(prefix.length);
     out.push(base === "" ? inside : `${base}/${inside}`);

@@ -24,6 +24,7 @@ ruleTester(rule, {
   valid: [
     { name: "both copied to the working directory", code: image("COPY config.json /config.json\nCOPY templates /templates\n"), module, contextDir },
     { name: "copied under a WORKDIR", code: image("WORKDIR /srv\nCOPY config.json templates/ ./\n").replace("COPY config.json templates/ ./", "COPY config.json ./\nCOPY templates ./templates"), module, contextDir },
+    { name: "directories copied with trailing slashes, as slimgo init writes them", code: image("WORKDIR /srv\nCOPY config.json ./config.json\nCOPY templates/ ./templates/\n"), module, contextDir },
     { name: "the build stage's tree copied", code: image("COPY --from=build /src/ /app-root/\nWORKDIR /app-root\n"), module, contextDir },
     { name: "a single-stage image with the source", code: "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /src/app .\nUSER 65532\nENTRYPOINT [\"/src/app\"]\n", module, contextDir },
     { name: "mounted: a VOLUME over the working directory's files", code: image('WORKDIR /data\nVOLUME ["/data"]\n'), module, contextDir },
