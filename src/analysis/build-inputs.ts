@@ -2,7 +2,8 @@
 import { existsSync } from "node:fs";
 import { join, posix } from "node:path";
 import { embeddedFiles } from "./embeds.js";
-import type { Evidence, MainPackage, ModuleAnalysis } from "./types.js";
+import type { RunTimeFile } from "./run-time-files.js";
+import type { DataDirectory, Evidence, MainPackage, ModuleAnalysis } from "./types.js";
 
 interface InputGroup {
   /** Module-relative paths, forward slashes. */
@@ -15,6 +16,13 @@ export type BuildInput =
   | (InputGroup & { kind: "module-file" })
   | (InputGroup & { kind: "package"; importPath: string })
   | (InputGroup & { kind: "embed"; embed: string; evidence: Evidence });
+
+/** What a Dockerfile takes from the build context: what the build reads, and the files the program reads at run time that it copies. */
+export type ContextInput = BuildInput | (InputGroup & { kind: "run-time-file"; read: DataDirectory });
+
+export function runTimeInputs(files: readonly RunTimeFile[]): ContextInput[] {
+  return files.map((f) => ({ kind: "run-time-file", files: f.files, pattern: f.path, read: f.read }));
+}
 
 export function buildInputs(module: ModuleAnalysis, programs: readonly MainPackage[]): BuildInput[] {
   const inputs: BuildInput[] = [{ kind: "module-file", files: ["go.mod"], pattern: "go.mod" }];

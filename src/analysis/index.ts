@@ -86,10 +86,6 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
       evidence: evidenceAt(withMain, withMain.mainFuncLine!),
       facts,
     });
-    for (const d of facts.dataDirectories) {
-      const warning = `${d.path} is read from disk at run time (${d.evidence.file}:${d.evidence.line}) but not embedded: copy it into the image or //go:embed it`;
-      if (!warnings.includes(warning)) warnings.push(warning);
-    }
   }
 
   const { primary, reason } = choosePrimary(mainPackages, goMod.path);

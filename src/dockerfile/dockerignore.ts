@@ -4,19 +4,19 @@
  * build reads that a pattern would drop (a front end's dist/ that //go:embed names) is taken back
  * in at the end. A .dockerignore the project already has is kept, with what the recipe needs added.
  */
-import type { BuildInput } from "../analysis/build-inputs.js";
+import type { ContextInput } from "../analysis/build-inputs.js";
 import { dockerignoreMatcher } from "./dockerignore-patterns.js";
 
 export interface DockerignoreOptions {
   vendored: boolean;
-  /** What the build reads (see buildInputs): those the patterns would drop get a `!` line at the end. */
-  inputs?: readonly BuildInput[];
+  /** What the Dockerfile takes from the context (see buildInputs): those the patterns would drop get a `!` line at the end. */
+  inputs?: readonly ContextInput[];
 }
 
 /** The text, and the inputs taken back in (for init to explain). */
 export interface GeneratedDockerignore {
   text: string;
-  kept: BuildInput[];
+  kept: ContextInput[];
   /** Secret and history patterns added to an existing file. */
   added: string[];
 }
@@ -55,7 +55,7 @@ export function mergeDockerignore(existing: string, options: DockerignoreOptions
   return { text: `${existing.replace(/\n*$/, "\n")}\n${render(sections)}`, kept, added };
 }
 
-function takenBack(patterns: readonly string[], options: DockerignoreOptions): { kept: BuildInput[]; lines: string[] } {
+function takenBack(patterns: readonly string[], options: DockerignoreOptions): { kept: ContextInput[]; lines: string[] } {
   const matcher = dockerignoreMatcher(patterns);
   const kept = (options.inputs ?? []).filter((input) => input.files.some((f) => matcher.isIgnored(f)));
   const lines = kept.map((input) => `!${input.pattern}`);

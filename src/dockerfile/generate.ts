@@ -1,4 +1,4 @@
-import type { DockerfilePlan, ProgramPlan } from "./plan.js";
+import { RUN_TIME_WORKDIR, type DockerfilePlan, type ProgramPlan } from "./plan.js";
 import { NETRC_BUILD_COMMAND, NETRC_SECRET, type ModuleFetchPlan } from "./module-fetch.js";
 import { NONROOT_USER } from "./images.js";
 import { HEALTH_PROBE_PATH, HEALTH_PROBE_SOURCE_LINES, healthcheckInstruction, healthProbeCommand } from "./health-probe.js";
@@ -162,8 +162,12 @@ function runtimeStage(plan: DockerfilePlan, program: ProgramPlan): string[] {
     lines.push(`COPY --from=build ${rootfsDir(plan, program)}/ /`);
   }
   if (program.addUserWithShell) lines.push(...addUser(program));
-  for (const dir of program.dataDirectories) {
-    lines.push(`# ${dir} is read at run time but not embedded: add //go:embed, or COPY it here.`);
+  for (const d of program.runTimeFilesLeftOut) {
+    lines.push(`# ${d.path} is read at run time, not embedded, and not copied: it ${d.why}.`);
+  }
+  if (program.runTimeFiles.length > 0) {
+    lines.push(`# Read from disk at run time, relative to the working directory.`, `WORKDIR ${RUN_TIME_WORKDIR}`);
+    for (const d of program.runTimeFiles) lines.push(d.directory ? `COPY ${d.path}/ ./${d.path}/` : `COPY ${d.path} ./${d.path}`);
   }
   if (program.health.kind === "probe") lines.push(`COPY --from=build /out/healthcheck ${HEALTH_PROBE_PATH}`);
   lines.push(`COPY --from=build /out/${program.main.binary} ${program.binaryPath}`);

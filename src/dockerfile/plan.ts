@@ -9,6 +9,7 @@ import { builderImage, runtimeImage } from "./images.js";
 import { healthTarget } from "./health-probe.js";
 import { planModuleFetch, vendoredPrivateModules, type ModuleFetchPlan } from "./module-fetch.js";
 import type { ModuleFetchSettings } from "../analysis/module-fetch-settings.js";
+import { runTimeFiles, type RunTimeFile, type RunTimeFileLeftOut } from "../analysis/run-time-files.js";
 
 /** One choice the generator made, why, and the source lines behind it. */
 export interface Decision {
@@ -48,8 +49,10 @@ export interface ProgramPlan {
   health: HealthProbe;
   /** `-X` symbol to build-arg name, e.g. main.version -> VERSION. */
   versionArgs: { symbol: string; arg: string; default: string }[];
-  /** Run-time data directories that are not embedded (a note is written; they are not copied). */
-  dataDirectories: string[];
+  /** What the program reads from disk at run time, not embedded, copied from the build context into its WORKDIR. */
+  runTimeFiles: RunTimeFile[];
+  /** What it reads that is not copied (a note is written): a secret, or not in the module. */
+  runTimeFilesLeftOut: RunTimeFileLeftOut[];
   decisions: Decision[];
 }
 
@@ -89,12 +92,14 @@ export interface PlanOptions {
 }
 
 const DEFAULT_GO_VERSION = "1.22";
+/** The runtime stage's working directory when the program reads files of the module at run time. */
+export const RUN_TIME_WORKDIR = "/app";
 
 export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): DockerfilePlan {
   const decisions: Decision[] = [];
   const goVersion = chooseGoVersion(analysis, decisions);
   const mains = selectMainPackages(analysis, options);
-  const programs = mains.map((main) => planProgram(main, options, mains.length > 1, analysis.buildConfigVersionVariables, analysis.goMod.path));
+  const programs = mains.map((main) => planProgram(main, options, mains.length > 1, analysis.buildConfigVersionVariables, analysis.goMod.path, analysis.root));
   const cgo = programs.some((p) => p.cgo);
 
   decisions.push({
@@ -143,6 +148,10 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
   for (const program of programs) {
     const note = loopbackWarning(program.main, options.port);
     if (note) warnings.push(note);
+    for (const d of program.runTimeFilesLeftOut) {
+      const warning = `${d.read.evidence.file}:${d.read.evidence.line}: ${program.main.binary} reads ${d.read.path} from disk at run time, not embedded, and the image does not have it: it ${d.why}`;
+      if (!warnings.includes(warning)) warnings.push(warning);
+    }
   }
   if (downloadModules && inside.length > 0) {
     decisions.push({ topic: "modules", choice: `the go.mod of ${inside.map((r) => r.newPath).join(", ")} mounted for the download`, reason: "go reads a replacement directory's go.mod to download the modules it requires", evidence: inside.map((r) => r.evidence) });
@@ -202,7 +211,7 @@ function normaliseDir(dir: string): string {
   return d === "" || d === "." ? "." : d;
 }
 
-function planProgram(main: MainPackage, options: PlanOptions, several: boolean, buildConfigVariables: VersionVariable[], modulePath: string): ProgramPlan {
+function planProgram(main: MainPackage, options: PlanOptions, several: boolean, buildConfigVariables: VersionVariable[], modulePath: string, root: string): ProgramPlan {
   const f = main.facts;
   const decisions: Decision[] = [];
   const who = several ? `${main.binary}: ` : "";
@@ -280,9 +289,12 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
   if (f.serveSubcommand) {
     decisions.push({ topic: `${who}command`, choice: `CMD ["${f.serveSubcommand.name}"]`, reason: "the server runs under this subcommand; without it the program would print its usage and exit", evidence: [f.serveSubcommand.evidence] });
   }
-  const dataDirectories = f.dataDirectories.map((d) => d.path);
-  for (const d of f.dataDirectories) {
-    decisions.push({ topic: `${who}data`, choice: `${d.path} is not in the image`, reason: "it is read at run time but not embedded: use //go:embed or COPY it", evidence: [d.evidence] });
+  const data = runTimeFiles(root, f.dataDirectories);
+  for (const d of data.copied) {
+    decisions.push({ topic: `${who}data`, choice: `COPY ${d.path}${d.directory ? "/" : ""} to ${RUN_TIME_WORKDIR}/${d.path}`, reason: `the program reads ${d.read.path} from disk at run time, relative to its working directory, and does not embed it`, evidence: [d.read.evidence] });
+  }
+  for (const d of data.leftOut) {
+    decisions.push({ topic: `${who}data`, choice: `${d.path} is not in the image`, reason: `it is read at run time and not embedded, and it ${d.why}`, evidence: [d.read.evidence] });
   }
 
   return {
@@ -302,7 +314,8 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
     ...(portVariable ? { portVariable } : {}),
     health,
     versionArgs,
-    dataDirectories,
+    runTimeFiles: data.copied,
+    runTimeFilesLeftOut: data.leftOut,
     decisions,
     ...(f.serveSubcommand ? { command: [f.serveSubcommand.name] } : {}),
   };

@@ -5,7 +5,7 @@ import type { AnalysisEngine, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
 import { generateDockerfile } from "../dockerfile/generate.js";
 import { generateDockerignore, mergeDockerignore } from "../dockerfile/dockerignore.js";
-import { buildInputs, type BuildInput } from "../analysis/build-inputs.js";
+import { buildInputs, runTimeInputs, type ContextInput } from "../analysis/build-inputs.js";
 import { planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
 import { defaultBranch, generatePipeline, type CiProvider } from "../ci/index.js";
@@ -75,7 +75,10 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     hasGoSum,
     moduleFetch,
   });
-  const ignoreOptions = { vendored: analysis.vendored, inputs: buildInputs(analysis, plan.programs.map((p) => p.main)) };
+  const ignoreOptions = {
+    vendored: analysis.vendored,
+    inputs: [...buildInputs(analysis, plan.programs.map((p) => p.main)), ...runTimeInputs(plan.programs.flatMap((p) => p.runTimeFiles))],
+  };
   const ownIgnore = await readIfExists(join(analysis.root, ".dockerignore"));
   // A .dockerignore the project has is its own: kept, with what the recipe needs appended.
   const dockerignore = ownIgnore === undefined ? generateDockerignore(ignoreOptions) : mergeDockerignore(ownIgnore, ignoreOptions);
@@ -104,10 +107,16 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
 }
 
 /** Why .dockerignore takes back in what one of its patterns drops. */
-function keptInContext(input: BuildInput): Decision {
+function keptInContext(input: ContextInput): Decision {
   const reason =
-    input.kind === "embed" ? `//go:embed ${input.embed} embeds it` : input.kind === "package" ? `the build compiles package ${input.importPath}` : "the build reads it";
-  const evidence = input.kind === "embed" ? [input.evidence] : [];
+    input.kind === "embed"
+      ? `//go:embed ${input.embed} embeds it`
+      : input.kind === "package"
+        ? `the build compiles package ${input.importPath}`
+        : input.kind === "run-time-file"
+          ? `the image has it: the program reads ${input.read.path} at run time`
+          : "the build reads it";
+  const evidence = input.kind === "embed" ? [input.evidence] : input.kind === "run-time-file" ? [input.read.evidence] : [];
   return { topic: "context", choice: `.dockerignore keeps ${input.pattern} in`, reason: `${reason}, though a pattern for build output or secrets matches it`, evidence };
 }
 

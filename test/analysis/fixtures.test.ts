@@ -149,7 +149,6 @@ const EXPECTED: Record<string, FixtureExpectation> = {
     module: "example.com/embedded",
     go: "1.19",
     primary: ".",
-    warnings: ["templates is read from disk at run time (main.go:41) but not embedded: copy it into the image or //go:embed it"],
     mains: [
       rootServer("embedded", 24, {
         healthEndpoints: ["/healthz @ main.go:36"],

@@ -23,7 +23,7 @@ describe("images built by `slimgo build`", { skip: skipContainers(), concurrency
       bed.paths.push(tarball);
       // An image of its own (the label makes its ID differ): images.test.ts builds the same fixtures,
       // reproducibly, beside this file, and `podman rmi -f` of one image ID would remove the other's.
-      const r = await runSlimgo(["build", c.main ? join(dir, c.main) : dir, "--tarball", tarball, "-t", "containers-test", "--label", "slimgo.test=containers", "--json"], {
+      const r = await runSlimgo(["build", c.main ? join(dir, c.main) : dir, "--tarball", tarball, "-t", "containers-test", "--label", "slimgo.test=containers", "--json", ...(c.buildArgs ?? [])], {
         env: { SOURCE_DATE_EPOCH: "1700000000" },
       });
       assert.equal(r.code, 0, r.stderr);

@@ -1,6 +1,6 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -186,4 +186,55 @@ test("settings that name none of the module's requirements change nothing", asyn
   assert.match(dockerfile, /go mod download/);
   assert.doesNotMatch(dockerfile, /ARG GO(PROXY|PRIVATE)|type=secret|netrc/);
   assert.doesNotMatch(await readFile(join(dir, "compose.yaml"), "utf8"), /secrets|netrc/);
+});
+
+test("files the program reads at run time are copied into its WORKDIR, build output it reads is taken back into the context, a secret is left out with a warning", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "slimgo-init-data-"));
+  dirs.push(dir);
+  const files: Record<string, string> = {
+    "go.mod": "module example.com/site\n\ngo 1.19\n",
+    "main.go": [
+      "package main",
+      "",
+      'import (\n\t"html/template"\n\t"net/http"\n\t"os"\n)',
+      "",
+      "func main() {",
+      '\tcfg, _ := os.ReadFile("config.json")',
+      '\t_, _ = os.ReadFile(".env")',
+      '\ttpl := template.Must(template.ParseGlob("templates/*.html"))',
+      '\thttp.Handle("/", http.FileServer(http.Dir("dist")))',
+      "\t_, _ = cfg, tpl",
+      '\t_ = http.ListenAndServe(":8080", nil)',
+      "}",
+      "",
+    ].join("\n"),
+    "config.json": "{}\n",
+    ".env": "TOKEN=local\n",
+    "templates/index.html": "<p>hi</p>\n",
+    "dist/app.js": "console.log(1)\n",
+  };
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(join(dir, path, ".."), { recursive: true });
+    await writeFile(join(dir, path), content);
+  }
+  const r = await runSlimgo(["init", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
+  const runtime = dockerfile.slice(dockerfile.indexOf("FROM scratch"));
+  assert.match(runtime, /^WORKDIR \/app\nCOPY config\.json \.\/config\.json\nCOPY templates\/ \.\/templates\/\nCOPY dist\/ \.\/dist\/$/m);
+  assert.doesNotMatch(runtime, /^COPY \.env/m);
+  assert.match(runtime, /^# \.env is read at run time, not embedded, and not copied: it looks like it holds a secret/m);
+  assert.match(r.stderr, /main\.go:11: site reads \.env from disk at run time, not embedded, and the image does not have it: it looks like it holds a secret, which never goes into an image: mount it at run time/);
+  assert.match(r.stdout, /^\s+data\s+COPY templates\/ to \/app\/templates: the program reads templates\/\*\.html from disk at run time.*\(main\.go:12\)$/m);
+  const ignore = (await readFile(join(dir, ".dockerignore"), "utf8")).split("\n");
+  assert.ok(ignore.includes("dist/") && ignore.at(ignore.indexOf("!dist")) === "!dist" && ignore.indexOf("!dist") > ignore.indexOf("dist/"), ignore.join("\n"));
+  assert.ok(ignore.includes(".env"), "the secret stays out of the context");
+  assert.match(r.stdout, /^\s+context\s+\.dockerignore keeps dist in: the image has it: the program reads dist at run time.*\(main\.go:13\)$/m);
+
+  const lint = await runSlimgo(["lint", join(dir, "Dockerfile")]);
+  assert.deepEqual(
+    lint.stdout.split("\n").filter((l) => /\b(error|warning)\b/.test(l) && !/\d+ problems?/.test(l)).map((l) => l.replace(/^.*(SG\d+).*reads (\S+) .*$/, "$1 $2")),
+    ["SG122 .env"],
+    `lint agrees: only the secret is missing from the image\n${lint.stdout}`,
+  );
 });

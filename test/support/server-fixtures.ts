@@ -26,6 +26,8 @@ export interface ServerCase {
   /** Extra environment for the container. */
   env?: (upstream: TlsUpstream) => Record<string, string>;
   check?: (base: string, container: ContainerHandle) => Promise<void>;
+  /** What `slimgo build` needs beyond the module to make the image the check expects (init's Dockerfile needs nothing more). */
+  buildArgs?: string[];
 }
 
 export const SERVER_CASES: ServerCase[] = [
@@ -36,11 +38,17 @@ export const SERVER_CASES: ServerCase[] = [
     name: "embed",
     healthPath: "/healthz",
     healthcheck: "probe",
+    // templates/ is read from disk at run time: init's Dockerfile copies it, slimgo build takes it as an asset.
+    buildArgs: ["--assets", "templates"],
     check: async (base) => {
       const res = await fetch(`${base}/`);
       const expected = await readFile(join(FIXTURES, "embed/dist/index.html"), "utf8");
       assert.equal(res.status, 200);
       assert.equal(await res.text(), expected, "embedded files are served from the binary");
+      const page = await fetch(`${base}/page`);
+      const text = await page.text();
+      assert.equal(page.status, 200, `templates/page.html is in the image, in the program's working directory: ${text}`);
+      assert.match(text, /<title>embedded<\/title>/);
     },
   },
   {

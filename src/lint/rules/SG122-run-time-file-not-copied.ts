@@ -1,16 +1,10 @@
 import { posix, relative, join } from "node:path";
+import { fixedPart } from "../../analysis/run-time-files.js";
 import { finalStageProgram } from "../model/go-build-context.js";
 import { absoluteIn, contextSourcesOf, workdirAt } from "../model/image-files.js";
 import { copyPaths, stageChain } from "../model/queries.js";
 import type { StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
-
-/** The directory part of a glob (`templates/*.html` → `templates`), the path itself otherwise; "" when the glob starts at the top. */
-function fixedPart(path: string): string {
-  const glob = path.search(/[*?[]/);
-  if (glob < 0) return path.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
-  return posix.dirname(path.slice(0, glob) + "x").replace(/^\.$/, "");
-}
 
 /**
  * Whether an instruction of the stage's chain may put something at `imagePath`: a copy from the
