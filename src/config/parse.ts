@@ -1,7 +1,8 @@
 import { displayPath } from "../fsutil/display-path.js";
 import { LineCounter, parseDocument, isNode, type Node } from "yaml";
-import type { z } from "zod";
+import type { BaseIssue } from "valibot";
 import { inputError } from "../errors.js";
+import { issueKeys, valibot } from "../lazy-valibot.js";
 import { configSchema, type SlimgoConfig } from "./schema.js";
 
 /** Parses and validates slimgo.yaml text; errors name the file, line and key. */
@@ -15,24 +16,18 @@ export function parseConfig(text: string, file: string): SlimgoConfig {
     throw inputError(`${shown}:${line}: invalid YAML: ${firstLine(yamlError.message)}`, { file, line });
   }
   const data: unknown = doc.toJS() ?? {};
-  const parsed = configSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
+  const parsed = valibot().safeParse(configSchema, data);
+  if (parsed.success) return parsed.output;
 
-  const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-  const path = issuePath(issue);
+  const issue = parsed.issues[0];
+  const path = issueKeys(issue);
   const line = lineOf(doc.getIn(path, true), lineCounter) ?? lineOf(doc.getIn(path.slice(0, -1), true), lineCounter) ?? 1;
   const key = path.length > 0 ? path.join(".") : "(top level)";
   throw inputError(`${shown}:${line}: ${key}: ${describeIssue(issue)}`, { file, line });
 }
 
-function issuePath(issue: z.core.$ZodIssue): (string | number)[] {
-  const base = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-  if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) return [...base, issue.keys[0]];
-  return base;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return `unknown key (remove it or check the spelling; see docs/config.md)`;
+function describeIssue(issue: BaseIssue<unknown>): string {
+  if (issue.type === "strict_object" && issue.expected === "never") return `unknown key (remove it or check the spelling; see docs/config.md)`;
   return issue.message;
 }
 

@@ -1,5 +1,5 @@
-import type { ZodType } from "zod";
-import { zod } from "../lazy-zod.js";
+import type { GenericSchema } from "valibot";
+import { issueKeys, valibot } from "../lazy-valibot.js";
 import { ExitCode, SlimgoError } from "../errors.js";
 import type { ConfigFile, Descriptor, ImageManifest, IndexManifest } from "./types.js";
 
@@ -8,77 +8,78 @@ import type { ConfigFile, Descriptor, ImageManifest, IndexManifest } from "./typ
 let schemas: ReturnType<typeof makeSchemas> | undefined;
 
 function shapes(): ReturnType<typeof makeSchemas> {
-  schemas ??= makeSchemas(zod());
+  schemas ??= makeSchemas(valibot());
   return schemas;
 }
 
 /**
- * Loads the checks (and zod, about 65 ms) now: for callers that know they will read a manifest
+ * Loads the checks (and valibot) now: for callers that know they will read a manifest
  * after a wait they can fill, such as adding to an existing layout while go compiles.
  */
 export function loadManifestChecks(): void {
   shapes();
 }
 
-function makeSchemas({ z }: typeof import("zod")) {
-  const digest = z.string().regex(/^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/, "not a sha256 digest");
-  const stringMap = z.record(z.string(), z.string());
-  const platform = z.looseObject({
-    os: z.string(),
-    architecture: z.string(),
-    variant: z.string().optional(),
-    "os.version": z.string().optional(),
-    "os.features": z.array(z.string()).optional(),
+function makeSchemas(v: typeof import("valibot")) {
+  const digest = v.pipe(v.string(), v.regex(/^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/, "not a sha256 digest"));
+  const strings = v.array(v.string());
+  const stringMap = v.record(v.string(), v.string());
+  const platform = v.looseObject({
+    os: v.string(),
+    architecture: v.string(),
+    variant: v.optional(v.string()),
+    "os.version": v.optional(v.string()),
+    "os.features": v.optional(strings),
   });
-  const descriptor = z.looseObject({
-    mediaType: z.string(),
+  const descriptor = v.looseObject({
+    mediaType: v.string(),
     digest,
-    size: z.number().int().nonnegative(),
-    annotations: stringMap.optional(),
-    platform: platform.optional(),
-    urls: z.array(z.string()).optional(),
-    artifactType: z.string().optional(),
+    size: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    annotations: v.optional(stringMap),
+    platform: v.optional(platform),
+    urls: v.optional(strings),
+    artifactType: v.optional(v.string()),
   });
-  const manifest = z.looseObject({
-    schemaVersion: z.literal(2),
-    mediaType: z.string().optional(),
-    artifactType: z.string().optional(),
+  const manifest = v.looseObject({
+    schemaVersion: v.literal(2),
+    mediaType: v.optional(v.string()),
+    artifactType: v.optional(v.string()),
     config: descriptor,
-    layers: z.array(descriptor),
-    subject: descriptor.optional(),
-    annotations: stringMap.optional(),
+    layers: v.array(descriptor),
+    subject: v.optional(descriptor),
+    annotations: v.optional(stringMap),
   });
-  const index = z.looseObject({
-    schemaVersion: z.literal(2),
-    mediaType: z.string().optional(),
-    artifactType: z.string().optional(),
-    manifests: z.array(descriptor),
-    subject: descriptor.optional(),
-    annotations: stringMap.optional(),
+  const index = v.looseObject({
+    schemaVersion: v.literal(2),
+    mediaType: v.optional(v.string()),
+    artifactType: v.optional(v.string()),
+    manifests: v.array(descriptor),
+    subject: v.optional(descriptor),
+    annotations: v.optional(stringMap),
   });
-  const config = z.looseObject({
-    architecture: z.string(),
-    os: z.string(),
-    config: z.looseObject({}).optional().nullable(),
-    rootfs: z.looseObject({ type: z.string(), diff_ids: z.array(digest) }),
-    history: z.array(z.looseObject({})).optional(),
+  const config = v.looseObject({
+    architecture: v.string(),
+    os: v.string(),
+    config: v.nullish(v.looseObject({})),
+    rootfs: v.looseObject({ type: v.string(), diff_ids: v.array(digest) }),
+    history: v.optional(v.array(v.looseObject({}))),
   });
   return { descriptor, manifest, index, config };
 }
 
-function parseJson<T>(schema: ZodType<T>, bytes: Buffer, what: string): T {
+function parseJson(schema: GenericSchema, bytes: Buffer, what: string): unknown {
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString("utf8"));
   } catch (err) {
     throw new SlimgoError(`${what} is not valid JSON (${(err as Error).message})`, { exitCode: ExitCode.findings });
   }
-  const result = schema.safeParse(value);
+  const result = valibot().safeParse(schema, value);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new SlimgoError(`${what} is malformed: ${issue?.path.join(".") || "(top)"}: ${issue?.message}`, { exitCode: ExitCode.findings });
+    const issue = result.issues[0];
+    throw new SlimgoError(`${what} is malformed: ${issueKeys(issue).join(".") || "(top)"}: ${issue.message}`, { exitCode: ExitCode.findings });
   }
-  return result.data;
+  return result.output;
 }
 
 export function parseImageManifest(bytes: Buffer, what: string): ImageManifest {
@@ -97,9 +98,9 @@ export function parseConfigFile(bytes: Buffer, what: string): ConfigFile {
 }
 
 export function parseDescriptor(value: unknown, what: string): Descriptor {
-  const result = shapes().descriptor.safeParse(value);
-  if (!result.success) throw new SlimgoError(`${what} is malformed: ${result.error.issues[0]?.message}`, { exitCode: ExitCode.findings });
-  return result.data as Descriptor;
+  const result = valibot().safeParse(shapes().descriptor, value);
+  if (!result.success) throw new SlimgoError(`${what} is malformed: ${result.issues[0].message}`, { exitCode: ExitCode.findings });
+  return result.output as Descriptor;
 }
 
 /** Peeks at a manifest's own mediaType, for blobs whose descriptor is not known (e.g. a registry). */

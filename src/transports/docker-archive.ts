@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { zod } from "../lazy-zod.js";
+import { valibot } from "../lazy-valibot.js";
 import { ExitCode, SlimgoError, inputError } from "../errors.js";
 import { canonicalJsonBytes } from "../image/canonical-json.js";
 import { sha256, type Digest } from "../image/digest.js";
@@ -23,14 +23,14 @@ export async function writeDockerArchive(file: string, item: ImageOrIndex, optio
   await writeLayoutArchive(file, item, { ...options, dockerManifest: !isImageIndex(item) });
 }
 
-/** The shape of a docker-archive's manifest.json (zod loads only when an archive is read). */
+/** The shape of a docker-archive's manifest.json (valibot loads only when an archive is read). */
 function manifestJsonSchema() {
-  const { z } = zod();
-  return z.array(
-    z.looseObject({
-      Config: z.string(),
-      RepoTags: z.array(z.string()).nullable().optional(),
-      Layers: z.array(z.string()),
+  const v = valibot();
+  return v.array(
+    v.looseObject({
+      Config: v.string(),
+      RepoTags: v.nullish(v.array(v.string())),
+      Layers: v.array(v.string()),
     }),
   );
 }
@@ -109,9 +109,9 @@ export async function readDockerArchive(file: string, ref?: string, limits: TarL
   } catch (err) {
     throw new SlimgoError(`${what}: manifest.json is not valid JSON (${(err as Error).message})`, { exitCode: ExitCode.findings });
   }
-  const result = manifestJsonSchema().safeParse(parsed);
-  if (!result.success) throw new SlimgoError(`${what}: manifest.json is malformed (${result.error.issues[0]?.message})`, { exitCode: ExitCode.findings });
-  const entry = selectArchiveEntry(result.data, ref, what);
+  const result = valibot().safeParse(manifestJsonSchema(), parsed);
+  if (!result.success) throw new SlimgoError(`${what}: manifest.json is malformed (${result.issues[0].message})`, { exitCode: ExitCode.findings });
+  const entry = selectArchiveEntry(result.output, ref, what);
 
   const rawConfig = await archive.read(entry.Config, MAX_METADATA_BLOB);
   const configDigest = sha256(rawConfig);

@@ -6,12 +6,12 @@
 import { constants } from "node:fs";
 import { lstat, open, readdir, readFile, readlink } from "node:fs/promises";
 import { join, posix } from "node:path";
-import { zod } from "../lazy-zod.js";
+import { issueKeys, valibot } from "../lazy-valibot.js";
 import { inputError } from "../errors.js";
 import { isElf, readGoBinary } from "../gobinary/index.js";
 import type { ContainerConfig, FileEntry, FileType, GoBinaryInImage, HistoryEntry, ImageView, Platform } from "./image-view.js";
 
-const { z } = zod();
+const v = valibot();
 
 export interface DirectoryViewOptions {
   /** Give up on trees with more entries than this (default 2,000,000). */
@@ -20,26 +20,24 @@ export interface DirectoryViewOptions {
   compressedSize?: number;
 }
 
-const stringList = z.array(z.string()).nullish();
-const imageConfigSchema = z.object({
-  architecture: z.string(),
-  os: z.string(),
-  variant: z.string().optional(),
-  config: z
-    .object({
-      User: z.string().nullish(),
+const stringList = v.nullish(v.array(v.string()));
+const imageConfigSchema = v.object({
+  architecture: v.string(),
+  os: v.string(),
+  variant: v.optional(v.string()),
+  config: v.nullish(
+    v.object({
+      User: v.nullish(v.string()),
       Entrypoint: stringList,
       Cmd: stringList,
       Env: stringList,
-      Labels: z.record(z.string(), z.string()).nullish(),
-      Healthcheck: z.object({ Test: stringList }).nullish(),
-      WorkingDir: z.string().nullish(),
+      Labels: v.nullish(v.record(v.string(), v.string())),
+      Healthcheck: v.nullish(v.object({ Test: stringList })),
+      WorkingDir: v.nullish(v.string()),
       Shell: stringList,
-    })
-    .nullish(),
-  history: z
-    .array(z.object({ created_by: z.string().optional(), comment: z.string().optional(), empty_layer: z.boolean().optional() }))
-    .nullish(),
+    }),
+  ),
+  history: v.nullish(v.array(v.object({ created_by: v.optional(v.string()), comment: v.optional(v.string()), empty_layer: v.optional(v.boolean()) }))),
 });
 
 /** Parses an OCI/Docker image config (the JSON blob the manifest's `config` points to). */
@@ -52,12 +50,12 @@ export function parseImageConfig(json: unknown, source = "image config"): { plat
       throw inputError(`${source}: not JSON (${(error as Error).message}); pass the image's config blob`, { file: source });
     }
   }
-  const parsed = imageConfigSchema.safeParse(value);
+  const parsed = v.safeParse(imageConfigSchema, value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw inputError(`${source}: not an image config (${issue?.path.join(".") || "root"}: ${issue?.message}); pass the image's config blob`, { file: source });
+    const issue = parsed.issues[0];
+    throw inputError(`${source}: not an image config (${issueKeys(issue).join(".") || "root"}: ${issue.message}); pass the image's config blob`, { file: source });
   }
-  const { architecture, os, variant, config: raw, history } = parsed.data;
+  const { architecture, os, variant, config: raw, history } = parsed.output;
   const config: ContainerConfig = {};
   if (raw) {
     if (raw.User != null) config.User = raw.User;
