@@ -2,6 +2,7 @@ import { cgoFacts } from "./cgo.js";
 import { dataDirectories, embedDirectives } from "./embeds.js";
 import type { Program } from "./package-graph.js";
 import { runtimeNeeds } from "./runtime-needs.js";
+import { stateDirectories } from "./state-directories.js";
 import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand, tlsServer, unsetPortVariable } from "./server.js";
 import type { Evidence, ProgramFacts } from "./types.js";
 import { packageLevelNames, versionVariables } from "./version-vars.js";
@@ -23,6 +24,7 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
     envVariables: environmentVariables(files),
     embeds,
     dataDirectories: dataDirectories(files, embeds),
+    stateDirectories: stateDirectories(files),
     imports: [...imports].sort(),
     sourceFiles: files.map((f) => f.file),
     packageLevelNames: program.packages.flatMap((p, i) => packageLevelNames(files.filter((f) => p.files.includes(f.file)), i === 0 ? "main" : p.importPath)),

@@ -41,7 +41,7 @@ function portOf(value: string): number | undefined {
 }
 
 /** `flag.X(` or `fs.X(` on a FlagSet-like receiver that is not another package. */
-function flagCall(src: GoSourceFile, i: number, names: RegExp): boolean {
+export function flagCall(src: GoSourceFile, i: number, names: RegExp): boolean {
   const t = src.tokens;
   if (t[i + 1]?.value !== "." || t[i + 3]?.value !== "(" || !names.test(t[i + 2]?.value ?? "")) return false;
   if (isQualified(src, i, "flag", names)) return true;

@@ -133,6 +133,17 @@ export interface DataDirectory {
   evidence: Evidence;
 }
 
+/** A directory outside the working directory the program writes to (see state-directories.ts). */
+export interface StateDirectory {
+  /** Absolute path in the container. */
+  path: string;
+  /** Where the path comes from: a literal the program writes under, or the default of a flag or environment variable. */
+  source: "literal" | "flag" | "env";
+  /** The flag or variable, for those sources: the deployment can move the directory with it. */
+  name?: string;
+  evidence: Evidence;
+}
+
 /** A package-level variable or constant of the program's own packages, as `-ldflags -X` names it. */
 export interface PackageLevelName {
   /** "main.version" in the main package, "<import path>.<name>" elsewhere. */
@@ -155,6 +166,8 @@ export interface ProgramFacts {
   envVariables: EnvVariable[];
   embeds: EmbedDirective[];
   dataDirectories: DataDirectory[];
+  /** Directories outside the working directory it writes to: the image must have them, owned by the user it runs as. */
+  stateDirectories: StateDirectory[];
   /** Import paths of every package in the program's build graph (module-internal and external). */
   imports: string[];
   /** Module-relative paths of the Go files the program compiles for linux (its own packages, no tests). */

@@ -9,6 +9,8 @@ export interface BaseLayerOptions {
   caCertificates: boolean;
   /** Path of a Go zoneinfo.zip to include at ZONEINFO_PATH. */
   zoneinfoZip?: string;
+  /** Absolute directories the program writes its state to, owned by the non-root user. */
+  stateDirectories?: string[];
 }
 
 /**
@@ -29,7 +31,13 @@ export function baseLayerEntries(options: BaseLayerOptions): TarEntry[] {
   if (options.zoneinfoZip) {
     entries.push({ path: ZONEINFO_PATH, type: "file", mode: 0o644, sourcePath: options.zoneinfoZip });
   }
+  entries.push(...stateDirectoryEntries(options.stateDirectories ?? []));
   return entries;
+}
+
+/** The directories a program writes its state to, owned by the non-root user it runs as (it could not create them). */
+export function stateDirectoryEntries(paths: readonly string[]): TarEntry[] {
+  return paths.map((path) => ({ path: path.replace(/^\/+/, ""), type: "dir", mode: 0o755, uid: NONROOT_UID, gid: NONROOT_UID }));
 }
 
 /** What the base layer holds, for its history entry. */
@@ -37,5 +45,6 @@ export function describeBaseLayer(options: BaseLayerOptions): string {
   const parts = ["passwd and group with uid 65532", "/tmp (1777)"];
   if (options.caCertificates) parts.push(`CA certificates (Node ${process.versions.node} Mozilla store)`);
   if (options.zoneinfoZip) parts.push("Go zoneinfo.zip");
+  if (options.stateDirectories?.length) parts.push(`${options.stateDirectories.join(" ")} (owned by ${NONROOT_UID})`);
   return `slimgo base: ${parts.join(", ")}`;
 }

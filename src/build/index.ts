@@ -21,7 +21,7 @@ import { compressionId, layerFromFiles, tarDigest, type BuildCompression } from 
 import type { TarEntry } from "../tar/write.js";
 import { portsInImage, unsetPortNote } from "./ports.js";
 import { assetEntries, cleanAssetPath } from "./assets.js";
-import { baseLayerEntries, describeBaseLayer, NONROOT_UID, ZONEINFO_PATH } from "./base-layer.js";
+import { baseLayerEntries, describeBaseLayer, NONROOT_UID, stateDirectoryEntries, ZONEINFO_PATH } from "./base-layer.js";
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
 import { abandonGoBuild } from "./speculation.js";
 import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
@@ -181,11 +181,16 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       const { format, needsProbe } = plans.get(main)!;
       const messages: string[] = [];
       const report = (what: string) => layerReport(`  ${main.binary} ${platformKey(platform)}: ${what}`, (m) => messages.push(m));
+      const stateDirectories = main.facts.stateDirectories.map((d) => d.path);
       const made = (async () => {
         const layers: { layer: Layer; history: HistoryEntry }[] = [];
         if (!base) {
           const zoneinfoWanted = main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata;
-          const baseOptions = { caCertificates: needsCaCertificates(main.facts).needed, zoneinfoZip: zoneinfoWanted && goZoneinfo ? await goZoneinfo.zip() : undefined };
+          const baseOptions = {
+            caCertificates: needsCaCertificates(main.facts).needed,
+            zoneinfoZip: zoneinfoWanted && goZoneinfo ? await goZoneinfo.zip() : undefined,
+            stateDirectories: stateDirectories.length > 0 ? stateDirectories : undefined,
+          };
           const key = JSON.stringify([format, baseOptions]);
           let making = baseLayers.get(key);
           const shared = making !== undefined;
@@ -197,6 +202,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           // Another platform made it: this one's line says it was at hand.
           if (shared) report("base")(layer, undefined, "");
           layers.push({ layer, history: historyAt(describeBaseLayer(baseOptions)) });
+        } else if (stateDirectories.length > 0) {
+          layers.push({ layer: await layerOf(stateDirectoryEntries(stateDirectories), format, report("state directories")), history: historyAt(`slimgo build: ${stateDirectories.join(" ")} owned by ${NONROOT_UID}`) });
         }
         if (needsProbe) {
           const probe = await tracked(buildHealthProbe(go, platform, join(work, `probe-${main.binary}`), failed.signal));

@@ -78,14 +78,14 @@ function argValue(value: string): string {
 }
 
 /**
- * OS files a scratch runtime needs, assembled under /out/rootfs (one tree per distinct set of
- * needs, so --all targets get only what their program uses).
+ * OS files a scratch runtime needs, and the directories a program writes its state to, assembled
+ * under /out/rootfs (one tree per distinct set, so --all targets get only what their program uses).
  */
 function rootfsFiles(plan: DockerfilePlan): string[] {
   const lines: string[] = [];
   const seen = new Set<string>();
   for (const program of plan.programs) {
-    if (!program.makeTmp && !program.writePasswd) continue;
+    if (!needsRootfs(program)) continue;
     const dir = rootfsDir(plan, program);
     if (seen.has(dir)) continue;
     seen.add(dir);
@@ -99,14 +99,25 @@ function rootfsFiles(plan: DockerfilePlan): string[] {
         `printf 'root:x:0:\\nnonroot:x:65532:\\n' > ${dir}/etc/group`,
       );
     }
+    if (program.stateDirectories.length > 0) {
+      const paths = program.stateDirectories.map((d) => `${dir}${d.path}`).join(" ");
+      lines.push("# The program writes its state here, and running as non-root it could not create the directory.");
+      steps.push(`mkdir -p ${paths} && chown ${NONROOT_USER} ${paths}`);
+    }
     lines.push(`RUN ${steps.join(" && \\\n    ")}`);
   }
   return lines;
 }
 
+function needsRootfs(program: ProgramPlan): boolean {
+  return program.makeTmp || program.writePasswd || program.stateDirectories.length > 0;
+}
+
 function rootfsDir(plan: DockerfilePlan, program: ProgramPlan): string {
-  const kinds = plan.programs.filter((p) => p.makeTmp || p.writePasswd).map((p) => `${p.makeTmp}-${p.writePasswd}`);
+  const kindOf = (p: ProgramPlan) => `${p.makeTmp}-${p.writePasswd}-${p.stateDirectories.map((d) => d.path).join(",")}`;
+  const kinds = plan.programs.filter(needsRootfs).map(kindOf);
   if (new Set(kinds).size <= 1) return "/out/rootfs";
+  if (program.stateDirectories.length > 0) return `/out/rootfs-${program.main.binary}`;
   return `/out/rootfs-${program.makeTmp ? "tmp" : ""}${program.makeTmp && program.writePasswd ? "-" : ""}${program.writePasswd ? "passwd" : ""}`;
 }
 
@@ -157,7 +168,7 @@ function runtimeStage(plan: DockerfilePlan, program: ProgramPlan): string[] {
     lines.push("COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip");
     lines.push("ENV ZONEINFO=/zoneinfo.zip");
   }
-  if (program.makeTmp || program.writePasswd) {
+  if (needsRootfs(program)) {
     lines.push("# Copied as a tree: buildah drops /tmp's sticky 1777 mode when the directory itself is copied.");
     lines.push(`COPY --from=build ${rootfsDir(plan, program)}/ /`);
   }

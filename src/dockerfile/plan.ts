@@ -1,11 +1,11 @@
 import path from "node:path";
 import { isOutsideModule, localReplaces, replacementDir } from "../analysis/local-replaces.js";
 import { stampedVersionVariables } from "../analysis/version-vars.js";
-import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts, VersionVariable } from "../analysis/types.js";
+import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts, StateDirectory, VersionVariable } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
 import { displayPath } from "../fsutil/display-path.js";
-import { builderImage, runtimeImage } from "./images.js";
+import { builderImage, NONROOT_USER, runtimeImage } from "./images.js";
 import { healthTarget } from "./health-probe.js";
 import { planModuleFetch, vendoredPrivateModules, type ModuleFetchPlan } from "./module-fetch.js";
 import type { ModuleFetchSettings } from "../analysis/module-fetch-settings.js";
@@ -41,6 +41,8 @@ export interface ProgramPlan {
   copyZoneinfo: boolean;
   makeTmp: boolean;
   writePasswd: boolean;
+  /** Directories outside the working directory the program writes to: created, owned by the non-root user. */
+  stateDirectories: StateDirectory[];
   /** alpine/debian need a user entry created when the program resolves its user. */
   addUserWithShell: boolean;
   port?: number;
@@ -255,6 +257,11 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
   pushNeed(decisions, `${who}/tmp`, f.needs.tmp.needed, makeTmp ? "created with mode 1777" : "provided by the runtime image", "the program creates temporary files", f.needs.tmp.evidence);
   pushNeed(decisions, `${who}passwd entry`, f.needs.user.needed, writePasswd ? "/etc/passwd and /etc/group written for uid 65532" : addUserWithShell ? "user 65532 added" : "provided by the runtime image", "the program resolves its user with os/user", f.needs.user.evidence);
 
+  for (const d of f.stateDirectories) {
+    const from = d.source === "literal" ? "the program writes there" : `the program writes there: it is the default of ${d.source === "flag" ? `the -${d.name} flag` : d.name}, which can move it`;
+    decisions.push({ topic: `${who}state`, choice: `${d.path} created, owned by ${NONROOT_USER}`, reason: `${from}; the non-root user could not create it (mount a volume there to keep the data)`, evidence: [d.evidence] });
+  }
+
   const portFact = f.ports[0];
   const port = options.port ?? portFact?.port;
   // `port := os.Getenv("PORT")` with no fallback: a container that does not set it exits or listens on a random port.
@@ -308,6 +315,7 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
     copyCaCertificates: copyCa,
     copyZoneinfo,
     makeTmp,
+    stateDirectories: f.stateDirectories,
     writePasswd,
     addUserWithShell,
     port,

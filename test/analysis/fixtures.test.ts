@@ -33,6 +33,7 @@ interface ProgramSummary {
   envVariables: string[];
   embeds: string[];
   dataDirectories: string[];
+  stateDirectories: string[];
   imports: string[];
 }
 
@@ -56,6 +57,7 @@ function summarize(m: MainPackage): ProgramSummary {
     envVariables: f.envVariables.map((e) => `${e.name}=${e.default ?? "(none)"} @ ${at(e.evidence)}`),
     embeds: f.embeds.map((e) => `${e.patterns.join(" ")} @ ${at(e.evidence)}`),
     dataDirectories: f.dataDirectories.map((d) => `${d.path} @ ${at(d.evidence)}`),
+    stateDirectories: f.stateDirectories.map((d) => `${d.path} ${d.source}${d.name ? ` ${d.name}` : ""} @ ${at(d.evidence)}`),
     imports: f.imports,
   };
   if (f.healthFlag) s.healthFlag = `${f.healthFlag.name} @ ${at(f.healthFlag.evidence)}`;
@@ -67,7 +69,7 @@ function summarize(m: MainPackage): ProgramSummary {
   return s;
 }
 
-const NONE = { tlsRoots: [], zoneinfo: [], embeddedTzdata: false, tmp: [], user: [], cgo: [], cgoDependencies: [], ports: [], healthEndpoints: [], versionVariables: [], envVariables: [], embeds: [], dataDirectories: [] };
+const NONE = { tlsRoots: [], zoneinfo: [], embeddedTzdata: false, tmp: [], user: [], cgo: [], cgoDependencies: [], ports: [], healthEndpoints: [], versionVariables: [], envVariables: [], embeds: [], dataDirectories: [], stateDirectories: [] };
 const SERVER_IMPORTS = ["context", "errors", "fmt", "log", "net/http", "os", "os/signal", "syscall", "time"];
 const PORT_8080 = (defaultLine: number) => [`8080 env PORT @ main.go:${defaultLine}`];
 
@@ -184,10 +186,13 @@ const EXPECTED: Record<string, FixtureExpectation> = {
     go: "1.19",
     primary: ".",
     mains: [
-      rootServer("tempfiles", 17, {
-        tmp: ["main.go:28"],
-        healthEndpoints: ["/healthz @ main.go:24"],
-        imports: [...SERVER_IMPORTS.slice(0, 3), "io", ...SERVER_IMPORTS.slice(3)],
+      rootServer("tempfiles", 18, {
+        tmp: ["main.go:29"],
+        healthEndpoints: ["/healthz @ main.go:25"],
+        envVariables: ["PORT=8080 @ main.go:19", "DATA_DIR=/var/lib/tempfiles @ main.go:45"],
+        // The /keep handler writes under DATA_DIR, whose default no non-root user could create.
+        stateDirectories: ["/var/lib/tempfiles env DATA_DIR @ main.go:47"],
+        imports: [...SERVER_IMPORTS.slice(0, 3), "io", ...SERVER_IMPORTS.slice(3, 7), "path/filepath", ...SERVER_IMPORTS.slice(7)],
       }),
     ],
   },

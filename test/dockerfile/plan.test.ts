@@ -234,3 +234,17 @@ test("a server under a subcommand gets CMD with that subcommand after the ENTRYP
   assert.match(generateDockerfile(plan), /^ENTRYPOINT \["\/usr\/local\/bin\/app"\]\nCMD \["serve"\]$/m);
   assert.doesNotMatch(generateDockerfile(planDockerfile(moduleAnalysis([mainPackage(".", "app", { isServer: true })]), { hasGoSum: false })), /^CMD/m);
 });
+
+test("a directory the program writes its state to is created owned by the non-root user, on scratch and on distroless", () => {
+  const stateDirectories = [{ path: "/var/lib/app", source: "flag" as const, name: "data", evidence: ev("main.go", 9) }];
+  for (const runtime of ["scratch", "distroless"] as const) {
+    const plan = planDockerfile(moduleAnalysis([mainPackage(".", "app", { stateDirectories })]), { hasGoSum: false, runtime });
+    const text = generateDockerfile(plan);
+    assert.match(text, /^RUN mkdir -p \/out\/rootfs\/var\/lib\/app && chown 65532:65532 \/out\/rootfs\/var\/lib\/app$/m, runtime);
+    assert.match(text, /^COPY --from=build \/out\/rootfs\/ \/$/m, runtime);
+    const state = plan.programs[0]!.decisions.find((d) => d.topic === "state");
+    assert.match(state?.choice ?? "", /^\/var\/lib\/app created, owned by 65532:65532$/);
+    assert.match(state?.reason ?? "", /default of the -data flag/);
+    assert.deepEqual(state?.evidence, [ev("main.go", 9)]);
+  }
+});

@@ -12,6 +12,7 @@ export function programFacts(overrides: Partial<ProgramFacts> = {}): ProgramFact
     envVariables: [],
     embeds: [],
     dataDirectories: [],
+    stateDirectories: [],
     imports: [],
     sourceFiles: [],
     packageLevelNames: [],

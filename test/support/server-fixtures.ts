@@ -71,6 +71,10 @@ export const SERVER_CASES: ServerCase[] = [
       const body = await res.text();
       assert.equal(res.status, 200, `writing a temp file failed in the image: ${body}`);
       assert.match(body, /stored 5 bytes in \/tmp\//);
+      const kept = await fetch(`${base}/keep`, { method: "POST", body: "hello" });
+      const keptBody = await kept.text();
+      assert.equal(kept.status, 200, `the non-root user cannot write its data directory /var/lib/tempfiles: ${keptBody}`);
+      assert.match(keptBody, /kept 5 bytes in \/var\/lib\/tempfiles/);
     },
   },
   {
