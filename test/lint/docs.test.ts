@@ -100,6 +100,13 @@ const contexts: Record<string, () => Promise<{ bad: LintOptions; good: LintOptio
     const options = await moduleContext({ "main.go": 'package main\n\nimport "os"\n\nfunc main() { _, _ = os.ReadFile("config.json") }\n', "config.json": "{}\n" });
     return [{ bad: options, good: options }];
   },
+  // SG123: main.go writes under its -data default, as the examples' comment says.
+  SG123: async () => {
+    const options = await moduleContext({
+      "main.go": 'package main\n\nimport (\n\t"flag"\n\t"os"\n)\n\nfunc main() {\n\tdir := flag.String("data", "/var/lib/app", "data directory")\n\tflag.Parse()\n\t_ = os.MkdirAll(*dir, 0o755)\n}\n',
+    });
+    return [{ bad: options, good: options }];
+  },
   // SG219 reads the entrypoint script from the build context: the one each example's comment shows.
   SG219: async () => {
     const script = (last: string) => makeContext({ app: "", "docker-entrypoint.sh": `#!/bin/sh\nset -e\n/app migrate\n${last}\n` });
