@@ -20,7 +20,8 @@ export function generateCompose(plan: ComposePlan): string {
     services[recipe.service] = service;
   }
   const doc: Record<string, unknown> = { services };
-  if (plan.backing.length > 0) doc.volumes = Object.fromEntries(plan.backing.map((b) => [b.volume, {}]));
+  const volumes = [...plan.apps.flatMap((a) => a.volumes.map((v) => v.volume)), ...plan.backing.map((b) => b.volume)];
+  if (volumes.length > 0) doc.volumes = Object.fromEntries(volumes.map((v) => [v, {}]));
   const secrets = [...plan.secrets.map((s) => [s.name, { file: `./${s.file}` }]), ...plan.buildSecrets.map((s) => [s.name, { file: s.file }])];
   if (secrets.length > 0) doc.secrets = Object.fromEntries(secrets);
 
@@ -58,6 +59,7 @@ function appService(app: ComposeApp, plan: ComposePlan): Record<string, unknown>
   if (app.hostPort !== undefined && app.program.port !== undefined) s.ports = [`127.0.0.1:${app.hostPort}:${app.program.port}`];
   if (Object.keys(app.environment).length > 0) s.environment = app.environment;
   if (app.secrets.length > 0) s.secrets = app.secrets;
+  if (app.volumes.length > 0) s.volumes = app.volumes.map((v) => `${v.volume}:${v.path}`);
   if (app.dependsOn.length > 0) s.depends_on = Object.fromEntries(app.dependsOn.map((d) => [d, { condition: "service_healthy" }]));
   const health = healthTest(app.program);
   const t = HEALTHCHECK_TIMING;

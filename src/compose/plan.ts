@@ -23,6 +23,8 @@ export interface ComposeApp {
   dependsOn: string[];
   /** Programs that are neither servers nor long-running go into the `tools` profile (run them with `compose run`). */
   tool: boolean;
+  /** Named volumes over the directories the program writes its state to, so the state outlives a rebuild. */
+  volumes: { volume: string; path: string }[];
 }
 
 export interface ComposeSecret {
@@ -80,7 +82,12 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
       secrets: [],
       dependsOn: services.map((s) => BACKING_RECIPES[s.kind].service),
       tool: !program.main.facts.isServer && services.length === 0 && !program.main.facts.imports.includes("os/signal"),
+      volumes: program.stateDirectories.map((d, _, all) => ({ volume: `${name}-${all.length === 1 ? "data" : d.path.slice(1).replace(/[^A-Za-z0-9]+/g, "-")}`, path: d.path })),
     };
+    for (const v of app.volumes) {
+      const dir = program.stateDirectories.find((d) => d.path === v.path)!;
+      decisions.push({ topic: `${who}compose`, choice: `volume ${v.volume} at ${v.path}`, reason: "the program keeps its state there: a named volume keeps it across rebuilds and takes the directory's owner, 65532", evidence: [dir.evidence] });
+    }
     if (app.tool) {
       decisions.push({ topic: `${who}compose`, choice: "profile tools", reason: "neither a server nor a long-running process: `docker compose run` it instead of starting it with `up`", evidence: [program.main.evidence] });
     }

@@ -90,6 +90,33 @@ describe("services from `slimgo init` compose files, run with podman", { skip: s
     assert.equal(run.stdout, await readFile(file, "utf8"));
   });
 
+  test("tempfiles: the named volume compose.yaml mounts over the program's data directory is writable by it, and keeps what it wrote", async () => {
+    const dir = await copyModule("tempfiles");
+    dirs.push(dir);
+    assert.equal((await runSlimgo(["init", dir])).code, 0);
+    const compose = parse(await readFile(join(dir, "compose.yaml"), "utf8"));
+    assert.deepEqual(compose.services.tempfiles.volumes, ["tempfiles-data:/var/lib/tempfiles"]);
+    assert.deepEqual(compose.volumes, { "tempfiles-data": {} });
+    const tag = "localhost/slimgo-test/tempfiles:compose";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    // A new named volume, as `docker compose up` creates one: it takes the image directory's owner.
+    const volume = `slimgo-test-tempfiles-${process.pid}`;
+    const port = await freePort();
+    const container = await runContainer({ image: tag, env: { ...(await serviceEnvironment(dir, "tempfiles")), PORT: String(port) }, flags: ["-v", `${volume}:/var/lib/tempfiles`] });
+    try {
+      assert.equal(await waitForHttp(`http://127.0.0.1:${port}/healthz`), 200);
+      const kept = await fetch(`http://127.0.0.1:${port}/keep`, { method: "POST", body: "hello" });
+      assert.equal(kept.status, 200, await kept.text());
+      await container.remove();
+      const read = await podman(["run", "--rm", ...ULIMIT_FLAGS, "-v", `${volume}:/data`, "docker.io/library/alpine:3.20", "cat", "/data/kept.txt"]);
+      assert.equal(read.stdout, "hello", "the volume keeps the file after the container is gone");
+    } finally {
+      await container.remove();
+      await podman(["volume", "rm", "-f", volume]);
+    }
+  });
+
   test("three-services --all: every Dockerfile target builds and runs", async () => {
     const dir = await copyModule("three-services");
     dirs.push(dir);
