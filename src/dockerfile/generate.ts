@@ -169,7 +169,7 @@ function runtimeStage(plan: DockerfilePlan, program: ProgramPlan): string[] {
     lines.push("ENV ZONEINFO=/zoneinfo.zip");
   }
   if (needsRootfs(program)) {
-    lines.push("# Copied as a tree: buildah drops /tmp's sticky 1777 mode when the directory itself is copied.");
+    if (program.makeTmp) lines.push("# Copied as a tree: buildah drops /tmp's sticky 1777 mode when the directory itself is copied.");
     lines.push(`COPY --from=build ${rootfsDir(plan, program)}/ /`);
   }
   if (program.addUserWithShell) lines.push(...addUser(program));
