@@ -22,10 +22,20 @@ const WRITES: { pkg: string; names: RegExp; directory: boolean }[] = [
 /** Where a container's state belongs; not /tmp (its own need), the OS's directories, or mounted secrets. */
 const STATE_ROOTS = /^\/(var|data|srv|opt|home|app|storage|state|db|uploads|cache)(\/|$)/;
 const NOT_STATE = /^\/(var\/run|run|tmp|var\/tmp|etc|usr|bin|sbin|lib|proc|sys|dev)(\/|$)/;
-/** A flag or variable name that says it is where data goes. */
-const DATA_NAME = /(data|dir|directory|path|storage|store|state|db|database|cache|upload|volume|home|root|file)/i;
-/** A name that says it is read, not written: a config file, certificates, a socket. */
-const READ_NAME = /(conf|config|cert|key|tls|ssl|ca|secret|token|socket|sock|log)/i;
+/** Words of a flag or variable name that say it is where data goes. */
+const DATA_WORDS = new Set(["data", "dir", "directory", "path", "storage", "store", "state", "db", "database", "cache", "upload", "uploads", "volume", "home", "root", "file", "files"]);
+/** Words that say it is read, not written: a config file, certificates, a socket; or logs, which belong on stdout. */
+const READ_WORDS = new Set(["conf", "config", "cfg", "cert", "certs", "key", "keys", "tls", "ssl", "ca", "secret", "secrets", "token", "socket", "sock", "log", "logs", "pid"]);
+
+/** `DB_PATH`, `cache-dir`, `dataDir` as words. */
+function nameWords(name: string): string[] {
+  return name.split(/[-_.]+|(?<=[a-z0-9])(?=[A-Z])/).map((w) => w.toLowerCase()).filter(Boolean);
+}
+
+function namesStateDirectory(name: string): boolean {
+  const words = nameWords(name);
+  return words.some((w) => DATA_WORDS.has(w)) && !words.some((w) => READ_WORDS.has(w));
+}
 
 function asStateDirectory(path: string, isFile: boolean): string | undefined {
   const clean = posix.normalize(path).replace(/\/+$/, "");
@@ -70,11 +80,11 @@ export function stateDirectories(files: GoSourceFile[]): StateDirectory[] {
       const dflt = args[isVar ? 2 : 1];
       const flagName = name && t[name.start]?.kind === "string" ? t[name.start]!.value : undefined;
       const value = dflt && dflt.end - dflt.start === 1 && t[dflt.start]?.kind === "string" ? t[dflt.start]! : undefined;
-      if (!flagName || !value || !DATA_NAME.test(flagName) || READ_NAME.test(flagName)) continue;
+      if (!flagName || !value || !namesStateDirectory(flagName)) continue;
       add(asStateDirectory(value.value, looksLikeFile(value.value)), { path: "", source: "flag", name: flagName, evidence: evidenceAt(src, value.line) });
     }
     for (const e of envLookups(src)) {
-      if (e.default === undefined || !DATA_NAME.test(e.name) || READ_NAME.test(e.name)) continue;
+      if (e.default === undefined || !namesStateDirectory(e.name)) continue;
       add(asStateDirectory(e.default, looksLikeFile(e.default)), { path: "", source: "env", name: e.name, evidence: e.defaultEvidence ?? e.evidence });
     }
   }
