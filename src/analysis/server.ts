@@ -58,6 +58,15 @@ export interface EnvLookup extends EnvVariable {
  * `v = "default"` in the same function, `cmp.Or(os.Getenv("X"), "default")`, or a helper `getenv("X", "default")`.
  */
 export function envLookups(src: GoSourceFile): EnvLookup[] {
+  let found = lookupsOf.get(src);
+  if (!found) lookupsOf.set(src, (found = scanEnvLookups(src)));
+  return found;
+}
+
+/** Each file is scanned once: the variables, the ports and the state directories all ask. */
+const lookupsOf = new WeakMap<GoSourceFile, EnvLookup[]>();
+
+function scanEnvLookups(src: GoSourceFile): EnvLookup[] {
   const t = src.tokens;
   const out: EnvLookup[] = [];
   for (let i = 0; i < t.length; i++) {

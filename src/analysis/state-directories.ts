@@ -58,6 +58,7 @@ export function stateDirectories(files: GoSourceFile[]): StateDirectory[] {
   for (const src of files) {
     const t = src.tokens;
     for (let i = 0; i < t.length; i++) {
+      if (t[i + 1]?.value !== ".") continue;
       const write = WRITES.find((w) => isQualified(src, i, w.pkg, w.names) && t[i + 3]?.value === "(");
       if (!write) continue;
       writes = true;
@@ -73,7 +74,7 @@ export function stateDirectories(files: GoSourceFile[]): StateDirectory[] {
   for (const src of files) {
     const t = src.tokens;
     for (let i = 0; i < t.length; i++) {
-      if (!flagCall(src, i, /^(String|StringVar)$/)) continue;
+      if (t[i + 1]?.value !== "." || !flagCall(src, i, /^(String|StringVar)$/)) continue;
       const args = callArguments(t, i + 3);
       const isVar = t[i + 2]!.value === "StringVar";
       const name = args[isVar ? 1 : 0];

@@ -60,6 +60,32 @@ export function contextSourcesOf(stage: StageModel, imagePath: string): string[]
   return found;
 }
 
+/**
+ * Whether something other than the build context may put `imagePath` there: a VOLUME over it (it
+ * is mounted at run time), or a COPY/ADD from a stage or image into it, a directory above it or one
+ * below it. A copy into `/` itself counts only when it copies a whole stage (`COPY --from=x / /`):
+ * a rootfs skeleton copied there says nothing of this path.
+ */
+export function putFromOutsideContext(stage: StageModel, imagePath: string): boolean {
+  const covers = (into: string) => into === imagePath || imagePath.startsWith(into === "/" ? "/" : `${into}/`) || into.startsWith(`${imagePath}/`);
+  for (const s of stageChain(stage)) {
+    for (const ins of s.instructions) {
+      if (ins.keyword === "VOLUME") {
+        const volumes = ins.args.join(" ").replace(/[[\]",]/g, " ").split(/\s+/).filter(Boolean);
+        if (volumes.some((v) => covers(posix.normalize(absoluteIn(workdirAt(s, ins), v) ?? v)))) return true;
+      }
+      if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || !ins.flags.some((f) => f.name === "from")) continue;
+      const { sources, dest } = copyPaths(ins);
+      const into = absoluteIn(workdirAt(s, ins), dest === "" ? "." : dest);
+      if (into === undefined) return true;
+      const target = into === "/" ? "/" : into.replace(/\/+$/, "");
+      if (target === "/" && !sources.some((src) => posix.normalize(src) === "/")) continue;
+      if (covers(target)) return true;
+    }
+  }
+  return false;
+}
+
 /** The stage of the chain that holds `ins`. */
 function stageOf(stage: StageModel, ins: InstructionModel): StageModel {
   return stageChain(stage).find((s) => s.index === ins.stage) ?? stage;

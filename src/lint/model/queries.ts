@@ -210,6 +210,15 @@ export function moduleFilesTaken(ins: InstructionModel): Map<"go.mod" | "go.sum"
   return taken;
 }
 
+/** The USER in effect at the end of `stage`: its last, else that of the stage it starts FROM, and so on; undefined when none sets one. */
+export function lastUser(stage: StageModel): InstructionModel | undefined {
+  for (const s of stageChain(stage)) {
+    const last = [...s.instructions].reverse().find((i) => i.keyword === "USER");
+    if (last) return last;
+  }
+  return undefined;
+}
+
 /** The user[:group] a USER sets or a COPY/ADD --chown gives, as written, with its offset in the Dockerfile when known. */
 export function userSpec(model: DockerfileModel, ins: InstructionModel): { spec: string; start?: number } | undefined {
   if (ins.keyword === "USER") return ins.args[0] === undefined ? undefined : { spec: ins.args[0], start: ins.argsStart };

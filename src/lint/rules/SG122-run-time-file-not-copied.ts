@@ -1,37 +1,13 @@
-import { posix, relative, join } from "node:path";
+import { relative, join } from "node:path";
 import { fixedPart } from "../../analysis/run-time-files.js";
 import { finalStageProgram } from "../model/go-build-context.js";
-import { absoluteIn, contextSourcesOf, workdirAt } from "../model/image-files.js";
-import { copyPaths, stageChain } from "../model/queries.js";
+import { absoluteIn, contextSourcesOf, putFromOutsideContext, workdirAt } from "../model/image-files.js";
 import type { StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
-/**
- * Whether an instruction of the stage's chain may put something at `imagePath`: a copy from the
- * build context that lands there (see contextSourcesOf), a copy from a stage or image into it or
- * into a directory above it (not `/` itself, where a stage's rootfs skeleton goes, unless the whole
- * stage is copied), or a VOLUME over it, which says the file is mounted at run time.
- */
+/** Whether the image may have something at `imagePath`: copied from the build context (see contextSourcesOf), from a stage or image, or mounted. */
 function mayHave(stage: StageModel, imagePath: string): boolean {
-  if (contextSourcesOf(stage, imagePath).length > 0) return true;
-  const covers = (into: string) => into === imagePath || imagePath.startsWith(into === "/" ? "/" : `${into}/`) || into.startsWith(`${imagePath}/`);
-  for (const s of stageChain(stage)) {
-    const workdir = workdirAt(s);
-    for (const ins of s.instructions) {
-      if (ins.keyword === "VOLUME") {
-        const volumes = ins.args.join(" ").replace(/[[\]",]/g, " ").split(/\s+/).filter(Boolean);
-        if (volumes.some((v) => covers(posix.normalize(absoluteIn(workdir, v) ?? v)))) return true;
-      }
-      if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || !ins.flags.some((f) => f.name === "from")) continue;
-      const { sources, dest } = copyPaths(ins);
-      const into = absoluteIn(workdirAt(s, ins), dest === "" ? "." : dest);
-      if (into === undefined) return true;
-      const target = into === "/" ? "/" : into.replace(/\/+$/, "");
-      if (target === "/" && !sources.some((src) => posix.normalize(src) === "/")) continue;
-      if (covers(target)) return true;
-    }
-  }
-  return false;
+  return contextSourcesOf(stage, imagePath).length > 0 || putFromOutsideContext(stage, imagePath);
 }
 
 export const rule: Rule = {

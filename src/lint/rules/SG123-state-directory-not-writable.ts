@@ -1,25 +1,21 @@
-import { posix } from "node:path";
 import type { StateDirectory } from "../../analysis/types.js";
 import { lookupAt } from "../model/build.js";
 import { finalStageProgram } from "../model/go-build-context.js";
-import { absoluteIn, workdirAt } from "../model/image-files.js";
+import { putFromOutsideContext } from "../model/image-files.js";
 import { runsAsNonRootByDefault } from "../model/images.js";
-import { copyPaths, rootImage, stageChain, stageSetsEnv } from "../model/queries.js";
+import { lastUser, rootImage, stageSetsEnv } from "../model/queries.js";
 import type { DockerfileModel, StageModel } from "../model/types.js";
 import { expand } from "../model/variables.js";
 import type { Rule } from "../types.js";
 
 /** The user the final stage runs as, when it is known and not root; undefined otherwise. */
 function nonRootUser(model: DockerfileModel, final: StageModel): string | undefined {
-  for (const s of stageChain(final)) {
-    const last = [...s.instructions].reverse().find((i) => i.keyword === "USER");
-    if (!last) continue;
-    const e = expand(last.args[0] ?? "", lookupAt(model, last), model.escape);
-    const user = e.value.split(":")[0];
-    return e.unknown || user === "root" || user === "0" ? undefined : e.value;
-  }
+  const last = lastUser(final);
   // distroless :nonroot and the like run as 65532.
-  return runsAsNonRootByDefault(rootImage(final)) ? "65532:65532" : undefined;
+  if (!last) return runsAsNonRootByDefault(rootImage(final)) ? "65532:65532" : undefined;
+  const e = expand(last.args[0] ?? "", lookupAt(model, last), model.escape);
+  const user = e.value.split(":")[0];
+  return e.unknown || user === "root" || user === "0" ? undefined : e.value;
 }
 
 /** Whether the path occurs in the text as a whole path (`/var/lib/app`, `/out/rootfs/var/lib/app/`), not as part of a longer name. */
@@ -32,29 +28,15 @@ function mentions(text: string, path: string): boolean {
 
 /**
  * Whether the Dockerfile may make the directory, or says it is mounted: a RUN, COPY or ADD of any
- * stage that names it (`chown 65532 /out/rootfs/var/lib/app`, then a copy of the tree), a copy from
- * another stage or image into it or a directory above it (not `/` itself), or a VOLUME over it. A
- * WORKDIR alone does not count: it creates the directory owned by root.
+ * stage that names it (`chown 65532 /out/rootfs/var/lib/app`, then a copy of the tree), or a copy
+ * from another stage or image, or a VOLUME, that covers it. A WORKDIR alone does not count: it
+ * creates the directory owned by root.
  */
 function mayBeWritable(model: DockerfileModel, final: StageModel, path: string): boolean {
   for (const ins of model.stages.flatMap((s) => s.instructions)) {
     if ((ins.keyword === "RUN" || ins.keyword === "COPY" || ins.keyword === "ADD") && mentions(model.text.slice(ins.start, ins.end), path)) return true;
   }
-  const covers = (into: string) => into !== "/" && (into === path || path.startsWith(`${into}/`) || into.startsWith(`${path}/`));
-  for (const s of stageChain(final)) {
-    for (const ins of s.instructions) {
-      if (ins.keyword === "VOLUME") {
-        const volumes = ins.args.join(" ").replace(/[[\]",]/g, " ").split(/\s+/).filter(Boolean);
-        if (volumes.some((v) => covers(posix.normalize(absoluteIn(workdirAt(s, ins), v) ?? v)))) return true;
-      }
-      if ((ins.keyword === "COPY" || ins.keyword === "ADD") && ins.flags.some((f) => f.name === "from")) {
-        const { dest } = copyPaths(ins);
-        const into = absoluteIn(workdirAt(s, ins), dest === "" ? "." : dest);
-        if (into === undefined || covers(into.replace(/\/+$/, "") || "/")) return true;
-      }
-    }
-  }
-  return false;
+  return putFromOutsideContext(final, path);
 }
 
 /** Whether the image moves the directory elsewhere: the flag in the program's arguments, or the variable set by ENV. */

@@ -1,8 +1,8 @@
 import { lookupAt } from "../model/build.js";
 import { isScratch, runsAsNonRootByDefault } from "../model/images.js";
-import { rootImage, stageChain } from "../model/queries.js";
+import { lastUser, rootImage, stageChain } from "../model/queries.js";
 import { expand } from "../model/variables.js";
-import type { InstructionModel, StageModel } from "../model/types.js";
+import type { StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -18,11 +18,7 @@ export const rule: Rule = {
     const { model } = ctx;
     const final = model.finalStage;
     if (!final) return;
-    let last: InstructionModel | undefined;
-    for (const s of stageChain(final)) {
-      last = [...s.instructions].reverse().find((i) => i.keyword === "USER");
-      if (last) break;
-    }
+    const last = lastUser(final);
     if (!last) {
       if (runsAsNonRootByDefault(rootImage(final)) || isExportStage(final)) return;
       ctx.report({ at: final.from, message: "the final stage has no USER, so the container runs as root: add USER 65532:65532 (or another non-root uid)" });
