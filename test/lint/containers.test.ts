@@ -13,7 +13,8 @@
  * its fix adds mends it. SG105: a single-stage build whose program loads time zones breaks with
  * -trimpath (no GOROOT left to find zoneinfo.zip), so its fix leaves -trimpath out. Stand-ins:
  * test/support/standins.ts. SG120: a -health flag the image never runs leaves podman nothing to check;
- * the HEALTHCHECK its fix adds makes the container healthy.
+ * the HEALTHCHECK its fix adds makes the container healthy. SG221: USER appuser after adduser -u runs as
+ * that uid, and so does the USER its fix writes, now a number in the image config.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -82,6 +83,29 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
 
     const afterFix = await buildAndRun("sg218-fixed", fixed);
     assert.equal(afterFix.code, 0, afterFix.output);
+  });
+
+  test("SG221: USER appuser after adduser -u: the fix writes its uid, and the container runs as the same uid with a numeric User in its config", async () => {
+    // The alpine stand-in's busybox has no adduser applet: this script stands in, writing the
+    // passwd and group lines busybox adduser -D -H -u UID NAME writes.
+    const adduser = '#!/bin/sh\nwhile [ $# -gt 0 ]; do case $1 in -u) uid=$2; shift 2 ;; -*) shift ;; *) name=$1; shift ;; esac; done\necho "$name:x:$uid:$uid:Linux User,,,:/nonexistent:/sbin/nologin" >>/etc/passwd\necho "$name:x:$uid:" >>/etc/group\n';
+    const bad = 'FROM alpine:3.20\nCOPY adduser /usr/sbin/adduser\nARG UID=10001\nRUN adduser -D -H -u "${UID}" appuser\nUSER appuser\nENTRYPOINT ["/bin/busybox", "id", "-u"]\n';
+    const findings = lintDockerfile(bad).findings.filter((f) => f.ruleId === "SG221");
+    assert.deepEqual(findings.map((f) => f.line), [5]);
+    const fixed = applyFixes(bad, findings).text;
+    assert.equal(fixed, bad.replace("USER appuser", "USER 10001"));
+
+    const runAs = async (name: string, dockerfile: string) => {
+      const dir = await contextWith(`slimgo-${name}-`, { Dockerfile: dockerfile, adduser });
+      await chmod(join(dir, "adduser"), 0o755);
+      const built = await build(name, dir);
+      assert.equal(built.code, 0, built.output);
+      const user = (await podman(["image", "inspect", "--format", "{{.Config.User}}", built.tag])).stdout.trim();
+      const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, built.tag], { timeoutMs: 60_000 });
+      return { user, uid: run.stdout.trim() };
+    };
+    assert.deepEqual(await runAs("sg221-bad", bad), { user: "appuser", uid: "10001" });
+    assert.deepEqual(await runAs("sg221-fixed", fixed), { user: "10001", uid: "10001" });
   });
 
   test("SG115: go get installs no tool since Go 1.18, so the step that runs it fails; slimgo lint --fix makes it go install, and the build runs it", async () => {

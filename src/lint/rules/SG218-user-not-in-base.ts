@@ -1,52 +1,10 @@
 import { lookupAt } from "../model/build.js";
 import { unwrapCommand } from "../model/command-wrappers.js";
-import { isAlpineImage, isDistroless, isGolangImage, isScratch, type ImageRef } from "../model/images.js";
+import { baseUsersOf } from "../model/base-users.js";
 import { rootImage, stageChain, stageCopies, userSpec } from "../model/queries.js";
 import type { InstructionModel, StageModel } from "../model/types.js";
 import { expand } from "../model/variables.js";
 import type { Fix, Rule } from "../types.js";
-
-/** A base image family whose /etc/passwd and /etc/group slimgo knows. Names that may exist are listed: a missing one is a false report. */
-interface Family {
-  users: ReadonlySet<string>;
-  groups: ReadonlySet<string>;
-  /** How to create the user in this family, for the message. */
-  create: string;
-}
-
-const ALPINE_USERS = ["root", "bin", "daemon", "adm", "lp", "sync", "shutdown", "halt", "mail", "news", "uucp", "operator", "man", "postmaster", "cron", "ftp", "sshd", "at", "squid", "xfs", "games", "cyrus", "vpopmail", "ntp", "smmsp", "guest", "nobody"];
-/** alpine-baselayout's /etc/group, old releases included. */
-const ALPINE_GROUPS = ["root", "bin", "daemon", "sys", "adm", "tty", "disk", "lp", "mem", "kmem", "wheel", "floppy", "mail", "news", "uucp", "man", "cron", "console", "audio", "cdrom", "dialout", "ftp", "sshd", "input", "at", "tape", "video", "netdev", "readproc", "squid", "xfs", "kvm", "games", "shadow", "cdrw", "www-data", "usb", "vpopmail", "users", "ntp", "nofiles", "smmsp", "locate", "abuild", "utmp", "ping", "nogroup", "nobody"];
-const DEBIAN_USERS = ["root", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy", "www-data", "backup", "list", "irc", "gnats", "nobody", "_apt", "messagebus"];
-/** base-passwd's group.master, plus the groups of the users above. */
-const DEBIAN_GROUPS = [...DEBIAN_USERS, "adm", "tty", "disk", "kmem", "dialout", "fax", "voice", "cdrom", "floppy", "tape", "sudo", "audio", "dip", "backup", "operator", "src", "shadow", "utmp", "video", "sasl", "plugdev", "staff", "users", "nogroup", "_ssh", "crontab", "netdev", "systemd-journal"];
-const MINIMAL_USERS = ["root", "nonroot", "nobody"];
-const BUSYBOX_USERS = ["root", "daemon", "bin", "sys", "sync", "mail", "www-data", "operator", "nobody"];
-const BUSYBOX_GROUPS = [...BUSYBOX_USERS, "adm", "tty", "disk", "lp", "kmem", "wheel", "cdrom", "dialout", "floppy", "video", "audio", "tape", "utmp", "plugdev", "staff", "lock", "netdev", "users", "nogroup"];
-
-const family = (users: string[], groups: string[], create: string): Family => ({ users: new Set(users), groups: new Set(groups), create });
-const ALPINE = family(ALPINE_USERS, ALPINE_GROUPS, "create the user with adduser");
-const DEBIAN = family(DEBIAN_USERS, DEBIAN_GROUPS, "create the user with useradd");
-const UBUNTU = family([...DEBIAN_USERS, "ubuntu"], [...DEBIAN_GROUPS, "ubuntu"], "create the user with useradd");
-const MINIMAL = family(MINIMAL_USERS, [...MINIMAL_USERS, "tty", "staff"], "copy in an /etc/passwd and /etc/group that have it");
-const BUSYBOX = family(BUSYBOX_USERS, BUSYBOX_GROUPS, "create the user with adduser");
-
-const named = (ref: ImageRef, name: string): boolean => ref.repository === name || ref.repository.endsWith(`/${name}`);
-
-/** The family of a stage's root image; undefined for scratch (SG107's) and every image whose users slimgo does not know. */
-function familyOf(ref: ImageRef): Family | undefined {
-  if (isScratch(ref)) return undefined;
-  if (isDistroless(ref)) return MINIMAL;
-  if (ref.repository.startsWith("chainguard/") && (ref.registry === "cgr.dev" || ref.registry === undefined || ref.registry === "docker.io")) return MINIMAL;
-  const golang = isGolangImage(ref) && !ref.repository.startsWith("chainguard/");
-  // node:20-alpine or nginx:alpine have users of their own: only alpine itself and the golang images count.
-  if (isAlpineImage(ref) && (named(ref, "alpine") || golang)) return ALPINE;
-  if (named(ref, "ubuntu")) return UBUNTU;
-  if (named(ref, "debian")) return DEBIAN;
-  if (golang && !/windowsservercore|nanoserver/.test(ref.tag ?? "")) return DEBIAN;
-  if (named(ref, "busybox")) return BUSYBOX;
-  return undefined;
-}
 
 const CREATES_USERS = new Set(["adduser", "useradd", "addgroup", "groupadd", "newusers"]);
 const PASSWD_FILE = /(^|\/)etc\/(passwd|group)\b/;
@@ -119,7 +77,7 @@ export const rule: Rule = {
       const root = chain[chain.length - 1] ?? stage;
       // FROM $BASE: the image, and so its users, is chosen at build time.
       if (/^[^:@]*\$/.test(root.image) || expand(root.image, lookupAt(model, root.from), model.escape).unknown) continue;
-      const fam = familyOf(rootImage(stage));
+      const fam = baseUsersOf(rootImage(stage));
       if (!fam) continue;
       const added = addedNames(stage);
       if (added === null) continue;

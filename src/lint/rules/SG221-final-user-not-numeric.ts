@@ -1,0 +1,103 @@
+import { lookupAt } from "../model/build.js";
+import { baseUsersOf } from "../model/base-users.js";
+import { unwrapCommand } from "../model/command-wrappers.js";
+import { isScratch } from "../model/images.js";
+import { lastUser, rootImage, stageChain } from "../model/queries.js";
+import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
+import { expand } from "../model/variables.js";
+import type { Rule } from "../types.js";
+
+/** Options of adduser (busybox and Debian's) and useradd that take a value, as a separate word or after "=". */
+const VALUE_OPTIONS: Record<string, ReadonlySet<string>> = {
+  adduser: new Set(["-h", "-g", "-s", "-G", "-u", "-k", "--home", "--shell", "--gecos", "--comment", "--ingroup", "--uid", "--gid", "--firstuid", "--lastuid", "--conf", "--add-extra-groups"]),
+  useradd: new Set(["-u", "-g", "-G", "-d", "-s", "-c", "-k", "-e", "-f", "-K", "-p", "-R", "-P", "-b", "--uid", "--gid", "--groups", "--home-dir", "--shell", "--comment", "--skel", "--expiredate", "--inactive", "--key", "--password", "--root", "--prefix", "--base-dir", "--selinux-user"]),
+};
+
+/** A user an adduser or useradd in a RUN creates, with the uid it gives when one is written (after variables). */
+interface CreatedUser {
+  name: string;
+  uid?: string;
+  tool: string;
+  at: InstructionModel;
+}
+
+function createdUsers(model: DockerfileModel, stage: StageModel): CreatedUser[] {
+  const out: CreatedUser[] = [];
+  for (const s of stageChain(stage)) {
+    for (const ins of s.instructions) {
+      if (ins.keyword !== "RUN") continue;
+      const lookup = lookupAt(model, ins);
+      for (const c of ins.commands) {
+        const words = unwrapCommand(c).words.map((w) => expand(w.value, lookup, model.escape));
+        const tool = words[0]?.value.split("/").pop() ?? "";
+        const takesValue = VALUE_OPTIONS[tool];
+        if (!takesValue) continue;
+        const positionals: string[] = [];
+        let uid: string | undefined;
+        for (let i = 1; i < words.length; i++) {
+          const w = words[i]!;
+          const eq = w.value.startsWith("--") ? w.value.indexOf("=") : -1;
+          const option = eq > 0 ? w.value.slice(0, eq) : w.value;
+          if (option.startsWith("-") && option.length > 1) {
+            const value = eq > 0 ? { value: w.value.slice(eq + 1), unknown: w.unknown } : takesValue.has(option) ? words[++i] : undefined;
+            if ((option === "-u" || option === "--uid") && value && !value.unknown) uid = value.value;
+            continue;
+          }
+          if (!w.unknown) positionals.push(w.value);
+        }
+        // adduser USER [GROUP]; useradd [options] LOGIN.
+        const name = tool === "adduser" ? positionals[0] : positionals[positionals.length - 1];
+        if (name) out.push({ name, uid: uid !== undefined && /^\d+$/.test(uid) ? uid : undefined, tool, at: ins });
+      }
+    }
+  }
+  return out;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: "SG221",
+    name: "final-user-not-numeric",
+    severity: "warning",
+    description: "The final stage's USER is a name, not a numeric uid: Kubernetes with runAsNonRoot cannot verify it is not root and refuses to start the container.",
+    docs: "docs/rules/SG221.md",
+    peers: {},
+    fixable: true,
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const final = model.finalStage;
+    // A named user in scratch cannot even start: that is SG107's.
+    if (!final || isScratch(rootImage(final))) return;
+    const last = lastUser(final);
+    const spec = last?.args[0];
+    if (!last || spec === undefined) return;
+    const e = expand(spec, lookupAt(model, last), model.escape);
+    if (e.unknown) return;
+    const [user = "", group] = e.value.split(":");
+    if (user === "" || /^\d+$/.test(user) || user === "root") return;
+    const created = createdUsers(model, final).filter((c) => c.name === user).pop();
+    const base = baseUsersOf(rootImage(final));
+    // A name the base lacks and nothing creates is SG218's: the container would not start at all.
+    if (!created && base && !base.users.has(user)) return;
+    const uid = created ? created.uid : base?.uids.get(user)?.toString();
+    const numeric = uid === undefined ? undefined : group === undefined ? uid : `${uid}:${group}`;
+    const source = created ? `${user}'s uid from the ${created.tool} at line ${created.at.range.line}` : `${user}'s uid in ${rootImage(final).repository}`;
+    const advice =
+      numeric !== undefined
+        ? `write USER ${numeric} (${source})`
+        : created
+          ? `give ${user} a fixed uid when creating it (adduser -u 10001 ${user}, or useradd -u 10001 ${user}) and write USER 10001`
+          : `write the uid instead (USER 65532:65532 for a user of your own)`;
+    const written = last.args[0] === spec && model.text.slice(last.argsStart, last.argsStart + spec.length) === spec && /^[\w.-]+(:[\w.-]+)?$/.test(spec);
+    const fix =
+      numeric !== undefined && written
+        ? { description: `replace ${user} with ${uid}`, edits: [{ start: last.argsStart, end: last.argsStart + spec.split(":")[0]!.length, text: uid! }] }
+        : undefined;
+    ctx.report({
+      at: last,
+      message: `USER ${e.value} names the user instead of its uid, so Kubernetes with runAsNonRoot: true cannot verify it is not root and refuses to start the container: ${advice}`,
+      ...(fix ? { fix } : {}),
+    });
+  },
+};

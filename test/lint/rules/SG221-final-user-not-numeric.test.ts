@@ -1,0 +1,61 @@
+import { rule } from "../../../src/lint/rules/SG221-final-user-not-numeric.js";
+import { ruleTester } from "../support/rule-tester.js";
+import { initDockerfile, recipeDockerfile } from "../support/dockerfiles.js";
+
+const build = "FROM golang:1.22-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n\n";
+
+ruleTester(rule, {
+  valid: [
+    { code: initDockerfile },
+    { code: recipeDockerfile },
+    { name: "numeric uid:gid", code: "FROM alpine:3.20\nRUN adduser -D -u 10001 app\nUSER 10001:10001\n" },
+    { name: "numeric uid, named group", code: "FROM alpine:3.20\nUSER 10001:app\n" },
+    { name: "a named user in a build stage only", code: "FROM alpine:3.20 AS tools\nRUN adduser -D app\nUSER app\n\nFROM alpine:3.20\nUSER 10001\n" },
+    { name: "root is SG202's", code: "FROM alpine:3.20\nUSER root\n" },
+    { name: "scratch is SG107's", code: build + "FROM scratch\nCOPY --from=build /out/app /app\nUSER nonroot\n" },
+    { name: "a name alpine lacks and nothing creates is SG218's", code: "FROM alpine:3.20\nUSER nonroot\n" },
+    { name: "a user from an ARG with no value", code: "FROM alpine:3.20\nARG APP_USER\nUSER $APP_USER\n" },
+    { name: "no USER", code: "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\n" },
+  ],
+  invalid: [
+    {
+      name: "docker init's Go template: adduser --uid from an ARG",
+      code:
+        build +
+        'FROM alpine:3.20 AS final\nARG UID=10001\nRUN adduser \\\n    --disabled-password \\\n    --gecos "" \\\n    --home "/nonexistent" \\\n    --shell "/sbin/nologin" \\\n    --no-create-home \\\n    --uid "${UID}" \\\n    appuser\nUSER appuser\nCOPY --from=build /out/app /bin/\nENTRYPOINT [ "/bin/app" ]\n',
+      lines: [16],
+      message: "USER appuser names the user instead of its uid, so Kubernetes with runAsNonRoot: true cannot verify it is not root and refuses to start the container: write USER 10001 (appuser's uid from the adduser at line 8)",
+      output:
+        build +
+        'FROM alpine:3.20 AS final\nARG UID=10001\nRUN adduser \\\n    --disabled-password \\\n    --gecos "" \\\n    --home "/nonexistent" \\\n    --shell "/sbin/nologin" \\\n    --no-create-home \\\n    --uid "${UID}" \\\n    appuser\nUSER 10001\nCOPY --from=build /out/app /bin/\nENTRYPOINT [ "/bin/app" ]\n',
+    },
+    {
+      name: "useradd -u in a parent stage, group kept",
+      code: "FROM debian:bookworm-slim AS base\nRUN groupadd -g 2000 app && useradd --uid=2000 -g app -M -r app\n\nFROM base\nUSER app:app\n",
+      lines: [5],
+      message: "write USER 2000:app (app's uid from the useradd at line 2)",
+      output: "FROM debian:bookworm-slim AS base\nRUN groupadd -g 2000 app && useradd --uid=2000 -g app -M -r app\n\nFROM base\nUSER 2000:app\n",
+    },
+    {
+      name: "distroless nonroot is 65532",
+      code: build + "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\nUSER nonroot:nonroot\n",
+      lines: [8],
+      message: "write USER 65532:nonroot (nonroot's uid in distroless/static-debian12)",
+      output: build + "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\nUSER 65532:nonroot\n",
+    },
+    { name: "alpine's nobody is 65534", code: "FROM alpine:3.20\nUSER nobody\n", lines: [2], output: "FROM alpine:3.20\nUSER 65534\n" },
+    {
+      name: "adduser without a uid: no fix, the way to give it one",
+      code: "FROM alpine:3.20\nRUN addgroup -S app && adduser -S -G app app\nUSER app\n",
+      lines: [3],
+      message: "give app a fixed uid when creating it (adduser -u 10001 app, or useradd -u 10001 app) and write USER 10001",
+    },
+    { name: "an image whose users slimgo does not know", code: "FROM node:20\nUSER node\n", lines: [2], message: "write the uid instead" },
+    {
+      name: "the user from an ARG: reported, not fixed in place",
+      code: "FROM alpine:3.20\nARG APP_USER=app\nRUN adduser -D -u 1500 $APP_USER\nUSER $APP_USER\n",
+      lines: [4],
+      message: "USER app names the user",
+    },
+  ],
+});
