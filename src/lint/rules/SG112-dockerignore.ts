@@ -1,13 +1,27 @@
 import { isIgnored } from "../../dockerfile/dockerignore-patterns.js";
 import { copyPaths } from "../model/queries.js";
+import type { InstructionModel } from "../model/types.js";
 import type { Rule } from "../types.js";
+
+const isContextRoot = (path: string): boolean => path === "." || path === "./" || path === "/" || path === "";
+
+function copiesWholeContext(ins: InstructionModel): boolean {
+  return (ins.keyword === "COPY" || ins.keyword === "ADD") && !ins.flags.some((f) => f.name === "from") && copyPaths(ins).sources.some(isContextRoot);
+}
+
+/** RUN --mount=type=bind with no from= and no source (or source=.): the whole context, as docker init's Go template mounts it. */
+function bindsWholeContext(ins: InstructionModel): boolean {
+  return ins.keyword === "RUN" && ins.mounts.some((m) => m.type === "bind" && m.from === undefined && isContextRoot(m.source ?? ""));
+}
+
+const what = (ins: InstructionModel): string => (ins.keyword === "RUN" ? "RUN --mount=type=bind of the whole context" : "COPY of the whole context");
 
 export const rule: Rule = {
   meta: {
     id: "SG112",
     name: "dockerignore",
     severity: "warning",
-    description: "COPY . . with no .dockerignore, or one that lets .git or .env in; a .dockerignore that drops vendor/ of a vendored module.",
+    description: "COPY . . (or RUN --mount=type=bind of the whole context) with no .dockerignore, or one that lets .git or .env in; a .dockerignore that drops vendor/ of a vendored module.",
     docs: "docs/rules/SG112.md",
     peers: {},
     fixable: true,
@@ -15,15 +29,13 @@ export const rule: Rule = {
   check(ctx) {
     if (ctx.contextDir === undefined) return;
     const { model } = ctx;
-    const wholeContext = model.instructions.find(
-      (i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flags.some((f) => f.name === "from") && copyPaths(i).sources.some((s) => s === "." || s === "./"),
-    );
+    const wholeContext = model.instructions.find((i) => copiesWholeContext(i) || bindsWholeContext(i));
     const patterns = ctx.dockerignore;
     if (wholeContext) {
       if (patterns === undefined) {
         ctx.report({
           at: wholeContext,
-          message: "COPY of the whole context with no .dockerignore sends .git, .env and build output into the image and busts the cache: add a .dockerignore",
+          message: `${what(wholeContext)} with no .dockerignore ${wholeContext.keyword === "RUN" ? "gives the build .git, .env and build output, and any commit busts its cache" : "sends .git, .env and build output into the image and busts the cache"}: add a .dockerignore`,
           fix: { description: "create .dockerignore with .git and .env", edits: [], dockerignoreAdditions: [".git", ".env"] },
         });
       } else {
@@ -31,7 +43,7 @@ export const rule: Rule = {
         if (leaks.length > 0) {
           ctx.report({
             at: wholeContext,
-            message: `.dockerignore does not exclude ${leaks.join(" or ")}, so COPY of the whole context copies ${leaks.length > 1 ? "them" : "it"} into the build: add ${leaks.join(" and ")} to .dockerignore`,
+            message: `.dockerignore does not exclude ${leaks.join(" or ")}, so ${what(wholeContext)} ${wholeContext.keyword === "RUN" ? "gives" : "copies"} ${leaks.length > 1 ? "them" : "it"} ${wholeContext.keyword === "RUN" ? "to" : "into"} the build: add ${leaks.join(" and ")} to .dockerignore`,
             fix: { description: `add ${leaks.join(", ")} to .dockerignore`, edits: [], dockerignoreAdditions: leaks },
           });
         }
