@@ -14,7 +14,8 @@
  * -trimpath (no GOROOT left to find zoneinfo.zip), so its fix leaves -trimpath out. Stand-ins:
  * test/support/standins.ts. SG120: a -health flag the image never runs leaves podman nothing to check;
  * the HEALTHCHECK its fix adds makes the container healthy. SG221: USER appuser after adduser -u runs as
- * that uid, and so does the USER its fix writes, now a number in the image config.
+ * that uid, and so does the USER its fix writes, now a number in the image config. SG222: this
+ * machine's podman (4.3) stops at a relative RUN --mount target, and builds the absolute one of the fix.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -106,6 +107,32 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     };
     assert.deepEqual(await runAs("sg221-bad", bad), { user: "appuser", uid: "10001" });
     assert.deepEqual(await runAs("sg221-fixed", fixed), { user: "10001", uid: "10001" });
+  });
+
+  test("SG222: relative RUN --mount targets (docker init's Go template) stop this podman's build; the absolute targets of the fix build and run", async () => {
+    const bad =
+      "FROM golang:1.19-alpine AS build\nWORKDIR /src\nRUN --mount=type=bind,source=go.mod,target=go.mod \\\n    go mod download\n" +
+      "RUN --mount=type=bind,target=. \\\n    CGO_ENABLED=0 go build -o /bin/server .\n\nFROM alpine:3.20\nCOPY --from=build /bin/server /bin/\nUSER 65532:65532\nENTRYPOINT [\"/bin/server\"]\n";
+    const findings = lintDockerfile(bad).findings.filter((f) => f.ruleId === "SG222");
+    assert.deepEqual(findings.map((f) => f.line), [3, 5]);
+    const fixed = applyFixes(bad, findings).text;
+    assert.equal(fixed, bad.replace("target=go.mod", "target=/src/go.mod").replace("target=. ", "target=/src "));
+
+    const files = { ".dockerignore": ".git\n.env\n", "go.mod": "module example.com/hello\n\ngo 1.19\n", "main.go": 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello from the mounted source") }\n' };
+    // podman 4.4 and later resolve a relative target as BuildKit does: there the bad file builds too.
+    const [major = 0, minor = 0] = ((await podman(["--version"])).stdout.match(/(\d+)\.(\d+)/) ?? []).slice(1).map(Number);
+    const before = await build("sg222-bad", await contextWith("slimgo-sg222-bad-", { ...files, Dockerfile: bad }));
+    if (major < 4 || (major === 4 && minor < 4)) {
+      assert.notEqual(before.code, 0, before.output);
+      assert.match(before.output, /invalid container path "go\.mod", must be an absolute path/);
+    } else {
+      assert.equal(before.code, 0, before.output);
+    }
+
+    const afterFix = await build("sg222-fixed", await contextWith("slimgo-sg222-fixed-", { ...files, Dockerfile: fixed }));
+    assert.equal(afterFix.code, 0, afterFix.output);
+    const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, afterFix.tag], { timeoutMs: 60_000 });
+    assert.equal(run.stdout.trim(), "hello from the mounted source");
   });
 
   test("SG115: go get installs no tool since Go 1.18, so the step that runs it fails; slimgo lint --fix makes it go install, and the build runs it", async () => {
