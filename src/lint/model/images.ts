@@ -109,6 +109,7 @@ export function knownImageConfig(ref: ImageRef): { workdir: string } | undefined
   const official = isOfficialImage(ref);
   if (official && ref.repository === "golang") return { workdir: "/go" };
   if (official && ["alpine", "busybox", "debian", "ubuntu"].includes(ref.repository)) return { workdir: "/" };
-  if (isDistroless(ref) && /\/(static|base|base-nossl|cc)(-debian\d+)?$/.test(ref.repository)) return { workdir: "/" };
+  // The :nonroot and :debug-nonroot tags also start in the nonroot user's home.
+  if (isDistroless(ref) && /\/(static|base|base-nossl|cc)(-debian\d+)?$/.test(ref.repository)) return { workdir: /nonroot/.test(ref.tag ?? "") ? "/home/nonroot" : "/" };
   return undefined;
 }

@@ -20,6 +20,7 @@ ruleTester(rule, {
     },
     { name: "no WORKDIR: the golang image's /go", code: "FROM golang:1.22\nRUN --mount=type=bind,dst=src go build ./src\n", lines: [2], output: "FROM golang:1.22\nRUN --mount=type=bind,dst=/go/src go build ./src\n" },
     { name: "relative WORKDIR on alpine's /", code: "FROM alpine:3.20\nWORKDIR app\nRUN --mount=type=cache,target=.cache ls\n", lines: [3], output: "FROM alpine:3.20\nWORKDIR app\nRUN --mount=type=cache,target=/app/.cache ls\n" },
+    { name: "distroless :nonroot starts in /home/nonroot", code: "FROM gcr.io/distroless/static-debian12:nonroot\nRUN --mount=type=bind,target=cfg [\"/busybox/true\"]\n", lines: [2], output: "FROM gcr.io/distroless/static-debian12:nonroot\nRUN --mount=type=bind,target=/home/nonroot/cfg [\"/busybox/true\"]\n" },
     { name: "an image whose WORKDIR slimgo does not know: reported, not fixed", code: "FROM node:20\nRUN --mount=type=bind,target=app ls app\n", lines: [2], message: "write the absolute path" },
   ],
 });
