@@ -12,6 +12,8 @@ export interface EngineInput {
   module?: ModuleAnalysis;
   contextDir?: string;
   dockerignore?: string[];
+  /** The ignore file's name (.dockerignore, .containerignore, Dockerfile.dockerignore), for messages. */
+  dockerignoreName?: string;
   config?: LintConfig;
 }
 
@@ -54,6 +56,7 @@ export function runRules(input: EngineInput): Finding[] {
       ...(input.module !== undefined ? { module: input.module } : {}),
       ...(input.contextDir !== undefined ? { contextDir: input.contextDir } : {}),
       ...(input.dockerignore !== undefined ? { dockerignore: input.dockerignore } : {}),
+      dockerignoreName: input.dockerignoreName ?? ".dockerignore",
     };
     try {
       rule.check(context);

@@ -3,7 +3,8 @@
  * apply suppressions and config, and hand back findings with optional safe fixes.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename } from "node:path";
+import { ignoreFileFor } from "./ignore-file.js";
 import { runRules, exceedsThreshold } from "./engine.js";
 import { buildModel } from "./model/build.js";
 import { rules } from "./rules/index.js";
@@ -22,12 +23,14 @@ export { formatSarif, type SarifOptions } from "./format/sarif.js";
 export { exceedsThreshold } from "./engine.js";
 export { buildModel } from "./model/build.js";
 export { likelyBuildContext, type BuildContextGuess } from "./build-context.js";
+export { defaultDockerfile, ignoreFileFor, type IgnoreFile } from "./ignore-file.js";
 
 /** Lints Dockerfile text. Never throws for bad Dockerfile content: parse problems become SG001 findings. */
 export function lintDockerfile(text: string, options: LintOptions = {}): LintResult {
   const file = options.file ?? "Dockerfile";
   const model = buildModel(text);
-  const dockerignore = options.dockerignore === null ? undefined : options.dockerignore ?? readDockerignore(options.contextDir);
+  const ignoreFile = options.contextDir === undefined ? undefined : ignoreFileFor(options.contextDir, options.dockerfilePath);
+  const dockerignore = options.dockerignore === null ? undefined : options.dockerignore ?? readDockerignore(options.contextDir, options.dockerfilePath);
   const threshold = options.config?.failureThreshold ?? "warning";
   const findings = runRules({
     model,
@@ -36,16 +39,19 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintRes
     ...(options.module !== undefined ? { module: options.module } : {}),
     ...(options.contextDir !== undefined ? { contextDir: options.contextDir } : {}),
     ...(dockerignore !== undefined ? { dockerignore } : {}),
+    ...(ignoreFile !== undefined ? { dockerignoreName: basename(ignoreFile.path) } : {}),
     ...(options.config !== undefined ? { config: options.config } : {}),
   });
   return { file, findings, failed: exceedsThreshold(findings, threshold), failureThreshold: threshold };
 }
 
-/** The build context's .dockerignore lines, or undefined when it has none. */
-export function readDockerignore(contextDir: string | undefined): string[] | undefined {
+/** The lines of the ignore file the build would read (see ignore-file.ts), or undefined when it has none. */
+export function readDockerignore(contextDir: string | undefined, dockerfile?: string): string[] | undefined {
   if (contextDir === undefined) return undefined;
+  const file = ignoreFileFor(contextDir, dockerfile);
+  if (!file.exists) return undefined;
   try {
-    return readFileSync(join(contextDir, ".dockerignore"), "utf8").split(/\r?\n/);
+    return readFileSync(file.path, "utf8").split(/\r?\n/);
   } catch {
     return undefined;
   }

@@ -85,6 +85,8 @@ export interface RuleContext {
   contextDir?: string;
   /** .dockerignore patterns; undefined when the context has no .dockerignore (or no context is known). */
   dockerignore?: string[];
+  /** The name of the ignore file the build reads, or would create (.dockerignore, .containerignore, Dockerfile.dockerignore), for messages. */
+  dockerignoreName: string;
   /** Whether a context-relative path exists; undefined when no context is known. */
   fileExists(relativePath: string): boolean | undefined;
   /** The text of a context-relative regular file inside the context (see readContextFile); undefined when there is none or no context is known. */
@@ -110,7 +112,9 @@ export interface LintOptions {
   file?: string;
   module?: ModuleAnalysis;
   contextDir?: string;
-  /** Overrides reading `.dockerignore` from contextDir (null: no .dockerignore). */
+  /** The Dockerfile's path, for a Dockerfile-specific ignore file beside it (`Dockerfile.dockerignore`). */
+  dockerfilePath?: string;
+  /** Overrides reading the ignore file (see ignore-file.ts) from contextDir (null: none). */
   dockerignore?: string[] | null;
   config?: LintConfig;
 }

@@ -30,6 +30,23 @@ describe("slimgo lint (CLI)", () => {
     assert.match(missing.stderr, /nope\/Dockerfile: cannot read Dockerfile/);
   });
 
+  test("podman's names: with no Dockerfile, ./Containerfile is linted, against its .containerignore, and --fix adds to that file", () => {
+    const dir = makeContext({ ...module, ".containerignore": "bin/\n", ".dockerignore": ".git\n.env\n", Containerfile: good });
+    const r = slimgoLint([], dir);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /^  Containerfile:5:1 warning SG112 \.containerignore does not exclude \.git or \.env/m);
+    const fixed = slimgoLint(["--fix"], dir);
+    assert.equal(fixed.status, 0, fixed.stdout + fixed.stderr);
+    assert.equal(readFileSync(join(dir, ".containerignore"), "utf8"), "bin/\n.git\n.env\n");
+    assert.equal(readFileSync(join(dir, ".dockerignore"), "utf8"), ".git\n.env\n");
+    // BuildKit's Dockerfile-specific ignore file comes before the context's.
+    const own = makeContext({ ...module, ".dockerignore": ".git\n.env\n", "api.Dockerfile": good, "api.Dockerfile.dockerignore": ".git\n" });
+    assert.match(slimgoLint(["api.Dockerfile"], own).stdout, /SG112 api\.Dockerfile\.dockerignore does not exclude \.env/);
+    const none = slimgoLint([], makeContext({ ...module, ".dockerignore": ".git\n.env\n" }));
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /Dockerfile: cannot read Dockerfile \(no such file\)/);
+  });
+
   test("a Dockerfile in a directory of its own that copies go.mod is linted against the module root above it", () => {
     const dir = makeContext({
       ...module,

@@ -16,6 +16,7 @@
  * the HEALTHCHECK its fix adds makes the container healthy. SG221: USER appuser after adduser -u runs as
  * that uid, and so does the USER its fix writes, now a number in the image config. SG222: this
  * machine's podman (4.3) stops at a relative RUN --mount target, and builds the absolute one of the fix.
+ * SG112 on a Containerfile: podman keeps out what .containerignore names, and lint reads that file too.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -133,6 +134,22 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     assert.equal(afterFix.code, 0, afterFix.output);
     const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, afterFix.tag], { timeoutMs: 60_000 });
     assert.equal(run.stdout.trim(), "hello from the mounted source");
+  });
+
+  test("SG112 on a Containerfile reads .containerignore, as podman build does: the .env it excludes is not in the image, and lint asks only for .git", async () => {
+    const dir = await contextWith("slimgo-containerignore-", {
+      Containerfile: 'FROM alpine:3.20\nCOPY . /ctx/\nUSER 65532:65532\nENTRYPOINT ["/bin/busybox", "ls", "-A", "/ctx"]\n',
+      ".containerignore": ".env\n",
+      ".dockerignore": "# podman reads .containerignore first\n",
+      ".env": "TOKEN=secret\n",
+      "keep.txt": "kept\n",
+    });
+    const lint = await runSlimgo(["lint", "--no-module"], { cwd: dir });
+    assert.match(lint.stdout, /Containerfile:2:1 warning SG112 \.containerignore does not exclude \.git, so COPY/);
+    const built = await build("containerignore", dir);
+    assert.equal(built.code, 0, built.output);
+    const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, built.tag], { timeoutMs: 60_000 });
+    assert.deepEqual(run.stdout.trim().split("\n").sort(), [".containerignore", ".dockerignore", "Containerfile", "keep.txt"]);
   });
 
   test("SG115: go get installs no tool since Go 1.18, so the step that runs it fails; slimgo lint --fix makes it go install, and the build runs it", async () => {

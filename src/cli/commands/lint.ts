@@ -34,7 +34,7 @@ export function registerLint(program: Command): void {
         "check. Rules that need the module (CA certificates, zoneinfo, /tmp, Go version, imported packages, " +
         "embedded files) read the go.mod found from the build context upward.",
     )
-    .argument("[dockerfiles...]", "Dockerfiles to lint; - reads standard input", ["Dockerfile"])
+    .argument("[dockerfiles...]", "Dockerfiles to lint; - reads standard input (default: Dockerfile, or Containerfile when there is no Dockerfile)")
     .option("--context <dir>", "build context and module directory (default: the Dockerfile's directory, or the module root above it when the Dockerfile copies go.mod or go.sum from there)")
     .option("--format <format>", `output format: ${formats.join(", ")}`, oneOf(formats), "text")
     .option("--fix", "apply safe fixes in place and print a unified diff")
@@ -52,7 +52,7 @@ Ignores in the Dockerfile:
   # hadolint ignore=DL3006           and  # check=skip=JSONArgsRecommended  are honoured too
 
 Examples:
-  slimgo lint                              lint ./Dockerfile
+  slimgo lint                              lint ./Dockerfile (or ./Containerfile)
   slimgo lint --format sarif > lint.sarif  for GitHub code scanning
   slimgo lint --fix --dry-run              show the fixes as a diff`,
     )
@@ -64,7 +64,7 @@ Examples:
       let fixesShown = false;
       // Dockerfiles of one module (Dockerfile, Dockerfile.dev, deploy/Dockerfile) share its analysis.
       const analyses = new Map<string, Promise<ModuleAnalysis | undefined>>();
-      for (const file of files.length > 0 ? files : ["Dockerfile"]) {
+      for (const file of files.length > 0 ? files : [lint.defaultDockerfile()]) {
         const fromStdin = file === "-";
         const text = readDockerfile(file);
         const shown = fromStdin ? "Dockerfile" : displayPath(resolve(file));
@@ -74,13 +74,14 @@ Examples:
         if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) throw inputError(`${flags.context ?? contextDir}: build context is not a directory: pass an existing directory to --context`);
         const module = flags.module === false ? undefined : await analyzeQuietly(contextDir, analyses, (m) => out.warn(m));
         const config = await lintConfig(module?.root ?? contextDir, flags);
-        const options = { file: shown, contextDir, config, ...(module ? { module } : {}) };
+        const options = { file: shown, contextDir, config, ...(fromStdin ? {} : { dockerfilePath: resolve(file) }), ...(module ? { module } : {}) };
         let result = lint.lintDockerfile(text, options);
         if (flags.fix) {
           const fixed = lint.fixFully(text, result.findings, (t) => lint.lintDockerfile(t, options).findings);
           const diff = lint.unifiedDiff(text, fixed.text, shown);
-          const ignorePath = join(contextDir, ".dockerignore");
-          const currentIgnore = existsSync(ignorePath) ? readFileSync(ignorePath, "utf8") : undefined;
+          const ignoreFile = lint.ignoreFileFor(contextDir, options.dockerfilePath);
+          const ignorePath = ignoreFile.path;
+          const currentIgnore = ignoreFile.exists ? readFileSync(ignorePath, "utf8") : undefined;
           const ignoreFix = lint.applyDockerignoreFixes(currentIgnore, fixed.seen);
           const ignoreShown = displayPath(ignorePath);
           const ignoreDiff = ignoreFix.added.length > 0 ? lint.unifiedDiff(currentIgnore ?? "", ignoreFix.text, ignoreShown) : "";

@@ -31,27 +31,28 @@ export const rule: Rule = {
     const { model } = ctx;
     const wholeContext = model.instructions.find((i) => copiesWholeContext(i) || bindsWholeContext(i));
     const patterns = ctx.dockerignore;
+    const ignoreFile = ctx.dockerignoreName;
     if (wholeContext) {
       if (patterns === undefined) {
         ctx.report({
           at: wholeContext,
-          message: `${what(wholeContext)} with no .dockerignore ${wholeContext.keyword === "RUN" ? "gives the build .git, .env and build output, and any commit busts its cache" : "sends .git, .env and build output into the image and busts the cache"}: add a .dockerignore`,
-          fix: { description: "create .dockerignore with .git and .env", edits: [], dockerignoreAdditions: [".git", ".env"] },
+          message: `${what(wholeContext)} with no .dockerignore ${wholeContext.keyword === "RUN" ? "gives the build .git, .env and build output, and any commit busts its cache" : "sends .git, .env and build output into the image and busts the cache"}: add a ${ignoreFile}`,
+          fix: { description: `create ${ignoreFile} with .git and .env`, edits: [], dockerignoreAdditions: [".git", ".env"] },
         });
       } else {
         const leaks = [".git", ".env"].filter((p) => !isIgnored(patterns, p));
         if (leaks.length > 0) {
           ctx.report({
             at: wholeContext,
-            message: `.dockerignore does not exclude ${leaks.join(" or ")}, so ${what(wholeContext)} ${wholeContext.keyword === "RUN" ? "gives" : "copies"} ${leaks.length > 1 ? "them" : "it"} ${wholeContext.keyword === "RUN" ? "to" : "into"} the build: add ${leaks.join(" and ")} to .dockerignore`,
-            fix: { description: `add ${leaks.join(", ")} to .dockerignore`, edits: [], dockerignoreAdditions: leaks },
+            message: `${ignoreFile} does not exclude ${leaks.join(" or ")}, so ${what(wholeContext)} ${wholeContext.keyword === "RUN" ? "gives" : "copies"} ${leaks.length > 1 ? "them" : "it"} ${wholeContext.keyword === "RUN" ? "to" : "into"} the build: add ${leaks.join(" and ")} to ${ignoreFile}`,
+            fix: { description: `add ${leaks.join(", ")} to ${ignoreFile}`, edits: [], dockerignoreAdditions: leaks },
           });
         }
       }
     }
     if (ctx.module?.vendored && patterns !== undefined && isIgnored(patterns, "vendor/modules.txt")) {
       const at = wholeContext ?? model.finalStage?.from;
-      if (at) ctx.report({ at, message: ".dockerignore excludes vendor/, but the module is vendored, so the build cannot find its dependencies: remove vendor from .dockerignore" });
+      if (at) ctx.report({ at, message: `${ignoreFile} excludes vendor/, but the module is vendored, so the build cannot find its dependencies: remove vendor from ${ignoreFile}` });
     }
   },
 };

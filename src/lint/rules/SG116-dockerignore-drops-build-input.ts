@@ -25,13 +25,13 @@ export const rule: Rule = {
       const report = (key: string, message: string, fixLine: string) => {
         if (reported.has(key)) return;
         reported.add(key);
-        ctx.report({ at: build.instruction, message, fix: { description: `re-include ${fixLine.slice(1)} in .dockerignore`, edits: [], dockerignoreAdditions: [fixLine] } });
+        ctx.report({ at: build.instruction, message, fix: { description: `re-include ${fixLine.slice(1)} in ${ctx.dockerignoreName}`, edits: [], dockerignoreAdditions: [fixLine] } });
       };
       for (const input of buildInputs(module, programs)) {
         const gone = input.files.filter((f) => dropped(f));
         if (gone.length === 0) continue;
         const by = dropped(gone[0]!)!;
-        const excludes = `${where(by)} excludes ${listedFiles(gone.map(inContext))}`;
+        const excludes = `${ctx.dockerignoreName} line ${by.line} (${by.pattern}) excludes ${listedFiles(gone.map(inContext))}`;
         const fixLine = `!${inContext(input.pattern)}`;
         if (input.kind === "module-file") {
           report(input.pattern, `${excludes}, which go ${build.subcommand} reads: the build ${input.pattern === "go.mod" ? "finds no module" : "cannot verify the module's dependencies"}`, fixLine);
@@ -48,7 +48,3 @@ export const rule: Rule = {
     }
   },
 };
-
-function where(by: { line: number; pattern: string }): string {
-  return `.dockerignore line ${by.line} (${by.pattern})`;
-}
