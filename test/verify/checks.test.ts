@@ -168,7 +168,13 @@ table("non-root-user", [
   { name: "uid 0 fails", image: { config: { User: "0" } }, status: "fail", message: /root \(uid 0\)/ },
   { name: "0:0 fails", image: { config: { User: "0:0" } }, status: "fail" },
   { name: "root by name fails", image: { config: { User: "root" }, files: { "/etc/passwd": passwd } }, status: "fail" },
-  { name: "name resolved through passwd passes", image: { config: { User: "nonroot" }, files: { "/etc/passwd": passwd } }, status: "pass", evidence: /\/etc\/passwd:2 nonroot/ },
+  {
+    name: "a name resolved through passwd fails: Kubernetes' runAsNonRoot needs the number",
+    image: { config: { User: "nonroot:nonroot" }, files: { "/etc/passwd": passwd } },
+    status: "fail",
+    message: /^USER nonroot:nonroot runs as uid 65532 but names the user, .*runAsNonRoot.*: set USER 65532:nonroot$/,
+    evidence: /\/etc\/passwd:2 nonroot/,
+  },
   { name: "name without passwd entry fails", image: { config: { User: "app" }, files: { "/etc/passwd": passwd } }, status: "fail", message: /has no entry/ },
   { name: "name with no passwd file fails", image: { config: { User: "app" } }, status: "fail", message: /no \/etc\/passwd/ },
 ]);

@@ -6,7 +6,7 @@ const FIX = "set USER to a non-root numeric uid, e.g. USER 65532:65532";
 export const check: VerifyCheck = {
   id: "SV005",
   name: "non-root-user",
-  title: "The container runs as a non-root user (numeric, or a name the image's /etc/passwd resolves)",
+  title: "The container runs as a non-root user, given as a number",
   async run(view) {
     const user = await resolveImageUser(view);
     switch (user.kind) {
@@ -20,6 +20,10 @@ export const check: VerifyCheck = {
       case "named": {
         const evidence = [`User "${user.spec}" → uid ${user.uid}${user.entry ? ` (/etc/passwd:${user.entry.line} ${user.entry.name})` : ""}`];
         if (user.uid === 0) return fail(`USER ${user.spec} is root (uid 0): ${FIX}`, evidence);
+        if (user.kind === "named") {
+          const numeric = [String(user.uid), ...user.spec.split(":").slice(1)].join(":");
+          return fail(`USER ${user.spec} runs as uid ${user.uid} but names the user, so Kubernetes with runAsNonRoot: true cannot verify it is not root and refuses to start the container: set USER ${numeric}`, evidence);
+        }
         return pass(`runs as uid ${user.uid}`, evidence);
       }
     }
