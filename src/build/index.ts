@@ -118,6 +118,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   if (options.cgo) checkCgoBuild(platforms, options.base ?? b.base);
   else for (const main of mains) refuseCgo(main);
   const version = await versionLookup;
+  if (version.refusedRepository !== undefined) refuseUnreadableRepository(version.refusedRepository, [...(b.flags ?? []), ...(options.flags ?? [])]);
   const cache = new LayerCache();
   const work = await mkdtemp(join(tmpdir(), "slimgo-build-"));
   const forgetWork = removeAtExit(work);
@@ -390,6 +391,20 @@ function defaultArgs(main: MainPackage, progress: (message: string) => void): st
   if (!sub) return [];
   progress(`  ${main.binary}: runs \`${main.binary} ${sub.name}\`: the server runs under that subcommand (${sub.evidence.file}:${sub.evidence.line}); --arg or args in slimgo.yaml replace it`);
   return [sub.name];
+}
+
+/**
+ * go build stamps the commit into the binary and fails where git refuses the repository ("error
+ * obtaining VCS status"); the version would be "dev" and the commit unknown. Said before compiling,
+ * with the two ways out.
+ */
+function refuseUnreadableRepository(repository: string, flags: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const withoutVcs = [...flags, ...(env.GOFLAGS ?? "").split(/\s+/)].some((f) => /^-?-buildvcs=false$/.test(f));
+  if (withoutVcs) return;
+  throw inputError(
+    `git refuses to read the repository at ${repository}: another user owns it ("dubious ownership", as in CI containers), so go build cannot stamp the commit and fails, and the version would be "dev": ` +
+      `trust it with git config --global --add safe.directory ${repository}, or build without VCS stamping (GOFLAGS=-buildvcs=false, with --version to name the version)`,
+  );
 }
 
 function binaryEntry(path: string, source: string): TarEntry {

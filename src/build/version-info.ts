@@ -13,6 +13,11 @@ export interface VersionInfo {
   created: string;
   /** https URL of the repository when git has an origin. */
   source?: string;
+  /**
+   * The repository git refuses to read because another user owns it ("dubious ownership", as in CI
+   * containers): go build's VCS stamping fails there too.
+   */
+  refusedRepository?: string;
 }
 
 interface GitFacts {
@@ -28,11 +33,14 @@ const lastLookup = new Map<string, GitFacts>();
 
 export async function readVersionInfo(dir: string, explicitVersion?: string, env: NodeJS.ProcessEnv = process.env): Promise<VersionInfo> {
   const inGit = mayBeInGitRepository(dir, env);
+  let refusedRepository: string | undefined;
   const git = async (...args: string[]) => {
     if (!inGit) return undefined;
     try {
       return (await run("git", ["-C", dir, ...args], { timeout: 10_000, env })).stdout.trim();
-    } catch {
+    } catch (err) {
+      const refused = /dubious ownership in repository at '([^']+)'/.exec(String((err as { stderr?: unknown }).stderr ?? ""));
+      if (refused) refusedRepository = refused[1];
       return undefined;
     }
   };
@@ -55,6 +63,7 @@ export async function readVersionInfo(dir: string, explicitVersion?: string, env
   const info: VersionInfo = { version: explicitVersion ?? (probed || undefined) ?? "dev", commit: facts.commit || "unknown", created };
   const source = facts.origin ? httpsUrlOf(facts.origin) : undefined;
   if (source) info.source = source;
+  if (refusedRepository !== undefined) info.refusedRepository = refusedRepository;
   return info;
 }
 

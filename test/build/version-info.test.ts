@@ -6,9 +6,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readVersionInfo } from "../../src/build/version-info.js";
+import { copyModule, runSlimgo } from "../support/cli.js";
 import { skipUnless } from "../support/tools.js";
 import { tempDirs } from "../support/temp-dirs.js";
 
@@ -92,5 +94,33 @@ describe("version info from git", { skip: skipUnless("git") }, () => {
     const viaGitDir = await readVersionInfo(elsewhere, "1.0.0", { ...noEpoch, GIT_DIR: join(dir, ".git") });
     assert.equal(viaGitDir.commit, git("rev-parse", "HEAD"));
     assert.equal(viaGitDir.created, "2024-05-01T10:00:00Z");
+  });
+
+  test("a repository another user owns (CI containers): slimgo build stops before compiling and names both ways out, which then work", { skip: process.getuid?.() !== 0 ? "needs root to give the repository to another user" : skipUnless("go") }, async () => {
+    const dir = await copyModule("cli-tool");
+    temp.track(dir);
+    const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { encoding: "utf8" }).trim();
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-qm", "first");
+    git("tag", "v2.0.0");
+    execFileSync("chown", ["-R", "4321:4321", dir]);
+    const layout = join(await temp.make("slimgo-version-layout-"), "layout");
+    const noSpeculation = { SLIMGO_NO_SPECULATION: "1", GOFLAGS: "" };
+
+    const refused = await runSlimgo(["build", ".", "--oci-layout", layout], { cwd: dir, env: noSpeculation });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`git refuses to read the repository at ${dir}: another user owns it .*git config --global --add safe\\.directory ${dir}, or build without VCS stamping \\(GOFLAGS=-buildvcs=false`));
+    assert.doesNotMatch(refused.stderr, /compiling/);
+    assert.equal(existsSync(layout), false);
+
+    const withoutVcs = await runSlimgo(["build", ".", "--oci-layout", layout, "--version", "2.0.0", "--json", "-q"], { cwd: dir, env: { ...noSpeculation, GOFLAGS: "-buildvcs=false" } });
+    assert.equal(withoutVcs.code, 0, withoutVcs.stderr);
+    assert.equal(JSON.parse(withoutVcs.stdout).version.version, "2.0.0");
+
+    // safe.directory given through git's environment, not the machine's ~/.gitconfig.
+    const trusted = await runSlimgo(["build", ".", "--oci-layout", layout, "--json", "-q"], { cwd: dir, env: { ...noSpeculation, GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "safe.directory", GIT_CONFIG_VALUE_0: dir } });
+    assert.equal(trusted.code, 0, trusted.stderr);
+    assert.equal(JSON.parse(trusted.stdout).version.version, "v2.0.0");
   });
 });
