@@ -11,7 +11,7 @@ function copiesWholeContext(ins: InstructionModel): boolean {
 
 /** RUN --mount=type=bind with no from= and no source (or source=.): the whole context, as docker init's Go template mounts it. */
 function bindsWholeContext(ins: InstructionModel): boolean {
-  return ins.keyword === "RUN" && ins.mounts.some((m) => m.type === "bind" && m.from === undefined && isContextRoot(m.source ?? ""));
+  return ins.keyword === "RUN" && ins.mounts.some((m) => (m.type ?? "bind") === "bind" && m.from === undefined && isContextRoot(m.source ?? ""));
 }
 
 const what = (ins: InstructionModel): string => (ins.keyword === "RUN" ? "RUN --mount=type=bind of the whole context" : "COPY of the whole context");
