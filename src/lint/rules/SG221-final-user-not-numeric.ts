@@ -89,7 +89,7 @@ export const rule: Rule = {
         : created
           ? `give ${user} a fixed uid when creating it (adduser -u 10001 ${user}, or useradd -u 10001 ${user}) and write USER 10001`
           : `write the uid instead (USER 65532:65532 for a user of your own)`;
-    const written = last.args[0] === spec && model.text.slice(last.argsStart, last.argsStart + spec.length) === spec && /^[\w.-]+(:[\w.-]+)?$/.test(spec);
+    const written = model.text.slice(last.argsStart, last.argsStart + spec.length) === spec && /^[\w.-]+(:[\w.-]+)?$/.test(spec);
     const fix =
       numeric !== undefined && written
         ? { description: `replace ${user} with ${uid}`, edits: [{ start: last.argsStart, end: last.argsStart + spec.split(":")[0]!.length, text: uid! }] }
