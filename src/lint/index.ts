@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { ignoreFileFor } from "./ignore-file.js";
+import { ignoreFileFor, type IgnoreFile } from "./ignore-file.js";
 import { runRules, exceedsThreshold } from "./engine.js";
 import { buildModel } from "./model/build.js";
 import { rules } from "./rules/index.js";
@@ -30,7 +30,7 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintRes
   const file = options.file ?? "Dockerfile";
   const model = buildModel(text);
   const ignoreFile = options.contextDir === undefined ? undefined : ignoreFileFor(options.contextDir, options.dockerfilePath);
-  const dockerignore = options.dockerignore === null ? undefined : options.dockerignore ?? readDockerignore(options.contextDir, options.dockerfilePath);
+  const dockerignore = options.dockerignore === null ? undefined : options.dockerignore ?? (ignoreFile ? readIgnoreFile(ignoreFile) : undefined);
   const threshold = options.config?.failureThreshold ?? "warning";
   const findings = runRules({
     model,
@@ -45,10 +45,8 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintRes
   return { file, findings, failed: exceedsThreshold(findings, threshold), failureThreshold: threshold };
 }
 
-/** The lines of the ignore file the build would read (see ignore-file.ts), or undefined when it has none. */
-export function readDockerignore(contextDir: string | undefined, dockerfile?: string): string[] | undefined {
-  if (contextDir === undefined) return undefined;
-  const file = ignoreFileFor(contextDir, dockerfile);
+/** The lines of an ignore file, or undefined when it does not exist (or cannot be read). */
+function readIgnoreFile(file: IgnoreFile): string[] | undefined {
   if (!file.exists) return undefined;
   try {
     return readFileSync(file.path, "utf8").split(/\r?\n/);

@@ -239,12 +239,17 @@ function unquoteFlag(value: string | null): string | null {
 /** BuildKit's other names for the same --mount keys: rules read only target and source. */
 const MOUNT_KEY_ALIASES: Record<string, string> = { dst: "target", destination: "target", src: "source" };
 
+/** A --mount option's key as written (`dst`, `src`, ...) under the name the model uses (`target`, `source`). */
+export function mountKey(written: string): string {
+  const key = written.trim();
+  return MOUNT_KEY_ALIASES[key] ?? key;
+}
+
 function parseMount(value: string): MountModel {
   const mount: MountModel = {};
   for (const part of value.split(",")) {
     const eq = part.indexOf("=");
-    const key = (eq < 0 ? part : part.slice(0, eq)).trim();
-    mount[MOUNT_KEY_ALIASES[key] ?? key] = eq < 0 ? "true" : part.slice(eq + 1).trim();
+    mount[mountKey(eq < 0 ? part : part.slice(0, eq))] = eq < 0 ? "true" : part.slice(eq + 1).trim();
   }
   return mount;
 }

@@ -1,8 +1,7 @@
+import { mountKey } from "../model/build.js";
 import { absoluteIn, workdirAt } from "../model/image-files.js";
 import type { FlagModel } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
-
-const TARGET_KEYS = ["target", "dst", "destination"];
 
 /** Where the target value sits in `--mount=...` as written: [start, end) offsets into the Dockerfile. */
 function targetValueAt(text: string, flagStart: number, flag: FlagModel): { start: number; end: number } | undefined {
@@ -11,7 +10,7 @@ function targetValueAt(text: string, flagStart: number, flag: FlagModel): { star
   let offset = flagStart + "--mount=".length;
   for (const part of (flag.value ?? "").split(",")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && TARGET_KEYS.includes(part.slice(0, eq).trim()) && part.slice(eq + 1) === part.slice(eq + 1).trim()) {
+    if (eq > 0 && mountKey(part.slice(0, eq)) === "target" && part.slice(eq + 1) === part.slice(eq + 1).trim()) {
       return { start: offset + eq + 1, end: offset + part.length };
     }
     offset += part.length + 1;
@@ -36,7 +35,7 @@ export const rule: Rule = {
         if (ins.keyword !== "RUN") continue;
         const mountFlags = ins.flags.filter((f) => f.name === "mount");
         ins.mounts.forEach((mount, i) => {
-          const target = TARGET_KEYS.map((k) => mount[k]).find((v) => v !== undefined);
+          const target = mount.target;
           if (target === undefined || target === "" || target.startsWith("/") || target.includes("$")) return;
           // Unknown when a variable or a base image slimgo does not know sets the WORKDIR: reported, not fixed.
           const absolute = absoluteIn(workdirAt(stage, ins), target);
