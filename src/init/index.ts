@@ -82,12 +82,20 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
   const ownIgnore = await readIfExists(join(analysis.root, ".dockerignore"));
   // A .dockerignore the project has is its own: kept, with what the recipe needs appended.
   const dockerignore = ownIgnore === undefined ? generateDockerignore(ignoreOptions) : mergeDockerignore(ownIgnore, ignoreOptions);
+  // podman and buildah read .containerignore instead of .dockerignore when a project has one.
+  const ownContainerIgnore = await readIfExists(join(analysis.root, ".containerignore"));
+  const containerignore = ownContainerIgnore !== undefined ? mergeDockerignore(ownContainerIgnore, ignoreOptions) : undefined;
   const files: GeneratedFile[] = [
     { name: "Dockerfile", content: generateDockerfile(plan) },
     { name: ".dockerignore", content: dockerignore.text, ...(ownIgnore !== undefined ? { merge: true } : {}) },
+    ...(containerignore ? [{ name: ".containerignore", content: containerignore.text, merge: true }] : []),
   ].map((f) => ({ ...f, path: join(analysis.root, f.name) }));
   for (const f of files) f.existing = await readIfExists(f.path);
   const decisions = dockerignore.kept.map(keptInContext);
+  if (containerignore && containerignore.text !== ownContainerIgnore) {
+    const added = [...containerignore.added, ...containerignore.kept.map((input) => `!${input.pattern}`)];
+    decisions.unshift({ topic: "context", choice: `.containerignore kept, with ${added.join(", ")} added`, reason: "podman and buildah read it instead of .dockerignore, and it let secrets in or left out what the build reads", evidence: [] });
+  }
   if (dockerignore.added.length > 0) {
     decisions.unshift({ topic: "context", choice: `.dockerignore kept, with ${dockerignore.added.join(", ")} added`, reason: "the existing file let them into the build context", evidence: [] });
   }

@@ -54,6 +54,27 @@ test("init keeps a .dockerignore the project has: its lines first, then the secr
   assert.doesNotMatch(again.stdout, /\.dockerignore kept/);
 });
 
+test("init adds the recipe's lines to a .containerignore the project has (podman reads it instead of .dockerignore), and a second init changes nothing", async () => {
+  const dir = await fixture("embed");
+  const own = "# podman\ndist/\n";
+  await writeFile(join(dir, ".containerignore"), own);
+  const r = await runSlimgo(["init", "--no-compose", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\s+context\s+\.containerignore kept, with \.git, \.env, \.env\.\*, \.netrc, \*\.pem, \*\.key, secrets\/, !dist added: podman and buildah read it instead of \.dockerignore/m);
+  assert.match(r.stdout, /^Wrote .*Dockerfile, .*\.dockerignore, .*\.containerignore$/m);
+  const merged = await readFile(join(dir, ".containerignore"), "utf8");
+  assert.ok(merged.startsWith(own), merged);
+  assert.match(merged, /^\.env$/m);
+  assert.match(merged, /\n!dist\n$/);
+  assert.match(await readFile(join(dir, ".dockerignore"), "utf8"), /^!dist$/m, "the .dockerignore for docker builds is written too");
+
+  const again = await runSlimgo(["init", "--no-compose", dir]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(await readFile(join(dir, ".containerignore"), "utf8"), merged);
+  assert.doesNotMatch(again.stdout, /\.containerignore kept/);
+  assert.match(again.stdout, /^Unchanged: /m);
+});
+
 test("init refuses to overwrite a different Dockerfile, and writes nothing at all then", async () => {
   const dir = await fixture("root-main");
   await writeFile(join(dir, "Dockerfile"), "FROM golang\n");

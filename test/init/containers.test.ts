@@ -160,4 +160,21 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.ok(seen.includes("/ctx/main.go"), seen.join("\n"));
     assert.deepEqual(seen.filter((l) => /^\/ctx\/(bin|\.env|\.git)\b/.test(l)), []);
   });
+
+  test("embed with the project's own .containerignore: init adds to it what podman needs, since podman reads it instead of .dockerignore", async () => {
+    const dir = await copyModule("embed");
+    dirs.push(dir);
+    await writeFile(join(dir, ".containerignore"), "dist/\n");
+    assert.equal((await runSlimgo(["init", dir])).code, 0);
+    await writeFile(join(dir, ".env"), "TOKEN=local\n");
+    await mkdir(join(dir, ".git"), { recursive: true });
+    await writeFile(join(dir, ".git", "HEAD"), "ref: refs/heads/main\n");
+    await writeFile(join(dir, "Dockerfile.context"), "FROM docker.io/library/alpine:3.20\nCOPY . /ctx\nRUN find /ctx -type f | sort\n");
+    const tag = "localhost/slimgo-test/embed-containerignore:init";
+    images.push(tag);
+    const built = await podmanBuild({ context: dir, dockerfile: join(dir, "Dockerfile.context"), tag, noCache: true });
+    const seen = built.stdout.split("\n").filter((l) => l.startsWith("/ctx/"));
+    assert.ok(seen.includes("/ctx/dist/index.html"), seen.join("\n"));
+    assert.deepEqual(seen.filter((l) => /^\/ctx\/(\.env|\.git)\b/.test(l)), []);
+  });
 });

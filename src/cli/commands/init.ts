@@ -4,7 +4,7 @@ import { runtimeNames, type RuntimeName } from "../../dockerfile/runtimes.js";
 import type { Evidence } from "../../analysis/types.js";
 import { oneOf, outputFor, parsePort, withCommonOptions, type CommonOptions } from "../common.js";
 import type { Output } from "../output.js";
-import type { InitResult } from "../../init/index.js";
+import type { GeneratedFile, InitResult } from "../../init/index.js";
 import { ciProviders, type CiProvider } from "../../ci/plan.js";
 
 interface InitFlags extends CommonOptions {
@@ -129,6 +129,8 @@ Examples:
     });
 }
 
+const BUILD_FILES = new Set(["Dockerfile", ".dockerignore", ".containerignore"]);
+
 function printDecisions(out: Output, result: InitResult, written: boolean): void {
   const c = out.color;
   const { analysis, plan } = result;
@@ -141,8 +143,9 @@ function printDecisions(out: Output, result: InitResult, written: boolean): void
     const ev = d.evidence.length > 0 ? c.dim(` (${formatEvidence(d.evidence)})`) : "";
     out.result(`  ${c.cyan(d.topic.padEnd(width))}  ${d.choice}: ${d.reason}${ev}`);
   }
-  // The Dockerfile and .dockerignore get their own line; compose, CI and bake files the next.
-  const groups = [result.files.slice(0, 2), result.files.slice(2)].filter((g) => g.length > 0);
+  // The Dockerfile and its ignore files get their own line; compose, CI and bake files the next.
+  const buildFile = (f: GeneratedFile) => BUILD_FILES.has(f.name);
+  const groups = [result.files.filter(buildFile), result.files.filter((f) => !buildFile(f))].filter((g) => g.length > 0);
   for (const group of groups) {
     const names = group.map((f) => (where === "." ? f.name : `${where}/${f.name}`)).join(group.length > 2 ? ", " : " and ");
     if (!written) out.result(`Would write ${names} (--dry-run: nothing written)`);
