@@ -80,6 +80,12 @@ export function effectiveSeverity(meta: RuleMeta, config: LintConfig | undefined
   return meta.severity;
 }
 
+/** The codes in `codes` that name no rule: not a slimgo id or name, nor a hadolint or BuildKit name of one. */
+export function unknownRuleCodes(codes: readonly string[], known: readonly Rule[]): string[] {
+  const all = new Set(known.flatMap((r) => codesOf(r.meta)).map((c) => c.toUpperCase()));
+  return codes.filter((c) => !all.has(c.toUpperCase()));
+}
+
 function codesOf(meta: RuleMeta): string[] {
   return [meta.id, meta.name, ...(meta.peers.hadolint ?? []), ...(meta.peers.buildkit ?? [])];
 }

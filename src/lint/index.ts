@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ignoreFileFor, type IgnoreFile } from "./ignore-file.js";
-import { runRules, exceedsThreshold } from "./engine.js";
+import { runRules, exceedsThreshold, unknownRuleCodes as unknownAmong } from "./engine.js";
 import { buildModel } from "./model/build.js";
 import { rules } from "./rules/index.js";
 import type { LintOptions, LintResult } from "./types.js";
@@ -24,6 +24,11 @@ export { exceedsThreshold } from "./engine.js";
 export { buildModel } from "./model/build.js";
 export { likelyBuildContext, type BuildContextGuess } from "./build-context.js";
 export { defaultDockerfile, ignoreFileFor, type IgnoreFile } from "./ignore-file.js";
+
+/** The codes that name none of slimgo's rules (by id, name, or a hadolint or BuildKit name). */
+export function unknownRuleCodes(codes: readonly string[]): string[] {
+  return unknownAmong(codes, rules);
+}
 
 /** Lints Dockerfile text. Never throws for bad Dockerfile content: parse problems become SG001 findings. */
 export function lintDockerfile(text: string, options: LintOptions = {}): LintResult {

@@ -81,6 +81,31 @@ describe("slimgo lint (CLI)", () => {
     assert.equal(slimgoLint(["--failure-threshold", "info"], dir).status, 1);
   });
 
+  test("--ignore takes one comma-separated list per use and leaves the Dockerfile paths alone; a slimgo id that names no rule is an error, another name a warning", () => {
+    const plain = "FROM alpine:latest\nRUN apk add curl\nUSER 65532\n";
+    const dir = makeContext({ Dockerfile: "FROM scratch\nCOPY app /app\nUSER 65532\nENTRYPOINT /app\n", "prod.Dockerfile": plain });
+    const one = slimgoLint(["--ignore", "SG201,apk-no-cache", "prod.Dockerfile"], dir);
+    assert.equal(one.status, 0, one.stdout + one.stderr);
+    assert.match(one.stdout, /^1 Dockerfile linted: no problems/m);
+    assert.doesNotMatch(one.stdout, /SG108/, "./Dockerfile is not linted: prod.Dockerfile is the file named");
+    const repeated = slimgoLint(["--ignore", "SG201", "--ignore", "DL3019", "prod.Dockerfile"], dir);
+    assert.equal(repeated.status, 0, repeated.stdout + repeated.stderr);
+    const typo = slimgoLint(["--ignore", "SG2O1", "prod.Dockerfile"], dir);
+    assert.equal(typo.status, 1, "SG201 is still reported");
+    assert.match(typo.stderr, /--ignore: SG2O1 names no slimgo rule/);
+    const unknown = slimgoLint(["--ignore", "SG201,SG999", "prod.Dockerfile"], dir);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /--ignore: SG999 is not a rule of slimgo lint/);
+    assert.equal(unknown.stdout, "", "nothing is linted");
+    const peer = slimgoLint(["--ignore", "SG201,DL9999", "prod.Dockerfile"], dir);
+    assert.match(peer.stdout, /info +SG211/, "SG211 is still reported");
+    assert.match(peer.stderr, /--ignore: DL9999 names no slimgo rule/);
+    const config = makeContext({ Dockerfile: plain, "go.mod": "module example.com/app\n\ngo 1.19\n", "main.go": "package main\n\nfunc main() {}\n", "slimgo.yaml": "lint:\n  ignore: [SG201, SG0211]\n" });
+    const fromConfig = slimgoLint([], config);
+    assert.equal(fromConfig.status, 2);
+    assert.match(fromConfig.stderr, /slimgo\.yaml: lint\.ignore: SG0211 is not a rule/);
+  });
+
   test("stdin with --format json and sarif", () => {
     const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n" });
     const json = slimgoLint(["-", "--format", "json"], dir, bad);

@@ -40,7 +40,7 @@ export function registerLint(program: Command): void {
     .option("--fix", "apply safe fixes in place and print a unified diff")
     .option("--dry-run", "with --fix: print the diff, change nothing")
     .option("--failure-threshold <severity>", `lowest severity that makes the exit code 1: ${thresholds.join(", ")}`, oneOf(thresholds))
-    .option("--ignore <ids...>", "rule ids to skip (slimgo, hadolint or BuildKit names)")
+    .option("--ignore <ids>", "rule ids to skip, comma-separated or repeated (slimgo ids or names, hadolint or BuildKit names)", commaList, [])
     .option("--no-module", "do not analyse the Go module");
   withCommonOptions(cmd)
     .addHelpText(
@@ -62,6 +62,11 @@ Examples:
       const format = flags.json ? "json" : (flags.format ?? "text");
       const results: LintResult[] = [];
       let fixesShown = false;
+      const warned = new Set<string>();
+      const warnOnce = (message: string) => {
+        if (!warned.has(message)) out.warn(message);
+        warned.add(message);
+      };
       // Dockerfiles of one module (Dockerfile, Dockerfile.dev, deploy/Dockerfile) share its analysis.
       const analyses = new Map<string, Promise<ModuleAnalysis | undefined>>();
       for (const file of files.length > 0 ? files : [lint.defaultDockerfile()]) {
@@ -73,7 +78,7 @@ Examples:
         const contextDir = guess?.dir ?? resolve(flags.context ?? ".");
         if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) throw inputError(`${flags.context ?? contextDir}: build context is not a directory: pass an existing directory to --context`);
         const module = flags.module === false ? undefined : await analyzeQuietly(contextDir, analyses, (m) => out.warn(m));
-        const config = await lintConfig(module?.root ?? contextDir, flags);
+        const config = await lintConfig(module?.root ?? contextDir, flags, warnOnce, lint.unknownRuleCodes);
         const options = { file: shown, contextDir, config, ...(fromStdin ? {} : { dockerfilePath: resolve(file) }), ...(module ? { module } : {}) };
         let result = lint.lintDockerfile(text, options);
         if (flags.fix) {
@@ -153,13 +158,32 @@ async function analyzeQuietly(contextDir: string, analyses: Map<string, Promise<
   return analysis;
 }
 
-async function lintConfig(root: string, flags: LintFlags): Promise<LintConfig> {
+/** `--ignore SG103,SG118 --ignore DL3006`: every id, in order. */
+function commaList(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(",").map((id) => id.trim()).filter(Boolean)];
+}
+
+async function lintConfig(root: string, flags: LintFlags, warn: (message: string) => void, unknownRuleCodes: (codes: readonly string[]) => string[]): Promise<LintConfig> {
   const { loadConfig } = await import("../../config/load.js");
-  const { config } = await loadConfig(root, flags.config);
+  const { config, file } = await loadConfig(root, flags.config);
   const lint = config.lint ?? {};
+  checkRuleCodes(flags.ignore ?? [], "--ignore", unknownRuleCodes, warn);
+  checkRuleCodes(lint.ignore ?? [], `${file ? displayPath(file) : "slimgo.yaml"}: lint.ignore`, unknownRuleCodes, warn);
   const result: LintConfig = { ignore: [...(lint.ignore ?? []), ...(flags.ignore ?? [])] };
   if (lint.severity) result.severity = lint.severity;
   const threshold = flags.failureThreshold ?? lint["failure-threshold"];
   if (threshold) result.failureThreshold = threshold;
   return result;
+}
+
+/**
+ * A slimgo id that names no rule is a typo (or a path taken for an id): an error, since the rule it
+ * meant would still fail the build. Other names may be hadolint or BuildKit checks slimgo does not
+ * have, carried over from their configs: a warning.
+ */
+function checkRuleCodes(codes: readonly string[], where: string, unknownRuleCodes: (codes: readonly string[]) => string[], warn: (message: string) => void): void {
+  const unknown = unknownRuleCodes(codes);
+  const typos = unknown.filter((c) => /^SG\d+$/i.test(c));
+  if (typos.length > 0) throw inputError(`${where}: ${typos.join(", ")} ${typos.length === 1 ? "is not a rule" : "are not rules"} of slimgo lint: docs/rules/README.md lists the rules`);
+  for (const c of unknown) warn(`${where}: ${c} names no slimgo rule (not a slimgo id or name, nor a hadolint or BuildKit name of one): nothing is skipped for it`);
 }
