@@ -58,6 +58,12 @@ export function readModLines(text: string, file: string): ModLine[] {
   return out;
 }
 
+function describeCharacter(c: string): string {
+  const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  const names: Record<string, string> = { "\ufeff": "a byte-order mark", "\u00a0": "a non-breaking space" };
+  return names[c] ? `${code} (${names[c]})` : code;
+}
+
 function tokenizeLine(raw: string, file: string, line: number): { tokens: RawToken[]; comment?: string } {
   const tokens: RawToken[] = [];
   let i = 0;
@@ -91,6 +97,8 @@ function tokenizeLine(raw: string, file: string, line: number): { tokens: RawTok
     } else {
       let j = i;
       while (j < raw.length && !/[\s()"`]/.test(raw[j]!) && !raw.startsWith("//", j) && !raw.startsWith("=>", j)) j++;
+      // Go reads only space, tab and CR between words, and no other white space or invisible character.
+      if (j === i) throw inputError(`${file}:${line}: unexpected character ${describeCharacter(c)}, which go also rejects: ${c === "\ufeff" ? "save the file as UTF-8 without a byte-order mark" : "replace it with a plain space"}`, { file, line });
       tokens.push({ value: raw.slice(i, j), quoted: false });
       i = j;
     }

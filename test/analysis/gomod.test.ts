@@ -78,6 +78,10 @@ describe("parseGoMod", () => {
     ["directory replacement with a version", "module example.com/x\nreplace example.com/y => ./y v1.0.0\n", /^go\.mod:2: a replacement directory/],
     ["unclosed block", "module example.com/x\nrequire (\n\texample.com/y v1.0.0\n", /^go\.mod:2: the require block is never closed/],
     ["unterminated string", 'module "example.com/x\n', /^go\.mod:1: unterminated quoted string/],
+    // Characters JavaScript's \s takes for white space but go does not: once read forever.
+    ["byte-order mark", "\ufeffmodule example.com/x\ngo 1.19\n", /^go\.mod:1: unexpected character U\+FEFF \(a byte-order mark\).*without a byte-order mark$/],
+    ["non-breaking space", "module example.com/x\ngo\u00a01.19\n", /^go\.mod:2: unexpected character U\+00A0 \(a non-breaking space\).*plain space$/],
+    ["other white space", "module example.com/x\u2003\n", /^go\.mod:1: unexpected character U\+2003,/],
   ];
   for (const [name, text, message] of errors) {
     test(`rejects ${name} with file and line`, () => {
@@ -105,6 +109,10 @@ describe("parseGoWork", () => {
       ["./lib", "../go.work", 5],
       ["../tools", "../go.work", 6],
     ]);
+  });
+
+  test("rejects a non-breaking space with file and line", () => {
+    assert.throws(() => parseGoWork("go 1.19\nuse\u00a0.\n", "go.work"), { message: /^go\.work:2: unexpected character U\+00A0/ });
   });
 
   test("rejects an unknown directive with file and line", () => {
