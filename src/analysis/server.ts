@@ -158,7 +158,7 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
         if (flagName && ADDRESS_NAME.test(flagName) && !namesClientAddress(flagName) && dflt && dflt.end - dflt.start === 1) {
           const d = t[dflt.start]!;
           const port = d.kind === "string" ? (ADDRESS.test(d.value) ? portOf(d.value) : undefined) : d.kind === "number" ? portOf(d.value) : undefined;
-          if (port) out.push({ port, source: "flag", flag: flagName, ...(d.kind === "string" ? loopback(d.value) : {}), evidence: evidenceAt(src, d.line) });
+          if (port) out.push({ port, source: "flag", flag: flagName, written: d.value, ...(d.kind === "string" ? loopback(d.value) : {}), evidence: evidenceAt(src, d.line) });
         }
       }
     });
@@ -168,7 +168,7 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
     for (const e of envLookups(src)) {
       if (e.default === undefined || !e.defaultEvidence) continue;
       const portish = ownListenVariable(e.name, "port") ? portOf(e.default) : ownListenVariable(e.name, "address") && ADDRESS.test(e.default) ? portOf(e.default) : undefined;
-      if (portish) out.push({ port: portish, source: "env", envVar: e.name, ...loopback(e.default), evidence: e.defaultEvidence });
+      if (portish) out.push({ port: portish, source: "env", envVar: e.name, written: e.default, ...loopback(e.default), evidence: e.defaultEvidence });
     }
   }
   const unique = new Map<string, ListeningPort>();

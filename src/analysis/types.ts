@@ -87,6 +87,8 @@ export interface ListeningPort {
   envVar?: string;
   /** For source "flag": the flag's name, e.g. "addr". */
   flag?: string;
+  /** For sources "flag" and "env": the default as written (":8080", "8080"), which a value for another port keeps the form of. */
+  written?: string;
   /** A literal assigned to an address variable (`addr = ":8080"`), which the program may have set otherwise before. */
   fallback?: true;
   /** The address as written when it is on the loopback interface only ("localhost:8080", "127.0.0.1:8080"): unreachable from outside a container. */

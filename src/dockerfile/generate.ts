@@ -183,7 +183,7 @@ function runtimeStage(plan: DockerfilePlan, program: ProgramPlan): string[] {
   if (program.health.kind === "probe") lines.push(`COPY --from=build /out/healthcheck ${HEALTH_PROBE_PATH}`);
   lines.push(`COPY --from=build /out/${program.main.binary} ${program.binaryPath}`);
   lines.push(`USER ${NONROOT_USER}`);
-  if (program.portVariable !== undefined) lines.push(`ENV ${program.portVariable}=${program.port}`);
+  if (program.portVariable !== undefined) lines.push(`ENV ${program.portVariable}=${program.portValue ?? program.port}`);
   if (program.port !== undefined) lines.push(`EXPOSE ${program.port}`);
   const health = healthcheck(program);
   if (health) lines.push(health);

@@ -46,8 +46,12 @@ export interface ProgramPlan {
   /** alpine/debian need a user entry created when the program resolves its user. */
   addUserWithShell: boolean;
   port?: number;
-  /** The variable the program reads its port from when it has no default: the image sets it to `port` (ENV). */
+  /** The variable the program reads its port from, when the image sets it (ENV): it has no default, or --port moves it. */
   portVariable?: string;
+  /** The value the image gives portVariable, when not just the port (":9000" for an address variable). */
+  portValue?: string;
+  /** --port names a port the program cannot be moved to from the image. */
+  portWarning?: string;
   health: HealthProbe;
   /** `-X` symbol to build-arg name, e.g. main.version -> VERSION. */
   versionArgs: { symbol: string; arg: string; default: string }[];
@@ -150,6 +154,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
   for (const program of programs) {
     const note = loopbackWarning(program.main, options.port);
     if (note) warnings.push(note);
+    if (program.portWarning) warnings.push(program.portWarning);
     for (const d of program.runTimeFilesLeftOut) {
       const warning = `${d.read.evidence.file}:${d.read.evidence.line}: ${program.main.binary} reads ${d.read.path} from disk at run time, not embedded, and the image does not have it: it ${d.why}`;
       if (!warnings.includes(warning)) warnings.push(warning);
@@ -266,8 +271,24 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
   const port = options.port ?? portFact?.port;
   // `port := os.Getenv("PORT")` with no fallback: a container that does not set it exits or listens on a random port.
   const unsetVariable = f.portVariable;
-  const portVariable = port !== undefined ? unsetVariable?.name : undefined;
-  if (port !== undefined && unsetVariable !== undefined) {
+  let portVariable = port !== undefined ? unsetVariable?.name : undefined;
+  let portValue: string | undefined;
+  let portFlag: string[] = [];
+  let portWarning: string | undefined;
+  // --port moves the program too, through what gave its port; a port written in the source cannot move.
+  const moved = options.port !== undefined && portFact !== undefined && portFact.port !== options.port ? portFact : undefined;
+  if (moved?.source === "env" && moved.envVar !== undefined) {
+    portVariable = moved.envVar;
+    portValue = withPort(moved.written, options.port!);
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, ENV ${moved.envVar}=${portValue}`, reason: `--port; the program reads its port from ${moved.envVar} (default ${moved.written ?? moved.port}), so the image sets it`, evidence: [moved.evidence] });
+  } else if (moved?.source === "flag" && moved.flag !== undefined && !f.serveSubcommand) {
+    portFlag = [`-${moved.flag}=${withPort(moved.written, options.port!)}`];
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, CMD ${JSON.stringify(portFlag)}`, reason: `--port; the program takes its port from the -${moved.flag} flag (default ${moved.written ?? moved.port}), so the image passes it`, evidence: [moved.evidence] });
+  } else if (moved) {
+    const how = moved.source === "literal" ? "written in the source" : moved.source === "flag" ? `the default of the -${moved.flag} flag, which slimgo does not pass beside the ${f.serveSubcommand!.name} subcommand` : `the default of ${moved.envVar}`;
+    portWarning = `${moved.evidence.file}:${moved.evidence.line}: --port ${options.port}: ${main.binary} listens on ${moved.port}, ${how}: the image EXPOSEs ${options.port} and probes it there, but the program does not move; change the program, or drop --port`;
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}`, reason: "--port", evidence: [] });
+  } else if (port !== undefined && unsetVariable !== undefined) {
     decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, ENV ${unsetVariable.name}=${port}`, reason: `--port; the program reads its port from ${unsetVariable.name}, which has no default, so the image sets it`, evidence: [unsetVariable.evidence] });
   } else if (port !== undefined) {
     decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}`, reason: options.port ? "--port" : describePortSource(portFact!), evidence: portFact && !options.port ? [portFact.evidence] : [] });
@@ -320,13 +341,21 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
     addUserWithShell,
     port,
     ...(portVariable ? { portVariable } : {}),
+    ...(portValue !== undefined ? { portValue } : {}),
+    ...(portWarning ? { portWarning } : {}),
     health,
     versionArgs,
     runTimeFiles: data.copied,
     runTimeFilesLeftOut: data.leftOut,
     decisions,
-    ...(f.serveSubcommand ? { command: [f.serveSubcommand.name] } : {}),
+    ...(f.serveSubcommand ? { command: [f.serveSubcommand.name] } : portFlag.length > 0 ? { command: portFlag } : {}),
   };
+}
+
+/** `value` (a port, or an address with one) with `port` instead: ":8080" → ":9000", "8080" → "9000". */
+function withPort(value: string | undefined, port: number): string {
+  if (value === undefined || /^\d+$/.test(value.trim())) return String(port);
+  return value.trim().replace(/:\d+$/, `:${port}`);
 }
 
 /**

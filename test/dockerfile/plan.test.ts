@@ -153,12 +153,14 @@ test("the probe follows a listen variable the program reads with no default (LIS
   assert.match(plan.programs[0]!.decisions.find((d) => d.topic === "health check")!.choice, /on port 9000, or on the port LISTEN_ADDR sets$/);
 });
 
-test("a service port on loopback only is a warning naming the line; --port for another port, or a port on every interface, is not", () => {
+test("a service port on loopback only is a warning naming the line; a port on every interface is not, and --port for another port warns that the written port does not move", () => {
   const main = mainPackage(".", "app", { isServer: true, ports: [{ port: 8080, source: "literal", loopback: "localhost:8080", evidence: ev("main.go", 10) }] });
   assert.deepEqual(planDockerfile(moduleAnalysis([main]), { hasGoSum: false }).warnings, [
     "main.go:10: app listens on localhost:8080, the container's own loopback: docker run -p, compose ports and other containers reach nothing there, while a health check run inside still passes; listen on :8080 (every interface)",
   ]);
-  assert.deepEqual(planDockerfile(moduleAnalysis([main]), { hasGoSum: false, port: 9000 }).warnings, []);
+  const moved = planDockerfile(moduleAnalysis([main]), { hasGoSum: false, port: 9000 }).warnings;
+  assert.equal(moved.length, 1, "not the loopback warning: the one that says a literal port does not move");
+  assert.match(moved[0]!, /^main\.go:10: --port 9000: app listens on 8080, written in the source/);
   const everywhere = mainPackage(".", "app", { isServer: true, ports: [{ port: 8080, source: "literal", evidence: ev("main.go", 10) }] });
   assert.deepEqual(planDockerfile(moduleAnalysis([everywhere]), { hasGoSum: false }).warnings, []);
 });
@@ -247,4 +249,20 @@ test("a directory the program writes its state to is created owned by the non-ro
     assert.match(state?.reason ?? "", /default of the -data flag/);
     assert.deepEqual(state?.evidence, [ev("main.go", 9)]);
   }
+});
+
+test("--port moves the program through what gave its port: ENV for a variable (in the form of its default), a flag in CMD; a port written in the source gets a warning", () => {
+  const withPort = (port: Parameters<typeof mainPackage>[2] extends infer F ? F : never) => planDockerfile(moduleAnalysis([mainPackage(".", "app", { isServer: true, ...port })]), { hasGoSum: false, port: 9000 });
+  const env = withPort({ ports: [{ port: 8080, source: "env", envVar: "PORT", written: "8080", evidence: ev("main.go", 25) }] });
+  assert.match(generateDockerfile(env), /^ENV PORT=9000\nEXPOSE 9000$/m);
+  const address = withPort({ ports: [{ port: 8080, source: "env", envVar: "LISTEN_ADDR", written: "0.0.0.0:8080", evidence: ev("main.go", 25) }] });
+  assert.match(generateDockerfile(address), /^ENV LISTEN_ADDR=0\.0\.0\.0:9000$/m);
+  const flag = withPort({ ports: [{ port: 8080, source: "flag", flag: "addr", written: ":8080", evidence: ev("main.go", 9) }] });
+  assert.match(generateDockerfile(flag), /^CMD \["-addr=:9000"\]$/m);
+  assert.deepEqual(flag.warnings, []);
+  const literal = withPort({ ports: [{ port: 8080, source: "literal", evidence: ev("main.go", 9) }] });
+  assert.doesNotMatch(generateDockerfile(literal), /^(ENV|CMD) /m);
+  assert.match(literal.warnings.join("\n"), /^main\.go:9: --port 9000: app listens on 8080, written in the source: .*the program does not move/m);
+  const same = withPort({ ports: [{ port: 9000, source: "env", envVar: "PORT", written: "9000", evidence: ev("main.go", 25) }] });
+  assert.doesNotMatch(generateDockerfile(same), /^ENV PORT/m, "the default already is the port asked for");
 });

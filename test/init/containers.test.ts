@@ -88,6 +88,32 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     }
   });
 
+  test("--port moves a program whose port has a default: PORT through ENV, an -addr flag through CMD; each serves there and is healthy", async () => {
+    const fromEnv = await copyModule("root-main");
+    const fromFlag = await copyModule("cli-tool");
+    dirs.push(fromEnv, fromFlag);
+    await writeFile(
+      join(fromFlag, "main.go"),
+      'package main\n\nimport (\n\t"flag"\n\t"log"\n\t"net/http"\n)\n\nfunc main() {\n\taddr := flag.String("addr", ":9000", "listen address")\n\tflag.Parse()\n\thttp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })\n\tlog.Fatal(http.ListenAndServe(*addr, nil))\n}\n',
+    );
+    for (const [dir, name, expect] of [[fromEnv, "port-env", /^ENV PORT=7071\nEXPOSE 7071$/m], [fromFlag, "port-flag", /^CMD \["-addr=:7071"\]$/m]] as const) {
+      assert.equal((await runSlimgo(["init", "--port", "7071", "--no-compose", dir])).code, 0);
+      assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), expect);
+      const tag = `localhost/slimgo-test/${name}:init`;
+      images.push(tag);
+      await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+      const port = await freePort();
+      const container = await runContainer({ image: tag, ports: { 7071: port } });
+      try {
+        assert.ok([200, 204].includes(await waitForHttp(`http://127.0.0.1:${port}/healthz`)), await container.logs());
+        const health = await healthcheckRun(container.id);
+        assert.ok(health.healthy, `HEALTHCHECK passes in the image: ${health.output}`);
+      } finally {
+        await container.remove();
+      }
+    }
+  });
+
   test("cli-tool: a non-server CLI gets no EXPOSE or HEALTHCHECK and runs as non-root", async () => {
     const dir = await copyModule("cli-tool");
     dirs.push(dir);
