@@ -15,8 +15,8 @@ export interface ComposeApp {
   /** Dockerfile target: "runtime" for one program, the binary name with --all. */
   target: string;
   program: ProgramPlan;
-  /** Host port published on 127.0.0.1, mapped to the program's port. */
-  hostPort?: number;
+  /** Host ports published on 127.0.0.1, each mapped to a port the program listens on (its service port first). */
+  published: { host: number; container: number }[];
   /** Values null pass the variable through from the shell running compose. */
   environment: Record<string, string | null>;
   secrets: string[];
@@ -78,6 +78,7 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
       name,
       target: program.stage,
       program,
+      published: [],
       environment: {},
       secrets: [],
       dependsOn: services.map((s) => BACKING_RECIPES[s.kind].service),
@@ -91,11 +92,11 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
     if (app.tool) {
       decisions.push({ topic: `${who}compose`, choice: "profile tools", reason: "neither a server nor a long-running process: `docker compose run` it instead of starting it with `up`", evidence: [program.main.evidence] });
     }
-    if (program.port !== undefined) {
-      let host = program.port;
+    for (const container of program.port !== undefined ? [program.port, ...program.otherPorts] : []) {
+      let host = container;
       while (takenPorts.has(host)) host++;
       takenPorts.add(host);
-      app.hostPort = host;
+      app.published.push({ host, container });
     }
     const wired = new Set<string>();
     for (const s of services) {

@@ -184,7 +184,7 @@ function runtimeStage(plan: DockerfilePlan, program: ProgramPlan): string[] {
   lines.push(`COPY --from=build /out/${program.main.binary} ${program.binaryPath}`);
   lines.push(`USER ${NONROOT_USER}`);
   if (program.portVariable !== undefined) lines.push(`ENV ${program.portVariable}=${program.portValue ?? program.port}`);
-  if (program.port !== undefined) lines.push(`EXPOSE ${program.port}`);
+  if (program.port !== undefined) lines.push(`EXPOSE ${[program.port, ...program.otherPorts].join(" ")}`);
   const health = healthcheck(program);
   if (health) lines.push(health);
   lines.push(`ENTRYPOINT ${jsonArray([program.binaryPath])}`);

@@ -46,6 +46,8 @@ export interface ProgramPlan {
   /** alpine/debian need a user entry created when the program resolves its user. */
   addUserWithShell: boolean;
   port?: number;
+  /** The other ports it listens on (a metrics or admin server beside the service), exposed too. */
+  otherPorts: number[];
   /** The variable the program reads its port from, when the image sets it (ENV): it has no default, or --port moves it. */
   portVariable?: string;
   /** The value the image gives portVariable, when not just the port (":9000" for an address variable). */
@@ -298,6 +300,13 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
     decisions.push({ topic: `${who}port`, choice: "none", reason: "the program listens but the port could not be read from the source; pass --port", evidence: [] });
   }
 
+  // Servers beside the service (metrics, admin) are exposed too; one on loopback only has nothing to expose.
+  const others = f.ports.filter((p) => p !== portFact && p.port !== port && !p.loopback && !p.fallback);
+  const otherPorts = [...new Set(others.map((p) => p.port))];
+  if (otherPorts.length > 0) {
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${otherPorts.join(" ")} too`, reason: "the program listens there as well", evidence: otherPorts.map((n) => others.find((p) => p.port === n)!.evidence) });
+  }
+
   const binaryPath = binaryPathOf(main);
   const health = chooseHealth(main, binaryPath, options, decisions, who, portVariable);
   const { variables: versionVariables, ignored } = stampedVersionVariables(main, buildConfigVariables, modulePath);
@@ -340,6 +349,7 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
     writePasswd,
     addUserWithShell,
     port,
+    otherPorts,
     ...(portVariable ? { portVariable } : {}),
     ...(portValue !== undefined ? { portValue } : {}),
     ...(portWarning ? { portWarning } : {}),

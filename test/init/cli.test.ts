@@ -259,3 +259,23 @@ test("files the program reads at run time are copied into its WORKDIR, build out
     `lint agrees: only the secret is missing from the image\n${lint.stdout}`,
   );
 });
+
+test("a metrics server beside the service: both ports are exposed and published, and the probe goes to the one that serves the health route", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "slimgo-metrics-"));
+  dirs.push(dir);
+  await writeFile(join(dir, "go.mod"), "module example.com/mx\n\ngo 1.19\n");
+  await writeFile(
+    join(dir, "main.go"),
+    'package main\n\nimport (\n\t"log"\n\t"net/http"\n)\n\nfunc main() {\n\tmetrics := http.NewServeMux()\n\tmetrics.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {})\n\tgo func() { log.Fatal(http.ListenAndServe(":9090", metrics)) }()\n\tgo func() { log.Fatal(http.ListenAndServe("localhost:6060", nil)) }()\n\n\tapp := http.NewServeMux()\n\tapp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {})\n\tlog.Fatal(http.ListenAndServe(":8080", app))\n}\n',
+  );
+  const r = await runSlimgo(["init", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\s+port\s+EXPOSE 8080 too: the program listens there as well \(main\.go:16\)$/m);
+  const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
+  assert.match(dockerfile, /^EXPOSE 9090 8080$/m, "not the pprof port on loopback");
+  assert.match(dockerfile, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/healthz"\]$/m);
+  const compose = parseYaml(await readFile(join(dir, "compose.yaml"), "utf8")) as { services: Record<string, { ports?: string[] }> };
+  assert.deepEqual(compose.services.mx?.ports, ["127.0.0.1:9090:9090", "127.0.0.1:8080:8080"]);
+  const lint = await runSlimgo(["lint", join(dir, "Dockerfile")]);
+  assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+});
