@@ -74,6 +74,8 @@ export interface DockerfilePlan {
   moduleFetch?: ModuleFetchPlan;
   /** go.mod files of modules replaced by directories inside the module ("tools/go.mod"): the download step needs them. */
   replacedGoMods: string[];
+  /** The module's go.work uses directories outside the build context: the build stage sets GOWORK=off. */
+  goWorkOff: boolean;
   /** What the Dockerfile cannot do, for the user to fix (a replace that points outside the build context). */
   warnings: string[];
   /** https URL of the repository, for the org.opencontainers.image.source label. */
@@ -142,11 +144,26 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
           `${r.evidence.file}:${r.evidence.line}: replace ${r.oldPath} => ${r.newPath} is outside the module directory, the build context of this Dockerfile, so docker build cannot see it: ` +
           `run go mod vendor (vendor/ then holds it), or build from a directory that holds both modules`,
       );
+  // A go.work in the build context that uses a directory outside it makes go build fail there
+  // ("open /shared/go.mod"): the image builds with the workspace off, from go.mod alone.
+  let goWorkOff = false;
+  if (analysis.goWork) {
+    const workFile = path.resolve(analysis.root, analysis.goWork.file);
+    const outsideUses = analysis.goWork.uses.filter((use) => isOutsideModule(analysis.root, path.resolve(path.dirname(workFile), use.dir)));
+    goWorkOff = !isOutsideModule(analysis.root, workFile) && outsideUses.length > 0;
+    if (goWorkOff) {
+      decisions.push({ topic: "workspace", choice: "GOWORK=off in the build stage", reason: `${analysis.goWork.file} is in the build context and uses ${outsideUses.map((u) => u.dir).join(", ")}, outside it, where go build in the image cannot look: the image builds from go.mod alone`, evidence: outsideUses.map((u) => u.evidence) });
+    }
+  }
   if (downloadModules && analysis.goWork) {
     const workDir = path.dirname(path.resolve(analysis.root, analysis.goWork.file));
     for (const use of analysis.goWork.uses) {
       const dir = path.resolve(workDir, use.dir);
       if (!isOutsideModule(analysis.root, dir)) continue;
+      if (goWorkOff) {
+        warnings.push(`${use.evidence.file}:${use.evidence.line}: use ${use.dir}: ${replacementDir(analysis.root, dir)} is outside the build context, so the image builds with GOWORK=off, from go.mod alone: every module it requires must be published or replaced by a directory inside the module`);
+        continue;
+      }
       warnings.push(
         `${use.evidence.file}:${use.evidence.line}: use ${use.dir}: go build here resolves modules through ${analysis.goWork.file}, but the workspace and ${replacementDir(analysis.root, dir)} are outside the module directory, the build context of this Dockerfile, ` +
           `so the image builds from go.mod alone: every module it requires must be published or replaced by a directory inside the module`,
@@ -174,6 +191,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
     hasGoSum: options.hasGoSum,
     ...(moduleFetch ? { moduleFetch } : {}),
     replacedGoMods: inside.map((r) => `${replacementDir(analysis.root, r.newPath)}/go.mod`),
+    goWorkOff,
     warnings,
     sourceUrl: sourceUrlOf(analysis.goMod.path),
     programs,

@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
 import { freePort, healthcheckRun, podman, podmanBuild, runContainer, waitForHttp } from "../support/podman.js";
 import { checkServerImage, processUid, SERVER_CASES, serverTestBed } from "../support/server-fixtures.js";
@@ -112,6 +112,24 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
         await container.remove();
       }
     }
+  });
+
+  test("a go.work in the module that uses a directory outside it: the image builds with GOWORK=off and runs", async () => {
+    const dir = await copyModule("cli-tool");
+    const shared = `${dir}-shared`;
+    dirs.push(dir, shared);
+    await mkdir(shared);
+    await writeFile(join(shared, "go.mod"), "module example.com/shared\n\ngo 1.19\n");
+    await writeFile(join(dir, "go.work"), `go 1.19\n\nuse (\n\t.\n\t../${basename(shared)}\n)\n`);
+    const init = await runSlimgo(["init", "--no-compose", dir]);
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stdout, /workspace +GOWORK=off in the build stage: go\.work is in the build context and uses \.\.\/\S+, outside it/);
+    assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /^ENV GOWORK=off$/m);
+    const tag = "localhost/slimgo-test/go-work:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true });
+    const run = await podman(["run", "--rm", "-i", "--ulimit", "nproc=1000:1000", "--ulimit", "nofile=1000:1000", tag, "-w"], { input: "one two three\n" });
+    assert.equal(run.stdout.trim(), "3");
   });
 
   test("cli-tool: a non-server CLI gets no EXPOSE or HEALTHCHECK and runs as non-root", async () => {
