@@ -1,5 +1,6 @@
 import { cgoFacts } from "./cgo.js";
 import { dataDirectories, embedDirectives } from "./embeds.js";
+import { externalCommands } from "./external-commands.js";
 import type { Program } from "./package-graph.js";
 import { runtimeNeeds } from "./runtime-needs.js";
 import { stateDirectories } from "./state-directories.js";
@@ -29,6 +30,7 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
     sourceFiles: files.map((f) => f.file),
     packageLevelNames: program.packages.flatMap((p, i) => packageLevelNames(files.filter((f) => p.files.includes(f.file)), i === 0 ? "main" : p.importPath)),
     isServer: isServer(files),
+    externalCommands: externalCommands(files),
   };
   const portVariable = facts.isServer && facts.ports.length === 0 ? unsetPortVariable(facts.envVariables) : undefined;
   if (portVariable) facts.portVariable = portVariable;

@@ -156,6 +156,15 @@ export interface PackageLevelName {
   evidence: Evidence;
 }
 
+/** A program the Go program starts by a name written in its source (`exec.Command("ffmpeg")`). */
+export interface ExternalCommand {
+  /** As written: "ffmpeg", or a path such as "/usr/bin/git". */
+  name: string;
+  /** The call as written, e.g. "exec.Command". */
+  call: string;
+  evidence: Evidence;
+}
+
 export interface ProgramFacts {
   needs: RuntimeNeeds;
   cgo: CgoFacts;
@@ -183,6 +192,8 @@ export interface ProgramFacts {
    * (`port := os.Getenv("PORT")`): the port is whatever the environment sets, and nothing when unset.
    */
   portVariable?: EnvVariable;
+  /** Programs it starts by name: the image must have them. */
+  externalCommands: ExternalCommand[];
   /** Where the program serves TLS (ListenAndServeTLS, ServeTLS, tls.Listen, Gin's RunTLS…): a plain-HTTP probe gets no 2xx there. */
   tlsServer?: Evidence;
 }

@@ -236,6 +236,12 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       if (!health && tls && main.facts.healthEndpoints.length > 0 && options.healthcheck === undefined) {
         notes.push(`no health check: ${main.binary} serves TLS (${tls.file}:${tls.line}) and the health probe speaks plain HTTP only; give the program a -health flag, or serve the health endpoint on a plain-HTTP port and pass --healthcheck http://127.0.0.1:PORT/PATH`);
       }
+      // slimgo's own base holds no programs; a --base may have them, which only running it would tell.
+      if (!base) {
+        for (const c of main.facts.externalCommands) {
+          notes.push(`${c.evidence.file}:${c.evidence.line}: runs ${c.name} (${c.call}), which slimgo's base image does not have, so the call fails at run time: build on a --base that has it`);
+        }
+      }
       for (const d of notInImage(main, assets)) {
         notes.push(`${d.evidence.file}:${d.evidence.line}: ${d.path} is read at run time but is not in the image: embed it with //go:embed, or add it with --assets`);
       }

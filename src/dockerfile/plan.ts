@@ -174,6 +174,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
     const note = loopbackWarning(program.main, options.port);
     if (note) warnings.push(note);
     if (program.portWarning) warnings.push(program.portWarning);
+    warnings.push(...missingCommandWarnings(program));
     for (const d of program.runTimeFilesLeftOut) {
       const warning = `${d.read.evidence.file}:${d.read.evidence.line}: ${program.main.binary} reads ${d.read.path} from disk at run time, not embedded, and the image does not have it: it ${d.why}`;
       if (!warnings.includes(warning)) warnings.push(warning);
@@ -378,6 +379,22 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
     decisions,
     ...(f.serveSubcommand ? { command: [f.serveSubcommand.name] } : portFlag.length > 0 ? { command: portFlag } : {}),
   };
+}
+
+/** What alpine's busybox and debian's base both have: a program starting these finds them there. */
+const BASE_COMMANDS = new Set("sh ls cat cp mv rm mkdir rmdir ln chmod chown touch tar gzip gunzip grep sed env true false echo printf date uname id kill sleep test head tail sort uniq wc tr cut find xargs hostname df du".split(" "));
+
+/** A warning per program the Go program starts that its runtime image does not have. */
+export function missingCommandWarnings(program: Pick<ProgramPlan, "main" | "runtime" | "runtimeImage">): string[] {
+  const shelled = program.runtime === "alpine" || program.runtime === "debian";
+  return program.main.facts.externalCommands
+    .filter((c) => !(shelled && BASE_COMMANDS.has(path.posix.basename(c.name))))
+    .map((c) => {
+      const at = `${c.evidence.file}:${c.evidence.line}: ${program.main.binary} runs ${c.name} (${c.call})`;
+      return shelled
+        ? `${at}, which ${program.runtimeImage} has only if the runtime stage installs it: add it there (${program.runtime === "alpine" ? "apk add --no-cache" : "apt-get install -y --no-install-recommends"}), or the call fails at run time`
+        : `${at}, which ${program.runtimeImage} does not have, so the call fails at run time: use --runtime debian or --runtime alpine and install it in the runtime stage`;
+    });
 }
 
 /** `value` (a port, or an address with one) with `port` instead: ":8080" → ":9000", "8080" → "9000". */

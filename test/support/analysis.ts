@@ -17,6 +17,7 @@ export function programFacts(overrides: Partial<ProgramFacts> = {}): ProgramFact
     sourceFiles: [],
     packageLevelNames: [],
     isServer: false,
+    externalCommands: [],
     ...overrides,
   };
 }
