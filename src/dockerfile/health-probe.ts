@@ -75,9 +75,10 @@ export type HealthTarget =
  */
 export function healthTarget(facts: ProgramFacts, chosen: { port?: number; path?: string } = {}): HealthTarget {
   if (facts.healthFlag && chosen.path === undefined) return { kind: "flag", flag: facts.healthFlag.name, evidence: facts.healthFlag.evidence };
-  const endpoint = facts.healthEndpoints[0];
+  // A path the user names is probed on the server its route is registered beside, when the source says.
+  const endpoint = chosen.path === undefined ? facts.healthEndpoints[0] : facts.healthEndpoints.find((e) => e.path === chosen.path);
   const path = chosen.path ?? endpoint?.path;
-  const beside = chosen.port === undefined && chosen.path === undefined ? endpoint?.port : undefined;
+  const beside = chosen.port === undefined ? endpoint?.port : undefined;
   const ownPort = beside !== undefined && beside !== facts.ports[0]?.port;
   const port = ownPort ? beside : (chosen.port ?? facts.ports[0]?.port);
   if (path === undefined || port === undefined) return { kind: "none" };

@@ -65,13 +65,18 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
   const hasGoSum = await exists(join(analysis.root, "go.sum"));
   // Only a module that requires others downloads anything.
   const moduleFetch = analysis.goMod.requires.length > 0 ? await readModuleFetchSettings({ cwd: analysis.root }) : {};
+  const healthPath = options.healthPath ?? config.init?.healthcheck;
+  if (healthPath !== undefined && !healthPath.startsWith("/")) {
+    const given = options.healthPath !== undefined ? `--healthcheck ${healthPath}` : `slimgo.yaml init.healthcheck: ${healthPath}`;
+    throw inputError(`${given}: the health endpoint is a path from the server's root, such as /${healthPath.replace(/^\.?\/*/, "")}: the probe would send GET ${healthPath}, which no server answers`);
+  }
   const plan = planDockerfile(analysis, {
     main: options.main ?? config.main,
     all: options.all,
     runtime: options.runtime ?? config.init?.runtime,
     shell: options.shell ?? config.init?.shell,
     port: options.port ?? config.init?.port,
-    healthPath: options.healthPath ?? config.init?.healthcheck,
+    healthPath,
     hasGoSum,
     moduleFetch,
   });

@@ -260,7 +260,7 @@ test("files the program reads at run time are copied into its WORKDIR, build out
   );
 });
 
-test("a metrics server beside the service: both ports are exposed and published, and the probe goes to the one that serves the health route", async () => {
+test("a metrics server beside the service: both ports are exposed and published, and the probe goes to the one that serves the health route, also when --healthcheck names it; a path without / is refused", async () => {
   const dir = await mkdtemp(join(tmpdir(), "slimgo-metrics-"));
   dirs.push(dir);
   await writeFile(join(dir, "go.mod"), "module example.com/mx\n\ngo 1.19\n");
@@ -278,4 +278,10 @@ test("a metrics server beside the service: both ports are exposed and published,
   assert.deepEqual(compose.services.mx?.ports, ["127.0.0.1:9090:9090", "127.0.0.1:8080:8080"]);
   const lint = await runSlimgo(["lint", join(dir, "Dockerfile")]);
   assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+
+  const named = await runSlimgo(["init", "--healthcheck", "/healthz", "--stdout", dir]);
+  assert.match(named.stdout, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/healthz"\]$/m, "a path the user names is probed where its route is served");
+  const bare = await runSlimgo(["init", "--healthcheck", "healthz", "--force", dir]);
+  assert.equal(bare.code, 2);
+  assert.match(bare.stderr, /--healthcheck healthz: the health endpoint is a path from the server's root, such as \/healthz/);
 });
