@@ -17,6 +17,7 @@ import { VERSION } from "../version.js";
 import { readModuleFetchSettings } from "../analysis/module-fetch-settings.js";
 import { inputError } from "../errors.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
+import { displayPath } from "../fsutil/display-path.js";
 
 /** The planner's choices (hasGoSum is read from the module), plus what only init decides. */
 export interface InitOptions extends Omit<PlanOptions, "hasGoSum"> {
@@ -87,28 +88,43 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
   const ownIgnore = await readIfExists(join(analysis.root, ".dockerignore"));
   // A .dockerignore the project has is its own: kept, with what the recipe needs appended.
   const dockerignore = ownIgnore === undefined ? generateDockerignore(ignoreOptions) : mergeDockerignore(ownIgnore, ignoreOptions);
-  // podman and buildah read .containerignore instead of .dockerignore when a project has one.
-  const ownContainerIgnore = await readIfExists(join(analysis.root, ".containerignore"));
-  const containerignore = ownContainerIgnore !== undefined ? mergeDockerignore(ownContainerIgnore, ignoreOptions) : undefined;
+  // BuildKit reads Dockerfile.dockerignore, and podman and buildah .containerignore, instead of
+  // .dockerignore when the project has them: those get the same lines.
+  const readers: Record<string, string> = { "Dockerfile.dockerignore": "BuildKit reads it instead of .dockerignore", ".containerignore": "podman and buildah read it instead of .dockerignore" };
+  const otherIgnores: GeneratedFile[] = [];
+  const decisions = dockerignore.kept.map(keptInContext);
+  for (const [name, why] of Object.entries(readers)) {
+    const own = await readIfExists(join(analysis.root, name));
+    if (own === undefined) continue;
+    const merged = mergeDockerignore(own, ignoreOptions);
+    otherIgnores.push({ name, path: join(analysis.root, name), content: merged.text, merge: true });
+    if (merged.text === own) continue;
+    const added = [...merged.added, ...merged.kept.map((input) => `!${input.pattern}`)];
+    decisions.unshift({ topic: "context", choice: `${name} kept, with ${added.join(", ")} added`, reason: `${why}, and it let secrets in or left out what the build reads`, evidence: [] });
+  }
   const files: GeneratedFile[] = [
     { name: "Dockerfile", content: generateDockerfile(plan) },
     { name: ".dockerignore", content: dockerignore.text, ...(ownIgnore !== undefined ? { merge: true } : {}) },
-    ...(containerignore ? [{ name: ".containerignore", content: containerignore.text, merge: true }] : []),
   ].map((f) => ({ ...f, path: join(analysis.root, f.name) }));
+  files.push(...otherIgnores);
   for (const f of files) f.existing = await readIfExists(f.path);
-  const decisions = dockerignore.kept.map(keptInContext);
-  if (containerignore && containerignore.text !== ownContainerIgnore) {
-    const added = [...containerignore.added, ...containerignore.kept.map((input) => `!${input.pattern}`)];
-    decisions.unshift({ topic: "context", choice: `.containerignore kept, with ${added.join(", ")} added`, reason: "podman and buildah read it instead of .dockerignore, and it let secrets in or left out what the build reads", evidence: [] });
-  }
   if (dockerignore.added.length > 0) {
     decisions.unshift({ topic: "context", choice: `.dockerignore kept, with ${dockerignore.added.join(", ")} added`, reason: "the existing file let them into the build context", evidence: [] });
   }
   const result: InitResult = { analysis, plan, decisions, files };
 
   if (options.dev && options.compose === false) throw inputError("--dev adds a watch section to compose.yaml: drop --no-compose");
-  const wantCompose = options.compose ?? (options.dev || plan.programs.some((p) => p.main.facts.isServer));
+  // docker compose reads compose.yaml before docker-compose.yml: a new compose.yaml would hide the project's own file.
+  const ownCompose = options.compose === undefined && !options.dev ? await firstExisting(analysis.root, ["compose.yml", "docker-compose.yaml", "docker-compose.yml"]) : undefined;
+  if (ownCompose && !(await exists(join(analysis.root, "compose.yaml")))) {
+    result.decisions.push({ topic: "compose", choice: "compose.yaml not written", reason: `the project has ${ownCompose}, which a compose.yaml would take the place of in docker compose; --compose writes it anyway`, evidence: [] });
+  }
+  const wantCompose = options.compose ?? (options.dev || (!ownCompose && plan.programs.some((p) => p.main.facts.isServer)));
   if (wantCompose) await addCompose(result, options.dev ?? false);
+  // podman build reads Containerfile before Dockerfile.
+  if (await exists(join(analysis.root, "Containerfile"))) {
+    analysis.warnings.push(`${displayPath(join(analysis.root, "Containerfile"))}: podman and buildah build the Containerfile, not the Dockerfile slimgo writes beside it: build with -f Dockerfile, or replace the Containerfile with it`);
+  }
   if (options.ci) {
     const pipeline = generatePipeline(options.ci, plan, VERSION, await defaultBranch(analysis.root));
     await addFile(result, { name: pipeline.name, content: pipeline.content });
@@ -117,6 +133,11 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     await addFile(result, { name: "docker-bake.hcl", content: generateBake(plan, analysis.goMod.path) });
   }
   return result;
+}
+
+async function firstExisting(dir: string, names: string[]): Promise<string | undefined> {
+  for (const name of names) if (await exists(join(dir, name))) return name;
+  return undefined;
 }
 
 /** Why .dockerignore takes back in what one of its patterns drops. */

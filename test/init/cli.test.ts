@@ -285,3 +285,22 @@ test("a metrics server beside the service: both ports are exposed and published,
   assert.equal(bare.code, 2);
   assert.match(bare.stderr, /--healthcheck healthz: the health endpoint is a path from the server's root, such as \/healthz/);
 });
+
+test("files the builders read instead: Dockerfile.dockerignore gets the recipe's lines, a Containerfile is warned about, and a docker-compose.yml is not hidden by a new compose.yaml", async () => {
+  const dir = await fixture("root-main");
+  await writeFile(join(dir, "Dockerfile.dockerignore"), "*.md\n");
+  await writeFile(join(dir, "Containerfile"), "FROM scratch\n");
+  await writeFile(join(dir, "docker-compose.yml"), "services: {}\n");
+  const r = await runSlimgo(["init", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\s+context\s+Dockerfile\.dockerignore kept, with \.git, .*added: BuildKit reads it instead of \.dockerignore/m);
+  assert.match(await readFile(join(dir, "Dockerfile.dockerignore"), "utf8"), /^\*\.md\n\n# Added by slimgo init.*\n\.git\n/);
+  assert.match(r.stderr, /Containerfile: podman and buildah build the Containerfile, not the Dockerfile slimgo writes beside it/);
+  assert.match(r.stdout, /^\s+compose\s+compose\.yaml not written: the project has docker-compose\.yml/m);
+  assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith("compose")), []);
+  const lint = await runSlimgo(["lint", join(dir, "Dockerfile")]);
+  assert.doesNotMatch(lint.stdout, /SG112/, "lint reads Dockerfile.dockerignore too, and finds it complete");
+
+  assert.equal((await runSlimgo(["init", "--compose", "--force", dir])).code, 0);
+  assert.ok((await readdir(dir)).includes("compose.yaml"), "--compose writes it anyway");
+});

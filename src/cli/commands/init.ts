@@ -129,7 +129,7 @@ Examples:
     });
 }
 
-const BUILD_FILES = new Set(["Dockerfile", ".dockerignore", ".containerignore"]);
+const BUILD_FILES = new Set(["Dockerfile", ".dockerignore", "Dockerfile.dockerignore", ".containerignore"]);
 
 function printDecisions(out: Output, result: InitResult, written: boolean): void {
   const c = out.color;
