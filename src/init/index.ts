@@ -1,5 +1,5 @@
 import { access, mkdir, readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { analyze } from "../analysis/index.js";
 import type { AnalysisEngine, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
@@ -72,7 +72,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     throw inputError(`${given}: the health endpoint is a path from the server's root, such as /${healthPath.replace(/^\.?\/*/, "")}: the probe would send GET ${healthPath}, which no server answers`);
   }
   const plan = planDockerfile(analysis, {
-    main: options.main ?? config.main,
+    main: mainFromWhereGiven(analysis, options.main ?? config.main, dir, options.all),
     all: options.all,
     runtime: options.runtime ?? config.init?.runtime,
     shell: options.shell ?? config.init?.shell,
@@ -133,6 +133,26 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     await addFile(result, { name: "docker-bake.hcl", content: generateBake(plan, analysis.goMod.path) });
   }
   return result;
+}
+
+/**
+ * --main as go build reads a package: a directory inside the module (./cmd/api), tried from the
+ * module root and then from the current directory, or an import path. With no --main, a main
+ * package's directory that init was pointed at (run inside cmd/api) is that program.
+ */
+function mainFromWhereGiven(analysis: ModuleAnalysis, main: string | undefined, dir: string, all?: boolean): string | undefined {
+  const isMain = (rel: string) => analysis.mainPackages.some((m) => m.dir === rel);
+  const fromRoot = (abs: string) => relative(analysis.root, abs).split(sep).join("/") || ".";
+  if (main === undefined) {
+    const given = fromRoot(resolve(dir));
+    return !all && given !== "." && !given.startsWith("..") && isMain(given) ? given : undefined;
+  }
+  const modulePath = analysis.goMod.path;
+  if (main === modulePath || main.startsWith(`${modulePath}/`)) return main === modulePath ? "." : main.slice(modulePath.length + 1);
+  const normalised = main.replace(/^\.\//, "").replace(/\/+$/, "") || ".";
+  if (isMain(normalised)) return main;
+  const fromCwd = fromRoot(resolve(main));
+  return isMain(fromCwd) ? fromCwd : main;
 }
 
 async function firstExisting(dir: string, names: string[]): Promise<string | undefined> {

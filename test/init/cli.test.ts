@@ -304,3 +304,18 @@ test("files the builders read instead: Dockerfile.dockerignore gets the recipe's
   assert.equal((await runSlimgo(["init", "--compose", "--force", dir])).code, 0);
   assert.ok((await readdir(dir)).includes("compose.yaml"), "--compose writes it anyway");
 });
+
+test("run inside a main package's directory, init plans that program; --main is read from the module root, then from the current directory, or as an import path", async () => {
+  const dir = await fixture("multi-cmd");
+  const first = (r: { stdout: string }) => r.stdout.split("\n")[0] ?? "";
+  const inside = await runSlimgo(["init", "--dry-run"], { cwd: join(dir, "cmd", "worker") });
+  assert.match(first(inside), /\(\.\/cmd\/worker → worker\)/, inside.stderr);
+  const dot = await runSlimgo(["init", "--dry-run", "--main", "."], { cwd: join(dir, "cmd", "api") });
+  assert.match(first(dot), /\(\.\/cmd\/api → api\)/, dot.stderr);
+  const sibling = await runSlimgo(["init", "--dry-run", "--main", "../worker"], { cwd: join(dir, "cmd", "api") });
+  assert.match(first(sibling), /\(\.\/cmd\/worker → worker\)/, sibling.stderr);
+  const byImport = await runSlimgo(["init", "--dry-run", "--main", "example.com/multi/cmd/worker", dir]);
+  assert.match(first(byImport), /\(\.\/cmd\/worker → worker\)/, byImport.stderr);
+  const fromRoot = await runSlimgo(["init", "--dry-run", "--main", "./cmd/api", join(dir, "cmd", "worker")]);
+  assert.match(first(fromRoot), /\(\.\/cmd\/api → api\)/, "--main names the program, whichever directory init was given");
+});

@@ -37,7 +37,7 @@ export function registerInit(program: Command): void {
         "CI pipeline, --all a docker-bake.hcl. See docs/init.md.",
     )
     .argument("[dir]", "Go module directory", ".")
-    .option("--main <pkg>", "main package to build when there are several, e.g. ./cmd/api")
+    .option("--main <pkg>", "main package to build when there are several: ./cmd/api (from the module root, else the current directory) or its import path; default: the directory init runs in when it is one")
     .option("--all", "one build target per main package, and docker-bake.hcl to build them all")
     .option("--runtime <name>", `runtime image: ${runtimeNames.join(", ")}`, oneOf(runtimeNames))
     .option("--shell", "use a runtime with a shell for debugging (alpine)")
