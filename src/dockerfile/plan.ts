@@ -507,5 +507,7 @@ export function loopbackWarning(main: MainPackage, chosenPort?: number): string 
   // A fallback literal (`if addr == "" { addr = "localhost:8080" }`) stands behind the variable or flag that sets it.
   const first = main.facts.ports.find((p) => !p.fallback) ?? main.facts.ports[0];
   if (!first?.loopback || (chosenPort !== undefined && chosenPort !== first.port)) return undefined;
+  // A server on every interface beside it is the service; the loopback one (pprof) is kept inside on purpose.
+  if (main.facts.ports.some((p) => !p.fallback && !p.loopback)) return undefined;
   return `${first.evidence.file}:${first.evidence.line}: ${main.binary} listens on ${first.loopback}, the container's own loopback: docker run -p, compose ports and other containers reach nothing there, while a health check run inside still passes; listen on :${first.port} (every interface)`;
 }

@@ -20,6 +20,8 @@ export const rule: Rule = {
     // A fallback literal (`if addr == "" { addr = "localhost:8080" }`) stands behind the variable or flag that sets it.
     const service = program.facts.ports.find((p) => !p.fallback) ?? program.facts.ports[0];
     if (!service?.loopback) return;
+    // A server on every interface beside it is the service; the loopback one (pprof) is kept inside on purpose.
+    if (program.facts.ports.some((p) => !p.fallback && !p.loopback)) return;
     const setByEnv = service.source === "env" && service.envVar !== undefined && stageSetsEnv(model, final, service.envVar);
     const setByFlag = service.source === "flag" && args.some((a) => new RegExp(`^--?${service.flag}(=|$)`).test(a));
     if (setByEnv || setByFlag) return;

@@ -14,6 +14,10 @@ const fromEnv = await moduleWith(
   'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\taddr := os.Getenv("LISTEN_ADDR")\n\tif addr == "" {\n\t\taddr = "localhost:8080"\n\t}\n\t_ = http.ListenAndServe(addr, nil)\n}\n',
 );
 
+const pprofBeside = await moduleWith(
+  'package main\n\nimport (\n\t"net/http"\n\t_ "net/http/pprof"\n)\n\nfunc main() {\n\tgo func() { _ = http.ListenAndServe("localhost:6060", nil) }()\n\t_ = http.ListenAndServe(":8080", http.NewServeMux())\n}\n',
+);
+
 const image = (runtime: string, args = "") =>
   `FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\n${runtime}ENTRYPOINT ["/app"${args}]\n`;
 
@@ -25,6 +29,7 @@ ruleTester(rule, {
     { name: "ENV sets the variable", code: image("ENV LISTEN_ADDR=:8080\nEXPOSE 8080\n"), module: fromEnv },
     { name: "the entrypoint runs something else", code: image("EXPOSE 8080\n").replace('ENTRYPOINT ["/app"', 'ENTRYPOINT ["/entrypoint.sh"'), module: literal },
     { name: "no module known", code: image("EXPOSE 8080\n") },
+    { name: "pprof on loopback, started first, beside the service on every interface", code: image("EXPOSE 8080\n"), module: pprofBeside },
   ],
   invalid: [
     {
