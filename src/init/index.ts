@@ -1,5 +1,5 @@
-import { access, mkdir, readFile } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { access, mkdir, readFile, rm } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { analyze } from "../analysis/index.js";
 import type { AnalysisEngine, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
@@ -15,7 +15,7 @@ import { planCompose, type ComposePlan } from "../compose/plan.js";
 import { BACKING_RECIPES, type BackingRecipe } from "../compose/backing.js";
 import { VERSION } from "../version.js";
 import { readModuleFetchSettings } from "../analysis/module-fetch-settings.js";
-import { inputError } from "../errors.js";
+import { inputError, SlimgoError } from "../errors.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { displayPath } from "../fsutil/display-path.js";
 
@@ -228,8 +228,21 @@ export async function writeInit(result: InitResult, options: { force?: boolean }
     throw inputError(`${names} already exist${clashing.length === 1 ? "s" : ""}: pass --force to overwrite, or --diff to compare`, { file: clashing[0]!.path });
   }
   const changed = result.files.filter((f) => f.existing !== f.content);
-  for (const f of changed) await mkdir(dirname(f.path), { recursive: true, ...(f.dirMode ? { mode: f.dirMode } : {}) });
-  await writeFilesAtomically(changed.map((f) => ({ path: f.path, content: f.content, ...(f.mode ? { mode: f.mode } : {}) })));
+  const created: string[] = [];
+  try {
+    for (const f of changed) {
+      const made = await mkdir(dirname(f.path), { recursive: true, ...(f.dirMode ? { mode: f.dirMode } : {}) });
+      if (made !== undefined) created.push(made);
+    }
+    await writeFilesAtomically(changed.map((f) => ({ path: f.path, content: f.content, ...(f.mode ? { mode: f.mode } : {}) })));
+  } catch (err) {
+    await Promise.all(created.map((d) => rm(d, { recursive: true, force: true })));
+    const { code, path, dest } = err as NodeJS.ErrnoException & { dest?: string };
+    if (code === undefined) throw err;
+    const where = [dest, path].find((p) => p !== undefined && !basename(p).includes(".slimgo-"));
+    const reason = /^\w+: ([^,]+)/.exec((err as Error).message)?.[1] ?? code;
+    throw new SlimgoError(`cannot write ${where ? displayPath(where) : "the files"} (${reason}): nothing was written; check its permissions and attributes (lsattr, chattr -i), then run init again`, { cause: err });
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
