@@ -1,6 +1,7 @@
 /** Whether a command line from the image config (entrypoint, health check) can start in the image. */
 import { posix } from "node:path";
 import type { ImageView } from "./image-view.js";
+import { stringLiteralLookup } from "../gobinary/string-literals.js";
 import { findCommand, isExecutableFile, MAX_GO_BINARY_BYTES, readImageFile, type ResolvedPath } from "./image-paths.js";
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"]);
@@ -61,13 +62,24 @@ function describeMissing(program: string, found: ResolvedPath | undefined): stri
   return undefined;
 }
 
+export interface FlagFinding {
+  arg: string;
+  name: string;
+  /** absent: the name is nowhere in the binary; unconfirmed: it is there, but not as a string of its own (or the binary's code is not read here). */
+  verdict: "absent" | "unconfirmed";
+  why: string;
+}
+
 /**
- * The first flag-like argument (`-health`, `--probe=x`) whose name appears nowhere in the Go binary
- * it is given to, up to a `--`. A flag the program defines has its name as a string literal in the
- * binary; the name's absence proves there is none (its presence proves nothing, so only absence fails).
+ * The first flag-like argument (`-health`, `--probe=x`) the Go binary it is given to may not define,
+ * up to a `--`. A flag the program defines has its name as a string literal in the binary. A name
+ * that is nowhere in it is certainly undefined; one found only inside other strings is most likely
+ * a typo, but a program can build its flag names (from struct tags, say), so that is reported as
+ * unconfirmed rather than failed.
  */
-export async function undefinedGoFlag(view: ImageView, path: string, args: readonly string[]): Promise<{ arg: string; name: string } | undefined> {
-  if (!view.goBinaries.some((b) => b.path === path)) return undefined;
+export async function undefinedGoFlag(view: ImageView, path: string, args: readonly string[]): Promise<FlagFinding | undefined> {
+  const binary = view.goBinaries.find((b) => b.path === path);
+  if (binary === undefined) return undefined;
   const end = args.indexOf("--");
   const flags = (end === -1 ? args : args.slice(0, end))
     .map((arg) => ({ arg, name: /^--?([A-Za-z][\w.-]*)(?:=.*)?$/.exec(arg)?.[1] }))
@@ -75,5 +87,16 @@ export async function undefinedGoFlag(view: ImageView, path: string, args: reado
   if (flags.length === 0) return undefined;
   const bytes = await view.readFile(path, MAX_GO_BINARY_BYTES);
   if (bytes === undefined) return undefined;
-  return flags.find((f) => !bytes.includes(f.name));
+  const literal = stringLiteralLookup(bytes, binary.info.elf);
+  const findings = flags.flatMap((flag): FlagFinding[] => {
+    const verdict = literal(flag.name);
+    if (verdict === "literal") return [];
+    if (verdict === "absent") return [{ ...flag, verdict, why: `${path} is a Go binary with no "${flag.name}" anywhere in it` }];
+    const why =
+      verdict === "embedded"
+        ? `${path} holds "${flag.name}" only inside other strings, not as a string of its own, as a flag name would be`
+        : `${path} holds "${flag.name}", but slimgo reads string literals only in amd64 and arm64 code, not ${binary.info.elf.machine}`;
+    return [{ ...flag, verdict: "unconfirmed", why }];
+  });
+  return findings.find((f) => f.verdict === "absent") ?? findings[0];
 }

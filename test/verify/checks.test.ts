@@ -79,7 +79,12 @@ table("entrypoint", [
     image: { config: { Entrypoint: ["/entrypoint.sh"] }, files: { "/entrypoint.sh": { content: "#!/bin/sh\nexec /app\n", mode: 0o755 }, "/bin/sh": exe } },
     status: "pass",
   },
-  { name: "a Go binary with the flags it defines passes", image: { ...goFlagImage([]), config: { Entrypoint: ["/app", "-addr", ":8080"] } }, status: "pass" },
+  {
+    name: "a flag name in a binary whose code slimgo does not read is not confirmed, and not passed (real binaries: go-flags.test.ts)",
+    image: { ...goFlagImage([]), config: { Entrypoint: ["/app", "-addr", ":8080"] } },
+    status: "skip",
+    message: /but its flag -addr could not be confirmed \(\/app holds "addr", but slimgo reads string literals only in amd64 and arm64 code/,
+  },
   {
     name: "a Go binary given a flag whose name is nowhere in it fails: it exits 2 at start",
     image: { ...goFlagImage([]), config: { Entrypoint: ["/app"], Cmd: ["-adr", ":8080"] } },
@@ -97,7 +102,7 @@ table("healthcheck", [
   { name: "CMD curl on scratch fails", image: { config: { Healthcheck: { Test: ["CMD", "curl", "-f", "http://localhost/"] } } }, status: "fail", message: /curl is not found/ },
   { name: "CMD-SHELL without a shell fails", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "wget -q -O- localhost"] } } }, status: "fail", message: /CMD-SHELL runs through \/bin\/sh/ },
   { name: "CMD-SHELL with a shell passes", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "true"] } }, files: { "/bin/sh": exe } }, status: "pass" },
-  { name: "a Go binary run with a flag it defines passes", image: goFlagImage(["-health"]), status: "pass" },
+  { name: "a flag name in a binary whose code slimgo does not read is not confirmed", image: goFlagImage(["-health"]), status: "skip", message: /flag -health could not be confirmed/ },
   {
     name: "a Go binary run with a flag whose name is nowhere in it fails",
     image: goFlagImage(["--healthcheck=true"]),
@@ -107,7 +112,7 @@ table("healthcheck", [
   { name: "arguments that are not flags are not looked for", image: goFlagImage(["127.0.0.1:8080", "/healthz"]), status: "pass" },
 ]);
 
-/** /app, a Go binary whose string data holds the flag names "health" and "addr", run by the HEALTHCHECK with `args`. */
+/** /app, a Go binary (no ELF sections: its code is not read) whose bytes hold "health" and "addr", run by the HEALTHCHECK with `args`. */
 function goFlagImage(args: string[]): FakeImage {
   return {
     config: { Healthcheck: { Test: ["CMD", "/app", ...args] } },

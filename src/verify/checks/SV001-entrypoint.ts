@@ -1,6 +1,6 @@
 import { checkProgram, isShellForm, undefinedGoFlag } from "../command.js";
 import { imageEnv } from "../image-paths.js";
-import { fail, pass, type VerifyCheck } from "../types.js";
+import { fail, pass, skip, type VerifyCheck } from "../types.js";
 
 export const check: VerifyCheck = {
   id: "SV001",
@@ -33,8 +33,11 @@ export const check: VerifyCheck = {
     if (!program.ok) return fail(`the entrypoint ${program.problem}: COPY the binary to that path or fix ENTRYPOINT`, evidence);
     const unknown = program.path === undefined ? undefined : await undefinedGoFlag(view, program.path, argv.slice(1));
     if (unknown !== undefined) {
-      evidence.push(`${program.path} is a Go binary with no "${unknown.name}" anywhere in it`);
-      return fail(`the container runs ${program.path} ${unknown.arg}, but the binary defines no flag ${unknown.name}: Go's flag package exits 2 on an unknown flag, so the container stops at once; fix the flag in ENTRYPOINT/CMD`, evidence);
+      evidence.push(unknown.why);
+      if (unknown.verdict === "absent") {
+        return fail(`the container runs ${program.path} ${unknown.arg}, but the binary defines no flag ${unknown.name}: Go's flag package exits 2 on an unknown flag, so the container stops at once; fix the flag in ENTRYPOINT/CMD`, evidence);
+      }
+      return skip(`${argv[0]} is an executable file in the image, but its flag ${unknown.arg} could not be confirmed (${unknown.why}): if the program does not define it, Go's flag package exits 2 at start; check the flag in ENTRYPOINT/CMD`, evidence);
     }
     return pass(`${argv[0]} is an executable file in the image (exec form)`, evidence);
   },

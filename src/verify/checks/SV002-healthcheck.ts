@@ -28,8 +28,11 @@ export const check: VerifyCheck = {
     if (!verdict.ok) return fail(`the HEALTHCHECK command ${verdict.problem}: COPY the probe into the image or fix the HEALTHCHECK path`, evidence);
     const unknown = verdict.path === undefined ? undefined : await undefinedGoFlag(view, verdict.path, rest.slice(1));
     if (unknown !== undefined) {
-      evidence.push(`${verdict.path} is a Go binary with no "${unknown.name}" anywhere in it`);
-      return fail(`the HEALTHCHECK runs ${verdict.path} ${unknown.arg}, but the binary defines no flag ${unknown.name}: Go's flag package exits 2 on an unknown flag, so the check never passes; use the flag the program has`, evidence);
+      evidence.push(unknown.why);
+      if (unknown.verdict === "absent") {
+        return fail(`the HEALTHCHECK runs ${verdict.path} ${unknown.arg}, but the binary defines no flag ${unknown.name}: Go's flag package exits 2 on an unknown flag, so the check never passes; use the flag the program has`, evidence);
+      }
+      return skip(`${rest[0]} is an executable file in the image, but its flag ${unknown.arg} could not be confirmed (${unknown.why}): if the program does not define it, Go's flag package exits 2 and the check never passes; check the flag in HEALTHCHECK`, evidence);
     }
     return pass(`${rest[0]} is an executable file in the image (exec form)`, evidence);
   },
