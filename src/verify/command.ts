@@ -1,8 +1,10 @@
 /** Whether a command line from the image config (entrypoint, health check) can start in the image. */
 import { posix } from "node:path";
-import type { ImageView } from "./image-view.js";
+import type { FileEntry, ImageView } from "./image-view.js";
 import { stringLiteralLookup } from "../gobinary/string-literals.js";
 import { findCommand, isExecutableFile, MAX_GO_BINARY_BYTES, readImageFile, type ResolvedPath } from "./image-paths.js";
+import { describeOwnership, mayAccess, type Access } from "./permissions.js";
+import type { Credentials } from "./users.js";
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"]);
 
@@ -16,13 +18,19 @@ export interface CommandVerdict {
   ok: boolean;
   /** What is wrong, phrased to follow "the entrypoint …"; empty when ok. */
   problem: string;
+  /** What to do, when it is not the caller's usual advice (put the file there, fix the path). */
+  fix?: string;
   evidence: string[];
   /** The image path argv[0] resolved to, when it exists. */
   path?: string;
 }
 
-/** Checks that argv[0] exists as an executable regular file, and that a script's interpreter does too. */
-export async function checkProgram(view: ImageView, argv: readonly string[], env: ReadonlyMap<string, string>): Promise<CommandVerdict> {
+/**
+ * Checks that argv[0] exists as a regular file that `user` may execute, and that a script's
+ * interpreter does too (and that the user may read the script). Without `user` (USER does not
+ * resolve; SV005 reports it) permissions are not checked.
+ */
+export async function checkProgram(view: ImageView, argv: readonly string[], env: ReadonlyMap<string, string>, user?: Credentials): Promise<CommandVerdict> {
   const program = argv[0];
   if (program === undefined || program === "") return { ok: false, problem: "is empty", evidence: [] };
   const evidence: string[] = [];
@@ -34,15 +42,23 @@ export async function checkProgram(view: ImageView, argv: readonly string[], env
     return { ok: false, problem, evidence };
   }
   const path = found!.path;
-  evidence.push(`${path}: regular file, mode ${found!.entry!.mode.toString(8).padStart(4, "0")}`);
+  const entry = found!.entry!;
+  evidence.push(`${path}: regular file, ${describeOwnership(entry)}`);
+  if (user !== undefined) evidence.push(`runs as ${user.shown}`);
+  const denied = deniedAccess(view, path, entry, user, "execute");
+  if (denied !== undefined) return { ok: false, evidence, ...denied };
   const head = await readImageFile(view, path, 256);
   if (head !== undefined && head.subarray(0, 2).toString("latin1") === "#!") {
     const line = head.toString("latin1").slice(2).split("\n")[0]?.trim() ?? "";
     const [interpreter, firstArg] = line.split(/\s+/);
     evidence.push(`${path} is a script: #!${line}`);
     if (interpreter === undefined || interpreter === "") return { ok: false, problem: `${path} is a script with an empty #! line`, evidence };
+    const unreadable = deniedAccess(view, path, entry, user, "read");
+    if (unreadable !== undefined) return { ok: false, evidence, ...unreadable };
     const interp = findCommand(view, interpreter, env);
     if (!isExecutableFile(interp?.entry)) return { ok: false, problem: `${path} is a script whose interpreter ${interpreter} is not in the image`, evidence };
+    const interpDenied = deniedAccess(view, interp!.path, interp!.entry!, user, "execute");
+    if (interpDenied !== undefined) return { ok: false, evidence, ...interpDenied, problem: `${path} is a script whose interpreter ${interpDenied.problem}` };
     if (posix.basename(interpreter) === "env" && firstArg !== undefined && !firstArg.startsWith("-")) {
       const viaEnv = findCommand(view, firstArg, env);
       if (!isExecutableFile(viaEnv?.entry)) return { ok: false, problem: `${path} runs ${firstArg} through env, and ${firstArg} is not in the image's PATH`, evidence };
@@ -60,6 +76,27 @@ function describeMissing(program: string, found: ResolvedPath | undefined): stri
   if (entry.type !== "file") return `${path} is not a regular file`;
   if ((entry.mode & 0o111) === 0) return `${path} is not executable (mode ${entry.mode.toString(8).padStart(4, "0")})`;
   return undefined;
+}
+
+/** Why `user` may not execute (or read) the file at `path`, which has no symlinks left in it: a directory on the way, or the file itself. */
+function deniedAccess(view: ImageView, path: string, entry: FileEntry, user: Credentials | undefined, access: Access): { problem: string; fix: string } | undefined {
+  if (user === undefined) return undefined;
+  const owner = `COPY --chown=${user.uid}:${user.gids[0]}`;
+  for (let dir = posix.dirname(path); dir !== "/"; dir = posix.dirname(dir)) {
+    const parent = view.files.get(dir);
+    if (parent?.type === "dir" && !mayAccess(parent, user, "execute")) {
+      return {
+        problem: `${path} is in ${dir} (${describeOwnership(parent)}), which the image user ${user.shown} may not enter, so the runtime fails with "permission denied"`,
+        fix: `make the directory searchable (RUN chmod 0755 ${dir} in the stage that makes it), or give it to the user (${owner})`,
+      };
+    }
+  }
+  if (mayAccess(entry, user, access)) return undefined;
+  const what = access === "execute" ? "executable" : "readable (its interpreter reads it)";
+  return {
+    problem: `${path} (${describeOwnership(entry)}) is not ${what} by the image user ${user.shown}, so the runtime fails with "permission denied"`,
+    fix: `make it executable and readable by everyone (chmod 0755: COPY --chmod=0755, or RUN chmod 0755 on the file in the build stage), or give it to the user (${owner})`,
+  };
 }
 
 export interface FlagFinding {

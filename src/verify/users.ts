@@ -65,3 +65,57 @@ export async function resolveImageUser(view: ImageView): Promise<ImageUser> {
 export function userUid(user: ImageUser): number | undefined {
   return user.kind === "unknown-name" ? undefined : user.uid;
 }
+
+export interface GroupEntry {
+  name: string;
+  gid: number;
+  members: string[];
+}
+
+export function parseGroup(text: string): GroupEntry[] {
+  const entries: GroupEntry[] = [];
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const [name, , gid, members = ""] = line.split(":");
+    if (name === undefined || gid === undefined || !/^\d+$/.test(gid)) continue;
+    entries.push({ name, gid: Number(gid), members: members.split(",").filter(Boolean) });
+  }
+  return entries;
+}
+
+/** The uid and groups the container's process runs with, and how to name them in a message. */
+export interface Credentials {
+  uid: number;
+  /** The primary gid first, then supplementary groups. */
+  gids: number[];
+  /** e.g. `65532:65532 (uid 65532, gid 65532)`, `root (no USER)`. */
+  shown: string;
+}
+
+/**
+ * The process credentials as runc and crun derive them from USER: a name through /etc/passwd; the
+ * group from USER's group part (a number, or a name through /etc/group), else the passwd entry's gid,
+ * else 0; supplementary groups from /etc/group membership when USER names no group. Undefined when
+ * the runtime could not resolve USER (SV005 says so).
+ */
+export async function imageCredentials(view: ImageView): Promise<Credentials | undefined> {
+  const user = await resolveImageUser(view);
+  if (user.kind === "unknown-name") return undefined;
+  if (user.kind === "default") return { uid: 0, gids: [0], shown: "root (no USER)" };
+  const groupPart = user.spec.split(":")[1];
+  const groupData = await readImageFile(view, "/etc/group", MAX_PASSWD_BYTES);
+  const groups = groupData === undefined ? [] : parseGroup(groupData.toString("utf8"));
+  let gid = user.entry?.gid ?? 0;
+  if (groupPart !== undefined && groupPart !== "") {
+    if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
+    else {
+      const named = groups.find((g) => g.name === groupPart);
+      if (named === undefined) return undefined;
+      gid = named.gid;
+    }
+  }
+  const supplementary =
+    groupPart === undefined && user.entry !== undefined ? groups.filter((g) => g.members.includes(user.entry!.name)).map((g) => g.gid) : [];
+  return { uid: user.uid, gids: [...new Set([gid, ...supplementary])], shown: `${user.spec} (uid ${user.uid}, gid ${gid})` };
+}

@@ -92,6 +92,43 @@ table("entrypoint", [
     message: /the container runs \/app -adr, but the binary defines no flag adr/,
   },
   { name: "what follows -- is not a flag", image: { ...goFlagImage([]), config: { Entrypoint: ["/app", "--", "-anything"] } }, status: "pass" },
+  {
+    name: "a binary only its owner (root) may run fails for a non-root USER, naming the user, owner and mode",
+    image: { config: { Entrypoint: ["/app"], User: "65532:65532" }, files: { "/app": { content: "\x7fELF", mode: 0o700 } } },
+    status: "fail",
+    message: /^the entrypoint \/app \(mode 0700, owner 0:0\) is not executable by the image user 65532:65532 \(uid 65532, gid 65532\), so the runtime fails with "permission denied": make it executable .*chmod 0755.*COPY --chown=65532:65532/,
+  },
+  { name: "root runs a 0700 root-owned binary", image: { config: { Entrypoint: ["/app"] }, files: { "/app": { content: "\x7fELF", mode: 0o700 } } }, status: "pass" },
+  { name: "root runs a binary with only the others' execute bit", image: { config: { Entrypoint: ["/app"], User: "0" }, files: { "/app": { content: "\x7fELF", mode: 0o601 } } }, status: "pass" },
+  { name: "the owner runs a 0700 binary", image: { config: { Entrypoint: ["/app"], User: "65532" }, files: { "/app": { content: "\x7fELF", mode: 0o700, uid: 65532 } } }, status: "pass" },
+  {
+    name: "the group bits count for the user's gid from passwd",
+    image: { config: { Entrypoint: ["/app"], User: "65532" }, files: { "/etc/passwd": passwd, "/app": { content: "\x7fELF", mode: 0o750, gid: 65532 } } },
+    status: "pass",
+  },
+  {
+    name: "a USER group other than the file's fails on the group bits",
+    image: { config: { Entrypoint: ["/app"], User: "65532:100" }, files: { "/app": { content: "\x7fELF", mode: 0o750, gid: 65532 } } },
+    status: "fail",
+    message: /image user 65532:100 \(uid 65532, gid 100\)/,
+  },
+  {
+    name: "a named user's supplementary groups from /etc/group count",
+    image: { config: { Entrypoint: ["/app"], User: "nonroot" }, files: { "/etc/passwd": passwd, "/etc/group": "root:x:0:\napp:x:1500:nonroot\n", "/app": { content: "\x7fELF", mode: 0o750, gid: 1500 } } },
+    status: "pass",
+  },
+  {
+    name: "a directory the user may not enter fails",
+    image: { config: { Entrypoint: ["/opt/app/run"], User: "65532:65532" }, files: { "/opt/app": { dir: true, mode: 0o700 }, "/opt/app/run": exe } },
+    status: "fail",
+    message: /\/opt\/app\/run is in \/opt\/app \(mode 0700, owner 0:0\), which the image user 65532:65532 \(uid 65532, gid 65532\) may not enter/,
+  },
+  {
+    name: "a script the user may execute but not read fails: its interpreter reads it",
+    image: { config: { Entrypoint: ["/entrypoint.sh"], User: "65532" }, files: { "/entrypoint.sh": { content: "#!/bin/sh\nexec /app\n", mode: 0o711 }, "/bin/sh": exe } },
+    status: "fail",
+    message: /\/entrypoint\.sh \(mode 0711, owner 0:0\) is not readable \(its interpreter reads it\)/,
+  },
 ]);
 
 table("healthcheck", [
@@ -99,6 +136,12 @@ table("healthcheck", [
   { name: "NONE skips", image: { config: { Healthcheck: { Test: ["NONE"] } } }, status: "skip" },
   { name: "CMD probe present passes", image: { config: { Healthcheck: { Test: ["CMD", "/probe", "127.0.0.1:8080"] } }, files: { "/probe": exe } }, status: "pass" },
   { name: "CMD probe missing fails", image: { config: { Healthcheck: { Test: ["CMD", "/probe"] } } }, status: "fail", message: /HEALTHCHECK command \/probe does not exist/ },
+  {
+    name: "a probe the image user may not run fails",
+    image: { config: { User: "65532:65532", Healthcheck: { Test: ["CMD", "/probe"] } }, files: { "/probe": { content: "\x7fELF", mode: 0o700 } } },
+    status: "fail",
+    message: /^the HEALTHCHECK command \/probe \(mode 0700, owner 0:0\) is not executable by the image user 65532:65532/,
+  },
   { name: "CMD curl on scratch fails", image: { config: { Healthcheck: { Test: ["CMD", "curl", "-f", "http://localhost/"] } } }, status: "fail", message: /curl is not found/ },
   { name: "CMD-SHELL without a shell fails", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "wget -q -O- localhost"] } } }, status: "fail", message: /CMD-SHELL runs through \/bin\/sh/ },
   { name: "CMD-SHELL with a shell passes", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "true"] } }, files: { "/bin/sh": exe } }, status: "pass" },

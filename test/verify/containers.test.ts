@@ -98,6 +98,19 @@ describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
     });
   }
 
+  test("a binary only root may run, in an image whose USER is not root: podman run is denied, and entrypoint fails naming user, owner and mode", async () => {
+    for (const [mode, runs] of [["0700", false], ["0755", true]] as const) {
+      const tag = await made.build(`entrypoint-mode-${mode}`, `FROM scratch\nCOPY --chmod=${mode} wordcount /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n`);
+      const ran = await podman(["run", "--rm", ...ULIMIT_FLAGS, tag, "-version"], { allowFailure: true, timeoutMs: 60_000 });
+      assert.equal(ran.code === 0, runs, `mode ${mode}: podman run exited ${ran.code}: ${ran.stderr}`);
+      if (!runs) assert.match(ran.stderr, /permission denied/);
+      const report = await verify(tag);
+      const entrypoint = report.checks.find((c) => c.name === "entrypoint")!;
+      assert.equal(entrypoint.status, runs ? "pass" : "fail", explain(report));
+      if (!runs) assert.match(entrypoint.message, /\/app \(mode 0700, owner 0:0\) is not executable by the image user 65532:65532 .*chmod 0755/);
+    }
+  });
+
   test("toolchain left in a single-stage golang image fails no-toolchain", async () => {
     const dockerfile = [
       "FROM golang:1.19",

@@ -1,5 +1,6 @@
 import { checkProgram, isShellForm, undefinedGoFlag } from "../command.js";
 import { imageEnv } from "../image-paths.js";
+import { imageCredentials } from "../users.js";
 import { fail, pass, skip, type VerifyCheck } from "../types.js";
 
 export const check: VerifyCheck = {
@@ -15,22 +16,23 @@ export const check: VerifyCheck = {
       return fail("the image has neither ENTRYPOINT nor CMD, so a container has nothing to run: add ENTRYPOINT [\"/path/to/binary\"]", [shown]);
     }
     const env = imageEnv(view);
-    const program = await checkProgram(view, argv, env);
+    const user = await imageCredentials(view);
+    const program = await checkProgram(view, argv, env, user);
     const evidence = [shown, ...program.evidence];
     if (isShellForm(argv)) {
       if (!program.ok) {
-        return fail(`shell form needs ${argv[0]}, and ${program.problem}: write the entrypoint in exec form, ENTRYPOINT ["/path/to/binary", "arg"]`, evidence);
+        return fail(`shell form needs ${argv[0]}, and ${program.problem}: ${program.fix ?? 'write the entrypoint in exec form, ENTRYPOINT ["/path/to/binary", "arg"]'}`, evidence);
       }
       const script = argv[2] ?? "";
       const first = /^\s*(?:exec\s+)?(\/[^\s;&|<>()$`'"]+)/.exec(script)?.[1];
       if (first !== undefined) {
-        const inner = await checkProgram(view, [first], env);
+        const inner = await checkProgram(view, [first], env, user);
         evidence.push(...inner.evidence);
-        if (!inner.ok) return fail(`the shell-form command runs ${first}, and ${inner.problem}: fix the path in ENTRYPOINT/CMD`, evidence);
+        if (!inner.ok) return fail(`the shell-form command runs ${first}, and ${inner.problem}: ${inner.fix ?? "fix the path in ENTRYPOINT/CMD"}`, evidence);
       }
       return pass(`shell form: ${argv[0]} is in the image and runs the command (exec form passes signals straight to the program)`, evidence);
     }
-    if (!program.ok) return fail(`the entrypoint ${program.problem}: COPY the binary to that path or fix ENTRYPOINT`, evidence);
+    if (!program.ok) return fail(`the entrypoint ${program.problem}: ${program.fix ?? "COPY the binary to that path or fix ENTRYPOINT"}`, evidence);
     const unknown = program.path === undefined ? undefined : await undefinedGoFlag(view, program.path, argv.slice(1));
     if (unknown !== undefined) {
       evidence.push(unknown.why);

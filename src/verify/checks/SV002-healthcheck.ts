@@ -1,5 +1,6 @@
 import { checkProgram, undefinedGoFlag } from "../command.js";
 import { imageEnv } from "../image-paths.js";
+import { imageCredentials } from "../users.js";
 import { fail, pass, skip, type VerifyCheck } from "../types.js";
 
 export const check: VerifyCheck = {
@@ -12,20 +13,21 @@ export const check: VerifyCheck = {
     if (kind === undefined) return skip("no HEALTHCHECK in the image config (OCI image configs cannot carry one; Docker v2 configs can)");
     if (kind === "NONE") return skip("HEALTHCHECK NONE: health checks are disabled", [`Healthcheck.Test ${JSON.stringify(test)}`]);
     const env = imageEnv(view);
+    const user = await imageCredentials(view);
     const evidence = [`Healthcheck.Test ${JSON.stringify(test)}`];
     if (kind === "CMD-SHELL") {
       const shell = view.config.Shell && view.config.Shell.length > 0 ? view.config.Shell : ["/bin/sh", "-c"];
-      const verdict = await checkProgram(view, shell, env);
+      const verdict = await checkProgram(view, shell, env, user);
       evidence.push(...verdict.evidence);
       if (!verdict.ok) {
-        return fail(`HEALTHCHECK CMD-SHELL runs through ${shell[0]}, and ${verdict.problem}: use exec form, HEALTHCHECK CMD ["/path/to/probe", "arg"]`, evidence);
+        return fail(`HEALTHCHECK CMD-SHELL runs through ${shell[0]}, and ${verdict.problem}: ${verdict.fix ?? 'use exec form, HEALTHCHECK CMD ["/path/to/probe", "arg"]'}`, evidence);
       }
       return pass(`HEALTHCHECK runs through ${shell[0]}, which is in the image`, evidence);
     }
     if (kind !== "CMD") return fail(`HEALTHCHECK test type ${kind} is not one the runtime knows (CMD, CMD-SHELL, NONE)`, evidence);
-    const verdict = await checkProgram(view, rest, env);
+    const verdict = await checkProgram(view, rest, env, user);
     evidence.push(...verdict.evidence);
-    if (!verdict.ok) return fail(`the HEALTHCHECK command ${verdict.problem}: COPY the probe into the image or fix the HEALTHCHECK path`, evidence);
+    if (!verdict.ok) return fail(`the HEALTHCHECK command ${verdict.problem}: ${verdict.fix ?? "COPY the probe into the image or fix the HEALTHCHECK path"}`, evidence);
     const unknown = verdict.path === undefined ? undefined : await undefinedGoFlag(view, verdict.path, rest.slice(1));
     if (unknown !== undefined) {
       evidence.push(unknown.why);
