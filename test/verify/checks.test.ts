@@ -131,6 +131,8 @@ table("entrypoint", [
   },
 ]);
 
+const busybox = { "/bin/sh": { symlink: "busybox" }, "/bin/busybox": exe };
+
 table("healthcheck", [
   { name: "no healthcheck skips", image: { config: { Entrypoint: ["/app"] } }, status: "skip" },
   { name: "NONE skips", image: { config: { Healthcheck: { Test: ["NONE"] } } }, status: "skip" },
@@ -145,6 +147,33 @@ table("healthcheck", [
   { name: "CMD curl on scratch fails", image: { config: { Healthcheck: { Test: ["CMD", "curl", "-f", "http://localhost/"] } } }, status: "fail", message: /curl is not found/ },
   { name: "CMD-SHELL without a shell fails", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "wget -q -O- localhost"] } } }, status: "fail", message: /CMD-SHELL runs through \/bin\/sh/ },
   { name: "CMD-SHELL with a shell passes", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "true"] } }, files: { "/bin/sh": exe } }, status: "pass" },
+  {
+    name: "CMD-SHELL whose command is not in the image fails, naming it and what to do",
+    image: { config: { Healthcheck: { Test: ["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"] } }, files: busybox },
+    status: "fail",
+    message: /^HEALTHCHECK CMD-SHELL runs "curl -f http:\/\/localhost:8080\/healthz \|\| exit 1", and curl is not found in the image's PATH, so the check never passes: install curl in the image, or .*HEALTHCHECK CMD \["\/path\/to\/app", "-health"\]/,
+  },
+  {
+    name: "CMD-SHELL whose commands are in the image passes, naming them",
+    image: { config: { Healthcheck: { Test: ["CMD-SHELL", "wget -q -O- http://127.0.0.1:8080/ | grep -q ok || exit 1"] } }, files: { ...busybox, "/usr/bin/wget": { symlink: "/bin/busybox" }, "/bin/grep": { symlink: "busybox" } } },
+    status: "pass",
+    message: /and so are wget, grep \(checked: the first word of every command in the string\)/,
+  },
+  {
+    name: "CMD-SHELL: a later command missing fails too",
+    image: { config: { Healthcheck: { Test: ["CMD-SHELL", "wget -q -O- http://127.0.0.1:8080/ | grep -q ok"] } }, files: { ...busybox, "/usr/bin/wget": { symlink: "/bin/busybox" } } },
+    status: "fail",
+    message: /and grep is not found in the image's PATH/,
+  },
+  {
+    name: "CMD-SHELL looks names up in the config's PATH",
+    image: { config: { Env: ["PATH=/opt/bin"], Healthcheck: { Test: ["CMD-SHELL", "curl -f localhost"] } }, files: { ...busybox, "/usr/bin/curl": exe } },
+    status: "fail",
+    evidence: /^PATH=\/opt\/bin$/,
+  },
+  { name: "CMD-SHELL with curl in the default PATH passes", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "curl -f localhost || exit 1"] } }, files: { ...busybox, "/usr/bin/curl": exe } }, status: "pass", message: /and so is curl/ },
+  { name: "CMD-SHELL: an absolute path that is not there fails", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "/probe 8080"] } }, files: busybox }, status: "fail", message: /\/probe does not exist in the image/ },
+  { name: "CMD-SHELL: builtins and relative paths after cd are not looked up", image: { config: { Healthcheck: { Test: ["CMD-SHELL", "cd /srv && ./probe && test -f /tmp/ok"] } }, files: busybox }, status: "pass", message: /starts no program to look up/ },
   { name: "a flag name in a binary whose code slimgo does not read is not confirmed", image: goFlagImage(["-health"]), status: "skip", message: /flag -health could not be confirmed/ },
   {
     name: "a Go binary run with a flag whose name is nowhere in it fails",

@@ -184,6 +184,31 @@ describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
     }
   });
 
+  test("a CMD-SHELL HEALTHCHECK whose command the image lacks fails healthcheck, as podman's check does; one whose command is there passes both", async () => {
+    await made.hostBuild("health-flag", "healthflag");
+    const cases = [
+      ["curl", "curl -f http://localhost:8080/healthz || exit 1", false],
+      ["own-flag", "/app -health || exit 1", true],
+    ] as const;
+    for (const [variant, command, healthy] of cases) {
+      const tag = await made.build(`cmd-shell-${variant}`, `FROM alpine:3.20\nCOPY healthflag /app\nUSER 65534\nHEALTHCHECK --interval=30s CMD ${command}\nENTRYPOINT ["/app"]\n`);
+      const container = await runContainer({ image: tag, ports: { 8080: await freePort() } });
+      try {
+        let check = await healthcheckRun(container.id);
+        for (let i = 0; i < 50 && healthy && !check.healthy; i++) {
+          await new Promise((r) => setTimeout(r, 200));
+          check = await healthcheckRun(container.id);
+        }
+        assert.equal(check.healthy, healthy, `${variant}: podman healthcheck run: ${check.output}`);
+      } finally {
+        await container.remove();
+      }
+      const result = (await verify(tag)).checks.find((c) => c.name === "healthcheck")!;
+      assert.equal(result.status, healthy ? "pass" : "fail", `${variant}: ${result.message}`);
+      if (!healthy) assert.match(result.message, /and curl is not found in the image's PATH, so the check never passes: install curl in the image/);
+    }
+  });
+
   const initCases: { fixture: string; mustPass: string[] }[] = [
     { fixture: "tls-client", mustPass: ["ca-certificates"] },
     { fixture: "zoneinfo", mustPass: ["zoneinfo"] },

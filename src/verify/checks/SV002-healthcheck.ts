@@ -1,5 +1,6 @@
-import { checkProgram, undefinedGoFlag } from "../command.js";
+import { checkProgram, isShellForm, undefinedGoFlag } from "../command.js";
 import { imageEnv } from "../image-paths.js";
+import { shellPrograms } from "../shell-programs.js";
 import { imageCredentials } from "../users.js";
 import { fail, pass, skip, type VerifyCheck } from "../types.js";
 
@@ -22,7 +23,22 @@ export const check: VerifyCheck = {
       if (!verdict.ok) {
         return fail(`HEALTHCHECK CMD-SHELL runs through ${shell[0]}, and ${verdict.problem}: ${verdict.fix ?? 'use exec form, HEALTHCHECK CMD ["/path/to/probe", "arg"]'}`, evidence);
       }
-      return pass(`HEALTHCHECK runs through ${shell[0]}, which is in the image`, evidence);
+      const script = rest.join(" ");
+      if (!isShellForm([...shell, script])) return pass(`HEALTHCHECK runs through ${shell[0]}, which is in the image (not a POSIX shell: the string is not read)`, evidence);
+      const { programs, everyCommand } = shellPrograms(script);
+      const read = everyCommand ? "the first word of every command in the string" : "the first command of the string only";
+      for (const name of programs) {
+        const program = await checkProgram(view, [name], env, user);
+        evidence.push(...program.evidence);
+        if (!program.ok) {
+          const fix =
+            program.fix ??
+            `install ${name} in the image, or probe without a shell: give the program a health flag (or copy in a static probe) and use exec form, HEALTHCHECK CMD ["/path/to/app", "-health"]`;
+          return fail(`HEALTHCHECK CMD-SHELL runs ${JSON.stringify(script)}, and ${program.problem}, so the check never passes: ${fix}`, evidence);
+        }
+      }
+      if (programs.length === 0) return pass(`HEALTHCHECK runs through ${shell[0]}, which is in the image; the string starts no program to look up (checked: ${read})`, evidence);
+      return pass(`HEALTHCHECK runs through ${shell[0]}, which is in the image, and so ${programs.length === 1 ? "is" : "are"} ${programs.join(", ")} (checked: ${read})`, evidence);
     }
     if (kind !== "CMD") return fail(`HEALTHCHECK test type ${kind} is not one the runtime knows (CMD, CMD-SHELL, NONE)`, evidence);
     const verdict = await checkProgram(view, rest, env, user);
