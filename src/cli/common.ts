@@ -40,7 +40,7 @@ export function oneOf<T extends string>(choices: readonly T[]): (value: string) 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The image references inspect and verify open, for their descriptions. */
-export const IMAGE_SOURCES_HELP = "IMAGE: oci:DIR[:TAG], oci-archive:FILE[:REF], docker-archive:FILE, podman:NAME, docker:NAME or REGISTRY/REPO:TAG; a path (./out, notes.tar) opens the layout or tarball that slimgo build wrote there.";
+export const IMAGE_SOURCES_HELP = "IMAGE: oci:DIR[:TAG], oci-archive:FILE[:REF], docker-archive:FILE, podman:NAME, docker:NAME or REGISTRY/REPO:TAG; a path (./out, notes.tar) opens the layout or tarball that slimgo build wrote there, and so does each line slimgo build prints (REF@sha256:…: the image must have that digest).";
 
 export interface ImageSourceFlags {
   platform?: string;

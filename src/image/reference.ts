@@ -3,11 +3,18 @@ import { isDigest } from "./digest.js";
 
 /** Where an image lives, parsed from what a user typed. */
 export type ImageReference =
-  | { transport: "oci"; dir: string; tag?: string }
-  | { transport: "oci-archive"; file: string; tag?: string }
-  | { transport: "docker-archive"; file: string; ref?: string }
+  | LocalReference
   | { transport: "podman" | "docker-daemon"; name: string }
   | RegistryReference;
+
+/**
+ * A layout or archive on disk. `digest` is the one `slimgo build` prints after the reference
+ * (`oci:DIR:NAME:TAG@sha256:…`, `docker-archive:FILE@sha256:…`): the image opened must have it.
+ */
+export type LocalReference =
+  | { transport: "oci"; dir: string; tag?: string; digest?: string }
+  | { transport: "oci-archive"; file: string; tag?: string; digest?: string }
+  | { transport: "docker-archive"; file: string; ref?: string; digest?: string };
 
 export interface RegistryReference {
   transport: "registry";
@@ -39,8 +46,9 @@ export function normaliseRegistry(registry: string): string {
 }
 
 /**
- * Parses `oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]`, `docker-archive:FILE[:REF]`, `podman:NAME`,
- * `docker:NAME`, `docker://REF` and registry references `[HOST/]REPO[:TAG][@sha256:…]`.
+ * Parses `oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]`, `docker-archive:FILE[:REF]` (each with an optional
+ * `@sha256:…` after it), `podman:NAME`, `docker:NAME`, `docker://REF` and registry references
+ * `[HOST/]REPO[:TAG][@sha256:…]`.
  */
 export function parseImageReference(input: string): ImageReference {
   const value = input.trim();
@@ -51,30 +59,46 @@ export function parseImageReference(input: string): ImageReference {
     if (rest === "") throw inputError(`"${input}": nothing after "${kind}:"`);
     switch (kind) {
       case "oci":
-      case "oci-archive": {
-        // skopeo's rule: the path ends at the first ":"; the rest is the ref name.
-        const colon = rest.indexOf(":");
-        const path = colon === -1 ? rest : rest.slice(0, colon);
-        const tag = colon === -1 ? undefined : rest.slice(colon + 1);
-        if (tag === "") throw inputError(`"${input}": empty tag after the path`);
-        if (kind === "oci") return tag === undefined ? { transport: "oci", dir: path } : { transport: "oci", dir: path, tag };
-        return tag === undefined ? { transport: "oci-archive", file: path } : { transport: "oci-archive", file: path, tag };
-      }
-      case "docker-archive": {
-        const colon = rest.indexOf(":");
-        if (colon === -1) return { transport: "docker-archive", file: rest };
-        const ref = rest.slice(colon + 1);
-        if (ref === "") throw inputError(`"${input}": empty reference after the file`);
-        return { transport: "docker-archive", file: rest.slice(0, colon), ref };
-      }
+      case "oci-archive":
+      case "docker-archive":
+        return parseLocalReference(input, kind, rest);
       case "podman":
       case "containers-storage":
+        // podman itself resolves NAME[:TAG]@DIGEST, and refuses a digest the image does not have.
         return { transport: "podman", name: rest };
       default:
         return { transport: "docker-daemon", name: rest };
     }
   }
   return parseRegistryReference(value.replace(/^docker:\/\//, ""));
+}
+
+const TRAILING_DIGEST = /@((?:sha256:[a-f0-9]{64})|(?:sha512:[a-f0-9]{128}))$/;
+
+function parseLocalReference(input: string, kind: "oci" | "oci-archive" | "docker-archive", text: string): LocalReference {
+  const digest = TRAILING_DIGEST.exec(text)?.[1];
+  const rest = digest === undefined ? text : text.slice(0, -(digest.length + 1));
+  const withDigest = <T extends LocalReference>(ref: T): T => (digest === undefined ? ref : { ...ref, digest });
+  if (rest === "") throw inputError(`"${input}": nothing after "${kind}:"`);
+  switch (kind) {
+    case "oci":
+    case "oci-archive": {
+      // skopeo's rule: the path ends at the first ":"; the rest is the ref name.
+      const colon = rest.indexOf(":");
+      const path = colon === -1 ? rest : rest.slice(0, colon);
+      const tag = colon === -1 ? undefined : rest.slice(colon + 1);
+      if (tag === "") throw inputError(`"${input}": empty tag after the path`);
+      if (kind === "oci") return withDigest(tag === undefined ? { transport: "oci", dir: path } : { transport: "oci", dir: path, tag });
+      return withDigest(tag === undefined ? { transport: "oci-archive", file: path } : { transport: "oci-archive", file: path, tag });
+    }
+    case "docker-archive": {
+      const colon = rest.indexOf(":");
+      if (colon === -1) return withDigest({ transport: "docker-archive", file: rest });
+      const ref = rest.slice(colon + 1);
+      if (ref === "") throw inputError(`"${input}": empty reference after the file`);
+      return withDigest({ transport: "docker-archive", file: rest.slice(0, colon), ref });
+    }
+  }
 }
 
 /**
@@ -137,11 +161,11 @@ export function formatRegistryReference(ref: Pick<RegistryReference, "registry" 
 export function formatImageReference(ref: ImageReference): string {
   switch (ref.transport) {
     case "oci":
-      return `oci:${ref.dir}${ref.tag !== undefined ? `:${ref.tag}` : ""}`;
+      return `oci:${ref.dir}${ref.tag !== undefined ? `:${ref.tag}` : ""}${ref.digest !== undefined ? `@${ref.digest}` : ""}`;
     case "oci-archive":
-      return `oci-archive:${ref.file}${ref.tag !== undefined ? `:${ref.tag}` : ""}`;
+      return `oci-archive:${ref.file}${ref.tag !== undefined ? `:${ref.tag}` : ""}${ref.digest !== undefined ? `@${ref.digest}` : ""}`;
     case "docker-archive":
-      return `docker-archive:${ref.file}${ref.ref !== undefined ? `:${ref.ref}` : ""}`;
+      return `docker-archive:${ref.file}${ref.ref !== undefined ? `:${ref.ref}` : ""}${ref.digest !== undefined ? `@${ref.digest}` : ""}`;
     case "podman":
       return `podman:${ref.name}`;
     case "docker-daemon":

@@ -72,6 +72,9 @@ export async function openImage(reference: string, options: OpenImageOptions = {
   } catch (error) {
     throw asInputError(error, formatImageReference(ref));
   }
+  if ("digest" in ref && ref.digest !== undefined && ref.transport !== "registry" && item.digest !== ref.digest) {
+    throw inputError(`${reference}: the image there has digest ${item.digest}, not ${ref.digest}: it was replaced after that reference was written (build again, or leave out @${ref.digest} to open what is there now)`);
+  }
   if (wanted === undefined) return item;
   return pickPlatform(item, wanted, formatImageReference(ref));
 }

@@ -22,9 +22,9 @@ function notLocal(ref: ImageReference): SlimgoError {
 export async function readLocalImage(ref: ImageReference): Promise<ImageOrIndex> {
   switch (ref.transport) {
     case "oci":
-      return readOciLayout(ref.dir, ref.tag);
+      return readOciLayout(ref.dir, ref.tag ?? ref.digest);
     case "oci-archive":
-      return readOciArchive(ref.file, ref.tag);
+      return readOciArchive(ref.file, ref.tag ?? ref.digest);
     case "docker-archive":
       return readDockerArchive(ref.file, ref.ref);
     default:
