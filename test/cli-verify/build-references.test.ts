@@ -67,9 +67,20 @@ describe("the references slimgo build prints", { skip, concurrency: 1 }, () => {
       assert.equal(inspected.code, 0, `${reference}\n${inspected.stderr}`);
       const doc = JSON.parse(inspected.stdout) as { digest: string; images: { config: { entrypoint?: string[] } }[] };
       assert.deepEqual(doc.images[0]!.config.entrypoint, ["/usr/local/bin/notes"], reference);
-      // podman: is read through podman save, which writes the layers anew (docs/inspect.md); podman checks the digest itself.
       if (!reference.startsWith("podman:")) assert.equal(doc.digest, digestOf(reference), reference);
     }
+  });
+
+  test("podman: is read through podman save, which writes the loaded (gzipped) layers uncompressed: another manifest digest, layer digests equal to the diff IDs (docs/inspect.md)", async () => {
+    const reference = line("podman:");
+    const inspected = await runSlimgo(["inspect", reference, "--json"], { cwd: module });
+    assert.equal(inspected.code, 0, inspected.stderr);
+    const doc = JSON.parse(inspected.stdout) as { digest: string; images: { layers: { digest: string; diffId: string }[] }[] };
+    const built = JSON.parse((await runSlimgo(["inspect", line("docker-archive:"), "--json"], { cwd: module })).stdout) as typeof doc;
+    assert.notEqual(doc.digest, digestOf(reference));
+    assert.deepEqual(doc.images[0]!.layers.map((l) => l.digest), doc.images[0]!.layers.map((l) => l.diffId));
+    assert.deepEqual(doc.images[0]!.layers.map((l) => l.diffId), built.images[0]!.layers.map((l) => l.diffId));
+    for (const layer of built.images[0]!.layers) assert.notEqual(layer.digest, layer.diffId, "the tarball's layers are gzipped");
   });
 
   test("a digest the image there does not have is an error naming both", async () => {
