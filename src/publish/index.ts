@@ -4,10 +4,12 @@ import { inputError } from "../errors.js";
 import { daemonPublisher } from "./daemon.js";
 import { ociLayoutPublisher } from "./oci-layout.js";
 import { tarballPublisher } from "./tarball.js";
+import { writeFailure } from "./local-outputs.js";
 import type { Published, Publisher } from "./types.js";
 import { SPDX_MEDIA_TYPE } from "../sbom/artifact.js";
 
 export type { Published, Publisher } from "./types.js";
+export { checkLocalOutputs, writeFailure } from "./local-outputs.js";
 export { ociLayoutPublisher, tarballPublisher, daemonPublisher };
 
 export interface DestinationFlags {
@@ -38,12 +40,18 @@ export async function destinationsFor(flags: DestinationFlags): Promise<Destinat
     });
   }
   if (flags.ociLayout) {
-    const p = ociLayoutPublisher(flags.ociLayout);
+    const p = namingWriteFailures("--oci-layout", flags.ociLayout, ociLayoutPublisher(flags.ociLayout));
     out.push({ remote: false, for: () => p });
   }
   if (flags.tarball) {
     const file = flags.tarball;
-    out.push({ remote: false, for: (binary, several) => tarballPublisher(tarballPathFor(file, binary, several)) });
+    out.push({
+      remote: false,
+      for: (binary, several) => {
+        const path = tarballPathFor(file, binary, several);
+        return namingWriteFailures("--tarball", path, tarballPublisher(path));
+      },
+    });
   }
   if (flags.load) {
     const engine = flags.load === true ? localEngine() : flags.load;
@@ -52,6 +60,14 @@ export async function destinationsFor(flags: DestinationFlags): Promise<Destinat
     out.push({ remote: false, for: () => p });
   }
   return out;
+}
+
+/** A publisher whose failed writes are errors naming the option and path (checkLocalOutputs finds most of them before the build). */
+function namingWriteFailures(option: string, path: string, publisher: Publisher): Publisher {
+  return {
+    description: publisher.description,
+    publish: (...args) => publisher.publish(...args).catch((err: unknown) => Promise.reject(writeFailure(option, path, err))),
+  };
 }
 
 /** `--tarball FILE` with several programs writes one tarball per binary: app.tar → app-api.tar. */

@@ -1,3 +1,5 @@
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { ImageOrIndex } from "../image/types.js";
 import { isImageIndex } from "../image/types.js";
 import { preload } from "./preload.js";
@@ -5,13 +7,15 @@ import type { Published, Publisher } from "./types.js";
 
 /**
  * Writes a tarball that `docker load` and `podman load` accept: one image as a docker-archive that
- * is also an OCI layout, several platforms as an OCI archive.
+ * is also an OCI layout, several platforms as an OCI archive. Missing parent directories are
+ * created, as for --oci-layout and --sbom-dir.
  */
 export function tarballPublisher(file: string): Publisher {
   const writer = preload(() => import("../transports/docker-archive.js"));
   return {
     description: `tarball ${file}`,
     async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {
+      await mkdir(dirname(file), { recursive: true });
       await (await writer()).writeDockerArchive(file, item, { ref: `${name}:${tags[0] ?? "latest"}` });
       const kind = isImageIndex(item) ? "oci-archive" : "docker-archive";
       return { kind: "tarball", reference: `${kind}:${file}@${item.digest}`, digest: item.digest };

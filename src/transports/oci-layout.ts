@@ -175,6 +175,13 @@ async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOp
   return entry;
 }
 
+/** Whether `dir` is a directory with something in it, but neither index.json nor oci-layout: adding a layout there would mix it with other files. */
+export async function isForeignDirectory(dir: string): Promise<boolean> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory() || (await exists(join(dir, "index.json"))) || (await exists(join(dir, LAYOUT_FILE)))) return false;
+  return (await readdir(dir)).length > 0;
+}
+
 /**
  * Writes an image or index to the OCI layout at `dir`, adding to what is there (index.json is
  * merged; an entry with the same ref name is replaced). A new layout is built beside `dir` and
@@ -186,9 +193,7 @@ async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOp
 export async function writeOciLayout(dir: string, item: ImageOrIndex, options: WriteLayoutOptions = {}): Promise<Descriptor> {
   const info = await stat(dir).catch(() => undefined);
   if (info !== undefined && !info.isDirectory()) throw inputError(`${dir} exists and is not a directory: give a directory for the OCI layout`, { file: dir });
-  if (info !== undefined && !(await exists(join(dir, "index.json"))) && !(await exists(join(dir, LAYOUT_FILE)))) {
-    if ((await readdir(dir)).length > 0) throw inputError(`${dir} is a non-empty directory that is not an OCI layout: give a new or empty directory`, { file: dir });
-  }
+  if (info !== undefined && (await isForeignDirectory(dir))) throw inputError(`${dir} is a non-empty directory that is not an OCI layout: give a new or empty directory`, { file: dir });
   if (info === undefined) {
     await mkdir(dirname(dir), { recursive: true });
     const temp = tempPathBeside(dir);

@@ -17,14 +17,16 @@ export interface CliResult {
 
 /**
  * Runs the real CLI (bin/slimgo.js) with NO_COLOR unless `env` says otherwise: as `node
- * bin/slimgo.js`, or with `asProgram` as the installed command runs, through its sh part.
+ * bin/slimgo.js`, or with `asProgram` as the installed command runs, through its sh part; with
+ * `user`, as that user (the tests run as root in CI, and root writes where others cannot).
  */
-export function runSlimgo(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string; asProgram?: boolean } = {}): Promise<CliResult> {
+export function runSlimgo(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string; asProgram?: boolean; user?: { uid: number; gid: number } } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(options.asProgram ? SLIMGO_BIN : process.execPath, options.asProgram ? args : [SLIMGO_BIN, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: "1", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
+      ...(options.user ?? {}),
     });
     let stdout = "";
     let stderr = "";

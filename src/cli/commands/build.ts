@@ -144,11 +144,12 @@ binary is the same either way.`,
     )
     .action(async (targets: string[], flags: BuildFlags) => {
       const out = outputFor(flags);
-      const [{ buildImages, buildCacheBudget, pruneBuildCache, parsePlatforms }, { publishAll, destinationsFor, tarballPathFor }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
+      const [{ buildImages, buildCacheBudget, pruneBuildCache, parsePlatforms }, { publishAll, destinationsFor, tarballPathFor, checkLocalOutputs }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
       const { moduleDir, mains } = resolveTargets(targets);
       // Read before building: a bad value is a usage error, not a surprise after the push.
       const cacheBudget = buildCacheBudget();
       if (flags.platform) parsePlatforms(flags.platform);
+      await checkLocalOutputs({ ociLayout: flags.ociLayout, tarball: flags.tarball, sbomDir: flags.sbomDir });
       const destinations = await destinationsFor({
         push: flags.push,
         ociLayout: flags.ociLayout,
@@ -212,9 +213,11 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
     onProgress: (m) => out.info(m),
   });
   for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
-  if (flags.sbomDir) {
-    const { writeSboms } = await import("../../sbom/index.js");
-    for (const f of await writeSboms(result.programs, flags.sbomDir)) out.info(`wrote SBOM ${f}`);
+  const sbomDir = flags.sbomDir;
+  if (sbomDir) {
+    const [{ writeSboms }, { writeFailure }] = await Promise.all([import("../../sbom/index.js"), import("../../publish/index.js")]);
+    const written = await writeSboms(result.programs, sbomDir).catch((err: unknown) => Promise.reject(writeFailure("--sbom-dir", sbomDir, err)));
+    for (const f of written) out.info(`wrote SBOM ${f}`);
   }
   const published = await run.publishAll(result.programs, run.destinations, {
     several: result.programs.length > 1,
