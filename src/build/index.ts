@@ -358,6 +358,7 @@ function layerReport(prefix: string, print: (message: string) => void): LayerRep
 
 function healthFor(main: MainPackage, ports: ListeningPort[], override: string | undefined): string[] | undefined {
   if (override === "none") return undefined;
+  if (override !== undefined) checkHealthcheck(override);
   if (override && /^https?:\/\//.test(override)) {
     const url = new URL(override);
     // The probe dials the container itself over plain HTTP, by IPv4 address (it carries no resolver or TLS).
@@ -374,6 +375,16 @@ function healthFor(main: MainPackage, ports: ListeningPort[], override: string |
     throw inputError(`--healthcheck ${override}: ${main.binary} serves TLS (${target.tls.file}:${target.tls.line}), and the health probe speaks plain HTTP only: give the program a -health flag, or serve the endpoint on a plain-HTTP port and pass http://127.0.0.1:PORT${override}`);
   }
   return undefined;
+}
+
+/**
+ * `--healthcheck`: none, an http(s):// URL, or a path, which the probe sends as is in its request
+ * line: "GET healthz HTTP/1.0" is never answered 2xx, so a path without its "/" is refused.
+ */
+export function checkHealthcheck(value: string): void {
+  if (value === "none" || /^https?:\/\//.test(value) || /^\/\S*$/.test(value)) return;
+  const path = `/${value.replace(/^[./]+/, "")}`;
+  throw inputError(`--healthcheck ${value}: expected a path starting with "/" and without spaces (e.g. ${/^\/\S+$/.test(path) ? path : "/healthz"}), an http:// URL, or none`);
 }
 
 function valueFor(role: string, version: VersionInfo): string {

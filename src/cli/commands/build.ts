@@ -92,7 +92,7 @@ export function registerBuild(program: Command): void {
     .option("--base <ref>", "base image: REGISTRY/REPO:TAG, oci:DIR[:TAG] or the path of a layout or tarball (default: slimgo's own)")
     .option("--format <format>", "manifest media types: oci, docker, or auto (docker when there is a health check)", oneOf(["oci", "docker", "auto"] as const), "auto")
     .option("--compression <gzip|none>", "how slimgo's layers are stored: gzip, or none to skip compressing (default: gzip; none for --watch without --push)", oneOf(["gzip", "none"] as const))
-    .option("--healthcheck <path|url>", "health endpoint to probe (default: detected), or none")
+    .option("--healthcheck <path|url>", "health endpoint to probe: /PATH on the program's port, http://127.0.0.1:PORT/PATH, or none (default: detected)")
     .option("--env <KEY=VALUE>", "environment variable in the image (repeatable)", keyValue)
     .option("--arg <arg>", "argument passed to the entrypoint (repeatable)", collect)
     .option("--label <KEY=VALUE>", "image label (repeatable)", keyValue)
@@ -144,11 +144,12 @@ binary is the same either way.`,
     )
     .action(async (targets: string[], flags: BuildFlags) => {
       const out = outputFor(flags);
-      const [{ buildImages, buildCacheBudget, pruneBuildCache, parsePlatforms }, { publishAll, destinationsFor, tarballPathFor, checkLocalOutputs }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
+      const [{ buildImages, buildCacheBudget, pruneBuildCache, parsePlatforms, checkHealthcheck }, { publishAll, destinationsFor, tarballPathFor, checkLocalOutputs }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
       const { moduleDir, mains } = resolveTargets(targets);
       // Read before building: a bad value is a usage error, not a surprise after the push.
       const cacheBudget = buildCacheBudget();
       if (flags.platform) parsePlatforms(flags.platform);
+      if (flags.healthcheck !== undefined) checkHealthcheck(flags.healthcheck);
       await checkLocalOutputs({ ociLayout: flags.ociLayout, tarball: flags.tarball, sbomDir: flags.sbomDir });
       const destinations = await destinationsFor({
         push: flags.push,
