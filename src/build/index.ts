@@ -67,6 +67,8 @@ export interface BuildOptions {
   /** Plain-HTTP registries the user named (for a registry --base). */
   insecureRegistries?: string[];
   onProgress?: (message: string) => void;
+  /** Told of trouble the build got past (a corrupt cache entry, dropped and made again). */
+  onWarning?: (message: string) => void;
 }
 
 export interface BuiltProgram {
@@ -119,7 +121,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   else for (const main of mains) refuseCgo(main);
   const version = await versionLookup;
   if (version.refusedRepository !== undefined) refuseUnreadableRepository(version.refusedRepository, [...(b.flags ?? []), ...(options.flags ?? [])]);
-  const cache = new LayerCache();
+  const cache = new LayerCache(undefined, options.onWarning);
   const work = await mkdtemp(join(tmpdir(), "slimgo-build-"));
   const forgetWork = removeAtExit(work);
   // When one part fails, the go builds still running (other platforms, the health probe) stop,

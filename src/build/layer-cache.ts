@@ -1,11 +1,12 @@
+import type { Stats } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat, utimes } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { layerFromFile } from "../image/layer.js";
 import type { Layer } from "../image/types.js";
-import type { Digest } from "../image/digest.js";
+import { shortDigest, verifyFile, type Digest } from "../image/digest.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
-import { inputError } from "../errors.js";
+import { inputError, SlimgoError } from "../errors.js";
 import { GzipBlockCache } from "./gzip-block-cache.js";
 
 interface CachedLayerFacts {
@@ -24,7 +25,11 @@ export class LayerCache {
   private readonly indexDir: string;
   private readonly blockIndexDir: string;
 
-  constructor(root = cacheDir()) {
+  /** `warn` is told of a cached blob found corrupt, which is dropped and made again. */
+  constructor(
+    root = cacheDir(),
+    private readonly warn: (message: string) => void = () => {},
+  ) {
     this.blobDir = join(root, "blobs");
     this.indexDir = join(root, "layers");
     this.blockIndexDir = join(root, "gzip-blocks");
@@ -68,11 +73,13 @@ export class LayerCache {
     try {
       const facts = JSON.parse(await readFile(entry, "utf8")) as CachedLayerFacts;
       const path = this.blobPath(facts.digest);
-      if ((await stat(path)).size === facts.size) {
+      const info = await stat(path);
+      if (info.size === facts.size && (await this.intact(entry, path, facts, info))) {
         if (reuse) await GzipBlockCache.point(this.blockDirs(), reuse.slot, path);
         // Recently used blobs are the last to go when the cache is pruned (pruneBuildCache).
         const now = new Date();
         await utimes(path, now, now).catch(() => undefined);
+        await stat(path).then((touched) => verified.set(path, fileVersion(touched)), () => undefined);
         return { layer: layerFromFile(path, facts), cached: true };
       }
     } catch {
@@ -86,6 +93,31 @@ export class LayerCache {
     blobsWritten++;
     return { layer, cached: false, blocks: blocks && { reused: blocks.reused, total: blocks.blocks } };
   }
+
+  /**
+   * Whether a cached blob still has its digest. One that does not (a disk error, a stray edit) is
+   * dropped with a warning, to be made again: kept, it would fail every build that publishes it.
+   */
+  private async intact(entry: string, path: string, facts: CachedLayerFacts, info: Stats): Promise<boolean> {
+    if (verified.get(path) === fileVersion(info)) return true;
+    try {
+      await verifyFile(path, facts.digest, facts.size, `cached layer ${facts.digest}`);
+      return true;
+    } catch (err) {
+      if (!(err instanceof SlimgoError)) throw err;
+      verified.delete(path);
+      await Promise.all([rm(path, { force: true }), rm(entry, { force: true })]);
+      this.warn(`the layer cache in ${dirname(this.blobDir)} held a corrupt copy of layer ${shortDigest(facts.digest)} (its content no longer has its digest): dropped it, and the layer is made again`);
+      return false;
+    }
+  }
+}
+
+/** Cached blobs this process has checked against their digests, with the file version it checked: a watch does not read them again on every rebuild. */
+const verified = new Map<string, string>();
+
+function fileVersion(info: Stats): string {
+  return `${info.ino}:${info.size}:${info.mtimeMs}`;
 }
 
 let blobsWritten = 0;

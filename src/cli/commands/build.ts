@@ -212,6 +212,7 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
     sbom: Boolean(flags.sbomDir || flags.push),
     cgo: flags.cgo,
     onProgress: (m) => out.info(m),
+    onWarning: (m) => out.warn(m),
   });
   for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
   const sbomDir = flags.sbomDir;
