@@ -19,37 +19,38 @@ function inside(root: string, path: string): boolean {
  * points to is inside the module; one that leaves it is refused, so that a link to ~/.ssh or /etc
  * cannot carry files from outside the module into the image.
  */
-export async function assetEntries(root: string, assets: string[]): Promise<TarEntry[]> {
+export async function assetEntries(root: string, assets: string[], named: (given: string, index: number) => string = (given) => `--assets ${given}`): Promise<TarEntry[]> {
   const realRoot = await realpath(root);
   const entries = new Map<string, TarEntry>();
-  const add = async (full: string, given: string, walking: Set<string> = new Set()): Promise<void> => {
+  const add = async (full: string, label: string, walking: Set<string> = new Set()): Promise<void> => {
     const link = await lstat(full);
     if (link.isSymbolicLink()) {
       const target = await realpath(full).catch(() => undefined);
       if (target === undefined || !inside(realRoot, target)) {
-        throw inputError(`--assets ${given}: ${relative(root, full) || "."} is a symbolic link to ${target ?? "nothing"}, outside the module: copy the files into the module, or leave the link out`);
+        throw inputError(`${label}: ${relative(root, full) || "."} is a symbolic link to ${target ?? "nothing"}, outside the module: copy the files into the module, or leave the link out`);
       }
     }
     const info = await stat(full);
     const path = `/${relative(root, full).split(sep).join("/")}`;
     if (info.isDirectory()) {
       const real = await realpath(full);
-      if (walking.has(real)) throw inputError(`--assets ${given}: ${relative(root, full)} is a symbolic link to a directory that contains it: leave the link out`);
+      if (walking.has(real)) throw inputError(`${label}: ${relative(root, full)} is a symbolic link to a directory that contains it: leave the link out`);
       entries.set(path, { path, type: "dir", mode: 0o755 });
       const inner = new Set(walking).add(real);
-      for (const name of (await readdir(full)).sort()) await add(join(full, name), given, inner);
+      for (const name of (await readdir(full)).sort()) await add(join(full, name), label, inner);
     } else if (info.isFile()) {
       entries.set(path, { path, type: "file", mode: info.mode & 0o111 ? 0o755 : 0o644, sourcePath: full });
     }
   };
-  for (const given of assets) {
+  for (const [index, given] of assets.entries()) {
+    const label = named(given, index);
     const full = resolve(root, given);
-    if (!inside(root, full) || full === resolve(root)) throw inputError(`--assets ${given}: must be a file or directory inside the module (${root}), not the module itself`);
+    if (!inside(root, full) || full === resolve(root)) throw inputError(`${label}: must be a file or directory inside the module (${root}), not the module itself`);
     try {
-      await add(full, given);
+      await add(full, label);
     } catch (err) {
       if (err instanceof SlimgoError) throw err;
-      throw inputError(`--assets ${given}: cannot read (${(err as Error).message})`);
+      throw inputError(`${label}: cannot read (${(err as Error).message})`);
     }
   }
   return [...entries.values()];

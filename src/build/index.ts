@@ -12,7 +12,7 @@ import type { ListeningPort, MainPackage, ModuleAnalysis } from "../analysis/typ
 import { loadConfig } from "../config/load.js";
 import { binaryPathOf, loopbackWarning, needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
 import { healthProbeCommand, healthTarget, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
-import { inputError } from "../errors.js";
+import { inputError, SlimgoError } from "../errors.js";
 import { removeAtExit } from "../fsutil/temp-cleanup.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
 import { descriptorOf, type Descriptor, type HistoryEntry, type Image, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
@@ -111,12 +111,12 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   // go build is the authority on what compiles; the analysis only picks the package, flags and
   // needs, and slimgo's scanner gives the same facts as go list without its start-up cost.
   const analysis = await analyze(root, { engine: "scanner" });
-  const { config } = await loadConfig(analysis.root, options.configPath);
+  const { config, where } = await loadConfig(analysis.root, options.configPath);
   const b = config.build ?? {};
-  const mains = chooseMains(analysis, options, config.main);
+  const mains = chooseMains(analysis, options, config.main, `${where(["main"])}: ${config.main}`);
   const go = await goLookup;
   checkToolchain(go, analysis);
-  const platforms = parsePlatforms(options.platforms ?? b.platforms);
+  const platforms = options.platforms ? parsePlatforms(options.platforms) : parsePlatforms(b.platforms, (value, i) => `${where(["build", "platforms", i])}: ${value}`);
   if (options.cgo) checkCgoBuild(platforms, options.base ?? b.base);
   else for (const main of mains) refuseCgo(main);
   const version = await versionLookup;
@@ -138,13 +138,15 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const baseRef = options.base ?? b.base;
     // Image readers (and their manifest validation) load only when there is a base to read.
     const sources = baseRef ? await import("../sources/index.js") : undefined;
-    const base = baseRef && sources ? { ref: baseRef, image: await sources.openImage(baseRef, { insecureRegistries: options.insecureRegistries, onProgress: progress }), pickPlatform: sources.pickPlatform } : undefined;
+    const baseNamed = options.base !== undefined ? "--base" : where(["build", "base"]);
+    const base = baseRef && sources ? { ref: baseRef, named: `${baseNamed} ${baseRef}`, image: await openBase(sources.openImage(baseRef, { insecureRegistries: options.insecureRegistries, onProgress: progress }), baseNamed), pickPlatform: sources.pickPlatform } : undefined;
     const origin = sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined));
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     if (jobs.length !== 1) abandonGoBuild();
     const imageEnv = { ...(b.env ?? {}), ...(options.env ?? {}) };
     const givenAssets = options.assets ?? b.assets ?? [];
     const assets = typeof givenAssets === "string" ? [givenAssets] : givenAssets;
+    const assetsNamed = options.assets === undefined && b.assets !== undefined ? (given: string, i: number) => `${where(typeof b.assets === "string" ? ["build", "assets"] : ["build", "assets", i])}: ${given}` : undefined;
     const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options, imageEnv)]));
     const stamped = new Map(mains.map((main) => [main, stampedVersionVariables(main, analysis.buildConfigVersionVariables, analysis.goMod.path)]));
     const compression = options.compression ?? "gzip";
@@ -213,7 +215,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           layers.push({ layer: await layerOf([binaryEntry(HEALTH_PROBE_PATH, probe)], format, report("health probe")), history: historyAt("slimgo build: health probe (no shell needed)") });
         }
         if (assets.length > 0) {
-          const entries = await assetEntries(analysis.root, assets);
+          const entries = await assetEntries(analysis.root, assets, assetsNamed);
           layers.push({ layer: await layerOf(entries, format, report("assets")), history: historyAt(`slimgo build: assets ${assets.join(" ")}`) });
         }
         return layers;
@@ -263,7 +265,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         const under = layersUnder[i]!;
         const layers = await under.made;
         for (const m of under.messages) progress(m);
-        let image: Image = base ? withFormat(base.pickPlatform(base.image, c.platform, `--base ${base.ref}`), format) : emptyImage(c.platform, format);
+        let image: Image = base ? withFormat(base.pickPlatform(base.image, c.platform, base.named), format) : emptyImage(c.platform, format);
         const binaryPath = binaryPathOf(main);
         layers.push({ layer: await layerOf([binaryEntry(binaryPath, c.result.path)], format, layerReport(`  ${main.binary} ${platformKey(c.platform)}: binary`, progress), binarySlot(main, c.platform)), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
 
@@ -312,11 +314,21 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   }
 }
 
-function chooseMains(analysis: ModuleAnalysis, options: BuildOptions, configMain?: string): MainPackage[] {
+/** The base image, or an error that says which setting named it (--base, or build.base in slimgo.yaml). */
+async function openBase<T>(opening: Promise<T>, named: string): Promise<T> {
+  try {
+    return await opening;
+  } catch (err) {
+    if (err instanceof SlimgoError) throw new SlimgoError(`${named}: ${err.message}`, { exitCode: err.exitCode, file: err.file, line: err.line, cause: err });
+    throw err;
+  }
+}
+
+function chooseMains(analysis: ModuleAnalysis, options: BuildOptions, configMain: string | undefined, configMainNamed: string): MainPackage[] {
   if (options.mains && options.mains.length > 0) {
     return options.mains.flatMap((m) => selectMainPackages(analysis, { main: m }));
   }
-  return selectMainPackages(analysis, { all: options.all, main: configMain });
+  return selectMainPackages(analysis, { all: options.all, main: configMain, named: configMainNamed });
 }
 
 /** cgo links the build host's C library: only its platform, and only onto a base that has a C library. */

@@ -13,16 +13,20 @@ export function hostPlatform(): Platform {
   return architecture === "arm" ? { os: "linux", architecture, variant: "v7" } : { os: "linux", architecture };
 }
 
-/** Parses `linux/amd64,linux/arm64`, `all`, or nothing (the host's platform). */
-export function parsePlatforms(spec: string | string[] | undefined): Platform[] {
-  const items = (Array.isArray(spec) ? spec : spec === undefined ? [] : [spec]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+/**
+ * Parses `linux/amd64,linux/arm64`, `all`, or nothing (the host's platform). `named` says where a
+ * value came from in an error, by its index in `spec`: `--platform linux/foo` unless told otherwise.
+ */
+export function parsePlatforms(spec: string | string[] | undefined, named: (value: string, index: number) => string = (value) => `--platform ${value}`): Platform[] {
+  const given = Array.isArray(spec) ? spec : spec === undefined ? [] : [spec];
+  const items = given.flatMap((s, index) => s.split(",").map((item) => ({ item: item.trim(), index }))).filter(({ item }) => item !== "");
   if (items.length === 0) return [hostPlatform()];
-  const expanded = items.flatMap((s) => (s === "all" ? COMMON_PLATFORMS : [s]));
+  const expanded = items.flatMap((s) => (s.item === "all" ? COMMON_PLATFORMS.map((item) => ({ item, index: s.index })) : [s]));
   const seen = new Map<string, Platform>();
-  for (const item of expanded) {
+  for (const { item, index } of expanded) {
     const [os, architecture, variant, extra] = item.split("/");
     if (os !== "linux" || !architecture || extra !== undefined || !KNOWN_ARCH.has(architecture)) {
-      throw inputError(`--platform ${item}: expected linux/ARCH[/VARIANT] with ARCH one of ${[...KNOWN_ARCH].join(", ")}, or "all"`);
+      throw inputError(`${named(item, index)}: expected linux/ARCH[/VARIANT] with ARCH one of ${[...KNOWN_ARCH].join(", ")}, or "all"`);
     }
     const platform: Platform = { os, architecture };
     if (variant) platform.variant = variant;

@@ -9,6 +9,8 @@ export interface LoadedConfig {
   config: SlimgoConfig;
   /** The file read, or undefined when there is none. */
   file?: string;
+  /** Where a key of the file is, to name it in a message about its value: `slimgo.yaml:7: build.platforms[1]`. */
+  where(path: (string | number)[]): string;
 }
 
 /**
@@ -22,10 +24,10 @@ export async function loadConfig(moduleRoot: string, explicitPath?: string): Pro
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    if (!explicitPath && (err as NodeJS.ErrnoException).code === "ENOENT") return { config: {} };
+    if (!explicitPath && (err as NodeJS.ErrnoException).code === "ENOENT") return { config: {}, where: (path) => `${CONFIG_FILE}: ${path.join(".")}` };
     throw inputError(`${file}: cannot read config (${(err as Error).message}): check the --config path`, { file });
   }
   // The YAML parser and the schema library load only when there is a file to read.
-  const { parseConfig } = await import("./parse.js");
-  return { config: parseConfig(text, file), file };
+  const { parseConfigWithLines } = await import("./parse.js");
+  return { ...parseConfigWithLines(text, file), file };
 }

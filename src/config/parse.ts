@@ -1,12 +1,25 @@
 import { displayPath } from "../fsutil/display-path.js";
-import { LineCounter, parseDocument, isNode, type Node } from "yaml";
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, type Node } from "yaml";
 import type { BaseIssue } from "valibot";
 import { inputError } from "../errors.js";
 import { issueKeys, valibot } from "../lazy-valibot.js";
 import { configSchema, type SlimgoConfig } from "./schema.js";
 
+export type KeyPath = (string | number)[];
+
+export interface ParsedConfig {
+  config: SlimgoConfig;
+  /** Where a key is, for messages about its value: `slimgo.yaml:7: build.platforms[1]`. */
+  where(path: KeyPath): string;
+}
+
 /** Parses and validates slimgo.yaml text; errors name the file, line and key. */
 export function parseConfig(text: string, file: string): SlimgoConfig {
+  return parseConfigWithLines(text, file).config;
+}
+
+/** parseConfig, and where each key of the file is, so a value the build cannot use names its line. */
+export function parseConfigWithLines(text: string, file: string): ParsedConfig {
   const shown = displayPath(file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -15,15 +28,21 @@ export function parseConfig(text: string, file: string): SlimgoConfig {
     const line = lineCounter.linePos(yamlError.pos[0]).line;
     throw inputError(`${shown}:${line}: invalid YAML: ${firstLine(yamlError.message)}`, { file, line });
   }
+  const lineOf = (path: KeyPath) => keyLine(doc, path, lineCounter) ?? keyLine(doc, path.slice(0, -1), lineCounter) ?? 1;
   const data: unknown = doc.toJS() ?? {};
   const parsed = valibot().safeParse(configSchema, data);
-  if (parsed.success) return parsed.output;
+  if (parsed.success) return { config: parsed.output, where: (path) => `${shown}:${lineOf(path)}: ${keyName(path)}` };
 
   const issue = parsed.issues[0];
   const path = issueKeys(issue);
-  const line = lineOf(doc.getIn(path, true), lineCounter) ?? lineOf(doc.getIn(path.slice(0, -1), true), lineCounter) ?? 1;
-  const key = path.length > 0 ? path.join(".") : "(top level)";
-  throw inputError(`${shown}:${line}: ${key}: ${describeIssue(issue)}`, { file, line });
+  const line = lineOf(path);
+  throw inputError(`${shown}:${line}: ${keyName(path)}: ${describeIssue(issue)}`, { file, line });
+}
+
+/** `build.platforms[1]`; "(top level)" for the file itself. */
+function keyName(path: KeyPath): string {
+  if (path.length === 0) return "(top level)";
+  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`)).join("");
 }
 
 function describeIssue(issue: BaseIssue<unknown>): string {
@@ -31,7 +50,12 @@ function describeIssue(issue: BaseIssue<unknown>): string {
   return issue.message;
 }
 
-function lineOf(node: unknown, lineCounter: LineCounter): number | undefined {
+/** The line of the key at `path` (a block value starts on the line after its key), else of the item there. */
+function keyLine(doc: Document, path: KeyPath, lineCounter: LineCounter): number | undefined {
+  const last = path.at(-1);
+  const parent = path.length === 0 ? undefined : path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === last) : undefined;
+  const node: unknown = pair?.key ?? (path.length === 0 ? doc.contents : doc.getIn(path, true));
   if (!isNode(node)) return undefined;
   const range = (node as Node).range;
   return range ? lineCounter.linePos(range[0]).line : undefined;

@@ -214,8 +214,11 @@ function chooseGoVersion(analysis: ModuleAnalysis, decisions: Decision[]): strin
   return DEFAULT_GO_VERSION;
 }
 
-/** The main packages to build: all, the one named, or the primary; an ambiguous choice is a usage error. */
-export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: string; all?: boolean }): MainPackage[] {
+/**
+ * The main packages to build: all, the one named, or the primary; an ambiguous choice is a usage
+ * error. `named` says where `main` came from in an error (default: `--main MAIN`).
+ */
+export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: string; all?: boolean; named?: string }): MainPackage[] {
   if (analysis.mainPackages.length === 0) {
     throw inputError(`${displayPath(analysis.root)}: no main package (package main with func main) found: slimgo builds programs, not libraries`);
   }
@@ -225,7 +228,7 @@ export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: s
     const found = analysis.mainPackages.find((m) => m.dir === wanted);
     if (!found) {
       const known = analysis.mainPackages.map((m) => `./${m.dir === "." ? "" : m.dir}`).join(", ");
-      throw inputError(`--main ${options.main}: not a main package of ${analysis.goMod.path}; choose one of ${known}`);
+      throw inputError(`${options.named ?? `--main ${options.main}`}: not a main package of ${analysis.goMod.path}; choose one of ${known}`);
     }
     return [found];
   }

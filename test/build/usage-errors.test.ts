@@ -4,6 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { tempDirs } from "../support/temp-dirs.js";
@@ -24,4 +25,24 @@ test("--healthcheck takes a path with its leading slash: the probe would send GE
   await refused([dir, "--healthcheck", "healthz", "--oci-layout", layout], /^slimgo: --healthcheck healthz: expected a path starting with "\/" and without spaces \(e\.g\. \/healthz\), an http:\/\/ URL, or none$/m);
   await refused([dir, "--healthcheck", "./ready", "--oci-layout", layout], /^slimgo: --healthcheck \.\/ready: expected a path .*\(e\.g\. \/ready\)/m);
   await refused([dir, "--healthcheck", "/health z", "--oci-layout", layout], /^slimgo: --healthcheck \/health z: expected a path starting with "\/" and without spaces/m);
+});
+
+test("a value from slimgo.yaml that build cannot use is named by its file, line and key, not by a flag", async () => {
+  const layout = join(await temp.make("slimgo-config-values-"), "layout");
+  const withConfig = async (name: string, yaml: string) => {
+    const dir = await fixture(name);
+    await writeFile(join(dir, "slimgo.yaml"), yaml);
+    return dir;
+  };
+  await refused([await withConfig("root-main", "build:\n  env: [A=1]\n"), "--oci-layout", layout], /^slimgo: \S+\/slimgo\.yaml:2: build\.env: must be a map of NAME: value, .*not a list: write \{ A: "1" \}$/m);
+  await refused(
+    [await withConfig("root-main", "# where to build for\nbuild:\n  platforms:\n    - linux/amd64\n    - linux/foo\n"), "--oci-layout", layout],
+    /^slimgo: \S+\/slimgo\.yaml:5: build\.platforms\[1\]: linux\/foo: expected linux\/ARCH/m,
+  );
+  await refused([await withConfig("multi-cmd", "main: ./cmd/nope\n"), "--oci-layout", layout], /^slimgo: \S+\/slimgo\.yaml:1: main: \.\/cmd\/nope: not a main package of example\.com\/multi/m);
+  await refused([await withConfig("root-main", "build:\n  base: oci:/nonexistent\n"), "--oci-layout", layout], /^slimgo: \S+\/slimgo\.yaml:2: build\.base: \/nonexistent is not an OCI layout/m);
+  // Assets are read while go compiles: the error comes then, named the same way.
+  const assets = await runSlimgo(["build", await withConfig("root-main", "build:\n  assets: ../../etc\n"), "--oci-layout", layout]);
+  assert.equal(assets.code, 2, assets.stderr);
+  assert.match(assets.stderr, /^slimgo: \S+\/slimgo\.yaml:2: build\.assets: \.\.\/\.\.\/etc: must be a file or directory inside the module/m);
 });

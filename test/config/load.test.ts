@@ -39,6 +39,17 @@ test("a wrong value names the key, its line and what is allowed", () => {
   expectConfigError("build:\n  user: nobody\n", /slimgo\.yaml:2: build\.user: must be a numeric uid/);
 });
 
+test("a list or a text where a map belongs is an error naming the key, its line and the shape, not a map of indexes", () => {
+  expectConfigError("build:\n  env: [A=1, B=two]\n", /^\/m\/slimgo\.yaml:2: build\.env: must be a map of NAME: value, e\.g\. \{ GOMEMLIMIT: 200MiB \}, not a list: write \{ A: "1", B: "two" \}$/);
+  expectConfigError("build:\n  labels:\n    - team=x\n", /^\/m\/slimgo\.yaml:2: build\.labels: must be a map of NAME: value, .*not a list: write \{ team: "x" \}$/);
+  expectConfigError("build:\n  go-env: GOEXPERIMENT=loopvar\n", /^\/m\/slimgo\.yaml:2: build\.go-env: must be a map of NAME: value, .*not the text "GOEXPERIMENT=loopvar"$/);
+  expectConfigError("lint:\n  severity: [SG105]\n", /^\/m\/slimgo\.yaml:2: lint\.severity: must be a map of RULE: level, e\.g\. \{ SG105: warning \}, not a list$/);
+  expectConfigError("main: ./cmd/api\nbuild:\n  - env\n", /^\/m\/slimgo\.yaml:2: build: must be a map of settings \(platforms:, base:, env:, \.\.\.\), not a list$/);
+  expectConfigError("init: [scratch]\n", /^\/m\/slimgo\.yaml:1: init: must be a map of settings/);
+  expectConfigError("- build\n", /^\/m\/slimgo\.yaml:1: \(top level\): must be a map of sections \(main:, init:, lint:, build:\), not a list$/);
+  assert.deepEqual(parseConfig("build:\n  env: { A: \"1\" }\n  labels:\n    team: x\n", "slimgo.yaml").build, { env: { A: "1" }, labels: { team: "x" } });
+});
+
 test("broken YAML names the line", () => {
   expectConfigError("main: ./cmd/api\ninit: [unclosed\n", /slimgo\.yaml:\d+: invalid YAML/);
 });
@@ -46,7 +57,7 @@ test("broken YAML names the line", () => {
 test("a missing default file is an empty config; a missing --config file is an error", async () => {
   const dir = await mkdtemp(join(tmpdir(), "slimgo-config-"));
   try {
-    assert.deepEqual(await loadConfig(dir), { config: {} });
+    assert.deepEqual((await loadConfig(dir)).config, {});
     await assert.rejects(loadConfig(dir, join(dir, "nope.yaml")), /nope\.yaml: cannot read config/);
     await writeFile(join(dir, "slimgo.yaml"), "init:\n  port: 99999\n");
     await assert.rejects(loadConfig(dir), /slimgo\.yaml:2: init\.port/);
