@@ -4,7 +4,7 @@
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { analyze, findModuleRoot } from "../analysis/index.js";
 import { xFlagSymbols, xSymbolProblem } from "../analysis/link-symbols.js";
 import { stampedVersionVariables } from "../analysis/version-vars.js";
@@ -14,6 +14,7 @@ import { binaryPathOf, loopbackWarning, needsCaCertificates, selectMainPackages 
 import { healthProbeCommand, healthTarget, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError, SlimgoError } from "../errors.js";
 import { removeAtExit } from "../fsutil/temp-cleanup.js";
+import { displayPath } from "../fsutil/display-path.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
 import { descriptorOf, type Descriptor, type HistoryEntry, type Image, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
 import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
@@ -324,11 +325,19 @@ async function openBase<T>(opening: Promise<T>, named: string): Promise<T> {
   }
 }
 
+/** The packages to build: the targets given (each once, however it was spelled), else all, slimgo.yaml's main or the primary. */
 function chooseMains(analysis: ModuleAnalysis, options: BuildOptions, configMain: string | undefined, configMainNamed: string): MainPackage[] {
   if (options.mains && options.mains.length > 0) {
-    return options.mains.flatMap((m) => selectMainPackages(analysis, { main: m }));
+    return [...new Set(options.mains.flatMap((m) => selectMainPackages(analysis, { main: m, named: targetPath(join(analysis.root, m)) })))];
   }
-  return selectMainPackages(analysis, { all: options.all, main: configMain, named: configMainNamed });
+  const example = targetPath(join(analysis.root, analysis.mainPackages[0]?.dir ?? "cmd/NAME"));
+  return selectMainPackages(analysis, { all: options.all, main: configMain, named: configMainNamed, howToChoose: `give one as a target (slimgo build ${example}), or pass --all for an image each` });
+}
+
+/** A package directory as a target on the command line: ./cmd/api from the module root. */
+function targetPath(dir: string): string {
+  const shown = displayPath(dir);
+  return isAbsolute(shown) || shown.startsWith("..") || shown === "." ? shown : `./${shown}`;
 }
 
 /** cgo links the build host's C library: only its platform, and only onto a base that has a C library. */

@@ -216,9 +216,10 @@ function chooseGoVersion(analysis: ModuleAnalysis, decisions: Decision[]): strin
 
 /**
  * The main packages to build: all, the one named, or the primary; an ambiguous choice is a usage
- * error. `named` says where `main` came from in an error (default: `--main MAIN`).
+ * error. `named` says where `main` came from in an error (default: `--main MAIN`), `howToChoose`
+ * what to do when none is primary (default: init's `pass --main ./cmd/NAME, or --all ...`).
  */
-export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: string; all?: boolean; named?: string }): MainPackage[] {
+export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: string; all?: boolean; named?: string; howToChoose?: string }): MainPackage[] {
   if (analysis.mainPackages.length === 0) {
     throw inputError(`${displayPath(analysis.root)}: no main package (package main with func main) found: slimgo builds programs, not libraries`);
   }
@@ -234,7 +235,7 @@ export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: s
   }
   if (analysis.primary) return [analysis.primary];
   const known = analysis.mainPackages.map((m) => `./${m.dir}`).join(", ");
-  throw inputError(`${displayPath(analysis.root)}: several main packages and none is primary (${known}): pass --main ./cmd/NAME, or --all for one target each`);
+  throw inputError(`${displayPath(analysis.root)}: several main packages and none is primary (${known}): ${options.howToChoose ?? "pass --main ./cmd/NAME, or --all for one target each"}`);
 }
 
 function normaliseDir(dir: string): string {

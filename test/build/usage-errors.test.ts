@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
+import { skipUnless } from "../support/tools.js";
 import { tempDirs } from "../support/temp-dirs.js";
 
 const temp = tempDirs();
@@ -45,4 +46,25 @@ test("a value from slimgo.yaml that build cannot use is named by its file, line 
   const assets = await runSlimgo(["build", await withConfig("root-main", "build:\n  assets: ../../etc\n"), "--oci-layout", layout]);
   assert.equal(assets.code, 2, assets.stderr);
   assert.match(assets.stderr, /^slimgo: \S+\/slimgo\.yaml:2: build\.assets: \.\.\/\.\.\/etc: must be a file or directory inside the module/m);
+});
+
+test("with several main packages, build says to name one as a target: it has no --main", async () => {
+  const dir = await fixture("multi-cmd");
+  const layout = join(await temp.make("slimgo-mains-"), "layout");
+  const several = await runSlimgo(["build", dir, "--oci-layout", layout]);
+  assert.equal(several.code, 2, several.stderr);
+  assert.match(several.stderr, /several main packages and none is primary \(\.\/cmd\/api, \.\/cmd\/worker\): give one as a target \(slimgo build \S*\/cmd\/api\), or pass --all for an image each$/m);
+  const library = await runSlimgo(["build", join(dir, "internal", "upstream"), "--oci-layout", layout]);
+  assert.equal(library.code, 2, library.stderr);
+  assert.match(library.stderr, /^slimgo: \S*\/internal\/upstream: not a main package of example\.com\/multi; choose one of \.\/cmd\/api, \.\/cmd\/worker$/m);
+  for (const r of [several, library]) assert.doesNotMatch(r.stderr, /--main|compiling/);
+});
+
+test("one package given twice as a target (./cmd/api and cmd/api/) is built once", { skip: skipUnless("go") }, async () => {
+  const dir = await fixture("multi-cmd");
+  const out = await temp.make("slimgo-same-target-");
+  const r = await runSlimgo(["build", "./cmd/api", "cmd/api/", "--oci-layout", join(out, "layout"), "--json"], { cwd: dir, env: { SLIMGO_CACHE_DIR: join(out, "cache") } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual((JSON.parse(r.stdout) as { programs: { binary: string }[] }).programs.map((p) => p.binary), ["api"]);
+  assert.match(r.stderr, /^compiling 1 binary /m);
 });
