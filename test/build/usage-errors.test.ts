@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { skipUnless } from "../support/tools.js";
@@ -67,4 +67,15 @@ test("one package given twice as a target (./cmd/api and cmd/api/) is built once
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual((JSON.parse(r.stdout) as { programs: { binary: string }[] }).programs.map((p) => p.binary), ["api"]);
   assert.match(r.stderr, /^compiling 1 binary /m);
+});
+
+test("several programs: --name is not used and says so; --tarball writes one tarball each, named after the binary, as --help says", { skip: skipUnless("go") }, async () => {
+  const dir = await fixture("multi-cmd");
+  const out = await temp.make("slimgo-several-");
+  const r = await runSlimgo(["build", "./cmd/api", "./cmd/worker", "--name", "custom", "--tarball", join(out, "two.tar")], { cwd: dir, env: { SLIMGO_CACHE_DIR: join(out, "cache") } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^warning: --name custom is not used: it names one image, and 2 programs are built, each named localhost\/BINARY \(localhost\/api, localhost\/worker\)/m);
+  assert.deepEqual((await readdir(out)).filter((f) => f.endsWith(".tar")).sort(), ["two-api.tar", "two-worker.tar"]);
+  const help = await runSlimgo(["build", "--help"]);
+  assert.match(help.stdout.replace(/\s+/g, " "), /--tarball <file> write a tarball that docker load and podman load accept \(several programs: one each, FILE-BINARY\.tar, e\.g\. app-api\.tar\)/);
 });

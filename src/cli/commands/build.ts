@@ -102,9 +102,9 @@ export function registerBuild(program: Command): void {
     .option("--push <ref>", "push to REGISTRY/REPO[:TAG] (with --all: a REGISTRY/PREFIX for each binary)")
     .option("-t, --tag <tag>", "tag to push or name the image with (repeatable; default: latest)", tagOption)
     .option("--oci-layout <dir>", "add the image to an OCI layout directory")
-    .option("--tarball <file>", "write a tarball that docker load and podman load accept")
+    .option("--tarball <file>", "write a tarball that docker load and podman load accept (several programs: one each, FILE-BINARY.tar, e.g. app-api.tar)")
     .option("--load [engine]", "load into the local podman or docker (default: podman if installed)")
-    .option("--name <name>", "image name for local outputs (default: localhost/BINARY)", localName)
+    .option("--name <name>", "image name for local outputs when one program is built (default: localhost/BINARY)", localName)
     .option("--insecure-registry <host>", "plain-HTTP registry you trust (repeatable)", collect)
     .option("--sbom-dir <dir>", "write an SPDX 2.3 SBOM per image (with --push, SBOMs are also pushed beside the image)")
     .option("--watch", "after the first build, rebuild and republish on every change to the module until Ctrl-C");
@@ -215,6 +215,9 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
     onWarning: (m) => out.warn(m),
   });
   for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
+  if (flags.name && result.programs.length > 1 && !trigger?.changed.length) {
+    out.warn(`--name ${flags.name} is not used: it names one image, and ${result.programs.length} programs are built, each named localhost/BINARY (${result.programs.map((p) => `localhost/${p.main.binary}`).join(", ")}); build one program to give it a name`);
+  }
   const sbomDir = flags.sbomDir;
   if (sbomDir) {
     const [{ writeSboms }, { writeFailure }] = await Promise.all([import("../../sbom/index.js"), import("../../publish/index.js")]);
