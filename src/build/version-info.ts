@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { inputError } from "../errors.js";
 
 const run = promisify(execFile);
 
@@ -32,6 +33,7 @@ interface GitFacts {
 const lastLookup = new Map<string, GitFacts>();
 
 export async function readVersionInfo(dir: string, explicitVersion?: string, env: NodeJS.ProcessEnv = process.env): Promise<VersionInfo> {
+  const fixedTime = sourceDateEpoch(env);
   const inGit = mayBeInGitRepository(dir, env);
   let refusedRepository: string | undefined;
   const git = async (...args: string[]) => {
@@ -57,14 +59,30 @@ export async function readVersionInfo(dir: string, explicitVersion?: string, env
   const facts = last !== undefined && last.probe === (await probe) ? last : await lookUp(probe);
   lastLookup.set(memoKey, facts);
   const probed = facts.probe;
-  const epoch = env.SOURCE_DATE_EPOCH ?? facts.commitTime ?? "0";
-  const seconds = Number(epoch);
-  const created = new Date((Number.isFinite(seconds) ? seconds : 0) * 1000).toISOString().replace(/\.000Z$/, "Z");
+  const commitTime = Number(facts.commitTime ?? 0);
+  const seconds = fixedTime ?? (Number.isFinite(commitTime) ? commitTime : 0);
+  const created = new Date(seconds * 1000).toISOString().replace(/\.000Z$/, "Z");
   const info: VersionInfo = { version: explicitVersion ?? (probed || undefined) ?? "dev", commit: facts.commit || "unknown", created };
   const source = facts.origin ? httpsUrlOf(facts.origin) : undefined;
   if (source) info.source = source;
   if (refusedRepository !== undefined) info.refusedRepository = refusedRepository;
   return info;
+}
+
+/** The last second RFC 3339 writes with a four-digit year: 9999-12-31T23:59:59Z. */
+const LAST_SECOND = 253402300799;
+
+/**
+ * SOURCE_DATE_EPOCH in seconds; undefined when it is unset or empty. Anything but a whole number of
+ * seconds up to the year 9999 is an error: ignored, it would give an image another build's time.
+ */
+export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env.SOURCE_DATE_EPOCH;
+  if (value === undefined || value === "") return undefined;
+  if (/^\d+$/.test(value) && Number(value) <= LAST_SECOND) return Number(value);
+  throw inputError(
+    `SOURCE_DATE_EPOCH=${value} is not a time slimgo can use: give a whole number of seconds since 1970-01-01 UTC from 0 to ${LAST_SECOND} (the year 9999), e.g. $(git log -1 --format=%ct), or unset it for the last commit's time`,
+  );
 }
 
 /**

@@ -79,3 +79,15 @@ test("several programs: --name is not used and says so; --tarball writes one tar
   const help = await runSlimgo(["build", "--help"]);
   assert.match(help.stdout.replace(/\s+/g, " "), /--tarball <file> write a tarball that docker load and podman load accept \(several programs: one each, FILE-BINARY\.tar, e\.g\. app-api\.tar\)/);
 });
+
+test("a SOURCE_DATE_EPOCH that is not a whole number of seconds is an error naming the variable and the accepted form", async () => {
+  const dir = await fixture("root-main");
+  const layout = join(await temp.make("slimgo-epoch-"), "layout");
+  for (const value of ["abc", "99999999999999", "-1", "1.5"]) {
+    await refused(
+      [dir, "--oci-layout", layout],
+      new RegExp(`^slimgo: SOURCE_DATE_EPOCH=${value.replace(".", "\\.")} is not a time slimgo can use: give a whole number of seconds since 1970-01-01 UTC from 0 to 253402300799 \\(the year 9999\\)`, "m"),
+      { SOURCE_DATE_EPOCH: value },
+    );
+  }
+});
