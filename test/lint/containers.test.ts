@@ -17,6 +17,8 @@
  * that uid, and so does the USER its fix writes, now a number in the image config. SG222: this
  * machine's podman (4.3) stops at a relative RUN --mount target, and builds the absolute one of the fix.
  * SG112 on a Containerfile: podman keeps out what .containerignore names, and lint reads that file too.
+ * SG203: `CMD exec echo ...` runs on alpine, its exec-form rewrite does not start, and a shell-form
+ * ENTRYPOINT ignores the CMD its exec form would get as arguments.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -377,6 +379,25 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const afterFix = await build("sg220-fixed", await context(fixed));
     assert.match(afterFix.output, /this test fails/);
     assert.notEqual(afterFix.code, 0, "with pipefail the failing test fails the build");
+  });
+
+  test("SG203: CMD exec ... already hands PID 1 to the program, and exec form of it cannot start; a shell-form ENTRYPOINT ignores the CMD that exec form would pass: neither is rewritten", async () => {
+    const withExec = "FROM alpine:3.20\nUSER 65532\nCMD exec echo hello from app\n";
+    assert.deepEqual(lintDockerfile(withExec).findings.filter((f) => f.ruleId === "SG203"), []);
+    assert.equal((await buildAndRun("sg203-exec", withExec)).output.trim(), "hello from app");
+    // What the fix once wrote: there is no program called exec.
+    const execArray = await buildAndRun("sg203-exec-array", withExec.replace("CMD exec echo hello from app", 'CMD ["exec", "echo", "hello", "from", "app"]'));
+    assert.notEqual(execArray.code, 0, execArray.output);
+    assert.match(execArray.output, /exec.*(not found|no such file)/i);
+
+    const withCmd = 'FROM alpine:3.20\nUSER 65532\nENTRYPOINT echo serving\nCMD ["--help"]\n';
+    const findings = lintDockerfile(withCmd).findings.filter((f) => f.ruleId === "SG203");
+    assert.deepEqual(findings.map((f) => [f.line, f.fix]), [[3, undefined]]);
+    assert.match(findings[0]!.message, /mind the CMD \(line 4\)/);
+    assert.equal((await buildAndRun("sg203-entrypoint", withCmd)).output.trim(), "serving");
+    // Exec form would make the CMD its arguments.
+    const rewritten = await buildAndRun("sg203-entrypoint-exec", withCmd.replace("ENTRYPOINT echo serving", 'ENTRYPOINT ["echo", "serving"]'));
+    assert.equal(rewritten.output.trim(), "serving --help");
   });
 
   test('SG108: ENTRYPOINT ["sh", "-c", ...] on distroless cannot start; the fixed ENTRYPOINT runs the program itself', async () => {

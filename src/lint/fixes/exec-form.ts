@@ -3,10 +3,13 @@ import type { DockerfileModel, InstructionModel } from "../model/types.js";
 import type { Fix } from "../types.js";
 
 /**
- * Rewrites a shell-form CMD/ENTRYPOINT/HEALTHCHECK CMD into exec form, but only when the command
- * has no shell syntax (variables, globs, operators, redirections, quotes that change meaning).
+ * The exec form a shell-form CMD/ENTRYPOINT/HEALTHCHECK CMD means, when the command has no shell
+ * syntax (variables, globs, operators, redirections, quotes that change meaning): its words, a
+ * leading `exec` dropped (the shell would have replaced itself with what follows; exec form starts
+ * that directly, and there is no program called exec). Undefined for anything else, and for
+ * `exec` with an option (`exec -a name /app`) or nothing after it.
  */
-export function execFormFix(model: DockerfileModel, ins: InstructionModel): Fix | undefined {
+export function execFormOf(model: DockerfileModel, ins: InstructionModel): { array: string; start: number; end: number } | undefined {
   let start = ins.argsStart;
   if (ins.keyword === "HEALTHCHECK") {
     const m = /^(\s*)(CMD)(\s+)/i.exec(model.text.slice(ins.argsStart, ins.end));
@@ -15,10 +18,21 @@ export function execFormFix(model: DockerfileModel, ins: InstructionModel): Fix 
   }
   const end = ins.end;
   if (end <= start || ins.heredocs.length > 0) return undefined;
-  const words = plainCommandWords(model.text.slice(start, end), model.escape);
+  const words = withoutExec(plainCommandWords(model.text.slice(start, end), model.escape));
   if (!words) return undefined;
-  const json = execFormArray(words);
-  return { description: `write ${ins.keyword} in exec form: ${json}`, edits: [replaceToEnd(model, start, end, json)] };
+  return { array: execFormArray(words), start, end };
+}
+
+/**
+ * Rewrites a shell-form CMD/ENTRYPOINT/HEALTHCHECK CMD into exec form (see execFormOf). Not for an
+ * ENTRYPOINT while a CMD is in effect (`cmdInEffect`): `sh -c` ignores the CMD, while an exec-form
+ * ENTRYPOINT gets its words as arguments, so the rewrite would change what the container runs.
+ */
+export function execFormFix(model: DockerfileModel, ins: InstructionModel, cmdInEffect: boolean): Fix | undefined {
+  if (ins.keyword === "ENTRYPOINT" && cmdInEffect) return undefined;
+  const form = execFormOf(model, ins);
+  if (!form) return undefined;
+  return { description: `write ${ins.keyword} in exec form: ${form.array}`, edits: [replaceToEnd(model, form.start, form.end, form.array)] };
 }
 
 /**
@@ -29,9 +43,8 @@ export function execFormFix(model: DockerfileModel, ins: InstructionModel): Fix 
 export function shellWrapperFix(model: DockerfileModel, ins: InstructionModel, cmdInEffect: boolean): Fix | undefined {
   const json = ins.json;
   if (!json || json.length !== 3 || json[1] !== "-c" || (ins.keyword === "ENTRYPOINT" && cmdInEffect)) return undefined;
-  const words = plainCommandWords(json[2]!, model.escape);
-  const command = words?.[0] === "exec" ? words.slice(1) : words;
-  if (!command || command.length === 0) return undefined;
+  const command = withoutExec(plainCommandWords(json[2]!, model.escape));
+  if (!command) return undefined;
   const array = execFormArray(command);
   return { description: `run the program directly: ${array}`, edits: [replaceToEnd(model, ins.argsStart, ins.end, array)] };
 }
@@ -44,6 +57,13 @@ function plainCommandWords(text: string, escape: string): string[] | undefined {
   if (tokens.length === 0 || tokens.some((t) => t.kind !== "word")) return undefined;
   const words = tokens.map((t) => (t.kind === "word" ? t.word.value : ""));
   return /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0] ?? "") ? undefined : words;
+}
+
+/** The words with a leading `exec` taken off; undefined for none, or for `exec` with an option or nothing after it. */
+function withoutExec(words: string[] | undefined): string[] | undefined {
+  if (words?.[0] !== "exec") return words && words.length > 0 ? words : undefined;
+  const rest = words.slice(1);
+  return rest.length === 0 || rest[0]!.startsWith("-") ? undefined : rest;
 }
 
 function execFormArray(words: string[]): string {

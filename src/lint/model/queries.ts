@@ -162,9 +162,20 @@ export function rootImage(stage: StageModel): ImageRef {
   return (chain[chain.length - 1] ?? stage).imageRef;
 }
 
-/** A CMD the image will run with besides `ins`: in the stage, before or after it, or inherited from a parent stage. */
-export function cmdInEffect(stage: StageModel, ins: InstructionModel): boolean {
-  return stageChain(stage).some((s) => s.instructions.some((i) => i !== ins && i.keyword === "CMD"));
+/**
+ * The CMD an image may run with besides `ins` (an ENTRYPOINT, say), or undefined: one in the stage,
+ * before or after it, or in a stage it starts FROM, or in a later stage that starts FROM this one
+ * (whose image keeps this ENTRYPOINT). An ENTRYPOINT resets the CMD an external base image sets
+ * (podman 4.3 leaves Cmd empty for `FROM alpine` + `ENTRYPOINT ...`, as Docker's reference says),
+ * so that one never counts; those of earlier stages count, to be safe.
+ */
+export function cmdInEffect(model: DockerfileModel, stage: StageModel, ins: InstructionModel): InstructionModel | undefined {
+  const descendants = model.stages.filter((s) => s !== stage && stageChain(s).includes(stage));
+  for (const s of [...stageChain(stage), ...descendants]) {
+    const cmd = s.instructions.find((i) => i !== ins && i.keyword === "CMD");
+    if (cmd) return cmd;
+  }
+  return undefined;
 }
 
 /** The shell a `["sh", "-c", ...]` names, by implementation: sh is busybox ash on Alpine and busybox, dash on Debian-based images. */

@@ -1,4 +1,4 @@
-import { execFormFix, shellWrapperFix } from "../fixes/exec-form.js";
+import { execFormFix, execFormOf, shellWrapperFix } from "../fixes/exec-form.js";
 import { cmdInEffect, stageHasNoShell } from "../model/queries.js";
 import type { Rule } from "../types.js";
 
@@ -24,13 +24,16 @@ export const rule: Rule = {
           ((ins.keyword === "RUN" || ins.keyword === "CMD" || ins.keyword === "ENTRYPOINT") && ins.json === null && ins.args.length > 0) ||
           (ins.keyword === "HEALTHCHECK" && ins.json === null && /^\s*CMD\s/i.test(model.text.slice(ins.argsStart, ins.end)));
         if (shellForm) {
-          const fix = ins.keyword === "RUN" ? undefined : execFormFix(model, ins);
+          const cmd = ins.keyword === "ENTRYPOINT" ? cmdInEffect(model, stage, ins) : undefined;
+          const fix = ins.keyword === "RUN" ? undefined : execFormFix(model, ins, cmd !== undefined);
+          const form = ins.keyword === "RUN" ? undefined : execFormOf(model, ins)?.array;
           ctx.report({
             at: ins,
             message:
               ins.keyword === "RUN"
                 ? `RUN in shell form needs /bin/sh, which ${stage.resolvedImage} does not have: do this work in a builder stage and COPY the result`
-                : `${ins.keyword} in shell form runs through /bin/sh, which ${stage.resolvedImage} does not have, so the container cannot start it: use exec form ["/app", "arg"]`,
+                : `${ins.keyword} in shell form runs through /bin/sh, which ${stage.resolvedImage} does not have, so the container cannot start it: use exec form ${form ?? '["/app", "arg"]'}` +
+                  (cmd && form ? `, but mind the CMD (line ${cmd.range.line}): /bin/sh -c ignored it, while an exec-form ENTRYPOINT gets its words as arguments, so not fixed for you (move what the CMD should pass into the ENTRYPOINT or drop the CMD)` : ""),
             ...(fix ? { fix } : {}),
           });
           continue;
@@ -38,7 +41,7 @@ export const rule: Rule = {
         // HEALTHCHECK ["CMD", "sh", ...] is SG109's: a tool the check calls that the image lacks.
         const shell = (ins.keyword === "RUN" || ins.keyword === "CMD" || ins.keyword === "ENTRYPOINT") && ins.json?.[0];
         if (!shell || !SHELLS.test(shell)) continue;
-        const fix = ins.keyword === "RUN" ? undefined : shellWrapperFix(model, ins, cmdInEffect(stage, ins));
+        const fix = ins.keyword === "RUN" ? undefined : shellWrapperFix(model, ins, cmdInEffect(model, stage, ins) !== undefined);
         ctx.report({
           at: ins,
           message:

@@ -1,8 +1,9 @@
 import { posix } from "node:path";
 import { stringRun } from "../../shell/signal-path.js";
-import { execFormFix, shellWrapperFix } from "../fixes/exec-form.js";
+import { joinContinuations } from "../../shell/tokenize.js";
+import { execFormFix, execFormOf, shellWrapperFix } from "../fixes/exec-form.js";
 import { cmdInEffect, shellImplementation, stageHasNoShell } from "../model/queries.js";
-import type { InstructionModel, StageModel } from "../model/types.js";
+import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -27,13 +28,20 @@ export const rule: Rule = {
           continue;
         }
         if (ins.args.length === 0) continue;
-        const fix = execFormFix(model, ins);
+        // `CMD exec /app serve`: every shell replaces itself with what exec names, which gets the signals.
+        if (endsInExec(model, ins)) continue;
+        const cmd = ins.keyword === "ENTRYPOINT" ? cmdInEffect(model, stage, ins) : undefined;
+        const fix = execFormFix(model, ins, cmd !== undefined);
+        const form = execFormOf(model, ins)?.array;
         const why = shellImplementation(stage, "sh") === "ash"
           ? "busybox sh runs a lone last command in its own place, but one in a pipeline, or after a trap, stays its child, which never gets SIGTERM"
           : "Debian's and Ubuntu's sh (dash) keeps the service as its child and does not pass on SIGTERM, so the service is killed instead of shutting down";
+        const advice = cmd && form
+          ? `use exec form ${form}, but mind the CMD (line ${cmd.range.line}): /bin/sh -c ignores it, while an exec-form ENTRYPOINT gets its words as arguments, so not fixed for you (move what the CMD should pass into the ENTRYPOINT or drop the CMD)`
+          : `use exec form ${form ?? '(a JSON array, e.g. ["/app", "serve"])'}`;
         ctx.report({
           at: ins,
-          message: `${ins.keyword} in shell form runs under /bin/sh -c: ${why}: use exec form ${fix?.edits[0]?.text ?? '(a JSON array, e.g. ["/app", "serve"])'}`,
+          message: `${ins.keyword} in shell form runs under /bin/sh -c: ${why}: ${advice}`,
           ...(fix ? { fix } : {}),
         });
       }
@@ -53,10 +61,22 @@ function reportShellWrapper(ctx: Parameters<Rule["check"]>[0], stage: StageModel
   if (shell === undefined) return;
   const run = stringRun(shell, script);
   if (!("forks" in run)) return;
-  const fix = shellWrapperFix(ctx.model, ins, cmdInEffect(stage, ins));
+  const fix = shellWrapperFix(ctx.model, ins, cmdInEffect(ctx.model, stage, ins) !== undefined);
   ctx.report({
     at: ins,
     message: `${ins.keyword} ${JSON.stringify(ins.json)} keeps ${posix.basename(program)} as PID 1 with the service as its child (${run.forks.replace(/\s*\(.*\)$/, "")}), and a shell as PID 1 does not pass on SIGTERM, so the service is killed instead of shutting down: ${fix ? `run the program itself, ${fix.edits[0]!.text}` : "run the program itself in exec form, or end the string with exec and the program"}`,
     ...(fix ? { fix } : {}),
   });
+}
+
+/**
+ * Whether a shell-form command's last command is `exec` and a program, in the foreground with no
+ * trap set: then any shell (dash too) replaces itself with that program, which is PID 1 and gets
+ * SIGTERM itself (`CMD exec /app serve`, `CMD /app migrate && exec /app serve`).
+ */
+function endsInExec(model: DockerfileModel, ins: InstructionModel): boolean {
+  const script = joinContinuations(model.text.slice(ins.argsStart, ins.end), ins.argsStart, model.escape).chars;
+  const run = stringRun("dash", script);
+  const program = "execs" in run ? run.execs[0] : undefined;
+  return program !== undefined && (program.quoted || !/^\d*[<>]/.test(program.value));
 }

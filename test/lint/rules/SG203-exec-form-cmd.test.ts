@@ -8,6 +8,8 @@ ruleTester(rule, {
     { name: "exec form", code: "FROM alpine:3.20\nCMD [\"/app\", \"serve\"]\nENTRYPOINT [\"/sbin/tini\", \"--\"]\n" },
     { name: "sh -c on Alpine: busybox sh runs the last command in its place", code: 'FROM alpine:3.20\nENTRYPOINT ["sh", "-c", "/app migrate && /app serve"]\n' },
     { name: "sh -c that ends in exec, on Debian", code: 'FROM debian:bookworm-slim\nENTRYPOINT ["/bin/sh", "-c", "/app migrate && exec /app serve"]\n' },
+    { name: "shell form that starts with exec: the shell replaces itself with the program", code: "FROM alpine:3.20\nUSER 65532\nCMD exec echo hello from app\n" },
+    { name: "shell form that ends in exec, on Debian, whose dash also execs what exec names", code: "FROM debian:bookworm-slim\nCMD /app migrate && exec /app serve\n" },
     { name: "sh -c on an image whose sh is not known", code: 'FROM registry.example.com/base:1\nENTRYPOINT ["sh", "-c", "/app serve"]\n' },
   ],
   invalid: [
@@ -25,6 +27,16 @@ ruleTester(rule, {
     },
     { name: "a pipeline at the end keeps any shell in front: reported, not rewritten", code: 'FROM alpine:3.20\nCMD ["sh", "-c", "/app serve 2>&1 | tee /tmp/log"]\n', lines: [2], message: "the string ends in a pipeline" },
     { name: "bash -c with a redirection", code: 'FROM ubuntu:24.04\nCMD ["/bin/bash", "-c", "/app serve > /tmp/log"]\n', lines: [2], message: "bash forks a command that has redirections" },
+    { name: "exec that is not the last command keeps the shell: reported", code: "FROM debian:bookworm-slim\nCMD exec /app serve || echo failed\n", lines: [2] },
+    {
+      name: "a shell-form ENTRYPOINT while a CMD is in effect: reported with advice, not rewritten (exec form would get the CMD as arguments)",
+      code: 'FROM alpine:3.20\nENTRYPOINT echo serving\nCMD ["--help"]\n',
+      lines: [2],
+      message: 'use exec form ["echo", "serving"], but mind the CMD (line 3)',
+    },
+    { name: "the CMD before the ENTRYPOINT counts too", code: 'FROM debian:bookworm-slim\nCMD ["--help"]\nENTRYPOINT /app serve\n', lines: [3], message: "mind the CMD (line 2)" },
+    { name: "a CMD in a later stage built FROM this one counts too", code: 'FROM alpine:3.20 AS base\nENTRYPOINT /app serve\n\nFROM base\nCMD ["--verbose"]\n', lines: [2], message: "mind the CMD (line 5)" },
+    { name: "the base image's CMD does not count: an ENTRYPOINT resets it", code: "FROM debian:bookworm-slim\nENTRYPOINT /app serve\n", lines: [2], output: 'FROM debian:bookworm-slim\nENTRYPOINT ["/app", "serve"]\n' },
     { name: "shell syntax: reported, not rewritten", code: "FROM alpine:3.20\nCMD /app --port $PORT && echo done\n", lines: [2] },
   ],
 });
