@@ -17,7 +17,8 @@
  * that uid, and so does the USER its fix writes, now a number in the image config. SG222: this
  * machine's podman (4.3) stops at a relative RUN --mount target, and builds the absolute one of the fix.
  * SG112 on a Containerfile: podman keeps out what .containerignore names, and lint reads that file too.
- * SG203: `CMD exec echo ...` runs on alpine, its exec-form rewrite does not start, and a shell-form
+ * SG102: test/fixtures/local-replace needs greeting/go.mod for go mod download, which the fix now copies
+ * first (and the fixture, with nothing to download, is not reported). SG203: `CMD exec echo ...` runs on alpine, its exec-form rewrite does not start, and a shell-form
  * ENTRYPOINT ignores the CMD its exec form would get as arguments.
  */
 import assert from "node:assert/strict";
@@ -25,6 +26,7 @@ import { execFileSync } from "node:child_process";
 import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { analyze } from "../../src/analysis/index.js";
 import { applyFixes } from "../../src/lint/fixes/apply.js";
 import { lintDockerfile } from "../../src/lint/index.js";
 import { copyModule, runSlimgo } from "../support/cli.js";
@@ -379,6 +381,37 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const afterFix = await build("sg220-fixed", await context(fixed));
     assert.match(afterFix.output, /this test fails/);
     assert.notEqual(afterFix.code, 0, "with pipefail the failing test fails the build");
+  });
+
+  test("SG102 on test/fixtures/local-replace: nothing to download, so no finding, and the file builds; the old fix's order fails without greeting/go.mod, and the fix for a module that also downloads copies it and builds", async () => {
+    const dir = await copyModule("local-replace");
+    dirs.track(dir);
+    const dockerfile = 'FROM golang:1.19 AS build\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/greeter .\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/greeter /greeter\nENTRYPOINT ["/greeter"]\n';
+    await writeFile(join(dir, ".dockerignore"), ".git\n.env\n");
+    await writeFile(join(dir, "Dockerfile"), dockerfile);
+    const lint = await runSlimgo(["lint", "--format", "json"], { cwd: dir });
+    const ids = (JSON.parse(lint.stdout) as { findings: { ruleId: string }[] }[]).flatMap((r) => r.findings).map((f) => f.ruleId);
+    assert.ok(!ids.includes("SG102") && !ids.includes("SG111"), lint.stdout);
+    const asWritten = await build("sg102-as-written", dir);
+    assert.equal(asWritten.code, 0, asWritten.output);
+
+    // What the fix once wrote: go mod download reads greeting/go.mod, which is not there yet.
+    await writeFile(join(dir, "Dockerfile"), dockerfile.replace("COPY . .\nRUN go mod download\n", "COPY go.mod ./\nRUN go mod download\nCOPY . .\n"));
+    const oldFix = await build("sg102-old-fix", dir);
+    assert.notEqual(oldFix.code, 0, oldFix.output);
+    assert.match(oldFix.output, /reading greeting\/go\.mod: open \/src\/greeting\/go\.mod: no such file or directory/);
+
+    // With a requirement that is downloaded (no network here to build that one), the fix copies greeting/go.mod too;
+    // the same Dockerfile, built with the fixture's own go.mod, shows that order works.
+    const downloading = await copyModule("local-replace");
+    dirs.track(downloading);
+    await writeFile(join(downloading, "go.mod"), (await readFile(join(dir, "go.mod"), "utf8")) + "\nrequire golang.org/x/text v0.14.0\n");
+    const findings = lintDockerfile(dockerfile, { contextDir: downloading, module: await analyze(downloading, { engine: "scanner" }) }).findings.filter((f) => f.ruleId === "SG102");
+    const fixed = applyFixes(dockerfile, findings).text;
+    assert.equal(fixed, dockerfile.replace("COPY . .\nRUN go mod download\n", "COPY go.mod ./\nCOPY greeting/go.mod ./greeting/\nRUN go mod download\nCOPY . .\n"));
+    await writeFile(join(dir, "Dockerfile"), fixed);
+    const newFix = await build("sg102-new-fix", dir);
+    assert.equal(newFix.code, 0, newFix.output);
   });
 
   test("SG203: CMD exec ... already hands PID 1 to the program, and exec form of it cannot start; a shell-form ENTRYPOINT ignores the CMD that exec form would pass: neither is rewritten", async () => {

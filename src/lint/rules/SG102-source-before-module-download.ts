@@ -1,3 +1,7 @@
+import { resolve } from "node:path";
+import { parseGoMod } from "../../analysis/gomod.js";
+import { isOutsideModule, replacementDir } from "../../analysis/local-replaces.js";
+import type { GoModFile, GoModReplace, GoModRequire } from "../../analysis/types.js";
 import { copyPaths, goBuilds, isModDownload, isSourceCopy, lineStartOf, stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule, RuleContext } from "../types.js";
@@ -13,7 +17,8 @@ export const rule: Rule = {
     fixable: true,
   },
   check(ctx) {
-    if (ctx.module && ctx.module.goMod.requires.length === 0) return;
+    const mod = moduleOf(ctx);
+    if (mod && !downloadsAnything(ctx, mod)) return;
     const builds = goBuilds(ctx.model);
     for (const stage of ctx.model.stages) {
       const sourceCopy = stage.instructions.find(isSourceCopy);
@@ -25,7 +30,7 @@ export const rule: Rule = {
       const laterBuild = builds.find((b) => b.stage === stage && b.instruction.index > sourceCopy.index);
       if (!download && !laterBuild) continue;
       if (!download && laterBuild && laterBuild.instruction.mounts.some((m) => m.type === "cache" && /\/pkg\/mod\/?$/.test(m.target ?? ""))) continue;
-      const fix = download ? moveDownloadFix(ctx, stage, sourceCopy, download) : undefined;
+      const fix = download ? moveDownloadFix(ctx, mod, stage, sourceCopy, download) : undefined;
       ctx.report({
         at: sourceCopy,
         message: download
@@ -36,6 +41,64 @@ export const rule: Rule = {
     }
   },
 };
+
+/** go.mod as the build sees it: the module analysis's, else the build context's own go.mod, with the directory replacements are relative to. */
+interface BuildModule {
+  goMod: GoModFile;
+  /** Absolute module root, when known. */
+  root: string | undefined;
+}
+
+function moduleOf(ctx: RuleContext): BuildModule | undefined {
+  if (ctx.module) return { goMod: ctx.module.goMod, root: ctx.module.root };
+  const text = ctx.readFile("go.mod");
+  if (text === undefined) return undefined;
+  try {
+    return { goMod: parseGoMod(text), root: ctx.contextDir };
+  } catch {
+    return undefined; // SG111 and the build report a go.mod go cannot read.
+  }
+}
+
+/** `=> ./dir`, `=> ../dir`, `=> /abs/dir`: go reads the module from that directory and downloads nothing for it. */
+function isDirectory(r: GoModReplace): boolean {
+  return /^(\.\.?(\/|$)|\/)/.test(r.newPath);
+}
+
+/** The replacements by a directory that apply to go.mod's requirements. */
+function directoryReplaces(goMod: GoModFile): GoModReplace[] {
+  return goMod.replaces.filter(isDirectory);
+}
+
+/**
+ * Whether go mod download has something to fetch: a requirement that no directory replaces. From go
+ * 1.17 on, go.mod lists every module the build needs, so a module whose requirements are all
+ * replaced by directories needs nothing downloaded; before that, the replacements' own requirements
+ * count too (read from the build context, and also fetched unless go.mod replaces them by a
+ * directory; one that cannot be read counts as something to fetch).
+ */
+function downloadsAnything(ctx: RuleContext, mod: BuildModule): boolean {
+  const local = directoryReplaces(mod.goMod);
+  const replaced = (r: GoModRequire) => local.some((l) => l.oldPath === r.path && (l.oldVersion === undefined || l.oldVersion === r.version));
+  if (mod.goMod.requires.some((r) => !replaced(r))) return true;
+  if (mod.goMod.requires.length === 0 || atLeast117(mod.goMod.go)) return false;
+  for (const r of local) {
+    if (mod.root === undefined || isOutsideModule(mod.root, r.newPath)) return true;
+    const text = ctx.readFile(`${replacementDir(mod.root, r.newPath)}/go.mod`);
+    if (text === undefined) return true;
+    try {
+      if (parseGoMod(text).requires.some((req) => !replaced(req))) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+function atLeast117(go: string | undefined): boolean {
+  const [major = 0, minor = 0] = (go ?? "").split(".").map((n) => parseInt(n, 10));
+  return major > 1 || (major === 1 && minor >= 17);
+}
 
 function downloads(stage: StageModel): boolean {
   return stage.instructions.some((i) => i.keyword === "RUN" && i.commands.some(isModDownload));
@@ -65,7 +128,7 @@ function workdirAt(stage: StageModel, at: InstructionModel): string | undefined 
   return dir;
 }
 
-function moveDownloadFix(ctx: RuleContext, stage: StageModel, sourceCopy: InstructionModel, download: InstructionModel): Fix | undefined {
+function moveDownloadFix(ctx: RuleContext, mod: BuildModule | undefined, stage: StageModel, sourceCopy: InstructionModel, download: InstructionModel): Fix | undefined {
   const model: DockerfileModel = ctx.model;
   if (!download.commands.every(isModDownload) || download.json !== null) return undefined;
   // Moving the download above these would run it in another directory, as another user, or
@@ -77,6 +140,8 @@ function moveDownloadFix(ctx: RuleContext, stage: StageModel, sourceCopy: Instru
   if (dest === "." || dest === "") dest = "./";
   if (dest !== "./" && stripSlash(dest) !== workdirAt(stage, sourceCopy)) return undefined;
   if (!dest.endsWith("/")) dest += "/";
+  const replacementCopies = replacementCopyLines(ctx, mod, dest);
+  if (replacementCopies === undefined) return undefined;
   const goSum = ctx.fileExists("go.sum") === false ? "" : " go.sum";
   const insertAt = lineStartOf(model, sourceCopy.start);
   const downloadStart = lineStartOf(model, download.start);
@@ -86,11 +151,36 @@ function moveDownloadFix(ctx: RuleContext, stage: StageModel, sourceCopy: Instru
   let moved = model.text.slice(downloadStart, downloadEnd);
   if (!moved.endsWith("\n")) moved += "\n";
   const eol = model.text.includes("\r\n") ? "\r\n" : "\n";
+  const copies = [`COPY go.mod${goSum} ${dest}`, ...replacementCopies].map((c) => c + eol).join("");
   return {
-    description: "copy go.mod/go.sum and download modules before copying the source",
+    description: `copy go.mod/go.sum${replacementCopies.length > 0 ? " and those of the modules it replaces by a directory" : ""} and download modules before copying the source`,
     edits: [
-      { start: insertAt, end: insertAt, text: `COPY go.mod${goSum} ${dest}${eol}${moved}` },
+      { start: insertAt, end: insertAt, text: `${copies}${moved}` },
       { start: downloadStart, end: downloadEnd, text: "" },
     ],
   };
+}
+
+/**
+ * go mod download reads the go.mod of each module go.mod replaces by a directory (`=> ./greeting`):
+ * a COPY of it (and its go.sum, when there is one) for each, to the same place under `dest`. [] when
+ * there are none; undefined when they cannot be copied from here: the build context is not the
+ * module root, or a replacement lies outside it (SG111 reports that one).
+ */
+function replacementCopyLines(ctx: RuleContext, mod: BuildModule | undefined, dest: string): string[] | undefined {
+  const local = mod ? directoryReplaces(mod.goMod) : [];
+  if (local.length === 0) return [];
+  const root = mod?.root;
+  if (root === undefined || ctx.contextDir === undefined || resolve(ctx.contextDir) !== resolve(root)) return undefined;
+  const lines: string[] = [];
+  for (const r of local) {
+    if (isOutsideModule(root, r.newPath)) return undefined;
+    const dir = replacementDir(root, r.newPath);
+    if (dir === ".") continue; // the module itself: its go.mod is copied already
+    if (/[\s*?[\]$\\"']/.test(dir)) return undefined;
+    const sum = ctx.fileExists(`${dir}/go.sum`) === true ? ` ${dir}/go.sum` : "";
+    const line = `COPY ${dir}/go.mod${sum} ${dest}${dir}/`;
+    if (!lines.includes(line)) lines.push(line);
+  }
+  return lines;
 }

@@ -1,10 +1,33 @@
+import { readFileSync } from "node:fs";
+import { analyze } from "../../../src/analysis/index.js";
 import { rule } from "../../../src/lint/rules/SG102-source-before-module-download.js";
 import { ruleTester } from "../support/rule-tester.js";
 import { makeContext } from "../support/context.js";
 import { fakeModule } from "../support/module.js";
 import { initDockerfile, recipeDockerfile } from "../support/dockerfiles.js";
 
-const noSum = makeContext({ "go.mod": "module example.com/app\n\ngo 1.19\n", "main.go": "package main\n" });
+const fixture = (path: string) => readFileSync(new URL(`../../../../test/fixtures/local-replace/${path}`, import.meta.url), "utf8");
+/** test/fixtures/local-replace: its only requirement, example.com/greeting, is replaced by ./greeting. */
+const localReplace = makeContext({ "go.mod": fixture("go.mod"), "main.go": fixture("main.go"), "greeting/go.mod": fixture("greeting/go.mod"), "greeting/greeting.go": fixture("greeting/greeting.go") });
+const localReplaceModule = await analyze(localReplace, { engine: "scanner" });
+const localReplaceDockerfile = 'FROM golang:1.19 AS build\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/greeter .\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/greeter /greeter\nENTRYPOINT ["/greeter"]\n';
+/** The same module with a requirement that is downloaded, and a go.sum beside greeting/go.mod. */
+const mixedGoMod = "module example.com/greeter\n\ngo 1.19\n\nrequire (\n\texample.com/greeting v0.0.0\n\tgolang.org/x/text v0.14.0\n)\n\nreplace example.com/greeting => ./greeting\n";
+const mixed = makeContext({ "go.mod": mixedGoMod, "go.sum": "", "main.go": fixture("main.go"), "greeting/go.mod": fixture("greeting/go.mod"), "greeting/greeting.go": fixture("greeting/greeting.go") });
+const mixedModule = await analyze(mixed, { engine: "scanner" });
+const mixedWithSum = makeContext({ "go.mod": mixedGoMod, "go.sum": "", "main.go": fixture("main.go"), "greeting/go.mod": fixture("greeting/go.mod"), "greeting/go.sum": "", "greeting/greeting.go": fixture("greeting/greeting.go") });
+/** go 1.16: go.mod does not list what the replacement requires, so the download fetches that. */
+const oldGo = makeContext({ "go.mod": fixture("go.mod").replace("go 1.19", "go 1.16"), "main.go": fixture("main.go"), "greeting/go.mod": "module example.com/greeting\n\ngo 1.16\n\nrequire golang.org/x/text v0.14.0\n", "greeting/greeting.go": fixture("greeting/greeting.go") });
+
+const oldGoAllLocal = makeContext({
+  "go.mod": fixture("go.mod").replace("go 1.19", "go 1.16") + "replace example.com/words => ./words\n",
+  "main.go": fixture("main.go"),
+  "greeting/go.mod": "module example.com/greeting\n\ngo 1.16\n\nrequire example.com/words v0.0.0\n",
+  "greeting/greeting.go": fixture("greeting/greeting.go"),
+  "words/go.mod": "module example.com/words\n\ngo 1.16\n",
+});
+
+const noSum = makeContext({ "go.mod": "module example.com/app\n\ngo 1.19\n\nrequire golang.org/x/text v0.14.0\n", "main.go": "package main\n" });
 
 ruleTester(rule, {
   valid: [
@@ -16,8 +39,28 @@ ruleTester(rule, {
     { name: "module cache copied in from a stage that downloaded it", code: "FROM golang:1.22 AS modules\nWORKDIR /modules\nCOPY go.mod go.sum ./\nRUN go mod download\nFROM golang:1.22 AS build\nCOPY --from=modules /go/pkg /go/pkg\nCOPY . /src\nWORKDIR /src\nRUN go build -o /app .\n" },
     { name: "a file written from a heredoc is not copied from the context", code: "FROM golang:1.22\nWORKDIR /src\nCOPY <<EOF /src/main.go\npackage main\n\nfunc main() {}\nEOF\nRUN go build -o /hello ./main.go\n" },
     { name: "go mod download in an exec-form sh -c before the source", code: 'FROM golang:1.22\nWORKDIR /src\nRUN --mount=type=bind,source=go.mod,target=/src/go.mod --mount=type=bind,source=go.sum,target=/src/go.sum ["/bin/sh", "-c", "go mod download"]\nCOPY . .\nRUN go build -o /app .\n' },
+    { name: "the only requirement is replaced by a directory (test/fixtures/local-replace): nothing to download", code: localReplaceDockerfile, contextDir: localReplace, module: localReplaceModule },
+    { name: "the same without the module analysis: the context's go.mod says so", code: localReplaceDockerfile, contextDir: localReplace },
+    { name: "go 1.16, and the replacement requires only a module go.mod replaces by a directory too", code: localReplaceDockerfile, contextDir: oldGoAllLocal },
   ],
   invalid: [
+    {
+      name: "a directory replacement: the fix also copies its go.mod, which go mod download reads",
+      code: localReplaceDockerfile,
+      contextDir: mixed,
+      module: mixedModule,
+      lines: [3],
+      output: localReplaceDockerfile.replace("COPY . .\nRUN go mod download\n", "COPY go.mod go.sum ./\nCOPY greeting/go.mod ./greeting/\nRUN go mod download\nCOPY . .\n"),
+    },
+    {
+      name: "a directory replacement with a go.sum of its own: copied too",
+      code: localReplaceDockerfile.replace("COPY . .", "COPY . /src"),
+      contextDir: mixedWithSum,
+      lines: [3],
+      output: localReplaceDockerfile.replace("COPY . .\nRUN go mod download\n", "COPY go.mod go.sum /src/\nCOPY greeting/go.mod greeting/go.sum /src/greeting/\nRUN go mod download\nCOPY . /src\n"),
+    },
+    { name: "a directory replacement where the build context is not known to be the module: reported, not fixed", code: localReplaceDockerfile, module: fakeModule({ replaces: ["./lib"] }), lines: [3] },
+    { name: "go 1.16, and the replacement requires a module: still something to download", code: localReplaceDockerfile, contextDir: oldGo, lines: [3], output: localReplaceDockerfile.replace("COPY . .\nRUN go mod download\n", "COPY go.mod ./\nCOPY greeting/go.mod ./greeting/\nRUN go mod download\nCOPY . .\n") },
     {
       name: "COPY . . before go mod download",
       code: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /out/app .\n",
