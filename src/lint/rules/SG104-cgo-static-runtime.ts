@@ -1,6 +1,8 @@
+import type { Evidence, MainPackage, ModuleAnalysis } from "../../analysis/types.js";
+import { programsBuilt } from "../model/go-build-context.js";
 import { goVersionOfTag, isAlpineImage, isGolangImage, isStaticRuntime } from "../model/images.js";
 import { envAssignmentEdit, unwrapCommand, whyDropped } from "../model/command-wrappers.js";
-import { editableWords, envForCommand, goBuilds, goFlagValue, rootImage, stageChain, type GoInvocation } from "../model/queries.js";
+import { editableWords, envForCommand, goBuilds, goFlagValue, hasGoFlag, rootImage, stageChain, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
@@ -35,10 +37,15 @@ export const rule: Rule = {
           if (cgo === "0" || (cgo === undefined && !hasCCompiler(model, b))) continue;
           const ldflags = goFlagValue(b.args, "ldflags") ?? "";
           if (/extldflags[ =]+["']?-static/.test(ldflags)) continue;
+          const pureGo = pureGoTags(model, b, ctx.module);
+          if (pureGo?.static) continue;
           reported.add(b);
           const where = `${runtime.resolvedImage} (line ${runtime.from.range.line})`;
           const explicit = b.assignments.some((a) => a.name === "CGO_ENABLED") || cgo === "1";
-          const fixable = !explicit && editableWords(b.instruction, b.command) && !cgoRequired;
+          // -race, -msan and -asan fail to build with CGO_ENABLED=0.
+          const sanitizer = SANITIZERS.find((f) => hasGoFlag(b.args, f));
+          const fixable = !explicit && editableWords(b.instruction, b.command) && !cgoRequired && sanitizer === undefined;
+          const advice = sanitizer ? `drop -${sanitizer} from this build and ` : (pureGo?.advice ?? "");
           const edit = fixable ? envAssignmentEdit(b, "CGO_ENABLED=0") : undefined;
           const dropper = b.droppedBy("CGO_ENABLED");
           const dropped = dropper !== undefined && envForCommand(model, { ...b, inherits: () => true }, "CGO_ENABLED") === "0" ? dropper : undefined;
@@ -46,7 +53,7 @@ export const rule: Rule = {
             at: b.instruction,
             message: cgoRequired
               ? `the module needs cgo, but this binary goes into ${where}, which has no C library: use a glibc runtime (distroless/base) or link statically with -ldflags '-extldflags "-static"'`
-              : `cgo is enabled for this go ${b.subcommand}, so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: set CGO_ENABLED=0${dropped ? ` on the go command (the one set earlier does not reach go: ${whyDropped(dropped, "CGO_ENABLED")})` : ""}`,
+              : `cgo is enabled for this go ${b.subcommand}, ${pureGo ? `and ${pureGo.why}, ` : ""}so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: ${advice}set CGO_ENABLED=0${dropped ? ` on the go command (the one set earlier does not reach go: ${whyDropped(dropped, "CGO_ENABLED")})` : ""}`,
             ...(edit ? { fix: { description: "prefix the go command with CGO_ENABLED=0", edits: [edit] } } : {}),
           });
         }
@@ -77,4 +84,64 @@ function hasCCompiler(model: DockerfileModel, b: GoInvocation): boolean {
         }),
     ),
   );
+}
+
+const SANITIZERS = ["race", "msan", "asan"];
+
+/**
+ * The build tags go gets: those of -tags on the command line, else those of -tags= in GOFLAGS (a
+ * flag on the command line overrides GOFLAGS'). Comma-separated, or space-separated as before Go 1.13.
+ */
+function buildTags(model: DockerfileModel, b: GoInvocation): string[] {
+  let value = goFlagValue(b.args, "tags");
+  if (value === undefined) {
+    const goflags = envForCommand(model, b, "GOFLAGS") ?? "";
+    for (const word of goflags.split(/\s+/)) {
+      const m = /^--?tags=(.*)$/.exec(word);
+      if (m) value = m[1];
+    }
+  }
+  return (value ?? "").split(/[,\s]+/).filter((t) => t !== "");
+}
+
+/**
+ * With cgo on, a Go binary links the C library only when a package of its build uses cgo: on Linux,
+ * net (unless the netgo tag), os/user (unless osusergo), a package that imports "C", plugin, and
+ * the race, memory and address sanitizers. So `-tags netgo` gives a static binary when the program
+ * uses neither os/user (or osusergo is among the tags too) nor cgo of its own, as the module
+ * analysis tells for the program's packages and known cgo modules (not for the source of other
+ * dependencies, which it does not read). Undefined without the netgo tag; `static` when those tags
+ * make this build static; otherwise why not, and what to do besides CGO_ENABLED=0.
+ */
+function pureGoTags(model: DockerfileModel, b: GoInvocation, module: ModuleAnalysis | undefined): { static: true } | { static: false; why: string; advice: string } | undefined {
+  const tags = buildTags(model, b);
+  if (!tags.includes("netgo")) return undefined;
+  const sanitizer = SANITIZERS.find((f) => hasGoFlag(b.args, f));
+  if (sanitizer) return { static: false, why: `-${sanitizer} needs cgo whatever the tags`, advice: "" };
+  const buildmode = goFlagValue(b.args, "buildmode");
+  if (buildmode !== undefined && buildmode !== "exe" && buildmode !== "default") return { static: false, why: `-buildmode=${buildmode} links dynamically whatever the tags`, advice: "" };
+  if (!module) {
+    return { static: false, why: `-tags netgo keeps net off the C library, but without the module analysis slimgo cannot tell whether the program uses os/user (which needs osusergo too) or cgo of its own`, advice: "" };
+  }
+  const built = programsBuilt(b, module);
+  const programs = built.length > 0 ? built : module.mainPackages;
+  if (programs.length === 0) return undefined;
+  for (const p of programs) {
+    if (p.facts.cgo.required) return undefined; // the cgo message covers it
+    if (p.facts.imports.includes("plugin")) return { static: false, why: `-tags netgo keeps net off the C library, but ${name(p)} imports plugin, which needs cgo`, advice: "" };
+    const user = usesOsUser(p);
+    if (user && !tags.includes("osusergo")) {
+      return { static: false, why: `-tags netgo keeps net off the C library, but ${name(p)} uses os/user${user.file ? ` (${user.file}:${user.line})` : ""}, which links it unless osusergo is among the tags too`, advice: "add osusergo to the tags (-tags netgo,osusergo) or " };
+    }
+  }
+  return { static: true };
+}
+
+function name(p: MainPackage): string {
+  return p.dir === "." ? p.binary : `./${p.dir}`;
+}
+
+function usesOsUser(p: MainPackage): Partial<Evidence> | undefined {
+  if (p.facts.needs.user.needed) return p.facts.needs.user.evidence[0] ?? {};
+  return p.facts.imports.includes("os/user") ? {} : undefined;
 }

@@ -3,6 +3,16 @@ import { ruleTester } from "../support/rule-tester.js";
 import { fakeModule } from "../support/module.js";
 import { initDockerfile, recipeDockerfile } from "../support/dockerfiles.js";
 
+/** A module whose one program imports these packages (os/user with a user lookup at main.go:14). */
+function importing(...imports: string[]) {
+  const module = fakeModule();
+  const facts = module.mainPackages[0]!.facts;
+  facts.imports = imports;
+  if (imports.includes("os/user")) facts.needs.user = { needed: true, evidence: [{ file: "main.go", line: 14 }] };
+  return module;
+}
+const netgo = (build: string, env = "") => `FROM golang:1.22 AS b\n${env}RUN ${build}\nFROM scratch\nCOPY --from=b /app /app\n`;
+
 ruleTester(rule, {
   valid: [
     { code: initDockerfile },
@@ -24,8 +34,25 @@ ruleTester(rule, {
     { name: "go env -w CGO_ENABLED=0 under sudo -E counts for later builds", code: "FROM golang:1.22 AS b\nRUN sudo -E go env -w CGO_ENABLED=0\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "bash's time keyword passes VAR=value words on", code: "FROM golang:1.22 AS b\nRUN time CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "go env -w CGO_ENABLED=0 in an exec-form sh -c counts for later builds", code: 'FROM golang:1.22 AS b\nRUN ["/bin/sh", "-c", "go env -w CGO_ENABLED=0"]\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n' },
+    { name: "-tags netgo: net is pure Go, and the program uses no other cgo package", code: netgo("go build -tags netgo -trimpath -ldflags='-s -w' -o /app ."), module: importing("net/http", "fmt") },
+    { name: "-tags=netgo in GOFLAGS", code: netgo("go build -o /app .", 'ENV GOFLAGS="-tags=netgo"\n'), module: importing("net/http") },
+    { name: "netgo and osusergo for a program that uses os/user", code: netgo("go build -tags netgo,osusergo -o /app ."), module: importing("net/http", "os/user") },
+    { name: "the old space-separated tag list", code: netgo("go build -tags 'netgo osusergo' -o /app ."), module: importing("os/user") },
   ],
   invalid: [
+    {
+      name: "-tags netgo, but os/user without osusergo still links glibc",
+      code: netgo("go build -tags netgo -o /app ."),
+      module: importing("net/http", "os/user"),
+      lines: [2],
+      message: "-tags netgo keeps net off the C library, but app uses os/user (main.go:14), which links it unless osusergo is among the tags too, so the binary links glibc dynamically and fails to start in scratch (line 3): add osusergo to the tags (-tags netgo,osusergo) or set CGO_ENABLED=0",
+      output: netgo("CGO_ENABLED=0 go build -tags netgo -o /app ."),
+    },
+    { name: "-tags netgo for a module that needs cgo", code: netgo("go build -tags netgo -o /app ."), module: fakeModule({ cgo: true }), lines: [2], message: "the module needs cgo" },
+    { name: "-tags netgo without the module analysis: reported, saying what it cannot tell", code: netgo("go build -tags netgo -o /app ."), lines: [2], message: "without the module analysis slimgo cannot tell whether the program uses os/user", output: netgo("CGO_ENABLED=0 go build -tags netgo -o /app .") },
+    { name: "-race needs cgo whatever the tags", code: netgo("go build -race -tags netgo -o /app ."), module: importing("net/http"), lines: [2], message: "-race needs cgo whatever the tags, so the binary links glibc dynamically and fails to start in scratch (line 3): drop -race from this build and set CGO_ENABLED=0" },
+    { name: "-race without netgo: no CGO_ENABLED=0 fix, with which -race does not build", code: netgo("go build -race -o /app ."), lines: [2], message: "drop -race from this build and set CGO_ENABLED=0" },
+    { name: "-tags on the command line replaces the tags of GOFLAGS", code: netgo("go build -tags jsoniter -o /app .", "ENV GOFLAGS=-tags=netgo\n"), module: importing("net/http"), lines: [3], output: netgo("CGO_ENABLED=0 go build -tags jsoniter -o /app .", "ENV GOFLAGS=-tags=netgo\n") },
     { name: "alpine builder with gcc installed", code: "FROM golang:1.22-alpine AS b\nRUN apk add --no-cache gcc musl-dev\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [3], message: "musl", output: "FROM golang:1.22-alpine AS b\nRUN apk add --no-cache gcc musl-dev\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "alpine builder before Go 1.20 (cgo on without a C compiler)", code: "FROM golang:1.19-alpine AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [2], output: "FROM golang:1.19-alpine AS b\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "alpine builder with CGO_ENABLED=1", code: "FROM golang:1.22-alpine AS b\nENV CGO_ENABLED=1\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [3] },
