@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { makeContext } from "./support/context.js";
@@ -135,6 +135,36 @@ describe("slimgo lint (CLI)", () => {
     const second = slimgoLint(["--fix", "--dry-run"], dir);
     assert.doesNotMatch(second.stdout, /^---/m);
     assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8"), after);
+  });
+
+  test("--fix --dry-run and --fix from standard input write no Dockerfile: they exit with the status of the input as it is and list its findings; --fix that writes exits with the fixed file's", () => {
+    const fixable = "FROM alpine:3.20\nUSER 65532\nCMD /app serve\n";
+    const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n", Dockerfile: fixable });
+    assert.equal(slimgoLint([], dir).status, 1);
+    const dry = slimgoLint(["--fix", "--dry-run"], dir);
+    assert.equal(dry.status, 1, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /^\+CMD \["\/app", "serve"\]$/m);
+    assert.match(dry.stdout, /Dockerfile:3:1 warning SG203 .* \(fixable\)$/m);
+    assert.match(dry.stderr, /Dockerfile: 1 fix\(es\) shown, not applied \(--dry-run writes nothing\); the findings listed are those of the file as it is, and set the exit status; those marked \(fixable\) are fixed by the diff, which would leave 0 finding\(s\)/);
+    assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8"), fixable);
+
+    const stdin = slimgoLint(["--fix", "-"], dir, fixable);
+    assert.equal(stdin.status, 1, stdin.stdout + stdin.stderr);
+    assert.match(stdin.stdout, /^\+CMD \["\/app", "serve"\]$/m);
+    assert.match(stdin.stdout, /Dockerfile:3:1 warning SG203 /);
+    assert.match(stdin.stderr, /not applied \(standard input is not written back\); the findings listed are those of the input as it is/);
+
+    const unfixable = fixable.replace("CMD /app serve", "CMD /app serve --port $PORT");
+    writeFileSync(join(dir, "Dockerfile"), unfixable);
+    const nothing = slimgoLint(["--fix", "--dry-run"], dir);
+    assert.equal(nothing.status, 1);
+    assert.match(nothing.stderr, /Nothing to fix\./);
+    assert.match(nothing.stdout, /Dockerfile:3:1 warning SG203 CMD in shell form/, "the finding that fails the run is shown");
+
+    writeFileSync(join(dir, "Dockerfile"), fixable);
+    const written = slimgoLint(["--fix"], dir);
+    assert.equal(written.status, 0, written.stdout + written.stderr);
+    assert.match(written.stderr, /Dockerfile: 1 fix\(es\) applied, 0 finding\(s\) left/);
   });
 
   test("--fix inside sh -c '...': the fixed Dockerfile lints clean for SG104 and SG105", () => {

@@ -37,8 +37,8 @@ export function registerLint(program: Command): void {
     .argument("[dockerfiles...]", "Dockerfiles to lint; - reads standard input (default: Dockerfile, or Containerfile when there is no Dockerfile)")
     .option("--context <dir>", "build context and module directory (default: the Dockerfile's directory, or the module root above it when the Dockerfile copies go.mod or go.sum from there)")
     .option("--format <format>", `output format: ${formats.join(", ")}`, oneOf(formats), "text")
-    .option("--fix", "apply safe fixes in place and print a unified diff")
-    .option("--dry-run", "with --fix: print the diff, change nothing")
+    .option("--fix", "apply safe fixes in place and print a unified diff (from standard input: show the Dockerfile's diff, write nothing back)")
+    .option("--dry-run", "with --fix: print the diff, change nothing; the findings and exit status are those of the files as they are")
     .option("--failure-threshold <severity>", `lowest severity that makes the exit code 1: ${thresholds.join(", ")}`, oneOf(thresholds))
     .option("--ignore <ids>", "rule ids to skip, comma-separated or repeated (slimgo ids or names, hadolint or BuildKit names)", commaList, [])
     .option("--no-module", "do not analyse the Go module");
@@ -110,14 +110,32 @@ Examples:
               ...fileFixes.map((f) => ({ path: f.real, content: f.text, mode: statSync(f.real).mode & 0o777 })),
             ]);
           }
-          result = lint.lintDockerfile(fixed.text, options);
-          if (!flags.dryRun) out.info(`${shown}: ${fixed.applied.length + (ignoreDiff ? 1 : 0) + fileFixes.length} fix(es) ${fromStdin ? "shown" : "applied"}, ${result.findings.length} finding(s) left`);
+          const afterFixes = lint.lintDockerfile(fixed.text, options);
+          const left = afterFixes.findings.length;
+          if (!flags.dryRun && !fromStdin) {
+            // The Dockerfile on disk is the fixed one now: its findings, and the exit status, are those.
+            result = afterFixes;
+            out.info(`${shown}: ${fixed.applied.length + (ignoreDiff ? 1 : 0) + fileFixes.length} fix(es) applied, ${left} finding(s) left`);
+          } else {
+            // Nothing written to the Dockerfile (--dry-run, or standard input): report it as it is, so the
+            // exit status is that of the input, with the context as it is now (standard input's --fix
+            // still writes the ignore file and scripts).
+            if (fromStdin && !flags.dryRun) result = lint.lintDockerfile(text, options);
+            const otherFiles = (ignoreDiff ? 1 : 0) + fileFixes.length;
+            const shownFixes = fixed.applied.length + (flags.dryRun ? otherFiles : 0);
+            const why = flags.dryRun ? "--dry-run writes nothing" : `standard input is not written back${otherFiles > 0 ? `, though the ${otherFiles} fix(es) to other files were` : ""}`;
+            if (shownFixes > 0 || otherFiles > 0) {
+              out.info(
+                `${shown}: ${shownFixes} fix(es) shown, not applied (${why}); the findings listed are those of ${fromStdin ? "the input" : "the file"} as it is, and set the exit status; ` +
+                  `those marked (fixable) are fixed by the diff, which would leave ${left} finding(s)`,
+              );
+            }
+          }
         }
         results.push(result);
       }
-      if (flags.fix && flags.dryRun && format === "text") {
-        if (!fixesShown) out.info("Nothing to fix.");
-      } else if (format === "json") process.stdout.write(lint.formatJson(results));
+      if (flags.fix && flags.dryRun && format === "text" && !fixesShown) out.info("Nothing to fix.");
+      if (format === "json") process.stdout.write(lint.formatJson(results));
       else if (format === "sarif") process.stdout.write(lint.formatSarif(results, { rules: lint.rules }));
       else if (format === "github") process.stdout.write(lint.formatGithub(results));
       else process.stdout.write(lint.formatText(results, { color: colorEnabled(process.stdout, process.env) }));
