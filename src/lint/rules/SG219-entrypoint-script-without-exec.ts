@@ -1,9 +1,12 @@
+import { posix } from "node:path";
+import type { ScriptCommand } from "../../shell/script-outline.js";
 import { followProcess, forkingShells, lastServiceCommand, serviceRun, shebangShell, stringRun, whyNoSignal, quoteCommand, type ProcessStart } from "../../shell/signal-path.js";
 import { startedProcess } from "../model/entrypoint.js";
 import { absoluteIn, contextSourcesOf, workdirAt } from "../model/image-files.js";
 import { lookupAt } from "../model/build.js";
-import { shellImplementation } from "../model/queries.js";
-import type { InstructionModel, StageModel } from "../model/types.js";
+import { unwrapCommand } from "../model/command-wrappers.js";
+import { copyPaths, goBuilds, goFlagValue, shellImplementation, stageChain } from "../model/queries.js";
+import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule, RuleContext } from "../types.js";
 
 const defaultPath = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
@@ -29,7 +32,7 @@ export const rule: Rule = {
     if (!script) return;
     if (run.interpreter === undefined && !forkingShells.has(shebangShell(script.text) ?? "")) return;
     const last = lastServiceCommand(script.text);
-    if (!last) return;
+    if (!last || !runsTheService(ctx, stage, started.argv, script.path, last)) return;
     const { shown, withExec, line, execAt } = serviceRun(script.text, last);
     const fix: Fix = {
       description: `start the service with exec in ${script.path}: ${withExec}`,
@@ -99,4 +102,59 @@ function execedByString(started: ProcessStart, env: (name: string) => string | u
   const inner = followProcess(run.execs.map((w) => w.value), env);
   if (inner.kind !== "program" && inner.kind !== "script") return inner;
   return started.init === undefined || inner.init !== undefined ? inner : { ...inner, init: started.init };
+}
+
+/**
+ * Whether the script's last command runs the service, and not some clean-up after it (`rm -f
+ * /tmp/app.lock`), which exec would hand PID 1 to instead: its program, wrappers that exec what
+ * follows them taken off (`su-exec app /app serve`), is the arguments the script gets (`"$@"`, the
+ * CMD), the program those name, a file the final stage copies in (from a build stage or the
+ * context) other than the script itself, the output of a go build there, or a binary of the module.
+ */
+function runsTheService(ctx: RuleContext, stage: StageModel, argv: readonly string[], scriptPath: string, last: ScriptCommand): boolean {
+  const words = unwrapCommand({ assignments: [], words: last.words, name: last.words[0]?.value ?? "", next: "" }).words;
+  const program = words[0]?.value;
+  if (program === undefined || program === "") return false;
+  if (/^\$\{?[@*1]\}?$/.test(program)) return true;
+  const workdir = workdirAt(stage);
+  const installed = imageFiles(ctx.model, stage);
+  const scriptName = posix.basename(scriptPath);
+  if (program.includes("/")) {
+    const path = absoluteIn(workdir, program);
+    if (path === undefined) return false;
+    if (installed.has(path)) return true;
+    return contextSourcesOf(stage, path).some((source) => source !== scriptPath && ctx.fileExists(source) === true);
+  }
+  if (program === scriptName) return false;
+  const names = new Set([...installed].map((p) => posix.basename(p)));
+  const cmdProgram = argv[1];
+  if (cmdProgram !== undefined) names.add(posix.basename(cmdProgram));
+  for (const m of ctx.module?.mainPackages ?? []) names.add(m.binary);
+  names.delete(scriptName);
+  return names.has(program);
+}
+
+/** Image paths of the files the stage's COPY and ADD put there by name (not what a directory holds), and go build -o outputs in it. */
+function imageFiles(model: DockerfileModel, stage: StageModel): Set<string> {
+  const files = new Set<string>();
+  for (const s of stageChain(stage)) {
+    for (const ins of s.instructions) {
+      if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
+      const { sources, dest } = copyPaths(ins);
+      const into = absoluteIn(workdirAt(s, ins), dest === "" ? "." : dest);
+      if (into === undefined) continue;
+      const toDirectory = dest.endsWith("/") || sources.length > 1;
+      for (const source of sources) {
+        if (/[*?[$]/.test(source)) continue;
+        files.add(toDirectory ? posix.join(into, posix.basename(source)) : into);
+      }
+    }
+  }
+  const chain = stageChain(stage);
+  for (const b of goBuilds(model)) {
+    const output = chain.includes(b.stage) ? goFlagValue(b.args, "o") : undefined;
+    const path = output === undefined ? undefined : absoluteIn(workdirAt(b.stage, b.instruction), output);
+    if (path !== undefined) files.add(path);
+  }
+  return files;
 }

@@ -23,6 +23,10 @@ const scripts = {
   "busybox.sh": "#!/bin/busybox sh\n/app serve\n",
   "ends-in-case.sh": '#!/bin/sh\ncase "$1" in\n  serve) /app serve ;;\n  *) exec "$@" ;;\nesac\n',
   "ends-in-loop.sh": "#!/bin/sh\nwhile read -r line; do\n  /app \"$line\"\ndone < /etc/jobs\n",
+  "cleanup-last.sh": "#!/bin/sh\napp serve\nrm -f /tmp/app.lock\n",
+  "tool-last.sh": "#!/bin/sh\n/app migrate\n/usr/local/bin/notify-started\n",
+  "built.sh": "#!/bin/sh\nset -e\nserver --port 8080\n",
+  "module-binary.sh": "#!/bin/sh\ncd /srv\n./notes serve\n",
   "case-then-run.sh": '#!/bin/sh\ncase "$MODE" in\n  (debug) set -x ;;\nesac\n{ echo "a"; echo "b"; } > /tmp/x\nfor f in /docker-entrypoint.d/*.sh; do . "$f"; done\n/app serve # the service\n',
 };
 const ctx = makeContext(scripts, Object.fromEntries(Object.keys(scripts).map((p) => [p, 0o755])));
@@ -55,6 +59,8 @@ ruleTester(rule, {
     { name: "the service in a pipeline", code: alpine + 'COPY pipeline.sh /\nENTRYPOINT ["/pipeline.sh"]\n', contextDir: ctx },
     { name: "sh -c on Debian: dash forks the script (SG203 reports it), so its last line is not the question", code: 'FROM debian:bookworm-slim\nCOPY app /app\nCOPY docker-entrypoint.sh /\nENTRYPOINT ["sh", "-c", "/docker-entrypoint.sh"]\n', contextDir: ctx },
     { name: "sh -c that execs a script that execs", code: alpine + 'COPY exec.sh /\nENTRYPOINT ["sh", "-c", "echo starting; /exec.sh"]\n', contextDir: ctx },
+    { name: "the last command is clean-up after the service, not the service: exec would skip the service's end", code: alpine + 'COPY cleanup-last.sh /usr/local/bin/docker-entrypoint.sh\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["app"]\n', contextDir: ctx },
+    { name: "the last command is a program the image does not get from the Dockerfile", code: alpine + 'COPY tool-last.sh /\nENTRYPOINT ["/tool-last.sh"]\n', contextDir: ctx },
     { name: "CMD alone on a base image whose ENTRYPOINT is not known", code: 'FROM nginx:1.27\nCOPY docker-entrypoint.sh /\nCMD ["/docker-entrypoint.sh"]\n', contextDir: ctx },
   ],
   invalid: [
@@ -86,7 +92,7 @@ ruleTester(rule, {
     },
     {
       name: "a WORKDIR-relative copy and program",
-      code: "FROM alpine:3.20\nWORKDIR /srv\nCOPY app env-bash.sh ./\nENTRYPOINT [\"./env-bash.sh\"]\n",
+      code: "FROM alpine:3.20\nWORKDIR /srv\nCOPY server env-bash.sh ./\nENTRYPOINT [\"./env-bash.sh\"]\n",
       contextDir: ctx,
       lines: [4],
       message: 'env-bash.sh:3 runs "./server --flag" as a child of the shell',
@@ -94,9 +100,9 @@ ruleTester(rule, {
     },
     {
       name: "COPY . . into the WORKDIR",
-      code: "FROM alpine:3.20\nWORKDIR /srv\nCOPY . .\nENTRYPOINT [\"/srv/docker-entrypoint.sh\"]\n",
+      code: "FROM alpine:3.20\nCOPY app /app\nWORKDIR /srv\nCOPY . .\nENTRYPOINT [\"/srv/docker-entrypoint.sh\"]\n",
       contextDir: ctx,
-      lines: [4],
+      lines: [5],
       message,
       fileOutputs: fixed,
     },
@@ -119,9 +125,9 @@ ruleTester(rule, {
     },
     {
       name: 'interpreter form ["/bin/bash", "entrypoint.sh"] in the WORKDIR',
-      code: "FROM debian:bookworm-slim\nWORKDIR /opt/app\nCOPY docker-entrypoint.sh entrypoint.sh\nENTRYPOINT [\"/bin/bash\", \"entrypoint.sh\"]\n",
+      code: "FROM debian:bookworm-slim\nCOPY app /app\nWORKDIR /opt/app\nCOPY docker-entrypoint.sh entrypoint.sh\nENTRYPOINT [\"/bin/bash\", \"entrypoint.sh\"]\n",
       contextDir: ctx,
-      lines: [4],
+      lines: [5],
       message,
       fileOutputs: fixed,
     },
@@ -164,6 +170,30 @@ ruleTester(rule, {
     { name: "catatonit -g", code: alpine + 'COPY docker-entrypoint.sh /\nENTRYPOINT ["/catatonit", "-g", "--", "/docker-entrypoint.sh"]\n', contextDir: ctx, lines: [4], message: "catatonit passes SIGTERM to the whole group", fileOutputs: fixed },
     { name: "dumb-init (signals the group by default) as ENTRYPOINT, the script as CMD", code: alpine + 'COPY docker-entrypoint.sh /\nENTRYPOINT ["dumb-init", "--"]\nCMD ["/docker-entrypoint.sh"]\n', contextDir: ctx, lines: [4], message: "dumb-init passes SIGTERM to the whole group", fileOutputs: fixed },
     { name: "dumb-init --single-child", code: alpine + 'COPY docker-entrypoint.sh /\nENTRYPOINT ["dumb-init", "--single-child", "/docker-entrypoint.sh"]\n', contextDir: ctx, lines: [4], message: "dumb-init passes SIGTERM only to the shell", fileOutputs: fixed },
+    {
+      name: "the program the CMD names, found on PATH",
+      code: 'FROM alpine:3.20\nCOPY cleanup-last.sh /usr/local/bin/docker-entrypoint.sh\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["app"]\n',
+      contextDir: makeContext({ "cleanup-last.sh": "#!/bin/sh\nrm -f /tmp/app.lock\napp serve\n" }, { "cleanup-last.sh": 0o755 }),
+      lines: [3],
+      message: 'cleanup-last.sh:3 runs "app serve" as a child of the shell',
+      fileOutputs: { "cleanup-last.sh": "#!/bin/sh\nrm -f /tmp/app.lock\nexec app serve\n" },
+    },
+    {
+      name: "a binary a build stage wrote with go build -o and the final stage copies",
+      code: 'FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /out/server .\n\nFROM alpine:3.20\nCOPY --from=build /out/server /usr/local/bin/\nCOPY built.sh /\nENTRYPOINT ["/built.sh"]\n',
+      contextDir: ctx,
+      lines: [7],
+      message: 'built.sh:3 runs "server --port 8080"',
+      fileOutputs: exec("built.sh", "server --port 8080"),
+    },
+    {
+      name: "a single-stage go build -o, run from the WORKDIR",
+      code: 'FROM golang:1.22-alpine\nWORKDIR /srv\nCOPY . .\nRUN go build -o notes .\nENTRYPOINT ["/srv/module-binary.sh"]\n',
+      contextDir: ctx,
+      lines: [5],
+      message: 'module-binary.sh:3 runs "./notes serve"',
+      fileOutputs: exec("module-binary.sh", "./notes serve"),
+    },
     {
       name: "the final stage built FROM a stage that copies the script and sets ENTRYPOINT",
       code: 'FROM alpine:3.20 AS base\nCOPY docker-entrypoint.sh /\nENTRYPOINT ["/docker-entrypoint.sh"]\n\nFROM base\nCOPY app /app\n',
