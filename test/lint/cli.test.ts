@@ -184,7 +184,7 @@ describe("slimgo lint (CLI)", () => {
     assert.match(r.stdout, /Dockerfile:4:17 warning SG114 go install golang\.org\/x\/tools\/cmd\/goimports@latest follows a moving version/);
     assert.match(r.stdout, /Dockerfile:2:1 warning SG212 apt-get install without -y and --no-install-recommends/);
     slimgoLint(["--fix"], dir);
-    assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8").split("\n")[1], 'RUN ["/bin/sh", "-c", "apt-get update && apt-get install -y --no-install-recommends git"]');
+    assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8").split("\n")[1], 'RUN ["/bin/sh", "-c", "apt-get update && apt-get install -y --no-install-recommends ca-certificates git"]');
   });
 
   test("--fix puts exec in front of the entrypoint script's last command: the script changes (mode kept), the Dockerfile does not, and a second lint is clean", () => {

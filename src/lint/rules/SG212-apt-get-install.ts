@@ -1,5 +1,6 @@
 import { unwrapCommand } from "../model/command-wrappers.js";
 import { editableWords } from "../model/queries.js";
+import type { DockerfileModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
 export const rule: Rule = {
@@ -26,12 +27,48 @@ export const rule: Rule = {
         if (yes && noRecommends) continue;
         const missing = [!yes ? "-y" : "", !noRecommends ? "--no-install-recommends" : ""].filter(Boolean);
         const at = words[install];
+        // Without recommends, curl, wget and git come without the CA certificates they need for https.
+        const packages = packageNames(values.slice(install + 1));
+        const tls = noRecommends || packages.includes("ca-certificates") ? undefined : packages.find((p) => RECOMMEND_CA_CERTIFICATES.has(p));
+        const ssh = !noRecommends && packages.includes("git") && !packages.some((p) => p === "openssh-client" || p === "ssh") && usesSsh(ctx.model);
+        const added = [...missing, ...(tls ? ["ca-certificates"] : []), ...(ssh ? ["openssh-client"] : [])];
         ctx.report({
           at: ins,
-          message: `${words[0]?.value} install without ${missing.join(" and ")}: ${!yes ? "without -y the build stops at the prompt" : ""}${missing.length === 2 ? "; " : ""}${!noRecommends ? "recommended packages bloat the image" : ""}`,
-          ...(at && editableWords(ins, c) ? { fix: { description: `add ${missing.join(" ")}`, edits: [{ start: at.end, end: at.end, text: " " + missing.join(" ") }] } } : {}),
+          message:
+            `${words[0]?.value} install without ${missing.join(" and ")}: ${!yes ? "without -y the build stops at the prompt" : ""}${missing.length === 2 ? "; " : ""}${!noRecommends ? "recommended packages bloat the image" : ""}` +
+            (tls ? ` (with --no-install-recommends, also install ca-certificates, which ${tls} only recommends, or https fails with a certificate error)` : "") +
+            (ssh ? " (and openssh-client, which git only recommends, for the ssh remote this Dockerfile uses)" : ""),
+          ...(at && editableWords(ins, c) ? { fix: { description: `add ${added.join(" ")}`, edits: [{ start: at.end, end: at.end, text: " " + added.join(" ") }] } } : {}),
         });
       }
     }
   },
 };
+
+/**
+ * Debian and Ubuntu packages that only Recommend ca-certificates (checked with apt-cache show on
+ * Debian 12: curl through libcurl4, wget, git, aria2, libcurl4, libcurl3-gnutls), so that with
+ * --no-install-recommends they fetch nothing over https.
+ */
+const RECOMMEND_CA_CERTIFICATES = new Set(["curl", "wget", "git", "aria2", "libcurl4", "libcurl3-gnutls"]);
+
+/** Whether some RUN of the Dockerfile uses ssh: an ssh mount, or an ssh remote (`git@host:`, `ssh://`), for which git needs the ssh client it only recommends. */
+function usesSsh(model: DockerfileModel): boolean {
+  return model.instructions.some(
+    (i) => i.keyword === "RUN" && (i.mounts.some((m) => m.type === "ssh") || i.commands.some((c) => c.words.some((w) => /^(git@[^:]+:|(git\+)?ssh:\/\/)|GIT_SSH/.test(w.value)))),
+  );
+}
+
+/** apt-get options that take the next word as their value. */
+const OPTIONS_WITH_VALUE = new Set(["-o", "--option", "-t", "--target-release", "--default-release", "-c", "--config-file", "-a", "--host-architecture"]);
+
+/** The package names among apt-get install's arguments, without version, release or architecture (`git=1:2.39.2-1`, `curl/bookworm`, `wget:amd64`). */
+function packageNames(args: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (OPTIONS_WITH_VALUE.has(a)) i++;
+    else if (!a.startsWith("-") && !/^\d*[<>]/.test(a)) names.push(a.replace(/[=/].*$/, "").replace(/:[a-z0-9]+$/, ""));
+  }
+  return names;
+}
