@@ -91,27 +91,36 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     assert.equal(afterFix.code, 0, afterFix.output);
   });
 
-  test("SG221: USER appuser after adduser -u: the fix writes its uid, and the container runs as the same uid with a numeric User in its config", async () => {
+  test("SG221: USER appuser after adduser -u \"${UID}\": the fix writes USER ${UID}, which runs as appuser's uid with a numeric User in the config, also with --build-arg UID=2000 (where USER 10001 would run as a uid that is not appuser's)", async () => {
     // The alpine stand-in's busybox has no adduser applet: this script stands in, writing the
     // passwd and group lines busybox adduser -D -H -u UID NAME writes.
     const adduser = '#!/bin/sh\nwhile [ $# -gt 0 ]; do case $1 in -u) uid=$2; shift 2 ;; -*) shift ;; *) name=$1; shift ;; esac; done\necho "$name:x:$uid:$uid:Linux User,,,:/nonexistent:/sbin/nologin" >>/etc/passwd\necho "$name:x:$uid:" >>/etc/group\n';
-    const bad = 'FROM alpine:3.20\nCOPY adduser /usr/sbin/adduser\nARG UID=10001\nRUN adduser -D -H -u "${UID}" appuser\nUSER appuser\nENTRYPOINT ["/bin/busybox", "id", "-u"]\n';
+    const bad = 'FROM alpine:3.20\nCOPY adduser /usr/sbin/adduser\nARG UID=10001\nRUN adduser -D -H -u "${UID}" appuser\nUSER appuser\nENTRYPOINT ["/bin/busybox", "id"]\n';
     const findings = lintDockerfile(bad).findings.filter((f) => f.ruleId === "SG221");
     assert.deepEqual(findings.map((f) => f.line), [5]);
     const fixed = applyFixes(bad, findings).text;
-    assert.equal(fixed, bad.replace("USER appuser", "USER 10001"));
+    assert.equal(fixed, bad.replace("USER appuser", "USER ${UID}"));
 
-    const runAs = async (name: string, dockerfile: string) => {
+    const runAs = async (name: string, dockerfile: string, buildArgs?: Record<string, string>) => {
       const dir = await contextWith(`slimgo-${name}-`, { Dockerfile: dockerfile, adduser });
       await chmod(join(dir, "adduser"), 0o755);
-      const built = await build(name, dir);
-      assert.equal(built.code, 0, built.output);
-      const user = (await podman(["image", "inspect", "--format", "{{.Config.User}}", built.tag])).stdout.trim();
-      const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, built.tag], { timeoutMs: 60_000 });
-      return { user, uid: run.stdout.trim() };
+      const tag = `localhost/slimgo-test/lint-${name}:latest`;
+      images.push(tag);
+      const built = await podmanBuild({ context: dir, tag, noCache: true, allowFailure: true, ...(buildArgs ? { buildArgs } : {}) });
+      assert.equal(built.code, 0, built.stdout + built.stderr);
+      const user = (await podman(["image", "inspect", "--format", "{{.Config.User}}", tag])).stdout.trim();
+      const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, tag], { timeoutMs: 60_000 });
+      return { user, id: run.stdout.trim().split(" ")[0] ?? "" };
     };
-    assert.deepEqual(await runAs("sg221-bad", bad), { user: "appuser", uid: "10001" });
-    assert.deepEqual(await runAs("sg221-fixed", fixed), { user: "10001", uid: "10001" });
+    assert.deepEqual(await runAs("sg221-bad", bad), { user: "appuser", id: "uid=10001(appuser)" });
+    assert.deepEqual(await runAs("sg221-fixed", fixed), { user: "10001", id: "uid=10001(appuser)" });
+    assert.deepEqual(await runAs("sg221-fixed-2000", fixed, { UID: "2000" }), { user: "2000", id: "uid=2000(appuser)" });
+    // The number the fix once wrote: with the build argument, appuser is 2000, and the container runs as a uid that is not appuser's
+    // (podman makes up a passwd entry named after the number).
+    const literal = await runAs("sg221-literal-2000", bad.replace("USER appuser", "USER 10001"), { UID: "2000" });
+    assert.equal(literal.user, "10001");
+    assert.match(literal.id, /^uid=10001\b/);
+    assert.doesNotMatch(literal.id, /appuser/);
   });
 
   test("SG222: relative RUN --mount targets (docker init's Go template) stop this podman's build; the absolute targets of the fix build and run", async () => {

@@ -1,4 +1,4 @@
-import { lookupAt } from "../model/build.js";
+import { declarationAt, lookupAt } from "../model/build.js";
 import { baseUsersOf } from "../model/base-users.js";
 import { unwrapCommand } from "../model/command-wrappers.js";
 import { isScratch } from "../model/images.js";
@@ -17,6 +17,8 @@ const VALUE_OPTIONS: Record<string, ReadonlySet<string>> = {
 interface CreatedUser {
   name: string;
   uid?: string;
+  /** The variable the uid was written as (`--uid "${UID}"`: UID). */
+  uidVariable?: string;
   tool: string;
   at: InstructionModel;
 }
@@ -28,26 +30,33 @@ function createdUsers(model: DockerfileModel, stage: StageModel): CreatedUser[] 
       if (ins.keyword !== "RUN") continue;
       const lookup = lookupAt(model, ins);
       for (const c of ins.commands) {
-        const words = unwrapCommand(c).words.map((w) => expand(w.value, lookup, model.escape));
+        const raw = unwrapCommand(c).words;
+        const words = raw.map((w) => expand(w.value, lookup, model.escape));
         const tool = words[0]?.value.split("/").pop() ?? "";
         const takesValue = VALUE_OPTIONS[tool];
         if (!takesValue) continue;
         const positionals: string[] = [];
         let uid: string | undefined;
+        let uidVariable: string | undefined;
         for (let i = 1; i < words.length; i++) {
           const w = words[i]!;
           const eq = w.value.startsWith("--") ? w.value.indexOf("=") : -1;
           const option = eq > 0 ? w.value.slice(0, eq) : w.value;
           if (option.startsWith("-") && option.length > 1) {
+            const written = eq > 0 ? raw[i]!.value.slice(raw[i]!.value.indexOf("=") + 1) : takesValue.has(option) ? raw[i + 1]?.value : undefined;
             const value = eq > 0 ? { value: w.value.slice(eq + 1), unknown: w.unknown } : takesValue.has(option) ? words[++i] : undefined;
-            if ((option === "-u" || option === "--uid") && value && !value.unknown) uid = value.value;
+            if ((option === "-u" || option === "--uid") && value && !value.unknown) {
+              uid = value.value;
+              uidVariable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(written ?? "")?.[1];
+            }
             continue;
           }
           if (!w.unknown) positionals.push(w.value);
         }
         // adduser USER [GROUP]; useradd [options] LOGIN.
         const name = tool === "adduser" ? positionals[0] : positionals[positionals.length - 1];
-        if (name) out.push({ name, uid: uid !== undefined && /^\d+$/.test(uid) ? uid : undefined, tool, at: ins });
+        const numeric = uid !== undefined && /^\d+$/.test(uid) ? uid : undefined;
+        if (name) out.push({ name, ...(numeric !== undefined ? { uid: numeric } : {}), ...(numeric !== undefined && uidVariable !== undefined ? { uidVariable } : {}), tool, at: ins });
       }
     }
   }
@@ -80,9 +89,14 @@ export const rule: Rule = {
     const base = baseUsersOf(rootImage(final));
     // A name the base lacks and nothing creates is SG218's: the container would not start at all.
     if (!created && base && !base.users.has(user)) return;
-    const uid = created ? created.uid : base?.uids.get(user)?.toString();
+    const literal = created ? created.uid : base?.uids.get(user)?.toString();
+    // `ARG UID=10001` + `adduser --uid "${UID}"`: USER ${UID} keeps following a --build-arg UID=...
+    const variable = created?.uidVariable !== undefined && sameBinding(model, created.at, last, created.uidVariable) ? created.uidVariable : undefined;
+    const uid = variable !== undefined ? `\${${variable}}` : literal;
     const numeric = uid === undefined ? undefined : group === undefined ? uid : `${uid}:${group}`;
-    const source = created ? `${user}'s uid from the ${created.tool} at line ${created.at.range.line}` : `${user}'s uid in ${rootImage(final).repository}`;
+    const source = created
+      ? `${user}'s uid from the ${created.tool} at line ${created.at.range.line}${variable !== undefined ? `, which a --build-arg ${variable}=... changes for both` : ""}`
+      : `${user}'s uid in ${rootImage(final).repository}`;
     const advice =
       numeric !== undefined
         ? `write USER ${numeric} (${source})`
@@ -101,3 +115,10 @@ export const rule: Rule = {
     });
   },
 };
+
+/** Whether `name` has the same ARG or ENV behind it at both instructions, so it expands the same in both. */
+function sameBinding(model: DockerfileModel, a: InstructionModel, b: InstructionModel, name: string): boolean {
+  const first = declarationAt(model, a, name);
+  const second = declarationAt(model, b, name);
+  return first !== undefined && second !== undefined && first.instruction === second.instruction;
+}

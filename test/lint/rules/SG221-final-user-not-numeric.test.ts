@@ -24,11 +24,19 @@ ruleTester(rule, {
         build +
         'FROM alpine:3.20 AS final\nARG UID=10001\nRUN adduser \\\n    --disabled-password \\\n    --gecos "" \\\n    --home "/nonexistent" \\\n    --shell "/sbin/nologin" \\\n    --no-create-home \\\n    --uid "${UID}" \\\n    appuser\nUSER appuser\nCOPY --from=build /out/app /bin/\nENTRYPOINT [ "/bin/app" ]\n',
       lines: [16],
-      message: "USER appuser names the user instead of its uid, so Kubernetes with runAsNonRoot: true cannot verify it is not root and refuses to start the container: write USER 10001 (appuser's uid from the adduser at line 8)",
+      message: "USER appuser names the user instead of its uid, so Kubernetes with runAsNonRoot: true cannot verify it is not root and refuses to start the container: write USER ${UID} (appuser's uid from the adduser at line 8, which a --build-arg UID=... changes for both)",
       output:
         build +
-        'FROM alpine:3.20 AS final\nARG UID=10001\nRUN adduser \\\n    --disabled-password \\\n    --gecos "" \\\n    --home "/nonexistent" \\\n    --shell "/sbin/nologin" \\\n    --no-create-home \\\n    --uid "${UID}" \\\n    appuser\nUSER 10001\nCOPY --from=build /out/app /bin/\nENTRYPOINT [ "/bin/app" ]\n',
+        'FROM alpine:3.20 AS final\nARG UID=10001\nRUN adduser \\\n    --disabled-password \\\n    --gecos "" \\\n    --home "/nonexistent" \\\n    --shell "/sbin/nologin" \\\n    --no-create-home \\\n    --uid "${UID}" \\\n    appuser\nUSER ${UID}\nCOPY --from=build /out/app /bin/\nENTRYPOINT [ "/bin/app" ]\n',
     },
+    {
+      name: "the uid from an ARG of a parent stage, which the final stage does not see: the number",
+      code: "FROM alpine:3.20 AS base\nARG UID=10001\nRUN adduser -D -u $UID app\n\nFROM base\nUSER app\n",
+      lines: [6],
+      message: "write USER 10001 (app's uid from the adduser at line 3)",
+      output: "FROM alpine:3.20 AS base\nARG UID=10001\nRUN adduser -D -u $UID app\n\nFROM base\nUSER 10001\n",
+    },
+    { name: "--uid=$UID, group kept", code: "FROM debian:bookworm-slim\nARG UID=2000\nRUN useradd --uid=$UID -M app\nUSER app:app\n", lines: [4], output: "FROM debian:bookworm-slim\nARG UID=2000\nRUN useradd --uid=$UID -M app\nUSER ${UID}:app\n" },
     {
       name: "useradd -u in a parent stage, group kept",
       code: "FROM debian:bookworm-slim AS base\nRUN groupadd -g 2000 app && useradd --uid=2000 -g app -M -r app\n\nFROM base\nUSER app:app\n",
