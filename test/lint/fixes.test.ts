@@ -47,8 +47,17 @@ ENTRYPOINT ["/app"]
 
   test("overlapping fixes: the first wins, the rest wait for the next run", () => {
     const base = lintDockerfile("FROM alpine:3.20\nUSER 1\nCMD /app\n").findings.find((f) => f.ruleId === "SG203")!;
-    const { applied } = applyFixes("FROM alpine:3.20\nUSER 1\nCMD /app\n", [base, { ...base }]);
-    assert.equal(applied.length, 1);
+    const other = { ...base, fix: { description: "another", edits: base.fix!.edits.map((e) => ({ ...e, text: '["/other"]' })) } };
+    const { text, applied } = applyFixes("FROM alpine:3.20\nUSER 1\nCMD /app\n", [base, other]);
+    assert.deepEqual(applied, [base]);
+    assert.equal(text, 'FROM alpine:3.20\nUSER 1\nCMD ["/app"]\n');
+  });
+
+  test("an edit two fixes both make (the ARG line of one stage) is made once", () => {
+    const base = lintDockerfile("FROM alpine:3.20\nUSER 1\nCMD /app\n").findings.find((f) => f.ruleId === "SG203")!;
+    const { text, applied } = applyFixes("FROM alpine:3.20\nUSER 1\nCMD /app\n", [base, { ...base }]);
+    assert.equal(applied.length, 2);
+    assert.equal(text, 'FROM alpine:3.20\nUSER 1\nCMD ["/app"]\n');
   });
 
   test("fixFully applies, lints again and applies until nothing is left: fixes at the same place land in later passes", () => {

@@ -2,9 +2,10 @@ import { buildModel } from "../model/build.js";
 import type { Finding, TextEdit } from "../types.js";
 
 /**
- * Applies the Dockerfile edits of fixable findings, one pass. Overlapping fixes are skipped (the
- * next pass of fixFully picks them up), and a fix whose result no longer parses is dropped, so --fix
- * never breaks a file.
+ * Applies the Dockerfile edits of fixable findings, one pass. An edit identical to one a fix taken
+ * before makes is shared, not made twice; other overlapping fixes are skipped (the next pass of
+ * fixFully picks them up), and a fix whose result no longer parses is dropped, so --fix never
+ * breaks a file.
  */
 export function applyFixes(text: string, findings: readonly Finding[]): { text: string; applied: Finding[] } {
   const candidates = findings.filter((f) => f.fix && f.fix.edits.length > 0);
@@ -13,7 +14,8 @@ export function applyFixes(text: string, findings: readonly Finding[]): { text: 
   const chosen: TextEdit[] = [];
   const baseProblems = buildModel(text).problems.length;
   for (const f of candidates) {
-    const edits = f.fix?.edits ?? [];
+    // An edit another fix already makes (the ARG line two fixes of one stage both need) is made once.
+    const edits = (f.fix?.edits ?? []).filter((e) => !chosen.some((c) => c.start === e.start && c.end === e.end && c.text === e.text));
     const overlaps = edits.some((e) => taken.some((t) => conflicts(e, t)));
     if (overlaps) continue;
     const trial = applyEdits(text, [...chosen, ...edits]);

@@ -78,7 +78,9 @@ function targetFix(model: DockerfileModel, b: GoInvocation): Fix | undefined {
   const lookup = lookupAt(model, b.instruction);
   const undeclared = ["TARGETOS", "TARGETARCH"].filter((n) => lookup(n) === undefined);
   if (undeclared.length > 0) {
-    const lineStart = lineStartOf(model, b.instruction.start);
+    // Declared once for the stage, before its first go build: every fix of the stage makes this same edit.
+    const first = goBuilds(model).find((g) => g.stage === b.stage)?.instruction ?? b.instruction;
+    const lineStart = lineStartOf(model, first.start);
     const eol = model.text.includes("\r\n") ? "\r\n" : "\n";
     edits.push({ start: lineStart, end: lineStart, text: `ARG ${undeclared.join(" ")}${eol}` });
   }

@@ -19,6 +19,18 @@ ruleTester(rule, {
   ],
   invalid: [
     { name: "BUILDPLATFORM without GOOS/GOARCH", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [2], message: "GOOS=$TARGETOS GOARCH=$TARGETARCH", output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
+    {
+      name: "two builds in one stage: ARG TARGETOS TARGETARCH is declared once, before the first",
+      code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nWORKDIR /src\nRUN go build -o /out/api ./cmd/api\nRUN go build -o /out/worker ./cmd/worker\nFROM scratch\nCOPY --from=b /out/ /\n",
+      lines: [3, 4],
+      output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nWORKDIR /src\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/api ./cmd/api\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/worker ./cmd/worker\nFROM scratch\nCOPY --from=b /out/ /\n",
+    },
+    {
+      name: "two builds in one RUN",
+      code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nRUN go build -o /out/api ./cmd/api && go build -o /out/worker ./cmd/worker\n",
+      lines: [2, 2],
+      output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/api ./cmd/api && GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/worker ./cmd/worker\n",
+    },
     { name: "declared args are not declared again", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN CGO_ENABLED=0 go build -o /app .\n", lines: [3], output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH CGO_ENABLED=0 go build -o /app .\n" },
     { name: "sudo go build: GOOS/GOARCH go after sudo", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN sudo go build -o /app .\n", lines: [3], output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN sudo GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n" },
     { name: "sudo -u builder go build: GOOS/GOARCH go after sudo's options", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN sudo -u builder go build -o /app .\n", lines: [3], output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN sudo -u builder GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n" },
