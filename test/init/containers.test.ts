@@ -41,7 +41,7 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     dirs.push(dir);
     assert.equal((await runSlimgo(["init", dir])).code, 0);
     const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
-    assert.match(dockerfile, /^EXPOSE 50051$/m);
+    assert.match(dockerfile, /^EXPOSE 50051 8081$/m, "the gRPC port, and the health server's beside it");
     assert.match(dockerfile, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
     const tag = "localhost/slimgo-test/grpc-health:init";
     images.push(tag);
