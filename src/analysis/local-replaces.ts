@@ -12,12 +12,17 @@ export function isOutsideModule(root: string, dir: string): boolean {
   return rel === ".." || rel.startsWith("../") || isAbsolute(rel);
 }
 
+/** `=> ./dir`, `=> ../dir`, `=> /abs/dir` (and `=> .`): go reads the module from a directory and downloads nothing for it. */
+export function isDirectoryReplacement(r: GoModReplace): boolean {
+  return /^(\.\.?(\/|$)|\/)/.test(r.newPath);
+}
+
 /**
  * go.mod's replacements by a directory (`=> ./libs/lib`, `=> ../lib`), split by whether the module
  * directory, and so a build context at the module root, holds it. `=> .` is the module itself: neither.
  */
 export function localReplaces(analysis: Pick<ModuleAnalysis, "root" | "goMod">): { inside: GoModReplace[]; outside: GoModReplace[] } {
-  const local = analysis.goMod.replaces.filter((r) => /^(\.\.?\/|\/)/.test(r.newPath) || r.newPath === "..");
+  const local = analysis.goMod.replaces.filter(isDirectoryReplacement);
   const outside = (r: GoModReplace) => isOutsideModule(analysis.root, r.newPath);
   return { inside: local.filter((r) => !outside(r) && replacementDir(analysis.root, r.newPath) !== "."), outside: local.filter(outside) };
 }

@@ -7,7 +7,7 @@
  * binary nor go's build cache keys: go build gives the same bytes with or without them (tested).
  */
 import { availableParallelism, totalmem } from "node:os";
-import { compareGoVersions } from "./go-toolchain.js";
+import { compareGoVersions } from "../analysis/go-version.js";
 
 const MIB = 1024 * 1024;
 /** Go toolchains before this have no GOMEMLIMIT, and GOGC=off alone would have no bound. */

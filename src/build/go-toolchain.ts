@@ -4,6 +4,7 @@ import { mkdir } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { promisify } from "node:util";
+import { compareGoVersions } from "../analysis/go-version.js";
 import type { ModuleAnalysis } from "../analysis/types.js";
 import { inputError } from "../errors.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
@@ -127,16 +128,4 @@ export function checkToolchain(go: GoToolchain, analysis: ModuleAnalysis): void 
       { file: evidence.file, line: evidence.line },
     );
   }
-}
-
-/** Compares "1.21", "1.21.5", "1.21rc1" numerically; a missing patch counts as 0. */
-export function compareGoVersions(a: string, b: string): number {
-  const parse = (v: string) => v.replace(/^go/, "").split(/[.a-z]+/).filter(Boolean).map(Number);
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }

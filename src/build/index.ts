@@ -11,7 +11,7 @@ import { stampedVersionVariables } from "../analysis/version-vars.js";
 import type { ListeningPort, MainPackage, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
 import { binaryPathOf, loopbackWarning, needsCaCertificates, selectMainPackages } from "../dockerfile/plan.js";
-import { healthProbeCommand, healthTarget, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
+import { checkHealthPath, healthProbeCommand, healthTarget, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError, SlimgoError } from "../errors.js";
 import { removeAtExit } from "../fsutil/temp-cleanup.js";
 import { displayPath } from "../fsutil/display-path.js";
@@ -400,14 +400,10 @@ function healthFor(main: MainPackage, ports: ListeningPort[], override: string |
   return undefined;
 }
 
-/**
- * `--healthcheck`: none, an http(s):// URL, or a path, which the probe sends as is in its request
- * line: "GET healthz HTTP/1.0" is never answered 2xx, so a path without its "/" is refused.
- */
+/** `--healthcheck`: none, an http(s):// URL, or a path the probe can send (checkHealthPath). */
 export function checkHealthcheck(value: string): void {
-  if (value === "none" || /^https?:\/\//.test(value) || /^\/\S*$/.test(value)) return;
-  const path = `/${value.replace(/^[./]+/, "")}`;
-  throw inputError(`--healthcheck ${value}: expected a path starting with "/" and without spaces (e.g. ${/^\/\S+$/.test(path) ? path : "/healthz"}), an http:// URL, or none`);
+  if (value === "none" || /^https?:\/\//.test(value)) return;
+  checkHealthPath("--healthcheck", value, ", an http:// URL, or none");
 }
 
 function valueFor(role: string, version: VersionInfo): string {

@@ -12,6 +12,7 @@
  */
 import { unsetListenVariable } from "../analysis/server.js";
 import type { Evidence, ProgramFacts } from "../analysis/types.js";
+import { inputError } from "../errors.js";
 
 export const HEALTH_PROBE_SOURCE_LINES: readonly string[] = [
   "package main",
@@ -89,4 +90,15 @@ export function healthTarget(facts: ProgramFacts, chosen: { port?: number; path?
   const follows = first?.source === "env" ? first.envVar : unsetListenVariable(facts.envVariables)?.name;
   const portEnv = chosen.port === undefined && !ownPort ? follows : undefined;
   return { kind: "endpoint", port, path, ...(portEnv ? { portEnv } : {}), evidence: chosen.path !== undefined || !endpoint ? [] : [endpoint.evidence] };
+}
+
+/**
+ * A health endpoint path as the probe sends it in its request line: "GET healthz HTTP/1.0" (no "/")
+ * is never answered 2xx, and white space would break the line, so both are refused. `more` names
+ * what else the option accepts.
+ */
+export function checkHealthPath(option: string, path: string, more = ""): void {
+  if (/^\/\S*$/.test(path)) return;
+  const suggestion = `/${path.replace(/^[./]+/, "")}`;
+  throw inputError(`${option} ${path}: expected a path starting with "/" and without spaces (e.g. ${/^\/\S+$/.test(suggestion) ? suggestion : "/healthz"})${more}`);
 }

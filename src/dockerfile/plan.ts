@@ -238,7 +238,8 @@ export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: s
   throw inputError(`${displayPath(analysis.root)}: several main packages and none is primary (${known}): ${options.howToChoose ?? "pass --main ./cmd/NAME, or --all for one target each"}`);
 }
 
-function normaliseDir(dir: string): string {
+/** A package directory as the module's main packages name it: "cmd/api" for ./cmd/api/, "." for the root. */
+export function normaliseDir(dir: string): string {
   const d = dir.replace(/\\/g, "/").replace(/^\.\//, "").replace(/\/+$/, "");
   return d === "" || d === "." ? "." : d;
 }

@@ -46,7 +46,7 @@ async function writeProblem(dir: string): Promise<string | undefined> {
 }
 
 /** A file system error in words, with its code: "permission denied (EACCES)". */
-function reasonFor(err: NodeJS.ErrnoException): string {
+export function reasonFor(err: NodeJS.ErrnoException): string {
   const words: Record<string, string> = {
     EACCES: "permission denied",
     EPERM: "operation not permitted",

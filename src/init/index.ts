@@ -4,9 +4,10 @@ import { analyze } from "../analysis/index.js";
 import type { AnalysisEngine, ModuleAnalysis } from "../analysis/types.js";
 import { loadConfig } from "../config/load.js";
 import { generateDockerfile } from "../dockerfile/generate.js";
+import { checkHealthPath } from "../dockerfile/health-probe.js";
 import { generateDockerignore, mergeDockerignore } from "../dockerfile/dockerignore.js";
 import { buildInputs, runTimeInputs, type ContextInput } from "../analysis/build-inputs.js";
-import { planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
+import { normaliseDir, planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
 import { defaultBranch, generatePipeline, type CiProvider } from "../ci/index.js";
 import { generateCompose } from "../compose/generate.js";
@@ -18,6 +19,7 @@ import { readModuleFetchSettings } from "../analysis/module-fetch-settings.js";
 import { inputError, SlimgoError } from "../errors.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { displayPath } from "../fsutil/display-path.js";
+import { isFileSystemError, reasonFor } from "../fsutil/output-path.js";
 
 /** The planner's choices (hasGoSum is read from the module), plus what only init decides. */
 export interface InitOptions extends Omit<PlanOptions, "hasGoSum"> {
@@ -66,11 +68,9 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
   const hasGoSum = await exists(join(analysis.root, "go.sum"));
   // Only a module that requires others downloads anything.
   const moduleFetch = analysis.goMod.requires.length > 0 ? await readModuleFetchSettings({ cwd: analysis.root }) : {};
+  // slimgo.yaml's init.healthcheck is checked with the config.
+  if (options.healthPath !== undefined) checkHealthPath("--healthcheck", options.healthPath);
   const healthPath = options.healthPath ?? config.init?.healthcheck;
-  if (healthPath !== undefined && !healthPath.startsWith("/")) {
-    const given = options.healthPath !== undefined ? `--healthcheck ${healthPath}` : `slimgo.yaml init.healthcheck: ${healthPath}`;
-    throw inputError(`${given}: the health endpoint is a path from the server's root, such as /${healthPath.replace(/^\.?\/*/, "")}: the probe would send GET ${healthPath}, which no server answers`);
-  }
   const plan = planDockerfile(analysis, {
     main: mainFromWhereGiven(analysis, options.main ?? config.main, dir, options.all),
     all: options.all,
@@ -149,8 +149,7 @@ function mainFromWhereGiven(analysis: ModuleAnalysis, main: string | undefined, 
   }
   const modulePath = analysis.goMod.path;
   if (main === modulePath || main.startsWith(`${modulePath}/`)) return main === modulePath ? "." : main.slice(modulePath.length + 1);
-  const normalised = main.replace(/^\.\//, "").replace(/\/+$/, "") || ".";
-  if (isMain(normalised)) return main;
+  if (isMain(normaliseDir(main))) return main;
   const fromCwd = fromRoot(resolve(main));
   return isMain(fromCwd) ? fromCwd : main;
 }
@@ -237,11 +236,11 @@ export async function writeInit(result: InitResult, options: { force?: boolean }
     await writeFilesAtomically(changed.map((f) => ({ path: f.path, content: f.content, ...(f.mode ? { mode: f.mode } : {}) })));
   } catch (err) {
     await Promise.all(created.map((d) => rm(d, { recursive: true, force: true })));
-    const { code, path, dest } = err as NodeJS.ErrnoException & { dest?: string };
-    if (code === undefined) throw err;
+    if (!isFileSystemError(err)) throw err;
+    const { path, dest } = err as NodeJS.ErrnoException & { dest?: string };
+    // The file named, not the temporary copy beside it that the failed call was given.
     const where = [dest, path].find((p) => p !== undefined && !basename(p).includes(".slimgo-"));
-    const reason = /^\w+: ([^,]+)/.exec((err as Error).message)?.[1] ?? code;
-    throw new SlimgoError(`cannot write ${where ? displayPath(where) : "the files"} (${reason}): nothing was written; check its permissions and attributes (lsattr, chattr -i), then run init again`, { cause: err });
+    throw new SlimgoError(`cannot write ${where ? displayPath(where) : "the files"} (${reasonFor(err)}): nothing was written; check its permissions and attributes (lsattr, chattr -i), then run init again`, { cause: err });
   }
 }
 

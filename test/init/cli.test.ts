@@ -283,7 +283,7 @@ test("a metrics server beside the service: both ports are exposed and published,
   assert.match(named.stdout, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/healthz"\]$/m, "a path the user names is probed where its route is served");
   const bare = await runSlimgo(["init", "--healthcheck", "healthz", "--force", dir]);
   assert.equal(bare.code, 2);
-  assert.match(bare.stderr, /--healthcheck healthz: the health endpoint is a path from the server's root, such as \/healthz/);
+  assert.match(bare.stderr, /--healthcheck healthz: expected a path starting with "\/" and without spaces \(e\.g\. \/healthz\)$/m);
 });
 
 test("files the builders read instead: Dockerfile.dockerignore gets the recipe's lines, a Containerfile is warned about, and a docker-compose.yml is not hidden by a new compose.yaml", async () => {

@@ -33,6 +33,21 @@ function explain(report: VerifyReport): string {
   return report.checks.map((c) => `${c.status} ${c.name}: ${c.message}\n  ${c.evidence.join("\n  ")}`).join("\n");
 }
 
+/** Runs the image and asserts what `podman healthcheck run` reports, giving a healthy one 10 s to come up. */
+async function assertPodmanHealth(tag: string, healthy: boolean, variant: string): Promise<void> {
+  const container = await runContainer({ image: tag, ports: { 8080: await freePort() } });
+  try {
+    let check = await healthcheckRun(container.id);
+    for (let i = 0; i < 50 && healthy && !check.healthy; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      check = await healthcheckRun(container.id);
+    }
+    assert.equal(check.healthy, healthy, `${variant}: podman healthcheck run: ${check.output}`);
+  } finally {
+    await container.remove();
+  }
+}
+
 describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
   before(async () => {
     await ensureStandInImages();
@@ -167,17 +182,7 @@ describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
       const tag = `localhost/slimgo-test/verify-health-${variant}:latest`;
       images.push(tag);
       await podmanBuild({ context, tag, noCache: true, format: "docker" });
-      const container = await runContainer({ image: tag, ports: { 8080: await freePort() } });
-      try {
-        let check = await healthcheckRun(container.id);
-        for (let i = 0; i < 50 && healthy && !check.healthy; i++) {
-          await new Promise((r) => setTimeout(r, 200));
-          check = await healthcheckRun(container.id);
-        }
-        assert.equal(check.healthy, healthy, `${variant}: podman healthcheck run: ${check.output}`);
-      } finally {
-        await container.remove();
-      }
+      await assertPodmanHealth(tag, healthy, variant);
       const result = (await verify(tag)).checks.find((c) => c.name === "healthcheck")!;
       assert.equal(result.status, healthy ? "pass" : "fail", `${variant}: ${result.message}`);
       if (!healthy) assert.match(result.message, /defines no flag healthcheck/);
@@ -192,17 +197,7 @@ describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
     ] as const;
     for (const [variant, command, healthy] of cases) {
       const tag = await made.build(`cmd-shell-${variant}`, `FROM alpine:3.20\nCOPY healthflag /app\nUSER 65534\nHEALTHCHECK --interval=30s CMD ${command}\nENTRYPOINT ["/app"]\n`);
-      const container = await runContainer({ image: tag, ports: { 8080: await freePort() } });
-      try {
-        let check = await healthcheckRun(container.id);
-        for (let i = 0; i < 50 && healthy && !check.healthy; i++) {
-          await new Promise((r) => setTimeout(r, 200));
-          check = await healthcheckRun(container.id);
-        }
-        assert.equal(check.healthy, healthy, `${variant}: podman healthcheck run: ${check.output}`);
-      } finally {
-        await container.remove();
-      }
+      await assertPodmanHealth(tag, healthy, variant);
       const result = (await verify(tag)).checks.find((c) => c.name === "healthcheck")!;
       assert.equal(result.status, healthy ? "pass" : "fail", `${variant}: ${result.message}`);
       if (!healthy) assert.match(result.message, /and curl is not found in the image's PATH, so the check never passes: install curl in the image/);

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { parseGoMod } from "../../analysis/gomod.js";
-import { isOutsideModule, replacementDir } from "../../analysis/local-replaces.js";
+import { compareGoVersions } from "../../analysis/go-version.js";
+import { isDirectoryReplacement, isOutsideModule, replacementDir } from "../../analysis/local-replaces.js";
 import type { GoModFile, GoModReplace, GoModRequire } from "../../analysis/types.js";
 import { copyPaths, goBuilds, isModDownload, isSourceCopy, lineStartOf, stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
@@ -60,14 +61,9 @@ function moduleOf(ctx: RuleContext): BuildModule | undefined {
   }
 }
 
-/** `=> ./dir`, `=> ../dir`, `=> /abs/dir`: go reads the module from that directory and downloads nothing for it. */
-function isDirectory(r: GoModReplace): boolean {
-  return /^(\.\.?(\/|$)|\/)/.test(r.newPath);
-}
-
 /** The replacements by a directory that apply to go.mod's requirements. */
 function directoryReplaces(goMod: GoModFile): GoModReplace[] {
-  return goMod.replaces.filter(isDirectory);
+  return goMod.replaces.filter(isDirectoryReplacement);
 }
 
 /**
@@ -81,7 +77,7 @@ function downloadsAnything(ctx: RuleContext, mod: BuildModule): boolean {
   const local = directoryReplaces(mod.goMod);
   const replaced = (r: GoModRequire) => local.some((l) => l.oldPath === r.path && (l.oldVersion === undefined || l.oldVersion === r.version));
   if (mod.goMod.requires.some((r) => !replaced(r))) return true;
-  if (mod.goMod.requires.length === 0 || atLeast117(mod.goMod.go)) return false;
+  if (mod.goMod.requires.length === 0 || compareGoVersions(mod.goMod.go ?? "0", "1.17") >= 0) return false;
   for (const r of local) {
     if (mod.root === undefined || isOutsideModule(mod.root, r.newPath)) return true;
     const text = ctx.readFile(`${replacementDir(mod.root, r.newPath)}/go.mod`);
@@ -93,11 +89,6 @@ function downloadsAnything(ctx: RuleContext, mod: BuildModule): boolean {
     }
   }
   return false;
-}
-
-function atLeast117(go: string | undefined): boolean {
-  const [major = 0, minor = 0] = (go ?? "").split(".").map((n) => parseInt(n, 10));
-  return major > 1 || (major === 1 && minor >= 17);
 }
 
 function downloads(stage: StageModel): boolean {
