@@ -100,9 +100,8 @@ export async function publishAll(
       const publisher = destination.for(program.main.binary, options.several);
       const name = options.name && !options.several ? options.name : `localhost/${program.main.binary}`;
       options.onProgress?.(`publishing ${program.main.binary} to ${publisher.description}`);
-      const tags = options.tags.length > 0 ? options.tags : ["latest"];
       const attachments = program.sboms.map((sbom) => ({ subject: sbom.subject, document: sbom.document, mediaType: SPDX_MEDIA_TYPE }));
-      const published = await publisher.publish(program.image, name, tags, attachments);
+      const published = await publisher.publish(program.image, name, options.tags, attachments);
       for (const n of published.notes ?? []) options.onProgress?.(`  note: ${n}`);
       results[i]!.push(published);
     }

@@ -23,8 +23,9 @@ export function ociLayoutPublisher(dir: string): Publisher {
       const stored = convertFormat(item, "oci");
       const notes: string[] = [];
       if (formatOfMediaType(item.mediaType) !== "oci") notes.push("stored with OCI media types (layout tools require them); HEALTHCHECK survives only in Docker-format outputs for podman");
-      for (const tag of tags) await (await writer()).writeOciLayout(dir, stored, { ref: `${name}:${tag}` });
-      return { kind: "oci-layout", reference: `oci:${dir}:${name}:${tags[0] ?? "latest"}@${stored.digest}`, digest: stored.digest, notes };
+      const refTags = tags.length > 0 ? tags : ["latest"];
+      for (const tag of refTags) await (await writer()).writeOciLayout(dir, stored, { ref: `${name}:${tag}` });
+      return { kind: "oci-layout", reference: `oci:${dir}:${name}:${refTags[0]}@${stored.digest}`, digest: stored.digest, notes };
     },
   };
 }

@@ -67,7 +67,8 @@ export function registryPublisher(target: string, options: RegistryPublishOption
     description: `registry ${ref.registry}/${ref.repository}`,
     async publish(item: ImageOrIndex, _name: string, tags: string[], attachments: Attachment[] = []): Promise<Published> {
       stats = { uploaded: 0, existing: 0, mounted: 0, bytes: 0 };
-      const targetTags = ref.tag && ref.tag !== "latest" && !tags.includes(ref.tag) ? [ref.tag, ...tags] : tags.length > 0 ? tags : [ref.tag ?? "latest"];
+      const named = ref.tag ? [ref.tag, ...tags] : tags;
+      const targetTags = named.length > 0 ? [...new Set(named)] : ["latest"];
       if (isImageIndex(item)) {
         for (const child of item.manifests) {
           await pushImage(child.image);

@@ -23,7 +23,8 @@ export interface Published {
 
 /**
  * One destination for built images (after ko's pkg/publish). `name` is the image's full name
- * without tag, e.g. "localhost/notes"; `tags` the tags to give it.
+ * without tag, e.g. "localhost/notes"; `tags` the `-t` tags to give it. Without any, a registry
+ * uses the tag of its `--push` reference, and every destination falls back to `latest`.
  */
 export interface Publisher {
   readonly description: string;

@@ -58,6 +58,22 @@ describe("slimgo build --push", { skip: skipUnless("go", "docker-registry", "sko
     assert.equal(second.programs[0]!.published[0]!.blobs!.uploaded, 0, "every blob was already there");
   });
 
+  test("the tag in --push REPO:TAG is the only tag pushed; -t adds more; neither gives latest", async () => {
+    const registry = await startRegistry();
+    registries.push(registry);
+    const listTags = async (repo: string) =>
+      (JSON.parse((await runTool("skopeo", ["list-tags", "--tls-verify=false", `docker://${registry.host}/${repo}`])).stdout) as { Tags: string[] }).Tags.filter((t) => !t.startsWith("sha256-")).sort(); // the SBOM's referrers tag aside
+    const tagged = await push(registry.host, "tagged/app:abcdef1");
+    assert.equal(tagged.code, 0, tagged.stderr);
+    assert.deepEqual(await listTags("tagged/app"), ["abcdef1"]);
+    const more = await push(registry.host, "more/app:abcdef1", ["-t", "1.2.0"]);
+    assert.equal(more.code, 0, more.stderr);
+    assert.deepEqual(await listTags("more/app"), ["1.2.0", "abcdef1"]);
+    const bare = await push(registry.host, "bare/app");
+    assert.equal(bare.code, 0, bare.stderr);
+    assert.deepEqual(await listTags("bare/app"), ["latest"]);
+  });
+
   test("two platforms push an index that skopeo reads for each architecture", async () => {
     const registry = await startRegistry();
     registries.push(registry);
