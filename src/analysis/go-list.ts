@@ -39,6 +39,8 @@ export async function listPackagesWithGo(root: string, modulePath: string, ctx: 
     GOFLAGS: options.vendored ? "-mod=vendor" : "-mod=readonly",
     GOTOOLCHAIN: "local",
     GOSUMDB: "off",
+    // go names directories from its working directory as $PWD spells it (else the path with links resolved); the paths below are made relative to root.
+    PWD: root,
   };
   if (!options.useWorkspace) env.GOWORK = "off";
   // No -deps: the module's own packages all match ./..., and the graph between them comes from their imports.

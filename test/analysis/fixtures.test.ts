@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -320,6 +320,19 @@ describe("fixture toolchain-line go.mod and go.work", () => {
     assert.equal(a.goWork?.go, "1.21");
     assert.deepEqual(a.goWork?.uses.map((u) => [u.dir, at(u.evidence)]), [[".", "go.work:4"], ["./lib", "go.work:5"]]);
   });
+});
+
+test("a module reached through a symlink lists its packages relative to that path (go list engine)", { skip: goSkip }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "slimgo-symlink-"));
+  try {
+    cpSync(fixture("multi-cmd"), path.join(dir, "real"), { recursive: true });
+    symlinkSync(path.join(dir, "real"), path.join(dir, "link"));
+    const a = await analyze(path.join(dir, "link"), { engine: "go-list" });
+    assert.equal(a.engine, "go-list");
+    assert.deepEqual(a.mainPackages.map((m) => m.dir), ["cmd/api", "cmd/worker"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe("bad input", () => {
