@@ -107,8 +107,8 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
     }
     const portVar = program.main.facts.ports[0]?.envVar ?? program.portVariable;
     for (const v of program.main.facts.envVariables) {
-      if (wired.has(v.name) || v.name in app.environment) continue;
-      app.environment[v.name] = v.name === portVar && program.port !== undefined ? String(program.port) : (v.default ?? null);
+      if (wired.has(v.name) || v.name in app.environment || HOST_VARIABLES.has(v.name)) continue;
+      app.environment[v.name] = v.name === portVar && program.port !== undefined ? String(program.port) : v.default === undefined ? null : literalValue(v.default);
     }
     return app;
   });
@@ -167,4 +167,15 @@ function wire(app: ComposeApp, service: BackingService, recipe: BackingRecipe, s
 
 function secretFile(name: string, value: string): ComposeSecret {
   return { name, file: `secrets/${name}.txt`, value };
+}
+
+/**
+ * Variables the container's runtime sets for itself. A compose entry without a value passes the
+ * developer's own (a macOS TMPDIR, a home directory) into a container that has no such path.
+ */
+const HOST_VARIABLES = new Set(["HOME", "USER", "LOGNAME", "PATH", "PWD", "SHELL", "TMPDIR", "HOSTNAME", "TERM"]);
+
+/** A default from Go source is a literal: compose would read its `$` as interpolation. */
+function literalValue(value: string): string {
+  return value.replaceAll("$", () => "$$");
 }

@@ -120,6 +120,38 @@ test("--all: one compose service per program, each built from its own target, ho
   assert.equal(compose.services.worker.restart, "unless-stopped", "a long-running worker is a service, not a tool");
 });
 
+test("defaults from the Go source are literal in compose ($ escaped); the runtime's own variables are not passed from the host", async () => {
+  const dir = await fixture("root-main");
+  await writeFile(
+    join(dir, "settings.go"),
+    `package main
+
+import "os"
+
+func envOr(name, fallback string) string {
+\tif v := os.Getenv(name); v != "" {
+\t\treturn v
+\t}
+\treturn fallback
+}
+
+var (
+\tdataTemplate = envOr("DATA_TEMPLATE", "\${HOME}/data")
+\troutePattern = envOr("ROUTE_PATTERN", "^/api/v[0-9]+/.*$")
+\thome         = os.Getenv("HOME")
+\tscratchDir   = os.Getenv("TMPDIR")
+)
+`,
+  );
+  const r = await runSlimgo(["init", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const compose = await readCompose(dir);
+  const env = compose.services.rootmain.environment;
+  assert.equal(env.DATA_TEMPLATE, "$${HOME}/data", "compose reads $$ as one $");
+  assert.equal(env.ROUTE_PATTERN, "^/api/v[0-9]+/.*$$");
+  assert.ok(!("HOME" in env) && !("TMPDIR" in env), `the host's HOME and TMPDIR would be passed in: ${JSON.stringify(env)}`);
+});
+
 test("--dev adds develop.watch rebuild on source changes; the rest stays schema-valid", async () => {
   const dir = await fixture("postgres-service");
   const r = await runSlimgo(["init", "--dev", dir]);
