@@ -40,8 +40,9 @@ slimgo_start_go_build() {
       set -- "$@" "$a"
     done
     [ -z "$kept" ] || ln -- "$kept" "$d/binary" 2>/dev/null
+    mkdir "$d/gotmp"
     if cd "$cwd"; then
-      env "$@" 2>"$d/stderr"
+      env GOTMPDIR="${GOTMPDIR:-$d/gotmp}" "$@" 2>"$d/stderr"
       echo $? >"$d/status"
     else
       echo 127 >"$d/status"

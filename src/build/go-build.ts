@@ -65,7 +65,7 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   let upToDate = early?.upToDate ?? false;
   if (!early) {
     const seeded = seedOutput(plan, out);
-    await runGo(go, plan.args.map((a) => (a === OUTPUT ? out : a)), req.moduleRoot, { ...process.env, ...plan.env }, what, req.signal);
+    await runGo(go, plan.args.map((a) => (a === OUTPUT ? out : a)), req.moduleRoot, await withGoTmpDir({ ...process.env, ...plan.env }, dir), what, req.signal);
     upToDate = leftAsSeeded(out, seeded);
   }
   if (!upToDate) keepOutput(plan, out);
@@ -91,7 +91,7 @@ export async function buildHealthProbe(go: GoToolchain, platform: Platform, outD
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "main.go"), source);
   const out = join(dir, "healthcheck");
-  await runGo(go, args.map((a) => (a === OUTPUT ? out : a)), dir, env, `health probe for ${platformKey(platform)}`, signal);
+  await runGo(go, args.map((a) => (a === OUTPUT ? out : a)), dir, await withGoTmpDir(env, dir), `health probe for ${platformKey(platform)}`, signal);
   try {
     await mkdir(dirname(cached), { recursive: true });
     await writeFilesAtomically([{ path: cached, content: await readFile(out), mode: 0o755 }]);
@@ -99,6 +99,17 @@ export async function buildHealthProbe(go: GoToolchain, platform: Platform, outD
     // An unwritable cache only means linking the probe again next time.
   }
   return out;
+}
+
+/**
+ * go's work dir (go-build*) goes inside slimgo's own temp dir, which slimgo removes however it ends:
+ * a go stopped by a signal leaves its work dir behind. A GOTMPDIR the user set is kept.
+ */
+async function withGoTmpDir(env: NodeJS.ProcessEnv, dir: string): Promise<NodeJS.ProcessEnv> {
+  if (env.GOTMPDIR) return env;
+  const goTmp = join(dir, "gotmp");
+  await mkdir(goTmp, { recursive: true });
+  return { ...env, GOTMPDIR: goTmp };
 }
 
 /** Runs go; settles once it has exited, also when `signal` stopped it. */

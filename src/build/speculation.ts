@@ -95,9 +95,12 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
     dir = mkdtempSync(join(tmpdir(), "slimgo-speculative-"));
     const output = join(dir, "binary");
     const seeded = seedOutput(plan, output, env);
+    // go's own work dir inside ours, which is removed however slimgo ends (a stopped go leaves it).
+    const goTmp = join(dir, "gotmp");
+    mkdirSync(goTmp);
     const child = spawn(plan.go, plan.args.map((a) => (a === OUTPUT ? output : a)), {
       cwd: plan.cwd,
-      env: { ...env, ...plan.env },
+      env: { GOTMPDIR: goTmp, ...env, ...plan.env },
       stdio: ["ignore", "ignore", "pipe"],
       // Its own process group, so compile and link die with it when the guess was wrong.
       detached: true,

@@ -97,4 +97,40 @@ describe("slimgo build stopped by a signal", { skip: skipUnless("go"), concurren
     assert.equal(ended.signal, "SIGTERM");
     await assertNothingLeft(s, goPids);
   });
+
+  const starts = { "started by Node": "node", "started early by Node from the last plan": "node-early", "started early by the sh prelude": "sh-early" } as const;
+  for (const [how, start] of Object.entries(starts)) {
+    test(`Ctrl-C while the real go compiles (${how}): go's own go-build work dirs are gone too`, async () => {
+      const s = await setup();
+      const early = start !== "node";
+      const env: Record<string, string> = { ...s.env, SLIMGO_GO: "go", GOCACHE: join(s.root, "gocache"), ...(early ? {} : { SLIMGO_NO_SPECULATION: "1" }) };
+      if (early) {
+        const first = await runSlimgo(["build", ".", "-q"], { cwd: s.moduleDir, env: { ...env, GOCACHE: join(s.root, "gocache-first") } });
+        assert.equal(first.code, 0, first.stderr);
+      }
+      // An empty GOCACHE: go compiles the standard library for seconds, and its work dir exists meanwhile.
+      const args = ["build", ".", "--oci-layout", join(s.out, "oci")];
+      const child = spawn(start === "sh-early" ? SLIMGO_BIN : process.execPath, start === "sh-early" ? args : [SLIMGO_BIN, ...args], {
+        cwd: s.moduleDir,
+        env: { ...process.env, NO_COLOR: "1", ...env },
+        stdio: ["ignore", "ignore", "pipe"],
+        detached: true,
+      });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, sig) => resolve(sig)));
+      const goWorkDirs = async () => (await readdir(s.tmp, { recursive: true })).filter((e) => /(^|\/)go-build\d+$/.test(e));
+      await until(async () => (await goWorkDirs()).length > 0, 60_000, "go's work dir");
+      // Node has taken the early build over once its own build dir exists (before that, a Ctrl-C
+      // leaves the early build to finish and remove its dir itself).
+      await until(async () => (await readdir(s.tmp)).some((e) => e.startsWith("slimgo-build-")), 30_000, "slimgo's build dir");
+      process.kill(-child.pid!, "SIGINT");
+      assert.equal(await exited, "SIGINT", stderr);
+      const emptied = await Promise.race([
+        until(async () => (await readdir(s.tmp)).length === 0, 30_000, "an empty TMPDIR").then(() => true),
+        sleep(31_000).then(() => false),
+      ]);
+      assert.ok(emptied, `left in TMPDIR: ${(await readdir(s.tmp, { recursive: true })).join(", ")}`);
+    });
+  }
 });
