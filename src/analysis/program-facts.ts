@@ -4,7 +4,7 @@ import { externalCommands } from "./external-commands.js";
 import type { Program } from "./package-graph.js";
 import { runtimeNeeds } from "./runtime-needs.js";
 import { stateDirectories } from "./state-directories.js";
-import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand, tlsServer, unsetPortVariable } from "./server.js";
+import { environmentVariables, healthFlag, healthRoutes, isServer, listeningPorts, serveSubcommand, tlsServer, unsetPortVariable } from "./server.js";
 import type { Evidence, ProgramFacts } from "./types.js";
 import { packageLevelNames, versionVariables } from "./version-vars.js";
 
@@ -14,13 +14,14 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
   const main = program.packages[0]!;
   const mainFiles = files.filter((f) => main.files.includes(f.file));
   const embeds = embedDirectives(files);
+  const health = healthRoutes(files);
   const imports = new Set<string>();
   for (const f of files) for (const imp of f.imports) if (imp.path !== "C") imports.add(imp.path);
   const facts: ProgramFacts = {
     needs: runtimeNeeds(files, tzdataTag),
     cgo: cgoFacts(files, requiredModules),
     ports: listeningPorts(files),
-    healthEndpoints: healthEndpoints(files),
+    healthEndpoints: health.endpoints,
     versionVariables: versionVariables(mainFiles),
     envVariables: environmentVariables(files),
     embeds,
@@ -34,6 +35,7 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
   };
   const portVariable = facts.isServer && facts.ports.length === 0 ? unsetPortVariable(facts.envVariables) : undefined;
   if (portVariable) facts.portVariable = portVariable;
+  if (health.unresolved.length > 0) facts.unresolvedHealthRoutes = health.unresolved;
   const tls = tlsServer(files);
   if (tls) facts.tlsServer = tls;
   const flag = healthFlag(files);

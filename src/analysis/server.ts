@@ -5,7 +5,8 @@
 import path from "node:path";
 import { callArguments, defaultPackageName, enclosingFunction, functionSignature, isQualified, matching, type GoSourceFile, type Token } from "./go-source.js";
 import { compareEvidence, evidenceAt } from "./evidence.js";
-import type { EnvVariable, Evidence, HealthEndpoint, HealthFlag, ListeningPort } from "./types.js";
+import { servedRoute } from "./route-mounts.js";
+import type { EnvVariable, Evidence, HealthEndpoint, HealthFlag, ListeningPort, UnresolvedHealthRoute } from "./types.js";
 
 const ADDRESS = /^(?:[A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]*\]):(\d{1,5})$/;
 const LISTEN_CALLS = new Set(["ListenAndServe", "ListenAndServeTLS", "Listen", "ListenTCP", "Run", "Start", "Serve"]);
@@ -243,7 +244,17 @@ function isListenAddress(t: Token[], i: number): boolean {
 }
 
 export function healthEndpoints(files: GoSourceFile[]): HealthEndpoint[] {
-  const out: HealthEndpoint[] = [];
+  return healthRoutes(files).endpoints;
+}
+
+/**
+ * Health routes with the path each is served at: a route on a handler mounted under a prefix
+ * (`http.StripPrefix("/api", api)`) gets the prefix; one whose mount slimgo cannot read is
+ * `unresolved`, so no probe asks a path that may 404.
+ */
+export function healthRoutes(files: GoSourceFile[]): { endpoints: HealthEndpoint[]; unresolved: UnresolvedHealthRoute[] } {
+  const endpoints: HealthEndpoint[] = [];
+  const unresolved: UnresolvedHealthRoute[] = [];
   const seen = new Set<string>();
   for (const src of files) {
     const t = src.tokens;
@@ -252,13 +263,19 @@ export function healthEndpoints(files: GoSourceFile[]): HealthEndpoint[] {
       const pattern = str(t[i + 2]);
       if (pattern === undefined) return;
       const routePath = pattern.replace(/^[A-Z]+\s+/, "");
-      if (!HEALTH_PATH.test(routePath) || seen.has(routePath)) return;
-      seen.add(routePath);
-      const port = httpListenPortBeside(t, i);
-      out.push({ path: routePath, evidence: evidenceAt(src, tok.line), ...(port !== undefined ? { port } : {}) });
+      if (!HEALTH_PATH.test(routePath)) return;
+      const served = servedRoute(files, src, i, routePath);
+      if ("unresolved" in served) {
+        unresolved.push({ path: routePath, evidence: evidenceAt(src, tok.line), mount: served.unresolved, why: served.why });
+        return;
+      }
+      if (seen.has(served.path)) return;
+      seen.add(served.path);
+      const port = served.registration ? httpListenPortBeside(served.registration.src.tokens, served.registration.index) : served.port;
+      endpoints.push({ path: served.path, evidence: evidenceAt(src, tok.line), ...(port !== undefined ? { port } : {}) });
     });
   }
-  return out;
+  return { endpoints, unresolved };
 }
 
 /**

@@ -103,6 +103,16 @@ export interface HealthEndpoint {
   port?: number;
 }
 
+/** A health route on a handler mounted in a way slimgo cannot read (`http.StripPrefix(prefix, api)` with a variable prefix): its served path is unknown. */
+export interface UnresolvedHealthRoute {
+  /** The path as registered on its handler. */
+  path: string;
+  evidence: Evidence;
+  /** The line that mounts the handler. */
+  mount: Evidence;
+  why: string;
+}
+
 /** A flag that turns the binary into its own health probe (e.g. `-health`). */
 export interface HealthFlag {
   /** Flag name without dashes. */
@@ -170,6 +180,8 @@ export interface ProgramFacts {
   cgo: CgoFacts;
   ports: ListeningPort[];
   healthEndpoints: HealthEndpoint[];
+  /** Health routes left out of healthEndpoints: the path they are served at could not be read. */
+  unresolvedHealthRoutes?: UnresolvedHealthRoute[];
   healthFlag?: HealthFlag;
   /** The subcommand the server runs under, when main dispatches on its first argument. */
   serveSubcommand?: { name: string; evidence: Evidence };

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { isOutsideModule, localReplaces, replacementDir } from "../analysis/local-replaces.js";
 import { stampedVersionVariables } from "../analysis/version-vars.js";
-import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts, StateDirectory, VersionVariable } from "../analysis/types.js";
+import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts, StateDirectory, UnresolvedHealthRoute, VersionVariable } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
 import { displayPath } from "../fsutil/display-path.js";
@@ -174,6 +174,8 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
     const note = loopbackWarning(program.main, options.port);
     if (note) warnings.push(note);
     if (program.portWarning) warnings.push(program.portWarning);
+    const unprobed = program.health.kind === "none" && options.healthPath === undefined && !program.main.facts.tlsServer ? program.main.facts.unresolvedHealthRoutes?.[0] : undefined;
+    if (unprobed) warnings.push(`${unprobed.evidence.file}:${unprobed.evidence.line}: ${program.main.binary}: ${unresolvedHealthReason(unprobed)}`);
     warnings.push(...missingCommandWarnings(program));
     for (const d of program.runTimeFilesLeftOut) {
       const warning = `${d.read.evidence.file}:${d.read.evidence.line}: ${program.main.binary} reads ${d.read.path} from disk at run time, not embedded, and the image does not have it: it ${d.why}`;
@@ -473,12 +475,20 @@ function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOption
     const portEnv = target.portEnv ?? portVariable;
     return { kind: "probe", address: `127.0.0.1:${target.port}`, path: target.path, ...(portEnv ? { portEnv } : {}) };
   }
+  const unresolved = options.healthPath === undefined ? main.facts.unresolvedHealthRoutes?.[0] : undefined;
   if (target.tls) {
     decisions.push({ topic: `${who}health check`, choice: "none", reason: `the server speaks TLS, and the static probe only plain HTTP: give the program a -health flag that dials itself with TLS, or serve the health endpoint on a plain-HTTP port of its own`, evidence: [target.tls] });
+  } else if (unresolved) {
+    decisions.push({ topic: `${who}health check`, choice: "none", reason: unresolvedHealthReason(unresolved), evidence: [unresolved.evidence, unresolved.mount] });
   } else if (main.facts.isServer) {
     decisions.push({ topic: `${who}health check`, choice: "none", reason: "no health endpoint found: add one (e.g. /healthz) or pass --healthcheck PATH", evidence: [] });
   }
   return { kind: "none" };
+}
+
+/** Why a health route found in the source is not probed: the path it is served at is not known. */
+export function unresolvedHealthReason(route: UnresolvedHealthRoute): string {
+  return `${route.path} is registered on a handler mounted at ${route.mount.file}:${route.mount.line}, and ${route.why}: the path it is served at is unknown, so none is probed; pass --healthcheck with the full path`;
 }
 
 /** Where the image keeps the program's binary, in init's Dockerfile and build's image alike. */

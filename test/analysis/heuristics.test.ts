@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { scanGoSource, type GoSourceFile } from "../../src/analysis/index.js";
 import { runtimeNeeds } from "../../src/analysis/runtime-needs.js";
-import { environmentVariables, healthEndpoints, healthFlag, isServer, listeningPorts, serveSubcommand, tlsServer } from "../../src/analysis/server.js";
+import { environmentVariables, healthEndpoints, healthFlag, healthRoutes, isServer, listeningPorts, serveSubcommand, tlsServer } from "../../src/analysis/server.js";
 import { buildConfigVersionVariables, versionVariables } from "../../src/analysis/version-vars.js";
 import { dataDirectories, embedDirectives } from "../../src/analysis/embeds.js";
 import { cgoFacts } from "../../src/analysis/cgo.js";
@@ -306,6 +306,116 @@ describe("health route beside a second listener", () => {
       "}",
     );
     assert.deepEqual(healthEndpoints(files).map((h) => [h.path, h.port]), [["/healthz", undefined]]);
+  });
+});
+
+describe("health route on a handler mounted under a prefix", () => {
+  const at = (h: { path: string; port?: number; evidence: { line: number } }) => [h.path, h.evidence.line, h.port];
+
+  test("http.StripPrefix of a mux variable: the route is served, and probed, at the prefix plus its path", () => {
+    const files = go(
+      "package main",
+      'import "net/http"',
+      "func main() {",
+      "\tapi := http.NewServeMux()",
+      '\tapi.HandleFunc("/healthz", ok)', // 5
+      "\tmux := http.NewServeMux()",
+      '\tmux.Handle("/api/", http.StripPrefix("/api", api))',
+      '\thttp.ListenAndServe(":8080", mux)',
+      "}",
+    );
+    assert.deepEqual(healthRoutes(files), { endpoints: [{ path: "/api/healthz", port: 8080, evidence: { file: "main.go", line: 5, text: 'api.HandleFunc("/healthz", ok)' } }], unresolved: [] });
+  });
+
+  test("through a variable, a middleware, two prefixes, a mux a function returns and a mux passed to the function that registers the route", () => {
+    const chained = go(
+      "package main",
+      'import "net/http"',
+      "func main() {",
+      "\tapi := http.NewServeMux()",
+      '\tapi.HandleFunc("/healthz", ok)', // 5
+      '\tv1 := http.StripPrefix("/v1", logging(api))',
+      "\tmux := http.NewServeMux()",
+      '\tmux.Handle("/v1/", v1)',
+      "\troot := http.NewServeMux()",
+      '\troot.Handle("/svc/", http.StripPrefix("/svc", mux))',
+      '\tsrv := &http.Server{Addr: ":9000", Handler: root}',
+      "\tsrv.ListenAndServe()",
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(chained).map(at), [["/svc/v1/healthz", 5, undefined]]);
+    const returned = go(
+      "package main",
+      'import "net/http"',
+      "func main() {",
+      "\tmux := http.NewServeMux()",
+      '\tmux.Handle("/internal/", http.StripPrefix("/internal", internalRoutes()))',
+      '\thttp.ListenAndServe(":8080", mux)',
+      "}",
+      "func internalRoutes() http.Handler {",
+      "\tm := http.NewServeMux()",
+      '\tm.HandleFunc("/readyz", ok)', // 10
+      "\treturn m",
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(returned).map(at), [["/internal/readyz", 10, 8080]]);
+    const passed = go(
+      "package main",
+      'import "net/http"',
+      "func main() {",
+      "\tops := http.NewServeMux()",
+      "\tregister(ops)",
+      '\tgo http.ListenAndServe(":8081", http.StripPrefix("/ops", ops))',
+      "}",
+      "func register(m *http.ServeMux) {",
+      '\tm.HandleFunc("/livez", ok)', // 9
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(passed).map(at), [["/ops/livez", 9, 8081]], "the server's own port, as for a route beside it");
+  });
+
+  test("a route beside a StripPrefix mount (a file server) keeps its own path", () => {
+    const files = go(
+      "package main",
+      'import "net/http"',
+      "func main() {",
+      "\tmux := http.NewServeMux()",
+      '\tmux.HandleFunc("/healthz", ok)',
+      '\tmux.Handle("/static/", http.StripPrefix("/static/", http.FileServer(http.Dir("public"))))',
+      '\thttp.ListenAndServe(":8080", mux)',
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(files).map(at), [["/healthz", 5, 8080]]);
+  });
+
+  test("a prefix that is not a literal, or one stripped with its trailing slash: no endpoint, the route kept as unresolved with the mount's line", () => {
+    const variable = go(
+      "package main",
+      'import ("net/http"; "os")',
+      "func main() {",
+      "\tapi := http.NewServeMux()",
+      '\tapi.HandleFunc("/healthz", ok)', // 5
+      '\tprefix := os.Getenv("PREFIX")',
+      '\thttp.Handle(prefix+"/", http.StripPrefix(prefix, api))', // 7
+      '\thttp.ListenAndServe(":8080", nil)',
+      "}",
+    );
+    const variableRoutes = healthRoutes(variable);
+    assert.deepEqual(variableRoutes.endpoints, []);
+    assert.deepEqual(variableRoutes.unresolved.map((u) => [u.path, u.evidence.line, u.mount.line, u.why]), [["/healthz", 5, 7, "the prefix http.StripPrefix removes is not a string literal"]]);
+    const slash = go(
+      "package main",
+      'import "net/http"',
+      "func main() {",
+      "\tapi := http.NewServeMux()",
+      '\tapi.HandleFunc("/health", ok)', // 5
+      '\thttp.Handle("/api/", http.StripPrefix("/api/", api))', // 6
+      '\thttp.ListenAndServe(":8080", nil)',
+      "}",
+    );
+    const slashRoutes = healthRoutes(slash);
+    assert.deepEqual(slashRoutes.endpoints, []);
+    assert.deepEqual(slashRoutes.unresolved.map((u) => [u.path, u.mount.line, u.why]), [["/health", 6, "http.StripPrefix removes /api/ with its trailing slash, so the handler never sees /health"]]);
   });
 });
 

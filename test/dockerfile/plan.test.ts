@@ -175,6 +175,24 @@ test("a TLS server gets no plain-HTTP probe, and the decision says why; a health
   assert.match(generateDockerfile(planDockerfile(moduleAnalysis([beside]), { hasGoSum: false })), /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
 });
 
+test("a health route whose served path is unknown (a StripPrefix with a variable prefix) gets no probe, a warning and a reason naming both lines; --healthcheck probes the path given", () => {
+  const main = mainPackage(".", "app", {
+    isServer: true,
+    ports: [{ port: 8080, source: "literal", evidence: ev("main.go", 8) }],
+    unresolvedHealthRoutes: [{ path: "/healthz", evidence: ev("main.go", 5), mount: ev("main.go", 7), why: "the prefix http.StripPrefix removes is not a string literal" }],
+  });
+  const plan = planDockerfile(moduleAnalysis([main]), { hasGoSum: false });
+  assert.doesNotMatch(generateDockerfile(plan), /HEALTHCHECK/);
+  const reason = "/healthz is registered on a handler mounted at main.go:7, and the prefix http.StripPrefix removes is not a string literal: the path it is served at is unknown, so none is probed; pass --healthcheck with the full path";
+  assert.deepEqual(plan.warnings, [`main.go:5: app: ${reason}`]);
+  const health = plan.programs[0]!.decisions.find((d) => d.topic === "health check")!;
+  assert.equal(health.reason, reason);
+  assert.deepEqual(health.evidence, [ev("main.go", 5), ev("main.go", 7)]);
+  const chosen = planDockerfile(moduleAnalysis([main]), { hasGoSum: false, healthPath: "/api/healthz" });
+  assert.match(generateDockerfile(chosen), /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/api\/healthz"\]$/m);
+  assert.deepEqual(chosen.warnings, []);
+});
+
 test("a health path the user gives is probed even when the binary has a health flag; without one the flag is used", () => {
   const main = mainPackage(".", "app", {
     isServer: true,

@@ -60,6 +60,30 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     }
   });
 
+  test("a health route on a mux mounted with http.StripPrefix: the HEALTHCHECK probes the path served (/api/healthz) and the container becomes healthy", async () => {
+    const dir = await copyModule("cli-tool");
+    dirs.push(dir);
+    await writeFile(
+      join(dir, "main.go"),
+      'package main\n\nimport (\n\t"log"\n\t"net/http"\n)\n\nfunc main() {\n\tapi := http.NewServeMux()\n\tapi.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })\n\tmux := http.NewServeMux()\n\tmux.Handle("/api/", http.StripPrefix("/api", api))\n\tlog.Fatal(http.ListenAndServe(":8080", mux))\n}\n',
+    );
+    const init = await runSlimgo(["init", "--no-compose", dir]);
+    assert.equal(init.code, 0, init.stderr);
+    const tag = "localhost/slimgo-test/strip-prefix:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    const port = await freePort();
+    const container = await runContainer({ image: tag, ports: { 8080: port } });
+    try {
+      assert.equal(await waitForHttp(`http://127.0.0.1:${port}/api/healthz`), 204, await container.logs());
+      const health = await healthcheckRun(container.id);
+      assert.ok(health.healthy, `HEALTHCHECK passes in the image: ${health.output}\n${await readFile(join(dir, "Dockerfile"), "utf8")}`);
+    } finally {
+      await container.remove();
+    }
+    assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/api\/healthz"\]$/m);
+  });
+
   test("a PORT with no default: init without --port says so; with --port the image sets ENV PORT, serves there and is healthy", async () => {
     const dir = await copyModule("cli-tool");
     dirs.push(dir);
