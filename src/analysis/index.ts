@@ -19,6 +19,7 @@ import { programFacts } from "./program-facts.js";
 import type { AnalysisEngine, MainPackage, ModuleAnalysis } from "./types.js";
 import { readVendor } from "./vendor.js";
 import { buildConfigVersionVariables } from "./version-vars.js";
+import { buildWithoutCgo, importsC } from "./cgo-fallback.js";
 
 export type * from "./types.js";
 import { findModuleRoot } from "./module-root.js";
@@ -44,6 +45,8 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
   const goWork = readGoWork(root);
   const vendor = readVendor(root);
   const warnings: string[] = [];
+  // Files are first listed as a cgo build takes them; a program with cgo files is listed again with cgo
+  // off, and when that build compiles (a pure-Go fallback under //go:build !cgo) it is the one planned.
   const ctx: BuildContext = {
     goos: "linux",
     goarch: options.goarch ?? hostGoarch(),
@@ -51,16 +54,14 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
     goMinor: Number(/^1\.(\d+)/.exec(goMod.go ?? "1.16")?.[1] ?? 16),
   };
   const cache = new SourceCache(root);
+  const useGoList = (options.engine ?? "auto") !== "scanner";
+  const listOptions = { goBinary: options.goBinary ?? "go", vendored: vendor.vendored, useWorkspace: goWork !== undefined };
 
   let engine: AnalysisEngine = "scanner";
   let listed: PackageFiles[] | undefined;
-  if ((options.engine ?? "auto") !== "scanner") {
+  if (useGoList) {
     try {
-      listed = await listPackagesWithGo(root, goMod.path, ctx, {
-        goBinary: options.goBinary ?? "go",
-        vendored: vendor.vendored,
-        useWorkspace: goWork !== undefined,
-      });
+      listed = await listPackagesWithGo(root, goMod.path, ctx, listOptions);
       engine = "go-list";
     } catch (err) {
       warnings.push(goListFailure(err));
@@ -68,6 +69,12 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
   }
   const packages = listed ?? listPackagesByScanning(root, goMod.path, ctx, cache);
   const byImportPath = new Map(packages.map((p) => [p.importPath, p]));
+  let withoutCgo: Map<string, PackageFiles> | undefined;
+  if (packages.some((p) => p.files.some((f) => importsC(cache.get(f))))) {
+    const staticCtx = { ...ctx, cgo: false };
+    const again = engine === "go-list" ? await listPackagesWithGo(root, goMod.path, staticCtx, listOptions).catch(() => undefined) : undefined;
+    withoutCgo = new Map((again ?? listPackagesByScanning(root, goMod.path, staticCtx, cache)).map((p) => [p.importPath, p]));
+  }
 
   const buildConfig = readBuildConfigLines(root);
   const tzdataTag = timetzdataTagEvidence(buildConfig);
@@ -78,7 +85,13 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
     if (!files.some((f) => f.packageName === "main")) continue;
     const withMain = files.find((f) => f.mainFuncLine !== undefined);
     if (!withMain) continue;
-    const facts = programFacts(programGraph(pkg, byImportPath, cache), requiredModules, tzdataTag);
+    const withCgo = programGraph(pkg, byImportPath, cache);
+    const usesCgo = withoutCgo !== undefined && withCgo.files.some(importsC);
+    const fallback = usesCgo ? buildWithoutCgo(withCgo, withoutCgo!, cache) : undefined;
+    let facts = programFacts(fallback?.program ?? withCgo, requiredModules, tzdataTag);
+    // A module known to need cgo (go-sqlite3) still does: its own fallback only fails at run time.
+    if (fallback && facts.cgo.required) facts = programFacts(withCgo, requiredModules, tzdataTag);
+    else if (fallback) facts.cgo.optional = fallback.evidence;
     mainPackages.push({
       dir: pkg.dir,
       importPath: pkg.importPath,

@@ -55,7 +55,8 @@ export function listPackagesByScanning(root: string, modulePath: string, ctx: Bu
       .map((e) => toPosix(path.join(relDir, e.name)))
       .filter((rel) => {
         const src = cache.get(rel);
-        return src.packageName !== undefined && constraintsSatisfied(src, ctx);
+        // With cgo off, go build leaves out every file that imports "C", whatever its constraints say.
+        return src.packageName !== undefined && constraintsSatisfied(src, ctx) && (ctx.cgo || !src.imports.some((i) => i.path === "C"));
       });
     if (files.length > 0) out.push({ importPath: importPathOf(modulePath, toPosix(relDir)), dir: toPosix(relDir), files });
     for (const e of entries) if (e.isDirectory() && !skippedDir(e.name)) walk(relDir === "." ? e.name : path.join(relDir, e.name));

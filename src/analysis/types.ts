@@ -78,6 +78,12 @@ export interface CgoFacts {
   evidence: Evidence[];
   /** Dependencies known to need cgo, with a pure-Go alternative when one exists. */
   dependencies: { module: string; alternative?: string; evidence: Evidence }[];
+  /**
+   * The program has files that `import "C"` but also builds with CGO_ENABLED=0 (they are left out and
+   * a pure-Go fallback, such as a `//go:build !cgo` file, takes their place): those `import "C"` lines
+   * and the fallback's constraint. The facts are then those of the build without cgo.
+   */
+  optional?: Evidence[];
 }
 
 export interface ListeningPort {

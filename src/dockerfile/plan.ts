@@ -270,6 +270,14 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
       evidence: [...f.cgo.evidence, ...f.cgo.dependencies.map((d) => d.evidence)],
     });
   }
+  if (!cgo && f.cgo.optional) {
+    decisions.push({
+      topic: `${who}cgo`,
+      choice: "CGO_ENABLED=0",
+      reason: 'the files that import "C" are left out of a build without cgo, and the program builds from its pure-Go files instead, so the binary is static',
+      evidence: f.cgo.optional,
+    });
+  }
   decisions.push({ topic: `${who}runtime`, choice: image, reason: runtimeReason(options, cgo), evidence: [] });
 
   const bare = runtime === "scratch";

@@ -26,6 +26,8 @@ interface ProgramSummary {
   user: string[];
   cgo: string[];
   cgoDependencies: string[];
+  /** import "C" lines a build without cgo leaves out, and the fallback's constraint. */
+  cgoOptional: string[];
   ports: string[];
   healthEndpoints: string[];
   healthFlag?: string;
@@ -51,6 +53,7 @@ function summarize(m: MainPackage): ProgramSummary {
     user: f.needs.user.evidence.map(at),
     cgo: f.cgo.evidence.map(at),
     cgoDependencies: f.cgo.dependencies.map((d) => `${d.module} -> ${d.alternative ?? "none"} @ ${at(d.evidence)}`),
+    cgoOptional: (f.cgo.optional ?? []).map(at),
     ports: f.ports.map((p) => `${p.port} ${p.source}${p.envVar ? ` ${p.envVar}` : ""} @ ${at(p.evidence)}`),
     healthEndpoints: f.healthEndpoints.map((h) => `${h.path} @ ${at(h.evidence)}`),
     versionVariables: f.versionVariables.map((v) => `${v.symbol} ${v.role} @ ${at(v.evidence)}`),
@@ -69,7 +72,7 @@ function summarize(m: MainPackage): ProgramSummary {
   return s;
 }
 
-const NONE = { tlsRoots: [], zoneinfo: [], embeddedTzdata: false, tmp: [], user: [], cgo: [], cgoDependencies: [], ports: [], healthEndpoints: [], versionVariables: [], envVariables: [], embeds: [], dataDirectories: [], stateDirectories: [] };
+const NONE = { tlsRoots: [], zoneinfo: [], embeddedTzdata: false, tmp: [], user: [], cgo: [], cgoDependencies: [], cgoOptional: [], ports: [], healthEndpoints: [], versionVariables: [], envVariables: [], embeds: [], dataDirectories: [], stateDirectories: [] };
 const SERVER_IMPORTS = ["context", "errors", "fmt", "log", "net/http", "os", "os/signal", "syscall", "time"];
 const PORT_8080 = (defaultLine: number) => [`8080 env PORT @ main.go:${defaultLine}`];
 
@@ -217,7 +220,14 @@ const EXPECTED: Record<string, FixtureExpectation> = {
     go: "1.19",
     primary: ".",
     mains: [{ ...NONE, dir: ".", binary: "cgosum", main: "main.go:16", isServer: false, cgo: ["main.go:9"], imports: ["flag", "fmt"] }],
+  },  "cgo-optional": {
+    module: "example.com/cgooptional",
+    go: "1.19",
+    primary: ".",
+    // The build without cgo compiles (adler_nocgo.go declares what adler_cgo.go did), so its files are the facts.
+    mains: [{ ...NONE, dir: ".", binary: "cgooptional", main: "main.go:10", isServer: false, cgoOptional: ["adler_cgo.go:18", "adler_nocgo.go:1"], imports: ["fmt", "hash/adler32", "io", "os"] }],
   },
+
   "cli-tool": {
     module: "example.com/wordcount",
     go: "1.19",

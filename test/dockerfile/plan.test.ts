@@ -175,6 +175,19 @@ test("a TLS server gets no plain-HTTP probe, and the decision says why; a health
   assert.match(generateDockerfile(planDockerfile(moduleAnalysis([beside]), { hasGoSum: false })), /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
 });
 
+test("a program whose cgo files have a pure-Go fallback builds with CGO_ENABLED=0 on scratch, and the decision names the import \"C\" left out and the fallback", () => {
+  const optional = [ev("add_cgo.go", 7), ev("add_nocgo.go", 1)];
+  const main = mainPackage(".", "app", { cgo: { required: false, evidence: [], dependencies: [], optional } });
+  const plan = planDockerfile(moduleAnalysis([main]), { hasGoSum: false });
+  const text = generateDockerfile(plan);
+  assert.match(text, /^FROM --platform=\$BUILDPLATFORM golang:\$\{GO_VERSION\}-alpine AS build$/m);
+  assert.match(text, /CGO_ENABLED=0 GOOS=\$TARGETOS GOARCH=\$TARGETARCH/);
+  assert.match(text, /^FROM scratch AS runtime$/m);
+  const cgo = plan.programs[0]!.decisions.find((d) => d.topic === "cgo")!;
+  assert.equal(cgo.choice, "CGO_ENABLED=0");
+  assert.deepEqual(cgo.evidence, optional);
+});
+
 test("a health route whose served path is unknown (a StripPrefix with a variable prefix) gets no probe, a warning and a reason naming both lines; --healthcheck probes the path given", () => {
   const main = mainPackage(".", "app", {
     isServer: true,

@@ -193,6 +193,25 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.equal(config.User, "65532:65532");
   });
 
+  test("cgo-optional: cgo only under //go:build cgo, with a !cgo fallback: builds with CGO_ENABLED=0 on the Alpine builder and runs static on scratch", async () => {
+    const dir = await copyModule("cgo-optional");
+    dirs.push(dir);
+    const init = await runSlimgo(["init", dir]);
+    assert.equal(init.code, 0, init.stderr);
+    const tag = "localhost/slimgo-test/cgo-optional:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    const run = await podman(["run", "--rm", "-i", "--ulimit", "nproc=1000:1000", "--ulimit", "nofile=1000:1000", tag], { input: "hello" });
+    assert.equal(run.stdout.trim(), "062c0215 (Go)", "the pure-Go fallback was built");
+    const verified = await runSlimgo(["verify", `podman:${tag}`]);
+    assert.equal(verified.code, 0, `the image fails slimgo verify:\n${verified.stdout}${verified.stderr}`);
+    const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
+    assert.match(dockerfile, /^FROM --platform=\$BUILDPLATFORM golang:\$\{GO_VERSION\}-alpine AS build$/m);
+    assert.match(dockerfile, /^ {4}CGO_ENABLED=0 GOOS=\$TARGETOS GOARCH=\$TARGETARCH \\$/m);
+    assert.match(dockerfile, /^FROM scratch AS runtime$/m);
+    assert.match(init.stdout, /cgo +CGO_ENABLED=0: the files that import "C" are left out of a build without cgo.*\(adler_cgo\.go:18, adler_nocgo\.go:1\)/);
+  });
+
   test("vendored: builds from vendor/ with no module download and no network", async () => {
     const dir = await copyModule("vendored");
     dirs.push(dir);
