@@ -7,6 +7,7 @@ import { inputError } from "../errors.js";
 import { displayPath } from "../fsutil/display-path.js";
 import { builderImage, NONROOT_USER, runtimeImage } from "./images.js";
 import { healthTarget } from "./health-probe.js";
+import { chooseGoVersion } from "./builder-go-version.js";
 import { planModuleFetch, vendoredPrivateModules, type ModuleFetchPlan } from "./module-fetch.js";
 import type { ModuleFetchSettings } from "../analysis/module-fetch-settings.js";
 import { runTimeFiles, type RunTimeFile, type RunTimeFileLeftOut } from "../analysis/run-time-files.js";
@@ -101,13 +102,11 @@ export interface PlanOptions {
   moduleFetch?: ModuleFetchSettings;
 }
 
-const DEFAULT_GO_VERSION = "1.22";
 /** The runtime stage's working directory when the program reads files of the module at run time. */
 export const RUN_TIME_WORKDIR = "/app";
 
 export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): DockerfilePlan {
   const decisions: Decision[] = [];
-  const goVersion = chooseGoVersion(analysis, decisions);
   const mains = selectMainPackages(analysis, options);
   const programs = mains.map((main) => planProgram(main, options, mains.length > 1, analysis.buildConfigVersionVariables, analysis.goMod.path, analysis.root));
   const cgo = programs.some((p) => p.cgo);
@@ -135,6 +134,10 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
   const moduleFetch = downloadModules ? planModuleFetch(analysis.goMod, settings, { hasGit: cgo }, decisions) : undefined;
   const vendoredPrivate = analysis.vendored ? vendoredPrivateModules(analysis.goMod, settings) : undefined;
   if (vendoredPrivate) decisions.push(vendoredPrivate);
+  // Decided last, from what the Dockerfile uses, and explained first.
+  const versionDecision: Decision[] = [];
+  const goVersion = chooseGoVersion(analysis, { cgo, settings: moduleFetch?.args.map((a) => a.name) ?? [] }, versionDecision);
+  decisions.unshift(...versionDecision);
 
   const { inside, outside } = localReplaces(analysis);
   const warnings = analysis.vendored
@@ -200,20 +203,6 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
     programs,
     decisions,
   };
-}
-
-function chooseGoVersion(analysis: ModuleAnalysis, decisions: Decision[]): string {
-  const { toolchain, toolchainEvidence, go, goEvidence } = analysis.goMod;
-  if (toolchain && toolchainEvidence) {
-    decisions.push({ topic: "Go version", choice: toolchain, reason: "the toolchain line names the exact Go release", evidence: [toolchainEvidence] });
-    return toolchain;
-  }
-  if (go && goEvidence) {
-    decisions.push({ topic: "Go version", choice: go, reason: "the go line is the oldest Go that builds the module", evidence: [goEvidence] });
-    return go;
-  }
-  decisions.push({ topic: "Go version", choice: DEFAULT_GO_VERSION, reason: "go.mod has no go line; add one (go mod edit -go=X)", evidence: [analysis.goMod.pathEvidence] });
-  return DEFAULT_GO_VERSION;
 }
 
 /**

@@ -193,6 +193,21 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.equal(config.User, "65532:65532");
   });
 
+  test("cgo with go 1.12 in go.mod: the builder is golang:1.19-bookworm, the first Go with a bookworm image (and -trimpath), and the image builds and runs", async () => {
+    const dir = await copyModule("cgo");
+    dirs.push(dir);
+    await writeFile(join(dir, "go.mod"), "module example.com/cgosum\n\ngo 1.12\n");
+    const init = await runSlimgo(["init", dir]);
+    assert.equal(init.code, 0, init.stderr);
+    const tag = "localhost/slimgo-test/cgo-go112:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    const run = await podman(["run", "--rm", tag, "-a", "40", "-b", "2"]);
+    assert.equal(run.stdout.trim(), "42", "the C code ran");
+    assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /^ARG GO_VERSION=1\.19$/m);
+    assert.match(init.stdout, /Go version +1\.19: the go line says 1\.12, .*golang:<version>-bookworm, exists from Go 1\.19 on/);
+  });
+
   test("cgo-optional: cgo only under //go:build cgo, with a !cgo fallback: builds with CGO_ENABLED=0 on the Alpine builder and runs static on scratch", async () => {
     const dir = await copyModule("cgo-optional");
     dirs.push(dir);
