@@ -19,7 +19,8 @@
  * SG112 on a Containerfile: podman keeps out what .containerignore names, and lint reads that file too.
  * SG102: test/fixtures/local-replace needs greeting/go.mod for go mod download, which the fix now copies
  * first (and the fixture, with nothing to download, is not reported). SG203: `CMD exec echo ...` runs on alpine, its exec-form rewrite does not start, and a shell-form
- * ENTRYPOINT ignores the CMD its exec form would get as arguments.
+ * ENTRYPOINT ignores the CMD its exec form would get as arguments. SG123: a root-owned RUN mkdir, also with
+ * a VOLUME over it, leaves USER 65532 no write to its state directory; a chown does.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -367,6 +368,40 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /^COPY cmd\/ cmd\/\nCOPY internal\/greet\/ internal\/greet\/\nRUN /m, lint.stdout + lint.stderr);
     const fixed = await build("sg119-fixed", dir);
     assert.equal(fixed.code, 0, fixed.output);
+  });
+
+  test("SG123: with RUN mkdir -p /var/lib/app, also under a VOLUME, USER 65532 cannot write its state there; chowned to 65532 it can, and lint says so each time", async () => {
+    const program =
+      'package main\n\nimport (\n\t"flag"\n\t"fmt"\n\t"os"\n\t"path/filepath"\n)\n\nfunc main() {\n\tdir := flag.String("data", "/var/lib/app", "data directory")\n\tflag.Parse()\n' +
+      '\tif err := os.MkdirAll(*dir, 0o755); err != nil {\n\t\tfmt.Println(err)\n\t\tos.Exit(1)\n\t}\n' +
+      '\tif err := os.WriteFile(filepath.Join(*dir, "state"), []byte("x"), 0o600); err != nil {\n\t\tfmt.Println(err)\n\t\tos.Exit(1)\n\t}\n\tfmt.Println("wrote state")\n}\n';
+    const dockerfile = (final: string) =>
+      `FROM golang:1.19-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n\nFROM alpine:3.20\nCOPY --from=build /out/app /app\n${final}USER 65532\nENTRYPOINT ["/app"]\n`;
+    const cases: { name: string; final: string; writable: boolean }[] = [
+      { name: "mkdir", final: "RUN mkdir -p /var/lib/app\n", writable: false },
+      // A new volume takes the owner of the image's directory. (Over a missing one podman gives it to the user, Docker to root: lint reports that too.)
+      { name: "volume", final: "RUN mkdir -p /var/lib/app\nVOLUME /var/lib/app\n", writable: false },
+      { name: "chown", final: "RUN mkdir -p /var/lib/app && chown 65532 /var/lib/app\n", writable: true },
+    ];
+    for (const c of cases) {
+      const text = dockerfile(c.final);
+      const dir = await goModuleContext(`slimgo-sg123-${c.name}-`, "example.com/state", { Dockerfile: text, "main.go": program });
+      const module = await analyze(dir, { engine: "scanner" });
+      const findings = lintDockerfile(text, { module, contextDir: dir }).findings.filter((f) => f.ruleId === "SG123");
+      const built = await build(`sg123-${c.name}`, dir);
+      assert.equal(built.code, 0, built.output);
+      const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, built.tag], { allowFailure: true, timeoutMs: 60_000 });
+      if (c.writable) {
+        assert.equal(run.code, 0, `${c.name}: ${run.stdout}${run.stderr}`);
+        assert.match(run.stdout, /wrote state/);
+        assert.deepEqual(findings.map((f) => f.message), [], c.name);
+      } else {
+        assert.notEqual(run.code, 0, c.name);
+        assert.match(run.stdout, /permission denied/, c.name);
+        assert.deepEqual(findings.map((f) => f.line), [6], c.name);
+        assert.match(findings[0]!.message, /owned by root: it cannot write there \(permission denied\)/, c.name);
+      }
+    }
   });
 
   test("SG220: go test piped into tee builds an image with a failing test; after the fix the build fails", async () => {

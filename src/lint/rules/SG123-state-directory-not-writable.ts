@@ -1,10 +1,10 @@
 import type { StateDirectory } from "../../analysis/types.js";
 import { lookupAt } from "../model/build.js";
+import { directoryAccess } from "../model/directory-access.js";
 import { finalStageProgram } from "../model/go-build-context.js";
-import { putFromOutsideContext } from "../model/image-files.js";
 import { runsAsNonRootByDefault } from "../model/images.js";
 import { lastUser, rootImage, stageSetsEnv } from "../model/queries.js";
-import type { DockerfileModel, StageModel } from "../model/types.js";
+import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import { expand } from "../model/variables.js";
 import type { Rule } from "../types.js";
 
@@ -18,32 +18,21 @@ function nonRootUser(model: DockerfileModel, final: StageModel): string | undefi
   return e.unknown || user === "root" || user === "0" ? undefined : e.value;
 }
 
-/** Whether the path occurs in the text as a whole path (`/var/lib/app`, `/out/rootfs/var/lib/app/`), not as part of a longer name. */
-function mentions(text: string, path: string): boolean {
-  for (let i = text.indexOf(path); i >= 0; i = text.indexOf(path, i + 1)) {
-    if (!/[\w.-]/.test(text[i + path.length] ?? "")) return true;
-  }
-  return false;
-}
-
-/**
- * Whether the Dockerfile may make the directory, or says it is mounted: a RUN, COPY or ADD of any
- * stage that names it (`chown 65532 /out/rootfs/var/lib/app`, then a copy of the tree), or a copy
- * from another stage or image, or a VOLUME, that covers it. A WORKDIR alone does not count: it
- * creates the directory owned by root.
- */
-function mayBeWritable(model: DockerfileModel, final: StageModel, path: string): boolean {
-  for (const ins of model.stages.flatMap((s) => s.instructions)) {
-    if ((ins.keyword === "RUN" || ins.keyword === "COPY" || ins.keyword === "ADD") && mentions(model.text.slice(ins.start, ins.end), path)) return true;
-  }
-  return putFromOutsideContext(final, path);
-}
-
 /** Whether the image moves the directory elsewhere: the flag in the program's arguments, or the variable set by ENV. */
 function movedByImage(model: DockerfileModel, final: StageModel, args: readonly string[], dir: StateDirectory): boolean {
   if (dir.source === "flag" && dir.name) return args.some((a) => new RegExp(`^--?${dir.name}(=|$)`).test(a));
   if (dir.source === "env" && dir.name) return stageSetsEnv(model, final, dir.name);
   return false;
+}
+
+/** Who owns the directory an instruction makes, and why, for the message. */
+function whoOwns(made: InstructionModel): string {
+  const at = `line ${made.range.line}`;
+  // podman gives a new volume over a missing directory to the container's user; Docker makes it root's.
+  if (made.keyword === "VOLUME") return `only the VOLUME at ${at} makes it, and Docker mounts a new volume there owned by root (a new volume takes the owner of the image's directory, and the image has none; podman gives it to the user, Docker does not)`;
+  if (made.keyword === "WORKDIR") return `the WORKDIR at ${at} makes that directory owned by root (it is made as the USER in effect there)`;
+  if (made.keyword === "RUN") return `the directory the RUN at ${at} makes is owned by root`;
+  return `the directory the ${made.keyword} at ${at} puts there is owned by root`;
 }
 
 function whereFrom(dir: StateDirectory): string {
@@ -59,7 +48,7 @@ export const rule: Rule = {
     name: "state-directory-not-writable",
     severity: "warning",
     description:
-      "The Go program the image runs writes its state to an absolute directory (os.MkdirAll(\"/var/lib/app\"), or the default of a -data flag or DATA_DIR variable), the image runs it as a non-root user, and nothing in the Dockerfile makes that directory or mounts a VOLUME there: the program cannot create it and fails with permission denied.",
+      "The Go program the image runs writes its state to an absolute directory (os.MkdirAll(\"/var/lib/app\"), or the default of a -data flag or DATA_DIR variable), the image runs it as a non-root user, and nothing in the Dockerfile gives that user the directory: the image has none (the program cannot create it) or has one owned by root (a RUN mkdir, a WORKDIR before USER, a COPY without --chown, a VOLUME), and the program fails with permission denied.",
     docs: "docs/rules/SG123.md",
     peers: {},
     needsModule: true,
@@ -71,13 +60,18 @@ export const rule: Rule = {
     const user = nonRootUser(ctx.model, final);
     if (user === undefined) return;
     for (const dir of program.facts.stateDirectories) {
-      if (movedByImage(ctx.model, final, args, dir) || mayBeWritable(ctx.model, final, dir.path)) continue;
+      if (movedByImage(ctx.model, final, args, dir)) continue;
+      const access = directoryAccess(ctx.model, final, dir.path, user);
+      if (access.writable) continue;
       const moveIt = dir.source === "flag" ? `, or pass -${dir.name} a mounted directory` : dir.source === "env" ? `, or set ${dir.name} to a mounted directory` : "";
+      const makeIt = `make it in the build stage and copy it over, owned by that user (RUN mkdir -p /out/state${dir.path} && chown ${user} /out/state${dir.path}, then COPY --from=build /out/state/ /)`;
+      const made = access.madeBy;
       ctx.report({
         at: final.from,
-        message:
-          `${program.binary} writes its state to ${dir.path} (${whereFrom(dir)}), and the image runs it as ${user} with no such directory: it cannot create it (permission denied); ` +
-          `make it in the build stage and copy it over, owned by that user (RUN mkdir -p /out/state${dir.path} && chown ${user} /out/state${dir.path}, then COPY --from=build /out/state/ /)${moveIt}`,
+        message: made
+          ? `${program.binary} writes its state to ${dir.path} (${whereFrom(dir)}), and the image runs it as ${user}, but ${whoOwns(made)}: it cannot write there (permission denied); ` +
+            `${made.keyword === "RUN" && made.stage === final.index ? `chown it to that user where it is made (chown ${user} ${dir.path}), or ` : ""}${makeIt}${moveIt}`
+          : `${program.binary} writes its state to ${dir.path} (${whereFrom(dir)}), and the image runs it as ${user} with no such directory: it cannot create it (permission denied); ${makeIt}${moveIt}`,
       });
     }
   },
