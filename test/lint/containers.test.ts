@@ -10,7 +10,7 @@
  * package (the build fails) and an embedded file (the binary lacks it). SG117: -X main.Version for a
  * `var version` leaves the binary saying dev. SG118: a HEALTHCHECK on another port than the program's
  * never passes. SG119: a piecemeal COPY that misses an imported package fails the build, and the COPY
- * its fix adds mends it. SG105: a single-stage build whose program loads time zones breaks with
+ * its fix adds mends it; so does `COPY cmd .`, which puts cmd/api at /src/api, and the destination its fix writes. SG105: a single-stage build whose program loads time zones breaks with
  * -trimpath (no GOROOT left to find zoneinfo.zip), so its fix leaves -trimpath out. Stand-ins:
  * test/support/standins.ts. SG120: a -health flag the image never runs leaves podman nothing to check;
  * the HEALTHCHECK its fix adds makes the container healthy. SG221: USER appuser after adduser -u runs as
@@ -402,6 +402,25 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
         assert.match(findings[0]!.message, /owned by root: it cannot write there \(permission denied\)/, c.name);
       }
     }
+  });
+
+  test("SG119: COPY cmd . copies cmd's contents, so go build ./cmd/api finds no cmd/api and fails; slimgo lint says where it landed, and its fix (COPY cmd cmd/) builds", async () => {
+    const dockerfile = (copy: string) => `FROM golang:1.19-alpine AS build\nWORKDIR /src\nCOPY go.mod ./\n${copy}\nCOPY internal internal\nRUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/api ./cmd/api\n`;
+    const dir = await goModuleContext("slimgo-sg119-contents-", "example.com/contents", {
+      "Dockerfile": dockerfile("COPY cmd ."),
+      "cmd/api/main.go": 'package main\n\nimport "example.com/contents/internal/greet"\n\nfunc main() { println(greet.Hello()) }\n',
+      "internal/greet/greet.go": 'package greet\n\nfunc Hello() string { return "hello" }\n',
+    });
+    const failed = await build("sg119-contents-bad", dir);
+    assert.notEqual(failed.code, 0, "go build finds no /src/cmd/api");
+    assert.match(failed.output, /stat \/src\/cmd\/api: directory not found/);
+
+    const lint = await runSlimgo(["lint"], { cwd: dir });
+    assert.match(lint.stdout, /SG119 go build compiles package example\.com\/contents\/cmd\/api for \.\/cmd\/api from \/src\/cmd\/api, but the COPY at line 4 puts cmd\/api\/main\.go at \/src\/api\/main\.go/, lint.stdout + lint.stderr);
+    await runSlimgo(["lint", "--fix"], { cwd: dir });
+    assert.equal(await readFile(join(dir, "Dockerfile"), "utf8"), dockerfile("COPY cmd cmd/"));
+    const fixed = await build("sg119-contents-fixed", dir);
+    assert.equal(fixed.code, 0, fixed.output);
   });
 
   test("SG220: go test piped into tee builds an image with a failing test; after the fix the build fails", async () => {

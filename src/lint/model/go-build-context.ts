@@ -88,7 +88,7 @@ export function directoryInModule(build: GoInvocation): string | undefined {
 }
 
 /** Maps module-relative paths to context-relative ones; undefined when the module is not inside the context. */
-function moduleInContext(contextDir: string, moduleRoot: string): ((moduleRelative: string) => string) | undefined {
+export function moduleInContext(contextDir: string, moduleRoot: string): ((moduleRelative: string) => string) | undefined {
   const prefix = relative(contextDir, moduleRoot).split(sep).join("/");
   if (prefix.startsWith("..") || isAbsolute(prefix)) return undefined;
   return (moduleRelative) => (prefix === "" ? moduleRelative : `${prefix}/${moduleRelative}`);
