@@ -19,7 +19,8 @@
  * SG112 on a Containerfile: podman keeps out what .containerignore names, and lint reads that file too.
  * SG102: test/fixtures/local-replace needs greeting/go.mod for go mod download, which the fix now copies
  * first (and the fixture, with nothing to download, is not reported). SG203: `CMD exec echo ...` runs on alpine, its exec-form rewrite does not start, and a shell-form
- * ENTRYPOINT ignores the CMD its exec form would get as arguments. SG123: a root-owned RUN mkdir, also with
+ * ENTRYPOINT ignores the CMD its exec form would get as arguments, and a shell-form CMD under an exec-form
+ * ENTRYPOINT reaches the program as /bin/sh, -c and the string until its fix splits the words. SG123: a root-owned RUN mkdir, also with
  * a VOLUME over it, leaves USER 65532 no write to its state directory; a chown does.
  */
 import assert from "node:assert/strict";
@@ -496,6 +497,28 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     assert.equal(rewritten.output.trim(), "serving --help");
   });
 
+  /** Puts /app in the context: a static program that prints its arguments, built on the host. */
+  function withProgram(dir: string): void {
+    const src = join(dir, "src");
+    execFileSync("mkdir", ["-p", src]);
+    execFileSync("sh", ["-c", `printf '%s\\n' 'module app' 'go 1.19' > go.mod && printf '%s\\n' 'package main' 'import ("fmt"; "os")' 'func main() { fmt.Println("app started:", os.Args[1:]) }' > main.go`], { cwd: src });
+    execFileSync("go", ["build", "-o", join(dir, "app"), "."], { cwd: src, env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" } });
+  }
+
+  test('SG203: a shell-form CMD under ENTRYPOINT ["/app"] reaches the program as /bin/sh, -c and the string; the fix passes the words as its arguments', async () => {
+    const bad = 'FROM alpine:3.20\nCOPY app /app\nUSER 65532\nENTRYPOINT ["/app"]\nCMD serve -port 8080\n';
+    const findings = lintDockerfile(bad).findings.filter((f) => f.ruleId === "SG203");
+    assert.deepEqual(findings.map((f) => f.line), [5]);
+    assert.match(findings[0]!.message, /the program is passed "\/bin\/sh", "-c" and "serve -port 8080"/);
+    const fixed = applyFixes(bad, findings).text;
+    assert.equal(fixed, bad.replace("CMD serve -port 8080", 'CMD ["serve", "-port", "8080"]'));
+
+    const before = await buildAndRun("sg203-arguments-bad", bad, withProgram);
+    assert.match(before.output, /app started: \[\/bin\/sh -c serve -port 8080\]/);
+    const afterFix = await buildAndRun("sg203-arguments-fixed", fixed, withProgram);
+    assert.match(afterFix.output, /app started: \[serve -port 8080\]/);
+  });
+
   test('SG108: ENTRYPOINT ["sh", "-c", ...] on distroless cannot start; the fixed ENTRYPOINT runs the program itself', async () => {
     const bad = 'FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\nENTRYPOINT ["sh", "-c", "exec /app serve"]\n';
     const findings = lintDockerfile(bad).findings.filter((f) => f.ruleId === "SG108");
@@ -503,13 +526,6 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const fixed = applyFixes(bad, findings).text;
     assert.equal(fixed, 'FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\nENTRYPOINT ["/app", "serve"]\n');
 
-    // A static program that prints its arguments, built on the host.
-    const withProgram = (dir: string) => {
-      const src = join(dir, "src");
-      execFileSync("mkdir", ["-p", src]);
-      execFileSync("sh", ["-c", `printf '%s\\n' 'module app' 'go 1.19' > go.mod && printf '%s\\n' 'package main' 'import ("fmt"; "os")' 'func main() { fmt.Println("app started:", os.Args[1:]) }' > main.go`], { cwd: src });
-      execFileSync("go", ["build", "-o", join(dir, "app"), "."], { cwd: src, env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" } });
-    };
     const before = await buildAndRun("sg108-bad", bad, withProgram);
     assert.notEqual(before.code, 0, "the container must not start");
     assert.match(before.output, /sh.*(not found|no such file)/i);

@@ -36,6 +36,25 @@ export function execFormFix(model: DockerfileModel, ins: InstructionModel, cmdIn
 }
 
 /**
+ * A shell-form CMD read as the arguments an exec-form ENTRYPOINT should get: its words as a JSON
+ * array when they are plain (see execFormOf). A leading `exec` is kept out of it: as arguments it
+ * means nothing the program would want, so what was meant is for the author to say.
+ */
+export function argumentsFormOf(model: DockerfileModel, ins: InstructionModel): { array: string; start: number; end: number } | undefined {
+  if (ins.keyword !== "CMD" || ins.json !== null || ins.heredocs.length > 0 || ins.end <= ins.argsStart) return undefined;
+  const words = plainCommandWords(model.text.slice(ins.argsStart, ins.end), model.escape);
+  if (!words || words[0] === "exec") return undefined;
+  return { array: execFormArray(words), start: ins.argsStart, end: ins.end };
+}
+
+/** Rewrites a shell-form CMD into the JSON array of arguments an exec-form ENTRYPOINT gets (see argumentsFormOf). */
+export function argumentsFix(model: DockerfileModel, ins: InstructionModel): Fix | undefined {
+  const form = argumentsFormOf(model, ins);
+  if (!form) return undefined;
+  return { description: `write the CMD as the ENTRYPOINT's arguments: ${form.array}`, edits: [replaceToEnd(model, form.start, form.end, form.array)] };
+}
+
+/**
  * An exec-form `["/bin/sh", "-c", "/app serve"]` CMD or ENTRYPOINT rewritten to run the program
  * itself (`["/app", "serve"]`), when the script is one plain command (a leading `exec` dropped).
  * Not for an ENTRYPOINT while a CMD is in effect: sh -c ignores CMD, the program would get it as arguments.

@@ -21,6 +21,19 @@ export interface StartedProcess {
 /** Wrappers that replace themselves with the command after them, so it keeps their PID. */
 const execingWrappers = new Set(["exec", "env", "gosu", "su-exec", "nice", "ionice", "chroot", "setarch", "taskset", "stdbuf", "nohup"]);
 
+/**
+ * Programs that run the words after them as a command: inits, the wrappers that exec what follows,
+ * shells, and entrypoint scripts (which by custom end in `exec "$@"`). Any other ENTRYPOINT program
+ * gets the CMD as its own arguments.
+ */
+const commandRunners = /^(tini(-static)?(-[a-z0-9]+)?|docker-init|catatonit|dumb-init|s6-svscan|init|env|exec|gosu|su-exec|sudo|doas|nice|ionice|nohup|timeout|chroot|setarch|taskset|stdbuf|setpriv|runuser|su|sh|bash|ash|dash|zsh|busybox)$/;
+
+/** Whether an exec-form ENTRYPOINT runs its CMD as a command (`["tini", "--"]`, `["/docker-entrypoint.sh"]`) rather than taking it as arguments (`["/app"]`). */
+export function runsCmdAsCommand(entrypoint: readonly string[]): boolean {
+  const name = entrypoint[0]?.split("/").pop() ?? "";
+  return commandRunners.test(name) || /\.(sh|bash)$/.test(name) || /entrypoint/i.test(name);
+}
+
 /** The process a stage's image starts; undefined when it is not known (a base image's ENTRYPOINT, variables, several commands). */
 export function startedProcess(stage: StageModel): StartedProcess | undefined {
   const instructions = stageChain(stage)

@@ -178,6 +178,19 @@ export function cmdInEffect(model: DockerfileModel, stage: StageModel, ins: Inst
   return undefined;
 }
 
+/**
+ * The exec-form ENTRYPOINT a stage's image runs its CMD with: the stage's last ENTRYPOINT, else that
+ * of the stage it starts FROM, and so on. Undefined when that one is in shell form or `[]`, or none
+ * is set (an external base image's is not known).
+ */
+export function execEntrypointOf(stage: StageModel): InstructionModel | undefined {
+  for (const s of stageChain(stage)) {
+    const last = s.instructions.filter((i) => i.keyword === "ENTRYPOINT").at(-1);
+    if (last) return last.json !== null && last.json.length > 0 ? last : undefined;
+  }
+  return undefined;
+}
+
 /** The shell a `["sh", "-c", ...]` names, by implementation: sh is busybox ash on Alpine and busybox, dash on Debian-based images. */
 export function shellImplementation(stage: StageModel, program: string): string | undefined {
   const name = posix.basename(program);

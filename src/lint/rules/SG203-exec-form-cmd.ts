@@ -1,8 +1,9 @@
 import { posix } from "node:path";
 import { stringRun } from "../../shell/signal-path.js";
 import { joinContinuations } from "../../shell/tokenize.js";
-import { execFormFix, execFormOf, shellWrapperFix } from "../fixes/exec-form.js";
-import { cmdInEffect, shellImplementation, stageHasNoShell } from "../model/queries.js";
+import { argumentsFix, argumentsFormOf, execFormFix, execFormOf, shellWrapperFix } from "../fixes/exec-form.js";
+import { runsCmdAsCommand } from "../model/entrypoint.js";
+import { cmdInEffect, execEntrypointOf, shellImplementation, stageHasNoShell } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
@@ -28,6 +29,11 @@ export const rule: Rule = {
           continue;
         }
         if (ins.args.length === 0) continue;
+        const entrypoint = ins.keyword === "CMD" ? execEntrypointOf(stage) : undefined;
+        if (entrypoint && !runsCmdAsCommand(entrypoint.json ?? [])) {
+          reportShellFormArguments(ctx, ins, entrypoint);
+          continue;
+        }
         // `CMD exec /app serve`: every shell replaces itself with what exec names, which gets the signals.
         if (endsInExec(model, ins)) continue;
         const cmd = ins.keyword === "ENTRYPOINT" ? cmdInEffect(model, stage, ins) : undefined;
@@ -48,6 +54,26 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * A shell-form CMD under an exec-form ENTRYPOINT that takes it as its arguments (`ENTRYPOINT ["/app"]`):
+ * no shell runs it, the program gets `/bin/sh`, `-c` and the whole string as its arguments (Docker's
+ * reference says so; podman 4.3 does the same), so the shell form is itself the bug, whatever the shell.
+ */
+function reportShellFormArguments(ctx: Parameters<Rule["check"]>[0], ins: InstructionModel, entrypoint: InstructionModel): void {
+  const { model } = ctx;
+  const script = joinContinuations(model.text.slice(ins.argsStart, ins.end), ins.argsStart, model.escape).chars.trim();
+  const form = argumentsFormOf(model, ins);
+  const fix = argumentsFix(model, ins);
+  const advice = form
+    ? `write the arguments as a JSON array: CMD ${form.array}`
+    : "write the arguments as a JSON array; nothing expands variables or runs shell syntax in arguments, so have the program read the variable itself, or start it from an entrypoint script that execs it";
+  ctx.report({
+    at: ins,
+    message: `CMD in shell form is ["/bin/sh", "-c", ${JSON.stringify(script)}], and the exec-form ENTRYPOINT ${JSON.stringify(entrypoint.json)} (line ${entrypoint.range.line}) gets it as arguments: no shell runs it, the program is passed "/bin/sh", "-c" and ${JSON.stringify(script)}; ${advice}`,
+    ...(fix ? { fix } : {}),
+  });
+}
 
 /**
  * Exec form that starts a shell on a string (`["sh", "-c", "/app serve"]`) is shell form written
