@@ -14,6 +14,8 @@ export interface EngineInput {
   dockerignore?: string[];
   /** The ignore file's name (.dockerignore, .containerignore, Dockerfile.dockerignore), for messages. */
   dockerignoreName?: string;
+  /** The ignore file's path, which fixes that add to it name (Fix.ignoreFile). */
+  dockerignorePath?: string;
   config?: LintConfig;
 }
 
@@ -50,7 +52,7 @@ export function runRules(input: EngineInput): Finding[] {
           endColumn: range.endColumn,
         };
         // A rule's edit inside `sh -c '...'` may hold text those quotes cannot: then no fix.
-        if (r.fix && editsFitQuotes(model, r.fix.edits)) finding.fix = r.fix;
+        if (r.fix && editsFitQuotes(model, r.fix.edits)) finding.fix = r.fix.dockerignoreAdditions && input.dockerignorePath !== undefined ? { ...r.fix, ignoreFile: input.dockerignorePath } : r.fix;
         findings.push(finding);
       },
       ...(input.module !== undefined ? { module: input.module } : {}),

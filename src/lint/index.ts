@@ -4,11 +4,11 @@
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { ignoreFileFor, type IgnoreFile } from "./ignore-file.js";
-import { runRules, exceedsThreshold, unknownRuleCodes as unknownAmong } from "./engine.js";
+import { ignoreFilesFor, type IgnoreFile } from "./ignore-file.js";
+import { runRules, exceedsThreshold, sortFindings, unknownRuleCodes as unknownAmong } from "./engine.js";
 import { buildModel } from "./model/build.js";
 import { rules } from "./rules/index.js";
-import type { LintOptions, LintResult } from "./types.js";
+import type { Finding, LintOptions, LintResult } from "./types.js";
 
 export type { FileEdits, Finding, Fix, LintConfig, LintOptions, LintResult, Rule, RuleMeta, Severity, TextEdit } from "./types.js";
 export { severities, severityRank } from "./types.js";
@@ -23,31 +23,45 @@ export { formatSarif, type SarifOptions } from "./format/sarif.js";
 export { exceedsThreshold } from "./engine.js";
 export { buildModel } from "./model/build.js";
 export { likelyBuildContext, type BuildContextGuess } from "./build-context.js";
-export { defaultDockerfile, ignoreFileFor, type IgnoreFile } from "./ignore-file.js";
+export { defaultDockerfile, ignoreFileFor, ignoreFilesFor, type Builder, type IgnoreFile } from "./ignore-file.js";
 
 /** The codes that name none of slimgo's rules (by id, name, or a hadolint or BuildKit name). */
 export function unknownRuleCodes(codes: readonly string[]): string[] {
   return unknownAmong(codes, rules);
 }
 
-/** Lints Dockerfile text. Never throws for bad Dockerfile content: parse problems become SG001 findings. */
+/**
+ * Lints Dockerfile text. Never throws for bad Dockerfile content: parse problems become SG001 findings.
+ * When docker and podman read different ignore files for it, the rules that read one run for each.
+ */
 export function lintDockerfile(text: string, options: LintOptions = {}): LintResult {
   const file = options.file ?? "Dockerfile";
   const model = buildModel(text);
-  const ignoreFile = options.contextDir === undefined ? undefined : ignoreFileFor(options.contextDir, options.dockerfilePath);
-  const dockerignore = options.dockerignore === null ? undefined : options.dockerignore ?? (ignoreFile ? readIgnoreFile(ignoreFile) : undefined);
   const threshold = options.config?.failureThreshold ?? "warning";
-  const findings = runRules({
+  const common = {
     model,
-    rules,
     file,
     ...(options.module !== undefined ? { module: options.module } : {}),
     ...(options.contextDir !== undefined ? { contextDir: options.contextDir } : {}),
-    ...(dockerignore !== undefined ? { dockerignore } : {}),
-    ...(ignoreFile !== undefined ? { dockerignoreName: basename(ignoreFile.path) } : {}),
     ...(options.config !== undefined ? { config: options.config } : {}),
-  });
+  };
+  let findings: Finding[];
+  if (options.dockerignore !== undefined || options.contextDir === undefined) {
+    const name = options.contextDir === undefined ? undefined : basename(ignoreFilesFor(options.contextDir, options.dockerfilePath)[0]!.path);
+    findings = runRules({ ...common, rules, ...(options.dockerignore ? { dockerignore: options.dockerignore } : {}), ...(name !== undefined ? { dockerignoreName: name } : {}) });
+  } else {
+    const [first, ...others] = ignoreFilesFor(options.contextDir, options.dockerfilePath);
+    findings = runRules({ ...common, rules, ...ignoreInput(first!) });
+    for (const other of others) findings.push(...runRules({ ...common, rules: rules.filter((r) => r.meta.readsIgnoreFile), ...ignoreInput(other) }));
+    findings = sortFindings(findings);
+  }
   return { file, findings, failed: exceedsThreshold(findings, threshold), failureThreshold: threshold };
+}
+
+/** What the engine needs of an ignore file: its lines (none when it does not exist), name and path. */
+function ignoreInput(file: IgnoreFile): { dockerignore?: string[]; dockerignoreName: string; dockerignorePath: string } {
+  const lines = readIgnoreFile(file);
+  return { ...(lines !== undefined ? { dockerignore: lines } : {}), dockerignoreName: basename(file.path), dockerignorePath: file.path };
 }
 
 /** The lines of an ignore file, or undefined when it does not exist (or cannot be read). */

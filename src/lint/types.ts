@@ -36,6 +36,8 @@ export interface Fix {
   edits: TextEdit[];
   /** Lines to append to the build context's .dockerignore (created when missing). */
   dockerignoreAdditions?: string[];
+  /** The ignore file (absolute path) those lines go to, when lint knows which it read: .dockerignore, .containerignore, `<Dockerfile>.dockerignore`. */
+  ignoreFile?: string;
   /** Edits to other files of the build context. */
   fileEdits?: FileEdits[];
 }
@@ -67,6 +69,8 @@ export interface RuleMeta {
   peers: RulePeers;
   /** True when some reports carry a safe fix. */
   fixable?: boolean;
+  /** True when the rule reads the ignore file: run again for each builder's when docker and podman read different ones. */
+  readsIgnoreFile?: boolean;
   /** True when the rule only runs with a module analysis. */
   needsModule?: boolean;
 }

@@ -47,6 +47,28 @@ describe("slimgo lint (CLI)", () => {
     assert.match(none.stderr, /Dockerfile: cannot read Dockerfile \(no such file\)/);
   });
 
+  test("with both .dockerignore (docker build's) and .containerignore (podman build's), lint checks both: each finding names its file, --fix adds to each, and stderr says which builder reads which", () => {
+    const imports = {
+      "go.mod": "module example.com/app\n\ngo 1.19\n",
+      "main.go": 'package main\n\nimport "example.com/app/internal/store"\n\nfunc main() { store.Open() }\n',
+      "internal/store/store.go": "package store\n\nfunc Open() {}\n",
+    };
+    const dockerfile = good.replace("COPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\n", "");
+    const dir = makeContext({ ...imports, Dockerfile: dockerfile, ".dockerignore": ".git\n", ".containerignore": ".git\n.env\ninternal/\n" });
+    const r = slimgoLint([], dir);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /^Dockerfile: docker build reads \.dockerignore, podman build reads \.containerignore: both checked$/m);
+    const findings = r.stdout.split("\n").filter((l) => /SG11[26]/.test(l)).map((l) => l.trim());
+    assert.deepEqual(findings, [
+      "Dockerfile:3:1 warning SG112 .dockerignore does not exclude .env, so COPY of the whole context copies it into the build: add .env to .dockerignore (fixable)",
+      "Dockerfile:4:1 error   SG116 .containerignore line 3 (internal/) excludes internal/store/store.go of package example.com/app/internal/store, which go build compiles for .: the build in the image fails, or compiles a different program than this checkout (fixable)",
+    ]);
+    const fixed = slimgoLint(["--fix"], dir);
+    assert.equal(fixed.status, 0, fixed.stdout + fixed.stderr);
+    assert.equal(readFileSync(join(dir, ".dockerignore"), "utf8"), ".git\n.env\n");
+    assert.equal(readFileSync(join(dir, ".containerignore"), "utf8"), ".git\n.env\ninternal/\n!internal/store/*.go\n");
+  });
+
   test("a Dockerfile in a directory of its own that copies go.mod is linted against the module root above it", () => {
     const dir = makeContext({
       ...module,

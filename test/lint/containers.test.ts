@@ -16,7 +16,8 @@
  * the HEALTHCHECK its fix adds makes the container healthy. SG221: USER appuser after adduser -u runs as
  * that uid, and so does the USER its fix writes, now a number in the image config. SG222: this
  * machine's podman (4.3) stops at a relative RUN --mount target, and builds the absolute one of the fix.
- * SG112 on a Containerfile: podman keeps out what .containerignore names, and lint reads that file too.
+ * SG112 on a Containerfile: podman keeps out what .containerignore names, and lint reads that file too; so
+ * it does for a file named Dockerfile, whose .dockerignore only docker build reads: lint checks both.
  * SG102: test/fixtures/local-replace needs greeting/go.mod for go mod download, which the fix now copies
  * first (and the fixture, with nothing to download, is not reported). SG203: `CMD exec echo ...` runs on alpine, its exec-form rewrite does not start, and a shell-form
  * ENTRYPOINT ignores the CMD its exec form would get as arguments, and a shell-form CMD under an exec-form
@@ -151,7 +152,7 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     assert.equal(run.stdout.trim(), "hello from the mounted source");
   });
 
-  test("SG112 on a Containerfile reads .containerignore, as podman build does: the .env it excludes is not in the image, and lint asks only for .git", async () => {
+  test("SG112 on a Containerfile reads .containerignore, as podman build does: the .env it excludes is not in the image, and lint asks it only for .git (and docker build's .dockerignore for both)", async () => {
     const dir = await contextWith("slimgo-containerignore-", {
       Containerfile: 'FROM alpine:3.20\nCOPY . /ctx/\nUSER 65532:65532\nENTRYPOINT ["/bin/busybox", "ls", "-A", "/ctx"]\n',
       ".containerignore": ".env\n",
@@ -161,10 +162,35 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     });
     const lint = await runSlimgo(["lint", "--no-module"], { cwd: dir });
     assert.match(lint.stdout, /Containerfile:2:1 warning SG112 \.containerignore does not exclude \.git, so COPY/);
+    assert.match(lint.stdout, /Containerfile:2:1 warning SG112 \.dockerignore does not exclude \.git or \.env, so COPY/);
     const built = await build("containerignore", dir);
     assert.equal(built.code, 0, built.output);
     const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, built.tag], { timeoutMs: 60_000 });
     assert.deepEqual(run.stdout.trim().split("\n").sort(), [".containerignore", ".dockerignore", "Containerfile", "keep.txt"]);
+  });
+
+  test("SG112 on a file named Dockerfile with both ignore files: podman build reads .containerignore, not .dockerignore, so the .env only .dockerignore excludes is in the image; lint reports .containerignore, and after --fix the .env stays out", async () => {
+    const dir = await contextWith("slimgo-both-ignores-", {
+      Dockerfile: 'FROM alpine:3.20\nCOPY . /ctx/\nUSER 65532:65532\nENTRYPOINT ["/bin/busybox", "ls", "-A", "/ctx"]\n',
+      ".containerignore": "bin/\n",
+      ".dockerignore": ".git\n.env\n",
+      ".env": "TOKEN=secret\n",
+      "keep.txt": "kept\n",
+    });
+    const lint = await runSlimgo(["lint", "--no-module"], { cwd: dir });
+    assert.match(lint.stdout, /Dockerfile:2:1 warning SG112 \.containerignore does not exclude \.git or \.env, so COPY/);
+    assert.doesNotMatch(lint.stdout, /SG112 \.dockerignore/);
+    const before = await build("both-ignores", dir);
+    assert.equal(before.code, 0, before.output);
+    const listed = async (tag: string) => (await podman(["run", "--rm", ...ULIMIT_FLAGS, tag], { timeoutMs: 60_000 })).stdout.trim().split("\n").sort();
+    assert.deepEqual(await listed(before.tag), [".containerignore", ".dockerignore", ".env", "Dockerfile", "keep.txt"]);
+
+    await runSlimgo(["lint", "--no-module", "--fix"], { cwd: dir });
+    assert.equal(await readFile(join(dir, ".containerignore"), "utf8"), "bin/\n.git\n.env\n");
+    assert.equal(await readFile(join(dir, ".dockerignore"), "utf8"), ".git\n.env\n");
+    const after = await build("both-ignores-fixed", dir);
+    assert.equal(after.code, 0, after.output);
+    assert.deepEqual(await listed(after.tag), [".containerignore", ".dockerignore", "Dockerfile", "keep.txt"]);
   });
 
   test("SG115: go get installs no tool since Go 1.18, so the step that runs it fails; slimgo lint --fix makes it go install, and the build runs it", async () => {

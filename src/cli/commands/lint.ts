@@ -80,16 +80,19 @@ Examples:
         const module = flags.module === false ? undefined : await analyzeQuietly(contextDir, analyses, (m) => out.warn(m));
         const config = await lintConfig(module?.root ?? contextDir, flags, warnOnce, lint.unknownRuleCodes);
         const options = { file: shown, contextDir, config, ...(fromStdin ? {} : { dockerfilePath: resolve(file) }), ...(module ? { module } : {}) };
+        const ignoreFiles = lint.ignoreFilesFor(contextDir, options.dockerfilePath);
+        if (ignoreFiles.length > 1) out.info(`${shown}: ${ignoreFiles.map((f) => `${f.readBy.join(" and ")} build read${f.readBy.length > 1 ? "" : "s"} ${displayPath(f.path)}`).join(", ")}: both checked`);
         let result = lint.lintDockerfile(text, options);
         if (flags.fix) {
           const fixed = lint.fixFully(text, result.findings, (t) => lint.lintDockerfile(t, options).findings);
           const diff = lint.unifiedDiff(text, fixed.text, shown);
-          const ignoreFile = lint.ignoreFileFor(contextDir, options.dockerfilePath);
-          const ignorePath = ignoreFile.path;
-          const currentIgnore = ignoreFile.exists ? readFileSync(ignorePath, "utf8") : undefined;
-          const ignoreFix = lint.applyDockerignoreFixes(currentIgnore, fixed.seen);
-          const ignoreShown = displayPath(ignorePath);
-          const ignoreDiff = ignoreFix.added.length > 0 ? lint.unifiedDiff(currentIgnore ?? "", ignoreFix.text, ignoreShown) : "";
+          // Each finding's additions go to the ignore file it is about (docker's and podman's may differ).
+          const defaultIgnore = lint.ignoreFileFor(contextDir, options.dockerfilePath).path;
+          const ignoreFixes = [...new Set([defaultIgnore, ...fixed.seen.flatMap((f) => (f.fix?.ignoreFile !== undefined ? [f.fix.ignoreFile] : []))])].flatMap((path) => {
+            const current = existsSync(path) ? readFileSync(path, "utf8") : undefined;
+            const fix = lint.applyDockerignoreFixes(current, fixed.seen.filter((f) => (f.fix?.ignoreFile ?? defaultIgnore) === path));
+            return fix.added.length > 0 ? [{ path, text: fix.text, diff: lint.unifiedDiff(current ?? "", fix.text, displayPath(path)) }] : [];
+          });
           // Scripts the Dockerfile copies in, such as an entrypoint script (SG219).
           const fileFixes = lint.applyFileFixes((path) => lint.readContextFile(contextDir, path), fixed.seen).flatMap((f) => {
             const real = lint.contextPath(contextDir, f.path);
@@ -98,15 +101,15 @@ Examples:
           // A JSON or SARIF report on stdout must stay one document: the diff goes to stderr then.
           const showDiff = (d: string) => (format === "text" ? out.result(d.trimEnd()) : process.stderr.write(`${d.trimEnd()}\n`));
           if (diff) showDiff(diff);
-          if (ignoreDiff) showDiff(ignoreDiff);
+          for (const f of ignoreFixes) showDiff(f.diff);
           for (const f of fileFixes) showDiff(f.diff);
-          fixesShown ||= diff !== "" || ignoreDiff !== "" || fileFixes.length > 0;
+          fixesShown ||= diff !== "" || ignoreFixes.length > 0 || fileFixes.length > 0;
           if (!flags.dryRun) {
             // All files or none.
             await writeFilesAtomically([
               // The file itself when the Dockerfile is a symlink, as writing in place would.
               ...(diff && !fromStdin ? [{ path: realpathSync(file), content: fixed.text, mode: statSync(file).mode & 0o777 }] : []),
-              ...(ignoreDiff ? [{ path: ignorePath, content: ignoreFix.text }] : []),
+              ...ignoreFixes.map((f) => ({ path: f.path, content: f.text })),
               ...fileFixes.map((f) => ({ path: f.real, content: f.text, mode: statSync(f.real).mode & 0o777 })),
             ]);
           }
@@ -115,13 +118,13 @@ Examples:
           if (!flags.dryRun && !fromStdin) {
             // The Dockerfile on disk is the fixed one now: its findings, and the exit status, are those.
             result = afterFixes;
-            out.info(`${shown}: ${fixed.applied.length + (ignoreDiff ? 1 : 0) + fileFixes.length} fix(es) applied, ${left} finding(s) left`);
+            out.info(`${shown}: ${fixed.applied.length + ignoreFixes.length + fileFixes.length} fix(es) applied, ${left} finding(s) left`);
           } else {
             // Nothing written to the Dockerfile (--dry-run, or standard input): report it as it is, so the
             // exit status is that of the input, with the context as it is now (standard input's --fix
             // still writes the ignore file and scripts).
             if (fromStdin && !flags.dryRun) result = lint.lintDockerfile(text, options);
-            const otherFiles = (ignoreDiff ? 1 : 0) + fileFixes.length;
+            const otherFiles = ignoreFixes.length + fileFixes.length;
             const shownFixes = fixed.applied.length + (flags.dryRun ? otherFiles : 0);
             const why = flags.dryRun ? "--dry-run writes nothing" : `standard input is not written back${otherFiles > 0 ? `, though the ${otherFiles} fix(es) to other files were` : ""}`;
             if (shownFixes > 0 || otherFiles > 0) {

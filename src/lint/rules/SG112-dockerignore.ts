@@ -25,6 +25,7 @@ export const rule: Rule = {
     docs: "docs/rules/SG112.md",
     peers: {},
     fixable: true,
+    readsIgnoreFile: true,
   },
   check(ctx) {
     if (ctx.contextDir === undefined) return;

@@ -12,6 +12,7 @@ export const rule: Rule = {
     docs: "docs/rules/SG116.md",
     peers: {},
     fixable: true,
+    readsIgnoreFile: true,
     needsModule: true,
   },
   check(ctx) {
