@@ -4,7 +4,7 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { makeContext } from "./support/context.js";
-import { SLIMGO_BIN } from "../support/cli.js";
+import { SLIMGO_BIN, runSlimgo } from "../support/cli.js";
 
 // Runs `slimgo lint ...` through the real bin script, exit codes and all.
 function slimgoLint(args: string[], cwd: string, input?: string): { status: number; stdout: string; stderr: string } {
@@ -28,6 +28,16 @@ describe("slimgo lint (CLI)", () => {
     const missing = slimgoLint(["nope/Dockerfile"], dir);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /nope\/Dockerfile: cannot read Dockerfile/);
+  });
+
+  test("an empty or comment-only Dockerfile has nothing to build: SG001 says so and the exit code is 1, not \"no problems\"", async () => {
+    const dir = makeContext({ "empty.Dockerfile": "", "comments.Dockerfile": "# syntax=docker/dockerfile:1\n# TODO: write the build\n\n", "blank.Dockerfile": "\n  \n" });
+    for (const file of ["empty.Dockerfile", "comments.Dockerfile", "blank.Dockerfile"]) {
+      const r = await runSlimgo(["lint", file], { cwd: dir });
+      assert.equal(r.code, 1, `${file}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`^  ${file.replace(".", "\\.")}:1:1 error +SG001 the Dockerfile has no instructions \\(it is empty, or holds only comments\\), so there is nothing to build: start a build stage with FROM$`, "m"));
+      assert.doesNotMatch(r.stdout, /no problems/);
+    }
   });
 
   test("podman's names: with no Dockerfile, ./Containerfile is linted, against its .containerignore, and --fix adds to that file", () => {

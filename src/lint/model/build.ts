@@ -456,6 +456,9 @@ function assignStages(model: DockerfileModel): void {
     model.finalStage = last;
   } else if (model.instructions.length > 0 && !sawNonArgBeforeFrom) {
     model.problems.push({ line: model.instructions[0]?.range.line ?? 1, message: "no FROM instruction: a Dockerfile must start a build stage with FROM" });
+  } else if (model.instructions.length === 0 && model.problems.length === 0) {
+    // podman 4.3 stops with "no stages to build" (`no contents in "Dockerfile"` for an empty file).
+    model.problems.push({ line: 1, message: "the Dockerfile has no instructions (it is empty, or holds only comments), so there is nothing to build: start a build stage with FROM" });
   }
   for (const stage of model.stages) {
     for (const ins of stage.instructions) {

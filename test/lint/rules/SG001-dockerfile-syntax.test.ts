@@ -11,6 +11,8 @@ ruleTester(rule, {
     { name: "unknown instruction", code: "FROM alpine:3.20\nRUNN echo hi\n", lines: [2], message: "unknown instruction" },
     { name: "unclosed heredoc", code: "FROM alpine:3.20\nRUN <<EOF\necho hi\n", lines: [2], message: "never closed" },
     { name: "no FROM", code: "ARG X=1\n", lines: [1], message: "no FROM" },
+    { name: "empty", code: "", lines: [1], message: "the Dockerfile has no instructions (it is empty, or holds only comments), so there is nothing to build: start a build stage with FROM" },
+    { name: "only comments and a parser directive", code: "# syntax=docker/dockerfile:1\n# FROM alpine\n", lines: [1], message: "has no instructions" },
     { name: "instruction before FROM", code: "RUN echo hi\nFROM alpine:3.20\n", lines: [1], message: "before the first FROM" },
   ],
 });
