@@ -27,7 +27,8 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
       script: [`${slimgoCommand(plan.slimgoVersion)} lint --format sarif Dockerfile > slimgo.sarif`],
       artifacts: { when: "always", paths: ["slimgo.sarif"] },
     },
-    image: {
+    // Not "image": that is a top-level keyword of .gitlab-ci.yml (the default image), not a job.
+    "build-image": {
       stage: "build",
       ...docker,
       ...parallel,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { copyModule, runSlimgo } from "../support/cli.js";
 import { workflowErrors } from "./workflow-parser.js";
+import { gitlabJobErrors } from "./gitlab-jobs.js";
 
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -106,14 +107,15 @@ test("--ci github-slimgo: no buildx and no daemon; slimgo build --push after the
 test("--ci gitlab: buildx in dind with $CI_REGISTRY* login, registry cache, attestations, scan before release", async () => {
   const dir = await init("root-main", ["--ci", "gitlab"]);
   const pipeline = parse(await readFile(join(dir, ".gitlab-ci.yml"), "utf8"));
+  assert.deepEqual(gitlabJobErrors(pipeline), []);
   assert.deepEqual(pipeline.stages, ["lint", "build", "scan", "release"]);
-  for (const job of ["lint", "image", "scan", "release"]) {
+  for (const job of ["lint", "build-image", "scan", "release"]) {
     const img = typeof pipeline[job].image === "string" ? pipeline[job].image : pipeline[job].image.name;
     assert.match(img, /:\d+\.\d+(\.\d+)?(-[a-z]+)?$/, `${job} image ${img} is pinned`);
     assert.ok(pipeline.stages.includes(pipeline[job].stage));
   }
-  assert.match(pipeline.image.before_script[0], /docker login --username "\$CI_REGISTRY_USER" --password-stdin "\$CI_REGISTRY"/);
-  const build = pipeline.image.script.at(-1);
+  assert.match(pipeline["build-image"].before_script[0], /docker login --username "\$CI_REGISTRY_USER" --password-stdin "\$CI_REGISTRY"/);
+  const build = pipeline["build-image"].script.at(-1);
   assert.match(build, /--platform "\$PLATFORMS"/);
   assert.equal(pipeline.variables.PLATFORMS, "linux/amd64,linux/arm64");
   assert.match(build, /--cache-from type=registry,ref=\$CI_REGISTRY_IMAGE:buildcache/);
@@ -121,6 +123,20 @@ test("--ci gitlab: buildx in dind with $CI_REGISTRY* login, registry cache, atte
   assert.match(build, /--build-arg COMMIT="\$CI_COMMIT_SHA"/);
   assert.match(pipeline.scan.script[0], /trivy image --exit-code 1 --severity HIGH,CRITICAL/);
   assert.match(pipeline.lint.script[0], /lint --format sarif/);
+});
+
+test("--ci gitlab --all: no job is named like a GitLab keyword, and each service builds, scans and releases", async () => {
+  const dir = await init("three-services", ["--all", "--ci", "gitlab"]);
+  const pipeline = parse(await readFile(join(dir, ".gitlab-ci.yml"), "utf8"));
+  assert.deepEqual(gitlabJobErrors(pipeline), []);
+  for (const job of ["build-image", "scan", "release"]) assert.deepEqual(pipeline[job].parallel.matrix[0].SERVICE.sort(), ["admin", "api", "worker"]);
+});
+
+test("the GitLab job check does reject a job named image and a needs naming no job (the check can fail)", () => {
+  const errors = gitlabJobErrors({ stages: ["build"], image: { stage: "build", script: ["true"] }, scan: { stage: "build", needs: ["image"], script: ["true"] } });
+  assert.equal(errors.length, 2, errors.join("\n"));
+  assert.match(errors[0]!, /"image" is a GitLab keyword/);
+  assert.match(errors[1]!, /scan: needs .* "image", which is not a job/);
 });
 
 test("--ci github builds on push to the repository's own default branch: master here, main outside git", async () => {
