@@ -9,7 +9,7 @@ import type { DockerfilePlan } from "../dockerfile/plan.js";
 export const BAKE_PLATFORMS = ["linux/amd64", "linux/arm64"];
 
 export function generateBake(plan: DockerfilePlan, modulePath: string): string {
-  const targets = plan.programs.map((p) => ({ name: p.main.binary, target: p.stage }));
+  const targets = plan.programs.map((p) => ({ name: p.name, target: p.stage }));
   const args = buildArgs(plan);
   const width = Math.max(...args.map(([arg]) => arg.length));
   const out: string[] = [

@@ -8,7 +8,7 @@ export interface PipelinePlan {
   provider: CiProvider;
   /** `slimgo build --push` instead of Docker Buildx. */
   daemonless: boolean;
-  /** target: the Dockerfile stage; main: the package, "." or "./cmd/api". */
+  /** name: the image (serviceNames); target: the Dockerfile stage; main: the package, "." or "./cmd/api". */
   services: { name: string; target: string; main: string }[];
   /** A runtime stage has RUN steps, so arm64 builds need QEMU (scratch and distroless stages do not). */
   needsEmulation: boolean;
@@ -20,7 +20,7 @@ export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, s
   return {
     provider,
     daemonless: provider === "github-slimgo",
-    services: dockerfile.programs.map((p) => ({ name: p.main.binary, target: p.stage, main: p.buildTarget })),
+    services: dockerfile.programs.map((p) => ({ name: p.name, target: p.stage, main: p.buildTarget })),
     needsEmulation: dockerfile.programs.some((p) => p.addUserWithShell),
     defaultBranch,
     slimgoVersion,

@@ -10,7 +10,7 @@ import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
 import { BACKING_RECIPES, connectionValue, type BackingRecipe } from "./backing.js";
 
 export interface ComposeApp {
-  /** Service name: the binary's name. */
+  /** Service name: the program's name (serviceNames), the binary's when that is valid. */
   name: string;
   /** Dockerfile target: "runtime" for one program, the binary name with --all. */
   target: string;
@@ -58,7 +58,7 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
   const decisions: Decision[] = [];
   const single = dockerfile.programs.length === 1;
   const used = new Map<string, BackingService[]>();
-  for (const p of dockerfile.programs) used.set(p.main.binary, detectBackingServices(analysis, p.main));
+  for (const p of dockerfile.programs) used.set(p.name, detectBackingServices(analysis, p.main));
 
   const kinds = [...new Set([...used.values()].flat().map((s) => s.kind))];
   const backing = kinds.map((kind) => ({ recipe: BACKING_RECIPES[kind], volume: `${BACKING_RECIPES[kind].service}-data` }));
@@ -71,7 +71,7 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
 
   const takenPorts = new Set<number>();
   const apps: ComposeApp[] = dockerfile.programs.map((program) => {
-    const name = program.main.binary;
+    const name = program.name;
     const who = single ? "" : `${name}: `;
     const services = used.get(name) ?? [];
     const app: ComposeApp = {

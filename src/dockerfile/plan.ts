@@ -27,6 +27,8 @@ export type HealthProbe =
 
 export interface ProgramPlan {
   main: MainPackage;
+  /** What the program is called outside its binary (serviceNames): compose service, bake target, image repository, and stage with --all. */
+  name: string;
   /** Arguments to the entrypoint (CMD), e.g. the subcommand that serves. */
   command?: string[];
   /** Absolute path of the binary in the runtime image. */
@@ -108,7 +110,8 @@ export const RUN_TIME_WORKDIR = "/app";
 export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): DockerfilePlan {
   const decisions: Decision[] = [];
   const mains = selectMainPackages(analysis, options);
-  const programs = mains.map((main) => planProgram(main, options, mains.length > 1, analysis.buildConfigVersionVariables, analysis.goMod.path, analysis.root));
+  const names = serviceNames(mains.map((m) => m.binary));
+  const programs = mains.map((main, i) => planProgram(main, names[i]!, options, mains.length > 1, analysis.buildConfigVersionVariables, analysis.goMod.path, analysis.root));
   const cgo = programs.some((p) => p.cgo);
 
   decisions.push({
@@ -235,10 +238,55 @@ export function normaliseDir(dir: string): string {
   return d === "" || d === "." ? "." : d;
 }
 
-function planProgram(main: MainPackage, options: PlanOptions, several: boolean, buildConfigVariables: VersionVariable[], modulePath: string, root: string): ProgramPlan {
+
+/** Where a program's name is used, and what each accepts. */
+const NAME_RULES: { where: string; valid: (name: string) => boolean }[] = [
+  // BuildKit lower-cases a stage name before it checks it.
+  { where: "a Dockerfile stage (BuildKit: a letter first, then letters, digits, -, _ and .)", valid: (n) => /^[a-z][a-z0-9_.-]*$/.test(n.toLowerCase()) },
+  { where: "a bake target (letters, digits, - and _)", valid: (n) => /^[a-zA-Z0-9_-]+$/.test(n) },
+  { where: "an image repository (lower case; -, _ or __ between letters and digits)", valid: (n) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(n) },
+];
+
+/**
+ * The names programs go by outside their binaries, one per binary, unique: a Dockerfile stage, a
+ * bake target, an image repository and a compose service. Lower-case letters and digits with - or
+ * _ between them, a letter first, are valid as all four: "MyAPI" is "myapi", "svc.v2" "svc-v2",
+ * "2worker" "app-2worker".
+ */
+export function serviceNames(binaries: string[]): string[] {
+  // With several programs each name is a stage, beside the Dockerfile's own "build".
+  const taken = new Set(binaries.length > 1 ? ["build"] : []);
+  return binaries.map((binary) => {
+    let base = binary
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, (sep) => (sep === "_" || sep === "__" ? sep : "-"))
+      .replace(/^[-_]+|[-_]+$/g, "");
+    if (!/^[a-z]/.test(base)) base = base === "" ? "app" : `app-${base}`;
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    return name;
+  });
+}
+
+/** Why a binary's name is not used as it is: the uses it is invalid for, or the name it would share. */
+function renameReason(binary: string): string {
+  const invalid = NAME_RULES.filter((r) => !r.valid(binary)).map((r) => r.where);
+  return invalid.length > 0 ? `${binary} is not valid as ${invalid.join(", nor as ")}` : `${binary} is taken by another program or the build stage`;
+}
+
+function planProgram(main: MainPackage, name: string, options: PlanOptions, several: boolean, buildConfigVariables: VersionVariable[], modulePath: string, root: string): ProgramPlan {
   const f = main.facts;
   const decisions: Decision[] = [];
   const who = several ? `${main.binary}: ` : "";
+  if (name !== main.binary) {
+    decisions.push({
+      topic: `${who}name`,
+      choice: `${name}${several ? " (stage, bake target, image and compose service)" : " (image and compose service)"}; the binary keeps its name`,
+      reason: renameReason(main.binary),
+      evidence: [],
+    });
+  }
   const cgo = f.cgo.required;
   const runtime = chooseRuntime(options, cgo);
   const image = runtimeImageFor(runtime, cgo);
@@ -361,7 +409,8 @@ function planProgram(main: MainPackage, options: PlanOptions, several: boolean, 
     main,
     binaryPath,
     buildTarget: main.dir === "." ? "." : `./${main.dir}`,
-    stage: several ? main.binary : "runtime",
+    name,
+    stage: several ? name : "runtime",
     runtime,
     runtimeImage: image,
     cgo,
