@@ -4,15 +4,17 @@
  */
 import { Document } from "yaml";
 import { ACTIONS, CI_PLATFORMS, slimgoCommand } from "./actions.js";
-import type { PipelinePlan } from "./plan.js";
+import { inModule, pipelineFile, shellWord, type PipelinePlan } from "./plan.js";
 
 type Step = Record<string, unknown>;
 
 export function generateGithubWorkflow(plan: PipelinePlan): string {
   const image = plan.daemonless ? daemonlessJob(plan) : buildxJob(plan);
+  // A module in a subdirectory builds when it or this workflow changes (tag pushes ignore paths).
+  const paths = plan.moduleDir === "." ? {} : { paths: [`${plan.moduleDir}/**`, pipelineFile(plan.provider)] };
   const workflow = {
     name: "image",
-    on: { push: { branches: [plan.defaultBranch], tags: ["v*"] }, pull_request: { branches: [plan.defaultBranch] } },
+    on: { push: { branches: [plan.defaultBranch], tags: ["v*"], ...paths }, pull_request: { branches: [plan.defaultBranch], ...paths } },
     permissions: { contents: "read" },
     env: { REGISTRY: "ghcr.io" },
     jobs: { lint: lintJob(plan), image },
@@ -33,7 +35,7 @@ function lintJob(plan: PipelinePlan): Record<string, unknown> {
     steps: [
       { uses: ACTIONS.checkout },
       { uses: ACTIONS.setupNode, with: { "node-version": "20" } },
-      { name: "Lint the Dockerfile against the Go module", run: `${slimgoCommand(plan.slimgoVersion)} lint --format sarif Dockerfile > slimgo.sarif` },
+      { name: "Lint the Dockerfile against the Go module", run: `${slimgoCommand(plan.slimgoVersion)} lint --format sarif ${shellWord(inModule(plan, "Dockerfile"))} > slimgo.sarif` },
       { name: "Upload findings to code scanning", if: "always()", uses: ACTIONS.uploadSarif, with: { sarif_file: "slimgo.sarif", category: "slimgo" } },
     ],
   };
@@ -73,7 +75,8 @@ function scanStep(image: string): Step {
 function buildxJob(plan: PipelinePlan): Record<string, unknown> {
   const scope = plan.services.length > 1 ? ",scope=${{ matrix.service }}" : "";
   const buildArgs = ["VERSION=${{ steps.git.outputs.version }}", "COMMIT=${{ steps.git.outputs.commit }}"].join("\n");
-  const common = { context: ".", target: target(plan), "build-args": buildArgs, "cache-from": `type=gha${scope}` };
+  const file = plan.moduleDir === "." ? {} : { file: inModule(plan, "Dockerfile") };
+  const common = { context: plan.moduleDir, ...file, target: target(plan), "build-args": buildArgs, "cache-from": `type=gha${scope}` };
   const steps: Step[] = [
     { uses: ACTIONS.checkout, with: { "fetch-depth": 0 } },
     gitVersionStep,
@@ -114,11 +117,11 @@ function daemonlessJob(plan: PipelinePlan): Record<string, unknown> {
   const steps: Step[] = [
     { uses: ACTIONS.checkout, with: { "fetch-depth": 0 } },
     gitVersionStep,
-    { uses: ACTIONS.setupGo, with: { "go-version-file": "go.mod" } },
+    { uses: ACTIONS.setupGo, with: { "go-version-file": inModule(plan, "go.mod") } },
     { uses: ACTIONS.setupNode, with: { "node-version": "20" } },
     loginStep,
     { name: "Build for the scan (no Docker daemon)", run: `${slimgo} build${main} ${version} --platform linux/amd64 --tarball image.tar` },
-    scanStep("docker-archive:image.tar"),
+    scanStep(`docker-archive:${inModule(plan, "image.tar")}`),
     {
       name: "Build and push (no Docker daemon)",
       if: "github.event_name != 'pull_request'",
@@ -127,5 +130,6 @@ function daemonlessJob(plan: PipelinePlan): Record<string, unknown> {
       run: `${slimgo} build${main} ${version} --platform ${CI_PLATFORMS} --sbom-dir sbom --push "\${IMAGE,,}:\${GITHUB_SHA::12}"`,
     },
   ];
-  return { "runs-on": "ubuntu-latest", permissions: { contents: "read", packages: "write" }, ...matrix(plan), steps };
+  const defaults = plan.moduleDir === "." ? {} : { defaults: { run: { "working-directory": plan.moduleDir } } };
+  return { "runs-on": "ubuntu-latest", permissions: { contents: "read", packages: "write" }, ...matrix(plan), ...defaults, steps };
 }

@@ -5,7 +5,7 @@
  */
 import { Document } from "yaml";
 import { CI_IMAGES, CI_PLATFORMS, slimgoCommand } from "./actions.js";
-import type { PipelinePlan } from "./plan.js";
+import { inModule, shellWord, type PipelinePlan } from "./plan.js";
 
 export function generateGitlabPipeline(plan: PipelinePlan): string {
   const several = plan.services.length > 1;
@@ -24,7 +24,7 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
     lint: {
       stage: "lint",
       image: CI_IMAGES.node,
-      script: [`${slimgoCommand(plan.slimgoVersion)} lint --format sarif Dockerfile > slimgo.sarif`],
+      script: [`${slimgoCommand(plan.slimgoVersion)} lint --format sarif ${shellWord(inModule(plan, "Dockerfile"))} > slimgo.sarif`],
       artifacts: { when: "always", paths: ["slimgo.sarif"] },
     },
     // Not "image": that is a top-level keyword of .gitlab-ci.yml (the default image), not a job.
@@ -45,7 +45,8 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
           `--cache-to type=registry,ref=${image}:buildcache,mode=max`,
           "--sbom=true --provenance=true",
           `--tag "${image}:$CI_COMMIT_SHORT_SHA"`,
-          "--push .",
+          ...(plan.moduleDir === "." ? [] : [`--file ${shellWord(inModule(plan, "Dockerfile"))}`]),
+          `--push ${shellWord(plan.moduleDir)}`,
         ].join(" "),
       ],
     },

@@ -7,11 +7,15 @@ export { ciProviders, pipelineFile, planPipeline, type CiProvider, type Pipeline
 export { generateGithubWorkflow } from "./github.js";
 export { generateGitlabPipeline } from "./gitlab.js";
 export { defaultBranch } from "./default-branch.js";
+export { repositoryRoot } from "./repository-root.js";
 export { ACTIONS, CI_IMAGES } from "./actions.js";
 
-/** The pipeline file for `provider`: its name relative to the repository root and its text. */
-export function generatePipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch?: string): { name: string; content: string } {
-  const plan = planPipeline(provider, dockerfile, slimgoVersion, defaultBranch);
+/**
+ * The pipeline file for `provider`: its name relative to the repository root and its text.
+ * `moduleDir` is the module's directory relative to that root ("." when the module is the repository).
+ */
+export function generatePipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch?: string, moduleDir = "."): { name: string; content: string } {
+  const plan = planPipeline(provider, dockerfile, slimgoVersion, defaultBranch, moduleDir);
   const content = provider === "gitlab" ? generateGitlabPipeline(plan) : generateGithubWorkflow(plan);
   return { name: pipelineFile(provider), content };
 }

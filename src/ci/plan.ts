@@ -14,11 +14,14 @@ export interface PipelinePlan {
   needsEmulation: boolean;
   defaultBranch: string;
   slimgoVersion: string;
+  /** The module (the build context, with its Dockerfile) relative to the repository root: "." or "services/api". */
+  moduleDir: string;
 }
 
-export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch = "main"): PipelinePlan {
+export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch = "main", moduleDir = "."): PipelinePlan {
   return {
     provider,
+    moduleDir,
     daemonless: provider === "github-slimgo",
     services: dockerfile.programs.map((p) => ({ name: p.name, target: p.stage, main: p.buildTarget })),
     needsEmulation: dockerfile.programs.some((p) => p.addUserWithShell),
@@ -27,7 +30,17 @@ export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, s
   };
 }
 
-/** Where each provider's pipeline lives, relative to the repository root. */
+/** Where each provider's pipeline lives, relative to the repository root: the only place GitHub and GitLab read it. */
 export function pipelineFile(provider: CiProvider): string {
   return provider === "gitlab" ? ".gitlab-ci.yml" : ".github/workflows/image.yml";
+}
+
+/** `file` of the module as a path from the repository root: "Dockerfile", or "services/api/Dockerfile". */
+export function inModule(plan: PipelinePlan, file: string): string {
+  return plan.moduleDir === "." ? file : `${plan.moduleDir}/${file}`;
+}
+
+/** `word` as one word of a shell command line: as it is when that is safe, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -9,7 +9,7 @@ import { generateDockerignore, mergeDockerignore } from "../dockerfile/dockerign
 import { buildInputs, runTimeInputs, type ContextInput } from "../analysis/build-inputs.js";
 import { normaliseDir, planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
-import { defaultBranch, generatePipeline, type CiProvider } from "../ci/index.js";
+import { defaultBranch, generatePipeline, repositoryRoot, type CiProvider } from "../ci/index.js";
 import { generateCompose } from "../compose/generate.js";
 import { dotEnvValue, mergeDotEnv, mergeGitignore, newPassword } from "../compose/local-files.js";
 import { planCompose, type ComposePlan } from "../compose/plan.js";
@@ -36,7 +36,7 @@ export interface InitOptions extends Omit<PlanOptions, "hasGoSum"> {
 }
 
 export interface GeneratedFile {
-  /** Name relative to the module root. */
+  /** Name relative to the module root; the CI pipeline's is relative to the repository root. */
   name: string;
   path: string;
   content: string;
@@ -126,8 +126,19 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     analysis.warnings.push(`${displayPath(join(analysis.root, "Containerfile"))}: podman and buildah build the Containerfile, not the Dockerfile slimgo writes beside it: build with -f Dockerfile, or replace the Containerfile with it`);
   }
   if (options.ci) {
-    const pipeline = generatePipeline(options.ci, plan, VERSION, await defaultBranch(analysis.root));
-    await addFile(result, { name: pipeline.name, content: pipeline.content });
+    // GitHub and GitLab read a pipeline only at the repository's root, wherever the module is in it.
+    const repository = (await repositoryRoot(analysis.root)) ?? analysis.root;
+    const moduleDir = relative(repository, analysis.root).split(sep).join("/") || ".";
+    const pipeline = generatePipeline(options.ci, plan, VERSION, await defaultBranch(analysis.root), moduleDir);
+    await addFile(result, { name: pipeline.name, content: pipeline.content }, repository);
+    if (moduleDir !== ".") {
+      result.decisions.push({
+        topic: "CI",
+        choice: `${pipeline.name} at the root of the repository${displayPath(repository) === "." ? "" : ` ${displayPath(repository)}`}, building ${moduleDir}`,
+        reason: `${options.ci === "gitlab" ? "GitLab reads .gitlab-ci.yml" : "GitHub reads workflows"} only there, not in the module's directory; the jobs use ${moduleDir} as the build context`,
+        evidence: [],
+      });
+    }
   }
   if (options.bake ?? (options.all && plan.programs.length > 1)) {
     await addFile(result, { name: "docker-bake.hcl", content: generateBake(plan, analysis.goMod.path) });
@@ -213,8 +224,9 @@ async function addCompose(result: InitResult, dev: boolean): Promise<void> {
   }
 }
 
-async function addFile(result: InitResult, file: Omit<GeneratedFile, "path" | "existing">): Promise<void> {
-  const path = join(result.analysis.root, file.name);
+/** Adds `file`, named relative to `root` (default: the module root), with what is on disk there. */
+async function addFile(result: InitResult, file: Omit<GeneratedFile, "path" | "existing">, root = result.analysis.root): Promise<void> {
+  const path = join(root, file.name);
   const existing = await readIfExists(path);
   result.files.push(existing === undefined ? { ...file, path } : { ...file, path, existing });
 }

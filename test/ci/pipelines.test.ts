@@ -1,9 +1,10 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile, rm } from "node:fs/promises";
+import { access, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { copyModule, runSlimgo } from "../support/cli.js";
+import { copyModule, FIXTURES, runSlimgo } from "../support/cli.js";
 import { workflowErrors } from "./workflow-parser.js";
 import { gitlabJobErrors } from "./gitlab-jobs.js";
 
@@ -159,4 +160,81 @@ test("--ci with an unknown provider is a usage error", async () => {
   const r = await runSlimgo(["init", "--ci", "jenkins", dir]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /github, gitlab, github-slimgo/);
+});
+
+/** root-main as services/api of a git repository, after `slimgo init services/api` run at the repository root. */
+async function initInSubdirectory(args: string[]): Promise<{ repo: string; r: Awaited<ReturnType<typeof runSlimgo>> }> {
+  const { execFileSync } = await import("node:child_process");
+  const repo = await mkdtemp(join(tmpdir(), "slimgo-monorepo-"));
+  dirs.push(repo);
+  execFileSync("git", ["-C", repo, "init", "-q", "-b", "main"]);
+  await cp(join(FIXTURES, "root-main"), join(repo, "services/api"), { recursive: true });
+  const r = await runSlimgo(["init", "services/api", ...args], { cwd: repo });
+  return { repo, r };
+}
+
+async function assertExists(repo: string, path: string, what: string): Promise<void> {
+  await access(join(repo, path)).catch(() => assert.fail(`${what}: ${path} does not exist in the repository`));
+}
+
+test("a module in a subdirectory of a git repository: the workflow goes to the repository root, where GitHub reads it, and its paths lead to the module", async () => {
+  const { repo, r } = await initInSubdirectory(["--ci", "github"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Wrote services\/api\/compose\.yaml and \.github\/workflows\/image\.yml/);
+  assert.match(r.stdout, /CI +\.github\/workflows\/image\.yml at the root of the repository, building services\/api/);
+  await assert.rejects(access(join(repo, "services/api/.github")), "nothing is written where GitHub does not look");
+  const text = await readFile(join(repo, ".github/workflows/image.yml"), "utf8");
+  assert.deepEqual(await workflowErrors("image.yml", text), []);
+  const wf = parse(text);
+  assert.deepEqual(wf.on.push.paths, ["services/api/**", ".github/workflows/image.yml"]);
+  assert.deepEqual(wf.on.pull_request.paths, wf.on.push.paths);
+  for (const step of steps(wf, "image").filter((s) => s.uses?.startsWith("docker/build-push-action"))) {
+    await assertExists(repo, join(step.with.context, "Dockerfile"), "the build context's Dockerfile");
+    await assertExists(repo, step.with.file, "file:");
+    await assertExists(repo, join(step.with.context, "go.mod"), "the build context is the module");
+  }
+  const lint = steps(wf, "lint").find((s) => /lint --format sarif/.test(s.run ?? ""));
+  await assertExists(repo, lint.run.match(/sarif (\S+) >/)[1], "slimgo lint's Dockerfile (its SARIF names it from the repository root)");
+});
+
+test("github-slimgo and gitlab in a subdirectory: the build runs in the module, and every path the jobs name exists", async () => {
+  const slimgo = await initInSubdirectory(["--ci", "github-slimgo"]);
+  assert.equal(slimgo.r.code, 0, slimgo.r.stderr);
+  const text = await readFile(join(slimgo.repo, ".github/workflows/image.yml"), "utf8");
+  assert.deepEqual(await workflowErrors("image.yml", text), []);
+  const job = parse(text).jobs.image;
+  const workdir = job.defaults.run["working-directory"];
+  await assertExists(slimgo.repo, join(workdir, "go.mod"), "the working directory of slimgo build is the module");
+  await assertExists(slimgo.repo, job.steps.find((s: any) => s.uses?.startsWith("actions/setup-go")).with["go-version-file"], "go-version-file");
+  const tarball = job.steps.find((s: any) => /--tarball/.test(s.run ?? "")).run.match(/--tarball (\S+)/)[1];
+  const scanned = job.steps.find((s: any) => s.uses?.startsWith("anchore/scan-action")).with.image;
+  assert.equal(scanned, `docker-archive:${workdir}/${tarball}`, "the scan reads the tarball where the build in the module wrote it");
+
+  const gitlab = await initInSubdirectory(["--ci", "gitlab"]);
+  assert.equal(gitlab.r.code, 0, gitlab.r.stderr);
+  await assert.rejects(access(join(gitlab.repo, "services/api/.gitlab-ci.yml")));
+  const pipeline = parse(await readFile(join(gitlab.repo, ".gitlab-ci.yml"), "utf8"));
+  assert.deepEqual(gitlabJobErrors(pipeline), []);
+  const build = pipeline["build-image"].script.at(-1) as string;
+  const context = build.match(/--push (\S+)$/)![1]!;
+  assert.equal(context, "services/api");
+  await assertExists(gitlab.repo, build.match(/--file (\S+)/)![1]!, "--file");
+  await assertExists(gitlab.repo, pipeline.lint.script[0].match(/sarif (\S+) >/)[1], "slimgo lint's Dockerfile");
+});
+
+test("a pipeline the repository root already has is not replaced without --force", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const repo = await mkdtemp(join(tmpdir(), "slimgo-monorepo-"));
+  dirs.push(repo);
+  execFileSync("git", ["-C", repo, "init", "-q"]);
+  await cp(join(FIXTURES, "root-main"), join(repo, "services/api"), { recursive: true });
+  await writeFile(join(repo, ".gitlab-ci.yml"), "test:\n  script: [make test]\n");
+  const r = await runSlimgo(["init", "services/api", "--ci", "gitlab"], { cwd: repo });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /\.gitlab-ci\.yml already exists: pass --force to overwrite/);
+  assert.equal(await readFile(join(repo, ".gitlab-ci.yml"), "utf8"), "test:\n  script: [make test]\n");
+  await assert.rejects(access(join(repo, "services/api/Dockerfile")), "nothing is written");
+  const forced = await runSlimgo(["init", "services/api", "--ci", "gitlab", "--force"], { cwd: repo });
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(await readFile(join(repo, ".gitlab-ci.yml"), "utf8"), /build-image:/);
 });

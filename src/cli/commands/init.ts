@@ -134,7 +134,6 @@ const BUILD_FILES = new Set(["Dockerfile", ".dockerignore", "Dockerfile.dockerig
 function printDecisions(out: Output, result: InitResult, written: boolean): void {
   const c = out.color;
   const { analysis, plan } = result;
-  const where = displayPath(analysis.root);
   const programs = plan.programs.map((p) => `${p.buildTarget} → ${p.main.binary}`).join(", ");
   out.result(`${c.bold(analysis.goMod.path)} (${programs}), analysed with ${analysis.engine === "go-list" ? "go list" : "slimgo's Go scanner"}`);
   const decisions = [...plan.decisions, ...plan.programs.flatMap((p) => p.decisions), ...result.decisions];
@@ -147,7 +146,7 @@ function printDecisions(out: Output, result: InitResult, written: boolean): void
   const buildFile = (f: GeneratedFile) => BUILD_FILES.has(f.name);
   const groups = [result.files.filter(buildFile), result.files.filter((f) => !buildFile(f))].filter((g) => g.length > 0);
   for (const group of groups) {
-    const names = group.map((f) => (where === "." ? f.name : `${where}/${f.name}`)).join(group.length > 2 ? ", " : " and ");
+    const names = group.map((f) => displayPath(f.path)).join(group.length > 2 ? ", " : " and ");
     if (!written) out.result(`Would write ${names} (--dry-run: nothing written)`);
     else if (group.every((f) => f.existing === f.content)) out.result(`Unchanged: ${names}`);
     else out.result(`Wrote ${names}`);
