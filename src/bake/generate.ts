@@ -5,6 +5,7 @@
  * written by hand here; tests parse it back with an HCL parser.
  */
 import type { DockerfilePlan } from "../dockerfile/plan.js";
+import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
 
 export const BAKE_PLATFORMS = ["linux/amd64", "linux/arm64"];
 
@@ -21,6 +22,8 @@ export function generateBake(plan: DockerfilePlan, modulePath: string): string {
     variable("TAG", "dev"),
   ];
   for (const [arg, dflt] of args) out.push("", variable(arg, dflt));
+  // Bake reads an environment variable only through a variable block; null: no default, the environment's.
+  if (plan.moduleFetch) out.push("", "# Private modules: the download reads ~/.netrc as the build secret \"netrc\".", 'variable "HOME" {\n  default = null\n}');
   out.push("", "group \"default\" {", `  targets = ${list(targets.map((t) => t.name))}`, "}");
   out.push(
     "",
@@ -32,6 +35,7 @@ export function generateBake(plan: DockerfilePlan, modulePath: string): string {
     "  args = {",
     ...args.map(([arg]) => `    ${arg.padEnd(width)} = "\${${arg}}"`),
     "  }",
+    ...(plan.moduleFetch ? [`  secret = [${JSON.stringify(`type=file,id=${NETRC_SECRET.id},src=\${HOME}/.netrc`)}]`] : []),
     "}",
   );
   for (const t of targets) {

@@ -76,7 +76,10 @@ function buildxJob(plan: PipelinePlan): Record<string, unknown> {
   const scope = plan.services.length > 1 ? ",scope=${{ matrix.service }}" : "";
   const buildArgs = ["VERSION=${{ steps.git.outputs.version }}", "COMMIT=${{ steps.git.outputs.commit }}"].join("\n");
   const file = plan.moduleDir === "." ? {} : { file: inModule(plan, "Dockerfile") };
-  const common = { context: plan.moduleDir, ...file, target: target(plan), "build-args": buildArgs, "cache-from": `type=gha${scope}` };
+  // The module download's credentials, from the repository secret, as the build secret the Dockerfile mounts.
+  const secret = plan.netrc ? { "secret-envs": `${plan.netrc.secret}=${plan.netrc.variable}` } : {};
+  const secretEnv = plan.netrc ? { env: { [plan.netrc.variable]: `\${{ secrets.${plan.netrc.variable} }}` } } : {};
+  const common = { context: plan.moduleDir, ...file, target: target(plan), "build-args": buildArgs, "cache-from": `type=gha${scope}`, ...secret };
   const steps: Step[] = [
     { uses: ACTIONS.checkout, with: { "fetch-depth": 0 } },
     gitVersionStep,
@@ -89,11 +92,12 @@ function buildxJob(plan: PipelinePlan): Record<string, unknown> {
       uses: ACTIONS.metadata,
       with: { images: imageName(plan), tags: ["type=ref,event=branch", "type=ref,event=pr", "type=semver,pattern={{version}}", "type=sha"].join("\n") },
     },
-    { name: "Build for the scan (this runner's platform)", uses: ACTIONS.buildPush, with: { ...common, load: true, tags: "scan:${{ github.sha }}" } },
+    { name: "Build for the scan (this runner's platform)", uses: ACTIONS.buildPush, ...secretEnv, with: { ...common, load: true, tags: "scan:${{ github.sha }}" } },
     scanStep("scan:${{ github.sha }}"),
     {
       name: "Build and push",
       uses: ACTIONS.buildPush,
+      ...secretEnv,
       with: {
         ...common,
         platforms: CI_PLATFORMS,
@@ -119,6 +123,7 @@ function daemonlessJob(plan: PipelinePlan): Record<string, unknown> {
     gitVersionStep,
     { uses: ACTIONS.setupGo, with: { "go-version-file": inModule(plan, "go.mod") } },
     { uses: ACTIONS.setupNode, with: { "node-version": "20" } },
+    ...(plan.netrc ? [netrcStep(plan.netrc.variable)] : []),
     loginStep,
     { name: "Build for the scan (no Docker daemon)", run: `${slimgo} build${main} ${version} --platform linux/amd64 --tarball image.tar` },
     scanStep(`docker-archive:${inModule(plan, "image.tar")}`),
@@ -131,5 +136,16 @@ function daemonlessJob(plan: PipelinePlan): Record<string, unknown> {
     },
   ];
   const defaults = plan.moduleDir === "." ? {} : { defaults: { run: { "working-directory": plan.moduleDir } } };
-  return { "runs-on": "ubuntu-latest", permissions: { contents: "read", packages: "write" }, ...matrix(plan), ...defaults, steps };
+  // go build fetches the private modules itself here, with the settings the Dockerfile has as ARGs.
+  const env = plan.netrc && plan.netrc.goEnv.length > 0 ? { env: Object.fromEntries(plan.netrc.goEnv.map((a) => [a.name, a.value])) } : {};
+  return { "runs-on": "ubuntu-latest", permissions: { contents: "read", packages: "write" }, ...matrix(plan), ...env, ...defaults, steps };
+}
+
+/** ~/.netrc from the repository secret, where go and git read credentials for private modules. */
+function netrcStep(variable: string): Step {
+  return {
+    name: `Credentials for private modules (the ${variable} secret)`,
+    env: { [variable]: `\${{ secrets.${variable} }}` },
+    run: `printf '%s\\n' "$${variable}" > ~/.netrc && chmod 600 ~/.netrc`,
+  };
 }

@@ -33,6 +33,8 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
       ...docker,
       ...parallel,
       script: [
+        // The module download's credentials: a CI/CD variable of type File, whose value is the file's path.
+        ...(plan.netrc ? [`test -f "$${plan.netrc.variable}" || { echo "set the CI/CD variable ${plan.netrc.variable} (type File) to a .netrc for the private modules" >&2; exit 1; }`] : []),
         ...(plan.needsEmulation ? ["docker run --privileged --rm tonistiigi/binfmt:qemu-v7.0.0 --install arm64"] : []),
         "docker buildx create --use --driver docker-container",
         [
@@ -44,6 +46,7 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
           `--cache-from type=registry,ref=${image}:buildcache`,
           `--cache-to type=registry,ref=${image}:buildcache,mode=max`,
           "--sbom=true --provenance=true",
+          ...(plan.netrc ? [`--secret id=${plan.netrc.secret},src="$${plan.netrc.variable}"`] : []),
           `--tag "${image}:$CI_COMMIT_SHORT_SHA"`,
           ...(plan.moduleDir === "." ? [] : [`--file ${shellWord(inModule(plan, "Dockerfile"))}`]),
           `--push ${shellWord(plan.moduleDir)}`,

@@ -3,7 +3,7 @@ import { generateGithubWorkflow } from "./github.js";
 import { generateGitlabPipeline } from "./gitlab.js";
 import { pipelineFile, planPipeline, type CiProvider } from "./plan.js";
 
-export { ciProviders, pipelineFile, planPipeline, type CiProvider, type PipelinePlan } from "./plan.js";
+export { ciProviders, NETRC_CI_VARIABLE, pipelineFile, planPipeline, type CiProvider, type PipelinePlan } from "./plan.js";
 export { generateGithubWorkflow } from "./github.js";
 export { generateGitlabPipeline } from "./gitlab.js";
 export { defaultBranch } from "./default-branch.js";

@@ -1,4 +1,5 @@
 import type { DockerfilePlan } from "../dockerfile/plan.js";
+import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
 
 export type CiProvider = "github" | "gitlab" | "github-slimgo";
 export const ciProviders: readonly CiProvider[] = ["github", "gitlab", "github-slimgo"];
@@ -16,12 +17,21 @@ export interface PipelinePlan {
   slimgoVersion: string;
   /** The module (the build context, with its Dockerfile) relative to the repository root: "." or "services/api". */
   moduleDir: string;
+  /**
+   * Private modules: the Dockerfile's download mounts the build secret `secret`, which the pipeline
+   * passes from the CI secret `variable`; `goEnv` is what go needs to fetch them outside the Dockerfile (slimgo build).
+   */
+  netrc?: { secret: string; variable: string; goEnv: { name: string; value: string }[] };
 }
+
+/** The CI secret (GitHub) or CI/CD variable of type File (GitLab) that holds the .netrc for private modules. */
+export const NETRC_CI_VARIABLE = "NETRC";
 
 export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch = "main", moduleDir = "."): PipelinePlan {
   return {
     provider,
     moduleDir,
+    ...(dockerfile.moduleFetch ? { netrc: { secret: NETRC_SECRET.id, variable: NETRC_CI_VARIABLE, goEnv: dockerfile.moduleFetch.args } } : {}),
     daemonless: provider === "github-slimgo",
     services: dockerfile.programs.map((p) => ({ name: p.name, target: p.stage, main: p.buildTarget })),
     needsEmulation: dockerfile.programs.some((p) => p.addUserWithShell),

@@ -9,7 +9,8 @@ import { generateDockerignore, mergeDockerignore } from "../dockerfile/dockerign
 import { buildInputs, runTimeInputs, type ContextInput } from "../analysis/build-inputs.js";
 import { normaliseDir, planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
-import { defaultBranch, generatePipeline, repositoryRoot, type CiProvider } from "../ci/index.js";
+import { defaultBranch, generatePipeline, NETRC_CI_VARIABLE, repositoryRoot, type CiProvider } from "../ci/index.js";
+import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
 import { generateCompose } from "../compose/generate.js";
 import { dotEnvValue, mergeDotEnv, mergeGitignore, newPassword } from "../compose/local-files.js";
 import { planCompose, type ComposePlan } from "../compose/plan.js";
@@ -131,6 +132,15 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     const moduleDir = relative(repository, analysis.root).split(sep).join("/") || ".";
     const pipeline = generatePipeline(options.ci, plan, VERSION, await defaultBranch(analysis.root), moduleDir);
     await addFile(result, { name: pipeline.name, content: pipeline.content }, repository);
+    if (plan.moduleFetch) {
+      const where = options.ci === "gitlab" ? `the CI/CD variable ${NETRC_CI_VARIABLE} (type File)` : `the repository secret ${NETRC_CI_VARIABLE}`;
+      result.decisions.push({
+        topic: "CI",
+        choice: `the build secret "${NETRC_SECRET.id}" from ${where}`,
+        reason: `the module download reads credentials for the private modules from it: add ${where} in the ${options.ci === "gitlab" ? "project's CI/CD settings" : "repository's Actions secrets"}, holding a .netrc with a token that can read them`,
+        evidence: [],
+      });
+    }
     if (moduleDir !== ".") {
       result.decisions.push({
         topic: "CI",
@@ -142,6 +152,9 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
   }
   if (options.bake ?? (options.all && plan.programs.length > 1)) {
     await addFile(result, { name: "docker-bake.hcl", content: generateBake(plan, analysis.goMod.path) });
+    if (plan.moduleFetch) {
+      result.decisions.push({ topic: "bake", choice: `secret "${NETRC_SECRET.id}" from \${HOME}/.netrc`, reason: "the module download reads credentials for the private modules from that build secret, as docker build --secret passes it", evidence: [] });
+    }
   }
   return result;
 }

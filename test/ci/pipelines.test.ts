@@ -1,12 +1,16 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { access, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, cp, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { copyModule, FIXTURES, runSlimgo } from "../support/cli.js";
 import { workflowErrors } from "./workflow-parser.js";
 import { gitlabJobErrors } from "./gitlab-jobs.js";
+
+const require = createRequire(import.meta.url);
+const hcl = require("hcl2-parser") as { parseToObject(text: string): [any, unknown] };
 
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -237,4 +241,54 @@ test("a pipeline the repository root already has is not replaced without --force
   const forced = await runSlimgo(["init", "services/api", "--ci", "gitlab", "--force"], { cwd: repo });
   assert.equal(forced.code, 0, forced.stderr);
   assert.match(await readFile(join(repo, ".gitlab-ci.yml"), "utf8"), /build-image:/);
+});
+
+/** three-services requiring a private module, after init with GOPRIVATE set as a developer's go env has it. */
+async function initPrivate(args: string[]): Promise<string> {
+  const dir = await copyModule("three-services");
+  dirs.push(dir);
+  await writeFile(join(dir, "go.mod"), "module example.com/threeservices\n\ngo 1.19\n\nrequire example.test/private/lib v1.0.0\n");
+  await writeFile(join(dir, "go.sum"), "");
+  const r = await runSlimgo(["init", "--all", "--engine", "scanner", ...args, dir], { env: { GOPRIVATE: "example.test/*" } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /--mount=type=secret,id=netrc,target=\/root\/\.netrc/, "the Dockerfile's download reads the netrc secret");
+  return dir;
+}
+
+test("private modules: the GitLab pipeline and docker-bake.hcl pass the netrc build secret the Dockerfile mounts", async () => {
+  const dir = await initPrivate(["--ci", "gitlab"]);
+  const job = parse(await readFile(join(dir, ".gitlab-ci.yml"), "utf8"))["build-image"];
+  const build = job.script.at(-1) as string;
+  assert.match(build, /--secret id=netrc,src="\$NETRC"/);
+  assert.ok(job.script.findIndex((l: string) => /test -f "\$NETRC" \|\| .*CI\/CD variable NETRC \(type File\)/.test(l)) < job.script.length - 1, "a missing variable is said before the build");
+
+  const [bake] = hcl.parseToObject(await readFile(join(dir, "docker-bake.hcl"), "utf8"));
+  assert.deepEqual(bake.target._common[0].secret, ["type=file,id=netrc,src=${HOME}/.netrc"]);
+  assert.ok(bake.variable.HOME, "HOME is declared, so bake reads it from the environment");
+});
+
+test("private modules: the GitHub workflows pass the NETRC secret to both builds, or to go through ~/.netrc for slimgo build", async () => {
+  const buildx = await initPrivate(["--ci", "github"]);
+  const text = await readFile(join(buildx, ".github/workflows/image.yml"), "utf8");
+  assert.deepEqual(await workflowErrors("image.yml", text), []);
+  const builds = steps(parse(text), "image").filter((s) => s.uses?.startsWith("docker/build-push-action"));
+  assert.equal(builds.length, 2);
+  for (const b of builds) {
+    assert.equal(b.with["secret-envs"], "netrc=NETRC");
+    assert.equal(b.env.NETRC, "${{ secrets.NETRC }}");
+  }
+
+  const slimgo = await initPrivate(["--ci", "github-slimgo"]);
+  const wf = parse(await readFile(join(slimgo, ".github/workflows/image.yml"), "utf8"));
+  assert.equal(wf.jobs.image.env.GOPRIVATE, "example.test/*", "go build on the runner knows the module is private");
+  const image = steps(wf, "image");
+  const credentials = image.findIndex((s) => s.env?.NETRC === "${{ secrets.NETRC }}");
+  assert.ok(credentials >= 0 && credentials < image.findIndex((s) => /slimgo@\S+ build/.test(s.run ?? "")), "~/.netrc is written before slimgo build");
+  // The step's script, run as the runner would with the secret in its environment.
+  const home = await mkdtemp(join(tmpdir(), "slimgo-home-"));
+  dirs.push(home);
+  const { execFileSync } = await import("node:child_process");
+  execFileSync("bash", ["-e", "-c", image[credentials].run], { env: { ...process.env, HOME: home, NETRC: "machine git.example.test login ci password s3cret" } });
+  assert.equal(await readFile(join(home, ".netrc"), "utf8"), "machine git.example.test login ci password s3cret\n");
+  assert.equal((await stat(join(home, ".netrc"))).mode & 0o777, 0o600);
 });

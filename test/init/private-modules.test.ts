@@ -1,13 +1,14 @@
 /**
  * A module that requires a private module, served only by an authenticated proxy (HTTPS on
  * 127.0.0.1, basic auth, 401 otherwise): `slimgo init` run with the developer's GOPROXY/GONOSUMDB
- * writes a Dockerfile that podman builds with `--secret id=netrc,...`, fails to build without it
+ * writes a Dockerfile that podman builds with `--secret id=netrc,...` as its GitLab pipeline passes it, fails to build without it
  * (go's 401), and whose image holds neither the netrc nor the password.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { FIXTURES, copyModule, runSlimgo } from "../support/cli.js";
 import { startModuleProxy, type ModuleProxy } from "../support/module-proxy.js";
 import { ULIMIT_FLAGS, podman, removeImages, runTool } from "../support/podman.js";
@@ -79,11 +80,15 @@ describe("private modules through an authenticated proxy", { skip: skipContainer
     }
   });
 
-  test("the Dockerfile builds with the netrc secret, fails with go's 401 without it, and the image holds no credentials", async () => {
+  test("the Dockerfile builds with the netrc secret as the GitLab pipeline passes it, fails with go's 401 without it, and the image holds no credentials", async () => {
     const dir = await copyModule("private-module");
     temp.track(dir);
-    const init = await runSlimgo(["init", "--compose", dir], { env: developerEnv });
+    const init = await runSlimgo(["init", "--compose", "--ci", "gitlab", dir], { env: developerEnv });
     assert.equal(init.code, 0, init.stderr);
+    // The pipeline's --secret flag, with its CI/CD variable of type File expanded to the file's path as GitLab does.
+    const pipeline = parse(await readFile(join(dir, ".gitlab-ci.yml"), "utf8"));
+    const secretFlag = (pipeline["build-image"].script.at(-1) as string).match(/--secret (\S+)/)?.[1];
+    assert.ok(secretFlag, "the GitLab build passes a build secret");
     const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
     assert.match(dockerfile, new RegExp(`^ARG GOPROXY=${proxy.url.replace(/[.]/g, "\\.")}$`, "m"));
     assert.match(dockerfile, /--mount=type=secret,id=netrc,target=\/root\/\.netrc/);
@@ -96,7 +101,7 @@ describe("private modules through an authenticated proxy", { skip: skipContainer
     const build = (secret: boolean) =>
       podman(
         ["build", "--isolation", "chroot", ...ULIMIT_FLAGS, "--layers=false", "--no-cache", "--network=host", "--build-arg", `GO_VERSION=${builderVersion}`,
-          ...(secret ? ["--secret", `id=netrc,src=${netrc}`] : []), "-t", tag, dir],
+          ...(secret ? ["--secret", secretFlag.replace('"$NETRC"', netrc)] : []), "-t", tag, dir],
         { env: podmanEnv, allowFailure: true, timeoutMs: 300_000 },
       );
 
