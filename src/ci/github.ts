@@ -83,7 +83,7 @@ function buildxJob(plan: PipelinePlan): Record<string, unknown> {
   const steps: Step[] = [
     { uses: ACTIONS.checkout, with: { "fetch-depth": 0 } },
     gitVersionStep,
-    ...(plan.needsEmulation ? [{ name: "Emulate arm64 for RUN steps in the runtime stage", uses: ACTIONS.setupQemu }] : []),
+    ...(plan.needsEmulation ? [{ name: "Emulate arm64 for the steps that run on the target platform", uses: ACTIONS.setupQemu }] : []),
     { uses: ACTIONS.setupBuildx },
     loginStep,
     {

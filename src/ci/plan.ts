@@ -1,5 +1,6 @@
 import type { DockerfilePlan } from "../dockerfile/plan.js";
 import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
+import { inputError } from "../errors.js";
 
 export type CiProvider = "github" | "gitlab" | "github-slimgo";
 export const ciProviders: readonly CiProvider[] = ["github", "gitlab", "github-slimgo"];
@@ -11,7 +12,10 @@ export interface PipelinePlan {
   daemonless: boolean;
   /** name: the image (serviceNames); target: the Dockerfile stage; main: the package, "." or "./cmd/api". */
   services: { name: string; target: string; main: string }[];
-  /** A runtime stage has RUN steps, so arm64 builds need QEMU (scratch and distroless stages do not). */
+  /**
+   * Some step runs on the target platform, so arm64 builds need QEMU: a cgo build stage (it compiles
+   * for its own platform) or RUN steps in an alpine/debian runtime stage. A static build cross-compiles.
+   */
   needsEmulation: boolean;
   defaultBranch: string;
   slimgoVersion: string;
@@ -28,13 +32,14 @@ export interface PipelinePlan {
 export const NETRC_CI_VARIABLE = "NETRC";
 
 export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch = "main", moduleDir = "."): PipelinePlan {
+  if (provider === "github-slimgo") refuseCgo(dockerfile);
   return {
     provider,
     moduleDir,
     ...(dockerfile.moduleFetch ? { netrc: { secret: NETRC_SECRET.id, variable: NETRC_CI_VARIABLE, goEnv: dockerfile.moduleFetch.args } } : {}),
     daemonless: provider === "github-slimgo",
     services: dockerfile.programs.map((p) => ({ name: p.name, target: p.stage, main: p.buildTarget })),
-    needsEmulation: dockerfile.programs.some((p) => p.addUserWithShell),
+    needsEmulation: dockerfile.programs.some((p) => p.cgo || p.addUserWithShell),
     defaultBranch,
     slimgoVersion,
   };
@@ -53,4 +58,17 @@ export function inModule(plan: PipelinePlan, file: string): string {
 /** `word` as one word of a shell command line: as it is when that is safe, else single-quoted. */
 export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** slimgo build makes static binaries, and the pipeline builds for several platforms: a cgo program needs the Dockerfile. */
+function refuseCgo(dockerfile: DockerfilePlan): void {
+  const program = dockerfile.programs.find((p) => p.cgo);
+  if (!program) return;
+  const cgo = program.main.facts.cgo;
+  const where = cgo.evidence[0] ?? cgo.dependencies[0]?.evidence;
+  throw inputError(
+    `--ci github-slimgo: ${program.main.binary} needs cgo${where ? ` (${where.file}:${where.line})` : ""}, and slimgo build makes static CGO_ENABLED=0 binaries, so the pipeline's build would fail: ` +
+      "use --ci github, which builds the Dockerfile (its glibc build stage) with Docker Buildx",
+    where ? { file: where.file, line: where.line } : {},
+  );
 }

@@ -292,3 +292,33 @@ test("private modules: the GitHub workflows pass the NETRC secret to both builds
   assert.equal(await readFile(join(home, ".netrc"), "utf8"), "machine git.example.test login ci password s3cret\n");
   assert.equal((await stat(join(home, ".netrc"))).mode & 0o777, 0o600);
 });
+
+test("cgo: the Dockerfile's build stage runs on the target platform, so the arm64 build is emulated (QEMU on GitHub, binfmt on GitLab)", async () => {
+  const github = await init("cgo", ["--ci", "github"]);
+  assert.match(await readFile(join(github, "Dockerfile"), "utf8"), /^FROM golang:\$\{GO_VERSION\}-bookworm AS build$/m, "no --platform=$BUILDPLATFORM: the build stage runs on each target platform");
+  const text = await readFile(join(github, ".github/workflows/image.yml"), "utf8");
+  assert.deepEqual(await workflowErrors("image.yml", text), []);
+  const image = steps(parse(text), "image");
+  const qemu = image.findIndex((s) => s.uses?.startsWith("docker/setup-qemu-action"));
+  assert.ok(qemu >= 0, "QEMU is set up");
+  assert.ok(qemu < image.findIndex((s) => s.uses?.startsWith("docker/setup-buildx-action")), "before Buildx starts its builder");
+
+  const gitlab = await init("cgo", ["--ci", "gitlab"]);
+  const script = parse(await readFile(join(gitlab, ".gitlab-ci.yml"), "utf8"))["build-image"].script as string[];
+  const binfmt = script.findIndex((l) => /tonistiigi\/binfmt:\S+ --install arm64/.test(l));
+  assert.ok(binfmt >= 0 && binfmt < script.findIndex((l) => l.startsWith("docker buildx build")), "binfmt is installed before the build");
+
+  const plain = await init("root-main", ["--ci", "github"]);
+  assert.ok(!steps(parse(await readFile(join(plain, ".github/workflows/image.yml"), "utf8")), "image").some((s) => s.uses?.startsWith("docker/setup-qemu-action")), "a static build cross-compiles: no QEMU");
+});
+
+test("cgo with --ci github-slimgo is a usage error naming the cgo line and --ci github, and writes nothing", async () => {
+  const dir = await copyModule("cgo");
+  dirs.push(dir);
+  const r = await runSlimgo(["init", "--ci", "github-slimgo", dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--ci github-slimgo: cgosum needs cgo \(main\.go:9\), and slimgo build makes static CGO_ENABLED=0 binaries.*: use --ci github/);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  await assert.rejects(access(join(dir, "Dockerfile")));
+  await assert.rejects(access(join(dir, ".github")));
+});
