@@ -43,7 +43,14 @@ function lintJob(plan: PipelinePlan): Record<string, unknown> {
 
 function matrix(plan: PipelinePlan): Record<string, unknown> {
   if (plan.services.length <= 1) return {};
-  return { strategy: { "fail-fast": false, matrix: { include: plan.services.map((s) => ({ service: s.name, main: s.main })) } } };
+  const flags = plan.daemonless && plan.services.some((s) => s.slimgoFlags.length > 0);
+  const include = plan.services.map((s) => ({ service: s.name, main: s.main, ...(flags ? { flags: slimgoFlags(s) } : {}) }));
+  return { strategy: { "fail-fast": false, matrix: { include } } };
+}
+
+/** A service's slimgo build flags as shell words. */
+function slimgoFlags(service: PipelinePlan["services"][number]): string {
+  return service.slimgoFlags.map(shellWord).join(" ");
 }
 
 /** The image name: the repository, plus the service with --all. */
@@ -72,6 +79,16 @@ function scanStep(image: string): Step {
   return { name: "Scan for vulnerabilities (fails on high or critical)", uses: ACTIONS.scan, with: { image, "fail-build": true, "severity-cutoff": "high", "only-fixed": true } };
 }
 
+/** The image's tags: the branch, the version on a v* tag push, sha-COMMIT (and pr-N, never pushed). */
+function metadataStep(plan: PipelinePlan): Step {
+  return {
+    name: "Tags and labels",
+    id: "meta",
+    uses: ACTIONS.metadata,
+    with: { images: imageName(plan), tags: ["type=ref,event=branch", "type=ref,event=pr", "type=semver,pattern={{version}}", "type=sha"].join("\n") },
+  };
+}
+
 function buildxJob(plan: PipelinePlan): Record<string, unknown> {
   const scope = plan.services.length > 1 ? ",scope=${{ matrix.service }}" : "";
   const buildArgs = ["VERSION=${{ steps.git.outputs.version }}", "COMMIT=${{ steps.git.outputs.commit }}"].join("\n");
@@ -86,12 +103,7 @@ function buildxJob(plan: PipelinePlan): Record<string, unknown> {
     ...(plan.needsEmulation ? [{ name: "Emulate arm64 for the steps that run on the target platform", uses: ACTIONS.setupQemu }] : []),
     { uses: ACTIONS.setupBuildx },
     loginStep,
-    {
-      name: "Tags and labels",
-      id: "meta",
-      uses: ACTIONS.metadata,
-      with: { images: imageName(plan), tags: ["type=ref,event=branch", "type=ref,event=pr", "type=semver,pattern={{version}}", "type=sha"].join("\n") },
-    },
+    metadataStep(plan),
     { name: "Build for the scan (this runner's platform)", uses: ACTIONS.buildPush, ...secretEnv, with: { ...common, load: true, tags: "scan:${{ github.sha }}" } },
     scanStep("scan:${{ github.sha }}"),
     {
@@ -115,9 +127,11 @@ function buildxJob(plan: PipelinePlan): Record<string, unknown> {
 
 function daemonlessJob(plan: PipelinePlan): Record<string, unknown> {
   const slimgo = slimgoCommand(plan.slimgoVersion);
-  // `slimgo build` takes the main package directory as its argument.
-  const main = plan.services.length > 1 ? ' "${{ matrix.main }}"' : plan.services[0]?.main && plan.services[0].main !== "." ? ` ${plan.services[0].main}` : "";
-  const version = '--version "${{ steps.git.outputs.version }}"';
+  const only = plan.services.length === 1 ? plan.services[0] : undefined;
+  // `slimgo build` takes the main package directory as its argument, then what the Dockerfile's image has that it cannot find itself.
+  const main = !only ? ' "${{ matrix.main }}"' : only.main !== "." ? ` ${shellWord(only.main)}` : "";
+  const flags = !only ? (plan.services.some((s) => s.slimgoFlags.length > 0) ? " ${{ matrix.flags }}" : "") : only.slimgoFlags.length > 0 ? ` ${slimgoFlags(only)}` : "";
+  const build = `${slimgo} build${main}${flags} --version "\${{ steps.git.outputs.version }}"`;
   const steps: Step[] = [
     { uses: ACTIONS.checkout, with: { "fetch-depth": 0 } },
     gitVersionStep,
@@ -125,14 +139,16 @@ function daemonlessJob(plan: PipelinePlan): Record<string, unknown> {
     { uses: ACTIONS.setupNode, with: { "node-version": "20" } },
     ...(plan.netrc ? [netrcStep(plan.netrc.variable)] : []),
     loginStep,
-    { name: "Build for the scan (no Docker daemon)", run: `${slimgo} build${main} ${version} --platform linux/amd64 --tarball image.tar` },
+    metadataStep(plan),
+    { name: "Build for the scan (no Docker daemon)", run: `${build} --platform linux/amd64 --tarball image.tar` },
     scanStep(`docker-archive:${inModule(plan, "image.tar")}`),
     {
       name: "Build and push (no Docker daemon)",
       if: "github.event_name != 'pull_request'",
-      env: { IMAGE: imageName(plan) },
+      env: { IMAGE: imageName(plan), TAGS: "${{ steps.meta.outputs.tags }}" },
+      // The metadata step's tags, as the Buildx workflow pushes them, each without the image name.
       // slimgo reads the credentials docker/login-action wrote to ~/.docker/config.json.
-      run: `${slimgo} build${main} ${version} --platform ${CI_PLATFORMS} --sbom-dir sbom --push "\${IMAGE,,}:\${GITHUB_SHA::12}"`,
+      run: ["tags=()", 'for ref in $TAGS; do tags+=(--tag "${ref##*:}"); done', `${build} --platform ${CI_PLATFORMS} --sbom-dir sbom --push "\${IMAGE,,}" "\${tags[@]}"`].join("\n"),
     },
   ];
   const defaults = plan.moduleDir === "." ? {} : { defaults: { run: { "working-directory": plan.moduleDir } } };

@@ -1,6 +1,7 @@
 import type { DockerfilePlan } from "../dockerfile/plan.js";
 import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
 import { inputError } from "../errors.js";
+import { slimgoBuildFlags } from "./slimgo-build.js";
 
 export type CiProvider = "github" | "gitlab" | "github-slimgo";
 export const ciProviders: readonly CiProvider[] = ["github", "gitlab", "github-slimgo"];
@@ -10,8 +11,13 @@ export interface PipelinePlan {
   provider: CiProvider;
   /** `slimgo build --push` instead of Docker Buildx. */
   daemonless: boolean;
-  /** name: the image (serviceNames); target: the Dockerfile stage; main: the package, "." or "./cmd/api". */
-  services: { name: string; target: string; main: string }[];
+  /**
+   * name: the image (serviceNames); target: the Dockerfile stage; main: the package, "." or "./cmd/api";
+   * slimgoFlags: what `slimgo build` needs to make the image the Dockerfile does (daemonless only).
+   */
+  services: { name: string; target: string; main: string; slimgoFlags: string[] }[];
+  /** What the pipeline cannot do as the Dockerfile does, for the user. */
+  warnings: string[];
   /**
    * Some step runs on the target platform, so arm64 builds need QEMU: a cgo build stage (it compiles
    * for its own platform) or RUN steps in an alpine/debian runtime stage. A static build cross-compiles.
@@ -32,13 +38,16 @@ export interface PipelinePlan {
 export const NETRC_CI_VARIABLE = "NETRC";
 
 export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch = "main", moduleDir = "."): PipelinePlan {
-  if (provider === "github-slimgo") refuseCgo(dockerfile);
+  const daemonless = provider === "github-slimgo";
+  if (daemonless) refuseCgo(dockerfile);
+  const slimgo = dockerfile.programs.map((p) => (daemonless ? slimgoBuildFlags(p) : { flags: [], warnings: [] }));
   return {
     provider,
     moduleDir,
     ...(dockerfile.moduleFetch ? { netrc: { secret: NETRC_SECRET.id, variable: NETRC_CI_VARIABLE, goEnv: dockerfile.moduleFetch.args } } : {}),
-    daemonless: provider === "github-slimgo",
-    services: dockerfile.programs.map((p) => ({ name: p.name, target: p.stage, main: p.buildTarget })),
+    daemonless,
+    services: dockerfile.programs.map((p, i) => ({ name: p.name, target: p.stage, main: p.buildTarget, slimgoFlags: slimgo[i]!.flags })),
+    warnings: slimgo.flatMap((s) => s.warnings),
     needsEmulation: dockerfile.programs.some((p) => p.cgo || p.addUserWithShell),
     defaultBranch,
     slimgoVersion,

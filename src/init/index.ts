@@ -132,6 +132,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     const moduleDir = relative(repository, analysis.root).split(sep).join("/") || ".";
     const pipeline = generatePipeline(options.ci, plan, VERSION, await defaultBranch(analysis.root), moduleDir);
     await addFile(result, { name: pipeline.name, content: pipeline.content }, repository);
+    analysis.warnings.push(...pipeline.warnings);
     if (plan.moduleFetch) {
       const where = options.ci === "gitlab" ? `the CI/CD variable ${NETRC_CI_VARIABLE} (type File)` : `the repository secret ${NETRC_CI_VARIABLE}`;
       result.decisions.push({
