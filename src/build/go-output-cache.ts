@@ -16,7 +16,7 @@ import type { GoBuildPlan } from "./go-build-plan.js";
 
 /** Where the program's last binary is kept. */
 export function keptPath(plan: GoBuildPlan, env: NodeJS.ProcessEnv): string {
-  const what = [plan.go, plan.cwd, plan.args.at(-1) ?? "", plan.env.GOOS ?? "", plan.env.GOARCH ?? "", plan.env.GOARM ?? ""];
+  const what = [plan.go, plan.cwd, plan.args.at(-1) ?? "", plan.env.GOOS ?? "", plan.env.GOARCH ?? "", plan.env.GOARM ?? "", ...(plan.env.GOAMD64 ? [plan.env.GOAMD64] : [])];
   return join(cacheDir(env), "go-binaries", createHash("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32));
 }
 

@@ -140,7 +140,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     // Image readers (and their manifest validation) load only when there is a base to read.
     const sources = baseRef ? await import("../sources/index.js") : undefined;
     const baseNamed = options.base !== undefined ? "--base" : where(["build", "base"]);
-    const base = baseRef && sources ? { ref: baseRef, named: `${baseNamed} ${baseRef}`, image: await openBase(sources.openImage(baseRef, { insecureRegistries: options.insecureRegistries, onProgress: progress }), baseNamed), pickPlatform: sources.pickPlatform } : undefined;
+    const base = baseRef && sources ? { ref: baseRef, named: `${baseNamed} ${baseRef}`, image: await openBase(sources.openImage(baseRef, { insecureRegistries: options.insecureRegistries, onProgress: progress }), baseNamed), sources } : undefined;
     const origin = sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined));
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     if (jobs.length !== 1) abandonGoBuild();
@@ -266,7 +266,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         const under = layersUnder[i]!;
         const layers = await under.made;
         for (const m of under.messages) progress(m);
-        let image: Image = base ? withFormat(base.pickPlatform(base.image, c.platform, base.named), format) : emptyImage(c.platform, format);
+        let image: Image = base ? withFormat(baseImageFor(base, c.platform), format) : emptyImage(c.platform, format);
         const binaryPath = binaryPathOf(main);
         layers.push({ layer: await layerOf([binaryEntry(binaryPath, c.result.path)], format, layerReport(`  ${main.binary} ${platformKey(c.platform)}: binary`, progress), binarySlot(main, c.platform)), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
 
@@ -323,6 +323,19 @@ async function openBase<T>(opening: Promise<T>, named: string): Promise<T> {
     if (err instanceof SlimgoError) throw new SlimgoError(`${named}: ${err.message}`, { exitCode: err.exitCode, file: err.file, line: err.line, cause: err });
     throw err;
   }
+}
+
+/**
+ * The base's image for `platform`; for a variant the base does not list (linux/amd64/v3 on an
+ * index of plain linux/amd64), the architecture's image without a variant, which every variant
+ * runs. The image records the variant its binary was built for.
+ */
+function baseImageFor(base: { image: ImageOrIndex; named: string; sources: typeof import("../sources/index.js") }, platform: Platform): Image {
+  const { imagesOf, pickPlatform } = base.sources;
+  const plain = platform.variant === undefined ? undefined : imagesOf(base.image).find((i) => i.platform.os === platform.os && i.platform.architecture === platform.architecture && !i.platform.variant);
+  const exact = imagesOf(base.image).find((i) => platformKey(i.platform) === platformKey(platform));
+  const image = exact?.image ?? plain?.image ?? pickPlatform(base.image, platform, base.named);
+  return platform.variant === undefined || image.config.variant === platform.variant ? image : withConfig(image, { variant: platform.variant });
 }
 
 /** The packages to build: the targets given (each once, however it was spelled), else all, slimgo.yaml's main or the primary. */

@@ -7,6 +7,24 @@ export const COMMON_PLATFORMS = ["linux/amd64", "linux/arm64", "linux/arm/v7", "
 const GOARCH_BY_NODE_ARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64", ia32: "386" };
 const KNOWN_ARCH = new Set(["amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64", "mips64le", "loong64"]);
 
+/**
+ * The variants each architecture takes, and the Go setting each one is built with: go build
+ * would otherwise make the baseline binary (GOAMD64=v1, GOARM=7) under a name that promises more.
+ * arm64/v8 is the baseline itself (Go 1.19 has no GOARM64).
+ */
+const VARIANTS: Record<string, { variants: string[]; goEnv?: string }> = {
+  amd64: { variants: ["v1", "v2", "v3", "v4"], goEnv: "GOAMD64" },
+  arm: { variants: ["v5", "v6", "v7"], goEnv: "GOARM" },
+  arm64: { variants: ["v8"] },
+};
+
+/** "amd64 v1, v2, v3, v4 (GOAMD64); arm v5, v6, v7 (GOARM); arm64 v8". */
+function acceptedVariants(): string {
+  return Object.entries(VARIANTS)
+    .map(([arch, { variants, goEnv }]) => `${arch} ${variants.join(", ")}${goEnv ? ` (${goEnv})` : ""}`)
+    .join("; ");
+}
+
 /** The build host's platform: the default, so an ARM laptop builds ARM images. */
 export function hostPlatform(): Platform {
   const architecture = GOARCH_BY_NODE_ARCH[process.arch] ?? process.arch;
@@ -29,6 +47,9 @@ export function parsePlatforms(spec: string | string[] | undefined, named: (valu
       throw inputError(`${named(item, index)}: expected linux/ARCH[/VARIANT] with ARCH one of ${[...KNOWN_ARCH].join(", ")}, or "all"`);
     }
     const platform: Platform = { os, architecture };
+    if (variant !== undefined && !VARIANTS[architecture]?.variants.includes(variant)) {
+      throw inputError(`${named(item, index)}: ${architecture} has no variant "${variant}": the variants are ${acceptedVariants()}; other architectures take none`);
+    }
     if (variant) platform.variant = variant;
     else if (architecture === "arm") platform.variant = "v7";
     seen.set(platformKey(platform), platform);
@@ -40,9 +61,10 @@ export function platformKey(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }
 
-/** GOOS/GOARCH/GOARM for a platform. */
+/** GOOS/GOARCH, and GOAMD64 (v1-v4) or GOARM (5-7) for a variant. */
 export function goEnvFor(p: Platform): Record<string, string> {
   const env: Record<string, string> = { GOOS: p.os, GOARCH: p.architecture };
   if (p.architecture === "arm") env.GOARM = (p.variant ?? "v7").replace(/^v/, "");
+  if (p.architecture === "amd64" && p.variant !== undefined) env.GOAMD64 = p.variant;
   return env;
 }

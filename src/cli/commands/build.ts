@@ -86,7 +86,7 @@ export function registerBuild(program: Command): void {
         "and local podman/docker.",
     )
     .argument("[targets...]", "module directory, or main package directories (./cmd/api ...)", ["."])
-    .option("--platform <list>", "linux/amd64,linux/arm64,... or all (default: this machine's)", collect)
+    .option("--platform <list>", "linux/amd64,linux/arm64,linux/amd64/v3,... or all (a variant sets GOAMD64 or GOARM; default: this machine's)", collect)
     .option("--all", "build every main package, each into its own image")
     .option("--version <v>", "version for -X main.version and labels (default: git describe, else dev)")
     .option("--base <ref>", "base image: REGISTRY/REPO:TAG, oci:DIR[:TAG] or the path of a layout or tarball (default: slimgo's own)")

@@ -1,0 +1,98 @@
+/**
+ * A platform variant is a promise about the binary: linux/amd64/v3 must be built with GOAMD64=v3
+ * and linux/arm/v6 with GOARM=6, and the index must say which variant each image is for.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createWriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import { goEnvFor, parsePlatforms } from "../../src/build/platforms.js";
+import { SlimgoError } from "../../src/errors.js";
+import { readOciLayout } from "../../src/transports/oci-layout.js";
+import { isImageIndex } from "../../src/image/types.js";
+import { walkLayer } from "../../src/tar/read.js";
+import { moduleCopies, runSlimgo } from "../support/cli.js";
+import { runTool } from "../support/podman.js";
+import { skipUnless } from "../support/tools.js";
+import { tempDirs } from "../support/temp-dirs.js";
+
+const temp = tempDirs();
+const fixture = moduleCopies();
+
+test("each variant sets its Go setting: GOAMD64 for amd64, GOARM for arm", () => {
+  const envs = parsePlatforms("linux/amd64/v3,linux/amd64/v2,linux/arm/v6,linux/arm/v7,linux/arm64/v8,linux/amd64").map(goEnvFor);
+  assert.deepEqual(envs, [
+    { GOOS: "linux", GOARCH: "amd64", GOAMD64: "v3" },
+    { GOOS: "linux", GOARCH: "amd64", GOAMD64: "v2" },
+    { GOOS: "linux", GOARCH: "arm", GOARM: "6" },
+    { GOOS: "linux", GOARCH: "arm", GOARM: "7" },
+    { GOOS: "linux", GOARCH: "arm64" },
+    { GOOS: "linux", GOARCH: "amd64" },
+  ]);
+});
+
+test("a variant the architecture does not have is a usage error listing the ones it takes", async () => {
+  for (const bad of ["linux/amd64/v5", "linux/arm/v8", "linux/arm64/v9", "linux/riscv64/v1", "linux/amd64/"]) {
+    assert.throws(
+      () => parsePlatforms(bad),
+      (err: unknown) => err instanceof SlimgoError && err.exitCode === 2 && err.message.startsWith(`--platform ${bad}: `) && err.message.includes("amd64 v1, v2, v3, v4 (GOAMD64); arm v5, v6, v7 (GOARM); arm64 v8"),
+      bad,
+    );
+  }
+  const r = await runSlimgo(["build", await fixture("cli-tool"), "--platform", "linux/amd64,linux/amd64/v9", "--oci-layout", join(await temp.make("slimgo-variant-"), "out")]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^slimgo: --platform linux\/amd64\/v9: amd64 has no variant "v9": the variants are amd64 v1, v2, v3, v4 \(GOAMD64\);/m);
+  assert.doesNotMatch(r.stderr, /compiling/, "refused before the compile");
+});
+
+/** The `go version -m` lines of the binary in an image's last layer (go reads only executable files). */
+async function buildInfoOf(layer: Parameters<typeof walkLayer>[0], binaryPath: string, dir: string): Promise<string> {
+  const out = join(dir, "binary");
+  let found = false;
+  await walkLayer(layer, async (entry) => {
+    if (entry.header.path !== binaryPath) return;
+    found = true;
+    await pipeline(Readable.from(entry.chunks()), createWriteStream(out, { mode: 0o755 }));
+  });
+  assert.ok(found, `${binaryPath} is in the binary layer`);
+  return (await runTool("go", ["version", "-m", out])).stdout;
+}
+
+test("linux/amd64/v3 and linux/arm/v6 and v7 are built for their variant, and the index and configs record it", { skip: skipUnless("go") }, async () => {
+  const dir = await fixture("cli-tool");
+  const out = await temp.make("slimgo-variant-");
+  const layout = join(out, "layout");
+  const r = await runSlimgo(["build", dir, "--platform", "linux/amd64/v3,linux/arm/v6,linux/arm/v7", "--oci-layout", layout, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const binary = (JSON.parse(r.stdout) as { programs: { binary: string }[] }).programs[0]!.binary;
+  const top = JSON.parse(await readFile(join(layout, "index.json"), "utf8")) as { manifests: { digest: string }[] };
+  const nested = JSON.parse(await readFile(join(layout, "blobs", "sha256", top.manifests[0]!.digest.slice("sha256:".length)), "utf8")) as { manifests: { platform: Record<string, string> }[] };
+  assert.deepEqual(nested.manifests.map((m) => m.platform), [
+    { architecture: "amd64", os: "linux", variant: "v3" },
+    { architecture: "arm", os: "linux", variant: "v6" },
+    { architecture: "arm", os: "linux", variant: "v7" },
+  ]);
+  const index = await readOciLayout(layout, `localhost/${binary}:latest`);
+  assert.ok(isImageIndex(index));
+  const want = [/^\s+build\s+GOAMD64=v3$/m, /^\s+build\s+GOARM=6$/m, /^\s+build\s+GOARM=7$/m];
+  for (const [i, child] of index.manifests.entries()) {
+    assert.equal(child.image.config.variant, ["v3", "v6", "v7"][i], "the image config names the variant too");
+    const info = await buildInfoOf(child.image.layers.at(-1)!, `usr/local/bin/${binary}`, out);
+    assert.match(info, want[i]!, info);
+  }
+});
+
+test("a --base that lists plain linux/amd64 serves linux/amd64/v3, whose image records v3", { skip: skipUnless("go") }, async () => {
+  const out = await temp.make("slimgo-variant-base-");
+  const base = join(out, "base");
+  const made = await runSlimgo(["build", await fixture("cli-tool"), "--platform", "linux/amd64", "--oci-layout", base]);
+  assert.equal(made.code, 0, made.stderr);
+  const layout = join(out, "layout");
+  const r = await runSlimgo(["build", await fixture("root-main"), "--platform", "linux/amd64/v3", "--base", `oci:${base}`, "--oci-layout", layout, "-t", "v3"]);
+  assert.equal(r.code, 0, r.stderr);
+  const index = JSON.parse(await readFile(join(layout, "index.json"), "utf8")) as { manifests: { platform: Record<string, string> }[] };
+  assert.deepEqual(index.manifests[0]!.platform, { architecture: "amd64", os: "linux", variant: "v3" });
+});
