@@ -6,7 +6,11 @@
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { inputError, SlimgoError } from "../errors.js";
+import { reasonFor } from "../fsutil/output-path.js";
 import type { TarEntry } from "../tar/write.js";
+
+type AssetNamer = (given: string, index: number) => string;
+const byFlag: AssetNamer = (given) => `--assets ${given}`;
 
 /** Whether `path` is `root` itself or inside it. */
 function inside(root: string, path: string): boolean {
@@ -19,7 +23,7 @@ function inside(root: string, path: string): boolean {
  * points to is inside the module; one that leaves it is refused, so that a link to ~/.ssh or /etc
  * cannot carry files from outside the module into the image.
  */
-export async function assetEntries(root: string, assets: string[], named: (given: string, index: number) => string = (given) => `--assets ${given}`): Promise<TarEntry[]> {
+export async function assetEntries(root: string, assets: string[], named: AssetNamer = byFlag): Promise<TarEntry[]> {
   const realRoot = await realpath(root);
   const entries = new Map<string, TarEntry>();
   const add = async (full: string, label: string, walking: Set<string> = new Set()): Promise<void> => {
@@ -44,8 +48,7 @@ export async function assetEntries(root: string, assets: string[], named: (given
   };
   for (const [index, given] of assets.entries()) {
     const label = named(given, index);
-    const full = resolve(root, given);
-    if (!inside(root, full) || full === resolve(root)) throw inputError(`${label}: must be a file or directory inside the module (${root}), not the module itself`);
+    const full = insideModule(root, given, label);
     try {
       await add(full, label);
     } catch (err) {
@@ -59,4 +62,33 @@ export async function assetEntries(root: string, assets: string[], named: (given
 /** The asset paths as given, without "./" or a trailing "/", to compare with paths the program reads. */
 export function cleanAssetPath(path: string): string {
   return path.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+}
+
+function insideModule(root: string, given: string, label: string): string {
+  const full = resolve(root, given);
+  if (!inside(root, full) || full === resolve(root)) throw inputError(`${label}: must be a file or directory inside the module (${root}), not the module itself`);
+  return full;
+}
+
+/**
+ * The assets as given, checked before anything is compiled: each is a file or directory inside
+ * the module (a symbolic link to one there). What lies inside a directory is read with the image's
+ * files, while go compiles.
+ */
+export async function checkAssets(root: string, assets: string[], named: AssetNamer = byFlag): Promise<void> {
+  const realRoot = await realpath(root);
+  for (const [index, given] of assets.entries()) {
+    const label = named(given, index);
+    const full = insideModule(root, given, label);
+    const info = await stat(full).catch((err: NodeJS.ErrnoException) => err);
+    if (info instanceof Error) {
+      const link = await lstat(full).catch(() => undefined);
+      if (link?.isSymbolicLink()) throw inputError(`${label}: ${full} is a symbolic link to nothing: give the file or directory it should name`);
+      const why = info.code === "ENOENT" ? "does not exist" : `cannot be read: ${reasonFor(info)}`;
+      throw inputError(`${label}: ${full} ${why}: give a file or directory inside the module, as a path from its root`);
+    }
+    if (!info.isFile() && !info.isDirectory()) throw inputError(`${label}: ${full} is neither a file nor a directory (a socket, pipe or device): give a file or directory`);
+    const target = await realpath(full);
+    if (!inside(realRoot, target)) throw inputError(`${label}: ${given} is a symbolic link to ${target}, outside the module: copy the files into the module, or leave the link out`);
+  }
 }

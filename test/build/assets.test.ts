@@ -1,12 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { assetEntries } from "../../src/build/assets.js";
+import { assetEntries, checkAssets } from "../../src/build/assets.js";
 import { SlimgoError } from "../../src/errors.js";
+import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { tempDirs } from "../support/temp-dirs.js";
 
 const temp = tempDirs();
+const fixture = moduleCopies();
 
 /** A module with a config file, a template directory and a static directory, and a secret outside it. */
 async function module(): Promise<{ root: string; outside: string }> {
@@ -65,4 +68,37 @@ test("a path outside the module, the module itself or a missing path is a usage 
   ] as const) {
     await assert.rejects(assetEntries(root, [given]), (err: Error) => err instanceof SlimgoError && err.exitCode === 2 && message.test(err.message), given);
   }
+});
+
+test("before the compile, each asset must be a file or directory in the module: a missing one, one under a file, a pipe, a dangling link or a link out are named", async () => {
+  const { root, outside } = await module();
+  execFileSync("mkfifo", [join(root, "pipe")]);
+  await symlink(join(root, "gone"), join(root, "dangling"));
+  await symlink(outside, join(root, "key"));
+  for (const [given, message] of [
+    ["static", /^--assets static: \S+\/svc\/static does not exist: give a file or directory inside the module, as a path from its root$/],
+    ["config.json/x", /^--assets config\.json\/x: \S+\/svc\/config\.json\/x cannot be read: a part of the path is a file, not a directory \(ENOTDIR\)/],
+    ["pipe", /^--assets pipe: \S+\/svc\/pipe is neither a file nor a directory/],
+    ["dangling", /^--assets dangling: \S+\/svc\/dangling is a symbolic link to nothing/],
+    ["key", /^--assets key: key is a symbolic link to \S+\/id_rsa, outside the module/],
+    ["../id_rsa", /^--assets \.\.\/id_rsa: must be a file or directory inside the module/],
+  ] as const) {
+    await assert.rejects(checkAssets(root, ["config.json", "templates", given]), (err: Error) => err instanceof SlimgoError && err.exitCode === 2 && message.test(err.message), given);
+  }
+  await checkAssets(root, ["config.json", "templates/", "./public"]);
+});
+
+test("slimgo build refuses a missing --assets before compiling: a module that does not compile is not compiled", async () => {
+  const dir = await fixture("root-main");
+  await writeFile(join(dir, "main.go"), "package main\n\nfunc main() { undefined() }\n");
+  const out = await temp.make("slimgo-assets-cli-");
+  const r = await runSlimgo(["build", dir, "--assets", "static", "--oci-layout", join(out, "layout")], { env: { SLIMGO_NO_SPECULATION: "1" } });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^slimgo: --assets static: \S+\/static does not exist: give a file or directory inside the module/m);
+  assert.doesNotMatch(r.stderr, /compiling|go build/, "no go build ran");
+  await writeFile(join(dir, "slimgo.yaml"), "build:\n  assets:\n    - main.go\n    - static\n");
+  const fromConfig = await runSlimgo(["build", dir, "--oci-layout", join(out, "layout")], { env: { SLIMGO_NO_SPECULATION: "1" } });
+  assert.equal(fromConfig.code, 2, fromConfig.stderr);
+  assert.match(fromConfig.stderr, /^slimgo: \S*slimgo\.yaml:4: build\.assets\[1\]: static: \S+\/static does not exist/m);
+  assert.doesNotMatch(fromConfig.stderr, /compiling|go build/);
 });
