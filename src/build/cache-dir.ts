@@ -1,7 +1,56 @@
-import { homedir } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { reasonFor } from "../fsutil/output-path.js";
+import { removeAtExit } from "../fsutil/temp-cleanup.js";
 
-/** `$SLIMGO_CACHE_DIR`, else `$XDG_CACHE_HOME/slimgo`, else `~/.cache/slimgo`. */
+/** The cache configured unusable, and the temp directory this process uses in its place. */
+let replaced: { configured: string; temp: string } | undefined;
+
+/** `$SLIMGO_CACHE_DIR`, else `$XDG_CACHE_HOME/slimgo`, else `~/.cache/slimgo` (unless useWritableCacheDir replaced it). */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = configuredCacheDir(env);
+  return replaced?.configured === configured ? replaced.temp : configured;
+}
+
+function configuredCacheDir(env: NodeJS.ProcessEnv): string {
   return env.SLIMGO_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "slimgo");
+}
+
+/**
+ * Makes sure the cache directory can be written. When it cannot (a file in the way, no
+ * permission, a read-only file system), this process keeps its cache in a temp directory removed
+ * at exit instead, and the returned warning says so (once): the build runs, but reuses nothing
+ * and keeps nothing for the next one. Creating a file is the test, as permission bits do not bind
+ * root.
+ */
+export function useWritableCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const configured = configuredCacheDir(env);
+  if (replaced?.configured === configured) return undefined;
+  const problem = writeProblem(configured);
+  if (problem === undefined) return undefined;
+  const temp = mkdtempSync(join(tmpdir(), "slimgo-cache-"));
+  removeAtExit(temp);
+  replaced = { configured, temp };
+  const setting = env.SLIMGO_CACHE_DIR !== undefined ? "SLIMGO_CACHE_DIR" : env.XDG_CACHE_HOME !== undefined ? "XDG_CACHE_HOME" : "HOME";
+  const named = setting === "SLIMGO_CACHE_DIR" ? `SLIMGO_CACHE_DIR=${configured}` : `the cache directory ${configured} (from $${setting})`;
+  return `${named} cannot be used: ${problem}; building without the cache (nothing is reused from it or kept for the next build): set SLIMGO_CACHE_DIR to a directory you can write`;
+}
+
+function writeProblem(dir: string): string | undefined {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = join(dir, `.slimgo-write-check-${process.pid}`);
+    writeFileSync(probe, "");
+    rmSync(probe);
+    return undefined;
+  } catch (err) {
+    let isFile = false;
+    try {
+      isFile = statSync(dir).isFile();
+    } catch {
+      // Not there: the error says why.
+    }
+    return isFile ? "it is a file, not a directory" : reasonFor(err as NodeJS.ErrnoException);
+  }
 }

@@ -60,6 +60,10 @@ export function keepOutput(plan: GoBuildPlan, output: string, env: NodeJS.Proces
     linkOrCopy(output, temp);
     renameSync(temp, kept);
   } catch {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // A file in the cache's place (ENOTDIR): there is no temp file to remove.
+    }
   }
 }

@@ -29,6 +29,7 @@ import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
 import { findGoZoneinfo } from "./go-zoneinfo.js";
 import { containerConfig, provenance } from "./image-config.js";
 import { LayerCache } from "./layer-cache.js";
+import { useWritableCacheDir } from "./cache-dir.js";
 import { sha256 } from "../image/digest.js";
 import { hostPlatform, parsePlatforms, platformKey } from "./platforms.js";
 import { readVersionInfo, type VersionInfo } from "./version-info.js";
@@ -103,6 +104,9 @@ const LAYER_MTIME = 0;
 
 export async function buildImages(dir: string, options: BuildOptions = {}): Promise<BuildResult> {
   const progress = options.onProgress ?? (() => {});
+  // Before anything reads or writes the cache (the toolchain lookup below does).
+  const cacheWarning = useWritableCacheDir();
+  if (cacheWarning) (options.onWarning ?? (() => {}))(cacheWarning);
   // The toolchain and git lookups are child processes: start them while the module is read.
   const root = findModuleRoot(dir);
   const goLookup = findGoToolchain();

@@ -132,7 +132,8 @@ Caches: compressed layers (and where each binary's last layer keeps its compress
 rebuild compresses only the blocks that changed), each program's last binary (go does not link
 again when it is up to date), the health probe, the go build command of the last build started
 in each directory, and each go executable's version and GOROOT (asked again when the file changes)
-live in $SLIMGO_CACHE_DIR (default $XDG_CACHE_HOME/slimgo, else ~/.cache/slimgo).
+live in $SLIMGO_CACHE_DIR (default $XDG_CACHE_HOME/slimgo, else ~/.cache/slimgo). One that cannot
+be written gets a warning, and the build runs without it (in a temp directory removed at exit).
 Compressed layers, kept binaries and time zone data decoded from the toolchain stay within
 SLIMGO_CACHE_MAX_MB megabytes (default 1000), least recently used first out.
 slimgo build starts that go build before it has loaded (where setsid is found, from a few lines
