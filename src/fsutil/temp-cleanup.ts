@@ -16,6 +16,7 @@ const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 const cleanups = new Set<() => void>();
 let installed = false;
 
+/** In the order registered: a cleanup may rely on running before a later one (oci-layout.ts's blobs before its lock). */
 function runAll(): void {
   for (const cleanup of [...cleanups]) {
     cleanups.delete(cleanup);

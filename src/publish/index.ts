@@ -40,7 +40,7 @@ export async function destinationsFor(flags: DestinationFlags): Promise<Destinat
     });
   }
   if (flags.ociLayout) {
-    const p = namingWriteFailures("--oci-layout", flags.ociLayout, ociLayoutPublisher(flags.ociLayout));
+    const p = namingWriteFailures("--oci-layout", flags.ociLayout, ociLayoutPublisher(flags.ociLayout, flags.onProgress));
     out.push({ remote: false, for: () => p });
   }
   if (flags.tarball) {

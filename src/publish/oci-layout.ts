@@ -10,7 +10,7 @@ import type { Published, Publisher } from "./types.js";
  * Adds the image to an OCI layout directory. Layout tools (skopeo's oci:, umoci) only accept OCI
  * media types there, so a Docker-format image is stored in its OCI form, with its own digest.
  */
-export function ociLayoutPublisher(dir: string): Publisher {
+export function ociLayoutPublisher(dir: string, onProgress?: (message: string) => void): Publisher {
   const writer = preload(async () => {
     const [module, { loadManifestChecks }] = await Promise.all([import("../transports/oci-layout.js"), import("../image/parse.js")]);
     // An existing layout's index.json is checked before it is added to: load the checks while go compiles.
@@ -24,7 +24,7 @@ export function ociLayoutPublisher(dir: string): Publisher {
       const notes: string[] = [];
       if (formatOfMediaType(item.mediaType) !== "oci") notes.push("stored with OCI media types (layout tools require them); HEALTHCHECK survives only in Docker-format outputs for podman");
       const refTags = tags.length > 0 ? tags : ["latest"];
-      for (const tag of refTags) await (await writer()).writeOciLayout(dir, stored, { ref: `${name}:${tag}` });
+      for (const tag of refTags) await (await writer()).writeOciLayout(dir, stored, { ref: `${name}:${tag}`, onWait: onProgress });
       return { kind: "oci-layout", reference: `oci:${dir}:${name}:${refTags[0]}@${stored.digest}`, digest: stored.digest, notes };
     },
   };

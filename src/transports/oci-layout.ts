@@ -1,6 +1,6 @@
-import { constants, createReadStream, createWriteStream } from "node:fs";
+import { constants, createReadStream, createWriteStream, rmSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ExitCode, SlimgoError, inputError } from "../errors.js";
 import { canonicalJsonBytes } from "../image/canonical-json.js";
@@ -13,6 +13,8 @@ import { descriptorOf, isImageIndex, platformOf, type Descriptor, type ImageOrIn
 import { blobsOf, type BlobToWrite } from "./blobs.js";
 import { pruneReplaced } from "./layout-prune.js";
 import { tempPathBeside, writeAside } from "../fsutil/atomic-write.js";
+import { withFileLock } from "../fsutil/file-lock.js";
+import { atExit } from "../fsutil/temp-cleanup.js";
 
 export const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 const LAYOUT_FILE = "oci-layout";
@@ -140,7 +142,12 @@ async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
 export interface WriteLayoutOptions {
   /** Name for the entry, stored as a full reference (`app:1` → `localhost/app:1`). */
   ref?: string;
+  /** Told when another process is writing to the layout and this write waits for it. */
+  onWait?: (message: string) => void;
 }
+
+/** In an existing layout, beside index.json: taken by every slimgo that writes there. */
+export const LAYOUT_LOCK = "index.json.lock";
 
 /** Writes blobs, then index.json, into an existing or new layout directory. */
 async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOptions, created: string[]): Promise<Descriptor> {
@@ -170,6 +177,8 @@ async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOp
   // a power cut a rebuild restores the layout. (An fsync here cost up to 25 ms a watch rebuild.)
   const indexTemp = tempPathBeside(join(dir, "index.json"));
   await writeAside(indexTemp, join(dir, "index.json"), () => writeFile(indexTemp, canonicalJsonBytes(index)));
+  // index.json names them now: from here on a failure or an interrupt must leave them.
+  created.splice(0);
   // The image whose tag this one took is gone from the index: its blobs that nothing else uses go too.
   await pruneReplaced(dir, existing.manifests.filter((m) => !kept.includes(m)), index.manifests).catch(() => 0);
   return entry;
@@ -189,21 +198,44 @@ export async function isForeignDirectory(dir: string): Promise<boolean> {
  * and blobs added by a failed write are removed, so a failure leaves the old layout intact. When
  * the entry replaces another of the same ref name, the blobs only the replaced one used are removed
  * (a `--watch` loop would otherwise leave a binary layer behind on every rebuild).
+ *
+ * Writers take turns (file-lock.ts): two builds adding tags at once would each merge into the
+ * index.json they read and the last would drop the other's tag, and a pruning writer could remove
+ * a blob that another found present and so did not write. The lock is `index.json.lock` in an
+ * existing layout, and a hidden file beside a layout not made yet (whose maker may find, once it
+ * has the lock, that another made it meanwhile).
  */
 export async function writeOciLayout(dir: string, item: ImageOrIndex, options: WriteLayoutOptions = {}): Promise<Descriptor> {
   const info = await stat(dir).catch(() => undefined);
   if (info !== undefined && !info.isDirectory()) throw inputError(`${dir} exists and is not a directory: give a directory for the OCI layout`, { file: dir });
   if (info !== undefined && (await isForeignDirectory(dir))) throw inputError(`${dir} is a non-empty directory that is not an OCI layout: give a new or empty directory`, { file: dir });
+  const lockOptions = { what: `oci:${dir}`, onWait: options.onWait };
   if (info === undefined) {
     await mkdir(dirname(dir), { recursive: true });
-    const temp = tempPathBeside(dir);
-    return writeAside(temp, dir, () => writeInto(temp, item, options, []));
+    const made = await withFileLock(join(dirname(dir), `.${basename(dir)}.slimgo-lock`), lockOptions, async () => {
+      if (await exists(dir)) return undefined;
+      const temp = tempPathBeside(dir);
+      return writeAside(temp, dir, () => writeInto(temp, item, options, []));
+    });
+    if (made) return made;
   }
   const created: string[] = [];
+  // An interrupt leaves no blob that index.json does not name yet (as a failure does not). Set
+  // before the lock is taken, so that at exit it runs before the lock goes: the next writer may
+  // find those blobs present and not write them.
+  const forget = atExit(() => {
+    for (const p of created) rmSync(p, { force: true });
+  });
   try {
-    return await writeInto(dir, item, options, created);
-  } catch (err) {
-    await Promise.all(created.map((p) => rm(p, { force: true })));
-    throw err;
+    return await withFileLock(join(dir, LAYOUT_LOCK), lockOptions, async () => {
+      try {
+        return await writeInto(dir, item, options, created);
+      } catch (err) {
+        await Promise.all(created.map((p) => rm(p, { force: true })));
+        throw err;
+      }
+    });
+  } finally {
+    forget();
   }
 }
