@@ -67,7 +67,8 @@ export function registryPublisher(target: string, options: RegistryPublishOption
     description: `registry ${ref.registry}/${ref.repository}`,
     async publish(item: ImageOrIndex, _name: string, tags: string[], attachments: Attachment[] = []): Promise<Published> {
       stats = { uploaded: 0, existing: 0, mounted: 0, bytes: 0 };
-      const named = ref.tag ? [ref.tag, ...tags] : tags;
+      // The parsed reference says "latest" also when no tag was written: then -t tags stand alone.
+      const named = ref.tag && (ref.tag !== "latest" || tags.length === 0) ? [ref.tag, ...tags] : tags;
       const targetTags = named.length > 0 ? [...new Set(named)] : ["latest"];
       if (isImageIndex(item)) {
         for (const child of item.manifests) {
