@@ -65,8 +65,9 @@ function refNames(index: IndexManifest): string[] {
 export function selectEntry(index: IndexManifest, ref: string | undefined, what: string): Descriptor {
   const entries = index.manifests;
   if (ref === undefined) {
-    if (entries.length === 1) return entries[0]!;
     if (entries.length === 0) throw inputError(`${what}: the layout holds no images`);
+    // Several tags of one image (`-t a -t b`) are one image.
+    if (entries.every((m) => m.digest === entries[0]!.digest)) return entries[0]!;
     throw inputError(`${what}: the layout holds ${entries.length} images; add :REF, one of ${refNames(index).join(", ") || "(unnamed)"}`);
   }
   const exact = entries.filter((m) => m.annotations?.[REF_NAME_ANNOTATION] === ref);

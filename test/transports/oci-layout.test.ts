@@ -72,7 +72,9 @@ describe("OCI layout", () => {
     await writeOciLayout(dir, two, { ref: "app:1" });
     assert.equal(asImage(await readOciLayout(dir, "app:1")).digest, two.digest);
     assert.equal((await listOciLayout(dir)).length, 2);
-    await assert.rejects(readOciLayout(dir), /holds 2 images; add :REF/);
+    assert.equal(asImage(await readOciLayout(dir)).digest, two.digest, "two tags of one image need no :REF");
+    await writeOciLayout(dir, one, { ref: "app:other" });
+    await assert.rejects(readOciLayout(dir), /holds 3 images; add :REF/);
     await assert.rejects(readOciLayout(dir, "3"), /no image named "3"/);
   });
 
