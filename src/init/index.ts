@@ -1,4 +1,4 @@
-import { access, mkdir, readFile, rm } from "node:fs/promises";
+import { access, readFile, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { analyze } from "../analysis/index.js";
 import type { AnalysisEngine, ModuleAnalysis } from "../analysis/types.js";
@@ -20,6 +20,7 @@ import { readModuleFetchSettings } from "../analysis/module-fetch-settings.js";
 import { inputError, SlimgoError } from "../errors.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { displayPath } from "../fsutil/display-path.js";
+import { makeDirectories } from "../fsutil/make-directories.js";
 import { isFileSystemError, reasonFor } from "../fsutil/output-path.js";
 
 /** The planner's choices (hasGoSum is read from the module), plus what only init decides. */
@@ -256,7 +257,7 @@ export async function writeInit(result: InitResult, options: { force?: boolean }
   const created: string[] = [];
   try {
     for (const f of changed) {
-      const made = await mkdir(dirname(f.path), { recursive: true, ...(f.dirMode ? { mode: f.dirMode } : {}) });
+      const made = await makeDirectories(dirname(f.path), f.dirMode);
       if (made !== undefined) created.push(made);
     }
     await writeFilesAtomically(changed.map((f) => ({ path: f.path, content: f.content, ...(f.mode ? { mode: f.mode } : {}) })));
