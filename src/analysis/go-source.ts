@@ -53,24 +53,41 @@ const OPERATORS = [
   "&&", "||", "<-", "++", "--", "==", "!=", "<=", ">=", ":=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<", ">>", "&^",
 ];
 
+const NO_OPERATORS: string[] = [];
 const OPERATORS_BY_FIRST = new Map<string, string[]>();
 for (const op of OPERATORS) OPERATORS_BY_FIRST.set(op[0]!, [...(OPERATORS_BY_FIRST.get(op[0]!) ?? []), op]);
 
 const IDENT_START = /[\p{L}_]/u;
 const IDENT_PART = /[\p{L}\p{N}_]/u;
 
-function isIdentStart(c: string): boolean {
-  const code = c.charCodeAt(0);
+function isIdentStart(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
   if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
-  return IDENT_START.test(c);
+  return IDENT_START.test(text[i]!);
 }
 
-function isIdentPart(c: string): boolean {
-  const code = c.charCodeAt(0);
+function isIdentPart(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
   if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
-  return IDENT_PART.test(c);
+  return IDENT_PART.test(text[i]!);
 }
 
+const NEWLINE = 10;
+const SPACE = 32;
+const TAB = 9;
+const CR = 13;
+const BOM = 0xfeff;
+const SLASH = 47;
+const STAR = 42;
+const DOUBLE_QUOTE = 34;
+const BACKQUOTE = 96;
+const QUOTE = 39;
+const BACKSLASH = 92;
+const DOT = 46;
+const PLUS = 43;
+const MINUS = 45;
+
+/** Tokens and comments of Go source. Dispatches on char codes: every analysis lexes each of its files once, so this loop is its hot path. */
 export function lexGo(text: string): { tokens: Token[]; comments: GoComment[] } {
   const tokens: Token[] = [];
   const comments: GoComment[] = [];
@@ -78,40 +95,44 @@ export function lexGo(text: string): { tokens: Token[]; comments: GoComment[] } 
   let line = 1;
   const n = text.length;
   while (i < n) {
-    const c = text[i]!;
-    if (c === "\n") {
+    const code = text.charCodeAt(i);
+    if (code === NEWLINE) {
       line++;
       i++;
       continue;
     }
-    if (c === " " || c === "\t" || c === "\r" || c === "\uFEFF") {
+    if (code === SPACE || code === TAB || code === CR || code === BOM) {
       i++;
       continue;
     }
-    if (c === "/" && text[i + 1] === "/") {
-      const end = text.indexOf("\n", i);
-      const stop = end === -1 ? n : end;
-      comments.push({ text: text.slice(i, stop).replace(/\r$/, ""), line });
-      i = stop;
-      continue;
+    if (code === SLASH) {
+      const next = text.charCodeAt(i + 1);
+      if (next === SLASH) {
+        const end = text.indexOf("\n", i);
+        const stop = end === -1 ? n : end;
+        comments.push({ text: text.slice(i, stop).replace(/\r$/, ""), line });
+        i = stop;
+        continue;
+      }
+      if (next === STAR) {
+        const end = text.indexOf("*/", i + 2);
+        const stop = end === -1 ? n : end + 2;
+        const body = text.slice(i, stop);
+        comments.push({ text: body, line });
+        line += countNewlines(body);
+        i = stop;
+        continue;
+      }
     }
-    if (c === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      const stop = end === -1 ? n : end + 2;
-      const body = text.slice(i, stop);
-      comments.push({ text: body, line });
-      line += countNewlines(body);
-      i = stop;
-      continue;
-    }
-    if (c === '"') {
+    if (code === DOUBLE_QUOTE) {
       let j = i + 1;
-      while (j < n && text[j] !== '"' && text[j] !== "\n") j += text[j] === "\\" ? 2 : 1;
-      tokens.push({ kind: "string", value: decodeInterpreted(text.slice(i + 1, Math.min(j, n))), line });
+      for (let d = text.charCodeAt(j); j < n && d !== DOUBLE_QUOTE && d !== NEWLINE; d = text.charCodeAt(j)) j += d === BACKSLASH ? 2 : 1;
+      const body = text.slice(i + 1, Math.min(j, n));
+      tokens.push({ kind: "string", value: body.includes("\\") ? decodeInterpreted(body) : body, line });
       i = j + 1;
       continue;
     }
-    if (c === "`") {
+    if (code === BACKQUOTE) {
       const end = text.indexOf("`", i + 1);
       const stop = end === -1 ? n : end;
       const body = text.slice(i + 1, stop);
@@ -120,41 +141,53 @@ export function lexGo(text: string): { tokens: Token[]; comments: GoComment[] } 
       i = stop + 1;
       continue;
     }
-    if (c === "'") {
+    if (code === QUOTE) {
       let j = i + 1;
-      while (j < n && text[j] !== "'" && text[j] !== "\n") j += text[j] === "\\" ? 2 : 1;
+      for (let d = text.charCodeAt(j); j < n && d !== QUOTE && d !== NEWLINE; d = text.charCodeAt(j)) j += d === BACKSLASH ? 2 : 1;
       tokens.push({ kind: "char", value: text.slice(i, j + 1), line });
       i = j + 1;
       continue;
     }
-    if (isIdentStart(c)) {
+    if (isIdentStart(text, i)) {
       let j = i + 1;
-      while (j < n && isIdentPart(text[j]!)) j++;
+      while (j < n && isIdentPart(text, j)) j++;
       tokens.push({ kind: "ident", value: text.slice(i, j), line });
       i = j;
       continue;
     }
-    if (isDigit(c) || (c === "." && isDigit(text[i + 1] ?? ""))) {
+    if (isDigitCode(code) || (code === DOT && isDigitCode(text.charCodeAt(i + 1)))) {
       let j = i + 1;
       while (j < n) {
-        const d = text[j]!;
-        if (/[0-9a-zA-Z_.]/.test(d)) j++;
-        else if ((d === "+" || d === "-") && endsWithExponent(text.slice(i, j))) j++;
+        const d = text.charCodeAt(j);
+        if (isNumberPart(d)) j++;
+        else if ((d === PLUS || d === MINUS) && endsWithExponent(text.slice(i, j))) j++;
         else break;
       }
       tokens.push({ kind: "number", value: text.slice(i, j), line });
       i = j;
       continue;
     }
-    const op = (OPERATORS_BY_FIRST.get(c) ?? []).find((o) => text.startsWith(o, i)) ?? c;
+    const c = text[i]!;
+    let op = c;
+    for (const o of OPERATORS_BY_FIRST.get(c) ?? NO_OPERATORS) {
+      if (text.startsWith(o, i)) {
+        op = o;
+        break;
+      }
+    }
     tokens.push({ kind: "op", value: op, line });
     i += op.length;
   }
   return { tokens, comments };
 }
 
-function isDigit(c: string): boolean {
-  return c >= "0" && c <= "9";
+/** [0-9a-zA-Z_.]: what a number literal is lexed as, before an exponent's sign. */
+function isNumberPart(code: number): boolean {
+  return isDigitCode(code) || (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === DOT;
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 function endsWithExponent(numberSoFar: string): boolean {
@@ -164,7 +197,7 @@ function endsWithExponent(numberSoFar: string): boolean {
 
 function countNewlines(s: string): number {
   let k = 0;
-  for (const ch of s) if (ch === "\n") k++;
+  for (let at = s.indexOf("\n"); at !== -1; at = s.indexOf("\n", at + 1)) k++;
   return k;
 }
 
@@ -205,6 +238,8 @@ export function scanGoSource(file: string, text: string): GoSourceFile {
   }
   const headerEnd = src.packageLine ?? Number.MAX_SAFE_INTEGER;
   for (const c of comments) {
+    // Most comments are prose: only `//go:` directives and `+build` lines are read further.
+    if (!c.text.startsWith("//go:") && !c.text.includes("+build")) continue;
     const goBuild = /^\/\/go:build\s+(.*)$/.exec(c.text);
     if (goBuild && c.line < headerEnd && !src.goBuild) src.goBuild = { expr: goBuild[1]!.trim(), line: c.line };
     const plusBuild = /^\/\/\s*\+build\s+(.*)$/.exec(c.text);
