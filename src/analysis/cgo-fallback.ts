@@ -7,7 +7,7 @@
  */
 import { evidenceAt } from "./evidence.js";
 import { functionSignature, isQualified, type GoSourceFile } from "./go-source.js";
-import { programGraph, type PackageFiles, type Program, type SourceCache } from "./package-graph.js";
+import { programGraph, type DependencyLookup, type PackageFiles, type Program, type SourceCache } from "./package-graph.js";
 import type { Evidence } from "./types.js";
 
 export function importsC(src: GoSourceFile): boolean {
@@ -18,10 +18,15 @@ export function importsC(src: GoSourceFile): boolean {
  * The program as a CGO_ENABLED=0 build compiles it, and the lines that show why it can (the
  * `import "C"` left out, the `//go:build !cgo` taken instead); undefined when that build would fail.
  */
-export function buildWithoutCgo(withCgo: Program, withoutCgo: Map<string, PackageFiles>, cache: SourceCache): { program: Program; evidence: Evidence[] } | undefined {
+export function buildWithoutCgo(
+  withCgo: Program,
+  withoutCgo: Map<string, PackageFiles>,
+  cache: SourceCache,
+  dependency?: DependencyLookup,
+): { program: Program; evidence: Evidence[] } | undefined {
   const mainPackage = withoutCgo.get(withCgo.packages[0]!.importPath);
   if (!mainPackage || !mainPackage.files.some((f) => cache.get(f).mainFuncLine !== undefined)) return undefined;
-  const program = programGraph(mainPackage, withoutCgo, cache);
+  const program = programGraph(mainPackage, withoutCgo, cache, dependency);
   const withCgoByPath = new Map(withCgo.packages.map((p) => [p.importPath, p]));
   const evidence: Evidence[] = [];
   for (const src of program.files) {

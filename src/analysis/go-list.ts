@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { BuildContext } from "./build-constraints.js";
-import { toPosix, type PackageFiles } from "./package-graph.js";
+import { isThirdParty, shownDependencyDir } from "./dependency-source.js";
+import { toPosix, type PackageFiles, type SourceCache } from "./package-graph.js";
 
 const run = promisify(execFile);
 
@@ -13,7 +14,22 @@ interface GoListPackage {
   GoFiles?: string[];
   CgoFiles?: string[];
   Standard?: boolean;
-  Module?: { Path?: string; Main?: boolean };
+  Module?: GoListModule;
+}
+
+interface GoListModule {
+  Path?: string;
+  Version?: string;
+  Dir?: string;
+  Main?: boolean;
+  Replace?: GoListModule;
+}
+
+export interface GoListing {
+  /** The module's own packages. */
+  packages: PackageFiles[];
+  /** Third-party packages they import, directly or not, whose source is on disk; files as evidence shows them. */
+  dependencies: PackageFiles[];
 }
 
 export interface GoListOptions {
@@ -25,11 +41,13 @@ export interface GoListOptions {
 }
 
 /**
- * Asks `go list -e -json ./...` which packages of the module a linux build compiles and which
- * files each has. Offline and read-only: GOPROXY=off, -mod=vendor or -mod=readonly, GOTOOLCHAIN=local.
+ * Asks `go list -e -deps -json ./...` which packages of the module and of its dependencies a linux
+ * build compiles and which files each has. Offline and read-only: GOPROXY=off, -mod=vendor or
+ * -mod=readonly, GOTOOLCHAIN=local. A dependency missing from the module cache is left out, as the
+ * scanner leaves it out. `cache` learns where dependency files outside the module are.
  * Throws when go is missing or fails; the caller falls back to the scanner.
  */
-export async function listPackagesWithGo(root: string, modulePath: string, ctx: BuildContext, options: GoListOptions): Promise<PackageFiles[]> {
+export async function listPackagesWithGo(root: string, modulePath: string, ctx: BuildContext, options: GoListOptions, cache: SourceCache): Promise<GoListing> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     GOOS: ctx.goos,
@@ -43,21 +61,35 @@ export async function listPackagesWithGo(root: string, modulePath: string, ctx: 
     PWD: root,
   };
   if (!options.useWorkspace) env.GOWORK = "off";
-  // No -deps: the module's own packages all match ./..., and the graph between them comes from their imports.
-  const args = ["list", "-e", "-json=Dir,ImportPath,Name,GoFiles,CgoFiles,Standard,Module"];
+  // -deps adds the dependencies' packages (the standard library's too, skipped here); go list loads them either way.
+  const args = ["list", "-e", "-deps", "-json=Dir,ImportPath,Name,GoFiles,CgoFiles,Standard,Module"];
   if (ctx.tags?.length) args.push(`-tags=${ctx.tags.join(",")}`);
   args.push("./...");
   const { stdout } = await run(options.goBinary, args, { cwd: root, env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 256 * 1024 * 1024 });
-  const out: PackageFiles[] = [];
+  const packages: PackageFiles[] = [];
+  const dependencies: PackageFiles[] = [];
   for (const pkg of parseConcatenatedJson(stdout)) {
     if (pkg.Standard || !pkg.Dir || !pkg.ImportPath || !pkg.Name) continue;
+    const names = [...(pkg.GoFiles ?? []), ...(pkg.CgoFiles ?? [])].sort();
+    if (names.length === 0) continue;
     const inModule = pkg.ImportPath === modulePath || pkg.ImportPath.startsWith(`${modulePath}/`);
-    if (!inModule || pkg.Module?.Path !== modulePath) continue;
-    const dir = toPosix(path.relative(root, pkg.Dir)) || ".";
-    const files = [...(pkg.GoFiles ?? []), ...(pkg.CgoFiles ?? [])].sort().map((f) => (dir === "." ? f : `${dir}/${f}`));
-    if (files.length > 0) out.push({ importPath: pkg.ImportPath, dir, files });
+    if (inModule && pkg.Module?.Path === modulePath) {
+      const dir = toPosix(path.relative(root, pkg.Dir)) || ".";
+      packages.push({ importPath: pkg.ImportPath, dir, files: names.map((f) => (dir === "." ? f : `${dir}/${f}`)) });
+    } else if (isThirdParty(pkg.ImportPath)) {
+      const dir = shownDependencyDir(root, pkg.Dir, moduleVersion(pkg.Module));
+      const files = names.map((f) => `${dir}/${f}`);
+      names.forEach((f, i) => cache.locate(files[i]!, path.join(pkg.Dir!, f)));
+      dependencies.push({ importPath: pkg.ImportPath, dir, files });
+    }
   }
-  return out.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  return { packages: packages.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0)), dependencies };
+}
+
+/** The module version whose cache directory holds a package (after go.mod's replace), for evidence; none for a replacement directory. */
+function moduleVersion(module: GoListModule | undefined): { module: string; version: string; moduleDir: string } | undefined {
+  const m = module?.Replace ?? module;
+  return m?.Path && m.Version && m.Dir ? { module: m.Path, version: m.Version, moduleDir: m.Dir } : undefined;
 }
 
 /** `go list -json` prints one object after another; top-level braces are the only ones at column 0. */

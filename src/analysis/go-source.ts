@@ -72,6 +72,9 @@ function isIdentPart(text: string, i: number): boolean {
   return IDENT_PART.test(text[i]!);
 }
 
+/** Keywords that start a top-level declaration: the file's header (package clause and imports) ends before the first. */
+const DECLARATION_KEYWORDS = new Set(["func", "var", "const", "type"]);
+
 const NEWLINE = 10;
 const SPACE = 32;
 const TAB = 9;
@@ -87,8 +90,12 @@ const DOT = 46;
 const PLUS = 43;
 const MINUS = 45;
 
-/** Tokens and comments of Go source. Dispatches on char codes: every analysis lexes each of its files once, so this loop is its hot path. */
-export function lexGo(text: string): { tokens: Token[]; comments: GoComment[] } {
+/**
+ * Tokens and comments of Go source. `headerOnly` stops at the first declaration keyword, which no
+ * package clause or import declaration holds: enough for a file's package, imports and build constraints.
+ * Dispatches on char codes: every analysis lexes each of its files once, so this loop is its hot path.
+ */
+export function lexGo(text: string, headerOnly = false): { tokens: Token[]; comments: GoComment[]; end: number } {
   const tokens: Token[] = [];
   const comments: GoComment[] = [];
   let i = 0;
@@ -151,7 +158,9 @@ export function lexGo(text: string): { tokens: Token[]; comments: GoComment[] } 
     if (isIdentStart(text, i)) {
       let j = i + 1;
       while (j < n && isIdentPart(text, j)) j++;
-      tokens.push({ kind: "ident", value: text.slice(i, j), line });
+      const value = text.slice(i, j);
+      if (headerOnly && DECLARATION_KEYWORDS.has(value)) return { tokens, comments, end: i };
+      tokens.push({ kind: "ident", value, line });
       i = j;
       continue;
     }
@@ -178,7 +187,7 @@ export function lexGo(text: string): { tokens: Token[]; comments: GoComment[] } 
     tokens.push({ kind: "op", value: op, line });
     i += op.length;
   }
-  return { tokens, comments };
+  return { tokens, comments, end: n };
 }
 
 /** [0-9a-zA-Z_.]: what a number literal is lexed as, before an exponent's sign. */
@@ -211,12 +220,15 @@ function decodeInterpreted(body: string): string {
   });
 }
 
-/** Scans one Go source file. `file` is its path relative to the module root. */
-export function scanGoSource(file: string, text: string): GoSourceFile {
-  const { tokens, comments } = lexGo(text);
+/**
+ * Scans one Go source file. `file` is its path as evidence shows it (relative to the module root).
+ * `headerOnly`: only the package clause, imports and build constraints (no declarations, embeds or functions).
+ */
+export function scanGoSource(file: string, text: string, options: { headerOnly?: boolean } = {}): GoSourceFile {
+  const { tokens, comments, end } = lexGo(text, options.headerOnly);
   const src: GoSourceFile = {
     file,
-    lines: text.split("\n"),
+    lines: (end < text.length ? text.slice(0, end) : text).split("\n"),
     tokens,
     comments,
     imports: [],

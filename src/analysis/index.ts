@@ -1,7 +1,9 @@
 /**
  * `analyze(dir)`: facts about a Go module, each with evidence (file:line relative to the module root).
  * Which packages and files are in the build comes from `go list` when Go is installed, else from
- * slimgo's own scanner; line-level facts always come from the scanner reading those files.
+ * slimgo's own scanner; line-level facts always come from the scanner reading those files. The
+ * program's run-time needs also count the third-party packages it imports whose source is on disk
+ * (vendor/, the module cache, a replacement directory); every other fact is the module's own code.
  * Never runs user code, never touches the network.
  */
 import { readFileSync } from "node:fs";
@@ -9,14 +11,15 @@ import path from "node:path";
 import { readBuildConfigLines, timetzdataTagEvidence } from "./build-config.js";
 import { hostGoarch, type BuildContext } from "./build-constraints.js";
 import { evidenceAt } from "./evidence.js";
-import { listPackagesWithGo } from "./go-list.js";
+import { dependencyLocator } from "./dependency-source.js";
+import { listPackagesWithGo, type GoListing } from "./go-list.js";
 import { parseGoMod } from "./gomod.js";
 import { displayPath } from "../fsutil/display-path.js";
 import { readGoWork } from "./gowork.js";
 import { binaryName, choosePrimary } from "./main-packages.js";
-import { listPackagesByScanning, programGraph, SourceCache, type PackageFiles } from "./package-graph.js";
+import { listPackagesByScanning, programGraph, scannedDependencies, SourceCache, type DependencyLookup, type PackageFiles } from "./package-graph.js";
 import { programFacts } from "./program-facts.js";
-import type { AnalysisEngine, MainPackage, ModuleAnalysis } from "./types.js";
+import type { AnalysisEngine, GoWorkFile, MainPackage, ModuleAnalysis } from "./types.js";
 import { readVendor } from "./vendor.js";
 import { buildConfigVersionVariables } from "./version-vars.js";
 import { buildWithoutCgo, importsC } from "./cgo-fallback.js";
@@ -58,23 +61,24 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
   const listOptions = { goBinary: options.goBinary ?? "go", vendored: vendor.vendored, useWorkspace: goWork !== undefined };
 
   let engine: AnalysisEngine = "scanner";
-  let listed: PackageFiles[] | undefined;
+  let listed: GoListing | undefined;
   if (useGoList) {
     try {
-      listed = await listPackagesWithGo(root, goMod.path, ctx, listOptions);
+      listed = await listPackagesWithGo(root, goMod.path, ctx, listOptions, cache);
       engine = "go-list";
     } catch (err) {
       warnings.push(goListFailure(err));
     }
   }
-  const packages = listed ?? listPackagesByScanning(root, goMod.path, ctx, cache);
+  const packages = listed?.packages ?? listPackagesByScanning(root, goMod.path, ctx, cache);
   const byImportPath = new Map(packages.map((p) => [p.importPath, p]));
   let withoutCgo: Map<string, PackageFiles> | undefined;
   if (packages.some((p) => p.files.some((f) => importsC(cache.get(f))))) {
     const staticCtx = { ...ctx, cgo: false };
-    const again = engine === "go-list" ? await listPackagesWithGo(root, goMod.path, staticCtx, listOptions).catch(() => undefined) : undefined;
+    const again = engine === "go-list" ? (await listPackagesWithGo(root, goMod.path, staticCtx, listOptions, cache).catch(() => undefined))?.packages : undefined;
     withoutCgo = new Map((again ?? listPackagesByScanning(root, goMod.path, staticCtx, cache)).map((p) => [p.importPath, p]));
   }
+  const dependency = listed ? listedDependencies(listed.dependencies) : scannedDependencies(dependencyLocator(root, goMod, vendor, workspaceDirs(root, goWork)), ctx, cache);
 
   const buildConfig = readBuildConfigLines(root);
   const tzdataTag = timetzdataTagEvidence(buildConfig);
@@ -85,9 +89,9 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
     if (!files.some((f) => f.packageName === "main")) continue;
     const withMain = files.find((f) => f.mainFuncLine !== undefined);
     if (!withMain) continue;
-    const withCgo = programGraph(pkg, byImportPath, cache);
+    const withCgo = programGraph(pkg, byImportPath, cache, dependency);
     const usesCgo = withoutCgo !== undefined && withCgo.files.some(importsC);
-    const fallback = usesCgo ? buildWithoutCgo(withCgo, withoutCgo!, cache) : undefined;
+    const fallback = usesCgo ? buildWithoutCgo(withCgo, withoutCgo!, cache, dependency) : undefined;
     let facts = programFacts(fallback?.program ?? withCgo, requiredModules, tzdataTag);
     // A module known to need cgo (go-sqlite3) still does: its own fallback only fails at run time.
     if (fallback && facts.cgo.required) facts = programFacts(withCgo, requiredModules, tzdataTag);
@@ -116,6 +120,18 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
   if (vendor.evidence) analysis.vendorEvidence = vendor.evidence;
   if (primary) analysis.primary = primary;
   return analysis;
+}
+
+function listedDependencies(dependencies: PackageFiles[]): DependencyLookup {
+  const byImportPath = new Map(dependencies.map((p) => [p.importPath, p]));
+  return (importPath) => byImportPath.get(importPath);
+}
+
+/** The module directories of the go.work that applies (go list reads it too), absolute. */
+function workspaceDirs(root: string, goWork: GoWorkFile | undefined): string[] {
+  if (!goWork) return [];
+  const workDir = path.dirname(path.resolve(root, goWork.file));
+  return goWork.uses.map((u) => path.resolve(workDir, u.dir));
 }
 
 function goListFailure(err: unknown): string {

@@ -1,29 +1,61 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { constraintsSatisfied, fileNameIncluded, type BuildContext } from "./build-constraints.js";
+import { isThirdParty, type DependencyDir } from "./dependency-source.js";
 import { scanGoSource, type GoSourceFile } from "./go-source.js";
+import { mayShowNeedsInTokens, tokenSigns, type DependencyFile } from "./runtime-needs.js";
 
-/** A package of the module being analysed and the files a linux build compiles (no tests). */
+/** A package of the module being analysed, or a dependency, and the files a linux build compiles (no tests). */
 export interface PackageFiles {
   importPath: string;
-  /** Directory relative to the module root: "." or "cmd/api". */
+  /** Directory as evidence shows it: relative to the module root ("." or "cmd/api", "vendor/example.com/lib"), or "example.com/lib@v1.2.0" in the module cache. */
   dir: string;
-  /** File paths relative to the module root. */
+  /** File paths as evidence shows them: `dir` and the file name. */
   files: string[];
 }
 
-/** Scanned Go files by module-relative path, so each file is lexed once. */
+/**
+ * Scanned Go files by the path evidence shows, so each file is read and lexed once. A dependency's file
+ * is lexed past its imports only when its text and imports may show a sign of a run-time need.
+ */
 export class SourceCache {
   private readonly files = new Map<string, GoSourceFile>();
+  private readonly dependencies = new Map<string, DependencyFile>();
+  private readonly outside = new Map<string, string>();
   constructor(readonly root: string) {}
+
+  /** Where a file is on disk whose shown path is not relative to the module root (the module cache, `=> ../lib`). */
+  locate(shown: string, absolute: string): void {
+    this.outside.set(shown, absolute);
+  }
 
   get(rel: string): GoSourceFile {
     let src = this.files.get(rel);
     if (!src) {
-      src = scanGoSource(rel, readFileSync(path.join(this.root, rel), "utf8"));
+      src = scanGoSource(rel, readFileSync(this.pathOf(rel), "utf8"));
       this.files.set(rel, src);
     }
     return src;
+  }
+
+  /**
+   * A dependency's file: its header, and the signs of run-time needs its tokens show. `inBuild` (the
+   * build constraints) is asked first: a file the build leaves out is not looked at past its header.
+   */
+  dependency(shown: string, inBuild: (header: GoSourceFile) => boolean = () => true): DependencyFile {
+    let found = this.dependencies.get(shown);
+    if (!found) {
+      const text = readFileSync(this.pathOf(shown), "utf8");
+      const header = scanGoSource(shown, text, { headerOnly: true });
+      const signs = inBuild(header) && mayShowNeedsInTokens(text, header.localNames) ? tokenSigns(scanGoSource(shown, text)) : {};
+      found = { header, signs };
+      this.dependencies.set(shown, found);
+    }
+    return found;
+  }
+
+  private pathOf(shown: string): string {
+    return this.outside.get(shown) ?? path.join(this.root, shown);
   }
 }
 
@@ -65,26 +97,72 @@ export function listPackagesByScanning(root: string, modulePath: string, ctx: Bu
   return out;
 }
 
+/** The package of a third-party import path, when its source is on disk. */
+export type DependencyLookup = (importPath: string) => PackageFiles | undefined;
+
+/**
+ * The scanner's answer to "which files" for third-party packages: each package's directory from
+ * `locate`, with the file-name rules and build constraints applied to its files. Each package is listed once.
+ */
+export function scannedDependencies(locate: (importPath: string) => DependencyDir | undefined, ctx: BuildContext, cache: SourceCache): DependencyLookup {
+  const listed = new Map<string, PackageFiles | undefined>();
+  return (importPath) => {
+    if (listed.has(importPath)) return listed.get(importPath);
+    let pkg: PackageFiles | undefined;
+    const found = locate(importPath);
+    if (found) {
+      const files = readdirSync(found.dir, { withFileTypes: true })
+        .filter((e) => e.isFile() && fileNameIncluded(e.name, ctx))
+        .map((e) => e.name)
+        .sort()
+        .filter((name) => {
+          const shown = `${found.shown}/${name}`;
+          cache.locate(shown, path.join(found.dir, name));
+          const inBuild = (header: GoSourceFile) => header.packageName !== undefined && constraintsSatisfied(header, ctx);
+          return inBuild(cache.dependency(shown, inBuild).header);
+        })
+        .map((name) => `${found.shown}/${name}`);
+      if (files.length > 0) pkg = { importPath, dir: found.shown, files };
+    }
+    listed.set(importPath, pkg);
+    return pkg;
+  };
+}
+
 export interface Program {
   /** Internal packages in the build graph, the main package first. */
   packages: PackageFiles[];
   files: GoSourceFile[];
+  /** Third-party packages in the build graph whose source is on disk: read for the program's run-time needs only. */
+  dependencies: PackageFiles[];
+  /** Their files (see SourceCache.dependency). */
+  dependencyFiles: DependencyFile[];
 }
 
-/** The main package plus every module-internal package it imports, transitively. */
-export function programGraph(main: PackageFiles, packages: Map<string, PackageFiles>, cache: SourceCache): Program {
+/** The main package plus every module-internal package it imports, transitively, and the third-party packages they import. */
+export function programGraph(main: PackageFiles, packages: Map<string, PackageFiles>, cache: SourceCache, dependency: DependencyLookup = () => undefined): Program {
   const seen = new Set<string>([main.importPath]);
   const order: PackageFiles[] = [main];
+  const dependencies: PackageFiles[] = [];
+  const follow = (imp: string): void => {
+    if (seen.has(imp)) return;
+    const own = packages.get(imp);
+    const pkg = own ?? (isThirdParty(imp) ? dependency(imp) : undefined);
+    if (!pkg) return;
+    seen.add(imp);
+    (own ? order : dependencies).push(pkg);
+  };
   for (let k = 0; k < order.length; k++) {
-    for (const rel of order[k]!.files) {
-      for (const imp of cache.get(rel).imports) {
-        const pkg = packages.get(imp.path);
-        if (pkg && !seen.has(imp.path)) {
-          seen.add(imp.path);
-          order.push(pkg);
-        }
-      }
-    }
+    for (const rel of order[k]!.files) for (const imp of cache.get(rel).imports) follow(imp.path);
   }
-  return { packages: order, files: order.flatMap((p) => p.files.map((f) => cache.get(f))) };
+  // A dependency importing a package of this module (a cycle between modules) adds no own package: it is rare, and the facts stay those of the module's own graph.
+  for (let k = 0; k < dependencies.length; k++) {
+    for (const shown of dependencies[k]!.files) for (const imp of cache.dependency(shown).header.imports) if (!packages.has(imp.path)) follow(imp.path);
+  }
+  return {
+    packages: order,
+    files: order.flatMap((p) => p.files.map((f) => cache.get(f))),
+    dependencies,
+    dependencyFiles: dependencies.flatMap((p) => p.files.map((f) => cache.dependency(f))),
+  };
 }

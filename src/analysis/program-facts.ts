@@ -8,7 +8,11 @@ import { environmentVariables, healthFlag, healthRoutes, isServer, listeningPort
 import type { Evidence, ProgramFacts } from "./types.js";
 import { packageLevelNames, versionVariables } from "./version-vars.js";
 
-/** Facts about one program, computed over the files of its build graph (main package first). */
+/**
+ * Facts about one program, computed over the files of its build graph (main package first). Run-time
+ * needs count its dependencies' code too: a library's https call or time.LoadLocation fails in the image
+ * like the program's own. Every other fact is about the module's own code.
+ */
 export function programFacts(program: Program, requiredModules: Set<string>, tzdataTag: Evidence[] = []): ProgramFacts {
   const files = program.files;
   const main = program.packages[0]!;
@@ -18,7 +22,7 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
   const imports = new Set<string>();
   for (const f of files) for (const imp of f.imports) if (imp.path !== "C") imports.add(imp.path);
   const facts: ProgramFacts = {
-    needs: runtimeNeeds(files, tzdataTag),
+    needs: runtimeNeeds(files, tzdataTag, program.dependencyFiles),
     cgo: cgoFacts(files, requiredModules),
     ports: listeningPorts(files),
     healthEndpoints: health.endpoints,

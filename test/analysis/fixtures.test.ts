@@ -150,6 +150,26 @@ const EXPECTED: Record<string, FixtureExpectation> = {
     vendor: "vendor/modules.txt:1",
     mains: [{ ...NONE, dir: ".", binary: "vendored", main: "main.go:11", isServer: false, imports: ["example.com/greet", "flag", "fmt"] }],
   },
+  "dependency-needs": {
+    module: "example.com/depneeds",
+    go: "1.19",
+    primary: ".",
+    vendor: "vendor/modules.txt:1",
+    mains: [
+      {
+        ...NONE,
+        dir: ".",
+        binary: "depneeds",
+        main: "main.go:13",
+        isServer: false,
+        // The vendored dependency's https calls and time.LoadLocation (through its own zones package) are the program's
+        // needs; its windows-only file (os/user) is not in a linux build, and its WORLDCLOCK_SERVICE is not the program's own setting.
+        tlsRoots: ["vendor/example.com/worldclock/worldclock.go:14", "vendor/example.com/worldclock/worldclock.go:31", "vendor/example.com/worldclock/worldclock.go:36"],
+        zoneinfo: ["vendor/example.com/worldclock/zones/zones.go:8"],
+        imports: ["example.com/worldclock", "flag", "fmt", "os"],
+      },
+    ],
+  },
   embed: {
     module: "example.com/embedded",
     go: "1.19",

@@ -164,6 +164,24 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     }
   });
 
+  test("a vendored dependency's https calls and time zones put CA certificates and zoneinfo in the image; the program finds both", { skip: skipContainers() }, async () => {
+    const dir = await fixture("dependency-needs");
+    const tarball = join(await temp("depneeds"), "depneeds.tar");
+    await build([dir, "--tarball", tarball, "-t", "build-test"]);
+    images.push("localhost/depneeds:build-test");
+    await podman(["load", "-i", tarball]);
+    const bundle = await podman(["image", "mount", "localhost/depneeds:build-test"]);
+    try {
+      const pem = await readFile(join(bundle.stdout.trim(), "etc/ssl/certs/ca-certificates.crt"), "utf8");
+      assert.ok((pem.match(/BEGIN CERTIFICATE/g) ?? []).length > 100, "Mozilla's root store is in the image");
+      assert.ok((await readFile(join(bundle.stdout.trim(), "usr/share/zoneinfo/zoneinfo.zip"))).length > 100_000, "zoneinfo.zip is in the image");
+    } finally {
+      await podman(["image", "unmount", "localhost/depneeds:build-test"]);
+    }
+    const run = await podman(["run", "--rm", "localhost/depneeds:build-test", "-zone", "Asia/Tokyo"]);
+    assert.match(run.stdout.trim(), /^Asia\/Tokyo JST \+0900, \d{3,} trusted root certificates$/);
+  });
+
   test("a server under a subcommand gets it as the image's arguments (Cmd [\"serve\"]); --arg replaces it", { skip: skipUnless("skopeo") }, async () => {
     // test/build/containers.test.ts runs this image: it serves and becomes healthy.
     const dir = await fixture("subcommand");
@@ -311,6 +329,7 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
       ["embed", "fixtures", []],
       ["cli-tool", "fixtures", []],
       ["vendored", "fixtures", []],
+      ["dependency-needs", "fixtures", []],
       ["subcommand", "fixtures", []],
       ["multi-cmd", "fixtures", ["--all"]],
     ];

@@ -25,6 +25,21 @@ test("init writes Dockerfile and .dockerignore, prints each decision with its ev
   assert.match(again.stdout, /^Unchanged: /m);
 });
 
+test("a vendored dependency's https calls and time.LoadLocation give the image CA certificates and zoneinfo, and init names the dependency's lines", async () => {
+  const dir = await fixture("dependency-needs");
+  const r = await runSlimgo(["init", "--engine", "scanner", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\s+CA certificates\s+copied from the builder: the program makes outbound TLS calls \(vendor\/example\.com\/worldclock\/worldclock\.go:14, vendor\/example\.com\/worldclock\/worldclock\.go:31, /m);
+  assert.match(r.stdout, /^\s+zoneinfo\s+Go's zoneinfo\.zip copied, ZONEINFO set: the program loads time zones \(vendor\/example\.com\/worldclock\/zones\/zones\.go:8\)$/m);
+  const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
+  assert.match(dockerfile, /^COPY --from=build \/etc\/ssl\/certs\/ca-certificates\.crt \/etc\/ssl\/certs\/$/m);
+  assert.match(dockerfile, /^ENV ZONEINFO=\/zoneinfo\.zip$/m);
+
+  const json = await runSlimgo(["init", "--json", "--dry-run", dir]);
+  const decisions = (JSON.parse(json.stdout) as { decisions: { topic: string; evidence: { file: string; line: number; text?: string }[] }[] }).decisions;
+  assert.deepEqual(decisions.find((d) => d.topic === "zoneinfo")?.evidence, [{ file: "vendor/example.com/worldclock/zones/zones.go", line: 8, text: "return time.LoadLocation(name)" }]);
+});
+
 test("a Cobra program's serve subcommand is the CMD, with its Use line in cmd/ as the evidence", async () => {
   const dir = await fixture("cobra-serve");
   const r = await runSlimgo(["init", dir]);

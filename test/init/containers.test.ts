@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
-import { freePort, healthcheckRun, podman, podmanBuild, runContainer, waitForHttp } from "../support/podman.js";
+import { freePort, healthcheckRun, podman, podmanBuild, runContainer, ULIMIT_FLAGS, waitForHttp } from "../support/podman.js";
 import { checkServerImage, processUid, SERVER_CASES, serverTestBed } from "../support/server-fixtures.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { skipContainers } from "../support/tools.js";
@@ -82,6 +82,22 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
       await container.remove();
     }
     assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/api\/healthz"\]$/m);
+  });
+
+  test("dependency-needs: the image from init's Dockerfile has what the vendored dependency needs: it loads zones and trusts the system's roots", async () => {
+    const dir = await copyModule("dependency-needs");
+    dirs.push(dir);
+    assert.equal((await runSlimgo(["init", dir])).code, 0);
+    const tag = "localhost/slimgo-test/dependency-needs:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    for (const [zone, name] of [["Europe/Madrid", /CES?T \+0[12]00/], ["America/New_York", /E[SD]T -0[45]00/]] as const) {
+      const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, tag, "-zone", zone], { allowFailure: true });
+      assert.equal(run.code, 0, `the program runs in the image: ${run.stdout}${run.stderr}`);
+      const printed = new RegExp(`^${zone} ${name.source}, (\\d+) trusted root certificates$`).exec(run.stdout.trim());
+      assert.ok(printed, run.stdout);
+      assert.ok(Number(printed[1]) > 100, `x509.SystemCertPool finds the CA bundle: ${run.stdout}`);
+    }
   });
 
   test("a PORT with no default: init without --port says so; with --port the image sets ENV PORT, serves there and is healthy", async () => {

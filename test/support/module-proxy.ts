@@ -73,7 +73,7 @@ export async function startModuleProxy(opts: { modules: ProxiedModule[]; user: s
 }
 
 /** The module zip: every file under `path@version/`, as go expects. */
-async function moduleZip(m: ProxiedModule, dir: string): Promise<Buffer> {
+export async function moduleZip(m: ProxiedModule, dir: string): Promise<Buffer> {
   const staging = join(dir, `zip-${m.version}`);
   const prefix = `${m.path}@${m.version}`;
   for (const [name, content] of Object.entries(m.files)) {
