@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { constraintsSatisfied, fileNameIncluded, type BuildContext } from "./build-constraints.js";
 import { isThirdParty, type DependencyDir } from "./dependency-source.js";
 import { scanGoSource, type GoSourceFile } from "./go-source.js";
-import { mayShowNeedsInTokens, tokenSigns, type DependencyFile } from "./runtime-needs.js";
+import { mayShowNeedsInTokens, tokenSigns, type DependencyFile, type TokenSigns } from "./runtime-needs.js";
 
 /** A package of the module being analysed, or a dependency, and the files a linux build compiles (no tests). */
 export interface PackageFiles {
@@ -13,6 +13,20 @@ export interface PackageFiles {
   /** File paths as evidence shows them: `dir` and the file name. */
   files: string[];
 }
+
+/**
+ * A dependency's file as last read in this process, by absolute path: `slimgo build --watch` analyses
+ * the module again on every change, and vendor/ and the module cache seldom change between two.
+ */
+interface ScannedDependency {
+  shown: string;
+  mtimeMs: number;
+  size: number;
+  header: GoSourceFile;
+  /** Undefined until a build that includes the file asks for them. */
+  signs?: TokenSigns;
+}
+const scannedDependencyFiles = new Map<string, ScannedDependency>();
 
 /**
  * Scanned Go files by the path evidence shows, so each file is read and lexed once. A dependency's file
@@ -41,16 +55,26 @@ export class SourceCache {
   /**
    * A dependency's file: its header, and the signs of run-time needs its tokens show. `inBuild` (the
    * build constraints) is asked first: a file the build leaves out is not looked at past its header.
+   * Reuses this process's last scan of the file while its size and modification time stay the same.
    */
   dependency(shown: string, inBuild: (header: GoSourceFile) => boolean = () => true): DependencyFile {
-    let found = this.dependencies.get(shown);
-    if (!found) {
-      const text = readFileSync(this.pathOf(shown), "utf8");
-      const header = scanGoSource(shown, text, { headerOnly: true });
-      const signs = inBuild(header) && mayShowNeedsInTokens(text, header.localNames) ? tokenSigns(scanGoSource(shown, text)) : {};
-      found = { header, signs };
-      this.dependencies.set(shown, found);
+    const known = this.dependencies.get(shown);
+    if (known) return known;
+    const file = this.pathOf(shown);
+    const { mtimeMs, size } = statSync(file);
+    let scanned = scannedDependencyFiles.get(file);
+    let text: string | undefined;
+    if (!scanned || scanned.shown !== shown || scanned.mtimeMs !== mtimeMs || scanned.size !== size) {
+      text = readFileSync(file, "utf8");
+      scanned = { shown, mtimeMs, size, header: scanGoSource(shown, text, { headerOnly: true }) };
+      scannedDependencyFiles.set(file, scanned);
     }
+    if (!scanned.signs && inBuild(scanned.header)) {
+      text ??= readFileSync(file, "utf8");
+      scanned.signs = mayShowNeedsInTokens(text, scanned.header.localNames) ? tokenSigns(scanGoSource(shown, text)) : {};
+    }
+    const found = { header: scanned.header, signs: scanned.signs ?? {} };
+    this.dependencies.set(shown, found);
     return found;
   }
 

@@ -144,6 +144,22 @@ describe("run-time needs of dependencies in the module cache", () => {
   });
 });
 
+describe("analysing again in the same process (slimgo build --watch)", () => {
+  test("a dependency file that changed since the last analysis is read again", async () => {
+    const dir = await temps.make("slimgo-depwatch-");
+    await writeTree(dir, {
+      "go.mod": "module example.com/app\n\ngo 1.19\n\nrequire example.com/zones v0.1.0\n",
+      "vendor/modules.txt": "# example.com/zones v0.1.0\n## explicit\nexample.com/zones\n",
+      "main.go": 'package main\n\nimport "example.com/zones"\n\nfunc main() { println(zones.Here()) }\n',
+      "vendor/example.com/zones/zones.go": 'package zones\n\nimport "time"\n\nfunc Here() string { return time.UTC.String() }\n',
+    });
+    const zoneinfo = async () => needs((await analyze(dir, { engine: "scanner" })).primary).zoneinfo;
+    assert.deepEqual(await zoneinfo(), []);
+    await writeFile(join(dir, "vendor/example.com/zones/zones.go"), 'package zones\n\nimport "time"\n\nfunc Here() string {\n\tloc, _ := time.LoadLocation("Asia/Tokyo")\n\treturn loc.String()\n}\n');
+    assert.deepEqual(await zoneinfo(), ["vendor/example.com/zones/zones.go:6"]);
+  });
+});
+
 describe("dependency source lookups", () => {
   test("GOMODCACHE, else the go env file, else GOPATH's first entry, else ~/go", async () => {
     const home = await temps.make("slimgo-home-");
