@@ -76,6 +76,16 @@ test("an existing .gitignore and .env are added to, never replaced", async () =>
   assert.equal((await readFile(join(dir, "secrets/postgres_password.txt"), "utf8")).trim(), "kept-from-before", "the database gets the password the URL uses");
 });
 
+test("a second init that adds a file names only that file as written, the others as unchanged", async () => {
+  const dir = await fixture("postgres-service");
+  assert.equal((await runSlimgo(["init", dir, "--ci", "github"])).code, 0);
+  const r = await runSlimgo(["init", dir, "--ci", "gitlab"]);
+  assert.equal(r.code, 0, r.stderr);
+  const wrote = /^Wrote (.*)$/m.exec(r.stdout)?.[1];
+  assert.equal(wrote, join(dir, ".gitlab-ci.yml"), r.stdout);
+  assert.match(r.stdout, /^Unchanged: .*compose\.yaml/m);
+});
+
 test("a server without a database gets no database service; a different compose.yaml needs --force", async () => {
   const dir = await fixture("root-main");
   await writeFile(join(dir, "compose.yaml"), "services: {}\n");

@@ -145,11 +145,16 @@ function printDecisions(out: Output, result: InitResult, written: boolean): void
   // The Dockerfile and its ignore files get their own line; compose, CI and bake files the next.
   const buildFile = (f: GeneratedFile) => BUILD_FILES.has(f.name);
   const groups = [result.files.filter(buildFile), result.files.filter((f) => !buildFile(f))].filter((g) => g.length > 0);
+  const names = (files: GeneratedFile[]) => files.map((f) => displayPath(f.path)).join(files.length > 2 ? ", " : " and ");
   for (const group of groups) {
-    const names = group.map((f) => displayPath(f.path)).join(group.length > 2 ? ", " : " and ");
-    if (!written) out.result(`Would write ${names} (--dry-run: nothing written)`);
-    else if (group.every((f) => f.existing === f.content)) out.result(`Unchanged: ${names}`);
-    else out.result(`Wrote ${names}`);
+    if (!written) {
+      out.result(`Would write ${names(group)} (--dry-run: nothing written)`);
+      continue;
+    }
+    const changed = group.filter((f) => f.existing !== f.content);
+    const unchanged = group.filter((f) => f.existing === f.content);
+    if (changed.length > 0) out.result(`Wrote ${names(changed)}`);
+    if (unchanged.length > 0) out.result(`Unchanged: ${names(unchanged)}`);
   }
 }
 
