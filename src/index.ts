@@ -19,4 +19,5 @@ export { buildImages, type BuildOptions, type BuildResult, type BuiltProgram } f
 export { watchModule, rebuildOnChange, type ModuleWatcher, type WatchOptions, type ChangeBatch, type RebuildLoop, type RebuildLoopOptions } from "./build/watch.js";
 export { openImage } from "./sources/index.js";
 export { inspectReference, verifyReference } from "./inspect/index.js";
-export { verifyImage, imageViewFromImage, verifyExitCode } from "./verify/index.js";
+export { verifyImage, imageViewFromImage, imageViewFromDirectory, verifyExitCode } from "./verify/index.js";
+export { formatText as formatVerifyReport } from "./verify/format.js";

@@ -1,8 +1,9 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { SlimgoError } from "../../src/errors.js";
 import { imageViewFromDirectory, verifyImage } from "../../src/verify/index.js";
 import { FIXTURES } from "../support/cli.js";
@@ -19,6 +20,19 @@ async function rootfs(): Promise<string> {
 }
 
 const config = (extra: Record<string, unknown> = {}) => ({ architecture: "amd64", os: "linux", config: { User: "65532", ...extra }, rootfs: { type: "layers", diff_ids: [] } });
+
+test("the library example of docs/verify.md runs as written, importing from the package", async () => {
+  const docs = await readFile(new URL("../../../docs/verify.md", import.meta.url), "utf8");
+  const example = /## Using it as a library[\s\S]*?```ts\n([\s\S]*?)```/.exec(docs)?.[1];
+  assert.ok(example, "docs/verify.md has the example");
+  const root = await rootfs();
+  await writeFile(join(root, "app"), "not a binary");
+  const script = `const configJson = ${JSON.stringify(JSON.stringify(config({ Entrypoint: ["/app"] })))};\n${example.replace('"bundle/rootfs"', JSON.stringify(root))}`;
+  // Resolving "slimgo" from inside the package: the name and exports of package.json.
+  const { stdout, code } = await runTool(process.execPath, ["--input-type=module", "-e", script], { allowFailure: true, cwd: fileURLToPath(new URL("../../..", import.meta.url)) });
+  assert.equal(code, 1, "a failed check gives exit code 1");
+  assert.match(stdout, /app:1\.0/);
+});
 
 describe("an ImageView from an unpacked root file system", () => {
   test("symlinks inside the rootfs never reach the host's files", async () => {
