@@ -199,6 +199,17 @@ describe("slimgo lint (CLI)", () => {
     assert.match(written.stderr, /Dockerfile: 1 fix\(es\) applied, 0 finding\(s\) left/);
   });
 
+  test("--fix refuses a Dockerfile that is not UTF-8 (it would replace the bytes) and writes nothing; lint alone still lints it", () => {
+    const latin1 = Buffer.from(bad.replace("WORKDIR /src\n", "WORKDIR /src\n# Caf\u00e9 du coin\n"), "latin1");
+    const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n" });
+    writeFileSync(join(dir, "Dockerfile"), latin1);
+    const r = slimgoLint(["--fix"], dir);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /Dockerfile:3: not UTF-8 text: --fix would replace those bytes, so nothing was written/);
+    assert.ok(readFileSync(join(dir, "Dockerfile")).equals(latin1), "the file is untouched");
+    assert.equal(slimgoLint([], dir).status, 1, "findings as usual without --fix");
+  });
+
   test("--fix inside sh -c '...': the fixed Dockerfile lints clean for SG104 and SG105", () => {
     const nested = bad.replace("RUN go build -o /out/app .", "RUN sh -c 'go build -o /out/app .'");
     const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n", Dockerfile: nested });

@@ -71,7 +71,7 @@ Examples:
       const analyses = new Map<string, Promise<ModuleAnalysis | undefined>>();
       for (const file of files.length > 0 ? files : [lint.defaultDockerfile()]) {
         const fromStdin = file === "-";
-        const text = readDockerfile(file);
+        const { text, notUtf8Line } = readDockerfile(file);
         const shown = fromStdin ? "Dockerfile" : displayPath(resolve(file));
         const guess = flags.context || fromStdin ? undefined : lint.likelyBuildContext(file, text);
         if (guess?.why) out.info(`${shown}: linted with the build context ${displayPath(guess.dir)}, as ${guess.why}; --context chooses another`);
@@ -84,6 +84,9 @@ Examples:
         if (ignoreFiles.length > 1) out.info(`${shown}: ${ignoreFiles.map((f) => `${f.readBy.join(" and ")} build read${f.readBy.length > 1 ? "" : "s"} ${displayPath(f.path)}`).join(", ")}: both checked`);
         let result = lint.lintDockerfile(text, options);
         if (flags.fix) {
+          if (notUtf8Line !== undefined && !flags.dryRun) {
+            throw inputError(`${shown}:${notUtf8Line}: not UTF-8 text: --fix would replace those bytes, so nothing was written; save the file as UTF-8 and run --fix again`, { file });
+          }
           const fixed = lint.fixFully(text, result.findings, (t) => lint.lintDockerfile(t, options).findings);
           const diff = lint.unifiedDiff(text, fixed.text, shown);
           // Each finding's additions go to the ignore file it is about (docker's and podman's may differ).
@@ -146,9 +149,17 @@ Examples:
     });
 }
 
-function readDockerfile(file: string): string {
+/** The Dockerfile's text, and the first line that is not valid UTF-8 (its bytes read as U+FFFD). */
+function readDockerfile(file: string): { text: string; notUtf8Line?: number } {
   try {
-    return readFileSync(file === "-" ? 0 : file, "utf8");
+    const bytes = readFileSync(file === "-" ? 0 : file);
+    const text = bytes.toString("utf8");
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      return { text };
+    } catch {
+      return { text, notUtf8Line: text.slice(0, text.indexOf("\uFFFD")).split("\n").length };
+    }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (err as Error).message;
