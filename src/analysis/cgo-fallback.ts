@@ -6,7 +6,7 @@
  * types: a pure-Go fallback declares the same functions, which is the pattern this recognises.
  */
 import { evidenceAt } from "./evidence.js";
-import { functionSignature, isQualified, type GoSourceFile } from "./go-source.js";
+import { functionSignature, isQualified, packageLevelTokens, type GoSourceFile } from "./go-source.js";
 import { programGraph, type DependencyLookup, type PackageFiles, type Program, type SourceCache } from "./package-graph.js";
 import type { Evidence } from "./types.js";
 
@@ -79,15 +79,8 @@ function declarations(files: GoSourceFile[]): { names: Set<string>; methods: Set
       if (name === undefined || name === "init" || name === "_") continue;
       (t[fn.start + 1]?.value === "(" ? methods : names).add(name);
     }
-    let fn = 0;
     let depth = 0;
-    for (let i = 0; i < t.length; i++) {
-      const f = src.functions[fn];
-      if (f && i >= f.start) {
-        i = f.end - 1;
-        fn++;
-        continue;
-      }
+    for (const i of packageLevelTokens(src)) {
       const v = t[i]!.value;
       if (v === "(" || v === "[" || v === "{") depth++;
       else if (v === ")" || v === "]" || v === "}") depth--;

@@ -394,6 +394,20 @@ export function isQualified(src: GoSourceFile, i: number, importPath: string, me
   return typeof member === "string" ? name.value === member : member.test(name.value);
 }
 
+/** Indexes of the tokens at package level, in order: every function (its body included) is skipped. */
+export function* packageLevelTokens(src: GoSourceFile): Generator<number> {
+  let fn = 0;
+  for (let i = 0; i < src.tokens.length; i++) {
+    const f = src.functions[fn];
+    if (f && i >= f.start) {
+      i = f.end - 1;
+      fn++;
+      continue;
+    }
+    yield i;
+  }
+}
+
 /** The function range holding token `i`, or undefined at package level. */
 export function enclosingFunction(src: GoSourceFile, i: number): { start: number; end: number } | undefined {
   return src.functions.find((f) => f.start <= i && i < f.end);

@@ -3,7 +3,7 @@
  * version/commit/date, and `-X pkg.name=` already written in a Makefile or GoReleaser config.
  */
 import type { BuildConfigLine } from "./build-config.js";
-import { matching, type GoSourceFile, type Token } from "./go-source.js";
+import { matching, packageLevelTokens, type GoSourceFile, type Token } from "./go-source.js";
 import { evidenceAt } from "./evidence.js";
 import { xSymbolProblem } from "./link-symbols.js";
 import type { MainPackage, PackageLevelName, VersionVariable } from "./types.js";
@@ -35,14 +35,7 @@ export function packageLevelNames(files: GoSourceFile[], symbolPackage: string):
   const out: PackageLevelName[] = [];
   for (const src of files) {
     const t = src.tokens;
-    let fn = 0;
-    for (let i = 0; i < t.length; i++) {
-      const f = src.functions[fn];
-      if (f && i >= f.start) {
-        i = f.end - 1;
-        fn++;
-        continue;
-      }
+    for (const i of packageLevelTokens(src)) {
       const kind = t[i]!.kind === "ident" ? t[i]!.value : "";
       if (kind !== "var" && kind !== "const") continue;
       const specs = t[i + 1]?.value === "(" ? blockSpecs(t, i + 1) : [lineSpec(t, i + 1)];
