@@ -169,6 +169,17 @@ describe("slimgo lint (CLI)", () => {
     assert.equal(readFileSync(join(dir, "Dockerfile"), "utf8"), after);
   });
 
+  test("--fix keeps a CRLF Dockerfile CRLF: the lines fixes add (SHELL, ARG, HEALTHCHECK) end in CRLF, and so do the .dockerignore lines", () => {
+    const healthFlag = 'package main\n\nimport (\n\t"flag"\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\thealth := flag.Bool("health", false, "probe")\n\tflag.Parse()\n\tif *health {\n\t\tr, err := http.Get("http://127.0.0.1:8080/healthz")\n\t\tif err != nil || r.StatusCode != 200 {\n\t\t\tos.Exit(1)\n\t\t}\n\t\tos.Exit(0)\n\t}\n\thttp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {})\n\t_ = http.ListenAndServe(":8080", nil)\n}\n';
+    const dockerfile = 'FROM --platform=$BUILDPLATFORM golang:1.19 AS build\nWORKDIR /src\nCOPY . .\nRUN curl -s https://example.com/x.tgz | tar xz\nRUN CGO_ENABLED=0 go build -o /out/app .\n\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n';
+    const crlf = (s: string) => s.replaceAll("\n", "\r\n");
+    const dir = makeContext({ "go.mod": "module example.com/app\n\ngo 1.19\n", "main.go": healthFlag, Dockerfile: crlf(dockerfile), ".dockerignore": crlf(".git\n") });
+    slimgoLint(["--fix"], dir);
+    const after = readFileSync(join(dir, "Dockerfile"), "utf8");
+    for (const added of [/^SHELL \["\/bin\/bash", "-o", "pipefail", "-c"\]/m, /^ARG TARGETOS TARGETARCH/m, /^HEALTHCHECK .*"-health"\]/m]) assert.match(after, added);
+    assert.deepEqual(after.split("\r\n").filter((line) => line.includes("\n")), [], "every line ends in CRLF");
+    assert.equal(readFileSync(join(dir, ".dockerignore"), "utf8"), crlf(".git\n.env\n"));
+  });
   test("--fix --dry-run and --fix from standard input write no Dockerfile: they exit with the status of the input as it is and list its findings; --fix that writes exits with the fixed file's", () => {
     const fixable = "FROM alpine:3.20\nUSER 65532\nCMD /app serve\n";
     const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n", Dockerfile: fixable });

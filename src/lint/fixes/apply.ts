@@ -59,11 +59,17 @@ function conflicts(a: { start: number; end: number }, b: { start: number; end: n
   return (a.start === a.end && a.start > b.start && a.start < b.end) || (b.start === b.end && b.start > a.start && b.start < a.end);
 }
 
+/** Rules write their edits with \n; a file with CRLF line endings gets CRLF in what is added too. */
 function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  const eol = lineEndingOf(text);
   let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  for (const e of sorted) out = out.slice(0, e.start) + e.text.replace(/\r?\n/g, eol) + out.slice(e.end);
   return out;
+}
+
+function lineEndingOf(text: string): string {
+  return text.includes("\r\n") ? "\r\n" : "\n";
 }
 
 /** The .dockerignore after appending the lines fixes ask for; unchanged when nothing is missing. */
@@ -73,8 +79,9 @@ export function applyDockerignoreFixes(current: string | undefined, findings: re
   for (const f of findings) for (const line of f.fix?.dockerignoreAdditions ?? []) if (!existing.has(line) && !added.includes(line)) added.push(line);
   if (added.length === 0) return { text: current ?? "", added };
   let text = current ?? "";
-  if (text !== "" && !text.endsWith("\n")) text += "\n";
-  return { text: text + added.join("\n") + "\n", added };
+  const eol = lineEndingOf(text);
+  if (text !== "" && !text.endsWith("\n")) text += eol;
+  return { text: text + added.join(eol) + eol, added };
 }
 
 /**

@@ -141,8 +141,7 @@ function moveDownloadFix(ctx: RuleContext, mod: BuildModule | undefined, stage: 
   downloadEnd = newline < 0 ? model.text.length : newline + 1;
   let moved = model.text.slice(downloadStart, downloadEnd);
   if (!moved.endsWith("\n")) moved += "\n";
-  const eol = model.text.includes("\r\n") ? "\r\n" : "\n";
-  const copies = [`COPY go.mod${goSum} ${dest}`, ...replacementCopies].map((c) => c + eol).join("");
+  const copies = [`COPY go.mod${goSum} ${dest}`, ...replacementCopies].map((c) => `${c}\n`).join("");
   return {
     description: `copy go.mod/go.sum${replacementCopies.length > 0 ? " and those of the modules it replaces by a directory" : ""} and download modules before copying the source`,
     edits: [

@@ -81,8 +81,7 @@ function targetFix(model: DockerfileModel, b: GoInvocation): Fix | undefined {
     // Declared once for the stage, before its first go build: every fix of the stage makes this same edit.
     const first = goBuilds(model).find((g) => g.stage === b.stage)?.instruction ?? b.instruction;
     const lineStart = lineStartOf(model, first.start);
-    const eol = model.text.includes("\r\n") ? "\r\n" : "\n";
-    edits.push({ start: lineStart, end: lineStart, text: `ARG ${undeclared.join(" ")}${eol}` });
+    edits.push({ start: lineStart, end: lineStart, text: `ARG ${undeclared.join(" ")}\n` });
   }
   return { description: "pass GOOS=$TARGETOS GOARCH=$TARGETARCH to go build", edits };
 }
