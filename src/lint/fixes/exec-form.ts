@@ -55,6 +55,25 @@ export function argumentsFix(model: DockerfileModel, ins: InstructionModel): Fix
 }
 
 /**
+ * A shell-form CMD under an exec-form ENTRYPOINT that takes it as its arguments (`ENTRYPOINT ["/app"]`):
+ * no shell runs it, the program gets `/bin/sh`, `-c` and the whole string as its arguments (Docker's
+ * reference says so; podman 4.3 does the same), so the shell form is itself the bug, whatever the
+ * shell and whether the image has one. The finding's message and fix, for SG108 and SG203.
+ */
+export function shellFormArguments(model: DockerfileModel, ins: InstructionModel, entrypoint: InstructionModel): { message: string; fix?: Fix } {
+  const script = joinContinuations(model.text.slice(ins.argsStart, ins.end), ins.argsStart, model.escape).chars.trim();
+  const form = argumentsFormOf(model, ins);
+  const fix = argumentsFix(model, ins);
+  const advice = form
+    ? `write the arguments as a JSON array: CMD ${form.array}`
+    : "write the arguments as a JSON array; nothing expands variables or runs shell syntax in arguments, so have the program read the variable itself, or start it from an entrypoint script that execs it";
+  return {
+    message: `CMD in shell form is ["/bin/sh", "-c", ${JSON.stringify(script)}], and the exec-form ENTRYPOINT ${JSON.stringify(entrypoint.json)} (line ${entrypoint.range.line}) gets it as arguments: no shell runs it, the program is passed "/bin/sh", "-c" and ${JSON.stringify(script)}; ${advice}`,
+    ...(fix ? { fix } : {}),
+  };
+}
+
+/**
  * An exec-form `["/bin/sh", "-c", "/app serve"]` CMD or ENTRYPOINT rewritten to run the program
  * itself (`["/app", "serve"]`), when the script is one plain command (a leading `exec` dropped).
  * Not for an ENTRYPOINT while a CMD is in effect: sh -c ignores CMD, the program would get it as arguments.

@@ -1,5 +1,6 @@
-import { execFormFix, execFormOf, shellWrapperFix } from "../fixes/exec-form.js";
-import { cmdInEffect, stageHasNoShell } from "../model/queries.js";
+import { execFormFix, execFormOf, shellFormArguments, shellWrapperFix } from "../fixes/exec-form.js";
+import { runsCmdAsCommand } from "../model/entrypoint.js";
+import { cmdInEffect, execEntrypointOf, stageHasNoShell } from "../model/queries.js";
 import type { Rule } from "../types.js";
 
 /** Programs that are a shell: an exec-form instruction that starts one needs it in the image. */
@@ -23,6 +24,12 @@ export const rule: Rule = {
         const shellForm =
           ((ins.keyword === "RUN" || ins.keyword === "CMD" || ins.keyword === "ENTRYPOINT") && ins.json === null && ins.args.length > 0) ||
           (ins.keyword === "HEALTHCHECK" && ins.json === null && /^\s*CMD\s/i.test(model.text.slice(ins.argsStart, ins.end)));
+        const argumentsOf = ins.keyword === "CMD" && shellForm ? execEntrypointOf(stage) : undefined;
+        if (argumentsOf && !runsCmdAsCommand(argumentsOf.json ?? [])) {
+          const { message, fix } = shellFormArguments(model, ins, argumentsOf);
+          ctx.report({ at: ins, message, ...(fix ? { fix } : {}) });
+          continue;
+        }
         if (shellForm) {
           const cmd = ins.keyword === "ENTRYPOINT" ? cmdInEffect(model, stage, ins) : undefined;
           const fix = ins.keyword === "RUN" ? undefined : execFormFix(model, ins, cmd !== undefined);

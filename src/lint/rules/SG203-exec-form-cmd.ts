@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import { stringRun } from "../../shell/signal-path.js";
 import { joinContinuations } from "../../shell/tokenize.js";
-import { argumentsFix, argumentsFormOf, execFormFix, execFormOf, shellWrapperFix } from "../fixes/exec-form.js";
+import { execFormFix, execFormOf, shellFormArguments, shellWrapperFix } from "../fixes/exec-form.js";
 import { runsCmdAsCommand } from "../model/entrypoint.js";
 import { cmdInEffect, execEntrypointOf, shellImplementation, stageHasNoShell } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
@@ -55,24 +55,9 @@ export const rule: Rule = {
   },
 };
 
-/**
- * A shell-form CMD under an exec-form ENTRYPOINT that takes it as its arguments (`ENTRYPOINT ["/app"]`):
- * no shell runs it, the program gets `/bin/sh`, `-c` and the whole string as its arguments (Docker's
- * reference says so; podman 4.3 does the same), so the shell form is itself the bug, whatever the shell.
- */
 function reportShellFormArguments(ctx: Parameters<Rule["check"]>[0], ins: InstructionModel, entrypoint: InstructionModel): void {
-  const { model } = ctx;
-  const script = joinContinuations(model.text.slice(ins.argsStart, ins.end), ins.argsStart, model.escape).chars.trim();
-  const form = argumentsFormOf(model, ins);
-  const fix = argumentsFix(model, ins);
-  const advice = form
-    ? `write the arguments as a JSON array: CMD ${form.array}`
-    : "write the arguments as a JSON array; nothing expands variables or runs shell syntax in arguments, so have the program read the variable itself, or start it from an entrypoint script that execs it";
-  ctx.report({
-    at: ins,
-    message: `CMD in shell form is ["/bin/sh", "-c", ${JSON.stringify(script)}], and the exec-form ENTRYPOINT ${JSON.stringify(entrypoint.json)} (line ${entrypoint.range.line}) gets it as arguments: no shell runs it, the program is passed "/bin/sh", "-c" and ${JSON.stringify(script)}; ${advice}`,
-    ...(fix ? { fix } : {}),
-  });
+  const { message, fix } = shellFormArguments(ctx.model, ins, entrypoint);
+  ctx.report({ at: ins, message, ...(fix ? { fix } : {}) });
 }
 
 /**

@@ -19,6 +19,13 @@ ruleTester(rule, {
     { name: "exec-form ENTRYPOINT that starts sh in distroless", code: "FROM gcr.io/distroless/static-debian12:nonroot\nENTRYPOINT [\"sh\", \"-c\", \"exec /app serve --port 8080\"]\n", lines: [2], message: "starts sh", output: "FROM gcr.io/distroless/static-debian12:nonroot\nENTRYPOINT [\"/app\", \"serve\", \"--port\", \"8080\"]\n" },
     { name: "exec-form CMD with /bin/bash in scratch", code: "FROM scratch\nCMD [\"/bin/bash\", \"-c\", \"/app\"]\n", lines: [2], output: "FROM scratch\nCMD [\"/app\"]\n" },
     { name: "a script with shell syntax is reported but not rewritten", code: "FROM scratch\nCMD [\"sh\", \"-c\", \"/app --port $PORT\"]\n", lines: [2] },
+    {
+      name: "a shell-form CMD under an exec-form ENTRYPOINT: the container starts, but the program gets /bin/sh -c and the string as its arguments",
+      code: 'FROM scratch\nENTRYPOINT ["/app"]\nCMD --port 8080\n',
+      lines: [3],
+      message: 'the program is passed "/bin/sh", "-c" and "--port 8080"',
+      output: 'FROM scratch\nENTRYPOINT ["/app"]\nCMD ["--port", "8080"]\n',
+    },
     { name: "an ENTRYPOINT while a CMD is in effect is reported but not rewritten (sh -c ignores CMD)", code: "FROM scratch\nENTRYPOINT [\"/bin/sh\", \"-c\", \"/app\"]\nCMD [\"--debug\"]\n", lines: [2] },
     {
       name: "a shell-form ENTRYPOINT while a CMD is in effect is reported but not rewritten (exec form would get the CMD as arguments)",
