@@ -21,7 +21,7 @@
  * SG102: test/fixtures/local-replace needs greeting/go.mod for go mod download, which the fix now copies
  * first (and the fixture, with nothing to download, is not reported). SG203: `CMD exec echo ...` runs on alpine, its exec-form rewrite does not start, and a shell-form
  * ENTRYPOINT ignores the CMD its exec form would get as arguments, and a shell-form CMD under an exec-form
- * ENTRYPOINT reaches the program as /bin/sh, -c and the string until its fix splits the words. SG123: a root-owned RUN mkdir, also with
+ * ENTRYPOINT reaches the program as /bin/sh, -c and the string until its fix splits the words. SG002: podman drops a flag that starts a shell-form CMD and stops at a misspelt COPY flag. SG123: a root-owned RUN mkdir, also with
  * a VOLUME over it, leaves USER 65532 no write to its state directory; a chown does.
  */
 import assert from "node:assert/strict";
@@ -543,6 +543,24 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     assert.match(before.output, /app started: \[\/bin\/sh -c serve -port 8080\]/);
     const afterFix = await buildAndRun("sg203-arguments-fixed", fixed, withProgram);
     assert.match(afterFix.output, /app started: \[serve -port 8080\]/);
+  });
+
+  test('SG002: podman drops the --port a shell-form CMD starts with (the program gets /bin/sh -c 8080) and stops at a misspelt COPY flag; the exec-form CMD of SG203\'s fix passes --port', async () => {
+    const bad = 'FROM alpine:3.20\nCOPY app /app\nUSER 65532\nENTRYPOINT ["/app"]\nCMD --port 8080\n';
+    const findings = lintDockerfile(bad).findings;
+    assert.deepEqual(findings.filter((f) => f.ruleId === "SG002").map((f) => f.line), [5]);
+    const before = await buildAndRun("sg002-cmd-flag", bad, withProgram);
+    assert.match(before.output, /app started: \[\/bin\/sh -c 8080\]/);
+    const fixed = applyFixes(bad, findings).text;
+    assert.deepEqual(lintDockerfile(fixed).findings.filter((f) => f.ruleId === "SG002"), []);
+    const afterFix = await buildAndRun("sg002-cmd-flag-fixed", fixed, withProgram);
+    assert.match(afterFix.output, /app started: \[--port 8080\]/);
+
+    const misspelt = await contextWith("slimgo-lint-sg002-", { Dockerfile: "FROM alpine:3.20\nCOPY --chwon=65532 app /app\n", app: "x" });
+    assert.deepEqual(lintDockerfile("FROM alpine:3.20\nCOPY --chwon=65532 app /app\n").findings.filter((f) => f.ruleId === "SG002").map((f) => f.line), [2]);
+    const built = await build("sg002-copy-flag", misspelt);
+    assert.notEqual(built.code, 0);
+    assert.match(built.output, /COPY only supports/);
   });
 
   test('SG108: ENTRYPOINT ["sh", "-c", ...] on distroless cannot start; the fixed ENTRYPOINT runs the program itself', async () => {
