@@ -100,13 +100,38 @@ test("init refuses to overwrite a different Dockerfile, and writes nothing at al
   assert.ok(!(await readdir(dir)).includes(".dockerignore"), ".dockerignore must not be written alone");
 
   const diff = await runSlimgo(["init", "--diff", dir]);
-  assert.equal(diff.code, 0);
+  assert.equal(diff.code, 1, "--diff exits 1 when the files differ, as diff does");
   assert.match(diff.stdout, /^-FROM golang$/m);
   assert.match(diff.stdout, /^\+FROM scratch AS runtime$/m);
 
   const forced = await runSlimgo(["init", "--force", dir]);
   assert.equal(forced.code, 0, forced.stderr);
   assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /^FROM scratch AS runtime$/m);
+});
+
+test("init --diff exits 1 while the files on disk differ from what init writes and 0 once they match, so CI can check they are current", async () => {
+  const dir = await fixture("postgres-service");
+  const missing = await runSlimgo(["init", "--diff", dir]);
+  assert.equal(missing.code, 1, missing.stderr);
+  assert.match(missing.stdout, /^\+\+\+ b\/Dockerfile$/m, "a file not there yet is a difference");
+  const missingJson = await runSlimgo(["init", "--diff", "--json", dir]);
+  assert.equal(missingJson.code, 1, missingJson.stderr);
+  assert.ok((JSON.parse(missingJson.stdout) as { files: { changed: boolean }[] }).files.every((f) => f.changed));
+
+  const written = await runSlimgo(["init", dir]);
+  assert.equal(written.code, 0, written.stderr);
+  const current = await runSlimgo(["init", "--diff", dir]);
+  assert.equal(current.code, 0, current.stdout + current.stderr);
+  assert.equal(current.stdout, "");
+  assert.match(current.stderr, /already match/);
+  const currentJson = await runSlimgo(["init", "--diff", "--json", dir]);
+  assert.equal(currentJson.code, 0, currentJson.stderr);
+  assert.ok((JSON.parse(currentJson.stdout) as { files: { changed: boolean }[] }).files.every((f) => !f.changed));
+
+  await writeFile(join(dir, "Dockerfile"), (await readFile(join(dir, "Dockerfile"), "utf8")).replace("USER 65532:65532", "USER root"));
+  const edited = await runSlimgo(["init", "--diff", dir]);
+  assert.equal(edited.code, 1);
+  assert.match(edited.stdout, /^-USER root$/m);
 });
 
 test("--dry-run and --stdout write nothing; --json is one parseable document", async () => {

@@ -50,7 +50,7 @@ export function registerInit(program: Command): void {
     .option("--force", "overwrite existing files (Dockerfile, compose.yaml, pipeline ...)")
     .option("--stdout", "print the Dockerfile on stdout instead of writing files")
     .option("--dry-run", "print the decisions and the files, write nothing")
-    .option("--diff", "print a diff against the existing files, write nothing")
+    .option("--diff", "print a diff against the existing files, write nothing; exit 1 when they differ, 0 when they match (with --json: the files marked changed)")
     .option("--engine <engine>", "analysis engine: auto (go list when Go is installed), go-list, scanner", oneOf(["auto", "go-list", "scanner"] as const), "auto");
   withCommonOptions(cmd)
     .addHelpText(
@@ -61,7 +61,7 @@ Examples:
   slimgo init --dry-run services/api   show what would be written and why
   slimgo init --main ./cmd/worker      pick one of several main packages
   slimgo init --runtime distroless     distroless/static instead of scratch
-  slimgo init --diff                   compare with the Dockerfile you have
+  slimgo init --diff                   compare with the files you have (exit 1 when they differ)
   slimgo init --dev                    compose.yaml with a rebuild-on-save loop (docker compose watch)
   slimgo init --ci github              .github/workflows/image.yml: lint, build, scan, push
   slimgo init --all                    one target per main package, and docker-bake.hcl`,
@@ -85,6 +85,8 @@ Examples:
       const dockerfile = result.files[0]!;
       const preview = flags.stdout || flags.dryRun || flags.diff;
       if (!preview) await writeInit(result, { force: flags.force });
+      // --diff exits as diff(1) does, so CI can check that the files on disk are current.
+      if (flags.diff && result.files.some((f) => f.existing !== f.content)) process.exitCode = 1;
 
       if (flags.json) {
         out.json({
