@@ -11,7 +11,7 @@ export interface CommonOptions {
 /** The options every command takes: --json, -q/--quiet, --verbose, --config. */
 export function withCommonOptions(cmd: Command): Command {
   return cmd
-    .option("--json", "print a machine-readable JSON result on stdout")
+    .option("--json", "print a machine-readable JSON result on stdout (an error as {\"error\":{...}})")
     .option("-q, --quiet", "print nothing on stderr but warnings and errors")
     .option("--verbose", "print more detail on stderr")
     .option("--config <file>", "config file (default: slimgo.yaml at the module root)");

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode } from "../errors.js";
 import { reportError } from "./report-error.js";
+import { asksForJson } from "./json-mode.js";
 import { registerInit } from "./commands/init.js";
 import { registerBuild } from "./commands/build.js";
 import { registerLint } from "./commands/lint.js";
@@ -37,22 +38,18 @@ Docs:        README.md and docs/ in the slimgo package`,
   return program;
 }
 
-/** Runs the CLI and returns the exit code; never throws for user errors. */
+/**
+ * Runs the CLI and returns the exit code; never throws for user errors. With --json, an error is
+ * also one JSON line on stdout (report-error.ts), a usage error commander found included.
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram();
   try {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
   } catch (err) {
-    return exitCodeFor(err);
-  }
-}
-
-function exitCodeFor(err: unknown): number {
-  if (err instanceof CommanderError) {
     // --help and --version exit through here with code 0.
-    if (err.exitCode === 0) return ExitCode.ok;
-    return ExitCode.usage;
+    if (err instanceof CommanderError && err.exitCode === 0) return ExitCode.ok;
+    return reportError(err, { json: asksForJson(program, argv) });
   }
-  return reportError(err);
 }

@@ -6,6 +6,8 @@ export interface Output {
   result(text: string): void;
   /** A machine-readable result (stdout, one JSON document). */
   json(value: unknown): void;
+  /** A machine-readable result already formatted as one JSON document (stdout). */
+  jsonText(text: string): void;
   /** Progress or information (stderr); silenced by --quiet. */
   info(text: string): void;
   /** Detail shown only with --verbose (stderr). */
@@ -50,6 +52,14 @@ export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
   return stream.isTTY === true;
 }
 
+/** Streams that have had a command's JSON result: an error after it must not add a second document. */
+const streamsWithJsonResult = new WeakSet<object>();
+
+/** Whether `stream` has had a JSON result from Output.json or Output.jsonText. */
+export function hasJsonResult(stream: object): boolean {
+  return streamsWithJsonResult.has(stream);
+}
+
 export function createOutput(options: OutputOptions = {}): Output {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
@@ -57,11 +67,16 @@ export function createOutput(options: OutputOptions = {}): Output {
   const color = colors(colorEnabled(stdout, env, options.json));
   const errColor = colors(colorEnabled(stderr, env));
   const line = (stream: NodeJS.WritableStream, text: string) => stream.write(text.endsWith("\n") ? text : `${text}\n`);
+  const jsonText = (text: string) => {
+    streamsWithJsonResult.add(stdout);
+    line(stdout, text);
+  };
   return {
     color,
     verbose: options.verbose === true,
     result: (text) => line(stdout, text),
-    json: (value) => line(stdout, JSON.stringify(value, null, 2)),
+    json: (value) => jsonText(JSON.stringify(value, null, 2)),
+    jsonText,
     info: (text) => {
       if (!options.quiet) line(stderr, text);
     },

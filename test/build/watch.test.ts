@@ -404,13 +404,14 @@ describe("slimgo build --watch", { skip: skipUnless("go", "git"), concurrency: 1
     const before = watch.stderr().length;
     await writeFile(join(dir, "main.go"), `${source}\nthis is not Go\n`);
     // --json: the failure is a line on stdout too, so an NDJSON reader sees it.
-    const failed = (await watch.nextBuild(60_000, "the failed rebuild's line")) as unknown as { error: string; changed: string[]; elapsedMs: number };
-    assert.match(failed.error, /main\.go:\d+:\d+: syntax error/);
+    const failed = (await watch.nextBuild(60_000, "the failed rebuild's line")) as unknown as { error: { message: string; exitCode: number }; changed: string[]; elapsedMs: number };
+    assert.match(failed.error.message, /main\.go:\d+:\d+: syntax error/);
+    assert.equal(failed.error.exitCode, 2, "the same error document as a one-shot --json run's");
     assert.deepEqual(failed.changed, ["main.go"]);
     assert.ok(failed.elapsedMs > 0);
     assert.match(watch.stderr().slice(before), /\.\/main\.go:\d+:\d+: syntax error/);
     assert.equal(watch.child.exitCode, null, "still running");
-    for (const l of (await watch.settle(1000)) as unknown as { error: string }[]) assert.match(l.error, /main\.go:\d+:\d+: syntax error/);
+    for (const l of (await watch.settle(1000)) as unknown as { error: { message: string } }[]) assert.match(l.error.message, /main\.go:\d+:\d+: syntax error/);
     await writeFile(join(dir, "main.go"), source);
     const first = await watch.nextBuild(60_000, "rebuild after the fix");
     // A loaded machine may deliver one save as two events on either side of the build's start (the
@@ -484,6 +485,11 @@ describe("slimgo build --watch when the first build fails", { skip: skipUnless("
     assert.equal(code, 2);
     assert.match(watch.stderr(), /\.\/main\.go:\d+:\d+: syntax error/);
     assert.doesNotMatch(watch.stderr(), /watching/);
+    // --json: stdout's NDJSON ends with the error's line, as a failed rebuild's would.
+    const lines = (await watch.settle(200)) as unknown as { error: { message: string; exitCode: number } }[];
+    assert.equal(lines.length, 1, JSON.stringify(lines));
+    assert.match(lines[0]!.error.message, /main\.go:\d+:\d+: syntax error/);
+    assert.equal(lines[0]!.error.exitCode, 2);
     await assert.rejects(readFile(join(layout, "index.json")), { code: "ENOENT" });
   });
 });
@@ -505,8 +511,8 @@ describe("slimgo build --watch when one platform fails", { skip: skipUnless("go"
     await writeFile(broken, "");
     const source = await readFile(join(dir, "main.go"), "utf8");
     await writeFile(join(dir, "main.go"), `${source}\n// edited\n`);
-    const failed = (await watch.nextBuild(60_000, "the failed rebuild's line")) as unknown as { error: string };
-    assert.match(failed.error, /syntax error \(arm64 only\)/);
+    const failed = (await watch.nextBuild(60_000, "the failed rebuild's line")) as unknown as { error: { message: string } };
+    assert.match(failed.error.message, /syntax error \(arm64 only\)/);
     // The amd64 build may not have started before the failure; one that did is no longer running.
     const started = (await readFile(pids, "utf8").catch(() => "")).trim().split("\n").filter(Boolean).map(Number);
     const running = started.filter((pid) => {

@@ -301,9 +301,8 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
       } catch (err) {
         // A Ctrl-C in the terminal interrupts go build too: not a failure worth showing.
         if (stopping === "SIGINT") return;
-        reportError(err);
         // NDJSON readers learn of the failure from stdout too, one line like a build's.
-        if (run.flags.json) out.result(JSON.stringify({ error: err instanceof Error ? err.message : String(err), elapsedMs: Math.round(performance.now() - batch.firstSeenAt), changed }));
+        reportError(err, { json: run.flags.json, details: { elapsedMs: Math.round(performance.now() - batch.firstSeenAt), changed } });
         out.info("waiting for the next change");
       }
     },

@@ -141,7 +141,7 @@ Examples:
         results.push(result);
       }
       if (flags.fix && flags.dryRun && format === "text" && !fixesShown) out.info("Nothing to fix.");
-      if (format === "json") process.stdout.write(lint.formatJson(results));
+      if (format === "json") out.jsonText(lint.formatJson(results));
       else if (format === "sarif") process.stdout.write(lint.formatSarif(results, { rules: lint.rules }));
       else if (format === "github") process.stdout.write(lint.formatGithub(results));
       else process.stdout.write(lint.formatText(results, { color: colorEnabled(process.stdout, process.env) }));

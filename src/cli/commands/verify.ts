@@ -47,7 +47,7 @@ Exit codes: 0 every check passed or skipped, 1 a check failed, 2 bad reference o
         noPackageManager: flags.packageManager === false,
       });
       const format = flags.format ?? (flags.json ? "json" : "text");
-      if (format === "json") process.stdout.write(formatJson(reports));
+      if (format === "json") out.jsonText(formatJson(reports));
       else if (format === "sarif") process.stdout.write(formatSarif(reports, { toolVersion: VERSION }));
       else process.stdout.write(formatText(reports, colorEnabled(process.stdout, process.env) ? out.color : undefined));
       process.exitCode = verifyExitCode(reports);
