@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { createOutput, type Output } from "./output.js";
 
 export interface CommonOptions {
@@ -12,7 +12,7 @@ export interface CommonOptions {
 export function withCommonOptions(cmd: Command): Command {
   return cmd
     .option("--json", "print a machine-readable JSON result on stdout (an error as {\"error\":{...}})")
-    .option("-q, --quiet", "print nothing on stderr but warnings and errors")
+    .addOption(new Option("-q, --quiet", "print nothing on stderr but warnings and errors").conflicts("verbose"))
     .option("--verbose", "print more detail on stderr")
     .option("--config <file>", "config file (default: slimgo.yaml at the module root)");
 }

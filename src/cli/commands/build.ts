@@ -147,6 +147,10 @@ binary is the same either way.`,
       const out = outputFor(flags);
       const [{ buildImages, buildCacheBudget, pruneBuildCache, parsePlatforms, checkHealthcheck }, { publishAll, destinationsFor, tarballPathFor, checkLocalOutputs }] = await Promise.all([import("../../build/index.js"), import("../../publish/index.js")]);
       const { moduleDir, mains } = resolveTargets(targets);
+      if (flags.all && mains) cmd.error(`option '--all' cannot be used with main package directories (${targets.join(" ")}): --all builds every main package of the module; give the module directory, or drop --all`, { exitCode: 2 });
+      if (flags.name && !flags.ociLayout && !flags.tarball && flags.load === undefined) {
+        cmd.error(`option '--name ${flags.name}' names the image in --tarball, --oci-layout and --load, and none is given${flags.push ? ": --push names the pushed image" : ""}`, { exitCode: 2 });
+      }
       // Read before building: a bad value is a usage error, not a surprise after the push.
       const cacheBudget = buildCacheBudget();
       if (flags.platform) parsePlatforms(flags.platform);

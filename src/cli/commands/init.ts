@@ -1,5 +1,5 @@
 import { displayPath } from "../../fsutil/display-path.js";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { runtimeNames, type RuntimeName } from "../../dockerfile/runtimes.js";
 import type { Evidence } from "../../analysis/types.js";
 import { oneOf, outputFor, parsePort, withCommonOptions, type CommonOptions } from "../common.js";
@@ -37,10 +37,10 @@ export function registerInit(program: Command): void {
         "CI pipeline, --all a docker-bake.hcl. See docs/init.md.",
     )
     .argument("[dir]", "Go module directory", ".")
-    .option("--main <pkg>", "main package to build when there are several: ./cmd/api (from the module root, else the current directory) or its import path; default: the directory init runs in when it is one")
+    .addOption(new Option("--main <pkg>", "main package to build when there are several: ./cmd/api (from the module root, else the current directory) or its import path; default: the directory init runs in when it is one").conflicts("all"))
     .option("--all", "one build target per main package, and docker-bake.hcl to build them all")
     .option("--runtime <name>", `runtime image: ${runtimeNames.join(", ")}`, oneOf(runtimeNames))
-    .option("--shell", "use a runtime with a shell for debugging (alpine)")
+    .addOption(new Option("--shell", "use a runtime with a shell for debugging (alpine)").conflicts("runtime"))
     .option("--port <n>", "port to EXPOSE and probe (default: read from the source)", parsePort)
     .option("--healthcheck <path>", "health endpoint path, probed even when the binary has a health flag (default: read from the source)")
     .option("--compose", "write compose.yaml with the backing services the code uses (default for servers)")
@@ -48,8 +48,8 @@ export function registerInit(program: Command): void {
     .option("--dev", "add a `develop: watch:` section to compose.yaml for `docker compose watch`")
     .option("--ci <provider>", `CI pipeline: ${ciProviders.join(", ")} (github-slimgo builds with slimgo build --push, no Docker)`, oneOf(ciProviders))
     .option("--force", "overwrite existing files (Dockerfile, compose.yaml, pipeline ...)")
-    .option("--stdout", "print the Dockerfile on stdout instead of writing files")
-    .option("--dry-run", "print the decisions and the files, write nothing")
+    .addOption(new Option("--stdout", "print the Dockerfile on stdout instead of writing files").conflicts(["dryRun", "diff", "json"]))
+    .addOption(new Option("--dry-run", "print the decisions and the files, write nothing").conflicts("diff"))
     .option("--diff", "print a diff against the existing files, write nothing; exit 1 when they differ, 0 when they match (with --json: the files marked changed)")
     .option("--engine <engine>", "analysis engine: auto (go list when Go is installed), go-list, scanner", oneOf(["auto", "go-list", "scanner"] as const), "auto");
   withCommonOptions(cmd)

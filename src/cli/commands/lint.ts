@@ -2,7 +2,7 @@ import { displayPath } from "../../fsutil/display-path.js";
 import { readFileSync, realpathSync, existsSync, statSync } from "node:fs";
 import { writeFilesAtomically } from "../../fsutil/atomic-write.js";
 import { join, resolve } from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import type { ModuleAnalysis } from "../../analysis/types.js";
 import { inputError } from "../../errors.js";
 import type { LintConfig, LintResult, Severity } from "../../lint/types.js";
@@ -36,9 +36,9 @@ export function registerLint(program: Command): void {
     )
     .argument("[dockerfiles...]", "Dockerfiles to lint; - reads standard input (default: Dockerfile, or Containerfile when there is no Dockerfile)")
     .option("--context <dir>", "build context and module directory (default: the Dockerfile's directory, or the module root above it when the Dockerfile copies go.mod or go.sum from there)")
-    .option("--format <format>", `output format: ${formats.join(", ")}`, oneOf(formats), "text")
+    .addOption(new Option("--format <format>", `output format: ${formats.join(", ")}`).argParser(oneOf(formats)).default("text").conflicts("json"))
     .option("--fix", "apply safe fixes in place and print a unified diff (from standard input: show the Dockerfile's diff, write nothing back)")
-    .option("--dry-run", "with --fix: print the diff, change nothing; the findings and exit status are those of the files as they are")
+    .option("--dry-run", "with --fix (needed): print the diff, change nothing; the findings and exit status are those of the files as they are")
     .option("--failure-threshold <severity>", `lowest severity that makes the exit code 1: ${thresholds.join(", ")}`, oneOf(thresholds))
     .option("--ignore <ids>", "rule ids to skip, comma-separated or repeated (slimgo ids or names, hadolint or BuildKit names)", commaList, [])
     .option("--no-module", "do not analyse the Go module");
@@ -57,6 +57,7 @@ Examples:
   slimgo lint --fix --dry-run              show the fixes as a diff`,
     )
     .action(async (files: string[], flags: LintFlags) => {
+      if (flags.dryRun && !flags.fix) cmd.error("option '--dry-run' cannot be used without option '--fix': slimgo lint --fix --dry-run shows the fixes as a diff", { exitCode: 2 });
       const lint = await import("../../lint/index.js");
       const out = outputFor(flags);
       const format = flags.json ? "json" : (flags.format ?? "text");

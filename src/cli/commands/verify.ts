@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { colorEnabled } from "../output.js";
 import { imageSourceOptions, IMAGE_SOURCES_HELP, oneOf, outputFor, withCommonOptions, withImageSourceOptions, type CommonOptions, type ImageSourceFlags } from "../common.js";
 
@@ -21,7 +21,7 @@ export function registerVerify(program: Command): void {
     .option("--max-size <size>", "fail when the image is larger, e.g. 20MB or 25MiB (compressed layers)")
     .option("--no-shell", "fail when the image contains a shell")
     .option("--no-package-manager", "fail when the image contains a package manager")
-    .option("--format <format>", "text, json or sarif", oneOf(["text", "json", "sarif"] as const));
+    .addOption(new Option("--format <format>", "text, json or sarif").argParser(oneOf(["text", "json", "sarif"] as const)).conflicts("json"));
   withCommonOptions(cmd)
     .addHelpText(
       "after",
