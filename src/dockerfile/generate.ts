@@ -1,7 +1,7 @@
 import { RUN_TIME_WORKDIR, type DockerfilePlan, type ProgramPlan } from "./plan.js";
 import { NETRC_BUILD_COMMAND, NETRC_SECRET, type ModuleFetchPlan } from "./module-fetch.js";
 import { NONROOT_USER } from "./images.js";
-import { HEALTH_PROBE_PATH, HEALTH_PROBE_SOURCE_LINES, healthcheckInstruction, healthProbeCommand } from "./health-probe.js";
+import { HEALTH_PROBE_BUILD_OUTPUT, HEALTH_PROBE_PATH, HEALTH_PROBE_SOURCE_LINES, healthcheckInstruction, healthProbeCommand } from "./health-probe.js";
 
 /**
  * Writes the Dockerfile for a plan. Comments say why, not what. Mount targets are
@@ -148,7 +148,7 @@ function probeBuild(cgo: boolean): string[] {
     "    mkdir -p /probe && printf '%s\\n' \\",
     ...HEALTH_PROBE_SOURCE_LINES.map((l) => `      ${shellQuote(l)} \\`),
     "      > /probe/main.go && \\",
-    `    CGO_ENABLED=0 ${target}go build -trimpath -ldflags="-s -w" -o /out/healthcheck /probe/main.go`,
+    `    CGO_ENABLED=0 ${target}go build -trimpath -ldflags="-s -w" -o ${HEALTH_PROBE_BUILD_OUTPUT} /probe/main.go`,
   ];
 }
 
@@ -181,7 +181,7 @@ function runtimeStage(plan: DockerfilePlan, program: ProgramPlan): string[] {
     lines.push(`# Read from disk at run time, relative to the working directory.`, `WORKDIR ${RUN_TIME_WORKDIR}`);
     for (const d of program.runTimeFiles) lines.push(d.directory ? `COPY ${d.path}/ ./${d.path}/` : `COPY ${d.path} ./${d.path}`);
   }
-  if (program.health.kind === "probe") lines.push(`COPY --from=build /out/healthcheck ${HEALTH_PROBE_PATH}`);
+  if (program.health.kind === "probe") lines.push(`COPY --from=build ${HEALTH_PROBE_BUILD_OUTPUT} ${HEALTH_PROBE_PATH}`);
   lines.push(`COPY --from=build /out/${program.main.binary} ${program.binaryPath}`);
   lines.push(`USER ${NONROOT_USER}`);
   if (program.portVariable !== undefined) lines.push(`ENV ${program.portVariable}=${program.portValue ?? program.port}`);

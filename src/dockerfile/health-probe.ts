@@ -44,7 +44,14 @@ export const HEALTH_PROBE_SOURCE_LINES: readonly string[] = [
   "}",
 ];
 
-export const HEALTH_PROBE_PATH = "/usr/local/bin/healthcheck";
+/**
+ * Outside /usr/local/bin, where every program's binary goes under its own name: a program called
+ * healthcheck would take the probe's place (and its HEALTHCHECK would start a second server).
+ */
+export const HEALTH_PROBE_PATH = "/usr/local/libexec/slimgo/healthcheck";
+
+/** Where the build stage leaves the probe: beside its source, not in /out, where each program's binary is /out/NAME. */
+export const HEALTH_PROBE_BUILD_OUTPUT = "/probe/healthcheck";
 
 /** How often and how patiently the image's health check runs: the Dockerfile's HEALTHCHECK and compose.yaml alike. */
 export const HEALTHCHECK_TIMING = { interval: "30s", timeout: "5s", startPeriod: "5s", retries: 3 } as const;

@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
 import { freePort, healthcheckRun, podman, runContainer, waitForHttp } from "../support/podman.js";
@@ -28,7 +28,7 @@ describe("images built by `slimgo build`", { skip: skipContainers(), concurrency
       });
       assert.equal(r.code, 0, r.stderr);
       const built = (JSON.parse(r.stdout) as { programs: { binary: string; healthcheck: string[] | null }[] }).programs[0]!;
-      const probe = built.healthcheck?.[0] === "/usr/local/bin/healthcheck";
+      const probe = built.healthcheck?.[0] === "/usr/local/libexec/slimgo/healthcheck";
       assert.equal(probe ? "probe" : built.healthcheck ? "flag" : "none", c.healthcheck, `health check ${JSON.stringify(built.healthcheck)}`);
 
       const tag = `localhost/${built.binary}:containers-test`;
@@ -158,7 +158,7 @@ func main() {
     const r = await runSlimgo(["build", dir, "--env", "PORT=7070", "--tarball", tarball, "-t", "port-env", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /reads its port/);
-    assert.deepEqual(JSON.parse(r.stdout).programs[0].healthcheck, ["/usr/local/bin/healthcheck", "127.0.0.1:7070", "/healthz", "PORT"]);
+    assert.deepEqual(JSON.parse(r.stdout).programs[0].healthcheck, ["/usr/local/libexec/slimgo/healthcheck", "127.0.0.1:7070", "/healthz", "PORT"]);
     const tag = "localhost/wordcount:port-env";
     bed.images.push(tag);
     await podman(["load", "-i", tarball]);
@@ -173,5 +173,30 @@ func main() {
     } finally {
       await container.remove();
     }
+  });
+
+  test("a program called healthcheck: its binary and the health probe are two files, the image serves and its health check passes", async () => {
+    const dir = await copyModule("root-main");
+    bed.paths.push(dir);
+    await mkdir(join(dir, "cmd/healthcheck"), { recursive: true });
+    await rename(join(dir, "main.go"), join(dir, "cmd/healthcheck/main.go"));
+    const tarball = `${dir}.tar`;
+    bed.paths.push(tarball);
+    const r = await runSlimgo(["build", join(dir, "cmd/healthcheck"), "--tarball", tarball, "-t", "probe-name", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const probe = JSON.parse(r.stdout).programs[0].healthcheck[0];
+    const tag = "localhost/healthcheck:probe-name";
+    bed.images.push(tag);
+    await podman(["load", "-i", tarball]);
+    const port = await freePort();
+    const container = await runContainer({ image: tag, ports: { 8080: port } });
+    try {
+      assert.equal(await waitForHttp(`http://127.0.0.1:${port}/`), 200, await container.logs());
+      const health = await healthcheckRun(container.id);
+      assert.ok(health.healthy, `the health check passes: ${health.output}\n${await container.logs()}`);
+    } finally {
+      await container.remove();
+    }
+    assert.notEqual(probe, "/usr/local/bin/healthcheck", "the probe is not where the program is");
   });
 });

@@ -145,7 +145,7 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     const dir = await fixture("tls-client");
     const tarball = join(await temp("tls"), "tls.tar");
     const result = await build([dir, "--tarball", tarball, "-t", "build-test"]);
-    assert.deepEqual(result.programs[0]!.healthcheck, ["/usr/local/bin/healthcheck", "127.0.0.1:8080", "/healthz", "PORT"]);
+    assert.deepEqual(result.programs[0]!.healthcheck, ["/usr/local/libexec/slimgo/healthcheck", "127.0.0.1:8080", "/healthz", "PORT"]);
     images.push("localhost/tlsclient:build-test");
     await podman(["load", "-i", tarball]);
     const port = await freePort();
@@ -153,7 +153,7 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     try {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`);
       assert.ok((await healthcheckRun(c.id)).healthy, "the compiled probe follows PORT");
-      const certs = await podman(["run", "--rm", "--entrypoint", "/usr/local/bin/healthcheck", "localhost/tlsclient:build-test", "x"], { allowFailure: true });
+      const certs = await podman(["run", "--rm", "--entrypoint", "/usr/local/libexec/slimgo/healthcheck", "localhost/tlsclient:build-test", "x"], { allowFailure: true });
       assert.notEqual(certs.code, 127, "the probe binary exists and runs");
       const bundle = await podman(["image", "mount", "localhost/tlsclient:build-test"]);
       const pem = await readFile(join(bundle.stdout.trim(), "etc/ssl/certs/ca-certificates.crt"), "utf8");
@@ -229,14 +229,14 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     const dir = await fixture("health-flag");
     const healthcheck = async (extra: string[]) => (await build([dir, ...extra, "--oci-layout", join(await temp("health-path"), "layout")])).programs[0]!.healthcheck;
     assert.deepEqual(await healthcheck([]), ["/usr/local/bin/healthflag", "-health"]);
-    assert.deepEqual(await healthcheck(["--healthcheck", "/healthz"]), ["/usr/local/bin/healthcheck", "127.0.0.1:8080", "/healthz", "PORT"]);
+    assert.deepEqual(await healthcheck(["--healthcheck", "/healthz"]), ["/usr/local/libexec/slimgo/healthcheck", "127.0.0.1:8080", "/healthz", "PORT"]);
   });
 
   test("the health check probes the HTTP port its route is served on, not the gRPC-style listener found first, and becomes healthy", { skip: skipContainers() }, async () => {
     const dir = await fixture("grpc-health");
     const tarball = join(await temp("grpc-health"), "grpc-health.tar");
     const result = await build([join(dir, "cmd/grpchealth"), "--tarball", tarball, "-t", "build-test"]);
-    assert.deepEqual(result.programs[0]!.healthcheck, ["/usr/local/bin/healthcheck", "127.0.0.1:8081", "/healthz"]);
+    assert.deepEqual(result.programs[0]!.healthcheck, ["/usr/local/libexec/slimgo/healthcheck", "127.0.0.1:8081", "/healthz"]);
     images.push("localhost/grpchealth:build-test");
     await podman(["load", "-i", tarball]);
     const [healthPort, apiPort] = [await freePort(), await freePort()];

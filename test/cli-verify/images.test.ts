@@ -188,7 +188,7 @@ describe("slimgo verify and inspect on podman-built images from every source", {
       assert.equal(ours.layerCount, theirs.Layers.length);
       // The service and the health probe slimgo init adds are found and read from the layers.
       const paths = ours.goBinaries.map((b: { path: string }) => b.path).sort();
-      assert.deepEqual(paths, ["/usr/local/bin/healthcheck", "/usr/local/bin/tlsclient"], JSON.stringify(ours.goBinaries));
+      assert.deepEqual(paths, ["/usr/local/bin/tlsclient", "/usr/local/libexec/slimgo/healthcheck"], JSON.stringify(ours.goBinaries));
       const service = ours.goBinaries.find((b: { path: string }) => b.path === "/usr/local/bin/tlsclient");
       assert.equal(service.linking, "static");
       assert.match(service.goVersion, /^go1\./);

@@ -135,7 +135,7 @@ test("the health probe dials the port of the HTTP server its route is on, not th
   });
   const text = generateDockerfile(planDockerfile(moduleAnalysis([main]), { hasGoSum: false }));
   assert.match(text, /^EXPOSE 50051$/m);
-  assert.match(text, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
+  assert.match(text, /CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
 });
 
 test("the probe follows a listen variable the program reads with no default (LISTEN_ADDR over a -listen flag), not a port it connects to", () => {
@@ -149,7 +149,7 @@ test("the probe follows a listen variable the program reads with no default (LIS
     healthEndpoints: [{ path: "/healthz", evidence: ev("main.go", 16) }],
   });
   const plan = planDockerfile(moduleAnalysis([main]), { hasGoSum: false });
-  assert.match(generateDockerfile(plan), /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:9000", "\/healthz", "LISTEN_ADDR"\]$/m);
+  assert.match(generateDockerfile(plan), /CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:9000", "\/healthz", "LISTEN_ADDR"\]$/m);
   assert.match(plan.programs[0]!.decisions.find((d) => d.topic === "health check")!.choice, /on port 9000, or on the port LISTEN_ADDR sets$/);
 });
 
@@ -172,7 +172,7 @@ test("a TLS server gets no plain-HTTP probe, and the decision says why; a health
   assert.doesNotMatch(generateDockerfile(plan), /HEALTHCHECK/);
   assert.match(plan.programs[0]!.decisions.find((d) => d.topic === "health check")!.reason, /^the server speaks TLS, and the static probe only plain HTTP/);
   const beside = mainPackage(".", "app", { ...main.facts, healthEndpoints: [{ path: "/healthz", port: 8081, evidence: ev("main.go", 9) }] });
-  assert.match(generateDockerfile(planDockerfile(moduleAnalysis([beside]), { hasGoSum: false })), /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
+  assert.match(generateDockerfile(planDockerfile(moduleAnalysis([beside]), { hasGoSum: false })), /CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
 });
 
 test("a program whose cgo files have a pure-Go fallback builds with CGO_ENABLED=0 on scratch, and the decision names the import \"C\" left out and the fallback", () => {
@@ -202,7 +202,7 @@ test("a health route whose served path is unknown (a StripPrefix with a variable
   assert.equal(health.reason, reason);
   assert.deepEqual(health.evidence, [ev("main.go", 5), ev("main.go", 7)]);
   const chosen = planDockerfile(moduleAnalysis([main]), { hasGoSum: false, healthPath: "/api/healthz" });
-  assert.match(generateDockerfile(chosen), /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/api\/healthz"\]$/m);
+  assert.match(generateDockerfile(chosen), /CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:8080", "\/api\/healthz"\]$/m);
   assert.deepEqual(chosen.warnings, []);
 });
 
@@ -215,7 +215,7 @@ test("a health path the user gives is probed even when the binary has a health f
   });
   assert.match(generateDockerfile(planDockerfile(moduleAnalysis([main]), { hasGoSum: false })), /CMD \["\/usr\/local\/bin\/app", "-health"\]$/m);
   const chosen = generateDockerfile(planDockerfile(moduleAnalysis([main]), { hasGoSum: false, healthPath: "/ready" }));
-  assert.match(chosen, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/ready", "PORT"\]$/m);
+  assert.match(chosen, /CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:8080", "\/ready", "PORT"\]$/m);
 });
 
 test("a module in a go.work whose other modules are outside the module directory: a warning says the image builds from go.mod alone", () => {

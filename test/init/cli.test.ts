@@ -313,14 +313,14 @@ test("a metrics server beside the service: both ports are exposed and published,
   assert.match(r.stdout, /^\s+port\s+EXPOSE 8080 too: the program listens there as well \(main\.go:16\)$/m);
   const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
   assert.match(dockerfile, /^EXPOSE 9090 8080$/m, "not the pprof port on loopback");
-  assert.match(dockerfile, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/healthz"\]$/m);
+  assert.match(dockerfile, /CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:8080", "\/healthz"\]$/m);
   const compose = parseYaml(await readFile(join(dir, "compose.yaml"), "utf8")) as { services: Record<string, { ports?: string[] }> };
   assert.deepEqual(compose.services.mx?.ports, ["127.0.0.1:9090:9090", "127.0.0.1:8080:8080"]);
   const lint = await runSlimgo(["lint", join(dir, "Dockerfile")]);
   assert.equal(lint.code, 0, lint.stdout + lint.stderr);
 
   const named = await runSlimgo(["init", "--healthcheck", "/healthz", "--stdout", dir]);
-  assert.match(named.stdout, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/healthz"\]$/m, "a path the user names is probed where its route is served");
+  assert.match(named.stdout, /CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:8080", "\/healthz"\]$/m, "a path the user names is probed where its route is served");
   const bare = await runSlimgo(["init", "--healthcheck", "healthz", "--force", dir]);
   assert.equal(bare.code, 2);
   assert.match(bare.stderr, /--healthcheck healthz: expected a path starting with "\/" and without spaces \(e\.g\. \/healthz\)$/m);

@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
 import { freePort, healthcheckRun, podman, podmanBuild, runContainer, ULIMIT_FLAGS, waitForHttp } from "../support/podman.js";
@@ -25,7 +25,7 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
       const init = await runSlimgo(["init", ...(c.main ? ["--main", c.main] : []), dir]);
       assert.equal(init.code, 0, init.stderr);
       const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
-      assert.match(dockerfile, c.healthcheck === "flag" ? /HEALTHCHECK .* CMD \["\/usr\/local\/bin\/[\w-]+", "-[\w-]+"\]/ : /HEALTHCHECK .* CMD \["\/usr\/local\/bin\/healthcheck"/);
+      assert.match(dockerfile, c.healthcheck === "flag" ? /HEALTHCHECK .* CMD \["\/usr\/local\/bin\/[\w-]+", "-[\w-]+"\]/ : /HEALTHCHECK .* CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck"/);
 
       const tag = `localhost/slimgo-test/${c.name}:init`;
       images.push(tag);
@@ -42,7 +42,7 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.equal((await runSlimgo(["init", dir])).code, 0);
     const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
     assert.match(dockerfile, /^EXPOSE 50051 8081$/m, "the gRPC port, and the health server's beside it");
-    assert.match(dockerfile, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
+    assert.match(dockerfile, /CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:8081", "\/healthz"\]$/m);
     const tag = "localhost/slimgo-test/grpc-health:init";
     images.push(tag);
     await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
@@ -58,6 +58,31 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     } finally {
       await container.remove();
     }
+  });
+
+  test("a program called healthcheck (cmd/healthcheck) keeps its binary apart from the health probe: the image serves and its HEALTHCHECK passes", async () => {
+    const dir = await copyModule("root-main");
+    dirs.push(dir);
+    await mkdir(join(dir, "cmd/healthcheck"), { recursive: true });
+    await rename(join(dir, "main.go"), join(dir, "cmd/healthcheck/main.go"));
+    const init = await runSlimgo(["init", "--no-compose", dir]);
+    assert.equal(init.code, 0, init.stderr);
+    const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
+    const probe = /^HEALTHCHECK .* CMD \["([^"]+)"/m.exec(dockerfile)?.[1];
+    assert.match(dockerfile, /^ENTRYPOINT \["\/usr\/local\/bin\/healthcheck"\]$/m, "the program keeps its name");
+    const tag = "localhost/slimgo-test/healthcheck-program:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    const port = await freePort();
+    const container = await runContainer({ image: tag, ports: { 8080: port } });
+    try {
+      assert.equal(await waitForHttp(`http://127.0.0.1:${port}/`), 200, await container.logs());
+      const health = await healthcheckRun(container.id);
+      assert.ok(health.healthy, `HEALTHCHECK passes in the image: ${health.output}\n${await container.logs()}`);
+    } finally {
+      await container.remove();
+    }
+    assert.notEqual(probe, "/usr/local/bin/healthcheck", "the probe is not where the program is");
   });
 
   test("a health route on a mux mounted with http.StripPrefix: the HEALTHCHECK probes the path served (/api/healthz) and the container becomes healthy", async () => {
@@ -81,7 +106,7 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     } finally {
       await container.remove();
     }
-    assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/api\/healthz"\]$/m);
+    assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:8080", "\/api\/healthz"\]$/m);
   });
 
   test("dependency-needs: the image from init's Dockerfile has what the vendored dependency needs: it loads zones and trusts the system's roots", async () => {
@@ -112,7 +137,7 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.equal((await runSlimgo(["init", "--port", "7070", dir])).code, 0);
     const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
     assert.match(dockerfile, /^ENV PORT=7070\nEXPOSE 7070$/m);
-    assert.match(dockerfile, /CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:7070", "\/healthz", "PORT"\]$/m, "the probe follows PORT when docker run -e moves it");
+    assert.match(dockerfile, /CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:7070", "\/healthz", "PORT"\]$/m, "the probe follows PORT when docker run -e moves it");
     assert.match(await readFile(join(dir, "compose.yaml"), "utf8"), /PORT: "7070"/);
     const tag = "localhost/slimgo-test/unset-port:init";
     images.push(tag);

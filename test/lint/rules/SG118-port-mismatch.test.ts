@@ -30,7 +30,7 @@ ruleTester(rule, {
     { name: "the -addr flag sets the port", code: image(`EXPOSE 9000\n${wget(9000)}`, ', "-addr", ":9000"'), module: fromFlag },
     { name: "-addr=... form", code: image("EXPOSE 9000", ', "-addr=:9000"'), module: fromFlag },
     { name: "ENV PORT from a variable is not known", code: image(`ARG P=1\nENV PORT=\${P}\nEXPOSE 9090`), module: fromEnv },
-    { name: "a probe that follows PORT at run time (slimgo init's)", code: image('ENV PORT=9090\nHEALTHCHECK CMD ["/usr/local/bin/healthcheck", "127.0.0.1:8080", "/healthz", "PORT"]'), module: fromEnv },
+    { name: "a probe that follows PORT at run time (slimgo init's)", code: image('ENV PORT=9090\nHEALTHCHECK CMD ["/usr/local/libexec/slimgo/healthcheck", "127.0.0.1:8080", "/healthz", "PORT"]'), module: fromEnv },
     { name: "the entrypoint runs something else", code: image("EXPOSE 8080").replace('ENTRYPOINT ["app"', 'ENTRYPOINT ["/docker-entrypoint.sh"'), module: literal },
     { name: "no module known", code: image("EXPOSE 8080") },
     {
