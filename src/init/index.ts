@@ -152,7 +152,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
       });
     }
   }
-  if (options.bake ?? (options.all && plan.programs.length > 1)) {
+  if (options.bake ?? options.all) {
     await addFile(result, { name: "docker-bake.hcl", content: generateBake(plan, analysis.goMod.path) });
     if (plan.moduleFetch) {
       result.decisions.push({ topic: "bake", choice: `secret "${NETRC_SECRET.id}" from \${HOME}/.netrc`, reason: "the module download reads credentials for the private modules from that build secret, as docker build --secret passes it", evidence: [] });

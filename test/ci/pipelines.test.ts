@@ -255,6 +255,19 @@ async function initPrivate(args: string[]): Promise<string> {
   return dir;
 }
 
+test("--all with one program writes docker-bake.hcl too, as the docs promise: its one target builds the Dockerfile's runtime stage", async () => {
+  const dir = await copyModule("root-main");
+  dirs.push(dir);
+  const r = await runSlimgo(["init", "--all", "--no-compose", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Wrote \S*docker-bake\.hcl$/m);
+  const [bake, error] = hcl.parseToObject(await readFile(join(dir, "docker-bake.hcl"), "utf8"));
+  assert.ok(bake, `HCL parse error: ${JSON.stringify(error)}`);
+  assert.deepEqual(bake.group.default[0].targets, ["rootmain"]);
+  const stage = bake.target.rootmain[0].target;
+  assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), new RegExp(`^FROM .* AS ${stage}$`, "m"), `the Dockerfile has the stage ${stage}`);
+});
+
 test("private modules: the GitLab pipeline and docker-bake.hcl pass the netrc build secret the Dockerfile mounts", async () => {
   const dir = await initPrivate(["--ci", "gitlab"]);
   const job = parse(await readFile(join(dir, ".gitlab-ci.yml"), "utf8"))["build-image"];
