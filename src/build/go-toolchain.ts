@@ -19,6 +19,9 @@ export interface GoToolchain {
   goroot: string;
 }
 
+/** The oldest Go slimgo build runs with: it reads the toolchain's version with `go env GOVERSION`, which Go 1.16 added. */
+export const OLDEST_GO_FOR_SLIMGO_BUILD = "1.16";
+
 const found = new Map<string, Promise<GoToolchain>>();
 
 /**

@@ -135,7 +135,8 @@ function daemonlessJob(plan: PipelinePlan): Record<string, unknown> {
   const steps: Step[] = [
     { uses: ACTIONS.checkout, with: { "fetch-depth": 0 } },
     gitVersionStep,
-    { uses: ACTIONS.setupGo, with: { "go-version-file": inModule(plan, "go.mod") } },
+    // Not go-version-file: go.mod's go line can be older than go build -trimpath (Go 1.13) or slimgo build itself.
+    { uses: ACTIONS.setupGo, with: { "go-version": plan.goVersion } },
     { uses: ACTIONS.setupNode, with: { "node-version": "20" } },
     ...(plan.netrc ? [netrcStep(plan.netrc.variable)] : []),
     loginStep,

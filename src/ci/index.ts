@@ -1,4 +1,4 @@
-import type { DockerfilePlan } from "../dockerfile/plan.js";
+import type { Decision, DockerfilePlan } from "../dockerfile/plan.js";
 import { generateGithubWorkflow } from "./github.js";
 import { generateGitlabPipeline } from "./gitlab.js";
 import { pipelineFile, planPipeline, type CiProvider } from "./plan.js";
@@ -14,8 +14,8 @@ export { ACTIONS, CI_IMAGES } from "./actions.js";
  * The pipeline file for `provider`: its name relative to the repository root and its text.
  * `moduleDir` is the module's directory relative to that root ("." when the module is the repository).
  */
-export function generatePipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch?: string, moduleDir = "."): { name: string; content: string; warnings: string[] } {
+export function generatePipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch?: string, moduleDir = "."): { name: string; content: string; warnings: string[]; decisions: Decision[] } {
   const plan = planPipeline(provider, dockerfile, slimgoVersion, defaultBranch, moduleDir);
   const content = provider === "gitlab" ? generateGitlabPipeline(plan) : generateGithubWorkflow(plan);
-  return { name: pipelineFile(provider), content, warnings: plan.warnings };
+  return { name: pipelineFile(provider), content, warnings: plan.warnings, decisions: plan.decisions };
 }

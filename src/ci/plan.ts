@@ -1,4 +1,6 @@
-import type { DockerfilePlan } from "../dockerfile/plan.js";
+import { compareGoVersions } from "../analysis/go-version.js";
+import { OLDEST_GO_FOR_SLIMGO_BUILD } from "../build/go-toolchain.js";
+import type { Decision, DockerfilePlan } from "../dockerfile/plan.js";
 import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
 import { inputError } from "../errors.js";
 import { slimgoBuildFlags } from "./slimgo-build.js";
@@ -18,6 +20,13 @@ export interface PipelinePlan {
   services: { name: string; target: string; main: string; slimgoFlags: string[] }[];
   /** What the pipeline cannot do as the Dockerfile does, for the user. */
   warnings: string[];
+  /** Choices the pipeline makes beyond the Dockerfile's, with why. */
+  decisions: Decision[];
+  /**
+   * The Go release the daemonless job installs: the Dockerfile builder's (go.mod's line, raised to
+   * what its go build flags need), at least the oldest slimgo build runs with.
+   */
+  goVersion: string;
   /**
    * Some step runs on the target platform, so arm64 builds need QEMU: a cgo build stage (it compiles
    * for its own platform) or RUN steps in an alpine/debian runtime stage. A static build cross-compiles.
@@ -41,6 +50,8 @@ export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, s
   const daemonless = provider === "github-slimgo";
   if (daemonless) refuseCgo(dockerfile);
   const slimgo = dockerfile.programs.map((p) => (daemonless ? slimgoBuildFlags(p) : { flags: [], warnings: [] }));
+  const decisions: Decision[] = [];
+  const goVersion = daemonless ? runnerGoVersion(dockerfile.goVersion, decisions) : dockerfile.goVersion;
   return {
     provider,
     moduleDir,
@@ -48,10 +59,24 @@ export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, s
     daemonless,
     services: dockerfile.programs.map((p, i) => ({ name: p.name, target: p.stage, main: p.buildTarget, slimgoFlags: slimgo[i]!.flags })),
     warnings: slimgo.flatMap((s) => s.warnings),
+    decisions,
+    goVersion,
     needsEmulation: dockerfile.programs.some((p) => p.cgo || p.addUserWithShell),
     defaultBranch,
     slimgoVersion,
   };
+}
+
+/** The Go the runner installs for slimgo build: the builder's release, unless slimgo build needs a newer one. */
+function runnerGoVersion(builder: string, decisions: Decision[]): string {
+  if (compareGoVersions(builder, OLDEST_GO_FOR_SLIMGO_BUILD) >= 0) return builder;
+  decisions.push({
+    topic: "CI",
+    choice: `actions/setup-go installs Go ${OLDEST_GO_FOR_SLIMGO_BUILD}, not the builder's ${builder}`,
+    reason: `slimgo build reads the Go version with go env GOVERSION, which arrived in Go ${OLDEST_GO_FOR_SLIMGO_BUILD}; a newer Go builds the module just as well`,
+    evidence: [],
+  });
+  return OLDEST_GO_FOR_SLIMGO_BUILD;
 }
 
 /** Where each provider's pipeline lives, relative to the repository root: the only place GitHub and GitLab read it. */

@@ -134,6 +134,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     const pipeline = generatePipeline(options.ci, plan, VERSION, await defaultBranch(analysis.root), moduleDir);
     await addFile(result, { name: pipeline.name, content: pipeline.content }, repository);
     analysis.warnings.push(...pipeline.warnings);
+    result.decisions.push(...pipeline.decisions);
     if (plan.moduleFetch) {
       const where = options.ci === "gitlab" ? `the CI/CD variable ${NETRC_CI_VARIABLE} (type File)` : `the repository secret ${NETRC_CI_VARIABLE}`;
       result.decisions.push({

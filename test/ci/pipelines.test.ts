@@ -106,7 +106,21 @@ test("--ci github-slimgo: no buildx and no daemon; slimgo build --push after the
   assert.match(push.run, /slimgo@[\d.]+ build \.\/cmd\/api .*--platform linux\/amd64,linux\/arm64 .*--push /, "the main package is build's argument");
   assert.equal(push.if, "github.event_name != 'pull_request'");
   assert.ok(image.findIndex((s) => s.uses?.startsWith("anchore/scan-action")) < image.length - 1);
-  assert.ok(image.some((s) => s.uses?.startsWith("actions/setup-go") && s.with["go-version-file"] === "go.mod"));
+  const goVersion = /^ARG GO_VERSION=(\S+)$/m.exec(await readFile(join(dir, "Dockerfile"), "utf8"))![1];
+  assert.ok(image.some((s) => s.uses?.startsWith("actions/setup-go") && s.with["go-version"] === goVersion), "the Go the Dockerfile builds with");
+});
+
+test("--ci github-slimgo on a module whose go line is 1.12: the runner gets a Go that has go build -trimpath (1.13) and go env GOVERSION (1.16), and init says why", async () => {
+  const dir = await copyModule("root-main");
+  dirs.push(dir);
+  await writeFile(join(dir, "go.mod"), "module example.com/rootmain\n\ngo 1.12\n");
+  const r = await runSlimgo(["init", "--ci", "github-slimgo", "--no-compose", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const text = await readFile(join(dir, ".github/workflows/image.yml"), "utf8");
+  assert.deepEqual(await workflowErrors("image.yml", text), []);
+  const setupGo = steps(parse(text), "image").find((s) => s.uses?.startsWith("actions/setup-go"));
+  assert.deepEqual(setupGo.with, { "go-version": "1.16" }, "not go-version-file: go.mod says 1.12");
+  assert.match(r.stdout, /^ +CI +actions\/setup-go installs Go 1\.16, not the builder's 1\.13: slimgo build reads the Go version with go env GOVERSION/m);
 });
 
 test("--ci gitlab: buildx in dind with $CI_REGISTRY* login, registry cache, attestations, scan before release", async () => {
@@ -209,7 +223,7 @@ test("github-slimgo and gitlab in a subdirectory: the build runs in the module, 
   const job = parse(text).jobs.image;
   const workdir = job.defaults.run["working-directory"];
   await assertExists(slimgo.repo, join(workdir, "go.mod"), "the working directory of slimgo build is the module");
-  await assertExists(slimgo.repo, job.steps.find((s: any) => s.uses?.startsWith("actions/setup-go")).with["go-version-file"], "go-version-file");
+  assert.equal(job.steps.find((s: any) => s.uses?.startsWith("actions/setup-go")).with["go-version"], "1.19", "the module's go line");
   const tarball = job.steps.find((s: any) => /--tarball/.test(s.run ?? "")).run.match(/--tarball (\S+)/)[1];
   const scanned = job.steps.find((s: any) => s.uses?.startsWith("anchore/scan-action")).with.image;
   assert.equal(scanned, `docker-archive:${workdir}/${tarball}`, "the scan reads the tarball where the build in the module wrote it");
