@@ -4,16 +4,16 @@
  */
 import { Document } from "yaml";
 import { ACTIONS, CI_PLATFORMS, slimgoCommand } from "./actions.js";
-import { inModule, pipelineFile, shellWord, type PipelinePlan } from "./plan.js";
+import { inModule, shellWord, type PipelinePlan } from "./plan.js";
 
 type Step = Record<string, unknown>;
 
 export function generateGithubWorkflow(plan: PipelinePlan): string {
   const image = plan.daemonless ? daemonlessJob(plan) : buildxJob(plan);
   // A module in a subdirectory builds when it or this workflow changes (tag pushes ignore paths).
-  const paths = plan.moduleDir === "." ? {} : { paths: [`${plan.moduleDir}/**`, pipelineFile(plan.provider)] };
+  const paths = plan.moduleDir === "." ? {} : { paths: [`${plan.moduleDir}/**`, plan.file] };
   const workflow = {
-    name: "image",
+    name: plan.moduleName ? `image ${plan.moduleDir}` : "image",
     on: { push: { branches: [plan.defaultBranch], tags: ["v*"], ...paths }, pull_request: { branches: [plan.defaultBranch], ...paths } },
     permissions: { contents: "read" },
     env: { REGISTRY: "ghcr.io" },
@@ -36,7 +36,8 @@ function lintJob(plan: PipelinePlan): Record<string, unknown> {
       { uses: ACTIONS.checkout },
       { uses: ACTIONS.setupNode, with: { "node-version": "20" } },
       { name: "Lint the Dockerfile against the Go module", run: `${slimgoCommand(plan.slimgoVersion)} lint --format sarif ${shellWord(inModule(plan, "Dockerfile"))} > slimgo.sarif` },
-      { name: "Upload findings to code scanning", if: "always()", uses: ACTIONS.uploadSarif, with: { sarif_file: "slimgo.sarif", category: "slimgo" } },
+      // Each module's own category: a second upload in the same one would replace the first's findings.
+      { name: "Upload findings to code scanning", if: "always()", uses: ACTIONS.uploadSarif, with: { sarif_file: "slimgo.sarif", category: plan.moduleName ? `slimgo-${plan.moduleName.id}` : "slimgo" } },
     ],
   };
 }
@@ -53,9 +54,10 @@ function slimgoFlags(service: PipelinePlan["services"][number]): string {
   return service.slimgoFlags.map(shellWord).join(" ");
 }
 
-/** The image name: the repository, plus the service with --all. */
+/** The image name: the repository, plus the module's path below the root, plus the service with --all. */
 function imageName(plan: PipelinePlan): string {
-  return plan.services.length > 1 ? "${{ env.REGISTRY }}/${{ github.repository }}/${{ matrix.service }}" : "${{ env.REGISTRY }}/${{ github.repository }}";
+  const module = plan.moduleName ? `/${plan.moduleName.imagePath}` : "";
+  return `\${{ env.REGISTRY }}/\${{ github.repository }}${module}${plan.services.length > 1 ? "/${{ matrix.service }}" : ""}`;
 }
 
 function target(plan: PipelinePlan): string {
@@ -90,7 +92,9 @@ function metadataStep(plan: PipelinePlan): Step {
 }
 
 function buildxJob(plan: PipelinePlan): Record<string, unknown> {
-  const scope = plan.services.length > 1 ? ",scope=${{ matrix.service }}" : "";
+  // The gha cache is the repository's: each module and service keeps its own scope.
+  const scopeName = [plan.moduleName?.id, plan.services.length > 1 ? "${{ matrix.service }}" : undefined].filter(Boolean).join("-");
+  const scope = scopeName ? `,scope=${scopeName}` : "";
   const buildArgs = ["VERSION=${{ steps.git.outputs.version }}", "COMMIT=${{ steps.git.outputs.commit }}"].join("\n");
   const file = plan.moduleDir === "." ? {} : { file: inModule(plan, "Dockerfile") };
   // The module download's credentials, from the repository secret, as the build secret the Dockerfile mounts.

@@ -7,9 +7,14 @@ import { Document } from "yaml";
 import { CI_IMAGES, CI_PLATFORMS, slimgoCommand } from "./actions.js";
 import { inModule, shellWord, type PipelinePlan } from "./plan.js";
 
+/** The pipeline's stages, in order. */
+export const GITLAB_STAGES = ["lint", "build", "scan", "release"] as const;
+
 export function generateGitlabPipeline(plan: PipelinePlan): string {
   const several = plan.services.length > 1;
-  const image = several ? "$CI_REGISTRY_IMAGE/$SERVICE" : "$CI_REGISTRY_IMAGE";
+  const image = ["$CI_REGISTRY_IMAGE", plan.moduleName?.imagePath, several ? "$SERVICE" : undefined].filter(Boolean).join("/");
+  // Jobs of every module's included file share one pipeline: a module below the root prefixes its own.
+  const job = (name: string) => (plan.moduleName ? `${plan.moduleName.id}-${name}` : name);
   const target = several ? "$SERVICE" : (plan.services[0]?.target ?? "runtime");
   const parallel = several ? { parallel: { matrix: [{ SERVICE: plan.services.map((s) => s.name) }] } } : {};
   const docker = {
@@ -19,16 +24,16 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
     before_script: ['echo "$CI_REGISTRY_PASSWORD" | docker login --username "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"'],
   };
   const pipeline = {
-    stages: ["lint", "build", "scan", "release"],
+    stages: [...GITLAB_STAGES],
     variables: { PLATFORMS: CI_PLATFORMS },
-    lint: {
+    [job("lint")]: {
       stage: "lint",
       image: CI_IMAGES.node,
       script: [`${slimgoCommand(plan.slimgoVersion)} lint --format sarif ${shellWord(inModule(plan, "Dockerfile"))} > slimgo.sarif`],
       artifacts: { when: "always", paths: ["slimgo.sarif"] },
     },
     // Not "image": that is a top-level keyword of .gitlab-ci.yml (the default image), not a job.
-    "build-image": {
+    [job("build-image")]: {
       stage: "build",
       ...docker,
       ...parallel,
@@ -53,14 +58,14 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
         ].join(" "),
       ],
     },
-    scan: {
+    [job("scan")]: {
       stage: "scan",
       image: { name: CI_IMAGES.trivy, entrypoint: [""] },
       ...parallel,
       variables: { TRIVY_USERNAME: "$CI_REGISTRY_USER", TRIVY_PASSWORD: "$CI_REGISTRY_PASSWORD" },
       script: [`trivy image --exit-code 1 --severity HIGH,CRITICAL --ignore-unfixed "${image}:$CI_COMMIT_SHORT_SHA"`],
     },
-    release: {
+    [job("release")]: {
       stage: "release",
       ...docker,
       ...parallel,
@@ -73,6 +78,7 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
   doc.commentBefore = [
     " Written by slimgo init. Builds and pushes the image to this project's GitLab registry, scans it,",
     " and tags it for release only when the scan passes. CI images are pinned to release tags.",
+    ...(plan.moduleName ? [` The pipeline of ${plan.moduleDir}, which the repository's .gitlab-ci.yml includes.`] : []),
   ].join("\n");
   return doc.toString({ lineWidth: 0 });
 }

@@ -1,11 +1,13 @@
 import type { Decision, DockerfilePlan } from "../dockerfile/plan.js";
 import { generateGithubWorkflow } from "./github.js";
 import { generateGitlabPipeline } from "./gitlab.js";
-import { pipelineFile, planPipeline, type CiProvider } from "./plan.js";
+import { planPipeline, type CiProvider } from "./plan.js";
 
-export { ciProviders, NETRC_CI_VARIABLE, pipelineFile, planPipeline, type CiProvider, type PipelinePlan } from "./plan.js";
+export { ciProviders, GITLAB_ROOT_PIPELINE, NETRC_CI_VARIABLE, pipelineFile, planPipeline, type CiProvider, type PipelinePlan } from "./plan.js";
 export { generateGithubWorkflow } from "./github.js";
-export { generateGitlabPipeline } from "./gitlab.js";
+export { generateGitlabPipeline, GITLAB_STAGES } from "./gitlab.js";
+export { includeInRootPipeline } from "./gitlab-include.js";
+export { modulePipelineName } from "./module-pipeline-name.js";
 export { defaultBranch } from "./default-branch.js";
 export { repositoryRoot } from "./repository-root.js";
 export { ACTIONS, CI_IMAGES } from "./actions.js";
@@ -17,5 +19,5 @@ export { ACTIONS, CI_IMAGES } from "./actions.js";
 export function generatePipeline(provider: CiProvider, dockerfile: DockerfilePlan, slimgoVersion: string, defaultBranch?: string, moduleDir = "."): { name: string; content: string; warnings: string[]; decisions: Decision[] } {
   const plan = planPipeline(provider, dockerfile, slimgoVersion, defaultBranch, moduleDir);
   const content = provider === "gitlab" ? generateGitlabPipeline(plan) : generateGithubWorkflow(plan);
-  return { name: pipelineFile(provider), content, warnings: plan.warnings, decisions: plan.decisions };
+  return { name: plan.file, content, warnings: plan.warnings, decisions: plan.decisions };
 }

@@ -3,6 +3,7 @@ import { OLDEST_GO_FOR_SLIMGO_BUILD } from "../build/go-toolchain.js";
 import type { Decision, DockerfilePlan } from "../dockerfile/plan.js";
 import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
 import { inputError } from "../errors.js";
+import { modulePipelineName } from "./module-pipeline-name.js";
 import { slimgoBuildFlags } from "./slimgo-build.js";
 
 export type CiProvider = "github" | "gitlab" | "github-slimgo";
@@ -36,6 +37,10 @@ export interface PipelinePlan {
   slimgoVersion: string;
   /** The module (the build context, with its Dockerfile) relative to the repository root: "." or "services/api". */
   moduleDir: string;
+  /** Names of a module's own pipeline beside other modules' in the repository (modulePipelineName); none at the root. */
+  moduleName?: { id: string; imagePath: string };
+  /** The pipeline file, relative to the repository root. */
+  file: string;
   /**
    * Private modules: the Dockerfile's download mounts the build secret `secret`, which the pipeline
    * passes from the CI secret `variable`; `goEnv` is what go needs to fetch them outside the Dockerfile (slimgo build).
@@ -52,9 +57,12 @@ export function planPipeline(provider: CiProvider, dockerfile: DockerfilePlan, s
   const slimgo = dockerfile.programs.map((p) => (daemonless ? slimgoBuildFlags(p) : { flags: [], warnings: [] }));
   const decisions: Decision[] = [];
   const goVersion = daemonless ? runnerGoVersion(dockerfile.goVersion, decisions) : dockerfile.goVersion;
+  const moduleName = modulePipelineName(moduleDir);
   return {
     provider,
     moduleDir,
+    ...(moduleName ? { moduleName } : {}),
+    file: pipelineFile(provider, moduleDir),
     ...(dockerfile.moduleFetch ? { netrc: { secret: NETRC_SECRET.id, variable: NETRC_CI_VARIABLE, goEnv: dockerfile.moduleFetch.args } } : {}),
     daemonless,
     services: dockerfile.programs.map((p, i) => ({ name: p.name, target: p.stage, main: p.buildTarget, slimgoFlags: slimgo[i]!.flags })),
@@ -79,10 +87,19 @@ function runnerGoVersion(builder: string, decisions: Decision[]): string {
   return OLDEST_GO_FOR_SLIMGO_BUILD;
 }
 
-/** Where each provider's pipeline lives, relative to the repository root: the only place GitHub and GitLab read it. */
-export function pipelineFile(provider: CiProvider): string {
-  return provider === "gitlab" ? ".gitlab-ci.yml" : ".github/workflows/image.yml";
+/**
+ * Where a module's pipeline lives, relative to the repository root. GitHub reads every file in
+ * .github/workflows, so a module below the root gets a workflow named after it; GitLab reads only
+ * the root's .gitlab-ci.yml, so such a module's pipeline is a file that one includes (GITLAB_ROOT_PIPELINE).
+ */
+export function pipelineFile(provider: CiProvider, moduleDir = "."): string {
+  const id = modulePipelineName(moduleDir)?.id;
+  if (provider === "gitlab") return id ? `.gitlab/ci/${id}.yml` : GITLAB_ROOT_PIPELINE;
+  return id ? `.github/workflows/image-${id}.yml` : ".github/workflows/image.yml";
 }
+
+/** The one pipeline file GitLab reads. */
+export const GITLAB_ROOT_PIPELINE = ".gitlab-ci.yml";
 
 /** `file` of the module as a path from the repository root: "Dockerfile", or "services/api/Dockerfile". */
 export function inModule(plan: PipelinePlan, file: string): string {

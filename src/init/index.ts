@@ -9,7 +9,7 @@ import { generateDockerignore, mergeDockerignore } from "../dockerfile/dockerign
 import { buildInputs, runTimeInputs, type ContextInput } from "../analysis/build-inputs.js";
 import { normaliseDir, planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
-import { defaultBranch, generatePipeline, NETRC_CI_VARIABLE, repositoryRoot, type CiProvider } from "../ci/index.js";
+import { defaultBranch, generatePipeline, GITLAB_ROOT_PIPELINE, GITLAB_STAGES, includeInRootPipeline, modulePipelineName, NETRC_CI_VARIABLE, repositoryRoot, type CiProvider } from "../ci/index.js";
 import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
 import { generateCompose } from "../compose/generate.js";
 import { dotEnvValue, mergeDotEnv, mergeGitignore, newPassword } from "../compose/local-files.js";
@@ -144,11 +144,23 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
         evidence: [],
       });
     }
-    if (moduleDir !== ".") {
+    const own = modulePipelineName(moduleDir);
+    if (own) {
+      const root = `the root of the repository${displayPath(repository) === "." ? "" : ` ${displayPath(repository)}`}`;
+      const gitlab = options.ci === "gitlab";
+      if (gitlab) {
+        const rootPipeline = join(repository, GITLAB_ROOT_PIPELINE);
+        const included = includeInRootPipeline(await readIfExists(rootPipeline), pipeline.name, GITLAB_STAGES);
+        await addFile(result, { name: GITLAB_ROOT_PIPELINE, content: included.text, merge: true }, repository);
+        analysis.warnings.push(...included.problems.map((p) => `${displayPath(rootPipeline)}: ${p}`));
+      }
+      const image = gitlab ? `$CI_REGISTRY_IMAGE/${own.imagePath}` : `ghcr.io/OWNER/REPO/${own.imagePath}`;
       result.decisions.push({
         topic: "CI",
-        choice: `${pipeline.name} at the root of the repository${displayPath(repository) === "." ? "" : ` ${displayPath(repository)}`}, building ${moduleDir}`,
-        reason: `${options.ci === "gitlab" ? "GitLab reads .gitlab-ci.yml" : "GitHub reads workflows"} only there, not in the module's directory; the jobs use ${moduleDir} as the build context`,
+        choice: `${pipeline.name}${gitlab ? `, included from ${GITLAB_ROOT_PIPELINE} at ${root}` : ` at ${root}`}, building ${moduleDir} into ${image}${plan.programs.length > 1 ? "/SERVICE" : ""}`,
+        reason:
+          `${gitlab ? `GitLab reads only ${GITLAB_ROOT_PIPELINE} there` : "GitHub reads workflows only there"}, not in the module's directory; the jobs use ${moduleDir} as the build context, ` +
+          `and the ${gitlab ? "jobs" : "file, cache scope, code scanning category"} and image are named after it, so another module's pipeline in the repository keeps its own`,
         evidence: [],
       });
     }

@@ -198,13 +198,13 @@ async function assertExists(repo: string, path: string, what: string): Promise<v
 test("a module in a subdirectory of a git repository: the workflow goes to the repository root, where GitHub reads it, and its paths lead to the module", async () => {
   const { repo, r } = await initInSubdirectory(["--ci", "github"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Wrote services\/api\/compose\.yaml and \.github\/workflows\/image\.yml/);
-  assert.match(r.stdout, /CI +\.github\/workflows\/image\.yml at the root of the repository, building services\/api/);
+  assert.match(r.stdout, /Wrote services\/api\/compose\.yaml and \.github\/workflows\/image-services-api\.yml/);
+  assert.match(r.stdout, /CI +\.github\/workflows\/image-services-api\.yml at the root of the repository, building services\/api into ghcr\.io\/OWNER\/REPO\/services\/api/);
   await assert.rejects(access(join(repo, "services/api/.github")), "nothing is written where GitHub does not look");
-  const text = await readFile(join(repo, ".github/workflows/image.yml"), "utf8");
-  assert.deepEqual(await workflowErrors("image.yml", text), []);
+  const text = await readFile(join(repo, ".github/workflows/image-services-api.yml"), "utf8");
+  assert.deepEqual(await workflowErrors("image-services-api.yml", text), []);
   const wf = parse(text);
-  assert.deepEqual(wf.on.push.paths, ["services/api/**", ".github/workflows/image.yml"]);
+  assert.deepEqual(wf.on.push.paths, ["services/api/**", ".github/workflows/image-services-api.yml"]);
   assert.deepEqual(wf.on.pull_request.paths, wf.on.push.paths);
   for (const step of steps(wf, "image").filter((s) => s.uses?.startsWith("docker/build-push-action"))) {
     await assertExists(repo, join(step.with.context, "Dockerfile"), "the build context's Dockerfile");
@@ -218,8 +218,8 @@ test("a module in a subdirectory of a git repository: the workflow goes to the r
 test("github-slimgo and gitlab in a subdirectory: the build runs in the module, and every path the jobs name exists", async () => {
   const slimgo = await initInSubdirectory(["--ci", "github-slimgo"]);
   assert.equal(slimgo.r.code, 0, slimgo.r.stderr);
-  const text = await readFile(join(slimgo.repo, ".github/workflows/image.yml"), "utf8");
-  assert.deepEqual(await workflowErrors("image.yml", text), []);
+  const text = await readFile(join(slimgo.repo, ".github/workflows/image-services-api.yml"), "utf8");
+  assert.deepEqual(await workflowErrors("image-services-api.yml", text), []);
   const job = parse(text).jobs.image;
   const workdir = job.defaults.run["working-directory"];
   await assertExists(slimgo.repo, join(workdir, "go.mod"), "the working directory of slimgo build is the module");
@@ -231,30 +231,124 @@ test("github-slimgo and gitlab in a subdirectory: the build runs in the module, 
   const gitlab = await initInSubdirectory(["--ci", "gitlab"]);
   assert.equal(gitlab.r.code, 0, gitlab.r.stderr);
   await assert.rejects(access(join(gitlab.repo, "services/api/.gitlab-ci.yml")));
-  const pipeline = parse(await readFile(join(gitlab.repo, ".gitlab-ci.yml"), "utf8"));
+  const pipeline = await gitlabPipeline(gitlab.repo);
   assert.deepEqual(gitlabJobErrors(pipeline), []);
-  const build = pipeline["build-image"].script.at(-1) as string;
+  const build = pipeline["services-api-build-image"].script.at(-1) as string;
   const context = build.match(/--push (\S+)$/)![1]!;
   assert.equal(context, "services/api");
   await assertExists(gitlab.repo, build.match(/--file (\S+)/)![1]!, "--file");
-  await assertExists(gitlab.repo, pipeline.lint.script[0].match(/sarif (\S+) >/)[1], "slimgo lint's Dockerfile");
+  await assertExists(gitlab.repo, pipeline["services-api-lint"].script[0].match(/sarif (\S+) >/)[1], "slimgo lint's Dockerfile");
 });
 
-test("a pipeline the repository root already has is not replaced without --force", async () => {
+/**
+ * The pipeline GitLab runs, as it reads the root's .gitlab-ci.yml: each `local:` include's jobs and
+ * settings merged in first, the root file's own on top.
+ */
+async function gitlabPipeline(repo: string): Promise<Record<string, any>> {
+  const root = parse(await readFile(join(repo, ".gitlab-ci.yml"), "utf8")) ?? {};
+  const merged: Record<string, any> = {};
+  for (const entry of root.include ?? []) {
+    const included = parse(await readFile(join(repo, entry.local.replace(/^\//, "")), "utf8"));
+    for (const [key, value] of Object.entries(included)) {
+      assert.ok(!(key in merged) || ["stages", "variables"].includes(key), `${key} is defined by two included files, and one would replace the other`);
+      merged[key] = value;
+    }
+  }
+  const { include: _, ...own } = root;
+  return { ...merged, ...own };
+}
+
+/** root-main as svc-a and svc-b of one git repository, after `slimgo init MODULE --ci PROVIDER` in each. */
+async function initTwoModules(provider: string): Promise<string> {
+  const { execFileSync } = await import("node:child_process");
+  const repo = await mkdtemp(join(tmpdir(), "slimgo-two-modules-"));
+  dirs.push(repo);
+  execFileSync("git", ["-C", repo, "init", "-q", "-b", "main"]);
+  for (const module of ["svc-a", "svc-b"]) {
+    await cp(join(FIXTURES, "root-main"), join(repo, module), { recursive: true });
+    const r = await runSlimgo(["init", "--ci", provider, "--no-compose"], { cwd: join(repo, module) });
+    assert.equal(r.code, 0, `${module}: ${r.stderr}`);
+  }
+  return repo;
+}
+
+test("two modules of one repository, --ci github in each: two workflows, each with its own image, cache scope and code scanning category", async () => {
+  const repo = await initTwoModules("github");
+  const seen = { images: new Set<string>(), scopes: new Set<string>(), categories: new Set<string>() };
+  for (const module of ["svc-a", "svc-b"]) {
+    const file = `.github/workflows/image-${module}.yml`;
+    const text = await readFile(join(repo, file), "utf8");
+    assert.deepEqual(await workflowErrors(`image-${module}.yml`, text), []);
+    const wf = parse(text);
+    assert.deepEqual(wf.on.push.paths, [`${module}/**`, file]);
+    const image = steps(wf, "image");
+    const meta = image.find((s) => s.uses?.startsWith("docker/metadata-action"));
+    assert.equal(meta.with.images, `\${{ env.REGISTRY }}/\${{ github.repository }}/${module}`);
+    seen.images.add(meta.with.images);
+    for (const build of image.filter((s) => s.uses?.startsWith("docker/build-push-action"))) {
+      assert.equal(build.with.context, module);
+      seen.scopes.add(build.with["cache-from"]);
+    }
+    seen.categories.add(steps(wf, "lint").find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif")).with.category);
+  }
+  assert.deepEqual([seen.images.size, seen.scopes.size, seen.categories.size], [2, 2, 2]);
+  await assert.rejects(access(join(repo, ".github/workflows/image.yml")), "the root's name is left for a module at the root");
+});
+
+test("two modules of one repository, --ci gitlab in each: the root .gitlab-ci.yml includes both pipelines, whose jobs and images are their own", async () => {
+  const repo = await initTwoModules("gitlab");
+  const root = parse(await readFile(join(repo, ".gitlab-ci.yml"), "utf8"));
+  assert.deepEqual(root.include, [{ local: "/.gitlab/ci/svc-a.yml" }, { local: "/.gitlab/ci/svc-b.yml" }]);
+  const pipeline = await gitlabPipeline(repo);
+  assert.deepEqual(gitlabJobErrors(pipeline), []);
+  const pushed = ["svc-a", "svc-b"].map((module) => {
+    const build = pipeline[`${module}-build-image`].script.at(-1) as string;
+    assert.match(build, new RegExp(`--push ${module}$`));
+    assert.match(pipeline[`${module}-scan`].script[0], new RegExp(`"\\$CI_REGISTRY_IMAGE/${module}:\\$CI_COMMIT_SHORT_SHA"`));
+    return build.match(/--tag "([^"]+)"/)![1];
+  });
+  assert.deepEqual(pushed, ["$CI_REGISTRY_IMAGE/svc-a:$CI_COMMIT_SHORT_SHA", "$CI_REGISTRY_IMAGE/svc-b:$CI_COMMIT_SHORT_SHA"]);
+});
+
+test("a .gitlab-ci.yml the repository root has keeps its lines and gets the module's include; a module's own pipeline that differs is replaced only with --force", async () => {
   const { execFileSync } = await import("node:child_process");
   const repo = await mkdtemp(join(tmpdir(), "slimgo-monorepo-"));
   dirs.push(repo);
   execFileSync("git", ["-C", repo, "init", "-q"]);
   await cp(join(FIXTURES, "root-main"), join(repo, "services/api"), { recursive: true });
-  await writeFile(join(repo, ".gitlab-ci.yml"), "test:\n  script: [make test]\n");
+  const own = "stages: [test, lint, build, scan, release]\ntest:\n  stage: test\n  script: [make test]\n";
+  await writeFile(join(repo, ".gitlab-ci.yml"), own);
   const r = await runSlimgo(["init", "services/api", "--ci", "gitlab"], { cwd: repo });
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /\.gitlab-ci\.yml already exists: pass --force to overwrite/);
-  assert.equal(await readFile(join(repo, ".gitlab-ci.yml"), "utf8"), "test:\n  script: [make test]\n");
-  await assert.rejects(access(join(repo, "services/api/Dockerfile")), "nothing is written");
+  assert.equal(r.code, 0, r.stderr);
+  const root = await readFile(join(repo, ".gitlab-ci.yml"), "utf8");
+  assert.equal(root, `${own}include:\n  - local: /.gitlab/ci/services-api.yml\n`);
+  const pipeline = await gitlabPipeline(repo);
+  assert.deepEqual(gitlabJobErrors(pipeline), []);
+  assert.ok(pipeline.test && pipeline["services-api-build-image"], "the project's job and the module's run in one pipeline");
+
+  await writeFile(join(repo, ".gitlab/ci/services-api.yml"), "# edited\n");
+  const refused = await runSlimgo(["init", "services/api", "--ci", "gitlab"], { cwd: repo });
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /\.gitlab\/ci\/services-api\.yml already exists: pass --force to overwrite/);
+  assert.equal(await readFile(join(repo, ".gitlab/ci/services-api.yml"), "utf8"), "# edited\n");
   const forced = await runSlimgo(["init", "services/api", "--ci", "gitlab", "--force"], { cwd: repo });
   assert.equal(forced.code, 0, forced.stderr);
-  assert.match(await readFile(join(repo, ".gitlab-ci.yml"), "utf8"), /build-image:/);
+  assert.match(await readFile(join(repo, ".gitlab/ci/services-api.yml"), "utf8"), /services-api-build-image:/);
+  assert.equal(await readFile(join(repo, ".gitlab-ci.yml"), "utf8"), root, "the include is there once");
+});
+
+test("a root .gitlab-ci.yml whose stages lack the module's: init says what to add and changes no line of it", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const repo = await mkdtemp(join(tmpdir(), "slimgo-monorepo-"));
+  dirs.push(repo);
+  execFileSync("git", ["-C", repo, "init", "-q"]);
+  await cp(join(FIXTURES, "root-main"), join(repo, "services/api"), { recursive: true });
+  await writeFile(join(repo, ".gitlab-ci.yml"), "stages: [test]\ninclude: [ci/other.yml]\n");
+  const r = await runSlimgo(["init", "services/api", "--ci", "gitlab", "--no-compose"], { cwd: repo });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /\.gitlab-ci\.yml: its stages: lack lint, build, scan, release, which replace the included file's: add them/);
+  assert.match(r.stderr, /\.gitlab-ci\.yml: its include: is not a block list .*: add `- local: \/\.gitlab\/ci\/services-api\.yml` to its include: yourself/);
+  assert.equal(await readFile(join(repo, ".gitlab-ci.yml"), "utf8"), "stages: [test]\ninclude: [ci/other.yml]\n");
 });
 
 /** three-services requiring a private module, after init with GOPRIVATE set as a developer's go env has it. */
