@@ -46,6 +46,11 @@ export interface GeneratedFile {
   existing?: string;
   /** Lines merged into a file the user owns (.gitignore, .env): never a clash, no --force needed. */
   merge?: boolean;
+  /**
+   * An option of this run asks for the file (requestedFiles): one on disk with other content is an
+   * error without --force. init keeps any other file that differs as it is (keepsOwnFile).
+   */
+  requested?: boolean;
   /** Holds a password: never printed. */
   secret?: boolean;
   /** File mode when written (default 0644). */
@@ -73,6 +78,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
   // slimgo.yaml's init.healthcheck is checked with the config.
   if (options.healthPath !== undefined) checkHealthPath("--healthcheck", options.healthPath);
   const healthPath = options.healthPath ?? config.init?.healthcheck;
+  const asks = requestedFiles(options);
   const plan = planDockerfile(analysis, {
     main: mainFromWhereGiven(analysis, options.main ?? config.main, dir, options.all),
     all: options.all,
@@ -105,8 +111,8 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     decisions.unshift({ topic: "context", choice: `${name} kept, with ${added.join(", ")} added`, reason: `${why}, and it let secrets in or left out what the build reads`, evidence: [] });
   }
   const files: GeneratedFile[] = [
-    { name: "Dockerfile", content: generateDockerfile(plan) },
-    { name: ".dockerignore", content: dockerignore.text, ...(ownIgnore !== undefined ? { merge: true } : {}) },
+    { name: "Dockerfile", content: generateDockerfile(plan), requested: asks.dockerfile },
+    { name: ".dockerignore", content: dockerignore.text, ...(ownIgnore !== undefined ? { merge: true } : { requested: asks.dockerfile }) },
   ].map((f) => ({ ...f, path: join(analysis.root, f.name) }));
   files.push(...otherIgnores);
   for (const f of files) f.existing = await readIfExists(f.path);
@@ -122,7 +128,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     result.decisions.push({ topic: "compose", choice: "compose.yaml not written", reason: `the project has ${ownCompose}, which a compose.yaml would take the place of in docker compose; --compose writes it anyway`, evidence: [] });
   }
   const wantCompose = options.compose ?? (options.dev || (!ownCompose && plan.programs.some((p) => p.main.facts.isServer)));
-  if (wantCompose) await addCompose(result, options.dev ?? false);
+  if (wantCompose) await addCompose(result, options.dev ?? false, asks.compose);
   // podman build reads Containerfile before Dockerfile.
   if (await exists(join(analysis.root, "Containerfile"))) {
     analysis.warnings.push(`${displayPath(join(analysis.root, "Containerfile"))}: podman and buildah build the Containerfile, not the Dockerfile slimgo writes beside it: build with -f Dockerfile, or replace the Containerfile with it`);
@@ -132,7 +138,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     const repository = (await repositoryRoot(analysis.root)) ?? analysis.root;
     const moduleDir = relative(repository, analysis.root).split(sep).join("/") || ".";
     const pipeline = generatePipeline(options.ci, plan, VERSION, await defaultBranch(analysis.root), moduleDir);
-    await addFile(result, { name: pipeline.name, content: pipeline.content }, repository);
+    await addFile(result, { name: pipeline.name, content: pipeline.content, requested: true }, repository);
     analysis.warnings.push(...pipeline.warnings);
     result.decisions.push(...pipeline.decisions);
     if (plan.moduleFetch) {
@@ -166,7 +172,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     }
   }
   if (options.bake ?? options.all) {
-    await addFile(result, { name: "docker-bake.hcl", content: generateBake(plan, analysis.goMod.path) });
+    await addFile(result, { name: "docker-bake.hcl", content: generateBake(plan, analysis.goMod.path), requested: asks.bake });
     if (plan.moduleFetch) {
       result.decisions.push({ topic: "bake", choice: `secret "${NETRC_SECRET.id}" from \${HOME}/.netrc`, reason: "the module download reads credentials for the private modules from that build secret, as docker build --secret passes it", evidence: [] });
     }
@@ -213,7 +219,7 @@ function keptInContext(input: ContextInput): Decision {
 }
 
 /** compose.yaml, its secret files, `.env` lines for connection URLs and `.gitignore` entries. */
-async function addCompose(result: InitResult, dev: boolean): Promise<void> {
+async function addCompose(result: InitResult, dev: boolean, requested: boolean): Promise<void> {
   const root = result.analysis.root;
   const dotEnvPath = join(root, ".env");
   const dotEnv = await readIfExists(dotEnvPath);
@@ -235,7 +241,7 @@ async function addCompose(result: InitResult, dev: boolean): Promise<void> {
   const compose = planCompose(result.analysis, result.plan, { dev, password });
   result.compose = compose;
   result.decisions.push(...compose.decisions);
-  await addFile(result, { name: "compose.yaml", content: generateCompose(compose) });
+  await addFile(result, { name: "compose.yaml", content: generateCompose(compose), requested });
   for (const s of compose.secrets) {
     const existing = await readIfExists(join(root, s.file));
     // A secret file the user already has (for example the connection URL) is kept as it is.
@@ -259,14 +265,35 @@ async function addFile(result: InitResult, file: Omit<GeneratedFile, "path" | "e
   result.files.push(existing === undefined ? { ...file, path } : { ...file, path, existing });
 }
 
-/** Writes the planned files; refuses to replace existing ones unless `force`. All or nothing. */
+/**
+ * The files an option of the run asks for. A run with none of the options below asks for every
+ * file it writes. One that adds something to a project (--ci, --compose, --dev) asks for that file
+ * alone, and for the Dockerfile (and docker-bake.hcl with --all) only when an option that shapes the
+ * Dockerfile is given too: adding a pipeline leaves a Dockerfile the user edited alone.
+ */
+function requestedFiles(options: InitOptions): { dockerfile: boolean; compose: boolean; bake: boolean } {
+  const compose = options.compose === true || options.dev === true;
+  const adds = options.ci !== undefined || compose;
+  const shapesDockerfile = [options.main, options.all, options.runtime, options.shell, options.port, options.healthPath].some((o) => o !== undefined);
+  return { dockerfile: !adds || shapesDockerfile, compose: !adds || compose, bake: !adds || options.all === true || options.bake === true };
+}
+
+/** init leaves `file` as it is: it differs from what init would write, and neither the run's options nor --force ask to replace it. */
+export function keepsOwnFile(file: GeneratedFile, force = false): boolean {
+  return !force && !file.merge && !file.requested && file.existing !== undefined && file.existing !== file.content;
+}
+
+/**
+ * Writes the planned files: refuses to replace an existing file the run asks for unless `force`,
+ * and keeps the others that differ (keepsOwnFile). All or nothing.
+ */
 export async function writeInit(result: InitResult, options: { force?: boolean } = {}): Promise<void> {
-  const clashing = result.files.filter((f) => !f.merge && f.existing !== undefined && f.existing !== f.content);
+  const clashing = result.files.filter((f) => !f.merge && f.requested && f.existing !== undefined && f.existing !== f.content);
   if (clashing.length > 0 && !options.force) {
     const names = clashing.map((f) => f.path).join(" and ");
     throw inputError(`${names} already exist${clashing.length === 1 ? "s" : ""}: pass --force to overwrite, or --diff to compare`, { file: clashing[0]!.path });
   }
-  const changed = result.files.filter((f) => f.existing !== f.content);
+  const changed = result.files.filter((f) => f.existing !== f.content && !keepsOwnFile(f, options.force));
   const created: string[] = [];
   try {
     for (const f of changed) {

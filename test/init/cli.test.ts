@@ -134,6 +134,33 @@ test("init --diff exits 1 while the files on disk differ from what init writes a
   assert.match(edited.stdout, /^-USER root$/m);
 });
 
+test("--ci on a project whose Dockerfile was edited writes the pipeline and keeps the Dockerfile, saying so; --force or a Dockerfile option replaces it", async () => {
+  const dir = await fixture("root-main");
+  assert.equal((await runSlimgo(["init", dir])).code, 0);
+  const edited = `${await readFile(join(dir, "Dockerfile"), "utf8")}# our own change\n`;
+  await writeFile(join(dir, "Dockerfile"), edited);
+
+  const dry = await runSlimgo(["init", "--ci", "github", "--json", "--dry-run", dir]);
+  const files = JSON.parse(dry.stdout).files as { name: string; kept?: boolean }[];
+  assert.deepEqual(files.filter((f) => f.kept).map((f) => f.name), ["Dockerfile"]);
+
+  const r = await runSlimgo(["init", "--ci", "github", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Kept \S*Dockerfile as it is: it differs from what init would write \(--diff shows how, --force replaces it\)$/m);
+  assert.match(r.stdout, /^Wrote \S*\.github\/workflows\/image\.yml$/m);
+  assert.equal(await readFile(join(dir, "Dockerfile"), "utf8"), edited);
+  assert.match(await readFile(join(dir, ".github/workflows/image.yml"), "utf8"), /docker\/build-push-action/);
+
+  const reshaped = await runSlimgo(["init", "--ci", "github", "--runtime", "distroless", dir]);
+  assert.equal(reshaped.code, 2, "--runtime asks for a new Dockerfile");
+  assert.match(reshaped.stderr, /Dockerfile already exists: pass --force to overwrite/);
+  assert.equal(await readFile(join(dir, "Dockerfile"), "utf8"), edited);
+
+  const forced = await runSlimgo(["init", "--ci", "github", "--force", dir]);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.doesNotMatch(await readFile(join(dir, "Dockerfile"), "utf8"), /our own change/);
+});
+
 test("--dry-run and --stdout write nothing; --json is one parseable document", async () => {
   const dir = await fixture("tempfiles");
   const dry = await runSlimgo(["init", "--dry-run", dir]);

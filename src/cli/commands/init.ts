@@ -47,7 +47,7 @@ export function registerInit(program: Command): void {
     .option("--no-compose", "do not write compose.yaml")
     .option("--dev", "add a `develop: watch:` section to compose.yaml for `docker compose watch`")
     .option("--ci <provider>", `CI pipeline: ${ciProviders.join(", ")} (github-slimgo builds with slimgo build --push, no Docker)`, oneOf(ciProviders))
-    .option("--force", "overwrite existing files (Dockerfile, compose.yaml, pipeline ...)")
+    .option("--force", "overwrite existing files that differ (Dockerfile, compose.yaml, pipeline ...); without it, --ci, --compose and --dev keep a Dockerfile you edited")
     .addOption(new Option("--stdout", "print the Dockerfile on stdout instead of writing files").conflicts(["dryRun", "diff", "json"]))
     .addOption(new Option("--dry-run", "print the decisions and the files, write nothing").conflicts("diff"))
     .option("--diff", "print a diff against the existing files, write nothing; exit 1 when they differ, 0 when they match (with --json: the files marked changed)")
@@ -67,7 +67,7 @@ Examples:
   slimgo init --all                    one target per main package, and docker-bake.hcl`,
     )
     .action(async (dir: string, flags: InitFlags) => {
-      const { planInit, writeInit } = await import("../../init/index.js");
+      const { keepsOwnFile, planInit, writeInit } = await import("../../init/index.js");
       const out = outputFor(flags);
       const result = await planInit(dir, {
         main: flags.main,
@@ -95,7 +95,13 @@ Examples:
           engine: result.analysis.engine,
           programs: result.plan.programs.map((p) => ({ dir: p.main.dir, binary: p.main.binary, runtime: p.runtimeImage })),
           written: !preview,
-          files: result.files.map((f) => ({ name: f.name, path: f.path, ...(f.secret ? { secret: true } : { content: f.content }), changed: f.existing !== f.content })),
+          files: result.files.map((f) => ({
+            name: f.name,
+            path: f.path,
+            ...(f.secret ? { secret: true } : { content: f.content }),
+            changed: f.existing !== f.content,
+            ...(keepsOwnFile(f, flags.force) ? { kept: true } : {}),
+          })),
           decisions: [...result.plan.decisions, ...result.plan.programs.flatMap((p) => p.decisions), ...result.decisions],
           warnings: [...result.analysis.warnings, ...result.plan.warnings],
         });
@@ -121,7 +127,7 @@ Examples:
         return;
       }
       for (const w of [...result.analysis.warnings, ...result.plan.warnings]) out.warn(w);
-      printDecisions(out, result, !preview);
+      printDecisions(out, result, !preview, (f) => keepsOwnFile(f, flags.force));
       if (flags.dryRun) {
         for (const f of result.files) {
           out.result(`\n--- ${f.name} (not written: --dry-run)`);
@@ -133,7 +139,7 @@ Examples:
 
 const BUILD_FILES = new Set(["Dockerfile", ".dockerignore", "Dockerfile.dockerignore", ".containerignore"]);
 
-function printDecisions(out: Output, result: InitResult, written: boolean): void {
+function printDecisions(out: Output, result: InitResult, written: boolean, kept: (f: GeneratedFile) => boolean): void {
   const c = out.color;
   const { analysis, plan } = result;
   const programs = plan.programs.map((p) => `${p.buildTarget} → ${p.main.binary}`).join(", ");
@@ -148,13 +154,17 @@ function printDecisions(out: Output, result: InitResult, written: boolean): void
   const buildFile = (f: GeneratedFile) => BUILD_FILES.has(f.name);
   const groups = [result.files.filter(buildFile), result.files.filter((f) => !buildFile(f))].filter((g) => g.length > 0);
   const names = (files: GeneratedFile[]) => files.map((f) => displayPath(f.path)).join(files.length > 2 ? ", " : " and ");
+  const keptWhy = "differs from what init would write (--diff shows how, --force replaces it)";
   for (const group of groups) {
+    const own = group.filter(kept);
+    const writing = group.filter((f) => !kept(f));
+    if (own.length > 0) out.result(`${written ? "Kept" : "Would keep"} ${names(own)} as ${own.length === 1 ? "it is: it" : "they are: each"} ${keptWhy}`);
     if (!written) {
-      out.result(`Would write ${names(group)} (--dry-run: nothing written)`);
+      if (writing.length > 0) out.result(`Would write ${names(writing)} (--dry-run: nothing written)`);
       continue;
     }
-    const changed = group.filter((f) => f.existing !== f.content);
-    const unchanged = group.filter((f) => f.existing === f.content);
+    const changed = writing.filter((f) => f.existing !== f.content);
+    const unchanged = writing.filter((f) => f.existing === f.content);
     if (changed.length > 0) out.result(`Wrote ${names(changed)}`);
     if (unchanged.length > 0) out.result(`Unchanged: ${names(unchanged)}`);
   }
