@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { isDirectoryReplacement, isOutsideModule, replacementDir } from "./local-replaces.js";
+import type { KeptPackage } from "./dependency-scan-store.js";
 import type { GoModFile } from "./types.js";
 import type { VendorInfo } from "./vendor.js";
 
@@ -16,6 +17,18 @@ export interface DependencyDir {
   dir: string;
   /** How evidence names the directory: "vendor/example.com/lib", "example.com/lib@v1.2.0/sub", "../lib". */
   shown: string;
+  /** The scans kept for the package: none for a replacement or workspace directory, which is the developer's own code and changes. */
+  kept?: KeptPackage;
+}
+
+/** A module cache directory never changes (go makes it read-only): its kept scans need no check. */
+export function moduleCachePackage(dir: string): KeptPackage {
+  return { key: `module cache\0${dir}`, checkContent: false };
+}
+
+/** vendor/ copies can be edited by hand: their kept scans count while the content matches. */
+export function vendoredPackage(module: { path: string; version: string }, importPath: string): KeptPackage {
+  return { key: `vendor\0${module.path}@${module.version}\0${importPath}`, checkContent: true };
 }
 
 /** Standard-library import paths have no dot in their first element (Go's own rule); "C" is cgo. */
@@ -40,8 +53,11 @@ export function shownDependencyDir(root: string, dir: string, version?: { module
  */
 export function dependencyLocator(root: string, goMod: GoModFile, vendor: VendorInfo, workspace: string[] = [], env: NodeJS.ProcessEnv = process.env): (importPath: string) => DependencyDir | undefined {
   if (vendor.vendored) {
-    const vendored = new Set(vendor.modules.flatMap((m) => m.packages));
-    return (importPath) => (vendored.has(importPath) ? { dir: path.join(root, "vendor", importPath), shown: `vendor/${importPath}` } : undefined);
+    const vendored = new Map(vendor.modules.flatMap((m) => m.packages.map((p) => [p, m] as const)));
+    return (importPath) => {
+      const module = vendored.get(importPath);
+      return module ? { dir: path.join(root, "vendor", importPath), shown: `vendor/${importPath}`, kept: vendoredPackage(module, importPath) } : undefined;
+    };
   }
   const versions = new Map<string, string>(requiredInGoSum(root));
   for (const r of goMod.requires) versions.set(r.path, r.version);
@@ -62,7 +78,8 @@ export function dependencyLocator(root: string, goMod: GoModFile, vendor: Vendor
     const module = replace ? replace.newPath : modulePath;
     const at = replace?.newVersion ?? version;
     cache ??= moduleCacheDir(env);
-    return { dir: path.join(cache, `${escapeModulePath(module)}@${escapeModulePath(at)}`) + sub, shown: `${module}@${at}${sub}` };
+    const dir = path.join(cache, `${escapeModulePath(module)}@${escapeModulePath(at)}`) + sub;
+    return { dir, shown: `${module}@${at}${sub}`, kept: moduleCachePackage(dir) };
   };
   return (importPath) => {
     // The longest module path that is a prefix of the import path and holds its directory, as go picks.

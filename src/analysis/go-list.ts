@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { BuildContext } from "./build-constraints.js";
-import { isThirdParty, shownDependencyDir } from "./dependency-source.js";
+import type { KeptPackage } from "./dependency-scan-store.js";
+import { isThirdParty, moduleCachePackage, shownDependencyDir, vendoredPackage } from "./dependency-source.js";
 import { toPosix, type PackageFiles, type SourceCache } from "./package-graph.js";
 
 const run = promisify(execFile);
@@ -77,9 +78,11 @@ export async function listPackagesWithGo(root: string, modulePath: string, ctx: 
       const dir = toPosix(path.relative(root, pkg.Dir)) || ".";
       packages.push({ importPath: pkg.ImportPath, dir, files: names.map((f) => (dir === "." ? f : `${dir}/${f}`)) });
     } else if (isThirdParty(pkg.ImportPath)) {
-      const dir = shownDependencyDir(root, pkg.Dir, moduleVersion(pkg.Module));
+      const version = moduleVersion(pkg.Module);
+      const dir = shownDependencyDir(root, pkg.Dir, version);
       const files = names.map((f) => `${dir}/${f}`);
-      names.forEach((f, i) => cache.locate(files[i]!, path.join(pkg.Dir!, f)));
+      const kept = keptPackage(pkg, version, options.vendored);
+      names.forEach((f, i) => cache.locate(files[i]!, path.join(pkg.Dir!, f), kept));
       dependencies.push({ importPath: pkg.ImportPath, dir, files });
     }
   }
@@ -90,6 +93,12 @@ export async function listPackagesWithGo(root: string, modulePath: string, ctx: 
 function moduleVersion(module: GoListModule | undefined): { module: string; version: string; moduleDir: string } | undefined {
   const m = module?.Replace ?? module;
   return m?.Path && m.Version && m.Dir ? { module: m.Path, version: m.Version, moduleDir: m.Dir } : undefined;
+}
+
+/** Which scans a dependency package may keep: a vendored copy's, or a module cache directory's (not a replacement or workspace directory's). */
+function keptPackage(pkg: GoListPackage, version: ReturnType<typeof moduleVersion>, vendored: boolean): KeptPackage | undefined {
+  if (vendored) return pkg.Module?.Path && pkg.Module.Version ? vendoredPackage({ path: pkg.Module.Path, version: pkg.Module.Version }, pkg.ImportPath!) : undefined;
+  return version ? moduleCachePackage(pkg.Dir!) : undefined;
 }
 
 /** `go list -json` prints one object after another; top-level braces are the only ones at column 0. */

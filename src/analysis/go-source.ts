@@ -244,10 +244,7 @@ export function scanGoSource(file: string, text: string, options: { headerOnly?:
     i = 2;
   }
   i = readImports(tokens, i, src.imports);
-  for (const imp of src.imports) {
-    if (imp.name === "_" || imp.name === ".") continue;
-    src.localNames.set(imp.name ?? defaultPackageName(imp.path), imp.path);
-  }
+  src.localNames = importLocalNames(src.imports);
   const headerEnd = src.packageLine ?? Number.MAX_SAFE_INTEGER;
   for (const c of comments) {
     // Most comments are prose: only `//go:` directives and `+build` lines are read further.
@@ -298,6 +295,16 @@ function readImportSpec(tokens: Token[], i: number, out: GoImport[]): number {
 }
 
 /** The name a package is referred to by when imported without a name: its last path element, minus a /vN suffix. */
+/** Local package name -> import path of a file's imports (blank and dot imports name none). */
+export function importLocalNames(imports: GoImport[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const imp of imports) {
+    if (imp.name === "_" || imp.name === ".") continue;
+    names.set(imp.name ?? defaultPackageName(imp.path), imp.path);
+  }
+  return names;
+}
+
 export function defaultPackageName(importPath: string): string {
   const parts = importPath.split("/");
   let last = parts[parts.length - 1] ?? importPath;

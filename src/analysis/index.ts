@@ -12,6 +12,7 @@ import { readBuildConfigLines, timetzdataTagEvidence } from "./build-config.js";
 import { hostGoarch, type BuildContext } from "./build-constraints.js";
 import { evidenceAt } from "./evidence.js";
 import { dependencyLocator } from "./dependency-source.js";
+import { saveKeptScans } from "./dependency-scan-store.js";
 import { listPackagesWithGo, type GoListing } from "./go-list.js";
 import { parseGoMod } from "./gomod.js";
 import { displayPath } from "../fsutil/display-path.js";
@@ -104,6 +105,8 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
       facts,
     });
   }
+
+  saveKeptScans();
 
   const { primary, reason } = choosePrimary(mainPackages, goMod.path);
   const analysis: ModuleAnalysis = {

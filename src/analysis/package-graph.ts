@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { constraintsSatisfied, fileNameIncluded, type BuildContext } from "./build-constraints.js";
 import { isThirdParty, type DependencyDir } from "./dependency-source.js";
 import { scanGoSource, type GoSourceFile } from "./go-source.js";
-import { mayShowNeedsInTokens, tokenSigns, type DependencyFile, type TokenSigns } from "./runtime-needs.js";
+import type { KeptPackage } from "./dependency-scan-store.js";
+import { scanDependencyFile } from "./dependency-scans.js";
+import type { DependencyFile } from "./runtime-needs.js";
 
 /** A package of the module being analysed, or a dependency, and the files a linux build compiles (no tests). */
 export interface PackageFiles {
@@ -15,20 +17,6 @@ export interface PackageFiles {
 }
 
 /**
- * A dependency's file as last read in this process, by absolute path: `slimgo build --watch` analyses
- * the module again on every change, and vendor/ and the module cache seldom change between two.
- */
-interface ScannedDependency {
-  shown: string;
-  mtimeMs: number;
-  size: number;
-  header: GoSourceFile;
-  /** Undefined until a build that includes the file asks for them. */
-  signs?: TokenSigns;
-}
-const scannedDependencyFiles = new Map<string, ScannedDependency>();
-
-/**
  * Scanned Go files by the path evidence shows, so each file is read and lexed once. A dependency's file
  * is lexed past its imports only when its text and imports may show a sign of a run-time need.
  */
@@ -36,11 +24,16 @@ export class SourceCache {
   private readonly files = new Map<string, GoSourceFile>();
   private readonly dependencies = new Map<string, DependencyFile>();
   private readonly outside = new Map<string, string>();
+  private readonly kept = new Map<string, KeptPackage>();
   constructor(readonly root: string) {}
 
-  /** Where a file is on disk whose shown path is not relative to the module root (the module cache, `=> ../lib`). */
-  locate(shown: string, absolute: string): void {
+  /**
+   * Where a file is on disk whose shown path is not relative to the module root (the module cache,
+   * `=> ../lib`), and for a dependency's file, the scans kept for its package, if any.
+   */
+  locate(shown: string, absolute: string, kept?: KeptPackage): void {
     this.outside.set(shown, absolute);
+    if (kept) this.kept.set(shown, kept);
   }
 
   get(rel: string): GoSourceFile {
@@ -53,28 +46,16 @@ export class SourceCache {
   }
 
   /**
-   * A dependency's file: its header, and the signs of run-time needs its tokens show. `inBuild` (the
-   * build constraints) is asked first: a file the build leaves out is not looked at past its header.
-   * Reuses this process's last scan of the file while its size and modification time stay the same.
+   * A dependency's file: its header, and the signs of run-time needs its tokens show (see
+   * scanDependencyFile). `inBuild` (the build constraints) is asked first: a file the build leaves
+   * out is not looked at past its header.
    */
   dependency(shown: string, inBuild: (header: GoSourceFile) => boolean = () => true): DependencyFile {
-    const known = this.dependencies.get(shown);
-    if (known) return known;
-    const file = this.pathOf(shown);
-    const { mtimeMs, size } = statSync(file);
-    let scanned = scannedDependencyFiles.get(file);
-    let text: string | undefined;
-    if (!scanned || scanned.shown !== shown || scanned.mtimeMs !== mtimeMs || scanned.size !== size) {
-      text = readFileSync(file, "utf8");
-      scanned = { shown, mtimeMs, size, header: scanGoSource(shown, text, { headerOnly: true }) };
-      scannedDependencyFiles.set(file, scanned);
+    let found = this.dependencies.get(shown);
+    if (!found) {
+      found = scanDependencyFile(shown, this.pathOf(shown), this.kept.get(shown), inBuild);
+      this.dependencies.set(shown, found);
     }
-    if (!scanned.signs && inBuild(scanned.header)) {
-      text ??= readFileSync(file, "utf8");
-      scanned.signs = mayShowNeedsInTokens(text, scanned.header.localNames) ? tokenSigns(scanGoSource(shown, text)) : {};
-    }
-    const found = { header: scanned.header, signs: scanned.signs ?? {} };
-    this.dependencies.set(shown, found);
     return found;
   }
 
@@ -141,7 +122,7 @@ export function scannedDependencies(locate: (importPath: string) => DependencyDi
         .sort()
         .filter((name) => {
           const shown = `${found.shown}/${name}`;
-          cache.locate(shown, path.join(found.dir, name));
+          cache.locate(shown, path.join(found.dir, name), found.kept);
           const inBuild = (header: GoSourceFile) => header.packageName !== undefined && constraintsSatisfied(header, ctx);
           return inBuild(cache.dependency(shown, inBuild).header);
         })

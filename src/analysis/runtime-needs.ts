@@ -6,7 +6,13 @@ import { callArguments, enclosingFunction, functionSignature, isQualified, type 
 import { evidenceAt, uniqueEvidence } from "./evidence.js";
 import type { Evidence, RuntimeNeeds } from "./types.js";
 
-type Need = "tlsRoots" | "tlsClientCode" | "zoneinfo" | "tmp" | "user";
+const NEEDS = ["tlsRoots", "tlsClientCode", "zoneinfo", "tmp", "user"] as const;
+type Need = (typeof NEEDS)[number];
+
+/** A need that rules can show: the names kept scans of dependency files use. */
+export function isTokenNeed(name: string): name is Need {
+  return (NEEDS as readonly string[]).includes(name);
+}
 
 /** A sign of a need in a file's tokens. */
 interface Sign {

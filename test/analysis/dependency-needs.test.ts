@@ -4,13 +4,14 @@
  * directory, and only the packages the program imports count. The vendored case is the
  * dependency-needs fixture (test/analysis/fixtures.test.ts).
  */
-import { describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { analyze, type Evidence, type MainPackage } from "../../src/analysis/index.js";
 import { compareModuleVersions, escapeModulePath, moduleCacheDir } from "../../src/analysis/dependency-source.js";
 import { SourceCache } from "../../src/analysis/package-graph.js";
+import { runSlimgo } from "../support/cli.js";
 import { mayShowNeedsInTokens, runtimeNeeds } from "../../src/analysis/runtime-needs.js";
 import { scanGoSource } from "../../src/analysis/go-source.js";
 import { moduleZip } from "../support/module-proxy.js";
@@ -19,6 +20,10 @@ import { tempDirs } from "../support/temp-dirs.js";
 import { skipUnless } from "../support/tools.js";
 
 const temps = tempDirs();
+// The temp module caches below are kept scans of their own: they go in a temp cache, not the user's.
+before(async () => {
+  process.env.SLIMGO_CACHE_DIR = await temps.make("slimgo-cache-");
+});
 const at = (e: Evidence) => `${e.file}:${e.line}`;
 
 async function writeTree(root: string, files: Record<string, string>): Promise<void> {
@@ -157,6 +162,63 @@ describe("analysing again in the same process (slimgo build --watch)", () => {
     assert.deepEqual(await zoneinfo(), []);
     await writeFile(join(dir, "vendor/example.com/zones/zones.go"), 'package zones\n\nimport "time"\n\nfunc Here() string {\n\tloc, _ := time.LoadLocation("Asia/Tokyo")\n\treturn loc.String()\n}\n');
     assert.deepEqual(await zoneinfo(), ["vendor/example.com/zones/zones.go:6"]);
+  });
+});
+
+describe("scans of dependency packages kept between runs", () => {
+  /** `slimgo init --dry-run --json` in a new process: the evidence of each run-time need it decides on. */
+  async function decidedNeeds(app: string, env: Record<string, string>): Promise<Record<string, string[]>> {
+    const r = await runSlimgo(["init", "--dry-run", "--json", "--engine", "scanner"], { cwd: app, env });
+    assert.equal(r.code, 0, r.stderr);
+    const decisions = (JSON.parse(r.stdout) as { decisions: { topic: string; evidence?: Evidence[] }[] }).decisions;
+    return Object.fromEntries(decisions.filter((d) => ["CA certificates", "zoneinfo"].includes(d.topic)).map((d) => [d.topic, (d.evidence ?? []).map(at)]));
+  }
+
+  const keptFiles = async (cacheDir: string) => (await readdir(join(cacheDir, "dependency-scans"), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+
+  test("a module cache package is read from the kept scan, not its files, on the next run; a damaged kept scan is scanned again", async () => {
+    const work = await temps.make("slimgo-depkept-");
+    const modcache = join(work, "modcache");
+    const env = { GOMODCACHE: modcache, SLIMGO_CACHE_DIR: join(work, "slimgo-cache") };
+    await writeTree(join(work, "app"), { ...APP, "go.sum": "example.com/Clock v1.2.0 h1:AAAA=\nexample.com/tzhelper v0.1.0 h1:AAAA=\n" });
+    await writeTree(join(work, "lib"), LIB);
+    await writeTree(join(modcache, "example.com/!clock@v1.2.0"), CLOCK);
+    await writeTree(join(modcache, "example.com/tzhelper@v0.1.0"), TZHELPER);
+    const expected = { "CA certificates": ["../lib/lib.go:6", "example.com/Clock@v1.2.0/clock.go:5"], zoneinfo: ["example.com/tzhelper@v0.1.0/tz.go:6"] };
+
+    assert.deepEqual(await decidedNeeds(join(work, "app"), env), expected);
+    assert.equal((await keptFiles(env.SLIMGO_CACHE_DIR)).length, 2, "one kept scan per module cache package; none for ../lib");
+    assert.deepEqual(await decidedNeeds(join(work, "app"), env), expected, "the same needs from the kept scans");
+
+    // A module version never changes in the module cache: a changed file there is not read again.
+    await writeFile(join(modcache, "example.com/tzhelper@v0.1.0/tz.go"), 'package tzhelper\n\nimport "time"\n\nfunc Zone() *time.Location { return time.UTC }\n');
+    assert.deepEqual(await decidedNeeds(join(work, "app"), env), expected, "the kept scan, not the file");
+
+    for (const file of await keptFiles(env.SLIMGO_CACHE_DIR)) await writeFile(file, (await readFile(file, "utf8")).slice(0, 40));
+    assert.deepEqual(await decidedNeeds(join(work, "app"), env), { "CA certificates": expected["CA certificates"] }, "truncated kept scans are ignored: the file is read");
+    const rewritten = await keptFiles(env.SLIMGO_CACHE_DIR);
+    for (const file of rewritten) JSON.parse(await readFile(file, "utf8"));
+  });
+
+  test("a vendored package's kept scan counts only while the file's content is the same", async () => {
+    const work = await temps.make("slimgo-depkept-");
+    const env = { SLIMGO_CACHE_DIR: join(work, "slimgo-cache") };
+    const app = join(work, "app");
+    await writeTree(app, {
+      "go.mod": "module example.com/app\n\ngo 1.19\n\nrequire example.com/zones v0.1.0\n",
+      "vendor/modules.txt": "# example.com/zones v0.1.0\n## explicit\nexample.com/zones\n",
+      "main.go": 'package main\n\nimport "example.com/zones"\n\nfunc main() { println(zones.Here()) }\n',
+      "vendor/example.com/zones/zones.go": 'package zones\n\nimport "time"\n\nfunc Here() string {\n\tloc, _ := time.LoadLocation("Asia/Tokyo")\n\treturn loc.String()\n}\n',
+    });
+    const file = join(app, "vendor/example.com/zones/zones.go");
+    assert.deepEqual((await decidedNeeds(app, env)).zoneinfo, ["vendor/example.com/zones/zones.go:6"]);
+    assert.equal((await keptFiles(env.SLIMGO_CACHE_DIR)).length, 1);
+    // The same size and modification time: only the content tells.
+    const before = await stat(file);
+    await writeFile(file, (await readFile(file, "utf8")).replace("time.LoadLocation", "time.FixedZone   "));
+    await utimes(file, before.atimeMs / 1000, before.mtimeMs / 1000);
+    assert.equal((await stat(file)).size, before.size);
+    assert.deepEqual(await decidedNeeds(app, env), {});
   });
 });
 
