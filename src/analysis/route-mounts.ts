@@ -5,13 +5,16 @@
  * `http.StripPrefix("S", h)` (inline, or through a variable that is then handled), to
  * `ListenAndServe(addr, h)` or `Handler: h`; through a middleware call (`logging(h)`, which keeps
  * the path); returned by a function whose calls are mounted; and a parameter of the function that
- * registers the route, through the calls of that function. A StripPrefix whose prefix is not a
- * string literal, or whose result is used in a way not followed, leaves the route unresolved rather
- * than given a path that may 404. A handler never mounted is served at its own paths.
+ * registers the route, through the calls of that function; a router a web framework makes under a
+ * prefix (route-groups.ts: `api := r.Group("/api")`, chi's `r.Route` literal and `r.Mount("/api", sub)`)
+ * is served under that prefix on its parent. A StripPrefix or group whose prefix is not a string
+ * literal, or whose result is used in a way not followed, leaves the route unresolved rather than
+ * given a path that may 404. A handler never mounted is served at its own paths.
  */
 import path from "node:path";
 import { callArguments, enclosingFunction, functionSignature, isQualified, matching, type GoSourceFile, type Token } from "./go-source.js";
 import { evidenceAt } from "./evidence.js";
+import { groupCallEndingAt, joinPrefix, literalGroupAt, type PrefixJoin, type RouterGroup } from "./route-groups.js";
 import type { Evidence } from "./types.js";
 
 /**
@@ -28,11 +31,17 @@ interface Handler {
   key: string[];
   /** Files and token ranges where the name refers to this handler. */
   scope: { src: GoSourceFile; start: number; end: number }[];
+  /** For a function literal's parameter, how the call given the literal reaches it (chi's `r.Route("/api", func(r chi.Router) {…})`). */
+  origin?: Uses;
 }
 
 /** How requests reach a handler: `strip` is removed from their path first, `pattern` is what the parent matched. */
 interface Mount {
   strip: string;
+  /** A framework's router group or mount: `strip` is its prefix, joined to a route's path this way (absent: http.StripPrefix's). */
+  join?: PrefixJoin;
+  /** chi's Mount: only a chi router routes on the path without the prefix (anything else gets the whole path). */
+  chiMount?: boolean;
   pattern?: string;
   /** The mux the handler is registered on: the token of `Handle` in `Y.Handle(...)`. Absent: a server serves it. */
   parent?: { src: GoSourceFile; index: number };
@@ -44,6 +53,7 @@ interface Mount {
 type Uses = { mounts: Mount[]; unresolved?: { evidence: Evidence; why: string } };
 
 const MAX_DEPTH = 6;
+const CHI = /^github\.com\/go-chi\/chi(\/v\d+)?$/;
 const ADDRESS_PORT = /:(\d{1,5})$/;
 
 /**
@@ -51,39 +61,89 @@ const ADDRESS_PORT = /:(\d{1,5})$/;
  * (`api.HandleFunc(...)`), is served at, following the mounts of its receiver.
  */
 export function servedRoute(files: GoSourceFile[], src: GoSourceFile, i: number, routePath: string): ServedRoute {
-  const receiver = receiverAt(files, src, i);
-  if (!receiver) return { path: routePath, registration: { src, index: i } };
-  return resolve(files, receiver, routePath, { src, index: i }, 0);
+  const uses = receiverUses(files, src, i, 0);
+  if (!uses) return { path: routePath, registration: { src, index: i } };
+  return resolve(files, uses, routePath, { src, index: i }, 0);
 }
 
-function resolve(files: GoSourceFile[], handlers: Handler[], routePath: string, at: { src: GoSourceFile; index: number }, depth: number): ServedRoute {
-  let unresolved: { unresolved: Evidence; why: string } | undefined;
-  let mounted = false;
+/**
+ * How the router whose method is token `i` (`api.HandleFunc`) is reached: the uses of the handlers its
+ * receiver names, or the group a receiver call makes (`r.Group("/api").GET`). Undefined for a receiver
+ * slimgo does not name.
+ */
+function receiverUses(files: GoSourceFile[], src: GoSourceFile, i: number, depth: number): Uses | undefined {
+  if (src.tokens[i - 1]?.value === ".") {
+    const group = groupCallEndingAt(src, i - 2);
+    if (group) return groupUses(src, group);
+  }
+  const handlers = receiverAt(files, src, i);
+  if (!handlers) return undefined;
+  const uses: Uses = { mounts: [] };
   for (const handler of handlers) {
-    const uses = usesOf(files, handler, depth);
-    if (uses.unresolved) unresolved ??= { unresolved: uses.unresolved.evidence, why: uses.unresolved.why };
-    for (const m of uses.mounts) {
-      mounted = true;
-      const served = m.strip === "" ? routePath : joinStripped(m.strip, routePath);
-      if (served === undefined) {
-        unresolved ??= { unresolved: m.evidence, why: `http.StripPrefix removes ${m.strip} with its trailing slash, so the handler never sees ${routePath}` };
-        continue;
-      }
-      if (m.pattern !== undefined && !patternMatches(m.pattern, served)) {
-        unresolved ??= { unresolved: m.evidence, why: `the handler is mounted at ${m.pattern}, which ${served} is not under` };
-        continue;
-      }
-      if (m.server) return { path: served, ...(m.server.port !== undefined ? { port: m.server.port } : {}) };
-      if (!m.parent) continue;
-      const parent = depth < MAX_DEPTH ? receiverAt(files, m.parent.src, m.parent.index) : undefined;
-      if (!parent) return { path: served, registration: m.parent };
-      const outer = resolve(files, parent, served, m.parent, depth + 1);
-      if ("path" in outer) return outer;
-      unresolved ??= outer;
+    const found = usesOf(files, handler, depth);
+    uses.mounts.push(...found.mounts);
+    uses.unresolved ??= found.unresolved;
+  }
+  return uses;
+}
+
+function resolve(files: GoSourceFile[], uses: Uses, routePath: string, at: { src: GoSourceFile; index: number }, depth: number): ServedRoute {
+  let unresolved: { unresolved: Evidence; why: string } | undefined = uses.unresolved && { unresolved: uses.unresolved.evidence, why: uses.unresolved.why };
+  for (const m of uses.mounts) {
+    const served = servedUnder(files, m, routePath, at);
+    if (typeof served !== "string") {
+      unresolved ??= { unresolved: m.evidence, why: served.why };
+      continue;
     }
+    if (m.pattern !== undefined && !patternMatches(m.pattern, served)) {
+      unresolved ??= { unresolved: m.evidence, why: `the handler is mounted at ${m.pattern}, which ${served} is not under` };
+      continue;
+    }
+    if (m.server) return { path: served, ...(m.server.port !== undefined ? { port: m.server.port } : {}) };
+    if (!m.parent) continue;
+    const parent = depth < MAX_DEPTH ? receiverUses(files, m.parent.src, m.parent.index, depth + 1) : undefined;
+    if (!parent) return { path: served, registration: m.parent };
+    const outer = resolve(files, parent, served, m.parent, depth + 1);
+    if ("path" in outer) return outer;
+    unresolved ??= outer;
   }
   if (unresolved) return unresolved;
-  return mounted ? { unresolved: evidenceAt(at.src, at.src.tokens[at.index]!.line), why: "the handler it is on is mounted in a way slimgo does not follow" } : { path: routePath, registration: at };
+  return uses.mounts.length > 0 ? { unresolved: evidenceAt(at.src, at.src.tokens[at.index]!.line), why: "the handler it is on is mounted in a way slimgo does not follow" } : { path: routePath, registration: at };
+}
+
+/** The path a request for `routePath` on the mounted handler has, or why it cannot be known. */
+function servedUnder(files: GoSourceFile[], m: Mount, routePath: string, at: { src: GoSourceFile; index: number }): string | { why: string } {
+  if (m.chiMount && !isChiRouter(files, at)) return { why: `chi's Mount passes the whole path to a handler that is not a chi router, so it sees ${m.strip.replace(/\/+$/, "")}${routePath}, not ${routePath}` };
+  if (m.join) return joinPrefix(m.join, m.strip, routePath) ?? { why: `Gin and Echo would serve ${routePath} under the group ${m.strip} at different paths, and slimgo cannot tell which this Group is` };
+  if (m.strip === "") return routePath;
+  return joinStripped(m.strip, routePath) ?? { why: `http.StripPrefix removes ${m.strip} with its trailing slash, so the handler never sees ${routePath}` };
+}
+
+/**
+ * The router whose method is token `index` is a chi router: its file imports chi, and it is not a
+ * ServeMux (`http.HandleFunc`, or a name defined as `http.NewServeMux()` or `&http.ServeMux{}`).
+ */
+function isChiRouter(files: GoSourceFile[], at: { src: GoSourceFile; index: number }): boolean {
+  if (!at.src.imports.some((imp) => CHI.test(imp.path))) return false;
+  if (isQualified(at.src, at.index - 2, "net/http", at.src.tokens[at.index]!.value)) return false;
+  return !(receiverAt(files, at.src, at.index) ?? []).some((h) => h.key.length === 1 && h.scope.some((s) => definedAsServeMux(s.src, s.start, s.end, h.key[0]!)));
+}
+
+function definedAsServeMux(src: GoSourceFile, start: number, end: number, name: string): boolean {
+  const t = src.tokens;
+  for (let k = start; k < end; k++) {
+    if (t[k]!.value !== name || t[k - 1]?.value === "." || (t[k + 1]?.value !== ":=" && t[k + 1]?.value !== "=")) continue;
+    const v = t[k + 2]?.value === "&" ? k + 3 : k + 2;
+    if (isQualified(src, v, "net/http", "NewServeMux") || isQualified(src, v, "net/http", "ServeMux")) return true;
+  }
+  return false;
+}
+
+/** The mount a router group makes: under its parent router, at its prefix. */
+function groupUses(src: GoSourceFile, group: RouterGroup): Uses {
+  const evidence = evidenceAt(src, src.tokens[group.index]!.line);
+  if ("unresolved" in group) return { mounts: [], unresolved: { evidence, why: group.unresolved } };
+  return { mounts: [{ strip: group.prefix, join: group.join, parent: { src, index: group.index }, evidence }] };
 }
 
 /** "/api" + "/healthz"; undefined when the request would carry "//" (ServeMux redirects it, never 2xx). */
@@ -126,7 +186,10 @@ function handlersNamed(files: GoSourceFile[], src: GoSourceFile, k: number, dept
   const name = t[k]!.value;
   const fn = enclosingFunction(src, k);
   const literal = fn ? literalWithParam(t, fn.start, k, name) : undefined;
-  if (literal) return [{ key: [name], scope: [{ src, ...literal }] }];
+  if (literal) {
+    const group = literalGroupAt(src, literal.func);
+    return [{ key: [name], scope: [{ src, start: literal.start, end: literal.end }], ...(group ? { origin: groupUses(src, group) } : {}) }];
+  }
   if (fn) {
     const signature = functionSignature(src, fn);
     const param = signature.params.indexOf(name);
@@ -139,15 +202,15 @@ function handlersNamed(files: GoSourceFile[], src: GoSourceFile, k: number, dept
   return [{ key: [name], scope: packageScope(files, src) }];
 }
 
-/** The body of a function literal around token `k` (after `fnStart`) that has a parameter `name`. */
-function literalWithParam(t: Token[], fnStart: number, k: number, name: string): { start: number; end: number } | undefined {
+/** The body of a function literal around token `k` (after `fnStart`) that has a parameter `name`, and its `func` token. */
+function literalWithParam(t: Token[], fnStart: number, k: number, name: string): { start: number; end: number; func: number } | undefined {
   for (let j = k - 1; j > fnStart; j--) {
     if (t[j]!.value !== "func" || t[j + 1]?.value !== "(") continue;
     let open = matching(t, j + 1);
     while (open < k && t[open]!.value !== "{") open++;
     const end = t[open]?.value === "{" ? matching(t, open) : -1;
     if (open >= k || end <= k) continue;
-    if (callArguments(t, j + 1).some((p) => t[p.start]?.value === name)) return { start: open, end };
+    if (callArguments(t, j + 1).some((p) => t[p.start]?.value === name)) return { start: open, end, func: j };
   }
   return undefined;
 }
@@ -194,7 +257,7 @@ function packageScope(files: GoSourceFile[], src: GoSourceFile): Handler["scope"
 
 /** Every place the handler is given to a mux, a server or StripPrefix. */
 function usesOf(files: GoSourceFile[], handler: Handler, depth: number): Uses {
-  const out: Uses = { mounts: [] };
+  const out: Uses = { mounts: [...(handler.origin?.mounts ?? [])], ...(handler.origin?.unresolved ? { unresolved: handler.origin.unresolved } : {}) };
   const [first, , field] = handler.key;
   for (const { src, start, end } of handler.scope) {
     const t = src.tokens;
@@ -206,12 +269,43 @@ function usesOf(files: GoSourceFile[], handler: Handler, depth: number): Uses {
       if (!matches) continue;
       const stop = k + handler.key.length;
       if (t[stop]?.value === "." || t[stop]?.value === "(") continue;
-      const uses = expressionUses(files, src, k, stop, depth);
+      const uses = t[stop]?.value === ":=" || t[stop]?.value === "=" ? definitionUses(src, k, stop) : expressionUses(files, src, k, stop, depth);
       out.mounts.push(...uses.mounts);
       out.unresolved ??= uses.unresolved;
     }
   }
   return out;
+}
+
+/**
+ * A handler assigned at tokens [a, b) (`api := r.Group("/api")`): the router group it is made as,
+ * when the value is a group call that ends the statement.
+ */
+function definitionUses(src: GoSourceFile, a: number, b: number): Uses {
+  const t = src.tokens;
+  if (t[a - 1]?.value === ",") return { mounts: [] };
+  let end = b + 1;
+  for (let depth = 0; end < t.length; end++) {
+    const v = t[end]!.value;
+    if (depth === 0 && end > b + 1 && ends(t, end)) break;
+    if (v === "(" || v === "[" || v === "{") depth++;
+    else if (v === ")" || v === "]" || v === "}") depth--;
+  }
+  const group = groupCallEndingAt(src, end - 1);
+  if (!group || !isSelectorChain(t, b + 1, end)) return { mounts: [] };
+  return groupUses(src, group);
+}
+
+/** Tokens [start, end) are one chain of names, selectors and calls (`r.PathPrefix("/api").Subrouter()`), not a larger expression. */
+function isSelectorChain(t: Token[], start: number, end: number): boolean {
+  if (t[start]?.kind !== "ident") return false;
+  for (let k = start, depth = 0; k < end; k++) {
+    const v = t[k]!.value;
+    if (v === "(" || v === "[" || v === "{") depth++;
+    else if (v === ")" || v === "]" || v === "}") depth--;
+    else if (depth === 0 && t[k]!.kind !== "ident" && v !== ".") return false;
+  }
+  return true;
 }
 
 /** What is done with the handler expression at tokens [a, b): the mounts it makes, or why they cannot be read. */
@@ -233,6 +327,11 @@ function expressionUses(files: GoSourceFile[], src: GoSourceFile, a: number, b: 
     const outer = depth < MAX_DEPTH ? resultUses(files, src, stripAt, matching(t, open), depth + 1) : { mounts: [] };
     if (outer.mounts.length === 0) return { mounts: [], unresolved: outer.unresolved ?? { evidence, why: "the handler http.StripPrefix returns is used in a way slimgo does not follow" } };
     return { mounts: outer.mounts.map((m) => ({ ...m, strip: m.strip + prefix })), ...(outer.unresolved ? { unresolved: outer.unresolved } : {}) };
+  }
+  if (index === 1 && callee === "Mount" && t[open - 2]?.value === ".") {
+    const pattern = args[0] && args[0].end - args[0].start === 1 && t[args[0].start]!.kind === "string" ? t[args[0].start]!.value : undefined;
+    if (pattern === undefined) return { mounts: [], unresolved: { evidence, why: "the pattern chi's Mount mounts it at is not a string literal" } };
+    return { mounts: [{ strip: pattern, join: "trimmed", chiMount: true, parent: { src, index: open - 1 }, evidence }] };
   }
   if (index === 1 && callee === "Handle" && t[open - 2]?.value === ".") {
     const pattern = args[0] && args[0].end - args[0].start === 1 && t[args[0].start]!.kind === "string" ? t[args[0].start]!.value : undefined;

@@ -419,6 +419,121 @@ describe("health route on a handler mounted under a prefix", () => {
   });
 });
 
+describe("health route on a web framework's route group", () => {
+  const at = (h: { path: string; port?: number; evidence: { line: number } }) => [h.path, h.evidence.line, h.port];
+  const unresolved = (files: GoSourceFile[]) => healthRoutes(files).unresolved.map((u) => [u.path, u.evidence.line, u.mount.line, u.why]);
+
+  test("Gin: r.Group(\"/api\") and a group of it, in a block, chained, and from var", () => {
+    const files = go(
+      "package main",
+      'import "github.com/gin-gonic/gin"',
+      "var ops = router.Group(\"/ops/\")",
+      "func main() {",
+      "\tr := gin.Default()",
+      '\tapi := r.Group("/api", auth())',
+      '\tapi.GET("/healthz", ok)', // 7
+      '\tv1 := api.Group("/v1")',
+      "\t{",
+      '\t\tv1.GET("/readyz", ok)', // 10
+      "\t}",
+      '\tr.Group("/internal").GET("/livez", ok)', // 12
+      '\tops.HEAD("/ping", ok)', // 13
+      "\tr.Run()",
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(files).map(at), [["/api/healthz", 7, undefined], ["/api/v1/readyz", 10, undefined], ["/internal/livez", 12, undefined], ["/ops/ping", 13, undefined]]);
+  });
+
+  test("Echo: e.Group(\"/api\") joins as Echo does, by concatenation", () => {
+    const files = go(
+      "package main",
+      'import "github.com/labstack/echo/v4"',
+      "func main() {",
+      "\te := echo.New()",
+      '\tg := e.Group("/api")',
+      '\tg.GET("/healthz", ok)', // 6
+      '\tadmin := g.Group("/admin/")',
+      '\tadmin.GET("/status", ok)', // 8
+      '\te.Start(":1323")',
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(files).map(at), [["/api/healthz", 6, undefined], ["/api/admin//status", 8, undefined]]);
+  });
+
+  test("chi: r.Route(\"/api\", func(r chi.Router) {…}) nested with Group, r.Mount of a router (made here or returned by a function)", () => {
+    const files = go(
+      "package main",
+      'import ("net/http"; "github.com/go-chi/chi/v5")',
+      "func main() {",
+      "\tr := chi.NewRouter()",
+      '\tr.Route("/api/", func(r chi.Router) {',
+      '\t\tr.Route("/v1", func(r chi.Router) {',
+      "\t\t\tr.Group(func(r chi.Router) {",
+      '\t\t\t\tr.Get("/healthz", ok)', // 8
+      "\t\t\t})",
+      "\t\t})",
+      "\t})",
+      "\tsub := chi.NewRouter()",
+      '\tsub.Get("/readyz", ok)', // 13
+      '\tr.Mount("/ops", sub)',
+      '\tr.Mount("/debug", debugRoutes())',
+      '\thttp.ListenAndServe(":8080", r)',
+      "}",
+      "func debugRoutes() http.Handler {",
+      "\td := chi.NewRouter()",
+      '\td.Get("/livez", ok)', // 20
+      "\treturn d",
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(files).map(at), [["/api/v1/healthz", 8, 8080], ["/ops/readyz", 13, 8080], ["/debug/livez", 20, 8080]]);
+  });
+
+  test("gorilla/mux: r.PathPrefix(\"/api\").Subrouter(), assigned, chained, and a subrouter of one", () => {
+    const files = go(
+      "package main",
+      'import ("net/http"; "github.com/gorilla/mux")',
+      "func main() {",
+      "\tr := mux.NewRouter()",
+      '\tapi := r.PathPrefix("/api/").Subrouter()',
+      '\tapi.HandleFunc("/healthz", ok).Methods("GET")', // 6
+      '\tv1 := api.PathPrefix("/v1").Subrouter()',
+      '\tv1.Path("/readyz").HandlerFunc(ok)', // 8
+      '\tr.PathPrefix("/ops").Subrouter().HandleFunc("/livez", ok)', // 9
+      '\thttp.ListenAndServe(":8080", r)',
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(files).map(at), [["/api/healthz", 6, 8080], ["/api/v1/readyz", 8, 8080], ["/ops/livez", 9, 8080]]);
+  });
+
+  test("a prefix that is not a literal, a ServeMux mounted in chi, a Group slimgo cannot tell Gin's from Echo's: no endpoint, the route kept as unresolved with the group's line", () => {
+    const gin = go("package main", 'import ("os"; "github.com/gin-gonic/gin")', "func main() {", "\tr := gin.Default()", '\tapi := r.Group(os.Getenv("PREFIX"))', '\tapi.GET("/healthz", ok)', "\tr.Run()", "}");
+    assert.deepEqual(healthEndpoints(gin), []);
+    assert.deepEqual(unresolved(gin), [["/healthz", 6, 5, "the prefix of the route group is not a string literal"]]);
+    const route = go("package main", 'import "github.com/go-chi/chi/v5"', "func routes(r chi.Router, base string) {", "\tr.Route(base, func(r chi.Router) {", '\t\tr.Get("/healthz", ok)', "\t})", "}");
+    assert.deepEqual(unresolved(route), [["/healthz", 5, 4, "the prefix of the route group is not a string literal"]]);
+    const mounted = go("package main", 'import ("net/http"; "github.com/go-chi/chi/v5")', "func main() {", "\tr := chi.NewRouter()", "\tsub := chi.NewRouter()", '\tsub.Get("/readyz", ok)', "\tr.Mount(prefix, sub)", '\thttp.ListenAndServe(":8080", r)', "}");
+    assert.deepEqual(unresolved(mounted), [["/readyz", 6, 7, "the pattern chi's Mount mounts it at is not a string literal"]]);
+    const serveMux = go(
+      "package main",
+      'import ("net/http"; "github.com/go-chi/chi/v5")',
+      "func main() {",
+      "\tr := chi.NewRouter()",
+      "\tops := http.NewServeMux()",
+      '\tops.HandleFunc("/healthz", ok)', // 6
+      '\tr.Mount("/ops", ops)', // 7
+      '\thttp.ListenAndServe(":8080", r)',
+      "}",
+    );
+    assert.deepEqual(healthEndpoints(serveMux), []);
+    assert.deepEqual(unresolved(serveMux), [["/healthz", 6, 7, "chi's Mount passes the whole path to a handler that is not a chi router, so it sees /ops/healthz, not /healthz"]]);
+    const neither = go("package routes", 'import "example.com/web"', "func Register(r *web.Engine) {", '\tapi := r.Group("/api/")', '\tapi.GET("/healthz", ok)', "}");
+    assert.deepEqual(unresolved(neither), [["/healthz", 5, 4, "Gin and Echo would serve /healthz under the group /api/ at different paths, and slimgo cannot tell which this Group is"]]);
+    // Where the two agree, the join is the same whichever it is.
+    const agreed = go("package routes", 'import "example.com/web"', "func Register(r *web.Engine) {", '\tapi := r.Group("/api")', '\tapi.GET("/healthz", ok)', "}");
+    assert.deepEqual(healthEndpoints(agreed).map(at), [["/api/healthz", 5, undefined]]);
+  });
+});
+
 describe("serve subcommand", () => {
   test("the case of a switch on os.Args[1] or flag.Arg(0) that starts a listener; none when the default serves or nothing listens", () => {
     const cli = (on: string, serveCase: string) =>
