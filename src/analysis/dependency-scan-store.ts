@@ -73,8 +73,12 @@ function fileOf(key: string): string {
   return path.join(cacheDir(), "dependency-scans", scanner(), `${createHash("sha256").update(key).digest("hex").slice(0, 32)}.json`);
 }
 
+/** Each package's file, looked up once for all of its files (the key's digest is not free). */
+const fileOfPackage = new WeakMap<KeptPackage, string>();
+
 function packageFor(pkg: KeptPackage): { file: string; kept: KeptPackageFile } {
-  const file = fileOf(pkg.key);
+  let file = fileOfPackage.get(pkg);
+  if (file === undefined) fileOfPackage.set(pkg, (file = fileOf(pkg.key)));
   let kept = loaded.get(file);
   if (!kept) {
     kept = readPackageFile(file, pkg.key) ?? { key: pkg.key, files: {} };
