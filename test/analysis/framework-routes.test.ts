@@ -83,7 +83,7 @@ describe("health routes on web framework route groups, in a module vendoring the
 
   test("init's health check probes the route under the group", async () => {
     const dir = await frameworksModule();
-    const r = await runSlimgo(["init", "--dry-run", "--stdout", "--runtime", "distroless", "--engine", "scanner", "./cmd/gin"], { cwd: dir });
+    const r = await runSlimgo(["init", "--stdout", "--runtime", "distroless", "--engine", "scanner", "./cmd/gin"], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^HEALTHCHECK .* CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/api\/healthz"\]$/m);
   });
