@@ -85,6 +85,6 @@ describe("health routes on web framework route groups, in a module vendoring the
     const dir = await frameworksModule();
     const r = await runSlimgo(["init", "--stdout", "--runtime", "distroless", "--engine", "scanner", "./cmd/gin"], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^HEALTHCHECK .* CMD \["\/usr\/local\/bin\/healthcheck", "127\.0\.0\.1:8080", "\/api\/healthz"\]$/m);
+    assert.match(r.stdout, /^HEALTHCHECK .* CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:8080", "\/api\/healthz"\]$/m);
   });
 });
