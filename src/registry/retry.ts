@@ -66,7 +66,7 @@ export function networkError(registry: string, what: string, err: unknown, insec
   }
   if (code === "ENOTFOUND") return new RegistryError(registry, `${what}: host not found`, { cause: err });
   if ((code && TLS_CODE.test(code)) || /wrong version number|certificate/i.test(message)) {
-    const hint = insecure ? "" : ": if this registry speaks plain HTTP, name it as insecure";
+    const hint = insecure ? "" : `: if this registry speaks plain HTTP, name it as insecure: --insecure-registry ${registry} (insecureRegistries in the library)`;
     return new RegistryError(registry, `${what}: TLS failed (${code ?? message})${hint}`, { cause: err, exitCode: ExitCode.usage });
   }
   const retryable =
