@@ -1,4 +1,5 @@
 import { cgoFacts } from "./cgo.js";
+import { commandLineFlags } from "./command-line-flags.js";
 import { dataDirectories, embedDirectives } from "./embeds.js";
 import { externalCommands } from "./external-commands.js";
 import type { Program } from "./package-graph.js";
@@ -44,6 +45,8 @@ export function programFacts(program: Program, requiredModules: Set<string>, tzd
   if (tls) facts.tlsServer = tls;
   const flag = healthFlag(files);
   if (flag) facts.healthFlag = flag;
+  const commandLine = commandLineFlags(files, program.dependencyFiles);
+  if (commandLine) facts.commandLineFlags = commandLine;
   const subcommand = serveSubcommand(mainFiles, files);
   if (subcommand) facts.serveSubcommand = subcommand;
   return facts;

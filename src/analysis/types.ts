@@ -119,6 +119,11 @@ export interface UnresolvedHealthRoute {
   why: string;
 }
 
+/** The flags a program's command line takes, all of them (see analysis/command-line-flags.ts). */
+export interface CommandLineFlags {
+  flags: { name: string; boolean: boolean; evidence: Evidence }[];
+}
+
 /** A flag that turns the binary into its own health probe (e.g. `-health`). */
 export interface HealthFlag {
   /** Flag name without dashes. */
@@ -189,6 +194,8 @@ export interface ProgramFacts {
   /** Health routes left out of healthEndpoints: the path they are served at could not be read. */
   unresolvedHealthRoutes?: UnresolvedHealthRoute[];
   healthFlag?: HealthFlag;
+  /** Every flag the command line takes, when the standard flag package reads it and the source shows them all. */
+  commandLineFlags?: CommandLineFlags;
   /** The subcommand the server runs under, when main dispatches on its first argument. */
   serveSubcommand?: { name: string; evidence: Evidence };
   versionVariables: VersionVariable[];

@@ -21,7 +21,7 @@
  * SG102: test/fixtures/local-replace needs greeting/go.mod for go mod download, which the fix now copies
  * first (and the fixture, with nothing to download, is not reported). SG203: `CMD exec echo ...` runs on alpine, its exec-form rewrite does not start, and a shell-form
  * ENTRYPOINT ignores the CMD its exec form would get as arguments, and a shell-form CMD under an exec-form
- * ENTRYPOINT reaches the program as /bin/sh, -c and the string until its fix splits the words. SG002: podman drops a flag that starts a shell-form CMD and stops at a misspelt COPY flag. SG123: a root-owned RUN mkdir, also with
+ * ENTRYPOINT reaches the program as /bin/sh, -c and the string until its fix splits the words. SG002: podman drops a flag that starts a shell-form CMD and stops at a misspelt COPY flag. SG124: a flag the program never defines stops it with exit 2. SG123: a root-owned RUN mkdir, also with
  * a VOLUME over it, leaves USER 65532 no write to its state directory; a chown does.
  */
 import assert from "node:assert/strict";
@@ -294,6 +294,27 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const lint = await runSlimgo(["lint", "--fix"], { cwd: dir });
     assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /-X main\.version=1\.2\.3/, lint.stdout + lint.stderr);
     assert.equal(await run("sg117-fixed"), "version 1.2.3");
+  });
+
+  test("SG124: CMD [\"-port\", \"9090\"] for a program whose only flag is -addr: the container exits 2 with \"flag provided but not defined\", and lint said so; with -addr it serves", async () => {
+    const dockerfile = (cmd: string) => `FROM golang:1.19-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\nCMD ${cmd}\n`;
+    const dir = await goModuleContext("slimgo-sg124-", "example.com/flags", {
+      "Dockerfile": dockerfile('["-port", "9090"]'),
+      "main.go": 'package main\n\nimport (\n\t"flag"\n\t"fmt"\n)\n\nfunc main() {\n\taddr := flag.String("addr", ":8080", "listen address")\n\tflag.Parse()\n\tfmt.Println("would listen on", *addr)\n}\n',
+    });
+    const lint = await runSlimgo(["lint", "--format", "json"], { cwd: dir });
+    const findings = (JSON.parse(lint.stdout) as { findings: { ruleId: string; line: number }[] }[])[0]!.findings.filter((f) => f.ruleId === "SG124");
+    assert.deepEqual(findings.map((f) => f.line), [10], lint.stdout);
+    const bad = await build("sg124-bad", dir);
+    assert.equal(bad.code, 0, bad.output);
+    const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, bad.tag], { allowFailure: true, timeoutMs: 60_000 });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /flag provided but not defined: -port/);
+
+    await writeFile(join(dir, "Dockerfile"), dockerfile('["-addr", ":9090"]'));
+    assert.equal((await runSlimgo(["lint", "--format", "json"], { cwd: dir })).stdout.includes("SG124"), false);
+    const good = await build("sg124-good", dir);
+    assert.equal((await podman(["run", "--rm", ...ULIMIT_FLAGS, good.tag], { timeoutMs: 60_000 })).stdout.trim(), "would listen on :9090");
   });
 
   test("SG105: in a single-stage build that loads time zones, -trimpath makes time.LoadLocation fail (no GOROOT to find zoneinfo.zip); slimgo lint --fix leaves it out and the image still runs", async () => {

@@ -107,6 +107,11 @@ const contexts: Record<string, () => Promise<{ bad: LintOptions; good: LintOptio
     });
     return [{ bad: options, good: options }];
   },
+  // SG124: main.go defines the one flag the examples' comment gives.
+  SG124: async () => {
+    const options = await moduleContext({ "main.go": 'package main\n\nimport "flag"\n\nfunc main() {\n\taddr := flag.String("addr", ":8080", "listen address")\n\tflag.Parse()\n\tprintln(*addr)\n}\n' });
+    return [{ bad: options, good: options }];
+  },
   // SG219 reads the entrypoint script from the build context: the one each example's comment shows.
   SG219: async () => {
     const script = (last: string) => makeContext({ app: "", "docker-entrypoint.sh": `#!/bin/sh\nset -e\n/app migrate\n${last}\n` });
