@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { reasonFor } from "../fsutil/output-path.js";
@@ -18,11 +18,31 @@ function configuredCacheDir(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * Makes sure the cache directory can be written. When it cannot (a file in the way, no
- * permission, a read-only file system), this process keeps its cache in a temp directory removed
- * at exit instead, and the returned warning says so (once): the build runs, but reuses nothing
- * and keeps nothing for the next one. Creating a file is the test, as permission bits do not bind
- * root.
+ * The directories slimgo keeps under the cache, each made by the module that fills it: blobs,
+ * layers and gzip-blocks (layer-cache.ts, gzip-block-cache.ts), go-binaries (go-output-cache.ts),
+ * go-toolchains (go-toolchain.ts), go-build-plans (go-build-plan.ts), zoneinfo (go-zoneinfo.ts),
+ * health-probes (go-build.ts), dependency-scans (analysis/dependency-scan-store.ts). A new one
+ * belongs here too.
+ */
+export const CACHE_SUBDIRECTORIES = [
+  "blobs",
+  "layers",
+  "gzip-blocks",
+  "gzip-blocks/blobs",
+  "go-binaries",
+  "go-toolchains",
+  "go-build-plans",
+  "zoneinfo",
+  "health-probes",
+  "dependency-scans",
+] as const;
+
+/**
+ * Makes sure the cache directory can be written. When it cannot (a file in the way, of the cache
+ * or of one of its CACHE_SUBDIRECTORIES, no permission, a read-only file system), this process
+ * keeps its cache in a temp directory removed at exit instead, and the returned warning says so
+ * (once): the build runs, but reuses nothing and keeps nothing for the next one. Creating a file
+ * is the test, as permission bits do not bind root.
  */
 export function useWritableCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const configured = configuredCacheDir(env);
@@ -43,7 +63,6 @@ function writeProblem(dir: string): string | undefined {
     const probe = join(dir, `.slimgo-write-check-${process.pid}`);
     writeFileSync(probe, "");
     rmSync(probe);
-    return undefined;
   } catch (err) {
     let isFile = false;
     try {
@@ -52,5 +71,23 @@ function writeProblem(dir: string): string | undefined {
       // Not there: the error says why.
     }
     return isFile ? "it is a file, not a directory" : reasonFor(err as NodeJS.ErrnoException);
+  }
+  for (const name of CACHE_SUBDIRECTORIES) {
+    const problem = subdirectoryProblem(join(dir, name));
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+/** What is wrong with a subdirectory the cache has already (a missing one is made when needed). */
+function subdirectoryProblem(path: string): string | undefined {
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (info === undefined) return undefined;
+  if (!info.isDirectory()) return `${path} is a file, not a directory`;
+  try {
+    accessSync(path, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch (err) {
+    return `${path}: ${reasonFor(err as NodeJS.ErrnoException)}`;
   }
 }

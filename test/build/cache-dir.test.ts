@@ -6,7 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { chmod, chown, mkdir, readdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { CACHE_SUBDIRECTORIES, useWritableCacheDir } from "../../src/build/cache-dir.js";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { runTool } from "../support/podman.js";
 import { skipUnless } from "../support/tools.js";
@@ -49,4 +50,36 @@ test("SLIMGO_CACHE_DIR in a directory the user cannot write: a warning, and the 
   const cache = join(readonly, "cache");
   await builtWithWarning(dir, result, cache, "permission denied (EACCES)", { env: { HOME: home, GOCACHE: join(home, "go-build"), GOPATH: join(home, "go") }, ...(user ? { user } : {}) });
   assert.equal(existsSync(cache), false);
+});
+
+test("a file in place of any directory slimgo keeps in its cache is named in the warning, and the cache is set aside", async () => {
+  const out = await temp.make("slimgo-cache-sub-");
+  for (const name of CACHE_SUBDIRECTORIES) {
+    const cache = join(out, name.replace(/\//g, "-"));
+    await mkdir(dirname(join(cache, name)), { recursive: true });
+    await writeFile(join(cache, name), "in the way\n");
+    const warning = useWritableCacheDir({ SLIMGO_CACHE_DIR: cache });
+    assert.equal(warning?.split(";")[0], `SLIMGO_CACHE_DIR=${cache} cannot be used: ${join(cache, name)} is a file, not a directory`, name);
+  }
+});
+
+test("a file in place of the cache's blobs or zoneinfo directory: a warning naming it, and the image is built without the cache", { skip: skipUnless("go", "skopeo") }, async () => {
+  // zoneinfo: a server with a health endpoint that loads time zones, so the build fills every directory of the cache.
+  const dir = await fixture("zoneinfo");
+  const out = await temp.make("slimgo-cache-sub-");
+  for (const name of ["blobs", "zoneinfo"]) {
+    const cache = join(out, `cache-${name}`);
+    await mkdir(cache);
+    await writeFile(join(cache, name), "in the way\n");
+    await builtWithWarning(dir, join(out, name), cache, `${join(cache, name)} is a file, not a directory`);
+  }
+  // Every directory a build makes in its cache is one the check knows.
+  const fresh = join(out, "fresh");
+  const r = await runSlimgo(["build", dir, "--oci-layout", join(out, "fresh-layout")], { env: { SLIMGO_CACHE_DIR: fresh, SLIMGO_NO_SPECULATION: "1" } });
+  assert.equal(r.code, 0, r.stderr);
+  const made = (await readdir(fresh, { recursive: true, withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(e.parentPath ?? e.path, e.name).slice(fresh.length + 1));
+  const known = new Set<string>(CACHE_SUBDIRECTORIES);
+  // Below go-build-plans and dependency-scans: directories named after paths and scanner versions.
+  assert.deepEqual(made.filter((d) => !known.has(d) && !/^(go-build-plans|dependency-scans)\//.test(d)), [], "directories the check does not know");
+  assert.ok(["blobs", "zoneinfo", "health-probes", "gzip-blocks/blobs"].every((d) => made.includes(d)), made.join(" "));
 });
