@@ -55,7 +55,8 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
     go: go.binary,
     cwd: req.moduleRoot,
     args: ["build", "-trimpath", `-ldflags=${ldflags}`, ...(req.tags.length ? [`-tags=${req.tags.join(",")}`] : []), ...req.extraFlags, "-o", OUTPUT, req.target],
-    env: { CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...goEnvFor(req.platform), ...goGcEnv(go.version), ...req.extraEnv },
+    // The platform's settings last: the binary is built for the platform its image names.
+    env: { CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...goGcEnv(go.version), ...req.extraEnv, ...goEnvFor(req.platform) },
   };
   const what = `${req.target} for ${platformKey(req.platform)}`;
   const t0 = performance.now();

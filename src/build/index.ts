@@ -121,7 +121,10 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   const mains = chooseMains(analysis, options, config.main, `${where(["main"])}: ${config.main}`);
   const go = await goLookup;
   checkToolchain(go, analysis);
-  const platforms = options.platforms ? parsePlatforms(options.platforms) : parsePlatforms(b.platforms, (value, i) => `${where(["build", "platforms", i])}: ${value}`);
+  const goEnv = { ...(b["go-env"] ?? {}), ...(options.goEnv ?? {}) };
+  // What go build sees: a GOAMD64 or GOARM there picks the variant of a platform that names none.
+  const goSettings = { ...process.env, ...goEnv };
+  const platforms = options.platforms ? parsePlatforms(options.platforms, undefined, goSettings) : parsePlatforms(b.platforms, (value, i) => `${where(["build", "platforms", i])}: ${value}`, goSettings);
   if (options.cgo) checkCgoBuild(platforms, options.base ?? b.base);
   else for (const main of mains) refuseCgo(main);
   const givenAssets = options.assets ?? b.assets ?? [];
@@ -173,7 +176,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           xflags: stamped.get(main)!.variables.map((v) => `${v.symbol}=${valueFor(v.role, version)}`),
           extraLdflags: b.ldflags ?? [],
           extraFlags: [...(b.flags ?? []), ...(options.flags ?? [])],
-          extraEnv: { ...(b["go-env"] ?? {}), ...(options.goEnv ?? {}) },
+          extraEnv: goEnv,
           tags: tzdataTag ? ["timetzdata"] : [],
           cgo: options.cgo === true && main.facts.cgo.required,
           outDir: join(work, main.binary),

@@ -34,11 +34,19 @@ export function hostPlatform(): Platform {
 /**
  * Parses `linux/amd64,linux/arm64`, `all`, or nothing (the host's platform). `named` says where a
  * value came from in an error, by its index in `spec`: `--platform linux/foo` unless told otherwise.
+ * A platform that names no variant gets the one `goSettings` (the environment go build runs with)
+ * builds for, so that the image says what the binary is: GOAMD64=v3 makes linux/amd64 linux/amd64/v3
+ * (v1 is plain amd64), GOARM=6 makes linux/arm linux/arm/v6 (else v7). A variant the platform names
+ * wins, as goEnvFor sets it over those settings.
  */
-export function parsePlatforms(spec: string | string[] | undefined, named: (value: string, index: number) => string = (value) => `--platform ${value}`): Platform[] {
+export function parsePlatforms(
+  spec: string | string[] | undefined,
+  named: (value: string, index: number) => string = (value) => `--platform ${value}`,
+  goSettings: Record<string, string | undefined> = {},
+): Platform[] {
   const given = Array.isArray(spec) ? spec : spec === undefined ? [] : [spec];
   const items = given.flatMap((s, index) => s.split(",").map((item) => ({ item: item.trim(), index }))).filter(({ item }) => item !== "");
-  if (items.length === 0) return [hostPlatform()];
+  if (items.length === 0) return [withSettingsVariant({ os: "linux", architecture: hostPlatform().architecture }, goSettings)];
   const expanded = items.flatMap((s) => (s.item === "all" ? COMMON_PLATFORMS.map((item) => ({ item, index: s.index })) : [s]));
   const seen = new Map<string, Platform>();
   for (const { item, index } of expanded) {
@@ -46,15 +54,27 @@ export function parsePlatforms(spec: string | string[] | undefined, named: (valu
     if (os !== "linux" || !architecture || extra !== undefined || !KNOWN_ARCH.has(architecture)) {
       throw inputError(`${named(item, index)}: expected linux/ARCH[/VARIANT] with ARCH one of ${[...KNOWN_ARCH].join(", ")}, or "all"`);
     }
-    const platform: Platform = { os, architecture };
     if (variant !== undefined && !VARIANTS[architecture]?.variants.includes(variant)) {
       throw inputError(`${named(item, index)}: ${architecture} has no variant "${variant}": the variants are ${acceptedVariants()}; other architectures take none`);
     }
-    if (variant) platform.variant = variant;
-    else if (architecture === "arm") platform.variant = "v7";
+    const platform: Platform = variant ? { os, architecture, variant } : withSettingsVariant({ os, architecture }, goSettings);
     seen.set(platformKey(platform), platform);
   }
   return [...seen.values()];
+}
+
+/** A platform without a variant, with the one GOAMD64 or GOARM in `goSettings` selects (arm: v7 by default). */
+function withSettingsVariant(platform: Platform, goSettings: Record<string, string | undefined>): Platform {
+  if (platform.architecture === "amd64") {
+    const level = goSettings.GOAMD64?.trim();
+    return level !== undefined && level !== "v1" && VARIANTS.amd64!.variants.includes(level) ? { ...platform, variant: level } : platform;
+  }
+  if (platform.architecture === "arm") {
+    // GOARM=6, or with a float mode as newer Go takes it: 6,softfloat.
+    const version = /^([5-7])(,|$)/.exec(goSettings.GOARM?.trim() ?? "")?.[1];
+    return { ...platform, variant: `v${version ?? "7"}` };
+  }
+  return platform;
 }
 
 export function platformKey(p: Platform): string {

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createWriteStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
@@ -32,6 +32,15 @@ test("each variant sets its Go setting: GOAMD64 for amd64, GOARM for arm", () =>
     { GOOS: "linux", GOARCH: "arm64" },
     { GOOS: "linux", GOARCH: "amd64" },
   ]);
+});
+
+test("a platform that names no variant takes the one GOAMD64 or GOARM builds for; one it names wins", () => {
+  const parsed = (spec: string | undefined, settings: Record<string, string>) => parsePlatforms(spec, undefined, settings).map((p) => [p.architecture, p.variant ?? ""].join("/"));
+  assert.deepEqual(parsed("linux/amd64,linux/arm,linux/amd64/v2,linux/arm/v5,linux/arm64", { GOAMD64: "v3", GOARM: "6" }), ["amd64/v3", "arm/v6", "amd64/v2", "arm/v5", "arm64/"]);
+  assert.deepEqual(parsed("linux/amd64,linux/arm", { GOAMD64: "v1", GOARM: "7" }), ["amd64/", "arm/v7"], "v1 is plain amd64");
+  assert.deepEqual(parsed("linux/amd64,linux/arm", { GOAMD64: "v9", GOARM: "6,softfloat" }), ["amd64/", "arm/v6"], "go refuses v9 itself");
+  assert.deepEqual(parsed("linux/amd64", {}), ["amd64/"]);
+  if (process.arch === "x64") assert.deepEqual(parsed(undefined, { GOAMD64: "v4" }), ["amd64/v4"], "the host's platform too");
 });
 
 test("a variant the architecture does not have is a usage error listing the ones it takes", async () => {
@@ -80,6 +89,29 @@ test("linux/amd64/v3 and linux/arm/v6 and v7 are built for their variant, and th
   const want = [/^\s+build\s+GOAMD64=v3$/m, /^\s+build\s+GOARM=6$/m, /^\s+build\s+GOARM=7$/m];
   for (const [i, child] of index.manifests.entries()) {
     assert.equal(child.image.config.variant, ["v3", "v6", "v7"][i], "the image config names the variant too");
+    const info = await buildInfoOf(child.image.layers.at(-1)!, `usr/local/bin/${binary}`, out);
+    assert.match(info, want[i]!, info);
+  }
+});
+
+test("GOAMD64 and GOARM from the environment or slimgo.yaml's go-env are recorded as the variant they build for; a variant in --platform wins over them", { skip: skipUnless("go") }, async () => {
+  const dir = await fixture("cli-tool");
+  await writeFile(join(dir, "slimgo.yaml"), "build:\n  go-env:\n    GOAMD64: v3\n");
+  const out = await temp.make("slimgo-variant-env-");
+  const layout = join(out, "layout");
+  const r = await runSlimgo(["build", dir, "--platform", "linux/amd64,linux/arm,linux/amd64/v2", "--oci-layout", layout, "--json"], { env: { GOARM: "6" } });
+  assert.equal(r.code, 0, r.stderr);
+  const binary = (JSON.parse(r.stdout) as { programs: { binary: string }[] }).programs[0]!.binary;
+  const index = await readOciLayout(layout, `localhost/${binary}:latest`);
+  assert.ok(isImageIndex(index));
+  assert.deepEqual(index.manifests.map((m) => m.descriptor.platform), [
+    { architecture: "amd64", os: "linux", variant: "v3" },
+    { architecture: "arm", os: "linux", variant: "v6" },
+    { architecture: "amd64", os: "linux", variant: "v2" },
+  ]);
+  const want = [/^\s+build\s+GOAMD64=v3$/m, /^\s+build\s+GOARM=6$/m, /^\s+build\s+GOAMD64=v2$/m];
+  for (const [i, child] of index.manifests.entries()) {
+    assert.equal(child.image.config.variant, ["v3", "v6", "v2"][i], "the image config names the variant too");
     const info = await buildInfoOf(child.image.layers.at(-1)!, `usr/local/bin/${binary}`, out);
     assert.match(info, want[i]!, info);
   }
