@@ -24,7 +24,8 @@ export function ociLayoutPublisher(dir: string, onProgress?: (message: string) =
       const notes: string[] = [];
       if (formatOfMediaType(item.mediaType) !== "oci") notes.push("stored with OCI media types (layout tools require them); HEALTHCHECK survives only in Docker-format outputs for podman");
       const refTags = tags.length > 0 ? tags : ["latest"];
-      for (const tag of refTags) await (await writer()).writeOciLayout(dir, stored, { ref: `${name}:${tag}`, onWait: onProgress });
+      // One write for all tags: one turn at the layout's lock, one index.json.
+      await (await writer()).writeOciLayout(dir, stored, { ref: refTags.map((tag) => `${name}:${tag}`), onWait: onProgress });
       return { kind: "oci-layout", reference: `oci:${dir}:${name}:${refTags[0]}@${stored.digest}`, digest: stored.digest, notes };
     },
   };

@@ -141,8 +141,11 @@ async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
 }
 
 export interface WriteLayoutOptions {
-  /** Name for the entry, stored as a full reference (`app:1` → `localhost/app:1`). */
-  ref?: string;
+  /**
+   * Name for the entry, stored as a full reference (`app:1` → `localhost/app:1`); several names
+   * (the tags of one build) give an entry each, added under one lock in one write of index.json.
+   */
+  ref?: string | readonly string[];
   /** Told when another process is writing to the layout and this write waits for it. */
   onWait?: (message: string) => void;
 }
@@ -165,14 +168,15 @@ async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOp
   const existing: IndexManifest = (await exists(join(dir, "index.json")))
     ? await readLayoutIndex(dir, `oci:${dir}`)
     : { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
-  const refName = options.ref === undefined ? undefined : fullLocalName(options.ref);
-  const annotations = refName === undefined ? undefined : { [REF_NAME_ANNOTATION]: refName };
-  const entry = descriptorOf(item, { ...(annotations ? { annotations } : {}), ...(isImageIndex(item) ? {} : { platform: platformOf(item) }) });
+  const given = options.ref === undefined ? [] : typeof options.ref === "string" ? [options.ref] : options.ref;
+  const refNames = [...new Set(given.map((ref) => fullLocalName(ref)))];
+  const platform = isImageIndex(item) ? {} : { platform: platformOf(item) };
+  const entries = refNames.length === 0 ? [descriptorOf(item, platform)] : refNames.map((name) => descriptorOf(item, { annotations: { [REF_NAME_ANNOTATION]: name }, ...platform }));
   const kept = existing.manifests.filter((m) => {
     const name = m.annotations?.[REF_NAME_ANNOTATION];
-    return refName === undefined ? !(m.digest === entry.digest && name === undefined) : name !== refName;
+    return name === undefined ? !(refNames.length === 0 && m.digest === item.digest) : !refNames.includes(name);
   });
-  const index: IndexManifest = { ...existing, schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [...kept, entry] };
+  const index: IndexManifest = { ...existing, schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [...kept, ...entries] };
   await writeFile(join(dir, LAYOUT_FILE), LAYOUT_CONTENT);
   // Renamed, not fsynced: a failed or interrupted write never leaves half an index.json, and after
   // a power cut a rebuild restores the layout. (An fsync here cost up to 25 ms a watch rebuild.)
@@ -182,7 +186,7 @@ async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOp
   created.splice(0);
   // The image whose tag this one took is gone from the index: its blobs that nothing else uses go too.
   await pruneReplaced(dir, existing.manifests.filter((m) => !kept.includes(m)), index.manifests).catch(() => 0);
-  return entry;
+  return entries[0]!;
 }
 
 /** Whether `dir` is a directory with something in it, but neither index.json nor oci-layout: adding a layout there would mix it with other files. */
