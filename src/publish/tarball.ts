@@ -1,5 +1,5 @@
-import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import { makeDirectories } from "../fsutil/make-directories.js";
 import type { ImageOrIndex } from "../image/types.js";
 import { isImageIndex } from "../image/types.js";
 import { preload } from "./preload.js";
@@ -15,7 +15,7 @@ export function tarballPublisher(file: string): Publisher {
   return {
     description: `tarball ${file}`,
     async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {
-      await mkdir(dirname(file), { recursive: true });
+      await makeDirectories(dirname(file));
       await (await writer()).writeDockerArchive(file, item, { ref: `${name}:${tags[0] ?? "latest"}` });
       const kind = isImageIndex(item) ? "oci-archive" : "docker-archive";
       return { kind: "tarball", reference: `${kind}:${file}@${item.digest}`, digest: item.digest };

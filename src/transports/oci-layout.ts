@@ -1,5 +1,5 @@
 import { constants, createReadStream, createWriteStream, rmSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ExitCode, SlimgoError, inputError } from "../errors.js";
@@ -14,6 +14,7 @@ import { blobsOf, type BlobToWrite } from "./blobs.js";
 import { pruneReplaced } from "./layout-prune.js";
 import { tempPathBeside, writeAside } from "../fsutil/atomic-write.js";
 import { withFileLock } from "../fsutil/file-lock.js";
+import { makeDirectories } from "../fsutil/make-directories.js";
 import { atExit } from "../fsutil/temp-cleanup.js";
 
 export const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
@@ -113,7 +114,7 @@ async function writeBlob(dir: string, blob: BlobToWrite): Promise<boolean> {
   const path = blobPath(dir, blob.digest);
   const info = await stat(path).catch(() => undefined);
   if (info !== undefined && info.size === blob.size) return false;
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectories(dirname(path));
   const temp = tempPathBeside(path);
   await writeAside(temp, path, async () => {
     if (blob.bytes !== undefined) {
@@ -155,7 +156,7 @@ export const LAYOUT_LOCK = "index.json.lock";
 
 /** Writes blobs, then index.json, into an existing or new layout directory. */
 async function writeInto(dir: string, item: ImageOrIndex, options: WriteLayoutOptions, created: string[]): Promise<Descriptor> {
-  await mkdir(join(dir, "blobs"), { recursive: true });
+  await makeDirectories(join(dir, "blobs"));
   // At once: each is written aside and renamed, and nothing refers to them before index.json. All
   // have settled before a failure is thrown, so the caller's cleanup sees every blob added.
   const writes = await Promise.allSettled(
@@ -216,7 +217,7 @@ export async function writeOciLayout(dir: string, item: ImageOrIndex, options: W
   if (info !== undefined && (await isForeignDirectory(dir))) throw inputError(`${dir} is a non-empty directory that is not an OCI layout: give a new or empty directory`, { file: dir });
   const lockOptions = { what: `oci:${dir}`, onWait: options.onWait };
   if (info === undefined) {
-    await mkdir(dirname(dir), { recursive: true });
+    await makeDirectories(dirname(dir));
     const made = await withFileLock(join(dirname(dir), `.${basename(dir)}.slimgo-lock`), lockOptions, async () => {
       if (await exists(dir)) return undefined;
       const temp = tempPathBeside(dir);

@@ -5,6 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -96,4 +97,41 @@ test("a write that fails after the checks is an error naming the option and path
   assert.ok(failed instanceof SlimgoError, `a user error, not an internal one: ${String(failed)}`);
   assert.equal(failed.exitCode, 2);
   assert.match(failed.message, new RegExp(`^--tarball ${path}: could not be written \\(EEXIST: file already exists, mkdir `));
+});
+
+/** Mounts `dir` on itself (a bind mount), to be made read-only later; false where mounting is not allowed (not root). */
+function bindMount(dir: string): boolean {
+  try {
+    execFileSync("mount", ["--bind", dir, dir], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test("a file system that turns read-only after the checks is named as read-only (EROFS) for every output, not as a missing directory", { skip: skipUnless("go") }, async (t) => {
+  const dir = await fixture("cli-tool");
+  const out = await temp.make("slimgo-outputs-rofs-");
+  const target = join(out, "target");
+  await mkdir(target);
+  if (!bindMount(target)) return t.skip("cannot bind-mount here (needs root)");
+  try {
+    // The checks pass, then the go that compiles makes the file system read-only.
+    const go = join(out, "go");
+    await writeFile(go, `#!/bin/sh\nif [ "$1" = build ]; then mount -o remount,bind,ro "${target}" || exit 99; fi\nexec go "$@"\n`, { mode: 0o755 });
+    const env = { SLIMGO_GO: go, SLIMGO_NO_SPECULATION: "1", SLIMGO_CACHE_DIR: join(out, "cache") };
+    for (const [option, path] of [
+      ["--tarball", join(target, "sub", "x.tar")],
+      ["--oci-layout", join(target, "sub", "layout")],
+      ["--sbom-dir", join(target, "sub", "sboms")],
+    ] as const) {
+      execFileSync("mount", ["-o", "remount,bind,rw", target]);
+      const r = await runSlimgo(["build", dir, option, path, ...(option === "--sbom-dir" ? ["--oci-layout", join(out, "layout")] : [])], { env });
+      assert.equal(r.code, 2, `${option}:\n${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^slimgo: ${option} ${path}: could not be written \\(EROFS: read-only file system, mkdir `, "m"), r.stderr);
+      assert.doesNotMatch(r.stderr, /ENOENT|internal error/);
+    }
+  } finally {
+    execFileSync("umount", [target]);
+  }
 });
