@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { imageFromManifestBytes, indexFromBytes, isIndexMediaType, isManifestMediaType, type BlobReader, type Descriptor, type ImageOrIndex, type RegistryReference } from "../image/index.js";
 import { formatRegistryReference, isNamedInsecure, RegistryClient } from "../registry/index.js";
 import { shortDigest } from "../image/digest.js";
+import { BlobMemo } from "./blob-memo.js";
 
 export interface RegistrySourceOptions {
   /** Registries (host[:port]) the user named as plain HTTP. */
@@ -19,21 +20,25 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
+/** Every blob this process has downloaded, by digest: each is downloaded once (see blob-memo.ts). */
+const downloaded = new BlobMemo();
+
 /**
  * Blobs of one repository. Manifests of an index's children come from /manifests/, everything
- * else from /blobs/; the client checks each against its digest as it streams.
+ * else from /blobs/, once per run; the client checks each against its digest as it streams.
  */
 export function registryBlobReader(client: RegistryClient, repository: string, what: string, onProgress?: (message: string) => void): BlobReader {
   return {
     what,
     readBlob: async (d: Descriptor) => {
       if (isManifestMediaType(d.mediaType) || isIndexMediaType(d.mediaType)) return (await client.getManifest(repository, d.digest)).bytes;
-      return readAll(await client.getBlob(repository, d.digest, { size: d.size }));
+      return readAll(await downloaded.open(d.digest, () => client.getBlob(repository, d.digest, { size: d.size })));
     },
-    openBlob: async (d: Descriptor) => {
-      onProgress?.(`pulling layer ${shortDigest(d.digest)} (${megabytes(d.size)}) from ${what}`);
-      return client.getBlob(repository, d.digest, { size: d.size });
-    },
+    openBlob: async (d: Descriptor) =>
+      downloaded.open(d.digest, async () => {
+        onProgress?.(`pulling layer ${shortDigest(d.digest)} (${megabytes(d.size)}) from ${what}`);
+        return client.getBlob(repository, d.digest, { size: d.size });
+      }),
   };
 }
 
