@@ -14,7 +14,15 @@ export interface ImageSettings {
 
 const SECOND = 1_000_000_000;
 
-/** The container config: exec-form entrypoint, numeric non-root user, sorted env and labels. */
+/**
+ * The container config: exec-form entrypoint, numeric non-root user, sorted env and labels.
+ * Merged over a --base's config, so each field a base may set is given here; undefined removes it.
+ * As docker build does for `FROM base` + `ENTRYPOINT`, the base's Cmd goes (it was the base
+ * program's arguments, and would become this one's) and OnBuild triggers are not inherited.
+ * Unlike docker, its Healthcheck, StopSignal and ExposedPorts go too: they describe the base's
+ * program (a Go program given the SIGQUIT of an nginx base dumps its goroutines instead of stopping).
+ * Env is merged over the base's (its PATH stays); Volumes are kept, as docker keeps them.
+ */
 export function containerConfig(settings: ImageSettings, baseEnv: string[] = []): ContainerConfig {
   const env = new Map<string, string>();
   for (const e of baseEnv) {
@@ -29,10 +37,12 @@ export function containerConfig(settings: ImageSettings, baseEnv: string[] = [])
     Env: [...env].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`),
     WorkingDir: "/",
     Labels: settings.labels,
+    Cmd: settings.args.length > 0 ? settings.args : undefined,
+    ExposedPorts: settings.ports.length > 0 ? Object.fromEntries(settings.ports.map((p) => [`${p}/tcp`, {}])) : undefined,
+    Healthcheck: settings.healthcheck ? healthConfig(settings.healthcheck) : undefined,
+    StopSignal: undefined,
+    OnBuild: undefined,
   };
-  if (settings.args.length > 0) config.Cmd = settings.args;
-  if (settings.ports.length > 0) config.ExposedPorts = Object.fromEntries(settings.ports.map((p) => [`${p}/tcp`, {}]));
-  if (settings.healthcheck) config.Healthcheck = healthConfig(settings.healthcheck);
   return config;
 }
 

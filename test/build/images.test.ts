@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
-import { freePort, healthcheckRun, podman, removeImages, removeStartedContainers, runContainer, runTool, waitForHttp, type ContainerHandle } from "../support/podman.js";
+import { freePort, healthcheckRun, inspectImage, podman, podmanBuild, removeImages, removeStartedContainers, runContainer, runTool, waitForHttp, type ContainerHandle } from "../support/podman.js";
 import { skipContainers, skipUnless } from "../support/tools.js";
 import { readElf } from "../../src/gobinary/index.js";
 import { ensureStandInImages } from "../support/standins.js";
@@ -369,6 +369,35 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     const cross = await runSlimgo(["build", dir, "--cgo", "--base", `oci:${base}:base`, "--platform", "linux/amd64,linux/arm64", "--tarball", join(out, "y.tar")]);
     assert.equal(cross.code, 2);
     assert.match(cross.stderr, /--cgo builds with this machine's C compiler/);
+  });
+
+  test("--base: the program runs with the arguments slimgo gives, not the base's CMD; the base's health check, stop signal and ports go, its PATH stays", { skip: skipUnless("skopeo") }, async () => {
+    await ensureStandInImages();
+    const out = await temp("base-config");
+    // A base as images on Docker Hub are: a shell as CMD, and settings for the program it ships.
+    await writeFile(join(out, "Containerfile"), 'FROM docker.io/library/alpine:3.20\nCMD ["/bin/sh"]\nSTOPSIGNAL SIGQUIT\nEXPOSE 80\nHEALTHCHECK CMD ["/bin/false"]\n');
+    const baseTag = "localhost/slimgo-test-base-config:latest";
+    images.push(baseTag);
+    await podmanBuild({ tag: baseTag, context: out, dockerfile: join(out, "Containerfile"), format: "docker" });
+    const dir = await fixture("cli-tool");
+    const plain = join(out, "plain.tar");
+    const result = await build([dir, "--base", `podman:${baseTag}`, "--format", "docker", "--tarball", plain, "-t", "base-config-test"]);
+    const tag = `localhost/${result.programs[0]!.binary}:base-config-test`;
+    images.push(tag);
+    await podman(["load", "-i", plain]);
+    const run = await podman(["run", "--rm", tag]);
+    assert.equal(run.stdout.trim(), "0 0 0", "it counts its empty stdin, not the file /bin/sh given as its argument");
+    const config = (await inspectImage(tag)).Config as Record<string, unknown>;
+    assert.equal(config.Cmd, undefined);
+    assert.equal(config.Healthcheck, undefined);
+    assert.equal(config.StopSignal, undefined);
+    assert.equal(config.ExposedPorts, undefined);
+    assert.ok((config.Env as string[]).some((e) => e.startsWith("PATH=")), "the base's PATH stays");
+
+    const withArg = join(out, "arg.tar");
+    await build([dir, "--base", `podman:${baseTag}`, "--arg=-w", "--tarball", withArg, "-t", "base-config-test"]);
+    await podman(["load", "-i", withArg]);
+    assert.equal((await podman(["run", "--rm", tag])).stdout.trim(), "0", "--arg -w: only the word count");
   });
 
   test("env, entrypoint args, labels, user and assets from flags and slimgo.yaml reach the image, layered by change rate", { skip: skipUnless("skopeo", "umoci") }, async () => {
