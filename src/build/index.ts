@@ -24,6 +24,7 @@ import { portsInImage, unsetPortNote } from "./ports.js";
 import { assetEntries, checkAssets, cleanAssetPath } from "./assets.js";
 import { baseLayerEntries, describeBaseLayer, NONROOT_UID, stateDirectoryEntries, ZONEINFO_PATH } from "./base-layer.js";
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
+import { checkGoEnv } from "./go-env-guard.js";
 import { abandonGoBuild } from "./speculation.js";
 import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
 import { findGoZoneinfo } from "./go-zoneinfo.js";
@@ -125,6 +126,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   // What go build sees: a GOAMD64 or GOARM there picks the variant of a platform that names none.
   const goSettings = { ...process.env, ...goEnv };
   const platforms = options.platforms ? parsePlatforms(options.platforms, undefined, goSettings) : parsePlatforms(b.platforms, (value, i) => `${where(["build", "platforms", i])}: ${value}`, goSettings);
+  checkGoEnv(b["go-env"] ?? {}, (key) => where(["build", "go-env", key]));
+  checkGoEnv(options.goEnv ?? {}, (key) => `goEnv.${key}`);
   if (options.cgo) checkCgoBuild(platforms, options.base ?? b.base);
   else for (const main of mains) refuseCgo(main);
   const givenAssets = options.assets ?? b.assets ?? [];

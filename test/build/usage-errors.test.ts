@@ -48,6 +48,19 @@ test("a value from slimgo.yaml that build cannot use is named by its file, line 
   assert.match(assets.stderr, /^slimgo: \S+\/slimgo\.yaml:2: build\.assets: \.\.\/\.\.\/etc: must be a file or directory inside the module/m);
 });
 
+test("go-env in slimgo.yaml cannot set what --platform and --cgo set: the binary would not be what the image says", async () => {
+  const layout = join(await temp.make("slimgo-go-env-"), "layout");
+  const withGoEnv = async (goEnv: string) => {
+    const dir = await fixture("root-main");
+    await writeFile(join(dir, "slimgo.yaml"), `build:\n  go-env:\n    GOFLAGS: -mod=mod\n    ${goEnv}\n`);
+    return dir;
+  };
+  await refused([await withGoEnv('CGO_ENABLED: "1"'), "--oci-layout", layout], /^slimgo: \S+\/slimgo\.yaml:4: build\.go-env\.CGO_ENABLED: slimgo sets CGO_ENABLED itself, .*: use --cgo with a --base that has the C library instead$/m);
+  await refused([await withGoEnv("GOARCH: arm64"), "--oci-layout", layout], /^slimgo: \S+\/slimgo\.yaml:4: build\.go-env\.GOARCH: slimgo sets GOARCH itself, .*: use --platform \(or build\.platforms\) instead$/m);
+  await refused([await withGoEnv("GOOS: windows"), "--oci-layout", layout], /^slimgo: \S+\/slimgo\.yaml:4: build\.go-env\.GOOS: .*use --platform/m);
+  assert.deepEqual(await readdir(join(layout, "..")), [], "nothing written");
+});
+
 test("with several main packages, build says to name one as a target: it has no --main", async () => {
   const dir = await fixture("multi-cmd");
   const layout = join(await temp.make("slimgo-mains-"), "layout");
