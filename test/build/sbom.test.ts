@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
-import { runTool } from "../support/podman.js";
+import { freePort, runTool } from "../support/podman.js";
 import { startRegistry, type TestRegistry } from "../support/registry.js";
 import { skipUnless } from "../support/tools.js";
 
@@ -43,6 +43,17 @@ test("--sbom-dir writes an SPDX 2.3 document listing the module, the Go version 
   assert.ok(doc.relationships.some((rel: { relationshipType: string }) => rel.relationshipType === "DESCRIBES"));
   const json = JSON.parse(r.stdout);
   assert.match(doc.documentNamespace, new RegExp(json.programs[0].sboms[1].subject.slice(7)), "the namespace names the image it describes");
+});
+
+test("a build whose push fails writes no SBOM, as it writes no --oci-layout: outputs are all or nothing", { skip: skipUnless("go") }, async () => {
+  const dir = await copyModule("root-main");
+  const out = await mkdtemp(join(tmpdir(), "slimgo-sbom-failed-"));
+  temps.push(dir, out);
+  const port = await freePort();
+  const r = await runSlimgo(["build", dir, "--push", `127.0.0.1:${port}/x`, "--insecure-registry", `127.0.0.1:${port}`, "--sbom-dir", join(out, "sb"), "--oci-layout", join(out, "o")]);
+  assert.notEqual(r.code, 0, r.stderr);
+  assert.match(r.stderr, /127\.0\.0\.1:\d+/);
+  assert.deepEqual(await readdir(out), [], "neither the layout nor the SBOM directory was written");
 });
 
 test("--push attaches the SBOM as an OCI artifact that refers to the image", { skip: skipUnless("go", "docker-registry", "skopeo") }, async () => {

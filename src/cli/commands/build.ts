@@ -223,18 +223,19 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
   if (flags.name && result.programs.length > 1 && !trigger?.changed.length) {
     out.warn(`--name ${flags.name} is not used: it names one image, and ${result.programs.length} programs are built, each named localhost/BINARY (${result.programs.map((p) => `localhost/${p.main.binary}`).join(", ")}); build one program to give it a name`);
   }
-  const sbomDir = flags.sbomDir;
-  if (sbomDir) {
-    const [{ writeSboms }, { writeFailure }] = await Promise.all([import("../../sbom/index.js"), import("../../publish/index.js")]);
-    const written = await writeSboms(result.programs, sbomDir).catch((err: unknown) => Promise.reject(writeFailure("--sbom-dir", sbomDir, err)));
-    for (const f of written) out.info(`wrote SBOM ${f}`);
-  }
   const published = await run.publishAll(result.programs, run.destinations, {
     several: result.programs.length > 1,
     name: flags.name,
     tags: flags.tag ?? [],
     onProgress: (m) => out.info(m),
   });
+  // Last, as a local output is written once the pushes before it succeeded: a failed push leaves no SBOM of an image that is nowhere.
+  const sbomDir = flags.sbomDir;
+  if (sbomDir) {
+    const [{ writeSboms }, { writeFailure }] = await Promise.all([import("../../sbom/index.js"), import("../../publish/index.js")]);
+    const written = await writeSboms(result.programs, sbomDir).catch((err: unknown) => Promise.reject(writeFailure("--sbom-dir", sbomDir, err)));
+    for (const f of written) out.info(`wrote SBOM ${f}`);
+  }
   const elapsedMs = trigger ? Math.round(performance.now() - trigger.since) : 0;
   if (flags.json) {
     const summary = {
