@@ -3,6 +3,8 @@ import { ExitCode, SlimgoError } from "../errors.js";
 /**
  * A registry operation that failed. The message is one line that starts with the registry
  * and never contains a password or token (they are never passed to this class).
+ * Exit 2, as for unreadable input: a registry that is down, refuses us or keeps failing says
+ * nothing about the image, so it is not a finding (1), whether slimgo pushes or reads.
  */
 export class RegistryError extends SlimgoError {
   readonly registry: string;
@@ -17,7 +19,7 @@ export class RegistryError extends SlimgoError {
     message: string,
     options: { status?: number; codes?: string[]; retryable?: boolean; exitCode?: ExitCode; cause?: unknown } = {},
   ) {
-    super(`${registry}: ${message}`, { exitCode: options.exitCode ?? ExitCode.findings, cause: options.cause });
+    super(`${registry}: ${message}`, { exitCode: options.exitCode ?? ExitCode.usage, cause: options.cause });
     this.name = "RegistryError";
     this.registry = registry;
     this.status = options.status;

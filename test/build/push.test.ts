@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
-import { runTool } from "../support/podman.js";
+import { freePort, runTool } from "../support/podman.js";
 import { startRegistry, type TestRegistry } from "../support/registry.js";
 import { startFaultProxy } from "../registry/support/proxy.js";
 import { skipContainers, skipUnless } from "../support/tools.js";
@@ -161,12 +161,29 @@ describe("slimgo build --push", { skip: skipUnless("go", "docker-registry", "sko
     temps.push(out);
     try {
       const r = await push(proxy.host, "down/app", ["--oci-layout", join(out, "layout"), "--tarball", join(out, "app.tar")]);
-      assert.notEqual(r.code, 0);
+      assert.equal(r.code, 2, "a failing registry is not a finding about the image");
       assert.match(r.stderr, new RegExp(`slimgo: ${proxy.host.replace(/\./g, "\\.")}.*503.*gave up after \\d+ tries`));
       assert.deepEqual(await readdir(out), [], "the push runs before local outputs, so nothing was written");
     } finally {
       await proxy.stop();
     }
   });
+});
+
+test("a registry that is down is exit 2 however slimgo meets it: build --push, build --base and verify", { skip: skipUnless("go") }, async () => {
+  const dir = await copyModule("root-main");
+  temps.push(dir);
+  const down = `127.0.0.1:${await freePort()}`;
+  const refused = new RegExp(`^slimgo: (--base: )?${down.replace(/\./g, "\\.")}: .*connection refused: is the registry running and the port right\\?$`, "m");
+  const runs = {
+    "build --push": ["build", dir, "--push", `${down}/app`, "--insecure-registry", down],
+    "build --base": ["build", dir, "--base", `${down}/base:1`, "--insecure-registry", down],
+    verify: ["verify", `${down}/app:1`, "--insecure-registry", down],
+  };
+  for (const [what, args] of Object.entries(runs)) {
+    const r = await runSlimgo(args, { env });
+    assert.equal(r.code, 2, `${what}:\n${r.stderr}`);
+    assert.match(r.stderr, refused, what);
+  }
 });
 
