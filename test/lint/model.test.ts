@@ -80,6 +80,15 @@ describe("Dockerfile model", () => {
     assert.deepEqual(wrapped.instructions[1]?.commands.map((c) => c.name), ["time", "go"], "a shell behind a wrapper still reads the heredoc");
   });
 
+  test("a heredoc given to a shell named after its marker (<<EOT bash, <<EOT sh -e, <<-EOT /bin/bash) is that shell's script", () => {
+    for (const head of ["<<EOT bash", "<<EOT sh -e", "<<-EOT /bin/bash"]) {
+      const m = buildModel(`FROM golang:1.19-bookworm\nRUN ${head}\ngo build -o /out/notes .\nEOT\n`);
+      assert.deepEqual(m.instructions[1]?.commands.map((c) => c.name), [head.split(" ")[0], "go"], head);
+    }
+    const python = buildModel("FROM golang:1.19-bookworm\nRUN <<EOT python3\nprint('hi')\nEOT\n");
+    assert.deepEqual(python.instructions[1]?.commands.map((c) => c.name), ["<<EOT"], "python's script is not read as shell");
+  });
+
   test("variables: global ARG needs redeclaring, ENV inherits into child stages, defaults apply", () => {
     const m = buildModel("ARG V=1\nFROM alpine:3.20 AS a\nENV E=from-a\nARG V\nARG W=${V}-w\nRUN true\nFROM a\nRUN true\n");
     const inA = lookupAt(m, m.instructions[5]!);

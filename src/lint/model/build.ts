@@ -208,7 +208,9 @@ function readInstruction(node: Instruction, model: DockerfileModel, problems: Pa
       const headWords = commands.flatMap((c) => c.words.map((w) => w.value));
       const markersOnly = headWords.every((w) => w.startsWith("<<"));
       if (markersOnly) commands = [];
-      const shell = commands[0] ? unwrapCommand(commands[0]).words[0]?.value.split("/").pop() : undefined;
+      // `<<EOT bash` and `bash <<EOT` alike give the body to the shell on its standard input.
+      const head0 = commands[0];
+      const shell = head0 ? unwrapCommand({ ...head0, words: head0.words.filter((w) => !w.value.startsWith("<<")) }).words[0]?.value.split("/").pop() : undefined;
       if (markersOnly || posixShells.has(shell ?? "")) for (const h of heredocs) commands.push(...parseScript(h.content, h.contentStart));
     } else {
       commands = parseShell(shellText.text, shellText.base, escape);

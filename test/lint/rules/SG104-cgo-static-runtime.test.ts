@@ -15,6 +15,7 @@ const netgo = (build: string, env = "") => `FROM golang:1.22 AS b\n${env}RUN ${b
 
 ruleTester(rule, {
   valid: [
+    { name: "heredoc given to python, not a shell: its body is no go command", code: "FROM golang:1.19-bookworm AS build\nRUN <<EOT python3\nprint('go build -o /out/notes .')\nEOT\nFROM scratch\n" },
     { code: initDockerfile },
     { code: recipeDockerfile },
     { name: "ENV CGO_ENABLED=0 in builder", code: "FROM golang:1.22 AS b\nENV CGO_ENABLED=0\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
@@ -40,6 +41,9 @@ ruleTester(rule, {
     { name: "the old space-separated tag list", code: netgo("go build -tags 'netgo osusergo' -o /app ."), module: importing("os/user") },
   ],
   invalid: [
+    { name: "heredoc RUN <<EOT bash: the body is bash's script", code: "FROM golang:1.19-bookworm AS build\nRUN <<EOT bash\ngo build -o /out/notes .\nEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", output: "FROM golang:1.19-bookworm AS build\nRUN <<EOT bash\nCGO_ENABLED=0 go build -o /out/notes .\nEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", lines: [2] },
+    { name: "heredoc RUN <<EOT sh -e", code: "FROM golang:1.19-bookworm AS build\nRUN <<EOT sh -e\ngo build -o /out/notes .\nEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", output: "FROM golang:1.19-bookworm AS build\nRUN <<EOT sh -e\nCGO_ENABLED=0 go build -o /out/notes .\nEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", lines: [2] },
+    { name: "heredoc RUN <<-EOT /bin/bash", code: "FROM golang:1.19-bookworm AS build\nRUN <<-EOT /bin/bash\n\tgo build -o /out/notes .\n\tEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", output: "FROM golang:1.19-bookworm AS build\nRUN <<-EOT /bin/bash\n\tCGO_ENABLED=0 go build -o /out/notes .\n\tEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", lines: [2] },
     {
       name: "-tags netgo, but os/user without osusergo still links glibc",
       code: netgo("go build -tags netgo -o /app ."),
