@@ -89,6 +89,16 @@ describe("Dockerfile model", () => {
     assert.deepEqual(python.instructions[1]?.commands.map((c) => c.name), ["<<EOT"], "python's script is not read as shell");
   });
 
+  test("FROM resolves through global ARG defaults, and ${X:-y} for an ARG declared without one", () => {
+    const image = (text: string) => buildModel(text).stages.at(-1)?.resolvedImage;
+    assert.equal(image("ARG BASE=scratch\nFROM ${BASE}\n"), "scratch");
+    assert.equal(image("ARG BASE=scratch\nFROM $BASE\n"), "scratch");
+    assert.equal(image("ARG BASE\nFROM ${BASE:-scratch}\n"), "scratch");
+    assert.equal(image("ARG BASE\nFROM ${BASE-scratch}\n"), "scratch");
+    assert.equal(image("ARG BASE=alpine:3.20\nFROM ${BASE:-scratch}\n"), "alpine:3.20");
+    assert.equal(image("FROM ${BASE:-scratch}\n"), "scratch");
+  });
+
   test("variables: global ARG needs redeclaring, ENV inherits into child stages, defaults apply", () => {
     const m = buildModel("ARG V=1\nFROM alpine:3.20 AS a\nENV E=from-a\nARG V\nARG W=${V}-w\nRUN true\nFROM a\nRUN true\n");
     const inA = lookupAt(m, m.instructions[5]!);

@@ -406,6 +406,15 @@ export function envDeclarations(ins: InstructionModel, model: DockerfileModel): 
   return ins.keyword === "ENV" ? declarations(ins, model).map((d) => ({ name: d.name, value: d.value ?? "", raw: d.raw ?? "" })) : [];
 }
 
+/**
+ * The variables a FROM line sees in a build without --build-arg: a global `ARG BASE` with no default
+ * is unset there, so `${BASE:-scratch}` is scratch (BuildKit and podman alike).
+ */
+function fromLookup(model: DockerfileModel, ins: InstructionModel): Lookup {
+  const lookup = lookupAt(model, ins);
+  return (name) => (model.globalArgs.has(name) && model.globalArgs.get(name) === undefined ? undefined : lookup(name));
+}
+
 function assignStages(model: DockerfileModel): void {
   let current: StageModel | undefined;
   let sawNonArgBeforeFrom = false;
@@ -414,8 +423,7 @@ function assignStages(model: DockerfileModel): void {
       // FROM [--platform=..] image [AS name]: read from the arguments already split, not re-parsed.
       const image = ins.args[0] ?? "";
       const stageName = ins.args.length >= 3 && ins.args[1]?.toUpperCase() === "AS" ? ins.args[2] : undefined;
-      const lookup = lookupAt(model, ins);
-      const resolvedImage = expand(image, lookup, model.escape).value;
+      const resolvedImage = expand(image, fromLookup(model, ins), model.escape).value;
       const name = stageName?.toLowerCase();
       const lowered = resolvedImage.toLowerCase();
       const parent = model.stages.find((s) => s.name !== undefined && s.name === lowered);
