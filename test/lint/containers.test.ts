@@ -22,7 +22,8 @@
  * first (and the fixture, with nothing to download, is not reported). SG203: `CMD exec echo ...` runs on alpine, its exec-form rewrite does not start, and a shell-form
  * ENTRYPOINT ignores the CMD its exec form would get as arguments, and a shell-form CMD under an exec-form
  * ENTRYPOINT reaches the program as /bin/sh, -c and the string until its fix splits the words. SG002: podman drops a flag that starts a shell-form CMD and stops at a misspelt COPY flag. SG124: a flag the program never defines stops it with exit 2. SG123: a root-owned RUN mkdir, also with
- * a VOLUME over it, leaves USER 65532 no write to its state directory; a chown does.
+ * a VOLUME over it, leaves USER 65532 no write to its state directory; a chown does. SG102: test/fixtures/vendored builds offline from vendor/, while the go mod download
+ * SG102 once asked for tries to fetch its module.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -582,6 +583,25 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const built = await build("sg002-copy-flag", misspelt);
     assert.notEqual(built.code, 0);
     assert.match(built.output, /COPY only supports/);
+  });
+
+  test("SG102 on test/fixtures/vendored: go build reads vendor/ and downloads nothing, so no finding and the build works offline; the go mod download SG102 once asked for fetches the vendored module and fails", async () => {
+    const dir = await copyModule("vendored");
+    dirs.track(dir);
+    const dockerfile = "FROM golang:1.19-bookworm AS build\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/app .\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n";
+    await writeFile(join(dir, ".dockerignore"), ".git\n.env\n");
+    await writeFile(join(dir, "Dockerfile"), dockerfile);
+    const lint = await runSlimgo(["lint", "--format", "json"], { cwd: dir });
+    const ids = (JSON.parse(lint.stdout) as { findings: { ruleId: string }[] }[]).flatMap((r) => r.findings).map((f) => f.ruleId);
+    assert.ok(!ids.includes("SG102"), lint.stdout);
+    const asWritten = await build("sg102-vendored", dir);
+    assert.equal(asWritten.code, 0, asWritten.output);
+
+    // The order SG102 asked for: go mod download ignores vendor/ (the stand-in's GOPROXY=off shows the fetch it tries).
+    await writeFile(join(dir, "Dockerfile"), dockerfile.replace("COPY . .\n", "COPY go.mod ./\nRUN go mod download\nCOPY . .\n"));
+    const downloading = await build("sg102-vendored-download", dir);
+    assert.notEqual(downloading.code, 0, downloading.output);
+    assert.match(downloading.output, /example\.com\/greet@v0\.1\.0: module lookup disabled by GOPROXY=off/);
   });
 
   test('SG108: ENTRYPOINT ["sh", "-c", ...] on distroless cannot start; the fixed ENTRYPOINT runs the program itself', async () => {

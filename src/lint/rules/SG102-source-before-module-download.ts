@@ -3,7 +3,7 @@ import { parseGoMod } from "../../analysis/gomod.js";
 import { compareGoVersions } from "../../analysis/go-version.js";
 import { isDirectoryReplacement, isOutsideModule, replacementDir } from "../../analysis/local-replaces.js";
 import type { GoModFile, GoModReplace, GoModRequire } from "../../analysis/types.js";
-import { copyPaths, goBuilds, isModDownload, isSourceCopy, lineStartOf, stageChain } from "../model/queries.js";
+import { copyPaths, envForCommand, goBuilds, goFlagValue, isModDownload, isSourceCopy, lineStartOf, stageChain, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule, RuleContext } from "../types.js";
 
@@ -31,6 +31,7 @@ export const rule: Rule = {
       const laterBuild = builds.find((b) => b.stage === stage && b.instruction.index > sourceCopy.index);
       if (!download && !laterBuild) continue;
       if (!download && laterBuild && laterBuild.instruction.mounts.some((m) => m.type === "cache" && /\/pkg\/mod\/?$/.test(m.target ?? ""))) continue;
+      if (!download && builds.filter((b) => b.stage === stage && b.instruction.index > sourceCopy.index).every((b) => buildsFromVendor(ctx, mod, b))) continue;
       const fix = download ? moveDownloadFix(ctx, mod, stage, sourceCopy, download) : undefined;
       ctx.report({
         at: sourceCopy,
@@ -89,6 +90,22 @@ function downloadsAnything(ctx: RuleContext, mod: BuildModule): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Whether a go build reads its modules from vendor/ and so downloads none: -mod=vendor on the
+ * command line or in GOFLAGS, or, with neither naming another -mod, vendor/modules.txt in the
+ * context and go.mod saying go 1.14 or later (go's default there). go mod download ignores vendor/
+ * and fetches every requirement, so moving it first would add downloads the build never needed.
+ */
+function buildsFromVendor(ctx: RuleContext, mod: BuildModule | undefined, build: GoInvocation): boolean {
+  const goflags = envForCommand(ctx.model, build, "GOFLAGS");
+  const fromGoflags = typeof goflags === "string" ? /(?:^|\s)--?mod=(\S*)/.exec(goflags)?.[1] : undefined;
+  const mode = goFlagValue(build.args, "mod") ?? fromGoflags;
+  if (mode !== undefined) return mode === "vendor";
+  if (goflags === null) return false;
+  const vendored = ctx.module?.vendored ?? ctx.fileExists("vendor/modules.txt") === true;
+  return vendored && mod?.goMod.go !== undefined && compareGoVersions(mod.goMod.go, "1.14") >= 0;
 }
 
 function downloads(stage: StageModel): boolean {

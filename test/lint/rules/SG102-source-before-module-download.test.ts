@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { analyze } from "../../../src/analysis/index.js";
 import { rule } from "../../../src/lint/rules/SG102-source-before-module-download.js";
 import { ruleTester } from "../support/rule-tester.js";
-import { makeContext } from "../support/context.js";
+import { copyContext, makeContext } from "../support/context.js";
+import { fileURLToPath } from "node:url";
 import { fakeModule } from "../support/module.js";
 import { initDockerfile, recipeDockerfile } from "../support/dockerfiles.js";
 
@@ -27,6 +28,12 @@ const oldGoAllLocal = makeContext({
   "words/go.mod": "module example.com/words\n\ngo 1.16\n",
 });
 
+/** test/fixtures/vendored: go 1.19, vendor/modules.txt, no go.sum; go mod download would fetch example.com/greet, which the build reads from vendor/. */
+const vendored = copyContext(fileURLToPath(new URL("../../../../test/fixtures/vendored", import.meta.url)), {});
+const vendoredModule = await analyze(vendored, { engine: "scanner" });
+const vendoredGo113 = copyContext(vendored, { "go.mod": readFileSync(`${vendored}/go.mod`, "utf8").replace("go 1.19", "go 1.13") });
+const vendoredDockerfile = "FROM golang:1.19-bookworm AS build\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -o /out/app .\n";
+
 const noSum = makeContext({ "go.mod": "module example.com/app\n\ngo 1.19\n\nrequire golang.org/x/text v0.14.0\n", "main.go": "package main\n" });
 
 ruleTester(rule, {
@@ -42,8 +49,14 @@ ruleTester(rule, {
     { name: "the only requirement is replaced by a directory (test/fixtures/local-replace): nothing to download", code: localReplaceDockerfile, contextDir: localReplace, module: localReplaceModule },
     { name: "the same without the module analysis: the context's go.mod says so", code: localReplaceDockerfile, contextDir: localReplace },
     { name: "go 1.16, and the replacement requires only a module go.mod replaces by a directory too", code: localReplaceDockerfile, contextDir: oldGoAllLocal },
+    { name: "vendored module (test/fixtures/vendored), go 1.19: go build reads vendor/ and downloads nothing", code: vendoredDockerfile, contextDir: vendored, module: vendoredModule },
+    { name: "the same without the module analysis", code: vendoredDockerfile, contextDir: vendored },
+    { name: "go 1.13 with -mod=vendor given", code: vendoredDockerfile.replace("go build", "go build -mod=vendor"), contextDir: vendoredGo113 },
+    { name: "ENV GOFLAGS=-mod=vendor", code: vendoredDockerfile.replace("COPY . .", "ENV GOFLAGS=-mod=vendor\nCOPY . ."), module: fakeModule({ requires: 1 }) },
   ],
   invalid: [
+    { name: "vendored module, but -mod=mod makes go build download", code: vendoredDockerfile.replace("go build", "go build -mod=mod"), contextDir: vendored, module: vendoredModule, lines: [3] },
+    { name: "vendor/modules.txt with go 1.13: go does not use vendor/ unless told", code: vendoredDockerfile, contextDir: vendoredGo113, lines: [3] },
     {
       name: "a directory replacement: the fix also copies its go.mod, which go mod download reads",
       code: localReplaceDockerfile,
