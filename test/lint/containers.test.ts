@@ -22,7 +22,7 @@
  * first (and the fixture, with nothing to download, is not reported). SG203: `CMD exec echo ...` runs on alpine, its exec-form rewrite does not start, and a shell-form
  * ENTRYPOINT ignores the CMD its exec form would get as arguments, and a shell-form CMD under an exec-form
  * ENTRYPOINT reaches the program as /bin/sh, -c and the string until its fix splits the words. SG002: podman drops a flag that starts a shell-form CMD and stops at a misspelt COPY flag. SG124: a flag the program never defines stops it with exit 2. SG123: a root-owned RUN mkdir, also with
- * a VOLUME over it, leaves USER 65532 no write to its state directory; a chown does. SG102: test/fixtures/vendored builds offline from vendor/, while the go mod download
+ * a VOLUME over it, leaves USER 65532 no write to its state directory; a chown does. SG108: an entrypoint script whose #!/bin/sh scratch lacks cannot start. SG102: test/fixtures/vendored builds offline from vendor/, while the go mod download
  * SG102 once asked for tries to fetch its module.
  */
 import assert from "node:assert/strict";
@@ -583,6 +583,20 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const built = await build("sg002-copy-flag", misspelt);
     assert.notEqual(built.code, 0);
     assert.match(built.output, /COPY only supports/);
+  });
+
+  test("SG108: an entrypoint script whose #!/bin/sh scratch lacks cannot start (exec ...: no such file or directory), and lint says so", async () => {
+    const dockerfile = 'FROM scratch\nCOPY app /app\nCOPY docker-entrypoint.sh /\nUSER 65532:65532\nENTRYPOINT ["/docker-entrypoint.sh"]\n';
+    const dir = await contextWith("slimgo-lint-sg108-script-", { ".dockerignore": ".git\n.env\nsrc\n", Dockerfile: dockerfile, "docker-entrypoint.sh": '#!/bin/sh\nexec /app "$@"\n' });
+    await chmod(join(dir, "docker-entrypoint.sh"), 0o755);
+    withProgram(dir);
+    const lint = await runSlimgo(["lint", "--no-module"], { cwd: dir });
+    assert.match(lint.stdout, /Dockerfile:5:1 error {3}SG108 ENTRYPOINT starts docker-entrypoint\.sh, whose #!\/bin\/sh needs sh, which scratch does not have/, lint.stdout);
+    const built = await build("sg108-script", dir);
+    assert.equal(built.code, 0, built.output);
+    const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, built.tag], { allowFailure: true, timeoutMs: 60_000 });
+    assert.notEqual(run.code, 0, "the container must not start");
+    assert.match(run.stdout + run.stderr, /docker-entrypoint\.sh.*no such file or directory/);
   });
 
   test("SG102 on test/fixtures/vendored: go build reads vendor/ and downloads nothing, so no finding and the build works offline; the go mod download SG102 once asked for fetches the vendored module and fails", async () => {

@@ -1,7 +1,9 @@
 import { execFormFix, execFormOf, shellFormArguments, shellWrapperFix } from "../fixes/exec-form.js";
-import { runsCmdAsCommand } from "../model/entrypoint.js";
+import { runsCmdAsCommand, startedProcess } from "../model/entrypoint.js";
+import { absoluteIn, contextSourcesOf, workdirAt } from "../model/image-files.js";
+import { shebangShell } from "../../shell/signal-path.js";
 import { cmdInEffect, execEntrypointOf, stageHasNoShell } from "../model/queries.js";
-import type { Rule } from "../types.js";
+import type { Rule, RuleContext } from "../types.js";
 
 /** Programs that are a shell: an exec-form instruction that starts one needs it in the image. */
 const SHELLS = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh)$/;
@@ -11,7 +13,7 @@ export const rule: Rule = {
     id: "SG108",
     name: "shell-form-without-shell",
     severity: "error",
-    description: "Shell-form RUN, CMD, ENTRYPOINT or HEALTHCHECK, or an exec-form one that starts a shell, in a stage whose image has no shell (scratch, distroless).",
+    description: "Shell-form RUN, CMD, ENTRYPOINT or HEALTHCHECK, or an exec-form one that starts a shell or a shell script, in a stage whose image has no shell (scratch, distroless).",
     docs: "docs/rules/SG108.md",
     peers: {},
     fixable: true,
@@ -59,5 +61,33 @@ export const rule: Rule = {
         });
       }
     }
+    checkEntrypointScript(ctx);
   },
 };
+
+/**
+ * An exec-form ENTRYPOINT or CMD of a shell-less final image that starts a script from the build
+ * context whose #! line names a shell: the kernel finds no interpreter, and the runtime says
+ * `exec /docker-entrypoint.sh: no such file or directory`.
+ */
+function checkEntrypointScript(ctx: RuleContext): void {
+  const stage = ctx.model.finalStage;
+  if (!stage || ctx.contextDir === undefined || !stageHasNoShell(stage)) return;
+  const started = startedProcess(stage);
+  const program = started?.argv[0];
+  if (!started || started.instruction.json === null || program === undefined || SHELLS.test(program)) return;
+  const imagePath = absoluteIn(workdirAt(stage), program);
+  if (imagePath === undefined) return;
+  for (const source of contextSourcesOf(stage, imagePath)) {
+    const text = ctx.fileExists(source) === true ? ctx.readFile(source) : undefined;
+    if (text === undefined) continue;
+    const shell = shebangShell(text);
+    if (shell === undefined || !SHELLS.test(shell)) return;
+    const shebang = text.split("\n", 1)[0]!.trim();
+    ctx.report({
+      at: started.instruction,
+      message: `${started.instruction.keyword} starts ${source}, whose ${shebang} needs ${shell}, which ${stage.resolvedImage} does not have, so the container cannot start ("exec ${imagePath}: no such file or directory"): run the Go program itself, or use a base image with a shell`,
+    });
+    return;
+  }
+}

@@ -1,9 +1,16 @@
 import { rule } from "../../../src/lint/rules/SG108-shell-form-without-shell.js";
 import { ruleTester } from "../support/rule-tester.js";
 import { initDockerfile, recipeDockerfile } from "../support/dockerfiles.js";
+import { makeContext } from "../support/context.js";
+
+const scriptDockerfile = (base: string) => `FROM ${base}\nCOPY app /app\nCOPY docker-entrypoint.sh /\nUSER 65532:65532\nENTRYPOINT ["/docker-entrypoint.sh"]\n`;
+const withScript = (script: string) => makeContext({ app: "", "docker-entrypoint.sh": script });
 
 ruleTester(rule, {
   valid: [
+    { name: "the same entrypoint script where the image has a shell", code: scriptDockerfile("alpine:3.20"), contextDir: withScript('#!/bin/sh\nexec /app "$@"\n') },
+    { name: "an entrypoint that is no script (an ELF program named like one)", code: scriptDockerfile("scratch"), contextDir: withScript("\u007fELF\u0002\u0001") },
+    { name: "busybox copied into scratch as /bin/sh", code: scriptDockerfile("scratch").replace("COPY app /app", "COPY busybox /bin/sh"), contextDir: withScript("#!/bin/sh\nexec /app\n") },
     { code: initDockerfile },
     { code: recipeDockerfile },
     { name: "shell form where a shell exists", code: "FROM alpine:3.20\nCMD /app --serve\n" },
@@ -12,6 +19,8 @@ ruleTester(rule, {
     { name: "exec form of the program itself", code: "FROM scratch\nENTRYPOINT [\"/app\", \"serve\"]\n" },
   ],
   invalid: [
+    { name: "entrypoint script whose #!/bin/sh scratch lacks", code: scriptDockerfile("scratch"), contextDir: withScript('#!/bin/sh\nexec /app "$@"\n'), lines: [5], message: 'docker-entrypoint.sh, whose #!/bin/sh needs sh, which scratch does not have, so the container cannot start ("exec /docker-entrypoint.sh: no such file or directory")' },
+    { name: "#!/usr/bin/env bash on distroless, started through CMD", code: "FROM gcr.io/distroless/static-debian12:nonroot\nWORKDIR /srv\nCOPY run.sh .\nCMD [\"./run.sh\", \"serve\"]\n", contextDir: makeContext({ "run.sh": "#!/usr/bin/env bash\nexec /app\n" }), lines: [4], message: "run.sh, whose #!/usr/bin/env bash needs bash" },
     { name: "shell-form CMD in scratch", code: "FROM scratch\nCOPY app /app\nCMD /app --port 8080\n", lines: [3], message: "exec form", output: "FROM scratch\nCOPY app /app\nCMD [\"/app\", \"--port\", \"8080\"]\n" },
     { name: "shell-form ENTRYPOINT in distroless", code: "FROM gcr.io/distroless/static-debian12\nENTRYPOINT /app\n", lines: [2], output: "FROM gcr.io/distroless/static-debian12\nENTRYPOINT [\"/app\"]\n" },
     { name: "RUN in scratch", code: "FROM scratch\nRUN mkdir /tmp\n", lines: [2], message: "builder stage" },
