@@ -3,11 +3,13 @@
  * inside the module, each at its path relative to the module root, so the program finds them from
  * its working directory (/) as it did from the module's.
  */
-import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { inputError, SlimgoError } from "../errors.js";
 import { reasonFor } from "../fsutil/output-path.js";
 import type { TarEntry } from "../tar/write.js";
+import { dockerignoreMatcher, type DockerignoreMatcher } from "../dockerfile/dockerignore-patterns.js";
+import { secretFilePattern } from "../secret-names.js";
 
 type AssetNamer = (given: string, index: number) => string;
 const byFlag: AssetNamer = (given) => `--assets ${given}`;
@@ -18,14 +20,35 @@ function inside(root: string, path: string): boolean {
   return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep));
 }
 
+/** The module's .containerignore and .dockerignore (podman reads the one, docker the other), each as a matcher. */
+async function ignoreFiles(root: string): Promise<{ name: string; matcher: DockerignoreMatcher }[]> {
+  const files = [];
+  for (const name of [".containerignore", ".dockerignore"]) {
+    const text = await readFile(join(root, name), "utf8").catch(() => undefined);
+    if (text !== undefined) files.push({ name, matcher: dockerignoreMatcher(text.split(/\r?\n/)) });
+  }
+  return files;
+}
+
 /**
  * The tar entries for `assets` (paths relative to `root`). A symbolic link is followed when what it
  * points to is inside the module; one that leaves it is refused, so that a link to ~/.ssh or /etc
- * cannot carry files from outside the module into the image.
+ * cannot carry files from outside the module into the image. Inside a directory, what the module's
+ * .dockerignore (or .containerignore) excludes and secret-looking files (.env, *.key, *.pem, ...)
+ * are left out, each told to `onLeftOut`; a path given itself is copied whatever its name.
  */
-export async function assetEntries(root: string, assets: string[], named: AssetNamer = byFlag): Promise<TarEntry[]> {
+export async function assetEntries(root: string, assets: string[], named: AssetNamer = byFlag, onLeftOut: (message: string) => void = () => {}): Promise<TarEntry[]> {
   const realRoot = await realpath(root);
+  const ignores = await ignoreFiles(root);
   const entries = new Map<string, TarEntry>();
+  const leftOutBecause = (rel: string, isDirectory: boolean): string | undefined => {
+    for (const { name, matcher } of ignores) {
+      const by = matcher.excludedBy(rel);
+      if (by !== undefined) return `${name} line ${by.line}: ${by.pattern}`;
+    }
+    const secret = secretFilePattern(rel.split("/").at(-1) ?? rel, isDirectory);
+    return secret === undefined ? undefined : `looks like a secret: ${secret}`;
+  };
   const add = async (full: string, label: string, walking: Set<string> = new Set()): Promise<void> => {
     const link = await lstat(full);
     if (link.isSymbolicLink()) {
@@ -35,7 +58,15 @@ export async function assetEntries(root: string, assets: string[], named: AssetN
       }
     }
     const info = await stat(full);
-    const path = `/${relative(root, full).split(sep).join("/")}`;
+    const rel = relative(root, full).split(sep).join("/");
+    const path = `/${rel}`;
+    if (walking.size > 0) {
+      const why = leftOutBecause(rel, info.isDirectory());
+      if (why !== undefined) {
+        onLeftOut(`${label}: left ${rel}${info.isDirectory() ? "/" : ""} out of the image (${why}); to put it in deliberately, give it as an asset of its own (--assets ${rel})`);
+        return;
+      }
+    }
     if (info.isDirectory()) {
       const real = await realpath(full);
       if (walking.has(real)) throw inputError(`${label}: ${relative(root, full)} is a symbolic link to a directory that contains it: leave the link out`);

@@ -134,6 +134,13 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   const assets = typeof givenAssets === "string" ? [givenAssets] : givenAssets;
   const assetsNamed = options.assets === undefined && b.assets !== undefined ? (given: string, i: number) => `${where(typeof b.assets === "string" ? ["build", "assets"] : ["build", "assets", i])}: ${given}` : undefined;
   await checkAssets(analysis.root, assets, assetsNamed);
+  // Each platform's image reads the assets; what they leave out is told once.
+  const toldLeftOut = new Set<string>();
+  const assetLeftOut = (message: string) => {
+    if (toldLeftOut.has(message)) return;
+    toldLeftOut.add(message);
+    options.onWarning?.(message);
+  };
   const version = await versionLookup;
   if (version.refusedRepository !== undefined) refuseUnreadableRepository(version.refusedRepository, [...(b.flags ?? []), ...(options.flags ?? [])]);
   const cache = new LayerCache(undefined, options.onWarning);
@@ -227,7 +234,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           layers.push({ layer: await layerOf([binaryEntry(HEALTH_PROBE_PATH, probe)], format, report("health probe")), history: historyAt("slimgo build: health probe (no shell needed)") });
         }
         if (assets.length > 0) {
-          const entries = await assetEntries(analysis.root, assets, assetsNamed);
+          const entries = await assetEntries(analysis.root, assets, assetsNamed, assetLeftOut);
           layers.push({ layer: await layerOf(entries, format, report("assets")), history: historyAt(`slimgo build: assets ${assets.join(" ")}`) });
         }
         return layers;

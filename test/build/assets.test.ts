@@ -102,3 +102,50 @@ test("slimgo build refuses a missing --assets before compiling: a module that do
   assert.match(fromConfig.stderr, /^slimgo: \S*slimgo\.yaml:4: build\.assets\[1\]: static: \S+\/static does not exist/m);
   assert.doesNotMatch(fromConfig.stderr, /compiling|go build/);
 });
+
+test("a directory leaves out secret-looking files and what .dockerignore or .containerignore excludes, naming each; a path given itself is copied", async () => {
+  const { root } = await module();
+  await mkdir(join(root, "config", "secrets"), { recursive: true });
+  await writeFile(join(root, "config", ".env"), "DB_PASSWORD=x\n");
+  await writeFile(join(root, "config", ".env.example"), "DB_PASSWORD=\n");
+  await writeFile(join(root, "config", "server.key"), "-----BEGIN PRIVATE KEY-----\n");
+  await writeFile(join(root, "config", "secrets", "db.txt"), "x\n");
+  await writeFile(join(root, "config", "app.json"), "{}\n");
+  await writeFile(join(root, "config", "local.json"), "{}\n");
+  await writeFile(join(root, "config", "draft.json"), "{}\n");
+  await writeFile(join(root, ".dockerignore"), "# local only\nconfig/local.json\n");
+  await writeFile(join(root, ".containerignore"), "config/draft.json\n");
+  const told: string[] = [];
+  const entries = await assetEntries(root, ["config"], undefined, (m) => told.push(m));
+  assert.deepEqual(shape(entries), ["dir /config 755", "file /config/.env.example 644", "file /config/app.json 644"]);
+  assert.deepEqual(told.sort(), [
+    "--assets config: left config/.env out of the image (looks like a secret: .env); to put it in deliberately, give it as an asset of its own (--assets config/.env)",
+    "--assets config: left config/draft.json out of the image (.containerignore line 1: config/draft.json); to put it in deliberately, give it as an asset of its own (--assets config/draft.json)",
+    "--assets config: left config/local.json out of the image (.dockerignore line 2: config/local.json); to put it in deliberately, give it as an asset of its own (--assets config/local.json)",
+    "--assets config: left config/secrets/ out of the image (looks like a secret: secrets/); to put it in deliberately, give it as an asset of its own (--assets config/secrets)",
+    "--assets config: left config/server.key out of the image (looks like a secret: *.key); to put it in deliberately, give it as an asset of its own (--assets config/server.key)",
+  ]);
+
+  const named = await assetEntries(root, ["config/server.key"], undefined, (m) => told.push(`unexpected: ${m}`));
+  assert.deepEqual(shape(named), ["file /config/server.key 644"]);
+  assert.equal(told.length, 5);
+});
+
+test("slimgo build --assets DIR keeps a secret file out of the image with one warning naming it, and verify passes", async () => {
+  const dir = await fixture("root-main");
+  await mkdir(join(dir, "config"));
+  await writeFile(join(dir, "config", ".env"), "DB_PASSWORD=x\n");
+  await writeFile(join(dir, "config", "server.key"), "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ\n-----END PRIVATE KEY-----\n");
+  await writeFile(join(dir, "config", "app.json"), "{}\n");
+  await writeFile(join(dir, ".dockerignore"), ".env\n*.key\n");
+  const layout = join(await temp.make("slimgo-assets-cli-"), "layout");
+  const r = await runSlimgo(["build", dir, "--assets", "config", "--oci-layout", layout], { env: { SLIMGO_NO_SPECULATION: "1" } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr.match(/left config\/\.env out of the image/g)?.length, 1, r.stderr);
+  assert.equal(r.stderr.match(/left config\/server\.key out of the image/g)?.length, 1, r.stderr);
+  const tree = await runSlimgo(["inspect", layout, "--tree"]);
+  assert.match(tree.stdout, /app\.json/);
+  assert.doesNotMatch(tree.stdout, /\.env|server\.key/);
+  const verified = await runSlimgo(["verify", layout]);
+  assert.match(verified.stdout, /PASS\s+SV011 /);
+});
