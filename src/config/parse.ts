@@ -1,9 +1,9 @@
 import { displayPath } from "../fsutil/display-path.js";
-import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, type Node } from "yaml";
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document, type Node } from "yaml";
 import type { BaseIssue } from "valibot";
 import { inputError } from "../errors.js";
 import { issueKeys, valibot } from "../lazy-valibot.js";
-import { configSchema, type SlimgoConfig } from "./schema.js";
+import { configSchema, TEXT_KEYS, type SlimgoConfig } from "./schema.js";
 
 export type KeyPath = (string | number)[];
 
@@ -29,6 +29,7 @@ export function parseConfigWithLines(text: string, file: string): ParsedConfig {
     throw inputError(`${shown}:${line}: invalid YAML: ${firstLine(yamlError.message)}`, { file, line });
   }
   const lineOf = (path: KeyPath) => keyLine(doc, path, lineCounter) ?? keyLine(doc, path.slice(0, -1), lineCounter) ?? 1;
+  numbersAsText(doc.contents, []);
   const data: unknown = doc.toJS() ?? {};
   const parsed = valibot().safeParse(configSchema, data);
   if (parsed.success) return { config: parsed.output, where: (path) => `${shown}:${lineOf(path)}: ${keyName(path)}` };
@@ -37,6 +38,18 @@ export function parseConfigWithLines(text: string, file: string): ParsedConfig {
   const path = issueKeys(issue);
   const line = lineOf(path);
   throw inputError(`${shown}:${line}: ${keyName(path)}: ${describeIssue(issue)}`, { file, line });
+}
+
+/** A number or true/false where text is meant (TEXT_KEYS) becomes the text as written: `PORT: 9090` is "9090", `1.10` stays "1.10". */
+function numbersAsText(node: unknown, path: string[]): void {
+  if (isScalar(node)) {
+    const isText = TEXT_KEYS.some((keys) => keys.length === path.length && keys.every((k, i) => k === "*" || k === path[i]));
+    if (isText && (typeof node.value === "number" || typeof node.value === "boolean" || typeof node.value === "bigint")) node.value = node.source ?? String(node.value);
+  } else if (isMap(node)) {
+    for (const pair of node.items) if (isScalar(pair.key)) numbersAsText(pair.value, [...path, String(pair.key.value)]);
+  } else if (isSeq(node)) {
+    for (const item of node.items) numbersAsText(item, [...path, "*"]);
+  }
 }
 
 /** `build.platforms[1]`; "(top level)" for the file itself. */

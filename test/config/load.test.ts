@@ -35,7 +35,7 @@ test("an unknown key names the key and its line", () => {
 });
 
 test("a wrong value names the key, its line and what is allowed", () => {
-  expectConfigError("init:\n  runtime: ubuntu\n", /slimgo\.yaml:2: init\.runtime: .*"scratch"/);
+  expectConfigError("init:\n  runtime: ubuntu\n", /slimgo\.yaml:2: init\.runtime: must be one of scratch, distroless, alpine, debian, not the text "ubuntu"$/);
   expectConfigError("build:\n  user: nobody\n", /slimgo\.yaml:2: build\.user: must be a numeric uid/);
 });
 
@@ -48,6 +48,30 @@ test("a list or a text where a map belongs is an error naming the key, its line 
   expectConfigError("init: [scratch]\n", /^\/m\/slimgo\.yaml:1: init: must be a map of settings/);
   expectConfigError("- build\n", /^\/m\/slimgo\.yaml:1: \(top level\): must be a map of sections \(main:, init:, lint:, build:\), not a list$/);
   assert.deepEqual(parseConfig("build:\n  env: { A: \"1\" }\n  labels:\n    team: x\n", "slimgo.yaml").build, { env: { A: "1" }, labels: { team: "x" } });
+});
+
+test("a number or true/false where text is meant is read as the text written", () => {
+  const config = parseConfig("build:\n  env: { PORT: 9090, VERSION: 1.10, DEBUG: true }\n  labels: { a: 1 }\n  user: 0\n  go-env: { GOAMD64: v3, CGO_ENABLED: 0 }\n  args: [--port, 8080]\n", "slimgo.yaml");
+  assert.deepEqual(config.build, { env: { PORT: "9090", VERSION: "1.10", DEBUG: "true" }, labels: { a: "1" }, user: "0", "go-env": { GOAMD64: "v3", CGO_ENABLED: "0" }, args: ["--port", "8080"] });
+  assert.equal(parseConfig("init:\n  port: 8080\n  shell: true\n", "slimgo.yaml").init?.port, 8080, "numbers stay numbers where a number is meant");
+});
+
+test("one value where a list is meant is a list of one", () => {
+  assert.deepEqual(parseConfig("build:\n  platforms: linux/arm64\n  flags: -tags=netgo\n  args: serve\n  ldflags: -X main.edition=oss\nlint:\n  ignore: SG101\n", "slimgo.yaml"), {
+    build: { platforms: ["linux/arm64"], flags: ["-tags=netgo"], args: ["serve"], ldflags: ["-X main.edition=oss"] },
+    lint: { ignore: ["SG101"] },
+  });
+});
+
+test("a value of the wrong type says what to write, with the key and its line", () => {
+  expectConfigError("build:\n  env:\n    PORT: [9090]\n", /^\/m\/slimgo\.yaml:3: build\.env\.PORT: must be text, e\.g\. "value" \(quoted, or a number\), not a list$/);
+  expectConfigError("build:\n  platforms: { linux: arm64 }\n", /^\/m\/slimgo\.yaml:2: build\.platforms: must be a list, e\.g\. \[linux\/amd64, linux\/arm64\], or one value, not a map$/);
+  expectConfigError("build:\n  flags:\n    - -trimpath\n    - [x]\n", /^\/m\/slimgo\.yaml:4: build\.flags\[1\]: must be text, e\.g\. -tags=netgo, not a list$/);
+  expectConfigError("init:\n  port: http\n", /^\/m\/slimgo\.yaml:2: init\.port: must be a port number, e\.g\. 8080, not the text "http"$/);
+  expectConfigError("init:\n  shell: sometimes\n", /^\/m\/slimgo\.yaml:2: init\.shell: must be true or false, not the text "sometimes"$/);
+  expectConfigError("lint:\n  failure-threshold: high\n", /^\/m\/slimgo\.yaml:2: lint\.failure-threshold: must be one of error, warning, info, style, none, not the text "high"$/);
+  expectConfigError("build:\n  env: { A: }\n", /^\/m\/slimgo\.yaml:2: build\.env\.A: must be text, .*not an empty value$/);
+  assert.throws(() => parseConfig("build:\n  env: { PORT: [1] }\n", "slimgo.yaml"), (err: Error) => !/Invalid type|Expected/.test(err.message));
 });
 
 test("broken YAML names the line", () => {
