@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
 import { inputError } from "../errors.js";
+import { goOutputFromCwd } from "../fsutil/display-path.js";
 import type { Platform } from "../image/types.js";
 import type { GoToolchain } from "./go-toolchain.js";
 import { goEnvFor, platformKey } from "./platforms.js";
@@ -62,7 +63,7 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   const t0 = performance.now();
   const early = await claimGoBuild(plan, out, req.signal);
   req.signal?.throwIfAborted();
-  if (early && !early.ok) throw goBuildFailed(what, early.stderr);
+  if (early && !early.ok) throw goBuildFailed(what, goOutputFromCwd(early.stderr, req.moduleRoot));
   let upToDate = early?.upToDate ?? false;
   if (!early) {
     const seeded = seedOutput(plan, out);
@@ -120,7 +121,7 @@ function runGo(go: GoToolchain, args: string[], cwd: string, env: NodeJS.Process
     // binary, a SIGTERM sent to it alone) must not leave it compiling into a removed directory.
     const child = execFile(go.binary, args, { cwd, env, maxBuffer: 16 * 1024 * 1024, signal, killSignal: "SIGINT" }, (err, _stdout, stderr) => {
       if (!err) return resolve();
-      reject(signal?.aborted ? new Error(`go build of ${what} stopped: another part of the build failed`) : goBuildFailed(what, stderr, err.message));
+      reject(signal?.aborted ? new Error(`go build of ${what} stopped: another part of the build failed`) : goBuildFailed(what, goOutputFromCwd(stderr, cwd), err.message));
     });
     stopAtExit(child, "SIGINT");
   });

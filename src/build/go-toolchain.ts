@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { compareGoVersions } from "../analysis/go-version.js";
 import type { ModuleAnalysis } from "../analysis/types.js";
 import { inputError } from "../errors.js";
+import { displayModuleFile } from "../fsutil/display-path.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
 
@@ -127,7 +128,7 @@ export function checkToolchain(go: GoToolchain, analysis: ModuleAnalysis): void 
   if (compareGoVersions(go.version, wanted) < 0) {
     const which = analysis.goMod.toolchain ? "toolchain" : "go";
     throw inputError(
-      `${evidence.file}:${evidence.line}: the module needs Go ${wanted} (${which} line) but ${go.binary} is Go ${go.version}: install Go ${wanted} or newer, or build with the Dockerfile from slimgo init`,
+      `${displayModuleFile(analysis.root, evidence.file)}:${evidence.line}: the module needs Go ${wanted} (${which} line) but ${go.binary} is Go ${go.version}: install Go ${wanted} or newer, or build with the Dockerfile from slimgo init`,
       { file: evidence.file, line: evidence.line },
     );
   }

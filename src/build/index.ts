@@ -14,7 +14,7 @@ import { binaryPathOf, loopbackWarning, needsCaCertificates, selectMainPackages 
 import { checkHealthPath, healthProbeCommand, healthTarget, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError, SlimgoError } from "../errors.js";
 import { removeAtExit } from "../fsutil/temp-cleanup.js";
-import { displayPath } from "../fsutil/display-path.js";
+import { displayModuleFile, displayPath } from "../fsutil/display-path.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
 import { descriptorOf, type Descriptor, type HistoryEntry, type Image, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
 import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
@@ -129,7 +129,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   checkGoEnv(b["go-env"] ?? {}, (key) => where(["build", "go-env", key]));
   checkGoEnv(options.goEnv ?? {}, (key) => `goEnv.${key}`);
   if (options.cgo) checkCgoBuild(platforms, options.base ?? b.base);
-  else for (const main of mains) refuseCgo(main);
+  else for (const main of mains) refuseCgo(main, analysis.root);
   const givenAssets = options.assets ?? b.assets ?? [];
   const assets = typeof givenAssets === "string" ? [givenAssets] : givenAssets;
   const assetsNamed = options.assets === undefined && b.assets !== undefined ? (given: string, i: number) => `${where(typeof b.assets === "string" ? ["build", "assets"] : ["build", "assets", i])}: ${given}` : undefined;
@@ -379,13 +379,13 @@ function checkCgoBuild(platforms: Platform[], base: string | undefined): void {
   if (other) throw inputError(`--cgo builds with this machine's C compiler, for ${platformKey(host)} only; ${platformKey(other)} needs its own builder (use the Dockerfile from slimgo init)`);
 }
 
-function refuseCgo(main: MainPackage): void {
+function refuseCgo(main: MainPackage, root: string): void {
   const cgo = main.facts.cgo;
   if (!cgo.required) return;
   const where = cgo.evidence[0] ?? cgo.dependencies[0]?.evidence;
   const alt = cgo.dependencies.find((d) => d.alternative);
   throw inputError(
-    `${where ? `${where.file}:${where.line}: ` : ""}${main.binary} needs cgo, and slimgo build makes static CGO_ENABLED=0 binaries: ` +
+    `${where ? `${displayModuleFile(root, where.file)}:${where.line}: ` : ""}${main.binary} needs cgo, and slimgo build makes static CGO_ENABLED=0 binaries: ` +
       (alt ? `switch ${alt.module} to ${alt.alternative}, or ` : "") +
       `build with the Dockerfile from \`slimgo init\`, which uses a glibc builder and runtime, or pass --cgo with a glibc --base`,
     where ? { file: where.file, line: where.line } : {},

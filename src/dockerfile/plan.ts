@@ -4,7 +4,7 @@ import { stampedVersionVariables } from "../analysis/version-vars.js";
 import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts, StateDirectory, UnresolvedHealthRoute, VersionVariable } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
-import { displayPath } from "../fsutil/display-path.js";
+import { displayModuleFile, displayPath } from "../fsutil/display-path.js";
 import { builderImage, NONROOT_USER, runtimeImage } from "./images.js";
 import { healthTarget } from "./health-probe.js";
 import { chooseGoVersion } from "./builder-go-version.js";
@@ -294,8 +294,9 @@ function planProgram(main: MainPackage, name: string, options: PlanOptions, seve
   if (cgo) {
     if (options.runtime === "scratch" || options.runtime === "alpine") {
       const alt = f.cgo.dependencies.find((d) => d.alternative);
+      const where = f.cgo.evidence[0] ?? f.cgo.dependencies[0]?.evidence;
       throw inputError(
-        `${f.cgo.evidence[0]?.file ?? f.cgo.dependencies[0]?.evidence.file ?? "go.mod"}: ${main.binary} needs cgo, which links glibc; --runtime ${options.runtime} cannot run it: use --runtime distroless or debian` +
+        `${where ? `${displayModuleFile(root, where.file)}:${where.line}` : displayModuleFile(root, "go.mod")}: ${main.binary} needs cgo, which links glibc; --runtime ${options.runtime} cannot run it: use --runtime distroless or debian` +
           (alt ? `, or switch ${alt.module} to ${alt.alternative} and build statically` : ""),
       );
     }
