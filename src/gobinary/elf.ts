@@ -32,12 +32,13 @@ export function isElf(firstBytes: Uint8Array): boolean {
   return firstBytes.length >= 4 && ELF_MAGIC.equals(Buffer.from(firstBytes.buffer, firstBytes.byteOffset, 4));
 }
 
-interface MachineName {
+export interface MachineName {
   machine: string;
   goarch?: string;
 }
 
-function machineName(code: number, elfClass: 32 | 64, endianness: Endianness): MachineName {
+/** The ELF e_machine code as a name, and as GOARCH when Go has one for it. */
+export function machineName(code: number, elfClass: 32 | 64, endianness: Endianness): MachineName {
   const little = endianness === "little";
   switch (code) {
     case 3:

@@ -134,6 +134,7 @@ function imageSection(r: ImageInspection, verify: VerifyReport | undefined): str
   const config: [string, string][] = [
     ["entrypoint", JSON.stringify(c.entrypoint ?? null)],
     ["cmd", JSON.stringify(c.cmd ?? null)],
+    ["runs", r.program ? `${r.program.path}: ${r.program.format}${r.program.problem ? ` (${r.program.problem})` : ""}` : ""],
     ["user", c.user ?? "(root: not set)"],
     ["working dir", c.workingDir ?? ""],
     ["env", c.env.join("\n")],

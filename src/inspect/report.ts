@@ -2,14 +2,19 @@ import { posix } from "node:path";
 import type { GoBinaryInfo } from "../gobinary/index.js";
 import { platformOf, platformString, type FileNode, type Image } from "../image/index.js";
 import type { ImageScan } from "../verify/image-view-from-image.js";
+import { entrypointProgram } from "../verify/command.js";
+import { describeFormat, whyNotRunnable } from "../verify/executable-format.js";
+import type { ImageView } from "../verify/image-view.js";
 import { needsCaCertificates } from "../verify/needs.js";
 import { maskEnvLine } from "./mask.js";
-import type { ConfigReport, DirectoryBytes, GoBinaryReport, ImageInspection, LayerReport, TreeEntry } from "./types.js";
+import type { ConfigReport, ProgramReport, DirectoryBytes, GoBinaryReport, ImageInspection, LayerReport, TreeEntry } from "./types.js";
 
 export interface InspectOptions {
   reference: string;
   /** Include the final file tree. */
   tree?: boolean;
+  /** The program the container starts (see programReport). */
+  program?: ProgramReport;
 }
 
 const BASE_NAME = "org.opencontainers.image.base.name";
@@ -108,6 +113,17 @@ export function goBinaryReport(path: string, info: GoBinaryInfo): GoBinaryReport
   return report;
 }
 
+/** What the container's exec-form entrypoint is, read from its first bytes; undefined for shell form or a missing file. */
+export async function programReport(view: ImageView): Promise<ProgramReport | undefined> {
+  const started = await entrypointProgram(view);
+  if (started === undefined) return undefined;
+  const goBinary = view.goBinaries.some((b) => b.path === started.path);
+  const report: ProgramReport = { path: started.path, format: `${goBinary ? "Go binary, " : ""}${describeFormat(started.format)}` };
+  const { os, architecture } = view.platform;
+  if (whyNotRunnable(started.format, view.platform) !== undefined) report.problem = `${os}/${architecture} cannot exec it ("exec format error")`;
+  return report;
+}
+
 /** Bytes per directory of the final file system, `depth` levels deep, biggest first. */
 export function directoryBytes(files: Iterable<FileNode>, depth = 4): DirectoryBytes {
   const root: DirectoryBytes = { path: "/", bytes: 0, files: 0, children: [] };
@@ -175,6 +191,7 @@ export function inspectionOf(image: Image, scan: ImageScan, options: InspectOpti
     directories: directoryBytes(scan.filesystem.files.values()),
     warnings: scan.warnings,
   };
+  if (options.program !== undefined) result.program = options.program;
   if (image.config.created !== undefined) result.created = image.config.created;
   if (baseName !== undefined || baseDigest !== undefined) result.baseImage = { ...(baseName ? { name: baseName } : {}), ...(baseDigest ? { digest: baseDigest } : {}) };
   if (options.tree) result.tree = treeEntries(scan.filesystem.files.values());

@@ -4,7 +4,7 @@ import type { TarLimits } from "../tar/read.js";
 import { scanImage, type ImageScan } from "../verify/image-view-from-image.js";
 import { verifyImage, type VerifyImageOptions } from "../verify/index.js";
 import type { VerifyReport } from "../verify/types.js";
-import { inspectionOf } from "./report.js";
+import { inspectionOf, programReport } from "./report.js";
 import type { InspectResult } from "./types.js";
 
 export interface RunOptions extends OpenImageOptions {
@@ -34,7 +34,8 @@ export async function inspectReference(reference: string, options: InspectRunOpt
   const reports: VerifyReport[] = [];
   for (const { image } of imagesOf(item)) {
     const scanned = await scan(image, reference, options, false);
-    result.images.push(inspectionOf(image, scanned, { reference, tree: options.tree === true }));
+    const program = await programReport(scanned.view);
+    result.images.push(inspectionOf(image, scanned, { reference, tree: options.tree === true, ...(program ? { program } : {}) }));
     if (options.verify) {
       const verifyOptions = typeof options.verify === "object" ? options.verify : {};
       reports.push(await verifyImage(scanned.view, { ...verifyOptions, reference }));

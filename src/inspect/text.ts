@@ -56,6 +56,7 @@ export function formatImageText(r: ImageInspection, colors: TextColors = plain):
   out.push("", colors.bold("Config"));
   if (c.entrypoint !== undefined) out.push(`  entrypoint   ${json(c.entrypoint)}`);
   if (c.cmd !== undefined) out.push(`  cmd          ${json(c.cmd)}`);
+  if (r.program !== undefined) out.push(`  runs         ${r.program.path}: ${r.program.format}${r.program.problem ? `; ${r.program.problem}` : ""}`);
   out.push(`  user         ${c.user ?? "(root: not set)"}`);
   if (c.workingDir !== undefined) out.push(`  working dir  ${c.workingDir}`);
   for (const e of c.env) out.push(`  env          ${e}`);

@@ -56,6 +56,15 @@ export interface GoBinaryReport {
   warnings: string[];
 }
 
+/** The file the image's exec-form entrypoint (or Cmd) starts, and what kind of program it is. */
+export interface ProgramReport {
+  path: string;
+  /** "ELF program (x86_64)", "Windows PE executable (x86-64)", "#! script", … */
+  format: string;
+  /** Why the image's platform cannot exec it ("exec format error"), when it cannot. */
+  problem?: string;
+}
+
 export interface TreeEntry {
   path: string;
   type: string;
@@ -94,6 +103,8 @@ export interface ImageInspection {
   layerCount: number;
   layers: LayerReport[];
   config: ConfigReport;
+  /** The program the container starts, when exec form names a file in the image. */
+  program?: ProgramReport;
   goBinaries: GoBinaryReport[];
   directories: DirectoryBytes;
   /** The final file tree, with --tree. */

@@ -2,7 +2,8 @@
 import { posix } from "node:path";
 import type { FileEntry, ImageView } from "./image-view.js";
 import { stringLiteralLookup } from "../gobinary/string-literals.js";
-import { findCommand, isExecutableFile, MAX_GO_BINARY_BYTES, readImageFile, type ResolvedPath } from "./image-paths.js";
+import { formatOfFile, whyNotRunnable, type ExecutableFormat } from "./executable-format.js";
+import { findCommand, imageEnv, isExecutableFile, MAX_GO_BINARY_BYTES, readImageFile, type ResolvedPath } from "./image-paths.js";
 import { describeOwnership, mayAccess, type Access } from "./permissions.js";
 import type { Credentials } from "./users.js";
 
@@ -64,7 +65,28 @@ export async function checkProgram(view: ImageView, argv: readonly string[], env
       if (!isExecutableFile(viaEnv?.entry)) return { ok: false, problem: `${path} runs ${firstArg} through env, and ${firstArg} is not in the image's PATH`, evidence };
     }
   }
+  const format = head !== undefined && head.subarray(0, 2).toString("latin1") === "#!" ? undefined : await formatOfFile(view, path);
+  const notRunnable = format && whyNotRunnable(format, view.platform);
+  if (notRunnable !== undefined) {
+    return {
+      ok: false,
+      problem: `${path} ${notRunnable}, so the container fails with "exec format error"`,
+      fix: `build it for the image's platform (GOOS=${view.platform.os} GOARCH=${view.platform.architecture} go build)`,
+      evidence,
+    };
+  }
   return { ok: true, problem: "", evidence, path };
+}
+
+/** The program the image starts (exec form) and its format; undefined for shell form or a file that is not there. */
+export async function entrypointProgram(view: ImageView): Promise<{ path: string; format: ExecutableFormat } | undefined> {
+  const argv = [...(view.config.Entrypoint ?? []), ...(view.config.Cmd ?? [])];
+  const program = argv[0];
+  if (program === undefined || program === "" || isShellForm(argv)) return undefined;
+  const found = findCommand(view, program, imageEnv(view));
+  if (found?.entry?.type !== "file") return undefined;
+  const format = await formatOfFile(view, found.path);
+  return format === undefined ? undefined : { path: found.path, format };
 }
 
 function describeMissing(program: string, found: ResolvedPath | undefined): string | undefined {

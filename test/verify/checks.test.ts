@@ -30,6 +30,27 @@ function table(checkName: string, cases: Case[]): void {
 }
 
 const exe = { content: "\x7fELF", mode: 0o755 };
+/** The first bytes of a Windows PE executable: MZ, the PE header offset at 0x3c, then PE\0\0 and the machine (0x8664, x86-64). */
+const peHead = (() => {
+  const b = Buffer.alloc(0x100);
+  b.write("MZ", 0, "latin1");
+  b.writeUInt32LE(0x80, 0x3c);
+  b.write("PE\0\0", 0x80, "latin1");
+  b.writeUInt16LE(0x8664, 0x84);
+  return b;
+})();
+const windowsExe = { content: peHead, mode: 0o755 };
+/** A 64-bit little-endian Mach-O header for arm64 (CPU_TYPE_ARM64). */
+const machoExe = { content: Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 0x0c, 0x00, 0x00, 0x01, 0, 0, 0, 0]), mode: 0o755 };
+/** An ELF header (64-bit, little-endian) with e_machine at offset 18. */
+const elfFor = (machine: number) => {
+  const b = Buffer.alloc(64);
+  b.write("\x7fELF", 0, "latin1");
+  b[4] = 2;
+  b[5] = 1;
+  b.writeUInt16LE(machine, 18);
+  return { content: b, mode: 0o755 };
+};
 const passwd = "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n";
 
 table("entrypoint", [
@@ -129,6 +150,15 @@ table("entrypoint", [
     status: "fail",
     message: /\/entrypoint\.sh \(mode 0711, owner 0:0\) is not readable \(its interpreter reads it\)/,
   },
+  {
+    name: "a Windows PE entrypoint fails: Linux cannot exec it",
+    image: { config: { Entrypoint: ["/app"] }, files: { "/app": windowsExe } },
+    status: "fail",
+    message: /^the entrypoint \/app is a Windows PE executable \(x86-64\), not a Linux ELF program, so the container fails with "exec format error": build it for the image's platform \(GOOS=linux GOARCH=amd64 go build\)$/,
+  },
+  { name: "a macOS Mach-O entrypoint fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": machoExe } }, status: "fail", message: /\/app is a macOS Mach-O executable \(arm64\).*exec format error/ },
+  { name: "an arm64 ELF entrypoint in an amd64 image fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": elfFor(183) } }, status: "fail", message: /\/app is an ELF program for aarch64 \(arm64\), not for the image's amd64/ },
+  { name: "an amd64 ELF entrypoint in an amd64 image passes", image: { config: { Entrypoint: ["/app"] }, files: { "/app": elfFor(62) } }, status: "pass" },
 ]);
 
 const busybox = { "/bin/sh": { symlink: "busybox" }, "/bin/busybox": exe };
@@ -237,6 +267,10 @@ table("architecture", [
   { name: "arm64 binary in an amd64 image fails", image: { goBinaries: [goBinary("/app", { goarch: "arm64" })] }, status: "fail", message: /exec format error/ },
   { name: "arm64 binary in an arm64 image passes", image: { platform: { os: "linux", architecture: "arm64" }, goBinaries: [goBinary("/app", { goarch: "arm64" })] }, status: "pass" },
   { name: "GOOS=darwin binary fails", image: { goBinaries: [goBinary("/app", { goos: "darwin" })] }, status: "fail" },
+  { name: "a Windows PE entrypoint fails, though no Go binary is read from it", image: { config: { Entrypoint: ["/app"] }, files: { "/app": windowsExe } }, status: "fail", message: /^\/app \(windows\/amd64\) cannot run on linux\/amd64 \("exec format error"\)/ },
+  { name: "a Mach-O entrypoint fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": machoExe } }, status: "fail", message: /^\/app \(darwin\/arm64\) cannot run/ },
+  { name: "an arm64 C program as the entrypoint of an amd64 image fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": elfFor(183) } }, status: "fail", message: /^\/app \(linux\/arm64\) cannot run/ },
+  { name: "a native C program as the entrypoint, with no Go binaries, skips", image: { config: { Entrypoint: ["/app"] }, files: { "/app": elfFor(62) } }, status: "skip" },
 ]);
 
 table("non-root-user", [
@@ -418,6 +452,13 @@ const withExec = script("#!/bin/sh\nset -e\necho starting\nexec /app\n");
 const go = { goBinaries: [goBinary("/app")] };
 
 table("signals", [
+  { name: "a Windows PE entrypoint skips: it never starts (SV001 fails it)", image: { config: { Entrypoint: ["/app"] }, files: { "/app": windowsExe } }, status: "skip", message: /^\/app cannot start: \/app is a Windows PE executable.*\(see SV001\)$/ },
+  {
+    name: "a script whose shell is not in the image skips, though it ends in exec: it never starts",
+    image: { ...go, config: { Entrypoint: ["/entrypoint.sh"] }, files: { "/entrypoint.sh": script("#!/bin/sh\nexec /app\n"), "/app": exe } },
+    status: "skip",
+    message: /^\/entrypoint\.sh cannot start: \/entrypoint\.sh is a script whose interpreter \/bin\/sh is not in the image \(see SV001\)$/,
+  },
   { name: "a Go binary as the entrypoint passes: it is PID 1", image: { ...go, config: { Entrypoint: ["/app"] }, files: { "/app": exe } }, status: "pass", message: /\/app is a Go binary and is PID 1/ },
   { name: "any ELF program passes, found through PATH and links", image: { config: { Cmd: ["server"], Env: ["PATH=/usr/bin"] }, files: { "/usr/bin/server": { symlink: "/opt/server" }, "/opt/server": exe } }, status: "pass", message: /\/opt\/server is an ELF program/, evidence: /\/usr\/bin\/server → \/opt\/server/ },
   {
@@ -476,7 +517,7 @@ table("signals", [
   { name: "catatonit without -g in front of sh -c that execs passes", image: { ...go, config: { Entrypoint: ["/catatonit", "--", "/bin/sh", "-c", "/app"] }, files: { ...busyboxSh, "/catatonit": exe, "/app": exe } }, status: "pass", message: /catatonit passes SIGTERM on to it/ },
   { name: "tini without -g in front of the binary passes", image: { ...go, config: { Entrypoint: ["tini", "--", "/app"] }, files: { "/usr/bin/tini": exe, "/app": exe } }, status: "pass", message: /tini passes SIGTERM on to it/ },
   { name: "tini with TINI_KILL_PROCESS_GROUP signals the group", image: { config: { Entrypoint: ["tini", "--", "/app"], Env: ["TINI_KILL_PROCESS_GROUP=1"] }, files: { "/usr/bin/tini": exe, "/app": exe } }, status: "pass", evidence: /tini passes signals to the whole process group/ },
-  { name: "a python script skips", image: { config: { Entrypoint: ["/run.py"] }, files: { "/usr/bin/python3": exe, "/run.py": script("#!/usr/bin/env python3\nimport subprocess\n") } }, status: "skip", message: /python3/ },
+  { name: "a python script skips", image: { config: { Entrypoint: ["/run.py"] }, files: { "/usr/bin/env": exe, "/usr/bin/python3": exe, "/run.py": script("#!/usr/bin/env python3\nimport subprocess\n") } }, status: "skip", message: /python3/ },
   { name: "python run directly skips: an interpreter", image: { config: { Cmd: ["python3", "/srv/app.py"] }, files: { "/usr/bin/python3": exe } }, status: "skip", message: /interpreter/ },
   { name: "a supervisor skips", image: { config: { Entrypoint: ["/usr/bin/supervisord", "-c", "/etc/supervisord.conf"] }, files: { "/usr/bin/supervisord": exe } }, status: "skip", message: /supervisord/ },
   { name: "no entrypoint skips", image: {}, status: "skip" },

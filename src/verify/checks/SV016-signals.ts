@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import type { ShellWord } from "../../shell/types.js";
 import { outlineShellScript } from "../../shell/script-outline.js";
 import { followProcess, forkingShells, lastExec, lastServiceCommand, quoteCommand, serviceRun, shebangShell, stringRun, whyNoSignal } from "../../shell/signal-path.js";
+import { checkProgram } from "../command.js";
 import type { ImageView } from "../image-view.js";
 import { findCommand, imageEnv, normalizeImagePath, readImageFile } from "../image-paths.js";
 import { fail, pass, skip, type CheckResult, type VerifyCheck } from "../types.js";
@@ -71,6 +72,9 @@ async function runProgram(walk: Walk, argv: readonly string[], init: Init | unde
   const found = findCommand(view, program, walk.env);
   if (found?.entry?.type !== "file") return skip(`${program} is not a file in the image (see SV001)`, evidence);
   evidence.push(...found.links);
+  // A program that cannot start is never PID 1: no verdict on signals.
+  const startable = await checkProgram(view, argv, walk.env);
+  if (!startable.ok) return skip(`${program} cannot start: ${startable.problem} (see SV001)`, evidence);
   const head = (await readImageFile(view, found.path, 4)) ?? Buffer.alloc(0);
   const receives = init ? `${init.name} passes SIGTERM on to it` : "is PID 1, so it gets SIGTERM itself";
   if (head.subarray(0, 2).toString("latin1") === "#!") return runScript(walk, found.path, argv.slice(1), init, hops, true);
