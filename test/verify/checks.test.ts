@@ -368,8 +368,8 @@ table("writable-tmp", [
 const userApp = goBinary("/app", { osUser: true });
 table("passwd-entry", [
   { name: "no os/user skips", image: { goBinaries: [goBinary("/app")] }, status: "skip" },
-  { name: "no /etc/passwd fails", image: { goBinaries: [userApp], config: { User: "65532" } }, status: "fail", message: /no \/etc\/passwd/ },
-  { name: "uid without entry fails", image: { goBinaries: [userApp], config: { User: "1000" }, files: { "/etc/passwd": passwd } }, status: "fail", message: /no entry for uid 1000/ },
+  { name: "no /etc/passwd fails", image: { goBinaries: [userApp], config: { User: "65532" } }, status: "fail", message: /^the image has no \/etc\/passwd, so user\.Current\(\) fails with "user: Current requires cgo or \$USER set in environment" unless the container sets \$USER: COPY an \/etc\/passwd/ },
+  { name: "uid without entry fails", image: { goBinaries: [userApp], config: { User: "1000" }, files: { "/etc/passwd": passwd } }, status: "fail", message: /no entry for uid 1000, so user\.Current\(\) fails with "user: Current requires cgo or \$USER set in environment"/ },
   { name: "uid with entry passes", image: { goBinaries: [userApp], config: { User: "65532:65532" }, files: { "/etc/passwd": passwd } }, status: "pass" },
 ]);
 
