@@ -73,6 +73,8 @@ function configReport(image: Image): ConfigReport {
 function runtimeNeeds(info: GoBinaryInfo): string[] {
   const r = info.runtime;
   const needs: string[] = [];
+  const { linking, interpreter, needed } = info.elf;
+  if (linking === "dynamic") needs.push(`dynamic loader and libraries (${[interpreter, ...needed].filter(Boolean).join(", ")})`);
   if (r.tlsClient.linked) needs.push(needsCaCertificates(info) ? "TLS client (needs CA certificates)" : "TLS client (CA roots embedded: x509roots/fallback)");
   else if (r.x509Roots.linked) needs.push("crypto/x509 system roots");
   if (r.zoneinfo.linked) needs.push(r.zoneinfo.embeddedTzdata ? "time zone loading (time/tzdata embedded)" : "time zone loading (needs zoneinfo)");

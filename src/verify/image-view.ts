@@ -62,7 +62,9 @@ export interface ImageView {
   /** Up to `maxBytes` of the regular file stored at exactly `path` (no link following); undefined when there is none. */
   readFile(path: string, maxBytes: number): Promise<Buffer | undefined>;
   goBinaries: GoBinaryInImage[];
-  /** Sum of compressed layer sizes, when the source knows it. */
+  /** Sum of the stored layer blobs' sizes, when the source knows it (compressed unless `layersCompressed` is false). */
   compressedSize?: number;
+  /** False when some layer blob is stored as plain tar (podman save): compressedSize is then no compressed size. */
+  layersCompressed?: boolean;
   uncompressedSize: number;
 }

@@ -30,3 +30,19 @@ test("inspect names a Go entrypoint as a Go binary, with no problem", async () =
 test("shell form names no program", async () => {
   assert.equal(await programReport(fakeView({ config: { Entrypoint: ["/bin/sh", "-c", "/app"] }, files: { "/bin/sh": { content: "\x7fELF", mode: 0o755 } } })), undefined);
 });
+
+test("a dynamically linked (cgo) binary needs its loader and libraries from the image, not nothing", async () => {
+  const { goBinaryReport } = await import("../../src/inspect/report.js");
+  const { formatImageText } = await import("../../src/inspect/text.js");
+  const dynamic = goBinary("/app", { interpreter: "/lib64/ld-linux-x86-64.so.2", needed: ["libc.so.6"] });
+  const report = goBinaryReport("/app", dynamic.info);
+  assert.deepEqual(report.runtimeNeeds, ["dynamic loader and libraries (/lib64/ld-linux-x86-64.so.2, libc.so.6)"]);
+  const text = formatImageText({
+    reference: "test", digest: "sha256:0", mediaType: "m", platform: "linux/amd64",
+    size: { compressed: 0, layersFiles: 0, final: 0, wasted: 0 }, layerCount: 0, layers: [],
+    config: { env: [], exposedPorts: [], volumes: [], labels: {} }, goBinaries: [report],
+    directories: { path: "/", bytes: 0, files: 0, children: [] }, warnings: [],
+  });
+  assert.match(text, /needs at run time: dynamic loader and libraries \(\/lib64\/ld-linux-x86-64\.so\.2, libc\.so\.6\)/);
+  assert.doesNotMatch(text, /nothing from the image/);
+});

@@ -429,6 +429,13 @@ table("max-size", [
   { name: "within budget passes", image: { files: { "/app": { content: "x", size: 1000 } } }, options: { maxSize: 2000 }, status: "pass" },
   { name: "over budget fails (uncompressed)", image: { files: { "/app": { content: "x", size: 3000 } } }, options: { maxSize: 2000 }, status: "fail", evidence: /uncompressed size 3000 bytes/ },
   { name: "compressed size is preferred", image: { files: { "/app": { content: "x", size: 3000 } }, compressedSize: 1500 }, options: { maxSize: 2000 }, status: "pass", message: /compressed/ },
+  {
+    name: "layers stored as plain tar (podman save) are not called compressed",
+    image: { files: { "/app": { content: "x", size: 3000 } }, compressedSize: 3100, layersCompressed: false },
+    options: { maxSize: 2000 },
+    status: "fail",
+    message: /^the image is 3\.03 KiB as stored \(uncompressed layers\), over the 1\.95 KiB budget/,
+  },
 ]);
 
 table("no-shell", [

@@ -17,6 +17,7 @@ export interface FakeImage {
   files?: Record<string, FakeFile>;
   goBinaries?: GoBinaryInImage[];
   compressedSize?: number;
+  layersCompressed?: boolean;
 }
 
 export function fakeView(image: FakeImage): ImageView {
@@ -49,6 +50,7 @@ export function fakeView(image: FakeImage): ImageView {
     readFile: async (path, maxBytes) => (files.get(path)?.type === "file" ? (contents.get(path) ?? Buffer.alloc(0)).subarray(0, maxBytes) : undefined),
     goBinaries: image.goBinaries ?? [],
     ...(image.compressedSize === undefined ? {} : { compressedSize: image.compressedSize }),
+    ...(image.layersCompressed === undefined ? {} : { layersCompressed: image.layersCompressed }),
     uncompressedSize,
   };
 }
