@@ -296,6 +296,11 @@ interface WatchLine {
 }
 
 /** `slimgo build --watch` as a user runs it, with its stdout read line by line. */
+/** go's syntax error in dir's main.go, named as slimgo names it: from the working directory, which dir (a temp dir) is outside, so absolute. */
+function syntaxErrorIn(dir: string): RegExp {
+  return new RegExp(`(^|\\s)${join(dir, "main.go").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: syntax error`, "m");
+}
+
 function startWatch(dir: string, args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [SLIMGO_BIN, "build", dir, "--watch", ...args], {
     env: { ...process.env, NO_COLOR: "1", SOURCE_DATE_EPOCH: "1700000000", ...env },
@@ -409,7 +414,7 @@ describe("slimgo build --watch", { skip: skipUnless("go", "git"), concurrency: 1
     assert.equal(failed.error.exitCode, 2, "the same error document as a one-shot --json run's");
     assert.deepEqual(failed.changed, ["main.go"]);
     assert.ok(failed.elapsedMs > 0);
-    assert.match(watch.stderr().slice(before), /\.\/main\.go:\d+:\d+: syntax error/);
+    assert.match(watch.stderr().slice(before), syntaxErrorIn(dir));
     assert.equal(watch.child.exitCode, null, "still running");
     for (const l of (await watch.settle(1000)) as unknown as { error: { message: string } }[]) assert.match(l.error.message, /main\.go:\d+:\d+: syntax error/);
     await writeFile(join(dir, "main.go"), source);
@@ -483,7 +488,7 @@ describe("slimgo build --watch when the first build fails", { skip: skipUnless("
     const watch = startWatch(dir, ["--oci-layout", layout, "--json", "-q"]);
     const { code } = await watch.exit(120_000);
     assert.equal(code, 2);
-    assert.match(watch.stderr(), /\.\/main\.go:\d+:\d+: syntax error/);
+    assert.match(watch.stderr(), syntaxErrorIn(dir));
     assert.doesNotMatch(watch.stderr(), /watching/);
     // --json: stdout's NDJSON ends with the error's line, as a failed rebuild's would.
     const lines = (await watch.settle(200)) as unknown as { error: { message: string; exitCode: number } }[];
