@@ -171,19 +171,23 @@ describe("slimgo build --push", { skip: skipUnless("go", "docker-registry", "sko
 });
 
 test("a registry that is down is exit 2 however slimgo meets it: build --push, build --base and verify", { skip: skipUnless("go") }, async () => {
+  // After the describe above, whose after() has removed its temps: this test removes its own.
   const dir = await copyModule("root-main");
-  temps.push(dir);
-  const down = `127.0.0.1:${await freePort()}`;
-  const refused = new RegExp(`^slimgo: (--base: )?${down.replace(/\./g, "\\.")}: .*connection refused: is the registry running and the port right\\?$`, "m");
-  const runs = {
-    "build --push": ["build", dir, "--push", `${down}/app`, "--insecure-registry", down],
-    "build --base": ["build", dir, "--base", `${down}/base:1`, "--insecure-registry", down],
-    verify: ["verify", `${down}/app:1`, "--insecure-registry", down],
-  };
-  for (const [what, args] of Object.entries(runs)) {
-    const r = await runSlimgo(args, { env });
-    assert.equal(r.code, 2, `${what}:\n${r.stderr}`);
-    assert.match(r.stderr, refused, what);
+  try {
+    const down = `127.0.0.1:${await freePort()}`;
+    const refused = new RegExp(`^slimgo: (--base: )?${down.replace(/\./g, "\\.")}: .*connection refused: is the registry running and the port right\\?$`, "m");
+    const runs = {
+      "build --push": ["build", dir, "--push", `${down}/app`, "--insecure-registry", down],
+      "build --base": ["build", dir, "--base", `${down}/base:1`, "--insecure-registry", down],
+      verify: ["verify", `${down}/app:1`, "--insecure-registry", down],
+    };
+    for (const [what, args] of Object.entries(runs)) {
+      const r = await runSlimgo(args, { env });
+      assert.equal(r.code, 2, `${what}:\n${r.stderr}`);
+      assert.match(r.stderr, refused, what);
+    }
+  } finally {
+    await Promise.all([dir, env.SLIMGO_CACHE_DIR].map((d) => rm(d, { recursive: true, force: true })));
   }
 });
 
