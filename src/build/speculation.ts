@@ -13,7 +13,8 @@
  * replays it at the first event of each save (see watch.ts's headStart).
  *
  * It runs before anything else is loaded, so it imports only Node built-ins and small modules
- * that do too (cache-dir, go-build-plan, fsutil/atomic-write, go-output-cache).
+ * that do too (cache-dir, go-build-plan, go-output-cache, fsutil/atomic-write, fsutil/temp-cleanup,
+ * fsutil/process-state).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, watch, type FSWatcher } from "node:fs";
@@ -23,7 +24,8 @@ import { basename, dirname, join } from "node:path";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { formatPlan, OUTPUT, parsePlan, planFile, replayedGo, type GoBuildPlan } from "./go-build-plan.js";
 import { keptPath, leftAsSeeded, seedOutput } from "./go-output-cache.js";
-import { atExit } from "../fsutil/temp-cleanup.js";
+import { isRunning } from "../fsutil/process-state.js";
+import { atExit, awaitOnSignal, removeAtExit } from "../fsutil/temp-cleanup.js";
 
 export { OUTPUT, type GoBuildPlan } from "./go-build-plan.js";
 
@@ -41,6 +43,21 @@ interface Running {
   hold(held: boolean): void;
   /** Kills go and everything it started. */
   kill(): void;
+  /** Ends what a signal does for this guess (see cleanUpOnSignal), once its dir is removed. */
+  release(): void;
+}
+
+/**
+ * Until the returned function is called: a signal waits for the guess's process group leader to
+ * end and removes its dir once more, as a go killed mid-MkdirAll may have made part of it again.
+ */
+function cleanUpOnSignal(pid: number | undefined, dir: string): () => void {
+  const forgetWait = pid === undefined ? () => undefined : awaitOnSignal(pid);
+  const forgetRemoval = removeAtExit(dir);
+  return () => {
+    forgetWait();
+    forgetRemoval();
+  };
 }
 
 let running: Running | undefined;
@@ -120,7 +137,8 @@ export function speculate(launchDir: string, env: NodeJS.ProcessEnv = process.en
     // A guess must not keep slimgo alive: a build that stops early (bad flags) exits at once
     // and the exit handler kills the guess. claimGoBuild holds it again.
     hold(false);
-    running = { plan: () => plan, dir, output, seeded: () => seeded, startedAt: performance.now(), result, hold, kill: () => child.exitCode === null && killGroup(child.pid) };
+    const release = cleanUpOnSignal(child.pid, dir);
+    running = { plan: () => plan, dir, output, seeded: () => seeded, startedAt: performance.now(), result, hold, kill: () => child.exitCode === null && killGroup(child.pid), release };
     return true;
   } catch {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -192,7 +210,7 @@ function takeOver(launched: string, env: NodeJS.ProcessEnv): Running | undefined
     const poll = () => {
       check();
       if (settled) return;
-      if (++polls % Math.ceil(50 / interval) === 0 && !alive(pid) && !existsSync(join(dir, "status"))) return settle({ code: null, stderr: "" });
+      if (++polls % Math.ceil(50 / interval) === 0 && !isRunning(pid) && !existsSync(join(dir, "status"))) return settle({ code: null, stderr: "" });
       timer = setTimeout(poll, interval);
       if (!held) timer.unref();
     };
@@ -231,22 +249,8 @@ function takeOver(launched: string, env: NodeJS.ProcessEnv): Running | undefined
     kill: () => {
       if (!ended) killGroup(pid);
     },
+    release: cleanUpOnSignal(pid, dir),
   };
-}
-
-/** Whether process `pid` runs: not gone, nor a zombie (the prelude's sh is Node's child, and Node does not reap it). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
 }
 
 /** Kills the guess, if one is running, and removes its output. */
@@ -259,6 +263,7 @@ export function stopSpeculation(): void {
 function killAndRemove(r: Running): void {
   r.kill();
   rmSync(r.dir, { recursive: true, force: true });
+  r.release();
 }
 
 export interface ClaimedBuild {
@@ -310,6 +315,7 @@ export async function claimGoBuild(plan: GoBuildPlan, output: string, signal?: A
     return undefined;
   } finally {
     rmSync(r.dir, { recursive: true, force: true });
+    r.release();
   }
 }
 

@@ -6,10 +6,11 @@
  * polling with a short backoff.
  */
 import { lstat, open, readFile, unlink } from "node:fs/promises";
+import { rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { inputError } from "../errors.js";
-import { removeAtExit } from "./temp-cleanup.js";
+import { atExit } from "./temp-cleanup.js";
 
 export interface LockOptions {
   /** Names what is locked in messages: "oci:out". */
@@ -73,7 +74,8 @@ async function tryCreate(path: string, me: string): Promise<(() => Promise<void>
     throw err;
   }
   // Registered before the pid is written: an interrupt from here on removes the lock.
-  const forget = removeAtExit(path);
+  // Not removed a second time after a signal (removeAtExit): by then another process may hold it.
+  const forget = atExit(() => rmSync(path, { force: true }));
   try {
     await handle.writeFile(`${me}\n`);
   } catch (err) {
