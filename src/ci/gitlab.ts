@@ -17,6 +17,10 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
   const job = (name: string) => (plan.moduleName ? `${plan.moduleName.id}-${name}` : name);
   const target = several ? "$SERVICE" : (plan.services[0]?.target ?? "runtime");
   const parallel = several ? { parallel: { matrix: [{ SERVICE: plan.services.map((s) => s.name) }] } } : {};
+  const changed = moduleChanges(plan);
+  // A module below the root builds when it or its pipeline file changed, as the GitHub workflow's paths: filter does.
+  // Branch and tag pipelines only, as jobs without rules run: a merge request pipeline would push the image twice.
+  const onChange = changed ? { rules: [{ if: "$CI_COMMIT_TAG" }, { if: "$CI_COMMIT_BRANCH", changes: changed }] } : {};
   const docker = {
     image: CI_IMAGES.docker,
     services: [CI_IMAGES.dind],
@@ -29,6 +33,7 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
     [job("lint")]: {
       stage: "lint",
       image: CI_IMAGES.node,
+      ...onChange,
       script: [`${slimgoCommand(plan.slimgoVersion)} lint --format sarif ${shellWord(inModule(plan, "Dockerfile"))} > slimgo.sarif`],
       artifacts: { when: "always", paths: ["slimgo.sarif"] },
     },
@@ -37,6 +42,7 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
       stage: "build",
       ...docker,
       ...parallel,
+      ...onChange,
       script: [
         // The module download's credentials: a CI/CD variable of type File, whose value is the file's path.
         ...(plan.netrc ? [`test -f "$${plan.netrc.variable}" || { echo "set the CI/CD variable ${plan.netrc.variable} (type File) to a .netrc for the private modules" >&2; exit 1; }`] : []),
@@ -62,6 +68,7 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
       stage: "scan",
       image: { name: CI_IMAGES.trivy, entrypoint: [""] },
       ...parallel,
+      ...onChange,
       variables: { TRIVY_USERNAME: "$CI_REGISTRY_USER", TRIVY_PASSWORD: "$CI_REGISTRY_PASSWORD" },
       script: [`trivy image --exit-code 1 --severity HIGH,CRITICAL --ignore-unfixed "${image}:$CI_COMMIT_SHORT_SHA"`],
     },
@@ -69,7 +76,8 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
       stage: "release",
       ...docker,
       ...parallel,
-      rules: [{ if: "$CI_COMMIT_TAG" }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }],
+      // On the default branch only when the build ran: the image it tags is that build's.
+      rules: [{ if: "$CI_COMMIT_TAG" }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", ...(changed ? { changes: changed } : {}) }],
       // Only a scanned image gets the tag people deploy.
       script: [`docker buildx imagetools create --tag "${image}:\${CI_COMMIT_TAG:-latest}" "${image}:$CI_COMMIT_SHORT_SHA"`],
     },
@@ -81,4 +89,13 @@ export function generateGitlabPipeline(plan: PipelinePlan): string {
     ...(plan.moduleName ? [` The pipeline of ${plan.moduleDir}, which the repository's .gitlab-ci.yml includes.`] : []),
   ].join("\n");
   return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * The files whose change builds a module below the root: its directory and its own pipeline file;
+ * undefined at the root, whose pipeline builds on every push. Tag pipelines build whatever changed
+ * (GitLab counts every file as changed in them anyway), as a tag push ignores the GitHub paths filter.
+ */
+function moduleChanges(plan: PipelinePlan): string[] | undefined {
+  return plan.moduleName ? [`${plan.moduleDir}/**/*`, plan.file] : undefined;
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { copyModule, FIXTURES, runSlimgo } from "../support/cli.js";
 import { workflowErrors } from "./workflow-parser.js";
-import { gitlabJobErrors } from "./gitlab-jobs.js";
+import { gitlabJobErrors, gitlabJobsRun } from "./gitlab-jobs.js";
 
 const require = createRequire(import.meta.url);
 const hcl = require("hcl2-parser") as { parseToObject(text: string): [any, unknown] };
@@ -151,11 +151,17 @@ test("--ci gitlab --all: no job is named like a GitLab keyword, and each service
   for (const job of ["build-image", "scan", "release"]) assert.deepEqual(pipeline[job].parallel.matrix[0].SERVICE.sort(), ["admin", "api", "worker"]);
 });
 
-test("the GitLab job check does reject a job named image and a needs naming no job (the check can fail)", () => {
-  const errors = gitlabJobErrors({ stages: ["build"], image: { stage: "build", script: ["true"] }, scan: { stage: "build", needs: ["image"], script: ["true"] } });
-  assert.equal(errors.length, 2, errors.join("\n"));
+test("the GitLab job check does reject a job named image, a needs naming no job and a misspelt rule (the check can fail)", () => {
+  const errors = gitlabJobErrors({
+    stages: ["build"],
+    image: { stage: "build", script: ["true"] },
+    scan: { stage: "build", needs: ["image"], script: ["true"], rules: [{ if: "$CI_COMMIT_TAG" }, { change: ["a/**/*"] }, { changes: { paths: ["a/**/*"], compare: "main" } }] },
+  });
+  assert.equal(errors.length, 4, errors.join("\n"));
   assert.match(errors[0]!, /"image" is a GitLab keyword/);
   assert.match(errors[1]!, /scan: needs .* "image", which is not a job/);
+  assert.match(errors[2]!, /scan: rules\[1\] has the unknown key change/);
+  assert.match(errors[3]!, /scan: rules\[2\]\.changes is neither a list of paths/);
 });
 
 test("--ci github builds on push to the repository's own default branch: master here, main outside git", async () => {
@@ -308,6 +314,29 @@ test("two modules of one repository, --ci gitlab in each: the root .gitlab-ci.ym
     return build.match(/--tag "([^"]+)"/)![1];
   });
   assert.deepEqual(pushed, ["$CI_REGISTRY_IMAGE/svc-a:$CI_COMMIT_SHORT_SHA", "$CI_REGISTRY_IMAGE/svc-b:$CI_COMMIT_SHORT_SHA"]);
+});
+
+test("two modules of one repository, --ci gitlab: a push builds only the module it changed (or whose pipeline file it changed), a tag builds and releases both", async () => {
+  const repo = await initTwoModules("gitlab");
+  const pipeline = await gitlabPipeline(repo);
+  assert.deepEqual(gitlabJobErrors(pipeline), []);
+  const jobs = (module: string, names: string[]) => names.map((n) => `${module}-${n}`);
+  const all = ["lint", "build-image", "scan", "release"];
+  const onMain = (changed: string[] | undefined) => gitlabJobsRun(pipeline, { branch: "main", defaultBranch: "main", ...(changed ? { changed } : {}) }).sort();
+  assert.deepEqual(onMain(["svc-a/main.go"]), jobs("svc-a", all).sort());
+  assert.deepEqual(onMain([".gitlab/ci/svc-b.yml"]), jobs("svc-b", all).sort());
+  assert.deepEqual(onMain(["README.md", "svc-ab/x.go"]), [], "a change outside both modules builds nothing");
+  assert.deepEqual(onMain(undefined), [...jobs("svc-a", all), ...jobs("svc-b", all)].sort(), "a new branch, where GitLab counts every file as changed, builds both");
+  const feature = gitlabJobsRun(pipeline, { branch: "feature", defaultBranch: "main", changed: ["svc-b/main.go"] }).sort();
+  assert.deepEqual(feature, jobs("svc-b", ["lint", "build-image", "scan"]).sort(), "a branch builds and scans; only the default branch and tags release");
+  const tag = gitlabJobsRun(pipeline, { tag: "v1.0.0", defaultBranch: "main", changed: [] }).sort();
+  assert.deepEqual(tag, [...jobs("svc-a", all), ...jobs("svc-b", all)].sort(), "a tag builds and releases every module, whatever it changed");
+  const mergeRequest = gitlabJobsRun(pipeline, { defaultBranch: "main", changed: ["svc-a/main.go"] });
+  assert.deepEqual(mergeRequest, [], "no job in a merge request pipeline (no branch or tag), as jobs without rules: the branch pipeline builds it");
+
+  const root = await init("root-main", ["--ci", "gitlab"]);
+  const own = parse(await readFile(join(root, ".gitlab-ci.yml"), "utf8"));
+  assert.deepEqual(gitlabJobsRun(own, { branch: "main", defaultBranch: "main", changed: ["README.md"] }).sort(), [...all].sort(), "a module at the root builds on every push");
 });
 
 test("a .gitlab-ci.yml the repository root has keeps its lines and gets the module's include; a module's own pipeline that differs is replaced only with --force", async () => {
