@@ -80,7 +80,7 @@ function argValue(value: string): string {
 
 /**
  * OS files a scratch runtime needs, and the directories a program writes its state to, assembled
- * under /out/rootfs (one tree per distinct set, so --all targets get only what their program uses).
+ * under /rootfs (one tree per distinct set, so --all targets get only what their program uses).
  */
 function rootfsFiles(plan: DockerfilePlan): string[] {
   const lines: string[] = [];
@@ -114,12 +114,17 @@ function needsRootfs(program: ProgramPlan): boolean {
   return program.makeTmp || program.writePasswd || program.stateDirectories.length > 0;
 }
 
+/**
+ * The tree of `program`'s OS files. Not under /out, where each binary is /out/NAME: a program named
+ * rootfs was that path too. A program's own tree and a shared one sit in separate directories, so no
+ * program name (tmp, passwd) is another tree's.
+ */
 function rootfsDir(plan: DockerfilePlan, program: ProgramPlan): string {
   const kindOf = (p: ProgramPlan) => `${p.makeTmp}-${p.writePasswd}-${p.stateDirectories.map((d) => d.path).join(",")}`;
   const kinds = plan.programs.filter(needsRootfs).map(kindOf);
-  if (new Set(kinds).size <= 1) return "/out/rootfs";
-  if (program.stateDirectories.length > 0) return `/out/rootfs-${program.main.binary}`;
-  return `/out/rootfs-${program.makeTmp ? "tmp" : ""}${program.makeTmp && program.writePasswd ? "-" : ""}${program.writePasswd ? "passwd" : ""}`;
+  if (new Set(kinds).size <= 1) return "/rootfs";
+  if (program.stateDirectories.length > 0) return `/rootfs/program/${program.main.binary}`;
+  return `/rootfs/shared/${program.makeTmp ? "tmp" : ""}${program.makeTmp && program.writePasswd ? "-" : ""}${program.writePasswd ? "passwd" : ""}`;
 }
 
 function goBuild(plan: DockerfilePlan, program: ProgramPlan): string[] {

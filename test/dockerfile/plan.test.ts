@@ -32,9 +32,9 @@ test("each run-time need adds exactly its file, with the evidence in the decisio
   const text = generateDockerfile(plan);
   assert.match(text, /COPY --from=build \/etc\/ssl\/certs\/ca-certificates\.crt \/etc\/ssl\/certs\//);
   assert.match(text, /ENV ZONEINFO=\/zoneinfo\.zip/);
-  assert.match(text, /chmod 1777 \/out\/rootfs\/tmp/);
-  assert.match(text, /> \/out\/rootfs\/etc\/passwd/);
-  assert.match(text, /^COPY --from=build \/out\/rootfs\/ \/$/m);
+  assert.match(text, /chmod 1777 \/rootfs\/tmp/);
+  assert.match(text, /> \/rootfs\/etc\/passwd/);
+  assert.match(text, /^COPY --from=build \/rootfs\/ \/$/m);
   const topics = Object.fromEntries(plan.programs[0]!.decisions.map((d) => [d.topic, d]));
   assert.deepEqual(topics["CA certificates"]?.evidence, [ev("client.go", 12)]);
   assert.deepEqual(topics["zoneinfo"]?.evidence, [ev("tz.go", 4)]);
@@ -273,8 +273,8 @@ test("a directory the program writes its state to is created owned by the non-ro
   for (const runtime of ["scratch", "distroless"] as const) {
     const plan = planDockerfile(moduleAnalysis([mainPackage(".", "app", { stateDirectories })]), { hasGoSum: false, runtime });
     const text = generateDockerfile(plan);
-    assert.match(text, /^RUN mkdir -p \/out\/rootfs\/var\/lib\/app && chown 65532:65532 \/out\/rootfs\/var\/lib\/app$/m, runtime);
-    assert.match(text, /^COPY --from=build \/out\/rootfs\/ \/$/m, runtime);
+    assert.match(text, /^RUN mkdir -p \/rootfs\/var\/lib\/app && chown 65532:65532 \/rootfs\/var\/lib\/app$/m, runtime);
+    assert.match(text, /^COPY --from=build \/rootfs\/ \/$/m, runtime);
     const state = plan.programs[0]!.decisions.find((d) => d.topic === "state");
     assert.match(state?.choice ?? "", /^\/var\/lib\/app created, owned by 65532:65532$/);
     assert.match(state?.reason ?? "", /default of the -data flag/);

@@ -168,7 +168,7 @@ test("--dry-run and --stdout write nothing; --json is one parseable document", a
   assert.match(dry.stdout, /--- Dockerfile \(not written: --dry-run\)/);
   const stdout = await runSlimgo(["init", "--stdout", dir]);
   assert.match(stdout.stdout, /^# syntax=docker\/dockerfile:1\n/);
-  assert.match(stdout.stdout, /^COPY --from=build \/out\/rootfs\/ \/$/m);
+  assert.match(stdout.stdout, /^COPY --from=build \/rootfs\/ \/$/m);
   const json = await runSlimgo(["init", "--json", "--dry-run", dir]);
   const doc = JSON.parse(json.stdout);
   assert.equal(doc.written, false);

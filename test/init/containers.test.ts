@@ -5,7 +5,8 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
 import { freePort, healthcheckRun, podman, podmanBuild, runContainer, ULIMIT_FLAGS, waitForHttp } from "../support/podman.js";
@@ -320,4 +321,71 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.ok(seen.includes("/ctx/dist/index.html"), seen.join("\n"));
     assert.deepEqual(seen.filter((l) => /^\/ctx\/(\.env|\.git)\b/.test(l)), []);
   });
+
+  test("a program named rootfs, which needs a /tmp: its binary and the tree of OS files are different paths in the build stage, and the image builds and runs, alone and with --all", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "slimgo-rootfs-program-"));
+    dirs.push(dir);
+    await writeFile(join(dir, "go.mod"), "module example.com/rootfsprogram\n\ngo 1.19\n");
+    for (const name of ["rootfs", "api"]) {
+      await mkdir(join(dir, "cmd", name), { recursive: true });
+      await writeFile(join(dir, "cmd", name, "main.go"), spoolingServer(name));
+    }
+    const builds = [
+      { args: ["--main", "./cmd/rootfs"], tag: "localhost/slimgo-test/rootfs-program:init", target: undefined, name: "rootfs" },
+      { args: ["--all", "--force"], tag: "localhost/slimgo-test/rootfs-program:all", target: "rootfs", name: "rootfs" },
+      { args: ["--all", "--force"], tag: "localhost/slimgo-test/rootfs-program-api:all", target: "api", name: "api" },
+    ];
+    for (const image of builds) {
+      const init = await runSlimgo(["init", "--no-compose", ...image.args, dir]);
+      assert.equal(init.code, 0, init.stderr);
+      images.push(image.tag);
+      await podmanBuild({ context: dir, tag: image.tag, noCache: true, format: "docker", ...(image.target ? { target: image.target } : {}) });
+      const port = await freePort();
+      const container = await runContainer({ image: image.tag, env: { PORT: String(port) } });
+      try {
+        assert.equal(await waitForHttp(`http://127.0.0.1:${port}/healthz`), 200);
+        const upload = await fetch(`http://127.0.0.1:${port}/upload`, { method: "POST", body: "twelve bytes" });
+        assert.equal(await upload.text(), `${image.name} stored 12 bytes\n`, "the program runs and writes its temporary file in /tmp");
+      } finally {
+        await container.remove();
+      }
+    }
+  });
 });
+
+/** An upload server named `name` that spools each upload to a temporary file: scratch images need a /tmp for it. */
+function spoolingServer(name: string): string {
+  return `// Command ${name} spools uploads to temporary files.
+package main
+
+import (
+\t"fmt"
+\t"io"
+\t"net/http"
+\t"os"
+)
+
+func main() {
+\tport := os.Getenv("PORT")
+\tif port == "" {
+\t\tport = "8080"
+\t}
+\thttp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+\thttp.HandleFunc("/upload", func(w http.ResponseWriter, r *http.Request) {
+\t\tf, err := os.CreateTemp("", "upload-*")
+\t\tif err != nil {
+\t\t\thttp.Error(w, err.Error(), http.StatusInternalServerError)
+\t\t\treturn
+\t\t}
+\t\tdefer os.Remove(f.Name())
+\t\tdefer f.Close()
+\t\tn, _ := io.Copy(f, r.Body)
+\t\tfmt.Fprintf(w, "${name} stored %d bytes\\n", n)
+\t})
+\tif err := http.ListenAndServe(":"+port, nil); err != nil {
+\t\tfmt.Fprintln(os.Stderr, err)
+\t\tos.Exit(1)
+\t}
+}
+`;
+}
