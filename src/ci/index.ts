@@ -7,6 +7,7 @@ export { ciProviders, GITLAB_ROOT_PIPELINE, NETRC_CI_VARIABLE, pipelineFile, pla
 export { generateGithubWorkflow } from "./github.js";
 export { generateGitlabPipeline, GITLAB_STAGES } from "./gitlab.js";
 export { includeInRootPipeline } from "./gitlab-include.js";
+export { earlierPipeline } from "./earlier-pipeline.js";
 export { modulePipelineName } from "./module-pipeline-name.js";
 export { defaultBranch } from "./default-branch.js";
 export { repositoryRoot } from "./repository-root.js";

@@ -9,7 +9,7 @@ import { generateDockerignore, mergeDockerignore } from "../dockerfile/dockerign
 import { buildInputs, runTimeInputs, type ContextInput } from "../analysis/build-inputs.js";
 import { normaliseDir, planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
-import { defaultBranch, generatePipeline, GITLAB_ROOT_PIPELINE, GITLAB_STAGES, includeInRootPipeline, modulePipelineName, NETRC_CI_VARIABLE, repositoryRoot, type CiProvider } from "../ci/index.js";
+import { defaultBranch, earlierPipeline, generatePipeline, GITLAB_ROOT_PIPELINE, GITLAB_STAGES, includeInRootPipeline, modulePipelineName, NETRC_CI_VARIABLE, pipelineFile, repositoryRoot, type CiProvider } from "../ci/index.js";
 import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
 import { generateCompose } from "../compose/generate.js";
 import { dotEnvValue, mergeDotEnv, mergeGitignore, newPassword } from "../compose/local-files.js";
@@ -46,6 +46,8 @@ export interface GeneratedFile {
   existing?: string;
   /** Lines merged into a file the user owns (.gitignore, .env): never a clash, no --force needed. */
   merge?: boolean;
+  /** init removes the file (content is empty): a pipeline an earlier init wrote that this run's replaces. */
+  remove?: boolean;
   /**
    * An option of this run asks for the file (requestedFiles): one on disk with other content is an
    * error without --force. init keeps any other file that differs as it is (keepsOwnFile).
@@ -137,7 +139,8 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     // GitHub and GitLab read a pipeline only at the repository's root, wherever the module is in it.
     const repository = (await repositoryRoot(analysis.root)) ?? analysis.root;
     const moduleDir = relative(repository, analysis.root).split(sep).join("/") || ".";
-    const pipeline = generatePipeline(options.ci, plan, VERSION, await defaultBranch(analysis.root), moduleDir);
+    const branch = await defaultBranch(analysis.root);
+    const pipeline = generatePipeline(options.ci, plan, VERSION, branch, moduleDir);
     await addFile(result, { name: pipeline.name, content: pipeline.content, requested: true }, repository);
     analysis.warnings.push(...pipeline.warnings);
     result.decisions.push(...pipeline.decisions);
@@ -154,9 +157,21 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     if (own) {
       const root = `the root of the repository${displayPath(repository) === "." ? "" : ` ${displayPath(repository)}`}`;
       const gitlab = options.ci === "gitlab";
+      // The module's pipeline an earlier init wrote under the root's name would build and push it too.
+      const earlierName = pipelineFile(options.ci);
+      const earlierText = await readIfExists(join(repository, earlierName));
+      const earlier = earlierText === undefined ? undefined : earlierPipeline(options.ci, plan, branch, moduleDir, earlierText);
+      const twice = `an earlier slimgo init wrote it as the pipeline of ${moduleDir}, which ${pipeline.name} is now, and both would build and push its image`;
+      if (earlier === "unedited") {
+        result.decisions.push({ topic: "CI", choice: gitlab ? `${earlierName} replaced by an include of ${pipeline.name}` : `${earlierName} removed`, reason: `${twice}; it was not edited since`, evidence: [] });
+        if (!gitlab) await addFile(result, { name: earlierName, content: "", remove: true }, repository);
+      } else if (earlier === "edited") {
+        const what = gitlab ? "remove its jobs that build the module (lint, build-image, scan, release)" : "delete it";
+        analysis.warnings.push(`${displayPath(join(repository, earlierName))}: ${twice}; it was edited since, so init keeps it: ${what}, after moving any change you need into ${pipeline.name}`);
+      }
       if (gitlab) {
         const rootPipeline = join(repository, GITLAB_ROOT_PIPELINE);
-        const included = includeInRootPipeline(await readIfExists(rootPipeline), pipeline.name, GITLAB_STAGES);
+        const included = includeInRootPipeline(earlier === "unedited" ? undefined : await readIfExists(rootPipeline), pipeline.name, GITLAB_STAGES);
         await addFile(result, { name: GITLAB_ROOT_PIPELINE, content: included.text, merge: true }, repository);
         analysis.warnings.push(...included.problems.map((p) => `${displayPath(rootPipeline)}: ${p}`));
       }
@@ -280,7 +295,7 @@ function requestedFiles(options: InitOptions): { dockerfile: boolean; compose: b
 
 /** init leaves `file` as it is: it differs from what init would write, and neither the run's options nor --force ask to replace it. */
 export function keepsOwnFile(file: GeneratedFile, force = false): boolean {
-  return !force && !file.merge && !file.requested && file.existing !== undefined && file.existing !== file.content;
+  return !force && !file.merge && !file.remove && !file.requested && file.existing !== undefined && file.existing !== file.content;
 }
 
 /**
@@ -300,7 +315,10 @@ export async function writeInit(result: InitResult, options: { force?: boolean }
       const made = await makeDirectories(dirname(f.path), f.dirMode);
       if (made !== undefined) created.push(made);
     }
-    await writeFilesAtomically(changed.map((f) => ({ path: f.path, content: f.content, ...(f.mode ? { mode: f.mode } : {}) })));
+    const written = changed.filter((f) => !f.remove);
+    await writeFilesAtomically(written.map((f) => ({ path: f.path, content: f.content, ...(f.mode ? { mode: f.mode } : {}) })));
+    // Removed only once what replaces it is written.
+    for (const f of changed.filter((f) => f.remove)) await rm(f.path, { force: true });
   } catch (err) {
     await Promise.all(created.map((d) => rm(d, { recursive: true, force: true })));
     if (!isFileSystemError(err)) throw err;

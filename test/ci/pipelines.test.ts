@@ -1,9 +1,9 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { access, cp, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { access, cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { copyModule, FIXTURES, runSlimgo } from "../support/cli.js";
 import { workflowErrors } from "./workflow-parser.js";
@@ -364,6 +364,76 @@ test("a .gitlab-ci.yml the repository root has keeps its lines and gets the modu
   assert.equal(forced.code, 0, forced.stderr);
   assert.match(await readFile(join(repo, ".gitlab/ci/services-api.yml"), "utf8"), /services-api-build-image:/);
   assert.equal(await readFile(join(repo, ".gitlab-ci.yml"), "utf8"), root, "the include is there once");
+});
+
+/** services/api of a git repository on branch main, with `file` at the root holding `text`: the pipeline an earlier init wrote, or one edited since. */
+async function repositoryWithEarlierPipeline(file: string, text: string): Promise<string> {
+  const { execFileSync } = await import("node:child_process");
+  const repo = await mkdtemp(join(tmpdir(), "slimgo-earlier-pipeline-"));
+  dirs.push(repo);
+  execFileSync("git", ["-C", repo, "init", "-q", "-b", "main"]);
+  await cp(join(FIXTURES, "root-main"), join(repo, "services/api"), { recursive: true });
+  await mkdir(dirname(join(repo, file)), { recursive: true });
+  await writeFile(join(repo, file), text);
+  return repo;
+}
+
+/** Pipelines an earlier init wrote (earlier-pipelines/README.md), beside this test in the source tree. */
+const EARLIER = join(FIXTURES, "..", "ci", "earlier-pipelines");
+
+test("--ci github in a subdirectory removes the .github/workflows/image.yml an earlier init wrote for the module, unedited: both would push its image", async () => {
+  const earlier = await readFile(join(EARLIER, "github-image.yml"), "utf8");
+  for (const provider of ["github", "github-slimgo"]) {
+    const repo = await repositoryWithEarlierPipeline(".github/workflows/image.yml", earlier);
+    const dryRun = await runSlimgo(["init", "services/api", "--ci", provider, "--no-compose", "--dry-run"], { cwd: repo });
+    assert.equal(dryRun.code, 0, dryRun.stderr);
+    assert.match(dryRun.stdout, /^Would remove \.github\/workflows\/image\.yml \(--dry-run: nothing removed\)$/m);
+    await access(join(repo, ".github/workflows/image.yml"));
+    const r = await runSlimgo(["init", "services/api", "--ci", provider, "--no-compose"], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /CI +\.github\/workflows\/image\.yml removed: an earlier slimgo init wrote it as the pipeline of services\/api, which \.github\/workflows\/image-services-api\.yml is now, and both would build and push its image; it was not edited since/);
+    assert.match(r.stdout, /^Removed \.github\/workflows\/image\.yml$/m);
+    await assert.rejects(access(join(repo, ".github/workflows/image.yml")), `${provider}: the earlier workflow is gone`);
+    const text = await readFile(join(repo, ".github/workflows/image-services-api.yml"), "utf8");
+    assert.deepEqual(await workflowErrors("image-services-api.yml", text), []);
+  }
+});
+
+test("--ci github in a subdirectory keeps an earlier init's .github/workflows/image.yml that was edited, and warns naming it; a workflow of the project's own is left alone", async () => {
+  const edited = (await readFile(join(EARLIER, "github-image.yml"), "utf8")).replace("runs-on: ubuntu-latest", "runs-on: self-hosted");
+  const repo = await repositoryWithEarlierPipeline(".github/workflows/image.yml", edited);
+  const r = await runSlimgo(["init", "services/api", "--ci", "github", "--no-compose"], { cwd: repo });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /\.github\/workflows\/image\.yml: an earlier slimgo init wrote it as the pipeline of services\/api, which \.github\/workflows\/image-services-api\.yml is now, and both would build and push its image; it was edited since, so init keeps it: delete it, after moving any change you need into \.github\/workflows\/image-services-api\.yml/);
+  assert.equal(await readFile(join(repo, ".github/workflows/image.yml"), "utf8"), edited);
+  await access(join(repo, ".github/workflows/image-services-api.yml"));
+
+  const own = "name: image\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make image\n";
+  const theirs = await repositoryWithEarlierPipeline(".github/workflows/image.yml", own);
+  const kept = await runSlimgo(["init", "services/api", "--ci", "github", "--no-compose"], { cwd: theirs });
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.doesNotMatch(kept.stdout + kept.stderr, /earlier slimgo init/);
+  assert.equal(await readFile(join(theirs, ".github/workflows/image.yml"), "utf8"), own);
+});
+
+test("--ci gitlab in a subdirectory replaces the .gitlab-ci.yml an earlier init wrote for the module, unedited, by the include of its own pipeline; an edited one keeps its jobs, gets the include and a warning", async () => {
+  const earlier = await readFile(join(EARLIER, "gitlab-ci.yml"), "utf8");
+  const repo = await repositoryWithEarlierPipeline(".gitlab-ci.yml", earlier);
+  const r = await runSlimgo(["init", "services/api", "--ci", "gitlab", "--no-compose"], { cwd: repo });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /CI +\.gitlab-ci\.yml replaced by an include of \.gitlab\/ci\/services-api\.yml: an earlier slimgo init wrote it as the pipeline of services\/api/);
+  assert.equal(await readFile(join(repo, ".gitlab-ci.yml"), "utf8"), "# Written by slimgo init: each module's pipeline is its own file, included here.\ninclude:\n  - local: /.gitlab/ci/services-api.yml\n");
+  const pipeline = await gitlabPipeline(repo);
+  assert.deepEqual(gitlabJobErrors(pipeline), []);
+  const pushing = Object.keys(pipeline).filter((job) => /--push /.test(pipeline[job]?.script?.join("\n") ?? ""));
+  assert.deepEqual(pushing, ["services-api-build-image"], "one job pushes the module's image");
+
+  const edited = earlier.replace("stage: lint\n", "stage: lint\n  tags: [docker]\n");
+  const editedRepo = await repositoryWithEarlierPipeline(".gitlab-ci.yml", edited);
+  const kept = await runSlimgo(["init", "services/api", "--ci", "gitlab", "--no-compose"], { cwd: editedRepo });
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.match(kept.stderr, /\.gitlab-ci\.yml: an earlier slimgo init wrote it as the pipeline of services\/api, .*; it was edited since, so init keeps it: remove its jobs that build the module \(lint, build-image, scan, release\)/);
+  assert.equal(await readFile(join(editedRepo, ".gitlab-ci.yml"), "utf8"), `${edited}include:\n  - local: /.gitlab/ci/services-api.yml\n`);
 });
 
 test("a root .gitlab-ci.yml whose stages lack the module's: init says what to add and changes no line of it", async () => {

@@ -100,6 +100,7 @@ Examples:
             path: f.path,
             ...(f.secret ? { secret: true } : { content: f.content }),
             changed: f.existing !== f.content,
+            ...(f.remove ? { removed: true } : {}),
             ...(keepsOwnFile(f, flags.force) ? { kept: true } : {}),
           })),
           decisions: [...result.plan.decisions, ...result.plan.programs.flatMap((p) => p.decisions), ...result.decisions],
@@ -130,6 +131,10 @@ Examples:
       printDecisions(out, result, !preview, (f) => keepsOwnFile(f, flags.force));
       if (flags.dryRun) {
         for (const f of result.files) {
+          if (f.remove) {
+            out.result(`\n--- ${f.name} (not removed: --dry-run)`);
+            continue;
+          }
           out.result(`\n--- ${f.name} (not written: --dry-run)`);
           out.result(f.secret ? "(holds a password: not shown)" : f.content.trimEnd());
         }
@@ -157,12 +162,15 @@ function printDecisions(out: Output, result: InitResult, written: boolean, kept:
   const keptWhy = "differs from what init would write (--diff shows how, --force replaces it)";
   for (const group of groups) {
     const own = group.filter(kept);
-    const writing = group.filter((f) => !kept(f));
+    const removing = group.filter((f) => f.remove);
+    const writing = group.filter((f) => !kept(f) && !f.remove);
     if (own.length > 0) out.result(`${written ? "Kept" : "Would keep"} ${names(own)} as ${own.length === 1 ? "it is: it" : "they are: each"} ${keptWhy}`);
     if (!written) {
       if (writing.length > 0) out.result(`Would write ${names(writing)} (--dry-run: nothing written)`);
+      if (removing.length > 0) out.result(`Would remove ${names(removing)} (--dry-run: nothing removed)`);
       continue;
     }
+    if (removing.length > 0) out.result(`Removed ${names(removing)}`);
     const changed = writing.filter((f) => f.existing !== f.content);
     const unchanged = writing.filter((f) => f.existing === f.content);
     if (changed.length > 0) out.result(`Wrote ${names(changed)}`);
