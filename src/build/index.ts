@@ -14,7 +14,7 @@ import { binaryPathOf, loopbackWarning, needsCaCertificates, selectMainPackages 
 import { checkHealthPath, healthProbeCommand, healthTarget, HEALTH_PROBE_PATH } from "../dockerfile/health-probe.js";
 import { inputError, SlimgoError } from "../errors.js";
 import { removeAtExit } from "../fsutil/temp-cleanup.js";
-import { displayModuleFile, displayPath } from "../fsutil/display-path.js";
+import { displayModuleFile, displayModuleLine, displayPath } from "../fsutil/display-path.js";
 import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
 import { descriptorOf, type Descriptor, type HistoryEntry, type Image, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
 import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
@@ -166,7 +166,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     if (jobs.length !== 1) abandonGoBuild();
     const imageEnv = { ...(b.env ?? {}), ...(options.env ?? {}) };
-    const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options, imageEnv)]));
+    const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options, imageEnv, analysis.root)]));
     const stamped = new Map(mains.map((main) => [main, stampedVersionVariables(main, analysis.buildConfigVersionVariables, analysis.goMod.path)]));
     const compression = options.compression ?? "gzip";
     const layerOf = (entries: TarEntry[], format: ImageFormat, report: LayerReport, slot?: string) => cachedLayer(cache, entries, { format, compression }, report, slot);
@@ -249,27 +249,27 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     for (const main of mains) {
       const notes: string[] = [];
       const { health, format } = plans.get(main)!;
-      const args = options.args ?? b.args ?? defaultArgs(main, progress);
+      const args = options.args ?? b.args ?? defaultArgs(main, analysis.root, progress);
       if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
-      const unsetPort = unsetPortNote(main.facts, imageEnv);
+      const unsetPort = unsetPortNote(main.facts, imageEnv, analysis.root);
       if (unsetPort) notes.push(unsetPort);
-      const onLoopback = loopbackWarning({ ...main, facts: { ...main.facts, ports: portsInImage(main.facts, imageEnv) } });
+      const onLoopback = loopbackWarning({ ...main, facts: { ...main.facts, ports: portsInImage(main.facts, imageEnv) } }, analysis.root);
       if (onLoopback) notes.push(onLoopback);
       const tls = main.facts.tlsServer;
       if (!health && tls && main.facts.healthEndpoints.length > 0 && options.healthcheck === undefined) {
-        notes.push(`no health check: ${main.binary} serves TLS (${tls.file}:${tls.line}) and the health probe speaks plain HTTP only; give the program a -health flag, or serve the health endpoint on a plain-HTTP port and pass --healthcheck http://127.0.0.1:PORT/PATH`);
+        notes.push(`no health check: ${main.binary} serves TLS (${displayModuleLine(analysis.root, tls)}) and the health probe speaks plain HTTP only; give the program a -health flag, or serve the health endpoint on a plain-HTTP port and pass --healthcheck http://127.0.0.1:PORT/PATH`);
       }
       // slimgo's own base holds no programs; a --base may have them, which only running it would tell.
       if (!base) {
         for (const c of main.facts.externalCommands) {
-          notes.push(`${c.evidence.file}:${c.evidence.line}: runs ${c.name} (${c.call}), which slimgo's base image does not have, so the call fails at run time: build on a --base that has it`);
+          notes.push(`${displayModuleLine(analysis.root, c.evidence)}: runs ${c.name} (${c.call}), which slimgo's base image does not have, so the call fails at run time: build on a --base that has it`);
         }
       }
       for (const d of notInImage(main, assets)) {
-        notes.push(`${d.evidence.file}:${d.evidence.line}: ${d.path} is read at run time but is not in the image: embed it with //go:embed, or add it with --assets`);
+        notes.push(`${displayModuleLine(analysis.root, d.evidence)}: ${d.path} is read at run time but is not in the image: embed it with //go:embed, or add it with --assets`);
       }
       for (const { variable, why } of stamped.get(main)!.ignored) {
-        notes.push(`${variable.evidence.file}:${variable.evidence.line}: -X ${variable.symbol} is left out: ${why}`);
+        notes.push(`${displayModuleLine(analysis.root, variable.evidence)}: -X ${variable.symbol} is left out: ${why}`);
       }
       for (const symbol of xFlagSymbols((b.ldflags ?? []).join(" "))) {
         const problem = xSymbolProblem(symbol, [main], analysis.goMod.path);
@@ -393,8 +393,8 @@ function refuseCgo(main: MainPackage, root: string): void {
 }
 
 /** What a program's image carries besides its binary: the health check, whether it needs slimgo's probe, and the format that keeps the check. */
-function imagePlanFor(main: MainPackage, options: BuildOptions, env: Record<string, string>): { health: string[] | undefined; needsProbe: boolean; format: ImageFormat } {
-  const health = healthFor(main, portsInImage(main.facts, env), options.healthcheck);
+function imagePlanFor(main: MainPackage, options: BuildOptions, env: Record<string, string>, root: string): { health: string[] | undefined; needsProbe: boolean; format: ImageFormat } {
+  const health = healthFor(main, portsInImage(main.facts, env), options.healthcheck, root);
   const format: ImageFormat = options.format && options.format !== "auto" ? options.format : health ? "docker" : "oci";
   return { health, needsProbe: health?.[0] === HEALTH_PROBE_PATH, format };
 }
@@ -410,7 +410,7 @@ function layerReport(prefix: string, print: (message: string) => void): LayerRep
   };
 }
 
-function healthFor(main: MainPackage, ports: ListeningPort[], override: string | undefined): string[] | undefined {
+function healthFor(main: MainPackage, ports: ListeningPort[], override: string | undefined, root: string): string[] | undefined {
   if (override === "none") return undefined;
   if (override !== undefined) checkHealthcheck(override);
   if (override && /^https?:\/\//.test(override)) {
@@ -426,7 +426,7 @@ function healthFor(main: MainPackage, ports: ListeningPort[], override: string |
   if (target.kind === "flag") return [binaryPathOf(main), `-${target.flag}`];
   if (target.kind === "endpoint") return healthProbeCommand(`127.0.0.1:${target.port}`, target.path, target.portEnv);
   if (target.kind === "none" && target.tls && override) {
-    throw inputError(`--healthcheck ${override}: ${main.binary} serves TLS (${target.tls.file}:${target.tls.line}), and the health probe speaks plain HTTP only: give the program a -health flag, or serve the endpoint on a plain-HTTP port and pass http://127.0.0.1:PORT${override}`);
+    throw inputError(`--healthcheck ${override}: ${main.binary} serves TLS (${displayModuleLine(root, target.tls)}), and the health probe speaks plain HTTP only: give the program a -health flag, or serve the endpoint on a plain-HTTP port and pass http://127.0.0.1:PORT${override}`);
   }
   return undefined;
 }
@@ -453,10 +453,10 @@ function notInImage(main: MainPackage, assets: string[]): MainPackage["facts"]["
 }
 
 /** The server's subcommand when it runs under one (`case "serve":`): without it the program would print its usage and exit. */
-function defaultArgs(main: MainPackage, progress: (message: string) => void): string[] {
+function defaultArgs(main: MainPackage, root: string, progress: (message: string) => void): string[] {
   const sub = main.facts.serveSubcommand;
   if (!sub) return [];
-  progress(`  ${main.binary}: runs \`${main.binary} ${sub.name}\`: the server runs under that subcommand (${sub.evidence.file}:${sub.evidence.line}); --arg or args in slimgo.yaml replace it`);
+  progress(`  ${main.binary}: runs \`${main.binary} ${sub.name}\`: the server runs under that subcommand (${displayModuleLine(root, sub.evidence)}); --arg or args in slimgo.yaml replace it`);
   return [sub.name];
 }
 

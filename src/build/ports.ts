@@ -1,5 +1,6 @@
 import { loopback, portFromValue, unsetListenVariable } from "../analysis/server.js";
 import type { ListeningPort, ProgramFacts } from "../analysis/types.js";
+import { displayModuleLine } from "../fsutil/display-path.js";
 
 /**
  * The ports a program listens on in its image, with the image's ENV applied: a variable the image
@@ -25,10 +26,10 @@ export function portsInImage(facts: ProgramFacts, env: Readonly<Record<string, s
 }
 
 /** The warning for a server whose port no one sets: without it the image has no port and no health check. */
-export function unsetPortNote(facts: ProgramFacts, env: Readonly<Record<string, string>>): string | undefined {
+export function unsetPortNote(facts: ProgramFacts, env: Readonly<Record<string, string>>, root: string): string | undefined {
   const variable = facts.portVariable;
   if (variable === undefined || portFromValue(env[variable.name] ?? "") !== undefined) return undefined;
-  const at = `${variable.evidence.file}:${variable.evidence.line}`;
+  const at = displayModuleLine(root, variable.evidence);
   const lacks = facts.healthEndpoints.length > 0 && facts.healthFlag === undefined ? "no port and no health check" : "no port";
   return `reads its port from ${variable.name} (${at}), which has no default and which the image does not set, so the image exposes ${lacks} and the program gets no port when run: set it with --env ${variable.name}=8080 (or build.env in slimgo.yaml)`;
 }

@@ -4,7 +4,7 @@ import { stampedVersionVariables } from "../analysis/version-vars.js";
 import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts, StateDirectory, UnresolvedHealthRoute, VersionVariable } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
-import { displayModuleFile, displayPath } from "../fsutil/display-path.js";
+import { displayModuleFile, displayModuleLine, displayPath } from "../fsutil/display-path.js";
 import { builderImage, NONROOT_USER, runtimeImage } from "./images.js";
 import { healthTarget } from "./health-probe.js";
 import { chooseGoVersion } from "./builder-go-version.js";
@@ -147,7 +147,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
     ? []
     : outside.map(
         (r) =>
-          `${r.evidence.file}:${r.evidence.line}: replace ${r.oldPath} => ${r.newPath} is outside the module directory, the build context of this Dockerfile, so docker build cannot see it: ` +
+          `${displayModuleLine(analysis.root, r.evidence)}: replace ${r.oldPath} => ${r.newPath} is outside the module directory, the build context of this Dockerfile, so docker build cannot see it: ` +
           `run go mod vendor (vendor/ then holds it), or build from a directory that holds both modules`,
       );
   // A go.work in the build context that uses a directory outside it makes go build fail there
@@ -167,24 +167,24 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
       const dir = path.resolve(workDir, use.dir);
       if (!isOutsideModule(analysis.root, dir)) continue;
       if (goWorkOff) {
-        warnings.push(`${use.evidence.file}:${use.evidence.line}: use ${use.dir}: ${replacementDir(analysis.root, dir)} is outside the build context, so the image builds with GOWORK=off, from go.mod alone: every module it requires must be published or replaced by a directory inside the module`);
+        warnings.push(`${displayModuleLine(analysis.root, use.evidence)}: use ${use.dir}: ${replacementDir(analysis.root, dir)} is outside the build context, so the image builds with GOWORK=off, from go.mod alone: every module it requires must be published or replaced by a directory inside the module`);
         continue;
       }
       warnings.push(
-        `${use.evidence.file}:${use.evidence.line}: use ${use.dir}: go build here resolves modules through ${analysis.goWork.file}, but the workspace and ${replacementDir(analysis.root, dir)} are outside the module directory, the build context of this Dockerfile, ` +
+        `${displayModuleLine(analysis.root, use.evidence)}: use ${use.dir}: go build here resolves modules through ${analysis.goWork.file}, but the workspace and ${replacementDir(analysis.root, dir)} are outside the module directory, the build context of this Dockerfile, ` +
           `so the image builds from go.mod alone: every module it requires must be published or replaced by a directory inside the module`,
       );
     }
   }
   for (const program of programs) {
-    const note = loopbackWarning(program.main, options.port);
+    const note = loopbackWarning(program.main, analysis.root, options.port);
     if (note) warnings.push(note);
     if (program.portWarning) warnings.push(program.portWarning);
     const unprobed = program.health.kind === "none" && options.healthPath === undefined && !program.main.facts.tlsServer ? program.main.facts.unresolvedHealthRoutes?.[0] : undefined;
-    if (unprobed) warnings.push(`${unprobed.evidence.file}:${unprobed.evidence.line}: ${program.main.binary}: ${unresolvedHealthReason(unprobed)}`);
-    warnings.push(...missingCommandWarnings(program));
+    if (unprobed) warnings.push(`${displayModuleLine(analysis.root, unprobed.evidence)}: ${program.main.binary}: ${unresolvedHealthReason(unprobed, analysis.root)}`);
+    warnings.push(...missingCommandWarnings(program, analysis.root));
     for (const d of program.runTimeFilesLeftOut) {
-      const warning = `${d.read.evidence.file}:${d.read.evidence.line}: ${program.main.binary} reads ${d.read.path} from disk at run time, not embedded, and the image does not have it: it ${d.why}`;
+      const warning = `${displayModuleLine(analysis.root, d.read.evidence)}: ${program.main.binary} reads ${d.read.path} from disk at run time, not embedded, and the image does not have it: it ${d.why}`;
       if (!warnings.includes(warning)) warnings.push(warning);
     }
   }
@@ -360,7 +360,7 @@ function planProgram(main: MainPackage, name: string, options: PlanOptions, seve
     decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, CMD ${JSON.stringify(portFlag)}`, reason: `--port; the program takes its port from the -${moved.flag} flag (default ${moved.written ?? moved.port}), so the image passes it`, evidence: [moved.evidence] });
   } else if (moved) {
     const how = moved.source === "literal" ? "written in the source" : moved.source === "flag" ? `the default of the -${moved.flag} flag, which slimgo does not pass beside the ${f.serveSubcommand!.name} subcommand` : `the default of ${moved.envVar}`;
-    portWarning = `${moved.evidence.file}:${moved.evidence.line}: --port ${options.port}: ${main.binary} listens on ${moved.port}, ${how}: the image EXPOSEs ${options.port} and probes it there, but the program does not move; change the program, or drop --port`;
+    portWarning = `${displayModuleLine(root, moved.evidence)}: --port ${options.port}: ${main.binary} listens on ${moved.port}, ${how}: the image EXPOSEs ${options.port} and probes it there, but the program does not move; change the program, or drop --port`;
     decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}`, reason: "--port", evidence: [] });
   } else if (port !== undefined && unsetVariable !== undefined) {
     decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, ENV ${unsetVariable.name}=${port}`, reason: `--port; the program reads its port from ${unsetVariable.name}, which has no default, so the image sets it`, evidence: [unsetVariable.evidence] });
@@ -380,7 +380,7 @@ function planProgram(main: MainPackage, name: string, options: PlanOptions, seve
   }
 
   const binaryPath = binaryPathOf(main);
-  const health = chooseHealth(main, binaryPath, options, decisions, who, portVariable);
+  const health = chooseHealth(main, binaryPath, options, decisions, who, root, portVariable);
   const { variables: versionVariables, ignored } = stampedVersionVariables(main, buildConfigVariables, modulePath);
   const fromBuildConfig = versionVariables.filter((v) => !f.versionVariables.includes(v));
   const versionArgs = versionVariables.map((v) => ({ symbol: v.symbol, arg: argNameFor(v.symbol, v.role), default: v.role === "version" ? "dev" : "unknown" }));
@@ -439,12 +439,12 @@ function planProgram(main: MainPackage, name: string, options: PlanOptions, seve
 const BASE_COMMANDS = new Set("sh ls cat cp mv rm mkdir rmdir ln chmod chown touch tar gzip gunzip grep sed env true false echo printf date uname id kill sleep test head tail sort uniq wc tr cut find xargs hostname df du".split(" "));
 
 /** A warning per program the Go program starts that its runtime image does not have. */
-export function missingCommandWarnings(program: Pick<ProgramPlan, "main" | "runtime" | "runtimeImage">): string[] {
+export function missingCommandWarnings(program: Pick<ProgramPlan, "main" | "runtime" | "runtimeImage">, root: string): string[] {
   const shelled = program.runtime === "alpine" || program.runtime === "debian";
   return program.main.facts.externalCommands
     .filter((c) => !(shelled && BASE_COMMANDS.has(path.posix.basename(c.name))))
     .map((c) => {
-      const at = `${c.evidence.file}:${c.evidence.line}: ${program.main.binary} runs ${c.name} (${c.call})`;
+      const at = `${displayModuleLine(root, c.evidence)}: ${program.main.binary} runs ${c.name} (${c.call})`;
       return shelled
         ? `${at}, which ${program.runtimeImage} has only if the runtime stage installs it: add it there (${program.runtime === "alpine" ? "apk add --no-cache" : "apt-get install -y --no-install-recommends"}), or the call fails at run time`
         : `${at}, which ${program.runtimeImage} does not have, so the call fails at run time: use --runtime debian or --runtime alpine and install it in the runtime stage`;
@@ -505,7 +505,7 @@ function describePortSource(p: { source: string; envVar?: string }): string {
   return "the listen address in the source";
 }
 
-function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOptions, decisions: Decision[], who: string, portVariable?: string): HealthProbe {
+function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOptions, decisions: Decision[], who: string, root: string, portVariable?: string): HealthProbe {
   const target = healthTarget(main.facts, { port: options.port, path: options.healthPath });
   if (target.kind === "flag") {
     const command = [binaryPath, `-${target.flag}`];
@@ -526,7 +526,7 @@ function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOption
   if (target.tls) {
     decisions.push({ topic: `${who}health check`, choice: "none", reason: `the server speaks TLS, and the static probe only plain HTTP: give the program a -health flag that dials itself with TLS, or serve the health endpoint on a plain-HTTP port of its own`, evidence: [target.tls] });
   } else if (unresolved) {
-    decisions.push({ topic: `${who}health check`, choice: "none", reason: unresolvedHealthReason(unresolved), evidence: [unresolved.evidence, unresolved.mount] });
+    decisions.push({ topic: `${who}health check`, choice: "none", reason: unresolvedHealthReason(unresolved, root), evidence: [unresolved.evidence, unresolved.mount] });
   } else if (main.facts.isServer) {
     decisions.push({ topic: `${who}health check`, choice: "none", reason: "no health endpoint found: add one (e.g. /healthz) or pass --healthcheck PATH", evidence: [] });
   }
@@ -534,8 +534,8 @@ function chooseHealth(main: MainPackage, binaryPath: string, options: PlanOption
 }
 
 /** Why a health route found in the source is not probed: the path it is served at is not known. */
-export function unresolvedHealthReason(route: UnresolvedHealthRoute): string {
-  return `${route.path} is registered on a handler mounted at ${route.mount.file}:${route.mount.line}, and ${route.why}: the path it is served at is unknown, so none is probed; pass --healthcheck with the full path`;
+export function unresolvedHealthReason(route: UnresolvedHealthRoute, root: string): string {
+  return `${route.path} is registered on a handler mounted at ${displayModuleLine(root, route.mount)}, and ${route.why}: the path it is served at is unknown, so none is probed; pass --healthcheck with the full path`;
 }
 
 /** Where the image keeps the program's binary, in init's Dockerfile and build's image alike. */
@@ -565,11 +565,11 @@ function sourceUrlOf(modulePath: string): string | undefined {
  * container that is the container's own loopback, so published ports and other containers reach
  * nothing, while a health check run inside still passes. Undefined when --port chose another.
  */
-export function loopbackWarning(main: MainPackage, chosenPort?: number): string | undefined {
+export function loopbackWarning(main: MainPackage, root: string, chosenPort?: number): string | undefined {
   // A fallback literal (`if addr == "" { addr = "localhost:8080" }`) stands behind the variable or flag that sets it.
   const first = main.facts.ports.find((p) => !p.fallback) ?? main.facts.ports[0];
   if (!first?.loopback || (chosenPort !== undefined && chosenPort !== first.port)) return undefined;
   // A server on every interface beside it is the service; the loopback one (pprof) is kept inside on purpose.
   if (main.facts.ports.some((p) => !p.fallback && !p.loopback)) return undefined;
-  return `${first.evidence.file}:${first.evidence.line}: ${main.binary} listens on ${first.loopback}, the container's own loopback: docker run -p, compose ports and other containers reach nothing there, while a health check run inside still passes; listen on :${first.port} (every interface)`;
+  return `${displayModuleLine(root, first.evidence)}: ${main.binary} listens on ${first.loopback}, the container's own loopback: docker run -p, compose ports and other containers reach nothing there, while a health check run inside still passes; listen on :${first.port} (every interface)`;
 }

@@ -20,3 +20,8 @@ export function goOutputFromCwd(text: string, cwd: string): string {
   if (resolve(cwd) === process.cwd()) return text;
   return text.replace(/^([^\s:#]+\.(?:go|s|c|h|cc|cpp|mod|sum|work))(?=:\d)/gm, (_m, path: string) => displayPath(resolve(cwd, path)));
 }
+
+/** A `file:line` the module analysis found (its file relative to the module root), as the user can open it from here. */
+export function displayModuleLine(root: string, at: { file: string; line: number }): string {
+  return `${displayModuleFile(root, at.file)}:${at.line}`;
+}

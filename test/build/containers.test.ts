@@ -49,7 +49,7 @@ describe("images built by `slimgo build`", { skip: skipContainers(), concurrency
     bed.paths.push(tarball);
     const served = async (address: string, tag: string) => {
       await writeFile(join(dir, "main.go"), program(address));
-      const r = await runSlimgo(["build", dir, "--tarball", tarball, "-t", tag]);
+      const r = await runSlimgo(["build", dir, "--tarball", tarball, "-t", tag], { cwd: dir });
       assert.equal(r.code, 0, r.stderr);
       const image = `localhost/wordcount:${tag}`;
       bed.images.push(image);
@@ -117,7 +117,7 @@ func main() {
     const tarball = `${dir}.tar`;
     bed.paths.push(tarball);
 
-    const without = await runSlimgo(["build", dir, "--tarball", tarball, "-t", "no-assets"]);
+    const without = await runSlimgo(["build", dir, "--tarball", tarball, "-t", "no-assets"], { cwd: dir });
     assert.equal(without.code, 0, without.stderr);
     for (const path of ["config.json", "templates/\\*.html", "public"]) assert.match(without.stderr, new RegExp(`warning: wordcount: main\\.go:\\d+: ${path} is read at run time but is not in the image`));
 
@@ -150,7 +150,7 @@ func main() {
     );
     const tarball = `${dir}.tar`;
     bed.paths.push(tarball);
-    const unset = await runSlimgo(["build", dir, "--tarball", tarball, "--json"]);
+    const unset = await runSlimgo(["build", dir, "--tarball", tarball, "--json"], { cwd: dir });
     assert.equal(unset.code, 0, unset.stderr);
     assert.match(unset.stderr, /warning: wordcount: reads its port from PORT \(main\.go:10\), which has no default .*set it with --env PORT=8080/);
     assert.equal(JSON.parse(unset.stdout).programs[0].healthcheck, null);

@@ -200,7 +200,7 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     const dir = await fixture("embed");
     const notes = async (extra: string[]) => {
       const layout = join(await temp("embed-notes"), "layout");
-      const r = await runSlimgo(["build", dir, ...extra, "--oci-layout", layout, "--json"], { env: FIXED_TIME });
+      const r = await runSlimgo(["build", dir, ...extra, "--oci-layout", layout, "--json"], { env: FIXED_TIME, cwd: dir });
       assert.equal(r.code, 0, r.stderr);
       return { stderr: r.stderr, notes: (JSON.parse(r.stdout) as { programs: { notes: string[] }[] }).programs[0]!.notes.filter((n) => n.includes("templates")) };
     };
@@ -215,7 +215,7 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     await writeFile(join(dir, "slimgo.yaml"), "build:\n  ldflags: [\"-X main.Version=from-config\"]\n");
     await writeFile(join(dir, "Makefile"), "build:\n\tgo build -ldflags \"-X $(PKG).buildDate=x -X main.BuildHost=ci\" .\n");
     const layout = join(await temp("x-notes"), "layout");
-    const r = await runSlimgo(["build", dir, "--oci-layout", layout, "--json"], { env: FIXED_TIME });
+    const r = await runSlimgo(["build", dir, "--oci-layout", layout, "--json"], { env: FIXED_TIME, cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const notes = (JSON.parse(r.stdout) as { programs: { notes: string[] }[] }).programs[0]!.notes.filter((n) => n.includes("-X"));
     assert.deepEqual(notes, [

@@ -52,3 +52,30 @@ test("build's and init's cgo refusals name the file from here", async () => {
   assert.equal(init.code, 2, init.stderr);
   assert.match(init.stderr, new RegExp(`^slimgo: ${basename(dir)}/main\\.go:9: cgosum needs cgo, which links glibc`, "m"));
 });
+
+test("build's notes name the Go source from here: a file read at run time, and the serve subcommand it runs", async () => {
+  const dir = await fixture("embed");
+  const r = await runSlimgo(["build", basename(dir), "--oci-layout", join(await temp.make("slimgo-paths-"), "layout"), "--json"], { cwd: dirname(dir), env });
+  assert.equal(r.code, 0, r.stderr);
+  const note = `${basename(dir)}/main.go:41: templates is read at run time but is not in the image: embed it with //go:embed, or add it with --assets`;
+  assert.ok((JSON.parse(r.stdout) as { programs: { notes: string[] }[] }).programs[0]!.notes.includes(note), r.stdout);
+  assert.match(r.stderr, new RegExp(`^warning: embedded: ${basename(dir)}/main\\.go:41: templates is read at run time`, "m"));
+
+  const sub = await fixture("subcommand");
+  const served = await runSlimgo(["build", basename(sub), "--oci-layout", join(await temp.make("slimgo-paths-"), "layout")], { cwd: dirname(sub), env });
+  assert.equal(served.code, 0, served.stderr);
+  assert.match(served.stderr, new RegExp(`the server runs under that subcommand \\(${basename(sub)}/main\\.go:23\\)`));
+});
+
+test("init's reasons name their evidence from here, absolute outside the working directory; --json keeps them relative to the root it gives", async () => {
+  const dir = await fixture("zoneinfo");
+  const zoneinfo = (name: string) => new RegExp(`^\\s+zoneinfo\\s+Go's zoneinfo\\.zip copied, ZONEINFO set: the program loads time zones \\(${name.replaceAll(".", "\\.")}:27\\)$`, "m");
+  const below = await runSlimgo(["init", "--dry-run", basename(dir)], { cwd: dirname(dir) });
+  assert.equal(below.code, 0, below.stderr);
+  assert.match(below.stdout, zoneinfo(`${basename(dir)}/main.go`));
+  const outside = await runSlimgo(["init", "--dry-run", dir], { cwd: await temp.make("slimgo-paths-") });
+  assert.match(outside.stdout, zoneinfo(join(dir, "main.go")));
+  const json = JSON.parse((await runSlimgo(["init", "--dry-run", "--json", basename(dir)], { cwd: dirname(dir) })).stdout) as { root: string; decisions: { topic: string; evidence: { file: string; line: number }[] }[] };
+  assert.equal(json.root, dir);
+  assert.deepEqual(json.decisions.find((d) => d.topic === "zoneinfo")?.evidence.map((e) => `${e.file}:${e.line}`), ["main.go:27"]);
+});

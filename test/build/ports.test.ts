@@ -28,8 +28,8 @@ test("an address variable the image sets drops the loopback its default had, or 
   assert.equal(variable({})?.loopback, "localhost:8080");
   assert.deepEqual([variable({ LISTEN_ADDR: ":8080" })?.port, variable({ LISTEN_ADDR: ":8080" })?.loopback], [8080, undefined]);
   assert.equal(variable({ LISTEN_ADDR: "127.0.0.1:9000" })?.loopback, "127.0.0.1:9000");
-  assert.equal(loopbackWarning({ dir: ".", importPath: "example.com/app", binary: "app", evidence: { file: "main.go", line: 1 }, facts: { ...local, ports: portsInImage(local, { LISTEN_ADDR: ":8080" }) } }), undefined);
-  assert.match(loopbackWarning({ dir: ".", importPath: "example.com/app", binary: "app", evidence: { file: "main.go", line: 1 }, facts: local }) ?? "", /app listens on localhost:8080/);
+  assert.equal(loopbackWarning({ dir: ".", importPath: "example.com/app", binary: "app", evidence: { file: "main.go", line: 1 }, facts: { ...local, ports: portsInImage(local, { LISTEN_ADDR: ":8080" }) } }, process.cwd()), undefined);
+  assert.match(loopbackWarning({ dir: ".", importPath: "example.com/app", binary: "app", evidence: { file: "main.go", line: 1 }, facts: local }, process.cwd()) ?? "", /app listens on localhost:8080/);
 });
 
 test("a listen variable read with no default, set by the image, replaces the port a flag's default gave", async () => {
@@ -42,11 +42,11 @@ test("a listen variable read with no default, set by the image, replaces the por
 test("a PORT read with no default has a port only when the image sets one, and a note says so otherwise", () => {
   assert.equal(noDefault.portVariable?.name, "PORT");
   assert.deepEqual(portsInImage(noDefault, {}), []);
-  assert.match(unsetPortNote(noDefault, {}) ?? "", /^reads its port from PORT \(main\.go:8\), which has no default .*--env PORT=8080/);
+  assert.match(unsetPortNote(noDefault, {}, process.cwd()) ?? "", /^reads its port from PORT \(main\.go:8\), which has no default .*--env PORT=8080/);
   assert.deepEqual(portsInImage(noDefault, { PORT: "7070" }).map((p) => [p.port, p.envVar]), [[7070, "PORT"]]);
-  assert.equal(unsetPortNote(noDefault, { PORT: "7070" }), undefined);
-  assert.equal(unsetPortNote(withDefault, {}), undefined);
+  assert.equal(unsetPortNote(noDefault, { PORT: "7070" }, process.cwd()), undefined);
+  assert.equal(unsetPortNote(withDefault, {}, process.cwd()), undefined);
   assert.equal(literal.portVariable, undefined);
   assert.equal(databasePort.portVariable, undefined, "DB_PORT is a port the program connects to");
-  assert.equal(unsetPortNote(databasePort, {}), undefined);
+  assert.equal(unsetPortNote(databasePort, {}, process.cwd()), undefined);
 });

@@ -120,7 +120,7 @@ test("a module replaced by a directory: inside the module its go.mod is mounted 
 
   const outside = planDockerfile(moduleAnalysis([main], { goMod: goMod([{ oldPath: "example.com/lib", newPath: "../lib", evidence: ev("go.mod", 7) }]) }), { hasGoSum: true });
   assert.equal(outside.warnings.length, 1);
-  assert.match(outside.warnings[0]!, /^go\.mod:7: replace example\.com\/lib => \.\.\/lib is outside the module directory, the build context of this Dockerfile, so docker build cannot see it: run go mod vendor/);
+  assert.match(outside.warnings[0]!, /^\/src\/app\/go\.mod:7: replace example\.com\/lib => \.\.\/lib is outside the module directory, the build context of this Dockerfile, so docker build cannot see it: run go mod vendor/);
   assert.doesNotMatch(generateDockerfile(outside), /source=\.\.\//, "nothing outside the context is mounted");
 
   const vendored = planDockerfile(moduleAnalysis([main], { vendored: true, goMod: goMod([{ oldPath: "example.com/lib", newPath: "../lib", evidence: ev("go.mod", 7) }]) }), { hasGoSum: true });
@@ -156,11 +156,11 @@ test("the probe follows a listen variable the program reads with no default (LIS
 test("a service port on loopback only is a warning naming the line; a port on every interface is not, and --port for another port warns that the written port does not move", () => {
   const main = mainPackage(".", "app", { isServer: true, ports: [{ port: 8080, source: "literal", loopback: "localhost:8080", evidence: ev("main.go", 10) }] });
   assert.deepEqual(planDockerfile(moduleAnalysis([main]), { hasGoSum: false }).warnings, [
-    "main.go:10: app listens on localhost:8080, the container's own loopback: docker run -p, compose ports and other containers reach nothing there, while a health check run inside still passes; listen on :8080 (every interface)",
+    "/src/app/main.go:10: app listens on localhost:8080, the container's own loopback: docker run -p, compose ports and other containers reach nothing there, while a health check run inside still passes; listen on :8080 (every interface)",
   ]);
   const moved = planDockerfile(moduleAnalysis([main]), { hasGoSum: false, port: 9000 }).warnings;
   assert.equal(moved.length, 1, "not the loopback warning: the one that says a literal port does not move");
-  assert.match(moved[0]!, /^main\.go:10: --port 9000: app listens on 8080, written in the source/);
+  assert.match(moved[0]!, /^\/src\/app\/main\.go:10: --port 9000: app listens on 8080, written in the source/);
   const everywhere = mainPackage(".", "app", { isServer: true, ports: [{ port: 8080, source: "literal", evidence: ev("main.go", 10) }] });
   assert.deepEqual(planDockerfile(moduleAnalysis([everywhere]), { hasGoSum: false }).warnings, []);
 });
@@ -196,8 +196,8 @@ test("a health route whose served path is unknown (a StripPrefix with a variable
   });
   const plan = planDockerfile(moduleAnalysis([main]), { hasGoSum: false });
   assert.doesNotMatch(generateDockerfile(plan), /HEALTHCHECK/);
-  const reason = "/healthz is registered on a handler mounted at main.go:7, and the prefix http.StripPrefix removes is not a string literal: the path it is served at is unknown, so none is probed; pass --healthcheck with the full path";
-  assert.deepEqual(plan.warnings, [`main.go:5: app: ${reason}`]);
+  const reason = "/healthz is registered on a handler mounted at /src/app/main.go:7, and the prefix http.StripPrefix removes is not a string literal: the path it is served at is unknown, so none is probed; pass --healthcheck with the full path";
+  assert.deepEqual(plan.warnings, [`/src/app/main.go:5: app: ${reason}`]);
   const health = plan.programs[0]!.decisions.find((d) => d.topic === "health check")!;
   assert.equal(health.reason, reason);
   assert.deepEqual(health.evidence, [ev("main.go", 5), ev("main.go", 7)]);
@@ -225,7 +225,7 @@ test("a module in a go.work whose other modules are outside the module directory
   const goWork = (uses: string[]) => ({ file: "../go.work", uses: uses.map((dir, i) => ({ dir, evidence: { file: "../go.work", line: 4 + i, text: dir } })) });
   const plan = planDockerfile(moduleAnalysis([main], { root: "/src/work/api", goMod, goWork: goWork(["./api", "./lib"]) }), { hasGoSum: false });
   assert.deepEqual(plan.warnings.length, 1);
-  assert.match(plan.warnings[0]!, /^\.\.\/go\.work:5: use \.\/lib: go build here resolves modules through \.\.\/go\.work, but the workspace and \.\.\/lib are outside the module directory.*builds from go\.mod alone/);
+  assert.match(plan.warnings[0]!, /^\/src\/work\/go\.work:5: use \.\/lib: go build here resolves modules through \.\.\/go\.work, but the workspace and \.\.\/lib are outside the module directory.*builds from go\.mod alone/);
   const alone = planDockerfile(moduleAnalysis([main], { root: "/src/work/api", goMod, goWork: goWork(["./api"]) }), { hasGoSum: false });
   assert.deepEqual(alone.warnings, []);
 });
@@ -293,7 +293,7 @@ test("--port moves the program through what gave its port: ENV for a variable (i
   assert.deepEqual(flag.warnings, []);
   const literal = withPort({ ports: [{ port: 8080, source: "literal", evidence: ev("main.go", 9) }] });
   assert.doesNotMatch(generateDockerfile(literal), /^(ENV|CMD) /m);
-  assert.match(literal.warnings.join("\n"), /^main\.go:9: --port 9000: app listens on 8080, written in the source: .*the program does not move/m);
+  assert.match(literal.warnings.join("\n"), /^\/src\/app\/main\.go:9: --port 9000: app listens on 8080, written in the source: .*the program does not move/m);
   const same = withPort({ ports: [{ port: 9000, source: "env", envVar: "PORT", written: "9000", evidence: ev("main.go", 25) }] });
   assert.doesNotMatch(generateDockerfile(same), /^ENV PORT/m, "the default already is the port asked for");
 });

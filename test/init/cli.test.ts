@@ -13,21 +13,21 @@ const fixture = moduleCopies();
 
 test("init writes Dockerfile and .dockerignore, prints each decision with its evidence", async () => {
   const dir = await fixture("zoneinfo");
-  const r = await runSlimgo(["init", dir]);
+  const r = await runSlimgo(["init", dir], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /zoneinfo\s+Go's zoneinfo\.zip copied, ZONEINFO set: the program loads time zones \(main\.go:\d+\)/);
   assert.match(r.stdout, /^Wrote .*Dockerfile and .*\.dockerignore$/m);
   assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /^ENTRYPOINT \["\/usr\/local\/bin\/zoneinfo"\]$/m);
   assert.match(await readFile(join(dir, ".dockerignore"), "utf8"), /^\.env$/m);
 
-  const again = await runSlimgo(["init", dir]);
+  const again = await runSlimgo(["init", dir], { cwd: dir });
   assert.equal(again.code, 0, "re-running on unchanged files is not an error");
   assert.match(again.stdout, /^Unchanged: /m);
 });
 
 test("a vendored dependency's https calls and time.LoadLocation give the image CA certificates and zoneinfo, and init names the dependency's lines", async () => {
   const dir = await fixture("dependency-needs");
-  const r = await runSlimgo(["init", "--engine", "scanner", dir]);
+  const r = await runSlimgo(["init", "--engine", "scanner", dir], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^\s+CA certificates\s+copied from the builder: the program makes outbound TLS calls \(vendor\/example\.com\/worldclock\/worldclock\.go:14, vendor\/example\.com\/worldclock\/worldclock\.go:31, /m);
   assert.match(r.stdout, /^\s+zoneinfo\s+Go's zoneinfo\.zip copied, ZONEINFO set: the program loads time zones \(vendor\/example\.com\/worldclock\/zones\/zones\.go:8\)$/m);
@@ -35,14 +35,14 @@ test("a vendored dependency's https calls and time.LoadLocation give the image C
   assert.match(dockerfile, /^COPY --from=build \/etc\/ssl\/certs\/ca-certificates\.crt \/etc\/ssl\/certs\/$/m);
   assert.match(dockerfile, /^ENV ZONEINFO=\/zoneinfo\.zip$/m);
 
-  const json = await runSlimgo(["init", "--json", "--dry-run", dir]);
+  const json = await runSlimgo(["init", "--json", "--dry-run", dir], { cwd: dir });
   const decisions = (JSON.parse(json.stdout) as { decisions: { topic: string; evidence: { file: string; line: number; text?: string }[] }[] }).decisions;
   assert.deepEqual(decisions.find((d) => d.topic === "zoneinfo")?.evidence, [{ file: "vendor/example.com/worldclock/zones/zones.go", line: 8, text: "return time.LoadLocation(name)" }]);
 });
 
 test("a Cobra program's serve subcommand is the CMD, with its Use line in cmd/ as the evidence", async () => {
   const dir = await fixture("cobra-serve");
-  const r = await runSlimgo(["init", dir]);
+  const r = await runSlimgo(["init", dir], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^\s+command\s+CMD \["serve"\]: the server runs under this subcommand; without it the program would print its usage and exit \(cmd\/serve\.go:9\)$/m);
   const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
@@ -53,7 +53,7 @@ test("init keeps a .dockerignore the project has: its lines first, then the secr
   const dir = await fixture("embed");
   const own = ".git\ndist/\nnode_modules\n";
   await writeFile(join(dir, ".dockerignore"), own);
-  const r = await runSlimgo(["init", dir]);
+  const r = await runSlimgo(["init", dir], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^\s+context\s+\.dockerignore kept, with \.env, \.env\.\*, \.netrc, \*\.pem, \*\.key, secrets\/ added: the existing file let them into the build context$/m);
   assert.match(r.stdout, /^\s+context\s+\.dockerignore keeps dist in: \/\/go:embed dist embeds it.*\(main\.go:21\)$/m);
@@ -246,13 +246,13 @@ test("a module requiring a private module: the settings become ARGs, the downloa
   const dir = await fixture("private-module");
   // GOENV=off: only these settings, not the ones of whoever runs the tests.
   const env = { GOENV: "off", GOPRIVATE: "example.test/private", GOPROXY: "https://ci-bot:tok3n@goproxy.acme.internal,direct" };
-  const dry = await runSlimgo(["init", "--dry-run", "--compose", dir], { env });
+  const dry = await runSlimgo(["init", "--dry-run", "--compose", dir], { env, cwd: dir });
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /^\s+module fetch\s+ARG GOPRIVATE=example\.test\/private: example\.test\/private\/lib matches example\.test\/private \(the GOPRIVATE environment variable\).* \(go\.mod:5\)$/m);
   assert.match(dry.stdout, /^\s+module fetch\s+ARG GOPROXY=https:\/\/goproxy\.acme\.internal,direct: .*user:password in its URL was removed/m);
   assert.doesNotMatch(dry.stdout + dry.stderr, /tok3n/, "the token is never printed");
 
-  const r = await runSlimgo(["init", "--compose", dir], { env });
+  const r = await runSlimgo(["init", "--compose", dir], { env, cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
   assert.match(dockerfile, /^ARG GOPROXY=https:\/\/goproxy\.acme\.internal,direct\nARG GOPRIVATE=example\.test\/private$/m);
@@ -305,7 +305,7 @@ test("files the program reads at run time are copied into its WORKDIR, build out
     await mkdir(join(dir, path, ".."), { recursive: true });
     await writeFile(join(dir, path), content);
   }
-  const r = await runSlimgo(["init", dir]);
+  const r = await runSlimgo(["init", dir], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
   const runtime = dockerfile.slice(dockerfile.indexOf("FROM scratch"));
@@ -335,7 +335,7 @@ test("a metrics server beside the service: both ports are exposed and published,
     join(dir, "main.go"),
     'package main\n\nimport (\n\t"log"\n\t"net/http"\n)\n\nfunc main() {\n\tmetrics := http.NewServeMux()\n\tmetrics.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {})\n\tgo func() { log.Fatal(http.ListenAndServe(":9090", metrics)) }()\n\tgo func() { log.Fatal(http.ListenAndServe("localhost:6060", nil)) }()\n\n\tapp := http.NewServeMux()\n\tapp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {})\n\tlog.Fatal(http.ListenAndServe(":8080", app))\n}\n',
   );
-  const r = await runSlimgo(["init", dir]);
+  const r = await runSlimgo(["init", dir], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^\s+port\s+EXPOSE 8080 too: the program listens there as well \(main\.go:16\)$/m);
   const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
@@ -346,9 +346,9 @@ test("a metrics server beside the service: both ports are exposed and published,
   const lint = await runSlimgo(["lint", join(dir, "Dockerfile")]);
   assert.equal(lint.code, 0, lint.stdout + lint.stderr);
 
-  const named = await runSlimgo(["init", "--healthcheck", "/healthz", "--stdout", dir]);
+  const named = await runSlimgo(["init", "--healthcheck", "/healthz", "--stdout", dir], { cwd: dir });
   assert.match(named.stdout, /CMD \["\/usr\/local\/libexec\/slimgo\/healthcheck", "127\.0\.0\.1:8080", "\/healthz"\]$/m, "a path the user names is probed where its route is served");
-  const bare = await runSlimgo(["init", "--healthcheck", "healthz", "--force", dir]);
+  const bare = await runSlimgo(["init", "--healthcheck", "healthz", "--force", dir], { cwd: dir });
   assert.equal(bare.code, 2);
   assert.match(bare.stderr, /--healthcheck healthz: expected a path starting with "\/" and without spaces \(e\.g\. \/healthz\)$/m);
 });

@@ -133,7 +133,7 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
       join(dir, "main.go"),
       'package main\n\nimport (\n\t"log"\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\tport := os.Getenv("PORT")\n\tif port == "" {\n\t\tlog.Fatal("PORT must be set")\n\t}\n\thttp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })\n\tlog.Fatal(http.ListenAndServe(":"+port, nil))\n}\n',
     );
-    const explained = await runSlimgo(["init", "--dry-run", dir]);
+    const explained = await runSlimgo(["init", "--dry-run", dir], { cwd: dir });
     assert.match(explained.stdout + explained.stderr, /port +none: the program reads its port from PORT, which has no default: pass --port N to EXPOSE N and set ENV PORT=N \(main\.go:10\)/);
     assert.equal((await runSlimgo(["init", "--port", "7070", dir])).code, 0);
     const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8");
@@ -253,7 +253,7 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
   test("cgo-optional: cgo only under //go:build cgo, with a !cgo fallback: builds with CGO_ENABLED=0 on the Alpine builder and runs static on scratch", async () => {
     const dir = await copyModule("cgo-optional");
     dirs.push(dir);
-    const init = await runSlimgo(["init", dir]);
+    const init = await runSlimgo(["init", dir], { cwd: dir });
     assert.equal(init.code, 0, init.stderr);
     const tag = "localhost/slimgo-test/cgo-optional:init";
     images.push(tag);

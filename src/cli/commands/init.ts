@@ -1,4 +1,4 @@
-import { displayPath } from "../../fsutil/display-path.js";
+import { displayModuleLine, displayPath } from "../../fsutil/display-path.js";
 import { Option, type Command } from "commander";
 import { runtimeNames, type RuntimeName } from "../../dockerfile/runtimes.js";
 import type { Evidence } from "../../analysis/types.js";
@@ -152,7 +152,7 @@ function printDecisions(out: Output, result: InitResult, written: boolean, kept:
   const decisions = [...plan.decisions, ...plan.programs.flatMap((p) => p.decisions), ...result.decisions];
   const width = Math.max(...decisions.map((d) => d.topic.length));
   for (const d of decisions) {
-    const ev = d.evidence.length > 0 ? c.dim(` (${formatEvidence(d.evidence)})`) : "";
+    const ev = d.evidence.length > 0 ? c.dim(` (${formatEvidence(analysis.root, d.evidence)})`) : "";
     out.result(`  ${c.cyan(d.topic.padEnd(width))}  ${d.choice}: ${d.reason}${ev}`);
   }
   // The Dockerfile and its ignore files get their own line; compose, CI and bake files the next.
@@ -178,8 +178,9 @@ function printDecisions(out: Output, result: InitResult, written: boolean, kept:
   }
 }
 
-function formatEvidence(evidence: Evidence[]): string {
-  const shown = evidence.slice(0, 3).map((e) => `${e.file}:${e.line}`);
+/** Where the choice was read, as files the user can open from the directory init ran in. */
+function formatEvidence(root: string, evidence: Evidence[]): string {
+  const shown = evidence.slice(0, 3).map((e) => displayModuleLine(root, e));
   if (evidence.length > 3) shown.push(`+${evidence.length - 3} more`);
   return shown.join(", ");
 }
