@@ -6,6 +6,7 @@
 import type { VerifyReport } from "../verify/types.js";
 import { formatBytes } from "../verify/size.js";
 import { squarify, type Rect } from "./treemap.js";
+import { compressionWord, storedWording } from "./stored.js";
 import type { DirectoryBytes, ImageInspection, InspectResult, LayerReport } from "./types.js";
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -90,7 +91,7 @@ export function layerTreemap(layers: readonly LayerReport[], width = WIDTH, heig
     const l = p.data;
     const color = PALETTE[l.index % PALETTE.length]!;
     const what = l.createdBy?.replace(/\s+/g, " ").trim() ?? "(no history)";
-    parts.push(box(p, color, `layer ${l.index}: ${formatBytes(l.filesBytes)} of files, ${formatBytes(l.size)} compressed — ${what}`, "layer"));
+    parts.push(box(p, color, `layer ${l.index}: ${formatBytes(l.filesBytes)} of files, ${formatBytes(l.size)} stored (${compressionWord(l.compression)}) — ${what}`, "layer"));
     parts.push(label(p, [`#${l.index} ${formatBytes(l.filesBytes)}`, what], 12));
   }
   if (placed.length === 0) parts.push(`<text x="10" y="24" font-size="14">no layers with files</text>`);
@@ -122,13 +123,13 @@ function imageSection(r: ImageInspection, verify: VerifyReport | undefined): str
     ["platform", esc(r.platform)],
     ["created", esc(r.created ?? "unknown")],
     ...(r.baseImage ? [["base image", esc([r.baseImage.name, r.baseImage.digest].filter(Boolean).join("@"))]] : []),
-    ["compressed", formatBytes(r.size.compressed)],
+    ["stored", `${formatBytes(r.size.stored)} (${esc(storedWording(r.layers))})`],
     ["files", `${formatBytes(r.size.final)} in the final file system, ${formatBytes(r.size.layersFiles)} written by all layers`],
     ["wasted", `${formatBytes(r.size.wasted)} overwritten or deleted by later layers`],
     ["layers", String(r.layerCount)],
   ];
   const layers = r.layers.map((l) =>
-    row([String(l.index), formatBytes(l.size), formatBytes(l.filesBytes), `+${l.added} ~${l.changed} −${l.removed}`, `<code>${esc(l.createdBy ?? "(no history)")}</code>`]),
+    row([String(l.index), `${formatBytes(l.size)} ${compressionWord(l.compression)}`, formatBytes(l.filesBytes), `+${l.added} ~${l.changed} −${l.removed}`, `<code>${esc(l.createdBy ?? "(no history)")}</code>`]),
   );
   const c = r.config;
   const config: [string, string][] = [
@@ -161,7 +162,7 @@ ${verifySection(verify)}
 ${directoryTreemap(r.directories)}
 <h3>Where the bytes go: layers</h3>
 ${layerTreemap(r.layers)}
-<table class="layers">${row(["#", "compressed", "files", "changes", "created by"], true)}${layers.join("")}</table>
+<table class="layers">${row(["#", "stored", "files", "changes", "created by"], true)}${layers.join("")}</table>
 <h3>Go binaries</h3>
 ${binaries.length > 0 ? `<table class="binaries">${row(["path", "size", "Go", "module", "linking", "needs at run time"], true)}${binaries.join("")}</table>` : "<p>No Go binaries found.</p>"}
 <h3>Config</h3>

@@ -2,11 +2,13 @@ import { posix } from "node:path";
 import type { GoBinaryInfo } from "../gobinary/index.js";
 import { platformOf, platformString, type FileNode, type Image } from "../image/index.js";
 import type { ImageScan } from "../verify/image-view-from-image.js";
+import { compressionOfLayer } from "../image/media-types.js";
 import { entrypointProgram } from "../verify/command.js";
 import { describeFormat, whyNotRunnable } from "../verify/executable-format.js";
 import type { ImageView } from "../verify/image-view.js";
 import { needsCaCertificates } from "../verify/needs.js";
 import { maskEnvLine } from "./mask.js";
+import { storedCompressionOf } from "./stored.js";
 import type { ConfigReport, ProgramReport, DirectoryBytes, GoBinaryReport, ImageInspection, LayerReport, TreeEntry } from "./types.js";
 
 export interface InspectOptions {
@@ -32,6 +34,7 @@ function layerReports(image: Image, scan: ImageScan): LayerReport[] {
       diffId: layer.diffId,
       mediaType: layer.mediaType,
       size: layer.size,
+      compression: compressionOfLayer(layer.mediaType),
       filesBytes: changes?.bytes ?? 0,
       added: changes?.added.length ?? 0,
       changed: changes?.changed.length ?? 0,
@@ -182,6 +185,8 @@ export function inspectionOf(image: Image, scan: ImageScan, options: InspectOpti
     platform: platformString(platformOf(image)),
     size: {
       compressed: image.layers.reduce((sum, l) => sum + l.size, 0),
+      stored: image.layers.reduce((sum, l) => sum + l.size, 0),
+      storedCompression: storedCompressionOf(layers),
       layersFiles: layers.reduce((sum, l) => sum + l.filesBytes, 0),
       final: scan.filesystem.totalBytes,
       wasted: scan.filesystem.wastedBytes,

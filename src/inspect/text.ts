@@ -1,4 +1,5 @@
 import { formatBytes } from "../verify/size.js";
+import { storedWording } from "./stored.js";
 import type { DirectoryBytes, ImageInspection, InspectResult, TreeEntry } from "./types.js";
 
 export interface TextColors {
@@ -43,10 +44,10 @@ export function formatImageText(r: ImageInspection, colors: TextColors = plain):
   out.push(`  media type  ${r.mediaType}`);
   if (r.created !== undefined) out.push(`  created     ${r.created}`);
   if (r.baseImage !== undefined) out.push(`  base image  ${[r.baseImage.name, r.baseImage.digest].filter(Boolean).join("@")}`);
-  out.push(`  size        ${formatBytes(r.size.compressed)} compressed, ${formatBytes(r.size.final)} of files, ${formatBytes(r.size.wasted)} wasted`);
+  out.push(`  size        ${formatBytes(r.size.stored)} stored (${storedWording(r.layers)}), ${formatBytes(r.size.final)} of files, ${formatBytes(r.size.wasted)} wasted`);
   out.push(`  layers      ${r.layerCount}`);
   out.push("", colors.bold("Layers"));
-  out.push(colors.dim("   #  COMPRESSED       FILES   +ADD  ~CHG  -DEL  CREATED BY"));
+  out.push(colors.dim("   #      STORED       FILES   +ADD  ~CHG  -DEL  CREATED BY"));
   for (const l of r.layers) {
     out.push(
       `  ${String(l.index).padStart(2)}  ${formatBytes(l.size).padStart(10)}  ${formatBytes(l.filesBytes).padStart(10)}  ${String(l.added).padStart(5)} ${String(l.changed).padStart(5)} ${String(l.removed).padStart(5)}  ${oneLine(l.createdBy ?? "(no history)")}`,

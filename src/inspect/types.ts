@@ -1,3 +1,6 @@
+import type { LayerCompression } from "../image/media-types.js";
+import type { StoredCompression } from "./stored.js";
+
 /** What `slimgo inspect` reports about one single-platform image; the JSON output is exactly this. */
 
 export interface LayerReport {
@@ -5,8 +8,10 @@ export interface LayerReport {
   digest: string;
   diffId: string;
   mediaType: string;
-  /** Stored (compressed) size in bytes. */
+  /** Size of the stored blob in bytes: compressed or not, as `compression` says. */
   size: number;
+  /** How the blob is stored, from its media type: gzip, zstd, or none (a plain tar, as podman save and containers-storage keep it). */
+  compression: LayerCompression;
   /** Bytes of regular files this layer writes. */
   filesBytes: number;
   added: number;
@@ -91,8 +96,12 @@ export interface ImageInspection {
   created?: string;
   baseImage?: { name?: string; digest?: string };
   size: {
-    /** Sum of the stored layer blobs. */
+    /** Sum of the stored layer blobs, the same as `stored`: compressed only when the layers are (see `storedCompression`). */
     compressed: number;
+    /** Sum of the stored layer blobs. */
+    stored: number;
+    /** How the layers are stored: one compression for all (gzip, zstd, none), or mixed. */
+    storedCompression: StoredCompression;
     /** Sum of regular files over all layers (what unpacking writes). */
     layersFiles: number;
     /** Regular files in the final file system. */
