@@ -22,14 +22,16 @@ export const rule: Rule = {
         const t = expand(m.target ?? "", lookup, ctx.model.escape);
         return (t.unknown ? (m.target ?? "") : t.value).replace(/\/+$/, "");
       });
+      const holds = (t: string, dir: string): boolean => dir === t || dir.startsWith(t + "/");
       // GOMODCACHE and GOCACHE set by ENV, ARG or go env -w: the mount must hold that directory.
       const covered = (name: string, fallback: (t: string) => boolean): { ok: boolean; dir?: string } => {
         const dir = envForCommand(ctx.model, b, name)?.replace(/\/+$/, "");
         if (!dir?.startsWith("/")) return { ok: targets.some(fallback) };
-        return { ok: targets.some((t) => dir === t || dir.startsWith(t + "/")), dir };
+        return { ok: targets.some((t) => holds(t, dir)), dir };
       };
-      const modCache = covered("GOMODCACHE", (t) => /\/pkg\/mod$/.test(t) || t.includes("GOMODCACHE"));
-      const buildCache = covered("GOCACHE", (t) => /go-build$/.test(t) || t.includes("GOCACHE"));
+      // Unset, they default to /go/pkg/mod and /root/.cache/go-build, which a mount at a parent (/go/pkg) holds too.
+      const modCache = covered("GOMODCACHE", (t) => /\/pkg\/mod$/.test(t) || t.includes("GOMODCACHE") || holds(t, "/go/pkg/mod"));
+      const buildCache = covered("GOCACHE", (t) => /go-build$/.test(t) || t.includes("GOCACHE") || holds(t, "/root/.cache/go-build"));
       const missing: string[] = [];
       // A lone file outside the module (e.g. a probe built from /probe/main.go) has no modules to cache.
       const pkgs = goPackageArgs(b.args);

@@ -9,6 +9,7 @@ ruleTester(rule, {
     { name: "GOCACHE elsewhere", code: "FROM golang:1.22\nRUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/home/u/.cache/go-build go build .\n" },
     { name: "quoted targets: BuildKit takes the quotes off flag values", code: "FROM golang:1.22\nRUN --mount=type=cache,target=\"/go/pkg/mod\" --mount=type=cache,target=\"/root/.cache/go-build\" go build .\n" },
     { name: "GOMODCACHE and GOCACHE set by ENV to the mounted directories", code: "FROM golang:1.22\nENV GOMODCACHE=/cache/mod GOCACHE=/cache/build\nRUN --mount=type=cache,target=/cache/mod --mount=type=cache,target=/cache/build go build .\n" },
+    { name: "cache mounts at parents of the default directories (/go/pkg, /root/.cache)", code: "FROM golang:1.22\nRUN --mount=type=cache,target=/go/pkg --mount=type=cache,target=/root/.cache go build .\n" },
     { name: "GOMODCACHE moved by go env -w under the mounted build cache", code: "FROM golang:1.22\nRUN go env -w GOMODCACHE=/root/.cache/go-build\nRUN --mount=type=cache,target=/root/.cache/go-build go build .\n" },
   ],
   invalid: [
