@@ -1,7 +1,7 @@
 import { argDeclarations, declarationAt, lookupAt } from "../model/build.js";
 import { envAssignmentEdit, scriptEnvironment } from "../model/command-wrappers.js";
 import { exportedBefore, goBuilds, lineStartOf, stageChain, type GoInvocation } from "../model/queries.js";
-import type { DockerfileModel, InstructionModel } from "../model/types.js";
+import type { DockerfileModel, InstructionModel, ShellCommand } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
 import { unquoteWord } from "../model/variables.js";
 
@@ -23,7 +23,7 @@ export const rule: Rule = {
       const onBuildPlatform = stageChain(b.stage).some((s) => /BUILDPLATFORM/.test(s.platform ?? ""));
       const goarch = setting(model, b, "GOARCH");
       const goos = setting(model, b, "GOOS");
-      if (onBuildPlatform) {
+      if (onBuildPlatform && !wrappedByXx(b)) {
         const missing: string[] = [];
         if (!/TARGETOS|TARGETPLATFORM/.test(goos?.value ?? "")) missing.push("GOOS=$TARGETOS");
         if (!/TARGETARCH|TARGETPLATFORM/.test(goarch?.value ?? "")) missing.push("GOARCH=$TARGETARCH");
@@ -65,6 +65,21 @@ function setting(model: DockerfileModel, b: GoInvocation, name: string): { value
   if (!b.inherits(name)) return undefined;
   const declared = declarationAt(model, b.instruction, name);
   return declared?.value === undefined ? undefined : { value: declared.value, expandedAt: declared.instruction };
+}
+
+/**
+ * Whether tonistiigi/xx's `xx-go --wrap` ran before this go command, in its RUN or an earlier one of
+ * the stage or a stage it starts FROM: the wrapper then sets GOOS and GOARCH from $TARGETPLATFORM.
+ */
+function wrappedByXx(b: GoInvocation): boolean {
+  const wraps = (c: ShellCommand): boolean => c.name === "xx-go" && c.words.some((w) => w.value === "--wrap");
+  return stageChain(b.stage).some((s) =>
+    s.instructions.some((i) => {
+      if (i.keyword !== "RUN" || (s === b.stage && i.index > b.instruction.index)) return false;
+      const before = i === b.instruction ? i.commands.slice(0, i.commands.indexOf(b.command)) : i.commands;
+      return before.some(wraps);
+    }),
+  );
 }
 
 /** Prefix the command with GOOS/GOARCH from the target args, declaring the args in the stage when needed. */

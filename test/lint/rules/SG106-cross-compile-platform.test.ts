@@ -15,9 +15,12 @@ ruleTester(rule, {
     { name: "ENV from TARGET args in the parent stage: declared where the ENV expands them", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS base\nARG TARGETOS TARGETARCH\nENV GOOS=$TARGETOS GOARCH=$TARGETARCH\nFROM base AS b\nRUN go build -o /app .\n" },
     { name: "a parent stage's ARG GOARCH=amd64 does not reach the child stage", code: "FROM golang:1.22 AS base\nARG GOARCH=amd64\nFROM base AS b\nARG TARGETARCH\nRUN go build -o /app .\n" },
     { name: "sudo -E keeps ENV GOOS/GOARCH", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nENV GOOS=$TARGETOS GOARCH=$TARGETARCH\nRUN sudo -E go build -o /app .\n" },
+    { name: "xx-go --wrap in an earlier RUN of the stage chain sets GOOS/GOARCH from TARGETPLATFORM", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS base\nCOPY --from=tonistiigi/xx / /\nARG TARGETPLATFORM\nRUN xx-go --wrap\nFROM base AS b\nRUN go build -o /app .\n" },
+    { name: "xx-go --wrap earlier in the same RUN", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nCOPY --from=tonistiigi/xx / /\nARG TARGETPLATFORM\nRUN xx-go --wrap && go build -o /app .\n" },
     { name: "sudo -E env GOOS=... GOARCH=... go build", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN sudo -E env GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n" },
   ],
   invalid: [
+    { name: "xx-go --wrap after the go build does not reach it", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETPLATFORM\nRUN go build -o /app . && xx-go --wrap\n", lines: [3], message: "GOOS=$TARGETOS GOARCH=$TARGETARCH", output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETPLATFORM\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app . && xx-go --wrap\n" },
     { name: "BUILDPLATFORM without GOOS/GOARCH", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [2], message: "GOOS=$TARGETOS GOARCH=$TARGETARCH", output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     {
       name: "two builds in one stage: ARG TARGETOS TARGETARCH is declared once, before the first",
