@@ -35,7 +35,7 @@ export const rule: Rule = {
           if (!chain.includes(b.stage) || reported.has(b)) continue;
           const cgo = envForCommand(model, b, "CGO_ENABLED");
           if (cgo === "0" || (cgo === undefined && !hasCCompiler(model, b))) continue;
-          const ldflags = goFlagValue(b.args, "ldflags") ?? "";
+          const ldflags = withVariables(goFlagValue(b.args, "ldflags") ?? "", (name) => envForCommand(model, b, name));
           if (/extldflags[ =]+["']?-static/.test(ldflags)) continue;
           const pureGo = pureGoTags(model, b, ctx.module);
           if (pureGo?.static) continue;
@@ -84,6 +84,11 @@ function hasCCompiler(model: DockerfileModel, b: GoInvocation): boolean {
         }),
     ),
   );
+}
+
+/** Text with each `$NAME` / `${NAME}` replaced by its value where known (`-ldflags="${LD_EXTRA} -s"` after `export LD_EXTRA=...`). */
+function withVariables(text: string, value: (name: string) => string | null | undefined): string {
+  return text.replace(/\$(?:\{(\w+)\}|(\w+))/g, (written: string, braced?: string, bare?: string) => value((braced ?? bare)!) ?? written);
 }
 
 const SANITIZERS = ["race", "msan", "asan"];

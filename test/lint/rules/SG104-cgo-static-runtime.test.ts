@@ -27,6 +27,7 @@ ruleTester(rule, {
     { name: "glibc runtime", code: "FROM golang:1.22 AS b\nRUN go build -o /app .\nFROM gcr.io/distroless/base-debian12\nCOPY --from=b /app /app\n" },
     { name: "sudo -E keeps CGO_ENABLED=0 set before it", code: "FROM golang:1.22 AS b\nRUN CGO_ENABLED=0 sudo -E go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "static external link", code: "FROM golang:1.22 AS b\nRUN go build -ldflags '-linkmode external -extldflags -static' -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
+    { name: "-extldflags -static through a variable exported earlier in the RUN", code: "FROM golang:1.22 AS b\nRUN export LD_EXTRA=\"-extldflags '-static'\" && go build -ldflags=\"${LD_EXTRA} -s -w\" -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "sudo -E env: CGO_ENABLED=0 given to env reaches go", code: "FROM golang:1.22 AS b\nRUN sudo -E env CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "wrappers nested: sudo -u, nice -n, env", code: "FROM golang:1.22 AS b\nRUN sudo -u builder nice -n 5 env CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "sudo --preserve-env keeps ENV CGO_ENABLED=0", code: "FROM golang:1.22 AS b\nENV CGO_ENABLED=0\nRUN sudo --preserve-env go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
