@@ -14,7 +14,7 @@ function bindsWholeContext(ins: InstructionModel): boolean {
   return ins.keyword === "RUN" && ins.mounts.some((m) => (m.type ?? "bind") === "bind" && m.from === undefined && isContextRoot(m.source ?? ""));
 }
 
-const what = (ins: InstructionModel): string => (ins.keyword === "RUN" ? "RUN --mount=type=bind of the whole context" : "COPY of the whole context");
+const what = (ins: InstructionModel): string => (ins.keyword === "RUN" ? "RUN --mount=type=bind of the whole context" : `${ins.keyword} of the whole context`);
 
 export const rule: Rule = {
   meta: {

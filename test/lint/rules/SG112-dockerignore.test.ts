@@ -25,6 +25,7 @@ ruleTester(rule, {
     { name: "bind mount of the whole context, no .dockerignore", code: bindAll, contextDir: ctx, lines: [3], message: "RUN --mount=type=bind of the whole context with no .dockerignore gives the build .git, .env and build output, and any commit busts its cache", dockerignoreAdditions: [".git", ".env"] },
     { name: "bind mount with source=., .git let through", code: "FROM golang:1.22\nRUN --mount=type=bind,source=.,target=/src go build /src\n", contextDir: ctx, dockerignore: [".env"], lines: [2], message: "does not exclude .git, so RUN --mount=type=bind of the whole context gives it to the build", dockerignoreAdditions: [".git"] },
     { name: "a mount with no type is a bind mount", code: "FROM golang:1.22\nRUN --mount=target=/src go build /src\n", contextDir: ctx, lines: [2], message: "RUN --mount=type=bind of the whole context with no .dockerignore" , dockerignoreAdditions: [".git", ".env"] },
+    { name: "ADD of the whole context is named ADD", code: "FROM golang:1.22\nWORKDIR /src\nADD . .\nRUN go build .\n", contextDir: ctx, lines: [3], message: "ADD of the whole context with no .dockerignore", dockerignoreAdditions: [".git", ".env"] },
     { name: ".env let through", code: copyAll, contextDir: ctx, dockerignore: [".git", "bin"], lines: [3], message: ".env", dockerignoreAdditions: [".env"] },
     { name: "vendor excluded in a vendored module", code: copyAll, contextDir: ctx, dockerignore: [".git", ".env", "vendor/"], module: fakeModule({ vendored: true }), lines: [3], message: "vendored" },
   ],
