@@ -1,5 +1,6 @@
 import { argDeclarations, envDeclarations } from "../model/build.js";
 import { copyPaths } from "../model/queries.js";
+import { unquoteWord } from "../model/variables.js";
 import type { Rule } from "../types.js";
 import { looksLikeSecretName } from "../../secret-names.js";
 
@@ -19,7 +20,9 @@ export const rule: Rule = {
   check(ctx) {
     const { model } = ctx;
     for (const ins of model.instructions) {
-      const names = ins.keyword === "ARG" ? argDeclarations(ins, model).map((d) => d.name) : ins.keyword === "ENV" ? envDeclarations(ins, model).map((d) => d.name) : [];
+      // An ENV set to "" only declares the variable for run time: the image keeps no value.
+      const envNames = envDeclarations(ins, model).filter((d) => unquoteWord(d.raw, model.escape) !== "").map((d) => d.name);
+      const names = ins.keyword === "ARG" ? argDeclarations(ins, model).map((d) => d.name) : envNames;
       for (const name of names) {
         if (!looksLikeSecretName(name, nameWords)) continue;
         ctx.report({ at: ins, message: `${ins.keyword} ${name} looks like a secret, and ${ins.keyword} values are kept in the image metadata: pass it with RUN --mount=type=secret,id=${name.toLowerCase()} instead` });

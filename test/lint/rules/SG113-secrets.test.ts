@@ -6,6 +6,7 @@ ruleTester(rule, {
   valid: [
     { code: initDockerfile },
     { name: "public key name and non-secret names", code: "FROM alpine:3.20\nARG PUBLIC_KEY\nENV KEYBOARD=us TOKENIZER=x\n" },
+    { name: "ENV of a secret name set to empty: nothing is kept in the image", code: "FROM alpine:3.20\nENV DB_PASSWORD=\"\" \\\n    API_TOKEN=\nENV SMTP_PASSWORD ''\n" },
     { name: ".env copied into a builder only", code: "FROM golang:1.22 AS b\nCOPY .env /src/.env\nFROM scratch\nCOPY --from=b /app /app\n" },
   ],
   invalid: [
