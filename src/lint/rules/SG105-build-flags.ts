@@ -34,7 +34,8 @@ export const rule: Rule = {
         if (canEdit) insert += " -trimpath";
       }
       if (!stripped) {
-        missing.push('-ldflags="-s -w"');
+        const lacking = ldflags === undefined ? [] : ["-s", "-w"].filter((f) => !new RegExp(`(^|\\s)${f}(\\s|$)`).test(ldflags));
+        missing.push(lacking.length > 0 ? `${lacking.join(" ")} in its -ldflags` : '-ldflags="-s -w"');
         if (canEdit && ldflags === undefined) insert += ' -ldflags="-s -w"';
       }
       if (insert !== "") edits.push({ start: b.subWord.end, end: b.subWord.end, text: insert });

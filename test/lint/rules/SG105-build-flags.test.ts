@@ -52,6 +52,7 @@ ruleTester(rule, {
       message: "-trimpath",
       output: "ARG GOFLAGS=-trimpath\nFROM golang:1.22\nRUN go build -trimpath -ldflags='-s -w' .\n",
     },
+    { name: "an -ldflags with -w but not -s: the message names -s", code: "FROM golang:1.22\nRUN go build -trimpath -ldflags '-w -extldflags -static' -o /app .\n", lines: [2], message: "go build without -s in its -ldflags: -s -w drops" },
     { name: "missing only -trimpath", code: "FROM golang:1.22\nRUN go build -ldflags='-s -w' .\n", lines: [2], output: "FROM golang:1.22\nRUN go build -trimpath -ldflags='-s -w' .\n" },
     { name: "ENV GOFLAGS=-trimpath does not reach go through sudo", code: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN sudo go build -ldflags='-s -w' .\n", lines: [3], message: "-trimpath", output: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN sudo go build -trimpath -ldflags='-s -w' .\n" },
     { name: "go build behind nice", code: "FROM golang:1.22\nRUN nice -n 19 go build -o /app .\n", lines: [2], output: "FROM golang:1.22\nRUN nice -n 19 go build -trimpath -ldflags=\"-s -w\" -o /app .\n" },
