@@ -1,6 +1,7 @@
 import type { ModuleAnalysis } from "../../analysis/types.js";
 import { programsBuilt } from "../model/go-build-context.js";
-import { editableWords, envForCommand, goBuilds, goFlagValue, goFlags, hasGoFlag, stageChain, stageSetsEnv, type GoInvocation } from "../model/queries.js";
+import { goVersionOfTag, isGolangImage } from "../model/images.js";
+import { editableWords, envForCommand, goBuilds, goFlagValue, goFlags, hasGoFlag, rootImage, stageChain, stageSetsEnv, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel } from "../model/types.js";
 import type { Rule, TextEdit } from "../types.js";
 
@@ -18,7 +19,8 @@ export const rule: Rule = {
     for (const b of goBuilds(ctx.model)) {
       if (b.subcommand === "install" && b.args.some((a) => a.value.includes("@"))) continue;
       // GOFLAGS as this go command sees it: inline, exported, go env -w, or ENV/ARG in scope.
-      const trimpath = hasGoFlag(b.args, "trimpath") || /(^|\s)-trimpath(\s|$)/.test(envForCommand(ctx.model, b, "GOFLAGS") ?? "");
+      // Go before 1.13 has no -trimpath: `go build -trimpath` fails there ("flag provided but not defined").
+      const trimpath = hasGoFlag(b.args, "trimpath") || /(^|\s)-trimpath(\s|$)/.test(envForCommand(ctx.model, b, "GOFLAGS") ?? "") || goBefore113(b);
       const given = goFlags(b.args, "ldflags");
       const ldflags = given.at(-1)?.value;
       const stripped = ldflags !== undefined && hasStrip(ldflags);
@@ -65,6 +67,13 @@ function zoneinfoOnlyFromGoroot(model: DockerfileModel, b: GoInvocation, module:
     .find((z) => z.needed && !z.embeddedTzdata);
   const at = zone?.evidence[0];
   return zone === undefined ? undefined : at ? `${at.file}:${at.line}` : "time.LoadLocation";
+}
+
+/** Whether the build runs in a golang image whose tag names a Go older than 1.13 (golang:1.12-alpine). */
+function goBefore113(b: GoInvocation): boolean {
+  const root = rootImage(b.stage);
+  const [major, minor] = (goVersionOfTag(isGolangImage(root) ? root.tag : undefined) ?? "").split(".").map(Number);
+  return major === 1 && minor !== undefined && minor < 13;
 }
 
 function hasStrip(ldflags: string): boolean {
