@@ -56,7 +56,9 @@ export function dependencyLocator(root: string, goMod: GoModFile, vendor: Vendor
     const vendored = new Map(vendor.modules.flatMap((m) => m.packages.map((p) => [p, m] as const)));
     return (importPath) => {
       const module = vendored.get(importPath);
-      return module ? { dir: path.join(root, "vendor", importPath), shown: `vendor/${importPath}`, kept: vendoredPackage(module, importPath) } : undefined;
+      const dir = path.join(root, "vendor", importPath);
+      // modules.txt can list a package whose directory was deleted or never copied: go build then fails itself, naming it.
+      return module && isDirectory(dir) ? { dir, shown: `vendor/${importPath}`, kept: vendoredPackage(module, importPath) } : undefined;
     };
   }
   const versions = new Map<string, string>(requiredInGoSum(root));
