@@ -1,6 +1,6 @@
 /** The module's own build scripts (Makefile, GoReleaser config): what they already say about the build. */
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { readOptionalFile } from "./module-files.js";
 import type { Evidence } from "./types.js";
 
 export const BUILD_CONFIG_FILES = ["Makefile", "makefile", "GNUmakefile", ".goreleaser.yml", ".goreleaser.yaml"];
@@ -14,9 +14,9 @@ export interface BuildConfigLine {
 export function readBuildConfigLines(root: string): BuildConfigLine[] {
   const out: BuildConfigLine[] = [];
   for (const file of BUILD_CONFIG_FILES) {
-    const abs = path.join(root, file);
-    if (!existsSync(abs)) continue;
-    readFileSync(abs, "utf8").split("\n").forEach((raw, index) => out.push({ file, line: index + 1, raw }));
+    const text = readOptionalFile(path.join(root, file));
+    if (text === undefined) continue;
+    text.split("\n").forEach((raw, index) => out.push({ file, line: index + 1, raw }));
   }
   return out;
 }

@@ -4,11 +4,12 @@
  * (go.sum's for older go.mod files, which list direct requirements only) that holds the package, through
  * go.mod's replace: a directory (`=> ../lib`) or, like any module version, the module cache.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { isDirectoryReplacement, isOutsideModule, replacementDir } from "./local-replaces.js";
 import type { KeptPackage } from "./dependency-scan-store.js";
+import { readOptionalFile } from "./module-files.js";
 import type { GoModFile } from "./types.js";
 import type { VendorInfo } from "./vendor.js";
 
@@ -100,9 +101,9 @@ export function dependencyLocator(root: string, goMod: GoModFile, vendor: Vendor
 function workspaceModules(dirs: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const dir of dirs) {
-    const goMod = path.join(dir, "go.mod");
-    if (!existsSync(goMod)) continue;
-    const m = /^\s*module\s+"?([^\s"]+)"?/m.exec(readFileSync(goMod, "utf8"));
+    const text = readOptionalFile(path.join(dir, "go.mod"));
+    if (text === undefined) continue;
+    const m = /^\s*module\s+"?([^\s"]+)"?/m.exec(text);
     if (m) out.set(m[1]!, dir);
   }
   return out;
@@ -129,9 +130,10 @@ export function moduleCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 function goEnvFile(env: NodeJS.ProcessEnv): Record<string, string> {
   const file = env.GOENV || path.join(userConfigDir(env), "go", "env");
-  if (file === "off" || !existsSync(file)) return {};
+  const text = file === "off" ? undefined : readOptionalFile(file);
+  if (text === undefined) return {};
   const values: Record<string, string> = {};
-  for (const line of readFileSync(file, "utf8").split("\n")) {
+  for (const line of text.split("\n")) {
     const m = /^\s*([A-Z0-9_]+)=(.*)$/.exec(line);
     if (m) values[m[1]!] = m[2]!.trim();
   }
@@ -148,10 +150,8 @@ function userConfigDir(env: NodeJS.ProcessEnv): string {
 
 /** The highest version of each module whose source go.sum holds a hash of (not only its go.mod). */
 function requiredInGoSum(root: string): Map<string, string> {
-  const file = path.join(root, "go.sum");
   const out = new Map<string, string>();
-  if (!existsSync(file)) return out;
-  for (const line of readFileSync(file, "utf8").split("\n")) {
+  for (const line of (readOptionalFile(path.join(root, "go.sum")) ?? "").split("\n")) {
     const [module, version] = line.trim().split(/\s+/);
     if (!module || !version || version.endsWith("/go.mod")) continue;
     const known = out.get(module);

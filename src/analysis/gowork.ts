@@ -1,16 +1,22 @@
-import { existsSync, readFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { inputError } from "../errors.js";
 import { readModLines } from "./gomod.js";
+import { readRequiredFile } from "./module-files.js";
 import type { GoWorkFile } from "./types.js";
 
 const GO_WORK_VERBS = new Set(["go", "toolchain", "godebug", "use", "replace"]);
+
+/** Go's test for go.mod and go.work: a directory of that name does not count, and the search goes on upward. */
+export function isFile(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+}
 
 /** The go.work that Go would use for a module at `root`: the first one found from root upward. */
 export function findGoWork(root: string): string | undefined {
   for (let dir = root; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, "go.work");
-    if (existsSync(candidate)) return candidate;
+    if (isFile(candidate)) return candidate;
     if (path.dirname(dir) === dir) return undefined;
   }
 }
@@ -35,5 +41,5 @@ export function readGoWork(root: string): GoWorkFile | undefined {
   const found = findGoWork(root);
   if (!found) return undefined;
   const rel = path.relative(root, found).split(path.sep).join("/");
-  return parseGoWork(readFileSync(found, "utf8"), rel);
+  return parseGoWork(readRequiredFile(found, rel, "make it readable"), rel);
 }

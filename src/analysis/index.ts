@@ -6,7 +6,6 @@
  * (vendor/, the module cache, a replacement directory); every other fact is the module's own code.
  * Never runs user code, never touches the network.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { readBuildConfigLines, timetzdataTagEvidence } from "./build-config.js";
 import { hostGoarch, type BuildContext } from "./build-constraints.js";
@@ -15,6 +14,7 @@ import { dependencyLocator } from "./dependency-source.js";
 import { saveKeptScans } from "./dependency-scan-store.js";
 import { listPackagesWithGo, type GoListing } from "./go-list.js";
 import { parseGoMod } from "./gomod.js";
+import { readRequiredFile } from "./module-files.js";
 import { displayPath } from "../fsutil/display-path.js";
 import { readGoWork } from "./gowork.js";
 import { binaryName, choosePrimary } from "./main-packages.js";
@@ -45,7 +45,7 @@ export interface AnalyzeOptions {
 export async function analyze(dir: string, options: AnalyzeOptions = {}): Promise<ModuleAnalysis> {
   const root = findModuleRoot(dir);
   const goModPath = path.join(root, "go.mod");
-  const goMod = parseGoMod(readFileSync(goModPath, "utf8"), displayPath(goModPath));
+  const goMod = parseGoMod(readRequiredFile(goModPath, displayPath(goModPath), "make it readable"), displayPath(goModPath));
   const goWork = readGoWork(root);
   const vendor = readVendor(root);
   const warnings: string[] = [];
@@ -71,13 +71,14 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
       warnings.push(goListFailure(err));
     }
   }
-  const packages = listed?.packages ?? listPackagesByScanning(root, goMod.path, ctx, cache);
+  const warnOnce = (message: string) => void (warnings.includes(message) || warnings.push(message));
+  const packages = listed?.packages ?? listPackagesByScanning(root, goMod.path, ctx, cache, warnOnce);
   const byImportPath = new Map(packages.map((p) => [p.importPath, p]));
   let withoutCgo: Map<string, PackageFiles> | undefined;
   if (packages.some((p) => p.files.some((f) => importsC(cache.get(f))))) {
     const staticCtx = { ...ctx, cgo: false };
     const again = engine === "go-list" ? (await listPackagesWithGo(root, goMod.path, staticCtx, listOptions, cache).catch(() => undefined))?.packages : undefined;
-    withoutCgo = new Map((again ?? listPackagesByScanning(root, goMod.path, staticCtx, cache)).map((p) => [p.importPath, p]));
+    withoutCgo = new Map((again ?? listPackagesByScanning(root, goMod.path, staticCtx, cache, warnOnce)).map((p) => [p.importPath, p]));
   }
   const dependency = listed ? listedDependencies(listed.dependencies) : scannedDependencies(dependencyLocator(root, goMod, vendor, workspaceDirs(root, goWork)), ctx, cache);
 

@@ -1,12 +1,13 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { inputError } from "../errors.js";
-import { parseGoWork } from "./gowork.js";
+import { isFile, parseGoWork } from "./gowork.js";
+import { readRequiredFile } from "./module-files.js";
 
 /** The directory holding go.mod: `dir` itself or its nearest parent; undefined when there is none. */
 export function moduleRootAbove(dir: string): string | undefined {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, "go.mod"))) return d;
+    if (isFile(path.join(d, "go.mod"))) return d;
     if (path.dirname(d) === d) return undefined;
   }
 }
@@ -20,8 +21,8 @@ export function findModuleRoot(dir: string): string {
   const root = moduleRootAbove(start);
   if (root === undefined) {
     const work = path.join(start, "go.work");
-    if (existsSync(work)) {
-      const uses = parseGoWork(readFileSync(work, "utf8"), "go.work").uses.map((u) => u.dir);
+    if (isFile(work)) {
+      const uses = parseGoWork(readRequiredFile(work, path.join(dir, "go.work"), "make it readable"), "go.work").uses.map((u) => u.dir);
       throw inputError(`no go.mod in ${dir} or its parents: ${path.join(dir, "go.work")} is a workspace, not a module: run slimgo in one of its modules (${uses.join(", ")})`, { file: dir });
     }
     throw inputError(`no go.mod in ${dir} or its parents: run slimgo in a Go module`, { file: dir });

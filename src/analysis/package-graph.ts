@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { constraintsSatisfied, fileNameIncluded, type BuildContext } from "./build-constraints.js";
 import { isThirdParty, type DependencyDir } from "./dependency-source.js";
 import { scanGoSource, type GoSourceFile } from "./go-source.js";
+import { readRequiredFile } from "./module-files.js";
 import type { KeptPackage } from "./dependency-scan-store.js";
 import { scanDependencyFile } from "./dependency-scans.js";
 import type { DependencyFile } from "./runtime-needs.js";
@@ -39,7 +40,7 @@ export class SourceCache {
   get(rel: string): GoSourceFile {
     let src = this.files.get(rel);
     if (!src) {
-      src = scanGoSource(rel, readFileSync(this.pathOf(rel), "utf8"));
+      src = scanGoSource(rel, readRequiredFile(this.pathOf(rel), rel, "remove it or fix it"));
       this.files.set(rel, src);
     }
     return src;
@@ -64,6 +65,27 @@ export class SourceCache {
   }
 }
 
+/** A file go reads as source: a regular file, or a symbolic link to one (go follows links to files, not to directories). */
+function isSourceFile(dir: string, entry: Dirent): boolean {
+  if (entry.isFile()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    return statSync(path.join(dir, entry.name)).isFile();
+  } catch {
+    // A dangling link or a loop: go build names it when it fails to open it.
+    return false;
+  }
+}
+
+/** A dependency directory's entries; none when it cannot be read, as when its source is not on disk. */
+function readableEntries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
 /** Directories `go build ./...` never looks into. */
 export function skippedDir(name: string): boolean {
   return name === "testdata" || name === "vendor" || name.startsWith(".") || name.startsWith("_");
@@ -81,14 +103,21 @@ export function importPathOf(modulePath: string, dir: string): string {
  * The scanner's answer to "which packages and files": walks the module (skipping testdata, vendor,
  * hidden and `_` directories and nested modules) and applies file-name rules and build constraints.
  */
-export function listPackagesByScanning(root: string, modulePath: string, ctx: BuildContext, cache: SourceCache): PackageFiles[] {
+export function listPackagesByScanning(root: string, modulePath: string, ctx: BuildContext, cache: SourceCache, warn: (message: string) => void = () => {}): PackageFiles[] {
   const out: PackageFiles[] = [];
   const walk = (relDir: string): void => {
     const abs = path.join(root, relDir);
-    const entries = readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (err) {
+      // go build of another package never reads it (only go list ./... fails); its packages are left out.
+      warn(`cannot read ${toPosix(relDir)}/ (${(err as NodeJS.ErrnoException).code ?? String(err)}): its packages are left out of the analysis`);
+      return;
+    }
     if (relDir !== "." && entries.some((e) => e.isFile() && e.name === "go.mod")) return;
     const files = entries
-      .filter((e) => e.isFile() && fileNameIncluded(e.name, ctx))
+      .filter((e) => fileNameIncluded(e.name, ctx) && isSourceFile(abs, e))
       .map((e) => toPosix(path.join(relDir, e.name)))
       .filter((rel) => {
         const src = cache.get(rel);
@@ -116,8 +145,8 @@ export function scannedDependencies(locate: (importPath: string) => DependencyDi
     let pkg: PackageFiles | undefined;
     const found = locate(importPath);
     if (found) {
-      const files = readdirSync(found.dir, { withFileTypes: true })
-        .filter((e) => e.isFile() && fileNameIncluded(e.name, ctx))
+      const files = readableEntries(found.dir)
+        .filter((e) => fileNameIncluded(e.name, ctx) && isSourceFile(found.dir, e))
         .map((e) => e.name)
         .sort()
         .filter((name) => {

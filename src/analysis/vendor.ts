@@ -1,6 +1,7 @@
 /** Reader for vendor/modules.txt (a line format only Go itself parses; hand-written, a few lines). */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { readRequiredFile } from "./module-files.js";
 import type { Evidence } from "./types.js";
 
 export interface VendoredModule {
@@ -24,7 +25,7 @@ export interface VendorInfo {
 export function readVendor(root: string): VendorInfo {
   const file = path.join(root, "vendor", "modules.txt");
   if (!existsSync(file)) return { vendored: false, modules: [] };
-  const lines = readFileSync(file, "utf8").split("\n");
+  const lines = readRequiredFile(file, "vendor/modules.txt", "remove it and run go mod vendor").split("\n");
   const modules: VendoredModule[] = [];
   let current: VendoredModule | undefined;
   lines.forEach((raw, index) => {

@@ -4,7 +4,7 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { analyze } from "../../src/analysis/index.js";
 import { runSlimgo } from "../support/cli.js";
@@ -55,5 +55,74 @@ describe("vendor/modules.txt lists a package whose directory is missing", () => 
     const root = await moduleOf({ ...VENDORED_APP, Dockerfile: 'FROM scratch\nCOPY app /app\nUSER 65532\nENTRYPOINT ["/app"]\n' });
     const r = await runSlimgo(["lint"], { cwd: root, env: { SLIMGO_CACHE_DIR: cacheDir } });
     assert.doesNotMatch(r.stderr, /ENOENT|scandir|rules that need the module are skipped/);
+  });
+});
+
+const APP = {
+  "go.mod": "module example.com/app\n\ngo 1.19\n",
+  "main.go": 'package main\n\nfunc main() { println("hi") }\n',
+};
+
+describe("a directory where go reads a file", () => {
+  test("a directory named go.mod or go.work is not a module or workspace, as go has it", async () => {
+    const root = await moduleOf({ "go.mod/README": "not a go.mod\n", "main.go": APP["main.go"] });
+    await assert.rejects(analyze(root, { engine: "scanner" }), { name: "SlimgoError", message: /^no go\.mod in .* or its parents: run slimgo in a Go module$/ });
+    const withWork = await moduleOf({ ...APP, "go.work/README": "not a go.work\n" });
+    assert.equal((await analyze(withWork, { engine: "scanner" })).goWork, undefined);
+  });
+
+  test("a directory named go.sum, Makefile or .goreleaser.yml is left alone, as go build leaves it", async () => {
+    const root = await moduleOf({ ...APP, "go.sum/x": "", "Makefile/x": "", ".goreleaser.yml/x": "" });
+    assert.equal((await analyze(root, { engine: "scanner" })).primary?.dir, ".");
+  });
+
+  test("a directory named vendor/modules.txt is one clear error, as go stops on it too", async () => {
+    const root = await moduleOf({ ...APP, "vendor/modules.txt/x": "" });
+    await assert.rejects(analyze(root, { engine: "scanner" }), {
+      name: "SlimgoError",
+      message: "vendor/modules.txt: is a directory, not a file, and go stops reading it too: remove it and run go mod vendor",
+    });
+  });
+});
+
+describe("symbolic links to Go files", () => {
+  test("a main.go that links to a file is in the build, as go reads it; a dangling one is left to go build", async () => {
+    const root = await moduleOf({ "go.mod": APP["go.mod"], "src/main.txt": APP["main.go"] });
+    await symlink("src/main.txt", join(root, "main.go"));
+    await symlink("nowhere.go", join(root, "dangling.go"));
+    const a = await analyze(root, { engine: "scanner" });
+    assert.equal(a.primary?.evidence.file, "main.go");
+  });
+});
+
+describe("unreadable parts of the module (run as nobody: root reads everything)", { skip: process.getuid?.() !== 0 && "needs root to switch to nobody" }, () => {
+  const nobody = { uid: 65534, gid: 65534 };
+
+  async function nobodysModule(files: Record<string, string>): Promise<string> {
+    const root = await moduleOf(files);
+    for (const dir of [root, join(root, "cache")]) {
+      await mkdir(dir, { recursive: true });
+      await chown(dir, nobody.uid, nobody.gid);
+    }
+    return root;
+  }
+
+  test("a directory nobody can read is left out with a warning, and build goes on as go build . does", async () => {
+    const root = await nobodysModule({ ...APP, "secret/secret.go": "package secret\n" });
+    await chmod(join(root, "secret"), 0o000);
+    const env = { HOME: root, GOCACHE: join(root, "cache", "go"), SLIMGO_CACHE_DIR: join(root, "cache") };
+    const init = await runSlimgo(["init", "--dry-run", "--engine", "scanner"], { cwd: root, env, user: nobody });
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stderr, /^warning: cannot read secret\/ \(EACCES\): its packages are left out of the analysis$/m);
+    const build = await runSlimgo(["build", "--oci-layout", join(root, "cache", "oci")], { cwd: root, env, user: nobody });
+    assert.equal(build.code, 0, build.stderr);
+  });
+
+  test("a Go file nobody can read is one clear error naming it", async () => {
+    const root = await nobodysModule({ ...APP, "locked.go": "package main\n" });
+    await chmod(join(root, "locked.go"), 0o000);
+    const r = await runSlimgo(["init", "--dry-run", "--engine", "scanner"], { cwd: root, env: { HOME: root, SLIMGO_CACHE_DIR: join(root, "cache") }, user: nobody });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim(), "slimgo: locked.go: cannot read it (EACCES), and go cannot either: make it readable");
   });
 });
