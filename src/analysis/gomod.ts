@@ -64,6 +64,15 @@ function describeCharacter(c: string): string {
   return names[c] ? `${code} (${names[c]})` : code;
 }
 
+/** What go's modfile lexer takes into a word: unicode.IsPrint minus white space. */
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
+function characterAdvice(c: string): string {
+  if (c === "\ufeff") return "save the file as UTF-8 without a byte-order mark";
+  if (/\s/.test(c)) return "replace it with a plain space";
+  return "go.mod and go.work are text: remove it, or replace a file that is not a go.mod";
+}
+
 function tokenizeLine(raw: string, file: string, line: number): { tokens: RawToken[]; comment?: string } {
   const tokens: RawToken[] = [];
   let i = 0;
@@ -96,9 +105,9 @@ function tokenizeLine(raw: string, file: string, line: number): { tokens: RawTok
       i += 2;
     } else {
       let j = i;
-      while (j < raw.length && !/[\s()"`]/.test(raw[j]!) && !raw.startsWith("//", j) && !raw.startsWith("=>", j)) j++;
-      // Go reads only space, tab and CR between words, and no other white space or invisible character.
-      if (j === i) throw inputError(`${file}:${line}: unexpected character ${describeCharacter(c)}, which go also rejects: ${c === "\ufeff" ? "save the file as UTF-8 without a byte-order mark" : "replace it with a plain space"}`, { file, line });
+      while (j < raw.length && PRINTABLE.test(raw[j]!) && !/[()"`]/.test(raw[j]!) && !raw.startsWith("//", j) && !raw.startsWith("=>", j)) j++;
+      // Go reads only space, tab and CR between words, and no other white space or unprintable character.
+      if (j === i) throw inputError(`${file}:${line}: unexpected character ${describeCharacter(c)}, which go also rejects: ${characterAdvice(c)}`, { file, line });
       tokens.push({ value: raw.slice(i, j), quoted: false });
       i = j;
     }

@@ -82,6 +82,9 @@ describe("parseGoMod", () => {
     ["byte-order mark", "\ufeffmodule example.com/x\ngo 1.19\n", /^go\.mod:1: unexpected character U\+FEFF \(a byte-order mark\).*without a byte-order mark$/],
     ["non-breaking space", "module example.com/x\ngo\u00a01.19\n", /^go\.mod:2: unexpected character U\+00A0 \(a non-breaking space\).*plain space$/],
     ["other white space", "module example.com/x\u2003\n", /^go\.mod:1: unexpected character U\+2003,/],
+    // A binary file saved as go.mod: one short line, not its bytes escaped (go: "unexpected input character '\x7f'").
+    ["a control character", "\x7fELF\x02\x01\x01\x00\x00\x00\x00", /^go\.mod:1: unexpected character U\+007F, which go also rejects: go\.mod and go\.work are text: remove it, or replace a file that is not a go\.mod$/],
+    ["a NUL inside a word", "module example.com/x\x00y\n", /^go\.mod:1: unexpected character U\+0000,/],
   ];
   for (const [name, text, message] of errors) {
     test(`rejects ${name} with file and line`, () => {
