@@ -105,7 +105,9 @@ function tokenizeLine(raw: string, file: string, line: number): { tokens: RawTok
       i += 2;
     } else {
       let j = i;
-      while (j < raw.length && PRINTABLE.test(raw[j]!) && !/[()"`]/.test(raw[j]!) && !raw.startsWith("//", j) && !raw.startsWith("=>", j)) j++;
+      // By code point: a character outside the BMP (an emoji in a replace path) is two UTF-16 units.
+      const at = (k: number) => String.fromCodePoint(raw.codePointAt(k)!);
+      while (j < raw.length && PRINTABLE.test(at(j)) && !/[()"`]/.test(raw[j]!) && !raw.startsWith("//", j) && !raw.startsWith("=>", j)) j += at(j).length;
       // Go reads only space, tab and CR between words, and no other white space or unprintable character.
       if (j === i) throw inputError(`${file}:${line}: unexpected character ${describeCharacter(c)}, which go also rejects: ${characterAdvice(c)}`, { file, line });
       tokens.push({ value: raw.slice(i, j), quoted: false });

@@ -98,6 +98,11 @@ describe("parseGoMod", () => {
     });
   }
 
+  test("reads a character outside the BMP in a word, which go prints (unicode.IsPrint)", () => {
+    const mod = parseGoMod("module example.com/x\n\nreplace example.com/lib => ../\u{1F4E6}lib\n");
+    assert.equal(mod.replaces[0]?.newPath, "../\u{1F4E6}lib");
+  });
+
   test("names the file it was given in errors", () => {
     assert.throws(() => parseGoMod("modul x\n", "svc/go.mod"), { message: /^svc\/go\.mod:1: unknown directive/ });
   });
