@@ -6,19 +6,35 @@ import { sha256, VerifyingStream, type Digest } from "./digest.js";
 import { compressionOfLayer } from "./media-types.js";
 import type { Layer } from "./types.js";
 
-/** The uncompressed tar of a stored layer blob. */
+/**
+ * The uncompressed tar of a stored layer blob. gzip is told by its magic bytes, not by the media
+ * type alone (as containerd does): podman 4.3's `save --uncompressed --format oci-dir` writes plain
+ * tar blobs under the +gzip media type. The diff ID check still holds either way.
+ */
 export function decompressLayer(stored: Readable, mediaType: string): Readable {
-  switch (compressionOfLayer(mediaType)) {
-    case "none":
-      return stored;
-    case "gzip": {
-      const gunzip = createGunzip();
-      stored.on("error", (err) => gunzip.destroy(err));
-      return stored.pipe(gunzip);
-    }
-    case "zstd":
-      throw new SlimgoError(`layer media type ${mediaType}: zstd layers need Node 22 or later`);
+  if (compressionOfLayer(mediaType) === "zstd") throw new SlimgoError(`layer media type ${mediaType}: zstd layers need Node 22 or later`);
+  return Readable.from(gunzipIfGzip(stored));
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+async function* gunzipIfGzip(stored: Readable): AsyncGenerator<Buffer> {
+  const chunks = stored[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let head = Buffer.alloc(0);
+  while (head.length < GZIP_MAGIC.length) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head = Buffer.concat([head, next.value]);
   }
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  };
+  if (!GZIP_MAGIC.every((byte, i) => head[i] === byte)) return yield* rest();
+  const gunzip = createGunzip();
+  const source = Readable.from(rest());
+  source.on("error", (err) => gunzip.destroy(err));
+  yield* source.pipe(gunzip) as AsyncIterable<Buffer>;
 }
 
 export interface StoredLayerFacts {

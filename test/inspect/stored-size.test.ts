@@ -63,4 +63,22 @@ describe("inspect's stored sizes", { skip: skipContainers(), concurrency: 1 }, (
     assert.match(plain.html, /stored \(uncompressed\) — /);
     assert.match(plain.html, /<td>stored<\/td><td>\S+ \S+ \(uncompressed\)<\/td>/);
   });
+
+  test("podman's --uncompressed oci-dir save, plain tar under the +gzip media type, is read by its bytes: inspect and verify work", async () => {
+    const layout = join(await temp.make("slimgo-stored-"), "layout");
+    const built = await runSlimgo(["build", join(EXAMPLES, "notes"), "--oci-layout", layout]);
+    assert.equal(built.code, 0, built.stderr);
+    await runTool("skopeo", ["copy", "-q", `oci:${layout}:localhost/notes:latest`, `containers-storage:${image}`]);
+    const saved = join(await temp.make("slimgo-stored-"), "oci-dir");
+    await podman(["save", "--uncompressed", "--format", "oci-dir", "-o", saved, image]);
+    const manifest = JSON.parse(await readFile(join(saved, "blobs", "sha256", (JSON.parse(await readFile(join(saved, "index.json"), "utf8")) as { manifests: { digest: string }[] }).manifests[0]!.digest.slice(7)), "utf8")) as { layers: { mediaType: string; digest: string }[] };
+    const first = await readFile(join(saved, "blobs", "sha256", manifest.layers[0]!.digest.slice(7)));
+    assert.ok(manifest.layers[0]!.mediaType.endsWith("+gzip") && first.subarray(0, 2).toString("hex") !== "1f8b", "podman still labels a plain tar gzip (if this fails, podman was fixed: keep the test's other half)");
+    const inspect = await runSlimgo(["inspect", `oci:${saved}`]);
+    assert.equal(inspect.code, 0, inspect.stderr);
+    assert.match(inspect.stdout, /\/usr\/local\/bin\/notes {2}\S+ MiB {2}go1\./);
+    const verify = await runSlimgo(["verify", `oci:${saved}`]);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /PASS {2}SV003 linking/);
+  });
 });
