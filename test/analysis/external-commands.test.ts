@@ -25,10 +25,10 @@ test("init warns about each program its runtime lacks: every one on scratch, wha
   const main = mainPackage(".", "app", { externalCommands: [{ name: "ffmpeg", call: "exec.Command", evidence: ev(10) }, { name: "/bin/sh", call: "exec.Command", evidence: ev(12) }] });
   const scratch = planDockerfile(moduleAnalysis([main]), { hasGoSum: false }).warnings;
   assert.deepEqual(scratch, [
-    "main.go:10: app runs ffmpeg (exec.Command), which scratch does not have, so the call fails at run time: use --runtime debian or --runtime alpine and install it in the runtime stage",
-    "main.go:12: app runs /bin/sh (exec.Command), which scratch does not have, so the call fails at run time: use --runtime debian or --runtime alpine and install it in the runtime stage",
+    "/src/app/main.go:10: app runs ffmpeg (exec.Command), which scratch does not have, so the call fails at run time: use --runtime debian or --runtime alpine and install it in the runtime stage",
+    "/src/app/main.go:12: app runs /bin/sh (exec.Command), which scratch does not have, so the call fails at run time: use --runtime debian or --runtime alpine and install it in the runtime stage",
   ]);
   const alpine = planDockerfile(moduleAnalysis([main]), { hasGoSum: false, runtime: "alpine" }).warnings;
   assert.equal(alpine.length, 1, alpine.join("\n"));
-  assert.match(alpine[0]!, /^main\.go:10: app runs ffmpeg \(exec\.Command\), which alpine:[\d.]+ has only if the runtime stage installs it: add it there \(apk add --no-cache\)/);
+  assert.match(alpine[0]!, /^\/src\/app\/main\.go:10: app runs ffmpeg \(exec\.Command\), which alpine:[\d.]+ has only if the runtime stage installs it: add it there \(apk add --no-cache\)/);
 });

@@ -14,7 +14,8 @@ async function readCompose(dir: string): Promise<any> {
 
 test("postgres-service: a postgres service with health check, volume and secret; the app waits on it", async () => {
   const dir = await fixture("postgres-service");
-  const r = await runSlimgo(["init", dir]);
+  // Evidence names files from where init runs.
+  const r = await runSlimgo(["init", "."], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /postgres\s+postgres:16-alpine as "postgres", DATABASE_URL .*\(go\.mod:5, main\.go:\d+\)/);
   assert.match(r.stdout, /^Wrote .*compose\.yaml, .*secrets\/postgres_password\.txt, .*\.env, .*\.gitignore$/m);
