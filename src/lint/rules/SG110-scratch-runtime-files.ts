@@ -41,7 +41,7 @@ export const rule: Rule = {
     }
     const tmp = need((p) => p.facts.needs.tmp);
     if (tmp && !stageCopies(final, (p) => /^\/tmp\/?$/.test(p)) && !envSet("TMPDIR")) {
-      ctx.report({ at: final.from, message: `the program creates temporary files${evidence(tmp)} but this scratch image has no /tmp: create it inside a tree in the builder (mkdir -p /out/rootfs/tmp && chmod 1777 /out/rootfs/tmp) and COPY --from=${from} /out/rootfs/ / (copying the directory itself loses mode 1777 under buildah)` });
+      ctx.report({ at: final.from, message: `the program creates temporary files${evidence(tmp)} but this scratch image has no /tmp: create it inside a tree in the builder (mkdir -p /rootfs/tmp && chmod 1777 /rootfs/tmp) and COPY --from=${from} /rootfs/ / (copying the directory itself loses mode 1777 under buildah)` });
     }
   },
 };

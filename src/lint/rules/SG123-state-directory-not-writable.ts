@@ -64,7 +64,7 @@ export const rule: Rule = {
       const access = directoryAccess(ctx.model, final, dir.path, user);
       if (access.writable) continue;
       const moveIt = dir.source === "flag" ? `, or pass -${dir.name} a mounted directory` : dir.source === "env" ? `, or set ${dir.name} to a mounted directory` : "";
-      const makeIt = `make it in the build stage and copy it over, owned by that user (RUN mkdir -p /out/state${dir.path} && chown ${user} /out/state${dir.path}, then COPY --from=build /out/state/ /)`;
+      const makeIt = `make it in the build stage and copy it over, owned by that user (RUN mkdir -p /rootfs${dir.path} && chown ${user} /rootfs${dir.path}, then COPY --from=build /rootfs/ /)`;
       const made = access.madeBy;
       ctx.report({
         at: final.from,

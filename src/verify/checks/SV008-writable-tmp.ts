@@ -16,7 +16,7 @@ export const check: VerifyCheck = {
     const tmpdirEnv = imageEnv(view).get("TMPDIR");
     const dir = tmpdirEnv || "/tmp";
     if (tmpdirEnv) evidence.push(`TMPDIR=${tmpdirEnv}`);
-    const fix = `create it inside a tree in the build stage (RUN mkdir -p /out/rootfs/tmp && chmod 1777 /out/rootfs/tmp) and COPY --from=build /out/rootfs/ / (copying the directory itself loses mode 1777 under buildah), or point TMPDIR at a directory the user owns`;
+    const fix = `create it inside a tree in the build stage (RUN mkdir -p /rootfs/tmp && chmod 1777 /rootfs/tmp) and COPY --from=build /rootfs/ / (copying the directory itself loses mode 1777 under buildah), or point TMPDIR at a directory the user owns`;
     const resolved = resolveImagePath(view, dir);
     const entry = resolved?.entry;
     if (entry === undefined) return fail(`${dir} does not exist, so os.CreateTemp fails: ${fix}`, evidence);

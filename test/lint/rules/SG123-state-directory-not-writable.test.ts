@@ -15,7 +15,7 @@ const readsOnly = await analyze(makeContext({ "go.mod": gomod, "main.go": 'packa
 const build = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n";
 const image = (extraBuild: string, final: string, base = "scratch") => `${build}${extraBuild}\nFROM ${base}\nCOPY --from=build /out/app /app\n${final}ENTRYPOINT ["/app"]\n`;
 const message =
-  "app writes its state to /var/lib/app (the default of its -data flag, main.go:9), and the image runs it as 65532:65532 with no such directory: it cannot create it (permission denied); make it in the build stage and copy it over, owned by that user (RUN mkdir -p /out/state/var/lib/app && chown 65532:65532 /out/state/var/lib/app, then COPY --from=build /out/state/ /), or pass -data a mounted directory";
+  "app writes its state to /var/lib/app (the default of its -data flag, main.go:9), and the image runs it as 65532:65532 with no such directory: it cannot create it (permission denied); make it in the build stage and copy it over, owned by that user (RUN mkdir -p /rootfs/var/lib/app && chown 65532:65532 /rootfs/var/lib/app, then COPY --from=build /rootfs/ /), or pass -data a mounted directory";
 
 ruleTester(rule, {
   valid: [
@@ -71,7 +71,7 @@ ruleTester(rule, {
       code: image("", "", "gcr.io/distroless/static-debian12:nonroot"),
       module: envModule,
       lines: [6],
-      message: "app writes its state to /data (the default of DATA_DIR, main.go:8), and the image runs it as 65532:65532 with no such directory: it cannot create it (permission denied); make it in the build stage and copy it over, owned by that user (RUN mkdir -p /out/state/data && chown 65532:65532 /out/state/data, then COPY --from=build /out/state/ /), or set DATA_DIR to a mounted directory",
+      message: "app writes its state to /data (the default of DATA_DIR, main.go:8), and the image runs it as 65532:65532 with no such directory: it cannot create it (permission denied); make it in the build stage and copy it over, owned by that user (RUN mkdir -p /rootfs/data && chown 65532:65532 /rootfs/data, then COPY --from=build /rootfs/ /), or set DATA_DIR to a mounted directory",
     },
   ],
 });
