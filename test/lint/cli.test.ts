@@ -99,6 +99,17 @@ describe("slimgo lint (CLI)", () => {
     assert.doesNotMatch(runtime.stderr, /linted with the build context/);
   });
 
+  test("the Go evidence in a finding is named from where lint runs, so it opens from there: svc/main.go:5 from the parent, main.go:5 inside", () => {
+    const server = 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":3000", nil) }\n';
+    const exposes = good.replace("USER 65532:65532", "EXPOSE 8080\nUSER 65532:65532");
+    const parent = makeContext({ "svc/go.mod": module["go.mod"], "svc/go.sum": "", "svc/main.go": server, "svc/.dockerignore": ".git\n.env\n", "svc/Dockerfile": exposes });
+    const fromParent = slimgoLint(["svc/Dockerfile"], parent);
+    assert.equal(fromParent.status, 1, fromParent.stdout + fromParent.stderr);
+    assert.match(fromParent.stdout, /SG118 EXPOSE 8080, but app listens on 3000 \(svc\/main\.go:5\)/);
+    const inside = slimgoLint([], join(parent, "svc"));
+    assert.match(inside.stdout, /SG118 EXPOSE 8080, but app listens on 3000 \(main\.go:5\)/);
+  });
+
   test("Dockerfiles of one module share its analysis: a go.mod that cannot be read is warned about once", () => {
     const dir = makeContext({ "go.mod": "module\n", "main.go": "package main\n\nfunc main() {}\n", ".dockerignore": ".git\n.env\n", Dockerfile: good, "dev.Dockerfile": good, "deploy/Dockerfile": good });
     const r = slimgoLint(["Dockerfile", "dev.Dockerfile", "deploy/Dockerfile"], dir);

@@ -5,6 +5,7 @@ import { envAssignmentEdit, unwrapCommand, whyDropped } from "../model/command-w
 import { editableWords, envForCommand, goBuilds, goFlagValue, hasGoFlag, rootImage, stageChain, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 export const rule: Rule = {
   meta: {
@@ -136,7 +137,7 @@ function pureGoTags(model: DockerfileModel, b: GoInvocation, module: ModuleAnaly
     if (p.facts.imports.includes("plugin")) return { static: false, why: `-tags netgo keeps net off the C library, but ${name(p)} imports plugin, which needs cgo`, advice: "" };
     const user = usesOsUser(p);
     if (user && !tags.includes("osusergo")) {
-      return { static: false, why: `-tags netgo keeps net off the C library, but ${name(p)} uses os/user${user.file ? ` (${user.file}:${user.line})` : ""}, which links it unless osusergo is among the tags too`, advice: "add osusergo to the tags (-tags netgo,osusergo) or " };
+      return { static: false, why: `-tags netgo keeps net off the C library, but ${name(p)} uses os/user${user.file ? ` (${displayModuleLine(module.root, { file: user.file, line: user.line ?? 0 })})` : ""}, which links it unless osusergo is among the tags too`, advice: "add osusergo to the tags (-tags netgo,osusergo) or " };
     }
   }
   return { static: true };

@@ -4,6 +4,7 @@ import { goVersionOfTag, isGolangImage } from "../model/images.js";
 import { editableWords, envForCommand, goBuilds, goFlagValue, goFlags, hasGoFlag, rootImage, stageChain, stageSetsEnv, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel } from "../model/types.js";
 import type { Rule, TextEdit } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 export const rule: Rule = {
   meta: {
@@ -66,7 +67,7 @@ function zoneinfoOnlyFromGoroot(model: DockerfileModel, b: GoInvocation, module:
     .map((p) => p.facts.needs.zoneinfo)
     .find((z) => z.needed && !z.embeddedTzdata);
   const at = zone?.evidence[0];
-  return zone === undefined ? undefined : at ? `${at.file}:${at.line}` : "time.LoadLocation";
+  return zone === undefined ? undefined : at ? displayModuleLine(module.root, at) : "time.LoadLocation";
 }
 
 /** Whether the build runs in a golang image whose tag names a Go older than 1.13 (golang:1.12-alpine). */

@@ -3,6 +3,7 @@ import { shippedBinaries } from "../model/go-build-context.js";
 import { goBuilds, goFlagValue, rootImage, stageCopies, stageSetsEnv } from "../model/queries.js";
 import type { MainPackage, RuntimeNeed } from "../../analysis/types.js";
 import type { Rule } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 export const rule: Rule = {
   meta: {
@@ -23,7 +24,7 @@ export const rule: Rule = {
     const need = (pick: (p: MainPackage) => RuntimeNeed): RuntimeNeed | undefined => programs.map(pick).find((n) => n.needed);
     const evidence = (n: RuntimeNeed): string => {
       const e = n.evidence[0];
-      return e ? ` (${e.file}:${e.line})` : "";
+      return e ? ` (${displayModuleLine(module.root, e)})` : "";
     };
     // The stage the binary comes from has the files to copy; its name makes the suggestion paste-ready.
     const builder = final.copyFrom.find((e) => e.stage !== undefined)?.stage;

@@ -4,6 +4,7 @@ import { localReplaces, replacementDir } from "../../analysis/local-replaces.js"
 import { copyPaths, envForCommand, goBuilds, goInvocations, goPackageArgs, isModDownload, moduleFilesTaken, rootImage, stageChain, wordRange, type GoInvocation } from "../model/queries.js";
 import type { StageModel } from "../model/types.js";
 import type { Rule, RuleContext } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 export const rule: Rule = {
   meta: {
@@ -76,7 +77,7 @@ export const rule: Rule = {
         for (const b of goBuilds(model)) {
           if (envForCommand(model, b, "CGO_ENABLED") !== "0") continue;
           const e = cgo.facts.cgo.evidence[0] ?? cgo.facts.cgo.dependencies[0]?.evidence;
-          ctx.report({ at: b.instruction, message: `the module needs cgo${e ? ` (${e.file}:${e.line})` : ""} but this build sets CGO_ENABLED=0, so it will fail: enable cgo and use a runtime with a C library, or switch to a pure-Go dependency` });
+          ctx.report({ at: b.instruction, message: `the module needs cgo${e ? ` (${displayModuleLine(ctx.module!.root, e)})` : ""} but this build sets CGO_ENABLED=0, so it will fail: enable cgo and use a runtime with a C library, or switch to a pure-Go dependency` });
         }
       }
     }
@@ -109,7 +110,7 @@ function checkLocalReplaces(ctx: RuleContext, invocations: GoInvocation[]): void
     for (const r of outside) {
       ctx.report({
         at: first.instruction,
-        message: `${r.evidence.file}:${r.evidence.line} replaces ${r.oldPath} with ${r.newPath}, outside the module directory, so this build (its context is the module) cannot see it and go fails: run go mod vendor (vendor/ then holds it), or build from a directory that holds both modules`,
+        message: `${displayModuleLine(module.root, r.evidence)} replaces ${r.oldPath} with ${r.newPath}, outside the module directory, so this build (its context is the module) cannot see it and go fails: run go mod vendor (vendor/ then holds it), or build from a directory that holds both modules`,
       });
     }
   }
@@ -119,7 +120,7 @@ function checkLocalReplaces(ctx: RuleContext, invocations: GoInvocation[]): void
     const missing = inside.map((r) => ({ r, goMod: `${replacementDir(module.root, r.newPath)}/go.mod` })).filter(({ goMod }) => !have(goMod));
     if (missing.length === 0) continue;
     const names = missing.map((m) => m.goMod).join(", ");
-    const why = missing.map(({ r }) => `${r.evidence.file}:${r.evidence.line} replaces ${r.oldPath} with ${r.newPath}`).join("; ");
+    const why = missing.map(({ r }) => `${displayModuleLine(module.root, r.evidence)} replaces ${r.oldPath} with ${r.newPath}`).join("; ");
     ctx.report({ at: d.instruction, message: `go mod download reads ${names} (${why}), which this step does not have, so it fails: COPY it beside go.mod before this step, or add a bind mount of it to this RUN` });
   }
 }

@@ -2,6 +2,7 @@ import { buildInputs } from "../../analysis/build-inputs.js";
 import { dockerignoreMatcher } from "../../dockerfile/dockerignore-patterns.js";
 import { contextBuilds, listedFiles } from "../model/go-build-context.js";
 import type { Rule } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 export const rule: Rule = {
   meta: {
@@ -43,7 +44,7 @@ export const rule: Rule = {
             gone.length === input.files.length
               ? `so it matches nothing in the image's build and go build fails ("pattern ${input.embed.replace(/^all:/, "")}: no matching files found")`
               : "so the binary in the image lacks them, unlike one built from this checkout";
-          report(input.pattern, `${excludes} that //go:embed ${input.embed} (${input.evidence.file}:${input.evidence.line}) embeds, ${consequence}`, fixLine);
+          report(input.pattern, `${excludes} that //go:embed ${input.embed} (${displayModuleLine(ctx.module!.root, input.evidence)}) embeds, ${consequence}`, fixLine);
         }
       }
     }

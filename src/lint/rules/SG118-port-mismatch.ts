@@ -4,6 +4,7 @@ import { finalStageProgram } from "../model/go-build-context.js";
 import { stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 export const rule: Rule = {
   meta: {
@@ -21,7 +22,7 @@ export const rule: Rule = {
     const started = finalStageProgram(model, ctx.module);
     if (!started) return;
     const { final, program } = started;
-    const listening = effectivePorts(program, final, model, started.args);
+    const listening = effectivePorts(program, final, model, started.args, ctx.module!.root);
     if (!listening || listening.length === 0) return;
     const ports = new Set(listening.map((l) => l.port));
     const describe = `${program.binary} listens on ${listening.map((l) => `${l.port} (${l.why})`).join(" and ")}`;
@@ -61,13 +62,13 @@ interface Listening {
 }
 
 /** The ports the program listens on in this image; undefined when a variable, an argument or a config file may decide one. */
-function effectivePorts(program: MainPackage, stage: StageModel, model: DockerfileModel, args: string[]): Listening[] | undefined {
+function effectivePorts(program: MainPackage, stage: StageModel, model: DockerfileModel, args: string[], root: string): Listening[] | undefined {
   if (program.facts.ports.some((p) => p.fallback)) return undefined;
   const env = new Map<string, string>();
   for (const s of stageChain(stage).reverse()) for (const i of s.instructions) if (i.keyword === "ENV") for (const d of envDeclarations(i, model)) env.set(d.name, d.value);
   const out: Listening[] = [];
   for (const p of program.facts.ports) {
-    const at = `${p.evidence.file}:${p.evidence.line}`;
+    const at = displayModuleLine(root, p.evidence);
     const set = overridden(p, env, args);
     if (set === null) return undefined;
     const why = set?.why ?? (p.source === "env" ? `${p.envVar} unset, ${at}` : p.source === "flag" ? `-${p.flag} default, ${at}` : at);

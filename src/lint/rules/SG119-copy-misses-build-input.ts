@@ -6,6 +6,7 @@ import { workdirAt } from "../model/image-files.js";
 import { copyPaths, envForCommand, goBuilds, goPackageArgs, hasGoFlag, lineStartOf, stageChain, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, ShellCommand } from "../model/types.js";
 import type { Rule, TextEdit } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 export const rule: Rule = {
   meta: {
@@ -65,7 +66,7 @@ export const rule: Rule = {
         reported.add(input.pattern);
         if (wrong && missing.length === 0) {
           const move = moves.get(wrong.by.instruction);
-          ctx.report({ at: build.instruction, message: misplacedMessage(build, input, builtFor, wrong, root!, inContext), ...(move ? { fix: { description: `copy ${inContext(wrong.by.source)} to where go looks for it`, edits: [move] } } : {}) });
+          ctx.report({ at: build.instruction, message: misplacedMessage(build, input, builtFor, wrong, root!, inContext, module.root), ...(move ? { fix: { description: `copy ${inContext(wrong.by.source)} to where go looks for it`, edits: [move] } } : {}) });
           continue;
         }
         const all = missing.length === input.files.length;
@@ -75,7 +76,7 @@ export const rule: Rule = {
             ? `no COPY before this go ${build.subcommand} brings in ${inContext(input.pattern)}: ${input.pattern === "go.mod" ? "go finds no module" : "go stops on a missing go.sum entry"}; ${copyAdvice}`
             : input.kind === "package"
               ? `go ${build.subcommand} compiles package ${input.importPath} for ${builtFor}, but no COPY before it brings in ${listedFiles(missing.map(inContext))}: the build ${all ? "cannot find the package" : "compiles a different package than this checkout"}; ${copyAdvice}`
-              : `//go:embed ${input.embed} (${input.evidence.file}:${input.evidence.line}) embeds ${listedFiles(missing.map(inContext))}, which no COPY before this go ${build.subcommand} brings in: ${all ? `go build fails ("pattern ${input.embed.replace(/^all:/, "")}: no matching files found")` : "the binary lacks them"}; ${copyAdvice}`;
+              : `//go:embed ${input.embed} (${displayModuleLine(module.root, input.evidence)}) embeds ${listedFiles(missing.map(inContext))}, which no COPY before this go ${build.subcommand} brings in: ${all ? `go build fails ("pattern ${input.embed.replace(/^all:/, "")}: no matching files found")` : "the binary lacks them"}; ${copyAdvice}`;
         const at = lineStartOf(ctx.model, build.instruction.start);
         const fix = mirrored ? { fix: { description: copyAdvice, edits: [{ start: at, end: at, text: `${copyAdvice}\n` }] } } : {};
         ctx.report({ at: build.instruction, message, ...fix });
@@ -145,7 +146,7 @@ interface Misplaced {
   all: boolean;
 }
 
-function misplacedMessage(build: GoInvocation, input: BuildInput, builtFor: string, wrong: Misplaced, root: string, inContext: (moduleRelative: string) => string): string {
+function misplacedMessage(build: GoInvocation, input: BuildInput, builtFor: string, wrong: Misplaced, root: string, inContext: (moduleRelative: string) => string, moduleRoot: string): string {
   const by = wrong.by.instruction;
   const puts = `the ${by.keyword}${by === build.instruction ? " --mount" : ""} at line ${by.range.line} puts ${inContext(wrong.file)} at ${wrong.at}`;
   const wanted = posix.join(root, wrong.file);
@@ -155,7 +156,7 @@ function misplacedMessage(build: GoInvocation, input: BuildInput, builtFor: stri
     const dir = posix.dirname(wanted);
     return `go ${build.subcommand} compiles package ${input.importPath} for ${builtFor} from ${dir}, but ${puts}: the build ${wrong.all ? "cannot find the package" : "compiles a different package than this checkout"}; ${advice}`;
   }
-  return `//go:embed ${input.embed} (${input.evidence.file}:${input.evidence.line}) embeds ${inContext(wrong.file)}, but ${puts}, not ${wanted}: ${wrong.all ? `go build fails ("pattern ${input.embed.replace(/^all:/, "")}: no matching files found")` : "the binary lacks it"}; ${advice}`;
+  return `//go:embed ${input.embed} (${displayModuleLine(moduleRoot, input.evidence)}) embeds ${inContext(wrong.file)}, but ${puts}, not ${wanted}: ${wrong.all ? `go build fails ("pattern ${input.embed.replace(/^all:/, "")}: no matching files found")` : "the binary lacks it"}; ${advice}`;
 }
 
 /** Where a COPY's one source belongs: its path in the module, under the module root, written relative to the COPY's WORKDIR when inside it. */

@@ -2,6 +2,7 @@ import { healthcheckInstruction } from "../../dockerfile/health-probe.js";
 import { finalStageProgram } from "../model/go-build-context.js";
 import { stageChain } from "../model/queries.js";
 import type { Fix, Rule } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 export const rule: Rule = {
   meta: {
@@ -23,7 +24,7 @@ export const rule: Rule = {
     const flag = program.facts.healthFlag;
     const endpoint = program.facts.healthEndpoints[0];
     if (flag) {
-      const at = `${flag.evidence.file}:${flag.evidence.line}`;
+      const at = displayModuleLine(ctx.module!.root, flag.evidence);
       const command = [path, `-${flag.name}`];
       ctx.report({
         at: final.from,
@@ -31,7 +32,7 @@ export const rule: Rule = {
         fix: healthcheckFix(ctx.model.text, final.instructions, command),
       });
     } else if (endpoint) {
-      const at = `${endpoint.evidence.file}:${endpoint.evidence.line}`;
+      const at = displayModuleLine(ctx.module!.root, endpoint.evidence);
       ctx.report({
         at: final.from,
         message: `${program.binary} serves ${endpoint.path} (${at}), but the image has no HEALTHCHECK, so docker, podman and compose's depends_on: service_healthy cannot tell when it is ready: add one that needs no shell, ${program.facts.tlsServer ? "a -health flag in the program (it serves TLS, which a plain-HTTP probe cannot check)" : "a -health flag in the program or a small static probe (slimgo init writes one)"}`,

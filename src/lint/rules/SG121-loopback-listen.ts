@@ -1,6 +1,7 @@
 import { finalStageProgram } from "../model/go-build-context.js";
 import { stageChain, stageSetsEnv } from "../model/queries.js";
 import type { Rule } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 export const rule: Rule = {
   meta: {
@@ -25,7 +26,7 @@ export const rule: Rule = {
     const setByEnv = service.source === "env" && service.envVar !== undefined && stageSetsEnv(model, final, service.envVar);
     const setByFlag = service.source === "flag" && args.some((a) => new RegExp(`^--?${service.flag}(=|$)`).test(a));
     if (setByEnv || setByFlag) return;
-    const at = `${service.evidence.file}:${service.evidence.line}`;
+    const at = displayModuleLine(ctx.module!.root, service.evidence);
     const how = service.source === "env" ? `, or set ENV ${service.envVar}=:${service.port}` : service.source === "flag" ? `, or pass -${service.flag}=:${service.port} in the ENTRYPOINT` : "";
     const expose = stageChain(final).flatMap((s) => s.instructions).find((i) => i.keyword === "EXPOSE");
     ctx.report({

@@ -4,6 +4,7 @@ import { finalStageProgram } from "../model/go-build-context.js";
 import { absoluteIn, contextSourcesOf, putFromOutsideContext, workdirAt } from "../model/image-files.js";
 import type { StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 /** Whether the image may have something at `imagePath`: copied from the build context (see contextSourcesOf), from a stage or image, or mounted. */
 function mayHave(stage: StageModel, imagePath: string): boolean {
@@ -36,7 +37,7 @@ export const rule: Rule = {
       if (imagePath === undefined || mayHave(final, imagePath)) continue;
       ctx.report({
         at: final.from,
-        message: `${program.binary} reads ${read.path} from disk at run time (${read.evidence.file}:${read.evidence.line}), relative to its working directory ${workdir}, and the final stage does not copy ${path} there: the program will not find it; COPY ${path} ${imagePath}, embed it with //go:embed, or mount it (VOLUME)`,
+        message: `${program.binary} reads ${read.path} from disk at run time (${displayModuleLine(ctx.module.root, read.evidence)}), relative to its working directory ${workdir}, and the final stage does not copy ${path} there: the program will not find it; COPY ${path} ${imagePath}, embed it with //go:embed, or mount it (VOLUME)`,
       });
     }
   },

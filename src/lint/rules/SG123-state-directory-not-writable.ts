@@ -7,6 +7,7 @@ import { lastUser, rootImage, stageSetsEnv } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import { expand } from "../model/variables.js";
 import type { Rule } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 /** The user the final stage runs as, when it is known and not root; undefined otherwise. */
 function nonRootUser(model: DockerfileModel, final: StageModel): string | undefined {
@@ -35,8 +36,8 @@ function whoOwns(made: InstructionModel): string {
   return `the directory the ${made.keyword} at ${at} puts there is owned by root`;
 }
 
-function whereFrom(dir: StateDirectory): string {
-  const at = `${dir.evidence.file}:${dir.evidence.line}`;
+function whereFrom(dir: StateDirectory, root: string): string {
+  const at = displayModuleLine(root, dir.evidence);
   if (dir.source === "flag") return `the default of its -${dir.name} flag, ${at}`;
   if (dir.source === "env") return `the default of ${dir.name}, ${at}`;
   return at;
@@ -69,9 +70,9 @@ export const rule: Rule = {
       ctx.report({
         at: final.from,
         message: made
-          ? `${program.binary} writes its state to ${dir.path} (${whereFrom(dir)}), and the image runs it as ${user}, but ${whoOwns(made)}: it cannot write there (permission denied); ` +
+          ? `${program.binary} writes its state to ${dir.path} (${whereFrom(dir, ctx.module!.root)}), and the image runs it as ${user}, but ${whoOwns(made)}: it cannot write there (permission denied); ` +
             `${made.keyword === "RUN" && made.stage === final.index ? `chown it to that user where it is made (chown ${user} ${dir.path}), or ` : ""}${makeIt}${moveIt}`
-          : `${program.binary} writes its state to ${dir.path} (${whereFrom(dir)}), and the image runs it as ${user} with no such directory: it cannot create it (permission denied); ${makeIt}${moveIt}`,
+          : `${program.binary} writes its state to ${dir.path} (${whereFrom(dir, ctx.module!.root)}), and the image runs it as ${user} with no such directory: it cannot create it (permission denied); ${makeIt}${moveIt}`,
       });
     }
   },

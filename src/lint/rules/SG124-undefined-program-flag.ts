@@ -2,6 +2,7 @@ import type { CommandLineFlags } from "../../analysis/types.js";
 import { finalStageProgram } from "../model/go-build-context.js";
 import { stageChain } from "../model/queries.js";
 import type { Rule } from "../types.js";
+import { displayModuleLine } from "../../fsutil/display-path.js";
 
 export const rule: Rule = {
   meta: {
@@ -23,7 +24,7 @@ export const rule: Rule = {
     const at = instructions.filter((i) => (i.keyword === "CMD" || i.keyword === "ENTRYPOINT") && (i.json ?? i.args).includes(unknown.arg)).at(-1);
     if (!at) return;
     const names = known.flags.map((f) => `-${f.name}`);
-    const defined = names.length === 0 ? "defines no flags" : `defines ${names.join(", ")} (${known.flags.map((f) => `${f.evidence.file}:${f.evidence.line}`).filter((v, i, all) => all.indexOf(v) === i).join(", ")})`;
+    const defined = names.length === 0 ? "defines no flags" : `defines ${names.join(", ")} (${known.flags.map((f) => displayModuleLine(ctx.module!.root, f.evidence)).filter((v, i, all) => all.indexOf(v) === i).join(", ")})`;
     ctx.report({
       at,
       message: `${unknown.arg} is not a flag of ${started.program.binary}, which ${defined}: it stops with "flag provided but not defined: -${unknown.name}" and exit status 2 before it serves; pass one of its flags, or define -${unknown.name}`,

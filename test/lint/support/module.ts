@@ -17,6 +17,7 @@ export interface FakeModuleOptions {
   mainDirs?: string[];
   /** Directories go.mod replaces modules with (`replace example.com/repN => DIR`, lines 10 on). */
   replaces?: string[];
+  /** Defaults to the working directory, so messages name the module's files as the tables write them (main.go:12). */
   root?: string;
 }
 
@@ -33,7 +34,7 @@ export function fakeModule(o: FakeModuleOptions = {}): ModuleAnalysis {
     isServer: true,
   };
   const mains = (o.mainDirs ?? ["."]).map((dir) => mainPackage(dir, dir === "." ? "app" : dir.split("/").pop() ?? "app", facts));
-  const analysis = moduleAnalysis(mains, { root: o.root ?? "/nonexistent/module", vendored: o.vendored ?? false, primaryReason: "only main package" });
+  const analysis = moduleAnalysis(mains, { root: o.root ?? process.cwd(), vendored: o.vendored ?? false, primaryReason: "only main package" });
   analysis.goMod.go = o.go ?? "1.19";
   analysis.goMod.requires = Array.from({ length: o.requires ?? 1 }, (_, i) => ({ path: `example.com/dep${i}`, version: "v1.0.0", indirect: false, evidence: { file: "go.mod", line: 5 + i } }));
   if (o.toolchain !== undefined) analysis.goMod.toolchain = o.toolchain;

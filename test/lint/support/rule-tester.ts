@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { describe, test } from "node:test";
 import type { ModuleAnalysis } from "../../../src/analysis/types.js";
 import { runRules } from "../../../src/lint/engine.js";
@@ -36,8 +37,20 @@ export interface InvalidCase extends CaseOptions {
   fileOutputs?: Record<string, string>;
 }
 
-/** Lints with one rule only, the way the engine runs it. */
+/** Lints with one rule only, the way the engine runs it, from the module's directory as a user would (messages name main.go:5). */
 export function lintWith(rule: Rule, code: string, o: CaseOptions = {}): Finding[] {
+  const root = o.module?.root;
+  if (root === undefined || !existsSync(root) || root === process.cwd()) return lintHere(rule, code, o);
+  const before = process.cwd();
+  process.chdir(root);
+  try {
+    return lintHere(rule, code, o);
+  } finally {
+    process.chdir(before);
+  }
+}
+
+function lintHere(rule: Rule, code: string, o: CaseOptions): Finding[] {
   return runRules({
     model: buildModel(code),
     rules: [rule],
