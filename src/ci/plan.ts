@@ -3,6 +3,7 @@ import { OLDEST_GO_FOR_SLIMGO_BUILD } from "../build/go-toolchain.js";
 import type { Decision, DockerfilePlan } from "../dockerfile/plan.js";
 import { NETRC_SECRET } from "../dockerfile/module-fetch.js";
 import { inputError } from "../errors.js";
+import { displayModuleFile, displayModuleLine } from "../fsutil/display-path.js";
 import { modulePipelineName } from "./module-pipeline-name.js";
 import { slimgoBuildFlags } from "./slimgo-build.js";
 
@@ -118,8 +119,8 @@ function refuseCgo(dockerfile: DockerfilePlan): void {
   const cgo = program.main.facts.cgo;
   const where = cgo.evidence[0] ?? cgo.dependencies[0]?.evidence;
   throw inputError(
-    `--ci github-slimgo: ${program.main.binary} needs cgo${where ? ` (${where.file}:${where.line})` : ""}, and slimgo build makes static CGO_ENABLED=0 binaries, so the pipeline's build would fail: ` +
+    `--ci github-slimgo: ${program.main.binary} needs cgo${where ? ` (${displayModuleLine(dockerfile.root, where)})` : ""}, and slimgo build makes static CGO_ENABLED=0 binaries, so the pipeline's build would fail: ` +
       "use --ci github, which builds the Dockerfile (its glibc build stage) with Docker Buildx",
-    where ? { file: where.file, line: where.line } : {},
+    where ? { file: displayModuleFile(dockerfile.root, where.file), line: where.line } : {},
   );
 }

@@ -68,6 +68,8 @@ export interface ProgramPlan {
 }
 
 export interface DockerfilePlan {
+  /** The module's directory, that the programs' evidence (main.go:9) is relative to. */
+  root: string;
   goVersion: string;
   builderImage: string;
   vendored: boolean;
@@ -193,6 +195,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
   }
 
   return {
+    root: analysis.root,
     goVersion,
     builderImage: cgo ? builderImage.cgo("${GO_VERSION}") : builderImage.static("${GO_VERSION}"),
     vendored: analysis.vendored,

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { access, cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parse } from "yaml";
 import { copyModule, FIXTURES, runSlimgo } from "../support/cli.js";
 import { workflowErrors } from "./workflow-parser.js";
@@ -532,12 +532,12 @@ test("cgo: the Dockerfile's build stage runs on the target platform, so the arm6
   assert.ok(!steps(parse(await readFile(join(plain, ".github/workflows/image.yml"), "utf8")), "image").some((s) => s.uses?.startsWith("docker/setup-qemu-action")), "a static build cross-compiles: no QEMU");
 });
 
-test("cgo with --ci github-slimgo is a usage error naming the cgo line and --ci github, and writes nothing", async () => {
+test("cgo with --ci github-slimgo is a usage error naming the cgo line (from where init runs) and --ci github, and writes nothing", async () => {
   const dir = await copyModule("cgo");
   dirs.push(dir);
-  const r = await runSlimgo(["init", "--ci", "github-slimgo", dir]);
+  const r = await runSlimgo(["init", "--ci", "github-slimgo", basename(dir)], { cwd: dirname(dir) });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--ci github-slimgo: cgosum needs cgo \(main\.go:9\), and slimgo build makes static CGO_ENABLED=0 binaries.*: use --ci github/);
+  assert.match(r.stderr, new RegExp(`--ci github-slimgo: cgosum needs cgo \\(${basename(dir)}/main\\.go:9\\), and slimgo build makes static CGO_ENABLED=0 binaries.*: use --ci github`));
   assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
   await assert.rejects(access(join(dir, "Dockerfile")));
   await assert.rejects(access(join(dir, ".github")));
