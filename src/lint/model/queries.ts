@@ -11,6 +11,14 @@ function isGoCommand(word: ShellWord | undefined): boolean {
   return word !== undefined && (word.value === "go" || word.value.endsWith("/go"));
 }
 
+/**
+ * tonistiigi/xx's `xx-go`, which runs go with GOOS, GOARCH (GOARM, GOAMD64) and CC set for
+ * $TARGETPLATFORM: `xx-go build` is a go build. Its own `--wrap` and `--unwrap` run no go command.
+ */
+function isXxGoCommand(word: ShellWord | undefined): boolean {
+  return word !== undefined && (word.value === "xx-go" || word.value.endsWith("/xx-go"));
+}
+
 export interface GoInvocation {
   instruction: InstructionModel;
   stage: StageModel;
@@ -27,7 +35,9 @@ export interface GoInvocation {
   subcommand: string;
   /** Words after the subcommand. */
   args: ShellWord[];
-  /** The `go` word. */
+  /** The command as messages name it: `go`, or `xx-go` (which sets GOOS and GOARCH itself, see isXxGoCommand). */
+  program: "go" | "xx-go";
+  /** The `go` (or `xx-go`) word. */
   goWord: ShellWord;
   subWord: ShellWord;
 }
@@ -41,8 +51,10 @@ export function goInvocations(model: DockerfileModel): GoInvocation[] {
       for (const command of ins.commands) {
         const { words, assignments, inherits, droppedBy, envInsert } = unwrapCommand(command);
         const [goWord, subWord] = words;
-        if (!goWord || !subWord || !isGoCommand(goWord)) continue;
-        out.push({ instruction: ins, stage, command, assignments, inherits, droppedBy, envInsert, subcommand: subWord.value, args: words.slice(2), goWord, subWord });
+        if (!goWord || !subWord) continue;
+        const program = isGoCommand(goWord) ? "go" : isXxGoCommand(goWord) && !subWord.value.startsWith("-") ? "xx-go" : undefined;
+        if (program === undefined) continue;
+        out.push({ instruction: ins, stage, command, assignments, inherits, droppedBy, envInsert, subcommand: subWord.value, args: words.slice(2), program, goWord, subWord });
       }
     }
   }
@@ -97,7 +109,9 @@ export function goPackageArgs(args: readonly ShellWord[]): ShellWord[] {
  * RUN, `go env -w`, or ARG/ENV of the stage and its parents. Exports, ARG and ENV count only when
  * they reach the command (sudo without -E drops them). null when declared but not statically known.
  */
-export function envForCommand(model: DockerfileModel, inv: Pick<GoInvocation, "instruction" | "command" | "assignments" | "inherits">, name: string): string | null | undefined {
+export function envForCommand(model: DockerfileModel, inv: Pick<GoInvocation, "instruction" | "command" | "assignments" | "inherits"> & { program?: GoInvocation["program"] }, name: string): string | null | undefined {
+  // xx-go sets them from $TARGETPLATFORM whatever they were: known only when the build runs.
+  if (inv.program === "xx-go" && XX_GO_SETS.has(name)) return null;
   const inline = inv.assignments.filter((a) => a.name === name).pop();
   if (inline) return inline.value;
   const exported = exportedBefore(inv, name);
@@ -106,6 +120,9 @@ export function envForCommand(model: DockerfileModel, inv: Pick<GoInvocation, "i
   if (fromGoEnv !== undefined) return fromGoEnv;
   return inv.inherits(name) ? lookupAt(model, inv.instruction)(name) : undefined;
 }
+
+/** The variables xx-go sets for go, over any value they had. */
+const XX_GO_SETS = new Set(["GOOS", "GOARCH"]);
 
 /**
  * The value an earlier `export NAME=value` in the RUN gives the command, when it reaches it (sudo

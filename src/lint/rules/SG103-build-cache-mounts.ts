@@ -42,7 +42,7 @@ export const rule: Rule = {
       if (missing.length === 0) continue;
       ctx.report({
         at: b.instruction,
-        message: `go ${b.subcommand} without a cache mount for ${missing.join(" and ")}: add ${missing.map((m) => `--mount=type=cache,target=${m}`).join(" ")} to this RUN so rebuilds reuse compiled packages`,
+        message: `${b.program} ${b.subcommand} without a cache mount for ${missing.join(" and ")}: add ${missing.map((m) => `--mount=type=cache,target=${m}`).join(" ")} to this RUN so rebuilds reuse compiled packages`,
       });
     }
   },

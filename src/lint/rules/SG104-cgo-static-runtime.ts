@@ -54,7 +54,7 @@ export const rule: Rule = {
             at: b.instruction,
             message: cgoRequired
               ? `the module needs cgo, but this binary goes into ${where}, which has no C library: use a glibc runtime (distroless/base) or link statically with -ldflags '-extldflags "-static"'`
-              : `cgo is enabled for this go ${b.subcommand}, ${pureGo ? `and ${pureGo.why}, ` : ""}so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: ${advice}set CGO_ENABLED=0${dropped ? ` on the go command (the one set earlier does not reach go: ${whyDropped(dropped, "CGO_ENABLED")})` : ""}`,
+              : `cgo is enabled for this ${b.program} ${b.subcommand}, ${pureGo ? `and ${pureGo.why}, ` : ""}so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: ${advice}set CGO_ENABLED=0${dropped ? ` on the go command (the one set earlier does not reach go: ${whyDropped(dropped, "CGO_ENABLED")})` : ""}`,
             ...(edit ? { fix: { description: "prefix the go command with CGO_ENABLED=0", edits: [edit] } } : {}),
           });
         }

@@ -1,5 +1,5 @@
 import { argDeclarations, declarationAt, lookupAt } from "../model/build.js";
-import { envAssignmentEdit, scriptEnvironment } from "../model/command-wrappers.js";
+import { envAssignmentEdit, scriptEnvironment, unwrapCommand } from "../model/command-wrappers.js";
 import { exportedBefore, goBuilds, lineStartOf, stageChain, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, ShellCommand } from "../model/types.js";
 import type { Fix, Rule } from "../types.js";
@@ -18,12 +18,26 @@ export const rule: Rule = {
   check(ctx) {
     const { model } = ctx;
     const multiPlatform = model.stages.some((s) => /\$\{?(BUILD|TARGET)PLATFORM/.test(s.platform ?? "")) || model.instructions.some((i) => i.keyword === "ARG" && argDeclarations(i, model).some((d) => /^TARGET(ARCH|OS|PLATFORM)$/.test(d.name)));
+    const reportedXx = new Set<InstructionModel>();
     for (const b of goBuilds(model)) {
       if (b.subcommand === "install" && b.args.some((a) => a.value.includes("@"))) continue;
       const onBuildPlatform = stageChain(b.stage).some((s) => /BUILDPLATFORM/.test(s.platform ?? ""));
       const goarch = setting(model, b, "GOARCH");
       const goos = setting(model, b, "GOOS");
-      if (onBuildPlatform && !wrappedByXx(b)) {
+      const xx = xxGoFor(b);
+      if (onBuildPlatform && xx && !reportedXx.has(xx.instruction) && !targetReaches(model, xx)) {
+        reportedXx.add(xx.instruction);
+        const lineStart = lineStartOf(model, xx.instruction.start);
+        ctx.report({
+          at: xx.instruction,
+          message: `this stage runs on $BUILDPLATFORM and ${xx.what} takes the target platform from $TARGETPLATFORM, which is not declared in ${xx.instruction.stage === b.stage.index ? "this stage" : `stage ${model.stages[xx.instruction.stage]?.name ?? xx.instruction.stage}`}, so xx-go builds for the build machine and every platform gets its binary: add "ARG TARGETPLATFORM" after FROM`,
+          fix: { description: "declare ARG TARGETPLATFORM for xx-go", edits: [{ start: lineStart, end: lineStart, text: "ARG TARGETPLATFORM\n" }] },
+        });
+        continue;
+      }
+      // xx-go exports GOOS and GOARCH over any set before it; after xx-go --wrap, an ENV GOARCH still wins over go's environment file.
+      if (b.program === "xx-go") continue;
+      if (onBuildPlatform && !xx) {
         const missing: string[] = [];
         if (!/TARGETOS|TARGETPLATFORM/.test(goos?.value ?? "")) missing.push("GOOS=$TARGETOS");
         if (!/TARGETARCH|TARGETPLATFORM/.test(goarch?.value ?? "")) missing.push("GOARCH=$TARGETARCH");
@@ -31,7 +45,7 @@ export const rule: Rule = {
           const fix = goos === undefined && goarch === undefined ? targetFix(model, b) : undefined;
           ctx.report({
             at: b.instruction,
-            message: `this stage runs on $BUILDPLATFORM but go ${b.subcommand} does not set ${missing.join(" ")}, so every platform gets a binary for the build machine: declare ARG TARGETOS TARGETARCH and pass them`,
+            message: `this stage runs on $BUILDPLATFORM but ${b.program} ${b.subcommand} does not set ${missing.join(" ")}, so every platform gets a binary for the build machine: declare ARG TARGETOS TARGETARCH and pass them`,
             ...(fix ? { fix } : {}),
           });
           continue;
@@ -67,19 +81,46 @@ function setting(model: DockerfileModel, b: GoInvocation, name: string): { value
   return declared?.value === undefined ? undefined : { value: declared.value, expandedAt: declared.instruction };
 }
 
+/** The xx-go that sets GOOS and GOARCH for a go command, and the RUN it is in. */
+interface XxGo {
+  instruction: InstructionModel;
+  command: ShellCommand;
+  /** How messages name it: `xx-go build`, `xx-go --wrap`. */
+  what: string;
+}
+
 /**
- * Whether tonistiigi/xx's `xx-go --wrap` ran before this go command, in its RUN or an earlier one of
- * the stage or a stage it starts FROM: the wrapper then sets GOOS and GOARCH from $TARGETPLATFORM.
+ * The tonistiigi/xx `xx-go` that sets GOOS and GOARCH from $TARGETPLATFORM for this go command: the
+ * command itself (`xx-go build`), else the last `xx-go --wrap` before it, in its RUN or an earlier one
+ * of the stage or a stage it starts FROM (the wrapper writes them to go's environment file).
  */
-function wrappedByXx(b: GoInvocation): boolean {
-  const wraps = (c: ShellCommand): boolean => c.name === "xx-go" && c.words.some((w) => w.value === "--wrap");
-  return stageChain(b.stage).some((s) =>
-    s.instructions.some((i) => {
-      if (i.keyword !== "RUN" || (s === b.stage && i.index > b.instruction.index)) return false;
+function xxGoFor(b: GoInvocation): XxGo | undefined {
+  if (b.program === "xx-go") return { instruction: b.instruction, command: b.command, what: `xx-go ${b.subcommand}` };
+  const wraps = (c: ShellCommand): boolean => {
+    const [program, option] = unwrapCommand(c).words;
+    return program?.value.split("/").pop() === "xx-go" && option?.value === "--wrap";
+  };
+  let found: XxGo | undefined;
+  for (const s of stageChain(b.stage).reverse()) {
+    for (const i of s.instructions) {
+      if (i.keyword !== "RUN" || (s === b.stage && i.index > b.instruction.index)) continue;
       const before = i === b.instruction ? i.commands.slice(0, i.commands.indexOf(b.command)) : i.commands;
-      return before.some(wraps);
-    }),
-  );
+      const wrap = before.filter(wraps).at(-1);
+      if (wrap) found = { instruction: i, command: wrap, what: "xx-go --wrap" };
+    }
+  }
+  return found;
+}
+
+/**
+ * Whether the target platform reaches xx-go: xx-info reads $TARGETPLATFORM, else $TARGETPAIR, else
+ * $TARGETOS and $TARGETARCH, and without them takes the machine it runs on (uname -m).
+ */
+function targetReaches(model: DockerfileModel, xx: XxGo): boolean {
+  const lookup = lookupAt(model, xx.instruction);
+  const { inherits } = unwrapCommand(xx.command);
+  const reaches = (name: string) => (inherits(name) && lookup(name) !== undefined) || unwrapCommand(xx.command).assignments.some((a) => a.name === name);
+  return reaches("TARGETPLATFORM") || reaches("TARGETPAIR") || (reaches("TARGETOS") && reaches("TARGETARCH"));
 }
 
 /** Prefix the command with GOOS/GOARCH from the target args, declaring the args in the stage when needed. */

@@ -65,7 +65,7 @@ export const rule: Rule = {
         if (!p.startsWith("./") || p.includes("...") || p.includes("$")) continue;
         const dir = p.replace(/^\.\//, "").replace(/\/$/, "");
         if (dir === "" || ctx.fileExists(dir) !== false) continue;
-        ctx.report({ at: wordRange(model, pkg), message: `go ${b.subcommand} ${p}: no such directory in the build context${module ? ` (main packages: ${module.mainPackages.map((m) => (m.dir === "." ? "." : "./" + m.dir)).join(", ") || "none"})` : ""}` });
+        ctx.report({ at: wordRange(model, pkg), message: `${b.program} ${b.subcommand} ${p}: no such directory in the build context${module ? ` (main packages: ${module.mainPackages.map((m) => (m.dir === "." ? "." : "./" + m.dir)).join(", ") || "none"})` : ""}` });
       }
     }
 

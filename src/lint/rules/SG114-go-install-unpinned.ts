@@ -20,7 +20,7 @@ export const rule: Rule = {
         if (at < 0) continue;
         const version = pkg.value.slice(at + 1);
         if (!floating.has(version.toLowerCase())) continue;
-        ctx.report({ at: wordRange(ctx.model, pkg), message: `go ${g.subcommand} ${pkg.value} follows a moving version, so rebuilds can pull a different (or compromised) tool: pin a release, e.g. ${pkg.value.slice(0, at)}@v1.2.3` });
+        ctx.report({ at: wordRange(ctx.model, pkg), message: `${g.program} ${g.subcommand} ${pkg.value} follows a moving version, so rebuilds can pull a different (or compromised) tool: pin a release, e.g. ${pkg.value.slice(0, at)}@v1.2.3` });
       }
     }
   },

@@ -36,9 +36,9 @@ export const rule: Rule = {
         const excludes = `${ctx.dockerignoreName} line ${by.line} (${by.pattern}) excludes ${listedFiles(gone.map(inContext))}`;
         const fixLine = `!${inContext(input.pattern)}`;
         if (input.kind === "module-file") {
-          report(input.pattern, `${excludes}, which go ${build.subcommand} reads: the build ${input.pattern === "go.mod" ? "finds no module" : "cannot verify the module's dependencies"}`, fixLine);
+          report(input.pattern, `${excludes}, which ${build.program} ${build.subcommand} reads: the build ${input.pattern === "go.mod" ? "finds no module" : "cannot verify the module's dependencies"}`, fixLine);
         } else if (input.kind === "package") {
-          report(input.pattern, `${excludes} of package ${input.importPath}, which go ${build.subcommand} compiles for ${builtFor}: the build in the image fails, or compiles a different program than this checkout`, fixLine);
+          report(input.pattern, `${excludes} of package ${input.importPath}, which ${build.program} ${build.subcommand} compiles for ${builtFor}: the build in the image fails, or compiles a different program than this checkout`, fixLine);
         } else {
           const consequence =
             gone.length === input.files.length

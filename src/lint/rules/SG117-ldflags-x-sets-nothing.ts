@@ -24,7 +24,7 @@ export const rule: Rule = {
       if (!ldflags) continue;
       for (const replaced of given.slice(0, -1)) {
         for (const symbol of xFlagSymbols(replaced.value)) {
-          ctx.report({ at: build.instruction, message: `-X ${symbol} sets nothing: it is in an -ldflags that a later -ldflags replaces, as go ${build.subcommand} uses only the last; merge them into one -ldflags` });
+          ctx.report({ at: build.instruction, message: `-X ${symbol} sets nothing: it is in an -ldflags that a later -ldflags replaces, as ${build.program} ${build.subcommand} uses only the last; merge them into one -ldflags` });
         }
       }
       const programs = programsBuilt(build, module);

@@ -73,10 +73,10 @@ export const rule: Rule = {
         const copyAdvice = copyFor(input, inContext);
         const message =
           input.kind === "module-file"
-            ? `no COPY before this go ${build.subcommand} brings in ${inContext(input.pattern)}: ${input.pattern === "go.mod" ? "go finds no module" : "go stops on a missing go.sum entry"}; ${copyAdvice}`
+            ? `no COPY before this ${build.program} ${build.subcommand} brings in ${inContext(input.pattern)}: ${input.pattern === "go.mod" ? "go finds no module" : "go stops on a missing go.sum entry"}; ${copyAdvice}`
             : input.kind === "package"
-              ? `go ${build.subcommand} compiles package ${input.importPath} for ${builtFor}, but no COPY before it brings in ${listedFiles(missing.map(inContext))}: the build ${all ? "cannot find the package" : "compiles a different package than this checkout"}; ${copyAdvice}`
-              : `//go:embed ${input.embed} (${displayModuleLine(module.root, input.evidence)}) embeds ${listedFiles(missing.map(inContext))}, which no COPY before this go ${build.subcommand} brings in: ${all ? `go build fails ("pattern ${input.embed.replace(/^all:/, "")}: no matching files found")` : "the binary lacks them"}; ${copyAdvice}`;
+              ? `${build.program} ${build.subcommand} compiles package ${input.importPath} for ${builtFor}, but no COPY before it brings in ${listedFiles(missing.map(inContext))}: the build ${all ? "cannot find the package" : "compiles a different package than this checkout"}; ${copyAdvice}`
+              : `//go:embed ${input.embed} (${displayModuleLine(module.root, input.evidence)}) embeds ${listedFiles(missing.map(inContext))}, which no COPY before this ${build.program} ${build.subcommand} brings in: ${all ? `go build fails ("pattern ${input.embed.replace(/^all:/, "")}: no matching files found")` : "the binary lacks them"}; ${copyAdvice}`;
         const at = lineStartOf(ctx.model, build.instruction.start);
         const fix = mirrored ? { fix: { description: copyAdvice, edits: [{ start: at, end: at, text: `${copyAdvice}\n` }] } } : {};
         ctx.report({ at: build.instruction, message, ...fix });
@@ -117,7 +117,7 @@ function goModNotFound(model: DockerfileModel, build: GoInvocation, contextDir: 
     posix.basename(at) === "go.mod"
       ? `run it where the module is (WORKDIR ${posix.dirname(at)} before it), or copy the module into ${runsIn}`
       : `copy go.mod by its name into ${runsIn} (COPY ${inContext("go.mod")} ./; a COPY's last word is where it copies to)`;
-  return `the ${where} puts ${inContext("go.mod")} at ${at}, but go ${build.subcommand} runs in ${runsIn} and looks for go.mod there and in the directories above: it stops with "go.mod file not found"; ${advice}`;
+  return `the ${where} puts ${inContext("go.mod")} at ${at}, but ${build.program} ${build.subcommand} runs in ${runsIn} and looks for go.mod there and in the directories above: it stops with "go.mod file not found"; ${advice}`;
 }
 
 /** The directories holding a go.mod at one of `landed` that go, running in `runsIn`, finds: it or one above it, nearest first. */
@@ -154,7 +154,7 @@ function misplacedMessage(build: GoInvocation, input: BuildInput, builtFor: stri
   if (input.kind === "module-file") return `${puts}, not beside go.mod at ${wanted}: go stops on a missing go.sum entry; ${advice}`;
   if (input.kind === "package") {
     const dir = posix.dirname(wanted);
-    return `go ${build.subcommand} compiles package ${input.importPath} for ${builtFor} from ${dir}, but ${puts}: the build ${wrong.all ? "cannot find the package" : "compiles a different package than this checkout"}; ${advice}`;
+    return `${build.program} ${build.subcommand} compiles package ${input.importPath} for ${builtFor} from ${dir}, but ${puts}: the build ${wrong.all ? "cannot find the package" : "compiles a different package than this checkout"}; ${advice}`;
   }
   return `//go:embed ${input.embed} (${displayModuleLine(moduleRoot, input.evidence)}) embeds ${inContext(wrong.file)}, but ${puts}, not ${wanted}: ${wrong.all ? `go build fails ("pattern ${input.embed.replace(/^all:/, "")}: no matching files found")` : "the binary lacks it"}; ${advice}`;
 }

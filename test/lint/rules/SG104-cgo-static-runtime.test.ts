@@ -15,6 +15,8 @@ const netgo = (build: string, env = "") => `FROM golang:1.22 AS b\n${env}RUN ${b
 
 ruleTester(rule, {
   valid: [
+    { name: "xx-go build with CGO_ENABLED=0", code: "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.4.0 AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN apk add clang lld\nRUN CGO_ENABLED=0 xx-go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n" },
+    { name: "xx-go --wrap is no build", code: "FROM golang:1.22 AS build\nCOPY --from=tonistiigi/xx / /\nARG TARGETPLATFORM\nRUN xx-go --wrap\nFROM scratch\nCOPY --from=build /go /go\n" },
     { name: "heredoc given to python, not a shell: its body is no go command", code: "FROM golang:1.19-bookworm AS build\nRUN <<EOT python3\nprint('go build -o /out/notes .')\nEOT\nFROM scratch\n" },
     { code: initDockerfile },
     { code: recipeDockerfile },
@@ -42,6 +44,19 @@ ruleTester(rule, {
     { name: "the old space-separated tag list", code: netgo("go build -tags 'netgo osusergo' -o /app ."), module: importing("os/user") },
   ],
   invalid: [
+    {
+      name: "xx-go build is a go build: with clang installed xx-go sets CC and cgo is on",
+      code: "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.4.0 AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN apk add clang lld\nRUN xx-go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n",
+      lines: [6],
+      message: "cgo is enabled for this xx-go build",
+      output: "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.4.0 AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN apk add clang lld\nRUN CGO_ENABLED=0 xx-go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n",
+    },
+    {
+      name: "/usr/bin/xx-go build on a glibc builder into scratch",
+      code: "FROM golang:1.22 AS build\nCOPY --from=tonistiigi/xx / /\nARG TARGETPLATFORM\nRUN /usr/bin/xx-go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n",
+      lines: [4],
+      output: "FROM golang:1.22 AS build\nCOPY --from=tonistiigi/xx / /\nARG TARGETPLATFORM\nRUN CGO_ENABLED=0 /usr/bin/xx-go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n",
+    },
     { name: "heredoc RUN <<EOT bash: the body is bash's script", code: "FROM golang:1.19-bookworm AS build\nRUN <<EOT bash\ngo build -o /out/notes .\nEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", output: "FROM golang:1.19-bookworm AS build\nRUN <<EOT bash\nCGO_ENABLED=0 go build -o /out/notes .\nEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", lines: [2] },
     { name: "heredoc RUN <<EOT sh -e", code: "FROM golang:1.19-bookworm AS build\nRUN <<EOT sh -e\ngo build -o /out/notes .\nEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", output: "FROM golang:1.19-bookworm AS build\nRUN <<EOT sh -e\nCGO_ENABLED=0 go build -o /out/notes .\nEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", lines: [2] },
     { name: "heredoc RUN <<-EOT /bin/bash", code: "FROM golang:1.19-bookworm AS build\nRUN <<-EOT /bin/bash\n\tgo build -o /out/notes .\n\tEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", output: "FROM golang:1.19-bookworm AS build\nRUN <<-EOT /bin/bash\n\tCGO_ENABLED=0 go build -o /out/notes .\n\tEOT\nFROM scratch\nCOPY --from=build /out/notes /notes\n", lines: [2] },

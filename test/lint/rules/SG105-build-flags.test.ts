@@ -11,6 +11,7 @@ const singleStage = (before = "", flags = "") => `FROM golang:1.19-alpine\nWORKD
 
 ruleTester(rule, {
   valid: [
+    { name: "xx-go build with -trimpath and -s -w", code: "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.4.0 AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN CGO_ENABLED=0 xx-go build -trimpath -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n" },
     { code: initDockerfile },
     { code: recipeDockerfile },
     { name: "-trimpath from ENV GOFLAGS in the stage", code: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN go build -ldflags='-s -w' .\n" },
@@ -21,6 +22,13 @@ ruleTester(rule, {
     { name: "a single-stage build that already has both flags", code: singleStage("", ' -trimpath -ldflags="-s -w"'), module: loadsZones },
   ],
   invalid: [
+    {
+      name: "xx-go build without -trimpath and -s -w: the flags go after its build",
+      code: "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.4.0 AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN CGO_ENABLED=0 xx-go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n",
+      lines: [5],
+      message: "xx-go build without -trimpath",
+      output: "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.4.0 AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN CGO_ENABLED=0 xx-go build -trimpath -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n",
+    },
     {
       // -trimpath empties runtime.GOROOT(), the last place time.LoadLocation looks (golang images have no tzdata of their own on Alpine).
       name: "a single-stage build of a program that loads time zones: -trimpath would lose $GOROOT/lib/time/zoneinfo.zip, so no fix",

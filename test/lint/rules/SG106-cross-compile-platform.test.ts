@@ -4,6 +4,10 @@ import { initDockerfile, recipeDockerfile } from "../support/dockerfiles.js";
 
 ruleTester(rule, {
   valid: [
+    { name: "xx-go build sets GOOS/GOARCH from $TARGETPLATFORM", code: "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.4.0 AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN xx-go build -o /out/app .\n" },
+    { name: "xx-go build with TARGETOS and TARGETARCH declared instead", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nCOPY --from=tonistiigi/xx / /\nARG TARGETOS TARGETARCH\nRUN xx-go build -o /app .\n" },
+    { name: "xx-go overrides an ENV GOARCH, so it is not hard-coded for xx-go build", code: "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.4.0 AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nENV GOARCH=amd64\nRUN xx-go build -o /out/app .\n" },
+    { name: "xx-go build in a stage on the target platform takes the machine it runs on, which is the target", code: "FROM golang:1.22 AS b\nCOPY --from=tonistiigi/xx / /\nRUN xx-go build -o /app .\n" },
     { code: initDockerfile },
     { code: recipeDockerfile },
     { name: "ENV from TARGET args", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nENV GOOS=$TARGETOS GOARCH=$TARGETARCH\nRUN go build -o /app .\n" },
@@ -20,6 +24,21 @@ ruleTester(rule, {
     { name: "sudo -E env GOOS=... GOARCH=... go build", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN sudo -E env GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n" },
   ],
   invalid: [
+    {
+      name: "xx-go build without ARG TARGETPLATFORM builds for the build machine",
+      code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nCOPY --from=tonistiigi/xx / /\nRUN xx-go build -o /app .\n",
+      lines: [3],
+      message: "xx-go build takes the target platform from $TARGETPLATFORM, which is not declared in this stage",
+      output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nCOPY --from=tonistiigi/xx / /\nARG TARGETPLATFORM\nRUN xx-go build -o /app .\n",
+    },
+    {
+      name: "xx-go --wrap without ARG TARGETPLATFORM: reported once, at the wrap",
+      code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nCOPY --from=tonistiigi/xx / /\nRUN xx-go --wrap\nARG TARGETPLATFORM\nRUN go build -o /app ./cmd/a\nRUN go build -o /b ./cmd/b\n",
+      lines: [3],
+      message: "xx-go --wrap takes the target platform",
+      output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nCOPY --from=tonistiigi/xx / /\nARG TARGETPLATFORM\nRUN xx-go --wrap\nARG TARGETPLATFORM\nRUN go build -o /app ./cmd/a\nRUN go build -o /b ./cmd/b\n",
+    },
+    { name: "xx-go --wrap, then an ENV GOARCH that wins over go's environment file", code: "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.4.0 AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN xx-go --wrap\nENV GOARCH=amd64\nRUN go build -o /app .\n", lines: [7], message: 'GOARCH is hard-coded to "amd64"' },
     { name: "xx-go --wrap after the go build does not reach it", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETPLATFORM\nRUN go build -o /app . && xx-go --wrap\n", lines: [3], message: "GOOS=$TARGETOS GOARCH=$TARGETARCH", output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETPLATFORM\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app . && xx-go --wrap\n" },
     { name: "BUILDPLATFORM without GOOS/GOARCH", code: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [2], message: "GOOS=$TARGETOS GOARCH=$TARGETARCH", output: "FROM --platform=$BUILDPLATFORM golang:1.22 AS b\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     {

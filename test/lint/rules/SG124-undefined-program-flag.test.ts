@@ -35,6 +35,13 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: "a binary built by xx-go build is traced to the final stage's ENTRYPOINT",
+      code: 'FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.4.0 AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 xx-go build -o /out/app .\n\nFROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\nCMD ["-port", "9090"]\n',
+      module: addrAndDebug,
+      lines: [12],
+      message: "-port is not a flag of app",
+    },
+    {
       name: "a flag the program does not define",
       code: image('CMD ["-port", "9090"]\n'),
       module: addrAndDebug,
