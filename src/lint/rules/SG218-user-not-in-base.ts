@@ -1,50 +1,8 @@
 import { lookupAt } from "../model/build.js";
-import { unwrapCommand } from "../model/command-wrappers.js";
-import { baseUsersOf } from "../model/base-users.js";
-import { rootImage, stageChain, stageCopies, userSpec } from "../model/queries.js";
-import type { InstructionModel, StageModel } from "../model/types.js";
+import { knownStageUsers } from "../model/stage-users.js";
+import { userSpec } from "../model/queries.js";
 import { expand } from "../model/variables.js";
 import type { Fix, Rule } from "../types.js";
-
-const CREATES_USERS = new Set(["adduser", "useradd", "addgroup", "groupadd", "newusers"]);
-const PASSWD_FILE = /(^|\/)etc\/(passwd|group)\b/;
-
-/** A RUN that creates users or writes /etc/passwd or /etc/group, in its commands, their words or its heredocs. */
-function runCreatesUsers(ins: InstructionModel): boolean {
-  if (ins.keyword !== "RUN") return false;
-  for (const c of ins.commands) {
-    if (c.words.some((w) => CREATES_USERS.has(w.value.split("/").pop() ?? "") || PASSWD_FILE.test(w.value))) return true;
-  }
-  return ins.heredocs.some((h) => PASSWD_FILE.test(h.content) || /\b(adduser|useradd|addgroup|groupadd)\b/.test(h.content)) || ins.args.some((a) => PASSWD_FILE.test(a));
-}
-
-/** Packages a RUN installs (apk add, apt-get/apt install, dnf/yum/microdnf install), versions taken off. */
-function installedPackages(ins: InstructionModel): string[] {
-  if (ins.keyword !== "RUN") return [];
-  const out: string[] = [];
-  for (const c of ins.commands) {
-    const v = unwrapCommand(c).words.map((w) => w.value);
-    const tool = v[0]?.split("/").pop() ?? "";
-    const sub = v.slice(1).find((a) => !a.startsWith("-"));
-    const installs = (tool === "apk" && sub === "add") || (["apt-get", "apt", "dnf", "yum", "microdnf"].includes(tool) && sub === "install");
-    if (!installs) continue;
-    for (const a of v.slice(v.indexOf(sub as string) + 1)) if (!a.startsWith("-") && /^[a-z0-9]/.test(a)) out.push(a.replace(/[=<>~].*$/, ""));
-  }
-  return out;
-}
-
-/**
- * Names the stage's chain may have added to /etc/passwd: every name when it creates users or copies a
- * passwd in (null), else the names of installed packages, which often create a user of their name
- * (nginx, redis, postgresql → postgres).
- */
-function addedNames(stage: StageModel): null | ((name: string) => boolean) {
-  if (stageCopies(stage, (p) => /(^|\/)etc\/(passwd|group)$|^\/etc\/?$/.test(p))) return null;
-  const chain = stageChain(stage);
-  if (chain.some((s) => s.instructions.some(runCreatesUsers))) return null;
-  const packages = chain.flatMap((s) => s.instructions.flatMap(installedPackages));
-  return (name) => packages.some((p) => p === name || (name.length >= 3 && p.startsWith(name)));
-}
 
 const NONROOT_UID = "65532";
 
@@ -73,14 +31,9 @@ export const rule: Rule = {
   check(ctx) {
     const { model } = ctx;
     for (const stage of model.stages) {
-      const chain = stageChain(stage);
-      const root = chain[chain.length - 1] ?? stage;
-      // FROM $BASE: the image, and so its users, is chosen at build time.
-      if (/^[^:@]*\$/.test(root.image) || expand(root.image, lookupAt(model, root.from), model.escape).unknown) continue;
-      const fam = baseUsersOf(rootImage(stage));
-      if (!fam) continue;
-      const added = addedNames(stage);
-      if (added === null) continue;
+      const users = knownStageUsers(model, stage);
+      if (!users) continue;
+      const { base: fam, added, root } = users;
       for (const ins of stage.instructions) {
         const found = userSpec(model, ins);
         if (found === undefined) continue;

@@ -2,6 +2,7 @@ import { declarationAt, lookupAt } from "../model/build.js";
 import { baseUsersOf } from "../model/base-users.js";
 import { unwrapCommand } from "../model/command-wrappers.js";
 import { isScratch } from "../model/images.js";
+import { lacksUser } from "../model/stage-users.js";
 import { lastUser, rootImage, stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import { expand } from "../model/variables.js";
@@ -87,8 +88,9 @@ export const rule: Rule = {
     if (user === "" || /^\d+$/.test(user) || user === "root") return;
     const created = createdUsers(model, final).filter((c) => c.name === user).pop();
     const base = baseUsersOf(rootImage(final));
-    // A name the base lacks and nothing creates is SG218's: the container would not start at all.
-    if (!created && base && !base.users.has(user)) return;
+    // A name the image lacks and nothing creates is SG218's: the container would not start at all.
+    // With FROM $BASE, SG218 cannot tell (a --build-arg may pick a base that has it), so it is this rule's.
+    if (!created && lacksUser(model, final, user)) return;
     const literal = created ? created.uid : base?.uids.get(user)?.toString();
     // `ARG UID=10001` + `adduser --uid "${UID}"`: USER ${UID} keeps following a --build-arg UID=...
     const variable = created?.uidVariable !== undefined && sameBinding(model, created.at, last, created.uidVariable) ? created.uidVariable : undefined;

@@ -19,6 +19,29 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: "FROM ${BASE} with an ARG default: a --build-arg may pick a base that has the user, so SG218 says nothing and this rule reports the name",
+      code: 'ARG BASE=alpine:3.20\nFROM ${BASE}\nCOPY app /app\nUSER app\nENTRYPOINT ["/app"]\n',
+      lines: [4],
+      message: "USER app names the user instead of its uid",
+    },
+    {
+      name: "FROM ${BASE} resolved to distroless: nonroot's uid is written",
+      code: 'ARG BASE=gcr.io/distroless/static-debian12\nFROM ${BASE}\nUSER nonroot\n',
+      lines: [3],
+      output: 'ARG BASE=gcr.io/distroless/static-debian12\nFROM ${BASE}\nUSER 65532\n',
+    },
+    {
+      name: "a user a package creates (apk add nginx) is not SG218's: the name is reported",
+      code: "FROM alpine:3.20\nRUN apk add --no-cache nginx\nUSER nginx\n",
+      lines: [3],
+      message: "USER nginx names the user instead of its uid",
+    },
+    {
+      name: "an /etc/passwd copied in: the name is reported",
+      code: "FROM alpine:3.20\nCOPY passwd /etc/passwd\nUSER app\n",
+      lines: [3],
+    },
+    {
       name: "docker init's Go template: adduser --uid from an ARG",
       code:
         build +
