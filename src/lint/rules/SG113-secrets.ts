@@ -8,6 +8,17 @@ const secretFile = /(^|\/)(\.env(\.[\w-]+)?|id_(rsa|dsa|ecdsa|ed25519)|[^/]*\.(p
 /** Words of an ARG/ENV name: BuildKit's "_", and also "-", "." and camelCase (apiKey). */
 const nameWords = /[_\-.]|(?<=[a-z0-9])(?=[A-Z])/;
 
+/**
+ * `POSTGRES_PASSWORD_FILE=/run/secrets/db_password`: the images' `_FILE` convention, where the value
+ * is the path of a file holding the secret (a secret mount, at run time), not the secret. Only a
+ * value that is a path counts (a `/` in it), or none yet (`ARG TOKEN_FILE`): a bare word may be the
+ * secret itself, written under the wrong name.
+ */
+function namesSecretFile(name: string, value: string | undefined): boolean {
+  const last = name.split(nameWords).at(-1)?.toLowerCase();
+  return (last === "file" || last === "path") && (value === undefined || value.includes("/"));
+}
+
 export const rule: Rule = {
   meta: {
     id: "SG113",
@@ -21,10 +32,10 @@ export const rule: Rule = {
     const { model } = ctx;
     for (const ins of model.instructions) {
       // An ENV set to "" only declares the variable for run time: the image keeps no value.
-      const envNames = envDeclarations(ins, model).filter((d) => unquoteWord(d.raw, model.escape) !== "").map((d) => d.name);
-      const names = ins.keyword === "ARG" ? argDeclarations(ins, model).map((d) => d.name) : envNames;
-      for (const name of names) {
-        if (!looksLikeSecretName(name, nameWords)) continue;
+      const envs = envDeclarations(ins, model).filter((d) => unquoteWord(d.raw, model.escape) !== "");
+      const declared = ins.keyword === "ARG" ? argDeclarations(ins, model) : envs;
+      for (const { name, value } of declared) {
+        if (!looksLikeSecretName(name, nameWords) || namesSecretFile(name, value)) continue;
         ctx.report({ at: ins, message: `${ins.keyword} ${name} looks like a secret, and ${ins.keyword} values are kept in the image metadata: pass it with RUN --mount=type=secret,id=${name.toLowerCase()} instead` });
       }
     }
