@@ -104,7 +104,9 @@ export const rule: Rule = {
         ? `write USER ${numeric} (${source})`
         : created
           ? `give ${user} a fixed uid when creating it (adduser -u 10001 ${user}, or useradd -u 10001 ${user}) and write USER 10001`
-          : `write the uid instead (USER 65532:65532 for a user of your own)`;
+          : user === "nobody"
+            ? `write its uid instead: nobody is 65534 in busybox, alpine, debian, ubuntu, distroless and RHEL 8 on, so USER 65534:65534 (check /etc/passwd of ${rootImage(final).repository})`
+            : `write the uid instead (USER 65532:65532 for a user of your own)`;
     const written = model.text.slice(last.argsStart, last.argsStart + spec.length) === spec && /^[\w.-]+(:[\w.-]+)?$/.test(spec);
     const fix =
       numeric !== undefined && written

@@ -81,6 +81,12 @@ ruleTester(rule, {
       lines: [3],
       message: "give app a fixed uid when creating it (adduser -u 10001 app, or useradd -u 10001 app) and write USER 10001",
     },
+    {
+      name: "nobody in an image whose users slimgo does not know (prometheus' busybox): the advice names nobody's usual uid, not a user of your own",
+      code: 'ARG ARCH="amd64"\nARG OS="linux"\nFROM quay.io/prometheus/busybox-${OS}-${ARCH}:latest\nCOPY prometheus /bin/prometheus\nUSER       nobody\nENTRYPOINT [ "/bin/prometheus" ]\n',
+      lines: [5],
+      message: "nobody is 65534 in busybox, alpine, debian, ubuntu, distroless and RHEL 8 on, so USER 65534:65534 (check /etc/passwd of prometheus/busybox-linux-amd64)",
+    },
     { name: "an image whose users slimgo does not know", code: "FROM node:20\nUSER node\n", lines: [2], message: "write the uid instead" },
     {
       name: "the user from an ARG: reported, not fixed in place",
