@@ -1,5 +1,6 @@
-import { isGolangImage } from "../model/images.js";
-import { rootImage, stageChain } from "../model/queries.js";
+import { isAlpineImage, isGolangImage } from "../model/images.js";
+import { envForCommand, goBuilds, rootImage, stageChain } from "../model/queries.js";
+import type { DockerfileModel, StageModel } from "../model/types.js";
 import { toolchainInstall } from "../model/toolchain-installs.js";
 import type { Rule } from "../types.js";
 
@@ -27,11 +28,26 @@ export const rule: Rule = {
       }
       return;
     }
+    const root = stageChain(final).at(-1) ?? final;
+    // FROM gorun, a stage of the Dockerfile: name the image it comes down to.
+    const image = root === final ? final.resolvedImage : `${final.resolvedImage} (${root.resolvedImage})`;
+    const runtime = cgoRuntime(ctx.model, final) ?? "scratch or distroless/static";
     ctx.report({
       at: final.from,
       message: single
-        ? `single-stage build on ${final.resolvedImage} ships the Go toolchain and sources: build in a golang stage, then COPY --from it into scratch or distroless/static`
-        : `final stage runs on ${final.resolvedImage}, which ships the Go toolchain: COPY the binary into scratch or distroless/static instead`,
+        ? `single-stage build on ${image} ships the Go toolchain and sources: build in a golang stage, then COPY --from it into ${runtime}`
+        : `final stage runs on ${image}, which ships the Go toolchain: COPY the binary into ${runtime} instead`,
     });
   },
 };
+
+/**
+ * For a final stage that copies a binary built with CGO_ENABLED=1 (hugo's extended build), a
+ * runtime with the C library it links: scratch and distroless/static have none (SG104).
+ */
+function cgoRuntime(model: DockerfileModel, final: StageModel): string | undefined {
+  const sources = new Set(final.copyFrom.flatMap((e) => (e.stage ? stageChain(e.stage) : [])));
+  const cgo = goBuilds(model).find((b) => sources.has(b.stage) && envForCommand(model, b, "CGO_ENABLED") === "1");
+  if (!cgo) return undefined;
+  return isAlpineImage(rootImage(cgo.stage)) ? "alpine (the cgo build links musl)" : "distroless/base or debian-slim (the cgo build links glibc)";
+}

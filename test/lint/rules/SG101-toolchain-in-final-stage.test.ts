@@ -12,6 +12,18 @@ ruleTester(rule, {
     { name: "golang only as builder", code: "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app\n" },
   ],
   invalid: [
+    {
+      name: "hugo's shape: FROM a stage named gorun, with a cgo build copied in: the message names the golang image and a runtime with musl",
+      code: 'ARG GO_VERSION="1.23.2"\nFROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-alpine3.20 AS gobuild\nFROM golang:${GO_VERSION}-alpine3.20 AS gorun\nFROM gobuild AS build\nENV CGO_ENABLED=1\nARG TARGETPLATFORM\nRUN xx-go build -o /usr/bin/hugo\nFROM gorun AS final\nCOPY --from=build /usr/bin/hugo /usr/bin/hugo\n',
+      lines: [8],
+      message: "final stage runs on gorun (golang:1.23.2-alpine3.20), which ships the Go toolchain: COPY the binary into alpine (the cgo build links musl) instead",
+    },
+    {
+      name: "a cgo build on a Debian golang image: distroless/base, not distroless/static",
+      code: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=1 go build -o /app .\nFROM golang:1.22\nCOPY --from=build /app /app\n",
+      lines: [3],
+      message: "final stage runs on golang:1.22, which ships the Go toolchain: COPY the binary into distroless/base or debian-slim (the cgo build links glibc) instead",
+    },
     { name: "single stage on ubuntu with apt-get install golang-go", code: "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y golang-go\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n", lines: [2], message: "apt-get install golang-go puts the Go toolchain into the final image (ubuntu:22.04), with the sources it builds" },
     { name: "apk add go on alpine", code: "FROM alpine:3.20\nRUN apk add --no-cache go git\nCOPY . /src\nRUN cd /src && go build -o /app .\n", lines: [2], message: "apk add go" },
     { name: "the go.dev archive unpacked into /usr/local", code: "FROM debian:bookworm-slim\nARG GO_VERSION=1.22.3\nRUN curl -fsSL https://go.dev/dl/go${GO_VERSION}.linux-amd64.tar.gz | tar -C /usr/local -xz\nENV PATH=/usr/local/go/bin:$PATH\nCOPY . /src\nRUN cd /src && go build -o /app .\n", lines: [3], message: "go${GO_VERSION}.linux-amd64.tar.gz unpacked by tar" },
