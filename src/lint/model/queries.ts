@@ -173,6 +173,14 @@ export function stageChain(stage: StageModel): StageModel[] {
   return chain;
 }
 
+/**
+ * Whether the stage's layers are in the image the Dockerfile builds: the final stage and those it
+ * starts FROM. A build stage that only COPY --from takes files of is not shipped.
+ */
+export function isShipped(model: DockerfileModel, stage: StageModel): boolean {
+  return model.finalStage === undefined || stageChain(model.finalStage).includes(stage);
+}
+
 /** The external image at the root of a stage's ancestry. */
 export function rootImage(stage: StageModel): ImageRef {
   const chain = stageChain(stage);

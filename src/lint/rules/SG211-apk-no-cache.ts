@@ -1,5 +1,5 @@
 import { unwrapCommand } from "../model/command-wrappers.js";
-import { editableWords } from "../model/queries.js";
+import { editableWords, isShipped } from "../model/queries.js";
 import type { ShellWord } from "../model/types.js";
 import type { Rule } from "../types.js";
 
@@ -30,7 +30,7 @@ export const rule: Rule = {
       if (addWords.length === 0) continue;
       ctx.report({
         at: ins,
-        message: "apk add without --no-cache keeps the package index in the image: use apk add --no-cache",
+        message: `apk add without --no-cache keeps the package index in ${isShipped(ctx.model, ctx.model.stages[ins.stage]!) ? "the image" : "this build stage's layer (not shipped, but stored and cached by the builder)"}: use apk add --no-cache`,
         ...(editable ? { fix: { description: "add --no-cache", edits: addWords.map((w) => ({ start: w.end, end: w.end, text: " --no-cache" })) } } : {}),
       });
     }

@@ -1,5 +1,5 @@
 import { unwrapCommand } from "../model/command-wrappers.js";
-import { editableWords } from "../model/queries.js";
+import { editableWords, isShipped } from "../model/queries.js";
 import type { DockerfileModel } from "../model/types.js";
 import type { Rule } from "../types.js";
 
@@ -35,7 +35,7 @@ export const rule: Rule = {
         ctx.report({
           at: ins,
           message:
-            `${words[0]?.value} install without ${missing.join(" and ")}: ${!yes ? "without -y the build stops at the prompt" : ""}${missing.length === 2 ? "; " : ""}${!noRecommends ? "recommended packages bloat the image" : ""}` +
+            `${words[0]?.value} install without ${missing.join(" and ")}: ${!yes ? "without -y the build stops at the prompt" : ""}${missing.length === 2 ? "; " : ""}${!noRecommends ? `recommended packages bloat ${isShipped(ctx.model, ctx.model.stages[ins.stage]!) ? "the image" : "this build stage (not shipped, but slower to build and cache)"}` : ""}` +
             (tls ? ` (with --no-install-recommends, also install ca-certificates, which ${tls} only recommends, or https fails with a certificate error)` : "") +
             (ssh ? " (and openssh-client, which git only recommends, for the ssh remote this Dockerfile uses)" : ""),
           ...(at && editableWords(ins, c) ? { fix: { description: `add ${added.join(" ")}`, edits: [{ start: at.end, end: at.end, text: " " + added.join(" ") }] } } : {}),

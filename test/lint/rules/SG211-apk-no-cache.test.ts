@@ -9,6 +9,8 @@ ruleTester(rule, {
   ],
   invalid: [
     { name: "several apk add in one RUN: one finding, every one fixed", code: "FROM alpine:3.20\nRUN apk update && apk add wget && apk add git\n", lines: [2], output: "FROM alpine:3.20\nRUN apk update && apk add --no-cache wget && apk add --no-cache git\n" },
+    { name: "in a build stage the final image only copies from: its index is not shipped, and the message does not say it is", code: "FROM alpine:3.20 AS build\nRUN apk add git\nFROM scratch\nCOPY --from=build /etc/passwd /etc/passwd\n", lines: [2], message: "keeps the package index in this build stage's layer (not shipped", output: "FROM alpine:3.20 AS build\nRUN apk add --no-cache git\nFROM scratch\nCOPY --from=build /etc/passwd /etc/passwd\n" },
+    { name: "in a stage the final one starts FROM: shipped", code: "FROM alpine:3.20 AS base\nRUN apk add git\nFROM base\nUSER 65532\n", lines: [2], message: "keeps the package index in the image:", output: "FROM alpine:3.20 AS base\nRUN apk add --no-cache git\nFROM base\nUSER 65532\n" },
     { name: "apk add", code: "FROM alpine:3.20\nRUN apk update && apk add git\n", lines: [2], message: "--no-cache", output: "FROM alpine:3.20\nRUN apk update && apk add --no-cache git\n" },
     { name: "sudo with an option", code: "FROM alpine:3.20\nRUN sudo -E apk add git\n", lines: [2], output: "FROM alpine:3.20\nRUN sudo -E apk add --no-cache git\n" },
     { name: "apk add in su -c \"...\"", code: "FROM alpine:3.20\nRUN su root -c \"apk add git\"\n", lines: [2], output: "FROM alpine:3.20\nRUN su root -c \"apk add --no-cache git\"\n" },

@@ -4,6 +4,8 @@ import { ruleTester } from "../support/rule-tester.js";
 ruleTester(rule, {
   valid: [{ code: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates\n" }],
   invalid: [
+    { name: "in a build stage: the recommended packages bloat the stage, not the image", code: "FROM debian:12 AS build\nRUN apt-get install -y make\nFROM scratch\nCOPY --from=build /usr/bin/make /make\n", lines: [2], message: "recommended packages bloat this build stage (not shipped", output: "FROM debian:12 AS build\nRUN apt-get install --no-install-recommends -y make\nFROM scratch\nCOPY --from=build /usr/bin/make /make\n" },
+    { name: "in the final stage: the image", code: "FROM debian:12\nRUN apt-get install -y make\n", lines: [2], message: "recommended packages bloat the image", output: "FROM debian:12\nRUN apt-get install --no-install-recommends -y make\n" },
     { name: "neither flag: git only recommends ca-certificates, so the fix adds it", code: "FROM debian:12\nRUN apt-get update && apt-get install git\n", lines: [2], message: "-y", output: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates git\n" },
     { name: "-y only", code: "FROM debian:12\nRUN apt-get install -y git\n", lines: [2], message: "--no-install-recommends", output: "FROM debian:12\nRUN apt-get install --no-install-recommends ca-certificates -y git\n" },
     {
