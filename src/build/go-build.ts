@@ -13,6 +13,7 @@ import { HEALTH_PROBE_SOURCE_LINES } from "../dockerfile/health-probe.js";
 import { claimGoBuild, OUTPUT, recordGoBuild, type GoBuildPlan } from "./speculation.js";
 import { keepOutput, leftAsSeeded, seedOutput } from "./go-output-cache.js";
 import { goGcEnv } from "./go-gc-env.js";
+import { goQuotedField } from "./go-quoted.js";
 import { stopAtExit } from "../fsutil/temp-cleanup.js";
 
 export interface GoBuildRequest {
@@ -51,7 +52,7 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   const dir = join(req.outDir, platformKey(req.platform).replace(/\//g, "-"));
   await mkdir(dir, { recursive: true });
   const out = join(dir, req.binary);
-  const ldflags = ["-s", "-w", ...req.xflags.map((x) => `-X=${x}`), ...req.extraLdflags].join(" ");
+  const ldflags = ["-s", "-w", ...req.xflags.map(xField), ...req.extraLdflags].join(" ");
   const plan: GoBuildPlan = {
     go: go.binary,
     cwd: req.moduleRoot,
@@ -74,6 +75,13 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   await recordGoBuild(plan);
   const { size } = await stat(out);
   return { platform: req.platform, path: out, size, ms: early ? early.ms : performance.now() - t0, startedEarly: Boolean(early), upToDate };
+}
+
+/** `-X=symbol=value` as one field of -ldflags, so that a version with spaces ("1.0 beta") stays one value. */
+function xField(assignment: string): string {
+  const field = goQuotedField(`-X=${assignment}`);
+  if (field === undefined) throw inputError(`-X ${assignment}: go cannot take a value with spaces and both ' and " in -ldflags: leave out one kind of quote (check --version)`);
+  return field;
 }
 
 /**

@@ -34,3 +34,23 @@ test("the Makefile's -X symbols of a version package are stamped into the binary
   assert.match(printed, /^1\.2\.3 \S+$/, "the version package's Version is the build's version");
   assert.notEqual(printed.split(" ")[1], "none", "and its Commit is stamped too");
 });
+
+test("a --version with spaces and quotes is stamped as written, not split into go's -ldflags", { skip: skipUnless("go", "umoci") }, async () => {
+  const dir = await temp.make("slimgo-stamp-spaces-");
+  await writeFile(join(dir, "go.mod"), "module example.com/spaced\n\ngo 1.19\n");
+  await writeFile(join(dir, "main.go"), 'package main\n\nimport "fmt"\n\nvar version = "dev"\n\nfunc main() { fmt.Println(version) }\n');
+  const layout = join(await temp.make("slimgo-stamp-spaces-out-"), "layout");
+  const version = `1.0 beta "rc" $HOME`;
+  const built = await runSlimgo(["build", dir, "--version", version, "--oci-layout", layout, "-q"], { env: { SLIMGO_CACHE_DIR: await temp.make("slimgo-stamp-spaces-cache-") } });
+  assert.equal(built.code, 0, built.stderr);
+  const bundle = join(await temp.make("slimgo-stamp-spaces-bundle-"), "bundle");
+  await runTool("umoci", ["unpack", "--image", `${layout}:localhost/spaced:latest`, bundle]);
+  assert.equal(execFileSync(join(bundle, "rootfs/usr/local/bin/spaced"), { encoding: "utf8" }).trim(), version);
+});
+
+test("a --version with spaces and both kinds of quote, which go's -ldflags cannot hold, is a usage error before compiling", async () => {
+  const built = await runSlimgo(["build", "--version", `it's "1.0" beta`, "--tarball", "x.tar"], { cwd: await temp.make("slimgo-stamp-quotes-") });
+  assert.equal(built.code, 2);
+  assert.match(built.stderr, /--version.*both ' and "/);
+  assert.doesNotMatch(built.stderr, /compiling/);
+});

@@ -3,6 +3,7 @@ import { relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import type { BuildResult } from "../../build/index.js";
 import { speculate, stopSpeculation } from "../../build/speculation.js";
+import { goQuotedField } from "../../build/go-quoted.js";
 import { describeChanges, rebuildOnChange } from "../../build/watch.js";
 import { inputError } from "../../errors.js";
 import { fullLocalName, isValidTag } from "../../image/reference.js";
@@ -63,6 +64,12 @@ const tagOption = (value: string, previous?: string[]) => {
   return collect(value, previous);
 };
 
+/** go reads -ldflags as quoted fields with no escapes: a version with a space and both quotes cannot be stamped. */
+const versionOption = (value: string) => {
+  if (goQuotedField(value) === undefined) throw new InvalidArgumentError(`has spaces and both ' and ", which go's -ldflags cannot hold in one -X value: leave out one kind of quote`);
+  return value;
+};
+
 /** The same check a publish makes, before the compile rather than after it. */
 const localName = (value: string) => {
   try {
@@ -88,7 +95,7 @@ export function registerBuild(program: Command): void {
     .argument("[targets...]", "module directory, or main package directories (./cmd/api ...)", ["."])
     .option("--platform <list>", "linux/amd64,linux/arm64,linux/amd64/v3,... or all (a variant sets GOAMD64 or GOARM; default: this machine's)", collect)
     .option("--all", "build every main package, each into its own image")
-    .option("--version <v>", "version for -X main.version and labels (default: git describe, else dev)")
+    .option("--version <v>", "version for -X main.version and labels (default: git describe, else dev)", versionOption)
     .option("--base <ref>", "base image: REGISTRY/REPO:TAG, oci:DIR[:TAG] or the path of a layout or tarball (default: slimgo's own)")
     .option("--format <format>", "manifest media types: oci, docker, or auto (docker when there is a health check)", oneOf(["oci", "docker", "auto"] as const), "auto")
     .option("--compression <gzip|none>", "how slimgo's layers are stored: gzip, or none to skip compressing (default: gzip; none for --watch without --push)", oneOf(["gzip", "none"] as const))
