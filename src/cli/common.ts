@@ -14,7 +14,7 @@ export function withCommonOptions(cmd: Command): Command {
     .option("--json", "print a machine-readable JSON result on stdout (an error as {\"error\":{...}})")
     .addOption(new Option("-q, --quiet", "print nothing on stderr but warnings and errors").conflicts("verbose"))
     .option("--verbose", "print more detail on stderr")
-    .option("--config <file>", "config file (default: slimgo.yaml at the module root)");
+    .option("--config <file>", "config file (default: slimgo.yaml at the module root)", nonEmpty);
 }
 
 export function outputFor(options: CommonOptions): Output {
@@ -38,6 +38,18 @@ export function oneOf<T extends string>(choices: readonly T[]): (value: string) 
 
 /** For repeatable options: each use adds a value. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/**
+ * A commander argument parser that refuses "": `--push "$IMAGE"` with the variable unset would
+ * otherwise count as the option left out, and the build would publish nothing and succeed.
+ */
+export const nonEmpty = (value: string): string => {
+  if (value === "") throw new InvalidArgumentError("is empty (an unset shell variable?): give a value, or leave the option out");
+  return value;
+};
+
+/** collect, refusing "" as nonEmpty does. */
+export const collectNonEmpty = (value: string, previous: string[] = []): string[] => collect(nonEmpty(value), previous);
 
 /** The image references inspect and verify open, for their descriptions. */
 export const IMAGE_SOURCES_HELP = "IMAGE: oci:DIR[:TAG], oci-archive:FILE[:REF], docker-archive:FILE, podman:NAME, docker:NAME or REGISTRY/REPO:TAG; a path (./out, notes.tar) opens the layout or tarball that slimgo build wrote there, and so does each line slimgo build prints (REF@sha256:…: the image must have that digest).";

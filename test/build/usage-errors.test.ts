@@ -104,3 +104,11 @@ test("a SOURCE_DATE_EPOCH that is not a whole number of seconds is an error nami
     );
   }
 });
+
+test("an empty value (an unset shell variable, --push \"$IMAGE\") is a usage error, not the option left out and a build that publishes nothing", async () => {
+  const dir = await fixture("root-main");
+  const layout = join(await temp.make("slimgo-empty-values-"), "layout");
+  for (const option of ["--push", "--oci-layout", "--tarball", "--sbom-dir", "--base", "--platform", "--insecure-registry", "--config", "--version", "--load"]) {
+    await refused([dir, option, "", "--oci-layout", layout], new RegExp(`^slimgo: option '${option} [^']*' argument '' is invalid\\. is empty \\(an unset shell variable\\?\\): give a value, or leave the option out$`, "m"));
+  }
+});

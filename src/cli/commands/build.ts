@@ -9,7 +9,7 @@ import { inputError } from "../../errors.js";
 import { fullLocalName, isValidTag } from "../../image/reference.js";
 import { displayPath } from "../../fsutil/display-path.js";
 import type { Destination } from "../../publish/index.js";
-import { collect, oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
+import { collect, collectNonEmpty, nonEmpty, oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
 import type { Output } from "../output.js";
 import { reportError } from "../report-error.js";
 
@@ -66,6 +66,7 @@ const tagOption = (value: string, previous?: string[]) => {
 
 /** go reads -ldflags as quoted fields with no escapes: a version with a space and both quotes cannot be stamped. */
 const versionOption = (value: string) => {
+  nonEmpty(value);
   if (goQuotedField(value) === undefined) throw new InvalidArgumentError(`has spaces and both ' and ", which go's -ldflags cannot hold in one -X value: leave out one kind of quote`);
   return value;
 };
@@ -93,10 +94,10 @@ export function registerBuild(program: Command): void {
         "and local podman/docker.",
     )
     .argument("[targets...]", "module directory, or main package directories (./cmd/api ...)", ["."])
-    .option("--platform <list>", "linux/amd64,linux/arm64,linux/amd64/v3,... or all (a variant sets GOAMD64 or GOARM; default: this machine's)", collect)
+    .option("--platform <list>", "linux/amd64,linux/arm64,linux/amd64/v3,... or all (a variant sets GOAMD64 or GOARM; default: this machine's)", collectNonEmpty)
     .option("--all", "build every main package, each into its own image")
     .option("--version <v>", "version for -X main.version and labels (default: git describe, else dev)", versionOption)
-    .option("--base <ref>", "base image: REGISTRY/REPO:TAG, oci:DIR[:TAG] or the path of a layout or tarball (default: slimgo's own)")
+    .option("--base <ref>", "base image: REGISTRY/REPO:TAG, oci:DIR[:TAG] or the path of a layout or tarball (default: slimgo's own)", nonEmpty)
     .option("--format <format>", "manifest media types: oci, docker, or auto (docker when there is a health check)", oneOf(["oci", "docker", "auto"] as const), "auto")
     .option("--compression <gzip|none>", "how slimgo's layers are stored: gzip, or none to skip compressing (default: gzip; none for --watch without --push)", oneOf(["gzip", "none"] as const))
     .option("--healthcheck <path|url>", "health endpoint to probe: /PATH on the program's port, http://127.0.0.1:PORT/PATH, or none (default: detected)")
@@ -106,14 +107,14 @@ export function registerBuild(program: Command): void {
     .option("--user <uid:gid>", "numeric user (default 65532:65532)", numericUser)
     .option("--cgo", "allow cgo (CGO_ENABLED=1): this machine's platform only, with a --base that has the C library")
     .option("--assets <path>", "file or directory inside the module copied into the image at the same path (repeatable)", collect)
-    .option("--push <ref>", "push to REGISTRY/REPO[:TAG] (with --all: a REGISTRY/PREFIX for each binary)")
+    .option("--push <ref>", "push to REGISTRY/REPO[:TAG] (with --all: a REGISTRY/PREFIX for each binary)", nonEmpty)
     .option("-t, --tag <tag>", "tag to push or name the image with (repeatable; default: latest)", tagOption)
-    .option("--oci-layout <dir>", "add the image to an OCI layout directory")
-    .option("--tarball <file>", "write a tarball that docker load and podman load accept (several programs: one each, FILE-BINARY.tar, e.g. app-api.tar)")
-    .option("--load [engine]", "load into the local podman or docker (default: podman if installed)")
+    .option("--oci-layout <dir>", "add the image to an OCI layout directory", nonEmpty)
+    .option("--tarball <file>", "write a tarball that docker load and podman load accept (several programs: one each, FILE-BINARY.tar, e.g. app-api.tar)", nonEmpty)
+    .option("--load [engine]", "load into the local podman or docker (default: podman if installed)", nonEmpty)
     .option("--name <name>", "image name for local outputs when one program is built (default: localhost/BINARY)", localName)
-    .option("--insecure-registry <host>", "plain-HTTP registry you trust (repeatable)", collect)
-    .option("--sbom-dir <dir>", "write an SPDX 2.3 SBOM per image (with --push, SBOMs are also pushed beside the image)")
+    .option("--insecure-registry <host>", "plain-HTTP registry you trust (repeatable)", collectNonEmpty)
+    .option("--sbom-dir <dir>", "write an SPDX 2.3 SBOM per image (with --push, SBOMs are also pushed beside the image)", nonEmpty)
     .option("--watch", "after the first build, rebuild and republish on every change to the module until Ctrl-C");
   withCommonOptions(cmd)
     .addHelpText(
