@@ -253,6 +253,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
       const unsetPort = unsetPortNote(main.facts, imageEnv, analysis.root);
       if (unsetPort) notes.push(unsetPort);
+      const probePort = probePortNote(main, portsInImage(main.facts, imageEnv), options.healthcheck, analysis.root);
+      if (probePort) notes.push(probePort);
       const onLoopback = loopbackWarning({ ...main, facts: { ...main.facts, ports: portsInImage(main.facts, imageEnv) } }, analysis.root);
       if (onLoopback) notes.push(onLoopback);
       const tls = main.facts.tlsServer;
@@ -413,13 +415,9 @@ function layerReport(prefix: string, print: (message: string) => void): LayerRep
 function healthFor(main: MainPackage, ports: ListeningPort[], override: string | undefined, root: string): string[] | undefined {
   if (override === "none") return undefined;
   if (override !== undefined) checkHealthcheck(override);
-  if (override && /^https?:\/\//.test(override)) {
-    const url = new URL(override);
-    // The probe dials the container itself over plain HTTP, by IPv4 address (it carries no resolver or TLS).
-    if (url.protocol !== "http:" || !/^(localhost|\d{1,3}(\.\d{1,3}){3})$/.test(url.hostname)) {
-      throw inputError(`--healthcheck ${override}: the health probe GETs plain http:// on localhost or an IPv4 address inside the container, e.g. http://127.0.0.1:8080/healthz; give a path (/healthz) to probe the program's own port`);
-    }
-    return healthProbeCommand(`${url.hostname}:${url.port || "80"}`, `${url.pathname}${url.search}`);
+  if (override && isUrl(override)) {
+    const { host, port, path } = probeUrl(override);
+    return healthProbeCommand(`${host}:${port}`, path);
   }
   // --healthcheck PATH: on the program's port (8080 when none is known), as init's --health-path.
   const target = healthTarget({ ...main.facts, ports }, override ? { path: override, ...(ports.length === 0 ? { port: 8080 } : {}) } : {});
@@ -433,8 +431,36 @@ function healthFor(main: MainPackage, ports: ListeningPort[], override: string |
 
 /** `--healthcheck`: none, an http(s):// URL, or a path the probe can send (checkHealthPath). */
 export function checkHealthcheck(value: string): void {
-  if (value === "none" || /^https?:\/\//.test(value)) return;
-  checkHealthPath("--healthcheck", value, ", an http:// URL, or none");
+  if (value === "none") return;
+  if (isUrl(value)) probeUrl(value);
+  else checkHealthPath("--healthcheck", value, ", an http:// URL, or none");
+}
+
+function isUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+}
+
+/** Where the probe dials for a --healthcheck URL: the container itself over plain HTTP, by IPv4 address (it carries no resolver or TLS). */
+function probeUrl(value: string): { host: string; port: number; path: string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw inputError(`--healthcheck ${value}: not a valid URL (a port is a number from 1 to 65535): give one like http://127.0.0.1:8080/healthz, or a path (/healthz) to probe the program's own port`);
+  }
+  if (url.protocol !== "http:" || !/^(localhost|\d{1,3}(\.\d{1,3}){3})$/.test(url.hostname)) {
+    throw inputError(`--healthcheck ${value}: the health probe GETs plain http:// on localhost or an IPv4 address inside the container, e.g. http://127.0.0.1:8080/healthz; give a path (/healthz) to probe the program's own port`);
+  }
+  return { host: url.hostname, port: Number(url.port || "80"), path: `${url.pathname}${url.search}` };
+}
+
+/** A --healthcheck URL on a port the program is not seen to listen on: the probe would fail and the container be unhealthy. */
+function probePortNote(main: MainPackage, ports: ListeningPort[], override: string | undefined, root: string): string | undefined {
+  if (!override || !isUrl(override) || ports.length === 0) return undefined;
+  const { port } = probeUrl(override);
+  if (ports.some((p) => p.port === port)) return undefined;
+  const listens = ports.map((p) => `${p.port} (${displayModuleLine(root, p.evidence)})`).join(", ");
+  return `--healthcheck ${override} probes port ${port}, but ${main.binary} listens on ${listens}: the container would be reported unhealthy; probe one of those ports, or give a path (/healthz) to probe the program's own`;
 }
 
 function valueFor(role: string, version: VersionInfo): string {

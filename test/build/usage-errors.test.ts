@@ -112,3 +112,21 @@ test("an empty value (an unset shell variable, --push \"$IMAGE\") is a usage err
     await refused([dir, option, "", "--oci-layout", layout], new RegExp(`^slimgo: option '${option} [^']*' argument '' is invalid\\. is empty \\(an unset shell variable\\?\\): give a value, or leave the option out$`, "m"));
   }
 });
+
+test("a --healthcheck URL the probe cannot dial is a usage error naming it, not an internal error", async () => {
+  const dir = await fixture("root-main");
+  const layout = join(await temp.make("slimgo-health-url-"), "layout");
+  await refused([dir, "--healthcheck", "http://127.0.0.1:99999/healthz", "--oci-layout", layout], /^slimgo: --healthcheck http:\/\/127\.0\.0\.1:99999\/healthz: not a valid URL \(a port is a number from 1 to 65535\)/m);
+  await refused([dir, "--healthcheck", "ftp://127.0.0.1/healthz", "--oci-layout", layout], /^slimgo: --healthcheck ftp:\/\/127\.0\.0\.1\/healthz: the health probe GETs plain http:\/\/ on localhost or an IPv4 address/m);
+});
+
+test("a --healthcheck URL on a port the program does not listen on is a warning naming the ports it does", { skip: skipUnless("go") }, async () => {
+  const dir = await fixture("root-main");
+  const layout = join(await temp.make("slimgo-health-port-"), "layout");
+  const r = await runSlimgo(["build", dir, "--healthcheck", "http://127.0.0.1:9999/healthz", "--oci-layout", layout, "-q"], { env: { SLIMGO_CACHE_DIR: await temp.make("slimgo-health-port-cache-") } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^warning: rootmain: --healthcheck http:\/\/127\.0\.0\.1:9999\/healthz probes port 9999, but rootmain listens on 8080 \([^)]*main\.go:\d+\): the container would be reported unhealthy/m);
+  const onItsPort = await runSlimgo(["build", dir, "--healthcheck", "http://127.0.0.1:8080/healthz", "--oci-layout", layout, "-q"], { env: { SLIMGO_CACHE_DIR: await temp.make("slimgo-health-port-cache-") } });
+  assert.equal(onItsPort.code, 0, onItsPort.stderr);
+  assert.doesNotMatch(onItsPort.stderr, /probes port/);
+});
