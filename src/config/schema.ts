@@ -61,7 +61,14 @@ function described(value: unknown): string {
   return `${typeof value === "string" ? "the text" : `the ${typeof value}`} ${JSON.stringify(value)}`;
 }
 
-const stringMap = (example: string) => map(v.record(v.string(), text(`"value" (quoted, or a number)`)), `NAME: value, e.g. { ${example} }`);
+/** A label's key: anything but empty, as --label takes it. */
+const labelKey = v.pipe(v.string(), v.minLength(1, 'a name must not be empty ("")'));
+
+/** An environment variable's name: an "=" in it would make another variable (`A=B: x` is A set to "B=x"). */
+const variableName = v.pipe(labelKey, v.check((name) => !name.includes("="), (issue) => `${JSON.stringify(issue.input)} cannot be a variable name, as "=" ends the name: write the name alone`));
+
+const stringMap = (example: string, names: "variables" | "labels" = "variables") =>
+  map(v.record(names === "variables" ? variableName : labelKey, text(`"value" (quoted, or a number)`)), `NAME: value, e.g. { ${example} }`);
 
 /** The schema of `slimgo.yaml`. Unknown keys are errors, so a typo is never silently ignored. */
 export const configSchema = map(
@@ -96,7 +103,7 @@ export const configSchema = map(
           base: v.optional(text("gcr.io/distroless/static-debian12:nonroot")),
           env: v.optional(stringMap("GOMEMLIMIT: 200MiB")),
           args: v.optional(strings("--log-format=json")),
-          labels: v.optional(stringMap("team: payments")),
+          labels: v.optional(stringMap("team: payments", "labels")),
           user: v.optional(v.pipe(text('"65532:65532"'), v.regex(/^\d+(:\d+)?$/, "must be a numeric uid[:gid], e.g. 65532:65532"))),
           ldflags: v.optional(strings('"-X main.edition=oss"')),
           flags: v.optional(strings("-tags=netgo")),

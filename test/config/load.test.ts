@@ -89,3 +89,11 @@ test("a missing default file is an empty config; a missing --config file is an e
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("an env or go-env name with \"=\" or none, and an empty label name, are errors naming the line, as --env and --label refuse them", () => {
+  expectConfigError('build:\n  env:\n    OK: "1"\n    "A=B": x\n', /slimgo\.yaml:4: build\.env\.A=B: "A=B" cannot be a variable name, as "=" ends the name: write the name alone$/);
+  expectConfigError('build:\n  env: { "": x }\n', /slimgo\.yaml:2: build\.env\.: a name must not be empty \(""\)$/);
+  expectConfigError('build:\n  go-env: { "GOFLAGS=": x }\n', /slimgo\.yaml:2: build\.go-env\.GOFLAGS=: /);
+  expectConfigError('build:\n  labels: { "": x }\n', /slimgo\.yaml:2: build\.labels\.: a name must not be empty/);
+  assert.deepEqual(parseConfig('build:\n  labels: { "a=b": x }\n  env: { "A B": "1" }\n', "slimgo.yaml").build?.labels, { "a=b": "x" }, "a label key may hold =, as LABEL does");
+});
