@@ -7,7 +7,7 @@ import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { inputError, SlimgoError } from "../errors.js";
 import { reasonFor } from "../fsutil/output-path.js";
-import type { TarEntry } from "../tar/write.js";
+import { planEntries, type TarEntry } from "../tar/write.js";
 import { dockerignoreMatcher, type DockerignoreMatcher } from "../dockerfile/dockerignore-patterns.js";
 import { secretFilePattern } from "../secret-names.js";
 
@@ -88,6 +88,20 @@ export async function assetEntries(root: string, assets: string[], named: AssetN
     }
   }
   return [...entries.values()];
+}
+
+/**
+ * The asset entries, with each directory the layers below already have (`tmp`, `etc`, a state
+ * directory) written as they have it: a layer's directory entry replaces the one below, so an asset
+ * directory `tmp` would otherwise turn /tmp from 1777 into 0755 and the non-root user could not
+ * write there, as `COPY tmp /tmp` leaves it writable.
+ */
+export function keepingLowerDirectories(entries: TarEntry[], lower: TarEntry[]): TarEntry[] {
+  const lowerDirectories = new Map(planEntries(lower, { mtime: 0 }).filter((e) => e.type === "dir").map((e) => [e.path, e]));
+  return planEntries(entries, { mtime: 0 }).map((entry) => {
+    const below = entry.type === "dir" ? lowerDirectories.get(entry.path) : undefined;
+    return below ? { ...entry, mode: below.mode, uid: below.uid, gid: below.gid } : entry;
+  });
 }
 
 /** The asset paths as given, without "./" or a trailing "/", to compare with paths the program reads. */

@@ -21,7 +21,7 @@ import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
 import { compressionId, layerFromFiles, tarDigest, type BuildCompression } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
 import { portsInImage, unsetPortNote } from "./ports.js";
-import { assetEntries, checkAssets, cleanAssetPath } from "./assets.js";
+import { assetEntries, checkAssets, cleanAssetPath, keepingLowerDirectories } from "./assets.js";
 import { baseLayerEntries, describeBaseLayer, NONROOT_UID, stateDirectoryEntries, ZONEINFO_PATH } from "./base-layer.js";
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
 import { checkGoEnv } from "./go-env-guard.js";
@@ -208,6 +208,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       const stateDirectories = main.facts.stateDirectories.map((d) => d.path);
       const made = (async () => {
         const layers: { layer: Layer; history: HistoryEntry }[] = [];
+        // A --base's directories are not read: of those an asset may name, /tmp is the one a non-root program needs as it was.
+        let lower: TarEntry[] = [{ path: "tmp", type: "dir", mode: 0o1777 }, ...stateDirectoryEntries(stateDirectories)];
         if (!base) {
           const zoneinfoWanted = main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata;
           const baseOptions = {
@@ -215,11 +217,12 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
             zoneinfoZip: zoneinfoWanted && goZoneinfo ? await goZoneinfo.zip() : undefined,
             stateDirectories: stateDirectories.length > 0 ? stateDirectories : undefined,
           };
+          lower = baseLayerEntries(baseOptions);
           const key = JSON.stringify([format, baseOptions]);
           let making = baseLayers.get(key);
           const shared = making !== undefined;
           if (!making) {
-            making = layerOf(baseLayerEntries(baseOptions), format, report("base"));
+            making = layerOf(lower, format, report("base"));
             baseLayers.set(key, making);
           }
           const layer = await making;
@@ -234,7 +237,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           layers.push({ layer: await layerOf([binaryEntry(HEALTH_PROBE_PATH, probe)], format, report("health probe")), history: historyAt("slimgo build: health probe (no shell needed)") });
         }
         if (assets.length > 0) {
-          const entries = await assetEntries(analysis.root, assets, assetsNamed, assetLeftOut);
+          const entries = keepingLowerDirectories(await assetEntries(analysis.root, assets, assetsNamed, assetLeftOut), lower);
           layers.push({ layer: await layerOf(entries, format, report("assets")), history: historyAt(`slimgo build: assets ${assets.join(" ")}`) });
         }
         return layers;

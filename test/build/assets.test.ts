@@ -7,6 +7,8 @@ import { assetEntries, checkAssets } from "../../src/build/assets.js";
 import { SlimgoError } from "../../src/errors.js";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { tempDirs } from "../support/temp-dirs.js";
+import { freePort, podman, removeImages, removeStartedContainers, runContainer, waitForHttp } from "../support/podman.js";
+import { skipContainers } from "../support/tools.js";
 
 const temp = tempDirs();
 const fixture = moduleCopies();
@@ -148,4 +150,24 @@ test("slimgo build --assets DIR keeps a secret file out of the image with one wa
   assert.doesNotMatch(tree.stdout, /\.env|server\.key/);
   const verified = await runSlimgo(["verify", layout]);
   assert.match(verified.stdout, /PASS\s+SV011 /);
+});
+
+test("an asset directory named tmp leaves /tmp writable for the non-root user, as COPY tmp /tmp does", { skip: skipContainers() }, async (t) => {
+  const dir = await fixture("tempfiles");
+  await mkdir(join(dir, "tmp"));
+  await writeFile(join(dir, "tmp", "seed.txt"), "seed\n");
+  const tarball = join(await temp.make("slimgo-assets-tmp-"), "tempfiles.tar");
+  const image = "localhost/slimgo-test-assets-tmp:latest";
+  const built = await runSlimgo(["build", dir, "--assets", "tmp", "--name", "localhost/slimgo-test-assets-tmp", "--tarball", tarball, "-q"]);
+  assert.equal(built.code, 0, built.stderr);
+  t.after(async () => {
+    await removeStartedContainers();
+    await removeImages(image);
+  });
+  await podman(["load", "-i", tarball]);
+  const port = await freePort();
+  await runContainer({ image, env: { PORT: String(port) } });
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+  const upload = await fetch(`http://127.0.0.1:${port}/upload`, { method: "POST", body: "hello" });
+  assert.equal(upload.status, 200, `os.CreateTemp in /tmp as uid 65532: ${await upload.text()}`);
 });
