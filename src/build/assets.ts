@@ -3,7 +3,7 @@
  * inside the module, each at its path relative to the module root, so the program finds them from
  * its working directory (/) as it did from the module's.
  */
-import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { lstat, readdir, readFile, readlink, realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { inputError, SlimgoError } from "../errors.js";
 import { reasonFor } from "../fsutil/output-path.js";
@@ -52,10 +52,13 @@ export async function assetEntries(root: string, assets: string[], named: AssetN
   const add = async (full: string, label: string, walking: Set<string> = new Set()): Promise<void> => {
     const link = await lstat(full);
     if (link.isSymbolicLink()) {
-      const target = await realpath(full).catch(() => undefined);
-      if (target === undefined || !inside(realRoot, target)) {
-        throw inputError(`${label}: ${relative(root, full) || "."} is a symbolic link to ${target ?? "nothing"}, outside the module: copy the files into the module, or leave the link out`);
+      const target = await realpath(full).catch((err: NodeJS.ErrnoException) => err);
+      const shown = relative(root, full) || ".";
+      if (target instanceof Error) {
+        const why = target.code === "ELOOP" ? "that loops back to itself" : `to ${await readlink(full)}, which does not exist`;
+        throw inputError(`${label}: ${shown} is a symbolic link ${why}: remove the link, or make it name a file in the module`);
       }
+      if (!inside(realRoot, target)) throw inputError(`${label}: ${shown} is a symbolic link to ${target}, outside the module: copy the files into the module, or leave the link out`);
     }
     const info = await stat(full);
     const rel = relative(root, full).split(sep).join("/");
@@ -111,7 +114,8 @@ export function cleanAssetPath(path: string): string {
 
 function insideModule(root: string, given: string, label: string): string {
   const full = resolve(root, given);
-  if (!inside(root, full) || full === resolve(root)) throw inputError(`${label}: must be a file or directory inside the module (${root}), not the module itself`);
+  if (full === resolve(root)) throw inputError(`${label}: must be a file or directory inside the module (${root}), not the module itself: give its files or directories one by one`);
+  if (!inside(root, full)) throw inputError(`${label}: must be a file or directory inside the module (${root}), and ${full} is outside it: copy it into the module, or give a path from the module's root`);
   return full;
 }
 

@@ -64,8 +64,8 @@ test("a symbolic link is followed inside the module, and refused when it leads o
 test("a path outside the module, the module itself or a missing path is a usage error naming it", async () => {
   const { root } = await module();
   for (const [given, message] of [
-    ["../id_rsa", /^--assets \.\.\/id_rsa: must be a file or directory inside the module/],
-    [".", /^--assets \.: must be a file or directory inside the module .*not the module itself/],
+    ["../id_rsa", /^--assets \.\.\/id_rsa: must be a file or directory inside the module \([^)]*\), and \S*\/id_rsa is outside it/],
+    [".", /^--assets \.: must be a file or directory inside the module .*not the module itself: give its files or directories one by one$/],
     ["static", /^--assets static: cannot read \(ENOENT/],
   ] as const) {
     await assert.rejects(assetEntries(root, [given]), (err: Error) => err instanceof SlimgoError && err.exitCode === 2 && message.test(err.message), given);
@@ -83,7 +83,7 @@ test("before the compile, each asset must be a file or directory in the module: 
     ["pipe", /^--assets pipe: \S+\/svc\/pipe is neither a file nor a directory/],
     ["dangling", /^--assets dangling: \S+\/svc\/dangling is a symbolic link to nothing/],
     ["key", /^--assets key: key is a symbolic link to \S+\/id_rsa, outside the module/],
-    ["../id_rsa", /^--assets \.\.\/id_rsa: must be a file or directory inside the module/],
+    ["../id_rsa", /^--assets \.\.\/id_rsa: must be a file or directory inside the module \([^)]*\), and \S*\/id_rsa is outside it/],
   ] as const) {
     await assert.rejects(checkAssets(root, ["config.json", "templates", given]), (err: Error) => err instanceof SlimgoError && err.exitCode === 2 && message.test(err.message), given);
   }
@@ -170,4 +170,20 @@ test("an asset directory named tmp leaves /tmp writable for the non-root user, a
   await waitForHttp(`http://127.0.0.1:${port}/healthz`);
   const upload = await fetch(`http://127.0.0.1:${port}/upload`, { method: "POST", body: "hello" });
   assert.equal(upload.status, 200, `os.CreateTemp in /tmp as uid 65532: ${await upload.text()}`);
+});
+
+test("a dangling or looping symbolic link inside an asset directory is named as such, not as a link out of the module", async () => {
+  const { root } = await module();
+  await symlink("gone.html", join(root, "templates", "old.html"));
+  await assert.rejects(assetEntries(root, ["templates"]), (err: Error) => {
+    assert.equal(err.message, "--assets templates: templates/old.html is a symbolic link to gone.html, which does not exist: remove the link, or make it name a file in the module");
+    return true;
+  });
+  const { root: other } = await module();
+  await symlink("b", join(other, "public", "a"));
+  await symlink("a", join(other, "public", "b"));
+  await assert.rejects(assetEntries(other, ["public"]), (err: Error) => {
+    assert.equal(err.message, "--assets public: public/a is a symbolic link that loops back to itself: remove the link, or make it name a file in the module");
+    return true;
+  });
 });
