@@ -22,7 +22,8 @@ export function parseConfig(text: string, file: string): SlimgoConfig {
 export function parseConfigWithLines(text: string, file: string): ParsedConfig {
   const shown = displayPath(file);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // Merge keys (`<<: *common`) as docker compose reads them: a map shared by env and labels.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = lineCounter.linePos(yamlError.pos[0]).line;
@@ -30,7 +31,7 @@ export function parseConfigWithLines(text: string, file: string): ParsedConfig {
   }
   const lineOf = (path: KeyPath) => keyLine(doc, path, lineCounter) ?? keyLine(doc, path.slice(0, -1), lineCounter) ?? 1;
   numbersAsText(doc.contents, []);
-  const data: unknown = doc.toJS() ?? {};
+  const data = toData(doc, shown, file, text);
   const parsed = valibot().safeParse(configSchema, data);
   if (parsed.success) return { config: parsed.output, where: (path) => `${shown}:${lineOf(path)}: ${keyName(path)}` };
 
@@ -38,6 +39,16 @@ export function parseConfigWithLines(text: string, file: string): ParsedConfig {
   const path = issueKeys(issue);
   const line = lineOf(path);
   throw inputError(`${shown}:${line}: ${keyName(path)}: ${describeIssue(issue)}`, { file, line });
+}
+
+/** The document as plain data; a merge key (`<<`) that names no map is an error of the file, found only here. */
+function toData(doc: Document, shown: string, file: string, text: string): unknown {
+  try {
+    return doc.toJS() ?? {};
+  } catch (err) {
+    const line = text.split("\n").findIndex((l) => /^\s*<<\s*:/.test(l)) + 1 || 1;
+    throw inputError(`${shown}:${line}: invalid YAML: ${firstLine((err as Error).message)}`, { file, line });
+  }
 }
 
 /** A number or true/false where text is meant (TEXT_KEYS) becomes the text as written: `PORT: 9090` is "9090", `1.10` stays "1.10". */

@@ -97,3 +97,10 @@ test("an env or go-env name with \"=\" or none, and an empty label name, are err
   expectConfigError('build:\n  labels: { "": x }\n', /slimgo\.yaml:2: build\.labels\.: a name must not be empty/);
   assert.deepEqual(parseConfig('build:\n  labels: { "a=b": x }\n  env: { "A B": "1" }\n', "slimgo.yaml").build?.labels, { "a=b": "x" }, "a label key may hold =, as LABEL does");
 });
+
+test("a merge key (<<: *anchor) shares a map, as docker compose reads it; one that names no map is an error naming its line", () => {
+  const config = parseConfig("build:\n  env: &common\n    TEAM: payments\n    PORT: 9090\n  labels:\n    <<: *common\n    tier: backend\n", "slimgo.yaml");
+  assert.deepEqual(config.build?.labels, { TEAM: "payments", PORT: "9090", tier: "backend" });
+  assert.deepEqual(config.build?.env, { TEAM: "payments", PORT: "9090" });
+  expectConfigError("build:\n  labels:\n    <<: payments\n", /slimgo\.yaml:3: invalid YAML: Merge sources must be maps/);
+});
