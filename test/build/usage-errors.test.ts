@@ -130,3 +130,13 @@ test("a --healthcheck URL on a port the program does not listen on is a warning 
   assert.equal(onItsPort.code, 0, onItsPort.stderr);
   assert.doesNotMatch(onItsPort.stderr, /probes port/);
 });
+
+test("a target that does not exist says so, and a .go file names its package directory", async () => {
+  const dir = await fixture("multi-cmd");
+  const missing = await runSlimgo(["build", "./cmd/x", "--oci-layout", join(dir, "layout")], { cwd: dir });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^slimgo: \.\/cmd\/x: does not exist: give the module directory or main package directories like \.\/cmd\/api$/m);
+  const file = await runSlimgo(["build", "cmd/api/main.go", "--oci-layout", join(dir, "layout")], { cwd: dir });
+  assert.equal(file.code, 2);
+  assert.match(file.stderr, /^slimgo: cmd\/api\/main\.go: is a file, not a directory: give its package directory, \.\/cmd\/api$/m);
+});

@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import type { BuildResult } from "../../build/index.js";
 import { speculate, stopSpeculation } from "../../build/speculation.js";
@@ -373,13 +373,10 @@ function outputPaths(flags: BuildFlags, binaries: string[], tarballPathFor: (fil
 function resolveTargets(targets: string[]): { moduleDir: string; mains?: string[] } {
   const dirs = targets.map((t) => resolve(t));
   for (const [i, d] of dirs.entries()) {
-    let isDir = false;
-    try {
-      isDir = statSync(d).isDirectory();
-    } catch {
-      // reported below
-    }
-    if (!isDir) throw inputError(`${targets[i]}: not a directory: give the module directory or main package directories like ./cmd/api`);
+    const info = statSync(d, { throwIfNoEntry: false });
+    if (info?.isDirectory()) continue;
+    if (info && /\.go$/.test(d)) throw inputError(`${targets[i]}: is a file, not a directory: give its package directory, ./${relative(process.cwd(), dirname(d)) || "."}`);
+    throw inputError(`${targets[i]}: ${info ? "is a file, not a directory" : "does not exist"}: give the module directory or main package directories like ./cmd/api`);
   }
   if (dirs.length === 1 && hasGoMod(dirs[0]!)) return { moduleDir: dirs[0]! };
   const root = findRoot(dirs[0]!);
