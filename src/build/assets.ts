@@ -78,6 +78,8 @@ export async function assetEntries(root: string, assets: string[], named: AssetN
       for (const name of (await readdir(full)).sort()) await add(join(full, name), label, inner);
     } else if (info.isFile()) {
       entries.set(path, { path, type: "file", mode: info.mode & 0o111 ? 0o755 : 0o644, sourcePath: full });
+    } else {
+      onLeftOut(`${label}: left ${rel} out of the image: it is a socket, pipe or device, not a file`);
     }
   };
   for (const [index, given] of assets.entries()) {

@@ -187,3 +187,12 @@ test("a dangling or looping symbolic link inside an asset directory is named as 
     return true;
   });
 });
+
+test("a pipe inside an asset directory is left out with a warning naming it, not silently", async () => {
+  const { root } = await module();
+  execFileSync("mkfifo", [join(root, "public", "events")]);
+  const told: string[] = [];
+  const entries = await assetEntries(root, ["public"], undefined, (m) => told.push(m));
+  assert.deepEqual(shape(entries), ["dir /public 755", "file /public/run.sh 755"]);
+  assert.deepEqual(told, ["--assets public: left public/events out of the image: it is a socket, pipe or device, not a file"]);
+});
