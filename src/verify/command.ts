@@ -50,10 +50,13 @@ export async function checkProgram(view: ImageView, argv: readonly string[], env
   if (denied !== undefined) return { ok: false, evidence, ...denied };
   const head = await readImageFile(view, path, 256);
   if (head !== undefined && head.subarray(0, 2).toString("latin1") === "#!") {
-    const line = head.toString("latin1").slice(2).split("\n")[0]?.trim() ?? "";
+    const rawLine = head.toString("latin1").slice(2).split("\n")[0] ?? "";
+    const line = rawLine.trim();
     const [interpreter, firstArg] = line.split(/\s+/);
     evidence.push(`${path} is a script: #!${line}`);
     if (interpreter === undefined || interpreter === "") return { ok: false, problem: `${path} is a script with an empty #! line`, evidence };
+    const crlf = carriageReturnProblem(path, rawLine);
+    if (crlf !== undefined) return { ok: false, evidence, ...crlf };
     const unreadable = deniedAccess(view, path, entry, user, "read");
     if (unreadable !== undefined) return { ok: false, evidence, ...unreadable };
     const interp = findCommand(view, interpreter, env);
@@ -87,6 +90,21 @@ export async function entrypointProgram(view: ImageView): Promise<{ path: string
   if (found?.entry?.type !== "file") return undefined;
   const format = await formatOfFile(view, found.path);
   return format === undefined ? undefined : { path: found.path, format };
+}
+
+/**
+ * A #! line that ends in a carriage return (a script saved with CRLF line endings). The kernel
+ * splits the line on spaces and tabs only, so the "\r" stays on the interpreter's path
+ * (`/bin/sh\r`: "no such file or directory") or on its argument (`-e\r`, `env`'s `sh\r`).
+ */
+function carriageReturnProblem(path: string, line: string): { problem: string; fix: string } | undefined {
+  if (!line.replace(/[ \t]+$/, "").endsWith("\r")) return undefined;
+  const words = line.replace(/^[ \t]+/, "").split(/[ \t]+/).filter((w) => w !== "");
+  const last = words[words.length - 1] ?? "\r";
+  return {
+    problem: `${path} has Windows (CRLF) line endings: its #! line ends in a carriage return, which the kernel keeps in ${JSON.stringify(last)}, so the script never starts ("no such file or directory" or a bad option)`,
+    fix: "convert it to LF line endings (dos2unix, or `*.sh text eol=lf` in .gitattributes) before it is copied into the image",
+  };
 }
 
 function describeMissing(program: string, found: ResolvedPath | undefined): string | undefined {

@@ -96,6 +96,18 @@ table("entrypoint", [
     message: /interpreter \/bin\/bash is not in the image/,
   },
   {
+    name: "a script saved with CRLF line endings fails: the kernel looks for an interpreter whose path ends in a carriage return",
+    image: { config: { Entrypoint: ["/entrypoint.sh"] }, files: { "/entrypoint.sh": { content: "#!/bin/sh\r\nexec /app\r\n", mode: 0o755 }, "/bin/sh": exe } },
+    status: "fail",
+    message: /^the entrypoint \/entrypoint\.sh has Windows \(CRLF\) line endings: its #! line ends in a carriage return, which the kernel keeps in "\/bin\/sh\\r", .*: convert it to LF line endings/,
+  },
+  {
+    name: "a CRLF script whose #! line gives an option fails too: the option carries the carriage return",
+    image: { config: { Entrypoint: ["/entrypoint.sh"] }, files: { "/entrypoint.sh": { content: "#!/bin/sh -e\r\nexec /app\r\n", mode: 0o755 }, "/bin/sh": exe } },
+    status: "fail",
+    message: /keeps in "-e\\r"/,
+  },
+  {
     name: "script with its interpreter passes",
     image: { config: { Entrypoint: ["/entrypoint.sh"] }, files: { "/entrypoint.sh": { content: "#!/bin/sh\nexec /app\n", mode: 0o755 }, "/bin/sh": exe } },
     status: "pass",
@@ -473,6 +485,12 @@ table("signals", [
     image: { config: { Entrypoint: ["/docker-entrypoint.sh"] }, files: { ...busyboxSh, "/docker-entrypoint.sh": withoutExec, "/app": exe } },
     status: "fail",
     message: /^\/docker-entrypoint\.sh:4 runs "\/app" as a child of the shell, which stays PID 1 and does not pass SIGTERM on: podman\/docker stop waits 10 s and then kills it; start it with exec: "exec \/app"$/,
+  },
+  {
+    name: "a script saved with CRLF line endings skips, though it ends in exec: it never starts",
+    image: { ...go, config: { Entrypoint: ["/docker-entrypoint.sh"] }, files: { ...busyboxSh, "/docker-entrypoint.sh": script("#!/bin/sh\r\nexec /app\r\n"), "/app": exe } },
+    status: "skip",
+    message: /cannot start: .*CRLF/,
   },
   { name: "a script that ends in exec passes, following what it execs", image: { ...go, config: { Entrypoint: ["/docker-entrypoint.sh"] }, files: { ...busyboxSh, "/docker-entrypoint.sh": withExec, "/app": exe } }, status: "pass", message: /\/app is a Go binary/, evidence: /ends in exec/ },
   {

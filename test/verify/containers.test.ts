@@ -126,6 +126,22 @@ describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
     }
   });
 
+  test("an entrypoint script saved with CRLF line endings: podman run cannot start it, and entrypoint fails naming the line endings; the LF copy passes both", async () => {
+    for (const [endings, eol] of [["crlf", "\r\n"], ["lf", "\n"]] as const) {
+      const script = ["#!/bin/sh", "set -e", 'exec /app "$@"', ""].join(eol);
+      const dockerfile = 'FROM alpine:3.20\nCOPY --chmod=0755 wordcount /app\nCOPY --chmod=0755 entrypoint.sh /entrypoint.sh\nUSER 65532:65532\nENTRYPOINT ["/entrypoint.sh"]\n';
+      const tag = await made.build(`entrypoint-${endings}`, dockerfile, { "entrypoint.sh": script });
+      const ran = await podman(["run", "--rm", ...ULIMIT_FLAGS, tag, "-version"], { allowFailure: true, timeoutMs: 60_000 });
+      const runs = endings === "lf";
+      assert.equal(ran.code === 0, runs, `${endings}: podman run exited ${ran.code}: ${ran.stderr}`);
+      if (!runs) assert.match(ran.stderr, /no such file or directory/);
+      const report = await verify(tag);
+      const entrypoint = report.checks.find((c) => c.name === "entrypoint")!;
+      assert.equal(entrypoint.status, runs ? "pass" : "fail", explain(report));
+      if (!runs) assert.match(entrypoint.message, /\/entrypoint\.sh has Windows \(CRLF\) line endings/);
+    }
+  });
+
   test("toolchain left in a single-stage golang image fails no-toolchain", async () => {
     const dockerfile = [
       "FROM golang:1.19",
