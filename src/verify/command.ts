@@ -40,7 +40,8 @@ export async function checkProgram(view: ImageView, argv: readonly string[], env
   if (found !== undefined) evidence.push(...found.links);
   if (problem !== undefined) {
     if (!program.includes("/")) evidence.push(`PATH=${env.get("PATH") ?? "(unset: runtime default)"}`);
-    return { ok: false, problem, evidence };
+    const fix = found?.entry?.type === "file" ? "make it executable (COPY --chmod=0755, or RUN chmod 0755 on the file in the build stage)" : undefined;
+    return { ok: false, problem, evidence, ...(fix && { fix }) };
   }
   const path = found!.path;
   const entry = found!.entry!;

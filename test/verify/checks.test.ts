@@ -56,7 +56,7 @@ const passwd = "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonro
 table("entrypoint", [
   { name: "exec form binary passes", image: { config: { Entrypoint: ["/app"] }, files: { "/app": exe } }, status: "pass", message: /exec form/ },
   { name: "missing binary fails", image: { config: { Entrypoint: ["/app"] } }, status: "fail", message: /\/app does not exist/ },
-  { name: "non-executable file fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": { content: "x", mode: 0o644 } } }, status: "fail", message: /not executable \(mode 0644\)/ },
+  { name: "non-executable file fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": { content: "x", mode: 0o644 } } }, status: "fail", message: /not executable \(mode 0644\): make it executable \(COPY --chmod=0755, or RUN chmod 0755/ },
   { name: "directory fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": { dir: true } } }, status: "fail", message: /is a directory/ },
   { name: "no entrypoint and no cmd fails", image: {}, status: "fail", message: /neither ENTRYPOINT nor CMD/ },
   { name: "cmd alone is the program", image: { config: { Cmd: ["/usr/local/bin/app", "-v"] }, files: { "/usr/local/bin/app": exe } }, status: "pass" },
