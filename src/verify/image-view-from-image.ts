@@ -13,7 +13,8 @@ import { compressionOfLayer } from "../image/media-types.js";
 import { computeFilesystem, type FileNode, type Image, type ImageFilesystem } from "../image/index.js";
 import { walkLayer, type TarLimits, type TarVisitorEntry } from "../tar/read.js";
 import { parseImageConfig } from "./directory-view.js";
-import type { FileEntry, FileType, GoBinaryInImage, ImageView } from "./image-view.js";
+import type { EarlierLayerSecret, FileEntry, FileType, GoBinaryInImage, ImageView } from "./image-view.js";
+import { secretFileKind } from "./secret-files.js";
 import { removeAtExit } from "../fsutil/temp-cleanup.js";
 
 export interface ImageScanOptions {
@@ -31,6 +32,9 @@ export interface ImageScan {
   /** The file system's warnings and those from reading Go binaries, each also given to onWarning. */
   warnings: string[];
 }
+
+/** Go installations, module and build caches: their test keys (crypto/tls testdata) are no leak. */
+const TREES_WITH_TEST_KEYS = /\/(testdata|pkg\/mod|\.cache\/go-build)\/|^\/usr\/(local\/go|lib\/go[^/]*)\//;
 
 /** Files up to this size are kept whole while the budget lasts. */
 const SMALL_FILE = 64 * 1024;
@@ -80,8 +84,19 @@ export async function scanImage(image: Image, options: ImageScanOptions = {}): P
     let headBudget = options.headBudget ?? 64 * 1024 * 1024;
     let counter = 0;
 
+    const written: EarlierLayerSecret[] = [];
+    const noteSecret = async (path: string, layer: number, size: number, bytes: Buffer): Promise<void> => {
+      if (TREES_WITH_TEST_KEYS.test(`/${path}`)) return;
+      const kind = await secretFileKind(`/${path}`, size, async (maxBytes) => bytes.subarray(0, maxBytes));
+      if (kind !== undefined) written.push({ path, layer, kind });
+    };
+
     const onEntry = async (entry: TarVisitorEntry, layer: number): Promise<void> => {
       const { header } = entry;
+      const git = /^(.*?(?:^|\/)\.git)(?:\/|$)/.exec(header.path);
+      if (git?.[1] !== undefined && !TREES_WITH_TEST_KEYS.test(`/${git[1]}`) && !written.some((w) => w.path === git[1] && w.layer === layer)) {
+        written.push({ path: git[1], layer, kind: "git repository" });
+      }
       const old = stored.get(header.path);
       if (old !== undefined) {
         if (old.head) headBudget += old.bytes.length;
@@ -95,6 +110,7 @@ export async function scanImage(image: Image, options: ImageScanOptions = {}): P
         const bytes = await entry.read(SMALL_FILE);
         budget -= bytes.length;
         stored.set(header.path, { layer, bytes, whole: true });
+        await noteSecret(header.path, layer, header.size, bytes);
         return;
       }
       const elf = executable && header.size >= MIN_ELF;
@@ -125,6 +141,7 @@ export async function scanImage(image: Image, options: ImageScanOptions = {}): P
         await handle?.close();
       }
       if (handle !== undefined) elfFiles.set(header.path, { layer, file });
+      await noteSecret(header.path, layer, header.size, head);
       // Heads (checks look at a file's first bytes: #! lines, PEM headers) have their own budget.
       if (head.length <= headBudget) {
         headBudget -= head.length;
@@ -139,6 +156,10 @@ export async function scanImage(image: Image, options: ImageScanOptions = {}): P
       options.onWarning?.(w);
     };
     filesystem.warnings.forEach((w) => options.onWarning?.(w));
+
+    const earlierLayerSecrets = written
+      .filter((w) => filesystem.files.get(w.path)?.layer !== w.layer && (w.kind !== "git repository" || !filesystem.files.has(w.path)))
+      .map((w) => ({ ...w, path: `/${w.path}` }));
 
     const files = new Map<string, FileEntry>();
     for (const [path, node] of [...filesystem.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) files.set(`/${path}`, toEntry(node));
@@ -180,6 +201,7 @@ export async function scanImage(image: Image, options: ImageScanOptions = {}): P
       files,
       readFile,
       goBinaries,
+      earlierLayerSecrets,
       compressedSize: image.layers.reduce((sum, l) => sum + l.size, 0),
       layersCompressed: image.layers.every((l) => compressionOfLayer(l.mediaType) !== "none"),
       uncompressedSize: filesystem.totalBytes,

@@ -50,6 +50,14 @@ export interface GoBinaryInImage {
   info: GoBinaryInfo;
 }
 
+export interface EarlierLayerSecret {
+  /** Absolute path in the image. */
+  path: string;
+  /** Index of the layer that holds it (0 is the base). */
+  layer: number;
+  kind: string;
+}
+
 export interface ImageView {
   platform: Platform;
   config: ContainerConfig;
@@ -62,6 +70,12 @@ export interface ImageView {
   /** Up to `maxBytes` of the regular file stored at exactly `path` (no link following); undefined when there is none. */
   readFile(path: string, maxBytes: number): Promise<Buffer | undefined>;
   goBinaries: GoBinaryInImage[];
+  /**
+   * Secret files (SV011's kinds) a layer wrote that the final file system no longer shows, because
+   * a later layer deleted or replaced them: anyone who pulls the image can still read that layer.
+   * Only sources with layers know them.
+   */
+  earlierLayerSecrets?: EarlierLayerSecret[];
   /** Sum of the stored layer blobs' sizes, when the source knows it (compressed unless `layersCompressed` is false). */
   compressedSize?: number;
   /** False when some layer blob is stored as plain tar (podman save): compressedSize is then no compressed size. */

@@ -29,8 +29,12 @@ export class BinaryImages {
     });
   }
 
-  /** Builds a context holding the host-built binaries plus `extra` files, with `dockerfile`. */
-  async build(name: string, dockerfile: string, extra: Record<string, string> = {}): Promise<string> {
+  /**
+   * Builds a context holding the host-built binaries plus `extra` files, with `dockerfile`. By default
+   * (`layers: false`) buildah commits one layer for the whole build; `layers: true` gives one per
+   * instruction, as `podman build` does by default.
+   */
+  async build(name: string, dockerfile: string, extra: Record<string, string> = {}, layers = false): Promise<string> {
     const context = await mkdtemp(join(tmpdir(), `slimgo-${this.prefix}-${name}-`));
     this.dirs.push(context);
     if (this.binaries !== "") await cp(this.binaries, context, { recursive: true });
@@ -38,7 +42,7 @@ export class BinaryImages {
     await writeFile(join(context, "Dockerfile"), dockerfile);
     const tag = `localhost/slimgo-test/${this.prefix}-${name}:latest`;
     this.images.push(tag);
-    await podmanBuild({ context, tag, format: "docker", noCache: true });
+    await podmanBuild({ context, tag, format: "docker", noCache: true, layers });
     return tag;
   }
 }

@@ -142,6 +142,18 @@ describe("verify on images built with podman", { skip, concurrency: 1 }, () => {
     }
   });
 
+  test("a .env file a later layer deletes is still in the image's layers: verify fails no-secret-files naming the layer, and only that", async () => {
+    const dockerfile = 'FROM alpine:3.20\nCOPY .env /srv/.env\nRUN rm /srv/.env\nCOPY wordcount /app\nUSER 65532\nENTRYPOINT ["/app"]\n';
+    // One layer per instruction, as `podman build` and `docker build` make by default: the RUN rm layer cannot take the file out of the COPY layer.
+    const tag = await made.build("dotenv-deleted-later", dockerfile, { ".env": "DATABASE_PASSWORD=hunter2\n" }, true);
+    const run = await runSlimgo(["verify", "--json", `podman:${tag}`]);
+    assert.equal(run.code, 1, run.stderr);
+    const report = (JSON.parse(run.stdout) as { reports: VerifyReport[] }).reports[0]!;
+    assert.deepEqual(failed(report), ["no-secret-files"], explain(report));
+    const secrets = report.checks.find((c) => c.name === "no-secret-files")!;
+    assert.deepEqual(secrets.evidence, [".env file: /srv/.env in layer 1, which a later layer deletes or replaces"]);
+  });
+
   test("toolchain left in a single-stage golang image fails no-toolchain", async () => {
     const dockerfile = [
       "FROM golang:1.19",
