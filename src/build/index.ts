@@ -445,16 +445,25 @@ function isUrl(value: string): boolean {
 
 /** Where the probe dials for a --healthcheck URL: the container itself over plain HTTP, by IPv4 address (it carries no resolver or TLS). */
 function probeUrl(value: string): { host: string; port: number; path: string } {
+  const shown = maskedUserinfo(value);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw inputError(`--healthcheck ${value}: not a valid URL (a port is a number from 1 to 65535): give one like http://127.0.0.1:8080/healthz, or a path (/healthz) to probe the program's own port`);
+    throw inputError(`--healthcheck ${shown}: not a valid URL (a port is a number from 1 to 65535): give one like http://127.0.0.1:8080/healthz, or a path (/healthz) to probe the program's own port`);
   }
   if (url.protocol !== "http:" || !/^(localhost|\d{1,3}(\.\d{1,3}){3})$/.test(url.hostname)) {
-    throw inputError(`--healthcheck ${value}: the health probe GETs plain http:// on localhost or an IPv4 address inside the container, e.g. http://127.0.0.1:8080/healthz; give a path (/healthz) to probe the program's own port`);
+    throw inputError(`--healthcheck ${shown}: the health probe GETs plain http:// on localhost or an IPv4 address inside the container, e.g. http://127.0.0.1:8080/healthz; give a path (/healthz) to probe the program's own port`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw inputError(`--healthcheck ${shown}: the health probe sends no credentials, and a user or password in the URL would be kept in the image's config for anyone to read: make the health endpoint answer without them, and give the URL without user:password@`);
   }
   return { host: url.hostname, port: Number(url.port || "80"), path: `${url.pathname}${url.search}` };
+}
+
+/** A URL as messages may show it: a user:password@ in it replaced by ***@. */
+function maskedUserinfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, (_m, scheme: string) => `${scheme}***@`);
 }
 
 /** A --healthcheck URL on a port the program is not seen to listen on: the probe would fail and the container be unhealthy. */

@@ -13,11 +13,13 @@ import { tempDirs } from "../support/temp-dirs.js";
 const temp = tempDirs();
 const fixture = moduleCopies();
 
-async function refused(args: string[], message: RegExp, env: Record<string, string> = {}): Promise<void> {
+/** Runs the build, expects exit 2 with `message`, before any compile; gives stderr. */
+async function refused(args: string[], message: RegExp, env: Record<string, string> = {}): Promise<string> {
   const r = await runSlimgo(["build", ...args], { env });
   assert.equal(r.code, 2, `${args.join(" ")}:\n${r.stderr}`);
   assert.match(r.stderr, message, args.join(" "));
   assert.doesNotMatch(r.stderr, /internal error|compiling|warning/, `${args.join(" ")}: refused alone, before the compile`);
+  return r.stderr;
 }
 
 test("--healthcheck takes a path with its leading slash: the probe would send GET healthz and never be healthy", async () => {
@@ -118,6 +120,11 @@ test("a --healthcheck URL the probe cannot dial is a usage error naming it, not 
   const layout = join(await temp.make("slimgo-health-url-"), "layout");
   await refused([dir, "--healthcheck", "http://127.0.0.1:99999/healthz", "--oci-layout", layout], /^slimgo: --healthcheck http:\/\/127\.0\.0\.1:99999\/healthz: not a valid URL \(a port is a number from 1 to 65535\)/m);
   await refused([dir, "--healthcheck", "ftp://127.0.0.1/healthz", "--oci-layout", layout], /^slimgo: --healthcheck ftp:\/\/127\.0\.0\.1\/healthz: the health probe GETs plain http:\/\/ on localhost or an IPv4 address/m);
+  // A password is neither dropped without a word nor printed.
+  const withPassword = await refused([dir, "--healthcheck", "http://probe:s3cr3t-pw@127.0.0.1:8080/healthz", "--oci-layout", layout], /^slimgo: --healthcheck http:\/\/\*\*\*@127\.0\.0\.1:8080\/healthz: the health probe sends no credentials/m);
+  assert.doesNotMatch(withPassword, /s3cr3t-pw/);
+  const badPort = await refused([dir, "--healthcheck", "http://probe:s3cr3t-pw@127.0.0.1:99999/healthz", "--oci-layout", layout], /not a valid URL/);
+  assert.doesNotMatch(badPort, /s3cr3t-pw/);
 });
 
 test("a --healthcheck URL on a port the program does not listen on is a warning naming the ports it does", { skip: skipUnless("go") }, async () => {
