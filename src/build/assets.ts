@@ -109,6 +109,12 @@ export function keepingLowerDirectories(entries: TarEntry[], lower: TarEntry[]):
   });
 }
 
+/** Asset files at the path of a file the layers below have (etc/passwd of slimgo's base layer), which they replace. */
+export function replacedLowerFiles(entries: TarEntry[], lower: TarEntry[]): string[] {
+  const lowerFiles = new Set(lower.filter((e) => e.type !== "dir").map((e) => e.path.replace(/^\/+/, "")));
+  return entries.filter((e) => e.type !== "dir" && lowerFiles.has(e.path.replace(/^\/+/, ""))).map((e) => e.path.replace(/^\/+/, ""));
+}
+
 /** The asset paths as given, without "./" or a trailing "/", to compare with paths the program reads. */
 export function cleanAssetPath(path: string): string {
   return path.replace(/^(\.\/)+/, "").replace(/\/+$/, "");

@@ -21,7 +21,7 @@ import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
 import { compressionId, layerFromFiles, tarDigest, type BuildCompression } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
 import { portsInImage, unsetPortNote } from "./ports.js";
-import { assetEntries, checkAssets, cleanAssetPath, keepingLowerDirectories } from "./assets.js";
+import { assetEntries, checkAssets, cleanAssetPath, keepingLowerDirectories, replacedLowerFiles } from "./assets.js";
 import { baseLayerEntries, describeBaseLayer, NONROOT_UID, stateDirectoryEntries, ZONEINFO_PATH } from "./base-layer.js";
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
 import { checkGoEnv } from "./go-env-guard.js";
@@ -238,6 +238,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         }
         if (assets.length > 0) {
           const entries = keepingLowerDirectories(await assetEntries(analysis.root, assets, assetsNamed, assetLeftOut), lower);
+          for (const path of replacedLowerFiles(entries, lower)) assetLeftOut(`assets: ${path} replaces the /${path} of slimgo's base layer: the image gets yours`);
           layers.push({ layer: await layerOf(entries, format, report("assets")), history: historyAt(`slimgo build: assets ${assets.join(" ")}`) });
         }
         return layers;

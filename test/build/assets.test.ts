@@ -196,3 +196,17 @@ test("a pipe inside an asset directory is left out with a warning naming it, not
   assert.deepEqual(shape(entries), ["dir /public 755", "file /public/run.sh 755"]);
   assert.deepEqual(told, ["--assets public: left public/events out of the image: it is a socket, pipe or device, not a file"]);
 });
+
+test("an asset at the path of a file of slimgo's base layer (etc/passwd) replaces it, with one warning naming it (not one per platform)", async () => {
+  const dir = await fixture("root-main");
+  await mkdir(join(dir, "etc"));
+  await writeFile(join(dir, "etc", "passwd"), "root:x:0:0:root:/root:/sbin/nologin\napp:x:10001:10001::/:/sbin/nologin\n");
+  await writeFile(join(dir, "etc", "app.conf"), "a=1\n");
+  const layout = join(await temp.make("slimgo-assets-replace-"), "layout");
+  const r = await runSlimgo(["build", dir, "--assets", "etc", "--platform", "linux/amd64,linux/arm64", "--oci-layout", layout], { env: { SLIMGO_NO_SPECULATION: "1" } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr.match(/warning: assets: etc\/passwd replaces the \/etc\/passwd of slimgo's base layer/g)?.length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /app\.conf replaces/);
+  const tree = await runSlimgo(["inspect", layout, "--platform", "linux/amd64", "--tree"]);
+  assert.match(tree.stdout, /app\.conf/);
+});
