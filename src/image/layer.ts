@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { createGunzip, gunzipSync } from "node:zlib";
 import { SlimgoError } from "../errors.js";
 import { sha256, VerifyingStream, type Digest } from "./digest.js";
-import { compressionOfLayer } from "./media-types.js";
+import { compressionOfLayer, type LayerCompression } from "./media-types.js";
 import type { Layer } from "./types.js";
 
 /**
@@ -35,6 +35,14 @@ async function* gunzipIfGzip(stored: Readable): AsyncGenerator<Buffer> {
   const source = Readable.from(rest());
   source.on("error", (err) => gunzip.destroy(err));
   yield* source.pipe(gunzip) as AsyncIterable<Buffer>;
+}
+
+/**
+ * How a layer's blob is really stored. A plain tar's digest is its diff ID, whatever the media type
+ * says (podman 4.3's `save --uncompressed --format oci-dir` labels plain tar +gzip).
+ */
+export function storedCompression(layer: Pick<Layer, "digest" | "diffId" | "mediaType">): LayerCompression {
+  return layer.digest === layer.diffId ? "none" : compressionOfLayer(layer.mediaType);
 }
 
 export interface StoredLayerFacts {

@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import type { GoBinaryInfo } from "../gobinary/index.js";
 import { platformOf, platformString, type FileNode, type Image } from "../image/index.js";
 import type { ImageScan } from "../verify/image-view-from-image.js";
-import { compressionOfLayer } from "../image/media-types.js";
+import { storedCompression } from "../image/layer.js";
 import { entrypointProgram } from "../verify/command.js";
 import { describeFormat, whyNotRunnable } from "../verify/executable-format.js";
 import type { ImageView } from "../verify/image-view.js";
@@ -34,7 +34,7 @@ function layerReports(image: Image, scan: ImageScan): LayerReport[] {
       diffId: layer.diffId,
       mediaType: layer.mediaType,
       size: layer.size,
-      compression: compressionOfLayer(layer.mediaType),
+      compression: storedCompression(layer),
       filesBytes: changes?.bytes ?? 0,
       added: changes?.added.length ?? 0,
       changed: changes?.changed.length ?? 0,

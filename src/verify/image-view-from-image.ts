@@ -9,7 +9,7 @@ import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { isElf, readGoBinary } from "../gobinary/index.js";
-import { compressionOfLayer } from "../image/media-types.js";
+import { storedCompression } from "../image/layer.js";
 import { computeFilesystem, type FileNode, type Image, type ImageFilesystem } from "../image/index.js";
 import { walkLayer, type TarLimits, type TarVisitorEntry } from "../tar/read.js";
 import { parseImageConfig } from "./directory-view.js";
@@ -203,7 +203,7 @@ export async function scanImage(image: Image, options: ImageScanOptions = {}): P
       goBinaries,
       earlierLayerSecrets,
       compressedSize: image.layers.reduce((sum, l) => sum + l.size, 0),
-      layersCompressed: image.layers.every((l) => compressionOfLayer(l.mediaType) !== "none"),
+      layersCompressed: image.layers.every((l) => storedCompression(l) !== "none"),
       uncompressedSize: filesystem.totalBytes,
     };
     return { view, filesystem, warnings };

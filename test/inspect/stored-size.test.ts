@@ -64,7 +64,7 @@ describe("inspect's stored sizes", { skip: skipContainers(), concurrency: 1 }, (
     assert.match(plain.html, /<td>stored<\/td><td>\S+ \S+ \(uncompressed\)<\/td>/);
   });
 
-  test("podman's --uncompressed oci-dir save, plain tar under the +gzip media type, is read by its bytes: inspect and verify work", async () => {
+  test("podman's --uncompressed oci-dir save, plain tar under the +gzip media type, is read by its bytes: inspect and verify work, and inspect calls it uncompressed", async () => {
     const layout = join(await temp.make("slimgo-stored-"), "layout");
     const built = await runSlimgo(["build", join(EXAMPLES, "notes"), "--oci-layout", layout]);
     assert.equal(built.code, 0, built.stderr);
@@ -77,6 +77,11 @@ describe("inspect's stored sizes", { skip: skipContainers(), concurrency: 1 }, (
     const inspect = await runSlimgo(["inspect", `oci:${saved}`]);
     assert.equal(inspect.code, 0, inspect.stderr);
     assert.match(inspect.stdout, /\/usr\/local\/bin\/notes {2}\S+ MiB {2}go1\./);
+    // Its size is told as what it is, a plain tar's: the blob's digest is its diff ID.
+    assert.match(inspect.stdout, /^ {2}size {8}\S+ \S+ stored \(uncompressed\), /m);
+    const { json } = await inspected(`oci:${saved}`);
+    assert.deepEqual(json.layers.map((l) => l.compression), ["none", "none"]);
+    assert.equal(json.size.storedCompression, "none");
     const verify = await runSlimgo(["verify", `oci:${saved}`]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /PASS {2}SV003 linking/);
