@@ -309,6 +309,27 @@ table("ca-certificates", [
   { name: "Debian bundle passes", image: { goBinaries: [tlsApp], files: { "/etc/ssl/certs/ca-certificates.crt": "-----BEGIN CERTIFICATE-----\n" } }, status: "pass" },
   { name: "RHEL bundle passes", image: { goBinaries: [tlsApp], files: { "/etc/pki/tls/certs/ca-bundle.crt": "-----BEGIN CERTIFICATE-----\n" } }, status: "pass" },
   { name: "empty bundle fails", image: { goBinaries: [tlsApp], files: { "/etc/ssl/certs/ca-certificates.crt": "" } }, status: "fail" },
+  {
+    name: "certificate links leading out of the image fail, naming the links",
+    image: {
+      goBinaries: [tlsApp],
+      files: {
+        "/etc/ssl/certs/ca-certificates.crt": { symlink: "/usr/share/ca-certificates/bundle.crt" },
+        "/etc/ssl/certs/4042bcee.0": { symlink: "ISRG_Root_X1.pem" },
+        "/etc/ssl/certs/ISRG_Root_X1.pem": { symlink: "/usr/share/ca-certificates/mozilla/ISRG_Root_X1.crt" },
+      },
+    },
+    status: "fail",
+    message: /no usable CA certificates/,
+    evidence: /^\/etc\/ssl\/certs holds 3 links to certificates that are not in the image/,
+  },
+  {
+    name: "a bundle link leading out of the image is named with its target",
+    image: { goBinaries: [tlsApp], files: { "/etc/ssl/certs/ca-certificates.crt": { symlink: "/usr/share/ca-certificates/bundle.crt" } } },
+    status: "fail",
+    evidence: /^\/etc\/ssl\/certs\/ca-certificates\.crt is a link to \/usr\/share\/ca-certificates\/bundle\.crt, which is not in the image$/,
+  },
+  { name: "an empty bundle is named as empty", image: { goBinaries: [tlsApp], files: { "/etc/ssl/cert.pem": "" } }, status: "fail", evidence: /\/etc\/ssl\/cert\.pem is empty/ },
   { name: "certificate directory passes", image: { goBinaries: [tlsApp], files: { "/etc/ssl/certs/one.pem": "-----BEGIN CERTIFICATE-----\n" } }, status: "pass", message: /1 certificate file in \/etc\/ssl\/certs/ },
   {
     name: "SSL_CERT_FILE pointing to a file passes",

@@ -32,6 +32,33 @@ function certsInDir(view: ImageView, dir: string): number {
   return count;
 }
 
+/** Why a bundle path that is in the image gives Go no roots; undefined when it is absent. */
+function unusableFile(view: ImageView, path: string): string | undefined {
+  const own = resolveImagePath(view, path, false)?.entry;
+  if (own === undefined) return undefined;
+  const resolved = resolveImagePath(view, path);
+  if (resolved?.entry === undefined) return `${path} is a link to ${resolved?.path ?? own.linkTarget}, which is not in the image`;
+  if (resolved.entry.type === "file" && resolved.entry.size === 0) return `${path} is empty`;
+  if (resolved.entry.type !== "file") return `${path} is a ${resolved.entry.type}, not a file`;
+  return undefined;
+}
+
+/** Why a certificate directory that is in the image gives Go no roots; undefined when it is absent. */
+function unusableDir(view: ImageView, dir: string): string | undefined {
+  const resolved = resolveImagePath(view, dir);
+  if (resolved?.entry?.type !== "dir") return undefined;
+  let dangling = 0;
+  let entries = 0;
+  for (const [path, entry] of pathsUnder(view, resolved.path)) {
+    if (path.slice(resolved.path.length + 1).includes("/")) continue;
+    entries++;
+    if (entry.type === "symlink" && nonEmptyFile(view, path) === undefined) dangling++;
+  }
+  if (entries === 0) return `${dir} is an empty directory`;
+  if (dangling > 0) return `${dir} holds ${dangling} link${dangling === 1 ? "" : "s"} to certificates that are not in the image (copy the files they point to, or the bundle itself)`;
+  return `${dir} holds no certificate files`;
+}
+
 export const check: VerifyCheck = {
   id: "SV006",
   name: "ca-certificates",
@@ -56,9 +83,13 @@ export const check: VerifyCheck = {
       const count = certsInDir(view, dir);
       if (count > 0) return pass(`${count} certificate file${count === 1 ? "" : "s"} in ${dir}`, [...evidence, `${dir}: ${count} files`]);
     }
-    evidence.push(`none of ${[...files, ...dirs].join(", ")} is in the image`);
+    const unusable = [...files.map((file) => unusableFile(view, file)), ...dirs.map((dir) => unusableDir(view, dir))].filter((s) => s !== undefined);
+    const absent = [...files, ...dirs].filter((path) => resolveImagePath(view, path, false)?.entry === undefined);
+    if (absent.length > 0) evidence.push(`none of ${absent.join(", ")} is in the image`);
+    evidence.push(...unusable);
+    const what = unusable.length > 0 ? "no usable CA certificates" : "no CA certificates";
     return fail(
-      'a Go binary makes TLS client connections but the image has no CA certificates, so every HTTPS call fails with "x509: failed to load system roots": COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/',
+      `a Go binary makes TLS client connections but the image has ${what}, so every HTTPS call fails with "x509: failed to load system roots": COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/`,
       evidence,
     );
   },
