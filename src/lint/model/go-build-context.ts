@@ -153,6 +153,31 @@ export function shippedBinaries(model: DockerfileModel, stage: StageModel, modul
       }
     }
   }
+  if (found.length === 0 && goBuilds(model).length === 0) found.push(...prebuiltBinaries(stage, module));
+  return found;
+}
+
+/**
+ * In a Dockerfile that builds no Go, the module's programs it copies in prebuilt from the build
+ * context (goreleaser's `COPY app /usr/bin/app`, `COPY $TARGETPLATFORM/app /`): a source file
+ * named as exactly one main package's binary is taken to be that program's binary.
+ */
+function prebuiltBinaries(stage: StageModel, module: ModuleAnalysis): { program: MainPackage; path: string | undefined }[] {
+  const found: { program: MainPackage; path: string | undefined }[] = [];
+  for (const s of stageChain(stage)) {
+    for (const ins of s.instructions) {
+      if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || ins.flags.some((f) => f.name === "from")) continue;
+      const { sources, dest } = copyPaths(ins);
+      for (const raw of sources) {
+        const name = posix.basename(raw.replace(/\/+$/, ""));
+        if (/[*?[\]$]/.test(name) || /^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) continue;
+        const programs = module.mainPackages.filter((p) => p.binary === name);
+        if (programs.length !== 1) continue;
+        const intoDirectory = dest.endsWith("/") || dest === "." || dest.endsWith("/.") || sources.length > 1;
+        found.push({ program: programs[0]!, path: absoluteIn(workdirAt(s, ins), intoDirectory ? posix.join(dest, name) : dest) });
+      }
+    }
+  }
   return found;
 }
 

@@ -33,6 +33,12 @@ ruleTester(rule, {
     { name: "a probe that follows PORT at run time (slimgo init's)", code: image('ENV PORT=9090\nHEALTHCHECK CMD ["/usr/local/libexec/slimgo/healthcheck", "127.0.0.1:8080", "/healthz", "PORT"]'), module: fromEnv },
     { name: "the entrypoint runs something else", code: image("EXPOSE 8080").replace('ENTRYPOINT ["app"', 'ENTRYPOINT ["/docker-entrypoint.sh"'), module: literal },
     { name: "no module known", code: image("EXPOSE 8080") },
+    { name: "a context file not named as the module's program is not taken for it", code: 'FROM scratch\nCOPY server-linux /usr/bin/app\nEXPOSE 8080\nENTRYPOINT ["/usr/bin/app"]\n', module: literal },
+    {
+      name: "a Dockerfile that builds Go: a context file named as the program is not taken for the one it builds",
+      code: 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/tool ./tool\n\nFROM scratch\nCOPY app /usr/bin/app\nEXPOSE 8080\nENTRYPOINT ["/usr/bin/app"]\n',
+      module: literal,
+    },
     {
       name: "go install cross-compiling with GOARCH writes elsewhere: not traced",
       code: 'FROM golang:1.22 AS build\nARG TARGETARCH\nWORKDIR /src\nCOPY . .\nRUN GOARCH=$TARGETARCH go install .\n\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/\nEXPOSE 8080\nENTRYPOINT ["app"]\n',
@@ -43,6 +49,22 @@ ruleTester(rule, {
     { name: "a single-stage build that runs another binary than the one it built", code: "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o server .\nEXPOSE 8080\nCMD [\"./other\"]\n", module: literal },
   ],
   invalid: [
+    {
+      name: "a binary built outside the Dockerfile (goreleaser's COPY from the context), named as the module's program",
+      code: 'FROM scratch\nCOPY app /usr/bin/app\nEXPOSE 8080\nENTRYPOINT ["/usr/bin/app"]\n',
+      module: literal,
+      lines: [3],
+      message: "EXPOSE 8080, but app listens on 3000",
+      output: 'FROM scratch\nCOPY app /usr/bin/app\nEXPOSE 3000\nENTRYPOINT ["/usr/bin/app"]\n',
+    },
+    {
+      name: "a prebuilt binary copied from a platform directory into a directory",
+      code: 'FROM alpine:3.20\nARG TARGETPLATFORM\nCOPY $TARGETPLATFORM/app /usr/local/bin/\nEXPOSE 8080\nENTRYPOINT ["app"]\n',
+      module: literal,
+      lines: [4],
+      message: "EXPOSE 8080, but app listens on 3000",
+      output: 'FROM alpine:3.20\nARG TARGETPLATFORM\nCOPY $TARGETPLATFORM/app /usr/local/bin/\nEXPOSE 3000\nENTRYPOINT ["app"]\n',
+    },
     {
       name: "EXPOSE a port the program does not listen on",
       code: image("EXPOSE 8080"),
