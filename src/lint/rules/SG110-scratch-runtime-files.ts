@@ -4,6 +4,7 @@ import { goBuilds, goFlagValue, rootImage, stageCopies, stageSetsEnv } from "../
 import type { MainPackage, RuntimeNeed } from "../../analysis/types.js";
 import type { Rule } from "../types.js";
 import { displayModuleLine } from "../../fsutil/display-path.js";
+import { builderImage, runtimeImage } from "../../dockerfile/images.js";
 
 export const rule: Rule = {
   meta: {
@@ -28,17 +29,21 @@ export const rule: Rule = {
     };
     // The stage the binary comes from has the files to copy; its name makes the suggestion paste-ready.
     const builder = final.copyFrom.find((e) => e.stage !== undefined)?.stage;
+    // A Dockerfile with no stage before scratch (a prebuilt binary) copies the files from an image.
+    const noStages = model.stages.length === 1;
     const from = builder === undefined ? "build" : (builder.name ?? String(builder.index));
+    const certsFrom = noStages ? runtimeImage.alpine : from;
+    const zoneinfoFrom = noStages ? builderImage.static(module.goMod.go?.split(".").slice(0, 2).join(".") ?? "1") : from;
     const envSet = (name: string): boolean => stageSetsEnv(model, final, name);
 
     const tls = need((p) => p.facts.needs.tlsRoots);
     if (tls && !stageCopies(final, (p) => /ca-certificates|\/etc\/ssl\/certs|\/etc\/ssl\/?$/.test(p)) && !envSet("SSL_CERT_FILE")) {
-      ctx.report({ at: final.from, message: `the program makes TLS calls${evidence(tls)} but this scratch image has no CA certificates: COPY --from=${from} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/` });
+      ctx.report({ at: final.from, message: `the program makes TLS calls${evidence(tls)} but this scratch image has no CA certificates: COPY --from=${certsFrom} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/` });
     }
     const zone = programs.map((p) => p.facts.needs.zoneinfo).find((z) => z.needed && !z.embeddedTzdata);
     const tzdataTag = goBuilds(model).some((b) => /timetzdata/.test(goFlagValue(b.args, "tags") ?? ""));
     if (zone && !tzdataTag && !stageCopies(final, (p) => /zoneinfo/.test(p)) && !envSet("ZONEINFO")) {
-      ctx.report({ at: final.from, message: `the program loads time zones${evidence(zone)} but this scratch image has no zoneinfo: COPY --from=${from} /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip with ENV ZONEINFO=/zoneinfo.zip, or import time/tzdata` });
+      ctx.report({ at: final.from, message: `the program loads time zones${evidence(zone)} but this scratch image has no zoneinfo: COPY --from=${zoneinfoFrom} /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip with ENV ZONEINFO=/zoneinfo.zip, or import time/tzdata` });
     }
     const tmp = need((p) => p.facts.needs.tmp);
     if (tmp && !stageCopies(final, (p) => /^\/tmp\/?$/.test(p)) && !envSet("TMPDIR")) {

@@ -29,6 +29,20 @@ ruleTester(rule, {
       lines: [4],
       message: "COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
     },
+    {
+      name: "a prebuilt binary with no build stage: the files come from an image, the Go one of the module's go line",
+      code: 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n',
+      module: fakeModule({ zoneinfo: true, go: "1.22.3" }),
+      lines: [1],
+      message: /COPY --from=golang:1\.22-alpine \/usr\/local\/go\/lib\/time\/zoneinfo\.zip \/zoneinfo\.zip/,
+    },
+    {
+      name: "a prebuilt binary with no build stage: certificates from an image that has them",
+      code: 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n',
+      module: fakeModule({ tls: true }),
+      lines: [1],
+      message: /COPY --from=alpine:3\.20 \/etc\/ssl\/certs\/ca-certificates\.crt \/etc\/ssl\/certs\//,
+    },
     { name: "an unnamed stage by its index", code: bare.replace(" AS build", "").replace("--from=build", "--from=0"), module: fakeModule({ zoneinfo: true }), lines: [4], message: "COPY --from=0 /usr/local/go/lib/time/zoneinfo.zip" },
   ],
 });
