@@ -45,9 +45,12 @@ export function parsePlatforms(
   goSettings: Record<string, string | undefined> = {},
 ): Platform[] {
   const given = Array.isArray(spec) ? spec : spec === undefined ? [] : [spec];
-  const items = given.flatMap((s, index) => s.split(",").map((item) => ({ item: item.trim(), index }))).filter(({ item }) => item !== "");
-  if (items.length === 0) return [withSettingsVariant({ os: "linux", architecture: hostPlatform().architecture }, goSettings)];
-  const expanded = items.flatMap((s) => (s.item === "all" ? COMMON_PLATFORMS.map((item) => ({ item, index: s.index })) : [s]));
+  const items = given.flatMap((s, index) => s.split(",").map((item) => ({ item: item.trim(), index, list: s })));
+  // `--platform "$A,$B"` with B unset would build one platform where two were meant.
+  const empty = items.find(({ item, list }) => item === "" && list.trim() !== "");
+  if (empty) throw inputError(`${named(empty.list, empty.index)}: an empty platform between commas: remove the extra comma, or set the variable meant to fill it`);
+  if (items.every(({ item }) => item === "")) return [withSettingsVariant({ os: "linux", architecture: hostPlatform().architecture }, goSettings)];
+  const expanded = items.filter(({ item }) => item !== "").flatMap((s) => (s.item === "all" ? COMMON_PLATFORMS.map((item) => ({ item, index: s.index })) : [s]));
   const seen = new Map<string, Platform>();
   for (const { item, index } of expanded) {
     const [os, architecture, variant, extra] = item.split("/");

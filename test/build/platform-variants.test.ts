@@ -57,6 +57,20 @@ test("a variant the architecture does not have is a usage error listing the ones
   assert.doesNotMatch(r.stderr, /compiling/, "refused before the compile");
 });
 
+test("an empty platform between commas is a usage error, not one platform fewer", async () => {
+  for (const bad of ["linux/amd64,,linux/arm64", "linux/amd64,", ",linux/arm64", "linux/amd64, "]) {
+    assert.throws(
+      () => parsePlatforms(bad),
+      (err: unknown) => err instanceof SlimgoError && err.exitCode === 2 && err.message === `--platform ${bad}: an empty platform between commas: remove the extra comma, or set the variable meant to fill it`,
+      bad,
+    );
+  }
+  const r = await runSlimgo(["build", await fixture("cli-tool"), "--platform", "linux/amd64,", "--oci-layout", join(await temp.make("slimgo-variant-"), "out")]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^slimgo: --platform linux\/amd64,: an empty platform between commas/m);
+  assert.doesNotMatch(r.stderr, /compiling/, "refused before the compile");
+});
+
 /** The `go version -m` lines of the binary in an image's last layer (go reads only executable files). */
 async function buildInfoOf(layer: Parameters<typeof walkLayer>[0], binaryPath: string, dir: string): Promise<string> {
   const out = join(dir, "binary");
