@@ -16,6 +16,8 @@
  * the HEALTHCHECK its fix adds makes the container healthy. SG221: USER appuser after adduser -u runs as
  * that uid, and so does the USER its fix writes, now a number in the image config. SG222: this
  * machine's podman (4.3) stops at a relative RUN --mount target, and builds the absolute one of the fix.
+ * SG223: a RUN chmod and chown after the COPYs store the program a second time; the COPY --chmod and
+ * --chown of the fix give the files the same mode and owner in an image smaller by the program.
  * SG112 on a Containerfile: podman keeps out what .containerignore names, and lint reads that file too; so
  * it does for a file named Dockerfile, whose .dockerignore only docker build reads: lint checks both.
  * SG102: test/fixtures/local-replace needs greeting/go.mod for go mod download, which the fix now copies
@@ -27,6 +29,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -151,6 +154,49 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     assert.equal(afterFix.code, 0, afterFix.output);
     const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, afterFix.tag], { timeoutMs: 60_000 });
     assert.equal(run.stdout.trim(), "hello from the mounted source");
+  });
+
+  test("SG223: COPY then RUN chmod and RUN chown store the program twice; after slimgo lint --fix (COPY --chmod, COPY --chown) the files have the same mode and owner and the image is smaller by the program's size", async () => {
+    const bad =
+      "FROM alpine:3.20\nCOPY bin/server /usr/local/bin/server\nRUN chmod 0755 /usr/local/bin/server\nCOPY config.yml /etc/app.yml\nRUN chown 65532:65532 /etc/app.yml\n" +
+      'USER 65532:65532\nENTRYPOINT ["/bin/busybox", "stat", "-c", "%n %a %u:%g %s", "/usr/local/bin/server", "/etc/app.yml"]\n';
+    const dir = await contextWith("slimgo-sg223-", { Dockerfile: bad, ".dockerignore": ".git\n.env\n", "config.yml": "port: 8080\n" });
+    // Random bytes, so that no compression hides the second copy.
+    await mkdir(join(dir, "bin"), { recursive: true });
+    await writeFile(join(dir, "bin/server"), randomBytes(4_000_000));
+    await chmod(join(dir, "bin/server"), 0o644);
+
+    const lint = await runSlimgo(["lint", "--no-module"], { cwd: dir });
+    assert.match(lint.stdout, /Dockerfile:3:1 info {4}SG223 chmod 0755 \/usr\/local\/bin\/server changes what the COPY at line 2 wrote \(\/usr\/local\/bin\/server\), .* so the image stores the 3\.81 MiB of bin\/server twice: set it on the COPY with --chmod=0755 and drop this RUN \(fixable\)/);
+    assert.match(lint.stdout, /Dockerfile:5:1 info {4}SG223 chown 65532:65532 \/etc\/app\.yml .* --chown=65532:65532 and drop this RUN \(fixable\)/);
+    // One layer per instruction, as docker build and podman build make by default (the helper's --layers=false squashes them into one).
+    const layered = async (name: string) => {
+      const tag = `localhost/slimgo-test/lint-${name}:latest`;
+      images.push(tag);
+      const result = await podmanBuild({ context: dir, tag, noCache: true, layers: true, allowFailure: true });
+      return { tag, code: result.code, output: result.stdout + result.stderr };
+    };
+    const before = await layered("sg223-bad");
+    assert.equal(before.code, 0, before.output);
+
+    await runSlimgo(["lint", "--no-module", "--fix"], { cwd: dir });
+    const fixed = await readFile(join(dir, "Dockerfile"), "utf8");
+    assert.equal(fixed, bad.replace("COPY bin/server", "COPY --chmod=0755 bin/server").replace("COPY config.yml", "COPY --chown=65532:65532 config.yml").replace(/RUN ch[^\n]*\n/g, ""));
+    const after = await layered("sg223-fixed");
+    assert.equal(after.code, 0, after.output);
+
+    const stat = async (tag: string) => (await podman(["run", "--rm", ...ULIMIT_FLAGS, tag], { timeoutMs: 60_000 })).stdout.trim().split("\n");
+    const expected = ["/usr/local/bin/server 755 0:0 4000000", "/etc/app.yml 644 65532:65532 11"];
+    assert.deepEqual(await stat(before.tag), expected);
+    assert.deepEqual(await stat(after.tag), expected);
+
+    const inspect = async (tag: string) => {
+      const [size = "", layers = ""] = (await podman(["image", "inspect", "--format", "{{.Size}} {{len .RootFS.Layers}}", tag])).stdout.trim().split(" ");
+      return { size: Number(size), layers: Number(layers) };
+    };
+    const [sizeBefore, sizeAfter] = [await inspect(before.tag), await inspect(after.tag)];
+    assert.equal(sizeBefore.layers - sizeAfter.layers, 2, "the two RUN layers are gone");
+    assert.ok(sizeBefore.size - sizeAfter.size >= 4_000_000, `the program is stored once: ${sizeBefore.size} before, ${sizeAfter.size} after`);
   });
 
   test("SG112 on a Containerfile reads .containerignore, as podman build does: the .env it excludes is not in the image, and lint asks it only for .git (and docker build's .dockerignore for both)", async () => {
