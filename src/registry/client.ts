@@ -156,7 +156,7 @@ export class RegistryClient {
 
   /**
    * Uploads a blob unless the repository has it already (HEAD first) or it can be mounted
-   * from one of `mountFrom`. Small blobs go up in one PUT, large ones in PATCH chunks; a
+   * from one of `mountFrom` (a mount the registry refuses is skipped, not an error). Small blobs go up in one PUT, large ones in PATCH chunks; a
    * failed try starts again from a fresh upload session with the source opened anew.
    */
   async pushBlob(repository: string, blob: BlobSource, options: PushBlobOptions = {}): Promise<PushBlobResult> {
@@ -165,7 +165,7 @@ export class RegistryClient {
     const result = (outcome: PushBlobResult["outcome"]): PushBlobResult => ({ digest: blob.digest, size: blob.size, outcome });
     if (await this.headBlob(repository, blob.digest, scopes)) return result("exists");
     for (const from of options.mountFrom ?? []) {
-      if (from !== repository && (await this.mountBlob(repository, from, blob.digest))) return result("mounted");
+      if (from !== repository && (await this.mountBlob(repository, from, blob.digest).catch(refusedMount))) return result("mounted");
     }
     await withRetries(this.retry, async () => {
       const location = await this.startUpload(repository, scopes);
@@ -535,6 +535,16 @@ function manifestMediaType(contentType: string | null, bytes: Buffer): string {
   } catch {
     return fromHeader || "application/octet-stream";
   }
+}
+
+/**
+ * A mount is only a shortcut: one the registry refuses (401 or 403 for a source repository the
+ * user may not read, 404 or 400 where mounts are not known) leaves the normal upload, as docker
+ * does. Failures of the registry itself (5xx, network) still fail.
+ */
+function refusedMount(err: unknown): false {
+  if (err instanceof RegistryError && err.status !== undefined && err.status >= 400 && err.status < 500 && !isRetryableStatus(err.status)) return false;
+  throw err;
 }
 
 function checkDigest(digest: string, registry: string): void {

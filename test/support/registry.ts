@@ -20,6 +20,23 @@ export interface RegistryOptions {
   auth?: RegistryAuth;
   /** Accepted credentials for basic and token auth; default one user `slimgo` / `slimgo-secret`. */
   users?: RegistryUser[];
+  /** Token auth only: how the token endpoint answers, as other registries' endpoints do. */
+  token?: TokenEndpointOptions;
+}
+
+export interface TokenEndpointOptions {
+  /** Seconds a token lives: its `exp` claim and the answer's `expires_in`. Default 300. */
+  expiresIn?: number;
+  /** Answer `access_token` alone (OAuth2 style), without `token`. */
+  accessTokenOnly?: boolean;
+  /** The actions granted on a repository out of those asked (default: all), as Docker Hub grants fewer for repositories the user cannot read. */
+  grant?: (user: string, repository: string, actions: string[]) => string[];
+}
+
+/** One request the token endpoint answered. */
+export interface TokenRequest {
+  user: string;
+  scopes: string[];
 }
 
 export interface TestRegistry {
@@ -33,6 +50,10 @@ export interface TestRegistry {
   realm?: string;
   /** Token auth only: how many token requests the endpoint has answered (granted or refused). */
   readonly tokenRequests: number;
+  /** Token auth only: the granted requests, in order. */
+  readonly tokenLog: TokenRequest[];
+  /** Token auth only: the service the registry's challenges name. */
+  service: string;
   /** Stops the registry (and token endpoint) and removes its storage. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -49,6 +70,9 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
   let tokenServer: Server | undefined;
   let child: ChildProcess | undefined;
   let tokenRequests = 0;
+  const tokenLog: TokenRequest[] = [];
+  const tokenOptions = opts.token ?? {};
+  const lifetime = tokenOptions.expiresIn ?? 300;
   let stopped = false;
 
   const stop = async () => {
@@ -85,13 +109,18 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
           res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "wrong user or password" }] }));
           return;
         }
-        const token = issuer.issue(
-          basicUser(req.headers.authorization),
-          url.searchParams.get("service") ?? "",
-          url.searchParams.getAll("scope"),
+        const user = basicUser(req.headers.authorization);
+        const scopes = url.searchParams.getAll("scope");
+        tokenLog.push({ user, scopes });
+        const access = scopes.flatMap(parseScope).map((a) =>
+          a.type === "repository" && tokenOptions.grant ? { ...a, actions: tokenOptions.grant(user, a.name, a.actions) } : a,
         );
+        const token = issuer.issue(user, url.searchParams.get("service") ?? "", access, lifetime);
+        const answer = tokenOptions.accessTokenOnly
+          ? { access_token: token, token_type: "Bearer", expires_in: lifetime }
+          : { token, access_token: token, expires_in: lifetime, issued_at: new Date().toISOString() };
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
+        res.end(JSON.stringify(answer));
       });
       const tokenPort = await listen(tokenServer);
       realm = `http://127.0.0.1:${tokenPort}/token`;
@@ -127,6 +156,8 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
       get tokenRequests() {
         return tokenRequests;
       },
+      tokenLog,
+      service: SERVICE,
       stop,
     };
   } catch (e) {
@@ -164,7 +195,7 @@ function basicUser(header: string | undefined): string {
 
 interface TokenIssuer {
   certPath: string;
-  issue(subject: string, service: string, scopes: string[]): string;
+  issue(subject: string, service: string, access: GrantedAccess[], lifetimeSeconds: number): string;
 }
 
 /**
@@ -187,18 +218,18 @@ async function tokenIssuer(dir: string): Promise<TokenIssuer> {
   const b64url = (b: Buffer | string) => Buffer.from(b).toString("base64url");
   return {
     certPath,
-    issue(subject, service, scopes) {
+    issue(subject, service, access, lifetimeSeconds) {
       const now = Math.floor(Date.now() / 1000);
       const header = { typ: "JWT", alg: "ES256", x5c: [certDer] };
       const claims = {
         iss: ISSUER,
         sub: subject,
         aud: service,
-        exp: now + 300,
+        exp: now + lifetimeSeconds,
         nbf: now - 10,
         iat: now,
         jti: randomUUID(),
-        access: scopes.flatMap(parseScope),
+        access,
       };
       const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
       // JOSE ES256 signatures are raw r||s, not DER.
@@ -208,8 +239,14 @@ async function tokenIssuer(dir: string): Promise<TokenIssuer> {
   };
 }
 
-/** `repository:name/with/slashes:pull,push` → a granted access entry (every asked action). */
-function parseScope(scope: string): { type: string; name: string; actions: string[] }[] {
+interface GrantedAccess {
+  type: string;
+  name: string;
+  actions: string[];
+}
+
+/** `repository:name/with/slashes:pull,push` → an access entry (every asked action). */
+function parseScope(scope: string): GrantedAccess[] {
   return scope.split(" ").flatMap((one) => {
     const first = one.indexOf(":");
     const last = one.lastIndexOf(":");
