@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import { inputError } from "../errors.js";
 import { parseImageReference } from "../image/reference.js";
-import { isImageIndex, type Image, type ImageOrIndex } from "../image/types.js";
+import { isImageIndex, type Descriptor, type Image, type ImageOrIndex } from "../image/types.js";
 import { inParallel } from "../build/go-build.js";
-import { RegistryClient, isNamedInsecure, type PushBlobResult } from "../registry/index.js";
+import { MediaTypes, RegistryClient, RegistryError, isNamedInsecure, type PushBlobResult } from "../registry/index.js";
 import type { Attachment, Published, Publisher } from "./types.js";
 import { referrersTag, sbomArtifact } from "../sbom/artifact.js";
 import { buildIndexOfDescriptors } from "../image/mutate.js";
@@ -85,10 +85,11 @@ export function registryPublisher(target: string, options: RegistryPublishOption
         for (const blob of artifact.blobs) {
           count(await client.pushBlob(ref.repository, { digest: blob.digest, size: blob.bytes.length, open: () => Readable.from([blob.bytes]) }), blob.bytes.length);
         }
-        await client.putManifest(ref.repository, artifact.digest, artifact.manifest, artifact.mediaType);
-        // Registries without the referrers API find referrers through this tag (OCI distribution 1.1).
-        const referrers = buildIndexOfDescriptors([{ mediaType: artifact.mediaType, digest: artifact.digest, size: artifact.manifest.length, artifactType: a.mediaType }]);
-        await client.putManifest(ref.repository, referrersTag(a.subject.digest), referrers, "application/vnd.oci.image.index.v1+json");
+        const stored = await client.putReferrer(ref.repository, artifact.manifest, artifact.mediaType, a.subject.digest);
+        if (!stored.listedByRegistry) {
+          const descriptor = { mediaType: artifact.mediaType, digest: artifact.digest, size: artifact.manifest.length, artifactType: a.mediaType };
+          await listUnderReferrersTag(client, ref.repository, a.subject.digest, descriptor);
+        }
         attached.push(artifact.digest);
         progress(`  attached SBOM ${shortDigest(artifact.digest)} to ${shortDigest(a.subject.digest)}`);
       }
@@ -101,4 +102,24 @@ export function registryPublisher(target: string, options: RegistryPublishOption
       };
     },
   };
+}
+
+/**
+ * Adds `descriptor` to the index under the referrers fallback tag `sha256-<hex>` of `subject`,
+ * where registries without the referrers API keep the list (OCI distribution 1.1): the
+ * artifacts other tools listed there (signatures, attestations) stay, one already there is not
+ * added again.
+ */
+async function listUnderReferrersTag(client: RegistryClient, repository: string, subject: string, descriptor: Descriptor): Promise<void> {
+  const tag = referrersTag(subject);
+  let listed: Descriptor[] = [];
+  try {
+    const current = await client.getManifest(repository, tag);
+    const parsed = JSON.parse(current.bytes.toString("utf8")) as { manifests?: unknown };
+    if (Array.isArray(parsed.manifests)) listed = parsed.manifests as Descriptor[];
+  } catch (err) {
+    if (!(err instanceof RegistryError && err.status === 404) && !(err instanceof SyntaxError)) throw err;
+  }
+  if (listed.some((d) => d.digest === descriptor.digest)) return;
+  await client.putManifest(repository, tag, buildIndexOfDescriptors([...listed, descriptor]), MediaTypes.ociIndex);
 }

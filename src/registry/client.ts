@@ -213,6 +213,22 @@ export class RegistryClient {
    * Push an index's child manifests first: registries reject indexes with unknown children.
    */
   async putManifest(repository: string, reference: string, bytes: Uint8Array, mediaType: string): Promise<string> {
+    return (await this.storeManifest(repository, reference, bytes, mediaType)).digest;
+  }
+
+  /**
+   * Stores a manifest that has a `subject` (an artifact such as an SBOM) under its digest and
+   * says whether the registry lists it in its referrers API: a registry that does answers with
+   * an OCI-Subject header naming the subject (OCI distribution 1.1). When it does not, the
+   * caller lists the artifact under the referrers fallback tag itself.
+   */
+  async putReferrer(repository: string, bytes: Uint8Array, mediaType: string, subject: string): Promise<{ digest: string; listedByRegistry: boolean }> {
+    const digest = digestOf(bytes, "sha256");
+    const stored = await this.storeManifest(repository, digest, bytes, mediaType);
+    return { digest, listedByRegistry: stored.subject === subject };
+  }
+
+  private async storeManifest(repository: string, reference: string, bytes: Uint8Array, mediaType: string): Promise<{ digest: string; subject?: string }> {
     const byDigest = isDigest(reference);
     const digest = digestOf(bytes, byDigest ? digestAlgorithm(reference) : "sha256");
     if (byDigest && reference !== digest) {
@@ -232,7 +248,7 @@ export class RegistryClient {
     if (stored && storedDifferently(stored, digest)) {
       throw new RegistryError(this.registry, `registry stored the manifest as ${stored}, expected ${digest}`);
     }
-    return digest;
+    return { digest, subject: res.headers.get("oci-subject") ?? undefined };
   }
 
   /**
