@@ -17,11 +17,13 @@ import { startRegistry, type TestRegistry } from "../support/registry.js";
 import { skipUnless } from "../support/tools.js";
 import { RegistryClient } from "../../src/registry/client.js";
 import { sha256 } from "../../src/image/digest.js";
-import { startFront, type Front } from "./support/front.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { blobRequest, startBlobStore, startFront, type BlobStore, type Front, type FrontRequest } from "./support/front.js";
 
 const temps: string[] = [];
 const registries: TestRegistry[] = [];
 const fronts: Front[] = [];
+const stores: BlobStore[] = [];
 let module = "";
 const env = { SOURCE_DATE_EPOCH: "1700000000", SLIMGO_CACHE_DIR: join(tmpdir(), `slimgo-real-registries-cache-${process.pid}`) };
 temps.push(env.SLIMGO_CACHE_DIR);
@@ -52,6 +54,34 @@ async function tags(registry: TestRegistry, repo: string): Promise<string[]> {
   return (JSON.parse((await runTool("skopeo", ["list-tags", "--tls-verify=false", `docker://${registry.host}/${repo}`])).stdout) as { Tags: string[] }).Tags.sort();
 }
 
+function credentialsOf(registry: TestRegistry): { env: Record<string, string>; basic: string; password: string } {
+  const { user, password } = registry.users[0]!;
+  return { env: { SLIMGO_REGISTRY_USERNAME: user, SLIMGO_REGISTRY_PASSWORD: password }, basic: Buffer.from(`${user}:${password}`).toString("base64"), password };
+}
+
+/** A bearer token from the registry's token endpoint, for the test's own requests. */
+async function tokenFor(registry: TestRegistry, repository: string): Promise<string> {
+  const url = `${registry.realm}?service=${registry.service}&scope=repository:${repository}:pull`;
+  const answer = await fetch(url, { headers: { authorization: `Basic ${credentialsOf(registry).basic}` } });
+  return ((await answer.json()) as { access_token: string }).access_token;
+}
+
+/** Nothing a user sees holds the password, its base64 or a bearer token. */
+function assertNoSecrets(registry: TestRegistry, ...results: CliResult[]): void {
+  const { password, basic } = credentialsOf(registry);
+  for (const r of results) {
+    const all = r.stdout + r.stderr;
+    assert.ok(!all.includes(password) && !all.includes(basic), "the password is in slimgo's output");
+    assert.doesNotMatch(all, /Bearer |Basic [A-Za-z0-9+/=]{8}|eyJ[\w-]{10,}/, "an Authorization value is in slimgo's output");
+  }
+}
+
+/** `repository:NAME:pull[,push]` for a registry request, as the registry's challenge names it. */
+function scopeOf(req: FrontRequest): string {
+  const name = /^\/v2\/(.+)\/(?:blobs|manifests|tags)\//.exec(req.path)?.[1] ?? "";
+  return `repository:${name}:${req.method === "GET" || req.method === "HEAD" ? "pull" : "pull,push"}`;
+}
+
 describe("slimgo against what real registries do", { skip: skipUnless("go", "docker-registry", "skopeo", "htpasswd", "openssl"), concurrency: 1 }, () => {
   before(async () => {
     module = await copyModule("root-main");
@@ -59,6 +89,7 @@ describe("slimgo against what real registries do", { skip: skipUnless("go", "doc
   });
   after(async () => {
     for (const f of fronts) await f.stop();
+    for (const s of stores) await s.stop();
     await Promise.all(registries.map((r) => r.stop()));
     await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
   });
@@ -123,4 +154,112 @@ describe("slimgo against what real registries do", { skip: skipUnless("go", "doc
     );
     assert.deepEqual(await tags(registry, "withapi/app"), ["latest"]);
   });
+
+  for (const auth of ["basic", "token"] as const) {
+    test(`${auth} auth: blobs answered with 307 to storage on another origin are checked for and pulled, no credential sent there`, async () => {
+      const registry = await startRegistry({ auth });
+      registries.push(registry);
+      const { env: login, basic } = credentialsOf(registry);
+      const store = await startBlobStore(registry.url, async (repository) => ({
+        authorization: auth === "basic" ? `Basic ${basic}` : `Bearer ${await tokenFor(registry, repository)}`,
+      }));
+      stores.push(store);
+      // As a registry on S3 or GCS does: an authorized GET or HEAD of a blob it has answers 307 to a presigned URL.
+      const front = await startFront(registry.host, {
+        rewrite: (req, answer) => {
+          const blob = blobRequest(req);
+          if (!blob || answer.status !== 200 || (req.method !== "GET" && req.method !== "HEAD")) return;
+          answer.status = 307;
+          answer.headers = { location: store.urlFor(blob.repository, blob.digest) };
+          answer.body = Buffer.alloc(0);
+        },
+      });
+      fronts.push(front);
+      const first = await push(front.host, "redirected/app", login);
+      const program = built(first);
+      const second = await push(front.host, "redirected/app", login);
+      assert.equal(built(second).published[0]!.blobs.uploaded, 0, "every blob was found through the redirected HEAD");
+      const inspected = await runSlimgo(["inspect", "--json", "--insecure-registry", front.host, `${front.host}/redirected/app:latest`], { env: { ...env, ...login } });
+      assert.equal(inspected.code, 0, inspected.stderr);
+      assert.equal((JSON.parse(inspected.stdout) as { digest: string }).digest, program.digest);
+      assert.equal((await skopeoJson(registry, "redirected/app:latest")).Digest, program.digest);
+
+      assert.ok(store.requests.some((r) => r.method === "HEAD"), "HEAD was redirected");
+      assert.ok(store.requests.some((r) => r.method === "GET"), "GET was redirected");
+      assert.deepEqual(store.requests.filter((r) => r.headers.authorization !== undefined), [], "no Authorization header went to the storage origin");
+      assertNoSecrets(registry, first, second, inspected);
+    });
+  }
+
+  test("a token endpoint on another port answering access_token alone, with tokens that live 2 s: a slow push takes fresh ones", async () => {
+    const registry = await startRegistry({ auth: "token", token: { accessTokenOnly: true, expiresIn: 2 } });
+    registries.push(registry);
+    let refused = 0;
+    // registry 2.8 takes a token past its exp; Docker Hub does not: the front refuses it as Docker Hub
+    // would, with a challenge naming the scope. It is also slow, so the push outlives its first tokens.
+    const front = await startFront(registry.host, {
+      intercept: async (req, res) => {
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+        if (bearer) {
+          const { exp } = JSON.parse(Buffer.from(bearer.split(".")[1] ?? "", "base64url").toString()) as { exp: number };
+          if (Date.now() / 1000 >= exp) {
+            refused++;
+            res.writeHead(401, {
+              "content-type": "application/json",
+              "www-authenticate": `Bearer realm="${registry.realm}",service="${registry.service}",scope="${scopeOf(req)}",error="invalid_token"`,
+            });
+            res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "token expired" }] }));
+            return true;
+          }
+        }
+        if (req.method === "PUT" && req.path.includes("/blobs/uploads/")) await sleep(1100);
+        return false;
+      },
+    });
+    fronts.push(front);
+    const r = await push(front.host, "tokens/app", credentialsOf(registry).env);
+    const program = built(r);
+    assert.equal((await skopeoJson(registry, "tokens/app:latest")).Digest, program.digest);
+    const pushTokens = registry.tokenLog.filter((t) => t.scopes.includes("repository:tokens/app:pull,push"));
+    assert.ok(pushTokens.length >= 2, `fresh tokens were fetched as they expired (${pushTokens.length} tokens, ${refused} refused)`);
+    assertNoSecrets(registry, r);
+  });
+
+  for (const style of ["relative", "absolute, with a query of its own"] as const) {
+    test(`upload Locations ${style}, no Docker-Content-Digest on the answers, HEAD 404 with a JSON type`, async () => {
+      const registry = await startRegistry();
+      registries.push(registry);
+      const lost: string[] = [];
+      const front = await startFront(registry.host, {
+        intercept: (req, res) => {
+          // The session parameter of the Location must come back on the PATCH or PUT that continues it.
+          if (style !== "relative" && (req.method === "PUT" || req.method === "PATCH") && req.path.includes("/blobs/uploads/") && req.query.get("session") !== "kept") {
+            lost.push(`${req.method} ${req.path}`);
+            res.writeHead(404, { "content-type": "application/json" });
+            res.end(JSON.stringify({ errors: [{ code: "BLOB_UPLOAD_UNKNOWN", message: "blob upload unknown to registry" }] }));
+            return true;
+          }
+          return false;
+        },
+        rewrite: (req, answer) => {
+          delete answer.headers["docker-content-digest"];
+          if (req.method === "HEAD" && answer.status === 404) answer.headers["content-type"] = "application/json; charset=utf-8";
+          const location = answer.headers.location;
+          if (typeof location !== "string" || !location.includes("/blobs/uploads/")) return;
+          const url = new URL(location, `http://${front.host}`);
+          if (style === "relative") answer.headers.location = `${url.pathname}${url.search}`;
+          else {
+            url.searchParams.set("session", "kept");
+            answer.headers.location = url.href;
+          }
+        },
+      });
+      fronts.push(front);
+      const r = await push(front.host, "locations/app");
+      const program = built(r);
+      assert.deepEqual(lost, [], "every upload went on at the Location given");
+      assert.equal((await skopeoJson(registry, "locations/app:latest")).Digest, program.digest);
+      assert.ok(front.requests.some((q) => q.method === "PUT" && q.query.has("digest")), "blobs were uploaded through the front");
+    });
+  }
 });

@@ -17,6 +17,8 @@ export interface FrontAnswer {
   status: number;
   /** Lower-case names; change them in place. */
   headers: Record<string, string | string[] | undefined>;
+  /** Set to send this body instead of the registry's. */
+  body?: Buffer;
 }
 
 export interface FrontHooks {
@@ -49,6 +51,12 @@ export async function startFront(target: string, hooks: FrontHooks = {}): Promis
         const upstream = request({ host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers: req.headers }, (answer) => {
           const out: FrontAnswer = { status: answer.statusCode ?? 502, headers: { ...answer.headers } };
           hooks.rewrite?.(seen, out, body);
+          if (out.body !== undefined) {
+            answer.resume();
+            res.writeHead(out.status, { ...out.headers, "content-length": String(out.body.length) });
+            res.end(out.body);
+            return;
+          }
           res.writeHead(out.status, out.headers);
           answer.pipe(res);
         });
@@ -73,10 +81,13 @@ export interface BlobStore {
 
 /**
  * A storage service on its own origin that serves blobs for presigned URLs, reading them from
- * the registry with `authorization` (the test's own login). Like S3, it refuses a request that
- * carries an Authorization header beside the signature in the query (400).
+ * the registry with the headers `login` gives (the test's own login). Like S3, it refuses a
+ * request that carries an Authorization header beside the signature in the query (400).
  */
-export async function startBlobStore(registryUrl: string, authorization?: string): Promise<BlobStore> {
+export async function startBlobStore(
+  registryUrl: string,
+  login: (repository: string) => Promise<Record<string, string>> = async () => ({}),
+): Promise<BlobStore> {
   const requests: FrontRequest[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://store");
@@ -93,10 +104,8 @@ export async function startBlobStore(registryUrl: string, authorization?: string
       res.end();
       return;
     }
-    void fetch(`${registryUrl}/v2/${match[1]}/blobs/${match[2]}`, {
-      method: req.method,
-      headers: authorization ? { authorization } : {},
-    })
+    void login(match[1]!)
+      .then((headers) => fetch(`${registryUrl}/v2/${match[1]}/blobs/${match[2]}`, { method: req.method, headers }))
       .then(async (answer) => {
         const bytes = Buffer.from(await answer.arrayBuffer());
         res.writeHead(answer.status, {
