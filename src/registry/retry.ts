@@ -33,13 +33,17 @@ const RETRYABLE_NETWORK_CODES = new Set([
 
 const TLS_CODE = /CERT|SSL|TLS|ERR_SSL|SELF_SIGNED|UNABLE_TO_VERIFY/;
 
-/** The innermost error with a code, following `cause` (fetch wraps socket errors in "fetch failed"). */
-function rootCause(err: unknown): { code?: string; message: string } {
+/**
+ * The innermost error with a code, following `cause` (fetch wraps socket errors in "fetch failed"),
+ * and the host name a failed DNS lookup was for.
+ */
+function rootCause(err: unknown): { code?: string; message: string; hostname?: string } {
   let current: unknown = err;
-  let found: { code?: string; message: string } = { message: String((err as Error)?.message ?? err) };
+  let found: { code?: string; message: string; hostname?: string } = { message: String((err as Error)?.message ?? err) };
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as NodeJS.ErrnoException).code;
-    if (typeof code === "string") found = { code, message: current.message };
+    const hostname = (current as { hostname?: unknown }).hostname;
+    if (typeof code === "string") found = { code, message: current.message, ...(typeof hostname === "string" ? { hostname } : {}) };
     else if (depth > 0) found = { ...found, message: current.message };
     current = current.cause;
   }
@@ -60,11 +64,12 @@ export function registryErrorIn(err: unknown): RegistryError | undefined {
 export function networkError(registry: string, what: string, err: unknown, insecure: boolean): RegistryError {
   const inner = registryErrorIn(err);
   if (inner) return inner;
-  const { code, message } = rootCause(err);
+  const { code, message, hostname } = rootCause(err);
   if (code === "ECONNREFUSED") {
     return new RegistryError(registry, `${what}: connection refused: is the registry running and the port right?`, { cause: err });
   }
-  if (code === "ENOTFOUND") return new RegistryError(registry, `${what}: host not found`, { cause: err });
+  // The host looked up, which is not always the registry's name (docker.io is registry-1.docker.io).
+  if (code === "ENOTFOUND") return new RegistryError(registry, `${what}: host ${hostname ? `${hostname} ` : ""}not found`, { cause: err });
   if ((code && TLS_CODE.test(code)) || /wrong version number|certificate/i.test(message)) {
     const hint = insecure ? "" : `: if this registry speaks plain HTTP, name it as insecure: --insecure-registry ${registry} (insecureRegistries in the library)`;
     return new RegistryError(registry, `${what}: TLS failed (${code ?? message})${hint}`, { cause: err, exitCode: ExitCode.usage });
@@ -72,7 +77,8 @@ export function networkError(registry: string, what: string, err: unknown, insec
   const retryable =
     (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)) ||
     /socket hang up|other side closed|terminated|ECONNRESET/i.test(message);
-  return new RegistryError(registry, `${what}: connection failed (${code ?? message})`, { cause: err, retryable });
+  const lookup = code === "EAI_AGAIN" && hostname ? ` looking up ${hostname}` : "";
+  return new RegistryError(registry, `${what}: connection failed (${code ?? message}${lookup})`, { cause: err, retryable });
 }
 
 /** Seconds or an HTTP date, as milliseconds from now; undefined when absent or unreadable. */

@@ -18,11 +18,14 @@ export interface CliResult {
 /**
  * Runs the real CLI (bin/slimgo.js) with NO_COLOR unless `env` says otherwise: as `node
  * bin/slimgo.js`, or with `asProgram` as the installed command runs, through its sh part; with
- * `user`, as that user (the tests run as root in CI, and root writes where others cannot).
+ * `user`, as that user (the tests run as root in CI, and root writes where others cannot); with
+ * `wrapper`, under that command (`["unshare", "-n"]`: without network).
  */
-export function runSlimgo(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string; asProgram?: boolean; user?: { uid: number; gid: number } } = {}): Promise<CliResult> {
+export function runSlimgo(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string; asProgram?: boolean; user?: { uid: number; gid: number }; wrapper?: string[] } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.asProgram ? SLIMGO_BIN : process.execPath, options.asProgram ? args : [SLIMGO_BIN, ...args], {
+    const command = options.asProgram ? [SLIMGO_BIN, ...args] : [process.execPath, SLIMGO_BIN, ...args];
+    const [program, ...rest] = [...(options.wrapper ?? []), ...command];
+    const child = spawn(program!, rest, {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: "1", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
