@@ -112,6 +112,13 @@ export function parseRegistryReference(input: string): RegistryReference {
     inputError(`invalid image reference "${input}": ${why} (expected HOST[:PORT]/REPO[:TAG][@sha256:DIGEST])`);
   let rest = input.trim();
   if (rest === "") throw bad("it is empty");
+  // user:password@host/repo, as in a URL (a digest never holds a "/"): said without repeating them.
+  const login = /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/@]*@(?=[^@]*\/)/i.exec(rest);
+  if (login) {
+    throw inputError(
+      `invalid image reference "***@${rest.slice(login[0].length)}": a registry login cannot go in an image reference: log in (docker login) or set SLIMGO_REGISTRY_USERNAME and SLIMGO_REGISTRY_PASSWORD`,
+    );
+  }
   if (rest.includes("://")) throw bad("leave out the scheme");
 
   let digest: string | undefined;

@@ -43,3 +43,13 @@ describe("which registry a reference reaches", { skip: noNetwork() }, () => {
     assert.doesNotMatch(r.stderr, /pulling|connection/);
   });
 });
+
+test("a login written into the reference (user:password@host/repo) is refused without repeating the password", async () => {
+  for (const ref of ["ci-bot:s3cr3t-Pa55@ghcr.io/org/app:1", "docker://ci-bot:s3cr3t-Pa55@ghcr.io/org/app:1", "https://ci-bot:s3cr3t-Pa55@ghcr.io/org/app:1"]) {
+    const r = await runSlimgo(["inspect", "--json", ref]);
+    assert.equal(r.code, 2, ref);
+    const { error } = JSON.parse(r.stdout) as { error: { message: string } };
+    assert.match(error.message, /"\*\*\*@ghcr\.io\/org\/app:1": a registry login cannot go in an image reference: log in \(docker login\) or set SLIMGO_REGISTRY_USERNAME/);
+    assert.doesNotMatch(r.stdout + r.stderr, /s3cr3t|ci-bot/, ref);
+  }
+});
