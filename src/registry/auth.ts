@@ -100,7 +100,14 @@ export class Authenticator {
       this.realm = { url: challenge.params.realm, service: challenge.params.service };
       // A token that was turned down (expired, or too narrow) is not asked again.
       if (sent !== undefined) this.tokens.delete(scopeKey(scopes));
-      if (lastChance) throw fail();
+      if (lastChance) {
+        // The login was accepted, only the token it got does not cover the request: a repository
+        // the user may not push to (or read), not wrong credentials.
+        if (creds && sent !== undefined && challenge.params.error === "insufficient_scope") {
+          throw this.accessDenied(creds, challenge.params.scope || scopes.join(" "), body);
+        }
+        throw fail();
+      }
       const asked = (challenge.params.scope ?? "").split(" ").filter((s) => s !== "" && !coveredBy(scopes, s));
       return [...scopes, ...asked];
     }
@@ -181,6 +188,18 @@ export class Authenticator {
   private authRequired(body: string): RegistryError {
     const { codes } = summariseErrorBody(body);
     return new RegistryError(this.registry, `authentication required (401): ${LOGIN_HINT}`, { status: 401, codes, exitCode: ExitCode.usage });
+  }
+
+  private accessDenied(creds: RegistryCredentials, scope: string, body: string): RegistryError {
+    const { codes } = summariseErrorBody(body);
+    const who = creds.username ? `user ${creds.username}` : `the token from ${creds.source}`;
+    const asked = /^repository:(.+):([^:]*)$/.exec(scope.split(" ")[0] ?? "");
+    const what = asked ? `${asked[2]!.split(",").includes("push") ? "push to" : "pull"} ${asked[1]}` : `have ${scope}`;
+    return new RegistryError(
+      this.registry,
+      `access denied for ${who} (401 insufficient_scope): the login is accepted but may not ${what}: check the repository name and the user's rights on it`,
+      { status: 401, codes, exitCode: ExitCode.usage },
+    );
   }
 
   private authFailed(creds: RegistryCredentials, status: number, body: string): RegistryError {

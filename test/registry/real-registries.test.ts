@@ -262,4 +262,17 @@ describe("slimgo against what real registries do", { skip: skipUnless("go", "doc
       assert.ok(front.requests.some((q) => q.method === "PUT" && q.query.has("digest")), "blobs were uploaded through the front");
     });
   }
+
+  test("a login accepted, but without push rights on the repository (insufficient_scope), is told as access denied, not as wrong credentials", async () => {
+    // Docker Hub's token endpoint grants only what the user may do (pushing to library/app: nothing);
+    // the registry then answers 401 with error="insufficient_scope".
+    const registry = await startRegistry({ auth: "token", token: { grant: (_user, repository, actions) => (repository.startsWith("readonly/") ? actions.filter((a) => a === "pull") : actions) } });
+    registries.push(registry);
+    const { user } = registry.users[0]!;
+    const r = await push(registry.host, "readonly/app", credentialsOf(registry).env);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`slimgo: ${registry.host.replace(/\./g, "\\.")}: access denied for user ${user} \\(401 insufficient_scope\\): the login is accepted but may not push to readonly/app`));
+    assert.doesNotMatch(r.stderr, /check credentials/);
+    assertNoSecrets(registry, r);
+  });
 });
