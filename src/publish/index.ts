@@ -91,7 +91,7 @@ function localEngine(): "podman" | "docker" {
 export async function publishAll(
   programs: BuiltProgram[],
   destinations: Destination[],
-  options: { several: boolean; name?: string; tags: string[]; onProgress?: (m: string) => void },
+  options: { several: boolean; name?: string; tags: string[]; onProgress?: (m: string) => void; onWarning?: (m: string) => void },
 ): Promise<Published[][]> {
   const ordered = [...destinations].sort((a, b) => Number(b.remote) - Number(a.remote));
   const results: Published[][] = programs.map(() => []);
@@ -103,6 +103,7 @@ export async function publishAll(
       const attachments = program.sboms.map((sbom) => ({ subject: sbom.subject, document: sbom.document, mediaType: SPDX_MEDIA_TYPE }));
       const published = await publisher.publish(program.image, name, options.tags, attachments);
       for (const n of published.notes ?? []) options.onProgress?.(`  note: ${n}`);
+      for (const w of published.warnings ?? []) options.onWarning?.(w);
       results[i]!.push(published);
     }
   }

@@ -80,12 +80,22 @@ export function registryPublisher(target: string, options: RegistryPublishOption
       }
       for (const tag of targetTags) await client.putManifest(ref.repository, tag, item.rawManifest, item.mediaType);
       const attached: string[] = [];
+      const warnings: string[] = [];
       for (const a of attachments) {
         const artifact = sbomArtifact(a.document, a.subject);
         for (const blob of artifact.blobs) {
           count(await client.pushBlob(ref.repository, { digest: blob.digest, size: blob.bytes.length, open: () => Readable.from([blob.bytes]) }), blob.bytes.length);
         }
-        const stored = await client.putReferrer(ref.repository, artifact.manifest, artifact.mediaType, a.subject.digest);
+        let stored: { listedByRegistry: boolean };
+        try {
+          stored = await client.putReferrer(ref.repository, artifact.manifest, artifact.mediaType, a.subject.digest);
+        } catch (err) {
+          // GitLab, older Quay and others check media types against a list of their own and refuse
+          // OCI artifacts (400 MANIFEST_INVALID, 415): the image and its tags are stored already.
+          if (!(err instanceof RegistryError && (err.status === 400 || err.status === 415))) throw err;
+          warnings.push(`SBOM of ${shortDigest(a.subject.digest)} not attached, the registry refused it: ${err.message}; the image is pushed without it (--sbom-dir DIR writes SBOMs to disk)`);
+          continue;
+        }
         if (!stored.listedByRegistry) {
           const descriptor = { mediaType: artifact.mediaType, digest: artifact.digest, size: artifact.manifest.length, artifactType: a.mediaType };
           await listUnderReferrersTag(client, ref.repository, a.subject.digest, descriptor);
@@ -95,6 +105,7 @@ export function registryPublisher(target: string, options: RegistryPublishOption
       }
       return {
         attached,
+        ...(warnings.length > 0 ? { warnings } : {}),
         kind: "registry",
         reference: `${ref.registry}/${ref.repository}:${targetTags[0]}@${item.digest}`,
         digest: item.digest,

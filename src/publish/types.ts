@@ -15,6 +15,8 @@ export interface Published {
   reference: string;
   digest: string;
   notes?: string[];
+  /** What went wrong without failing the publish (e.g. an SBOM the registry refused), told as warnings. */
+  warnings?: string[];
   /** Registry pushes: blobs uploaded, already there, or mounted from another repository. */
   blobs?: { uploaded: number; existing: number; mounted: number; uploadedBytes: number };
   /** Artifacts pushed beside the image (SBOMs), by digest. */

@@ -275,4 +275,26 @@ describe("slimgo against what real registries do", { skip: skipUnless("go", "doc
     assert.doesNotMatch(r.stderr, /check credentials/);
     assertNoSecrets(registry, r);
   });
+
+  test("a registry that refuses OCI artifacts (400 MANIFEST_INVALID, as GitLab's media type list does) gets the image, and a warning that the SBOM is not attached", async () => {
+    const registry = await startRegistry();
+    registries.push(registry);
+    const front = await startFront(registry.host, {
+      intercept: (req, res, body) => {
+        if (req.method !== "PUT" || !req.path.includes("/manifests/")) return false;
+        const artifactType = (JSON.parse(body.toString("utf8")) as { artifactType?: string }).artifactType;
+        if (!artifactType) return false;
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: [{ code: "MANIFEST_INVALID", message: "manifest invalid", detail: `unknown media type: ${artifactType}` }] }));
+        return true;
+      },
+    });
+    fronts.push(front);
+    const r = await push(front.host, "noartifacts/app");
+    const program = built(r);
+    assert.equal((await skopeoJson(registry, "noartifacts/app:latest")).Digest, program.digest, "the image is pushed and tagged");
+    assert.deepEqual(program.published[0]!.attached, []);
+    assert.match(r.stderr, /SBOM of sha256:[0-9a-f]{12} not attached, the registry refused it: .*\(400\): MANIFEST_INVALID: manifest invalid; the image is pushed without it/);
+    assert.deepEqual(await tags(registry, "noartifacts/app"), ["latest"], "no fallback tag for an SBOM that is not there");
+  });
 });

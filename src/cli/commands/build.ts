@@ -236,6 +236,7 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
     name: flags.name,
     tags: flags.tag ?? [],
     onProgress: (m) => out.info(m),
+    onWarning: (m) => out.warn(m),
   });
   // Last, as a local output is written once the pushes before it succeeded: a failed push leaves no SBOM of an image that is nowhere.
   const sbomDir = flags.sbomDir;
