@@ -46,6 +46,8 @@ export class Authenticator {
   private realm?: { url: string; service?: string };
   private readonly tokens = new Map<string, CachedToken>();
   private readonly pending = new Map<string, Promise<string>>();
+  /** Scopes a registry's challenge asked for beyond a request's own, by the request's scopes: asked for again on every such request. */
+  private readonly widened = new Map<string, string[]>();
   private credentials?: Promise<RegistryCredentials | undefined>;
 
   constructor(
@@ -64,13 +66,14 @@ export class Authenticator {
   async authorization(scopes: string[]): Promise<string | undefined> {
     if (this.scheme === "basic") return this.basicHeader(await this.creds());
     if (this.scheme === "bearer") {
-      const key = scopeKey(scopes);
+      const wanted = this.widened.get(scopeKey(scopes)) ?? scopes;
+      const key = scopeKey(wanted);
       const cached = this.tokens.get(key);
       if (cached && cached.expiresAt > Date.now()) return `Bearer ${cached.value}`;
       // Parallel blob pushes share one token request per scope set.
       let pending = this.pending.get(key);
       if (!pending) {
-        pending = this.fetchToken(scopes).finally(() => this.pending.delete(key));
+        pending = this.fetchToken(wanted).finally(() => this.pending.delete(key));
         this.pending.set(key, pending);
       }
       return `Bearer ${await pending}`;
@@ -80,7 +83,7 @@ export class Authenticator {
 
   /**
    * Handles a 401 to a request that was sent with `sent` as its Authorization header.
-   * Returns the scopes to ask for when trying again with fresh authorization; throws a
+   * Returns the scopes to try again with (fresh authorization is asked for them); throws a
    * one-line error naming the registry (and the user, never the secret) when trying again
    * cannot help or `lastChance` is set.
    */
@@ -98,8 +101,9 @@ export class Authenticator {
     if (challenge?.scheme === "bearer" && challenge.params.realm) {
       this.scheme = "bearer";
       this.realm = { url: challenge.params.realm, service: challenge.params.service };
+      const asking = this.widened.get(scopeKey(scopes)) ?? scopes;
       // A token that was turned down (expired, or too narrow) is not asked again.
-      if (sent !== undefined) this.tokens.delete(scopeKey(scopes));
+      if (sent !== undefined) this.tokens.delete(scopeKey(asking));
       if (lastChance) {
         // The login was accepted, only the token it got does not cover the request: a repository
         // the user may not push to (or read), not wrong credentials.
@@ -108,8 +112,11 @@ export class Authenticator {
         }
         throw fail();
       }
-      const asked = (challenge.params.scope ?? "").split(" ").filter((s) => s !== "" && !coveredBy(scopes, s));
-      return [...scopes, ...asked];
+      // The challenge names the scopes the registry wants: kept for every later request like this
+      // one, not only the next try, so an upload (whose body cannot be sent twice) gets them first.
+      const asked = (challenge.params.scope ?? "").split(" ").filter((s) => s !== "" && !coveredBy(asking, s));
+      if (asked.length > 0) this.widened.set(scopeKey(scopes), [...asking, ...asked]);
+      return scopes;
     }
     throw fail();
   }

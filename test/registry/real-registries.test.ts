@@ -297,4 +297,32 @@ describe("slimgo against what real registries do", { skip: skipUnless("go", "doc
     assert.match(r.stderr, /SBOM of sha256:[0-9a-f]{12} not attached, the registry refused it: .*\(400\): MANIFEST_INVALID: manifest invalid; the image is pushed without it/);
     assert.deepEqual(await tags(registry, "noartifacts/app"), ["latest"], "no fallback tag for an SBOM that is not there");
   });
+
+  test("a challenge naming a scope beyond the request's own: the token asked for it is reused for every upload", async () => {
+    const registry = await startRegistry({ auth: "token" });
+    registries.push(registry);
+    // The front stands for a registry that wants more in its tokens than slimgo asks for by itself
+    // (here registry:catalog:*), and says so in each challenge's scope, as the token spec has it.
+    const extra = "registry:catalog:*";
+    const front = await startFront(registry.host, {
+      intercept: (req, res) => {
+        if (req.path === "/v2/") return false;
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+        const access = bearer ? (JSON.parse(Buffer.from(bearer.split(".")[1] ?? "", "base64url").toString()) as { access: { type: string; name: string }[] }).access : [];
+        if (access.some((a) => a.type === "registry" && a.name === "catalog")) return false;
+        res.writeHead(401, {
+          "content-type": "application/json",
+          "www-authenticate": `Bearer realm="${registry.realm}",service="${registry.service}",scope="${scopeOf(req)} ${extra}"`,
+        });
+        res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] }));
+        return true;
+      },
+    });
+    fronts.push(front);
+    const r = await push(front.host, "scoped/app", credentialsOf(registry).env);
+    const program = built(r);
+    const pushTokens = registry.tokenLog.filter((t) => t.scopes.includes("repository:scoped/app:pull,push"));
+    assert.deepEqual(pushTokens.map((t) => t.scopes), [["repository:scoped/app:pull,push", extra]], "one push token, asked with the challenge's scope, served every upload");
+    assert.equal((await skopeoJson(registry, "scoped/app:latest")).Digest, program.digest);
+  });
 });
