@@ -226,7 +226,7 @@ describe("slimgo against what real registries do", { skip: skipUnless("go", "doc
   });
 
   for (const style of ["relative", "absolute, with a query of its own"] as const) {
-    test(`upload Locations ${style}, no Docker-Content-Digest on the answers, HEAD 404 with a JSON type`, async () => {
+    test(`upload Locations ${style}, no Docker-Content-Digest on the answers, HEAD 404 with a JSON type, a Harbor-style project/team/app path`, async () => {
       const registry = await startRegistry();
       registries.push(registry);
       const lost: string[] = [];
@@ -255,10 +255,10 @@ describe("slimgo against what real registries do", { skip: skipUnless("go", "doc
         },
       });
       fronts.push(front);
-      const r = await push(front.host, "locations/app");
+      const r = await push(front.host, "project/team/locations");
       const program = built(r);
       assert.deepEqual(lost, [], "every upload went on at the Location given");
-      assert.equal((await skopeoJson(registry, "locations/app:latest")).Digest, program.digest);
+      assert.equal((await skopeoJson(registry, "project/team/locations:latest")).Digest, program.digest);
       assert.ok(front.requests.some((q) => q.method === "PUT" && q.query.has("digest")), "blobs were uploaded through the front");
     });
   }
