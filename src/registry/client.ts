@@ -197,9 +197,10 @@ export class RegistryClient {
     const location = res.headers.get("location");
     if (location) {
       // Best effort: an abandoned upload session is harmless, the registry expires it.
-      await fetch(new URL(location, url), {
+      const session = new URL(location, url);
+      await fetch(session, {
         method: "DELETE",
-        headers: await this.headers([repositoryScope(repository, ["pull", "push"])]),
+        headers: session.origin === this.base.origin ? await this.headers([repositoryScope(repository, ["pull", "push"])]) : { "user-agent": this.userAgent },
       })
         .then(drain)
         .catch(() => undefined);
@@ -481,10 +482,14 @@ export class RegistryClient {
    * Statuses outside `call.ok` become one-line RegistryErrors.
    */
   private send(call: Call): Promise<Response> {
+    // Credentials go to the registry's own origin only, as docker, containerd and
+    // go-containerregistry send them: an upload Location on another origin (storage that trusts
+    // the signature in its URL) gets none, and a 401 from there is its answer, not a challenge.
+    const ownOrigin = call.url.origin === this.base.origin;
     const attempt = async (): Promise<Response> => {
       let scopes = call.scopes;
       for (let round = 0; ; round++) {
-        const authorization = await this.auth.authorization(scopes);
+        const authorization = ownOrigin ? await this.auth.authorization(scopes) : undefined;
         const headers: Record<string, string> = { "user-agent": this.userAgent, ...call.headers };
         if (authorization) headers.authorization = authorization;
         const stream = call.stream ?? call.bodyStream?.();
@@ -500,7 +505,7 @@ export class RegistryClient {
         } catch (err) {
           throw networkError(this.registry, call.what, err, this.insecure);
         }
-        if (res.status === 401) {
+        if (res.status === 401 && ownOrigin) {
           scopes = await this.auth.onUnauthorized(res, scopes, authorization, call.stream === undefined && round >= 2);
           if (call.stream !== undefined) {
             // The body is spent; the caller starts the upload again with fresh authorization.

@@ -325,4 +325,28 @@ describe("slimgo against what real registries do", { skip: skipUnless("go", "doc
     assert.deepEqual(pushTokens.map((t) => t.scopes), [["repository:scoped/app:pull,push", extra]], "one push token, asked with the challenge's scope, served every upload");
     assert.equal((await skopeoJson(registry, "scoped/app:latest")).Digest, program.digest);
   });
+
+  test("an upload Location on another origin (storage that signs its URLs) gets the upload but no credential", async () => {
+    const registry = await startRegistry({ auth: "basic" });
+    registries.push(registry);
+    const { env: login, basic } = credentialsOf(registry);
+    // The upload host trusts the state in its URL and reaches the registry with its own login.
+    const uploads = await startFront(registry.host, { forwardHeaders: () => ({ authorization: `Basic ${basic}` }) });
+    fronts.push(uploads);
+    const front = await startFront(registry.host, {
+      rewrite: (req, answer) => {
+        const location = answer.headers.location;
+        if (req.method !== "POST" || answer.status !== 202 || typeof location !== "string") return;
+        const url = new URL(location, `http://${registry.host}`);
+        answer.headers.location = `http://${uploads.host}${url.pathname}${url.search}`;
+      },
+    });
+    fronts.push(front);
+    const r = await push(front.host, "offsite/app", login);
+    const program = built(r);
+    assert.equal((await skopeoJson(registry, "offsite/app:latest")).Digest, program.digest);
+    assert.ok(uploads.requests.some((q) => q.method === "PUT" && q.query.has("digest")), "the blobs went up at the Location given");
+    assert.deepEqual(uploads.requests.filter((q) => q.headers.authorization !== undefined).map((q) => `${q.method} ${q.path}`), [], "no credential went to the other origin");
+    assertNoSecrets(registry, r);
+  });
 });

@@ -24,6 +24,8 @@ export interface FrontAnswer {
 export interface FrontHooks {
   /** Answer the request here (return true), or leave it to the registry. `body` is the whole request body. */
   intercept?: (req: FrontRequest, res: ServerResponse, body: Buffer) => boolean | Promise<boolean>;
+  /** Headers to set on the request forwarded to the registry (e.g. the front's own login). */
+  forwardHeaders?: (req: FrontRequest) => Record<string, string>;
   /** Change the registry's answer before it goes back. */
   rewrite?: (req: FrontRequest, answer: FrontAnswer, body: Buffer) => void;
 }
@@ -48,7 +50,8 @@ export async function startFront(target: string, hooks: FrontHooks = {}): Promis
       requests.push(seen);
       void (async () => {
         if (hooks.intercept && (await hooks.intercept(seen, res, body))) return;
-        const upstream = request({ host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        const headers = { ...req.headers, ...hooks.forwardHeaders?.(seen) };
+        const upstream = request({ host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers }, (answer) => {
           const out: FrontAnswer = { status: answer.statusCode ?? 502, headers: { ...answer.headers } };
           hooks.rewrite?.(seen, out, body);
           if (out.body !== undefined) {
