@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -348,5 +348,23 @@ describe("slimgo against what real registries do", { skip: skipUnless("go", "doc
     assert.ok(uploads.requests.some((q) => q.method === "PUT" && q.query.has("digest")), "the blobs went up at the Location given");
     assert.deepEqual(uploads.requests.filter((q) => q.headers.authorization !== undefined).map((q) => `${q.method} ${q.path}`), [], "no credential went to the other origin");
     assertNoSecrets(registry, r);
+  });
+
+  test("docker login's identity token (a refresh token) against an OAuth2 token endpoint: POST grant_type=refresh_token, as docker does", async () => {
+    const refreshToken = "refresh-0123456789abcdef";
+    const registry = await startRegistry({ auth: "token", token: { oauth2Only: { refreshTokens: { [refreshToken]: "slimgo" } } } });
+    registries.push(registry);
+    const dockerConfig = await mkdtemp(join(tmpdir(), "slimgo-dockercfg-"));
+    temps.push(dockerConfig);
+    await writeFile(join(dockerConfig, "config.json"), JSON.stringify({ auths: { [registry.host]: { identitytoken: refreshToken } } }));
+    const r = await push(registry.host, "oauth/app", { DOCKER_CONFIG: dockerConfig });
+    const program = built(r);
+    assert.ok(registry.tokenLog.some((t) => t.user === "slimgo" && t.scopes.includes("repository:oauth/app:pull,push")));
+    // skopeo, like docker, asks for tokens by GET with a password only: give it one taken here by POST.
+    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, service: registry.service, scope: "repository:oauth/app:pull", client_id: "test" });
+    const { access_token: pullToken } = (await (await fetch(registry.realm!, { method: "POST", body: form })).json()) as { access_token: string };
+    const inspected = JSON.parse((await runTool("skopeo", ["inspect", "--tls-verify=false", "--registry-token", pullToken, `docker://${registry.host}/oauth/app:latest`])).stdout) as { Digest: string };
+    assert.equal(inspected.Digest, program.digest);
+    assert.ok(!(r.stdout + r.stderr).includes(refreshToken), "the refresh token is in slimgo's output");
   });
 });

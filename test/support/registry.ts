@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createPrivateKey, randomUUID, sign } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, runTool, waitForHttp } from "./podman.js";
@@ -31,6 +31,12 @@ export interface TokenEndpointOptions {
   accessTokenOnly?: boolean;
   /** The actions granted on a repository out of those asked (default: all), as Docker Hub grants fewer for repositories the user cannot read. */
   grant?: (user: string, repository: string, actions: string[]) => string[];
+  /**
+   * OAuth2 only: the endpoint takes POST forms (grant_type=password or refresh_token, scope
+   * space-separated) and answers GET with 405. The map gives the user of each refresh token
+   * (docker login's identity token).
+   */
+  oauth2Only?: { refreshTokens: Record<string, string> };
 }
 
 /** One request the token endpoint answered. */
@@ -101,26 +107,47 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
       authConfig = `auth:\n  htpasswd:\n    realm: ${SERVICE}\n    path: ${join(dir, "htpasswd")}\n`;
     } else if (auth === "token") {
       const issuer = await tokenIssuer(dir);
-      tokenServer = createServer((req, res) => {
-        tokenRequests++;
-        const url = new URL(req.url ?? "/", "http://127.0.0.1");
-        if (!hasValidBasicCredentials(req.headers.authorization, users)) {
-          res.writeHead(401, { "content-type": "application/json", "www-authenticate": `Basic realm="${SERVICE}"` });
-          res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "wrong user or password" }] }));
-          return;
-        }
-        const user = basicUser(req.headers.authorization);
-        const scopes = url.searchParams.getAll("scope");
+      const grantToken = (res: ServerResponse, user: string, service: string, scopes: string[]) => {
         tokenLog.push({ user, scopes });
         const access = scopes.flatMap(parseScope).map((a) =>
           a.type === "repository" && tokenOptions.grant ? { ...a, actions: tokenOptions.grant(user, a.name, a.actions) } : a,
         );
-        const token = issuer.issue(user, url.searchParams.get("service") ?? "", access, lifetime);
+        const token = issuer.issue(user, service, access, lifetime);
         const answer = tokenOptions.accessTokenOnly
           ? { access_token: token, token_type: "Bearer", expires_in: lifetime }
           : { token, access_token: token, expires_in: lifetime, issued_at: new Date().toISOString() };
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(answer));
+      };
+      const refuse = (res: ServerResponse, status: number, message: string) => {
+        res.writeHead(status, { "content-type": "application/json", ...(status === 401 ? { "www-authenticate": `Basic realm="${SERVICE}"` } : {}) });
+        res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message }] }));
+      };
+      tokenServer = createServer((req, res) => {
+        tokenRequests++;
+        const url = new URL(req.url ?? "/", "http://127.0.0.1");
+        const oauth2 = tokenOptions.oauth2Only;
+        if (!oauth2) {
+          if (!hasValidBasicCredentials(req.headers.authorization, users)) return refuse(res, 401, "wrong user or password");
+          return grantToken(res, basicUser(req.headers.authorization), url.searchParams.get("service") ?? "", url.searchParams.getAll("scope"));
+        }
+        if (req.method !== "POST") return refuse(res, 405, "use POST with an OAuth2 form");
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+          const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+          const scopes = (form.get("scope") ?? "").split(" ").filter((x) => x !== "");
+          const service = form.get("service") ?? "";
+          if (form.get("grant_type") === "refresh_token") {
+            const user = oauth2.refreshTokens[form.get("refresh_token") ?? ""];
+            return user === undefined ? refuse(res, 401, "unknown refresh token") : grantToken(res, user, service, scopes);
+          }
+          const given = { user: form.get("username") ?? "", password: form.get("password") ?? "" };
+          if (form.get("grant_type") !== "password" || !users.some((u) => u.user === given.user && u.password === given.password)) {
+            return refuse(res, 401, "wrong user or password");
+          }
+          return grantToken(res, given.user, service, scopes);
+        });
       });
       const tokenPort = await listen(tokenServer);
       realm = `http://127.0.0.1:${tokenPort}/token`;
