@@ -14,7 +14,7 @@ import { Readable } from "node:stream";
 import { copyModule, runSlimgo, type CliResult } from "../support/cli.js";
 import { runTool } from "../support/podman.js";
 import { startRegistry, type TestRegistry } from "../support/registry.js";
-import { skipUnless } from "../support/tools.js";
+import { skipUnlessRegistryTools } from "./support/skip.js";
 import { RegistryClient } from "../../src/registry/client.js";
 import { sha256 } from "../../src/image/digest.js";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -82,7 +82,7 @@ function scopeOf(req: FrontRequest): string {
   return `repository:${name}:${req.method === "GET" || req.method === "HEAD" ? "pull" : "pull,push"}`;
 }
 
-describe("slimgo against what real registries do", { skip: skipUnless("go", "docker-registry", "skopeo", "htpasswd", "openssl"), concurrency: 1 }, () => {
+describe("slimgo against what real registries do", { skip: skipUnlessRegistryTools("go", "skopeo", "htpasswd", "openssl"), concurrency: 1 }, () => {
   before(async () => {
     module = await copyModule("root-main");
     temps.push(module);
