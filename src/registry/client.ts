@@ -156,8 +156,9 @@ export class RegistryClient {
 
   /**
    * Uploads a blob unless the repository has it already (HEAD first) or it can be mounted
-   * from one of `mountFrom` (a mount the registry refuses is skipped, not an error). Small blobs go up in one PUT, large ones in PATCH chunks; a
-   * failed try starts again from a fresh upload session with the source opened anew.
+   * from one of `mountFrom` (a mount the registry refuses is skipped, not an error). Small
+   * blobs go up in one PUT, large ones in PATCH chunks; a failed try starts again from a fresh
+   * upload session with the source opened anew.
    */
   async pushBlob(repository: string, blob: BlobSource, options: PushBlobOptions = {}): Promise<PushBlobResult> {
     checkDigest(blob.digest, this.registry);

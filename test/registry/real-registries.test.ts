@@ -11,13 +11,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { copyModule, runSlimgo, type CliResult } from "../support/cli.js";
 import { runTool } from "../support/podman.js";
 import { startRegistry, type TestRegistry } from "../support/registry.js";
 import { skipUnlessRegistryTools } from "./support/skip.js";
 import { RegistryClient } from "../../src/registry/client.js";
 import { sha256 } from "../../src/image/digest.js";
-import { setTimeout as sleep } from "node:timers/promises";
 import { blobRequest, startBlobStore, startFront, type BlobStore, type Front, type FrontRequest } from "./support/front.js";
 
 const temps: string[] = [];
