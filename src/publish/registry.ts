@@ -13,7 +13,7 @@ import { shortDigest } from "../image/digest.js";
 export interface RegistryPublishOptions {
   /** Registries the user named as plain HTTP. */
   insecureRegistries?: string[];
-  /** Repository in the same registry to mount shared blobs from (e.g. the base image's). */
+  /** Repository in the same registry to mount layers from; by default the base image's, when it is in this registry. */
   mountFrom?: string;
   /** Lines for a person (stderr): bytes of large uploads as they go, retries, each blob when stored. */
   onProgress?: (message: string) => void;
@@ -46,14 +46,15 @@ export function registryPublisher(target: string, options: RegistryPublishOption
   };
 
   const pushImage = async (image: Image) => {
+    const mountFrom = options.mountFrom ?? baseRepositoryIn(ref.registry, image);
     const blobs = [
-      ...image.layers.map((l) => ({ digest: l.digest, size: l.size, open: () => l.open() })),
-      { digest: image.manifest.config.digest, size: image.rawConfig.length, open: () => Readable.from([image.rawConfig]) },
+      ...image.layers.map((l) => ({ digest: l.digest, size: l.size, open: () => l.open(), mountable: true })),
+      { digest: image.manifest.config.digest, size: image.rawConfig.length, open: () => Readable.from([image.rawConfig]), mountable: false },
     ];
     await inParallel(
       blobs.map((blob) => async () => {
         const result = await client.pushBlob(ref.repository, blob, {
-          mountFrom: options.mountFrom ? [options.mountFrom] : [],
+          mountFrom: blob.mountable && mountFrom !== undefined && mountFrom !== ref.repository ? [mountFrom] : [],
           onProgress: options.onProgress ? trackUpload(progress) : undefined,
         });
         count(result, blob.size);
@@ -113,6 +114,23 @@ export function registryPublisher(target: string, options: RegistryPublishOption
       };
     },
   };
+}
+
+/**
+ * The repository of the image's base (its org.opencontainers.image.base.name) when it is in
+ * `registry`: the base's layers are mounted from there, not sent again.
+ */
+function baseRepositoryIn(registry: string, image: Image): string | undefined {
+  // Docker-format manifests carry no annotations; the config's labels say the same.
+  const key = "org.opencontainers.image.base.name";
+  const name = image.manifest.annotations?.[key] ?? image.config.config?.Labels?.[key];
+  if (name === undefined) return undefined;
+  try {
+    const base = parseImageReference(name);
+    return base.transport === "registry" && base.registry === registry ? base.repository : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -18,7 +18,7 @@ const env = { SOURCE_DATE_EPOCH: "1700000000", SLIMGO_CACHE_DIR: join(tmpdir(), 
 temps.push(env.SLIMGO_CACHE_DIR);
 
 interface BuildJson {
-  programs: { digest: string; published: { kind: string; reference: string; digest: string; blobs?: { uploaded: number; existing: number } }[] }[];
+  programs: { digest: string; published: { kind: string; reference: string; digest: string; blobs?: { uploaded: number; existing: number; mounted: number } }[] }[];
 }
 
 async function push(registry: string, repo: string, extra: string[] = [], extraEnv: Record<string, string> = {}) {
@@ -124,6 +124,8 @@ describe("slimgo build --push", { skip: skipUnless("go", "docker-registry", "sko
     assert.equal(r.code, 0, r.stderr);
     const app = await skopeoInspect(registry, "onbase/app:latest");
     assert.deepEqual(app.Layers.slice(0, base.Layers.length), base.Layers, "the base's layers come first, unchanged");
+    const blobs = (JSON.parse(r.stdout) as BuildJson).programs[0]!.published[0]!.blobs!;
+    assert.equal(blobs.mounted, base.Layers.length, "the base's layers are mounted from its repository, not sent again");
     assert.equal(app.Layers.length, base.Layers.length + 2, "then the health probe and the binary; no slimgo base layer");
     assert.equal(app.Labels["org.opencontainers.image.base.name"], `${registry.host}/base/static:nonroot`);
     assert.equal(app.Labels["org.opencontainers.image.base.digest"], base.Digest);
