@@ -56,6 +56,8 @@ export interface BuildOptions {
   env?: Record<string, string>;
   args?: string[];
   labels?: Record<string, string>;
+  /** Manifest annotations, and the index's with several platforms; OCI format only (Docker manifests have none). */
+  annotations?: Record<string, string>;
   user?: string;
   ldflags?: string[];
   flags?: string[];
@@ -163,6 +165,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const baseNamed = options.base !== undefined ? "--base" : where(["build", "base"]);
     const base = baseRef && sources ? { ref: baseRef, named: `${baseNamed} ${baseRef}`, image: await openBase(sources.openImage(baseRef, { insecureRegistries: options.insecureRegistries, onProgress: progress }), baseNamed), sources } : undefined;
     const origin = sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined));
+    const annotations = sortedRecord({ ...(b.annotations ?? {}), ...(options.annotations ?? {}) });
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     if (jobs.length !== 1) abandonGoBuild();
     const imageEnv = { ...(b.env ?? {}), ...(options.env ?? {}) };
@@ -255,6 +258,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       const { health, format } = plans.get(main)!;
       const args = options.args ?? b.args ?? defaultArgs(main, analysis.root, progress);
       if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
+      if (format === "docker" && Object.keys(annotations).length > 0) notes.push(droppedAnnotationsNote(Object.keys(annotations), options.format === "docker"));
       const unsetPort = unsetPortNote(main.facts, imageEnv, analysis.root);
       if (unsetPort) notes.push(unsetPort);
       const probePort = probePortNote(main, portsInImage(main.facts, imageEnv), options.healthcheck, analysis.root);
@@ -313,7 +317,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
             image.config.config.Env,
           ),
         });
-        image = withAnnotations(image, origin);
+        image = withAnnotations(image, { ...origin, ...annotations });
         images.push(image);
         // The binary reader and SPDX writer load only for builds that make an SBOM.
         const sbomTools = options.sbom ? await Promise.all([import("../gobinary/index.js"), import("../sbom/spdx.js")]) : undefined;
@@ -325,7 +329,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         }
         built.push({ platform: platformKey(c.platform), binaryBytes: c.result.size, compileMs: Math.round(c.result.ms), digest: image.digest });
       }
-      const item: ImageOrIndex = images.length === 1 ? images[0]! : buildIndex(images, { format });
+      const item: ImageOrIndex = images.length === 1 ? images[0]! : buildIndex(images, { format, annotations });
       programs.push({ main, image: item, format, platforms: built, args, healthcheck: health, sboms, notes: [...new Set(notes)] });
     }
     return { analysis, version, programs };
@@ -396,6 +400,12 @@ function refuseCgo(main: MainPackage, root: string): void {
       `build with the Dockerfile from \`slimgo init\`, which uses a glibc builder and runtime, or pass --cgo with a glibc --base`,
     where ? { file: where.file, line: where.line } : {},
   );
+}
+
+/** Docker-format manifests have no annotations field: what the user asked for is not in the image. */
+function droppedAnnotationsNote(keys: string[], formatChosen: boolean): string {
+  const why = formatChosen ? "--format docker" : "the image has a health check, so --format auto made it Docker-format, the format podman reads a HEALTHCHECK from";
+  return `annotations ${keys.join(", ")} are not in the image: Docker-format manifests have none (${why}); use --format oci to keep them, or --label for the image config`;
 }
 
 /** What a program's image carries besides its binary: the health check, whether it needs slimgo's probe, and the format that keeps the check. */

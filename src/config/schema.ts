@@ -34,6 +34,7 @@ export const TEXT_KEYS: readonly (readonly string[])[] = [
   ...["base", "user", "platforms", "args", "ldflags", "flags", "assets"].flatMap((key) => [["build", key], ["build", key, "*"]]),
   ["build", "env", "*"],
   ["build", "labels", "*"],
+  ["build", "annotations", "*"],
   ["build", "go-env", "*"],
 ];
 
@@ -104,6 +105,7 @@ export const configSchema = map(
           env: v.optional(stringMap("GOMEMLIMIT: 200MiB")),
           args: v.optional(strings("--log-format=json")),
           labels: v.optional(stringMap("team: payments", "labels")),
+          annotations: v.optional(stringMap("org.opencontainers.image.description: Notes service", "labels")),
           user: v.optional(v.pipe(text('"65532:65532"'), v.regex(/^\d+(:\d+)?$/, "must be a numeric uid[:gid], e.g. 65532:65532"))),
           ldflags: v.optional(strings('"-X main.edition=oss"')),
           flags: v.optional(strings("-tags=netgo")),

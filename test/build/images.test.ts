@@ -436,6 +436,30 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     assert.match(r.stderr, /slimgo\.yaml:2: build\.user: must be a numeric uid/);
   });
 
+  test("annotations from --annotation and slimgo.yaml reach each platform's manifest and the index; a Docker-format image says it has none", { skip: skipUnless("skopeo") }, async () => {
+    const dir = await fixture("cli-tool");
+    await writeFile(join(dir, "slimgo.yaml"), "build:\n  annotations: { team: payments, org.opencontainers.image.description: from the file }\n");
+    const layout = join(await temp("annotations"), "layout");
+    const description = "org.opencontainers.image.description";
+    const result = await build([dir, "--platform", "linux/amd64,linux/arm64", "--format", "oci", "--oci-layout", layout, "--annotation", `${description}=Notes service`, "--annotation", "org.opencontainers.image.source=https://example.com/notes"]);
+    const ref = `oci:${layout}:localhost/${result.programs[0]!.binary}:latest`;
+    const index = JSON.parse((await runTool("skopeo", ["inspect", "--raw", ref])).stdout) as { annotations?: Record<string, string>; manifests: { digest: string; platform: { architecture: string } }[] };
+    assert.deepEqual(index.annotations, { [description]: "Notes service", "org.opencontainers.image.source": "https://example.com/notes", team: "payments" }, "the flag wins over the file");
+    assert.deepEqual(index.manifests.map((m) => m.platform.architecture), ["amd64", "arm64"]);
+    for (const child of index.manifests) {
+      const manifest = JSON.parse(await readFile(join(layout, "blobs", ...child.digest.split(":")), "utf8")) as { annotations?: Record<string, string>; mediaType: string };
+      assert.equal(manifest.mediaType, "application/vnd.oci.image.manifest.v1+json");
+      assert.equal(manifest.annotations?.[description], "Notes service", child.platform.architecture);
+      assert.equal(manifest.annotations?.["org.opencontainers.image.source"], "https://example.com/notes", "the user's source replaces the one from git");
+      assert.ok(manifest.annotations?.["org.opencontainers.image.created"], "slimgo's own annotations stay");
+    }
+
+    const notes = await fixture("notes", "examples");
+    const docker = await runSlimgo(["build", notes, "--oci-layout", join(await temp("annotations-docker"), "layout"), "--annotation", `${description}=x`], { env: FIXED_TIME });
+    assert.equal(docker.code, 0, docker.stderr);
+    assert.match(docker.stderr, /annotations org\.opencontainers\.image\.description are not in the image: Docker-format manifests have none \(the image has a health check, so --format auto/);
+  });
+
   test("clear errors: a Go too old for go.mod, cgo, a bad platform, a reference given as -t or --name — exit 2 and nothing written", async () => {
     const out = await temp("errors");
     const tooNew = await runSlimgo(["build", await fixture("toolchain-line"), "--oci-layout", join(out, "a")]);

@@ -24,6 +24,7 @@ interface BuildFlags extends CommonOptions {
   env?: Record<string, string>;
   arg?: string[];
   label?: Record<string, string>;
+  annotation?: Record<string, string>;
   user?: string;
   assets?: string[];
   push?: string;
@@ -104,6 +105,7 @@ export function registerBuild(program: Command): void {
     .option("--env <KEY=VALUE>", "environment variable in the image (repeatable)", keyValue)
     .option("--arg <arg>", "argument passed to the entrypoint (repeatable)", collect)
     .option("--label <KEY=VALUE>", "image label (repeatable)", keyValue)
+    .option("--annotation <KEY=VALUE>", "manifest annotation, and the index's with several platforms (repeatable; OCI format only)", keyValue)
     .option("--user <uid:gid>", "numeric user (default 65532:65532)", numericUser)
     .option("--cgo", "allow cgo (CGO_ENABLED=1): this machine's platform only, with a --base that has the C library")
     .option("--assets <path>", "file or directory inside the module copied into the image at the same path (repeatable)", collect)
@@ -218,6 +220,7 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
     env: flags.env,
     args: flags.arg,
     labels: flags.label,
+    annotations: flags.annotation,
     user: flags.user,
     assets: flags.assets,
     configPath: flags.config,
