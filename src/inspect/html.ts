@@ -123,6 +123,7 @@ function imageSection(r: ImageInspection, verify: VerifyReport | undefined): str
     ["platform", esc(r.platform)],
     ["created", esc(r.created ?? "unknown")],
     ...(r.baseImage ? [["base image", esc([r.baseImage.name, r.baseImage.digest].filter(Boolean).join("@"))]] : []),
+    ...(Object.keys(r.annotations).length > 0 ? [["annotations", `<pre>${esc(Object.entries(r.annotations).map(([k, v]) => `${k}=${v}`).join("\n"))}</pre>`]] : []),
     ["stored", `${formatBytes(r.size.stored)} (${esc(storedWording(r.layers))})`],
     ["files", `${formatBytes(r.size.final)} in the final file system, ${formatBytes(r.size.layersFiles)} written by all layers`],
     ["wasted", `${formatBytes(r.size.wasted)} overwritten or deleted by later layers`],

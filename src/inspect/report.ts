@@ -48,13 +48,18 @@ function layerReports(image: Image, scan: ImageScan): LayerReport[] {
   });
 }
 
+/** Sorted by name, values of secret-looking names masked as in env. */
+function maskedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, maskEnvLine(`${k}=${v}`).slice(k.length + 1)]));
+}
+
 function configReport(image: Image): ConfigReport {
   const c = image.config.config ?? {};
   const report: ConfigReport = {
     env: (c.Env ?? []).map(maskEnvLine),
     exposedPorts: Object.keys(c.ExposedPorts ?? {}).sort(),
     volumes: Object.keys(c.Volumes ?? {}).sort(),
-    labels: Object.fromEntries(Object.entries(c.Labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, maskEnvLine(`${k}=${v}`).slice(k.length + 1)])),
+    labels: maskedRecord(c.Labels ?? {}),
   };
   if (c.Entrypoint != null) report.entrypoint = c.Entrypoint;
   if (c.Cmd != null) report.cmd = c.Cmd;
@@ -183,6 +188,7 @@ export function inspectionOf(image: Image, scan: ImageScan, options: InspectOpti
     digest: image.digest,
     mediaType: image.mediaType,
     platform: platformString(platformOf(image)),
+    annotations: maskedRecord(annotations),
     size: {
       compressed: image.layers.reduce((sum, l) => sum + l.size, 0),
       stored: image.layers.reduce((sum, l) => sum + l.size, 0),

@@ -44,6 +44,7 @@ export function formatImageText(r: ImageInspection, colors: TextColors = plain):
   out.push(`  media type  ${r.mediaType}`);
   if (r.created !== undefined) out.push(`  created     ${r.created}`);
   if (r.baseImage !== undefined) out.push(`  base image  ${[r.baseImage.name, r.baseImage.digest].filter(Boolean).join("@")}`);
+  for (const [k, v] of Object.entries(r.annotations)) out.push(`  annotation  ${k}=${v}`);
   out.push(`  size        ${formatBytes(r.size.stored)} stored (${storedWording(r.layers)}), ${formatBytes(r.size.final)} of files, ${formatBytes(r.size.wasted)} wasted`);
   out.push(`  layers      ${r.layerCount}`);
   out.push("", colors.bold("Layers"));

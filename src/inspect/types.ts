@@ -95,6 +95,8 @@ export interface ImageInspection {
   platform: string;
   created?: string;
   baseImage?: { name?: string; digest?: string };
+  /** The manifest's annotations (OCI format; Docker-format manifests have none), values of secret-looking names as ****. */
+  annotations: Record<string, string>;
   size: {
     /** Sum of the stored layer blobs, the same as `stored`: compressed only when the layers are (see `storedCompression`). */
     compressed: number;

@@ -453,6 +453,11 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
       assert.equal(manifest.annotations?.["org.opencontainers.image.source"], "https://example.com/notes", "the user's source replaces the one from git");
       assert.ok(manifest.annotations?.["org.opencontainers.image.created"], "slimgo's own annotations stay");
     }
+    const inspected = await runSlimgo(["inspect", "--json", ref]);
+    assert.equal(inspected.code, 0, inspected.stderr);
+    const reports = (JSON.parse(inspected.stdout) as { images: { platform: string; annotations: Record<string, string> }[] }).images;
+    assert.deepEqual(reports.map((r) => [r.platform, r.annotations[description], r.annotations.team]), [["linux/amd64", "Notes service", "payments"], ["linux/arm64", "Notes service", "payments"]], "inspect shows them");
+    assert.match((await runSlimgo(["inspect", ref])).stdout, /^  annotation  org\.opencontainers\.image\.description=Notes service$/m);
 
     const notes = await fixture("notes", "examples");
     const docker = await runSlimgo(["build", notes, "--oci-layout", join(await temp("annotations-docker"), "layout"), "--annotation", `${description}=x`], { env: FIXED_TIME });

@@ -38,7 +38,7 @@ test("a dynamically linked (cgo) binary needs its loader and libraries from the 
   const report = goBinaryReport("/app", dynamic.info);
   assert.deepEqual(report.runtimeNeeds, ["dynamic loader and libraries (/lib64/ld-linux-x86-64.so.2, libc.so.6)"]);
   const text = formatImageText({
-    reference: "test", digest: "sha256:0", mediaType: "m", platform: "linux/amd64",
+    reference: "test", digest: "sha256:0", mediaType: "m", platform: "linux/amd64", annotations: {},
     size: { compressed: 0, stored: 0, storedCompression: "gzip", layersFiles: 0, final: 0, wasted: 0 }, layerCount: 0, layers: [],
     config: { env: [], exposedPorts: [], volumes: [], labels: {} }, goBinaries: [report],
     directories: { path: "/", bytes: 0, files: 0, children: [] }, warnings: [],
