@@ -8,13 +8,16 @@ export interface CommonOptions {
   config?: string;
 }
 
-/** The options every command takes: --json, -q/--quiet, --verbose, --config. */
-export function withCommonOptions(cmd: Command): Command {
-  return cmd
+/**
+ * The options every command takes: --json, -q/--quiet, --verbose, and --config for the commands
+ * that read a module's slimgo.yaml (an option that changes nothing would leave a user thinking it did).
+ */
+export function withCommonOptions(cmd: Command, { readsConfig = true }: { readsConfig?: boolean } = {}): Command {
+  cmd
     .option("--json", "print a machine-readable JSON result on stdout (an error as {\"error\":{...}})")
     .addOption(new Option("-q, --quiet", "print nothing on stderr but warnings and errors").conflicts("verbose"))
-    .option("--verbose", "print more detail on stderr")
-    .option("--config <file>", "config file (default: slimgo.yaml at the module root)", nonEmpty);
+    .option("--verbose", "print more detail on stderr");
+  return readsConfig ? cmd.option("--config <file>", "config file (default: slimgo.yaml at the module root)", nonEmpty) : cmd;
 }
 
 export function outputFor(options: CommonOptions): Output {

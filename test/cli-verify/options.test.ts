@@ -85,6 +85,15 @@ describe("slimgo verify options", () => {
     assert.match(format.stderr, /must be one of text, json, sarif/);
   });
 
+  test("inspect and verify read no slimgo.yaml, so --config is an unknown option (exit 2), not one that changes nothing", async () => {
+    for (const command of ["inspect", "verify"]) {
+      const r = await runSlimgo([command, "--config", join(work, "slimgo.yaml"), ref]);
+      assert.equal(r.code, 2, `${command}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /unknown option '--config'/, command);
+      assert.doesNotMatch((await runSlimgo([command, "--help"])).stdout, /--config/, command);
+    }
+  });
+
   test("inspect prints the summary, layers, config and directories as text", async () => {
     const result = await runSlimgo(["inspect", ref, "--tree"]);
     assert.equal(result.code, 0, result.stderr);

@@ -21,7 +21,7 @@ export function registerInspect(program: Command): void {
   withImageSourceOptions(cmd, "pick one platform from an index (default: every platform, reported separately)")
     .option("--tree", "also list the final file tree with sizes")
     .option("--html <file>", "write a self-contained HTML report (treemaps and verify results) to FILE");
-  withCommonOptions(cmd)
+  withCommonOptions(cmd, { readsConfig: false })
     .addHelpText(
       "after",
       `

@@ -22,7 +22,7 @@ export function registerVerify(program: Command): void {
     .option("--no-shell", "fail when the image contains a shell")
     .option("--no-package-manager", "fail when the image contains a package manager")
     .addOption(new Option("--format <format>", "text, json or sarif").argParser(oneOf(["text", "json", "sarif"] as const)).conflicts("json"));
-  withCommonOptions(cmd)
+  withCommonOptions(cmd, { readsConfig: false })
     .addHelpText(
       "after",
       `
