@@ -15,6 +15,7 @@ import { keepOutput, leftAsSeeded, seedOutput } from "./go-output-cache.js";
 import { goGcEnv } from "./go-gc-env.js";
 import { goQuotedField } from "./go-quoted.js";
 import { stopAtExit } from "../fsutil/temp-cleanup.js";
+import { shellCommand } from "../shell/quote.js";
 
 export interface GoBuildRequest {
   moduleRoot: string;
@@ -34,6 +35,8 @@ export interface GoBuildRequest {
   outDir: string;
   /** Aborted when another part of the build failed: the go build is stopped. */
   signal?: AbortSignal;
+  /** Told the go build as a shell line to run from the module root, before it runs. */
+  onCommand?: (line: string) => void;
 }
 
 export interface GoBuildResult {
@@ -61,6 +64,7 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
     env: { CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...goGcEnv(go.version), ...req.extraEnv, ...goEnvFor(req.platform) },
   };
   const what = `${req.target} for ${platformKey(req.platform)}`;
+  req.onCommand?.(shellCommand(plan.env, [go.binary, ...plan.args.map((a) => (a === OUTPUT ? req.binary : a))]));
   const t0 = performance.now();
   const early = await claimGoBuild(plan, out, req.signal);
   req.signal?.throwIfAborted();

@@ -9,14 +9,18 @@ export interface CommonOptions {
 }
 
 /**
- * The options every command takes: --json, -q/--quiet, --verbose, and --config for the commands
- * that read a module's slimgo.yaml (an option that changes nothing would leave a user thinking it did).
+ * The options every command takes: --json and -q/--quiet; --verbose for the commands that have more
+ * to say, and --config for those that read a module's slimgo.yaml. An option that changes nothing
+ * would leave a user thinking it did.
  */
-export function withCommonOptions(cmd: Command, { readsConfig = true }: { readsConfig?: boolean } = {}): Command {
-  cmd
-    .option("--json", "print a machine-readable JSON result on stdout (an error as {\"error\":{...}})")
-    .addOption(new Option("-q, --quiet", "print nothing on stderr but warnings and errors").conflicts("verbose"))
-    .option("--verbose", "print more detail on stderr");
+export function withCommonOptions(cmd: Command, { readsConfig = true, verbose = false }: { readsConfig?: boolean; verbose?: boolean } = {}): Command {
+  cmd.option("--json", "print a machine-readable JSON result on stdout (an error as {\"error\":{...}})");
+  if (verbose) {
+    cmd.addOption(new Option("-q, --quiet", "print nothing on stderr but warnings and errors").conflicts("verbose"));
+    cmd.option("--verbose", "print more detail on stderr: each go build as a shell line to run from the module root");
+  } else {
+    cmd.option("-q, --quiet", "print nothing on stderr but warnings and errors");
+  }
   return readsConfig ? cmd.option("--config <file>", "config file (default: slimgo.yaml at the module root)", nonEmpty) : cmd;
 }
 

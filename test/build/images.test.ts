@@ -465,6 +465,23 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     assert.match(docker.stderr, /annotations org\.opencontainers\.image\.description are not in the image: Docker-format manifests have none \(the image has a health check, so --format auto/);
   });
 
+  test("--verbose prints each go build as a shell line that, run from the module root, gives the image's binary byte for byte", { skip: skipUnless("umoci") }, async () => {
+    const dir = await fixture("notes", "examples");
+    const layout = join(await temp("verbose"), "layout");
+    const r = await runSlimgo(["build", dir, "--verbose", "--version", "1.2.3", "--oci-layout", layout], { env: { ...FIXED_TIME, SLIMGO_NO_SPECULATION: "1" } });
+    assert.equal(r.code, 0, r.stderr);
+    const line = /^ {2}notes linux\/\w+: (.*\bgo build .*)$/m.exec(r.stderr)?.[1];
+    assert.ok(line, r.stderr);
+    assert.match(line, /CGO_ENABLED=0 .*-trimpath '-ldflags=-s -w -X=main\.version=1\.2\.3/);
+    const quiet = await runSlimgo(["build", dir, "--oci-layout", join(await temp("not-verbose"), "layout")], { env: FIXED_TIME });
+    assert.doesNotMatch(quiet.stderr, /go build -trimpath/, "only with --verbose");
+
+    await runTool("sh", ["-c", line], { cwd: dir });
+    const bundle = join(await temp("verbose-unpack"), "bundle");
+    await runTool("umoci", ["unpack", "--image", `${layout}:localhost/notes:latest`, bundle]);
+    assert.ok((await readFile(join(dir, "notes"))).equals(await readFile(join(bundle, "rootfs/usr/local/bin/notes"))), "the same binary");
+  });
+
   test("clear errors: a Go too old for go.mod, cgo, a bad platform, a reference given as -t or --name — exit 2 and nothing written", async () => {
     const out = await temp("errors");
     const tooNew = await runSlimgo(["build", await fixture("toolchain-line"), "--oci-layout", join(out, "a")]);

@@ -118,7 +118,7 @@ export function registerBuild(program: Command): void {
     .option("--insecure-registry <host>", "plain-HTTP registry you trust (repeatable)", collectNonEmpty)
     .option("--sbom-dir <dir>", "write an SPDX 2.3 SBOM per image (with --push, SBOMs are also pushed beside the image)", nonEmpty)
     .option("--watch", "after the first build, rebuild and republish on every change to the module until Ctrl-C");
-  withCommonOptions(cmd)
+  withCommonOptions(cmd, { verbose: true })
     .addHelpText(
       "after",
       `
@@ -229,6 +229,7 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
     cgo: flags.cgo,
     onProgress: (m) => out.info(m),
     onWarning: (m) => out.warn(m),
+    onDetail: (m) => out.debug(m),
   });
   for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
   if (flags.name && result.programs.length > 1 && !trigger?.changed.length) {
