@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inputError } from "../errors.js";
-import { isImageIndex, platformOf, type Image, type ImageOrIndex } from "../image/types.js";
+import { isImageIndex, platformOf, platformString, type Image, type ImageOrIndex } from "../image/types.js";
 import { hostPlatform } from "../build/platforms.js";
 import { preload } from "./preload.js";
 import type { Published, Publisher } from "./types.js";
@@ -28,7 +28,10 @@ export function daemonPublisher(engine: "podman" | "docker"): Publisher {
         await rm(dir, { recursive: true, force: true });
         forget();
       }
-      return { kind: engine, reference: `${engine}:${ref}@${image.digest}`, digest: image.digest };
+      const notes = isImageIndex(item)
+        ? [`${engine} runs one platform: loaded ${platformString(platformOf(image))} of the ${item.manifests.length} built (--oci-layout, --tarball or --push keep them all)`]
+        : [];
+      return { kind: engine, reference: `${engine}:${ref}@${image.digest}`, digest: image.digest, ...(notes.length > 0 ? { notes } : {}) };
     },
   };
 }

@@ -139,6 +139,13 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
       const run = await podman(["run", "--rm", "-i", `localhost/${binary}:${tag}`, "-w"], { input: "a b c d\n" });
       assert.equal(run.stdout.trim(), "4");
     }
+
+    const host = process.arch === "arm64" ? "arm64" : "amd64";
+    const several = await runSlimgo(["build", dir, "--platform", "linux/amd64,linux/arm64", "--load", "podman", "-t", "load-multi"], { env: FIXED_TIME });
+    images.push(`localhost/${binary}:load-multi`);
+    assert.equal(several.code, 0, several.stderr);
+    assert.match(several.stderr, new RegExp(`note: podman runs one platform: loaded linux/${host} of the 2 built \\(--oci-layout, --tarball or --push keep them all\\)`));
+    assert.equal((await podman(["image", "inspect", "--format", "{{.Architecture}}", `localhost/${binary}:load-multi`])).stdout.trim(), host);
   });
 
   test("TLS roots are in the image when the program calls out, and the probe checks health without a shell", { skip: skipContainers() }, async () => {
