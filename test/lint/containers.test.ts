@@ -18,7 +18,8 @@
  * machine's podman (4.3) stops at a relative RUN --mount target, and builds the absolute one of the fix.
  * SG223: a RUN chmod and chown after the COPYs store the program a second time; the COPY --chmod and
  * --chown of the fix give the files the same mode and owner in an image smaller by the program.
- * SG112 on a Containerfile: podman keeps out what .containerignore names, and lint reads that file too; so
+ * SG224: ENV and LABEL lines in the legacy `KEY value` form and the `KEY=value` lines its fix writes give the
+ * image the same Env and Labels. SG112 on a Containerfile: podman keeps out what .containerignore names, and lint reads that file too; so
  * it does for a file named Dockerfile, whose .dockerignore only docker build reads: lint checks both.
  * SG102: test/fixtures/local-replace needs greeting/go.mod for go mod download, which the fix now copies
  * first (and the fixture, with nothing to download, is not reported). SG203: `CMD exec echo ...` runs on alpine, its exec-form rewrite does not start, and a shell-form
@@ -197,6 +198,69 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const [sizeBefore, sizeAfter] = [await inspect(before.tag), await inspect(after.tag)];
     assert.equal(sizeBefore.layers - sizeAfter.layers, 2, "the two RUN layers are gone");
     assert.ok(sizeBefore.size - sizeAfter.size >= 4_000_000, `the program is stored once: ${sizeBefore.size} before, ${sizeAfter.size} after`);
+  });
+
+  test("SG224: ENV and LABEL in the legacy KEY value form give the image the same Env and Labels after slimgo lint --fix writes KEY=value (quotes, escapes, variables, runs of spaces and trailing spaces), and the lines it leaves alone still build", async () => {
+    const legacy = [
+      "FROM alpine:3.20",
+      "ENV CGO_ENABLED 0",
+      "ENV GOFLAGS -mod=vendor  -trimpath   ",
+      "ENV PATH $PATH:/usr/local/go/bin",
+      'ENV GREETING "hello   world"',
+      "ENV PRICE 'costs $5'",
+      "ENV DIR /srv/my\\ app",
+      "ENV MSG $CGO_ENABLED means   static",
+      'ENV MIXED "x  y"  z',
+      "ENV JOINED one \\",
+      "    two",
+      "LABEL version 1.2.3",
+      "LABEL description A small   API",
+      "ENV EMPTY ''",
+      'LABEL title "my   app"',
+      "",
+    ].join("\n");
+    const dir = await contextWith("slimgo-sg224-", { Dockerfile: legacy, ".dockerignore": ".git\n.env\n" });
+    const lint = await runSlimgo(["lint", "--no-module"], { cwd: dir });
+    assert.match(lint.stdout, /Dockerfile:2:1 warning SG224 ENV CGO_ENABLED 0 uses the deprecated legacy "ENV key value" form, .*: write ENV CGO_ENABLED=0 \(fixable\)/);
+    assert.match(lint.stdout, /Dockerfile:3:1 warning SG224 .*sets GOFLAGS alone to the whole rest of the line.*: write ENV GOFLAGS="-mod=vendor  -trimpath" \(fixable\)/);
+    const inspect = async (tag: string): Promise<[string[], Record<string, string>]> => [
+      JSON.parse((await podman(["image", "inspect", "--format", "{{json .Config.Env}}", tag])).stdout) as string[],
+      JSON.parse((await podman(["image", "inspect", "--format", "{{json .Labels}}", tag])).stdout) as Record<string, string>,
+    ];
+    const before = await build("sg224-legacy", dir);
+    assert.equal(before.code, 0, before.output);
+
+    await runSlimgo(["lint", "--no-module", "--fix"], { cwd: dir });
+    const fixed = await readFile(join(dir, "Dockerfile"), "utf8");
+    assert.equal(
+      fixed,
+      legacy
+        .replace("ENV CGO_ENABLED 0", "ENV CGO_ENABLED=0")
+        .replace("ENV GOFLAGS -mod=vendor  -trimpath", 'ENV GOFLAGS="-mod=vendor  -trimpath"')
+        .replace("ENV PATH $PATH", "ENV PATH=$PATH")
+        .replace('ENV GREETING "hello', 'ENV GREETING="hello')
+        .replace("ENV PRICE '", "ENV PRICE='")
+        .replace("ENV DIR /srv", "ENV DIR=/srv")
+        .replace("ENV MSG $CGO_ENABLED means   static", 'ENV MSG="$CGO_ENABLED means   static"')
+        .replace("LABEL version 1.2.3", "LABEL version=1.2.3")
+        .replace("LABEL description A small   API", 'LABEL description="A small   API"')
+        .replace("ENV EMPTY '", "ENV EMPTY='")
+        .replace('LABEL title "', 'LABEL title="'),
+    );
+    const after = await build("sg224-fixed", dir);
+    assert.equal(after.code, 0, after.output);
+    const [envBefore, labelsBefore] = await inspect(before.tag);
+    const [envAfter, labelsAfter] = await inspect(after.tag);
+    assert.deepEqual(envAfter, envBefore);
+    assert.deepEqual(labelsAfter, labelsBefore);
+    // What the legacy lines set, as the builder read them: one variable each, spaces inside kept, trailing ones dropped.
+    assert.ok(envBefore.includes("GOFLAGS=-mod=vendor  -trimpath"), envBefore.join("\n"));
+    assert.ok(envBefore.includes("MSG=0 means   static"), envBefore.join("\n"));
+    assert.ok(envBefore.includes("PRICE=costs $5"), envBefore.join("\n"));
+    assert.ok(envBefore.includes("DIR=/srv/my app"), envBefore.join("\n"));
+    assert.ok(envBefore.includes("EMPTY="), envBefore.join("\n"));
+    assert.equal(labelsBefore["description"], "A small   API");
+    assert.equal(labelsBefore["title"], "my   app");
   });
 
   test("SG112 on a Containerfile reads .containerignore, as podman build does: the .env it excludes is not in the image, and lint asks it only for .git (and docker build's .dockerignore for both)", async () => {

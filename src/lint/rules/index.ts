@@ -49,5 +49,6 @@ import { rule as SG220 } from "./SG220-pipe-without-pipefail.js";
 import { rule as SG221 } from "./SG221-final-user-not-numeric.js";
 import { rule as SG222 } from "./SG222-relative-mount-target.js";
 import { rule as SG223 } from "./SG223-chown-after-copy.js";
+import { rule as SG224 } from "./SG224-legacy-key-value.js";
 
-export const rules: readonly Rule[] = [SG001, SG002, SG101, SG102, SG103, SG104, SG105, SG106, SG107, SG108, SG109, SG110, SG111, SG112, SG113, SG114, SG115, SG116, SG117, SG118, SG119, SG120, SG121, SG122, SG123, SG124, SG201, SG202, SG203, SG204, SG205, SG206, SG207, SG208, SG209, SG210, SG211, SG212, SG213, SG214, SG215, SG216, SG217, SG218, SG219, SG220, SG221, SG222, SG223];
+export const rules: readonly Rule[] = [SG001, SG002, SG101, SG102, SG103, SG104, SG105, SG106, SG107, SG108, SG109, SG110, SG111, SG112, SG113, SG114, SG115, SG116, SG117, SG118, SG119, SG120, SG121, SG122, SG123, SG124, SG201, SG202, SG203, SG204, SG205, SG206, SG207, SG208, SG209, SG210, SG211, SG212, SG213, SG214, SG215, SG216, SG217, SG218, SG219, SG220, SG221, SG222, SG223, SG224];
