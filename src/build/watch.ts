@@ -12,6 +12,8 @@
  */
 import { readdirSync, statSync, watch, type FSWatcher } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
+import { inputError } from "../errors.js";
+import { displayPath } from "../fsutil/display-path.js";
 
 /** Changes seen since the last batch: module-relative paths ("/"-separated) and when the first came. */
 export interface ChangeBatch {
@@ -176,7 +178,7 @@ export function watchModule(root: string, options: WatchOptions): ModuleWatcher 
     watchers.clear();
   }
 
-  if (!existsDir(moduleRoot)) throw new Error(`${moduleRoot} is not a directory`);
+  if (!existsDir(moduleRoot)) throw inputError(`${displayPath(moduleRoot)} is not a directory: pass the directory of a Go module`, { file: moduleRoot });
   watchTree(moduleRoot);
   return { close, paths: () => [...known].map((abs) => relative(moduleRoot, abs).split(sep).join("/")) };
 }

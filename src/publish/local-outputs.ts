@@ -4,7 +4,7 @@
  * write that fails all the same, named by its option and path.
  */
 import { join, resolve } from "node:path";
-import { inputError } from "../errors.js";
+import { inputError, SlimgoError } from "../errors.js";
 import { isFileSystemError, outputPathProblem, type OutputKind } from "../fsutil/output-path.js";
 
 export interface LocalOutputs {
@@ -38,8 +38,19 @@ export async function checkLocalOutputs(outputs: LocalOutputs): Promise<void> {
   }
 }
 
-/** A failed write to an output, as an error naming the option and path; other errors as they are. */
+/**
+ * A failed write to an output, as an error naming the option and path; other errors as they are.
+ * The publishers already turn their file-system errors into ones naming the path (outputWriteFailure):
+ * the option is put in front of those too.
+ */
 export function writeFailure(option: string, path: string, err: unknown): unknown {
+  const cause = err instanceof SlimgoError && isFileSystemError(err.cause) ? err.cause : err;
+  if (!isFileSystemError(cause)) return err;
+  return inputError(`${option} ${path}: could not be written (${cause.message}): check the path, its permissions and the free space, or give another path`, { file: path });
+}
+
+/** A publisher's failed write, as an error naming its path (a program that calls it has no option to name); other errors as they are. */
+export function outputWriteFailure(path: string, err: unknown): unknown {
   if (!isFileSystemError(err)) return err;
-  return inputError(`${option} ${path}: could not be written (${err.message}): check the path, its permissions and the free space, or give another path`, { file: path });
+  return new SlimgoError(`${path}: could not be written (${err.message}): check the path, its permissions and the free space, or give another path`, { file: path, cause: err });
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { convertFormat } from "../image/mutate.js";
 import { formatOfMediaType } from "../image/media-types.js";
 import type { ImageOrIndex } from "../image/types.js";
+import { outputWriteFailure } from "./local-outputs.js";
 import { preload } from "./preload.js";
 import type { Published, Publisher } from "./types.js";
 
@@ -25,7 +26,7 @@ export function ociLayoutPublisher(dir: string, onProgress?: (message: string) =
       if (formatOfMediaType(item.mediaType) !== "oci") notes.push("stored with OCI media types (layout tools require them); HEALTHCHECK survives only in Docker-format outputs for podman");
       const refTags = tags.length > 0 ? tags : ["latest"];
       // One write for all tags: one turn at the layout's lock, one index.json.
-      await (await writer()).writeOciLayout(dir, stored, { ref: refTags.map((tag) => `${name}:${tag}`), onWait: onProgress });
+      await (await writer()).writeOciLayout(dir, stored, { ref: refTags.map((tag) => `${name}:${tag}`), onWait: onProgress }).catch((err: unknown) => Promise.reject(outputWriteFailure(dir, err)));
       return { kind: "oci-layout", reference: `oci:${dir}:${name}:${refTags[0]}@${stored.digest}`, digest: stored.digest, notes };
     },
   };

@@ -2,6 +2,7 @@ import { dirname } from "node:path";
 import { makeDirectories } from "../fsutil/make-directories.js";
 import type { ImageOrIndex } from "../image/types.js";
 import { isImageIndex } from "../image/types.js";
+import { outputWriteFailure } from "./local-outputs.js";
 import { preload } from "./preload.js";
 import type { Published, Publisher } from "./types.js";
 
@@ -15,8 +16,11 @@ export function tarballPublisher(file: string): Publisher {
   return {
     description: `tarball ${file}`,
     async publish(item: ImageOrIndex, name: string, tags: string[]): Promise<Published> {
-      await makeDirectories(dirname(file));
-      await (await writer()).writeDockerArchive(file, item, { ref: `${name}:${tags[0] ?? "latest"}` });
+      const write = async () => {
+        await makeDirectories(dirname(file));
+        await (await writer()).writeDockerArchive(file, item, { ref: `${name}:${tags[0] ?? "latest"}` });
+      };
+      await write().catch((err: unknown) => Promise.reject(outputWriteFailure(file, err)));
       const kind = isImageIndex(item) ? "oci-archive" : "docker-archive";
       return { kind: "tarball", reference: `${kind}:${file}@${item.digest}`, digest: item.digest };
     },

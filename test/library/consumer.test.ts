@@ -1,0 +1,103 @@
+/**
+ * slimgo as a program that imports it sees it (README "As a library"): the package root only, run
+ * by node in a working directory of its own, with relative paths. Packing is test/cli/package.test.ts's
+ * concern; here the checkout's package root is imported.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { moduleCopies } from "../support/cli.js";
+import { tempDirs } from "../support/temp-dirs.js";
+import { skipUnless } from "../support/tools.js";
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const PACKAGE_ROOT = pathToFileURL(join(ROOT, "dist", "src", "index.js")).href;
+const temp = tempDirs();
+const example = moduleCopies();
+
+/** Builds the module at argv[2] (relative to its cwd), then makes every bad-input mistake a program can make; prints what each call gave. */
+const CONSUMER = `import { SlimgoError, analyze, buildImages, ociLayoutPublisher, tarballPublisher, watchModule, openImage } from ${JSON.stringify(PACKAGE_ROOT)};
+import { writeFileSync } from "node:fs";
+
+const [moduleDir] = process.argv.slice(2);
+const cwd = process.cwd();
+const env = JSON.stringify(process.env);
+const progress = [];
+const { programs } = await buildImages(moduleDir, { version: "1.0.0", onProgress: (m) => progress.push(m), onWarning: (m) => progress.push(m) });
+const image = programs[0].image;
+const published = await ociLayoutPublisher("out/layout").publish(image, "localhost/app", ["v1"]);
+writeFileSync("in-the-way", "a file\\n");
+
+const outcome = async (call) => {
+  try {
+    await call();
+    return { resolved: true };
+  } catch (err) {
+    return { slimgoError: err instanceof SlimgoError, exitCode: err.exitCode, message: String(err.message) };
+  }
+};
+const errors = {
+  analyze: await outcome(() => analyze("no-such-dir")),
+  build: await outcome(() => buildImages("no-such-dir")),
+  watch: await outcome(() => watchModule("no-such-dir", { onChange() {} }).close()),
+  openImage: await outcome(() => openImage("oci:no-such-layout:x")),
+  layout: await outcome(() => ociLayoutPublisher("in-the-way/layout").publish(image, "localhost/app", ["v1"])),
+  tarball: await outcome(() => tarballPublisher("in-the-way/app.tar").publish(image, "localhost/app", ["v1"])),
+};
+console.log(JSON.stringify({
+  reference: published.reference,
+  progress: progress.length,
+  errors,
+  cwd: process.cwd() === cwd,
+  env: JSON.stringify(process.env) === env,
+  exitCode: process.exitCode ?? null,
+}));
+`;
+
+interface ConsumerOutput {
+  reference: string;
+  progress: number;
+  errors: Record<string, { resolved?: boolean; slimgoError?: boolean; exitCode?: number; message?: string }>;
+  cwd: boolean;
+  env: boolean;
+  exitCode: number | null;
+}
+
+test("a program that imports slimgo builds and publishes from a directory of its own, gets a SlimgoError naming the path for each bad input, and exits by itself with nothing left in its temp dir", { skip: skipUnless("go") }, async () => {
+  const module = await example("notes", "examples");
+  const program = await temp.make("slimgo-consumer-");
+  const tmp = await temp.make("slimgo-consumer-tmp-");
+  await writeFile(join(program, "main.mjs"), CONSUMER);
+  // The program's own cwd, with the module given relative to it, as a build service would.
+  const env = { ...process.env, TMPDIR: tmp, SLIMGO_NO_SPECULATION: "1" };
+  const { stdout, stderr } = await run(process.execPath, ["main.mjs", join("..", module.slice(module.lastIndexOf("/") + 1))], { cwd: program, env });
+
+  assert.equal(stderr, "", "slimgo writes nothing to the program's stderr (warnings go to onWarning)");
+  const lines = stdout.trim().split("\n");
+  assert.equal(lines.length, 1, `slimgo writes nothing to the program's stdout (progress goes to onProgress):\n${stdout}`);
+  const out = JSON.parse(lines[0]!) as ConsumerOutput;
+  assert.match(out.reference, /^oci:out\/layout:localhost\/app:v1@sha256:[0-9a-f]{64}$/);
+  assert.ok(out.progress > 0, "progress reached onProgress");
+  assert.deepEqual([out.cwd, out.env, out.exitCode], [true, true, null], "cwd, environment and exit code are the program's own");
+
+  const names: Record<string, string> = {
+    analyze: "no-such-dir",
+    build: "no-such-dir",
+    watch: "no-such-dir",
+    openImage: "no-such-layout",
+    layout: "in-the-way/layout",
+    tarball: "in-the-way/app.tar",
+  };
+  for (const [call, path] of Object.entries(names)) {
+    const got = out.errors[call];
+    assert.ok(got?.slimgoError, `${call}: rejects with a SlimgoError, not an internal error: ${JSON.stringify(got)}`);
+    assert.equal(got.exitCode, 2, call);
+    assert.ok(got.message?.startsWith(`${path} `) || got.message?.startsWith(`${path}:`), `${call}: the message names ${path}: ${got.message}`);
+  }
+  assert.deepEqual(await readdir(tmp), [], "no temp files or directories are left once the program has exited");
+});
