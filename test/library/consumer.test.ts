@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -100,4 +100,50 @@ test("a program that imports slimgo builds and publishes from a directory of its
     assert.ok(got.message?.startsWith(`${path} `) || got.message?.startsWith(`${path}:`), `${call}: the message names ${path}: ${got.message}`);
   }
   assert.deepEqual(await readdir(tmp), [], "no temp files or directories are left once the program has exited");
+});
+
+/** What a user of the README's API writes: each call's options and results named by their types. */
+const TYPED_CONSUMER = `import {
+  analyze, buildImages, inspectReference, lintDockerfile, loadConfig, openImage, planInit, verifyImage, imageViewFromDirectory, verifyReference,
+  type AnalyzeOptions, type BuildCompression, type CheckResult, type CheckStatus, type CiProvider, type Digest, type Fix, type GeneratedFile,
+  type ImageFormat, type ImageView, type InspectResult, type InspectRunOptions, type LintOptions, type LoadedConfig, type OpenImageOptions,
+  type RunOptions, type Severity, type VerifyImageOptions, type VerifyReport, type VersionInfo, type ContainerConfig,
+} from "slimgo";
+
+const analyzeOptions: AnalyzeOptions = { engine: "scanner" };
+await analyze(".", analyzeOptions);
+const ci: CiProvider = "github";
+const files: GeneratedFile[] = (await planInit(".", { ci })).files;
+const config: LoadedConfig = await loadConfig(".");
+const lintOptions: LintOptions = {};
+const fixes: (Fix | undefined)[] = lintDockerfile("FROM scratch\\n", lintOptions).findings.map((f) => f.fix);
+const severity: Severity = "error";
+const format: ImageFormat = "oci";
+const compression: BuildCompression = "gzip";
+const { version }: { version: VersionInfo } = await buildImages(".", { format, compression });
+const openOptions: OpenImageOptions = {};
+const digest: Digest = (await openImage("oci:out:app", openOptions)).digest;
+const inspectOptions: InspectRunOptions = {};
+const inspected: InspectResult = (await inspectReference("oci:out:app", inspectOptions)).result;
+const verifyOptions: RunOptions & VerifyImageOptions = {};
+const reports: VerifyReport[] = await verifyReference("oci:out:app", verifyOptions);
+const results: CheckResult[] = reports.flatMap((r) => r.checks);
+const statuses: CheckStatus[] = results.map((r) => r.status);
+const view: ImageView = await imageViewFromDirectory("rootfs", {});
+const report: VerifyReport = await verifyImage(view);
+const imageConfig: ContainerConfig | undefined = undefined;
+console.log(files, config, fixes, severity, version, digest, inspected, statuses, report, imageConfig);
+`;
+
+test("the options and results of the exported functions can be named by type from \"slimgo\" (strict, NodeNext), without deep imports", async () => {
+  const project = await temp.make("slimgo-typed-consumer-");
+  await mkdir(join(project, "node_modules", "@types"), { recursive: true });
+  await symlink(ROOT, join(project, "node_modules", "slimgo"));
+  await symlink(join(ROOT, "node_modules", "@types", "node"), join(project, "node_modules", "@types", "node"));
+  await writeFile(join(project, "package.json"), JSON.stringify({ type: "module", private: true }));
+  const compilerOptions = { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noUncheckedIndexedAccess: true, types: ["node"], noEmit: true };
+  await writeFile(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["main.ts"] }));
+  await writeFile(join(project, "main.ts"), TYPED_CONSUMER);
+  const tsc = await run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", project]).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? String(err) }));
+  assert.equal(tsc.stdout, "", "every type the program names is exported by the package root");
 });
