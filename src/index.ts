@@ -16,6 +16,7 @@ export { parseConfig } from "./config/parse.js";
 export type { SlimgoConfig } from "./config/schema.js";
 export type { RuntimeName } from "./dockerfile/runtimes.js";
 export { SlimgoError, ExitCode } from "./errors.js";
+export { RegistryError } from "./registry/errors.js";
 export { lintDockerfile, applyFixes, applyFileFixes, fixFully, rules as lintRules } from "./lint/index.js";
 export type { LintResult, LintConfig, LintOptions, Finding, Severity, Fix, TextEdit, FileEdits, Rule, RuleMeta } from "./lint/index.js";
 export type { SourceRange } from "./lint/types.js";

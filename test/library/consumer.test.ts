@@ -102,6 +102,31 @@ test("a program that imports slimgo builds and publishes from a directory of its
   assert.deepEqual(await readdir(tmp), [], "no temp files or directories are left once the program has exited");
 });
 
+/** Opens an image from a registry port nothing listens on; prints what the error lets a program tell. */
+const REGISTRY_CONSUMER = `import { openImage, RegistryError, SlimgoError } from ${JSON.stringify(PACKAGE_ROOT)};
+import { createServer } from "node:net";
+
+const server = createServer();
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const registry = "127.0.0.1:" + server.address().port;
+await new Promise((resolve) => server.close(resolve));
+try {
+  await openImage(registry + "/app:v1", { insecureRegistries: [registry] });
+} catch (err) {
+  console.log(JSON.stringify({ registryError: err instanceof RegistryError, slimgoError: err instanceof SlimgoError, registry: err.registry === registry, retryable: typeof err.retryable, exitCode: err.exitCode, message: err.message }));
+}
+`;
+
+test("a registry that cannot be reached rejects with a RegistryError the program can tell apart (which registry, whether to retry)", async () => {
+  const program = await temp.make("slimgo-consumer-registry-");
+  await writeFile(join(program, "main.mjs"), REGISTRY_CONSUMER);
+  const { stdout, stderr } = await run(process.execPath, ["main.mjs"], { cwd: program });
+  assert.equal(stderr, "");
+  const out = JSON.parse(stdout) as { registryError: boolean; slimgoError: boolean; registry: boolean; retryable: string; exitCode: number; message: string };
+  assert.deepEqual([out.registryError, out.slimgoError, out.registry, out.retryable, out.exitCode], [true, true, true, "boolean", 2], out.message);
+  assert.match(out.message, /^127\.0\.0\.1:\d+: /, "the message names the registry");
+});
+
 /** What a user of the README's API writes: each call's options and results named by their types. */
 const TYPED_CONSUMER = `import {
   analyze, buildImages, inspectReference, lintDockerfile, loadConfig, openImage, planInit, verifyImage, imageViewFromDirectory, verifyReference,
