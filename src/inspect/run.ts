@@ -1,5 +1,5 @@
 import { isImageIndex, type Image } from "../image/index.js";
-import { asInputError, imagesOf, openImage, type OpenImageOptions } from "../sources/index.js";
+import { asInputError, disposeSavedImage, imagesOf, openImage, type OpenImageOptions } from "../sources/index.js";
 import type { TarLimits } from "../tar/read.js";
 import { scanImage, type ImageScan } from "../verify/image-view-from-image.js";
 import { verifyImage, type VerifyImageOptions } from "../verify/index.js";
@@ -30,31 +30,40 @@ export interface InspectRunOptions extends RunOptions {
 /** Opens the reference, reads every platform's layers once, and reports on each (and verifies, when asked). */
 export async function inspectReference(reference: string, options: InspectRunOptions = {}): Promise<{ result: InspectResult; verify: VerifyReport[] }> {
   const item = await openImage(reference, options);
-  const result: InspectResult = { reference, digest: item.digest, mediaType: item.mediaType, index: isImageIndex(item), images: [] };
-  const reports: VerifyReport[] = [];
-  for (const { image } of imagesOf(item)) {
-    const scanned = await scan(image, reference, options, false);
-    const program = await programReport(scanned.view);
-    result.images.push(inspectionOf(image, scanned, { reference, tree: options.tree === true, ...(program ? { program } : {}) }));
-    if (options.verify) {
-      const verifyOptions = typeof options.verify === "object" ? options.verify : {};
-      reports.push(await verifyImage(scanned.view, { ...verifyOptions, reference }));
+  try {
+    const result: InspectResult = { reference, digest: item.digest, mediaType: item.mediaType, index: isImageIndex(item), images: [] };
+    const reports: VerifyReport[] = [];
+    for (const { image } of imagesOf(item)) {
+      const scanned = await scan(image, reference, options, false);
+      const program = await programReport(scanned.view);
+      result.images.push(inspectionOf(image, scanned, { reference, tree: options.tree === true, ...(program ? { program } : {}) }));
+      if (options.verify) {
+        const verifyOptions = typeof options.verify === "object" ? options.verify : {};
+        reports.push(await verifyImage(scanned.view, { ...verifyOptions, reference }));
+      }
     }
+    return { result, verify: reports };
+  } finally {
+    // The result is plain data: a podman:/docker: image's saved copy is not read again.
+    disposeSavedImage(item);
   }
-  return { result, verify: reports };
 }
 
 /** `slimgo verify`: one report per platform of the reference. */
 export async function verifyReference(reference: string, options: RunOptions & VerifyImageOptions = {}): Promise<VerifyReport[]> {
   const item = await openImage(reference, options);
-  const reports: VerifyReport[] = [];
-  for (const { image } of imagesOf(item)) {
-    const scanned = await scan(image, reference, options, true);
-    const verifyOptions: VerifyImageOptions = { reference };
-    if (options.maxSize !== undefined) verifyOptions.maxSize = options.maxSize;
-    if (options.noShell) verifyOptions.noShell = true;
-    if (options.noPackageManager) verifyOptions.noPackageManager = true;
-    reports.push(await verifyImage(scanned.view, verifyOptions));
+  try {
+    const reports: VerifyReport[] = [];
+    for (const { image } of imagesOf(item)) {
+      const scanned = await scan(image, reference, options, true);
+      const verifyOptions: VerifyImageOptions = { reference };
+      if (options.maxSize !== undefined) verifyOptions.maxSize = options.maxSize;
+      if (options.noShell) verifyOptions.noShell = true;
+      if (options.noPackageManager) verifyOptions.noPackageManager = true;
+      reports.push(await verifyImage(scanned.view, verifyOptions));
+    }
+    return reports;
+  } finally {
+    disposeSavedImage(item);
   }
-  return reports;
 }

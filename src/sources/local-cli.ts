@@ -22,6 +22,21 @@ function newSaveDir(): string {
   return dir;
 }
 
+/** The save dir of each image readSavedImage returned, for disposeSavedImage. */
+const dirOfImage = new WeakMap<ImageOrIndex, string>();
+
+/**
+ * Removes the archive `item` was saved to, if readSavedImage made it: for a caller done with the
+ * image (inspect and verify), so that a long-running program does not keep a copy per call until it exits.
+ */
+export function disposeSavedImage(item: ImageOrIndex): void {
+  const dir = dirOfImage.get(item);
+  if (dir === undefined) return;
+  dirOfImage.delete(item);
+  rmSync(dir, { recursive: true, force: true });
+  saved.delete(dir);
+}
+
 /** Removes every archive `podman:`/`docker:` references were saved to. Images opened from them cannot be read afterwards. */
 export function disposeSavedImages(): void {
   for (const dir of saved) rmSync(dir, { recursive: true, force: true });
@@ -54,7 +69,9 @@ export async function readSavedImage(cli: "podman" | "docker", name: string, onP
   const args = cli === "podman" ? ["save", "--format", "docker-archive", "-o", file, name] : ["save", "-o", file, name];
   try {
     await run(cli, args);
-    return await readDockerArchive(file);
+    const item = await readDockerArchive(file);
+    dirOfImage.set(item, dir);
+    return item;
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     saved.delete(dir);

@@ -12,7 +12,7 @@ import {
   type Platform,
 } from "../image/index.js";
 import { readLocalImage } from "../transports/index.js";
-import { readSavedImage } from "./local-cli.js";
+import { disposeSavedImage, readSavedImage } from "./local-cli.js";
 import { localPathReference } from "./local-path.js";
 import { readRegistryImage } from "./registry.js";
 
@@ -72,11 +72,17 @@ export async function openImage(reference: string, options: OpenImageOptions = {
   } catch (error) {
     throw asInputError(error, formatImageReference(ref));
   }
-  if ("digest" in ref && ref.digest !== undefined && ref.transport !== "registry" && item.digest !== ref.digest) {
-    throw inputError(`${reference}: the image there has digest ${item.digest}, not ${ref.digest}: it was replaced after that reference was written (build again, or leave out @${ref.digest} to open what is there now)`);
+  try {
+    if ("digest" in ref && ref.digest !== undefined && ref.transport !== "registry" && item.digest !== ref.digest) {
+      throw inputError(`${reference}: the image there has digest ${item.digest}, not ${ref.digest}: it was replaced after that reference was written (build again, or leave out @${ref.digest} to open what is there now)`);
+    }
+    if (wanted === undefined) return item;
+    return pickPlatform(item, wanted, formatImageReference(ref));
+  } catch (error) {
+    // Refused: nobody reads the image, so a podman:/docker: image's saved copy goes now.
+    disposeSavedImage(item);
+    throw error;
   }
-  if (wanted === undefined) return item;
-  return pickPlatform(item, wanted, formatImageReference(ref));
 }
 
 function matches(platform: Platform, wanted: Platform): boolean {

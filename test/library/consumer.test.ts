@@ -12,7 +12,8 @@ import { promisify } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { moduleCopies } from "../support/cli.js";
 import { tempDirs } from "../support/temp-dirs.js";
-import { skipUnless } from "../support/tools.js";
+import { podman, removeImages } from "../support/podman.js";
+import { skipContainers, skipUnless } from "../support/tools.js";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -125,6 +126,40 @@ test("a registry that cannot be reached rejects with a RegistryError the program
   const out = JSON.parse(stdout) as { registryError: boolean; slimgoError: boolean; registry: boolean; retryable: string; exitCode: number; message: string };
   assert.deepEqual([out.registryError, out.slimgoError, out.registry, out.retryable, out.exitCode], [true, true, true, "boolean", 2], out.message);
   assert.match(out.message, /^127\.0\.0\.1:\d+: /, "the message names the registry");
+});
+
+/** Inspects and verifies the podman: image argv[2] twice; prints what its temp dir holds after each call. */
+const PODMAN_CONSUMER = `import { inspectReference, verifyReference } from ${JSON.stringify(PACKAGE_ROOT)};
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+
+const reference = "podman:" + process.argv[2];
+const left = [];
+for (let i = 0; i < 2; i++) {
+  const { result } = await inspectReference(reference);
+  left.push(readdirSync(tmpdir()));
+  const [report] = await verifyReference(reference);
+  left.push(readdirSync(tmpdir()));
+  if (!result.digest || !report) throw new Error("nothing read");
+}
+console.log(JSON.stringify(left));
+`;
+
+test("a program that inspects and verifies a podman: image again and again keeps no saved copy of it in its temp dir between calls", { skip: skipContainers() }, async () => {
+  const work = await temp.make("slimgo-consumer-podman-");
+  const tag = `localhost/slimgo-test/library-saved-${process.pid}:1`;
+  await mkdir(join(work, "rootfs"));
+  await writeFile(join(work, "rootfs", "hello.txt"), "a file\n");
+  await run("tar", ["-C", join(work, "rootfs"), "-cf", join(work, "rootfs.tar"), "."]);
+  await podman(["import", join(work, "rootfs.tar"), tag]);
+  try {
+    const tmp = await temp.make("slimgo-consumer-tmp-");
+    await writeFile(join(work, "main.mjs"), PODMAN_CONSUMER);
+    const { stdout } = await run(process.execPath, ["main.mjs", tag], { cwd: work, env: { ...process.env, TMPDIR: tmp } });
+    assert.deepEqual(JSON.parse(stdout), [[], [], [], []], "each podman save is removed once its call is done, not when the program exits");
+  } finally {
+    await removeImages(tag);
+  }
 });
 
 /** What a user of the README's API writes: each call's options and results named by their types. */
