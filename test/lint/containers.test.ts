@@ -26,7 +26,8 @@
  * ENTRYPOINT ignores the CMD its exec form would get as arguments, and a shell-form CMD under an exec-form
  * ENTRYPOINT reaches the program as /bin/sh, -c and the string until its fix splits the words. SG002: podman drops a flag that starts a shell-form CMD and stops at a misspelt COPY flag. SG124: a flag the program never defines stops it with exit 2. SG123: a root-owned RUN mkdir, also with
  * a VOLUME over it, leaves USER 65532 no write to its state directory; a chown does. SG108: an entrypoint script whose #!/bin/sh scratch lacks cannot start. SG102: test/fixtures/vendored builds offline from vendor/, while the go mod download
- * SG102 once asked for tries to fetch its module.
+ * SG102 once asked for tries to fetch its module. SG001: every instruction whose arguments it says builders refuse
+ * (`WORKDIR` alone, `ENV NAME`, `ENV A=1 B`, `COPY app`) stops podman's build, and every look-alike builds.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -42,6 +43,7 @@ import { buildGracefulService, waitForLog } from "../support/graceful-service.js
 import { ULIMIT_FLAGS, freePort, healthcheckRun, podman, podmanBuild, removeImages, removeStartedContainers, runContainer, waitForHttp } from "../support/podman.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { tempDirs } from "../support/temp-dirs.js";
+import { ARGUMENTS_BUILT, ARGUMENTS_REFUSED } from "./support/argument-cases.js";
 import { skipContainers } from "../support/tools.js";
 
 describe("lint findings, run in a container", { skip: skipContainers(), concurrency: 1 }, () => {
@@ -129,6 +131,21 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     assert.equal(literal.user, "10001");
     assert.match(literal.id, /^uid=10001\b/);
     assert.doesNotMatch(literal.id, /appuser/);
+  });
+
+  test("SG001: each instruction whose arguments lint says builders refuse stops podman's build, and each look-alike lint passes builds", async () => {
+    for (const [i, [body]] of ARGUMENTS_REFUSED.entries()) {
+      const dockerfile = `FROM scratch\n${body}\n`;
+      assert.deepEqual(lintDockerfile(dockerfile).findings.filter((f) => f.ruleId === "SG001").map((f) => f.line), [2], body);
+      const built = await build(`sg001-refused-${i}`, await contextWith("slimgo-sg001-", { Dockerfile: dockerfile, app: "x\n" }));
+      assert.notEqual(built.code, 0, `podman built ${JSON.stringify(body)}:\n${built.output}`);
+    }
+    for (const [i, body] of ARGUMENTS_BUILT.entries()) {
+      const dockerfile = `FROM scratch\n${body}\n`;
+      assert.deepEqual(lintDockerfile(dockerfile).findings.filter((f) => f.ruleId === "SG001"), [], body);
+      const built = await build(`sg001-built-${i}`, await contextWith("slimgo-sg001-", { Dockerfile: dockerfile }));
+      assert.equal(built.code, 0, `${body}:\n${built.output}`);
+    }
   });
 
   test("SG222: relative RUN --mount targets (docker init's Go template) stop this podman's build; the absolute targets of the fix build and run", async () => {

@@ -1,6 +1,7 @@
 import { DockerfileParser, type Instruction, type Dockerfile } from "dockerfile-ast";
 import type { SourceRange } from "../types.js";
 import { parseImageRef } from "./images.js";
+import { argumentProblems } from "./argument-problems.js";
 import { unwrapCommand } from "./command-wrappers.js";
 import { execFormScript, posixShells, withNestedScripts } from "./nested-scripts.js";
 import { joinContinuations, parseScript, parseShell } from "../../shell/tokenize.js";
@@ -174,6 +175,8 @@ function readInstruction(node: Instruction, model: DockerfileModel, problems: Pa
       }
     }
   }
+
+  problems.push(...argumentProblems(keyword, node, argNodes.map((a) => a.getValue()), { heredocs: heredocs.length > 0, flags: flags.length > 0 }, range.line));
 
   const firstBody = heredocs[0]?.contentStart;
   if ((keyword === "COPY" || keyword === "ADD") && firstBody !== undefined) {

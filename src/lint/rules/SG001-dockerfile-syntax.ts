@@ -5,7 +5,7 @@ export const rule: Rule = {
     id: "SG001",
     name: "dockerfile-syntax",
     severity: "error",
-    description: "The Dockerfile cannot be parsed as written (unknown instruction, unclosed heredoc, no FROM, no instructions at all).",
+    description: "The Dockerfile cannot be parsed as written (unknown instruction, unclosed heredoc, no FROM, no instructions at all, an instruction without the arguments it needs).",
     docs: "docs/rules/SG001.md",
     peers: { hadolint: ["DL1000", "DL3061"] },
   },

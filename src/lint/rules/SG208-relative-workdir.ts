@@ -16,7 +16,8 @@ export const rule: Rule = {
     for (const stage of model.stages) {
       let absoluteSeen = false;
       for (const ins of stage.instructions) {
-        if (ins.keyword !== "WORKDIR") continue;
+        // WORKDIR alone is SG001's: builders stop at it.
+        if (ins.keyword !== "WORKDIR" || ins.args.length === 0) continue;
         const e = expand((ins.args[0] ?? "").replace(/^["']|["']$/g, ""), lookupAt(model, ins), model.escape);
         if (e.unknown) continue;
         const path = e.value;

@@ -1,11 +1,13 @@
 import { rule } from "../../../src/lint/rules/SG001-dockerfile-syntax.js";
 import { ruleTester } from "../support/rule-tester.js";
 import { initDockerfile } from "../support/dockerfiles.js";
+import { ARGUMENTS_BUILT, ARGUMENTS_REFUSED } from "../support/argument-cases.js";
 
 ruleTester(rule, {
   valid: [
     { code: initDockerfile },
     { name: "closed heredoc", code: "FROM alpine:3.20\nRUN <<EOF\necho hi\nEOF\n" },
+    ...ARGUMENTS_BUILT.map((body) => ({ name: `builders take: ${body}`, code: `FROM scratch\n${body}\n` })),
   ],
   invalid: [
     { name: "unknown instruction", code: "FROM alpine:3.20\nRUNN echo hi\n", lines: [2], message: "unknown instruction" },
@@ -14,5 +16,6 @@ ruleTester(rule, {
     { name: "empty", code: "", lines: [1], message: "the Dockerfile has no instructions (it is empty, or holds only comments), so there is nothing to build: start a build stage with FROM" },
     { name: "only comments and a parser directive", code: "# syntax=docker/dockerfile:1\n# FROM alpine\n", lines: [1], message: "has no instructions" },
     { name: "instruction before FROM", code: "RUN echo hi\nFROM alpine:3.20\n", lines: [1], message: "before the first FROM" },
+    ...ARGUMENTS_REFUSED.map(([body, message]) => ({ name: `builders stop at: ${body}`, code: `FROM scratch\n${body}\n`, lines: [2], message })),
   ],
 });
