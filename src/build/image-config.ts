@@ -1,4 +1,5 @@
 import type { ContainerConfig, HealthConfig } from "../image/types.js";
+import { BASE_DIGEST, BASE_NAME } from "../image/annotations.js";
 import type { VersionInfo } from "./version-info.js";
 
 export interface ImageSettings {
@@ -59,8 +60,8 @@ export function provenance(info: VersionInfo, base?: { name: string; digest: str
   };
   if (info.source) out["org.opencontainers.image.source"] = info.source;
   if (base) {
-    out["org.opencontainers.image.base.name"] = base.name;
-    out["org.opencontainers.image.base.digest"] = base.digest;
+    out[BASE_NAME] = base.name;
+    out[BASE_DIGEST] = base.digest;
   }
   return out;
 }

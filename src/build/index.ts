@@ -196,7 +196,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           cgo: options.cgo === true && main.facts.cgo.required,
           outDir: join(work, main.binary),
           signal: failed.signal,
-          onCommand: (line) => options.onDetail?.(`  ${main.binary} ${platformKey(platform)}: ${line}`),
+          ...(options.onDetail ? { onCommand: (line: string) => options.onDetail?.(`  ${main.binary} ${platformKey(platform)}: ${line}`) } : {}),
         }));
         const how = [result.startedEarly ? "started with slimgo, from the last build's plan" : "", result.upToDate ? "up to date, not linked again" : ""].filter(Boolean).join("; ");
         progress(`  ${main.binary} ${platformKey(platform)}: ${(result.size / 1e6).toFixed(1)} MB in ${(result.ms / 1000).toFixed(1)} s${how ? ` (${how})` : ""}`);

@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import type { GoBinaryInfo } from "../gobinary/index.js";
+import { BASE_DIGEST, BASE_NAME } from "../image/annotations.js";
 import { platformOf, platformString, type FileNode, type Image } from "../image/index.js";
 import type { ImageScan } from "../verify/image-view-from-image.js";
 import { storedCompression } from "../image/layer.js";
@@ -19,8 +20,6 @@ export interface InspectOptions {
   program?: ProgramReport;
 }
 
-const BASE_NAME = "org.opencontainers.image.base.name";
-const BASE_DIGEST = "org.opencontainers.image.base.digest";
 
 function layerReports(image: Image, scan: ImageScan): LayerReport[] {
   const history = (image.config.history ?? []).filter((h) => h.empty_layer !== true);

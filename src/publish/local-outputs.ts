@@ -46,11 +46,15 @@ export async function checkLocalOutputs(outputs: LocalOutputs): Promise<void> {
 export function writeFailure(option: string, path: string, err: unknown): unknown {
   const cause = err instanceof SlimgoError && isFileSystemError(err.cause) ? err.cause : err;
   if (!isFileSystemError(cause)) return err;
-  return inputError(`${option} ${path}: could not be written (${cause.message}): check the path, its permissions and the free space, or give another path`, { file: path });
+  return inputError(couldNotWrite(`${option} ${path}`, cause), { file: path });
 }
 
 /** A publisher's failed write, as an error naming its path (a program that calls it has no option to name); other errors as they are. */
 export function outputWriteFailure(path: string, err: unknown): unknown {
   if (!isFileSystemError(err)) return err;
-  return new SlimgoError(`${path}: could not be written (${err.message}): check the path, its permissions and the free space, or give another path`, { file: path, cause: err });
+  return new SlimgoError(couldNotWrite(path, err), { file: path, cause: err });
+}
+
+function couldNotWrite(what: string, cause: Error): string {
+  return `${what}: could not be written (${cause.message}): check the path, its permissions and the free space, or give another path`;
 }

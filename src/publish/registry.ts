@@ -9,6 +9,7 @@ import { referrersTag, sbomArtifact } from "../sbom/artifact.js";
 import { buildIndexOfDescriptors } from "../image/mutate.js";
 import { pushedLine, trackUpload } from "./upload-progress.js";
 import { shortDigest } from "../image/digest.js";
+import { BASE_NAME } from "../image/annotations.js";
 
 export interface RegistryPublishOptions {
   /** Registries the user named as plain HTTP. */
@@ -122,8 +123,7 @@ export function registryPublisher(target: string, options: RegistryPublishOption
  */
 function baseRepositoryIn(registry: string, image: Image): string | undefined {
   // Docker-format manifests carry no annotations; the config's labels say the same.
-  const key = "org.opencontainers.image.base.name";
-  const name = image.manifest.annotations?.[key] ?? image.config.config?.Labels?.[key];
+  const name = image.manifest.annotations?.[BASE_NAME] ?? image.config.config?.Labels?.[BASE_NAME];
   if (name === undefined) return undefined;
   try {
     const base = parseImageReference(name);
