@@ -1,5 +1,5 @@
 import type { ModuleAnalysis } from "../analysis/types.js";
-import { contextExistence, readContextFile } from "./context-files.js";
+import { contextExistence, contextPath, readContextFile } from "./context-files.js";
 import { readSuppressions, type Suppressions } from "./ignores.js";
 import { editsFitQuotes } from "./model/nested-scripts.js";
 import type { DockerfileModel, InstructionModel } from "./model/types.js";
@@ -17,6 +17,8 @@ export interface EngineInput {
   /** The ignore file's path, which fixes that add to it name (Fix.ignoreFile). */
   dockerignorePath?: string;
   config?: LintConfig;
+  /** Text of files not yet written, by absolute path, read in place of the disk's (LintOptions.pendingFiles). */
+  pendingFiles?: ReadonlyMap<string, string>;
 }
 
 /** Runs every enabled rule over the model and returns findings after suppressions and overrides, sorted. */
@@ -27,7 +29,11 @@ export function runRules(input: EngineInput): Finding[] {
   const findings: Finding[] = [];
   const { contextDir } = input;
   const fileExists = contextDir === undefined ? () => undefined : contextExistence(contextDir);
-  const readFile = (relativePath: string): string | undefined => (contextDir === undefined ? undefined : readContextFile(contextDir, relativePath));
+  const readFile = (relativePath: string): string | undefined => {
+    if (contextDir === undefined) return undefined;
+    const pending = input.pendingFiles?.size ? input.pendingFiles.get(contextPath(contextDir, relativePath) ?? "") : undefined;
+    return pending ?? readContextFile(contextDir, relativePath);
+  };
 
   for (const rule of input.rules) {
     const meta = rule.meta;

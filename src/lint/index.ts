@@ -44,6 +44,7 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintRes
     ...(options.module !== undefined ? { module: options.module } : {}),
     ...(options.contextDir !== undefined ? { contextDir: options.contextDir } : {}),
     ...(options.config !== undefined ? { config: options.config } : {}),
+    ...(options.pendingFiles !== undefined ? { pendingFiles: options.pendingFiles } : {}),
   };
   let findings: Finding[];
   if (options.dockerignore !== undefined || options.contextDir === undefined) {
@@ -51,16 +52,17 @@ export function lintDockerfile(text: string, options: LintOptions = {}): LintRes
     findings = runRules({ ...common, rules, ...(options.dockerignore ? { dockerignore: options.dockerignore } : {}), ...(name !== undefined ? { dockerignoreName: name } : {}) });
   } else {
     const [first, ...others] = ignoreFilesFor(options.contextDir, options.dockerfilePath);
-    findings = runRules({ ...common, rules, ...ignoreInput(first!) });
-    for (const other of others) findings.push(...runRules({ ...common, rules: rules.filter((r) => r.meta.readsIgnoreFile), ...ignoreInput(other) }));
+    findings = runRules({ ...common, rules, ...ignoreInput(first!, options.pendingFiles) });
+    for (const other of others) findings.push(...runRules({ ...common, rules: rules.filter((r) => r.meta.readsIgnoreFile), ...ignoreInput(other, options.pendingFiles) }));
     findings = sortFindings(findings);
   }
   return { file, findings, failed: exceedsThreshold(findings, threshold), failureThreshold: threshold };
 }
 
 /** What the engine needs of an ignore file: its lines (none when it does not exist), name and path. */
-function ignoreInput(file: IgnoreFile): { dockerignore?: string[]; dockerignoreName: string; dockerignorePath: string } {
-  const lines = readIgnoreFile(file);
+function ignoreInput(file: IgnoreFile, pendingFiles?: ReadonlyMap<string, string>): { dockerignore?: string[]; dockerignoreName: string; dockerignorePath: string } {
+  const pending = pendingFiles?.get(file.path);
+  const lines = pending !== undefined ? pending.split(/\r?\n/) : readIgnoreFile(file);
   return { ...(lines !== undefined ? { dockerignore: lines } : {}), dockerignoreName: basename(file.path), dockerignorePath: file.path };
 }
 

@@ -120,6 +120,12 @@ export interface LintOptions {
   dockerfilePath?: string;
   /** Overrides reading the ignore file (see ignore-file.ts) from contextDir (null: none). */
   dockerignore?: string[] | null;
+  /**
+   * Text of files not yet written, by absolute path (a context file's with symlinks resolved, as
+   * contextPath gives it), read in place of what is on disk: the ignore file and scripts that `--fix --dry-run` would write, so its count of the findings
+   * the fixes leave is the count `--fix` gives.
+   */
+  pendingFiles?: ReadonlyMap<string, string>;
   config?: LintConfig;
 }
 

@@ -221,6 +221,24 @@ describe("slimgo lint (CLI)", () => {
     assert.match(written.stderr, /Dockerfile: 1 fix\(es\) applied, 0 finding\(s\) left/);
   });
 
+  test("--fix --dry-run counts the findings the fixes leave as --fix does, with the .dockerignore and entrypoint script it would write read as written", () => {
+    const script = "#!/bin/sh\nset -e\n/app migrate\n/app serve\n";
+    const dockerfile = "FROM alpine:3.20\nCOPY . /src\nCOPY app /app\nCOPY docker-entrypoint.sh /\nUSER 65532\nENTRYPOINT [\"/docker-entrypoint.sh\"]\n";
+    const dir = makeContext({ ...module, Dockerfile: dockerfile, "docker-entrypoint.sh": script, app: "" });
+    const dry = slimgoLint(["--fix", "--dry-run"], dir);
+    assert.match(dry.stdout, /^\+\.env$/m, "the diff adds to .dockerignore");
+    assert.match(dry.stdout, /^\+exec \/app serve$/m, "the diff puts exec in the script");
+    const promised = /which would leave (\d+) finding\(s\)/.exec(dry.stderr);
+    assert.ok(promised, dry.stderr);
+    assert.equal(readFileSync(join(dir, "docker-entrypoint.sh"), "utf8"), script, "--dry-run writes nothing");
+
+    const fixed = slimgoLint(["--fix"], dir);
+    const left = /(\d+) finding\(s\) left/.exec(fixed.stderr);
+    assert.ok(left, fixed.stderr);
+    assert.equal(promised[1], left[1], `--dry-run said ${promised[1]}, --fix left ${left[1]}:\n${fixed.stdout}`);
+    assert.doesNotMatch(fixed.stdout, /SG112|SG219/);
+  });
+
   test("--fix refuses a Dockerfile that is not UTF-8 (it would replace the bytes) and writes nothing; lint alone still lints it", () => {
     const latin1 = Buffer.from(bad.replace("WORKDIR /src\n", "WORKDIR /src\n# Caf\u00e9 du coin\n"), "latin1");
     const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n" });

@@ -117,7 +117,9 @@ Examples:
               ...fileFixes.map((f) => ({ path: f.real, content: f.text, mode: statSync(f.real).mode & 0o777 })),
             ]);
           }
-          const afterFixes = lint.lintDockerfile(fixed.text, options);
+          // With --dry-run the ignore file and scripts are not written: lint reads them as the fixes leave them.
+          const pendingFiles = new Map([...ignoreFixes.map((f) => [f.path, f.text] as const), ...fileFixes.map((f) => [f.real, f.text] as const)]);
+          const afterFixes = lint.lintDockerfile(fixed.text, { ...options, pendingFiles });
           const left = afterFixes.findings.length;
           if (!flags.dryRun && !fromStdin) {
             // The Dockerfile on disk is the fixed one now: its findings, and the exit status, are those.
