@@ -21,6 +21,9 @@ test("every rule has a docs page with a bad and a good example, and a row in doc
     assert.ok(existsSync(page), `${meta.docs} exists`);
     const text = readFileSync(page, "utf8");
     assert.match(text, new RegExp(`^# ${meta.id} ${meta.name}\\n`));
+    const severityLine = text.split("\n")[2] ?? "";
+    assert.match(severityLine, new RegExp(`^Severity: \\*\\*${meta.severity}\\*\\*`), `${meta.docs}: the severity under the title is the rule's`);
+    assert.equal(/autofix: yes/.test(severityLine), meta.fixable === true, `${meta.docs}: "autofix: yes" under the title when, and only when, --fix fixes some of its findings`);
     assert.match(text, /## Bad\n\n```dockerfile\n[\s\S]+?```/);
     assert.match(text, /## Good\n\n```dockerfile\n[\s\S]+?```/);
     assert.match(readme, new RegExp(`\\| \\[${meta.id}\\]\\(${meta.id}\\.md\\) \\| ${meta.name} \\| ${meta.severity} \\|`));
