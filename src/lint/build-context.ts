@@ -23,7 +23,14 @@ export function likelyBuildContext(dockerfilePath: string, text: string): BuildC
   if (root === undefined) return { dir: own };
   const taken = moduleFilesFromContext(text);
   if (taken.length === 0 || taken.some((f) => existsSync(join(own, f)))) return { dir: own };
-  return { dir: root, why: `it copies ${taken.join(" and ")}, which are in the module root above it` };
+  return { dir: root, why: `it copies ${taken.join(" and ")}, ${whereTaken(taken, root)}` };
+}
+
+/** Which of the files the Dockerfile copies the module root has: a go.sum it copies may be missing there too (SG111 says so). */
+function whereTaken(taken: string[], root: string): string {
+  const inRoot = taken.filter((f) => existsSync(join(root, f)));
+  if (inRoot.length === taken.length) return `which ${taken.length === 1 ? "is" : "are"} in the module root above it`;
+  return `and the module root above it has ${inRoot.length > 0 ? inRoot.join(" and ") : "go.mod"}`;
 }
 
 /** go.mod and go.sum paths the Dockerfile takes from its build context (COPY, ADD, RUN --mount=type=bind). */

@@ -99,6 +99,20 @@ describe("slimgo lint (CLI)", () => {
     assert.doesNotMatch(runtime.stderr, /linted with the build context/);
   });
 
+  test("the reason a Dockerfile is linted against the module root names only the files the root has", () => {
+    const dir = makeContext({
+      "go.mod": "module example.com/app\n\ngo 1.19\n",
+      "main.go": "package main\n\nfunc main() {}\n",
+      "deploy/Dockerfile": good,
+      "deploy/mod-only.Dockerfile": good.replace("COPY go.mod go.sum ./", "COPY go.mod ./"),
+    });
+    const both = slimgoLint(["deploy/Dockerfile"], dir);
+    assert.match(both.stderr, /deploy\/Dockerfile: linted with the build context \., as it copies go\.mod and go\.sum, and the module root above it has go\.mod; --context chooses another/);
+    assert.match(both.stdout, /SG111 go\.sum is copied but the build context has none/);
+    const one = slimgoLint(["deploy/mod-only.Dockerfile"], dir);
+    assert.match(one.stderr, /deploy\/mod-only\.Dockerfile: linted with the build context \., as it copies go\.mod, which is in the module root above it; --context chooses another/);
+  });
+
   test("the Go evidence in a finding is named from where lint runs, so it opens from there: svc/main.go:5 from the parent, main.go:5 inside", () => {
     const server = 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":3000", nil) }\n';
     const exposes = good.replace("USER 65532:65532", "EXPOSE 8080\nUSER 65532:65532");
