@@ -116,7 +116,7 @@ export function registerBuild(program: Command): void {
     .option("--load [engine]", "load into the local podman or docker (default: podman if installed)", nonEmpty)
     .option("--name <name>", "image name for local outputs when one program is built (default: localhost/BINARY)", localName)
     .option("--insecure-registry <host>", "plain-HTTP registry you trust (repeatable)", collectNonEmpty)
-    .option("--sbom-dir <dir>", "write an SPDX 2.3 SBOM per image (with --push, SBOMs are also pushed beside the image)", nonEmpty)
+    .option("--sbom-dir <dir>", "write an SPDX 2.3 SBOM per image into DIR (--push attaches them to the pushed images with or without it)", nonEmpty)
     .option("--watch", "after the first build, rebuild and republish on every change to the module until Ctrl-C");
   withCommonOptions(cmd, { verbose: true })
     .addHelpText(
