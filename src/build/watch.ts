@@ -10,7 +10,7 @@
  * tried in its place and measured: its fixed 50 ms throttle of change events drops a second save
  * that follows within 50 ms (chokidar#1455), and it adds one inotify watch per file.
  */
-import { readdirSync, statSync, watch, type FSWatcher } from "node:fs";
+import { fstatSync, readdirSync, statSync, watch, type FSWatcher } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { inputError } from "../errors.js";
 import { displayPath } from "../fsutil/display-path.js";
@@ -22,9 +22,17 @@ export interface ChangeBatch {
   firstSeenAt: number;
 }
 
+/** A file by what it is rather than where: its device and inode. */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
 export interface WatchOptions {
   /** Absolute paths whose changes are not the module's (an output layout, tarball or SBOM dir inside it). */
   ignore?: string[];
+  /** Files whose changes are not the module's wherever they are: slimgo's own stdout and stderr redirected into it. */
+  ignoreFiles?: readonly FileIdentity[];
   onChange(batch: ChangeBatch): void;
   /** The module root can no longer be watched (removed, permissions); the watcher has closed. */
   onError?(err: Error): void;
@@ -129,6 +137,7 @@ export function watchModule(root: string, options: WatchOptions): ModuleWatcher 
     const abs = join(dir, name.toString());
     if (isIgnored(abs)) return;
     const info = statSync(abs, { throwIfNoEntry: false });
+    if (info !== undefined && options.ignoreFiles?.some((f) => f.dev === info.dev && f.ino === info.ino)) return;
     if (event === "rename") {
       if (info === undefined) {
         // The directory itself went away (its parent reports that) or an entry was removed.
@@ -189,6 +198,7 @@ function existsDir(path: string): boolean {
 
 export interface RebuildLoopOptions {
   ignore?: string[];
+  ignoreFiles?: readonly FileIdentity[];
   debounceMs?: number;
   /**
    * Starts the slow part of a rebuild while the quiet time runs, when no rebuild is running; false
@@ -268,6 +278,7 @@ export function rebuildOnChange(root: string, options: RebuildLoopOptions): Rebu
 
   const watcher = watchModule(root, {
     ignore: options.ignore,
+    ...(options.ignoreFiles ? { ignoreFiles: options.ignoreFiles } : {}),
     debounceMs: options.debounceMs,
     onError: options.onError,
     onEvent,
@@ -306,4 +317,19 @@ export function describeChanges(files: string[]): string {
   if (files.length <= 2) return files.join(" and ");
   if (files.length === 3) return `${files[0]}, ${files[1]} and ${files[2]}`;
   return `${files[0]}, ${files[1]} and ${files.length - 2} more`;
+}
+
+/**
+ * The regular files this process's stdout and stderr write to (`slimgo build --watch > build.log
+ * 2>&1` in the module): each line a build prints would otherwise be a change that starts the next.
+ */
+export function ownOutputFiles(): FileIdentity[] {
+  return [1, 2].flatMap((fd) => {
+    try {
+      const info = fstatSync(fd);
+      return info.isFile() ? [{ dev: info.dev, ino: info.ino }] : [];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { renameSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, renameSync, writeFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -493,6 +493,45 @@ describe("slimgo build --watch with --push", { skip: skipUnless("go", "docker-re
       assert.match(first.programs[0]!.published[0]!.reference, new RegExp(`^${registry.host}/watched:latest@sha256:`));
     } finally {
       await registry.stop();
+    }
+  });
+});
+
+describe("slimgo build --watch with its output redirected into the module", { skip: skipUnless("go") }, () => {
+  test("`> build.log 2>&1` in the module sets off no rebuilds of its own; a source change still rebuilds once", async () => {
+    const dir = await copyModule("root-main");
+    temps.push(dir);
+    const log = join(dir, "build.log");
+    const fd = openSync(log, "w");
+    const child = spawn(process.execPath, [SLIMGO_BIN, "build", "--watch", "--oci-layout", join(dir, "out"), "--json"], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1", SOURCE_DATE_EPOCH: "1700000000" },
+      stdio: ["ignore", fd, fd],
+    });
+    closeSync(fd);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const builds = async () => (await readFile(log, "utf8")).split("\n").filter((l) => l.startsWith("{"));
+    /** Waits until the log holds `n` build lines, then until it has been quiet for `quietMs`; returns them all. */
+    const buildsAfter = async (n: number, quietMs: number) => {
+      const deadline = Date.now() + 120_000;
+      while ((await builds()).length < n && child.exitCode === null && Date.now() < deadline) await sleep(50);
+      let seen = await readFile(log, "utf8");
+      for (let quietSince = Date.now(); Date.now() - quietSince < quietMs; await sleep(50)) {
+        const now = await readFile(log, "utf8");
+        if (now !== seen) [seen, quietSince] = [now, Date.now()];
+      }
+      return builds();
+    };
+    try {
+      assert.equal((await buildsAfter(1, 1500)).length, 1, `one build, not one per line it logs:\n${await readFile(log, "utf8")}`);
+      await writeFile(join(dir, "main.go"), (await readFile(join(dir, "main.go"), "utf8")).replace('"ok"', '"still ok"'));
+      const after = await buildsAfter(2, 1500);
+      // A loaded machine may deliver one save as two events on either side of the build's start.
+      assert.ok(after.length === 2 || (after.length === 3 && after[2]!.includes('"changed":["main.go"]')), `the save, then nothing:\n${await readFile(log, "utf8")}`);
+      assert.match(after[1]!, /"changed":\["main\.go"\]/);
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
     }
   });
 });

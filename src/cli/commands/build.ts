@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { BuildResult } from "../../build/index.js";
 import { speculate, stopSpeculation } from "../../build/speculation.js";
 import { goQuotedField } from "../../build/go-quoted.js";
-import { describeChanges, rebuildOnChange } from "../../build/watch.js";
+import { describeChanges, ownOutputFiles, rebuildOnChange } from "../../build/watch.js";
 import { inputError } from "../../errors.js";
 import { fullLocalName, isValidTag } from "../../image/reference.js";
 import { displayPath } from "../../fsutil/display-path.js";
@@ -303,6 +303,7 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
   let firstDone = false;
   const loop = rebuildOnChange(run.moduleDir, {
     ignore: outputPaths(run.flags, [], run.tarballPathFor),
+    ignoreFiles: ownOutputFiles(),
     // The last build's go build starts at the first sign of a save, while the watcher waits for
     // the editor to finish and the module is read again; a later change starts it over (see speculation.ts).
     headStart: () => firstDone && speculate(process.cwd()),
