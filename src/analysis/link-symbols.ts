@@ -1,5 +1,5 @@
 /** `-ldflags -X` symbols: which ones a go build's flags name, and whether they name a string variable the program links. */
-import type { MainPackage, PackageLevelName } from "./types.js";
+import type { MainPackage } from "./types.js";
 
 /** `pkg.name` of each `-X pkg.name=value` (also `-X=`, quoted) whose symbol has no shell or make variable in it. */
 export function xFlagSymbols(ldflags: string): string[] {
@@ -12,9 +12,15 @@ export function xFlagSymbols(ldflags: string): string[] {
 /**
  * Why `-X symbol` sets nothing in a binary linked from `programs` (built by one go build), with the
  * symbol meant when only the case differs; undefined when it sets a string variable of one of them,
- * or names a package of another module, which the analysis does not read.
+ * or names a package of another module, which the analysis does not read. `shown` names a source
+ * line in the message (module-relative unless the caller shows paths from where slimgo runs).
  */
-export function xSymbolProblem(symbol: string, programs: readonly MainPackage[], modulePath: string): { message: string; replacement?: string } | undefined {
+export function xSymbolProblem(
+  symbol: string,
+  programs: readonly MainPackage[],
+  modulePath: string,
+  shown: (at: { file: string; line: number }) => string = (at) => `${at.file}:${at.line}`,
+): { message: string; replacement?: string } | undefined {
   const dot = symbol.lastIndexOf(".");
   const pkg = symbol.slice(0, dot);
   const name = symbol.slice(dot + 1);
@@ -25,7 +31,7 @@ export function xSymbolProblem(symbol: string, programs: readonly MainPackage[],
   const declared = names.find((n) => n.symbol === symbol);
   if (declared) {
     const what = declared.kind === "const" ? "a constant" : "not a string variable";
-    return { message: `${name} is ${what} (${at(declared)}), and -X sets only string variables: declare it as var ${name} = "…"` };
+    return { message: `${name} is ${what} (${shown(declared.evidence)}), and -X sets only string variables: declare it as var ${name} = "…"` };
   }
   const inPackage = names.filter((n) => n.symbol.slice(0, n.symbol.lastIndexOf(".")) === pkg);
   const packageImported = pkg === "main" || programs.some((p) => p.facts.imports.includes(pkg));
@@ -34,10 +40,6 @@ export function xSymbolProblem(symbol: string, programs: readonly MainPackage[],
   const only = likely.length === 1 ? likely[0] : undefined;
   const where = pkg === "main" ? `the main package of ${built}` : `package ${pkg}`;
   return only
-    ? { message: `${where} has no ${name}, but has ${only.symbol.slice(dot + 1)} (${at(only)})`, replacement: only.symbol }
+    ? { message: `${where} has no ${name}, but has ${only.symbol.slice(dot + 1)} (${shown(only.evidence)})`, replacement: only.symbol }
     : { message: `${where} has no string variable ${name}` };
-}
-
-function at(n: PackageLevelName): string {
-  return `${n.evidence.file}:${n.evidence.line}`;
 }

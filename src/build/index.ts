@@ -285,8 +285,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         notes.push(`${displayModuleLine(analysis.root, variable.evidence)}: -X ${variable.symbol} is left out: ${why}`);
       }
       for (const symbol of xFlagSymbols((b.ldflags ?? []).join(" "))) {
-        const problem = xSymbolProblem(symbol, [main], analysis.goMod.path);
-        if (problem) notes.push(`slimgo.yaml build.ldflags: -X ${symbol} sets nothing: ${problem.message}`);
+        const problem = xSymbolProblem(symbol, [main], analysis.goMod.path, (at) => displayModuleLine(analysis.root, at));
+        if (problem) notes.push(`${where(["build", "ldflags"])}: -X ${symbol} sets nothing: ${problem.message}`);
       }
       const images: Image[] = [];
       const built: BuiltProgram["platforms"] = [];
