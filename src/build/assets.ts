@@ -41,6 +41,12 @@ export async function assetEntries(root: string, assets: string[], named: AssetN
   const realRoot = await realpath(root);
   const ignores = await ignoreFiles(root);
   const entries = new Map<string, TarEntry>();
+  const given = assets.map((path, index) => {
+    const label = named(path, index);
+    return { label, full: insideModule(root, path, label) };
+  });
+  // What a directory would leave out but is also given as an asset of its own goes in with that one.
+  const givenItself = new Set(given.map(({ full }) => relative(root, full).split(sep).join("/")));
   const leftOutBecause = (rel: string, isDirectory: boolean): string | undefined => {
     for (const { name, matcher } of ignores) {
       const by = matcher.excludedBy(rel);
@@ -66,6 +72,7 @@ export async function assetEntries(root: string, assets: string[], named: AssetN
     if (walking.size > 0) {
       const why = leftOutBecause(rel, info.isDirectory());
       if (why !== undefined) {
+        if (givenItself.has(rel)) return;
         onLeftOut(`${label}: left ${rel}${info.isDirectory() ? "/" : ""} out of the image (${why}); to put it in deliberately, give it as an asset of its own (--assets ${rel})`);
         return;
       }
@@ -82,9 +89,7 @@ export async function assetEntries(root: string, assets: string[], named: AssetN
       onLeftOut(`${label}: left ${rel} out of the image: it is a socket, pipe or device, not a file`);
     }
   };
-  for (const [index, given] of assets.entries()) {
-    const label = named(given, index);
-    const full = insideModule(root, given, label);
+  for (const { label, full } of given) {
     try {
       await add(full, label);
     } catch (err) {

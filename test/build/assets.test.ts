@@ -133,6 +133,18 @@ test("a directory leaves out secret-looking files and what .dockerignore or .con
   assert.equal(told.length, 5);
 });
 
+test("a secret-looking file given as an asset of its own beside its directory, as the warning says to, is copied and not called left out", async () => {
+  const { root } = await module();
+  await mkdir(join(root, "config"), { recursive: true });
+  await writeFile(join(root, "config", "app.json"), "{}\n");
+  await writeFile(join(root, "config", "server.key"), "-----BEGIN PRIVATE KEY-----\n");
+  await writeFile(join(root, "config", ".env"), "DB_PASSWORD=x\n");
+  const told: string[] = [];
+  const entries = await assetEntries(root, ["config", "./config/server.key"], undefined, (m) => told.push(m));
+  assert.deepEqual(shape(entries), ["dir /config 755", "file /config/app.json 644", "file /config/server.key 644"]);
+  assert.deepEqual(told, ["--assets config: left config/.env out of the image (looks like a secret: .env); to put it in deliberately, give it as an asset of its own (--assets config/.env)"]);
+});
+
 test("slimgo build --assets DIR keeps a secret file out of the image with one warning naming it, and verify passes", async () => {
   const dir = await fixture("root-main");
   await mkdir(join(dir, "config"));
