@@ -92,6 +92,8 @@ export interface DockerfilePlan {
 export interface PlanOptions {
   /** Main package directory (./cmd/x or cmd/x) to build; default: the analysis' primary. */
   main?: string;
+  /** Where `main` came from, for an error about it (default: `--main MAIN`). */
+  named?: string;
   /** One target per main package. */
   all?: boolean;
   runtime?: RuntimeName;

@@ -73,7 +73,7 @@ export interface InitResult {
 /** Reads the module, decides, and produces the files `init` would write (writes nothing). */
 export async function planInit(dir: string, options: InitOptions = {}): Promise<InitResult> {
   const analysis = await analyze(dir, { engine: options.engine ?? "auto" });
-  const { config } = await loadConfig(analysis.root, options.configPath);
+  const { config, where } = await loadConfig(analysis.root, options.configPath);
   const hasGoSum = await exists(join(analysis.root, "go.sum"));
   // Only a module that requires others downloads anything.
   const moduleFetch = analysis.goMod.requires.length > 0 ? await readModuleFetchSettings({ cwd: analysis.root }) : {};
@@ -83,6 +83,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
   const asks = requestedFiles(options);
   const plan = planDockerfile(analysis, {
     main: mainFromWhereGiven(analysis, options.main ?? config.main, dir, options.all),
+    ...(options.main === undefined && config.main !== undefined ? { named: `${where(["main"])}: ${config.main}` } : {}),
     all: options.all,
     runtime: options.runtime ?? config.init?.runtime,
     shell: options.shell ?? config.init?.shell,

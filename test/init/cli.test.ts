@@ -210,6 +210,16 @@ test("a directory without go.mod, bad flags and an ambiguous main package are us
   assert.match(picked.stdout, /-o \/out\/worker \.\/cmd\/worker/);
 });
 
+test("a main in slimgo.yaml that is not a main package is named by the file, line and key, not as a --main that was never given", async () => {
+  const dir = await fixture("multi-cmd");
+  await writeFile(join(dir, "slimgo.yaml"), "# the service\nmain: ./internal/upstream\n");
+  const r = await runSlimgo(["init", "--dry-run"], { cwd: dir });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^slimgo: slimgo\.yaml:2: main: \.\/internal\/upstream: not a main package of example\.com\/multi; choose one of \.\/cmd\/api, \.\/cmd\/worker$/m);
+  const flag = await runSlimgo(["init", "--dry-run", "--main", "./internal/upstream"], { cwd: dir });
+  assert.match(flag.stderr, /^slimgo: --main \.\/internal\/upstream: not a main package/m, "the flag, when it is the flag");
+});
+
 test("without a Go toolchain the scanner gives the same Dockerfile and says so", async () => {
   const dir = await fixture("multi-cmd");
   const withGo = await runSlimgo(["init", "--stdout", "--main", "./cmd/api", dir]);
