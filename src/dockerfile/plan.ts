@@ -94,6 +94,8 @@ export interface PlanOptions {
   main?: string;
   /** Where `main` came from, for an error about it (default: `--main MAIN`). */
   named?: string;
+  /** Where runtime, shell and port came from when not from their flags: `slimgo.yaml:3: init.runtime`. */
+  givenIn?: Partial<Record<"runtime" | "shell" | "port", string>>;
   /** One target per main package. */
   all?: boolean;
   runtime?: RuntimeName;
@@ -301,7 +303,7 @@ function planProgram(main: MainPackage, name: string, options: PlanOptions, seve
       const alt = f.cgo.dependencies.find((d) => d.alternative);
       const where = f.cgo.evidence[0] ?? f.cgo.dependencies[0]?.evidence;
       throw inputError(
-        `${where ? `${displayModuleFile(root, where.file)}:${where.line}` : displayModuleFile(root, "go.mod")}: ${main.binary} needs cgo, which links glibc; --runtime ${options.runtime} cannot run it: use --runtime distroless or debian` +
+        `${where ? `${displayModuleFile(root, where.file)}:${where.line}` : displayModuleFile(root, "go.mod")}: ${main.binary} needs cgo, which links glibc; ${givenWith(options, "runtime", options.runtime)} cannot run it: use ${options.givenIn?.runtime === undefined ? "--runtime" : "runtime:"} distroless or debian` +
           (alt ? `, or switch ${alt.module} to ${alt.alternative} and build statically` : ""),
       );
     }
@@ -359,18 +361,18 @@ function planProgram(main: MainPackage, name: string, options: PlanOptions, seve
   if (moved?.source === "env" && moved.envVar !== undefined) {
     portVariable = moved.envVar;
     portValue = withPort(moved.written, options.port!);
-    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, ENV ${moved.envVar}=${portValue}`, reason: `--port; the program reads its port from ${moved.envVar} (default ${moved.written ?? moved.port}), so the image sets it`, evidence: [moved.evidence] });
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, ENV ${moved.envVar}=${portValue}`, reason: `${givenAs(options, "port")}; the program reads its port from ${moved.envVar} (default ${moved.written ?? moved.port}), so the image sets it`, evidence: [moved.evidence] });
   } else if (moved?.source === "flag" && moved.flag !== undefined && !f.serveSubcommand) {
     portFlag = [`-${moved.flag}=${withPort(moved.written, options.port!)}`];
-    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, CMD ${JSON.stringify(portFlag)}`, reason: `--port; the program takes its port from the -${moved.flag} flag (default ${moved.written ?? moved.port}), so the image passes it`, evidence: [moved.evidence] });
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, CMD ${JSON.stringify(portFlag)}`, reason: `${givenAs(options, "port")}; the program takes its port from the -${moved.flag} flag (default ${moved.written ?? moved.port}), so the image passes it`, evidence: [moved.evidence] });
   } else if (moved) {
     const how = moved.source === "literal" ? "written in the source" : moved.source === "flag" ? `the default of the -${moved.flag} flag, which slimgo does not pass beside the ${f.serveSubcommand!.name} subcommand` : `the default of ${moved.envVar}`;
-    portWarning = `${displayModuleLine(root, moved.evidence)}: --port ${options.port}: ${main.binary} listens on ${moved.port}, ${how}: the image EXPOSEs ${options.port} and probes it there, but the program does not move; change the program, or drop --port`;
-    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}`, reason: "--port", evidence: [] });
+    portWarning = `${displayModuleLine(root, moved.evidence)}: ${givenWith(options, "port", options.port!)}: ${main.binary} listens on ${moved.port}, ${how}: the image EXPOSEs ${options.port} and probes it there, but the program does not move; change the program, or drop ${givenAs(options, "port")}`;
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}`, reason: givenAs(options, "port"), evidence: [] });
   } else if (port !== undefined && unsetVariable !== undefined) {
-    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, ENV ${unsetVariable.name}=${port}`, reason: `--port; the program reads its port from ${unsetVariable.name}, which has no default, so the image sets it`, evidence: [unsetVariable.evidence] });
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, ENV ${unsetVariable.name}=${port}`, reason: `${givenAs(options, "port")}; the program reads its port from ${unsetVariable.name}, which has no default, so the image sets it`, evidence: [unsetVariable.evidence] });
   } else if (port !== undefined) {
-    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}`, reason: options.port ? "--port" : describePortSource(portFact!), evidence: portFact && !options.port ? [portFact.evidence] : [] });
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}`, reason: options.port ? givenAs(options, "port") : describePortSource(portFact!), evidence: portFact && !options.port ? [portFact.evidence] : [] });
   } else if (unsetVariable !== undefined) {
     decisions.push({ topic: `${who}port`, choice: "none", reason: `the program reads its port from ${unsetVariable.name}, which has no default: pass --port N to EXPOSE N and set ENV ${unsetVariable.name}=N`, evidence: [unsetVariable.evidence] });
   } else if (f.isServer) {
@@ -494,9 +496,20 @@ function runtimeImageFor(runtime: RuntimeName, cgo: boolean): string {
   }
 }
 
+/** How a setting was given, for reasons and errors: its flag, or its slimgo.yaml line and key. */
+function givenAs(options: PlanOptions, key: "runtime" | "shell" | "port"): string {
+  return options.givenIn?.[key] ?? `--${key}`;
+}
+
+/** A setting with its value as given: `--runtime scratch`, or `slimgo.yaml:3: init.runtime: scratch`. */
+function givenWith(options: PlanOptions, key: "runtime" | "port", value: string | number): string {
+  const where = options.givenIn?.[key];
+  return where === undefined ? `--${key} ${value}` : `${where}: ${value}`;
+}
+
 function runtimeReason(options: PlanOptions, cgo: boolean): string {
-  if (options.runtime) return `--runtime ${options.runtime}`;
-  if (options.shell) return `--shell: a shell for debugging${cgo ? " (glibc for cgo)" : ""}`;
+  if (options.runtime) return givenWith(options, "runtime", options.runtime);
+  if (options.shell) return `${givenAs(options, "shell")}: a shell for debugging${cgo ? " (glibc for cgo)" : ""}`;
   return cgo ? "cgo needs glibc: distroless/base has it and no shell" : "a static binary needs no OS: scratch holds only what the program uses";
 }
 

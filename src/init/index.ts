@@ -24,7 +24,7 @@ import { makeDirectories } from "../fsutil/make-directories.js";
 import { isFileSystemError, reasonFor } from "../fsutil/output-path.js";
 
 /** The planner's choices (hasGoSum is read from the module), plus what only init decides. */
-export interface InitOptions extends Omit<PlanOptions, "hasGoSum"> {
+export interface InitOptions extends Omit<PlanOptions, "hasGoSum" | "named" | "givenIn"> {
   configPath?: string;
   engine?: "auto" | AnalysisEngine;
   /** compose.yaml (and its secrets); default: when a planned program is a server. */
@@ -84,6 +84,8 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
   const plan = planDockerfile(analysis, {
     main: mainFromWhereGiven(analysis, options.main ?? config.main, dir, options.all),
     ...(options.main === undefined && config.main !== undefined ? { named: `${where(["main"])}: ${config.main}` } : {}),
+    // Named as slimgo.yaml's lines in reasons and errors, not as flags nobody gave.
+    givenIn: Object.fromEntries((["runtime", "shell", "port"] as const).filter((key) => options[key] === undefined && config.init?.[key] !== undefined).map((key) => [key, where(["init", key])])),
     all: options.all,
     runtime: options.runtime ?? config.init?.runtime,
     shell: options.shell ?? config.init?.shell,

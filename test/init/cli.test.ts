@@ -220,6 +220,24 @@ test("a main in slimgo.yaml that is not a main package is named by the file, lin
   assert.match(flag.stderr, /^slimgo: --main \.\/internal\/upstream: not a main package/m, "the flag, when it is the flag");
 });
 
+test("init settings from slimgo.yaml are named by its line and key in the decisions and errors, not as flags nobody gave", async () => {
+  const dir = await fixture("root-main");
+  await writeFile(join(dir, "slimgo.yaml"), "init:\n  port: 9090\n  runtime: distroless\n");
+  const r = await runSlimgo(["init", "--dry-run"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^  runtime +gcr\.io\/distroless\/static-debian12:nonroot: slimgo\.yaml:3: init\.runtime: distroless$/m);
+  assert.match(r.stdout, /^  port +EXPOSE 9090, ENV PORT=9090: slimgo\.yaml:2: init\.port; the program reads its port from PORT/m);
+  const flags = await runSlimgo(["init", "--dry-run", "--port", "9091", "--runtime", "debian"], { cwd: dir });
+  assert.match(flags.stdout, /^  runtime +debian:bookworm-slim: --runtime debian$/m);
+  assert.match(flags.stdout, /^  port +EXPOSE 9091, ENV PORT=9091: --port; /m);
+
+  const cgo = await fixture("cgo");
+  await writeFile(join(cgo, "slimgo.yaml"), "init:\n  runtime: scratch\n");
+  const refused = await runSlimgo(["init", "--dry-run"], { cwd: cgo });
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /^slimgo: main\.go:\d+: cgosum needs cgo, which links glibc; slimgo\.yaml:2: init\.runtime: scratch cannot run it: use runtime: distroless or debian$/m);
+});
+
 test("without a Go toolchain the scanner gives the same Dockerfile and says so", async () => {
   const dir = await fixture("multi-cmd");
   const withGo = await runSlimgo(["init", "--stdout", "--main", "./cmd/api", dir]);
