@@ -16,6 +16,7 @@ import { goGcEnv } from "./go-gc-env.js";
 import { goQuotedField } from "./go-quoted.js";
 import { stopAtExit } from "../fsutil/temp-cleanup.js";
 import { shellCommand } from "../shell/quote.js";
+import { MODULE_FETCH_SETTINGS } from "../analysis/module-fetch-settings.js";
 
 export interface GoBuildRequest {
   moduleRoot: string;
@@ -48,6 +49,12 @@ export interface GoBuildResult {
   startedEarly: boolean;
   /** go found the last binary of this program up to date and did not link (see go-output-cache.ts). */
   upToDate: boolean;
+  /**
+   * The go build as a shell line from the module root, with what decides the binary (platform,
+   * cgo, go-env, flags) and without what does not: the output path, the machine's GC settings, the
+   * module fetch settings (a GOPROXY may hold a login). For the image's history.
+   */
+  command: string;
 }
 
 /** `go build` with the recipe's flags: static, trimmed paths, stripped, version variables set. */
@@ -78,7 +85,15 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   if (!upToDate) keepOutput(plan, out);
   await recordGoBuild(plan);
   const { size } = await stat(out);
-  return { platform: req.platform, path: out, size, ms: early ? early.ms : performance.now() - t0, startedEarly: Boolean(early), upToDate };
+  return { platform: req.platform, path: out, size, ms: early ? early.ms : performance.now() - t0, startedEarly: Boolean(early), upToDate, command: recordedCommand(plan, req) };
+}
+
+function recordedCommand(plan: GoBuildPlan, req: GoBuildRequest): string {
+  const fetchSettings: readonly string[] = MODULE_FETCH_SETTINGS;
+  const goEnv = Object.entries(req.extraEnv).filter(([k]) => !fetchSettings.includes(k));
+  const env = { CGO_ENABLED: plan.env.CGO_ENABLED!, ...Object.fromEntries(goEnv), ...goEnvFor(req.platform) };
+  const outputAt = plan.args.indexOf(OUTPUT);
+  return shellCommand(env, ["go", ...plan.args.filter((_, i) => i !== outputAt && i !== outputAt - 1)]);
 }
 
 /** `-X=symbol=value` as one field of -ldflags, so that a version with spaces ("1.0 beta") stays one value. */

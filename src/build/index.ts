@@ -299,7 +299,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         for (const m of under.messages) progress(m);
         let image: Image = base ? withFormat(baseImageFor(base, c.platform), format) : emptyImage(c.platform, format);
         const binaryPath = binaryPathOf(main);
-        layers.push({ layer: await layerOf([binaryEntry(binaryPath, c.result.path)], format, layerReport(`  ${main.binary} ${platformKey(c.platform)}: binary`, progress), binarySlot(main, c.platform)), history: historyAt(`go build -trimpath -ldflags="-s -w" ./${main.dir === "." ? "" : main.dir} (${platformKey(c.platform)})`) });
+        layers.push({ layer: await layerOf([binaryEntry(binaryPath, c.result.path)], format, layerReport(`  ${main.binary} ${platformKey(c.platform)}: binary`, progress), binarySlot(main, c.platform)), history: historyAt(c.result.command) });
 
         image = appendLayers(image, layers.map((l) => l.layer), layers.map((l) => l.history));
         const labels = { ...origin, ...(b.labels ?? {}), ...(options.labels ?? {}) };
