@@ -25,7 +25,7 @@ export function createProgram(): Command {
       "after",
       `
 Exit codes: 0 success, 1 a finding or a failed check, 2 bad usage, bad config or unreadable input.
-Colours are used on a terminal only, never when NO_COLOR is set.
+Colours are used on a terminal only, never when NO_COLOR is set (and not empty).
 
 Start with:  slimgo init            write Dockerfile and .dockerignore for the Go module here
 Docs:        README.md and docs/ in the slimgo package`,

@@ -44,10 +44,10 @@ export function colors(enabled: boolean): Colors {
   return { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), yellow: ansi(33, 39), green: ansi(32, 39), cyan: ansi(36, 39) };
 }
 
-/** Colours only on a TTY, never with NO_COLOR (any value) and never in JSON mode. */
+/** Colours only on a TTY, never with NO_COLOR set to anything but "" (no-color.org) and never in JSON mode. */
 export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, json = false): boolean {
   if (json) return false;
-  if (env.NO_COLOR !== undefined) return false;
+  if (env.NO_COLOR) return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;
   return stream.isTTY === true;
 }

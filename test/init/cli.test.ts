@@ -266,8 +266,10 @@ test("--help teaches: examples and exit codes; colours never with NO_COLOR", asy
   const init = await runSlimgo(["init", "--help"]);
   assert.match(init.stdout, /Examples:\n\s+slimgo init /);
   const dir = await fixture("root-main");
+  const plain = await runSlimgo(["init", "--dry-run", dir], { env: { FORCE_COLOR: "1", NO_COLOR: "1" } });
+  assert.doesNotMatch(plain.stdout, /\u001b\[/, "NO_COLOR disables colour, FORCE_COLOR notwithstanding");
   const colored = await runSlimgo(["init", "--dry-run", dir], { env: { FORCE_COLOR: "1", NO_COLOR: "" } });
-  assert.doesNotMatch(colored.stdout, /\u001b\[/, "NO_COLOR set (even empty) disables colour");
+  assert.match(colored.stdout, /\u001b\[/, "an empty NO_COLOR is as if unset (no-color.org)");
 });
 
 test("a module requiring a private module: the settings become ARGs, the download mounts the netrc secret, compose passes it", async () => {
