@@ -7,6 +7,7 @@
  * Never runs user code, never touches the network.
  */
 import path from "node:path";
+import { inputError } from "../errors.js";
 import { readBuildConfigLines, timetzdataTagEvidence } from "./build-config.js";
 import { hostGoarch, type BuildContext } from "./build-constraints.js";
 import { evidenceAt } from "./evidence.js";
@@ -34,7 +35,7 @@ export { evalGoBuild, evalPlusBuild, fileNameIncluded, type BuildContext } from 
 export { scanGoSource, type GoSourceFile } from "./go-source.js";
 
 export interface AnalyzeOptions {
-  /** "auto" (default): `go list` when Go is installed, else the scanner. "go-list" falls back to the scanner with a warning. */
+  /** "auto" (default): `go list`, else (no Go, or go list fails) the scanner with a warning. "go-list": `go list` only, an input error when it fails. */
   engine?: "auto" | "go-list" | "scanner";
   /** The go binary to run (default "go" on PATH). */
   goBinary?: string;
@@ -68,6 +69,7 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
       listed = await listPackagesWithGo(root, goMod.path, ctx, listOptions, cache);
       engine = "go-list";
     } catch (err) {
+      if (options.engine === "go-list") throw inputError(`--engine go-list: ${goListFailure(err, false)}: install Go or fix what go list says, or use --engine auto (go list when it works, else slimgo's scanner)`);
       warnings.push(goListFailure(err));
     }
   }
@@ -138,10 +140,11 @@ function workspaceDirs(root: string, goWork: GoWorkFile | undefined): string[] {
   return goWork.uses.map((u) => path.resolve(workDir, u.dir));
 }
 
-function goListFailure(err: unknown): string {
+function goListFailure(err: unknown, fellBack = true): string {
   const e = err as { code?: unknown; stderr?: unknown; killed?: boolean; message?: string };
-  if (e.code === "ENOENT") return "go is not installed: used slimgo's scanner of Go source instead of go list";
-  if (e.killed) return "go list timed out: used slimgo's scanner of Go source instead";
+  const instead = fellBack ? ": used slimgo's scanner of Go source instead" : "";
+  if (e.code === "ENOENT") return `go is not installed${fellBack ? `${instead} of go list` : ""}`;
+  if (e.killed) return `go list timed out${instead}`;
   const detail = String(e.stderr || e.message || err).trim().split("\n").map((l) => l.trim()).join(" ").slice(0, 300);
-  return `go list failed (${detail}): used slimgo's scanner of Go source instead`;
+  return `go list failed (${detail})${instead}`;
 }

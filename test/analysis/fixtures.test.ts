@@ -310,10 +310,10 @@ for (const [name, ex] of Object.entries(EXPECTED)) {
     });
 
     test("go list engine finds the same facts", { skip: goSkip }, async () => {
-      const a = await analyze(fixture(name), { engine: "go-list" });
+      // Go 1.19 cannot read a go.mod with a toolchain line: "auto" falls back and says so ("go-list" would fail).
+      const a = await analyze(fixture(name), { engine: name === "toolchain-line" ? "auto" : "go-list" });
       checkAnalysis(name, a, ex);
       if (name === "toolchain-line") {
-        // Go 1.19 cannot read a go.mod with a toolchain line: analysis falls back and says so.
         assert.equal(a.engine, "scanner");
         assert.match(a.warnings[0] ?? "", /^go list failed \(.*go\.mod:\d+.*\): used slimgo's scanner/);
         assert.equal(a.warnings.length, 1);
@@ -419,5 +419,13 @@ describe("module root and engine choice", () => {
     assert.equal(a.engine, "scanner");
     assert.deepEqual(a.warnings, ["go is not installed: used slimgo's scanner of Go source instead of go list"]);
     assert.equal(a.primary?.binary, "rootmain");
+  });
+
+  test("engine go-list is go list or an input error, never the scanner in its place", async () => {
+    await assert.rejects(analyze(fixture("root-main"), { engine: "go-list", goBinary: "/nonexistent/go" }), (err: SlimgoError) => {
+      assert.equal(err.exitCode, 2);
+      assert.match(err.message, /^--engine go-list: go is not installed: install Go or fix what go list says, or use --engine auto/);
+      return true;
+    });
   });
 });

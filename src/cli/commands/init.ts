@@ -51,7 +51,7 @@ export function registerInit(program: Command): void {
     .addOption(new Option("--stdout", "print the Dockerfile on stdout instead of writing files").conflicts(["dryRun", "diff", "json"]))
     .addOption(new Option("--dry-run", "print the decisions and the files, write nothing").conflicts("diff"))
     .option("--diff", "print a diff against the existing files, write nothing; exit 1 when they differ, 0 when they match (with --json: the files marked changed)")
-    .option("--engine <engine>", "analysis engine: auto (go list when Go is installed), go-list, scanner", oneOf(["auto", "go-list", "scanner"] as const), "auto");
+    .option("--engine <engine>", "analysis engine: auto (go list, else slimgo's scanner with a warning), go-list (go list or fail), scanner", oneOf(["auto", "go-list", "scanner"] as const), "auto");
   withCommonOptions(cmd)
     .addHelpText(
       "after",
