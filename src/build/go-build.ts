@@ -1,7 +1,8 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
 import { inputError } from "../errors.js";
@@ -14,7 +15,8 @@ import { claimGoBuild, OUTPUT, recordGoBuild, type GoBuildPlan } from "./specula
 import { keepOutput, leftAsSeeded, seedOutput } from "./go-output-cache.js";
 import { goGcEnv } from "./go-gc-env.js";
 import { goQuotedField } from "./go-quoted.js";
-import { stopAtExit } from "../fsutil/temp-cleanup.js";
+import { signalGroup, stopGroupAtExit } from "../fsutil/temp-cleanup.js";
+import { groupRunning } from "../fsutil/process-state.js";
 import { shellCommand } from "../shell/quote.js";
 import { MODULE_FETCH_SETTINGS } from "../analysis/module-fetch-settings.js";
 
@@ -141,18 +143,60 @@ async function withGoTmpDir(env: NodeJS.ProcessEnv, dir: string): Promise<NodeJS
   return { ...env, GOTMPDIR: goTmp };
 }
 
-/** Runs go; settles once it has exited, also when `signal` stopped it. */
+/**
+ * Runs go in a process group of its own; settles once go has exited, and when it was stopped (by
+ * `signal`, or any signal), once all it started has too. go build dies of SIGINT at once (go 1.19
+ * catches it for go run and go test only) and leaves its compile, asm and link running, writing
+ * into its work dir: the whole group is stopped and waited for, so the work dir can go.
+ */
 function runGo(go: GoToolchain, args: string[], cwd: string, env: NodeJS.ProcessEnv, what: string, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    // go cleans up after itself on SIGINT; a slimgo that ends first (a failed build of another
-    // binary, a SIGTERM sent to it alone) must not leave it compiling into a removed directory.
-    const child = execFile(go.binary, args, { cwd, env, maxBuffer: 16 * 1024 * 1024, signal, killSignal: "SIGINT" }, (err, _stdout, stderr) => {
-      if (!err) return resolve();
-      reject(signal?.aborted ? new Error(`go build of ${what} stopped: another part of the build failed`) : goBuildFailed(what, goOutputFromCwd(stderr, cwd), err.message));
+    // Its own process group, outside the terminal's: slimgo's signal handler stops it (see temp-cleanup.ts).
+    const child = spawn(go.binary, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"], detached: true });
+    const group = child.pid;
+    const forgetGroup = group === undefined ? () => undefined : stopGroupAtExit(group, "SIGINT");
+    const stop = () => {
+      if (group !== undefined) signalGroup(group, "SIGINT");
+    };
+    signal?.addEventListener("abort", stop, { once: true });
+    if (signal?.aborted) stop();
+    let stderr = "";
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => {
+      if (stderr.length < MAX_STDERR) stderr += d;
     });
-    stopAtExit(child, "SIGINT");
+    let ended = false;
+    const end = (failure: string | undefined, stopped: boolean) => {
+      if (ended) return;
+      ended = true;
+      signal?.removeEventListener("abort", stop);
+      const settle = () => {
+        forgetGroup();
+        if (failure === undefined) return resolve();
+        reject(signal?.aborted ? new Error(`go build of ${what} stopped: another part of the build failed`) : goBuildFailed(what, goOutputFromCwd(stderr, cwd), failure));
+      };
+      // A go that exited by itself has waited for all it started.
+      if (group === undefined || !stopped) return settle();
+      stop();
+      void groupEnded(group).then(settle);
+    };
+    child.on("error", (err) => end(`${go.binary}: ${err.message}`, false));
+    child.on("close", (code, killedBy) => end(code === 0 ? undefined : killedBy ? `go was killed by ${killedBy}` : `go exited with code ${code}`, killedBy !== null || signal?.aborted === true));
   });
 }
+
+/** A group that ignores SIGINT (a -toolexec program may) is killed after a while rather than waited for. */
+const GROUP_STOP_WAIT_MS = 5000;
+
+async function groupEnded(pgid: number): Promise<void> {
+  const deadline = Date.now() + GROUP_STOP_WAIT_MS;
+  while (groupRunning(pgid)) {
+    if (Date.now() > deadline) signalGroup(pgid, "SIGKILL");
+    await sleep(20);
+  }
+}
+
+/** More than go says about a failed build: only its first lines are shown. */
+const MAX_STDERR = 1024 * 1024;
 
 function goBuildFailed(what: string, stderr: string, fallback = "go build failed"): Error {
   const detail = stderr.trim().split("\n").slice(0, 20).join("\n") || fallback;

@@ -9,15 +9,15 @@
  * --watch` finishes its build first) has its own listener, and then this one stands aside: that
  * command ends with an ordinary exit, which runs the cleanups.
  *
- * Removing a temp dir once is not enough after a signal: a go told to stop still finishes the
- * compiles under way and makes their work dirs (MkdirAll recreates the removed parents), and a
- * mkdir Node had already handed to its thread pool lands after the removal. So the handler waits,
- * with the event loop blocked so no more of the build runs, for the stopped processes to exit,
- * then runs the cleanups marked `again` a second time.
+ * Removing a temp dir once is not enough after a signal: what slimgo stopped writes into it until
+ * it has exited (a go build's compile, asm and link; a go killed mid-MkdirAll), and a mkdir Node
+ * had already handed to its thread pool lands after the removal. So the handler waits, with the
+ * event loop blocked so no more of the build runs, for the stopped processes (for a go build, its
+ * whole process group) to exit, then runs the cleanups marked `again` a second time.
  */
 import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { isRunning } from "./process-state.js";
+import { groupRunning, isRunning } from "./process-state.js";
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 /** How long a signal waits for stopped processes (a go finishing its compiles) before removing anyway. */
@@ -26,7 +26,8 @@ const STOP_WAIT_MS = 5000;
 const SETTLE_MS = 20;
 
 const cleanups = new Map<() => void, { again: boolean }>();
-const stopping = new Set<number>();
+/** After a signal, each of these is polled until it answers false: a stopped process or group that still runs. */
+const stopping = new Set<() => boolean>();
 let installed = false;
 
 /** In the order registered: a cleanup may rely on running before a later one (oci-layout.ts's blobs before its lock). */
@@ -50,9 +51,9 @@ function sleepSync(ms: number): void {
 }
 
 function waitForStopped(): void {
-  const pids = [...stopping];
+  const running = [...stopping];
   const deadline = Date.now() + STOP_WAIT_MS;
-  while (pids.some(isRunning) && Date.now() < deadline) sleepSync(10);
+  while (running.some((stillRuns) => stillRuns()) && Date.now() < deadline) sleepSync(10);
 }
 
 function onSignal(signal: NodeJS.Signals): void {
@@ -93,9 +94,13 @@ export function removeAtExit(path: string): () => void {
 
 /** After a signal, waits for process `pid` (stopped by a cleanup) to exit before removals run again; until the returned function is called. */
 export function awaitOnSignal(pid: number): () => void {
-  stopping.add(pid);
+  return awaitStopped(() => isRunning(pid));
+}
+
+function awaitStopped(stillRuns: () => boolean): () => void {
+  stopping.add(stillRuns);
   return () => {
-    stopping.delete(pid);
+    stopping.delete(stillRuns);
   };
 }
 
@@ -109,4 +114,28 @@ export function stopAtExit(child: ChildProcess, signal: NodeJS.Signals = "SIGTER
   };
   child.once("exit", forget);
   child.once("error", forget);
+}
+
+/**
+ * Sends `signal` to process group `pgid` (a child spawned `detached`, and all it started) if this
+ * process ends while any of the group runs; after a signal, waits for the whole group to exit
+ * before removals run again. Until the returned function is called.
+ */
+export function stopGroupAtExit(pgid: number, signal: NodeJS.Signals): () => void {
+  const forgetStop = atExit(() => signalGroup(pgid, signal));
+  const forgetWait = awaitStopped(() => groupRunning(pgid));
+  return () => {
+    forgetStop();
+    forgetWait();
+  };
+}
+
+/** Sends `signal` to process group `pgid` while any of it runs (a group that has ended may have had its number taken since). */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  if (!groupRunning(pgid)) return;
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // It ended meanwhile.
+  }
 }

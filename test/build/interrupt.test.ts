@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { moduleCopies, runSlimgo, SLIMGO_BIN } from "../support/cli.js";
@@ -22,12 +23,37 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Running, not a zombie waiting for whoever inherited it to reap it (as `ps` shows Z). */
+async function running(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+  if (stat === undefined) return alive(pid);
+  return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3));
+}
+
 async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/** A go -toolexec program under which go's compiles and asm hang, as long ones would; their pids go to `tools.pids`. */
+async function hangingTools(root: string) {
+  const script = join(root, "toolexec");
+  const pids = join(root, "tools.pids");
+  // go asks each tool for its version (-V=full) before building: those answer.
+  await writeFile(script, `#!/bin/sh\ncase "$*" in *-V=full*) exec "$@";; esac\necho $$ >> "${pids}"\nexec sleep 120\n`);
+  await chmod(script, 0o755);
+  const started = async () => (await readFile(pids, "utf8").catch(() => "")).trim().split("\n").filter(Boolean).map(Number);
+  /** The pids of those that still run; they are killed, so that a failed test leaves none behind. */
+  const stillRunning = async () => {
+    const found: number[] = [];
+    for (const pid of await started()) if (await running(pid)) found.push(pid);
+    for (const pid of found) process.kill(pid, "SIGKILL");
+    return found;
+  };
+  return { goflags: `-toolexec=${script}`, pids, started, stillRunning };
 }
 
 describe("slimgo build stopped by a signal", { skip: skipUnless("go"), concurrency: 1 }, () => {
@@ -98,6 +124,35 @@ describe("slimgo build stopped by a signal", { skip: skipUnless("go"), concurren
     await assertNothingLeft(s, goPids);
   });
 
+  // go build dies of SIGINT at once and leaves the tools it runs (same process group, not
+  // signalled) compiling into its work dir: slimgo stops go's whole group and waits for it.
+  for (const [name, { signal, toGroup }] of Object.entries({
+    "SIGTERM to slimgo alone": { signal: "SIGTERM", toGroup: false },
+    "Ctrl-C": { signal: "SIGINT", toGroup: true },
+  } as const)) {
+    test(`${name} while go runs a compile: the compile has ended when slimgo dies, and nothing is left`, async () => {
+      const s = await setup();
+      const tools = await hangingTools(s.root);
+      const env = { ...s.env, SLIMGO_GO: "go", GOCACHE: join(s.root, "gocache"), GOFLAGS: tools.goflags, SLIMGO_NO_SPECULATION: "1" };
+      const child = spawn(process.execPath, [SLIMGO_BIN, "build", ".", "--oci-layout", join(s.out, "oci")], {
+        cwd: s.moduleDir,
+        env: { ...process.env, NO_COLOR: "1", ...env },
+        stdio: ["ignore", "ignore", "pipe"],
+        detached: true,
+      });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, sig) => resolve(sig)));
+      await until(async () => (await tools.started()).length > 0, 60_000, "go's first compile");
+      await until(async () => (await readdir(s.tmp)).some((e) => e.startsWith("slimgo-build-")), 30_000, "slimgo's build dir");
+      process.kill(toGroup ? -child.pid! : child.pid!, signal);
+      assert.equal(await exited, signal, stderr);
+      const left = await readdir(s.tmp, { recursive: true });
+      assert.deepEqual(await tools.stillRunning(), [], "no compile go started runs on once slimgo has died");
+      assert.deepEqual(left, [], "TMPDIR is empty when slimgo has died");
+    });
+  }
+
   const cases = {
     "Ctrl-C while the real go compiles (started by Node)": { start: "node", signal: "SIGINT", toGroup: true },
     "Ctrl-C while the real go compiles (started early by Node from the last plan)": { start: "node-early", signal: "SIGINT", toGroup: true },
@@ -145,4 +200,28 @@ describe("slimgo build stopped by a signal", { skip: skipUnless("go"), concurren
       assert.deepEqual(await readdir(s.tmp, { recursive: true }), [], "TMPDIR stays empty");
     });
   }
+});
+
+describe("slimgo build failing for one platform while go compiles for another", { skip: skipUnless("go") || (availableParallelism() < 2 && "the platforms build one after the other on one CPU") }, () => {
+  const copy = moduleCopies();
+  const temp = tempDirs();
+
+  test("the other compile has ended when slimgo exits, go's error is the one told, and nothing is left", async () => {
+    const moduleDir = await copy("root-main");
+    const root = await temp.make("slimgo-platform-fails-");
+    const tmp = join(root, "tmp");
+    await mkdir(tmp);
+    const tools = await hangingTools(root);
+    // The arm64 builds fail once the amd64 one is compiling.
+    const wrapper = join(root, "go");
+    await writeFile(wrapper, `#!/bin/sh\nif [ "$1" = build ] && [ "$GOARCH" = arm64 ]; then\n  while [ ! -s "${tools.pids}" ]; do sleep 0.05; done\n  echo "./main.go:1:1: syntax error (arm64 only)" >&2; exit 1\nfi\nexec go "$@"\n`);
+    await chmod(wrapper, 0o755);
+    const env = { TMPDIR: tmp, SLIMGO_GO: wrapper, GOCACHE: join(root, "gocache"), GOFLAGS: tools.goflags, SLIMGO_CACHE_DIR: join(root, "cache"), SLIMGO_NO_SPECULATION: "1" };
+    const result = await runSlimgo(["build", ".", "--platform", "linux/amd64,linux/arm64", "--oci-layout", join(root, "out")], { cwd: moduleDir, env });
+    const left = await readdir(tmp, { recursive: true });
+    assert.deepEqual(await tools.stillRunning(), [], "no compile go started runs on once slimgo has exited");
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /go build of \. for linux\/arm64 failed:\n\.\/main\.go:1:1: syntax error \(arm64 only\)/);
+    assert.deepEqual(left, [], "TMPDIR is empty when slimgo has exited");
+  });
 });

@@ -318,7 +318,8 @@ async function watchAndRebuild(run: BuildRun): Promise<void> {
       try {
         await buildPublishReport(run, { changed, since: batch.firstSeenAt });
       } catch (err) {
-        // A Ctrl-C in the terminal interrupts go build too: not a failure worth showing.
+        // A Ctrl-C in the terminal interrupts what runs in its process group too (a podman or
+        // docker load; not go build, which has its own): not a failure worth showing.
         if (stopping === "SIGINT") return;
         // NDJSON readers learn of the failure from stdout too, one line like a build's.
         reportError(err, { json: run.flags.json, details: { elapsedMs: Math.round(performance.now() - batch.firstSeenAt), changed } });
