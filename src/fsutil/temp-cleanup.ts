@@ -26,8 +26,14 @@ const STOP_WAIT_MS = 5000;
 const SETTLE_MS = 20;
 
 const cleanups = new Map<() => void, { again: boolean }>();
-/** After a signal, each of these is polled until it answers false: a stopped process or group that still runs. */
-const stopping = new Set<() => boolean>();
+/** What slimgo stopped: after a signal, `stillRuns` is polled until it answers false; `kill` ends it when the wait is over. */
+interface Stopped {
+  stillRuns(): boolean;
+  kill?(): void;
+}
+const stopping = new Set<Stopped>();
+/** After STOP_WAIT_MS, how long what was killed gets to be gone. */
+const KILL_WAIT_MS = 1000;
 let installed = false;
 
 /** In the order registered: a cleanup may rely on running before a later one (oci-layout.ts's blobs before its lock). */
@@ -50,10 +56,21 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+function waitUntilStopped(stopped: Stopped[], ms: number): Stopped[] {
+  const deadline = Date.now() + ms;
+  let running = stopped.filter((s) => s.stillRuns());
+  while (running.length > 0 && Date.now() < deadline) {
+    sleepSync(10);
+    running = running.filter((s) => s.stillRuns());
+  }
+  return running;
+}
+
+/** A group that ignores the stop signal (a -toolexec program may) would write on after the removal: it is killed. */
 function waitForStopped(): void {
-  const running = [...stopping];
-  const deadline = Date.now() + STOP_WAIT_MS;
-  while (running.some((stillRuns) => stillRuns()) && Date.now() < deadline) sleepSync(10);
+  const left = waitUntilStopped([...stopping], STOP_WAIT_MS).filter((s) => s.kill !== undefined);
+  for (const s of left) runQuietly(() => s.kill!());
+  waitUntilStopped(left, KILL_WAIT_MS);
 }
 
 function onSignal(signal: NodeJS.Signals): void {
@@ -94,13 +111,13 @@ export function removeAtExit(path: string): () => void {
 
 /** After a signal, waits for process `pid` (stopped by a cleanup) to exit before removals run again; until the returned function is called. */
 export function awaitOnSignal(pid: number): () => void {
-  return awaitStopped(() => isRunning(pid));
+  return awaitStopped({ stillRuns: () => isRunning(pid) });
 }
 
-function awaitStopped(stillRuns: () => boolean): () => void {
-  stopping.add(stillRuns);
+function awaitStopped(stopped: Stopped): () => void {
+  stopping.add(stopped);
   return () => {
-    stopping.delete(stillRuns);
+    stopping.delete(stopped);
   };
 }
 
@@ -119,11 +136,12 @@ export function stopAtExit(child: ChildProcess, signal: NodeJS.Signals = "SIGTER
 /**
  * Sends `signal` to process group `pgid` (a child spawned `detached`, and all it started) if this
  * process ends while any of the group runs; after a signal, waits for the whole group to exit
- * before removals run again. Until the returned function is called.
+ * before removals run again, and kills what still runs after STOP_WAIT_MS. Until the returned
+ * function is called.
  */
 export function stopGroupAtExit(pgid: number, signal: NodeJS.Signals): () => void {
   const forgetStop = atExit(() => signalGroup(pgid, signal));
-  const forgetWait = awaitStopped(() => groupRunning(pgid));
+  const forgetWait = awaitStopped({ stillRuns: () => groupRunning(pgid), kill: () => signalGroup(pgid, "SIGKILL") });
   return () => {
     forgetStop();
     forgetWait();

@@ -39,11 +39,12 @@ async function until(check: () => Promise<boolean> | boolean, ms: number, what: 
 }
 
 /** A go -toolexec program under which go's compiles and asm hang, as long ones would; their pids go to `tools.pids`. */
-async function hangingTools(root: string) {
+async function hangingTools(root: string, options: { ignoreInterrupt?: boolean } = {}) {
   const script = join(root, "toolexec");
   const pids = join(root, "tools.pids");
   // go asks each tool for its version (-V=full) before building: those answer.
-  await writeFile(script, `#!/bin/sh\ncase "$*" in *-V=full*) exec "$@";; esac\necho $$ >> "${pids}"\nexec sleep 120\n`);
+  const trap = options.ignoreInterrupt ? "trap '' INT\n" : "";
+  await writeFile(script, `#!/bin/sh\ncase "$*" in *-V=full*) exec "$@";; esac\n${trap}echo $$ >> "${pids}"\nexec sleep 120\n`);
   await chmod(script, 0o755);
   const started = async () => (await readFile(pids, "utf8").catch(() => "")).trim().split("\n").filter(Boolean).map(Number);
   /** The pids of those that still run; they are killed, so that a failed test leaves none behind. */
@@ -126,13 +127,15 @@ describe("slimgo build stopped by a signal", { skip: skipUnless("go"), concurren
 
   // go build dies of SIGINT at once and leaves the tools it runs (same process group, not
   // signalled) compiling into its work dir: slimgo stops go's whole group and waits for it.
-  for (const [name, { signal, toGroup }] of Object.entries({
-    "SIGTERM to slimgo alone": { signal: "SIGTERM", toGroup: false },
-    "Ctrl-C": { signal: "SIGINT", toGroup: true },
+  for (const [name, { signal, toGroup, ignoreInterrupt }] of Object.entries({
+    "SIGTERM to slimgo alone": { signal: "SIGTERM", toGroup: false, ignoreInterrupt: false },
+    "Ctrl-C": { signal: "SIGINT", toGroup: true, ignoreInterrupt: false },
+    // It is killed once slimgo's wait (5 s) is over.
+    "SIGTERM to slimgo alone, with a compile that ignores SIGINT": { signal: "SIGTERM", toGroup: false, ignoreInterrupt: true },
   } as const)) {
     test(`${name} while go runs a compile: the compile has ended when slimgo dies, and nothing is left`, async () => {
       const s = await setup();
-      const tools = await hangingTools(s.root);
+      const tools = await hangingTools(s.root, { ignoreInterrupt });
       const env = { ...s.env, SLIMGO_GO: "go", GOCACHE: join(s.root, "gocache"), GOFLAGS: tools.goflags, SLIMGO_NO_SPECULATION: "1" };
       const child = spawn(process.execPath, [SLIMGO_BIN, "build", ".", "--oci-layout", join(s.out, "oci")], {
         cwd: s.moduleDir,
