@@ -86,6 +86,8 @@ async function readDockerConfig(path: string): Promise<DockerConfigFile | undefi
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw inputError(`cannot read ${path}: ${(err as Error).message}`, { file: path });
   }
+  // Docker reads an empty file (`touch ~/.docker/config.json`) as a config with nothing in it.
+  if (text.trim() === "") return {};
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");

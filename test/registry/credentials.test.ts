@@ -8,7 +8,8 @@ import { RegistryClient } from "../../src/registry/client.js";
 import { resolveCredentials } from "../../src/registry/credentials.js";
 import { RegistryError } from "../../src/registry/errors.js";
 import { skipUnlessRegistryTools } from "./support/skip.js";
-import { blobOf } from "./support/image.js";
+import { blobOf, makeTestImage } from "./support/image.js";
+import { runSlimgo, type CliResult } from "../support/cli.js";
 import { startRegistry, type TestRegistry } from "../support/registry.js";
 
 const base64 = (s: string) => Buffer.from(s).toString("base64");
@@ -159,5 +160,41 @@ describe("credentials from the Docker config against a registry with basic auth"
       assert.ok(!`${inspect(err, { depth: 10 })}${err.stack}`.includes(secret));
       return true;
     });
+  });
+});
+
+describe("slimgo inspect with the Docker configs users have, against a registry with basic auth", { skip: skipUnlessRegistryTools("htpasswd") }, () => {
+  let registry: TestRegistry;
+  const user = () => registry.users[0]?.user ?? "";
+  const password = () => registry.users[0]?.password ?? "";
+  const cleanups: Array<() => void> = [];
+  before(async () => {
+    registry = await startRegistry({ auth: "basic" });
+    const image = makeTestImage("private\n");
+    const client = new RegistryClient(registry.host, { insecure: true, credentials: { username: user(), password: password(), source: "test" } });
+    for (const blob of [image.layer, image.config]) await client.pushBlob("creds/app", blob);
+    await client.putManifest("creds/app", "1", image.manifest.bytes, image.manifest.mediaType);
+  });
+  after(async () => {
+    cleanups.forEach((c) => c());
+    await registry?.stop();
+  });
+
+  /** `slimgo inspect` of the private image with this Docker config and no SLIMGO_REGISTRY_* unless given. */
+  async function inspectWith(made: ReturnType<typeof makeDockerConfig>, extraEnv: Record<string, string> = {}): Promise<CliResult> {
+    cleanups.push(made.cleanup);
+    const env = { ...(made.env as Record<string, string>), SLIMGO_REGISTRY_USERNAME: "", SLIMGO_REGISTRY_PASSWORD: "", ...extraEnv };
+    return runSlimgo(["inspect", "--json", "--insecure-registry", registry.host, `${registry.host}/creds/app:1`], { env });
+  }
+
+  test("an empty config.json is no login, as for docker: the registry's 401 is reported, not the file", async () => {
+    for (const text of ["", " \n"]) {
+      const made = makeDockerConfig({});
+      writeFileSync(join(made.dir, "config.json"), text);
+      const result = await inspectWith(made);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /authentication required \(401\): log in \(docker login\)/);
+      assert.doesNotMatch(result.stderr, /not valid JSON/);
+    }
   });
 });
