@@ -1,5 +1,5 @@
 import { ExitCode } from "../errors.js";
-import type { RegistryCredentials } from "./credentials.js";
+import { refusedLoginHint, type RegistryCredentials } from "./credentials.js";
 import { RegistryError, summariseErrorBody } from "./errors.js";
 import { isRetryableStatus, networkError, parseRetryAfter, RetryAfterError, withRetries, type RetryPolicy } from "./retry.js";
 
@@ -28,7 +28,6 @@ export function repositoryScope(repository: string, actions: string[]): string {
   return `repository:${repository}:${actions.join(",")}`;
 }
 
-const AUTH_HINT = "check credentials in ~/.docker/config.json or SLIMGO_REGISTRY_*";
 const LOGIN_HINT = "log in (docker login) or set SLIMGO_REGISTRY_USERNAME and SLIMGO_REGISTRY_PASSWORD";
 
 interface CachedToken {
@@ -212,7 +211,7 @@ export class Authenticator {
   private authFailed(creds: RegistryCredentials, status: number, body: string): RegistryError {
     const { codes } = summariseErrorBody(body);
     const who = creds.username ? `for user ${creds.username}` : `with the token from ${creds.source}`;
-    return new RegistryError(this.registry, `authentication failed ${who} (${status}): ${AUTH_HINT}`, {
+    return new RegistryError(this.registry, `authentication failed ${who} (${status}): ${refusedLoginHint(creds, this.registry)}`, {
       status,
       codes,
       exitCode: ExitCode.usage,

@@ -13,7 +13,7 @@ export interface RegistryCredentials {
   identityToken?: string;
   /** A bearer token to send as is (`registrytoken` in config.json). */
   registryToken?: string;
-  /** Where they came from, for error messages: "SLIMGO_REGISTRY_*", "~/.docker/config.json", "docker-credential-osxkeychain". */
+  /** Where they came from, for error messages: ENV_SOURCE, the config.json path, "docker-credential-osxkeychain". */
   source: string;
 }
 
@@ -24,6 +24,8 @@ export interface CredentialLookupOptions {
 
 export const USERNAME_ENV = "SLIMGO_REGISTRY_USERNAME";
 export const PASSWORD_ENV = "SLIMGO_REGISTRY_PASSWORD";
+/** The `source` of credentials from the environment. */
+export const ENV_SOURCE = `${USERNAME_ENV}/${PASSWORD_ENV}`;
 
 /** The server URL Docker uses for Docker Hub in config.json and when asking helpers. */
 const DOCKER_HUB_SERVER_URL = "https://index.docker.io/v1/";
@@ -75,7 +77,7 @@ function credentialsFromEnv(env: NodeJS.ProcessEnv): RegistryCredentials | undef
   if (!username || !password) {
     throw inputError(`set both ${USERNAME_ENV} and ${PASSWORD_ENV}, or neither`);
   }
-  return { username, password, source: "SLIMGO_REGISTRY_*" };
+  return { username, password, source: ENV_SOURCE };
 }
 
 async function readDockerConfig(path: string): Promise<DockerConfigFile | undefined> {
@@ -180,4 +182,12 @@ export async function runCredentialHelper(
   if (secret === "") return undefined;
   if (username === "<token>") return { identityToken: secret, source: program };
   return { username, password: secret, source: program };
+}
+
+/** What to tell a user whose login `registry` refused: where it came from and how to fix it there. */
+export function refusedLoginHint(creds: RegistryCredentials, registry: string): string {
+  if (creds.source === ENV_SOURCE) {
+    return `the registry refused the login from ${ENV_SOURCE}, which take precedence over the Docker config: correct or unset them`;
+  }
+  return `the registry refused the login from ${creds.source}: log in again (docker login ${registry})`;
 }

@@ -105,7 +105,7 @@ describe("credentials from the Docker config and the environment", () => {
     assert.deepEqual(await resolveCredentials("r.example.com", { env: withVars }), {
       username: "ci",
       password: "ci-token",
-      source: "SLIMGO_REGISTRY_*",
+      source: "SLIMGO_REGISTRY_USERNAME/SLIMGO_REGISTRY_PASSWORD",
     });
     await assert.rejects(resolveCredentials("r.example.com", { env: { ...env, SLIMGO_REGISTRY_USERNAME: "ci" } }), /set both SLIMGO_REGISTRY_USERNAME and SLIMGO_REGISTRY_PASSWORD/);
   });
@@ -195,6 +195,36 @@ describe("slimgo inspect with the Docker configs users have, against a registry 
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, /authentication required \(401\): log in \(docker login\)/);
       assert.doesNotMatch(result.stderr, /not valid JSON/);
+    }
+  });
+
+  test("a refused login names where it came from, so the user knows what to fix, and never shows the secret", async () => {
+    const wrong = "refused-Pa55:word";
+    const goodAuths = { auths: { [registry.host]: { auth: base64(`${user()}:${password()}`) } } };
+    const cases: Array<{ made: ReturnType<typeof makeDockerConfig>; env?: Record<string, string>; from: (dir: string) => string }> = [
+      {
+        // The variables win over a config.json that would have worked.
+        made: makeDockerConfig(goodAuths),
+        env: { SLIMGO_REGISTRY_USERNAME: user(), SLIMGO_REGISTRY_PASSWORD: wrong },
+        from: () => "SLIMGO_REGISTRY_USERNAME/SLIMGO_REGISTRY_PASSWORD, which take precedence over the Docker config: correct or unset them",
+      },
+      {
+        made: makeDockerConfig({ auths: { [`http://${registry.host}`]: { auth: base64(`${user()}:${wrong}`) } } }),
+        from: (dir) => `${join(dir, "config.json")}: log in again (docker login ${registry.host})`,
+      },
+      {
+        made: makeDockerConfig({ credHelpers: { [registry.host]: "test" } }, registry.host, user(), wrong),
+        from: () => `docker-credential-test: log in again (docker login ${registry.host})`,
+      },
+    ];
+    for (const { made, env, from } of cases) {
+      const result = await inspectWith(made, env);
+      assert.equal(result.code, 2, result.stderr);
+      assert.ok(
+        result.stderr.includes(`slimgo: ${registry.host}: authentication failed for user ${user()} (401): the registry refused the login from ${from(made.dir)}\n`),
+        result.stderr,
+      );
+      for (const secret of [wrong, base64(`${user()}:${wrong}`)]) assert.ok(!`${result.stdout}${result.stderr}`.includes(secret), "secret printed");
     }
   });
 });

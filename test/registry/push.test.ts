@@ -212,7 +212,7 @@ for (const auth of ["basic", "token"] as const) {
         assert.ok(err instanceof RegistryError);
         assert.equal(
           err.message,
-          `${registry.host}: authentication failed for user ${login(registry).username} (401): check credentials in ~/.docker/config.json or SLIMGO_REGISTRY_*`,
+          `${registry.host}: authentication failed for user ${login(registry).username} (401): the registry refused the login from test: log in again (docker login ${registry.host})`,
         );
         assert.equal(err.exitCode, 2);
         const everything = `${inspect(err, { depth: 10 })} ${err.stack ?? ""}`;

@@ -135,8 +135,9 @@ podman and docker do with the images they build: the image stays on this machine
 it sooner, and podman load has nothing to decompress. Its digest then differs from a one-shot
 build's; --compression gzip gives that image in the watch too.
 
-Registry credentials come from ~/.docker/config.json (auths, credsStore, credHelpers) or
-SLIMGO_REGISTRY_USERNAME / SLIMGO_REGISTRY_PASSWORD; they are never printed.
+Registry credentials come from SLIMGO_REGISTRY_USERNAME and SLIMGO_REGISTRY_PASSWORD when set,
+else from ~/.docker/config.json ($DOCKER_CONFIG/config.json: credHelpers, then credsStore, then
+auths). They are never printed; a login the registry refuses is reported with where it came from.
 
 Caches: compressed layers (and where each binary's last layer keeps its compressed blocks, so a
 rebuild compresses only the blocks that changed), each program's last binary (go does not link
