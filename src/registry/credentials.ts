@@ -60,8 +60,9 @@ export async function resolveCredentials(
 
   const host = normaliseRegistry(registry);
   const helper = findByHost(config.credHelpers ?? {}, host);
-  if (helper !== undefined) return runCredentialHelper(helper, serverUrlFor(host), env);
-  if (config.credsStore) {
+  // An empty helper name means the file itself (auths), even with a credsStore, as in Docker's CLI.
+  if (helper) return runCredentialHelper(helper, serverUrlFor(host), env);
+  if (helper === undefined && config.credsStore) {
     const stored = await runCredentialHelper(config.credsStore, serverUrlFor(host), env);
     if (stored) return stored;
   }

@@ -198,6 +198,18 @@ describe("slimgo inspect with the Docker configs users have, against a registry 
     }
   });
 
+  test("a credHelpers entry of \"\" sends that registry to auths, past a credsStore, as docker does", async () => {
+    // "desktop" is not installed here: the common leftover of Docker Desktop on Linux.
+    const made = makeDockerConfig({
+      credsStore: "desktop",
+      credHelpers: { [registry.host]: "" },
+      auths: { [registry.host]: { auth: base64(`${user()}:${password()}`) } },
+    });
+    const result = await inspectWith(made);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).reference, `${registry.host}/creds/app:1`);
+  });
+
   test("a refused login names where it came from, so the user knows what to fix, and never shows the secret", async () => {
     const wrong = "refused-Pa55:word";
     const goodAuths = { auths: { [registry.host]: { auth: base64(`${user()}:${password()}`) } } };
