@@ -61,14 +61,18 @@ export async function resolveCredentials(
   const host = normaliseRegistry(registry);
   const helper = findByHost(config.credHelpers ?? {}, host);
   // An empty helper name means the file itself (auths), even with a credsStore, as in Docker's CLI.
-  if (helper) return runCredentialHelper(helper, serverUrlFor(host), env);
+  if (helper?.value) {
+    const setting = { entry: `the credHelpers entry ${JSON.stringify(helper.key)}`, file: configPath };
+    return runCredentialHelper(helper.value, serverUrlFor(host), env, setting);
+  }
   if (helper === undefined && config.credsStore) {
-    const stored = await runCredentialHelper(config.credsStore, serverUrlFor(host), env);
+    const setting = { entry: `"credsStore": ${JSON.stringify(config.credsStore)}`, file: configPath };
+    const stored = await runCredentialHelper(config.credsStore, serverUrlFor(host), env, setting);
     if (stored) return stored;
   }
   const entry = findByHost(config.auths ?? {}, host);
   if (entry === undefined) return undefined;
-  return credentialsFromAuthEntry(entry, configPath);
+  return credentialsFromAuthEntry(entry.value, configPath);
 }
 
 function credentialsFromEnv(env: NodeJS.ProcessEnv): RegistryCredentials | undefined {
@@ -106,9 +110,9 @@ function hostOfKey(key: string): string {
   return normaliseRegistry(withoutScheme.split("/", 1)[0] ?? "");
 }
 
-function findByHost<T>(entries: Record<string, T>, host: string): T | undefined {
+function findByHost<T>(entries: Record<string, T>, host: string): { key: string; value: T } | undefined {
   for (const [key, value] of Object.entries(entries)) {
-    if (hostOfKey(key) === host) return value;
+    if (hostOfKey(key) === host) return { key, value };
   }
   return undefined;
 }
@@ -139,17 +143,25 @@ function credentialsFromAuthEntry(
   return creds;
 }
 
+/** Where a helper was named, for errors: `"credsStore": "desktop"` in /root/.docker/config.json. */
+export interface HelperSetting {
+  entry: string;
+  file: string;
+}
+
 /**
  * Runs `docker-credential-<helper> get` with the server URL on stdin. "Not found" answers
- * give undefined; other failures an error naming the helper (its output is not echoed,
- * because a broken helper may print secrets).
+ * give undefined; other failures an error naming the helper and `setting` (its output is not
+ * echoed, because a broken helper may print secrets).
  */
 export async function runCredentialHelper(
   helper: string,
   serverUrl: string,
   env: NodeJS.ProcessEnv = process.env,
+  setting?: HelperSetting,
 ): Promise<RegistryCredentials | undefined> {
-  if (!/^[\w.-]+$/.test(helper)) throw inputError(`credential helper name "${helper}" in the Docker config is not valid`);
+  const where = setting ? `${setting.entry} in ${setting.file}` : "the Docker config";
+  if (!/^[\w.-]+$/.test(helper)) throw inputError(`credential helper name ${JSON.stringify(helper)} (${where}) is not valid`, setting && { file: setting.file });
   const program = `docker-credential-${helper}`;
   const { code, stdout, spawnError } = await new Promise<{ code: number | null; stdout: string; spawnError?: NodeJS.ErrnoException }>(
     (resolve) => {
@@ -164,13 +176,14 @@ export async function runCredentialHelper(
   );
   if (spawnError) {
     if (spawnError.code === "ENOENT") {
-      throw inputError(`${serverUrl}: credential helper ${program} is not on PATH: install it or remove it from the Docker config`);
+      const remove = setting ? `remove ${setting.entry} from ${setting.file}` : "remove it from the Docker config";
+      throw inputError(`${serverUrl}: credential helper ${program} is not on PATH: install it, or ${remove}`, setting && { file: setting.file });
     }
     throw inputError(`${serverUrl}: credential helper ${program} could not run (${spawnError.code})`);
   }
   if (code !== 0) {
     if (/credentials not found/i.test(stdout)) return undefined;
-    throw inputError(`${serverUrl}: credential helper ${program} failed (exit ${code}): run "${program} get" yourself to see why`);
+    throw inputError(`${serverUrl}: credential helper ${program} failed (exit ${code}): see why with: echo ${serverUrl} | ${program} get`);
   }
   let answer: { Username?: unknown; Secret?: unknown };
   try {

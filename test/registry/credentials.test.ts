@@ -210,6 +210,26 @@ describe("slimgo inspect with the Docker configs users have, against a registry 
     assert.equal(JSON.parse(result.stdout).reference, `${registry.host}/creds/app:1`);
   });
 
+  test("a helper that is missing or fails names the setting and file to fix and how to see why, in one line", async () => {
+    const missingStore = makeDockerConfig({ auths: { "https://index.docker.io/v1/": {} }, credsStore: "desktop" });
+    const missingHelper = makeDockerConfig({ credHelpers: { [`https://${registry.host}`]: "nosuch" } });
+    const failing = makeDockerConfig({ credsStore: "broken" });
+    const broken = join(failing.dir, "docker-credential-broken");
+    writeFileSync(broken, "#!/bin/sh\nread -r server\necho 'cannot reach the secret service'\nexit 1\n");
+    chmodSync(broken, 0o755);
+    const cases: Array<[ReturnType<typeof makeDockerConfig>, (dir: string) => string]> = [
+      [missingStore, (dir) => `credential helper docker-credential-desktop is not on PATH: install it, or remove "credsStore": "desktop" from ${join(dir, "config.json")}`],
+      [missingHelper, (dir) => `credential helper docker-credential-nosuch is not on PATH: install it, or remove the credHelpers entry "https://${registry.host}" from ${join(dir, "config.json")}`],
+      [failing, () => `credential helper docker-credential-broken failed (exit 1): see why with: echo ${registry.host} | docker-credential-broken get`],
+    ];
+    for (const [made, message] of cases) {
+      const result = await inspectWith(made);
+      assert.equal(result.code, 2, result.stderr);
+      assert.ok(result.stderr.includes(`slimgo: ${registry.host}: ${message(made.dir)}\n`), result.stderr);
+      assert.doesNotMatch(result.stderr, /^\s+at /m);
+    }
+  });
+
   test("a refused login names where it came from, so the user knows what to fix, and never shows the secret", async () => {
     const wrong = "refused-Pa55:word";
     const goodAuths = { auths: { [registry.host]: { auth: base64(`${user()}:${password()}`) } } };
