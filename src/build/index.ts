@@ -30,6 +30,7 @@ import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
 import { findGoZoneinfo } from "./go-zoneinfo.js";
 import { containerConfig, provenance } from "./image-config.js";
 import { LayerCache } from "./layer-cache.js";
+import { envLoginFitsBase } from "./registry-login.js";
 import { useWritableCacheDir } from "./cache-dir.js";
 import { sha256 } from "../image/digest.js";
 import { hostPlatform, parsePlatforms, platformKey } from "./platforms.js";
@@ -71,6 +72,11 @@ export interface BuildOptions {
   sbom?: boolean;
   /** Plain-HTTP registries the user named (for a registry --base). */
   insecureRegistries?: string[];
+  /**
+   * The registry the image is pushed to (--push): SLIMGO_REGISTRY_* are its login, so a base in
+   * another registry logs in with the Docker config only. Unset: the base's registry may use them.
+   */
+  pushRegistry?: string;
   onProgress?: (message: string) => void;
   /** Detail for a person debugging the build (--verbose): each go build as a shell line to run from the module root. */
   onDetail?: (message: string) => void;
@@ -165,7 +171,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     // Image readers (and their manifest validation) load only when there is a base to read.
     const sources = baseRef ? await import("../sources/index.js") : undefined;
     const baseNamed = options.base !== undefined ? "--base" : where(["build", "base"]);
-    const base = baseRef && sources ? { ref: baseRef, named: `${baseNamed} ${baseRef}`, image: await openBase(sources.openImage(baseRef, { insecureRegistries: options.insecureRegistries, onProgress: progress }), baseNamed), sources } : undefined;
+    const base = baseRef && sources ? { ref: baseRef, named: `${baseNamed} ${baseRef}`, image: await openBase(sources.openImage(baseRef, { insecureRegistries: options.insecureRegistries, envCredentials: envLoginFitsBase(baseRef, options.pushRegistry), onProgress: progress }), baseNamed), sources } : undefined;
     const origin = sortedRecord(provenance(version, base ? { name: base.ref, digest: base.image.digest } : undefined));
     const annotations = sortedRecord({ ...(b.annotations ?? {}), ...(options.annotations ?? {}) });
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));

@@ -46,6 +46,8 @@ export interface RegistryClientOptions {
   insecure?: boolean;
   /** Fixed credentials, or a loader; default: resolveCredentials(registry) (env, then Docker config). null: anonymous. */
   credentials?: RegistryCredentials | null | (() => Promise<RegistryCredentials | undefined>);
+  /** With the default credentials: false leaves SLIMGO_REGISTRY_* out (they log in to another registry). Default true. */
+  envCredentials?: boolean;
   retry?: Partial<RetryPolicy>;
   /** Blobs up to this size go up in one PUT; larger ones in PATCH chunks of this size. Default 16 MiB. */
   chunkSize?: number;
@@ -130,7 +132,7 @@ export class RegistryClient {
           ? given
           : given !== undefined
             ? async () => given
-            : () => resolveCredentials(registry);
+            : () => resolveCredentials(registry, { useEnv: options.envCredentials });
     this.auth = new Authenticator(
       registry,
       async () => {

@@ -20,6 +20,8 @@ export interface RegistryCredentials {
 export interface CredentialLookupOptions {
   /** Defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** false: only the Docker config, not SLIMGO_REGISTRY_* (they are another registry's login). Default true. */
+  useEnv?: boolean;
 }
 
 export const USERNAME_ENV = "SLIMGO_REGISTRY_USERNAME";
@@ -51,7 +53,7 @@ export async function resolveCredentials(
   options: CredentialLookupOptions = {},
 ): Promise<RegistryCredentials | undefined> {
   const env = options.env ?? process.env;
-  const fromEnv = credentialsFromEnv(env);
+  const fromEnv = options.useEnv === false ? undefined : credentialsFromEnv(env);
   if (fromEnv) return fromEnv;
 
   const configPath = join(dockerConfigDir(env), "config.json");

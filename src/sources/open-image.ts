@@ -21,6 +21,8 @@ export interface OpenImageOptions {
   platform?: string;
   /** Registries (host[:port]) to reach over plain HTTP. */
   insecureRegistries?: readonly string[];
+  /** false: a registry image logs in with the Docker config only, not SLIMGO_REGISTRY_*. Default true. */
+  envCredentials?: boolean;
   /** Progress for pulls and saves, one line each (the CLI prints them on stderr). */
   onProgress?: (message: string) => void;
 }

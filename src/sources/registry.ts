@@ -7,6 +7,8 @@ import { BlobMemo } from "./blob-memo.js";
 export interface RegistrySourceOptions {
   /** Registries (host[:port]) the user named as plain HTTP. */
   insecureRegistries?: readonly string[];
+  /** false: log in with the Docker config only, as SLIMGO_REGISTRY_* are the push registry's login. Default true. */
+  envCredentials?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -45,7 +47,10 @@ export function registryBlobReader(client: RegistryClient, repository: string, w
 /** Reads an image or index from a registry; layers are fetched when they are read. */
 export async function readRegistryImage(ref: RegistryReference, options: RegistrySourceOptions = {}): Promise<ImageOrIndex> {
   const what = formatRegistryReference(ref);
-  const client = new RegistryClient(ref.registry, { insecure: isNamedInsecure(ref.registry, options.insecureRegistries ?? []) });
+  const client = new RegistryClient(ref.registry, {
+    insecure: isNamedInsecure(ref.registry, options.insecureRegistries ?? []),
+    envCredentials: options.envCredentials,
+  });
   options.onProgress?.(`pulling manifest of ${what}`);
   const fetched = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? "latest");
   const reader = registryBlobReader(client, ref.repository, what, options.onProgress);

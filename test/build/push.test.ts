@@ -10,6 +10,8 @@ import { startRegistry, type TestRegistry } from "../support/registry.js";
 import { startFaultProxy } from "../registry/support/proxy.js";
 import { skipContainers, skipUnless } from "../support/tools.js";
 import { ensureStandInImages } from "../support/standins.js";
+import { makeTestImage } from "../registry/support/image.js";
+import { RegistryClient } from "../../src/registry/client.js";
 
 const temps: string[] = [];
 const registries: TestRegistry[] = [];
@@ -112,6 +114,29 @@ describe("slimgo build --push", { skip: skipUnless("go", "docker-registry", "sko
     assert.equal(r.code, 0, r.stderr);
     assert.ok(registry.tokenRequests > 0, "the token endpoint was used");
     assert.equal((await skopeoInspect(registry, "tokened/app:latest")).Digest, (JSON.parse(r.stdout) as BuildJson).programs[0]!.digest);
+  });
+
+  test("SLIMGO_REGISTRY_* log in to the --push registry only: a --base in another registry logs in with the Docker config", async () => {
+    const pushTo = await startRegistry({ auth: "basic" });
+    const baseIn = await startRegistry({ auth: "basic", users: [{ user: "base-reader", password: "base-reader-pw" }] });
+    registries.push(pushTo, baseIn);
+    const reader = baseIn.users[0]!;
+    const image = makeTestImage("base in another registry\n");
+    const baseClient = new RegistryClient(baseIn.host, { insecure: true, credentials: { username: reader.user, password: reader.password, source: "test" } });
+    for (const blob of [image.layer, image.config]) await baseClient.pushBlob("base/files", blob);
+    await baseClient.putManifest("base/files", "1", image.manifest.bytes, image.manifest.mediaType);
+    const dockerConfig = await mkdtemp(join(tmpdir(), "slimgo-dockercfg-"));
+    temps.push(dockerConfig);
+    await writeFile(join(dockerConfig, "config.json"), JSON.stringify({ auths: { [baseIn.host]: { auth: Buffer.from(`${reader.user}:${reader.password}`).toString("base64") } } }));
+    const { user, password } = pushTo.users[0]!;
+    const r = await push(pushTo.host, "elsewhere/app", ["--base", `${baseIn.host}/base/files:1`, "--insecure-registry", baseIn.host], {
+      DOCKER_CONFIG: dockerConfig,
+      SLIMGO_REGISTRY_USERNAME: user,
+      SLIMGO_REGISTRY_PASSWORD: password,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const app = await skopeoInspect(pushTo, "elsewhere/app:latest");
+    assert.equal(app.Labels["org.opencontainers.image.base.name"], `${baseIn.host}/base/files:1`);
   });
 
   test("a base image pushed to the registry first is used through --base, for the right platform", { skip: skipContainers() }, async () => {

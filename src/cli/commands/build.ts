@@ -12,6 +12,7 @@ import type { Destination } from "../../publish/index.js";
 import { collect, collectNonEmpty, nonEmpty, oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
 import type { Output } from "../output.js";
 import { reportError } from "../report-error.js";
+import { pushRegistryOf } from "../../build/registry-login.js";
 
 interface BuildFlags extends CommonOptions {
   platform?: string[];
@@ -137,7 +138,9 @@ build's; --compression gzip gives that image in the watch too.
 
 Registry credentials come from SLIMGO_REGISTRY_USERNAME and SLIMGO_REGISTRY_PASSWORD when set,
 else from ~/.docker/config.json ($DOCKER_CONFIG/config.json: credHelpers, then credsStore, then
-auths). They are never printed; a login the registry refuses is reported with where it came from.
+auths). With --push the variables are that registry's login: a --base in another registry logs
+in with the Docker config. They are never printed; a login the registry refuses is reported with
+where it came from.
 
 Caches: compressed layers (and where each binary's last layer keeps its compressed blocks, so a
 rebuild compresses only the blocks that changed), each program's last binary (go does not link
@@ -226,6 +229,7 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
     assets: flags.assets,
     configPath: flags.config,
     insecureRegistries: flags.insecureRegistry,
+    pushRegistry: pushRegistryOf(flags.push),
     sbom: Boolean(flags.sbomDir || flags.push),
     cgo: flags.cgo,
     onProgress: (m) => out.info(m),
