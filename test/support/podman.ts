@@ -33,9 +33,12 @@ export interface PodmanResult {
 
 /**
  * Commands that list or inspect images read every image's metadata and fail when another test
- * process removes an image at that moment; such a failure is retried.
+ * process removes an image at that moment; such a failure is retried. podman 4.3 also fails an
+ * `image inspect NAME` whose name it has just resolved to an ID ("locating image with ID ...: image
+ * not known") while another process writes the image store (podman#17515); an image really gone
+ * fails again on the retries.
  */
-const CONCURRENT_REMOVAL = /locating item named "[^"]+" for image with ID/;
+const CONCURRENT_REMOVAL = /locating (item named "[^"]+" for )?image with ID/;
 
 /** Runs `podman <global flags> ...args`; throws with podman's stderr when it fails. */
 export async function podman(args: readonly string[], opts: PodmanOptions = {}): Promise<PodmanResult> {
