@@ -38,6 +38,23 @@ async function until(check: () => Promise<boolean> | boolean, ms: number, what: 
   }
 }
 
+/**
+ * Starts slimgo in its own process group (as a terminal runs it): run as a program (its sh part
+ * first) when `asProgram`, else as `node bin/slimgo.js`. `stderr()` is what it has written so far.
+ */
+function startSlimgo(args: string[], cwd: string, env: Record<string, string>, asProgram = false) {
+  const child = spawn(asProgram ? SLIMGO_BIN : process.execPath, asProgram ? args : [SLIMGO_BIN, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return { pid: child.pid!, exited, stderr: () => stderr };
+}
+
 /** A go -toolexec program under which go's compiles and asm hang, as long ones would; their pids go to `tools.pids`. */
 async function hangingTools(root: string, options: { ignoreInterrupt?: boolean } = {}) {
   const script = join(root, "toolexec");
@@ -79,23 +96,15 @@ describe("slimgo build stopped by a signal", { skip: skipUnless("go"), concurren
   /** Starts `slimgo build` in its own process group (as a terminal runs it), waits for go build to hang, then signals. */
   async function interrupt(s: Awaited<ReturnType<typeof setup>>, env: Record<string, string>, signal: NodeJS.Signals, toGroup: boolean) {
     await writeFile(s.hang, "");
-    const child = spawn(process.execPath, [SLIMGO_BIN, "build", ".", "--oci-layout", join(s.out, "oci"), "--tarball", join(s.out, "image.tar")], {
-      cwd: s.moduleDir,
-      env: { ...process.env, NO_COLOR: "1", ...s.env, ...env },
-      stdio: ["ignore", "ignore", "pipe"],
-      detached: true,
-    });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, sig) => resolve({ code, signal: sig })));
+    const child = startSlimgo(["build", ".", "--oci-layout", join(s.out, "oci"), "--tarball", join(s.out, "image.tar")], s.moduleDir, { ...s.env, ...env });
     await until(async () => (await readFile(s.pids, "utf8").catch(() => "")).trim() !== "", 60_000, "go build to start");
     // The compile is under way, and slimgo has made its temp dirs.
     await until(async () => (await readdir(s.tmp)).some((e) => e.startsWith("slimgo-build-")), 30_000, "slimgo's build dir");
-    process.kill(toGroup ? -child.pid! : child.pid!, signal);
-    const ended = await Promise.race([exited, sleep(30_000).then(() => undefined)]);
-    assert.ok(ended, `slimgo build still running 30 s after ${signal}:\n${stderr}`);
+    process.kill(toGroup ? -child.pid : child.pid, signal);
+    const ended = await Promise.race([child.exited, sleep(30_000).then(() => undefined)]);
+    assert.ok(ended, `slimgo build still running 30 s after ${signal}:\n${child.stderr()}`);
     const goPids = (await readFile(s.pids, "utf8")).trim().split("\n").map(Number);
-    return { ended, goPids, stderr };
+    return { ended, goPids, stderr: child.stderr() };
   }
 
   async function assertNothingLeft(s: Awaited<ReturnType<typeof setup>>, goPids: number[]) {
@@ -137,19 +146,11 @@ describe("slimgo build stopped by a signal", { skip: skipUnless("go"), concurren
       const s = await setup();
       const tools = await hangingTools(s.root, { ignoreInterrupt });
       const env = { ...s.env, SLIMGO_GO: "go", GOCACHE: join(s.root, "gocache"), GOFLAGS: tools.goflags, SLIMGO_NO_SPECULATION: "1" };
-      const child = spawn(process.execPath, [SLIMGO_BIN, "build", ".", "--oci-layout", join(s.out, "oci")], {
-        cwd: s.moduleDir,
-        env: { ...process.env, NO_COLOR: "1", ...env },
-        stdio: ["ignore", "ignore", "pipe"],
-        detached: true,
-      });
-      let stderr = "";
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, sig) => resolve(sig)));
+      const child = startSlimgo(["build", ".", "--oci-layout", join(s.out, "oci")], s.moduleDir, env);
       await until(async () => (await tools.started()).length > 0, 60_000, "go's first compile");
       await until(async () => (await readdir(s.tmp)).some((e) => e.startsWith("slimgo-build-")), 30_000, "slimgo's build dir");
-      process.kill(toGroup ? -child.pid! : child.pid!, signal);
-      assert.equal(await exited, signal, stderr);
+      process.kill(toGroup ? -child.pid : child.pid, signal);
+      assert.equal((await child.exited).signal, signal, child.stderr());
       const left = await readdir(s.tmp, { recursive: true });
       assert.deepEqual(await tools.stillRunning(), [], "no compile go started runs on once slimgo has died");
       assert.deepEqual(left, [], "TMPDIR is empty when slimgo has died");
@@ -160,8 +161,8 @@ describe("slimgo build stopped by a signal", { skip: skipUnless("go"), concurren
     "Ctrl-C while the real go compiles (started by Node)": { start: "node", signal: "SIGINT", toGroup: true },
     "Ctrl-C while the real go compiles (started early by Node from the last plan)": { start: "node-early", signal: "SIGINT", toGroup: true },
     "Ctrl-C while the real go compiles (started early by the sh prelude)": { start: "sh-early", signal: "SIGINT", toGroup: true },
-    // go, told by slimgo to stop, finishes the compiles under way (nothing signalled them) and
-    // makes their work dirs after slimgo's first removal: slimgo waits for go, then removes again.
+    // Compiles under way when slimgo stops go's process group write their outputs after slimgo's
+    // first removal: slimgo waits for the whole group, then removes again.
     "SIGTERM to slimgo alone while the real go compiles two platforms": { start: "node", signal: "SIGTERM", toGroup: false },
   } as const;
   for (const [name, { start, signal, toGroup }] of Object.entries(cases)) {
@@ -175,15 +176,7 @@ describe("slimgo build stopped by a signal", { skip: skipUnless("go"), concurren
       }
       // An empty GOCACHE: go compiles the standard library for seconds, and its work dir exists meanwhile.
       const args = ["build", ".", "--oci-layout", join(s.out, "oci"), ...(toGroup ? [] : ["--platform", "linux/amd64,linux/arm64"])];
-      const child = spawn(start === "sh-early" ? SLIMGO_BIN : process.execPath, start === "sh-early" ? args : [SLIMGO_BIN, ...args], {
-        cwd: s.moduleDir,
-        env: { ...process.env, NO_COLOR: "1", ...env },
-        stdio: ["ignore", "ignore", "pipe"],
-        detached: true,
-      });
-      let stderr = "";
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, sig) => resolve(sig)));
+      const child = startSlimgo(args, s.moduleDir, env, start === "sh-early");
       const goWorkDirs = async () => (await readdir(s.tmp, { recursive: true })).filter((e) => /(^|\/)go-build\d+$/.test(e));
       await until(async () => (await goWorkDirs()).length > 0, 60_000, "go's work dir");
       if (!toGroup) {
@@ -194,8 +187,8 @@ describe("slimgo build stopped by a signal", { skip: skipUnless("go"), concurren
       // Node has taken the early build over once its own build dir exists (before that, a Ctrl-C
       // leaves the early build to finish and remove its dir itself).
       await until(async () => (await readdir(s.tmp)).some((e) => e.startsWith("slimgo-build-")), 30_000, "slimgo's build dir");
-      process.kill(toGroup ? -child.pid! : child.pid!, signal);
-      assert.equal(await exited, signal, stderr);
+      process.kill(toGroup ? -child.pid : child.pid, signal);
+      assert.equal((await child.exited).signal, signal, child.stderr());
       // At once: slimgo waits for what it stopped before it dies, so nothing is made after.
       assert.deepEqual(await readdir(s.tmp, { recursive: true }), [], "TMPDIR is empty when slimgo has died");
       // Nor a moment later, when whatever was still running would have written.

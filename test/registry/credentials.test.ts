@@ -14,9 +14,14 @@ import { startRegistry, type TestRegistry } from "../support/registry.js";
 
 const base64 = (s: string) => Buffer.from(s).toString("base64");
 
+/** Every temp DOCKER_CONFIG, removed once the file's tests are done (also those of a case that failed before using it). */
+const dockerConfigDirs: string[] = [];
+after(() => dockerConfigDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A temp DOCKER_CONFIG with config.json and a docker-credential-test helper that knows one server. */
 function makeDockerConfig(config: object, helperServer = "", helperUser = "", helperSecret = "") {
   const dir = mkdtempSync(join(tmpdir(), "slimgo-docker-config-"));
+  dockerConfigDirs.push(dir);
   writeFileSync(join(dir, "config.json"), JSON.stringify(config));
   const helper = join(dir, "docker-credential-test");
   writeFileSync(
@@ -42,20 +47,13 @@ fi
       return [];
     }
   };
-  return { dir, env, asked, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, env, asked };
 }
 
 describe("credentials from the Docker config and the environment", () => {
-  const cleanups: Array<() => void> = [];
-  after(() => cleanups.forEach((c) => c()));
-  const config = (...args: Parameters<typeof makeDockerConfig>) => {
-    const made = makeDockerConfig(...args);
-    cleanups.push(made.cleanup);
-    return made;
-  };
 
   test("auths entries give user and password, whatever form the key has", async () => {
-    const { env } = config({
+    const { env } = makeDockerConfig({
       auths: {
         "https://registry.example.com/v1/": { auth: base64("bob:pa:ss") },
         "https://index.docker.io/v1/": { auth: base64("hubuser:hubpass") },
@@ -73,7 +71,7 @@ describe("credentials from the Docker config and the environment", () => {
   });
 
   test("credHelpers come first, then credsStore, then auths", async () => {
-    const { env, asked } = config(
+    const { env, asked } = makeDockerConfig(
       {
         credHelpers: { "helped.example.com": "test" },
         credsStore: "test",
@@ -94,13 +92,13 @@ describe("credentials from the Docker config and the environment", () => {
   });
 
   test("a helper answering <token> gives an identity token; Docker Hub is asked by its v1 URL", async () => {
-    const { env, asked } = config({ credsStore: "test" }, "https://index.docker.io/v1/", "<token>", "oauth-refresh");
+    const { env, asked } = makeDockerConfig({ credsStore: "test" }, "https://index.docker.io/v1/", "<token>", "oauth-refresh");
     assert.deepEqual(await resolveCredentials("docker.io", { env }), { identityToken: "oauth-refresh", source: "docker-credential-test" });
     assert.deepEqual(asked(), ["https://index.docker.io/v1/"]);
   });
 
   test("SLIMGO_REGISTRY_USERNAME and SLIMGO_REGISTRY_PASSWORD override the Docker config", async () => {
-    const { env } = config({ auths: { "r.example.com": { auth: base64("file:user") } } });
+    const { env } = makeDockerConfig({ auths: { "r.example.com": { auth: base64("file:user") } } });
     const withVars = { ...env, SLIMGO_REGISTRY_USERNAME: "ci", SLIMGO_REGISTRY_PASSWORD: "ci-token" };
     assert.deepEqual(await resolveCredentials("r.example.com", { env: withVars }), {
       username: "ci",
@@ -111,37 +109,38 @@ describe("credentials from the Docker config and the environment", () => {
   });
 
   test("a missing helper and a broken config.json are one-line errors", async () => {
-    const { env } = config({ credHelpers: { "x.example.com": "nosuchhelper" } });
+    const { env } = makeDockerConfig({ credHelpers: { "x.example.com": "nosuchhelper" } });
     await assert.rejects(resolveCredentials("x.example.com", { env }), /docker-credential-nosuchhelper is not on PATH/);
-    const broken = config({});
+    const broken = makeDockerConfig({});
     writeFileSync(join(broken.dir, "config.json"), "{ not json");
     await assert.rejects(resolveCredentials("x.example.com", { env: broken.env }), /config\.json is not valid JSON: fix it or point DOCKER_CONFIG/);
   });
 
   test("no config at all means anonymous", async () => {
-    const { env, dir } = config({});
+    const { env, dir } = makeDockerConfig({});
     rmSync(join(dir, "config.json"));
     assert.equal(await resolveCredentials("x.example.com", { env }), undefined);
   });
 });
 
-describe("credentials from the Docker config against a registry with basic auth", { skip: skipUnlessRegistryTools("htpasswd") }, () => {
+describe("credentials from the Docker configs users have, against a registry with basic auth", { skip: skipUnlessRegistryTools("htpasswd") }, () => {
   let registry: TestRegistry;
   const user = () => registry.users[0]?.user ?? "";
   const password = () => registry.users[0]?.password ?? "";
-  const cleanups: Array<() => void> = [];
   before(async () => {
     registry = await startRegistry({ auth: "basic" });
+    const image = makeTestImage("private\n");
+    const client = new RegistryClient(registry.host, { insecure: true, credentials: { username: user(), password: password(), source: "test" } });
+    for (const blob of [image.layer, image.config]) await client.pushBlob("creds/app", blob);
+    await client.putManifest("creds/app", "1", image.manifest.bytes, image.manifest.mediaType);
   });
   after(async () => {
-    cleanups.forEach((c) => c());
     await registry?.stop();
   });
 
   test("pushes with an auths entry and with a credential helper", async () => {
     const fromAuths = makeDockerConfig({ auths: { [`http://${registry.host}`]: { auth: base64(`${user()}:${password()}`) } } });
     const fromHelper = makeDockerConfig({ credHelpers: { [registry.host]: "test" } }, registry.host, user(), password());
-    cleanups.push(fromAuths.cleanup, fromHelper.cleanup);
     for (const { env } of [fromAuths, fromHelper]) {
       const client = new RegistryClient(registry.host, { insecure: true, credentials: () => resolveCredentials(registry.host, { env }) });
       const result = await client.pushBlob("creds", blobOf(Buffer.from(`pushed with ${env.DOCKER_CONFIG}\n`)));
@@ -152,7 +151,6 @@ describe("credentials from the Docker config against a registry with basic auth"
   test("a helper with a wrong secret gives an error that names the registry and user only", async () => {
     const secret = "helper-wrong-secret";
     const made = makeDockerConfig({ credsStore: "test" }, registry.host, user(), secret);
-    cleanups.push(made.cleanup);
     const client = new RegistryClient(registry.host, { insecure: true, credentials: () => resolveCredentials(registry.host, { env: made.env }) });
     await assert.rejects(client.ping(), (err: unknown) => {
       assert.ok(err instanceof RegistryError);
@@ -161,28 +159,9 @@ describe("credentials from the Docker config against a registry with basic auth"
       return true;
     });
   });
-});
-
-describe("slimgo inspect with the Docker configs users have, against a registry with basic auth", { skip: skipUnlessRegistryTools("htpasswd") }, () => {
-  let registry: TestRegistry;
-  const user = () => registry.users[0]?.user ?? "";
-  const password = () => registry.users[0]?.password ?? "";
-  const cleanups: Array<() => void> = [];
-  before(async () => {
-    registry = await startRegistry({ auth: "basic" });
-    const image = makeTestImage("private\n");
-    const client = new RegistryClient(registry.host, { insecure: true, credentials: { username: user(), password: password(), source: "test" } });
-    for (const blob of [image.layer, image.config]) await client.pushBlob("creds/app", blob);
-    await client.putManifest("creds/app", "1", image.manifest.bytes, image.manifest.mediaType);
-  });
-  after(async () => {
-    cleanups.forEach((c) => c());
-    await registry?.stop();
-  });
 
   /** `slimgo inspect` of the private image with this Docker config and no SLIMGO_REGISTRY_* unless given. */
   async function inspectWith(made: ReturnType<typeof makeDockerConfig>, extraEnv: Record<string, string> = {}): Promise<CliResult> {
-    cleanups.push(made.cleanup);
     const env = { ...(made.env as Record<string, string>), SLIMGO_REGISTRY_USERNAME: "", SLIMGO_REGISTRY_PASSWORD: "", ...extraEnv };
     return runSlimgo(["inspect", "--json", "--insecure-registry", registry.host, `${registry.host}/creds/app:1`], { env });
   }
