@@ -151,6 +151,8 @@ export interface HelperSetting {
   file: string;
 }
 
+const HELPER_TIMEOUT_MS = 30_000;
+
 /**
  * Runs `docker-credential-<helper> get` with the server URL on stdin. "Not found" answers
  * give undefined; other failures an error naming the helper and `setting` (its output is not
@@ -165,11 +167,18 @@ export async function runCredentialHelper(
   const where = setting ? `${setting.entry} in ${setting.file}` : "the Docker config";
   if (!/^[\w.-]+$/.test(helper)) throw inputError(`credential helper name ${JSON.stringify(helper)} (${where}) is not valid`, setting && { file: setting.file });
   const program = `docker-credential-${helper}`;
-  const { code, stdout, spawnError } = await new Promise<{ code: number | null; stdout: string; spawnError?: NodeJS.ErrnoException }>(
+  const { code, stdout, spawnError, stoppedBy } = await new Promise<{
+    code: number | null;
+    stdout: string;
+    spawnError?: NodeJS.ErrnoException;
+    stoppedBy?: string;
+  }>(
     (resolve) => {
-      const child = execFile(program, ["get"], { env, timeout: 30_000, maxBuffer: 1 << 20 }, (error, out) => {
-        const err = error as (NodeJS.ErrnoException & { code?: unknown }) | null;
+      const child = execFile(program, ["get"], { env, timeout: HELPER_TIMEOUT_MS, maxBuffer: 1 << 20 }, (error, out) => {
+        const err = error as (NodeJS.ErrnoException & { code?: unknown; killed?: boolean; signal?: string | null }) | null;
         if (err && typeof err.code === "string") resolve({ code: null, stdout: "", spawnError: err });
+        else if (err?.killed) resolve({ code: null, stdout: "", stoppedBy: `did not answer within ${HELPER_TIMEOUT_MS / 1000} s` });
+        else if (err?.signal) resolve({ code: null, stdout: "", stoppedBy: `was killed by ${err.signal}` });
         else resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout: String(out) });
       });
       child.stdin?.on("error", () => undefined);
@@ -183,6 +192,7 @@ export async function runCredentialHelper(
     }
     throw inputError(`${serverUrl}: credential helper ${program} could not run (${spawnError.code})`);
   }
+  if (stoppedBy) throw inputError(`${serverUrl}: credential helper ${program} ${stoppedBy}: see why with: echo ${serverUrl} | ${program} get`);
   if (code !== 0) {
     if (/credentials not found/i.test(stdout)) return undefined;
     throw inputError(`${serverUrl}: credential helper ${program} failed (exit ${code}): see why with: echo ${serverUrl} | ${program} get`);

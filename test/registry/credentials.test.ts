@@ -196,10 +196,15 @@ describe("credentials from the Docker configs users have, against a registry wit
     const broken = join(failing.dir, "docker-credential-broken");
     writeFileSync(broken, "#!/bin/sh\nread -r server\necho 'cannot reach the secret service'\nexit 1\n");
     chmodSync(broken, 0o755);
+    const crashing = makeDockerConfig({ credsStore: "crashing" });
+    const crasher = join(crashing.dir, "docker-credential-crashing");
+    writeFileSync(crasher, "#!/bin/sh\nread -r server\nkill -KILL $$\n");
+    chmodSync(crasher, 0o755);
     const cases: Array<[ReturnType<typeof makeDockerConfig>, (dir: string) => string]> = [
       [missingStore, (dir) => `credential helper docker-credential-desktop is not on PATH: install it, or remove "credsStore": "desktop" from ${join(dir, "config.json")}`],
       [missingHelper, (dir) => `credential helper docker-credential-nosuch is not on PATH: install it, or remove the credHelpers entry "https://${registry.host}" from ${join(dir, "config.json")}`],
       [failing, () => `credential helper docker-credential-broken failed (exit 1): see why with: echo ${registry.host} | docker-credential-broken get`],
+      [crashing, () => `credential helper docker-credential-crashing was killed by SIGKILL: see why with: echo ${registry.host} | docker-credential-crashing get`],
     ];
     for (const [made, message] of cases) {
       const result = await inspectWith(made);
