@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
 import { inputError } from "../errors.js";
@@ -15,8 +14,7 @@ import { claimGoBuild, OUTPUT, recordGoBuild, type GoBuildPlan } from "./specula
 import { keepOutput, leftAsSeeded, seedOutput } from "./go-output-cache.js";
 import { goGcEnv } from "./go-gc-env.js";
 import { goQuotedField } from "./go-quoted.js";
-import { signalGroup, stopGroupAtExit } from "../fsutil/temp-cleanup.js";
-import { groupRunning } from "../fsutil/process-state.js";
+import { groupStopped, signalGroup, stopGroupAtExit } from "../fsutil/temp-cleanup.js";
 import { shellCommand } from "../shell/quote.js";
 import { MODULE_FETCH_SETTINGS } from "../analysis/module-fetch-settings.js";
 
@@ -177,22 +175,11 @@ function runGo(go: GoToolchain, args: string[], cwd: string, env: NodeJS.Process
       // A go that exited by itself has waited for all it started.
       if (group === undefined || !stopped) return settle();
       stop();
-      void groupEnded(group).then(settle);
+      void groupStopped(group).then(settle);
     };
     child.on("error", (err) => end(`${go.binary}: ${err.message}`, false));
     child.on("close", (code, killedBy) => end(code === 0 ? undefined : killedBy ? `go was killed by ${killedBy}` : `go exited with code ${code}`, killedBy !== null || signal?.aborted === true));
   });
-}
-
-/** A group that ignores SIGINT (a -toolexec program may) is killed after a while rather than waited for. */
-const GROUP_STOP_WAIT_MS = 5000;
-
-async function groupEnded(pgid: number): Promise<void> {
-  const deadline = Date.now() + GROUP_STOP_WAIT_MS;
-  while (groupRunning(pgid)) {
-    if (Date.now() > deadline) signalGroup(pgid, "SIGKILL");
-    await sleep(20);
-  }
 }
 
 /** More than go says about a failed build: only its first lines are shown. */

@@ -17,6 +17,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { groupRunning, isRunning } from "./process-state.js";
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -24,6 +25,8 @@ const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 const STOP_WAIT_MS = 5000;
 /** Long enough for file operations already in Node's thread pool to land. */
 const SETTLE_MS = 20;
+/** How often a wait for stopped processes looks again. */
+const POLL_MS = 10;
 
 const cleanups = new Map<() => void, { again: boolean }>();
 /** What slimgo stopped: after a signal, `stillRuns` is polled until it answers false; `kill` ends it when the wait is over. */
@@ -60,7 +63,7 @@ function waitUntilStopped(stopped: Stopped[], ms: number): Stopped[] {
   const deadline = Date.now() + ms;
   let running = stopped.filter((s) => s.stillRuns());
   while (running.length > 0 && Date.now() < deadline) {
-    sleepSync(10);
+    sleepSync(POLL_MS);
     running = running.filter((s) => s.stillRuns());
   }
   return running;
@@ -155,5 +158,23 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
     process.kill(-pgid, signal);
   } catch {
     // It ended meanwhile.
+  }
+}
+
+/**
+ * Resolves once no process of group `pgid` (stopped by the caller) runs. A group still running after
+ * STOP_WAIT_MS (a -toolexec program may ignore SIGINT) is killed, and waited for KILL_WAIT_MS more:
+ * the same limits as after a signal, without blocking the event loop.
+ */
+export async function groupStopped(pgid: number): Promise<void> {
+  const killAt = Date.now() + STOP_WAIT_MS;
+  const giveUpAt = killAt + KILL_WAIT_MS;
+  let killed = false;
+  while (groupRunning(pgid) && Date.now() < giveUpAt) {
+    if (!killed && Date.now() > killAt) {
+      signalGroup(pgid, "SIGKILL");
+      killed = true;
+    }
+    await sleep(POLL_MS);
   }
 }

@@ -202,12 +202,13 @@ describe("slimgo build failing for one platform while go compiles for another", 
   const copy = moduleCopies();
   const temp = tempDirs();
 
-  test("the other compile has ended when slimgo exits, go's error is the one told, and nothing is left", async () => {
+  for (const [compile, ignoreInterrupt] of [["a compile", false], ["a compile that ignores SIGINT", true]] as const) {
+  test(`${compile}: the other platform's compile has ended when slimgo exits, go's error is the one told, and nothing is left`, async () => {
     const moduleDir = await copy("root-main");
     const root = await temp.make("slimgo-platform-fails-");
     const tmp = join(root, "tmp");
     await mkdir(tmp);
-    const tools = await hangingTools(root);
+    const tools = await hangingTools(root, { ignoreInterrupt });
     // The arm64 builds fail once the amd64 one is compiling.
     const wrapper = join(root, "go");
     await writeFile(wrapper, `#!/bin/sh\nif [ "$1" = build ] && [ "$GOARCH" = arm64 ]; then\n  while [ ! -s "${tools.pids}" ]; do sleep 0.05; done\n  echo "./main.go:1:1: syntax error (arm64 only)" >&2; exit 1\nfi\nexec go "$@"\n`);
@@ -220,4 +221,5 @@ describe("slimgo build failing for one platform while go compiles for another", 
     assert.match(result.stderr, /go build of \. for linux\/arm64 failed:\n\.\/main\.go:1:1: syntax error \(arm64 only\)/);
     assert.deepEqual(left, [], "TMPDIR is empty when slimgo has exited");
   });
+  }
 });
