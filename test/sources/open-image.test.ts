@@ -5,10 +5,11 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SlimgoError } from "../../src/errors.js";
+import { sha256 } from "../../src/image/digest.js";
 import { buildIndex, computeFilesystem, isImageIndex, platformOf, platformString, type Image, type ImageIndex } from "../../src/image/index.js";
 import { imagesOf, openImage } from "../../src/sources/index.js";
 import { writeOciLayout } from "../../src/transports/index.js";
@@ -77,6 +78,50 @@ describe("openImage with several platforms", { skip, concurrency: 1 }, () => {
     assert.ok(fs.files.has("bin/app"));
     assert.match(progress.join("\n"), /pulling manifest of 127\.0\.0\.1:\d+\/slimgo-test\/multi:1/);
     assert.match(progress.join("\n"), /pulling layer sha256:[0-9a-f]{12} \(\d+\.\d MB\)/);
+  });
+
+  test("BuildKit's attestation entries (unknown/unknown) are not images: never listed, picked or offered", async () => {
+    // As buildx pushes: each platform's image followed by its provenance, an in-toto statement as its one layer.
+    const attested = join(work, "attested");
+    cpSync(layout, attested, { recursive: true });
+    const blob = (bytes: Buffer) => {
+      writeFileSync(join(attested, "blobs", "sha256", sha256(bytes).slice("sha256:".length)), bytes);
+      return { digest: sha256(bytes), size: bytes.length };
+    };
+    const manifests = index.index.manifests.flatMap((child) => {
+      const statement = blob(Buffer.from('{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"https://slsa.dev/provenance/v0.2"}'));
+      const config = blob(Buffer.from(JSON.stringify({ architecture: "unknown", os: "unknown", config: {}, rootfs: { type: "layers", diff_ids: [statement.digest] } })));
+      const manifest = blob(Buffer.from(JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", ...config },
+        layers: [{ mediaType: "application/vnd.in-toto+json", ...statement, annotations: { "in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2" } }],
+      })));
+      const attestation = {
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        ...manifest,
+        platform: { architecture: "unknown", os: "unknown" },
+        annotations: { "vnd.docker.reference.digest": child.digest, "vnd.docker.reference.type": "attestation-manifest" },
+      };
+      return [child, attestation];
+    });
+    const top = blob(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests })));
+    writeFileSync(join(attested, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: "application/vnd.oci.image.index.v1+json", ...top, annotations: { "org.opencontainers.image.ref.name": "localhost/attested:1" } }] }));
+    await runTool("skopeo", ["copy", "-q", "--all", "--dest-tls-verify=false", `oci:${attested}:localhost/attested:1`, `docker://${registry!.host}/slimgo-test/attested:1`]);
+
+    const ref = `${registry!.host}/slimgo-test/attested:1`;
+    const item = await openImage(ref, { insecureRegistries: [registry!.host] });
+    assert.ok(isImageIndex(item));
+    assert.equal(item.manifests.length, 4, "the registry served the index as pushed, attestations included");
+    assert.deepEqual(imagesOf(item).map((i) => platformString(i.platform)), ["linux/amd64", "linux/arm64"]);
+    const arm = await openImage(ref, { insecureRegistries: [registry!.host], platform: "linux/arm64" });
+    assert.equal(arm.digest, index.manifests[1]!.image.digest);
+    await assert.rejects(
+      openImage(ref, { insecureRegistries: [registry!.host], platform: "linux/s390x" }),
+      (e: unknown) => e instanceof SlimgoError && e.exitCode === 2 && /has no linux\/s390x image \(it has linux\/amd64, linux\/arm64\);/.test(e.message),
+    );
+    const verified = await runSlimgo(["verify", ref, "--insecure-registry", registry!.host, "--json"]);
+    assert.deepEqual(JSON.parse(verified.stdout).reports.map((r: { platform: string }) => r.platform), ["linux/amd64", "linux/arm64"], "verify reports no unknown/unknown image");
   });
 
   test("a registry not named insecure is reached over HTTPS only, and failing that is exit 2", async () => {
