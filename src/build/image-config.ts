@@ -22,7 +22,8 @@ const SECOND = 1_000_000_000;
  * program's arguments, and would become this one's) and OnBuild triggers are not inherited.
  * Unlike docker, its Healthcheck, StopSignal and ExposedPorts go too: they describe the base's
  * program (a Go program given the SIGQUIT of an nginx base dumps its goroutines instead of stopping).
- * Env is merged over the base's (its PATH stays); Volumes are kept, as docker keeps them.
+ * Env is merged over the base's (its PATH stays); Volumes are kept, as docker keeps them. Labels
+ * are slimgo's only: the base's (org.opencontainers.image.title, source, ...) describe the base.
  */
 export function containerConfig(settings: ImageSettings, baseEnv: string[] = []): ContainerConfig {
   const env = new Map<string, string>();
@@ -46,6 +47,12 @@ export function containerConfig(settings: ImageSettings, baseEnv: string[] = [])
   };
   return config;
 }
+
+/**
+ * Top-level config fields of a --base that describe it and not the image made on it: who maintains
+ * it (`author`, from MAINTAINER) and the container docker build last ran to make it.
+ */
+export const BASE_ONLY_FIELDS = { author: undefined, container: undefined, container_config: undefined, docker_version: undefined } as const;
 
 export function healthConfig(command: string[]): HealthConfig {
   return { Test: ["CMD", ...command], Interval: 30 * SECOND, Timeout: 5 * SECOND, StartPeriod: 5 * SECOND, Retries: 3 };

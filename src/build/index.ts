@@ -15,7 +15,7 @@ import { checkHealthPath, healthProbeCommand, healthTarget, HEALTH_PROBE_PATH } 
 import { inputError, SlimgoError } from "../errors.js";
 import { removeAtExit } from "../fsutil/temp-cleanup.js";
 import { displayModuleFile, displayModuleLine, displayPath } from "../fsutil/display-path.js";
-import { appendLayers, buildIndex, emptyImage, withAnnotations, withConfig, withFormat } from "../image/mutate.js";
+import { appendLayers, buildIndex, emptyImage, replaceAnnotations, withConfig, withFormat } from "../image/mutate.js";
 import { descriptorOf, type Descriptor, type HistoryEntry, type Image, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
 import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
 import { compressionId, layerFromFiles, tarDigest, type BuildCompression } from "../tar/layer.js";
@@ -28,7 +28,7 @@ import { checkGoEnv } from "./go-env-guard.js";
 import { abandonGoBuild } from "./speculation.js";
 import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
 import { findGoZoneinfo } from "./go-zoneinfo.js";
-import { containerConfig, provenance } from "./image-config.js";
+import { BASE_ONLY_FIELDS, containerConfig, provenance } from "./image-config.js";
 import { LayerCache } from "./layer-cache.js";
 import { envLoginFitsBase } from "./registry-login.js";
 import { useWritableCacheDir } from "./cache-dir.js";
@@ -312,6 +312,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
         const env = { ...imageEnv };
         if (!base && !c.tzdataTag && main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata) env.ZONEINFO = ZONEINFO_PATH;
         image = withConfig(image, {
+          ...BASE_ONLY_FIELDS,
           created: version.created,
           config: containerConfig(
             {
@@ -326,7 +327,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
             image.config.config.Env,
           ),
         });
-        image = withAnnotations(image, { ...origin, ...annotations });
+        // A --base's own annotations (title, description, source) describe the base, not this image.
+        image = replaceAnnotations(image, { ...origin, ...annotations });
         images.push(image);
         // The binary reader and SPDX writer load only for builds that make an SBOM.
         const sbomTools = options.sbom ? await Promise.all([import("../gobinary/index.js"), import("../sbom/spdx.js")]) : undefined;

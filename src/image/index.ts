@@ -3,7 +3,7 @@ export * from "./media-types.js";
 export { canonicalJson, canonicalJsonBytes } from "./canonical-json.js";
 export { sha256, isDigest, digestHex, verifyBytes, VerifyingStream, HashingStream, type Digest } from "./digest.js";
 export { layerFromFile, layerFromBuffer, layerFromOpener, decompressLayer, withLayerMediaType, type StoredLayerFacts } from "./layer.js";
-export { assembleImage, emptyImage, appendLayers, withConfig, withAnnotations, withFormat, convertFormat, toDockerMediaTypes, toOciMediaTypes, buildIndex, type ImageParts, type ConfigPatch } from "./mutate.js";
+export { assembleImage, emptyImage, appendLayers, withConfig, withAnnotations, replaceAnnotations, withFormat, convertFormat, toDockerMediaTypes, toOciMediaTypes, buildIndex, type ImageParts, type ConfigPatch } from "./mutate.js";
 export { loadDescriptor, loadImage, loadIndex, imageFromManifestBytes, indexFromBytes, type BlobReader } from "./load.js";
 export { parseImageManifest, parseIndexManifest, parseConfigFile } from "./parse.js";
 export { parseImageReference, parseRegistryReference, formatImageReference, formatRegistryReference, fullLocalName, type ImageReference, type RegistryReference } from "./reference.js";

@@ -127,6 +127,11 @@ export function withAnnotations(image: Image, annotations: Record<string, string
   return assembleImage({ ...parts, annotations: { ...(parts.annotations ?? {}), ...annotations } });
 }
 
+/** The manifest annotations are exactly `annotations` (OCI format only): none of the old ones stay. */
+export function replaceAnnotations(image: Image, annotations: Record<string, string>): Image {
+  return assembleImage({ ...partsOf(image), annotations });
+}
+
 /** The same image with another format's media types (layers and config blobs are unchanged). */
 export function withFormat(image: Image, format: ImageFormat): Image {
   if (formatOfMediaType(image.mediaType) === format) return image;

@@ -12,6 +12,9 @@ import { freePort, healthcheckRun, inspectImage, podman, podmanBuild, removeImag
 import { skipContainers, skipUnless } from "../support/tools.js";
 import { readElf } from "../../src/gobinary/index.js";
 import { ensureStandInImages } from "../support/standins.js";
+import { busyboxImage } from "../transports/fixture.js";
+import { withAnnotations, withConfig } from "../../src/image/mutate.js";
+import { writeOciLayout } from "../../src/transports/oci-layout.js";
 
 const temps: string[] = [];
 const images: string[] = [];
@@ -406,6 +409,31 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     await build([dir, "--base", `podman:${baseTag}`, "--arg=-w", "--tarball", withArg, "-t", "base-config-test"]);
     await podman(["load", "-i", withArg]);
     assert.equal((await podman(["run", "--rm", tag])).stdout.trim(), "0", "--arg -w: only the word count");
+  });
+
+  test("--base: what the base's manifest annotations, labels and author say of the base is not said of the image", { skip: skipUnless("skopeo") }, async () => {
+    const out = await temp("base-annotations");
+    // As official images describe themselves: OCI annotations on the manifest, the same as labels, and an author.
+    const about = {
+      "org.opencontainers.image.title": "busybox",
+      "org.opencontainers.image.description": "the base's own description",
+      "org.opencontainers.image.source": "https://example.com/base-image-repo",
+      "org.opencontainers.image.url": "https://example.com/base-image",
+    };
+    let base = await busyboxImage(join(out, "blobs"), { config: { Labels: about } });
+    base = withConfig(withAnnotations(base, about), { author: "Base Image Maintainers <base@example.com>" });
+    await writeOciLayout(join(out, "base"), base, { ref: "localhost/annotated-base:1" });
+    const layout = join(out, "layout");
+    await build([await fixture("cli-tool"), "--base", `oci:${join(out, "base")}`, "--oci-layout", layout, "--format", "oci", "--annotation", "org.opencontainers.image.title=wordcount"]);
+    const manifest = JSON.parse((await runTool("skopeo", ["inspect", "--raw", `oci:${layout}`])).stdout);
+    const config = JSON.parse((await runTool("skopeo", ["inspect", "--config", "--raw", `oci:${layout}`])).stdout);
+    assert.equal(manifest.annotations["org.opencontainers.image.title"], "wordcount", "--annotation is kept");
+    for (const key of ["org.opencontainers.image.description", "org.opencontainers.image.source", "org.opencontainers.image.url"]) {
+      assert.equal(manifest.annotations[key], undefined, `the base's ${key} is not the image's`);
+      assert.equal(config.config.Labels[key], undefined, `the base's ${key} label is not the image's`);
+    }
+    assert.equal(manifest.annotations["org.opencontainers.image.base.digest"], base.digest, "the base is named as the base");
+    assert.equal(config.author, undefined, "the base's author did not make this image");
   });
 
   test("env, entrypoint args, labels, user and assets from flags and slimgo.yaml reach the image, layered by change rate", { skip: skipUnless("skopeo", "umoci") }, async () => {
