@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   golang-go podman runc crun skopeo umoci docker-registry busybox-static
-  apache2-utils zip openssl ca-certificates tzdata gcc libc6-dev git chromium util-linux catatonit
+  apache2-utils zip openssl ca-certificates tzdata gcc libc6-dev git chromium util-linux catatonit zstd
 )
 # One probe per package: a command or file that exists once it is installed.
 declare -A PROBE=(
@@ -14,7 +14,7 @@ declare -A PROBE=(
   [docker-registry]=docker-registry [busybox-static]=/bin/busybox [apache2-utils]=htpasswd
   [zip]=zip [openssl]=openssl [ca-certificates]=/etc/ssl/certs/ca-certificates.crt
   [tzdata]=/usr/share/zoneinfo/Europe/Madrid [gcc]=gcc [libc6-dev]=/usr/include/stdio.h [git]=git [chromium]=chromium
-  [util-linux]=setsid [catatonit]=/usr/bin/catatonit
+  [util-linux]=setsid [catatonit]=/usr/bin/catatonit [zstd]=zstd
 )
 CONF=/etc/containers/containers.conf
 

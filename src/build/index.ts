@@ -18,6 +18,7 @@ import { displayModuleFile, displayModuleLine, displayPath } from "../fsutil/dis
 import { appendLayers, buildIndex, emptyImage, replaceAnnotations, withConfig, withFormat } from "../image/mutate.js";
 import { descriptorOf, type Descriptor, type HistoryEntry, type Image, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
 import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
+import { storedCompression } from "../image/layer.js";
 import { compressionId, layerFromFiles, tarDigest, type BuildCompression } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
 import { portsInImage, unsetPortNote } from "./ports.js";
@@ -177,7 +178,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
     const jobs = mains.flatMap((main) => platforms.map((platform) => ({ main, platform })));
     if (jobs.length !== 1) abandonGoBuild();
     const imageEnv = { ...(b.env ?? {}), ...(options.env ?? {}) };
-    const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options, imageEnv, analysis.root)]));
+    const zstdBase = base !== undefined && base.sources.imagesOf(base.image).some((i) => i.image.layers.some((l) => storedCompression(l) === "zstd"));
+    const plans = new Map(mains.map((main) => [main, imagePlanFor(main, options, imageEnv, analysis.root, zstdBase ? base.named : undefined)]));
     const stamped = new Map(mains.map((main) => [main, stampedVersionVariables(main, analysis.buildConfigVersionVariables, analysis.goMod.path)]));
     const compression = options.compression ?? "gzip";
     const layerOf = (entries: TarEntry[], format: ImageFormat, report: LayerReport, slot?: string) => cachedLayer(cache, entries, { format, compression }, report, slot);
@@ -266,7 +268,13 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       const notes: string[] = [];
       const { health, format } = plans.get(main)!;
       const args = options.args ?? b.args ?? defaultArgs(main, analysis.root, progress);
-      if (health && format === "oci") notes.push("OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it");
+      if (health && format === "oci") {
+        notes.push(
+          zstdBase && options.format !== "oci"
+            ? "the base's layers are zstd-compressed, which Docker-format images cannot carry, so the image is OCI, and podman runs no HEALTHCHECK from it (it reads it only from Docker-format images)"
+            : "OCI images cannot carry a HEALTHCHECK for podman (it reads it only from Docker-format images): use --format docker to keep it",
+        );
+      }
       if (format === "docker" && Object.keys(annotations).length > 0) notes.push(droppedAnnotationsNote(Object.keys(annotations), options.format === "docker"));
       const unsetPort = unsetPortNote(main.facts, imageEnv, analysis.root);
       if (unsetPort) notes.push(unsetPort);
@@ -420,9 +428,13 @@ function droppedAnnotationsNote(keys: string[], formatChosen: boolean): string {
 }
 
 /** What a program's image carries besides its binary: the health check, whether it needs slimgo's probe, and the format that keeps the check. */
-function imagePlanFor(main: MainPackage, options: BuildOptions, env: Record<string, string>, root: string): { health: string[] | undefined; needsProbe: boolean; format: ImageFormat } {
+/** `zstdBase` names a --base with zstd layers: Docker-format images cannot carry them, and Node 20 cannot recompress them. */
+function imagePlanFor(main: MainPackage, options: BuildOptions, env: Record<string, string>, root: string, zstdBase?: string): { health: string[] | undefined; needsProbe: boolean; format: ImageFormat } {
   const health = healthFor(main, portsInImage(main.facts, env), options.healthcheck, root);
-  const format: ImageFormat = options.format && options.format !== "auto" ? options.format : health ? "docker" : "oci";
+  if (zstdBase !== undefined && options.format === "docker") {
+    throw inputError(`${zstdBase}: its layers are zstd-compressed, which Docker-format images cannot carry: use --format oci, or a base with gzip layers`);
+  }
+  const format: ImageFormat = options.format && options.format !== "auto" ? options.format : health && zstdBase === undefined ? "docker" : "oci";
   return { health, needsProbe: health?.[0] === HEALTH_PROBE_PATH, format };
 }
 

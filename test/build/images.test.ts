@@ -4,7 +4,7 @@
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
@@ -13,7 +13,11 @@ import { skipContainers, skipUnless } from "../support/tools.js";
 import { readElf } from "../../src/gobinary/index.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { busyboxImage } from "../transports/fixture.js";
-import { withAnnotations, withConfig } from "../../src/image/mutate.js";
+import { appendLayers, emptyImage, withAnnotations, withConfig } from "../../src/image/mutate.js";
+import { layerFromFile } from "../../src/image/layer.js";
+import { sha256 } from "../../src/image/digest.js";
+import { layerFromFiles } from "../../src/tar/layer.js";
+import { hostPlatform } from "../../src/build/platforms.js";
 import { writeOciLayout } from "../../src/transports/oci-layout.js";
 
 const temps: string[] = [];
@@ -434,6 +438,45 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     }
     assert.equal(manifest.annotations["org.opencontainers.image.base.digest"], base.digest, "the base is named as the base");
     assert.equal(config.author, undefined, "the base's author did not make this image");
+  });
+
+  test("--base with zstd layers: an image with a health check is OCI, as Docker-format ones cannot carry zstd, and --format docker is refused", { skip: skipUnless("skopeo", "zstd") || skipContainers() }, async () => {
+    const out = await temp("zstd-base");
+    // As `buildx build --output compression=zstd` pushes: the base's one layer stored zstd-compressed.
+    const plain = await layerFromFiles(
+      [
+        { path: "bin/busybox", type: "file", mode: 0o755, sourcePath: "/bin/busybox" },
+        { path: "etc/passwd", type: "file", content: "root:x:0:0:root:/root:/sbin/nologin\n" },
+        { path: "etc/zstd-base", type: "file", content: "from the zstd layer\n" },
+        { path: "tmp", type: "dir", mode: 0o1777 },
+      ],
+      { mtime: 0, blobDir: join(out, "blobs"), compression: "none" },
+    );
+    const zstdPath = join(out, "layer.tar.zst");
+    await runTool("zstd", ["-q", "-o", zstdPath, plain.storedPath!]);
+    const zstdBytes = await readFile(zstdPath);
+    const layer = layerFromFile(zstdPath, { digest: sha256(zstdBytes), diffId: plain.diffId, size: (await stat(zstdPath)).size, mediaType: "application/vnd.oci.image.layer.v1.tar+zstd" });
+    const base = withConfig(appendLayers(emptyImage(hostPlatform()), [layer], { created_by: "zstd base" }), { config: { Env: ["PATH=/bin"] } });
+    await writeOciLayout(join(out, "base"), base);
+    const dir = await fixture("cli-tool");
+
+    const refused = await runSlimgo(["build", dir, "--base", `oci:${join(out, "base")}`, "--format", "docker", "--tarball", join(out, "docker.tar")]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /--base oci:.*: its layers are zstd-compressed, which Docker-format images cannot carry: use --format oci/);
+    assert.doesNotMatch(refused.stderr, /internal error|compiling/, "refused before compiling");
+
+    const tarball = join(out, "image.tar");
+    const r = await runSlimgo(["build", dir, "--base", `oci:${join(out, "base")}`, "--healthcheck", "http://127.0.0.1:8080/healthz", "--tarball", tarball, "--oci-layout", join(out, "layout"), "-t", "zstd-base-test"], { env: FIXED_TIME });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /the base's layers are zstd-compressed.*so the image is OCI/);
+    const manifest = JSON.parse((await runTool("skopeo", ["inspect", "--raw", `oci:${join(out, "layout")}`])).stdout);
+    assert.equal(manifest.mediaType, "application/vnd.oci.image.manifest.v1+json");
+    assert.equal(manifest.layers[0].mediaType, "application/vnd.oci.image.layer.v1.tar+zstd", "the base's layer as it was");
+    const tag = "localhost/wordcount:zstd-base-test";
+    images.push(tag);
+    await podman(["load", "-i", tarball]);
+    const marker = await podman(["run", "--rm", "--entrypoint", "/bin/busybox", tag, "cat", "/etc/zstd-base"]);
+    assert.equal(marker.stdout, "from the zstd layer\n", "podman decompressed the base's zstd layer under slimgo's");
   });
 
   test("env, entrypoint args, labels, user and assets from flags and slimgo.yaml reach the image, layered by change rate", { skip: skipUnless("skopeo", "umoci") }, async () => {
