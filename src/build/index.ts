@@ -34,7 +34,7 @@ import { LayerCache } from "./layer-cache.js";
 import { envLoginFitsBase } from "./registry-login.js";
 import { useWritableCacheDir } from "./cache-dir.js";
 import { sha256 } from "../image/digest.js";
-import { hostPlatform, parsePlatforms, platformKey } from "./platforms.js";
+import { baseRank, hostPlatform, parsePlatforms, platformKey } from "./platforms.js";
 import { readVersionInfo, type VersionInfo } from "./version-info.js";
 import { canonicalJsonBytes } from "../image/canonical-json.js";
 import { VERSION as SLIMGO_VERSION } from "../version.js";
@@ -373,15 +373,19 @@ async function openBase<T>(opening: Promise<T>, named: string): Promise<T> {
 }
 
 /**
- * The base's image for `platform`; for a variant the base does not list (linux/amd64/v3 on an
- * index of plain linux/amd64), the architecture's image without a variant, which every variant
- * runs. The image records the variant its binary was built for.
+ * The base's image for `platform`: its own variant, else the closest older one that a CPU running
+ * the binary runs (containerd's choice: arm/v6 for arm/v7, plain amd64 for amd64/v3), never a
+ * newer one. The image records the variant its binary was built for.
  */
 function baseImageFor(base: { image: ImageOrIndex; named: string; sources: typeof import("../sources/index.js") }, platform: Platform): Image {
-  const { imagesOf, pickPlatform } = base.sources;
-  const plain = platform.variant === undefined ? undefined : imagesOf(base.image).find((i) => i.platform.os === platform.os && i.platform.architecture === platform.architecture && !i.platform.variant);
-  const exact = imagesOf(base.image).find((i) => platformKey(i.platform) === platformKey(platform));
-  const image = exact?.image ?? plain?.image ?? pickPlatform(base.image, platform, base.named);
+  const { imagesOf, noImageFor } = base.sources;
+  let best: { image: Image; rank: number } | undefined;
+  for (const candidate of imagesOf(base.image)) {
+    const rank = baseRank(candidate.platform, platform);
+    if (rank !== undefined && (best === undefined || rank < best.rank)) best = { image: candidate.image, rank };
+  }
+  if (best === undefined) throw noImageFor(base.image, platform, base.named);
+  const image = best.image;
   return platform.variant === undefined || image.config.variant === platform.variant ? image : withConfig(image, { variant: platform.variant });
 }
 

@@ -80,6 +80,25 @@ function withSettingsVariant(platform: Platform, goSettings: Record<string, stri
   return platform;
 }
 
+/** What an entry without a variant is, as containerd reads it: arm is v7, arm64 v8, amd64 v1. */
+const DEFAULT_VARIANT: Record<string, string> = { amd64: "v1", arm: "v7", arm64: "v8" };
+
+/**
+ * How well an image for `candidate` serves as the base of a binary for `wanted`: 0 is the same
+ * variant, then each older variant the CPU also runs (arm/v7 takes v6, then v5; amd64/v3 takes
+ * v2, then v1), as containerd orders them; undefined when it does not run there (a newer variant,
+ * another architecture). Of two spellings of one variant (arm64, arm64/v8) the wanted one comes first.
+ */
+export function baseRank(candidate: Platform, wanted: Platform): number | undefined {
+  if (candidate.os !== wanted.os || candidate.architecture !== wanted.architecture) return undefined;
+  const spelling = candidate.variant === wanted.variant ? 0 : 1;
+  const order = VARIANTS[wanted.architecture]?.variants ?? [];
+  const has = order.indexOf(candidate.variant ?? DEFAULT_VARIANT[wanted.architecture] ?? "");
+  const needs = order.indexOf(wanted.variant ?? DEFAULT_VARIANT[wanted.architecture] ?? "");
+  if (has < 0 || needs < 0) return candidate.variant === wanted.variant ? 0 : undefined;
+  return has > needs ? undefined : 2 * (needs - has) + spelling;
+}
+
 export function platformKey(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }

@@ -97,8 +97,13 @@ export function pickPlatform(item: ImageOrIndex, wanted: Platform, what: string)
   const images = imagesOf(item);
   const found = images.find((i) => matches(i.platform, wanted));
   if (found !== undefined) return found.image;
-  const have = images.map((i) => platformString(i.platform)).join(", ");
-  throw inputError(`${what} has no ${platformString(wanted)} image (it has ${have || "none"}); pick one with --platform`);
+  throw noImageFor(item, wanted, what);
+}
+
+/** The usage error for an image or index that has no image for `wanted`, listing the platforms it has. */
+export function noImageFor(item: ImageOrIndex, wanted: Platform, what: string): SlimgoError {
+  const have = imagesOf(item).map((i) => platformString(i.platform)).join(", ");
+  return inputError(`${what} has no ${platformString(wanted)} image (it has ${have || "none"}); pick one with --platform`);
 }
 
 export interface PlatformImage {

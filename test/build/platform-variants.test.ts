@@ -9,10 +9,13 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
-import { goEnvFor, parsePlatforms } from "../../src/build/platforms.js";
+import { baseRank, goEnvFor, parsePlatforms, platformKey } from "../../src/build/platforms.js";
+import { appendLayers, buildIndex, emptyImage } from "../../src/image/mutate.js";
+import { layerFromFiles } from "../../src/tar/layer.js";
+import { writeOciLayout } from "../../src/transports/oci-layout.js";
 import { SlimgoError } from "../../src/errors.js";
 import { readOciLayout } from "../../src/transports/oci-layout.js";
-import { isImageIndex } from "../../src/image/types.js";
+import { isImageIndex, type Platform } from "../../src/image/types.js";
 import { walkLayer } from "../../src/tar/read.js";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { runTool } from "../support/podman.js";
@@ -141,4 +144,70 @@ test("a --base that lists plain linux/amd64 serves linux/amd64/v3, whose image r
   assert.equal(r.code, 0, r.stderr);
   const index = JSON.parse(await readFile(join(layout, "index.json"), "utf8")) as { manifests: { platform: Record<string, string> }[] };
   assert.deepEqual(index.manifests[0]!.platform, { architecture: "amd64", os: "linux", variant: "v3" });
+});
+
+test("a base image serves a binary's variant and older ones, nearest first; never a newer one, and a variant-less entry is the architecture's default", () => {
+  const p = (spec: string): Platform => {
+    const [os, architecture, variant] = spec.split("/");
+    return variant ? { os: os!, architecture: architecture!, variant } : { os: os!, architecture: architecture! };
+  };
+  const ranked = (wanted: string, have: string[]) =>
+    have
+      .map((h) => ({ h, rank: baseRank(p(h), p(wanted)) }))
+      .filter((r) => r.rank !== undefined)
+      .sort((a, b) => a.rank! - b.rank!)
+      .map((r) => r.h);
+  assert.deepEqual(ranked("linux/amd64/v3", ["linux/amd64", "linux/amd64/v4", "linux/amd64/v2", "linux/amd64/v3", "linux/arm64"]), ["linux/amd64/v3", "linux/amd64/v2", "linux/amd64"]);
+  assert.deepEqual(ranked("linux/amd64", ["linux/amd64/v3", "linux/amd64/v1", "linux/amd64"]), ["linux/amd64", "linux/amd64/v1"]);
+  assert.deepEqual(ranked("linux/arm/v7", ["linux/arm/v5", "linux/arm", "linux/arm/v6", "linux/arm64"]), ["linux/arm", "linux/arm/v6", "linux/arm/v5"], "plain arm is v7");
+  assert.deepEqual(ranked("linux/arm/v6", ["linux/arm/v7", "linux/arm", "linux/arm/v5"]), ["linux/arm/v5"]);
+  assert.deepEqual(ranked("linux/arm64", ["linux/arm64/v8", "linux/arm64"]), ["linux/arm64", "linux/arm64/v8"]);
+  assert.deepEqual(ranked("linux/arm64/v8", ["linux/arm64", "linux/arm64/v8"]), ["linux/arm64/v8", "linux/arm64"]);
+  assert.deepEqual(ranked("linux/s390x", ["linux/s390x", "windows/s390x"]), ["linux/s390x"]);
+});
+
+/** A base index of one tiny image per platform, each with a file that names its platform. */
+async function variantBase(dir: string, platforms: Platform[]): Promise<string> {
+  const images = await Promise.all(
+    platforms.map(async (platform) => {
+      const layer = await layerFromFiles([{ path: "etc/base-platform", type: "file", content: `${platformKey(platform)}\n` }], { mtime: 0, blobDir: join(dir, "blobs") });
+      return appendLayers(emptyImage(platform), [layer], { created_by: platformKey(platform) });
+    }),
+  );
+  const layout = join(dir, "base");
+  await writeOciLayout(layout, buildIndex(images));
+  return layout;
+}
+
+test("a --base picks, as containerd does, the closest older variant a newer one runs: arm/v7 takes arm/v6, arm/v6 never takes v7", { skip: skipUnless("go") }, async () => {
+  const out = await temp.make("slimgo-variant-older-");
+  const base = await variantBase(out, [
+    { os: "linux", architecture: "arm", variant: "v5" },
+    { os: "linux", architecture: "arm", variant: "v6" },
+    { os: "linux", architecture: "arm64" },
+  ]);
+  const dir = await fixture("cli-tool");
+  const layout = join(out, "layout");
+  const r = await runSlimgo(["build", dir, "--platform", "linux/arm,linux/arm64/v8", "--base", `oci:${base}`, "--oci-layout", layout, "-t", "1"]);
+  assert.equal(r.code, 0, r.stderr);
+  const index = await readOciLayout(layout);
+  assert.ok(isImageIndex(index));
+  assert.deepEqual(index.manifests.map((m) => m.descriptor.platform), [
+    { architecture: "arm", os: "linux", variant: "v7" },
+    { architecture: "arm64", os: "linux", variant: "v8" },
+  ]);
+  const basePlatform = async (image: (typeof index.manifests)[number]["image"]) => {
+    let content = "";
+    await walkLayer(image.layers[0]!, async (entry) => {
+      if (entry.header.path === "etc/base-platform") for await (const chunk of entry.chunks()) content += chunk.toString();
+    });
+    return content;
+  };
+  assert.equal(await basePlatform(index.manifests[0]!.image), "linux/arm/v6\n", "v6, the newest the v7 binary's CPU runs");
+  assert.equal(await basePlatform(index.manifests[1]!.image), "linux/arm64\n", "arm64 is arm64/v8");
+
+  const newer = await variantBase(join(out, "newer"), [{ os: "linux", architecture: "arm", variant: "v7" }]);
+  const refused = await runSlimgo(["build", dir, "--platform", "linux/arm/v6", "--base", `oci:${newer}`, "--oci-layout", join(out, "refused")]);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /^slimgo: --base oci:.* has no linux\/arm\/v6 image \(it has linux\/arm\/v7\); pick one with --platform$/m);
 });
