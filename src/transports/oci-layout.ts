@@ -69,7 +69,7 @@ export function selectEntry(index: IndexManifest, ref: string | undefined, what:
     if (entries.length === 0) throw inputError(`${what}: the layout holds no images`);
     // Several tags of one image (`-t a -t b`) are one image.
     if (entries.every((m) => m.digest === entries[0]!.digest)) return entries[0]!;
-    throw inputError(`${what}: the layout holds ${entries.length} images; add :REF, one of ${refNames(index).join(", ") || "(unnamed)"}`);
+    throw inputError(`${what}: the layout holds ${entries.length} images; ${howToPick(index)}`);
   }
   const exact = entries.filter((m) => m.annotations?.[REF_NAME_ANNOTATION] === ref);
   if (exact.length >= 1) return exact[exact.length - 1]!;
@@ -82,6 +82,15 @@ export function selectEntry(index: IndexManifest, ref: string | undefined, what:
   if (byDigest.length >= 1) return byDigest[0]!;
   if (byTag.length > 1) throw inputError(`${what}: "${ref}" matches ${byTag.length} images; give the full name`);
   throw inputError(`${what}: no image named "${ref}"; the layout has ${refNames(index).join(", ") || "only unnamed images"}`);
+}
+
+/** `add :REF, one of a, b`, and for images without a ref name (as `skopeo copy ... oci:DIR` writes them), their `@DIGEST`. */
+function howToPick(index: IndexManifest): string {
+  const names = refNames(index);
+  const unnamed = [...new Set(index.manifests.filter((m) => m.annotations?.[REF_NAME_ANNOTATION] === undefined).map((m) => m.digest))];
+  const byName = names.length > 0 ? `add :REF, one of ${names.join(", ")}` : "";
+  const byDigest = unnamed.length > 0 ? `add @DIGEST for one without a name: ${unnamed.map((d) => `@${d}`).join(", ")}` : "";
+  return [byName, byDigest].filter(Boolean).join("; or ");
 }
 
 function fullLocalNameOrSelf(ref: string): string {

@@ -11,6 +11,7 @@ import { SlimgoError } from "../../src/errors.js";
 import { skipUnless } from "../support/tools.js";
 import { runTool } from "../support/podman.js";
 import { busyboxImage } from "./fixture.js";
+import { runSlimgo } from "../support/cli.js";
 
 const work = mkdtempSync(join(tmpdir(), "slimgo-oci-layout-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -76,6 +77,24 @@ describe("OCI layout", () => {
     await writeOciLayout(dir, one, { ref: "app:other" });
     await assert.rejects(readOciLayout(dir), /holds 3 images; add :REF/);
     await assert.rejects(readOciLayout(dir, "3"), /no image named "3"/);
+  });
+
+  test("a layout of images without ref names, as skopeo copy to oci:DIR writes, says how to pick one: by @DIGEST", { skip: skipUnless("skopeo") }, async () => {
+    const dir = join(work, "unnamed");
+    const images = [await busyboxImage(blobs), await busyboxImage(blobs, { config: { Env: ["PATH=/bin", "MODE=unnamed"] } })];
+    for (const [i, image] of images.entries()) {
+      await writeOciLayout(join(work, `unnamed-source-${i}`), image, { ref: "app:1" });
+      await runTool("skopeo", ["copy", "-q", `oci:${join(work, `unnamed-source-${i}`)}:localhost/app:1`, `oci:${dir}`]);
+    }
+    assert.deepEqual((await listOciLayout(dir)).map((d) => d.annotations?.["org.opencontainers.image.ref.name"]), [undefined, undefined]);
+    const refused = await runSlimgo(["verify", `oci:${dir}`]);
+    assert.equal(refused.code, 2);
+    const digests = (await listOciLayout(dir)).map((d) => d.digest);
+    assert.match(refused.stderr, new RegExp(`the layout holds 2 images; add @DIGEST for one without a name: @${digests[0]}, @${digests[1]}$`, "m"));
+    await writeOciLayout(dir, images[0]!, { ref: "app:named" });
+    await assert.rejects(readOciLayout(dir), /holds 3 images; add :REF, one of localhost\/app:named; or add @DIGEST for one without a name: @sha256:[0-9a-f]{64}, @sha256/);
+    const picked = await runSlimgo(["verify", `oci:${dir}@${digests[1]}`, "--json"]);
+    assert.notEqual(picked.code, 2, picked.stderr);
   });
 
   test("the same inputs give a byte-identical layout", async () => {
