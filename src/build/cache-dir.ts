@@ -21,7 +21,8 @@ function configuredCacheDir(env: NodeJS.ProcessEnv): string {
  * The directories slimgo keeps under the cache, each made by the module that fills it: blobs,
  * layers and gzip-blocks (layer-cache.ts, gzip-block-cache.ts), go-binaries (go-output-cache.ts),
  * go-toolchains (go-toolchain.ts), go-build-plans (go-build-plan.ts), zoneinfo (go-zoneinfo.ts),
- * health-probes (go-build.ts), dependency-scans (analysis/dependency-scan-store.ts). A new one
+ * health-probes (go-build.ts), dependency-scans (analysis/dependency-scan-store.ts), base-files
+ * (base-files.ts). A new one
  * belongs here too.
  */
 export const CACHE_SUBDIRECTORIES = [
@@ -35,6 +36,7 @@ export const CACHE_SUBDIRECTORIES = [
   "zoneinfo",
   "health-probes",
   "dependency-scans",
+  "base-files",
 ] as const;
 
 /**

@@ -23,6 +23,7 @@ import { compressionId, layerFromFiles, tarDigest, type BuildCompression } from 
 import type { TarEntry } from "../tar/write.js";
 import { portsInImage, unsetPortNote } from "./ports.js";
 import { assetEntries, checkAssets, cleanAssetPath, keepingLowerDirectories, replacedLowerFiles } from "./assets.js";
+import { baseFiles, describeMissingBaseEntries, missingBaseEntries } from "./base-files.js";
 import { baseLayerEntries, describeBaseLayer, NONROOT_UID, stateDirectoryEntries, ZONEINFO_PATH } from "./base-layer.js";
 import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
 import { checkGoEnv } from "./go-env-guard.js";
@@ -222,7 +223,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
       const stateDirectories = main.facts.stateDirectories.map((d) => d.path);
       const made = (async () => {
         const layers: { layer: Layer; history: HistoryEntry }[] = [];
-        // A --base's directories are not read: of those an asset may name, /tmp is the one a non-root program needs as it was.
+        // Of the directories an asset may name, /tmp is the one a non-root program needs as it was (on a --base, as the base or slimgo's addition has it).
         let lower: TarEntry[] = [{ path: "tmp", type: "dir", mode: 0o1777 }, ...stateDirectoryEntries(stateDirectories)];
         if (!base) {
           const zoneinfoWanted = main.facts.needs.zoneinfo.needed && !main.facts.needs.zoneinfo.embeddedTzdata;
@@ -243,8 +244,16 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           // Another platform made it: this one's line says it was at hand.
           if (shared) report("base")(layer, undefined, "");
           layers.push({ layer, history: historyAt(describeBaseLayer(baseOptions)) });
-        } else if (stateDirectories.length > 0) {
-          layers.push({ layer: await layerOf(stateDirectoryEntries(stateDirectories), format, report("state directories")), history: historyAt(`slimgo build: ${stateDirectories.join(" ")} owned by ${NONROOT_UID}`) });
+        } else {
+          const files = await baseFiles(baseImageFor(base, platform));
+          const missing = files ? missingBaseEntries(files, (options.user ?? b.user) === undefined) : [];
+          if (missing.length > 0) {
+            lower = [...missing, ...lower];
+            layers.push({ layer: await layerOf(missing, format, report("base additions")), history: historyAt(describeMissingBaseEntries(missing)) });
+          }
+          if (stateDirectories.length > 0) {
+            layers.push({ layer: await layerOf(stateDirectoryEntries(stateDirectories), format, report("state directories")), history: historyAt(`slimgo build: ${stateDirectories.join(" ")} owned by ${NONROOT_UID}`) });
+          }
         }
         if (needsProbe) {
           const probe = await tracked(buildHealthProbe(go, platform, join(work, `probe-${main.binary}`), failed.signal));

@@ -4,7 +4,7 @@
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { copyModule, runSlimgo } from "../support/cli.js";
@@ -477,6 +477,39 @@ describe("slimgo build", { skip: skipUnless("go"), concurrency: 1 }, () => {
     await podman(["load", "-i", tarball]);
     const marker = await podman(["run", "--rm", "--entrypoint", "/bin/busybox", tag, "cat", "/etc/zstd-base"]);
     assert.equal(marker.stdout, "from the zstd layer\n", "podman decompressed the base's zstd layer under slimgo's");
+  });
+
+  test("--base without uid 65532 or /tmp (scratch-like, passwd whited out, alpine): slimgo adds them, so the user resolves and temp files work", { skip: skipUnless("skopeo") || skipContainers() }, async () => {
+    await ensureStandInImages();
+    const out = await temp("bare-base");
+    // What a Go service meets: os/user (pure Go, as CGO_ENABLED=0 builds it) reads /etc/passwd, os.CreateTemp needs /tmp.
+    const dir = join(out, "whoami");
+    await mkdir(dir);
+    await writeFile(join(dir, "go.mod"), "module example.com/whoami\n\ngo 1.19\n");
+    await writeFile(
+      join(dir, "main.go"),
+      'package main\n\nimport (\n\t"fmt"\n\t"os"\n\t"os/user"\n)\n\nfunc main() {\n\tu, err := user.Current()\n\tif err != nil {\n\t\tfmt.Println(err)\n\t\tos.Exit(1)\n\t}\n\tf, err := os.CreateTemp("", "x-*")\n\tif err != nil {\n\t\tfmt.Println(err)\n\t\tos.Exit(1)\n\t}\n\tos.Remove(f.Name())\n\tfmt.Println(u.Username, u.HomeDir, "temp file ok")\n}\n',
+    );
+    // Scratch plus CA certificates, and a passwd a later layer deletes (.wh.passwd).
+    const blobs = join(out, "blobs");
+    const lowerLayer = await layerFromFiles([{ path: "etc/passwd", type: "file", content: "root:x:0:0:root:/root:/sbin/nologin\n" }, { path: "etc/ssl/certs/ca-certificates.crt", type: "file", content: "" }], { mtime: 0, blobDir: blobs });
+    const whiteout = await layerFromFiles([{ path: "etc/.wh.passwd", type: "file", content: "" }], { mtime: 0, blobDir: blobs });
+    await writeOciLayout(join(out, "bare"), appendLayers(emptyImage(hostPlatform()), [lowerLayer, whiteout], [{ created_by: "certs" }, { created_by: "rm /etc/passwd" }]));
+    // podman adds a passwd entry for an unknown user itself; docker and Kubernetes do not: --passwd=false runs as they would.
+    const runs = async (base: string, name: string) => {
+      const tarball = join(out, `${name}.tar`);
+      await build([dir, "--base", base, "--tarball", tarball, "-t", name]);
+      const tag = `localhost/whoami:${name}`;
+      images.push(tag);
+      await podman(["load", "-i", tarball]);
+      return (await podman(["run", "--rm", "--passwd=false", tag], { allowFailure: true })).stdout.trim();
+    };
+    assert.equal(await runs(`oci:${join(out, "bare")}`, "slimgo-base-bare"), "nonroot /home/nonroot temp file ok");
+    assert.equal(await runs("podman:docker.io/library/alpine:3.20", "slimgo-base-alpine"), "nonroot /home/nonroot temp file ok");
+    const passwd = (await podman(["run", "--rm", "--passwd=false", "--entrypoint", "/bin/cat", "localhost/whoami:slimgo-base-alpine", "/etc/passwd"])).stdout;
+    assert.match(passwd, /^root:x:0:0:/m, "alpine's own users stay");
+    assert.match(passwd, /^nobody:/m);
+    assert.match(passwd, /^nonroot:x:65532:65532:nonroot:\/home\/nonroot:/m);
   });
 
   test("env, entrypoint args, labels, user and assets from flags and slimgo.yaml reach the image, layered by change rate", { skip: skipUnless("skopeo", "umoci") }, async () => {
