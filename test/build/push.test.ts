@@ -139,6 +139,27 @@ describe("slimgo build --push", { skip: skipUnless("go", "docker-registry", "sko
     assert.equal(app.Labels["org.opencontainers.image.base.name"], `${baseIn.host}/base/files:1`);
   });
 
+  test("a --base layer whose bytes do not match its digest fails the build with exit 2, and no output is written", async () => {
+    const registry = await startRegistry();
+    registries.push(registry);
+    const image = makeTestImage("base whose layer is corrupted on the way\n");
+    const client = new RegistryClient(registry.host, { insecure: true, credentials: null });
+    for (const blob of [image.layer, image.config]) await client.pushBlob("base/corrupt", blob);
+    await client.putManifest("base/corrupt", "1", image.manifest.bytes, image.manifest.mediaType);
+    // The registry serves the manifest as pushed; the proxy flips a byte of every blob it passes.
+    const proxy = await startFaultProxy(registry.host, (req) => (req.method === "GET" && req.path.includes(`/blobs/${image.layer.digest}`) ? "corrupt" : "pass"));
+    try {
+      const out = await mkdtemp(join(tmpdir(), "slimgo-corrupt-base-"));
+      temps.push(out);
+      const r = await runSlimgo(["build", module, "--base", `${proxy.host}/base/corrupt:1`, "--insecure-registry", proxy.host, "--oci-layout", join(out, "layout"), "--tarball", join(out, "image.tar")], { env });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^slimgo: 127\.0\.0\.1:\d+: blob sha256:[0-9a-f]{12} from base\/corrupt does not match its digest \(got sha256:[0-9a-f]{64}, \d+ bytes\)$/m);
+      assert.deepEqual(await readdir(out), [], "neither the layout nor the tarball");
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   test("a base image pushed to the registry first is used through --base, for the right platform", { skip: skipContainers() }, async () => {
     await ensureStandInImages();
     const registry = await startRegistry();
