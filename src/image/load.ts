@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import { ExitCode, SlimgoError } from "../errors.js";
 import { verifyBytes } from "./digest.js";
 import { layerFromOpener } from "./layer.js";
-import { isIndexMediaType, isManifestMediaType } from "./media-types.js";
+import { isIndexMediaType, isManifestMediaType, MediaType } from "./media-types.js";
 import { manifestKind, parseConfigFile, parseImageManifest, parseIndexManifest } from "./parse.js";
 import type { Descriptor, Image, ImageIndex, ImageOrIndex, IndexChild } from "./types.js";
 
@@ -56,7 +56,11 @@ export async function loadImage(reader: BlobReader, descriptor: Descriptor): Pro
   return imageFromManifestBytes(reader, await readVerified(reader, descriptor, "manifest"), descriptor);
 }
 
-/** Builds an ImageIndex from an index already read and verified; nested indexes are refused. */
+/**
+ * Builds an ImageIndex from an index already read and verified; nested indexes are refused. Its
+ * `manifests` are the images: an OCI artifact listed beside them (an SBOM or signature, whose
+ * config is not an image config) is left out, as it has no platform or file system to give.
+ */
 export async function indexFromBytes(reader: BlobReader, rawManifest: Buffer, descriptor: Descriptor): Promise<ImageIndex> {
   const index = parseIndexManifest(rawManifest, `${reader.what}: index ${descriptor.digest}`);
   const manifests: IndexChild[] = [];
@@ -64,7 +68,10 @@ export async function indexFromBytes(reader: BlobReader, rawManifest: Buffer, de
     if (isIndexMediaType(child.mediaType)) {
       throw new SlimgoError(`${reader.what}: index ${descriptor.digest} nests another index (${child.digest}); pick it by digest instead`, { exitCode: ExitCode.usage });
     }
-    manifests.push({ descriptor: child, image: await loadImage(reader, child) });
+    const raw = await readVerified(reader, child, "manifest");
+    const configType = parseImageManifest(raw, `${reader.what}: manifest ${child.digest}`).config.mediaType;
+    if (configType !== MediaType.ociConfig && configType !== MediaType.dockerConfig) continue;
+    manifests.push({ descriptor: child, image: await imageFromManifestBytes(reader, raw, child) });
   }
   return { mediaType: index.mediaType ?? descriptor.mediaType, rawManifest, digest: descriptor.digest, index, manifests };
 }

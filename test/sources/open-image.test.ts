@@ -124,6 +124,34 @@ describe("openImage with several platforms", { skip, concurrency: 1 }, () => {
     assert.deepEqual(JSON.parse(verified.stdout).reports.map((r: { platform: string }) => r.platform), ["linux/amd64", "linux/arm64"], "verify reports no unknown/unknown image");
   });
 
+  test("an OCI artifact in the index (an SBOM with the empty config) is not an image: the index still opens, without it", async () => {
+    const withArtifact = join(work, "with-artifact");
+    cpSync(layout, withArtifact, { recursive: true });
+    const blob = (bytes: Buffer) => {
+      writeFileSync(join(withArtifact, "blobs", "sha256", sha256(bytes).slice("sha256:".length)), bytes);
+      return { digest: sha256(bytes), size: bytes.length };
+    };
+    const sbom = blob(Buffer.from('{"spdxVersion":"SPDX-2.3"}'));
+    const empty = blob(Buffer.from("{}"));
+    const artifact = blob(Buffer.from(JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      artifactType: "application/spdx+json",
+      config: { mediaType: "application/vnd.oci.empty.v1+json", ...empty },
+      layers: [{ mediaType: "application/spdx+json", ...sbom }],
+    })));
+    const manifests = [...index.index.manifests, { mediaType: "application/vnd.oci.image.manifest.v1+json", artifactType: "application/spdx+json", ...artifact }];
+    const top = blob(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests })));
+    writeFileSync(join(withArtifact, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: "application/vnd.oci.image.index.v1+json", ...top, annotations: { "org.opencontainers.image.ref.name": "localhost/with-artifact:1" } }] }));
+
+    const item = await openImage(`oci:${withArtifact}`);
+    assert.ok(isImageIndex(item));
+    assert.equal(item.digest, top.digest);
+    assert.deepEqual(imagesOf(item).map((i) => platformString(i.platform)), ["linux/amd64", "linux/arm64"]);
+    const verified = await runSlimgo(["verify", `oci:${withArtifact}`, "--json"]);
+    assert.deepEqual(JSON.parse(verified.stdout).reports.map((r: { platform: string }) => r.platform), ["linux/amd64", "linux/arm64"], verified.stderr);
+  });
+
   test("a registry not named insecure is reached over HTTPS only, and failing that is exit 2", async () => {
     await assert.rejects(openImage(`${registry!.host}/slimgo-test/multi:1`), (e: unknown) => e instanceof SlimgoError && e.exitCode === 2);
   });
