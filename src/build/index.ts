@@ -393,7 +393,11 @@ function baseImageFor(base: { image: ImageOrIndex; named: string; sources: typeo
     const rank = baseRank(candidate.platform, platform);
     if (rank !== undefined && (best === undefined || rank < best.rank)) best = { image: candidate.image, rank };
   }
-  if (best === undefined) throw noImageFor(base.image, platform, base.named);
+  if (best === undefined) {
+    const newer = imagesOf(base.image).filter((i) => i.platform.os === platform.os && i.platform.architecture === platform.architecture).map((i) => platformKey(i.platform));
+    if (newer.length === 0) throw noImageFor(base.image, platform, base.named);
+    throw inputError(`${base.named} has no ${platformKey(platform)} image: its ${newer.join(", ")} need${newer.length === 1 ? "s" : ""} a newer CPU than a ${platformKey(platform)} binary does; build for that with --platform ${newer[0]}, or pick a base that has ${platformKey(platform)}`);
+  }
   const image = best.image;
   return platform.variant === undefined || image.config.variant === platform.variant ? image : withConfig(image, { variant: platform.variant });
 }

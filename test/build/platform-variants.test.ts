@@ -209,5 +209,8 @@ test("a --base picks, as containerd does, the closest older variant a newer one 
   const newer = await variantBase(join(out, "newer"), [{ os: "linux", architecture: "arm", variant: "v7" }]);
   const refused = await runSlimgo(["build", dir, "--platform", "linux/arm/v6", "--base", `oci:${newer}`, "--oci-layout", join(out, "refused")]);
   assert.equal(refused.code, 2, refused.stderr);
-  assert.match(refused.stderr, /^slimgo: --base oci:.* has no linux\/arm\/v6 image \(it has linux\/arm\/v7\); pick one with --platform$/m);
+  assert.match(refused.stderr, /^slimgo: --base oci:.* has no linux\/arm\/v6 image: its linux\/arm\/v7 needs a newer CPU than a linux\/arm\/v6 binary does; build for that with --platform linux\/arm\/v7, or pick a base that has linux\/arm\/v6$/m);
+  const elsewhere = await runSlimgo(["build", dir, "--platform", "linux/s390x", "--base", `oci:${newer}`, "--oci-layout", join(out, "refused")]);
+  assert.equal(elsewhere.code, 2, elsewhere.stderr);
+  assert.match(elsewhere.stderr, /^slimgo: --base oci:.* has no linux\/s390x image \(it has linux\/arm\/v7\); pick one with --platform$/m);
 });
