@@ -57,7 +57,8 @@ export function mergeDockerignore(existing: string, options: DockerignoreOptions
 
 function takenBack(patterns: readonly string[], options: DockerignoreOptions): { kept: ContextInput[]; lines: string[] } {
   const matcher = dockerignoreMatcher(patterns);
-  const kept = (options.inputs ?? []).filter((input) => input.files.some((f) => matcher.isIgnored(f)));
+  // An embed that matches nothing yet (a front end's output, built before docker build) is judged by its pattern.
+  const kept = (options.inputs ?? []).filter((input) => (input.files.length > 0 ? input.files : [input.pattern]).some((f) => matcher.isIgnored(f)));
   const lines = kept.map((input) => `!${input.pattern}`);
   if (options.vendored && matcher.isIgnored("vendor/modules.txt")) lines.push("!vendor");
   return { kept, lines };

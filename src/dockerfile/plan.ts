@@ -11,6 +11,7 @@ import { chooseGoVersion } from "./builder-go-version.js";
 import { planModuleFetch, vendoredPrivateModules, type ModuleFetchPlan } from "./module-fetch.js";
 import type { ModuleFetchSettings } from "../analysis/module-fetch-settings.js";
 import { runTimeFiles, type RunTimeFile, type RunTimeFileLeftOut } from "../analysis/run-time-files.js";
+import { embeddedFiles } from "../analysis/embeds.js";
 
 /** One choice the generator made, why, and the source lines behind it. */
 export interface Decision {
@@ -189,6 +190,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
     const unprobed = program.health.kind === "none" && options.healthPath === undefined && !program.main.facts.tlsServer ? program.main.facts.unresolvedHealthRoutes?.[0] : undefined;
     if (unprobed) warnings.push(`${displayModuleLine(analysis.root, unprobed.evidence)}: ${program.main.binary}: ${unresolvedHealthReason(unprobed, analysis.root)}`);
     warnings.push(...missingCommandWarnings(program, analysis.root));
+    for (const warning of unbuiltEmbedWarnings(program.main, analysis.root)) if (!warnings.includes(warning)) warnings.push(warning);
     for (const d of program.runTimeFilesLeftOut) {
       const warning = `${displayModuleLine(analysis.root, d.read.evidence)}: ${program.main.binary} reads ${d.read.path} from disk at run time, not embedded, and the image does not have it: it ${d.why}`;
       if (!warnings.includes(warning)) warnings.push(warning);
@@ -456,6 +458,19 @@ export function missingCommandWarnings(program: Pick<ProgramPlan, "main" | "runt
         ? `${at}, which ${program.runtimeImage} has only if the runtime stage installs it: add it there (${program.runtime === "alpine" ? "apk add --no-cache" : "apt-get install -y --no-install-recommends"}), or the call fails at run time`
         : `${at}, which ${program.runtimeImage} does not have, so the call fails at run time: use --runtime debian or --runtime alpine and install it in the runtime stage`;
     });
+}
+
+/** A warning per //go:embed pattern that matches no file in the module: go build fails until something (a front end's build) writes them. */
+function unbuiltEmbedWarnings(main: MainPackage, root: string): string[] {
+  return main.facts.embeds.flatMap((directive) =>
+    directive.patterns
+      .filter((pattern) => embeddedFiles(root, directive, pattern).length === 0)
+      .map(
+        (pattern) =>
+          `${displayModuleLine(root, directive.evidence)}: //go:embed ${pattern} matches no files yet, and go build fails without them ("pattern ${pattern.replace(/^all:/, "")}: no matching files found"): ` +
+          `the Dockerfile does not make them; write them (the front end's build) before docker build`,
+      ),
+  );
 }
 
 /** `value` (a port, or an address with one) with `port` instead: ":8080" → ":9000", "8080" → "9000". */

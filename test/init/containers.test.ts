@@ -305,6 +305,22 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.deepEqual(seen.filter((l) => /^\/ctx\/(bin|\.env|\.git)\b/.test(l)), []);
   });
 
+  test("embed of a front end's output that is not built yet when init runs: init says the build needs it, and once built the context keeps it", async () => {
+    const dir = await copyModule("embed");
+    dirs.push(dir);
+    await rename(join(dir, "dist"), join(dir, "dist.built"));
+    const init = await runSlimgo(["init", "--no-compose", dir], { cwd: dir });
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stderr, /^warning: main\.go:21: \/\/go:embed dist matches no files yet, and go build fails without them \("pattern dist: no matching files found"\): the Dockerfile does not make them; write them \(the front end's build\) before docker build$/m);
+    await rename(join(dir, "dist.built"), join(dir, "dist"));
+    await writeFile(join(dir, "Dockerfile.context"), "FROM docker.io/library/alpine:3.20\nCOPY . /ctx\nRUN find /ctx -type f | sort\n");
+    const tag = "localhost/slimgo-test/embed-unbuilt-context:init";
+    images.push(tag);
+    const built = await podmanBuild({ context: dir, dockerfile: join(dir, "Dockerfile.context"), tag, noCache: true });
+    const seen = built.stdout.split("\n").filter((l) => l.startsWith("/ctx/"));
+    assert.ok(seen.includes("/ctx/dist/index.html"), `the .dockerignore drops what //go:embed dist needs:\n${await readFile(join(dir, ".dockerignore"), "utf8")}`);
+  });
+
   test("embed with the project's own .containerignore: init adds to it what podman needs, since podman reads it instead of .dockerignore", async () => {
     const dir = await copyModule("embed");
     dirs.push(dir);
