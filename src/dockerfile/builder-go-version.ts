@@ -39,8 +39,11 @@ export interface BuilderUses {
 /** The builder's Go version, with the decision that explains it. */
 export function chooseGoVersion(analysis: ModuleAnalysis, uses: BuilderUses, decisions: Decision[]): string {
   const { toolchain, toolchainEvidence, go, goEvidence } = analysis.goMod;
-  const from =
-    toolchain && toolchainEvidence
+  // go uses a toolchain line only when it is newer than the go line.
+  const staleToolchain = toolchain && toolchainEvidence && go && goEvidence && compareGoVersions(toolchain, go) < 0;
+  const from = staleToolchain
+    ? { version: go, reason: `the go line needs Go ${go} or newer; the toolchain line names an older release, ${toolchain}, which go ignores`, evidence: [goEvidence, toolchainEvidence] }
+    : toolchain && toolchainEvidence
       ? { version: toolchain, reason: "the toolchain line names the exact Go release", evidence: [toolchainEvidence] }
       : go && goEvidence
         ? { version: go, reason: "the go line is the oldest Go that builds the module", evidence: [goEvidence] }
@@ -50,7 +53,7 @@ export function chooseGoVersion(analysis: ModuleAnalysis, uses: BuilderUses, dec
     decisions.push({ topic: "Go version", choice: from.version, reason: from.reason, evidence: from.evidence });
     return from.version;
   }
-  const line = toolchain && toolchainEvidence ? `the toolchain line names ${from.version}` : `the go line says ${from.version}, the oldest Go that builds the module`;
+  const line = toolchain && toolchainEvidence && !staleToolchain ? `the toolchain line names ${from.version}` : `the go line says ${from.version}, the oldest Go that builds the module`;
   decisions.push({
     topic: "Go version",
     choice: floor.version,

@@ -88,3 +88,13 @@ test("every go build flag and GO* build arg the generator writes has a first rel
     }
   }
 });
+
+test("a toolchain line older than the go line (go 1.22.0, toolchain go1.21.5) gets the go line's release: golang images set GOTOOLCHAIN=local, so Go 1.21.5 would refuse the module", () => {
+  const p = plan(goMod("1.22.0", { toolchain: "1.21.5" }));
+  assert.equal(p.goVersion, "1.22.0");
+  assert.match(generateDockerfile(p), /^ARG GO_VERSION=1\.22\.0$/m);
+  const decision = versionDecision(p);
+  assert.match(decision.reason, /^the go line needs Go 1\.22\.0 or newer; the toolchain line names an older release, 1\.21\.5, which go ignores$/);
+  assert.deepEqual(decision.evidence, [ev("go.mod", 3), ev("go.mod", 4)]);
+  assert.equal(plan(goMod("1.21", { toolchain: "1.22.3" })).goVersion, "1.22.3", "a newer toolchain line still wins");
+});
