@@ -148,6 +148,8 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
   const versionDecision: Decision[] = [];
   const goVersion = chooseGoVersion(analysis, { cgo, settings: moduleFetch?.args.map((a) => a.name) ?? [] }, versionDecision);
   decisions.unshift(...versionDecision);
+  const chosen = options.all || options.main ? undefined : defaultProgramDecision(analysis);
+  if (chosen) decisions.unshift(chosen);
 
   const { inside, outside } = localReplaces(analysis);
   const warnings = analysis.vendored
@@ -239,6 +241,21 @@ export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: s
   if (analysis.primary) return [analysis.primary];
   const known = analysis.mainPackages.map((m) => `./${m.dir}`).join(", ");
   throw inputError(`${displayPath(analysis.root)}: several main packages and none is primary (${known}): ${options.howToChoose ?? "pass --main ./cmd/NAME, or --all for one target each"}`);
+}
+
+/** Which of several main packages init builds when none was named, and how to build the others. */
+function defaultProgramDecision(analysis: ModuleAnalysis): Decision | undefined {
+  const primary = analysis.primary;
+  if (!primary || analysis.mainPackages.length < 2) return undefined;
+  const others = analysis.mainPackages.filter((m) => m !== primary).map((m) => `./${m.dir}`);
+  const why = primary.dir === "." ? "the module root is a main package" : `${primary.dir} is named after the module (${analysis.goMod.path})`;
+  const listed = others.length === 1 ? `${others[0]} is a main package too` : `${others.slice(0, -1).join(", ")} and ${others.at(-1)} are main packages too`;
+  return {
+    topic: "program",
+    choice: primary.dir === "." ? "." : `./${primary.dir}`,
+    reason: `${why}; ${listed}: --main ${others[0]} builds ${others.length === 1 ? "it" : "one of them"} instead, --all one target each`,
+    evidence: [primary.evidence],
+  };
 }
 
 /** A package directory as the module's main packages name it: "cmd/api" for ./cmd/api/, "." for the root. */

@@ -416,3 +416,12 @@ test("run inside a main package's directory, init plans that program; --main is 
   const fromRoot = await runSlimgo(["init", "--dry-run", "--main", "./cmd/api", join(dir, "cmd", "worker")]);
   assert.match(first(fromRoot), /\(\.\/cmd\/api → api\)/, "--main names the program, whichever directory init was given");
 });
+
+test("a root main beside cmd/api and cmd/worker: init builds the root and says which others there are and how to build them", async () => {
+  const dir = await fixture("multi-cmd");
+  await writeFile(join(dir, "main.go"), 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("multi")\n}\n');
+  const r = await runSlimgo(["init", "--dry-run", dir], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout.split("\n")[0] ?? "", /\(\. → multi\)/);
+  assert.match(r.stdout, /^ {2}program +\.: the module root is a main package; \.\/cmd\/api and \.\/cmd\/worker are main packages too: --main \.\/cmd\/api builds one of them instead, --all one target each \(main\.go:5\)$/m);
+});
