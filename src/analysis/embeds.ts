@@ -3,6 +3,7 @@ import { readdirSync } from "node:fs";
 import { join, posix } from "node:path";
 import { callArguments, isQualified, type GoSourceFile } from "./go-source.js";
 import { evidenceAt } from "./evidence.js";
+import { flagCall } from "./server.js";
 import type { DataDirectory, EmbedDirective } from "./types.js";
 
 export function embedDirectives(files: GoSourceFile[]): EmbedDirective[] {
@@ -74,12 +75,42 @@ const DISK_READS: { pkg: string; names: RegExp }[] = [
   { pkg: "text/template", names: /^(ParseGlob|ParseFiles)$/ },
 ];
 
-/** The first path literal of a read: `"dir/file"` or `filepath.Join("dir", …)`. */
-function pathArgument(src: GoSourceFile, start: number): string | undefined {
+/**
+ * The first path literal of a read: `"dir/file"`, `filepath.Join("dir", …)`, or the default of the
+ * string flag the argument is (`*configPath`, `configPath`), with the line that flag is declared on.
+ */
+function pathArgument(src: GoSourceFile, arg: { start: number; end: number }): { path: string; line?: number } | undefined {
   const t = src.tokens;
-  if (t[start]?.kind === "string") return t[start]!.value;
+  const start = arg.start;
+  if (t[start]?.kind === "string") return { path: t[start]!.value };
   const isJoin = isQualified(src, start, "path/filepath", "Join") || isQualified(src, start, "path", "Join");
-  if (isJoin && t[start + 3]?.value === "(" && t[start + 4]?.kind === "string") return t[start + 4]!.value;
+  if (isJoin && t[start + 3]?.value === "(" && t[start + 4]?.kind === "string") return { path: t[start + 4]!.value };
+  const name = t[arg.end - 1];
+  const plain = arg.end - start === 1 || (arg.end - start === 2 && t[start]!.value === "*");
+  if (plain && name?.kind === "ident") {
+    const flag = stringFlagDefault(src, name.value);
+    if (flag) return { path: flag.value, line: flag.line };
+  }
+  return undefined;
+}
+
+/** The default of the string flag `name` holds: `name := flag.String("config", "app.json", …)` or `flag.StringVar(&name, "config", "app.json", …)`, in this file. */
+function stringFlagDefault(src: GoSourceFile, name: string): { value: string; line: number } | undefined {
+  const t = src.tokens;
+  for (let i = 0; i < t.length; i++) {
+    const isVar = flagCall(src, i, /^StringVar$/);
+    if (!isVar && !flagCall(src, i, /^String$/)) continue;
+    const args = callArguments(t, i + 3);
+    if (isVar) {
+      const target = args[0];
+      if (!target || t[target.start]?.value !== "&" || target.end - target.start !== 2 || t[target.start + 1]?.value !== name) continue;
+    } else {
+      const assigned = [":=", "="].includes(t[i - 1]?.value ?? "") ? t[i - 2] : undefined;
+      if (assigned?.kind !== "ident" || assigned.value !== name || t[i - 3]?.value === ",") continue;
+    }
+    const dflt = args[isVar ? 2 : 1];
+    if (dflt && dflt.end - dflt.start === 1 && t[dflt.start]!.kind === "string") return { value: t[dflt.start]!.value, line: t[dflt.start]!.line };
+  }
   return undefined;
 }
 
@@ -100,11 +131,12 @@ export function dataDirectories(files: GoSourceFile[], embeds: EmbedDirective[])
     src.tokens.forEach((tok, i) => {
       if (!DISK_READS.some((r) => isQualified(src, i, r.pkg, r.names)) || src.tokens[i + 3]?.value !== "(") return;
       const arg = callArguments(src.tokens, i + 3)[0];
-      const p = arg ? pathArgument(src, arg.start) : undefined;
+      const found = arg ? pathArgument(src, arg) : undefined;
+      const p = found?.path;
       if (!p || p.startsWith("/") || p === "." || p === "" || /^[a-z]+:/.test(p)) return;
       if (covered(p, embeds) || seen.has(p)) return;
       seen.add(p);
-      out.push({ path: p, evidence: evidenceAt(src, tok.line) });
+      out.push({ path: p, evidence: evidenceAt(src, found.line ?? tok.line) });
     });
   }
   return out;

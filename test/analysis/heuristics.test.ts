@@ -750,6 +750,27 @@ describe("embeds and data directories", () => {
     assert.deepEqual(embeds.map((e) => [e.patterns, e.evidence.line]), [[["assets/*", "all:migrations"], 8]]);
     assert.deepEqual(dataDirectories(files, embeds).map((d) => [d.path, d.evidence.line]), [["public", 13], ["views", 14]]);
   });
+
+  test("a read of a string flag is a read of the flag's default, with the flag's line as evidence", () => {
+    const files = go(
+      "package main",
+      'import (\n\t"flag"\n\t"os"\n)', // 2-5
+      "var rules string",
+      "func main() {",
+      '\tconfigPath := flag.String("config", "config/app.json", "configuration")', // 8
+      '\tflag.StringVar(&rules, "rules", "rules", "rule directory")', // 9
+      '\tlogPath := flag.String("log", "/var/log/app.log", "log file")',
+      '\tout := flag.String("out", "", "output")',
+      "\tflag.Parse()",
+      "\tos.ReadFile(*configPath)",
+      "\tos.ReadDir(rules)",
+      "\tos.Open(*logPath)",
+      "\tos.Open(*out)",
+      "\tos.Open(*other)",
+      "}",
+    );
+    assert.deepEqual(dataDirectories(files, []).map((d) => [d.path, d.evidence.line]), [["config/app.json", 8], ["rules", 9]]);
+  });
 });
 
 describe("cgo", () => {

@@ -321,6 +321,28 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.ok(seen.includes("/ctx/dist/index.html"), `the .dockerignore drops what //go:embed dist needs:\n${await readFile(join(dir, ".dockerignore"), "utf8")}`);
   });
 
+  test("config-flag: the configuration file a flag's default names is in the image, so the program starts, serves it, exposes metrics beside it and is healthy", async () => {
+    const dir = await copyModule("config-flag");
+    dirs.push(dir);
+    const init = await runSlimgo(["init", "--no-compose", dir], { cwd: dir });
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stdout, /^\s+data\s+COPY config\/gateway\.json to \/app\/config\/gateway\.json: the program reads config\/gateway\.json from disk at run time.*\(main\.go:20\)$/m);
+    const tag = "localhost/slimgo-test/config-flag:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const container = await runContainer({ image: tag, ports: { 8080: port, 9153: metricsPort } });
+    try {
+      const answer = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5_000) }).catch(async (e: Error) => assert.fail(`${e.message}: ${await container.logs()}`));
+      assert.equal(await answer.text(), await readFile(join(dir, "config/gateway.json"), "utf8"));
+      assert.equal(await waitForHttp(`http://127.0.0.1:${metricsPort}/metrics`), 200, "the metrics port is exposed");
+      const health = await healthcheckRun(container.id);
+      assert.ok(health.healthy, `HEALTHCHECK passes in the image: ${health.output}`);
+    } finally {
+      await container.remove();
+    }
+  });
+
   test("embed with the project's own .containerignore: init adds to it what podman needs, since podman reads it instead of .dockerignore", async () => {
     const dir = await copyModule("embed");
     dirs.push(dir);
