@@ -60,7 +60,8 @@ export async function analyze(dir: string, options: AnalyzeOptions = {}): Promis
   };
   const cache = new SourceCache(root);
   const useGoList = (options.engine ?? "auto") !== "scanner";
-  const listOptions = { goBinary: options.goBinary ?? "go", vendored: vendor.vendored, useWorkspace: goWork !== undefined };
+  // A vendored module builds with the workspace off (go build -mod=vendor refuses workspace mode): listed the same way.
+  const listOptions = { goBinary: options.goBinary ?? "go", vendored: vendor.vendored, useWorkspace: goWork !== undefined && !vendor.vendored };
 
   let engine: AnalysisEngine = "scanner";
   let listed: GoListing | undefined;

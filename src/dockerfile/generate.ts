@@ -34,7 +34,7 @@ function buildStage(plan: DockerfilePlan, cgo: boolean): string[] {
   const probes = plan.programs.some((p) => p.health.kind === "probe");
   if (probes) lines.push(...probeBuild(cgo));
   lines.push("WORKDIR /src");
-  if (plan.goWorkOff) lines.push("# go.work uses directories outside the build context: build from go.mod alone.", "ENV GOWORK=off");
+  if (plan.goWorkOff) lines.push(`# ${plan.goWorkOff}`, "ENV GOWORK=off");
   if (plan.downloadModules) {
     if (plan.moduleFetch) lines.push(...moduleFetchSetup(plan.moduleFetch));
     lines.push("# Modules download in their own step, before the source arrives, so source edits reuse it.");

@@ -80,8 +80,8 @@ export interface DockerfilePlan {
   moduleFetch?: ModuleFetchPlan;
   /** go.mod files of modules replaced by directories inside the module ("tools/go.mod"): the download step needs them. */
   replacedGoMods: string[];
-  /** The module's go.work uses directories outside the build context: the build stage sets GOWORK=off. */
-  goWorkOff: boolean;
+  /** Why the build stage sets GOWORK=off (the go.work in the build context uses directories outside it, or the module is vendored); absent: it does not. */
+  goWorkOff?: string;
   /** What the Dockerfile cannot do, for the user to fix (a replace that points outside the build context). */
   warnings: string[];
   /** https URL of the repository, for the org.opencontainers.image.source label. */
@@ -160,13 +160,18 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
           `run go mod vendor (vendor/ then holds it), or build from a directory that holds both modules`,
       );
   // A go.work in the build context that uses a directory outside it makes go build fail there
-  // ("open /shared/go.mod"): the image builds with the workspace off, from go.mod alone.
-  let goWorkOff = false;
+  // ("open /shared/go.mod"), and any go.work makes go build -mod=vendor fail ("-mod may only be set
+  // to readonly"): the image builds with the workspace off, from go.mod (and vendor/) alone.
+  let goWorkOff: string | undefined;
   if (analysis.goWork) {
     const workFile = path.resolve(analysis.root, analysis.goWork.file);
     const outsideUses = analysis.goWork.uses.filter((use) => isOutsideModule(analysis.root, path.resolve(path.dirname(workFile), use.dir)));
-    goWorkOff = !isOutsideModule(analysis.root, workFile) && outsideUses.length > 0;
-    if (goWorkOff) {
+    const inContext = !isOutsideModule(analysis.root, workFile);
+    if (inContext && analysis.vendored) {
+      goWorkOff = "go build -mod=vendor refuses workspace mode: build from go.mod and vendor/.";
+      decisions.push({ topic: "workspace", choice: "GOWORK=off in the build stage", reason: `${analysis.goWork.file} is in the build context, and go build -mod=vendor refuses workspace mode: the image builds from go.mod and vendor/`, evidence: analysis.goWork.uses.slice(0, 1).map((u) => u.evidence) });
+    } else if (inContext && outsideUses.length > 0) {
+      goWorkOff = "go.work uses directories outside the build context: build from go.mod alone.";
       decisions.push({ topic: "workspace", choice: "GOWORK=off in the build stage", reason: `${analysis.goWork.file} is in the build context and uses ${outsideUses.map((u) => u.dir).join(", ")}, outside it, where go build in the image cannot look: the image builds from go.mod alone`, evidence: outsideUses.map((u) => u.evidence) });
     }
   }
@@ -211,7 +216,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
     hasGoSum: options.hasGoSum,
     ...(moduleFetch ? { moduleFetch } : {}),
     replacedGoMods: inside.map((r) => `${replacementDir(analysis.root, r.newPath)}/go.mod`),
-    goWorkOff,
+    ...(goWorkOff ? { goWorkOff } : {}),
     warnings,
     sourceUrl: sourceUrlOf(analysis.goMod.path),
     programs,

@@ -285,6 +285,21 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.match(run.stdout, /gopher/);
   });
 
+  test("vendored with a go.work in the module: go build -mod=vendor refuses workspace mode, so the image builds with GOWORK=off, and go list reads the module as the image builds it", async () => {
+    const dir = await copyModule("vendored");
+    dirs.push(dir);
+    await writeFile(join(dir, "go.work"), "go 1.19\n\nuse .\n");
+    const init = await runSlimgo(["init", dir], { cwd: dir });
+    assert.equal(init.code, 0, init.stderr);
+    assert.doesNotMatch(init.stderr, /go list failed/);
+    assert.match(init.stdout, /^ {2}workspace +GOWORK=off in the build stage: go\.work is in the build context, and go build -mod=vendor refuses workspace mode: the image builds from go\.mod and vendor\/ \(go\.work:3\)$/m);
+    const tag = "localhost/slimgo-test/vendored-go-work:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true });
+    const run = await podman(["run", "--rm", tag, "-name", "gopher"]);
+    assert.match(run.stdout, /gopher/);
+  });
+
   // The generated Dockerfile bind-mounts the context, which buildah fills without reading
   // .dockerignore (BuildKit reads it), so a COPY shows what a builder takes from the context.
   test("embed: the .dockerignore init writes keeps the embedded dist/ in the context and build output, .env and .git out", async () => {
