@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { inputError } from "../errors.js";
 import { readModLines } from "./gomod.js";
-import { readRequiredFile } from "./module-files.js";
+import { readOptionalFile, readRequiredFile } from "./module-files.js";
 import type { GoWorkFile } from "./types.js";
 
 const GO_WORK_VERBS = new Set(["go", "toolchain", "godebug", "use", "replace"]);
@@ -42,4 +42,15 @@ export function readGoWork(root: string): GoWorkFile | undefined {
   if (!found) return undefined;
   const rel = path.relative(root, found).split(path.sep).join("/");
   return parseGoWork(readRequiredFile(found, rel, "make it readable"), rel);
+}
+
+/** The module path in the go.mod of a workspace's `use` directory; undefined when it has none or Go could not read it either. */
+export function workspaceModulePath(dir: string): string | undefined {
+  const text = readOptionalFile(path.join(dir, "go.mod"));
+  if (text === undefined) return undefined;
+  try {
+    return readModLines(text, "go.mod").find((l) => l.verb === "module")?.args[0];
+  } catch {
+    return undefined;
+  }
 }

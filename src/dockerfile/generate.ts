@@ -35,8 +35,8 @@ function buildStage(plan: DockerfilePlan, cgo: boolean): string[] {
   if (probes) lines.push(...probeBuild(cgo));
   lines.push("WORKDIR /src");
   if (plan.goWorkOff) lines.push(`# ${plan.goWorkOff}`, "ENV GOWORK=off");
+  if (plan.moduleFetch) lines.push(...moduleFetchSetup(plan.moduleFetch));
   if (plan.downloadModules) {
-    if (plan.moduleFetch) lines.push(...moduleFetchSetup(plan.moduleFetch));
     lines.push("# Modules download in their own step, before the source arrives, so source edits reuse it.");
     lines.push("RUN --mount=type=cache,target=/go/pkg/mod \\");
     if (plan.moduleFetch) lines.push(`    --mount=type=secret,id=${NETRC_SECRET.id},target=${NETRC_SECRET.target} \\`);
@@ -131,6 +131,8 @@ function goBuild(plan: DockerfilePlan, program: ProgramPlan): string[] {
   const ldflags = ["-s", "-w", ...program.versionArgs.map((v) => `-X ${v.symbol}=\${${v.arg}}`)].join(" ");
   const mounts = [
     ...(plan.vendored ? [] : ["--mount=type=cache,target=/go/pkg/mod"]),
+    // With no download step of its own (a go.work provides a required module), go build downloads.
+    ...(plan.moduleFetch && !plan.downloadModules ? [`--mount=type=secret,id=${NETRC_SECRET.id},target=${NETRC_SECRET.target}`] : []),
     "--mount=type=cache,target=/root/.cache/go-build",
     "--mount=type=bind,target=/src",
   ];

@@ -61,7 +61,7 @@ export function planModuleFetch(goMod: GoModFile, settings: ModuleFetchSettings,
   }
   decisions.push({
     topic: "module fetch",
-    choice: `~/.netrc as the build secret "${NETRC_SECRET.id}", mounted at ${NETRC_SECRET.target} for go mod download only`,
+    choice: `~/.netrc as the build secret "${NETRC_SECRET.id}", mounted at ${NETRC_SECRET.target} for the module download only`,
     reason: `${privateModules.length > 0 ? `${list(privateModules.map((m) => m.path))} ${privateModules.length === 1 ? "is" : "are"} private` : "modules come through a company proxy"}; ` +
       `a build secret never lands in a layer (an ARG or COPY of a token would): build with ${NETRC_BUILD_COMMAND} (podman build takes the same flag); without the secret the build still runs, for public modules`,
     evidence,

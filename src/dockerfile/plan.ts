@@ -1,7 +1,8 @@
 import path from "node:path";
-import { isOutsideModule, localReplaces, replacementDir } from "../analysis/local-replaces.js";
+import { isDirectoryReplacement, isOutsideModule, localReplaces, replacementDir } from "../analysis/local-replaces.js";
+import { workspaceModulePath } from "../analysis/gowork.js";
 import { stampedVersionVariables } from "../analysis/version-vars.js";
-import type { Evidence, MainPackage, ModuleAnalysis, ProgramFacts, StateDirectory, UnresolvedHealthRoute, VersionVariable } from "../analysis/types.js";
+import type { Evidence, GoModRequire, GoWorkFile, MainPackage, ModuleAnalysis, ProgramFacts, StateDirectory, UnresolvedHealthRoute, VersionVariable } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
 import { displayModuleFile, displayModuleLine, displayPath } from "../fsutil/display-path.js";
@@ -130,18 +131,29 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
     evidence: [],
   });
 
-  const downloadModules = !analysis.vendored && analysis.goMod.requires.length > 0;
+  const requiresModules = !analysis.vendored && analysis.goMod.requires.length > 0;
+  const provided = requiresModules ? workspaceProvidedModules(analysis) : [];
+  const downloadModules = requiresModules && provided.length === 0;
   decisions.push(
     analysis.vendored
       ? { topic: "modules", choice: "vendored: no download step", reason: "vendor/ is in the build context and go build uses it", evidence: analysis.vendorEvidence ? [analysis.vendorEvidence] : [] }
-      : downloadModules
+      : provided.length > 0
+        ? {
+            topic: "modules",
+            choice: "downloaded by go build, no download step of their own",
+            reason:
+              `${analysis.goWork!.file} provides ${provided.map((p) => `${p.require.path} from ${p.use.dir}`).join(", ")}, which go.mod requires without a replace, and go mod download reads go.mod alone, ` +
+              `so it would look ${provided.map((p) => `${p.require.path} ${p.require.version}`).join(", ")} up in the module proxy instead`,
+            evidence: provided.flatMap((p) => [p.use.evidence, p.require.evidence]),
+          }
+        : downloadModules
         ? { topic: "modules", choice: "go mod download in its own cached step", reason: "go.mod and go.sum are mounted before the source, so a source edit does not refetch modules", evidence: analysis.goMod.requires.slice(0, 3).map((r) => r.evidence) }
         : { topic: "modules", choice: "no download step", reason: "go.mod requires no modules", evidence: [analysis.goMod.pathEvidence] },
   );
 
   const settings = options.moduleFetch ?? {};
   // The Debian (cgo) builder has git; the Alpine one does not.
-  const moduleFetch = downloadModules ? planModuleFetch(analysis.goMod, settings, { hasGit: cgo }, decisions) : undefined;
+  const moduleFetch = requiresModules ? planModuleFetch(analysis.goMod, settings, { hasGit: cgo }, decisions) : undefined;
   const vendoredPrivate = analysis.vendored ? vendoredPrivateModules(analysis.goMod, settings) : undefined;
   if (vendoredPrivate) decisions.push(vendoredPrivate);
   // Decided last, from what the Dockerfile uses, and explained first.
@@ -246,6 +258,27 @@ export function selectMainPackages(analysis: ModuleAnalysis, options: { main?: s
   if (analysis.primary) return [analysis.primary];
   const known = analysis.mainPackages.map((m) => `./${m.dir}`).join(", ");
   throw inputError(`${displayPath(analysis.root)}: several main packages and none is primary (${known}): ${options.howToChoose ?? "pass --main ./cmd/NAME, or --all for one target each"}`);
+}
+
+/**
+ * Requirements a go.work in the build context provides from one of its `use` directories, with no
+ * directory replace in go.mod: go mod download, which reads go.mod alone, would look them up (and
+ * Go's go mod download does not resolve them from the workspace either), while go build in the
+ * workspace takes them from their directories. None when the image builds with the workspace off.
+ */
+function workspaceProvidedModules(analysis: ModuleAnalysis): { require: GoModRequire; use: GoWorkFile["uses"][number] }[] {
+  const goWork = analysis.goWork;
+  if (!goWork || analysis.vendored) return [];
+  const workDir = path.dirname(path.resolve(analysis.root, goWork.file));
+  if (isOutsideModule(analysis.root, workDir)) return [];
+  const uses = goWork.uses.map((use) => ({ use, dir: path.resolve(workDir, use.dir) }));
+  if (uses.some((u) => isOutsideModule(analysis.root, u.dir))) return [];
+  const replaced = new Set(analysis.goMod.replaces.filter(isDirectoryReplacement).map((r) => r.oldPath));
+  const byPath = new Map(uses.filter((u) => path.relative(analysis.root, u.dir) !== "").map((u) => [workspaceModulePath(u.dir), u.use]));
+  return analysis.goMod.requires.flatMap((require) => {
+    const use = byPath.get(require.path);
+    return use && !replaced.has(require.path) ? [{ require, use }] : [];
+  });
 }
 
 /** Which of several main packages init builds when none was named, and how to build the others. */

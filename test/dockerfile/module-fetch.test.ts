@@ -6,6 +6,7 @@ import { planDockerfile } from "../../src/dockerfile/plan.js";
 import { generateDockerfile } from "../../src/dockerfile/generate.js";
 import { withoutCredentials } from "../../src/dockerfile/module-fetch.js";
 import { mainPackage, moduleAnalysis } from "../support/analysis.js";
+import { makeContext } from "../lint/support/context.js";
 
 const require = (path: string, line: number): GoModRequire => ({ path, version: "v1.0.0", indirect: false, evidence: { file: "go.mod", line } });
 const goMod = (requires: GoModRequire[]) => ({ path: "example.com/app", pathEvidence: { file: "go.mod", line: 1 }, go: "1.19", goEvidence: { file: "go.mod", line: 3 }, requires, replaces: [] });
@@ -85,4 +86,13 @@ test("a setting with a space is a quoted ARG default", () => {
 test("only non-default settings count: GONOPROXY and GONOSUMDB default to GOPRIVATE, an empty GOPROXY is the default", () => {
   assert.deepEqual(Object.keys(nonDefault({ GOPROXY: "https://proxy.golang.org,direct", GOSUMDB: "sum.golang.org", GOPRIVATE: "", GONOPROXY: "", GONOSUMDB: "", GOINSECURE: "" })), []);
   assert.deepEqual(Object.keys(nonDefault({ GOPROXY: "", GOPRIVATE: "a.example", GONOPROXY: "a.example", GONOSUMDB: "b.example" })), ["GOPRIVATE", "GONOSUMDB"]);
+});
+
+test("a private module beside one a go.work in the module provides: no download step, so go build, which downloads, gets the ARGs and the netrc secret", () => {
+  const root = makeContext({ "go.work": "go 1.19\n\nuse (\n\t.\n\t./lib\n)\n", "lib/go.mod": "module example.com/lib\n\ngo 1.19\n" });
+  const goWork = { file: "go.work", uses: [{ dir: ".", evidence: { file: "go.work", line: 4 } }, { dir: "./lib", evidence: { file: "go.work", line: 5 } }] };
+  const analysis = moduleAnalysis([mainPackage(".", "app")], { root, goWork, goMod: goMod([require("example.com/lib", 5), require("github.com/acme/private", 6)]) });
+  const text = generateDockerfile(planDockerfile(analysis, { hasGoSum: true, moduleFetch: settings({ GOPRIVATE: "github.com/acme/*" }) }));
+  assert.doesNotMatch(text, /go mod download/);
+  assert.match(text, /^ARG GOPRIVATE=github\.com\/acme\/\*\n(#.*\n)+RUN --mount=type=cache,target=\/go\/pkg\/mod \\\n    --mount=type=secret,id=netrc,target=\/root\/\.netrc \\\n(.*\n)*?    go build /m);
 });

@@ -198,6 +198,30 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.equal(run.stdout.trim(), "3");
   });
 
+  test("a go.work in the module that provides a required module (no replace in go.mod): the image builds in workspace mode, with no download step that would look the module up", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "slimgo-workspace-"));
+    dirs.push(dir);
+    const files: Record<string, string> = {
+      "go.mod": "module example.com/app\n\ngo 1.19\n\nrequire example.com/lib v0.0.0\n",
+      "go.work": "go 1.19\n\nuse (\n\t.\n\t./lib\n)\n",
+      "main.go": 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/lib"\n)\n\nfunc main() {\n\tfmt.Println(lib.Greeting())\n}\n',
+      "lib/go.mod": "module example.com/lib\n\ngo 1.19\n",
+      "lib/lib.go": 'package lib\n\n// Greeting is what the app prints.\nfunc Greeting() string { return "hello from the workspace" }\n',
+    };
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(join(dir, path, ".."), { recursive: true });
+      await writeFile(join(dir, path), content);
+    }
+    const init = await runSlimgo(["init", "--no-compose", dir], { cwd: dir });
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stdout, /^ {2}modules +downloaded by go build, no download step of their own: go\.work provides example\.com\/lib from \.\/lib, which go\.mod requires without a replace, and go mod download reads go\.mod alone, so it would look example\.com\/lib v0\.0\.0 up in the module proxy instead \(go\.work:5, go\.mod:5\)$/m);
+    const tag = "localhost/slimgo-test/go-work-provides:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true });
+    const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, tag]);
+    assert.equal(run.stdout.trim(), "hello from the workspace");
+  });
+
   test("cli-tool: a non-server CLI gets no EXPOSE or HEALTHCHECK and runs as non-root", async () => {
     const dir = await copyModule("cli-tool");
     dirs.push(dir);
