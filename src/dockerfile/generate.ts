@@ -123,8 +123,17 @@ function rootfsDir(plan: DockerfilePlan, program: ProgramPlan): string {
   const kindOf = (p: ProgramPlan) => `${p.makeTmp}-${p.writePasswd}-${p.stateDirectories.map((d) => d.path).join(",")}`;
   const kinds = plan.programs.filter(needsRootfs).map(kindOf);
   if (new Set(kinds).size <= 1) return "/rootfs";
-  if (program.stateDirectories.length > 0) return `/rootfs/program/${program.main.binary}`;
+  if (program.stateDirectories.length > 0) return `/rootfs/program/${program.name}`;
   return `/rootfs/shared/${program.makeTmp ? "tmp" : ""}${program.makeTmp && program.writePasswd ? "-" : ""}${program.writePasswd ? "passwd" : ""}`;
+}
+
+/**
+ * Where the build stage leaves `program`'s binary: /out/BINARY, or, when two programs' binaries have
+ * one name (cmd/api and tools/api) and one would overwrite the other, /out/NAME for each (names are unique).
+ */
+function buildOutput(plan: DockerfilePlan, program: ProgramPlan): string {
+  const binaries = plan.programs.map((p) => p.main.binary);
+  return `/out/${new Set(binaries).size < binaries.length ? program.name : program.main.binary}`;
 }
 
 function goBuild(plan: DockerfilePlan, program: ProgramPlan): string[] {
@@ -142,7 +151,7 @@ function goBuild(plan: DockerfilePlan, program: ProgramPlan): string[] {
     `RUN ${mounts[0]} \\`,
     ...mounts.slice(1).map((m) => `    ${m} \\`),
     `    ${env} \\`,
-    `    go build${vendor} -trimpath -ldflags="${ldflags}" -o /out/${program.main.binary} ${program.buildTarget}`,
+    `    go build${vendor} -trimpath -ldflags="${ldflags}" -o ${buildOutput(plan, program)} ${program.buildTarget}`,
   ];
 }
 
@@ -189,7 +198,7 @@ function runtimeStage(plan: DockerfilePlan, program: ProgramPlan): string[] {
     for (const d of program.runTimeFiles) lines.push(d.directory ? `COPY ${d.path}/ ./${d.path}/` : `COPY ${d.path} ./${d.path}`);
   }
   if (program.health.kind === "probe") lines.push(`COPY --from=build ${HEALTH_PROBE_BUILD_OUTPUT} ${HEALTH_PROBE_PATH}`);
-  lines.push(`COPY --from=build /out/${program.main.binary} ${program.binaryPath}`);
+  lines.push(`COPY --from=build ${buildOutput(plan, program)} ${program.binaryPath}`);
   lines.push(`USER ${NONROOT_USER}`);
   if (program.portVariable !== undefined) lines.push(`ENV ${program.portVariable}=${program.portValue ?? program.port}`);
   if (program.port !== undefined) lines.push(`EXPOSE ${[program.port, ...program.otherPorts].join(" ")}`);

@@ -222,6 +222,25 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.equal(run.stdout.trim(), "hello from the workspace");
   });
 
+  test("--all with two main packages whose binaries have one name (cmd/api, tools/api): each image runs its own program", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "slimgo-same-binary-"));
+    dirs.push(dir);
+    await writeFile(join(dir, "go.mod"), "module example.com/samebinary\n\ngo 1.19\n");
+    for (const parent of ["cmd", "tools"]) {
+      await mkdir(join(dir, parent, "api"), { recursive: true });
+      await writeFile(join(dir, parent, "api", "main.go"), `package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("${parent}/api")\n}\n`);
+    }
+    const init = await runSlimgo(["init", "--all", "--no-compose", dir]);
+    assert.equal(init.code, 0, init.stderr);
+    for (const [target, program] of [["api", "cmd/api"], ["api-2", "tools/api"]] as const) {
+      const tag = `localhost/slimgo-test/same-binary-${target}:init`;
+      images.push(tag);
+      await podmanBuild({ context: dir, tag, target, noCache: true });
+      const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, tag]);
+      assert.equal(run.stdout.trim(), program, `the ${target} image runs ./${program}:\n${await readFile(join(dir, "Dockerfile"), "utf8")}`);
+    }
+  });
+
   test("cli-tool: a non-server CLI gets no EXPOSE or HEALTHCHECK and runs as non-root", async () => {
     const dir = await copyModule("cli-tool");
     dirs.push(dir);
