@@ -147,5 +147,9 @@ function goListFailure(err: unknown, fellBack = true): string {
   if (e.code === "ENOENT") return `go is not installed${fellBack ? `${instead} of go list` : ""}`;
   if (e.killed) return `go list timed out${instead}`;
   const detail = String(e.stderr || e.message || err).trim().split("\n").map((l) => l.trim()).join(" ").slice(0, 300);
-  return `go list failed (${detail})${instead}`;
+  // Go before 1.21 rejects what newer go.mod files say; the image's builder is chosen from go.mod, not from this go.
+  const tooOld = /unknown directive: toolchain|invalid go version '\d+\.\d+\.\d+[^']*': must match format/.test(detail)
+    ? "; the go command here is older than Go 1.21, the first to read toolchain lines and go lines like 1.22.0: the Dockerfile's Go version comes from go.mod all the same"
+    : "";
+  return `go list failed (${detail})${instead}${tooOld}`;
 }

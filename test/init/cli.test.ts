@@ -425,3 +425,11 @@ test("a root main beside cmd/api and cmd/worker: init builds the root and says w
   assert.match(r.stdout.split("\n")[0] ?? "", /\(\. → multi\)/);
   assert.match(r.stdout, /^ {2}program +\.: the module root is a main package; \.\/cmd\/api and \.\/cmd\/worker are main packages too: --main \.\/cmd\/api builds one of them instead, --all one target each \(main\.go:5\)$/m);
 });
+
+test("a go.mod newer than the go here (toolchain line, go 1.22.0): the warning says the local go is too old to read it, and the image's builder still follows go.mod", async () => {
+  const dir = await fixture("toolchain-line");
+  const r = await runSlimgo(["init", "--dry-run", dir], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^warning: go list failed \(.*unknown directive: toolchain\): used slimgo's scanner of Go source instead; the go command here is older than Go 1\.21, the first to read toolchain lines and go lines like 1\.22\.0: the Dockerfile's Go version comes from go\.mod all the same$/m);
+  assert.match(r.stdout, /^ {2}Go version +1\.21\.5: the toolchain line names the exact Go release \(go\.mod:6\)$/m);
+});
