@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { join, posix } from "node:path";
 import { callArguments, isQualified, type GoSourceFile } from "./go-source.js";
 import { evidenceAt } from "./evidence.js";
-import { flagCall } from "./server.js";
+import { envLookups, flagCall } from "./server.js";
 import type { DataDirectory, EmbedDirective } from "./types.js";
 
 export function embedDirectives(files: GoSourceFile[]): EmbedDirective[] {
@@ -77,7 +77,8 @@ const DISK_READS: { pkg: string; names: RegExp }[] = [
 
 /**
  * The first path literal of a read: `"dir/file"`, `filepath.Join("dir", …)`, or the default of the
- * string flag the argument is (`*configPath`, `configPath`), with the line that flag is declared on.
+ * string flag (`*configPath`) or environment variable (`configFile`) the argument holds, with the
+ * line of that default.
  */
 function pathArgument(src: GoSourceFile, arg: { start: number; end: number }): { path: string; line?: number } | undefined {
   const t = src.tokens;
@@ -88,8 +89,19 @@ function pathArgument(src: GoSourceFile, arg: { start: number; end: number }): {
   const name = t[arg.end - 1];
   const plain = arg.end - start === 1 || (arg.end - start === 2 && t[start]!.value === "*");
   if (plain && name?.kind === "ident") {
-    const flag = stringFlagDefault(src, name.value);
-    if (flag) return { path: flag.value, line: flag.line };
+    const given = stringFlagDefault(src, name.value) ?? environmentDefault(src, name.value);
+    if (given) return { path: given.value, line: given.line };
+  }
+  return undefined;
+}
+
+/** The default of the environment variable `name` is set from: `name := getenv("CONFIG_FILE", "app.json")`, or `os.Getenv` and a later `name = "app.json"`. */
+function environmentDefault(src: GoSourceFile, name: string): { value: string; line: number } | undefined {
+  const t = src.tokens;
+  for (let i = 1; i < t.length - 2; i++) {
+    if (t[i]!.kind !== "ident" || t[i]!.value !== name || ![":=", "="].includes(t[i + 1]!.value) || [".", ","].includes(t[i - 1]!.value)) continue;
+    const lookup = envLookups(src).find((e) => e.evidence.line === t[i + 2]!.line && e.defaultEvidence);
+    if (lookup) return { value: lookup.default!, line: lookup.defaultEvidence!.line };
   }
   return undefined;
 }

@@ -771,6 +771,25 @@ describe("embeds and data directories", () => {
     );
     assert.deepEqual(dataDirectories(files, []).map((d) => [d.path, d.evidence.line]), [["config/app.json", 8], ["rules", 9]]);
   });
+
+  test("a read of a variable set from the environment is a read of its default, with the default's line as evidence", () => {
+    const files = go(
+      "package main",
+      'import "os"',
+      "func main() {",
+      '	settings := getenv("SETTINGS_FILE", "settings.json")', // 4
+      '	routes := os.Getenv("ROUTES")',
+      '	if routes == "" {',
+      '		routes = "config/routes.txt"', // 7
+      "	}",
+      '	secret := os.Getenv("SECRET_FILE")',
+      "	os.ReadFile(settings)",
+      "	os.Open(routes)",
+      "	os.Open(secret)",
+      "}",
+    );
+    assert.deepEqual(dataDirectories(files, []).map((d) => [d.path, d.evidence.line]), [["settings.json", 4], ["config/routes.txt", 7]]);
+  });
 });
 
 describe("cgo", () => {

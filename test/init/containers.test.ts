@@ -379,7 +379,7 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.ok(seen.includes("/ctx/dist/index.html"), `the .dockerignore drops what //go:embed dist needs:\n${await readFile(join(dir, ".dockerignore"), "utf8")}`);
   });
 
-  test("config-flag: the configuration file a flag's default names is in the image, so the program starts, serves it, exposes metrics beside it and is healthy", async () => {
+  test("config-flag: the files a flag's default and an environment variable's default name are in the image, so the program starts, serves them, exposes metrics beside it and is healthy", async () => {
     const dir = await copyModule("config-flag");
     dirs.push(dir);
     const init = await runSlimgo(["init", "--no-compose", dir], { cwd: dir });
@@ -393,6 +393,7 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     try {
       const answer = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5_000) }).catch(async (e: Error) => assert.fail(`${e.message}: ${await container.logs()}`));
       assert.equal(await answer.text(), await readFile(join(dir, "config/gateway.json"), "utf8"));
+      assert.equal(await (await fetch(`http://127.0.0.1:${port}/routes`)).text(), await readFile(join(dir, "config/routes.txt"), "utf8"));
       assert.equal(await waitForHttp(`http://127.0.0.1:${metricsPort}/metrics`), 200, "the metrics port is exposed");
       const health = await healthcheckRun(container.id);
       assert.ok(health.healthy, `HEALTHCHECK passes in the image: ${health.output}`);
