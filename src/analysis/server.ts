@@ -148,7 +148,9 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
       if (tok.kind === "string" && ADDRESS.test(tok.value) && isListenAddress(t, i)) {
         // `addr = ":8080"` re-assigns a variable: most often the default when a config or flag left it empty.
         const fallback = t[i - 1]?.value === "=" && t[i - 2]?.value !== "Addr";
-        out.push({ port: portOf(tok.value)!, source: "literal", ...(fallback ? { fallback: true } : {}), ...loopback(tok.value), evidence: evidenceAt(src, tok.line) });
+        // `net.ListenPacket("udp", ":53")`: the network argument before the address.
+        const udp = t[i - 1]?.value === "," && /^udp[46]?$/.test(t[i - 2]?.value ?? "") && t[i - 2]?.kind === "string";
+        out.push({ port: portOf(tok.value)!, source: "literal", ...(fallback ? { fallback: true } : {}), ...loopback(tok.value), ...(udp ? { udp: true } : {}), evidence: evidenceAt(src, tok.line) });
       }
       if (flagCall(src, i, /^(String|StringVar|Int|IntVar|Uint|UintVar)$/)) {
         const args = callArguments(t, i + 3);
@@ -174,7 +176,7 @@ export function listeningPorts(files: GoSourceFile[]): ListeningPort[] {
   }
   const unique = new Map<string, ListeningPort>();
   for (const p of out.sort((a, b) => compareEvidence(a.evidence, b.evidence))) {
-    const key = `${p.port}|${p.source}|${p.envVar ?? ""}`;
+    const key = `${p.port}|${p.source}|${p.envVar ?? ""}|${p.udp ? "udp" : "tcp"}`;
     if (!unique.has(key)) unique.set(key, p);
   }
   return [...unique.values()];

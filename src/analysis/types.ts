@@ -99,6 +99,8 @@ export interface ListeningPort {
   fallback?: true;
   /** The address as written when it is on the loopback interface only ("localhost:8080", "127.0.0.1:8080"): unreachable from outside a container. */
   loopback?: string;
+  /** A UDP listener (`net.ListenPacket("udp", ":53")`): exposed and published as PORT/udp. */
+  udp?: true;
   evidence: Evidence;
 }
 

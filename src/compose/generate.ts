@@ -56,7 +56,7 @@ function appService(app: ComposeApp, plan: ComposePlan): Record<string, unknown>
   if (plan.buildSecrets.length > 0) build.secrets = plan.buildSecrets.map((b) => b.name);
   const s: Record<string, unknown> = { build };
   if (app.tool) s.profiles = ["tools"];
-  if (app.published.length > 0) s.ports = app.published.map((p) => `127.0.0.1:${p.host}:${p.container}`);
+  if (app.published.length > 0) s.ports = app.published.map((p) => `127.0.0.1:${p.host}:${p.container}${p.udp ? "/udp" : ""}`);
   if (Object.keys(app.environment).length > 0) s.environment = app.environment;
   if (app.secrets.length > 0) s.secrets = app.secrets;
   if (app.volumes.length > 0) s.volumes = app.volumes.map((v) => `${v.volume}:${v.path}`);

@@ -15,8 +15,8 @@ export interface ComposeApp {
   /** Dockerfile target: "runtime" for one program, the binary name with --all. */
   target: string;
   program: ProgramPlan;
-  /** Host ports published on 127.0.0.1, each mapped to a port the program listens on (its service port first). */
-  published: { host: number; container: number }[];
+  /** Host ports published on 127.0.0.1, each mapped to a port the program listens on (its service port first); udp for a UDP listener. */
+  published: { host: number; container: number; udp?: true }[];
   /** Values null pass the variable through from the shell running compose. */
   environment: Record<string, string | null>;
   secrets: string[];
@@ -69,7 +69,8 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
     secrets.set(recipe.password.secret, secretFile(recipe.password.secret, options.password(recipe.password)));
   }
 
-  const takenPorts = new Set<number>();
+  // "8080/tcp", "53/udp": a host port is taken per protocol.
+  const takenPorts = new Set<string>();
   const apps: ComposeApp[] = dockerfile.programs.map((program) => {
     const name = program.name;
     const who = single ? "" : `${name}: `;
@@ -92,11 +93,12 @@ export function planCompose(analysis: ModuleAnalysis, dockerfile: DockerfilePlan
     if (app.tool) {
       decisions.push({ topic: `${who}compose`, choice: "profile tools", reason: "neither a server nor a long-running process: `docker compose run` it instead of starting it with `up`", evidence: [program.main.evidence] });
     }
-    for (const container of program.port !== undefined ? [program.port, ...program.otherPorts] : []) {
-      let host = container;
-      while (takenPorts.has(host)) host++;
-      takenPorts.add(host);
-      app.published.push({ host, container });
+    for (const exposed of program.exposedPorts) {
+      const [container, protocol = "tcp"] = exposed.split("/") as [string, string?];
+      let host = Number(container);
+      while (takenPorts.has(`${host}/${protocol}`)) host++;
+      takenPorts.add(`${host}/${protocol}`);
+      app.published.push({ host, container: Number(container), ...(protocol === "udp" ? { udp: true as const } : {}) });
     }
     const wired = new Set<string>();
     for (const s of services) {

@@ -201,7 +201,7 @@ function runtimeStage(plan: DockerfilePlan, program: ProgramPlan): string[] {
   lines.push(`COPY --from=build ${buildOutput(plan, program)} ${program.binaryPath}`);
   lines.push(`USER ${NONROOT_USER}`);
   if (program.portVariable !== undefined) lines.push(`ENV ${program.portVariable}=${program.portValue ?? program.port}`);
-  if (program.port !== undefined) lines.push(`EXPOSE ${[program.port, ...program.otherPorts].join(" ")}`);
+  if (program.exposedPorts.length > 0) lines.push(`EXPOSE ${program.exposedPorts.join(" ")}`);
   const health = healthcheck(program);
   if (health) lines.push(health);
   lines.push(`ENTRYPOINT ${jsonArray([program.binaryPath])}`);

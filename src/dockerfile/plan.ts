@@ -2,7 +2,7 @@ import path from "node:path";
 import { isDirectoryReplacement, isOutsideModule, localReplaces, replacementDir } from "../analysis/local-replaces.js";
 import { workspaceModulePath } from "../analysis/gowork.js";
 import { stampedVersionVariables } from "../analysis/version-vars.js";
-import type { Evidence, GoModRequire, GoWorkFile, MainPackage, ModuleAnalysis, ProgramFacts, StateDirectory, UnresolvedHealthRoute, VersionVariable } from "../analysis/types.js";
+import type { Evidence, GoModRequire, GoWorkFile, ListeningPort, MainPackage, ModuleAnalysis, ProgramFacts, StateDirectory, UnresolvedHealthRoute, VersionVariable } from "../analysis/types.js";
 import type { RuntimeName } from "./runtimes.js";
 import { inputError } from "../errors.js";
 import { displayModuleFile, displayModuleLine, displayPath } from "../fsutil/display-path.js";
@@ -53,6 +53,8 @@ export interface ProgramPlan {
   port?: number;
   /** The other ports it listens on (a metrics or admin server beside the service), exposed too. */
   otherPorts: number[];
+  /** port and otherPorts as EXPOSE and compose name them: `1053/udp` for a UDP listener, both forms for a port taken with TCP and UDP. */
+  exposedPorts: string[];
   /** The variable the program reads its port from, when the image sets it (ENV): it has no default, or --port moves it. */
   portVariable?: string;
   /** The value the image gives portVariable, when not just the port (":9000" for an address variable). */
@@ -429,7 +431,7 @@ function planProgram(main: MainPackage, name: string, options: PlanOptions, seve
   } else if (port !== undefined && unsetVariable !== undefined) {
     decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}, ENV ${unsetVariable.name}=${port}`, reason: `${givenAs(options, "port")}; the program reads its port from ${unsetVariable.name}, which has no default, so the image sets it`, evidence: [unsetVariable.evidence] });
   } else if (port !== undefined) {
-    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${port}`, reason: options.port ? givenAs(options, "port") : describePortSource(portFact!), evidence: portFact && !options.port ? [portFact.evidence] : [] });
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${exposedForms(port, f.ports).join(" ")}`, reason: options.port ? givenAs(options, "port") : describePortSource(portFact!), evidence: portFact && !options.port ? [portFact.evidence] : [] });
   } else if (unsetVariable !== undefined) {
     decisions.push({ topic: `${who}port`, choice: "none", reason: `the program reads its port from ${unsetVariable.name}, which has no default: pass --port N to EXPOSE N and set ENV ${unsetVariable.name}=N`, evidence: [unsetVariable.evidence] });
   } else if (f.isServer) {
@@ -440,9 +442,10 @@ function planProgram(main: MainPackage, name: string, options: PlanOptions, seve
   const others = f.ports.filter((p) => p !== portFact && p.port !== port && !p.loopback && !p.fallback);
   const otherPorts = [...new Set(others.map((p) => p.port))];
   if (otherPorts.length > 0) {
-    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${otherPorts.join(" ")} too`, reason: "the program listens there as well", evidence: otherPorts.map((n) => others.find((p) => p.port === n)!.evidence) });
+    decisions.push({ topic: `${who}port`, choice: `EXPOSE ${otherPorts.flatMap((n) => exposedForms(n, f.ports)).join(" ")} too`, reason: "the program listens there as well", evidence: otherPorts.map((n) => others.find((p) => p.port === n)!.evidence) });
   }
 
+  const exposedPorts = port === undefined ? [] : [port, ...otherPorts].flatMap((n) => exposedForms(n, f.ports));
   const binaryPath = binaryPathOf(main);
   const health = chooseHealth(main, binaryPath, options, decisions, who, root, portVariable);
   const { variables: versionVariables, ignored } = stampedVersionVariables(main, buildConfigVariables, modulePath);
@@ -487,6 +490,7 @@ function planProgram(main: MainPackage, name: string, options: PlanOptions, seve
     addUserWithShell,
     port,
     otherPorts,
+    exposedPorts,
     ...(portVariable ? { portVariable } : {}),
     ...(portValue !== undefined ? { portValue } : {}),
     ...(portWarning ? { portWarning } : {}),
@@ -526,6 +530,13 @@ function unbuiltEmbedWarnings(main: MainPackage, root: string): string[] {
           `the Dockerfile does not make them; write them (the front end's build) before docker build`,
       ),
   );
+}
+
+/** How EXPOSE names port `n`: `n` for TCP (also for a port only --port names), `n/udp` for a UDP listener, both when the program takes it with both. */
+function exposedForms(n: number, listeners: readonly ListeningPort[]): string[] {
+  const on = listeners.filter((p) => p.port === n);
+  const udp = on.some((p) => p.udp);
+  return [...(on.length === 0 || on.some((p) => !p.udp) ? [String(n)] : []), ...(udp ? [`${n}/udp`] : [])];
 }
 
 /** `value` (a port, or an address with one) with `port` instead: ":8080" → ":9000", "8080" → "9000". */

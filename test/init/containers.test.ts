@@ -7,7 +7,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { createSocket } from "node:dgram";
 import { basename, join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { copyModule, runSlimgo } from "../support/cli.js";
 import { freePort, healthcheckRun, podman, podmanBuild, runContainer, ULIMIT_FLAGS, waitForHttp } from "../support/podman.js";
 import { checkServerImage, processUid, SERVER_CASES, serverTestBed } from "../support/server-fixtures.js";
@@ -241,6 +243,35 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     }
   });
 
+  test("a UDP listener (net.ListenPacket(\"udp\", \":1053\")) beside an HTTP health server: EXPOSE and compose publish it as UDP, and a datagram sent to the published port comes back", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "slimgo-udp-"));
+    dirs.push(dir);
+    await writeFile(join(dir, "go.mod"), "module example.com/udpecho\n\ngo 1.19\n");
+    await writeFile(
+      join(dir, "main.go"),
+      'package main\n\nimport (\n\t"log"\n\t"net"\n\t"net/http"\n)\n\nfunc main() {\n\tconn, err := net.ListenPacket("udp", ":1053")\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n\tgo func() {\n\t\tbuf := make([]byte, 512)\n\t\tfor {\n\t\t\tn, from, err := conn.ReadFrom(buf)\n\t\t\tif err != nil {\n\t\t\t\treturn\n\t\t\t}\n\t\t\t_, _ = conn.WriteTo(buf[:n], from)\n\t\t}\n\t}()\n\thttp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })\n\tlog.Fatal(http.ListenAndServe(":8080", nil))\n}\n',
+    );
+    const init = await runSlimgo(["init", dir], { cwd: dir });
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(await readFile(join(dir, "Dockerfile"), "utf8"), /^EXPOSE 1053\/udp 8080$/m);
+    assert.deepEqual(parseYaml(await readFile(join(dir, "compose.yaml"), "utf8")).services.udpecho.ports, ["127.0.0.1:1053:1053/udp", "127.0.0.1:8080:8080"]);
+    const tag = "localhost/slimgo-test/udp-echo:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true, format: "docker" });
+    // -P publishes what the image EXPOSEs, with the protocol it names.
+    const container = await runContainer({ image: tag, ports: { 8080: await freePort() }, flags: ["-P"] });
+    try {
+      const published = (await podman(["port", container.id, "1053/udp"], { allowFailure: true })).stdout.trim();
+      const port = Number(/:(\d+)$/m.exec(published)?.[1]);
+      assert.ok(port > 0, `1053/udp is published: ${published || "(nothing)"}`);
+      assert.equal(await udpEcho(port, "ping"), "ping");
+      const health = await healthcheckRun(container.id);
+      assert.ok(health.healthy, `HEALTHCHECK passes in the image: ${health.output}`);
+    } finally {
+      await container.remove();
+    }
+  });
+
   test("cli-tool: a non-server CLI gets no EXPOSE or HEALTHCHECK and runs as non-root", async () => {
     const dir = await copyModule("cli-tool");
     dirs.push(dir);
@@ -449,6 +480,26 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     }
   });
 });
+
+/** Sends `text` to 127.0.0.1:`port` over UDP and resolves with the first answer (rejects after 5 s). */
+function udpEcho(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket("udp4");
+    const done = (fn: () => void) => {
+      clearInterval(resend);
+      clearTimeout(timer);
+      socket.close();
+      fn();
+    };
+    // Resent until answered: the first datagram may arrive before the program reads.
+    const send = () => socket.send(text, port, "127.0.0.1");
+    const resend = setInterval(send, 250);
+    const timer = setTimeout(() => done(() => reject(new Error(`no UDP answer from 127.0.0.1:${port}`))), 5_000);
+    socket.on("message", (msg) => done(() => resolve(msg.toString("utf8"))));
+    socket.on("error", (err) => done(() => reject(err)));
+    send();
+  });
+}
 
 /** An upload server named `name` that spools each upload to a temporary file: scratch images need a /tmp for it. */
 function spoolingServer(name: string): string {
