@@ -1,9 +1,10 @@
 /** The files of a module that `go build` reads for some of its programs, grouped the way a .dockerignore line would keep each group in. */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, posix } from "node:path";
 import { embeddedFiles } from "./embeds.js";
 import type { RunTimeFile } from "./run-time-files.js";
-import type { DataDirectory, Evidence, MainPackage, ModuleAnalysis } from "./types.js";
+import { localReplaces, replacementDir } from "./local-replaces.js";
+import type { DataDirectory, Evidence, GoModReplace, MainPackage, ModuleAnalysis } from "./types.js";
 
 interface InputGroup {
   /** Module-relative paths, forward slashes. */
@@ -17,11 +18,29 @@ export type BuildInput =
   | (InputGroup & { kind: "package"; importPath: string })
   | (InputGroup & { kind: "embed"; embed: string; evidence: Evidence });
 
-/** What a Dockerfile takes from the build context: what the build reads, and the files the program reads at run time that it copies. */
-export type ContextInput = BuildInput | (InputGroup & { kind: "run-time-file"; read: DataDirectory });
+/**
+ * What a Dockerfile takes from the build context: what the build reads, the directories go.mod
+ * replaces modules by (their go.mod and source), and the files the program reads at run time that it copies.
+ */
+export type ContextInput = BuildInput | (InputGroup & { kind: "replacement"; replace: GoModReplace }) | (InputGroup & { kind: "run-time-file"; read: DataDirectory });
 
 export function runTimeInputs(files: readonly RunTimeFile[]): ContextInput[] {
   return files.map((f) => ({ kind: "run-time-file", files: f.files, pattern: f.path, read: f.read }));
+}
+
+/** The directories inside the module that go.mod replaces modules by: go reads their go.mod and compiles their packages. */
+export function replacementInputs(module: Pick<ModuleAnalysis, "root" | "goMod">): ContextInput[] {
+  return localReplaces(module).inside.map((replace) => {
+    const dir = replacementDir(module.root, replace.newPath);
+    return { kind: "replacement", replace, files: filesUnder(module.root, dir), pattern: dir };
+  });
+}
+
+function filesUnder(root: string, dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = posix.join(dir, e.name);
+    return e.isDirectory() ? filesUnder(root, path) : e.isFile() ? [path] : [];
+  });
 }
 
 export function buildInputs(module: ModuleAnalysis, programs: readonly MainPackage[]): BuildInput[] {

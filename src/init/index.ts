@@ -6,7 +6,7 @@ import { loadConfig } from "../config/load.js";
 import { generateDockerfile } from "../dockerfile/generate.js";
 import { checkHealthPath } from "../dockerfile/health-probe.js";
 import { generateDockerignore, mergeDockerignore } from "../dockerfile/dockerignore.js";
-import { buildInputs, runTimeInputs, type ContextInput } from "../analysis/build-inputs.js";
+import { buildInputs, replacementInputs, runTimeInputs, type ContextInput } from "../analysis/build-inputs.js";
 import { normaliseDir, planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
 import { defaultBranch, earlierPipeline, generatePipeline, GITLAB_ROOT_PIPELINE, GITLAB_STAGES, includeInRootPipeline, modulePipelineName, NETRC_CI_VARIABLE, pipelineFile, repositoryRoot, type CiProvider } from "../ci/index.js";
@@ -96,7 +96,7 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
   });
   const ignoreOptions = {
     vendored: analysis.vendored,
-    inputs: [...buildInputs(analysis, plan.programs.map((p) => p.main)), ...runTimeInputs(plan.programs.flatMap((p) => p.runTimeFiles))],
+    inputs: [...buildInputs(analysis, plan.programs.map((p) => p.main)), ...(analysis.vendored ? [] : replacementInputs(analysis)), ...runTimeInputs(plan.programs.flatMap((p) => p.runTimeFiles))],
   };
   const ownIgnore = await readIfExists(join(analysis.root, ".dockerignore"));
   // A .dockerignore the project has is its own: kept, with what the recipe needs appended.
@@ -231,9 +231,11 @@ function keptInContext(input: ContextInput): Decision {
         ? `the build compiles package ${input.importPath}`
         : input.kind === "run-time-file"
           ? `the image has it: the program reads ${input.read.path} at run time`
-          : "the build reads it";
-  const evidence = input.kind === "embed" ? [input.evidence] : input.kind === "run-time-file" ? [input.read.evidence] : [];
-  return { topic: "context", choice: `.dockerignore keeps ${input.pattern} in`, reason: `${reason}, though a pattern for build output or secrets matches it`, evidence };
+          : input.kind === "replacement"
+            ? `go.mod replaces ${input.replace.oldPath} by it`
+            : "the build reads it";
+  const evidence = input.kind === "embed" ? [input.evidence] : input.kind === "run-time-file" ? [input.read.evidence] : input.kind === "replacement" ? [input.replace.evidence] : [];
+  return { topic: "context", choice: `.dockerignore keeps ${input.pattern} in`, reason: `${reason}, though one of its patterns matches it`, evidence };
 }
 
 /** compose.yaml, its secret files, `.env` lines for connection URLs and `.gitignore` entries. */

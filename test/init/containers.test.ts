@@ -433,6 +433,21 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     }
   });
 
+  test("local-replace with the project's own allow-list .dockerignore (*, !*.go): init takes the replacement directory back in, so the context has greeting/go.mod and its source", async () => {
+    const dir = await copyModule("local-replace");
+    dirs.push(dir);
+    await writeFile(join(dir, ".dockerignore"), "*\n!*.go\n!go.mod\n!go.sum\n");
+    const init = await runSlimgo(["init", "--no-compose", dir], { cwd: dir });
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stdout, /^\s+context\s+\.dockerignore keeps greeting in: go\.mod replaces example\.com\/greeting by it, though one of its patterns matches it \(go\.mod:7\)$/m);
+    await writeFile(join(dir, "Dockerfile.context"), "FROM docker.io/library/alpine:3.20\nCOPY . /ctx\nRUN find /ctx -type f | sort\n");
+    const tag = "localhost/slimgo-test/local-replace-allow-list:init";
+    images.push(tag);
+    const built = await podmanBuild({ context: dir, dockerfile: join(dir, "Dockerfile.context"), tag, noCache: true });
+    const seen = built.stdout.split("\n").filter((l) => l.startsWith("/ctx/"));
+    for (const file of ["/ctx/greeting/go.mod", "/ctx/greeting/greeting.go", "/ctx/main.go", "/ctx/go.mod"]) assert.ok(seen.includes(file), `${file} is not in the context:\n${seen.join("\n")}\n${await readFile(join(dir, ".dockerignore"), "utf8")}`);
+  });
+
   test("embed with the project's own .containerignore: init adds to it what podman needs, since podman reads it instead of .dockerignore", async () => {
     const dir = await copyModule("embed");
     dirs.push(dir);
