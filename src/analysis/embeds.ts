@@ -145,7 +145,8 @@ export function dataDirectories(files: GoSourceFile[], embeds: EmbedDirective[])
       const arg = callArguments(src.tokens, i + 3)[0];
       const found = arg ? pathArgument(src, arg) : undefined;
       const p = found?.path;
-      if (!p || p.startsWith("/") || p === "." || p === "" || /^[a-z]+:/.test(p)) return;
+      // "-" is standard input or output by convention, a flag's usual default for it.
+      if (!p || p.startsWith("/") || p === "." || p === "-" || p === "" || /^[a-z]+:/.test(p)) return;
       if (covered(p, embeds) || seen.has(p)) return;
       seen.add(p);
       out.push({ path: p, evidence: evidenceAt(src, found.line ?? tok.line) });

@@ -761,11 +761,13 @@ describe("embeds and data directories", () => {
       '\tflag.StringVar(&rules, "rules", "rules", "rule directory")', // 9
       '\tlogPath := flag.String("log", "/var/log/app.log", "log file")',
       '\tout := flag.String("out", "", "output")',
+      '\tin := flag.String("in", "-", "input, - for standard input")',
       "\tflag.Parse()",
       "\tos.ReadFile(*configPath)",
       "\tos.ReadDir(rules)",
       "\tos.Open(*logPath)",
       "\tos.Open(*out)",
+      "\tos.Open(*in)",
       "\tos.Open(*other)",
       "}",
     );
