@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, posix } from "node:path";
 import { embeddedFiles } from "./embeds.js";
 import type { RunTimeFile } from "./run-time-files.js";
-import { localReplaces, replacementDir } from "./local-replaces.js";
+import { isOutsideModule, localReplaces, replacementDir } from "./local-replaces.js";
 import type { DataDirectory, Evidence, GoModReplace, MainPackage, ModuleAnalysis } from "./types.js";
 
 interface InputGroup {
@@ -22,7 +22,11 @@ export type BuildInput =
  * What a Dockerfile takes from the build context: what the build reads, the directories go.mod
  * replaces modules by (their go.mod and source), and the files the program reads at run time that it copies.
  */
-export type ContextInput = BuildInput | (InputGroup & { kind: "replacement"; replace: GoModReplace }) | (InputGroup & { kind: "run-time-file"; read: DataDirectory });
+export type ContextInput =
+  | BuildInput
+  | (InputGroup & { kind: "replacement"; replace: GoModReplace })
+  | (InputGroup & { kind: "workspace"; use?: Evidence })
+  | (InputGroup & { kind: "run-time-file"; read: DataDirectory });
 
 export function runTimeInputs(files: readonly RunTimeFile[]): ContextInput[] {
   return files.map((f) => ({ kind: "run-time-file", files: f.files, pattern: f.path, read: f.read }));
@@ -34,6 +38,23 @@ export function replacementInputs(module: Pick<ModuleAnalysis, "root" | "goMod">
     const dir = replacementDir(module.root, replace.newPath);
     return { kind: "replacement", replace, files: filesUnder(module.root, dir), pattern: dir };
   });
+}
+
+/**
+ * A go.work in the module, which go build uses there unless the image turns it off: the file (and
+ * go.work.sum) and the directories it uses.
+ */
+export function workspaceInputs(module: Pick<ModuleAnalysis, "root" | "goWork">): ContextInput[] {
+  const goWork = module.goWork;
+  if (!goWork || isOutsideModule(module.root, posix.dirname(goWork.file))) return [];
+  const inputs: ContextInput[] = [{ kind: "workspace", files: [goWork.file], pattern: goWork.file }];
+  const sum = posix.join(posix.dirname(goWork.file), "go.work.sum");
+  if (existsSync(join(module.root, sum))) inputs.push({ kind: "workspace", files: [sum], pattern: sum });
+  for (const use of goWork.uses) {
+    const dir = replacementDir(module.root, posix.join(posix.dirname(goWork.file), use.dir));
+    if (dir !== "." && !isOutsideModule(module.root, dir) && existsSync(join(module.root, dir))) inputs.push({ kind: "workspace", use: use.evidence, files: filesUnder(module.root, dir), pattern: dir });
+  }
+  return inputs;
 }
 
 function filesUnder(root: string, dir: string): string[] {

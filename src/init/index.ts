@@ -6,7 +6,7 @@ import { loadConfig } from "../config/load.js";
 import { generateDockerfile } from "../dockerfile/generate.js";
 import { checkHealthPath } from "../dockerfile/health-probe.js";
 import { generateDockerignore, mergeDockerignore } from "../dockerfile/dockerignore.js";
-import { buildInputs, replacementInputs, runTimeInputs, type ContextInput } from "../analysis/build-inputs.js";
+import { buildInputs, replacementInputs, runTimeInputs, workspaceInputs, type ContextInput } from "../analysis/build-inputs.js";
 import { normaliseDir, planDockerfile, type Decision, type DockerfilePlan, type PlanOptions } from "../dockerfile/plan.js";
 import { generateBake } from "../bake/generate.js";
 import { defaultBranch, earlierPipeline, generatePipeline, GITLAB_ROOT_PIPELINE, GITLAB_STAGES, includeInRootPipeline, modulePipelineName, NETRC_CI_VARIABLE, pipelineFile, repositoryRoot, type CiProvider } from "../ci/index.js";
@@ -94,9 +94,16 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     hasGoSum,
     moduleFetch,
   });
+  const replacements = analysis.vendored ? [] : replacementInputs(analysis);
   const ignoreOptions = {
     vendored: analysis.vendored,
-    inputs: [...buildInputs(analysis, plan.programs.map((p) => p.main)), ...(analysis.vendored ? [] : replacementInputs(analysis)), ...runTimeInputs(plan.programs.flatMap((p) => p.runTimeFiles))],
+    inputs: [
+      ...buildInputs(analysis, plan.programs.map((p) => p.main)),
+      ...replacements,
+      // A directory both replaced and used is taken back in once, as the replacement.
+      ...(plan.goWorkOff ? [] : workspaceInputs(analysis).filter((w) => !replacements.some((r) => r.pattern === w.pattern))),
+      ...runTimeInputs(plan.programs.flatMap((p) => p.runTimeFiles)),
+    ],
   };
   const ownIgnore = await readIfExists(join(analysis.root, ".dockerignore"));
   // A .dockerignore the project has is its own: kept, with what the recipe needs appended.
@@ -233,8 +240,13 @@ function keptInContext(input: ContextInput): Decision {
           ? `the image has it: the program reads ${input.read.path} at run time`
           : input.kind === "replacement"
             ? `go.mod replaces ${input.replace.oldPath} by it`
-            : "the build reads it";
-  const evidence = input.kind === "embed" ? [input.evidence] : input.kind === "run-time-file" ? [input.read.evidence] : input.kind === "replacement" ? [input.replace.evidence] : [];
+            : input.kind === "workspace" && input.use
+              ? "go.work uses it"
+              : input.kind === "workspace"
+                ? "go build reads it in workspace mode"
+                : "the build reads it";
+  const evidence =
+    input.kind === "embed" ? [input.evidence] : input.kind === "run-time-file" ? [input.read.evidence] : input.kind === "replacement" ? [input.replace.evidence] : input.kind === "workspace" && input.use ? [input.use] : [];
   return { topic: "context", choice: `.dockerignore keeps ${input.pattern} in`, reason: `${reason}, though one of its patterns matches it`, evidence };
 }
 

@@ -200,7 +200,7 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     assert.equal(run.stdout.trim(), "3");
   });
 
-  test("a go.work in the module that provides a required module (no replace in go.mod): the image builds in workspace mode, with no download step that would look the module up", async () => {
+  test("a go.work in the module that provides a required module (no replace in go.mod): the image builds in workspace mode, with no download step that would look the module up; an allow-list .dockerignore keeps go.work and ./lib in", async () => {
     const dir = await mkdtemp(join(tmpdir(), "slimgo-workspace-"));
     dirs.push(dir);
     const files: Record<string, string> = {
@@ -222,6 +222,17 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     await podmanBuild({ context: dir, tag, noCache: true });
     const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, tag]);
     assert.equal(run.stdout.trim(), "hello from the workspace");
+
+    await writeFile(join(dir, ".dockerignore"), "*\n!*.go\n!go.mod\n!go.sum\n");
+    const merged = await runSlimgo(["init", "--no-compose", "--force", dir], { cwd: dir });
+    assert.equal(merged.code, 0, merged.stderr);
+    assert.match(merged.stdout, /^\s+context\s+\.dockerignore keeps lib in: go\.work uses it, though one of its patterns matches it \(go\.work:5\)$/m);
+    await writeFile(join(dir, "Dockerfile.context"), "FROM docker.io/library/alpine:3.20\nCOPY . /ctx\nRUN find /ctx -type f | sort\n");
+    const contextTag = "localhost/slimgo-test/go-work-provides-context:init";
+    images.push(contextTag);
+    const built = await podmanBuild({ context: dir, dockerfile: join(dir, "Dockerfile.context"), tag: contextTag, noCache: true });
+    const seen = built.stdout.split("\n").filter((l) => l.startsWith("/ctx/"));
+    for (const file of ["/ctx/go.work", "/ctx/lib/go.mod", "/ctx/lib/lib.go"]) assert.ok(seen.includes(file), `${file} is not in the context:\n${seen.join("\n")}`);
   });
 
   test("--all with two main packages whose binaries have one name (cmd/api, tools/api): each image runs its own program", async () => {
