@@ -171,7 +171,7 @@ export function planDockerfile(analysis: ModuleAnalysis, options: PlanOptions): 
     : outside.map(
         (r) =>
           `${displayModuleLine(analysis.root, r.evidence)}: replace ${r.oldPath} => ${r.newPath} is outside the module directory, the build context of this Dockerfile, so docker build cannot see it: ` +
-          `run go mod vendor (vendor/ then holds it), or build from a directory that holds both modules`,
+          `run go mod vendor (vendor/ then holds it) and init again, or publish ${r.oldPath} and drop the replace; this Dockerfile's paths are the module's, so a parent directory as the build context does not help`,
       );
   // A go.work in the build context that uses a directory outside it makes go build fail there
   // ("open /shared/go.mod"), and any go.work makes go build -mod=vendor fail ("-mod may only be set

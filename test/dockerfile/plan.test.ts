@@ -121,6 +121,9 @@ test("a module replaced by a directory: inside the module its go.mod is mounted 
   const outside = planDockerfile(moduleAnalysis([main], { goMod: goMod([{ oldPath: "example.com/lib", newPath: "../lib", evidence: ev("go.mod", 7) }]) }), { hasGoSum: true });
   assert.equal(outside.warnings.length, 1);
   assert.match(outside.warnings[0]!, /^\/src\/app\/go\.mod:7: replace example\.com\/lib => \.\.\/lib is outside the module directory, the build context of this Dockerfile, so docker build cannot see it: run go mod vendor/);
+  // The Dockerfile's paths are the module's: building it with a parent directory as the context builds something else.
+  assert.doesNotMatch(outside.warnings[0]!, /build from a directory that holds both/);
+  assert.match(outside.warnings[0]!, /: run go mod vendor \(vendor\/ then holds it\) and init again, or publish example\.com\/lib and drop the replace; this Dockerfile's paths are the module's, so a parent directory as the build context does not help$/);
   assert.doesNotMatch(generateDockerfile(outside), /source=\.\.\//, "nothing outside the context is mounted");
 
   const vendored = planDockerfile(moduleAnalysis([main], { vendored: true, goMod: goMod([{ oldPath: "example.com/lib", newPath: "../lib", evidence: ev("go.mod", 7) }]) }), { hasGoSum: true });

@@ -11,7 +11,7 @@ import { createSocket } from "node:dgram";
 import { basename, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { copyModule, runSlimgo } from "../support/cli.js";
-import { freePort, healthcheckRun, podman, podmanBuild, runContainer, ULIMIT_FLAGS, waitForHttp } from "../support/podman.js";
+import { freePort, healthcheckRun, podman, podmanBuild, runContainer, runTool, ULIMIT_FLAGS, waitForHttp } from "../support/podman.js";
 import { checkServerImage, processUid, SERVER_CASES, serverTestBed } from "../support/server-fixtures.js";
 import { ensureStandInImages } from "../support/standins.js";
 import { skipContainers } from "../support/tools.js";
@@ -281,6 +281,32 @@ describe("images built from `slimgo init` Dockerfiles", { skip: skipContainers()
     } finally {
       await container.remove();
     }
+  });
+
+  test("replace example.com/lib => ../lib: init warns, and after the go mod vendor it advises, init's Dockerfile builds and the image runs", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "slimgo-replace-outside-"));
+    dirs.push(parent);
+    const files: Record<string, string> = {
+      "lib/go.mod": "module example.com/lib\n\ngo 1.19\n",
+      "lib/lib.go": 'package lib\n\n// Greeting is what the app prints.\nfunc Greeting() string { return "hello from ../lib" }\n',
+      "app/go.mod": "module example.com/app\n\ngo 1.19\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ../lib\n",
+      "app/main.go": 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/lib"\n)\n\nfunc main() {\n\tfmt.Println(lib.Greeting())\n}\n',
+    };
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(join(parent, path, ".."), { recursive: true });
+      await writeFile(join(parent, path), content);
+    }
+    const dir = join(parent, "app");
+    const warned = await runSlimgo(["init", "--no-compose", dir], { cwd: dir });
+    assert.match(warned.stderr, /^warning: go\.mod:7: replace example\.com\/lib => \.\.\/lib is outside the module directory, .*: run go mod vendor \(vendor\/ then holds it\) and init again/m);
+    await runTool("go", ["mod", "vendor"], { cwd: dir, env: { GOFLAGS: "-mod=mod", GOPROXY: "off" } });
+    const init = await runSlimgo(["init", "--no-compose", "--force", dir], { cwd: dir });
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal(init.stderr, "", "no warning once vendor/ holds the module");
+    const tag = "localhost/slimgo-test/replace-outside-vendored:init";
+    images.push(tag);
+    await podmanBuild({ context: dir, tag, noCache: true });
+    assert.equal((await podman(["run", "--rm", ...ULIMIT_FLAGS, tag])).stdout.trim(), "hello from ../lib");
   });
 
   test("cli-tool: a non-server CLI gets no EXPOSE or HEALTHCHECK and runs as non-root", async () => {
