@@ -80,19 +80,33 @@ const DISK_READS: { pkg: string; names: RegExp }[] = [
  * string flag (`*configPath`) or environment variable (`configFile`) the argument holds, with the
  * line of that default.
  */
-function pathArgument(src: GoSourceFile, arg: { start: number; end: number }): { path: string; line?: number } | undefined {
+function pathArgument(src: GoSourceFile, arg: { start: number; end: number }, pkg: readonly GoSourceFile[]): { path: string; line?: number; file?: GoSourceFile } | undefined {
   const t = src.tokens;
   const start = arg.start;
   if (t[start]?.kind === "string") return { path: t[start]!.value };
   const isJoin = isQualified(src, start, "path/filepath", "Join") || isQualified(src, start, "path", "Join");
   if (isJoin && t[start + 3]?.value === "(" && t[start + 4]?.kind === "string") return { path: t[start + 4]!.value };
-  const name = t[arg.end - 1];
-  const plain = arg.end - start === 1 || (arg.end - start === 2 && t[start]!.value === "*");
-  if (plain && name?.kind === "ident") {
-    const given = stringFlagDefault(src, name.value) ?? environmentDefault(src, name.value);
-    if (given) return { path: given.value, line: given.line };
+  const name = operand(t, t[start]!.value === "*" ? start + 1 : start, arg.end);
+  if (name === undefined) return undefined;
+  const plain = !name.includes(".");
+  if (plain) {
+    const fromEnvironment = environmentDefault(src, name);
+    if (fromEnvironment) return { path: fromEnvironment.value, line: fromEnvironment.line };
+  }
+  // A flag is often declared in another file of the package (flags.go).
+  for (const file of [src, ...pkg.filter((f) => f !== src)]) {
+    const flag = stringFlagDefault(file, name, plain);
+    if (flag) return { path: flag.value, line: flag.line, file };
   }
   return undefined;
+}
+
+/** `name` or `cfg.ConfigPath` as written from token `from` to `end`, when that is all the argument is. */
+function operand(t: GoSourceFile["tokens"], from: number, end: number): string | undefined {
+  const parts = t.slice(from, end);
+  if (parts.length === 0 || parts.length % 2 === 0) return undefined;
+  const ok = parts.every((p, k) => (k % 2 === 0 ? p.kind === "ident" : p.value === "."));
+  return ok ? parts.map((p) => p.value).join("") : undefined;
 }
 
 /** The default of the environment variable `name` is set from: `name := getenv("CONFIG_FILE", "app.json")`, or `os.Getenv` and a later `name = "app.json"`. */
@@ -107,18 +121,18 @@ function environmentDefault(src: GoSourceFile, name: string): { value: string; l
 }
 
 /** The default of the string flag `name` holds: `name := flag.String("config", "app.json", …)` or `flag.StringVar(&name, "config", "app.json", …)`, in this file. */
-function stringFlagDefault(src: GoSourceFile, name: string): { value: string; line: number } | undefined {
+function stringFlagDefault(src: GoSourceFile, name: string, plain: boolean): { value: string; line: number } | undefined {
   const t = src.tokens;
   for (let i = 0; i < t.length; i++) {
     const isVar = flagCall(src, i, /^StringVar$/);
-    if (!isVar && !flagCall(src, i, /^String$/)) continue;
+    if (!isVar && (!plain || !flagCall(src, i, /^String$/))) continue;
     const args = callArguments(t, i + 3);
     if (isVar) {
       const target = args[0];
-      if (!target || t[target.start]?.value !== "&" || target.end - target.start !== 2 || t[target.start + 1]?.value !== name) continue;
+      if (!target || t[target.start]?.value !== "&" || operand(t, target.start + 1, target.end) !== name) continue;
     } else {
       const assigned = [":=", "="].includes(t[i - 1]?.value ?? "") ? t[i - 2] : undefined;
-      if (assigned?.kind !== "ident" || assigned.value !== name || t[i - 3]?.value === ",") continue;
+      if (assigned?.kind !== "ident" || assigned.value !== name || [",", "."].includes(t[i - 3]?.value ?? "")) continue;
     }
     const dflt = args[isVar ? 2 : 1];
     if (dflt && dflt.end - dflt.start === 1 && t[dflt.start]!.kind === "string") return { value: t[dflt.start]!.value, line: t[dflt.start]!.line };
@@ -137,19 +151,20 @@ function covered(p: string, embeds: EmbedDirective[]): boolean {
 }
 
 export function dataDirectories(files: GoSourceFile[], embeds: EmbedDirective[]): DataDirectory[] {
+  const samePackage = (src: GoSourceFile) => files.filter((f) => posix.dirname(f.file) === posix.dirname(src.file));
   const out: DataDirectory[] = [];
   const seen = new Set<string>();
   for (const src of files) {
     src.tokens.forEach((tok, i) => {
       if (!DISK_READS.some((r) => isQualified(src, i, r.pkg, r.names)) || src.tokens[i + 3]?.value !== "(") return;
       const arg = callArguments(src.tokens, i + 3)[0];
-      const found = arg ? pathArgument(src, arg) : undefined;
+      const found = arg ? pathArgument(src, arg, samePackage(src)) : undefined;
       const p = found?.path;
       // "-" is standard input or output by convention, a flag's usual default for it.
       if (!p || p.startsWith("/") || p === "." || p === "-" || p === "" || /^[a-z]+:/.test(p)) return;
       if (covered(p, embeds) || seen.has(p)) return;
       seen.add(p);
-      out.push({ path: p, evidence: evidenceAt(src, found.line ?? tok.line) });
+      out.push({ path: p, evidence: evidenceAt(found.file ?? src, found.line ?? tok.line) });
     });
   }
   return out;

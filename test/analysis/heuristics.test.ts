@@ -774,6 +774,15 @@ describe("embeds and data directories", () => {
     assert.deepEqual(dataDirectories(files, []).map((d) => [d.path, d.evidence.line]), [["config/app.json", 8], ["rules", 9]]);
   });
 
+  test("a flag declared in another file of the package, into a struct field, is read at its default", () => {
+    const files = [
+      scanGoSource("cmd/gw/flags.go", ["package main", 'import "flag"', "var cfg struct{ ConfigPath string }", "func init() {", '\tflag.StringVar(&cfg.ConfigPath, "config", "gateway.yaml", "configuration")', "}"].join("\n")),
+      scanGoSource("cmd/gw/main.go", ["package main", 'import "os"', "func main() {", "\tos.ReadFile(cfg.ConfigPath)", "}"].join("\n")),
+      scanGoSource("internal/other/other.go", ["package other", 'import "flag"', "var cfg struct{ ConfigPath string }", 'func init() { flag.StringVar(&cfg.ConfigPath, "x", "elsewhere.yaml", "") }'].join("\n")),
+    ];
+    assert.deepEqual(dataDirectories(files, []).map((d) => [d.path, `${d.evidence.file}:${d.evidence.line}`]), [["gateway.yaml", "cmd/gw/flags.go:5"]]);
+  });
+
   test("a read of a variable set from the environment is a read of its default, with the default's line as evidence", () => {
     const files = go(
       "package main",
