@@ -405,10 +405,29 @@ function baseImageFor(base: { image: ImageOrIndex; named: string; sources: typeo
 /** The packages to build: the targets given (each once, however it was spelled), else all, slimgo.yaml's main or the primary. */
 function chooseMains(analysis: ModuleAnalysis, options: BuildOptions, configMain: string | undefined, configMainNamed: string): MainPackage[] {
   if (options.mains && options.mains.length > 0) {
-    return [...new Set(options.mains.flatMap((m) => selectMainPackages(analysis, { main: m, named: targetPath(join(analysis.root, m)) })))];
+    return oneBinaryName([...new Set(options.mains.flatMap((m) => selectMainPackages(analysis, { main: m, named: targetPath(join(analysis.root, m)) })))], analysis.root);
   }
   const example = targetPath(join(analysis.root, analysis.mainPackages[0]?.dir ?? "cmd/NAME"));
-  return selectMainPackages(analysis, { all: options.all, main: configMain, named: configMainNamed, howToChoose: `give one as a target (slimgo build ${example}), or pass --all for an image each` });
+  return oneBinaryName(selectMainPackages(analysis, { all: options.all, main: configMain, named: configMainNamed, howToChoose: `give one as a target (slimgo build ${example}), or pass --all for an image each` }), analysis.root);
+}
+
+/**
+ * Each program's binary name is its image's name, output and work directory: two programs that
+ * share one (cmd/api, tools/api) would overwrite each other's binary and image.
+ */
+function oneBinaryName(mains: MainPackage[], root: string): MainPackage[] {
+  const byBinary = new Map<string, MainPackage[]>();
+  for (const main of mains) byBinary.set(main.binary, [...(byBinary.get(main.binary) ?? []), main]);
+  const clash = [...byBinary.entries()].find(([, same]) => same.length > 1);
+  if (clash) {
+    const [binary, same] = clash;
+    const targets = same.map((m) => targetPath(join(root, m.dir)));
+    throw inputError(
+      `${targets.join(" and ")} both build a binary named ${binary}, and each image is named after its binary: ` +
+        `build them one at a time (slimgo build ${targets[0]} --name NAME ...), or rename one of the directories`,
+    );
+  }
+  return mains;
 }
 
 /** A package directory as a target on the command line: ./cmd/api from the module root. */

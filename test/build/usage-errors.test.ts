@@ -4,8 +4,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { skipUnless } from "../support/tools.js";
 import { tempDirs } from "../support/temp-dirs.js";
@@ -146,4 +146,18 @@ test("a target that does not exist says so, and a .go file names its package dir
   const file = await runSlimgo(["build", "cmd/api/main.go", "--oci-layout", join(dir, "layout")], { cwd: dir });
   assert.equal(file.code, 2);
   assert.match(file.stderr, /^slimgo: cmd\/api\/main\.go: is a file, not a directory: give its package directory, \.\/cmd\/api$/m);
+});
+
+test("two programs whose binaries share a name (cmd/api, tools/api) are refused: each would overwrite the other's binary and image", async () => {
+  const dir = await temp.make("slimgo-same-binary-");
+  await writeFile(join(dir, "go.mod"), "module example.com/same\n\ngo 1.19\n");
+  for (const pkg of ["cmd/api", "tools/api"]) {
+    await mkdir(join(dir, pkg), { recursive: true });
+    await writeFile(join(dir, pkg, "main.go"), `package main\n\nfunc main() { println("${pkg}") }\n`);
+  }
+  const layout = join(await temp.make("slimgo-same-binary-out-"), "layout");
+  const both = /^slimgo: \S*\/cmd\/api and \S*\/tools\/api both build a binary named api, .*build them one at a time \(slimgo build \S*\/cmd\/api --name NAME \.\.\.\)/m;
+  await refused([dir, "--all", "--oci-layout", layout], both);
+  await refused([join(dir, "cmd/api"), join(dir, "tools/api"), "--oci-layout", layout], both);
+  assert.deepEqual(await readdir(dirname(layout)), [], "nothing written");
 });
