@@ -5,6 +5,7 @@ import { scriptEnvironment, unwrapCommand, type EnvInsert } from "./command-wrap
 import { envDeclarations, lookupAt } from "./build.js";
 import { hasNoShell, isAlpineImage, isOfficialImage, type ImageRef } from "./images.js";
 import type { DockerfileModel, InstructionModel, NestedScript, ShellCommand, ShellWord, StageModel } from "./types.js";
+import { expand, type Expansion } from "./variables.js";
 
 /** `go` or a path to it (`/usr/local/go/bin/go`). */
 function isGoCommand(word: ShellWord | undefined): boolean {
@@ -138,6 +139,19 @@ export function exportedBefore(inv: Pick<GoInvocation, "instruction" | "command"
     if (!script) return undefined;
     at = script.host;
   }
+}
+
+/**
+ * A go argument as go receives it, its $VAR references expanded from an earlier export in the RUN
+ * or the ARG and ENV in scope (`-ldflags="$LDFLAGS"`). Unknown when a value is not known
+ * statically or the name is declared nowhere (the base image may set it); single-quoted text is
+ * not expanded by the shell, so such a word is taken as written.
+ */
+export function expandGoArgument(model: DockerfileModel, inv: Pick<GoInvocation, "instruction" | "command" | "inherits">, word: ShellWord, value = word.value): Expansion {
+  if (!value.includes("$") || model.text.slice(word.start, word.end).includes("'")) return { value, undefinedNames: [], unknown: false };
+  const lookup = lookupAt(model, inv.instruction);
+  const e = expand(value, (name) => exportedBefore(inv, name) ?? lookup(name), model.escape);
+  return e.undefinedNames.length > 0 ? { ...e, unknown: true } : e;
 }
 
 /** The value of the last `export NAME=value` before `command` in the script it is in. */

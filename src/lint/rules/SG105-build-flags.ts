@@ -1,7 +1,7 @@
 import type { ModuleAnalysis } from "../../analysis/types.js";
 import { programsBuilt } from "../model/go-build-context.js";
 import { goVersionOfTag, isGolangImage } from "../model/images.js";
-import { editableWords, envForCommand, goBuilds, goFlagValue, goFlags, hasGoFlag, rootImage, stageChain, stageSetsEnv, type GoInvocation } from "../model/queries.js";
+import { editableWords, envForCommand, expandGoArgument, goBuilds, goFlagValue, goFlags, hasGoFlag, rootImage, stageChain, stageSetsEnv, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel } from "../model/types.js";
 import type { Rule, TextEdit } from "../types.js";
 import { displayModuleLine } from "../../fsutil/display-path.js";
@@ -23,8 +23,12 @@ export const rule: Rule = {
       // Go before 1.13 has no -trimpath: `go build -trimpath` fails there ("flag provided but not defined").
       const trimpath = hasGoFlag(b.args, "trimpath") || /(^|\s)-trimpath(\s|$)/.test(envForCommand(ctx.model, b, "GOFLAGS") ?? "") || goBefore113(b);
       const given = goFlags(b.args, "ldflags");
-      const ldflags = given.at(-1)?.value;
-      const stripped = ldflags !== undefined && hasStrip(ldflags);
+      const last = given.at(-1);
+      const expanded = last && expandGoArgument(ctx.model, b, last.word, last.value);
+      // -ldflags="$LDFLAGS" from an ARG without a default: whether it strips is known only at build time.
+      if (trimpath && expanded?.unknown) continue;
+      const ldflags = expanded?.value;
+      const stripped = ldflags !== undefined && (expanded?.unknown === true || hasStrip(ldflags));
       if (trimpath && stripped) continue;
       const missing: string[] = [];
       const edits: TextEdit[] = [];

@@ -19,6 +19,9 @@ ruleTester(rule, {
     { name: "go install of a pinned tool", code: "FROM golang:1.22\nRUN go install golang.org/x/tools/cmd/stringer@v0.20.0\n" },
     { name: "go env -w GOFLAGS=-trimpath in an exec-form bash -ec counts for later builds", code: 'FROM golang:1.22\nRUN ["bash", "-ec", "go env -w GOFLAGS=-trimpath"]\nRUN go build -ldflags=\'-s -w\' .\n' },
     { name: "Go 1.12 with -s -w: -trimpath is not there to add", code: "FROM golang:1.12\nRUN go build -ldflags='-s -w' -o /app .\n" },
+    { name: "-s -w in an ARG the -ldflags expands", code: 'FROM golang:1.22\nARG LDFLAGS="-s -w -X main.version=dev"\nRUN go build -trimpath -ldflags="$LDFLAGS" -o /app .\n' },
+    { name: "-s -w in an ENV the -ldflags expands with other flags", code: 'FROM golang:1.22\nENV STRIP="-s -w"\nRUN go build -trimpath -ldflags="${STRIP} -X main.v=1" -o /app .\n' },
+    { name: "-ldflags from an ARG without a default: not known, so not reported", code: 'FROM golang:1.22\nARG LDFLAGS\nRUN go build -trimpath -ldflags="$LDFLAGS" -o /app .\n' },
     { name: "a single-stage build that already has both flags", code: singleStage("", ' -trimpath -ldflags="-s -w"'), module: loadsZones },
   ],
   invalid: [
@@ -63,6 +66,7 @@ ruleTester(rule, {
     },
     { name: "an -ldflags with -w but not -s: the message names -s", code: "FROM golang:1.22\nRUN go build -trimpath -ldflags '-w -extldflags -static' -o /app .\n", lines: [2], message: "go build without -s in its -ldflags: -s -w drops" },
     { name: "Go before 1.13 has no -trimpath: only -s -w is asked for and added", code: "FROM golang:1.12-alpine\nRUN go build -o /app .\n", lines: [2], message: 'go build without -ldflags="-s -w": -s -w', output: "FROM golang:1.12-alpine\nRUN go build -ldflags=\"-s -w\" -o /app .\n" },
+    { name: "an ARG -ldflags without -s -w: reported, nothing inserted", code: 'FROM golang:1.22\nARG LDFLAGS="-X main.v=1"\nRUN go build -trimpath -ldflags="$LDFLAGS" -o /app .\n', lines: [3], message: "go build without -s -w in its -ldflags" },
     { name: "missing only -trimpath", code: "FROM golang:1.22\nRUN go build -ldflags='-s -w' .\n", lines: [2], output: "FROM golang:1.22\nRUN go build -trimpath -ldflags='-s -w' .\n" },
     { name: "ENV GOFLAGS=-trimpath does not reach go through sudo", code: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN sudo go build -ldflags='-s -w' .\n", lines: [3], message: "-trimpath", output: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN sudo go build -trimpath -ldflags='-s -w' .\n" },
     { name: "go build behind nice", code: "FROM golang:1.22\nRUN nice -n 19 go build -o /app .\n", lines: [2], output: "FROM golang:1.22\nRUN nice -n 19 go build -trimpath -ldflags=\"-s -w\" -o /app .\n" },
