@@ -84,6 +84,16 @@ export function goFlagValue(args: readonly ShellWord[], name: string): string | 
   return goFlags(args, name).at(-1)?.value;
 }
 
+/**
+ * The -mod mode a go command uses when it is written: its own -mod flag, else one in GOFLAGS as the
+ * command sees it. null when GOFLAGS is set to a value not known statically; undefined when neither says.
+ */
+export function goModMode(model: DockerfileModel, inv: GoInvocation): string | null | undefined {
+  const goflags = envForCommand(model, inv, "GOFLAGS");
+  const fromGoflags = typeof goflags === "string" ? /(?:^|\s)--?mod=(\S*)/.exec(goflags)?.[1] : undefined;
+  return goFlagValue(inv.args, "mod") ?? fromGoflags ?? (goflags === null ? null : undefined);
+}
+
 export function hasGoFlag(args: readonly ShellWord[], name: string): boolean {
   return args.some((w) => w.value === `-${name}` || w.value === `--${name}` || w.value.startsWith(`-${name}=`) || w.value.startsWith(`--${name}=`));
 }

@@ -3,7 +3,7 @@ import { parseGoMod } from "../../analysis/gomod.js";
 import { compareGoVersions } from "../../analysis/go-version.js";
 import { isDirectoryReplacement, isOutsideModule, replacementDir } from "../../analysis/local-replaces.js";
 import type { GoModFile, GoModReplace, GoModRequire } from "../../analysis/types.js";
-import { copyPaths, envForCommand, goBuilds, goFlagValue, isModDownload, isSourceCopy, lineStartOf, stageChain, type GoInvocation } from "../model/queries.js";
+import { copyPaths, goBuilds, goModMode, isModDownload, isSourceCopy, lineStartOf, stageChain, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule, RuleContext } from "../types.js";
 
@@ -99,11 +99,8 @@ function downloadsAnything(ctx: RuleContext, mod: BuildModule): boolean {
  * and fetches every requirement, so moving it first would add downloads the build never needed.
  */
 function buildsFromVendor(ctx: RuleContext, mod: BuildModule | undefined, build: GoInvocation): boolean {
-  const goflags = envForCommand(ctx.model, build, "GOFLAGS");
-  const fromGoflags = typeof goflags === "string" ? /(?:^|\s)--?mod=(\S*)/.exec(goflags)?.[1] : undefined;
-  const mode = goFlagValue(build.args, "mod") ?? fromGoflags;
+  const mode = goModMode(ctx.model, build);
   if (mode !== undefined) return mode === "vendor";
-  if (goflags === null) return false;
   const vendored = ctx.module?.vendored ?? ctx.fileExists("vendor/modules.txt") === true;
   return vendored && mod?.goMod.go !== undefined && compareGoVersions(mod.goMod.go, "1.14") >= 0;
 }

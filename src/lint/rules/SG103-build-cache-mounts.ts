@@ -1,5 +1,5 @@
 import { lookupAt } from "../model/build.js";
-import { envForCommand, goBuilds, goFlagValue, goPackageArgs } from "../model/queries.js";
+import { envForCommand, goBuilds, goModMode, goPackageArgs } from "../model/queries.js";
 import { expand } from "../model/variables.js";
 import type { Rule } from "../types.js";
 
@@ -36,7 +36,9 @@ export const rule: Rule = {
       // A lone file outside the module (e.g. a probe built from /probe/main.go) has no modules to cache.
       const pkgs = goPackageArgs(b.args);
       const standalone = pkgs.length > 0 && pkgs.every((w) => w.value.startsWith("/") && w.value.endsWith(".go"));
-      const vendored = goFlagValue(b.args, "mod") === "vendor" || ctx.module?.vendored === true;
+      // -mod=vendor (on the command or in GOFLAGS) reads modules from vendor/: there is no module cache to keep.
+      const mode = goModMode(ctx.model, b);
+      const vendored = typeof mode === "string" ? mode === "vendor" : ctx.module?.vendored === true;
       if (!standalone && !vendored && !modCache.ok) missing.push(modCache.dir ?? "/go/pkg/mod");
       if (!buildCache.ok) missing.push(buildCache.dir ?? "/root/.cache/go-build");
       if (missing.length === 0) continue;
