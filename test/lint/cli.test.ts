@@ -99,6 +99,21 @@ describe("slimgo lint (CLI)", () => {
     assert.doesNotMatch(runtime.stderr, /linted with the build context/);
   });
 
+  test("a Dockerfile in a workspace module that copies go.work is linted against the workspace root above it", () => {
+    const dir = makeContext({
+      "go.work": "go 1.19\n\nuse (\n\t./svc\n\t./lib\n)\n",
+      "svc/go.mod": "module example.com/svc\n\ngo 1.19\n\nrequire example.com/lib v0.0.0\n",
+      "svc/main.go": 'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.X()) }\n',
+      "lib/go.mod": "module example.com/lib\n\ngo 1.19\n",
+      "lib/lib.go": 'package lib\n\nfunc X() string { return "x" }\n',
+      ".dockerignore": ".git\n.env\n",
+      "svc/Dockerfile": good.replace("COPY go.mod go.sum ./", "COPY go.work ./\nCOPY svc/go.mod svc/\nCOPY lib/go.mod lib/").replace("-o /out/app .", "-o /out/app ./svc"),
+    });
+    const r = slimgoLint(["svc/Dockerfile"], dir);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /svc\/Dockerfile: linted with the build context \., as it copies go\.work, which is in the workspace root above it; --context chooses another/);
+  });
+
   test("the reason a Dockerfile is linted against the module root names only the files the root has", () => {
     const dir = makeContext({
       "go.mod": "module example.com/app\n\ngo 1.19\n",

@@ -35,7 +35,7 @@ export function registerLint(program: Command): void {
         "embedded files) read the go.mod found from the build context upward.",
     )
     .argument("[dockerfiles...]", "Dockerfiles to lint; - reads standard input (default: Dockerfile, or Containerfile when there is no Dockerfile)")
-    .option("--context <dir>", "build context and module directory (default: the Dockerfile's directory, or the module root above it when the Dockerfile copies go.mod or go.sum from there)")
+    .option("--context <dir>", "build context and module directory (default: the Dockerfile's directory, or the module root above it when the Dockerfile copies go.mod or go.sum from there, or the workspace root when it copies go.work)")
     .addOption(new Option("--format <format>", `output format: ${formats.join(", ")}`).argParser(oneOf(formats)).default("text").conflicts("json"))
     .option("--fix", "apply safe fixes in place and print a unified diff (from standard input: show the Dockerfile's diff, write nothing back)")
     .option("--dry-run", "with --fix (needed): print the diff, change nothing; the findings and exit status are those of the files as they are")
