@@ -58,6 +58,13 @@ describe("formatters", () => {
     assert.ok(first.locations[0]!.physicalLocation.region.startLine >= 1);
   });
 
+  test("sarif: a Dockerfile named by an absolute path gets a file:// URI, which code scanning maps into the checkout", () => {
+    const uriOf = (file: string) => (JSON.parse(formatSarif([lintDockerfile(wrong, { file })], { rules })) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri;
+    assert.equal(uriOf("/home/runner/work/app/app/deploy/my Dockerfile"), "file:///home/runner/work/app/app/deploy/my%20Dockerfile");
+    assert.equal(uriOf("D:\\a\\app\\Dockerfile"), "file:///D:/a/app/Dockerfile");
+    assert.equal(uriOf("./deploy/Dockerfile"), "deploy/Dockerfile");
+  });
+
   test("the SARIF validator rejects a broken log (it really checks)", () => {
     const schema = JSON.parse(readFileSync(new URL("../../../test/lint/sarif/sarif-2.1.0-rtm.5.json", import.meta.url), "utf8")) as object;
     const ajv = new Ajv({ strict: false, unicodeRegExp: false });

@@ -47,5 +47,13 @@ export function formatSarif(results: readonly LintResult[], options: SarifOption
 
 function toUri(file: string): string {
   const forward = file.replace(/\\/g, "/").replace(/^\.\//, "");
-  return forward.split("/").map(encodeURIComponent).join("/");
+  // An absolute path is no URI: SARIF wants file:///path (code scanning makes it relative to the checkout).
+  const drive = /^[A-Za-z]:\//.exec(forward)?.[0];
+  if (drive !== undefined) return `file:///${drive}${encodePath(forward.slice(drive.length))}`;
+  if (forward.startsWith("/")) return `file://${encodePath(forward)}`;
+  return encodePath(forward);
+}
+
+function encodePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
 }
