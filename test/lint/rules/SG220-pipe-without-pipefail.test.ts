@@ -18,6 +18,9 @@ ruleTester(rule, {
     { name: "a download not piped", code: "FROM alpine:3.20\nRUN wget -q https://example.com/x.tgz && tar -xzf x.tgz\n" },
     { name: "a pipe with nothing after it", code: "FROM alpine:3.20\nRUN curl -fsSL https://example.com/x |\n" },
     { name: "the download is the last command of the pipeline", code: "FROM alpine:3.20\nRUN echo https://example.com/x | xargs wget -q\n" },
+    { name: "a heredoc body run by the RUN's shell, which SHELL gives pipefail", code: "FROM golang:1.22\n" + bashShell + "RUN <<EOT\ngo test ./... | tee /tmp/t\nEOT\n" },
+    { name: "a heredoc body given to bash that sets pipefail itself", code: "FROM golang:1.22\nRUN <<EOT bash\nset -euo pipefail\ngo test ./... | tee /tmp/t\nEOT\n" },
+    { name: "a heredoc body with a #! line of another language is no shell script", code: "FROM python:3.12\nRUN <<EOT\n#!/usr/bin/env python3\ncurl = 1\nprint(curl | 2)\nEOT\n" },
   ],
   invalid: [
     {
@@ -50,6 +53,27 @@ ruleTester(rule, {
     { name: "an unknown base: reported, no fix", code: "FROM registry.example.com/base:1\nRUN curl -fsSL https://example.com/i.sh | sh\n", lines: [2], message: "make the shell fail the pipeline" },
     { name: "inside sh -c '...': reported, no fix", code: "FROM alpine:3.20\nRUN sh -c 'wget -qO- https://example.com/i.sh | sh'\n", lines: [2] },
     { name: "pipefail set in an outer script does not reach a nested one", code: "FROM alpine:3.20\nRUN set -o pipefail && sh -c 'curl -fsSL https://example.com/i.sh | sh'\n", lines: [2] },
+    {
+      // bash reads the body from its standard input: the SHELL's -o pipefail is an option of the /bin/bash -c that starts it, not of this bash.
+      name: "a heredoc body given to bash on its standard input: SHELL pipefail does not reach it, set -o pipefail goes first in the body",
+      code: "FROM golang:1.22\n" + bashShell + "RUN <<EOT bash\ngo test ./... | tee /tmp/t\nEOT\n",
+      lines: [3],
+      message: "start the heredoc's script with set -o pipefail",
+      output: "FROM golang:1.22\n" + bashShell + "RUN <<EOT bash\nset -o pipefail\ngo test ./... | tee /tmp/t\nEOT\n",
+    },
+    {
+      name: "the same without SHELL on a Debian image: a SHELL would not reach the body either",
+      code: "FROM golang:1.22\nRUN <<EOT bash\ngo test ./... | tee /tmp/t\nEOT\n",
+      lines: [2],
+      output: "FROM golang:1.22\nRUN <<EOT bash\nset -o pipefail\ngo test ./... | tee /tmp/t\nEOT\n",
+    },
+    {
+      name: "a heredoc body with a #!/bin/bash line runs under bash itself: set -o pipefail goes after that line",
+      code: "FROM golang:1.22\n" + bashShell + "RUN <<EOT\n#!/bin/bash\ngo test ./... | tee /tmp/t\nEOT\n",
+      lines: [3],
+      output: "FROM golang:1.22\n" + bashShell + "RUN <<EOT\n#!/bin/bash\nset -o pipefail\ngo test ./... | tee /tmp/t\nEOT\n",
+    },
+    { name: "a heredoc body given to dash (sh on Debian): no pipefail to turn on, no fix", code: "FROM golang:1.22\n" + bashShell + "RUN <<EOT sh\ngo test ./... | tee /tmp/t\nEOT\n", lines: [3], message: "sh runs this heredoc, which may have no pipefail and where the SHELL's options do not reach: give it to bash (<<EOT bash) and start it with set -o pipefail" },
   ],
 });
 
