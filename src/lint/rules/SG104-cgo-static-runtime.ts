@@ -50,11 +50,12 @@ export const rule: Rule = {
           const edit = fixable ? envAssignmentEdit(b, "CGO_ENABLED=0") : undefined;
           const dropper = b.droppedBy("CGO_ENABLED");
           const dropped = dropper !== undefined && envForCommand(model, { ...b, inherits: () => true }, "CGO_ENABLED") === "0" ? dropper : undefined;
+          const unseenGlobal = cgo === undefined ? globalArgLine(model, "CGO_ENABLED", "0") : undefined;
           ctx.report({
             at: b.instruction,
             message: cgoRequired
               ? `the module needs cgo, but this binary goes into ${where}, which has no C library: use a glibc runtime (distroless/base) or link statically with -ldflags '-extldflags "-static"'`
-              : `cgo is enabled for this ${b.program} ${b.subcommand}, ${pureGo ? `and ${pureGo.why}, ` : ""}so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: ${advice}set CGO_ENABLED=0${dropped ? ` on the go command (the one set earlier does not reach go: ${whyDropped(dropped, "CGO_ENABLED")})` : ""}`,
+              : `cgo is enabled for this ${b.program} ${b.subcommand}, ${pureGo ? `and ${pureGo.why}, ` : ""}so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: ${advice}set CGO_ENABLED=0${dropped ? ` on the go command (the one set earlier does not reach go: ${whyDropped(dropped, "CGO_ENABLED")})` : ""}${unseenGlobal !== undefined ? ` (the ARG CGO_ENABLED=0 at line ${unseenGlobal} is before the first FROM, so this stage does not see it unless it declares ARG CGO_ENABLED again)` : ""}`,
             ...(edit ? { fix: { description: "prefix the go command with CGO_ENABLED=0", edits: [edit] } } : {}),
           });
         }
@@ -62,6 +63,13 @@ export const rule: Rule = {
     }
   },
 };
+
+/** The line of the ARG before the first FROM that gives `name` the value `value`: a stage sees it only when it declares the ARG again. */
+function globalArgLine(model: DockerfileModel, name: string, value: string): number | undefined {
+  if (model.globalArgs.get(name) !== value) return undefined;
+  const declared = model.instructions.filter((i) => i.keyword === "ARG" && i.stage < 0 && i.args.some((a) => a === name || a.startsWith(`${name}=`)));
+  return declared.at(-1)?.range.line;
+}
 
 /**
  * Since Go 1.20, cgo is off by default when no C compiler is found. The golang alpine images have

@@ -113,6 +113,13 @@ ruleTester(rule, {
     { name: "sudo -i (login shell) is reported without a fix", code: "FROM golang:1.22 AS b\nRUN sudo -i go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [2] },
     { name: "explicit CGO_ENABLED=1 is reported, not rewritten", code: "FROM golang:1.22 AS b\nRUN CGO_ENABLED=1 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [2] },
     { name: "module needs cgo", code: "FROM golang:1.22 AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", module: fakeModule({ cgo: true }), lines: [2], message: "needs cgo" },
+    {
+      name: "ARG CGO_ENABLED=0 before FROM is not seen in the stage: the message says so",
+      code: "ARG CGO_ENABLED=0\nFROM golang:1.22 AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n",
+      lines: [3],
+      message: "set CGO_ENABLED=0 (the ARG CGO_ENABLED=0 at line 1 is before the first FROM, so this stage does not see it unless it declares ARG CGO_ENABLED again)",
+      output: "ARG CGO_ENABLED=0\nFROM golang:1.22 AS b\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n",
+    },
     { name: "ENV CGO_ENABLED=0 does not reach go through sudo, which resets the environment", code: "FROM golang:1.22 AS b\nENV CGO_ENABLED=0\nRUN sudo go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [3], message: "does not reach go: sudo resets the environment; sudo -E or --preserve-env=CGO_ENABLED keeps it)", output: "FROM golang:1.22 AS b\nENV CGO_ENABLED=0\nRUN sudo CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "sudo --preserve-env=NAME keeps only NAME", code: "FROM golang:1.22 AS b\nENV CGO_ENABLED=0\nRUN sudo --preserve-env=GOFLAGS go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [3], output: "FROM golang:1.22 AS b\nENV CGO_ENABLED=0\nRUN sudo --preserve-env=GOFLAGS CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
     { name: "an export before sudo does not reach go", code: "FROM golang:1.22 AS b\nRUN export CGO_ENABLED=0 && sudo go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", lines: [2], output: "FROM golang:1.22 AS b\nRUN export CGO_ENABLED=0 && sudo CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n" },
