@@ -9,7 +9,7 @@ import type { Fix } from "../types.js";
  * that directly, and there is no program called exec). Undefined for anything else, and for
  * `exec` with an option (`exec -a name /app`) or nothing after it.
  */
-export function execFormOf(model: DockerfileModel, ins: InstructionModel): { array: string; start: number; end: number } | undefined {
+export function execFormOf(model: DockerfileModel, ins: InstructionModel): { array: string; start: number; end: number; singleQuoted?: true } | undefined {
   let start = ins.argsStart;
   if (ins.keyword === "HEALTHCHECK") {
     const m = /^(\s*)(CMD)(\s+)/i.exec(model.text.slice(ins.argsStart, ins.end));
@@ -18,6 +18,8 @@ export function execFormOf(model: DockerfileModel, ins: InstructionModel): { arr
   }
   const end = ins.end;
   if (end <= start || ins.heredocs.length > 0) return undefined;
+  const quoted = singleQuotedArray(model.text.slice(start, end), model.escape);
+  if (quoted) return { array: execFormArray(quoted), start, end, singleQuoted: true };
   const words = withoutExec(plainCommandWords(model.text.slice(start, end), model.escape));
   if (!words) return undefined;
   return { array: execFormArray(words), start, end };
@@ -42,7 +44,8 @@ export function execFormFix(model: DockerfileModel, ins: InstructionModel, cmdIn
  */
 export function argumentsFormOf(model: DockerfileModel, ins: InstructionModel): { array: string; start: number; end: number } | undefined {
   if (ins.keyword !== "CMD" || ins.json !== null || ins.heredocs.length > 0 || ins.end <= ins.argsStart) return undefined;
-  const words = plainCommandWords(model.text.slice(ins.argsStart, ins.end), model.escape);
+  const text = model.text.slice(ins.argsStart, ins.end);
+  const words = singleQuotedArray(text, model.escape) ?? plainCommandWords(text, model.escape);
   if (!words || words[0] === "exec") return undefined;
   return { array: execFormArray(words), start: ins.argsStart, end: ins.end };
 }
@@ -85,6 +88,23 @@ export function shellWrapperFix(model: DockerfileModel, ins: InstructionModel, c
   if (!command) return undefined;
   const array = execFormArray(command);
   return { description: `run the program directly: ${array}`, edits: [replaceToEnd(model, ins.argsStart, ins.end, array)] };
+}
+
+/** Why a shell-form command is to be read as the array it was meant to be, for messages: "" unless it is one in single quotes. */
+export function notJsonNote(form: { singleQuoted?: true } | undefined): string {
+  return form?.singleQuoted ? " (['...'] with single quotes is not JSON, so the builder took it for a shell command)" : "";
+}
+
+/**
+ * `['/app', 'serve']` (or `["/app", 'serve']`): meant as exec form, but JSON has only double quotes, so
+ * the builder takes it for shell form and sh runs a program named `[/app,`. Its strings, when each is
+ * plain (no escapes inside).
+ */
+function singleQuotedArray(text: string, escape: string): string[] | undefined {
+  const chars = joinContinuations(text, 0, escape).chars.trim();
+  const element = String.raw`(?:'[^'\\\n]*'|"[^"\\\n]*")`;
+  if (!chars.includes("'") || !new RegExp(String.raw`^\[\s*${element}(?:\s*,\s*${element})*\s*\]$`).test(chars)) return undefined;
+  return [...chars.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2] ?? "");
 }
 
 /** The words of a command with no shell syntax (variables, globs, operators, redirections, meaningful quotes); undefined otherwise. */

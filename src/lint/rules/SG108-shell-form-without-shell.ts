@@ -1,4 +1,4 @@
-import { execFormFix, execFormOf, shellFormArguments, shellWrapperFix } from "../fixes/exec-form.js";
+import { execFormFix, execFormOf, notJsonNote, shellFormArguments, shellWrapperFix } from "../fixes/exec-form.js";
 import { runsCmdAsCommand, startedProcess } from "../model/entrypoint.js";
 import { absoluteIn, contextSourcesOf, workdirAt } from "../model/image-files.js";
 import { shebangShell } from "../../shell/signal-path.js";
@@ -35,13 +35,14 @@ export const rule: Rule = {
         if (shellForm) {
           const cmd = ins.keyword === "ENTRYPOINT" ? cmdInEffect(model, stage, ins) : undefined;
           const fix = ins.keyword === "RUN" ? undefined : execFormFix(model, ins, cmd !== undefined);
-          const form = ins.keyword === "RUN" ? undefined : execFormOf(model, ins)?.array;
+          const exec = ins.keyword === "RUN" ? undefined : execFormOf(model, ins);
+          const form = exec?.array;
           ctx.report({
             at: ins,
             message:
               ins.keyword === "RUN"
                 ? `RUN in shell form needs /bin/sh, which ${stage.resolvedImage} does not have: do this work in a builder stage and COPY the result`
-                : `${ins.keyword} in shell form runs through /bin/sh, which ${stage.resolvedImage} does not have, so the container cannot start it: use exec form ${form ?? '["/app", "arg"]'}` +
+                : `${ins.keyword} in shell form runs through /bin/sh, which ${stage.resolvedImage} does not have, so the container cannot start it: use exec form ${form ?? '["/app", "arg"]'}${notJsonNote(exec)}` +
                   (cmd && form ? `, but mind the CMD (line ${cmd.range.line}): /bin/sh -c ignored it, while an exec-form ENTRYPOINT gets its words as arguments, so not fixed for you (move what the CMD should pass into the ENTRYPOINT or drop the CMD)` : ""),
             ...(fix ? { fix } : {}),
           });

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import { stringRun } from "../../shell/signal-path.js";
 import { joinContinuations } from "../../shell/tokenize.js";
-import { execFormFix, execFormOf, shellFormArguments, shellWrapperFix } from "../fixes/exec-form.js";
+import { execFormFix, execFormOf, notJsonNote, shellFormArguments, shellWrapperFix } from "../fixes/exec-form.js";
 import { runsCmdAsCommand } from "../model/entrypoint.js";
 import { cmdInEffect, execEntrypointOf, shellImplementation, stageHasNoShell } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
@@ -38,13 +38,14 @@ export const rule: Rule = {
         if (endsInExec(model, ins)) continue;
         const cmd = ins.keyword === "ENTRYPOINT" ? cmdInEffect(model, stage, ins) : undefined;
         const fix = execFormFix(model, ins, cmd !== undefined);
-        const form = execFormOf(model, ins)?.array;
+        const exec = execFormOf(model, ins);
+        const form = exec?.array;
         const why = shellImplementation(stage, "sh") === "ash"
           ? "busybox sh runs a lone last command in its own place, but one in a pipeline, or after a trap, stays its child, which never gets SIGTERM"
           : "Debian's and Ubuntu's sh (dash) keeps the service as its child and does not pass on SIGTERM, so the service is killed instead of shutting down";
         const advice = cmd && form
           ? `use exec form ${form}, but mind the CMD (line ${cmd.range.line}): /bin/sh -c ignores it, while an exec-form ENTRYPOINT gets its words as arguments, so not fixed for you (move what the CMD should pass into the ENTRYPOINT or drop the CMD)`
-          : `use exec form ${form ?? '(a JSON array, e.g. ["/app", "serve"])'}`;
+          : `use exec form ${form ?? '(a JSON array, e.g. ["/app", "serve"])'}${notJsonNote(exec)}`;
         ctx.report({
           at: ins,
           message: `${ins.keyword} in shell form runs under /bin/sh -c: ${why}: ${advice}`,

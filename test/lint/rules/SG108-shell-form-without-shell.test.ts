@@ -21,6 +21,13 @@ ruleTester(rule, {
   invalid: [
     { name: "entrypoint script whose #!/bin/sh scratch lacks", code: scriptDockerfile("scratch"), contextDir: withScript('#!/bin/sh\nexec /app "$@"\n'), lines: [5], message: 'docker-entrypoint.sh, whose #!/bin/sh needs sh, which scratch does not have, so the container cannot start ("exec /docker-entrypoint.sh: no such file or directory")' },
     { name: "#!/usr/bin/env bash on distroless, started through CMD", code: "FROM gcr.io/distroless/static-debian12:nonroot\nWORKDIR /srv\nCOPY run.sh .\nCMD [\"./run.sh\", \"serve\"]\n", contextDir: makeContext({ "run.sh": "#!/usr/bin/env bash\nexec /app\n" }), lines: [4], message: "run.sh, whose #!/usr/bin/env bash needs bash" },
+    {
+      name: "an array in single quotes is not JSON, so it is shell form: the fix writes it with double quotes",
+      code: "FROM scratch\nCOPY app /app\nENTRYPOINT ['/app', 'serve']\n",
+      lines: [3],
+      message: `use exec form ["/app", "serve"] (['...'] with single quotes is not JSON, so the builder took it for a shell command)`,
+      output: 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app", "serve"]\n',
+    },
     { name: "shell-form CMD in scratch", code: "FROM scratch\nCOPY app /app\nCMD /app --port 8080\n", lines: [3], message: "exec form", output: "FROM scratch\nCOPY app /app\nCMD [\"/app\", \"--port\", \"8080\"]\n" },
     { name: "shell-form ENTRYPOINT in distroless", code: "FROM gcr.io/distroless/static-debian12\nENTRYPOINT /app\n", lines: [2], output: "FROM gcr.io/distroless/static-debian12\nENTRYPOINT [\"/app\"]\n" },
     { name: "RUN in scratch", code: "FROM scratch\nRUN mkdir /tmp\n", lines: [2], message: "builder stage" },

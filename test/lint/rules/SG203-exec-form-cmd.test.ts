@@ -16,6 +16,14 @@ ruleTester(rule, {
   invalid: [
     { name: "the message names the command's own exec form", code: "FROM alpine:3.20\nWORKDIR /srv\nENTRYPOINT ./server -v\n", lines: [3], message: 'use exec form ["./server", "-v"]', output: "FROM alpine:3.20\nWORKDIR /srv\nENTRYPOINT [\"./server\", \"-v\"]\n" },
     { name: "not rewritable: the message does not invent a command", code: "FROM golang:1.22-alpine\nCMD CGO_ENABLED=1 go run main.go\n", lines: [2], message: /use exec form \(a JSON array/ },
+    { name: "an array in single quotes, mixed with double quotes: the fix makes it JSON", code: "FROM alpine:3.20\nCMD [\"/app\", 'serve', '--port=8080']\n", lines: [2], message: "(['...'] with single quotes is not JSON, so the builder took it for a shell command)", output: 'FROM alpine:3.20\nCMD ["/app", "serve", "--port=8080"]\n' },
+    {
+      name: "single-quoted CMD under an exec-form ENTRYPOINT: written as the JSON arguments it meant",
+      code: "FROM alpine:3.20\nENTRYPOINT [\"/app\"]\nCMD ['serve']\n",
+      lines: [3],
+      message: 'write the arguments as a JSON array: CMD ["serve"]',
+      output: 'FROM alpine:3.20\nENTRYPOINT ["/app"]\nCMD ["serve"]\n',
+    },
     { name: "shell-form CMD", code: "FROM alpine:3.20\nCMD /app serve --port 8080\n", lines: [2], message: "exec form", output: "FROM alpine:3.20\nCMD [\"/app\", \"serve\", \"--port\", \"8080\"]\n" },
     { name: "quoted words", code: "FROM alpine:3.20\nENTRYPOINT /app \"hello world\"\n", lines: [2], output: "FROM alpine:3.20\nENTRYPOINT [\"/app\", \"hello world\"]\n" },
     { name: "CRLF line endings", code: "FROM alpine:3.20\r\nCMD /app\r\n", lines: [2], output: "FROM alpine:3.20\r\nCMD [\"/app\"]\r\n" },
