@@ -3,7 +3,7 @@ import { baseUsersOf } from "../model/base-users.js";
 import { unwrapCommand } from "../model/command-wrappers.js";
 import { isScratch } from "../model/images.js";
 import { lacksUser } from "../model/stage-users.js";
-import { lastUser, rootImage, stageChain } from "../model/queries.js";
+import { copyPaths, lastUser, rootImage, stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import { expand } from "../model/variables.js";
 import type { Rule } from "../types.js";
@@ -77,8 +77,13 @@ export const rule: Rule = {
   check(ctx) {
     const { model } = ctx;
     const final = model.finalStage;
-    // A named user in scratch cannot even start: that is SG107's.
-    if (!final || isScratch(rootImage(final))) return;
+    if (!final) return;
+    // In scratch the names are those of the /etc/passwd copied in; with none, a name cannot even start: that is SG107's.
+    const scratch = isScratch(rootImage(final));
+    const passwd = scratch ? passwdCopy(final) : undefined;
+    if (scratch && !passwd) return;
+    /** The stage whose users the image has: the final one, or the one a scratch stage copies /etc/passwd from. */
+    const users = scratch ? passwd?.from : final;
     const last = lastUser(final);
     const spec = last?.args[0];
     if (!last || spec === undefined) return;
@@ -86,8 +91,8 @@ export const rule: Rule = {
     if (e.unknown) return;
     const [user = "", group] = e.value.split(":");
     if (user === "" || /^\d+$/.test(user) || user === "root") return;
-    const created = createdUsers(model, final).filter((c) => c.name === user).pop();
-    const base = baseUsersOf(rootImage(final));
+    const created = users && createdUsers(model, users).filter((c) => c.name === user).pop();
+    const base = users && baseUsersOf(rootImage(users));
     // A name the image lacks and nothing creates is SG218's: the container would not start at all.
     // With FROM $BASE, SG218 cannot tell (a --build-arg may pick a base that has it), so it is this rule's.
     if (!created && lacksUser(model, final, user)) return;
@@ -98,14 +103,14 @@ export const rule: Rule = {
     const numeric = uid === undefined ? undefined : group === undefined ? uid : `${uid}:${group}`;
     const source = created
       ? `${user}'s uid from the ${created.tool} at line ${created.at.range.line}${variable !== undefined ? `, which a --build-arg ${variable}=... changes for both` : ""}`
-      : `${user}'s uid in ${rootImage(final).repository}`;
+      : `${user}'s uid in ${rootImage(users ?? final).repository}`;
     const advice =
       numeric !== undefined
         ? `write USER ${numeric} (${source})`
         : created
           ? `give ${user} a fixed uid when creating it (adduser -u 10001 ${user}, or useradd -u 10001 ${user}) and write USER 10001`
           : user === "nobody"
-            ? `write its uid instead: nobody is 65534 in busybox, alpine, debian, ubuntu, distroless and RHEL 8 on, so USER 65534:65534 (check /etc/passwd of ${rootImage(final).repository})`
+            ? `write its uid instead: nobody is 65534 in busybox, alpine, debian, ubuntu, distroless and RHEL 8 on, so USER 65534:65534 (check /etc/passwd of ${users ? rootImage(users).repository : "the image"})`
             : `write the uid instead (USER 65532:65532 for a user of your own)`;
     const written = model.text.slice(last.argsStart, last.argsStart + spec.length) === spec && /^[\w.-]+(:[\w.-]+)?$/.test(spec);
     const fix =
@@ -125,4 +130,18 @@ function sameBinding(model: DockerfileModel, a: InstructionModel, b: Instruction
   const first = declarationAt(model, a, name);
   const second = declarationAt(model, b, name);
   return first !== undefined && second !== undefined && first.instruction === second.instruction;
+}
+
+/** The last COPY or ADD that puts /etc/passwd in the stage, with the stage it copies from (none for the build context or an image). */
+function passwdCopy(stage: StageModel): { from?: StageModel } | undefined {
+  for (const s of stageChain(stage)) {
+    for (const ins of [...s.instructions].reverse()) {
+      if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
+      const { sources, dest } = copyPaths(ins);
+      if (!sources.concat(dest).some((p) => /(^|\/)etc\/passwd$|^\/etc\/?$/.test(p))) continue;
+      const from = s.copyFrom.find((e) => e.instruction === ins)?.stage;
+      return from ? { from } : {};
+    }
+  }
+  return undefined;
 }

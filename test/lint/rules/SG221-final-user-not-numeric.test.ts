@@ -74,6 +74,21 @@ ruleTester(rule, {
       message: "write USER 65532:nonroot (nonroot's uid in distroless/static-debian12)",
       output: build + "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\nUSER 65532:nonroot\n",
     },
+    {
+      // The common Go pattern: create the user in the build stage, copy its /etc/passwd into scratch.
+      name: "scratch with /etc/passwd copied from the stage that created the user: that uid is written",
+      code: "FROM golang:1.22-alpine AS build\nRUN adduser -D -H -u 10001 app\nRUN CGO_ENABLED=0 go build -o /out/app .\n\nFROM scratch\nCOPY --from=build /etc/passwd /etc/passwd\nCOPY --from=build /out/app /app\nUSER app\nENTRYPOINT [\"/app\"]\n",
+      lines: [8],
+      message: "write USER 10001 (app's uid from the adduser at line 2)",
+      output: "FROM golang:1.22-alpine AS build\nRUN adduser -D -H -u 10001 app\nRUN CGO_ENABLED=0 go build -o /out/app .\n\nFROM scratch\nCOPY --from=build /etc/passwd /etc/passwd\nCOPY --from=build /out/app /app\nUSER 10001\nENTRYPOINT [\"/app\"]\n",
+    },
+    {
+      name: "scratch with /etc/passwd copied from an alpine stage: nobody's uid there",
+      code: "FROM alpine:3.20 AS certs\n\nFROM scratch\nCOPY --from=certs /etc/passwd /etc/group /etc/\nCOPY app /app\nUSER nobody\n",
+      lines: [6],
+      output: "FROM alpine:3.20 AS certs\n\nFROM scratch\nCOPY --from=certs /etc/passwd /etc/group /etc/\nCOPY app /app\nUSER 65534\n",
+    },
+    { name: "scratch with a passwd from the build context: reported, uid unknown", code: "FROM scratch\nCOPY passwd /etc/passwd\nCOPY app /app\nUSER app\n", lines: [4], message: "USER app names the user instead of its uid" },
     { name: "alpine's nobody is 65534", code: "FROM alpine:3.20\nUSER nobody\n", lines: [2], output: "FROM alpine:3.20\nUSER 65534\n" },
     {
       name: "adduser without a uid: no fix, the way to give it one",
