@@ -26,6 +26,7 @@ import { rule as SG121 } from "./SG121-loopback-listen.js";
 import { rule as SG122 } from "./SG122-run-time-file-not-copied.js";
 import { rule as SG123 } from "./SG123-state-directory-not-writable.js";
 import { rule as SG124 } from "./SG124-undefined-program-flag.js";
+import { rule as SG125 } from "./SG125-program-not-in-image.js";
 import { rule as SG201 } from "./SG201-base-image-tag.js";
 import { rule as SG202 } from "./SG202-final-user-root.js";
 import { rule as SG203 } from "./SG203-exec-form-cmd.js";
@@ -51,4 +52,4 @@ import { rule as SG222 } from "./SG222-relative-mount-target.js";
 import { rule as SG223 } from "./SG223-chown-after-copy.js";
 import { rule as SG224 } from "./SG224-legacy-key-value.js";
 
-export const rules: readonly Rule[] = [SG001, SG002, SG101, SG102, SG103, SG104, SG105, SG106, SG107, SG108, SG109, SG110, SG111, SG112, SG113, SG114, SG115, SG116, SG117, SG118, SG119, SG120, SG121, SG122, SG123, SG124, SG201, SG202, SG203, SG204, SG205, SG206, SG207, SG208, SG209, SG210, SG211, SG212, SG213, SG214, SG215, SG216, SG217, SG218, SG219, SG220, SG221, SG222, SG223, SG224];
+export const rules: readonly Rule[] = [SG001, SG002, SG101, SG102, SG103, SG104, SG105, SG106, SG107, SG108, SG109, SG110, SG111, SG112, SG113, SG114, SG115, SG116, SG117, SG118, SG119, SG120, SG121, SG122, SG123, SG124, SG125, SG201, SG202, SG203, SG204, SG205, SG206, SG207, SG208, SG209, SG210, SG211, SG212, SG213, SG214, SG215, SG216, SG217, SG218, SG219, SG220, SG221, SG222, SG223, SG224];

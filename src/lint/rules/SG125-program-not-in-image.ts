@@ -1,0 +1,80 @@
+import { posix } from "node:path";
+import { startedProcess } from "../model/entrypoint.js";
+import { absoluteIn, workdirAt } from "../model/image-files.js";
+import { isScratch } from "../model/images.js";
+import { copyPaths, rootImage, stageChain } from "../model/queries.js";
+import { lookupAt } from "../model/build.js";
+import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
+import type { Rule } from "../types.js";
+
+/** The PATH a container gets when the image sets none: a program named without a slash is looked up there. */
+const DEFAULT_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+export const rule: Rule = {
+  meta: {
+    id: "SG125",
+    name: "program-not-in-image",
+    severity: "error",
+    description: "The exec-form ENTRYPOINT or CMD of a scratch image starts a path that no COPY or ADD puts in the image: the container fails with \"no such file or directory\".",
+    docs: "docs/rules/SG125.md",
+    peers: {},
+  },
+  check(ctx) {
+    const final = ctx.model.finalStage;
+    if (!final || !isScratch(rootImage(final))) return;
+    const started = startedProcess(final);
+    // A shell-form one is SG108's: scratch has no /bin/sh to start it with.
+    if (!started || started.instruction.json === null) return;
+    const files = scratchFiles(final);
+    if (!files) return;
+    const programs = [...new Set([started.instruction.json[0], started.argv[0]])].filter((p): p is string => p !== undefined && p !== "");
+    for (const program of programs) {
+      const candidates = program.includes("/") ? [absoluteIn(workdirAt(final), program)] : envPath(ctx.model, started.instruction)?.map((dir) => posix.join(dir, program));
+      if (!candidates || candidates.some((c) => c === undefined || files.mayHold(c))) continue;
+      const where = program.includes("/") ? candidates[0]! : `${program} in none of ${candidates.map((c) => posix.dirname(c!)).join(", ")} (the PATH)`;
+      const written = files.files.length > 0 ? `; the COPY instructions put ${files.files.map((f) => `${f.path} (line ${f.at.range.line})`).join(", ")}` : "";
+      ctx.report({
+        at: started.instruction,
+        message: `${started.instruction.keyword} starts ${where}, but nothing in this scratch image puts a file there, so the container fails with "exec ${program}: no such file or directory"${written}: COPY the program to that path, or start it where it is`,
+      });
+      return;
+    }
+  },
+};
+
+/** What the COPY and ADD instructions of a scratch stage's chain put in the image, or undefined when that is not known. */
+interface ScratchFiles {
+  /** Whether the path may be in the image: a destination, or under one that may be a directory. */
+  mayHold(path: string): boolean;
+  /** The destinations that are one file (a single source, no trailing /), for the message. */
+  files: { path: string; at: InstructionModel }[];
+}
+
+function scratchFiles(stage: StageModel): ScratchFiles | undefined {
+  const chain = stageChain(stage).reverse();
+  const destinations: string[] = [];
+  const files: { path: string; at: InstructionModel }[] = [];
+  for (const s of chain) {
+    for (const ins of s.instructions) {
+      // A RUN (exec form, with a copied-in tool) or a VOLUME may put anything anywhere; ADD may unpack an archive.
+      if (ins.keyword === "RUN" || ins.keyword === "ADD" || ins.keyword === "VOLUME" || ins.keyword === "ONBUILD") return undefined;
+      if (ins.keyword !== "COPY") continue;
+      const { sources, dest } = copyPaths(ins);
+      const destination = absoluteIn(workdirAt(s, ins), dest === "" ? "." : dest);
+      if (destination === undefined || sources.some((src) => src.includes("$"))) return undefined;
+      destinations.push(destination.length > 1 ? destination.replace(/\/+$/, "") : destination);
+      if (sources.length === 1 && !dest.endsWith("/") && !/[*?[]/.test(sources[0]!) && ins.heredocs.length === 0) files.push({ path: destination, at: ins });
+    }
+  }
+  return {
+    mayHold: (path) => destinations.some((d) => path === d || path.startsWith(d === "/" ? "/" : `${d}/`)),
+    files,
+  };
+}
+
+/** The PATH directories at the instruction: those of ENV PATH, else the default; undefined when that value is not known. */
+function envPath(model: DockerfileModel, at: InstructionModel): string[] | undefined {
+  const path = lookupAt(model, at)("PATH");
+  if (path === undefined) return DEFAULT_PATH;
+  return path === null ? undefined : path.split(":").filter((d) => d.startsWith("/"));
+}
