@@ -59,6 +59,11 @@ export function buildModel(text: string): DockerfileModel {
     positionAt,
   };
 
+  // UTF-16 (PowerShell 5's `>` and Out-File write it) read as UTF-8: every other byte of ASCII text is NUL.
+  if (source.slice(0, 512).includes("\u0000")) {
+    model.problems.push({ line: 1, message: "the Dockerfile is UTF-16 text (as PowerShell's > and Out-File write it), which docker build and podman cannot read: save it as UTF-8" });
+    return model;
+  }
   let df: Dockerfile;
   try {
     df = DockerfileParser.parse(source);

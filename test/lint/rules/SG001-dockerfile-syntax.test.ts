@@ -10,6 +10,13 @@ ruleTester(rule, {
     ...ARGUMENTS_BUILT.map((body) => ({ name: `builders take: ${body}`, code: `FROM scratch\n${body}\n` })),
   ],
   invalid: [
+    {
+      // What PowerShell 5's `>` writes: FF FE, then two bytes per character, read as UTF-8 by the CLI.
+      name: "a UTF-16 Dockerfile: one finding saying so, not garbage instructions",
+      code: Buffer.from("\uFEFFFROM scratch\nCOPY app /app\n", "utf16le").toString("utf8"),
+      lines: [1],
+      message: "the Dockerfile is UTF-16 text (as PowerShell's > and Out-File write it), which docker build and podman cannot read: save it as UTF-8",
+    },
     { name: "unknown instruction", code: "FROM alpine:3.20\nRUNN echo hi\n", lines: [2], message: "unknown instruction" },
     { name: "unclosed heredoc", code: "FROM alpine:3.20\nRUN <<EOF\necho hi\n", lines: [2], message: "never closed" },
     { name: "no FROM", code: "ARG X=1\n", lines: [1], message: "no FROM" },
