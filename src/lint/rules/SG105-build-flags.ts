@@ -25,10 +25,12 @@ export const rule: Rule = {
       const given = goFlags(b.args, "ldflags");
       const last = given.at(-1);
       const expanded = last && expandGoArgument(ctx.model, b, last.word, last.value);
-      // -ldflags="$LDFLAGS" from an ARG without a default: whether it strips is known only at build time.
-      if (trimpath && expanded?.unknown) continue;
+      // -ldflags="$LDFLAGS" from an ARG without a default may hold -s -w: known only at build time. A
+      // variable inside a word (-X main.version=$VERSION) cannot add flags.
+      const mayHoldFlags = expanded?.unknown === true && /(^|\s)\$\{?\w+\}?(?=\s|$)/.test(last!.value);
+      if (trimpath && mayHoldFlags) continue;
       const ldflags = expanded?.value;
-      const stripped = ldflags !== undefined && (expanded?.unknown === true || hasStrip(ldflags));
+      const stripped = ldflags !== undefined && (mayHoldFlags || hasStrip(ldflags));
       if (trimpath && stripped) continue;
       const missing: string[] = [];
       const edits: TextEdit[] = [];

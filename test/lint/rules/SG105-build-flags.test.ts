@@ -66,6 +66,7 @@ ruleTester(rule, {
     },
     { name: "an -ldflags with -w but not -s: the message names -s", code: "FROM golang:1.22\nRUN go build -trimpath -ldflags '-w -extldflags -static' -o /app .\n", lines: [2], message: "go build without -s in its -ldflags: -s -w drops" },
     { name: "Go before 1.13 has no -trimpath: only -s -w is asked for and added", code: "FROM golang:1.12-alpine\nRUN go build -o /app .\n", lines: [2], message: 'go build without -ldflags="-s -w": -s -w', output: "FROM golang:1.12-alpine\nRUN go build -ldflags=\"-s -w\" -o /app .\n" },
+    { name: "-X main.version=${VERSION} from an ARG without a default: the value cannot bring -s -w", code: 'FROM golang:1.22\nARG VERSION\nRUN go build -trimpath -ldflags="-X main.version=${VERSION}" -o /app .\n', lines: [3], message: "go build without -s -w in its -ldflags" },
     { name: "an ARG -ldflags without -s -w: reported, nothing inserted", code: 'FROM golang:1.22\nARG LDFLAGS="-X main.v=1"\nRUN go build -trimpath -ldflags="$LDFLAGS" -o /app .\n', lines: [3], message: "go build without -s -w in its -ldflags" },
     { name: "missing only -trimpath", code: "FROM golang:1.22\nRUN go build -ldflags='-s -w' .\n", lines: [2], output: "FROM golang:1.22\nRUN go build -trimpath -ldflags='-s -w' .\n" },
     { name: "ENV GOFLAGS=-trimpath does not reach go through sudo", code: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN sudo go build -ldflags='-s -w' .\n", lines: [3], message: "-trimpath", output: "FROM golang:1.22\nENV GOFLAGS=-trimpath\nRUN sudo go build -trimpath -ldflags='-s -w' .\n" },
