@@ -1,6 +1,6 @@
 import { xFlagSymbols, xSymbolProblem } from "../../analysis/link-symbols.js";
 import { programsBuilt } from "../model/go-build-context.js";
-import { editableWords, goBuilds, goFlags } from "../model/queries.js";
+import { editableWords, expandGoArgument, goBuilds, goFlags } from "../model/queries.js";
 import type { ShellWord } from "../model/types.js";
 import type { Rule, TextEdit } from "../types.js";
 
@@ -29,7 +29,9 @@ export const rule: Rule = {
       }
       const programs = programsBuilt(build, module);
       if (programs.length === 0) continue;
-      for (const symbol of xFlagSymbols(ldflags.value)) {
+      // -ldflags="$LDFLAGS": the -X flags are in the ARG or ENV; one with an unknown part is read as written.
+      const expanded = expandGoArgument(ctx.model, build, ldflags.word, ldflags.value);
+      for (const symbol of xFlagSymbols(expanded.unknown ? ldflags.value : expanded.value)) {
         const problem = xSymbolProblem(symbol, programs, module.goMod.path);
         if (!problem) continue;
         const { message, replacement } = problem;

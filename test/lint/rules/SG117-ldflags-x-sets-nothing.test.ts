@@ -52,6 +52,13 @@ ruleTester(rule, {
       message: "-X main.Version sets nothing: the main package of ./cmd/api has no Version, but has version (cmd/api/main.go:6)",
       output: build("-s -w -X main.version=${VERSION}"),
     },
+    {
+      name: "an -X in the ARG the -ldflags expands: reported at the build, not fixed (the ARG holds it)",
+      code: 'FROM golang:1.22 AS build\nARG LDFLAGS="-s -w -X main.Version=1.0"\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="$LDFLAGS" -o /out/app ./cmd/api\n',
+      module,
+      lines: [5],
+      message: "-X main.Version sets nothing: the main package of ./cmd/api has no Version, but has version (cmd/api/main.go:6)",
+    },
     { name: "a constant", code: build("-X main.date=2024-01-01"), module, lines: [4], message: "date is a constant (cmd/api/main.go:10), and -X sets only string variables" },
     { name: "an int variable", code: build("-X main.port=9090"), module, lines: [4], message: "port is not a string variable (cmd/api/main.go:12)" },
     { name: "no such variable at all", code: build("-X main.buildTime=now"), module, lines: [4], message: "the main package of ./cmd/api has no string variable buildTime" },
