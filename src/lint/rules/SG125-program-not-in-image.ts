@@ -31,11 +31,13 @@ export const rule: Rule = {
     for (const program of programs) {
       const candidates = program.includes("/") ? [absoluteIn(workdirAt(final), program)] : envPath(ctx.model, started.instruction)?.map((dir) => posix.join(dir, program));
       if (!candidates || candidates.some((c) => c === undefined || files.mayHold(c))) continue;
-      const where = program.includes("/") ? candidates[0]! : `${program} in none of ${candidates.map((c) => posix.dirname(c!)).join(", ")} (the PATH)`;
+      const missing = program.includes("/")
+        ? `${candidates[0]}, but nothing in this scratch image puts a file there, so the container fails with "exec ${program}: no such file or directory"`
+        : `${program}, but nothing in this scratch image puts it in a directory of the PATH (${candidates.map((c) => posix.dirname(c!)).join(", ")}), so the container fails with 'exec: "${program}": executable file not found in $PATH'`;
       const written = files.files.length > 0 ? `; the COPY instructions put ${files.files.map((f) => `${f.path} (line ${f.at.range.line})`).join(", ")}` : "";
       ctx.report({
         at: started.instruction,
-        message: `${started.instruction.keyword} starts ${where}, but nothing in this scratch image puts a file there, so the container fails with "exec ${program}: no such file or directory"${written}: COPY the program to that path, or start it where it is`,
+        message: `${started.instruction.keyword} starts ${missing}${written}: COPY the program to that path, or start it where it is`,
       });
       return;
     }

@@ -29,6 +29,6 @@ ruleTester(rule, {
     },
     { name: "CMD alone", code: build + 'FROM scratch\nCOPY --from=build /out/server /bin/server\nCMD ["/server"]\n', lines: [8], message: "CMD starts /server" },
     { name: "a relative path against the WORKDIR", code: build + 'FROM scratch\nWORKDIR /srv\nCOPY --from=build /out/server /app/server\nENTRYPOINT ["./server"]\n', lines: [9], message: "ENTRYPOINT starts /srv/server" },
-    { name: "a bare name on no PATH directory", code: build + 'FROM scratch\nCOPY --from=build /out/server /server\nENTRYPOINT ["server"]\n', lines: [8], message: "ENTRYPOINT starts server in none of /usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin, /bin (the PATH)" },
+    { name: "a bare name on no PATH directory", code: build + 'FROM scratch\nCOPY --from=build /out/server /server\nENTRYPOINT ["server"]\n', lines: [8], message: `ENTRYPOINT starts server, but nothing in this scratch image puts it in a directory of the PATH (/usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin, /bin), so the container fails with 'exec: "server": executable file not found in $PATH'` },
   ],
 });
