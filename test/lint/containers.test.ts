@@ -26,7 +26,7 @@
  * ENTRYPOINT ignores the CMD its exec form would get as arguments, and a shell-form CMD under an exec-form
  * ENTRYPOINT reaches the program as /bin/sh, -c and the string until its fix splits the words. SG002: podman drops a flag that starts a shell-form CMD and stops at a misspelt COPY flag. SG124: a flag the program never defines stops it with exit 2. SG123: a root-owned RUN mkdir, also with
  * a VOLUME over it, leaves USER 65532 no write to its state directory; a chown does. SG108: an entrypoint script whose #!/bin/sh scratch lacks cannot start. SG102: test/fixtures/vendored builds offline from vendor/, while the go mod download
- * SG102 once asked for tries to fetch its module. SG001: every instruction whose arguments it says builders refuse
+ * SG102 once asked for tries to fetch its module. SG108: ENTRYPOINT ['/app'] in single quotes is shell form, which scratch cannot start. SG125: an ENTRYPOINT path no COPY wrote fails to start. SG001: every instruction whose arguments it says builders refuse
  * (`WORKDIR` alone, `ENV NAME`, `ENV A=1 B`, `COPY app`) stops podman's build, and every look-alike builds.
  */
 import assert from "node:assert/strict";
@@ -724,6 +724,32 @@ describe("lint findings, run in a container", { skip: skipContainers(), concurre
     const run = await podman(["run", "--rm", ...ULIMIT_FLAGS, built.tag], { allowFailure: true, timeoutMs: 60_000 });
     assert.notEqual(run.code, 0, "the container must not start");
     assert.match(run.stdout + run.stderr, /docker-entrypoint\.sh.*no such file or directory/);
+  });
+
+  test("SG108: ENTRYPOINT ['/app', 'serve'] in single quotes is shell form, which scratch cannot start; the double-quoted array of its fix runs the program with its argument", async () => {
+    const bad = "FROM scratch\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ['/app', 'serve']\n";
+    const findings = lintDockerfile(bad).findings.filter((f) => f.ruleId === "SG108");
+    assert.match(findings[0]?.message ?? "", /single quotes is not JSON/);
+    const fixed = applyFixes(bad, findings).text;
+    assert.equal(fixed, bad.replace("['/app', 'serve']", '["/app", "serve"]'));
+    const before = await buildAndRun("sg108-single-quotes-bad", bad, withProgram);
+    assert.notEqual(before.code, 0, before.output);
+    assert.match(before.output, /\/bin\/sh.*no such file or directory/);
+    const after = await buildAndRun("sg108-single-quotes-fixed", fixed, withProgram);
+    assert.equal(after.code, 0, after.output);
+    assert.match(after.output, /app started: \[serve\]/);
+  });
+
+  test("SG125: ENTRYPOINT [\"/server\"] after COPY app /app in scratch fails with no such file or directory, and lint said so; with the path the COPY writes it runs", async () => {
+    const bad = 'FROM scratch\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ["/server"]\n';
+    assert.deepEqual(lintDockerfile(bad).findings.filter((f) => f.ruleId === "SG125").map((f) => f.line), [4]);
+    const before = await buildAndRun("sg125-missing", bad, withProgram);
+    assert.notEqual(before.code, 0, before.output);
+    assert.match(before.output, /\/server.*no such file or directory/);
+    const good = bad.replace('["/server"]', '["/app"]');
+    assert.deepEqual(lintDockerfile(good).findings.filter((f) => f.ruleId === "SG125"), []);
+    const after = await buildAndRun("sg125-there", good, withProgram);
+    assert.equal(after.code, 0, after.output);
   });
 
   test("SG102 on test/fixtures/vendored: go build reads vendor/ and downloads nothing, so no finding and the build works offline; the go mod download SG102 once asked for fetches the vendored module and fails", async () => {
