@@ -56,11 +56,19 @@ export const rule: Rule = {
         ctx.report({ at: b.instruction, message: `GOARCH is hard-coded to "${hardcoded}" in a multi-platform Dockerfile: use GOARCH=$TARGETARCH` });
         continue;
       }
-      for (const name of ["TARGETOS", "TARGETARCH"]) {
-        const undeclared = [goos, goarch].some((s) => s !== undefined && new RegExp(`\\$\\{?${name}\\b`).test(s.value) && lookupAt(model, s.expandedAt)(name) === undefined);
-        if (undeclared) {
-          ctx.report({ at: b.instruction, message: `$${name} is used but not declared in this stage, so it is empty: add "ARG ${name}" after FROM` });
-        }
+      // Where each undeclared TARGETOS/TARGETARCH is expanded: the ARG goes right before that instruction.
+      const undeclared = ["TARGETOS", "TARGETARCH"].flatMap((name) =>
+        [goos, goarch].filter((s) => s !== undefined && new RegExp(`\\$\\{?${name}\\b`).test(s.value) && lookupAt(model, s.expandedAt)(name) === undefined).slice(0, 1).map((s) => ({ name, at: s!.expandedAt })),
+      );
+      for (const { name, at } of undeclared) {
+        // Every finding at the same instruction makes the same edit, which the fixes share.
+        const names = undeclared.filter((u) => u.at === at).map((u) => u.name);
+        const lineStart = lineStartOf(model, at.start);
+        ctx.report({
+          at: b.instruction,
+          message: `$${name} is used but not declared in this stage, so it is empty: add "ARG ${name}" after FROM`,
+          fix: { description: `declare ARG ${names.join(" ")}`, edits: [{ start: lineStart, end: lineStart, text: `ARG ${names.join(" ")}\n` }] },
+        });
       }
     }
   },
