@@ -45,7 +45,12 @@ export function ignoreFileFor(contextDir: string, dockerfile?: string): IgnoreFi
   return ignoreFilesFor(contextDir, dockerfile)[0]!;
 }
 
-/** The Dockerfile `slimgo lint` reads when given none: ./Dockerfile, or ./Containerfile when only that exists (as podman build does). */
+/**
+ * The Dockerfile `slimgo lint` reads when given none: ./Dockerfile, else ./dockerfile (docker build's
+ * fallback where names differ by case), else ./Containerfile when that exists (as podman build does).
+ */
 export function defaultDockerfile(dir = "."): string {
-  return !existsSync(join(dir, "Dockerfile")) && existsSync(join(dir, "Containerfile")) ? "Containerfile" : "Dockerfile";
+  if (existsSync(join(dir, "Dockerfile"))) return "Dockerfile";
+  if (existsSync(join(dir, "dockerfile"))) return "dockerfile";
+  return existsSync(join(dir, "Containerfile")) ? "Containerfile" : "Dockerfile";
 }

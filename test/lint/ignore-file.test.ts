@@ -41,4 +41,7 @@ test("the Dockerfile lint reads when given none: Dockerfile, or Containerfile wh
   assert.equal(defaultDockerfile(makeContext({ Containerfile: "" })), "Containerfile");
   assert.equal(defaultDockerfile(makeContext({ Containerfile: "", Dockerfile: "" })), "Dockerfile");
   assert.equal(defaultDockerfile(makeContext({})), "Dockerfile");
+  // docker build takes a lower-case dockerfile when there is no Dockerfile (on Linux, where names differ by case).
+  assert.equal(defaultDockerfile(makeContext({ dockerfile: "" })), "dockerfile");
+  assert.equal(defaultDockerfile(makeContext({ dockerfile: "", Containerfile: "" })), "dockerfile");
 });

@@ -34,7 +34,7 @@ export function registerLint(program: Command): void {
         "check. Rules that need the module (CA certificates, zoneinfo, /tmp, Go version, imported packages, " +
         "embedded files) read the go.mod found from the build context upward.",
     )
-    .argument("[dockerfiles...]", "Dockerfiles to lint; - reads standard input (default: Dockerfile, or Containerfile when there is no Dockerfile)")
+    .argument("[dockerfiles...]", "Dockerfiles to lint; - reads standard input (default: Dockerfile, else dockerfile, else Containerfile)")
     .option("--context <dir>", "build context and module directory (default: the Dockerfile's directory, or the module root above it when the Dockerfile copies go.mod or go.sum from there, or the workspace root when it copies go.work)")
     .addOption(new Option("--format <format>", `output format: ${formats.join(", ")}`).argParser(oneOf(formats)).default("text").conflicts("json"))
     .option("--fix", "apply safe fixes in place and print a unified diff (from standard input: show the Dockerfile's diff, write nothing back)")
