@@ -69,6 +69,26 @@ export function isDistroless(ref: ImageRef): boolean {
   return ref.repository.startsWith("distroless/") || ref.repository.includes("/distroless/");
 }
 
+/** glibc 2.x of the Debian and Ubuntu releases images are named after. */
+const GLIBC_MINOR: Record<string, number> = {
+  buster: 28, "10": 28, bullseye: 31, "11": 31, bookworm: 36, "12": 36, trixie: 41, "13": 41,
+  bionic: 27, "18.04": 27, focal: 31, "20.04": 31, jammy: 35, "22.04": 35, noble: 39, "24.04": 39,
+};
+
+/**
+ * The glibc (its 2.x minor) of an image whose name says which Debian or Ubuntu release it is:
+ * golang:1.22-bookworm, debian:bullseye-slim, debian:11.9, ubuntu:20.04, distroless/base-debian11.
+ * Undefined when the name does not say (golang:1.22, debian:stable, ubuntu:latest).
+ */
+export function glibcMinorOf(ref: ImageRef): number | undefined {
+  const tag = ref.tag ?? "";
+  if (isGolangImage(ref) && isOfficialImage(ref)) return GLIBC_MINOR[/-(buster|bullseye|bookworm|trixie)$/.exec(tag)?.[1] ?? ""];
+  if (isOfficialImage(ref) && ref.repository === "debian") return GLIBC_MINOR[/^(buster|bullseye|bookworm|trixie|1[0-3])(?=$|[-.])/.exec(tag)?.[1] ?? ""];
+  if (isOfficialImage(ref) && ref.repository === "ubuntu") return GLIBC_MINOR[/^(bionic|focal|jammy|noble|\d\d\.04)(?=$|-)/.exec(tag)?.[1] ?? ""];
+  if (isDistroless(ref)) return GLIBC_MINOR[/\/(?:base|base-nossl|cc|java\d*|python3)-debian(1[0-3])$/.exec(ref.repository)?.[1] ?? ""];
+  return undefined;
+}
+
 /** distroless/static and Chainguard's static: no libc at all. */
 export function isStaticRuntime(ref: ImageRef): boolean {
   if (isScratch(ref)) return true;

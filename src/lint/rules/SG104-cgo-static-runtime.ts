@@ -1,6 +1,6 @@
 import type { Evidence, MainPackage, ModuleAnalysis } from "../../analysis/types.js";
 import { programsBuilt } from "../model/go-build-context.js";
-import { goVersionOfTag, isAlpineImage, isGolangImage, isStaticRuntime } from "../model/images.js";
+import { glibcMinorOf, goVersionOfTag, isAlpineImage, isGolangImage, isStaticRuntime } from "../model/images.js";
 import { envAssignmentEdit, unwrapCommand, whyDropped } from "../model/command-wrappers.js";
 import { editableWords, envForCommand, goBuilds, goFlagValue, hasGoFlag, rootImage, stageChain, type GoInvocation } from "../model/queries.js";
 import type { DockerfileModel, StageModel } from "../model/types.js";
@@ -12,7 +12,7 @@ export const rule: Rule = {
     id: "SG104",
     name: "cgo-static-runtime",
     severity: "error",
-    description: "A binary built with cgo enabled is copied into scratch, distroless/static or alpine (from a glibc builder), where its C library is missing.",
+    description: "A binary built with cgo enabled is copied into scratch, distroless/static or alpine (from a glibc builder), where its C library is missing, or into a Debian or Ubuntu release whose glibc is older than 2.34 from a golang image on a newer one.",
     docs: "docs/rules/SG104.md",
     peers: {},
     fixable: true,
@@ -26,11 +26,15 @@ export const rule: Rule = {
       const runtimeImage = rootImage(runtime);
       const staticRuntime = isStaticRuntime(runtimeImage);
       const alpineRuntime = !staticRuntime && isAlpineImage(runtimeImage);
-      if (!staticRuntime && !alpineRuntime) continue;
+      const runtimeGlibc = staticRuntime || alpineRuntime ? undefined : glibcMinorOf(runtimeImage);
+      if (!staticRuntime && !alpineRuntime && runtimeGlibc === undefined) continue;
       for (const edge of runtime.copyFrom) {
         if (!edge.stage || edge.stage === runtime) continue;
         const builder: StageModel = edge.stage;
         if (alpineRuntime && isAlpineImage(rootImage(builder))) continue;
+        const builderGlibc = glibcMinorOf(rootImage(builder));
+        // A binary linked against glibc 2.34 or newer asks for GLIBC_2.34 (pthread, __libc_start_main), which older ones lack.
+        if (runtimeGlibc !== undefined && !(builderGlibc !== undefined && builderGlibc >= 34 && runtimeGlibc < 34)) continue;
         const chain = stageChain(builder);
         for (const b of builds) {
           if (!chain.includes(b.stage) || reported.has(b)) continue;
@@ -51,9 +55,13 @@ export const rule: Rule = {
           const dropper = b.droppedBy("CGO_ENABLED");
           const dropped = dropper !== undefined && envForCommand(model, { ...b, inherits: () => true }, "CGO_ENABLED") === "0" ? dropper : undefined;
           const unseenGlobal = cgo === undefined ? globalArgLine(model, "CGO_ENABLED", "0") : undefined;
+          const builderImage = stageChain(builder).at(-1)?.resolvedImage ?? builder.resolvedImage;
+          const tooOld = runtimeGlibc !== undefined ? `cgo is enabled for this ${b.program} ${b.subcommand} on ${builderImage} (glibc 2.${builderGlibc}), so the binary asks for GLIBC_2.34 symbols, and ${where} has glibc 2.${runtimeGlibc}: it fails to start ("version \`GLIBC_2.34' not found"): ` : undefined;
           ctx.report({
             at: b.instruction,
-            message: cgoRequired
+            message: tooOld !== undefined
+              ? `${tooOld}${cgoRequired ? "the module needs cgo, so build on a golang image of the runtime's release, or use a runtime as new as the builder" : `${advice}set CGO_ENABLED=0, or build on a golang image of the runtime's release`}`
+              : cgoRequired
               ? `the module needs cgo, but this binary goes into ${where}, which has no C library: use a glibc runtime (distroless/base) or link statically with -ldflags '-extldflags "-static"'`
               : `cgo is enabled for this ${b.program} ${b.subcommand}, ${pureGo ? `and ${pureGo.why}, ` : ""}so the binary links ${isAlpineImage(rootImage(builder)) ? "musl" : "glibc"} dynamically and fails to start in ${where}: ${advice}set CGO_ENABLED=0${dropped ? ` on the go command (the one set earlier does not reach go: ${whyDropped(dropped, "CGO_ENABLED")})` : ""}${unseenGlobal !== undefined ? ` (the ARG CGO_ENABLED=0 at line ${unseenGlobal} is before the first FROM, so this stage does not see it unless it declares ARG CGO_ENABLED again)` : ""}`,
             ...(edit ? { fix: { description: "prefix the go command with CGO_ENABLED=0", edits: [edit] } } : {}),

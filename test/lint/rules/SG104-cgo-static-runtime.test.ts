@@ -42,8 +42,20 @@ ruleTester(rule, {
     { name: "-tags=netgo in GOFLAGS", code: netgo("go build -o /app .", 'ENV GOFLAGS="-tags=netgo"\n'), module: importing("net/http") },
     { name: "netgo and osusergo for a program that uses os/user", code: netgo("go build -tags netgo,osusergo -o /app ."), module: importing("net/http", "os/user") },
     { name: "the old space-separated tag list", code: netgo("go build -tags 'netgo osusergo' -o /app ."), module: importing("os/user") },
+    { name: "a cgo build on golang:*-bullseye into debian:bookworm-slim: newer glibc runs it", code: "FROM golang:1.22-bullseye AS b\nRUN go build -o /app .\nFROM debian:bookworm-slim\nCOPY --from=b /app /app\n" },
+    { name: "a cgo build on golang:*-bookworm into debian:12 and ubuntu:24.04", code: "FROM golang:1.22-bookworm AS b\nRUN go build -o /app .\nFROM debian:12\nCOPY --from=b /app /app\nFROM ubuntu:24.04\nCOPY --from=b /app /app\n" },
+    { name: "golang:1.22 names no Debian release: its glibc is not known from the tag", code: "FROM golang:1.22 AS b\nRUN go build -o /app .\nFROM debian:bullseye-slim\nCOPY --from=b /app /app\n" },
   ],
   invalid: [
+    {
+      // golang:*-bookworm has glibc 2.36; a cgo binary linked there asks for GLIBC_2.34 symbols that bullseye's 2.31 lacks.
+      name: "a cgo build on golang:*-bookworm copied into debian:bullseye-slim (glibc 2.31)",
+      code: "FROM golang:1.22-bookworm AS b\nRUN go build -o /app .\nFROM debian:bullseye-slim\nCOPY --from=b /app /app\n",
+      lines: [2],
+      message: "cgo is enabled for this go build on golang:1.22-bookworm (glibc 2.36), so the binary asks for GLIBC_2.34 symbols, and debian:bullseye-slim (line 3) has glibc 2.31: it fails to start",
+      output: "FROM golang:1.22-bookworm AS b\nRUN CGO_ENABLED=0 go build -o /app .\nFROM debian:bullseye-slim\nCOPY --from=b /app /app\n",
+    },
+    { name: "the same into distroless/base-debian11 and ubuntu:20.04", code: "FROM golang:1.22-bookworm AS b\nRUN go build -o /app .\nFROM gcr.io/distroless/base-debian11\nCOPY --from=b /app /app\nFROM ubuntu:20.04\nCOPY --from=b /app /app\n", lines: [2], message: "distroless/base-debian11 (line 3) has glibc 2.31", output: "FROM golang:1.22-bookworm AS b\nRUN CGO_ENABLED=0 go build -o /app .\nFROM gcr.io/distroless/base-debian11\nCOPY --from=b /app /app\nFROM ubuntu:20.04\nCOPY --from=b /app /app\n" },
     {
       name: "xx-go build is a go build: with clang installed xx-go sets CC and cgo is on",
       code: "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.4.0 AS xx\nFROM --platform=$BUILDPLATFORM golang:1.22-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN apk add clang lld\nRUN xx-go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n",
