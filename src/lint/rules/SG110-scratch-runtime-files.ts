@@ -1,6 +1,9 @@
 import { isScratch } from "../model/images.js";
 import { shippedBinaries } from "../model/go-build-context.js";
-import { goBuilds, goFlagValue, rootImage, stageCopies, stageSetsEnv } from "../model/queries.js";
+import { posix } from "node:path";
+import { absoluteIn, workdirAt } from "../model/image-files.js";
+import { copyPaths, goBuilds, goFlagValue, rootImage, stageChain, stageCopies, stageSetsEnv } from "../model/queries.js";
+import type { StageModel } from "../model/types.js";
 import type { MainPackage, RuntimeNeed } from "../../analysis/types.js";
 import type { Rule } from "../types.js";
 import { displayModuleLine } from "../../fsutil/display-path.js";
@@ -37,12 +40,12 @@ export const rule: Rule = {
     const envSet = (name: string): boolean => stageSetsEnv(model, final, name);
 
     const tls = need((p) => p.facts.needs.tlsRoots);
-    if (tls && !stageCopies(final, (p) => /ca-certificates|\/etc\/ssl\/certs|\/etc\/ssl\/?$/.test(p)) && !envSet("SSL_CERT_FILE")) {
+    if (tls && !mayCopyInto(final, CERT_PLACES) && !envSet("SSL_CERT_FILE") && !envSet("SSL_CERT_DIR")) {
       ctx.report({ at: final.from, message: `the program makes TLS calls${evidence(tls)} but this scratch image has no CA certificates: COPY --from=${certsFrom} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/` });
     }
     const zone = programs.map((p) => p.facts.needs.zoneinfo).find((z) => z.needed && !z.embeddedTzdata);
     const tzdataTag = goBuilds(model).some((b) => /timetzdata/.test(goFlagValue(b.args, "tags") ?? ""));
-    if (zone && !tzdataTag && !stageCopies(final, (p) => /zoneinfo/.test(p)) && !envSet("ZONEINFO")) {
+    if (zone && !tzdataTag && !mayCopyInto(final, ZONEINFO_PLACES) && !envSet("ZONEINFO")) {
       ctx.report({ at: final.from, message: `the program loads time zones${evidence(zone)} but this scratch image has no zoneinfo: COPY --from=${zoneinfoFrom} /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip with ENV ZONEINFO=/zoneinfo.zip, or import time/tzdata` });
     }
     const tmp = need((p) => p.facts.needs.tmp);
@@ -51,3 +54,41 @@ export const rule: Rule = {
     }
   },
 };
+
+/** Where Go's crypto/x509 reads CA certificates on Linux: these files, then every file in these directories. */
+const CERT_PLACES = [
+  "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem",
+  "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem", "/etc/ssl/certs", "/etc/pki/tls/certs",
+];
+
+/** Where Go's time package looks for zoneinfo without ZONEINFO; the last is $GOROOT/lib/time/zoneinfo.zip of the golang images, which a binary built without -trimpath still finds. */
+const ZONEINFO_PLACES = ["/usr/share/zoneinfo", "/usr/share/lib/zoneinfo", "/usr/lib/locale/TZ", "/etc/zoneinfo", "/usr/local/go/lib/time/zoneinfo.zip"];
+
+/**
+ * Whether a COPY or ADD of the stage's chain may put a file at one of `places` (files, or directories
+ * Go reads every file of): its destination, or destination/<name> for a directory destination; a
+ * source that may be a directory also counts for places under the destination. True when a
+ * destination is not known (a variable, an unknown WORKDIR).
+ */
+function mayCopyInto(stage: StageModel, places: readonly string[]): boolean {
+  const inPlace = (path: string) => places.some((p) => path === p || path.startsWith(`${p}/`));
+  for (const s of stageChain(stage)) {
+    for (const ins of s.instructions) {
+      if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
+      const { sources, dest } = copyPaths(ins);
+      const at = absoluteIn(workdirAt(s, ins), dest === "" ? "." : dest);
+      if (at === undefined || sources.some((src) => src.includes("$"))) return true;
+      const target = at.length > 1 ? at.replace(/\/+$/, "") : at;
+      const intoDirectory = dest.endsWith("/") || sources.length > 1;
+      for (const source of sources) {
+        const name = posix.basename(source.replace(/\/+$/, ""));
+        const landing = intoDirectory ? posix.join(target, name) : target;
+        if (inPlace(landing)) return true;
+        // A directory's contents go into the destination itself: places under it may be among them.
+        const mayBeDirectory = !/\.(crt|pem|zip)$/.test(name);
+        if (mayBeDirectory && (inPlace(target) || places.some((p) => target === "/" || p.startsWith(`${target}/`)))) return true;
+      }
+    }
+  }
+  return false;
+}
