@@ -9,8 +9,8 @@
 import { statSync } from "node:fs";
 import { posix } from "node:path";
 import { contextPath } from "../context-files.js";
-import { absoluteIn, workdirAt } from "./image-files.js";
-import { copyPaths, stageChain } from "./queries.js";
+import { absoluteIn, imageCopy, workdirAt } from "./image-files.js";
+import { stageChain } from "./queries.js";
 import type { InstructionModel, StageModel } from "./types.js";
 
 export interface Placement {
@@ -42,17 +42,16 @@ export function contextPlacements(stage: StageModel, run: InstructionModel, cont
       if (s === stage && ins.index >= run.index) break;
       const workdir = workdirAt(s, ins);
       if (workdir !== undefined) directories.add(workdir);
-      if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || ins.flags.some((f) => f.name === "from") || ins.heredocs.length > 0) continue;
-      const { sources, dest } = copyPaths(ins);
-      const into = absoluteIn(workdir, dest === "" ? "." : dest);
-      const parents = ins.flags.some((f) => f.name === "parents" && f.value !== "false");
-      const globs = sources.some(isGlob);
-      const intoDirectory = dest.endsWith("/") || dest === "." || dest.endsWith("/.") || sources.length > 1 || globs || (into !== undefined && directories.has(into));
-      for (const written of sources) {
+      if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
+      const copy = imageCopy(s, ins);
+      if (copy.origin === "from" || copy.origin === "heredoc") continue;
+      const into = copy.target;
+      const intoDirectory = copy.intoDirectory || (into !== undefined && directories.has(into));
+      for (const written of copy.sources) {
         if (/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(written)) continue;
         const source = clean(written);
         const glob = isGlob(source);
-        const how = parents ? "parents" : source === "" || glob || isDirectory(source) ? "contents" : intoDirectory ? "by-name" : "as-dest";
+        const how = copy.parents ? "parents" : source === "" || glob || isDirectory(source) ? "contents" : intoDirectory ? "by-name" : "as-dest";
         out.push({ instruction: ins, stage: s, source, into, how, glob });
       }
       if (into !== undefined) for (let d = intoDirectory ? into : posix.dirname(into); d !== "/"; d = posix.dirname(d)) directories.add(d);

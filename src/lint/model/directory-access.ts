@@ -10,8 +10,8 @@
 import { posix } from "node:path";
 import { lookupAt } from "./build.js";
 import { unwrapCommand } from "./command-wrappers.js";
-import { absoluteIn, workdirAt } from "./image-files.js";
-import { copyPaths, stageChain } from "./queries.js";
+import { absoluteIn, imageCopy, workdirAt } from "./image-files.js";
+import { stageChain } from "./queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "./types.js";
 import { expand } from "./variables.js";
 
@@ -57,10 +57,8 @@ export function directoryAccess(model: DockerfileModel, final: StageModel, path:
         const volumes = ins.args.join(" ").replace(/[[\]",]/g, " ").split(/\s+/).filter(Boolean);
         if (volumes.some((v) => covers(path, absoluteIn(workdirAt(stage, ins), v) ?? v) || isBelow(absoluteIn(workdirAt(stage, ins), v) ?? v, path))) made(ins);
       } else if (ins.keyword === "COPY" || ins.keyword === "ADD") {
-        const { sources, dest } = copyPaths(ins);
-        const into = absoluteIn(workdirAt(stage, ins), dest === "" ? "." : dest);
-        if (into === undefined) return { writable: true };
-        const target = into === "/" ? "/" : into.replace(/\/+$/, "");
+        const { sources, target } = imageCopy(stage, ins);
+        if (target === undefined) return { writable: true };
         const from = ins.flags.find((f) => f.name === "from");
         const chown = ins.flags.find((f) => f.name === "chown")?.value ?? undefined;
         const chmod = ins.flags.find((f) => f.name === "chmod")?.value ?? undefined;

@@ -6,7 +6,7 @@ import { isAbsolute, posix, relative, sep } from "node:path";
 import type { MainPackage, ModuleAnalysis } from "../../analysis/types.js";
 import { dockerignoreMatcher } from "../../dockerfile/dockerignore-patterns.js";
 import { startedProcess } from "./entrypoint.js";
-import { absoluteIn, workdirAt } from "./image-files.js";
+import { absoluteIn, imageCopies, workdirAt } from "./image-files.js";
 import { isGolangImage } from "./images.js";
 import { copyPaths, envForCommand, goBuilds, goFlagValue, goPackageArgs, rootImage, stageChain, type GoInvocation } from "./queries.js";
 import type { DockerfileModel, StageModel } from "./types.js";
@@ -164,18 +164,14 @@ export function shippedBinaries(model: DockerfileModel, stage: StageModel, modul
  */
 function prebuiltBinaries(stage: StageModel, module: ModuleAnalysis): { program: MainPackage; path: string | undefined }[] {
   const found: { program: MainPackage; path: string | undefined }[] = [];
-  for (const s of stageChain(stage)) {
-    for (const ins of s.instructions) {
-      if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || ins.flags.some((f) => f.name === "from")) continue;
-      const { sources, dest } = copyPaths(ins);
-      for (const raw of sources) {
-        const name = posix.basename(raw.replace(/\/+$/, ""));
-        if (/[*?[\]$]/.test(name) || /^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) continue;
-        const programs = module.mainPackages.filter((p) => p.binary === name);
-        if (programs.length !== 1) continue;
-        const intoDirectory = dest.endsWith("/") || dest === "." || dest.endsWith("/.") || sources.length > 1;
-        found.push({ program: programs[0]!, path: absoluteIn(workdirAt(s, ins), intoDirectory ? posix.join(dest, name) : dest) });
-      }
+  for (const copy of imageCopies(stage)) {
+    if (copy.origin === "from") continue;
+    for (const raw of copy.sources) {
+      const name = posix.basename(raw.replace(/\/+$/, ""));
+      if (/[*?[\]$]/.test(name) || /^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) continue;
+      const programs = module.mainPackages.filter((p) => p.binary === name);
+      if (programs.length !== 1) continue;
+      found.push({ program: programs[0]!, path: copy.target !== undefined && copy.intoDirectory ? posix.join(copy.target, name) : copy.target });
     }
   }
   return found;

@@ -32,6 +32,57 @@ export function absoluteIn(workdir: string | undefined, path: string): string | 
   return workdir === undefined ? undefined : posix.join(workdir, path);
 }
 
+/** A COPY or ADD, its destination read as an image path. */
+export interface ImageCopy {
+  instruction: InstructionModel;
+  /** The stage that holds the instruction. */
+  stage: StageModel;
+  /** The sources as written (heredoc markers left out). */
+  sources: string[];
+  /** The absolute destination without trailing slashes; undefined when a variable or an unknown WORKDIR hides it. */
+  target: string | undefined;
+  /**
+   * Whether sources go into `target` by name: it is written as a directory (`dir/`, `.`), or takes
+   * several sources or a glob. A directory source puts its contents into `target` either way.
+   */
+  intoDirectory: boolean;
+  /** Where the files come from: the build context, a stage or image (`--from`), the heredocs, or a URL or git repository. */
+  origin: "context" | "from" | "heredoc" | "remote";
+  /** `--parents`: each source keeps its context path under `target`. */
+  parents: boolean;
+}
+
+/** The COPY and ADD instructions that build the stage's file system: those of the stages it starts FROM first. */
+export function imageCopies(stage: StageModel): ImageCopy[] {
+  const copies: ImageCopy[] = [];
+  for (const s of stageChain(stage).reverse()) {
+    for (const ins of s.instructions) if (ins.keyword === "COPY" || ins.keyword === "ADD") copies.push(imageCopy(s, ins));
+  }
+  return copies;
+}
+
+/** What the COPY or ADD `ins` of `stage` copies, and where to. */
+export function imageCopy(stage: StageModel, ins: InstructionModel): ImageCopy {
+  const { sources, dest } = copyPaths(ins);
+  const destination = absoluteIn(workdirAt(stage, ins), dest === "" ? "." : dest);
+  const intoDirectory = dest.endsWith("/") || dest === "." || dest.endsWith("/.") || sources.length > 1 || sources.some((s) => /[*?[]/.test(s));
+  const origin = ins.flags.some((f) => f.name === "from") ? "from" : ins.heredocs.length > 0 ? "heredoc" : sources.some(isRemote) ? "remote" : "context";
+  return {
+    instruction: ins,
+    stage,
+    sources,
+    target: destination === undefined || destination === "/" ? destination : destination.replace(/\/+$/, ""),
+    intoDirectory,
+    origin,
+    parents: ins.flags.some((f) => f.name === "parents" && f.value !== "false"),
+  };
+}
+
+/** Whether `path` is `dir` or lies under it. */
+export function atOrUnder(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir === "/" ? "/" : `${dir}/`);
+}
+
 /**
  * Context-relative paths that may be the file at `imagePath`, from the latest COPY/ADD that may have
  * put it there back to the first; a copy from a stage or image (`--from`), a heredoc or a URL that may
@@ -39,23 +90,14 @@ export function absoluteIn(workdir: string | undefined, path: string): string | 
  * exists in the context is the file.
  */
 export function contextSourcesOf(stage: StageModel, imagePath: string): string[] {
-  const copies = stageChain(stage)
-    .reverse()
-    .flatMap((s) => s.instructions)
-    .filter((i) => i.keyword === "COPY" || i.keyword === "ADD")
-    .reverse();
   const found: string[] = [];
-  for (const ins of copies) {
-    const { sources, dest } = copyPaths(ins);
-    const destination = absoluteIn(workdirAt(stageOf(stage, ins), ins), dest === "" ? "." : dest);
-    if (destination === undefined) continue;
-    const into = destination === "/" ? "/" : destination.replace(/\/+$/, "");
-    const notFromContext = ins.flags.some((f) => f.name === "from" || f.name === "parents") || ins.heredocs.length > 0 || sources.some(isRemote);
-    if (notFromContext) {
-      if (imagePath === into || imagePath.startsWith(into === "/" ? "/" : into + "/")) break;
+  for (const copy of imageCopies(stage).reverse()) {
+    if (copy.target === undefined) continue;
+    if (copy.origin !== "context" || copy.parents) {
+      if (atOrUnder(imagePath, copy.target)) break;
       continue;
     }
-    for (const source of sources) found.push(...sourcesFor(source, into, imagePath));
+    for (const source of copy.sources) found.push(...sourcesFor(source, copy.target, imagePath));
   }
   return found;
 }
@@ -67,28 +109,21 @@ export function contextSourcesOf(stage: StageModel, imagePath: string): string[]
  * a rootfs skeleton copied there says nothing of this path.
  */
 export function putFromOutsideContext(stage: StageModel, imagePath: string): boolean {
-  const covers = (into: string) => into === imagePath || imagePath.startsWith(into === "/" ? "/" : `${into}/`) || into.startsWith(`${imagePath}/`);
+  const covers = (into: string) => atOrUnder(imagePath, into) || atOrUnder(into, imagePath);
   for (const s of stageChain(stage)) {
     for (const ins of s.instructions) {
-      if (ins.keyword === "VOLUME") {
-        const volumes = ins.args.join(" ").replace(/[[\]",]/g, " ").split(/\s+/).filter(Boolean);
-        if (volumes.some((v) => covers(posix.normalize(absoluteIn(workdirAt(s, ins), v) ?? v)))) return true;
-      }
-      if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || !ins.flags.some((f) => f.name === "from")) continue;
-      const { sources, dest } = copyPaths(ins);
-      const into = absoluteIn(workdirAt(s, ins), dest === "" ? "." : dest);
-      if (into === undefined) return true;
-      const target = into === "/" ? "/" : into.replace(/\/+$/, "");
-      if (target === "/" && !sources.some((src) => posix.normalize(src) === "/")) continue;
-      if (covers(target)) return true;
+      if (ins.keyword !== "VOLUME") continue;
+      const volumes = ins.args.join(" ").replace(/[[\]",]/g, " ").split(/\s+/).filter(Boolean);
+      if (volumes.some((v) => covers(posix.normalize(absoluteIn(workdirAt(s, ins), v) ?? v)))) return true;
     }
   }
+  for (const copy of imageCopies(stage)) {
+    if (copy.origin !== "from") continue;
+    if (copy.target === undefined) return true;
+    if (copy.target === "/" && !copy.sources.some((src) => posix.normalize(src) === "/")) continue;
+    if (covers(copy.target)) return true;
+  }
   return false;
-}
-
-/** The stage of the chain that holds `ins`. */
-function stageOf(stage: StageModel, ins: InstructionModel): StageModel {
-  return stageChain(stage).find((s) => s.index === ins.stage) ?? stage;
 }
 
 function isRemote(source: string): boolean {

@@ -1,8 +1,8 @@
 import { isScratch } from "../model/images.js";
 import { shippedBinaries } from "../model/go-build-context.js";
 import { posix } from "node:path";
-import { absoluteIn, workdirAt } from "../model/image-files.js";
-import { copyPaths, goBuilds, goFlagValue, rootImage, stageChain, stageCopies, stageSetsEnv } from "../model/queries.js";
+import { atOrUnder, imageCopies } from "../model/image-files.js";
+import { goBuilds, goFlagValue, rootImage, stageCopies, stageSetsEnv } from "../model/queries.js";
 import type { StageModel } from "../model/types.js";
 import type { MainPackage, RuntimeNeed } from "../../analysis/types.js";
 import type { Rule } from "../types.js";
@@ -71,23 +71,16 @@ const ZONEINFO_PLACES = ["/usr/share/zoneinfo", "/usr/share/lib/zoneinfo", "/usr
  * destination is not known (a variable, an unknown WORKDIR).
  */
 function mayCopyInto(stage: StageModel, places: readonly string[]): boolean {
-  const inPlace = (path: string) => places.some((p) => path === p || path.startsWith(`${p}/`));
-  for (const s of stageChain(stage)) {
-    for (const ins of s.instructions) {
-      if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
-      const { sources, dest } = copyPaths(ins);
-      const at = absoluteIn(workdirAt(s, ins), dest === "" ? "." : dest);
-      if (at === undefined || sources.some((src) => src.includes("$"))) return true;
-      const target = at.length > 1 ? at.replace(/\/+$/, "") : at;
-      const intoDirectory = dest.endsWith("/") || sources.length > 1;
-      for (const source of sources) {
-        const name = posix.basename(source.replace(/\/+$/, ""));
-        const landing = intoDirectory ? posix.join(target, name) : target;
-        if (inPlace(landing)) return true;
-        // A directory's contents go into the destination itself: places under it may be among them.
-        const mayBeDirectory = !/\.(crt|pem|zip)$/.test(name);
-        if (mayBeDirectory && (inPlace(target) || places.some((p) => target === "/" || p.startsWith(`${target}/`)))) return true;
-      }
+  const inPlace = (path: string) => places.some((p) => atOrUnder(path, p));
+  for (const copy of imageCopies(stage)) {
+    if (copy.target === undefined || copy.sources.some((src) => src.includes("$"))) return true;
+    const target = copy.target;
+    for (const source of copy.sources) {
+      const name = posix.basename(source.replace(/\/+$/, ""));
+      if (inPlace(copy.intoDirectory ? posix.join(target, name) : target)) return true;
+      // A directory's contents go into the destination itself: places under it may be among them.
+      const mayBeDirectory = !/\.(crt|pem|zip)$/.test(name);
+      if (mayBeDirectory && (inPlace(target) || places.some((p) => atOrUnder(p, target)))) return true;
     }
   }
   return false;

@@ -1,8 +1,8 @@
 import { posix } from "node:path";
 import { startedProcess } from "../model/entrypoint.js";
-import { absoluteIn, workdirAt } from "../model/image-files.js";
+import { absoluteIn, atOrUnder, imageCopies, workdirAt } from "../model/image-files.js";
 import { isScratch } from "../model/images.js";
-import { copyPaths, rootImage, stageChain } from "../model/queries.js";
+import { rootImage, stageChain } from "../model/queries.js";
 import { lookupAt } from "../model/build.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
@@ -53,23 +53,15 @@ interface ScratchFiles {
 }
 
 function scratchFiles(stage: StageModel): ScratchFiles | undefined {
-  const chain = stageChain(stage).reverse();
-  const destinations: string[] = [];
-  const files: { path: string; at: InstructionModel }[] = [];
-  for (const s of chain) {
-    for (const ins of s.instructions) {
-      // A RUN (exec form, with a copied-in tool) or a VOLUME may put anything anywhere; ADD may unpack an archive.
-      if (ins.keyword === "RUN" || ins.keyword === "ADD" || ins.keyword === "VOLUME" || ins.keyword === "ONBUILD") return undefined;
-      if (ins.keyword !== "COPY") continue;
-      const { sources, dest } = copyPaths(ins);
-      const destination = absoluteIn(workdirAt(s, ins), dest === "" ? "." : dest);
-      if (destination === undefined || sources.some((src) => src.includes("$"))) return undefined;
-      destinations.push(destination.length > 1 ? destination.replace(/\/+$/, "") : destination);
-      if (sources.length === 1 && !dest.endsWith("/") && !/[*?[]/.test(sources[0]!) && ins.heredocs.length === 0) files.push({ path: destination, at: ins });
-    }
-  }
+  // A RUN (exec form, with a copied-in tool) or a VOLUME may put anything anywhere; ADD may unpack an archive.
+  const unknowable = new Set(["RUN", "ADD", "VOLUME", "ONBUILD"]);
+  if (stageChain(stage).some((s) => s.instructions.some((ins) => unknowable.has(ins.keyword)))) return undefined;
+  const copies = imageCopies(stage);
+  if (copies.some((c) => c.target === undefined || c.sources.some((src) => src.includes("$")))) return undefined;
+  const destinations = copies.map((c) => c.target!);
+  const files = copies.filter((c) => c.sources.length === 1 && !c.intoDirectory && c.origin !== "heredoc").map((c) => ({ path: c.target!, at: c.instruction }));
   return {
-    mayHold: (path) => destinations.some((d) => path === d || path.startsWith(d === "/" ? "/" : `${d}/`)),
+    mayHold: (path) => destinations.some((d) => atOrUnder(path, d)),
     files,
   };
 }

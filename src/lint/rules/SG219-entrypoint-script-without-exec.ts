@@ -2,10 +2,10 @@ import { posix } from "node:path";
 import type { ScriptCommand } from "../../shell/script-outline.js";
 import { followProcess, forkingShells, lastServiceCommand, serviceRun, shebangShell, stringRun, whyNoSignal, quoteCommand, type ProcessStart } from "../../shell/signal-path.js";
 import { startedProcess } from "../model/entrypoint.js";
-import { absoluteIn, contextSourcesOf, workdirAt } from "../model/image-files.js";
+import { absoluteIn, contextSourcesOf, imageCopies, workdirAt } from "../model/image-files.js";
 import { lookupAt } from "../model/build.js";
 import { unwrapCommand } from "../model/command-wrappers.js";
-import { copyPaths, goBuilds, goFlagValue, shellImplementation, stageChain } from "../model/queries.js";
+import { goBuilds, goFlagValue, shellImplementation, stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule, RuleContext } from "../types.js";
 
@@ -137,17 +137,11 @@ function runsTheService(ctx: RuleContext, stage: StageModel, argv: readonly stri
 /** Image paths of the files the stage's COPY and ADD put there by name (not what a directory holds), and go build -o outputs in it. */
 function imageFiles(model: DockerfileModel, stage: StageModel): Set<string> {
   const files = new Set<string>();
-  for (const s of stageChain(stage)) {
-    for (const ins of s.instructions) {
-      if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
-      const { sources, dest } = copyPaths(ins);
-      const into = absoluteIn(workdirAt(s, ins), dest === "" ? "." : dest);
-      if (into === undefined) continue;
-      const toDirectory = dest.endsWith("/") || sources.length > 1;
-      for (const source of sources) {
-        if (/[*?[$]/.test(source)) continue;
-        files.add(toDirectory ? posix.join(into, posix.basename(source)) : into);
-      }
+  for (const copy of imageCopies(stage)) {
+    if (copy.target === undefined) continue;
+    for (const source of copy.sources) {
+      if (/[*?[$]/.test(source)) continue;
+      files.add(copy.intoDirectory ? posix.join(copy.target, posix.basename(source)) : copy.target);
     }
   }
   const chain = stageChain(stage);

@@ -26,6 +26,7 @@ const scripts = {
   "cleanup-last.sh": "#!/bin/sh\napp serve\nrm -f /tmp/app.lock\n",
   "tool-last.sh": "#!/bin/sh\n/app migrate\n/usr/local/bin/notify-started\n",
   "built.sh": "#!/bin/sh\nset -e\nserver --port 8080\n",
+  "copied-into-workdir.sh": "#!/bin/sh\n/srv/server --port 8080\n",
   "module-binary.sh": "#!/bin/sh\ncd /srv\n./notes serve\n",
   "case-then-run.sh": '#!/bin/sh\ncase "$MODE" in\n  (debug) set -x ;;\nesac\n{ echo "a"; echo "b"; } > /tmp/x\nfor f in /docker-entrypoint.d/*.sh; do . "$f"; done\n/app serve # the service\n',
 };
@@ -185,6 +186,14 @@ ruleTester(rule, {
       lines: [7],
       message: 'built.sh:3 runs "server --port 8080"',
       fileOutputs: exec("built.sh", "server --port 8080"),
+    },
+    {
+      name: "a binary copied from a build stage into the WORKDIR with `.` as the destination",
+      code: 'FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /out/server .\n\nFROM alpine:3.20\nWORKDIR /srv\nCOPY --from=build /out/server .\nCOPY copied-into-workdir.sh /\nENTRYPOINT ["/copied-into-workdir.sh"]\n',
+      contextDir: ctx,
+      lines: [8],
+      message: 'copied-into-workdir.sh:2 runs "/srv/server --port 8080"',
+      fileOutputs: exec("copied-into-workdir.sh", "/srv/server --port 8080"),
     },
     {
       name: "a single-stage go build -o, run from the WORKDIR",
