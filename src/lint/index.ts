@@ -7,6 +7,7 @@ import { basename } from "node:path";
 import { ignoreFilesFor, type IgnoreFile } from "./ignore-file.js";
 import { runRules, exceedsThreshold, sortFindings, unknownRuleCodes as unknownAmong } from "./engine.js";
 import { buildModel } from "./model/build.js";
+import { judgeTargetAsImage } from "./model/target-stage.js";
 import { rules } from "./rules/index.js";
 import type { Finding, LintOptions, LintResult } from "./types.js";
 
@@ -22,6 +23,7 @@ export { formatGithub } from "./format/github.js";
 export { formatSarif, type SarifOptions } from "./format/sarif.js";
 export { exceedsThreshold } from "./engine.js";
 export { buildModel } from "./model/build.js";
+export { likelyShippedStage } from "./model/target-stage.js";
 export { likelyBuildContext, type BuildContextGuess } from "./build-context.js";
 export { defaultDockerfile, ignoreFileFor, ignoreFilesFor, type Builder, type IgnoreFile } from "./ignore-file.js";
 
@@ -37,6 +39,7 @@ export function unknownRuleCodes(codes: readonly string[]): string[] {
 export function lintDockerfile(text: string, options: LintOptions = {}): LintResult {
   const file = options.file ?? "Dockerfile";
   const model = buildModel(text);
+  if (options.target !== undefined) judgeTargetAsImage(model, options.target, file);
   const threshold = options.config?.failureThreshold ?? "warning";
   const common = {
     model,

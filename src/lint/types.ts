@@ -127,6 +127,8 @@ export interface LintOptions {
    */
   pendingFiles?: ReadonlyMap<string, string>;
   config?: LintConfig;
+  /** The stage judged as the image, as `docker build --target` names it (default: the last); a name no stage has throws a usage error. */
+  target?: string;
 }
 
 export interface LintResult {

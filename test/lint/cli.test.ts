@@ -147,6 +147,25 @@ describe("slimgo lint (CLI)", () => {
     assert.match(warnings[0]!, /go\.mod/);
   });
 
+  test("--target judges the stage docker build --target builds as the image, not a dev stage after it; a stage it does not have is a usage error naming those it has", () => {
+    const withDev = good.replace("FROM scratch", "FROM scratch AS prod") + 'FROM build AS dev\nCMD ["go", "run", "."]\n';
+    const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n", Dockerfile: withDev });
+    const last = slimgoLint([], dir);
+    assert.equal(last.status, 1, last.stdout + last.stderr);
+    assert.match(last.stdout, /Dockerfile:11:1 error +SG101 /);
+    assert.match(last.stderr, /Dockerfile: judged the last stage, dev, as the image; stage prod \(line 7\) looks like the one you ship: --target prod lints that one/);
+    for (const target of ["prod", "PROD", "1"]) {
+      const prod = slimgoLint(["--target", target], dir);
+      assert.equal(prod.status, 0, `--target ${target}: ${prod.stdout}${prod.stderr}`);
+      assert.match(prod.stdout, /no problems/);
+      assert.doesNotMatch(prod.stderr, /judged the last stage/);
+    }
+    const unknown = slimgoLint(["--target", "release"], dir);
+    assert.equal(unknown.status, 2, unknown.stdout + unknown.stderr);
+    assert.match(unknown.stderr, /^slimgo: Dockerfile: no build stage named "release" to judge as the image; its stages are build, prod, dev: pass one of them \(or its index\) to --target$/m);
+    assert.equal(unknown.stdout, "");
+  });
+
   test("--failure-threshold and config from slimgo.yaml", () => {
     const dir = makeContext({ ...module, ".dockerignore": ".git\n.env\n", Dockerfile: good.replace("USER 65532:65532\n", ""), "slimgo.yaml": "lint:\n  severity:\n    SG202: info\n" });
     assert.equal(slimgoLint([], dir).status, 0);

@@ -20,6 +20,7 @@ interface LintFlags extends CommonOptions {
   failureThreshold?: Severity | "none";
   ignore?: string[];
   module?: boolean;
+  target?: string;
 }
 
 export function registerLint(program: Command): void {
@@ -41,6 +42,7 @@ export function registerLint(program: Command): void {
     .option("--dry-run", "with --fix (needed): print the diff, change nothing; the findings and exit status are those of the files as they are")
     .option("--failure-threshold <severity>", `lowest severity that makes the exit code 1: ${thresholds.join(", ")}`, oneOf(thresholds))
     .option("--ignore <ids>", "rule ids to skip, comma-separated or repeated (slimgo ids or names, hadolint or BuildKit names)", commaList, [])
+    .option("--target <stage>", "judge this build stage as the image, as docker build --target builds it (a stage name or index; default: the last stage)")
     .option("--no-module", "do not analyse the Go module");
   withCommonOptions(cmd)
     .addHelpText(
@@ -54,7 +56,8 @@ Ignores in the Dockerfile:
 Examples:
   slimgo lint                              lint ./Dockerfile (or ./Containerfile)
   slimgo lint --format sarif > lint.sarif  for GitHub code scanning
-  slimgo lint --fix --dry-run              show the fixes as a diff`,
+  slimgo lint --fix --dry-run              show the fixes as a diff
+  slimgo lint --target prod                the image is stage prod, not a dev stage after it`,
     )
     .action(async (files: string[], flags: LintFlags) => {
       if (flags.dryRun && !flags.fix) cmd.error("option '--dry-run' cannot be used without option '--fix': slimgo lint --fix --dry-run shows the fixes as a diff", { exitCode: 2 });
@@ -80,10 +83,16 @@ Examples:
         if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) throw inputError(`${flags.context ?? contextDir}: build context is not a directory: pass an existing directory to --context`);
         const module = flags.module === false ? undefined : await analyzeQuietly(contextDir, analyses, (m) => out.warn(m));
         const config = await lintConfig(module?.root ?? contextDir, flags, warnOnce, lint.unknownRuleCodes);
-        const options = { file: shown, contextDir, config, ...(fromStdin ? {} : { dockerfilePath: resolve(file) }), ...(module ? { module } : {}) };
+        const options = { file: shown, contextDir, config, ...(flags.target !== undefined ? { target: flags.target } : {}), ...(fromStdin ? {} : { dockerfilePath: resolve(file) }), ...(module ? { module } : {}) };
         const ignoreFiles = lint.ignoreFilesFor(contextDir, options.dockerfilePath);
         if (ignoreFiles.length > 1) out.info(`${shown}: ${ignoreFiles.map((f) => `${f.readBy.join(" and ")} build read${f.readBy.length > 1 ? "" : "s"} ${displayPath(f.path)}`).join(", ")}: both checked`);
         let result = lint.lintDockerfile(text, options);
+        if (flags.target === undefined) {
+          const model = lint.buildModel(text);
+          const shipped = lint.likelyShippedStage(model);
+          const name = (s: { name?: string; index: number }) => s.name ?? String(s.index);
+          if (shipped && model.finalStage) out.info(`${shown}: judged the last stage, ${name(model.finalStage)}, as the image; stage ${name(shipped)} (line ${shipped.from.range.line}) looks like the one you ship: --target ${name(shipped)} lints that one`);
+        }
         if (flags.fix) {
           if (notUtf8Line !== undefined && !flags.dryRun) {
             throw inputError(`${shown}:${notUtf8Line}: not UTF-8 text: --fix would replace those bytes, so nothing was written; save the file as UTF-8 and run --fix again`, { file });
