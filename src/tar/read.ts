@@ -36,7 +36,11 @@ export interface TarLimits {
   maxUncompressedBytes?: number;
   /** Most uncompressed bytes per compressed byte once past `ratioGraceBytes`. Default 250. */
   maxRatio?: number;
-  /** Uncompressed bytes allowed before the ratio is enforced. Default 64 MiB. */
+  /**
+   * Uncompressed bytes allowed before the ratio is enforced. Default 1 GiB: a file of zeros gzips
+   * about 1000:1, as a bomb does, and real images carry such files (a `dd` or `fallocate`d file,
+   * the `/var/log/lastlog` that `useradd` makes for a large UID, a database's preallocated files).
+   */
   ratioGraceBytes?: number;
   /** Default 1,000,000. */
   maxEntries?: number;
@@ -49,7 +53,7 @@ export interface TarLimits {
 const DEFAULT_LIMITS: Required<TarLimits> = {
   maxUncompressedBytes: 16 * 1024 ** 3,
   maxRatio: 250,
-  ratioGraceBytes: 64 * 1024 ** 2,
+  ratioGraceBytes: 1024 ** 3,
   maxEntries: 1_000_000,
   maxMetadataBytes: 1024 ** 2,
   maxPathBytes: 16 * 1024,
