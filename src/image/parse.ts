@@ -61,7 +61,9 @@ function makeSchemas(v: typeof import("valibot")) {
     architecture: v.string(),
     os: v.string(),
     config: v.nullish(v.looseObject({})),
-    rootfs: v.looseObject({ type: v.string(), diff_ids: v.array(digest) }),
+    // An image without layers (FROM scratch with only LABEL or ENTRYPOINT) has no diff_ids as
+    // `podman save` writes it, and `"diff_ids": null` as skopeo writes it to oci:: none.
+    rootfs: v.looseObject({ type: v.string(), diff_ids: v.nullish(v.array(digest), () => []) }),
     history: v.optional(v.array(v.looseObject({}))),
   });
   return { descriptor, manifest, index, config };

@@ -15,6 +15,8 @@ import { SlimgoError } from "../../src/errors.js";
 import { skipContainers, skipUnless } from "../support/tools.js";
 import { podman, runTool, ULIMIT_FLAGS } from "../support/podman.js";
 import { rawTar } from "../tar/raw-tar.js";
+import { sha256, writeRawLayout } from "../inspect/raw-layout.js";
+import { readOciLayout } from "../../src/transports/oci-layout.js";
 import { busyboxImage, HELLO } from "./fixture.js";
 
 const work = mkdtempSync(join(tmpdir(), "slimgo-archives-"));
@@ -110,6 +112,27 @@ describe("docker-archive and oci-archive", () => {
     await assert.rejects(readOciArchive(huge), /truncated: entry "manifest.json" claims 5000000000 bytes/);
     assert.deepEqual(readdirSync(outside), []);
     assert.deepEqual(readdirSync(work).sort(), before.concat(["bomb.tar.gz", "cut.tar.gz", "huge.tar", "traversal.tar"]).sort());
+  });
+
+  test("an image with no layers reads, as podman save writes it (no diff_ids) and skopeo copy to oci: (diff_ids null)", async () => {
+    // What `podman build` makes of FROM scratch + LABEL + ENTRYPOINT, saved by podman 4.3 and skopeo 1.9.
+    const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", config: { Entrypoint: ["/app"], Labels: { a: "b" } }, rootfs: { type: "layers" }, history: [{ created_by: "LABEL a=b", empty_layer: true }] }));
+    const configName = `${sha256(config).slice(7)}.json`;
+    const file = join(work, "empty.tar");
+    writeFileSync(file, rawTar([
+      { name: configName, data: config },
+      { name: "manifest.json", data: JSON.stringify([{ Config: configName, RepoTags: ["localhost/empty:latest"], Layers: [] }]) },
+    ]));
+    const saved = await readDockerArchive(file);
+    assert.equal(saved.layers.length, 0);
+    assert.deepEqual(saved.config.rootfs.diff_ids, []);
+    assert.deepEqual(saved.config.config.Entrypoint, ["/app"]);
+    const dir = join(work, "empty-oci");
+    writeRawLayout(dir, [], { rootfs: { type: "layers", diff_ids: null } });
+    const copied = await readOciLayout(dir);
+    assert.ok(!isImageIndex(copied));
+    assert.equal(copied.layers.length, 0);
+    assert.equal((await computeFilesystem(copied)).files.size, 0);
   });
 
   test("a gzipped docker-archive (docker save | gzip) reads like the plain one", async () => {
