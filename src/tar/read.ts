@@ -151,6 +151,15 @@ class ByteSource {
     }
   }
 
+  /** Whether the stream has no bytes left (a chunk read to find out is kept for later reads). */
+  async ended(): Promise<boolean> {
+    if (this.pending.length > 0) return false;
+    const chunk = await this.pull();
+    if (chunk === undefined) return true;
+    this.pending = chunk;
+    return false;
+  }
+
   async skip(n: number, context: () => string): Promise<void> {
     for await (const _ of this.take(n, context)) void _;
   }
@@ -342,7 +351,14 @@ export async function walkTar(source: AsyncIterable<Buffer> | Iterable<Buffer>, 
     };
     await visitor(entry);
     await bytes.skip(dataSize - consumed, context);
-    await bytes.skip((512 - (dataSize % 512)) % 512, () => `the archive ends inside the padding after "${rawPath}"`);
+    const padding = (512 - (dataSize % 512)) % 512;
+    // umoci 0.4's `insert` writes layers that stop right after the last file's data: Go's
+    // archive/tar (so podman, skopeo and umoci itself) reads that as the end, and so does this.
+    if (padding > 0 && (await bytes.ended())) {
+      warn(`${what}: ends right after "${rawPath}", without padding or end-of-archive marker`);
+      break;
+    }
+    await bytes.skip(padding, () => `the archive ends inside the padding after "${rawPath}"`);
   }
   await bytes.drain();
   return { entries, uncompressedBytes: bytes.position, warnings };

@@ -144,6 +144,18 @@ describe("hostile layers", () => {
     assertOutsideUntouched();
   });
 
+  test("a tar that stops right after the last file's data (umoci 0.4 insert) is read; one cut inside the padding is truncated", async () => {
+    const whole = rawTar([{ name: "usr/local/bin/app", data: "x".repeat(1000), mode: 0o755 }], { end: false });
+    const noPadding = whole.subarray(0, 512 + 1000);
+    const seen: string[] = [];
+    const summary = await walkTar([noPadding], (entry) => void seen.push(`${entry.header.path} ${entry.header.size}`));
+    assert.deepEqual(seen, ["usr/local/bin/app 1000"]);
+    assert.ok(summary.warnings.some((w) => /ends right after "usr\/local\/bin\/app"/.test(w)), summary.warnings.join("; "));
+    await walkLayer(gzLayer(noPadding), () => {});
+    await assert.rejects(walkTar([whole.subarray(0, 512 + 1000 + 10)], () => {}), isFinding(/ends inside the padding after "usr\/local\/bin\/app"/));
+    await assert.rejects(walkTar([whole.subarray(0, 512 + 999)], () => {}), isFinding(/truncated: entry "usr\/local\/bin\/app" claims 1000 bytes/));
+  });
+
   test("a header claiming a huge size is a truncation error, or refused outright above the cap", async () => {
     const tar = rawTar([{ name: "huge", data: "tiny", size: 8_000_000_000 }], { end: false });
     await assert.rejects(walkTar([tar], () => {}), isFinding(/truncated: entry "huge" claims 8000000000 bytes/));
