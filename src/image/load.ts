@@ -23,7 +23,8 @@ export interface BlobReader {
 /** Largest manifest or config slimgo reads; real ones are a few KB. */
 export const MAX_METADATA_BLOB = 16 * 1024 * 1024;
 
-async function readVerified(reader: BlobReader, descriptor: Descriptor, what: string): Promise<Buffer> {
+/** A manifest, index or config blob, read whole and checked against its size and digest. */
+export async function readVerified(reader: BlobReader, descriptor: Descriptor, what: string): Promise<Buffer> {
   if (descriptor.size > MAX_METADATA_BLOB) {
     throw new SlimgoError(`${reader.what}: ${what} ${descriptor.digest} claims ${descriptor.size} bytes; refusing metadata over ${MAX_METADATA_BLOB}`, { exitCode: ExitCode.findings });
   }
@@ -66,7 +67,7 @@ export async function indexFromBytes(reader: BlobReader, rawManifest: Buffer, de
   const manifests: IndexChild[] = [];
   for (const child of index.manifests) {
     if (isIndexMediaType(child.mediaType)) {
-      throw new SlimgoError(`${reader.what}: index ${descriptor.digest} nests another index (${child.digest}); pick it by digest instead`, { exitCode: ExitCode.usage });
+      throw new SlimgoError(`${reader.what}: index ${descriptor.digest} nests another index (${child.digest}); pick that one by digest: ${reader.what}@${child.digest}`, { exitCode: ExitCode.usage });
     }
     const raw = await readVerified(reader, child, "manifest");
     const configType = parseImageManifest(raw, `${reader.what}: manifest ${child.digest}`).config.mediaType;

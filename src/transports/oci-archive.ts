@@ -5,7 +5,7 @@ import type { ImageOrIndex } from "../image/types.js";
 import { indexTarFile } from "../tar/file-index.js";
 import type { TarLimits } from "../tar/read.js";
 import { archiveBlobReader, writeLayoutArchive } from "./layout-archive.js";
-import { selectEntry } from "./oci-layout.js";
+import { selectDescriptor } from "./oci-layout.js";
 
 /** Writes `oci-archive:FILE`: an OCI layout in one plain tar file. */
 export async function writeOciArchive(file: string, item: ImageOrIndex, options: { ref?: string } = {}): Promise<void> {
@@ -23,5 +23,6 @@ export async function readOciArchive(file: string, ref?: string, limits: TarLimi
     throw new SlimgoError(`${file} is not an OCI archive (no index.json inside); for docker save output use docker-archive:`, { exitCode: ExitCode.usage, file });
   }
   const index = parseIndexManifest(await archive.read("index.json", 16 * 1024 * 1024), `${what}: index.json`);
-  return loadDescriptor(archiveBlobReader(archive, what), selectEntry(index, ref, what));
+  const reader = archiveBlobReader(archive, what);
+  return loadDescriptor(reader, await selectDescriptor(reader, index, ref, what));
 }

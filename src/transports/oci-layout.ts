@@ -4,9 +4,9 @@ import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ExitCode, SlimgoError, inputError } from "../errors.js";
 import { canonicalJsonBytes } from "../image/canonical-json.js";
-import { VerifyingStream, digestAlgorithm, digestHex, verifyBytes, verifyFile } from "../image/digest.js";
-import { loadDescriptor, type BlobReader } from "../image/load.js";
-import { MediaType } from "../image/media-types.js";
+import { VerifyingStream, digestAlgorithm, digestHex, isDigest, verifyBytes, verifyFile } from "../image/digest.js";
+import { loadDescriptor, readVerified, type BlobReader } from "../image/load.js";
+import { isIndexMediaType, MediaType } from "../image/media-types.js";
 import { parseIndexManifest } from "../image/parse.js";
 import { fullLocalName } from "../image/reference.js";
 import { descriptorOf, isImageIndex, platformOf, type Descriptor, type ImageOrIndex, type IndexManifest } from "../image/types.js";
@@ -84,6 +84,36 @@ export function selectEntry(index: IndexManifest, ref: string | undefined, what:
   throw inputError(`${what}: no image named "${ref}"; the layout has ${refNames(index).join(", ") || "only unnamed images"}`);
 }
 
+/** How deep `selectDescriptor` looks for a digest inside nested indexes. */
+const MAX_NESTING = 4;
+
+/**
+ * The entry `ref` names (see selectEntry); a digest no index.json entry has may also name a
+ * manifest or index that an index in the layout lists: an index nested in another is not read as
+ * a whole, and this is how one picks it (`oci:DIR@sha256:…`).
+ */
+export async function selectDescriptor(reader: BlobReader, index: IndexManifest, ref: string | undefined, what: string): Promise<Descriptor> {
+  try {
+    return selectEntry(index, ref, what);
+  } catch (error) {
+    if (ref === undefined || !isDigest(ref)) throw error;
+    const found = await findNested(reader, index.manifests, ref, 0);
+    if (found === undefined) throw error;
+    return found;
+  }
+}
+
+async function findNested(reader: BlobReader, descriptors: readonly Descriptor[], digest: string, depth: number): Promise<Descriptor | undefined> {
+  if (depth >= MAX_NESTING) return undefined;
+  for (const descriptor of descriptors) {
+    if (!isIndexMediaType(descriptor.mediaType)) continue;
+    const children = parseIndexManifest(await readVerified(reader, descriptor, "index"), `${reader.what}: index ${descriptor.digest}`).manifests;
+    const found = children.find((c) => c.digest === digest) ?? (await findNested(reader, children, digest, depth + 1));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** `add :REF, one of a, b`, and for images without a ref name (as `skopeo copy ... oci:DIR` writes them), their `@DIGEST`. */
 function howToPick(index: IndexManifest): string {
   const names = refNames(index);
@@ -105,7 +135,8 @@ function fullLocalNameOrSelf(ref: string): string {
 export async function readOciLayout(dir: string, ref?: string): Promise<ImageOrIndex> {
   const what = `oci:${dir}`;
   const index = await readLayoutIndex(dir, what);
-  return loadDescriptor(layoutBlobReader(dir, what), selectEntry(index, ref, what));
+  const reader = layoutBlobReader(dir, what);
+  return loadDescriptor(reader, await selectDescriptor(reader, index, ref, what));
 }
 
 /** The refs and descriptors a layout lists. */

@@ -11,6 +11,9 @@ import { SlimgoError } from "../../src/errors.js";
 import { skipUnless } from "../support/tools.js";
 import { runTool } from "../support/podman.js";
 import { busyboxImage } from "./fixture.js";
+import { buildIndex } from "../../src/image/mutate.js";
+import { createHash } from "node:crypto";
+import { readOciArchive } from "../../src/transports/oci-archive.js";
 import { runSlimgo } from "../support/cli.js";
 
 const work = mkdtempSync(join(tmpdir(), "slimgo-oci-layout-"));
@@ -161,6 +164,34 @@ describe("OCI layout", () => {
     const configPath = join(dir, "blobs/sha256", image.manifest.config.digest.slice(7));
     writeFileSync(configPath, readFileSync(configPath, "utf8").replace("amd64", "arm64"));
     await assert.rejects(readOciLayout(dir), (err: unknown) => err instanceof SlimgoError && /config: content has digest .* but sha256:/.test(err.message));
+  });
+
+  test("an index nested in an index is refused with the digest that picks it, and that digest opens it, in a layout and an archive", async () => {
+    const images = await Promise.all((["amd64", "arm64"] as const).map((architecture) => busyboxImage(blobs, { platform: { os: "linux", architecture } })));
+    const inner = buildIndex(images);
+    const dir = join(work, "nested");
+    await writeOciLayout(dir, inner, { ref: "inner" });
+    // An outer index that lists the inner one, as index.json's only entry (OCI allows it; containerd reads it).
+    const outer = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [{ mediaType: inner.mediaType, digest: inner.digest, size: inner.rawManifest.length }] }));
+    const outerDigest = `sha256:${createHash("sha256").update(outer).digest("hex")}`;
+    writeFileSync(join(dir, "blobs/sha256", outerDigest.slice(7)), outer);
+    writeFileSync(join(dir, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: "application/vnd.oci.image.index.v1+json", digest: outerDigest, size: outer.length, annotations: { "org.opencontainers.image.ref.name": "outer" } }] }));
+
+    const refused = await runSlimgo(["inspect", `oci:${dir}`]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.equal(refused.stderr.trim(), `slimgo: oci:${dir}: index ${outerDigest} nests another index (${inner.digest}); pick that one by digest: oci:${dir}@${inner.digest}`);
+    const picked = await readOciLayout(dir, inner.digest);
+    assert.ok(isImageIndex(picked));
+    assert.deepEqual(picked.manifests.map((m) => m.descriptor.platform?.architecture), ["amd64", "arm64"]);
+    assert.equal(asImage(await readOciLayout(dir, images[1]!.digest)).digest, images[1]!.digest);
+    const cli = await runSlimgo(["verify", "--platform", "linux/arm64", `oci:${dir}@${inner.digest}`]);
+    assert.ok(cli.code === 0 || cli.code === 1, cli.stderr);
+    assert.match(cli.stdout, /\(linux\/arm64\)/);
+
+    const archive = join(work, "nested.tar");
+    await runTool("tar", ["-C", dir, "-cf", archive, "."]);
+    assert.ok(isImageIndex(await readOciArchive(archive, inner.digest)));
+    await assert.rejects(readOciLayout(dir, `sha256:${"0".repeat(64)}`), /no image named "sha256:0+"; the layout has outer/);
   });
 
   test("a directory that is not a layout gives a clear error", async () => {
