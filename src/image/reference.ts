@@ -1,4 +1,4 @@
-import { inputError } from "../errors.js";
+import { inputError, type SlimgoError } from "../errors.js";
 import { isDigest } from "./digest.js";
 
 /** Where an image lives, parsed from what a user typed. */
@@ -53,6 +53,7 @@ export function normaliseRegistry(registry: string): string {
 export function parseImageReference(input: string): ImageReference {
   const value = input.trim();
   if (value === "") throw inputError("empty image reference: give oci:DIR, oci-archive:FILE, docker-archive:FILE or REGISTRY/REPO:TAG");
+  if (value.startsWith("dir:")) throw dirTransportError(value.slice("dir:".length) || "DIR");
   const transport = /^(oci|oci-archive|docker-archive|podman|docker|containers-storage):(?!\/\/)(.*)$/.exec(value);
   if (transport !== null) {
     const [, kind, rest = ""] = transport;
@@ -71,6 +72,15 @@ export function parseImageReference(input: string): ImageReference {
     }
   }
   return parseRegistryReference(value.replace(/^docker:\/\//, ""));
+}
+
+/**
+ * skopeo's `dir:` (and `podman save --format docker-dir`): a manifest.json and blobs named by
+ * digest, which slimgo does not read. (Docker Hub's image `dir`, if ever wanted, is docker.io/library/dir.)
+ */
+export function dirTransportError(dir: string): SlimgoError {
+  const out = `${dir.replace(/\/+$/, "") || "DIR"}-oci`;
+  return inputError(`dir:${dir}: skopeo's dir: format (podman save --format docker-dir writes it too) is not read by slimgo; copy it to an OCI layout with \`skopeo copy dir:${dir} oci:${out}\` and give oci:${out}`);
 }
 
 const TRAILING_DIGEST = /@((?:sha256:[a-f0-9]{64})|(?:sha512:[a-f0-9]{128}))$/;

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { inputError } from "../errors.js";
 import { indexTarFile } from "../tar/file-index.js";
+import { dirTransportError } from "../image/reference.js";
 
 const TRANSPORT = /^(oci|oci-archive|docker-archive|podman|docker|containers-storage):/;
 const EXPLICIT_PATH = /^(\/|\.\.?\/|\.\.?$)/;
@@ -27,6 +28,8 @@ export async function localPathReference(input: string): Promise<string | undefi
   if (info.isDirectory()) {
     const layout = await stat(join(input, "oci-layout")).catch(() => undefined);
     if (layout?.isFile()) return `oci:${input}`;
+    const skopeoDir = await stat(join(input, "version")).catch(() => undefined);
+    if (skopeoDir?.isFile() && (await stat(join(input, "manifest.json")).catch(() => undefined))?.isFile()) throw dirTransportError(input);
     if (explicit) throw inputError(`${input} is a directory but not an OCI layout (it has no oci-layout file)`);
     return undefined;
   }

@@ -37,6 +37,10 @@ describe("an image given as a path", () => {
     execFileSync("tar", ["-xf", join(work, "docker.tar"), "-C", join(work, "saved")]);
     execFileSync("tar", ["-cf", join(work, "saved.tar"), "-C", join(work, "saved"), "manifest.json", "blobs"]);
     mkdirSync(join(work, "not-a-layout"));
+    // What `skopeo copy ... dir:DIR` and `podman save --format docker-dir` write: a version file, manifest.json, blobs by hex digest.
+    mkdirSync(join(work, "skopeo-dir"));
+    writeFileSync(join(work, "skopeo-dir", "version"), "Directory Transport Version: 1.1\n");
+    writeFileSync(join(work, "skopeo-dir", "manifest.json"), "{}");
     writeFileSync(join(work, "notes.txt.tar"), "not a tar file at all, only text, and longer than nothing".repeat(20));
   });
 
@@ -60,6 +64,9 @@ describe("an image given as a path", () => {
       ["./not-a-layout", /not-a-layout is a directory but not an OCI layout \(it has no oci-layout file\)/],
       ["./missing.tar", /\.\/missing\.tar: no such file or directory/],
       ["./notes.txt.tar", /notes\.txt\.tar/],
+      ["./skopeo-dir", /^slimgo: dir:\.\/skopeo-dir: skopeo's dir: format .* is not read by slimgo; copy it to an OCI layout with `skopeo copy dir:\.\/skopeo-dir oci:\.\/skopeo-dir-oci` and give oci:\.\/skopeo-dir-oci\n$/],
+      ["skopeo-dir", /^slimgo: dir:skopeo-dir: .*skopeo copy dir:skopeo-dir oci:skopeo-dir-oci/],
+      ["dir:skopeo-dir", /^slimgo: dir:skopeo-dir: .*skopeo copy dir:skopeo-dir oci:skopeo-dir-oci/],
     ];
     for (const [path, message] of cases) {
       const r = await runSlimgo(["verify", path], { cwd: work });
