@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
-import { Readable } from "node:stream";
+import { Readable, type Transform } from "node:stream";
+import * as zlib from "node:zlib";
 import { createGunzip, gunzipSync } from "node:zlib";
 import { SlimgoError } from "../errors.js";
 import { sha256, VerifyingStream, type Digest } from "./digest.js";
@@ -11,9 +12,25 @@ import type { Layer } from "./types.js";
  * type alone (as containerd does): podman 4.3's `save --uncompressed --format oci-dir` writes plain
  * tar blobs under the +gzip media type. The diff ID check still holds either way.
  */
-export function decompressLayer(stored: Readable, mediaType: string): Readable {
-  if (compressionOfLayer(mediaType) === "zstd") throw new SlimgoError(`layer media type ${mediaType}: zstd layers need Node 22 or later`);
+export function decompressLayer(stored: Readable, mediaType: string, what = "layer"): Readable {
+  if (compressionOfLayer(mediaType) === "zstd") {
+    const zstd = zstdDecompressor();
+    if (zstd === undefined) {
+      stored.destroy();
+      throw new SlimgoError(
+        `${what} is zstd-compressed (${mediaType}), which Node ${process.version} cannot decompress (Node 22.15 or later can): run slimgo on a newer Node, or copy the image with gzip layers (skopeo copy --dest-compress-format gzip SOURCE oci:DIR)`,
+      );
+    }
+    stored.on("error", (err) => zstd.destroy(err));
+    return stored.pipe(zstd);
+  }
   return Readable.from(gunzipIfGzip(stored));
+}
+
+/** Node's zstd decompressor (zlib.createZstdDecompress, Node 22.15 and 23.8 on), undefined before. */
+function zstdDecompressor(): Transform | undefined {
+  const create = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
+  return create === undefined ? undefined : create();
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -72,7 +89,7 @@ export function layerFromOpener(facts: StoredLayerFacts, openStored: () => Promi
     mediaType: facts.mediaType,
     open,
     openUncompressed: async () => {
-      const uncompressed = decompressLayer(await open(), facts.mediaType);
+      const uncompressed = decompressLayer(await open(), facts.mediaType, `layer ${facts.digest}`);
       if (!verify) return uncompressed;
       const check = new VerifyingStream(facts.diffId, undefined, `layer ${facts.digest} (uncompressed)`);
       uncompressed.on("error", (err) => check.destroy(err));
@@ -92,8 +109,9 @@ export function layerFromFile(path: string, facts: StoredLayerFacts, verify = fa
 /** A small layer held in memory; digest and diffID are computed here. */
 export function layerFromBuffer(blob: Buffer, mediaType: string): Layer {
   const compression = compressionOfLayer(mediaType);
-  if (compression === "zstd") throw new SlimgoError(`layer media type ${mediaType}: zstd layers need Node 22 or later`);
-  const diffId = compression === "gzip" ? sha256(gunzipSync(blob)) : sha256(blob);
+  const unzstd = (zlib as { zstdDecompressSync?: (blob: Buffer) => Buffer }).zstdDecompressSync;
+  if (compression === "zstd" && unzstd === undefined) throw new SlimgoError(`layer media type ${mediaType}: Node ${process.version} cannot decompress zstd (Node 22.15 or later can)`);
+  const diffId = compression === "gzip" ? sha256(gunzipSync(blob)) : compression === "zstd" ? sha256(unzstd!(blob)) : sha256(blob);
   return layerFromOpener({ digest: sha256(blob), diffId, size: blob.length, mediaType }, async () => Readable.from([blob]), false);
 }
 

@@ -394,7 +394,7 @@ export async function walkLayer(layer: Layer, visitor: TarVisitor, options: Walk
   const fail = (err: unknown) => diff.destroy(describeStreamError(what, err) as Error);
   stored.on("error", fail);
   counter.on("error", fail);
-  const uncompressed = decompressLayer(stored.pipe(counter), layer.mediaType);
+  const uncompressed = decompressLayer(stored.pipe(counter), layer.mediaType, what);
   uncompressed.on("error", fail);
   uncompressed.pipe(diff);
   let summary: WalkSummary;

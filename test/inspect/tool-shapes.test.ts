@@ -10,6 +10,12 @@ import { runSlimgo } from "../support/cli.js";
 import { runTool } from "../support/podman.js";
 import { tempDirs } from "../support/temp-dirs.js";
 import { skipUnless } from "../support/tools.js";
+import { gzipSync } from "node:zlib";
+import * as zlib from "node:zlib";
+import { rawTar } from "../tar/raw-tar.js";
+import { sha256, writeRawLayout } from "./raw-layout.js";
+
+const ELF_HEAD = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]), Buffer.alloc(200)]);
 
 const temp = tempDirs();
 
@@ -37,5 +43,23 @@ describe("layouts other tools write", () => {
     const checks = JSON.parse(verify.stdout).reports[0].checks as { id: string; status: string }[];
     assert.equal(checks.find((c) => c.id === "SV001")?.status, "pass", verify.stdout);
     assert.equal(checks.find((c) => c.id === "SV005")?.status, "pass", verify.stdout);
+  });
+});
+
+describe("layers other tools compress", () => {
+  test("zstd layers (skopeo copy --dest-compress-format zstd): read where Node can decompress zstd, else one line saying how to go on", { skip: skipUnless("skopeo") }, async () => {
+    const work = await temp.make("slimgo-zstd-");
+    const tar = rawTar([{ name: "app", data: ELF_HEAD, mode: 0o755 }, { name: "etc/zstd-marker", data: "z\n" }]);
+    writeRawLayout(join(work, "gzip"), [{ blob: gzipSync(tar), diffId: sha256(tar) }]);
+    await runTool("skopeo", ["copy", "--dest-compress-format", "zstd", `oci:${join(work, "gzip")}:test`, `oci:${join(work, "zstd")}:test`]);
+    const inspect = await runSlimgo(["inspect", "--json", "--tree", `oci:${join(work, "zstd")}:test`]);
+    if ((zlib as { createZstdDecompress?: unknown }).createZstdDecompress === undefined) {
+      assert.equal(inspect.code, 2, inspect.stderr);
+      assert.match(inspect.stderr, /^slimgo: layer sha256:[a-f0-9]{64} is zstd-compressed \(application\/vnd\.oci\.image\.layer\.v1\.tar\+zstd\), which Node v[\d.]+ cannot decompress \(Node 22\.15 or later can\): run slimgo on a newer Node, or copy the image with gzip layers \(skopeo copy --dest-compress-format gzip SOURCE oci:DIR\)\n$/);
+      return;
+    }
+    assert.equal(inspect.code, 0, inspect.stderr);
+    const report = JSON.parse(inspect.stdout).images[0] as { tree: { path: string }[] };
+    assert.ok(report.tree.some((e) => e.path === "/etc/zstd-marker"));
   });
 });
