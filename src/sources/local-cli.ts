@@ -69,7 +69,8 @@ export async function readSavedImage(cli: "podman" | "docker", name: string, onP
   const args = cli === "podman" ? ["save", "--format", "docker-archive", "-o", file, name] : ["save", "-o", file, name];
   try {
     await run(cli, args);
-    const item = await readDockerArchive(file);
+    // Named as the user named it: the temp file is gone by the time an error is read.
+    const item = await readDockerArchive(file, undefined, {}, `${cli}:${name}`);
     dirOfImage.set(item, dir);
     return item;
   } catch (error) {

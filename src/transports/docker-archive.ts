@@ -95,9 +95,9 @@ async function findOriginalManifest(archive: TarFileIndex, reader: BlobReader, c
 /**
  * Reads `docker-archive:FILE[:NAME|:@N]` without extracting it. Config and layers are checked:
  * the config against its file name when that is a digest, each layer against the config's diff_ids.
+ * `what` names the image in errors (`podman:NAME` for an archive `podman save` wrote to a temp file).
  */
-export async function readDockerArchive(file: string, ref?: string, limits: TarLimits = {}): Promise<Image> {
-  const what = `docker-archive:${file}`;
+export async function readDockerArchive(file: string, ref?: string, limits: TarLimits = {}, what = `docker-archive:${file}`): Promise<Image> {
   const archive = await indexTarFile(file, limits);
   if (archive.resolve("manifest.json") === undefined) {
     throw new SlimgoError(`${file} is not a docker-archive (no manifest.json inside); for an OCI archive use oci-archive:`, { exitCode: ExitCode.usage, file });

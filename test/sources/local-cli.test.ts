@@ -1,0 +1,27 @@
+/** podman:NAME and docker:NAME: read through the engine's `save` into a temp file, named in errors as the user named them. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runSlimgo } from "../support/cli.js";
+import { tempDirs } from "../support/temp-dirs.js";
+import { rawTar } from "../tar/raw-tar.js";
+
+const temp = tempDirs();
+
+test("an archive `podman save` wrote that cannot be read is named podman:NAME, not the temp file it was saved to", async () => {
+  const work = await temp.make("slimgo-local-cli-");
+  // A stand-in for podman: `save --format docker-archive -o FILE NAME` writes an archive whose config lists one layer more than manifest.json.
+  const config = JSON.stringify({ architecture: "amd64", os: "linux", config: {}, rootfs: { type: "layers", diff_ids: [`sha256:${"a".repeat(64)}`] } });
+  const archive = join(work, "canned.tar");
+  writeFileSync(archive, rawTar([{ name: "config.json", data: config }, { name: "manifest.json", data: JSON.stringify([{ Config: "config.json", RepoTags: ["localhost/app:latest"], Layers: [] }]) }]));
+  const bin = join(work, "bin");
+  await import("node:fs/promises").then((fs) => fs.mkdir(bin));
+  writeFileSync(join(bin, "podman"), `#!/bin/sh\nwhile [ $# -gt 0 ]; do if [ "$1" = -o ]; then cp ${archive} "$2"; fi; shift; done\n`);
+  chmodSync(join(bin, "podman"), 0o755);
+  for (const command of ["inspect", "verify"]) {
+    const result = await runSlimgo([command, "-q", "podman:localhost/app"], { env: { PATH: `${bin}:${process.env.PATH ?? ""}` } });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stderr.trim(), "slimgo: podman:localhost/app: manifest.json lists 0 layers but the config has 1 diff_ids");
+  }
+});
