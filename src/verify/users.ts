@@ -37,11 +37,17 @@ export async function readPasswd(view: ImageView): Promise<PasswdEntry[] | undef
   return data === undefined ? undefined : parsePasswd(data.toString("utf8"));
 }
 
+/** A group USER names (`uid:name`) that the image's /etc/group does not list: the runtime refuses to start the container. */
+export interface UnknownGroup {
+  name: string;
+  groupFileExists: boolean;
+}
+
 export type ImageUser =
   /** No USER: the runtime's default, root. */
   | { kind: "default"; spec: ""; uid: 0 }
-  | { kind: "numeric"; spec: string; uid: number; entry?: PasswdEntry }
-  | { kind: "named"; spec: string; name: string; uid: number; entry: PasswdEntry }
+  | { kind: "numeric"; spec: string; uid: number; entry?: PasswdEntry; unknownGroup?: UnknownGroup }
+  | { kind: "named"; spec: string; name: string; uid: number; entry: PasswdEntry; unknownGroup?: UnknownGroup }
   /** A name the image's /etc/passwd does not list: the runtime refuses to start the container. */
   | { kind: "unknown-name"; spec: string; name: string; passwdExists: boolean };
 
@@ -49,16 +55,26 @@ export type ImageUser =
 export async function resolveImageUser(view: ImageView): Promise<ImageUser> {
   const spec = (view.config.User ?? "").trim();
   if (spec === "") return { kind: "default", spec: "", uid: 0 };
-  const userPart = spec.split(":")[0] ?? "";
+  const [userPart = "", groupPart] = spec.split(":");
   const passwd = await readPasswd(view);
   if (/^\d+$/.test(userPart)) {
     const uid = Number(userPart);
     const entry = passwd?.find((e) => e.uid === uid);
-    return { kind: "numeric", spec, uid, ...(entry === undefined ? {} : { entry }) };
+    const unknownGroup = await findUnknownGroup(view, groupPart);
+    return { kind: "numeric", spec, uid, ...(entry === undefined ? {} : { entry }), ...(unknownGroup === undefined ? {} : { unknownGroup }) };
   }
   const entry = passwd?.find((e) => e.name === userPart);
   if (entry === undefined) return { kind: "unknown-name", spec, name: userPart, passwdExists: passwd !== undefined };
-  return { kind: "named", spec, name: userPart, uid: entry.uid, entry };
+  const unknownGroup = await findUnknownGroup(view, groupPart);
+  return { kind: "named", spec, name: userPart, uid: entry.uid, entry, ...(unknownGroup === undefined ? {} : { unknownGroup }) };
+}
+
+/** USER's group part when it is a name the image's /etc/group lacks (runc and crun then refuse to start). */
+async function findUnknownGroup(view: ImageView, groupPart: string | undefined): Promise<UnknownGroup | undefined> {
+  if (groupPart === undefined || groupPart === "" || /^\d+$/.test(groupPart)) return undefined;
+  const data = await readImageFile(view, "/etc/group", MAX_PASSWD_BYTES);
+  if (data !== undefined && parseGroup(data.toString("utf8")).some((g) => g.name === groupPart)) return undefined;
+  return { name: groupPart, groupFileExists: data !== undefined };
 }
 
 /** The uid the container process runs as, when it can be known. */
@@ -101,7 +117,7 @@ export interface Credentials {
  */
 export async function imageCredentials(view: ImageView): Promise<Credentials | undefined> {
   const user = await resolveImageUser(view);
-  if (user.kind === "unknown-name") return undefined;
+  if (user.kind === "unknown-name" || (user.kind !== "default" && user.unknownGroup !== undefined)) return undefined;
   if (user.kind === "default") return { uid: 0, gids: [0], shown: "root (no USER)" };
   const groupPart = user.spec.split(":")[1];
   const groupData = await readImageFile(view, "/etc/group", MAX_PASSWD_BYTES);

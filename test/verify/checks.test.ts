@@ -293,13 +293,21 @@ table("non-root-user", [
   { name: "root by name fails", image: { config: { User: "root" }, files: { "/etc/passwd": passwd } }, status: "fail" },
   {
     name: "a name resolved through passwd fails: Kubernetes' runAsNonRoot needs the number",
-    image: { config: { User: "nonroot:nonroot" }, files: { "/etc/passwd": passwd } },
+    image: { config: { User: "nonroot:nonroot" }, files: { "/etc/passwd": passwd, "/etc/group": "nonroot:x:65532:\n" } },
     status: "fail",
     message: /^USER nonroot:nonroot runs as uid 65532 but names the user, .*runAsNonRoot.*: set USER 65532:nonroot$/,
     evidence: /\/etc\/passwd:2 nonroot/,
   },
   { name: "name without passwd entry fails", image: { config: { User: "app" }, files: { "/etc/passwd": passwd } }, status: "fail", message: /has no entry/ },
   { name: "name with no passwd file fails", image: { config: { User: "app" } }, status: "fail", message: /no \/etc\/passwd/ },
+  {
+    name: "a group name /etc/group lacks fails: runc refuses to start (unable to find group)",
+    image: { config: { User: "65532:nogroup" }, files: { "/etc/passwd": passwd, "/etc/group": "root:x:0:\nnonroot:x:65532:\n" } },
+    status: "fail",
+    message: /^USER 65532:nogroup names group nogroup, which cannot be resolved \(\/etc\/group has no entry for it\), so the runtime refuses to start the container: give the group as a number \(USER 65532:GID\), or add it to \/etc\/group$/,
+  },
+  { name: "a group name with no /etc/group fails", image: { config: { User: "65532:app" } }, status: "fail", message: /names group app, which cannot be resolved \(the image has no \/etc\/group\)/ },
+  { name: "a group name /etc/group lists passes", image: { config: { User: "65532:nonroot" }, files: { "/etc/group": "nonroot:x:65532:\n" } }, status: "pass" },
 ]);
 
 const tlsApp = goBinary("/app", { tlsClient: true });

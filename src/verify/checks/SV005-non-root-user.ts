@@ -19,6 +19,10 @@ export const check: VerifyCheck = {
       case "numeric":
       case "named": {
         const evidence = [`User "${user.spec}" → uid ${user.uid}${user.entry ? ` (/etc/passwd:${user.entry.line} ${user.entry.name})` : ""}`];
+        if (user.unknownGroup !== undefined) {
+          const why = user.unknownGroup.groupFileExists ? "/etc/group has no entry for it" : "the image has no /etc/group";
+          return fail(`USER ${user.spec} names group ${user.unknownGroup.name}, which cannot be resolved (${why}), so the runtime refuses to start the container: give the group as a number (USER ${user.uid}:GID), or add it to /etc/group`, evidence);
+        }
         if (user.uid === 0) return fail(`USER ${user.spec} is root (uid 0): ${FIX}`, evidence);
         if (user.kind === "named") {
           const numeric = [String(user.uid), ...user.spec.split(":").slice(1)].join(":");
