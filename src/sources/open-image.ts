@@ -72,7 +72,7 @@ export async function openImage(reference: string, options: OpenImageOptions = {
   try {
     item = await read(ref, options);
   } catch (error) {
-    throw asInputError(error, formatImageReference(ref));
+    throw withPodmanHint(asInputError(error, formatImageReference(ref)), ref, reference);
   }
   try {
     if ("digest" in ref && ref.digest !== undefined && ref.transport !== "registry" && item.digest !== ref.digest) {
@@ -85,6 +85,16 @@ export async function openImage(reference: string, options: OpenImageOptions = {
     disposeSavedImage(item);
     throw error;
   }
+}
+
+/**
+ * `podman images` lists local images as `localhost/NAME`, which as typed is a registry on
+ * localhost's port 443: when reading it there fails, the error says how to read podman's image.
+ */
+function withPodmanHint(error: unknown, ref: ImageReference, typed: string): unknown {
+  if (ref.transport !== "registry" || ref.registry !== "localhost" || !(error instanceof SlimgoError)) return error;
+  const name = typed.replace(/^docker:\/\//, "");
+  return new SlimgoError(`${error.message} (for the image podman lists as ${name}, give podman:${name})`, { exitCode: error.exitCode, cause: error });
 }
 
 function matches(platform: Platform, wanted: Platform): boolean {

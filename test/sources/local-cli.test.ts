@@ -25,3 +25,17 @@ test("an archive `podman save` wrote that cannot be read is named podman:NAME, n
     assert.equal(result.stderr.trim(), "slimgo: podman:localhost/app: manifest.json lists 0 layers but the config has 1 diff_ids");
   }
 });
+
+test("localhost/NAME, as podman images lists a local image, is a registry reference; its error says to give podman:localhost/NAME", async () => {
+  for (const typed of ["localhost/slimgo-no-such-image:1", "docker://localhost/slimgo-no-such-image:1"]) {
+    const result = await runSlimgo(["inspect", "-q", typed]);
+    assert.equal(result.code, 2, result.stderr);
+    const lines = result.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0]!, /^slimgo: localhost: .* \(for the image podman lists as localhost\/slimgo-no-such-image:1, give podman:localhost\/slimgo-no-such-image:1\)$/);
+  }
+  // A registry with a port is one someone runs: no hint.
+  const withPort = await runSlimgo(["inspect", "-q", "localhost:1/app:1"]);
+  assert.equal(withPort.code, 2, withPort.stderr);
+  assert.doesNotMatch(withPort.stderr, /podman:/);
+});
