@@ -3,7 +3,7 @@ import { posix } from "node:path";
 import type { FileEntry, ImageView } from "./image-view.js";
 import { stringLiteralLookup } from "../gobinary/string-literals.js";
 import { formatOfFile, whyNotRunnable, type ExecutableFormat } from "./executable-format.js";
-import { findCommand, imageEnv, isExecutableFile, MAX_GO_BINARY_BYTES, readImageFile, type ResolvedPath } from "./image-paths.js";
+import { findCommand, imageEnv, isExecutableFile, MAX_GO_BINARY_BYTES, normalizeImagePath, readImageFile, whyUnresolved, type ResolvedPath } from "./image-paths.js";
 import { describeOwnership, mayAccess, type Access } from "./permissions.js";
 import type { Credentials } from "./users.js";
 
@@ -36,7 +36,7 @@ export async function checkProgram(view: ImageView, argv: readonly string[], env
   if (program === undefined || program === "") return { ok: false, problem: "is empty", evidence: [] };
   const evidence: string[] = [];
   const found = findCommand(view, program, env);
-  const problem = describeMissing(program, found);
+  const problem = describeMissing(program, found, view);
   if (found !== undefined) evidence.push(...found.links);
   if (problem !== undefined) {
     if (!program.includes("/")) evidence.push(`PATH=${env.get("PATH") ?? "(unset: runtime default)"}`);
@@ -108,7 +108,10 @@ function carriageReturnProblem(path: string, line: string): { problem: string; f
   };
 }
 
-function describeMissing(program: string, found: ResolvedPath | undefined): string | undefined {
+function describeMissing(program: string, found: ResolvedPath | undefined, view: ImageView): string | undefined {
+  if (found === undefined && program.includes("/") && whyUnresolved(view, normalizeImagePath(program, view.config.WorkingDir || "/")) === "loop") {
+    return `${program} is a symlink loop, so the runtime fails with "too many levels of symbolic links"`;
+  }
   if (found === undefined || found.entry === undefined) {
     return program.includes("/") ? `${program} does not exist in the image` : `${program} is not found in the image's PATH`;
   }

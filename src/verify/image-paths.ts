@@ -31,6 +31,17 @@ export interface ResolvedPath {
  * component that is not a directory.
  */
 export function resolveImagePath(view: Pick<ImageView, "files">, path: string, followLast = true): ResolvedPath | undefined {
+  const resolved = resolveOrSayWhy(view, path, followLast);
+  return typeof resolved === "string" ? undefined : resolved;
+}
+
+/** Why `path` does not resolve: links that loop (the kernel's ELOOP, "too many levels of symbolic links"), or a component that is not a directory. */
+export function whyUnresolved(view: Pick<ImageView, "files">, path: string): "loop" | "not-a-directory" | undefined {
+  const resolved = resolveOrSayWhy(view, path, true);
+  return typeof resolved === "string" ? resolved : undefined;
+}
+
+function resolveOrSayWhy(view: Pick<ImageView, "files">, path: string, followLast: boolean): ResolvedPath | "loop" | "not-a-directory" {
   const links: string[] = [];
   let pending = normalizeImagePath(path).split("/").filter(Boolean);
   let current = "/";
@@ -42,16 +53,16 @@ export function resolveImagePath(view: Pick<ImageView, "files">, path: string, f
     const entry = view.files.get(candidate);
     const isLast = pending.length === 0;
     if (entry?.type === "symlink" && (!isLast || followLast)) {
-      if (++hops > MAX_LINK_HOPS) return undefined;
+      if (++hops > MAX_LINK_HOPS) return "loop";
       const target = entry.linkTarget ?? "";
-      if (target === "") return undefined; // the kernel refuses empty link targets
+      if (target === "") return "not-a-directory"; // the kernel refuses empty link targets (ENOENT)
       links.push(`${candidate} → ${target}`);
       const restart = posix.isAbsolute(target) ? "/" : current;
       pending = [...target.split("/").filter(Boolean), ...pending];
       current = restart;
       continue;
     }
-    if (!isLast && entry !== undefined && entry.type !== "dir") return undefined;
+    if (!isLast && entry !== undefined && entry.type !== "dir") return "not-a-directory";
     current = candidate;
   }
   let entry = current === "/" ? (view.files.get("/") ?? rootEntry) : (view.files.get(current) ?? impliedDirectory(view.files, current));

@@ -59,6 +59,12 @@ table("entrypoint", [
   { name: "non-executable file fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": { content: "x", mode: 0o644 } } }, status: "fail", message: /not executable \(mode 0644\): make it executable \(COPY --chmod=0755, or RUN chmod 0755/ },
   { name: "directory fails", image: { config: { Entrypoint: ["/app"] }, files: { "/app": { dir: true } } }, status: "fail", message: /is a directory/ },
   { name: "no entrypoint and no cmd fails", image: {}, status: "fail", message: /neither ENTRYPOINT nor CMD/ },
+  {
+    name: "an entrypoint that is a symlink loop fails as one, not as missing",
+    image: { config: { Entrypoint: ["/loop-a"] }, files: { "/loop-a": { symlink: "/loop-b" }, "/loop-b": { symlink: "loop-a" } } },
+    status: "fail",
+    message: /^the entrypoint \/loop-a is a symlink loop, so the runtime fails with "too many levels of symbolic links"/,
+  },
   { name: "cmd alone is the program", image: { config: { Cmd: ["/usr/local/bin/app", "-v"] }, files: { "/usr/local/bin/app": exe } }, status: "pass" },
   {
     name: "symlink followed inside the image",
