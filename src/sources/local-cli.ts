@@ -51,7 +51,9 @@ function run(cli: string, args: string[]): Promise<void> {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ENOENT") return reject(inputError(`${cli} is not installed here; save the image yourself (${cli} save -o FILE NAME) and pass docker-archive:FILE`));
       const detail = String(stderr).trim().split("\n").pop() ?? error.message;
-      reject(inputError(`${cli} save failed: ${detail}; check the image name with \`${cli} images\``));
+      // Only a name the engine does not know is the name's fault; any other failure is the engine's own, said as it is.
+      const unknownName = /image not known|no such image|not found|does not exist/i.test(detail);
+      reject(inputError(`${cli} save failed: ${detail}${unknownName ? `; check the image name with \`${cli} images\`` : ""}`));
     });
     stopAtExit(child);
   });

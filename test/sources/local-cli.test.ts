@@ -39,3 +39,19 @@ test("localhost/NAME, as podman images lists a local image, is a registry refere
   assert.equal(withPort.code, 2, withPort.stderr);
   assert.doesNotMatch(withPort.stderr, /podman:/);
 });
+
+test("a podman save that fails for the image's own sake says podman's error, without blaming the name", async () => {
+  const work = await temp.make("slimgo-local-cli-");
+  const bin = join(work, "bin");
+  await import("node:fs/promises").then((fs) => fs.mkdir(bin));
+  // What podman 4.3 says saving an image whose layer holds a PAX sparse file (GNU tar --sparse --format=posix, imported).
+  writeFileSync(join(bin, "podman"), `#!/bin/sh\necho 'Copying blob sha256:51588e74d5de' >&2\necho 'Error: writing blob: archive/tar: write too long' >&2\nexit 125\n`);
+  chmodSync(join(bin, "podman"), 0o755);
+  const env = { PATH: `${bin}:${process.env.PATH ?? ""}` };
+  const failed = await runSlimgo(["inspect", "-q", "podman:localhost/sparse"], { env });
+  assert.equal(failed.code, 2, failed.stderr);
+  assert.equal(failed.stderr.trim(), "slimgo: podman save failed: Error: writing blob: archive/tar: write too long");
+  writeFileSync(join(bin, "podman"), `#!/bin/sh\necho 'Error: localhost/nope: image not known' >&2\nexit 125\n`);
+  const unknown = await runSlimgo(["inspect", "-q", "podman:localhost/nope"], { env });
+  assert.equal(unknown.stderr.trim(), "slimgo: podman save failed: Error: localhost/nope: image not known; check the image name with `podman images`");
+});
