@@ -31,6 +31,13 @@ export interface GoBuildRequest {
   extraEnv: Record<string, string>;
   /** cgo on: links the C library, so the base image must carry the same one. */
   cgo?: boolean;
+  /**
+   * The module has vendor/modules.txt: built from vendor/ (-mod=vendor, which a go line before
+   * 1.14 does not imply) with the workspace off (go build -mod=vendor refuses workspace mode, and a
+   * go.work above would otherwise send go to the network for what vendor/ holds), as the Dockerfile
+   * from slimgo init does.
+   */
+  vendored?: boolean;
   /** Build tags, e.g. timetzdata when the image carries no zoneinfo. */
   tags: string[];
   outDir: string;
@@ -66,9 +73,10 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   const plan: GoBuildPlan = {
     go: go.binary,
     cwd: req.moduleRoot,
-    args: ["build", "-trimpath", `-ldflags=${ldflags}`, ...(req.tags.length ? [`-tags=${req.tags.join(",")}`] : []), ...req.extraFlags, "-o", OUTPUT, req.target],
+    // Before the user's flags: a -mod there wins.
+    args: ["build", "-trimpath", `-ldflags=${ldflags}`, ...(req.tags.length ? [`-tags=${req.tags.join(",")}`] : []), ...(req.vendored ? ["-mod=vendor"] : []), ...req.extraFlags, "-o", OUTPUT, req.target],
     // The platform's settings last: the binary is built for the platform its image names.
-    env: { CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...goGcEnv(go.version), ...req.extraEnv, ...goEnvFor(req.platform) },
+    env: { CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...(req.vendored ? { GOWORK: "off" } : {}), ...goGcEnv(go.version), ...req.extraEnv, ...goEnvFor(req.platform) },
   };
   const what = `${req.target} for ${platformKey(req.platform)}`;
   req.onCommand?.(shellCommand(plan.env, [go.binary, ...plan.args.map((a) => (a === OUTPUT ? req.binary : a))]));

@@ -203,6 +203,7 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
           extraEnv: goEnv,
           tags: tzdataTag ? ["timetzdata"] : [],
           cgo: options.cgo === true && main.facts.cgo.required,
+          vendored: analysis.vendored,
           outDir: join(work, main.binary),
           signal: failed.signal,
           ...(options.onDetail ? { onCommand: (line: string) => options.onDetail?.(`  ${main.binary} ${platformKey(platform)}: ${line}`) } : {}),

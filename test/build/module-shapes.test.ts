@@ -1,0 +1,39 @@
+/**
+ * `slimgo build` on the shapes Go repositories take: a module in a workspace, vendored modules,
+ * main packages in directories that are not image names, a Go environment set for other builds.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { moduleCopies, runSlimgo } from "../support/cli.js";
+import { skipUnless } from "../support/tools.js";
+import { tempDirs } from "../support/temp-dirs.js";
+
+const temp = tempDirs();
+const fixture = moduleCopies();
+const FIXED_TIME = { SOURCE_DATE_EPOCH: "1700000000" };
+
+async function builds(args: string[], env: Record<string, string> = {}) {
+  const r = await runSlimgo(["build", "--json", ...args], { env: { ...FIXED_TIME, ...env } });
+  assert.equal(r.code, 0, `slimgo build ${args.join(" ")}:\n${r.stderr}`);
+  return { ...r, result: JSON.parse(r.stdout) as { programs: { binary: string; digest: string; published: { reference: string }[] }[] } };
+}
+
+test("a vendored module builds from vendor/: in a go.work workspace, and with a go line before 1.14 (which does not imply -mod=vendor)", { skip: skipUnless("go") }, async () => {
+  // The workspace the vendored module sits in, next to another module; vendor/ holds example.com/greet, which no module cache has.
+  const ws = await temp.make("slimgo-vendored-ws-");
+  await cp(await fixture("vendored"), join(ws, "app"), { recursive: true });
+  await mkdir(join(ws, "other"));
+  await writeFile(join(ws, "other", "go.mod"), "module example.com/other\n\ngo 1.19\n");
+  await writeFile(join(ws, "go.work"), "go 1.19\n\nuse (\n\t./app\n\t./other\n)\n");
+  const out = await temp.make("slimgo-vendored-out-");
+  const env = { GOPROXY: "off", GOFLAGS: "-mod=mod" };
+  const inWorkspace = await builds([join(ws, "app"), "--oci-layout", join(out, "ws")], env);
+  assert.equal(inWorkspace.result.programs[0]!.binary, "vendored");
+
+  const old = await fixture("vendored");
+  const goMod = join(old, "go.mod");
+  await writeFile(goMod, (await readFile(goMod, "utf8")).replace(/^go 1\.19$/m, "go 1.13"));
+  await builds([old, "--oci-layout", join(out, "old")], env);
+});
