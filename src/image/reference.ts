@@ -193,6 +193,20 @@ export function formatImageReference(ref: ImageReference): string {
 }
 
 /**
+ * A repository component for a program's binary name, which is its main package's directory and may
+ * hold what references cannot (`cmd/My.Tool`, `cmd/api+v2`): lower case, anything else one `-`, and
+ * no separator at either end or two in a row (`My.Tool` → `my.tool`, `api+v2` → `api-v2`).
+ */
+export function imageNameOf(binary: string): string {
+  const name = binary
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/[._-]{2,}/g, (run) => (/^(-+|__)$/.test(run) ? run : "-"))
+    .replace(/^[._-]+|[._-]+$/g, "");
+  return name === "" ? "app" : name;
+}
+
+/**
  * The full reference to record for a local name: `app:1` → `localhost/app:1` as podman names
  * local images, `ghcr.io/o/app` → `ghcr.io/o/app:latest`. Used for layout ref names and RepoTags.
  */

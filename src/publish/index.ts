@@ -7,6 +7,7 @@ import { tarballPublisher } from "./tarball.js";
 import { writeFailure } from "./local-outputs.js";
 import type { Published, Publisher } from "./types.js";
 import { SPDX_MEDIA_TYPE } from "../sbom/artifact.js";
+import { imageNameOf } from "../image/reference.js";
 
 export type { Published, Publisher } from "./types.js";
 export { checkLocalOutputs, writeFailure } from "./local-outputs.js";
@@ -36,7 +37,7 @@ export async function destinationsFor(flags: DestinationFlags): Promise<Destinat
     const { registryPublisher } = await import("./registry.js");
     out.push({
       remote: true,
-      for: (binary, several) => registryPublisher(several ? `${push.replace(/\/+$/, "")}/${binary}` : push, { insecureRegistries: flags.insecureRegistries, onProgress: flags.onProgress }),
+      for: (binary, several) => registryPublisher(several ? `${push.replace(/\/+$/, "")}/${imageNameOf(binary)}` : push, { insecureRegistries: flags.insecureRegistries, onProgress: flags.onProgress }),
     });
   }
   if (flags.ociLayout) {
@@ -98,7 +99,7 @@ export async function publishAll(
   for (const destination of ordered) {
     for (const [i, program] of programs.entries()) {
       const publisher = destination.for(program.main.binary, options.several);
-      const name = options.name && !options.several ? options.name : `localhost/${program.main.binary}`;
+      const name = options.name && !options.several ? options.name : `localhost/${imageNameOf(program.main.binary)}`;
       options.onProgress?.(`publishing ${program.main.binary} to ${publisher.description}`);
       const attachments = program.sboms.map((sbom) => ({ subject: sbom.subject, document: sbom.document, mediaType: SPDX_MEDIA_TYPE }));
       const published = await publisher.publish(program.image, name, options.tags, attachments);

@@ -37,3 +37,21 @@ test("a vendored module builds from vendor/: in a go.work workspace, and with a 
   await writeFile(goMod, (await readFile(goMod, "utf8")).replace(/^go 1\.19$/m, "go 1.13"));
   await builds([old, "--oci-layout", join(out, "old")], env);
 });
+
+test("a main package in a directory with upper case or other characters a reference cannot hold is published as a valid name", { skip: skipUnless("go") }, async () => {
+  const dir = await temp.make("slimgo-names-");
+  await writeFile(join(dir, "go.mod"), "module example.com/tools/v2\n\ngo 1.19\n");
+  for (const name of ["My.Tool", "api+v2"]) {
+    await mkdir(join(dir, "cmd", name), { recursive: true });
+    await writeFile(join(dir, "cmd", name, "main.go"), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n');
+  }
+  const out = await temp.make("slimgo-names-out-");
+  const { result } = await builds([join(dir, "cmd", "My.Tool"), join(dir, "cmd", "api+v2"), "--oci-layout", join(out, "layout")]);
+  assert.deepEqual(
+    result.programs.map((p) => [p.binary, p.published[0]!.reference.replace(/@sha256:.*/, "")]),
+    [
+      ["My.Tool", `oci:${join(out, "layout")}:localhost/my.tool:latest`],
+      ["api+v2", `oci:${join(out, "layout")}:localhost/api-v2:latest`],
+    ],
+  );
+});

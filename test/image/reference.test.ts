@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { fullLocalName, parseImageReference, formatImageReference } from "../../src/image/reference.js";
+import { fullLocalName, imageNameOf, parseImageReference, formatImageReference } from "../../src/image/reference.js";
 import { SlimgoError } from "../../src/errors.js";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
@@ -47,4 +47,21 @@ test("fullLocalName names local images the way podman does", () => {
   assert.equal(fullLocalName("app:1.0"), "localhost/app:1.0");
   assert.equal(fullLocalName("ghcr.io/org/app:2"), "ghcr.io/org/app:2");
   assert.equal(fullLocalName("localhost:5000/app"), "localhost:5000/app:latest");
+});
+
+test("imageNameOf turns any binary name into a repository component", () => {
+  const cases: [string, string][] = [
+    ["api", "api"],
+    ["My.Tool", "my.tool"],
+    ["api+v2", "api-v2"],
+    ["a__b--c", "a__b--c"],
+    ["a._b", "a-b"],
+    ["_private.", "private"],
+    ["ünï", "n"],
+    ["+++", "app"],
+  ];
+  for (const [binary, name] of cases) {
+    assert.equal(imageNameOf(binary), name, binary);
+    assert.equal(fullLocalName(name), `localhost/${name}:latest`, `${binary} gives a valid name`);
+  }
 });

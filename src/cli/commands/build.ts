@@ -6,7 +6,7 @@ import { speculate, stopSpeculation } from "../../build/speculation.js";
 import { goQuotedField } from "../../build/go-quoted.js";
 import { describeChanges, ownOutputFiles, rebuildOnChange } from "../../build/watch.js";
 import { inputError } from "../../errors.js";
-import { fullLocalName, isValidTag } from "../../image/reference.js";
+import { fullLocalName, imageNameOf, isValidTag } from "../../image/reference.js";
 import { displayPath } from "../../fsutil/display-path.js";
 import type { Destination } from "../../publish/index.js";
 import { collect, collectNonEmpty, nonEmpty, oneOf, outputFor, withCommonOptions, type CommonOptions } from "../common.js";
@@ -238,7 +238,7 @@ async function buildPublishReport(run: BuildRun, trigger?: Trigger): Promise<Bui
   });
   for (const p of result.programs) for (const n of p.notes) out.warn(`${p.main.binary}: ${n}`);
   if (flags.name && result.programs.length > 1 && !trigger?.changed.length) {
-    out.warn(`--name ${flags.name} is not used: it names one image, and ${result.programs.length} programs are built, each named localhost/BINARY (${result.programs.map((p) => `localhost/${p.main.binary}`).join(", ")}); build one program to give it a name`);
+    out.warn(`--name ${flags.name} is not used: it names one image, and ${result.programs.length} programs are built, each named localhost/BINARY (${result.programs.map((p) => `localhost/${imageNameOf(p.main.binary)}`).join(", ")}); build one program to give it a name`);
   }
   const published = await run.publishAll(result.programs, run.destinations, {
     several: result.programs.length > 1,
