@@ -70,11 +70,12 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   await mkdir(dir, { recursive: true });
   const out = join(dir, req.binary);
   const ldflags = ["-s", "-w", ...req.xflags.map(xField), ...req.extraLdflags].join(" ");
+  const goflags = req.extraEnv.GOFLAGS ?? process.env.GOFLAGS ?? "";
   const plan: GoBuildPlan = {
     go: go.binary,
     cwd: req.moduleRoot,
     // Before the user's flags: a -mod there wins.
-    args: ["build", "-trimpath", `-ldflags=${ldflags}`, ...(req.tags.length ? [`-tags=${req.tags.join(",")}`] : []), ...(req.vendored ? ["-mod=vendor"] : []), ...req.extraFlags, "-o", OUTPUT, req.target],
+    args: ["build", "-trimpath", `-ldflags=${ldflags}`, ...(req.tags.length ? [`-tags=${req.tags.join(",")}`] : []), ...(req.vendored ? ["-mod=vendor"] : []), ...executableBuildmode(goflags), ...req.extraFlags, "-o", OUTPUT, req.target],
     // The platform's settings last: the binary is built for the platform its image names.
     env: { CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...(req.vendored ? { GOWORK: "off" } : {}), ...goGcEnv(go.version), ...req.extraEnv, ...goEnvFor(req.platform) },
   };
@@ -102,6 +103,17 @@ function recordedCommand(plan: GoBuildPlan, req: GoBuildRequest): string {
   const env = { CGO_ENABLED: plan.env.CGO_ENABLED!, ...Object.fromEntries(goEnv), ...goEnvFor(req.platform) };
   const outputAt = plan.args.indexOf(OUTPUT);
   return shellCommand(env, ["go", ...plan.args.filter((_, i) => i !== outputAt && i !== outputAt - 1)]);
+}
+
+/**
+ * `-buildmode=exe` when GOFLAGS names another build mode (`-buildmode=pie`, as distributions
+ * recommend for the programs they package): a PIE binary needs the dynamic loader, which slimgo's
+ * base lacks, so the image would fail to start ("no such file or directory"). A flag on go's
+ * command line wins over GOFLAGS. Without one there, nothing is added.
+ */
+function executableBuildmode(goflags: string): string[] {
+  const modes = [...goflags.matchAll(/(?:^|\s)--?buildmode=(\S*)/g)].map((m) => m[1]);
+  return modes.length > 0 && modes.at(-1) !== "exe" ? ["-buildmode=exe"] : [];
 }
 
 /** `-X=symbol=value` as one field of -ldflags, so that a version with spaces ("1.0 beta") stays one value. */

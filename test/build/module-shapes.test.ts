@@ -55,3 +55,12 @@ test("a main package in a directory with upper case or other characters a refere
     ],
   );
 });
+
+test("GOFLAGS=-buildmode=pie in the environment (as distributions recommend) still gives a static binary that starts in slimgo's base", { skip: skipUnless("go") }, async () => {
+  const dir = await fixture("root-main");
+  const layout = join(await temp.make("slimgo-pie-"), "layout");
+  const { result } = await builds([dir, "--oci-layout", layout], { GOFLAGS: "-trimpath -buildmode=pie -mod=readonly" });
+  const verified = await runSlimgo(["verify", `oci:${layout}:localhost/${result.programs[0]!.binary}:latest`]);
+  assert.equal(verified.code, 0, verified.stdout);
+  assert.match(verified.stdout, /PASS {2}SV003 linking/);
+});
