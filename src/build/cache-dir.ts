@@ -20,7 +20,8 @@ function configuredCacheDir(env: NodeJS.ProcessEnv): string {
 /**
  * The directories slimgo keeps under the cache, each made by the module that fills it: blobs,
  * layers and gzip-blocks (layer-cache.ts, gzip-block-cache.ts), go-binaries (go-output-cache.ts),
- * go-toolchains (go-toolchain.ts), go-build-plans (go-build-plan.ts), zoneinfo (go-zoneinfo.ts),
+ * go-toolchains (go-toolchain.ts), go-build-plans (go-build-plan.ts), go-build (go's build cache
+ * when go cannot keep its own, see goCacheInstead in go-build.ts), zoneinfo (go-zoneinfo.ts),
  * health-probes (go-build.ts), dependency-scans (analysis/dependency-scan-store.ts), base-files
  * (base-files.ts). A new one
  * belongs here too.
@@ -37,6 +38,7 @@ export const CACHE_SUBDIRECTORIES = [
   "health-probes",
   "dependency-scans",
   "base-files",
+  "go-build",
 ] as const;
 
 /**

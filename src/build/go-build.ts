@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { accessSync, constants, mkdirSync } from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { reasonFor } from "../fsutil/output-path.js";
 import { writeFilesAtomically } from "../fsutil/atomic-write.js";
 import { cacheDir } from "./cache-dir.js";
 import { inputError } from "../errors.js";
@@ -77,7 +79,7 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
     // Before the user's flags: a -mod there wins.
     args: ["build", "-trimpath", `-ldflags=${ldflags}`, ...(req.tags.length ? [`-tags=${req.tags.join(",")}`] : []), ...(req.vendored ? ["-mod=vendor"] : []), ...executableBuildmode(goflags), ...req.extraFlags, "-o", OUTPUT, req.target],
     // The platform's settings last: the binary is built for the platform its image names.
-    env: { CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...(req.vendored ? { GOWORK: "off" } : {}), ...goGcEnv(go.version), ...req.extraEnv, ...goEnvFor(req.platform) },
+    env: { CGO_ENABLED: req.cgo ? "1" : "0", GOTOOLCHAIN: "local", ...(req.vendored ? { GOWORK: "off" } : {}), ...goGcEnv(go.version), ...goCacheInstead().env, ...req.extraEnv, ...goEnvFor(req.platform) },
   };
   const what = `${req.target} for ${platformKey(req.platform)}`;
   req.onCommand?.(shellCommand(plan.env, [go.binary, ...plan.args.map((a) => (a === OUTPUT ? req.binary : a))]));
@@ -131,7 +133,7 @@ function xField(assignment: string): string {
 export async function buildHealthProbe(go: GoToolchain, platform: Platform, outDir: string, signal?: AbortSignal): Promise<string> {
   const source = `${HEALTH_PROBE_SOURCE_LINES.join("\n")}\n`;
   const args = ["build", "-trimpath", "-ldflags=-s -w", "-o", OUTPUT, "main.go"];
-  const env: NodeJS.ProcessEnv = { ...process.env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GO111MODULE: "on", GOFLAGS: "", ...goEnvFor(platform) };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...goCacheInstead().env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GO111MODULE: "on", GOFLAGS: "", ...goEnvFor(platform) };
   const goVariables = Object.entries(env).filter(([k]) => k.startsWith("GO") || k === "CGO_ENABLED").sort(([a], [b]) => (a < b ? -1 : 1));
   const key = createHash("sha256").update(JSON.stringify([go.binary, go.version, go.goroot, goVariables, args, source])).digest("hex");
   const cached = join(cacheDir(), "health-probes", key.slice(0, 32));
@@ -148,6 +150,35 @@ export async function buildHealthProbe(go: GoToolchain, platform: Platform, outD
     // An unwritable cache only means linking the probe again next time.
   }
   return out;
+}
+
+let goCacheAnswer: { env: Record<string, string>; warning?: string } | undefined;
+
+/**
+ * go's build cache, when go cannot keep it where it would: with GOCACHE unset, go uses
+ * $XDG_CACHE_HOME/go-build, else $HOME/.cache/go-build, and fails the build ("build cache is
+ * required, but could not be located", "failed to initialize build cache") when neither is set
+ * (env -i, some CI and service managers) or it cannot make the directory (a read-only or another
+ * user's HOME). It then goes in slimgo's cache, as go-build, with a warning (the first answer only: once per process).
+ * The cache does not change what go builds.
+ */
+export function goCacheInstead(env: NodeJS.ProcessEnv = process.env): { env: Record<string, string>; warning?: string } {
+  if (env.GOCACHE) return { env: {} };
+  if (goCacheAnswer) return { env: goCacheAnswer.env };
+  const from = env.XDG_CACHE_HOME ? "$XDG_CACHE_HOME" : env.HOME ? "$HOME" : undefined;
+  const dir = env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, "go-build") : env.HOME ? join(env.HOME, ".cache", "go-build") : undefined;
+  let problem = dir === undefined ? "neither $XDG_CACHE_HOME nor $HOME is set" : undefined;
+  if (dir !== undefined) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK | constants.X_OK);
+    } catch (err) {
+      problem = `${dir} (from ${from}) cannot be used: ${reasonFor(err as NodeJS.ErrnoException)}`;
+    }
+  }
+  if (problem === undefined) return (goCacheAnswer = { env: {} });
+  const instead = join(cacheDir(env), "go-build");
+  return (goCacheAnswer = { env: { GOCACHE: instead }, warning: `go's build cache: ${problem}; go build keeps it in ${instead}: set GOCACHE to a directory you can write to choose another` });
 }
 
 /**

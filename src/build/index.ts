@@ -25,7 +25,7 @@ import { portsInImage, unsetPortNote } from "./ports.js";
 import { assetEntries, checkAssets, cleanAssetPath, keepingLowerDirectories, replacedLowerFiles } from "./assets.js";
 import { baseFiles, describeMissingBaseEntries, missingBaseEntries } from "./base-files.js";
 import { baseLayerEntries, describeBaseLayer, NONROOT_UID, stateDirectoryEntries, ZONEINFO_PATH } from "./base-layer.js";
-import { buildHealthProbe, goBuild, inParallel } from "./go-build.js";
+import { buildHealthProbe, goBuild, goCacheInstead, inParallel } from "./go-build.js";
 import { checkGoEnv } from "./go-env-guard.js";
 import { abandonGoBuild } from "./speculation.js";
 import { checkToolchain, findGoToolchain } from "./go-toolchain.js";
@@ -120,6 +120,8 @@ export async function buildImages(dir: string, options: BuildOptions = {}): Prom
   // Before anything reads or writes the cache (the toolchain lookup below does).
   const cacheWarning = useWritableCacheDir();
   if (cacheWarning) (options.onWarning ?? (() => {}))(cacheWarning);
+  const goCacheWarning = goCacheInstead().warning;
+  if (goCacheWarning) (options.onWarning ?? (() => {}))(goCacheWarning);
   // The toolchain and git lookups are child processes: start them while the module is read.
   const root = findModuleRoot(dir);
   const goLookup = findGoToolchain();

@@ -4,7 +4,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { cp, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { moduleCopies, runSlimgo } from "../support/cli.js";
 import { skipUnless } from "../support/tools.js";
@@ -63,4 +64,17 @@ test("GOFLAGS=-buildmode=pie in the environment (as distributions recommend) sti
   const verified = await runSlimgo(["verify", `oci:${layout}:localhost/${result.programs[0]!.binary}:latest`]);
   assert.equal(verified.code, 0, verified.stdout);
   assert.match(verified.stdout, /PASS {2}SV003 linking/);
+});
+
+test("with no HOME (env -i, a service manager) go's build cache goes in slimgo's cache, with a warning, and the image is the same", { skip: skipUnless("go") }, async () => {
+  const dir = await fixture("root-main");
+  const out = await temp.make("slimgo-no-home-");
+  const usual = await builds([dir, "--oci-layout", join(out, "usual")]);
+  const cache = join(out, "cache");
+  // The go cache the usual build used, where the fallback looks: the test does not compile the standard library cold.
+  await mkdir(cache);
+  await symlink(execFileSync("go", ["env", "GOCACHE"], { encoding: "utf8" }).trim(), join(cache, "go-build"));
+  const noHome = await builds([dir, "--oci-layout", join(out, "no-home")], { HOME: "", XDG_CACHE_HOME: "", GOCACHE: "", SLIMGO_CACHE_DIR: cache });
+  assert.match(noHome.stderr, new RegExp(`^warning: go's build cache: neither \\$XDG_CACHE_HOME nor \\$HOME is set; go build keeps it in ${join(cache, "go-build")}: set GOCACHE`, "m"));
+  assert.equal(noHome.result.programs[0]!.digest, usual.result.programs[0]!.digest);
 });
