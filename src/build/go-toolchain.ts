@@ -120,16 +120,24 @@ function isExecutableImage(path: string): boolean {
   return word === 0x7f454c46 || word === 0xfeedfacf || word === 0xcffaedfe;
 }
 
-/** go.mod's toolchain (else go) line must not be newer than the installed Go. */
+/** The Go release that added go.mod's toolchain line: older ones fail on it ("unknown directive: toolchain"). */
+const TOOLCHAIN_LINE_SINCE = "1.21";
+
+/**
+ * Whether the installed Go builds the module, as go build with GOTOOLCHAIN=local decides: go.mod's
+ * go line must not be newer than it, and a Go before 1.21 cannot read a toolchain line at all. The
+ * toolchain line is only a suggestion to Go 1.21 and later, which GOTOOLCHAIN=local ignores: a Go
+ * between the go line and the toolchain line builds the module.
+ */
 export function checkToolchain(go: GoToolchain, analysis: ModuleAnalysis): void {
-  const wanted = analysis.goMod.toolchain ?? analysis.goMod.go;
-  const evidence = analysis.goMod.toolchain ? analysis.goMod.toolchainEvidence : analysis.goMod.goEvidence;
-  if (!wanted || !evidence) return;
-  if (compareGoVersions(go.version, wanted) < 0) {
-    const which = analysis.goMod.toolchain ? "toolchain" : "go";
-    throw inputError(
-      `${displayModuleFile(analysis.root, evidence.file)}:${evidence.line}: the module needs Go ${wanted} (${which} line) but ${go.binary} is Go ${go.version}: install Go ${wanted} or newer, or build with the Dockerfile from slimgo init`,
-      { file: evidence.file, line: evidence.line },
-    );
+  const { go: goLine, goEvidence, toolchain, toolchainEvidence } = analysis.goMod;
+  const refuse = (evidence: { file: string; line: number }, needs: string, why: string) =>
+    inputError(`${displayModuleFile(analysis.root, evidence.file)}:${evidence.line}: ${why} but ${go.binary} is Go ${go.version}: install Go ${needs} or newer, or build with the Dockerfile from slimgo init`, { file: evidence.file, line: evidence.line });
+  if (goLine && goEvidence && compareGoVersions(go.version, goLine) < 0) {
+    throw refuse(goEvidence, goLine, `the module needs Go ${goLine} (go line)`);
+  }
+  if (toolchain && toolchainEvidence && compareGoVersions(go.version, TOOLCHAIN_LINE_SINCE) < 0) {
+    const needs = compareGoVersions(toolchain, TOOLCHAIN_LINE_SINCE) < 0 ? TOOLCHAIN_LINE_SINCE : toolchain;
+    throw refuse(toolchainEvidence, needs, `the toolchain line (go${toolchain}) needs Go ${TOOLCHAIN_LINE_SINCE} or newer to read go.mod`);
   }
 }

@@ -11,6 +11,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { skipUnless } from "../support/tools.js";
 import { tempDirs } from "../support/temp-dirs.js";
+import { checkToolchain } from "../../src/build/go-toolchain.js";
+import { parseGoMod } from "../../src/analysis/gomod.js";
+import type { ModuleAnalysis } from "../../src/analysis/types.js";
 
 const temp = tempDirs();
 const toolchainModule = fileURLToPath(new URL("../../src/build/go-toolchain.js", import.meta.url));
@@ -75,4 +78,25 @@ test("go env is asked once per go executable; a new go, another GOROOT or a scri
   lookUp(shims, env);
   lookUp(shims, env);
   assert.equal(envRuns(), 5, "a script in go's place is asked every time");
+});
+
+test("go.mod's go line is the Go a build needs; its toolchain line is only one that Go before 1.21 cannot read", () => {
+  const refusal = (goMod: string, version: string): string | undefined => {
+    const analysis = { root: "/src/app", goMod: parseGoMod(goMod, "/src/app/go.mod") } as unknown as ModuleAnalysis;
+    try {
+      checkToolchain({ binary: "go", version, goroot: "/usr/lib/go" }, analysis);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  const suggested = "module example.com/app\n\ngo 1.21.0\n\ntoolchain go1.22.3\n";
+  assert.equal(refusal(suggested, "1.21.8"), undefined, "GOTOOLCHAIN=local builds with a Go between the go and toolchain lines");
+  assert.equal(refusal(suggested, "1.22.3"), undefined);
+  assert.match(refusal(suggested, "1.20.14") ?? "", /(^|\/)go\.mod:3: the module needs Go 1\.21\.0 \(go line\) but go is Go 1\.20\.14: install Go 1\.21\.0 or newer/);
+  // Hand-written: an old go line with a toolchain line, which go 1.19 fails on ("unknown directive: toolchain").
+  const oldGoLine = "module example.com/app\n\ngo 1.18\n\ntoolchain go1.19.2\n";
+  assert.match(refusal(oldGoLine, "1.19.8") ?? "", /(^|\/)go\.mod:5: the toolchain line \(go1\.19\.2\) needs Go 1\.21 or newer to read go\.mod but go is Go 1\.19\.8: install Go 1\.21 or newer/);
+  assert.equal(refusal(oldGoLine, "1.21.0"), undefined);
+  assert.equal(refusal("module example.com/app\n\ngo 1.18\n", "1.19.8"), undefined);
 });
