@@ -161,3 +161,15 @@ test("two programs whose binaries share a name (cmd/api, tools/api) are refused:
   await refused([join(dir, "cmd/api"), join(dir, "tools/api"), "--oci-layout", layout], both);
   assert.deepEqual(await readdir(dirname(layout)), [], "nothing written");
 });
+
+test("a go.work workspace's directory is not a module: the error names the workspace's modules to build from", async () => {
+  const ws = await temp.make("slimgo-workspace-");
+  await mkdir(join(ws, "app", "cmd", "x"), { recursive: true });
+  await writeFile(join(ws, "app", "go.mod"), "module example.com/app\n\ngo 1.19\n");
+  await writeFile(join(ws, "app", "cmd", "x", "main.go"), "package main\n\nfunc main() {}\n");
+  await writeFile(join(ws, "go.work"), "go 1.19\n\nuse ./app\n");
+  const layout = join(await temp.make("slimgo-workspace-out-"), "layout");
+  await refused([ws, "--oci-layout", layout], new RegExp(`^slimgo: no go\\.mod in ${ws} or its parents: ${join(ws, "go.work")} is a workspace, not a module: run slimgo in one of its modules \\(\\./app\\)$`, "m"));
+  const fromPackage = await runSlimgo(["build", join(ws, "app", "cmd", "x"), "--oci-layout", layout]);
+  assert.equal(fromPackage.code, 0, fromPackage.stderr);
+});

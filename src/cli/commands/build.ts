@@ -6,6 +6,7 @@ import { speculate, stopSpeculation } from "../../build/speculation.js";
 import { goQuotedField } from "../../build/go-quoted.js";
 import { describeChanges, ownOutputFiles, rebuildOnChange } from "../../build/watch.js";
 import { inputError } from "../../errors.js";
+import { findModuleRoot } from "../../analysis/module-root.js";
 import { fullLocalName, imageNameOf, isValidTag } from "../../image/reference.js";
 import { displayPath } from "../../fsutil/display-path.js";
 import type { Destination } from "../../publish/index.js";
@@ -391,8 +392,8 @@ function resolveTargets(targets: string[]): { moduleDir: string; mains?: string[
     throw inputError(`${targets[i]}: ${info ? "is a file, not a directory" : "does not exist"}: give the module directory or main package directories like ./cmd/api`);
   }
   if (dirs.length === 1 && hasGoMod(dirs[0]!)) return { moduleDir: dirs[0]! };
-  const root = findRoot(dirs[0]!);
-  if (!root) throw inputError(`${targets[0]}: no go.mod in it or its parents: run slimgo build in a Go module`);
+  // The analysis's lookup: from a go.work's directory, its error names the workspace's modules.
+  const root = findModuleRoot(targets[0]!);
   const mains = dirs.map((d, i) => {
     const rel = relative(root, d);
     if (rel.startsWith("..")) throw inputError(`${targets[i]}: not inside the module at ${root}`);
@@ -406,12 +407,5 @@ function hasGoMod(dir: string): boolean {
     return statSync(resolve(dir, "go.mod")).isFile();
   } catch {
     return false;
-  }
-}
-
-function findRoot(dir: string): string | undefined {
-  for (let d = dir; ; d = resolve(d, "..")) {
-    if (hasGoMod(d)) return d;
-    if (resolve(d, "..") === d) return undefined;
   }
 }
