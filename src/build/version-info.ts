@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { inputError } from "../errors.js";
 
@@ -34,7 +34,8 @@ const lastLookup = new Map<string, GitFacts>();
 
 export async function readVersionInfo(dir: string, explicitVersion?: string, env: NodeJS.ProcessEnv = process.env): Promise<VersionInfo> {
   const fixedTime = sourceDateEpoch(env);
-  const inGit = mayBeInGitRepository(dir, env);
+  const top = repositoryTop(dir, env);
+  const inGit = top !== undefined;
   let refusedRepository: string | undefined;
   const git = async (...args: string[]) => {
     if (!inGit) return undefined;
@@ -52,7 +53,7 @@ export async function readVersionInfo(dir: string, explicitVersion?: string, env
     return { probe: p, commit, commitTime, origin };
   };
   const memoKey = JSON.stringify([dir, explicitVersion ?? null]);
-  const probe = explicitVersion ? git("rev-parse", "HEAD") : git("describe", "--tags", "--always", "--dirty");
+  const probe = explicitVersion ? git("rev-parse", "HEAD") : describe(git, top === "" ? "" : relative(top ?? dir, resolve(dir)));
   const last = lastLookup.get(memoKey);
   // The same describe output (or HEAD) means the same commit: its hash, time and remote are known.
   // (Outside git the probe fails every time, and there is nothing more to learn.)
@@ -86,14 +87,31 @@ export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number | 
 }
 
 /**
- * Whether git could find a repository for `dir`: a `.git` (a directory, or a worktree's file) in it
- * or above it, or GIT_DIR set. Outside one, git's lookups fail anyway; each costs a process.
+ * `git describe` for the module in `prefix` of the repository ("" at its top). Go names a version
+ * of a module in a subdirectory by a tag with its path (`services/api/v1.2.0`, as go get resolves
+ * it): such a tag is taken first, without the path. Otherwise, the nearest tag that is not another
+ * module's (`tools/v0.3.0`): a repository tagged `v1.2.0` as a whole names its subdirectory's
+ * module's version too.
  */
-function mayBeInGitRepository(dir: string, env: NodeJS.ProcessEnv): boolean {
-  if (env.GIT_DIR) return true;
+async function describe(git: (...args: string[]) => Promise<string | undefined>, prefix: string): Promise<string | undefined> {
+  const describeTags = ["describe", "--tags", "--always", "--dirty"];
+  if (prefix !== "" && !prefix.startsWith("..")) {
+    const own = await git(...describeTags, "--match", `${prefix}/v[0-9]*`);
+    if (own?.startsWith(`${prefix}/`)) return own.slice(prefix.length + 1);
+  }
+  return git(...describeTags, "--exclude", "*/v[0-9]*");
+}
+
+/**
+ * The top of the repository git would find for `dir`: the nearest directory with a `.git` (a
+ * directory, or a worktree's or submodule's file), or "" when GIT_DIR names it (its top is not
+ * known); undefined outside one, where git's lookups fail anyway (each costs a process).
+ */
+function repositoryTop(dir: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GIT_DIR) return "";
   for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(join(d, ".git"))) return true;
-    if (dirname(d) === d) return false;
+    if (existsSync(join(d, ".git"))) return d;
+    if (dirname(d) === d) return undefined;
   }
 }
 

@@ -96,6 +96,27 @@ describe("version info from git", { skip: skipUnless("git") }, () => {
     assert.equal(viaGitDir.created, "2024-05-01T10:00:00Z");
   });
 
+  test("a module in a subdirectory is versioned by its own tags (services/api/v1.2.0), not by another module's, else by the repository's", async () => {
+    const { dir, git } = await repo();
+    const api = join(dir, "services", "api");
+    const web = join(dir, "services", "web");
+    await mkdir(api, { recursive: true });
+    await mkdir(web, { recursive: true });
+    await mkdir(join(dir, "backend"));
+    git("tag", "v0.9.0");
+    git("commit", "-q", "--allow-empty", "-m", "api");
+    git("tag", "services/api/v1.2.0");
+    git("commit", "-q", "--allow-empty", "-m", "web");
+    git("tag", "services/web/v2.0.0");
+    const short = git("rev-parse", "--short", "HEAD");
+    assert.equal((await readVersionInfo(api, undefined, noEpoch)).version, `v1.2.0-1-g${short}`);
+    assert.equal((await readVersionInfo(web, undefined, noEpoch)).version, "v2.0.0");
+    assert.equal((await readVersionInfo(join(dir, "backend"), undefined, noEpoch)).version, `v0.9.0-2-g${short}`, "no tag of its own: the repository's, not services/web's");
+    assert.equal((await readVersionInfo(dir, undefined, noEpoch)).version, `v0.9.0-2-g${short}`, "the module at the top: neither submodule's tag");
+    await writeFile(join(dir, "main.go"), "package main\n\nfunc main() {}\n");
+    assert.equal((await readVersionInfo(api, undefined, noEpoch)).version, `v1.2.0-1-g${short}-dirty`);
+  });
+
   test("a repository another user owns (CI containers): slimgo build stops before compiling and names both ways out, which then work", { skip: process.getuid?.() !== 0 ? "needs root to give the repository to another user" : skipUnless("go") }, async () => {
     const dir = await copyModule("cli-tool");
     temp.track(dir);
