@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync } from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { reasonFor } from "../fsutil/output-path.js";
@@ -72,7 +72,7 @@ export async function goBuild(go: GoToolchain, req: GoBuildRequest): Promise<GoB
   await mkdir(dir, { recursive: true });
   const out = join(dir, req.binary);
   const ldflags = ["-s", "-w", ...req.xflags.map(xField), ...req.extraLdflags].join(" ");
-  const goflags = req.extraEnv.GOFLAGS ?? process.env.GOFLAGS ?? "";
+  const goflags = goflagsSeenByGo({ ...process.env, ...req.extraEnv });
   const plan: GoBuildPlan = {
     go: go.binary,
     cwd: req.moduleRoot,
@@ -109,13 +109,31 @@ function recordedCommand(plan: GoBuildPlan, req: GoBuildRequest): string {
 
 /**
  * `-buildmode=exe` when GOFLAGS names another build mode (`-buildmode=pie`, as distributions
- * recommend for the programs they package): a PIE binary needs the dynamic loader, which slimgo's
- * base lacks, so the image would fail to start ("no such file or directory"). A flag on go's
- * command line wins over GOFLAGS. Without one there, nothing is added.
+ * recommend for the programs they package, in the environment or set with go env -w): a PIE binary
+ * needs the dynamic loader, which slimgo's base lacks, so the image would fail to start ("no such
+ * file or directory"). A flag on go's command line wins over GOFLAGS. Without one there, nothing is
+ * added (an explicit -buildmode=exe gives another binary than none).
  */
 function executableBuildmode(goflags: string): string[] {
   const modes = [...goflags.matchAll(/(?:^|\s)--?buildmode=(\S*)/g)].map((m) => m[1]);
   return modes.length > 0 && modes.at(-1) !== "exe" ? ["-buildmode=exe"] : [];
+}
+
+/**
+ * GOFLAGS as go reads it: the variable when it is not empty, else what `go env -w GOFLAGS=...`
+ * wrote to go's env file ($GOENV, else $XDG_CONFIG_HOME/go/env, else ~/.config/go/env).
+ */
+function goflagsSeenByGo(env: NodeJS.ProcessEnv): string {
+  if (env.GOFLAGS) return env.GOFLAGS;
+  const configDir = env.XDG_CONFIG_HOME || (env.HOME ? join(env.HOME, ".config") : undefined);
+  const file = env.GOENV ? (env.GOENV === "off" ? undefined : env.GOENV) : configDir && join(configDir, "go", "env");
+  if (!file) return "";
+  try {
+    const line = readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith("GOFLAGS=")).at(-1);
+    return line?.slice("GOFLAGS=".length).trim() ?? "";
+  } catch {
+    return "";
+  }
 }
 
 /** `-X=symbol=value` as one field of -ldflags, so that a version with spaces ("1.0 beta") stays one value. */
@@ -132,8 +150,9 @@ function xField(assignment: string): string {
  */
 export async function buildHealthProbe(go: GoToolchain, platform: Platform, outDir: string, signal?: AbortSignal): Promise<string> {
   const source = `${HEALTH_PROBE_SOURCE_LINES.join("\n")}\n`;
-  const args = ["build", "-trimpath", "-ldflags=-s -w", "-o", OUTPUT, "main.go"];
   const env: NodeJS.ProcessEnv = { ...process.env, ...goCacheInstead().env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GO111MODULE: "on", GOFLAGS: "", ...goEnvFor(platform) };
+  // An empty GOFLAGS leaves go the one in its env file.
+  const args = ["build", "-trimpath", "-ldflags=-s -w", ...executableBuildmode(goflagsSeenByGo(env)), "-o", OUTPUT, "main.go"];
   const goVariables = Object.entries(env).filter(([k]) => k.startsWith("GO") || k === "CGO_ENABLED").sort(([a], [b]) => (a < b ? -1 : 1));
   const key = createHash("sha256").update(JSON.stringify([go.binary, go.version, go.goroot, goVariables, args, source])).digest("hex");
   const cached = join(cacheDir(), "health-probes", key.slice(0, 32));

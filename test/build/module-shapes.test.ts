@@ -57,13 +57,22 @@ test("a main package in a directory with upper case or other characters a refere
   );
 });
 
-test("GOFLAGS=-buildmode=pie in the environment (as distributions recommend) still gives a static binary that starts in slimgo's base", { skip: skipUnless("go") }, async () => {
-  const dir = await fixture("root-main");
-  const layout = join(await temp.make("slimgo-pie-"), "layout");
-  const { result } = await builds([dir, "--oci-layout", layout], { GOFLAGS: "-trimpath -buildmode=pie -mod=readonly" });
-  const verified = await runSlimgo(["verify", `oci:${layout}:localhost/${result.programs[0]!.binary}:latest`]);
-  assert.equal(verified.code, 0, verified.stdout);
-  assert.match(verified.stdout, /PASS {2}SV003 linking/);
+test("-buildmode=pie in GOFLAGS (as distributions recommend), set in the environment or with go env -w, still gives static binaries that start in slimgo's base", { skip: skipUnless("go") }, async () => {
+  const out = await temp.make("slimgo-pie-");
+  const goEnvFile = join(out, "go-env");
+  await writeFile(goEnvFile, "GOFLAGS=-buildmode=pie\n");
+  // zoneinfo gets slimgo's health probe, which go builds with the env file's GOFLAGS too.
+  const cases: [string, Record<string, string>][] = [
+    ["root-main", { GOFLAGS: "-trimpath -buildmode=pie -mod=readonly" }],
+    ["zoneinfo", { GOENV: goEnvFile }],
+  ];
+  for (const [name, env] of cases) {
+    const layout = join(out, name);
+    const { result } = await builds([await fixture(name), "--oci-layout", layout], env);
+    const verified = await runSlimgo(["verify", `oci:${layout}:localhost/${result.programs[0]!.binary}:latest`]);
+    assert.equal(verified.code, 0, verified.stdout);
+    assert.match(verified.stdout, /PASS {2}SV003 linking: every Go binary is statically linked/, name);
+  }
 });
 
 test("with no HOME (env -i, a service manager) go's build cache goes in slimgo's cache, with a warning, and the image is the same", { skip: skipUnless("go") }, async () => {
