@@ -119,18 +119,22 @@ function executableBuildmode(goflags: string): string[] {
   return modes.length > 0 && modes.at(-1) !== "exe" ? ["-buildmode=exe"] : [];
 }
 
+function goflagsSeenByGo(env: NodeJS.ProcessEnv): string {
+  return goSetting(env, "GOFLAGS");
+}
+
 /**
- * GOFLAGS as go reads it: the variable when it is not empty, else what `go env -w GOFLAGS=...`
+ * A go setting as go reads it: the variable when it is not empty, else what `go env -w KEY=...`
  * wrote to go's env file ($GOENV, else $XDG_CONFIG_HOME/go/env, else ~/.config/go/env).
  */
-function goflagsSeenByGo(env: NodeJS.ProcessEnv): string {
-  if (env.GOFLAGS) return env.GOFLAGS;
+function goSetting(env: NodeJS.ProcessEnv, key: "GOFLAGS" | "GOCACHE"): string {
+  if (env[key]) return env[key]!;
   const configDir = env.XDG_CONFIG_HOME || (env.HOME ? join(env.HOME, ".config") : undefined);
   const file = env.GOENV ? (env.GOENV === "off" ? undefined : env.GOENV) : configDir && join(configDir, "go", "env");
   if (!file) return "";
   try {
-    const line = readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith("GOFLAGS=")).at(-1);
-    return line?.slice("GOFLAGS=".length).trim() ?? "";
+    const line = readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith(`${key}=`)).at(-1);
+    return line?.slice(key.length + 1).trim() ?? "";
   } catch {
     return "";
   }
@@ -174,7 +178,7 @@ export async function buildHealthProbe(go: GoToolchain, platform: Platform, outD
 let goCacheAnswer: { env: Record<string, string>; warning?: string } | undefined;
 
 /**
- * go's build cache, when go cannot keep it where it would: with GOCACHE unset, go uses
+ * go's build cache, when go cannot keep it where it would: with no GOCACHE (nor one go env -w set), go uses
  * $XDG_CACHE_HOME/go-build, else $HOME/.cache/go-build, and fails the build ("build cache is
  * required, but could not be located", "failed to initialize build cache") when neither is set
  * (env -i, some CI and service managers) or it cannot make the directory (a read-only or another
@@ -182,7 +186,7 @@ let goCacheAnswer: { env: Record<string, string>; warning?: string } | undefined
  * The cache does not change what go builds.
  */
 export function goCacheInstead(env: NodeJS.ProcessEnv = process.env): { env: Record<string, string>; warning?: string } {
-  if (env.GOCACHE) return { env: {} };
+  if (goSetting(env, "GOCACHE")) return { env: {} };
   if (goCacheAnswer) return { env: goCacheAnswer.env };
   const from = env.XDG_CACHE_HOME ? "$XDG_CACHE_HOME" : env.HOME ? "$HOME" : undefined;
   const dir = env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, "go-build") : env.HOME ? join(env.HOME, ".cache", "go-build") : undefined;

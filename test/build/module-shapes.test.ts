@@ -86,4 +86,9 @@ test("with no HOME (env -i, a service manager) go's build cache goes in slimgo's
   const noHome = await builds([dir, "--oci-layout", join(out, "no-home")], { HOME: "", XDG_CACHE_HOME: "", GOCACHE: "", SLIMGO_CACHE_DIR: cache });
   assert.match(noHome.stderr, new RegExp(`^warning: go's build cache: neither \\$XDG_CACHE_HOME nor \\$HOME is set; go build keeps it in ${join(cache, "go-build")}: set GOCACHE`, "m"));
   assert.equal(noHome.result.programs[0]!.digest, usual.result.programs[0]!.digest);
+  // A GOCACHE that go env -w wrote is go's answer: kept, without a warning.
+  const goEnvFile = join(out, "go-env");
+  await writeFile(goEnvFile, `GOCACHE=${execFileSync("go", ["env", "GOCACHE"], { encoding: "utf8" }).trim()}\n`);
+  const configured = await builds([dir, "--oci-layout", join(out, "configured")], { HOME: "", XDG_CACHE_HOME: "", GOCACHE: "", GOENV: goEnvFile, SLIMGO_CACHE_DIR: cache });
+  assert.doesNotMatch(configured.stderr, /go's build cache/);
 });
