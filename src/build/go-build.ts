@@ -178,12 +178,12 @@ export async function buildHealthProbe(go: GoToolchain, platform: Platform, outD
 let goCacheAnswer: { env: Record<string, string>; warning?: string } | undefined;
 
 /**
- * go's build cache, when go cannot keep it where it would: with no GOCACHE (nor one go env -w set), go uses
- * $XDG_CACHE_HOME/go-build, else $HOME/.cache/go-build, and fails the build ("build cache is
- * required, but could not be located", "failed to initialize build cache") when neither is set
- * (env -i, some CI and service managers) or it cannot make the directory (a read-only or another
- * user's HOME). It then goes in slimgo's cache, as go-build, with a warning (the first answer only: once per process).
- * The cache does not change what go builds.
+ * go's build cache, when go cannot keep it where it would: with no GOCACHE (nor one go env -w
+ * set), go uses $XDG_CACHE_HOME/go-build, else $HOME/.cache/go-build, and fails the build ("build
+ * cache is required, but could not be located", "failed to initialize build cache") when neither
+ * is set (env -i, some CI and service managers) or it cannot make the directory (a read-only or
+ * another user's HOME). It then goes in slimgo's cache, as go-build, with a warning (in the first
+ * answer only: once per process). The cache does not change what go builds.
  */
 export function goCacheInstead(env: NodeJS.ProcessEnv = process.env): { env: Record<string, string>; warning?: string } {
   if (goSetting(env, "GOCACHE")) return { env: {} };
