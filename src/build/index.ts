@@ -19,6 +19,7 @@ import { appendLayers, buildIndex, emptyImage, replaceAnnotations, withConfig, w
 import { descriptorOf, type Descriptor, type HistoryEntry, type Image, type ImageOrIndex, type Layer, type Platform } from "../image/types.js";
 import { compressionOfLayer, type ImageFormat } from "../image/media-types.js";
 import { storedCompression } from "../image/layer.js";
+import { imageNameOf } from "../image/reference.js";
 import { compressionId, layerFromFiles, tarDigest, type BuildCompression } from "../tar/layer.js";
 import type { TarEntry } from "../tar/write.js";
 import { portsInImage, unsetPortNote } from "./ports.js";
@@ -415,18 +416,24 @@ function chooseMains(analysis: ModuleAnalysis, options: BuildOptions, configMain
 }
 
 /**
- * Each program's binary name is its image's name, output and work directory: two programs that
- * share one (cmd/api, tools/api) would overwrite each other's binary and image.
+ * Each program's binary name is its image's name (made a valid reference: My.Tool → my.tool), output
+ * and work directory: two programs that share one (cmd/api, tools/api; cmd/My.Tool, cmd/my.tool)
+ * would overwrite each other's image.
  */
 function oneBinaryName(mains: MainPackage[], root: string): MainPackage[] {
-  const byBinary = new Map<string, MainPackage[]>();
-  for (const main of mains) byBinary.set(main.binary, [...(byBinary.get(main.binary) ?? []), main]);
-  const clash = [...byBinary.entries()].find(([, same]) => same.length > 1);
+  const byName = new Map<string, MainPackage[]>();
+  for (const main of mains) {
+    const name = imageNameOf(main.binary);
+    byName.set(name, [...(byName.get(name) ?? []), main]);
+  }
+  const clash = [...byName.entries()].find(([, same]) => same.length > 1);
   if (clash) {
-    const [binary, same] = clash;
+    const [name, same] = clash;
     const targets = same.map((m) => targetPath(join(root, m.dir)));
+    const binaries = [...new Set(same.map((m) => m.binary))];
+    const what = binaries.length === 1 ? `both build a binary named ${binaries[0]}` : `build binaries named ${binaries.join(" and ")}, which both give the image name ${name}`;
     throw inputError(
-      `${targets.join(" and ")} both build a binary named ${binary}, and each image is named after its binary: ` +
+      `${targets.join(" and ")} ${what}, and each image is named after its binary: ` +
         `build them one at a time (slimgo build ${targets[0]} --name NAME ...), or rename one of the directories`,
     );
   }

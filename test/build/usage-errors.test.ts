@@ -162,6 +162,18 @@ test("two programs whose binaries share a name (cmd/api, tools/api) are refused:
   assert.deepEqual(await readdir(dirname(layout)), [], "nothing written");
 });
 
+test("two programs whose binaries differ only in what an image name cannot hold (cmd/My.Tool, tools/my.tool) are refused: both would be the image my.tool", async () => {
+  const dir = await temp.make("slimgo-same-image-name-");
+  await writeFile(join(dir, "go.mod"), "module example.com/same\n\ngo 1.19\n");
+  for (const pkg of ["cmd/My.Tool", "tools/my.tool"]) {
+    await mkdir(join(dir, pkg), { recursive: true });
+    await writeFile(join(dir, pkg, "main.go"), `package main\n\nfunc main() { println("${pkg}") }\n`);
+  }
+  const layout = join(await temp.make("slimgo-same-image-name-out-"), "layout");
+  await refused([dir, "--all", "--oci-layout", layout], /^slimgo: \S*\/cmd\/My\.Tool and \S*\/tools\/my\.tool build binaries named My\.Tool and my\.tool, which both give the image name my\.tool, and each image is named after its binary: build them one at a time/m);
+  assert.deepEqual(await readdir(dirname(layout)), [], "nothing written");
+});
+
 test("a go.work workspace's directory is not a module: the error names the workspace's modules to build from", async () => {
   const ws = await temp.make("slimgo-workspace-");
   await mkdir(join(ws, "app", "cmd", "x"), { recursive: true });
