@@ -6,10 +6,25 @@
  * themselves, and where dash keeps itself in front (Debian), SG203 reports the shell form anyway.
  * Wrappers that exec what follows them (exec, env, gosu, su-exec, ...) are taken off.
  */
+import { lookupAt } from "./build.js";
 import { unwrapCommand } from "./command-wrappers.js";
 import { knownImageConfig } from "./images.js";
 import { rootImage, stageChain } from "./queries.js";
-import type { InstructionModel, ShellCommand, StageModel } from "./types.js";
+import type { DockerfileModel, InstructionModel, ShellCommand, StageModel } from "./types.js";
+
+/** The PATH a container gets when the image sets none (Docker's and podman's default). */
+export const DEFAULT_EXEC_PATH: readonly string[] = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+/**
+ * The directories an exec-form program named without a slash is looked up in at `at`: those of
+ * ENV PATH, else the default; undefined when PATH's value is not known (an ARG without a value).
+ */
+export function execSearchPath(model: DockerfileModel, at: InstructionModel): readonly string[] | undefined {
+  const path = lookupAt(model, at)("PATH");
+  if (path === undefined) return DEFAULT_EXEC_PATH;
+  if (path === null || path.includes("$")) return undefined;
+  return path.split(":").filter((d) => d.startsWith("/")).map((d) => d.replace(/\/+$/, "") || "/");
+}
 
 export interface StartedProcess {
   /** The ENTRYPOINT or CMD that names the program. */

@@ -1,14 +1,10 @@
 import { posix } from "node:path";
-import { startedProcess } from "../model/entrypoint.js";
+import { execSearchPath, startedProcess } from "../model/entrypoint.js";
 import { absoluteIn, atOrUnder, imageCopies, workdirAt } from "../model/image-files.js";
 import { isScratch } from "../model/images.js";
 import { rootImage, stageChain } from "../model/queries.js";
-import { lookupAt } from "../model/build.js";
-import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
+import type { InstructionModel, StageModel } from "../model/types.js";
 import type { Rule } from "../types.js";
-
-/** The PATH a container gets when the image sets none: a program named without a slash is looked up there. */
-const DEFAULT_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
 export const rule: Rule = {
   meta: {
@@ -29,7 +25,7 @@ export const rule: Rule = {
     if (!files) return;
     const programs = [...new Set([started.instruction.json[0], started.argv[0]])].filter((p): p is string => p !== undefined && p !== "");
     for (const program of programs) {
-      const candidates = program.includes("/") ? [absoluteIn(workdirAt(final), program)] : envPath(ctx.model, started.instruction)?.map((dir) => posix.join(dir, program));
+      const candidates = program.includes("/") ? [absoluteIn(workdirAt(final), program)] : execSearchPath(ctx.model, started.instruction)?.map((dir) => posix.join(dir, program));
       if (!candidates || candidates.some((c) => c === undefined || files.mayHold(c))) continue;
       const missing = program.includes("/")
         ? `${candidates[0]}, but nothing in this scratch image puts a file there, so the container fails with "exec ${program}: no such file or directory"`
@@ -64,11 +60,4 @@ function scratchFiles(stage: StageModel): ScratchFiles | undefined {
     mayHold: (path) => destinations.some((d) => atOrUnder(path, d)),
     files,
   };
-}
-
-/** The PATH directories at the instruction: those of ENV PATH, else the default; undefined when that value is not known. */
-function envPath(model: DockerfileModel, at: InstructionModel): string[] | undefined {
-  const path = lookupAt(model, at)("PATH");
-  if (path === undefined) return DEFAULT_PATH;
-  return path === null ? undefined : path.split(":").filter((d) => d.startsWith("/"));
 }

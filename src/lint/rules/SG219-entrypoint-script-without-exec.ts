@@ -1,15 +1,13 @@
 import { posix } from "node:path";
 import type { ScriptCommand } from "../../shell/script-outline.js";
 import { followProcess, forkingShells, lastServiceCommand, serviceRun, shebangShell, stringRun, whyNoSignal, quoteCommand, type ProcessStart } from "../../shell/signal-path.js";
-import { startedProcess } from "../model/entrypoint.js";
+import { DEFAULT_EXEC_PATH, execSearchPath, startedProcess } from "../model/entrypoint.js";
 import { absoluteIn, contextSourcesOf, imageCopies, workdirAt } from "../model/image-files.js";
 import { lookupAt } from "../model/build.js";
 import { unwrapCommand } from "../model/command-wrappers.js";
 import { goBuilds, goFlagValue, shellImplementation, stageChain } from "../model/queries.js";
 import type { DockerfileModel, InstructionModel, StageModel } from "../model/types.js";
 import type { Fix, Rule, RuleContext } from "../types.js";
-
-const defaultPath = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
 export const rule: Rule = {
   meta: {
@@ -68,7 +66,7 @@ function scriptRun(argv: readonly string[], env: (name: string) => string | unde
 /** The script's context path and text, when a COPY/ADD from the build context put it where the process finds it. */
 function readScript(ctx: RuleContext, stage: StageModel, at: InstructionModel, program: string, searchesPath: boolean): { path: string; text: string } | undefined {
   const workdir = workdirAt(stage);
-  const candidates = !program.includes("/") && searchesPath ? searchPath(ctx, at).map((dir) => `${dir}/${program}`) : [absoluteIn(workdir, program)];
+  const candidates = !program.includes("/") && searchesPath ? (execSearchPath(ctx.model, at) ?? DEFAULT_EXEC_PATH).map((dir) => `${dir}/${program}`) : [absoluteIn(workdir, program)];
   for (const imagePath of candidates) {
     if (imagePath === undefined) continue;
     for (const source of contextSourcesOf(stage, imagePath)) {
@@ -78,13 +76,6 @@ function readScript(ctx: RuleContext, stage: StageModel, at: InstructionModel, p
     }
   }
   return undefined;
-}
-
-/** The directories an exec-form program name is looked up in: ENV PATH when it is plain, else the default. */
-function searchPath(ctx: RuleContext, at: InstructionModel): string[] {
-  const path = lookupAt(ctx.model, at)("PATH");
-  if (typeof path !== "string" || path.includes("$")) return defaultPath;
-  return path.split(":").filter((d) => d.startsWith("/")).map((d) => d.replace(/\/+$/, "") || "/");
 }
 
 /** The value of an ENV or ARG the instruction sees; undefined when unset or not known. */
